@@ -1,0 +1,102 @@
+"""Pure rules of the catalog: variant matrices, unit conversions, price checks. No database."""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from jxc.catalog.choices import PRICE_FIELDS
+from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES, fits
+
+BARCODE_RE = re.compile(r"^[0-9A-Za-z\-]{4,64}$")
+
+
+@dataclass
+class UnitSpec:
+    """One unit of a SKU as entered: ``unit_id`` with ``factor`` base units, prices, barcode."""
+
+    unit_id: int
+    factor: Decimal = Decimal(1)
+    barcode: str = ""
+    prices: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class VariantSpec:
+    value1: str = ""
+    value2: str = ""
+    code: str = ""
+    barcode: str = ""  # barcode of the base unit of this variant
+
+
+def variant_matrix(values1: list[str], values2: list[str]) -> list[tuple[str, str]]:
+    """颜色 × 尺码: every combination, in the order entered; one ("", "") without attributes."""
+    v1 = [v for v in dict.fromkeys(x.strip() for x in values1) if v] or [""]
+    v2 = [v for v in dict.fromkeys(x.strip() for x in values2) if v] or [""]
+    return [(a, b) for a in v1 for b in v2]
+
+
+def variant_spec_text(value1: str, value2: str) -> str:
+    return " / ".join(v for v in (value1, value2) if v)
+
+
+def variant_code(product_code: str, index: int, count: int) -> str:
+    """SKU codes: the product code for a single SKU, ``P001-01``, ``P001-02`` … for variants."""
+    return product_code if count == 1 else f"{product_code}-{index:02d}"
+
+
+def parse_decimal(raw, *, places: int) -> Decimal:
+    """Exact decimal from user input; refuses what would have to be cut to be stored."""
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(_("Enter a number.")) from exc
+    if not value.is_finite():
+        raise ValueError(_("Enter a number."))
+    if not fits(value, places):
+        raise ValueError(_("At most %(places)s decimal places.") % {"places": places})
+    return value
+
+
+def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
+    """Field errors for a SKU's unit list: one base unit with factor 1, factors > 0 and exact,
+    no unit twice, prices ≥ 0 and exact, barcodes well-formed and not repeated."""
+    errors: dict[str, list] = {}
+
+    def add(key: str, message) -> None:
+        errors.setdefault(key, []).append(message)
+
+    seen: set[int] = set()
+    barcodes: set[str] = set()
+    for i, spec in enumerate(units):
+        if spec.unit_id in seen:
+            add(f"units.{i}.unit", _("This unit is listed twice."))
+        seen.add(spec.unit_id)
+        if spec.factor <= 0:
+            add(f"units.{i}.factor", _("The conversion factor must be greater than zero."))
+        elif not fits(spec.factor, FACTOR_PLACES):
+            add(f"units.{i}.factor", _("At most %(places)s decimal places.") % {"places": FACTOR_PLACES})
+        if spec.unit_id == base_unit_id and spec.factor != 1:
+            add(f"units.{i}.factor", _("The base unit's factor is 1."))
+        for name, price in spec.prices.items():
+            if name not in PRICE_FIELDS:
+                add(f"units.{i}.{name}", _("Unknown price."))
+            elif price < 0:
+                add(f"units.{i}.{name}", _("A price cannot be below zero."))
+            elif not fits(price, UNIT_COST_PLACES):
+                add(f"units.{i}.{name}", _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES})
+        if spec.barcode:
+            if not BARCODE_RE.match(spec.barcode):
+                add(f"units.{i}.barcode", _("A barcode has 4 to 64 letters, digits or dashes."))
+            elif spec.barcode in barcodes:
+                add(f"units.{i}.barcode", _("This barcode is listed twice."))
+            barcodes.add(spec.barcode)
+    if base_unit_id not in seen:
+        add("units", _("The base unit must be among the units."))
+    return errors
+
+
+def to_base(qty: Decimal, factor: Decimal) -> Decimal:
+    """Entered quantity in a unit → base units (exact)."""
+    return qty * factor

@@ -1,0 +1,5 @@
+import sys
+
+from jxc.cli import main
+
+sys.exit(main())

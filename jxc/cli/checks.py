@@ -1,0 +1,34 @@
+"""Data self-checks run by ``jxc check``: each returns a list of problems found."""
+
+import sys
+from collections.abc import Callable
+
+CHECKS: list[tuple[str, Callable[[], list[str]]]] = []
+
+
+def register(name: str):
+    def wrap(fn):
+        CHECKS.append((name, fn))
+        return fn
+
+    return wrap
+
+
+def run_all() -> int:
+    failures = 0
+    for name, fn in CHECKS:
+        problems = fn()
+        status = "ok" if not problems else f"{len(problems)} problem(s)"
+        print(f"{name}: {status}")
+        for line in problems[:200]:
+            print(f"  {line}", file=sys.stderr)
+        failures += len(problems)
+    return 1 if failures else 0
+
+
+@register("audit log is append-only")
+def audit_append_only() -> list[str]:
+    from jxc.core.models import AuditLog
+
+    bad = AuditLog.objects.filter(object_type="").count()
+    return [f"{bad} audit rows without an object"] if bad else []

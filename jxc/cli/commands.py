@@ -1,0 +1,125 @@
+"""Implementations of the ``jxc`` subcommands."""
+
+import argparse
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+
+
+def _prepare() -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+    from jxc.core.services import ensure_default_roles
+
+    ensure_default_roles()
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def serve(args: list[str]) -> int:
+    """Migrate, load the demo when empty, then run gunicorn and the worker until Ctrl+C."""
+    p = argparse.ArgumentParser(prog="jxc serve")
+    p.add_argument("--bind", default=os.environ.get("JXC_BIND", "127.0.0.1:8000"))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("JXC_WEB_WORKERS", "2")))
+    p.add_argument("--no-demo", action="store_true")
+    p.add_argument("--no-worker", action="store_true")
+    opts = p.parse_args(args)
+    _prepare()
+    from jxc.cli import demo
+
+    accounts = None
+    if not opts.no_demo and demo.database_is_empty():
+        print("Loading demo data (first start)…", flush=True)
+        accounts = demo.load_demo()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "jxc.wsgi:application", "--bind", opts.bind,
+             "--workers", str(opts.workers), "--threads", "4", "--access-logfile", "-",
+             "--timeout", "120"],
+        )
+    ]
+    if not opts.no_worker:
+        procs.append(subprocess.Popen([sys.executable, "-m", "jxc.cli", "worker"]))
+    host, _, port = opts.bind.rpartition(":")
+    print(demo.login_banner(f"http://{host}:{port}/", accounts), flush=True)
+
+    def stop(*_args):
+        for proc in procs:
+            proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(proc.poll() is None for proc in procs):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for proc in procs:
+            proc.wait(timeout=30)
+    return 0
+
+
+def worker(args: list[str]) -> int:
+    call_command("db_worker", *args)
+    return 0
+
+
+def demo_cmd(args: list[str]) -> int:
+    from jxc.cli import demo
+
+    _prepare()
+    if not demo.database_is_empty():
+        print("The database already has data; the demo loads only into an empty one.")
+        return 1
+    accounts = demo.load_demo()
+    print(demo.login_banner("http://127.0.0.1:8000/", accounts))
+    return 0
+
+
+def createadmin(args: list[str]) -> int:
+    from jxc.core.errors import DomainError
+    from jxc.core.services import create_user
+
+    p = argparse.ArgumentParser(prog="jxc createadmin")
+    p.add_argument("username")
+    p.add_argument("--password", default=os.environ.get("JXC_ADMIN_PASSWORD"))
+    opts = p.parse_args(args)
+    _prepare()
+    password = opts.password or getpass.getpass()
+    try:
+        create_user(username=opts.username, password=password, roles=["owner"],
+                    is_superuser=True)
+    except DomainError as exc:
+        print(f"{exc.code}: {exc}", file=sys.stderr)
+        return 2
+    print(f"created {opts.username}")
+    return 0
+
+
+def check(args: list[str]) -> int:
+    """Django's system checks; the ledger checks join here as they are built."""
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", *args)
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    from jxc.cli import checks
+
+    return checks.run_all()
+
+
+COMMANDS = {
+    "serve": serve,
+    "worker": worker,
+    "demo": demo_cmd,
+    "createadmin": createadmin,
+    "check": check,
+}

@@ -1,0 +1,87 @@
+"""Typed domain errors. Each has a stable ``code`` for the API and a translatable message
+for the UI. Services raise them; the API maps them to JSON, the web shows them in Chinese."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "domain_error"
+    http_status = 422
+    default_message: Any = _("The request could not be carried out.")
+
+    def __init__(self, message: Any = None, *, field: str | None = None, **params: Any):
+        self.message = message if message is not None else self.default_message
+        self.field = field
+        self.params = params
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        try:
+            return str(self.message) % self.params if self.params else str(self.message)
+        except (KeyError, TypeError, ValueError):
+            return str(self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        params = {k: str(v) for k, v in self.params.items()}
+        if self.field:
+            params["field"] = self.field
+        return {"code": self.code, "message": str(self), "params": params}
+
+
+class ValidationFailed(DomainError):
+    """Input is wrong. ``errors`` maps a field name (or ``__all__``) to its messages."""
+
+    code = "validation_failed"
+    default_message = _("Please correct the errors below.")
+
+    def __init__(self, errors: dict[str, list[Any]] | None = None, message: Any = None, **params):
+        super().__init__(message, **params)
+        self.errors = {k: [str(m) for m in v] for k, v in (errors or {}).items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        data = super().as_dict()
+        data["params"]["errors"] = self.errors  # type: ignore[assignment]
+        return data
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    http_status = 404
+    default_message = _("Not found.")
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    http_status = 403
+    default_message = _("You do not have permission to do this.")
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    http_status = 409
+    default_message = _("This document cannot go from “%(source)s” to “%(target)s”.")
+
+
+class DuplicateCode(DomainError):
+    code = "duplicate_code"
+    http_status = 409
+    default_message = _("“%(value)s” is already used.")
+
+
+class InUse(DomainError):
+    code = "in_use"
+    http_status = 409
+    default_message = _("It is referenced by other records and can only be deactivated.")
+
+
+class IdempotencyConflict(DomainError):
+    code = "idempotency_conflict"
+    default_message = _("This Idempotency-Key was already used with a different request.")
+
+
+class PeriodClosed(DomainError):
+    code = "period_closed"
+    http_status = 409
+    default_message = _("The period of %(date)s is closed.")

@@ -1,0 +1,176 @@
+"""The shared kernel's tables: users and roles, the company, document numbering,
+the append-only audit log, API tokens and idempotency records."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.choices import CostingMethod, CostScope
+from jxc.core.permissions import VIEW_COST, matches
+
+
+class Role(models.Model):
+    """A named set of permission patterns (老板, 采购, 销售, 仓管, 财务, 收银 …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class User(AbstractUser):
+    roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    all_warehouses = models.BooleanField(
+        _("all warehouses"),
+        default=True,
+        help_text=_("Off: the user sees and acts on only the warehouses assigned to them."),
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def jxc_permission_patterns(self) -> list[str]:
+        cached = getattr(self, "_jxc_patterns", None)
+        if cached is None:
+            cached = [p for role in self.roles.all() for p in role.permissions]
+            self._jxc_patterns = cached
+        return cached
+
+    def has_jxc_perm(self, perm: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return matches(self.jxc_permission_patterns(), perm)
+
+    @property
+    def can_view_cost(self) -> bool:
+        return self.has_jxc_perm(VIEW_COST)
+
+
+class Company(models.Model):
+    """The one company of this database (the key is there so tables can carry it later)."""
+
+    name = models.CharField(_("company name"), max_length=120)
+    tax_number = models.CharField(_("tax number"), max_length=20, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    qty_decimals = models.PositiveSmallIntegerField(_("quantity decimals"), default=2)
+    price_decimals = models.PositiveSmallIntegerField(_("price decimals"), default=2)
+    costing_method = models.CharField(
+        _("costing method"),
+        max_length=20,
+        choices=CostingMethod.choices,
+        default=CostingMethod.MOVING_AVERAGE,
+    )
+    cost_scope = models.CharField(
+        _("cost pool"), max_length=10, choices=CostScope.choices, default=CostScope.COMPANY
+    )
+    allow_negative_stock = models.BooleanField(_("allow negative stock by default"), default=False)
+    document_prefixes = models.JSONField(_("document prefixes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("company")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(qty_decimals__lte=6), name="company_qty_decimals_lte_6"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_decimals__lte=6), name="company_price_decimals_lte_6"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentSequence(models.Model):
+    """One counter row per document type and day; locked while a number is taken."""
+
+    doc_type = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "day"], name="uniq_sequence_type_day")
+        ]
+
+
+class AuditLog(models.Model):
+    """操作记录: append-only record of every master-data change and state change."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("user")
+    )
+    action = models.CharField(_("action"), max_length=30)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit log")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("AuditLog is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("AuditLog is append-only")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotencyRecord(models.Model):
+    """Remembers the outcome of a POST that carried an Idempotency-Key."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    key = models.CharField(max_length=200)
+    path = models.CharField(max_length=300)
+    body_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key", "path"], name="uniq_idempotency_key")
+        ]

@@ -1,0 +1,252 @@
+"""The shared kernel's writes: numbering, audit, company settings, roles, API tokens."""
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jxc.core import selectors
+from jxc.core.errors import DuplicateCode, NotFound, ValidationFailed
+from jxc.core.models import ApiToken, AuditLog, Company, DocumentSequence, Role, User
+from jxc.core.permissions import DEFAULT_ROLES
+
+# Default prefixes; the company may override any of them in its settings.
+DEFAULT_PREFIXES: dict[str, str] = {}
+
+
+def register_document_type(doc_type: str, prefix: str) -> None:
+    DEFAULT_PREFIXES[doc_type] = prefix
+
+
+@transaction.atomic
+def allocate_number(doc_type: str, *, day: dt.date) -> str:
+    """Take the next number of a document type for a day, e.g. ``CGDD20261121-0001``.
+
+    Runs in the caller's transaction: the counter row stays locked until it commits, so
+    numbers are never handed out twice, and a rolled-back document gives its number back.
+    """
+    DocumentSequence.objects.bulk_create(
+        [DocumentSequence(doc_type=doc_type, day=day, last=0)], ignore_conflicts=True
+    )
+    seq = DocumentSequence.objects.select_for_update().get(doc_type=doc_type, day=day)
+    DocumentSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
+    seq.refresh_from_db(fields=["last"])
+    prefix = selectors.document_prefix(doc_type, DEFAULT_PREFIXES.get(doc_type, doc_type.upper()))
+    return f"{prefix}{day:%Y%m%d}-{seq.last:04d}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | str | dict):
+        return value
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The audited view of a row: its concrete, editable fields as plain values."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.primary_key or not field.editable:
+            continue
+        if field.is_relation:
+            data[field.name] = _plain(getattr(instance, field.attname))
+        else:
+            data[field.name] = _plain(getattr(instance, field.attname))
+    return data
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record_audit(
+    *,
+    user: User | None,
+    obj: models.Model,
+    action: str,
+    changes: dict | None = None,
+    reason: str = "",
+) -> AuditLog:
+    """Append one line to the audit log (who, when, what, which fields from → to, why)."""
+    return AuditLog.objects.create(
+        user=user if user is not None and user.pk else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=changes or {},
+        reason=reason[:500],
+    )
+
+
+def save_audited(
+    instance: models.Model,
+    *,
+    user: User | None,
+    unique_fields: tuple[str, ...] = (),
+    action: str | None = None,
+) -> models.Model:
+    """Validate, save and audit a master-data row in one step.
+
+    Field errors (``full_clean``) become ValidationFailed; a race on a unique column
+    becomes DuplicateCode. The audit line records exactly the fields that changed.
+    """
+    creating = instance.pk is None
+    before = {} if creating else snapshot(type(instance)._default_manager.get(pk=instance.pk))
+    try:
+        instance.full_clean()
+    except Exception as exc:  # django.core.exceptions.ValidationError
+        raise ValidationFailed(getattr(exc, "message_dict", {"__all__": [str(exc)]})) from exc
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        field = next((f for f in unique_fields if f in str(exc)), unique_fields[0] if unique_fields else None)
+        raise DuplicateCode(field=field, value=getattr(instance, field, "") if field else "") from exc
+    changes = diff(before, snapshot(instance))
+    if creating or changes:
+        record_audit(
+            user=user, obj=instance, action=action or ("create" if creating else "update"),
+            changes=changes,
+        )
+    return instance
+
+
+def set_active(instance: models.Model, *, active: bool, user: User | None, reason: str = ""):
+    """停用 / 启用: master data referenced by documents is deactivated, never deleted."""
+    if getattr(instance, "is_active") == active:
+        return instance
+    type(instance)._default_manager.filter(pk=instance.pk).update(is_active=active)
+    instance.is_active = active
+    record_audit(
+        user=user, obj=instance, action="activate" if active else "deactivate",
+        changes={"is_active": [not active, active]}, reason=reason,
+    )
+    return instance
+
+
+@transaction.atomic
+def update_company(*, user: User | None, **fields: Any) -> Company:
+    company = selectors.company()
+    for name, value in fields.items():
+        setattr(company, name, value)
+    save_audited(company, user=user)
+    selectors.clear_company_cache()
+    return company
+
+
+@transaction.atomic
+def ensure_default_roles() -> dict[str, Role]:
+    """Create the built-in roles if missing (their permission patterns are data, editable)."""
+    roles = {}
+    for code, (name, patterns) in DEFAULT_ROLES.items():
+        role, _created = Role.objects.get_or_create(
+            code=code, defaults={"name": str(name), "permissions": patterns}
+        )
+        roles[code] = role
+    return roles
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    first_name: str = "",
+    is_superuser: bool = False,
+    created_by: User | None = None,
+) -> User:
+    if User.objects.filter(username=username).exists():
+        raise DuplicateCode(field="username", value=username)
+    user = User(username=username, first_name=first_name, is_superuser=is_superuser,
+                is_staff=is_superuser)
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed({"password": list(exc.messages)}) from exc
+    user.set_password(password)
+    user.save()
+    user.roles.set(Role.objects.filter(code__in=roles))
+    record_audit(user=created_by, obj=user, action="create",
+                 changes={"roles": [None, sorted(roles)]})
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a personal token; the plain token is returned once and never stored."""
+    if not name.strip():
+        raise ValidationFailed({"name": [str(ValidationFailed.default_message)]})
+    plain = "jxc_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=plain[:12],
+                                    digest=_digest(plain))
+    record_audit(user=user, obj=token, action="create")
+    return token, plain
+
+
+@transaction.atomic
+def revoke_api_token(*, token_id: int, user: User) -> ApiToken:
+    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at=None).first()
+    if token is None:
+        raise NotFound()
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_audit(user=user, obj=token, action="revoke")
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(plain), revoked_at=None, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def run_idempotent(*, user: User, key: str, path: str, body: bytes,
+                   create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+    """Run ``create`` once per (user, key, path): a retry with the same body gets the first
+    answer back; the same key with another body is refused (422 idempotency_conflict)."""
+    from jxc.core.errors import IdempotencyConflict
+    from jxc.core.models import IdempotencyRecord
+
+    digest = hashlib.sha256(body).hexdigest()
+    with transaction.atomic():
+        found = IdempotencyRecord.objects.select_for_update().filter(
+            user=user, key=key, path=path).first()
+        if found is not None:
+            if found.body_digest != digest:
+                raise IdempotencyConflict()
+            return found.status_code, found.response
+        status, payload = create()
+        if 200 <= status < 300:
+            IdempotencyRecord.objects.create(user=user, key=key, path=path, body_digest=digest,
+                                             status_code=status, response=payload)
+        return status, payload

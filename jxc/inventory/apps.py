@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InventoryConfig(AppConfig):
+    name = "jxc.inventory"
+    label = "inventory"
+    verbose_name = _("Inventory")
+
+    def ready(self):
+        from jxc.core.permissions import register_resource
+
+        register_resource("warehouse", _("Warehouses"))
+        register_resource("bin", _("Bins"))

@@ -1,0 +1,74 @@
+"""Writes of inventory master data: warehouses, bins, stock limits, warehouse scope."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.errors import ValidationFailed
+from jxc.core.services import record_audit, save_audited, set_active
+from jxc.inventory.models import Bin, StockLimit, Warehouse
+
+__all__ = ["set_active"]
+
+
+def create_warehouse(*, user, **fields: Any) -> Warehouse:
+    return save_audited(Warehouse(**fields), user=user, unique_fields=("code",))
+
+
+def update_warehouse(warehouse: Warehouse, *, user, **fields: Any) -> Warehouse:
+    for k, v in fields.items():
+        setattr(warehouse, k, v)
+    return save_audited(warehouse, user=user, unique_fields=("code",))
+
+
+def create_bin(*, user, warehouse: Warehouse, code: str, name: str = "") -> Bin:
+    if Bin.objects.filter(warehouse=warehouse, code=code.strip()).exists():
+        from jxc.core.errors import DuplicateCode
+
+        raise DuplicateCode(field="code", value=code)
+    return save_audited(Bin(warehouse=warehouse, code=code.strip(), name=name), user=user,
+                        unique_fields=("code",))
+
+
+def update_bin(bin_: Bin, *, user, **fields: Any) -> Bin:
+    for k, v in fields.items():
+        setattr(bin_, k, v)
+    return save_audited(bin_, user=user, unique_fields=("code",))
+
+
+@transaction.atomic
+def set_stock_limit(*, user, sku, warehouse: Warehouse, min_qty: Decimal | None,
+                    max_qty: Decimal | None) -> StockLimit | None:
+    """Set 安全库存 / 最高库存; both empty removes the limit."""
+    errors: dict[str, list] = {}
+    for name, value in (("min_qty", min_qty), ("max_qty", max_qty)):
+        if value is not None and value < 0:
+            errors.setdefault(name, []).append(_("A quantity cannot be below zero."))
+    if min_qty is not None and max_qty is not None and min_qty > max_qty:
+        errors.setdefault("min_qty", []).append(
+            _("The minimum stock cannot be above the maximum stock."))
+    if errors:
+        raise ValidationFailed(errors)
+    if min_qty is None and max_qty is None:
+        StockLimit.objects.filter(sku=sku, warehouse=warehouse).delete()
+        record_audit(user=user, obj=sku, action="update",
+                     changes={f"stock_limit:{warehouse.code}": ["…", None]})
+        return None
+    limit, _created = StockLimit.objects.update_or_create(
+        sku=sku, warehouse=warehouse, defaults={"min_qty": min_qty, "max_qty": max_qty})
+    record_audit(user=user, obj=sku, action="update",
+                 changes={f"stock_limit:{warehouse.code}": [None, [str(min_qty), str(max_qty)]]})
+    return limit
+
+
+@transaction.atomic
+def set_user_warehouses(*, user, target, warehouses: list[Warehouse] | None) -> None:
+    """Data scope: ``None`` gives the user every warehouse; a list limits them to it."""
+    target.all_warehouses = warehouses is None
+    target.save(update_fields=["all_warehouses"])
+    target.scoped_warehouses.set(warehouses or [])
+    record_audit(user=user, obj=target, action="update",
+                 changes={"warehouses": [None, "*" if warehouses is None
+                                         else [w.code for w in warehouses]]})
