@@ -52,21 +52,56 @@ def _scaled(prices: dict[str, Decimal], factor: Decimal) -> dict[str, Decimal]:
 
 
 STATIONERY = {
-    "WJ01": ("书写工具", ["晨光", "得力", "真彩", "百乐"],
-             [("中性笔 0.5mm 黑", "1.20"), ("中性笔 0.5mm 红", "1.20"), ("中性笔 0.5mm 蓝", "1.20"),
-              ("按动中性笔 0.5mm", "1.80"), ("圆珠笔 0.7mm", "0.90"), ("铅笔 HB", "0.40"),
-              ("自动铅笔 0.5mm", "3.50"), ("荧光笔 黄", "1.50"), ("记号笔 黑", "2.00"),
-              ("白板笔 黑", "2.20"), ("钢笔 学生款", "12.00"), ("签字笔 商务", "6.50")]),
-    "WJ02": ("本册", ["得力", "晨光", "国誉"],
-             [("笔记本 A5 80页", "3.20"), ("笔记本 B5 60页", "3.80"), ("活页本 A5", "9.50"),
-              ("作业本 16K", "0.80"), ("便利贴 76×76", "2.30"), ("牛皮纸记事本", "4.60"),
-              ("线圈本 A4", "6.80")]),
-    "WJ03": ("办公用品", ["得力", "齐心"],
-             [("订书机 12号", "9.00"), ("订书钉 24/6", "1.10"), ("回形针 盒装", "1.60"),
-              ("长尾夹 25mm", "3.20"), ("文件夹 A4", "4.50"), ("档案盒 55mm", "5.80"),
-              ("剪刀 办公", "4.20"), ("美工刀 大号", "3.00"), ("胶水 50ml", "1.80"),
-              ("固体胶 21g", "1.90"), ("透明胶带 48mm", "3.60"), ("计算器 12位", "18.00"),
-              ("A4 复印纸 70g 500张", "19.50")]),
+    "WJ01": (
+        "书写工具",
+        ["晨光", "得力", "真彩", "百乐"],
+        [
+            ("中性笔 0.5mm 黑", "1.20"),
+            ("中性笔 0.5mm 红", "1.20"),
+            ("中性笔 0.5mm 蓝", "1.20"),
+            ("按动中性笔 0.5mm", "1.80"),
+            ("圆珠笔 0.7mm", "0.90"),
+            ("铅笔 HB", "0.40"),
+            ("自动铅笔 0.5mm", "3.50"),
+            ("荧光笔 黄", "1.50"),
+            ("记号笔 黑", "2.00"),
+            ("白板笔 黑", "2.20"),
+            ("钢笔 学生款", "12.00"),
+            ("签字笔 商务", "6.50"),
+        ],
+    ),
+    "WJ02": (
+        "本册",
+        ["得力", "晨光", "国誉"],
+        [
+            ("笔记本 A5 80页", "3.20"),
+            ("笔记本 B5 60页", "3.80"),
+            ("活页本 A5", "9.50"),
+            ("作业本 16K", "0.80"),
+            ("便利贴 76×76", "2.30"),
+            ("牛皮纸记事本", "4.60"),
+            ("线圈本 A4", "6.80"),
+        ],
+    ),
+    "WJ03": (
+        "办公用品",
+        ["得力", "齐心"],
+        [
+            ("订书机 12号", "9.00"),
+            ("订书钉 24/6", "1.10"),
+            ("回形针 盒装", "1.60"),
+            ("长尾夹 25mm", "3.20"),
+            ("文件夹 A4", "4.50"),
+            ("档案盒 55mm", "5.80"),
+            ("剪刀 办公", "4.20"),
+            ("美工刀 大号", "3.00"),
+            ("胶水 50ml", "1.80"),
+            ("固体胶 21g", "1.90"),
+            ("透明胶带 48mm", "3.60"),
+            ("计算器 12位", "18.00"),
+            ("A4 复印纸 70g 500张", "19.50"),
+        ],
+    ),
 }
 
 SNACKS = [
@@ -125,8 +160,26 @@ CLOTHING = [
 ]
 
 CITY_DISTRICTS = ["西湖区", "上城区", "拱墅区", "滨江区", "萧山区", "余杭区", "临平区", "钱塘区"]
+SHOP_WORDS = ["好邻居", "联华", "佳佳", "新华", "阳光", "四季", "百家", "星辰"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+]
 
 
 def _tax_number(rng: random.Random) -> str:
@@ -142,6 +195,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     """演示数据: one company with users, catalog, warehouses, partners and accounts."""
     from django.db import transaction
 
+    from jxc.core.selectors import clear_company_cache
+
+    clear_company_cache()  # a cached company row may belong to a rolled-back transaction
     with transaction.atomic():
         return _load(random.Random(20261122))
 
@@ -159,25 +215,62 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
     accounts = []
     for username, role, name, label in DEMO_USERS:
         users[role] = core.create_user(
-            username=username, password=DEMO_PASSWORD, roles=[role], first_name=name,
-            is_superuser=(role == "owner"), created_by=users.get("owner"))
+            username=username,
+            password=DEMO_PASSWORD,
+            roles=[role],
+            first_name=name,
+            is_superuser=(role == "owner"),
+            created_by=users.get("owner"),
+        )
         accounts.append((username, DEMO_PASSWORD, label))
     boss = users["owner"]
     core.update_company(user=boss, name="杭州好运来商贸有限公司", tax_number="91330106MA2H3K7X5Q")
 
-    units = {n: catalog.create_unit(user=boss, name=n)
-             for n in ["个", "支", "本", "盒", "包", "箱", "罐", "瓶", "袋", "件", "条", "双", "顶", "包装"]}
+    units = {
+        n: catalog.create_unit(user=boss, name=n)
+        for n in [
+            "个",
+            "支",
+            "本",
+            "盒",
+            "包",
+            "箱",
+            "罐",
+            "瓶",
+            "袋",
+            "件",
+            "条",
+            "双",
+            "顶",
+            "包装",
+        ]
+    }
     units["千克"] = catalog.create_unit(user=boss, name="千克", allow_fraction=True)
 
     tops = {"WJ": "文具", "LS": "零食饮料", "FZ": "服装"}
-    cats = {code: catalog.create_category(user=boss, code=code, name=name) for code, name in tops.items()}
-    subs = {"WJ01": "书写工具", "WJ02": "本册", "WJ03": "办公用品", "LS01": "饮料",
-            "LS02": "休闲零食", "LS03": "方便食品", "FZ01": "上装", "FZ02": "下装", "FZ03": "配饰"}
+    cats = {
+        code: catalog.create_category(user=boss, code=code, name=name)
+        for code, name in tops.items()
+    }
+    subs = {
+        "WJ01": "书写工具",
+        "WJ02": "本册",
+        "WJ03": "办公用品",
+        "LS01": "饮料",
+        "LS02": "休闲零食",
+        "LS03": "方便食品",
+        "FZ01": "上装",
+        "FZ02": "下装",
+        "FZ03": "配饰",
+    }
     for code, name in subs.items():
         cats[code] = catalog.create_category(user=boss, code=code, name=name, parent=cats[code[:2]])
 
-    brand_names = sorted({b for _c, (_n, bs, _i) in STATIONERY.items() for b in bs}
-                         | {s[2] for s in SNACKS} | {"好运来"})
+    brand_names = sorted(
+        {b for _c, (_n, bs, _i) in STATIONERY.items() for b in bs}
+        | {s[2] for s in SNACKS}
+        | {"好运来"}
+    )
     brands = {n: catalog.create_brand(user=boss, name=n) for n in brand_names}
 
     seq = iter(range(1, 10_000))
@@ -189,18 +282,42 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
         for item, cost in items:
             for brand in brand_list[: 2 if cat_code == "WJ03" else 4]:
                 n += 1
-                base = units["支"] if cat_code == "WJ01" else units["本"] if cat_code == "WJ02" else units["个"]
+                base = (
+                    units["支"]
+                    if cat_code == "WJ01"
+                    else units["本"]
+                    if cat_code == "WJ02"
+                    else units["个"]
+                )
                 price = _prices(D(cost) * D(rng.choice(["0.9", "1", "1.1"])))
                 unit_specs = [UnitSpec(unit_id=base.pk, barcode=_ean13(next(seq)), prices=price)]
                 if cat_code == "WJ01":
-                    unit_specs.append(UnitSpec(unit_id=units["盒"].pk, factor=D(12),
-                                               barcode=_ean13(next(seq)), prices=_scaled(price, D(12))))
+                    unit_specs.append(
+                        UnitSpec(
+                            unit_id=units["盒"].pk,
+                            factor=D(12),
+                            barcode=_ean13(next(seq)),
+                            prices=_scaled(price, D(12)),
+                        )
+                    )
                 elif cat_code == "WJ02" and rng.random() < 0.5:
-                    unit_specs.append(UnitSpec(unit_id=units["包"].pk, factor=D(10),
-                                               barcode=_ean13(next(seq)), prices=_scaled(price, D(10))))
+                    unit_specs.append(
+                        UnitSpec(
+                            unit_id=units["包"].pk,
+                            factor=D(10),
+                            barcode=_ean13(next(seq)),
+                            prices=_scaled(price, D(10)),
+                        )
+                    )
                 p = catalog.create_product(
-                    user=boss, code=f"WJ{n:04d}", name=f"{brand} {item}", base_unit=base,
-                    units=unit_specs, category=cats[cat_code], brand=brands[brand])
+                    user=boss,
+                    code=f"WJ{n:04d}",
+                    name=f"{brand} {item}",
+                    base_unit=base,
+                    units=unit_specs,
+                    category=cats[cat_code],
+                    brand=brands[brand],
+                )
                 skus.extend(p.skus.all())
 
     # 零食: base unit 罐/包/瓶…, outer 箱 or 盒 with exact factors; most batch-tracked.
@@ -208,102 +325,204 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
         base = units["罐"] if "330ml" in name else units["瓶"] if "ml" in name else units["包"]
         price = _prices(D(cost))
         p = catalog.create_product(
-            user=boss, code=f"LS{i:04d}", name=name, base_unit=base,
-            units=[UnitSpec(unit_id=base.pk, barcode=_ean13(next(seq)), prices=price),
-                   UnitSpec(unit_id=units[outer].pk, factor=D(factor), barcode=_ean13(next(seq)),
-                            prices=_scaled(price, D(factor)))],
-            category=cats[cat_code], brand=brands[brand], shelf_life_days=shelf,
-            tracking="batch" if batch else "none")
+            user=boss,
+            code=f"LS{i:04d}",
+            name=name,
+            base_unit=base,
+            units=[
+                UnitSpec(unit_id=base.pk, barcode=_ean13(next(seq)), prices=price),
+                UnitSpec(
+                    unit_id=units[outer].pk,
+                    factor=D(factor),
+                    barcode=_ean13(next(seq)),
+                    prices=_scaled(price, D(factor)),
+                ),
+            ],
+            category=cats[cat_code],
+            brand=brands[brand],
+            shelf_life_days=shelf,
+            tracking="batch" if batch else "none",
+        )
         skus.extend(p.skus.all())
     # 散装 by weight: fractional base unit.
-    for j, (name, cost) in enumerate([("散装 话梅", "38.00"), ("散装 开心果", "72.00"),
-                                      ("散装 牛轧糖", "46.00")], start=len(SNACKS) + 1):
+    for j, (name, cost) in enumerate(
+        [("散装 话梅", "38.00"), ("散装 开心果", "72.00"), ("散装 牛轧糖", "46.00")],
+        start=len(SNACKS) + 1,
+    ):
         p = catalog.create_product(
-            user=boss, code=f"LS{j:04d}", name=name, base_unit=units["千克"],
+            user=boss,
+            code=f"LS{j:04d}",
+            name=name,
+            base_unit=units["千克"],
             units=[UnitSpec(unit_id=units["千克"].pk, prices=_prices(D(cost)))],
-            category=cats["LS02"], brand=brands["好运来"], shelf_life_days=180)
+            category=cats["LS02"],
+            brand=brands["好运来"],
+            shelf_life_days=180,
+        )
         skus.extend(p.skus.all())
 
     # 服装: 颜色 × 尺码 matrices.
     for k, (name, cat_code, cost, colours, sizes) in enumerate(CLOTHING, start=1):
         base = units["件"] if cat_code != "FZ03" else units["双"] if "袜" in name else units["顶"]
-        variants = [VariantSpec(value1=c, value2=s, barcode=_ean13(next(seq), prefix="692"))
-                    for c in colours for s in sizes]
+        variants = [
+            VariantSpec(value1=c, value2=s, barcode=_ean13(next(seq), prefix="692"))
+            for c in colours
+            for s in sizes
+        ]
         p = catalog.create_product(
-            user=boss, code=f"FZ{k:04d}", name=name, base_unit=base,
+            user=boss,
+            code=f"FZ{k:04d}",
+            name=name,
+            base_unit=base,
             units=[UnitSpec(unit_id=base.pk, prices=_prices(D(cost)))],
-            category=cats[cat_code], brand=brands["好运来"],
-            attribute1="颜色", attribute2="尺码", variants=variants)
+            category=cats[cat_code],
+            brand=brands["好运来"],
+            attribute1="颜色",
+            attribute2="尺码",
+            variants=variants,
+        )
         skus.extend(p.skus.all())
 
     # Warehouses and bins.
     keeper = users["keeper"]
     whs = [
-        inventory.create_warehouse(user=boss, code="ZC", name="总仓", kind="warehouse",
-                                   address="杭州市余杭区仓前街道文一西路 1888 号", keeper=keeper),
-        inventory.create_warehouse(user=boss, code="EC", name="二号仓", kind="warehouse",
-                                   address="杭州市萧山区经济技术开发区建设一路 66 号", keeper=keeper),
-        inventory.create_warehouse(user=boss, code="MD01", name="西湖门店", kind="store",
-                                   address="杭州市西湖区文三路 259 号", keeper=keeper),
+        inventory.create_warehouse(
+            user=boss,
+            code="ZC",
+            name="总仓",
+            kind="warehouse",
+            address="杭州市余杭区仓前街道文一西路 1888 号",
+            keeper=keeper,
+        ),
+        inventory.create_warehouse(
+            user=boss,
+            code="EC",
+            name="二号仓",
+            kind="warehouse",
+            address="杭州市萧山区经济技术开发区建设一路 66 号",
+            keeper=keeper,
+        ),
+        inventory.create_warehouse(
+            user=boss,
+            code="MD01",
+            name="西湖门店",
+            kind="store",
+            address="杭州市西湖区文三路 259 号",
+            keeper=keeper,
+        ),
     ]
     for wh, n_bins in zip(whs, (6, 4, 2), strict=True):
         for b in range(1, n_bins + 1):
-            inventory.create_bin(user=boss, warehouse=wh, code=f"{chr(64 + (b + 1) // 2)}-{b:02d}",
-                                 name=f"{wh.name} {b} 号货架")
+            inventory.create_bin(
+                user=boss,
+                warehouse=wh,
+                code=f"{chr(64 + (b + 1) // 2)}-{b:02d}",
+                name=f"{wh.name} {b} 号货架",
+            )
     for sku in skus[::5]:
         low = D(rng.choice([10, 20, 24, 48, 50]))
-        inventory.set_stock_limit(user=boss, sku=sku, warehouse=whs[0], min_qty=low, max_qty=low * 10)
+        inventory.set_stock_limit(
+            user=boss, sku=sku, warehouse=whs[0], min_qty=low, max_qty=low * 10
+        )
     for sku in skus[1::9]:
         inventory.set_stock_limit(user=boss, sku=sku, warehouse=whs[2], min_qty=D(5), max_qty=D(60))
 
     # Suppliers.
     supplier_names = [
-        ("宁波晨光文具批发有限公司", 30, 3), ("义乌得力办公用品有限公司", 30, 5),
-        ("杭州可口可乐饮料有限公司", 15, 2), ("上海百事饮料销售有限公司", 15, 3),
-        ("杭州旺旺食品有限公司", 30, 4), ("嘉兴乐事食品有限公司", 30, 4),
-        ("温州纺织服饰有限公司", 45, 10), ("绍兴柯桥布艺针织厂", 60, 15),
-        ("湖州三只松鼠供应链有限公司", 30, 5), ("金华康统食品贸易有限公司", 30, 4),
+        ("宁波晨光文具批发有限公司", 30, 3),
+        ("义乌得力办公用品有限公司", 30, 5),
+        ("杭州可口可乐饮料有限公司", 15, 2),
+        ("上海百事饮料销售有限公司", 15, 3),
+        ("杭州旺旺食品有限公司", 30, 4),
+        ("嘉兴乐事食品有限公司", 30, 4),
+        ("温州纺织服饰有限公司", 45, 10),
+        ("绍兴柯桥布艺针织厂", 60, 15),
+        ("湖州三只松鼠供应链有限公司", 30, 5),
+        ("金华康统食品贸易有限公司", 30, 4),
     ]
     suppliers = []
     for i, (name, terms, lead) in enumerate(supplier_names, start=1):
         s = partners.create_supplier(
-            user=boss, code=f"GYS{i:03d}", name=name,
-            contact=rng.choice(SURNAMES) + rng.choice(GIVEN), phone=_phone(rng),
-            address=f"浙江省{name[:2]}市{rng.randint(1, 999)}号", tax_number=_tax_number(rng),
-            bank_name="中国工商银行", bank_account=f"1202{rng.randint(10**14, 10**15 - 1)}",
-            payment_terms_days=terms, lead_time_days=lead)
-        partners.create_contact(user=boss, partner=s, name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-                                position="业务经理", phone=_phone(rng))
+            user=boss,
+            code=f"GYS{i:03d}",
+            name=name,
+            contact=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            phone=_phone(rng),
+            address=f"浙江省{name[:2]}市{rng.randint(1, 999)}号",
+            tax_number=_tax_number(rng),
+            bank_name="中国工商银行",
+            bank_account=f"1202{rng.randint(10**14, 10**15 - 1)}",
+            payment_terms_days=terms,
+            lead_time_days=lead,
+        )
+        partners.create_contact(
+            user=boss,
+            partner=s,
+            name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            position="业务经理",
+            phone=_phone(rng),
+        )
         suppliers.append(s)
 
     # Customers: shops, schools, companies; tiers and price levels.
-    kinds = [("便利店", "ordinary", "retail", 0), ("超市", "key", "wholesale", 50000),
-             ("文具店", "ordinary", "wholesale", 10000), ("学校", "vip", "member", 30000),
-             ("科技有限公司", "ordinary", "member", 20000), ("餐饮店", "ordinary", "retail", 5000)]
+    kinds = [
+        ("便利店", "ordinary", "retail", 0),
+        ("超市", "key", "wholesale", 50000),
+        ("文具店", "ordinary", "wholesale", 10000),
+        ("学校", "vip", "member", 30000),
+        ("科技有限公司", "ordinary", "member", 20000),
+        ("餐饮店", "ordinary", "retail", 5000),
+    ]
     sales = users["sales"]
     for i in range(1, 31):
         kind, tier, level, credit = kinds[i % len(kinds)]
         district = rng.choice(CITY_DISTRICTS)
         c = partners.create_customer(
-            user=boss, code=f"KH{i:03d}", name=f"杭州{district[:2]}{rng.choice(['好邻居', '联华', '佳佳', '新华', '阳光', '四季', '百家', '星辰'])}{kind}{i}",
-            contact=rng.choice(SURNAMES) + rng.choice(GIVEN), phone=_phone(rng),
-            address=f"杭州市{district}{rng.randint(1, 500)}号", tier=tier, price_level=level,
-            credit_limit=D(credit), payment_terms_days=0 if credit == 0 else 30,
-            salesperson=sales if i % 3 else boss)
+            user=boss,
+            code=f"KH{i:03d}",
+            name=f"杭州{district[:2]}{rng.choice(SHOP_WORDS)}{kind}{i}",
+            contact=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            phone=_phone(rng),
+            address=f"杭州市{district}{rng.randint(1, 500)}号",
+            tier=tier,
+            price_level=level,
+            credit_limit=D(credit),
+            payment_terms_days=0 if credit == 0 else 30,
+            salesperson=sales if i % 3 else boss,
+        )
         if i % 4 == 0:
-            partners.create_contact(user=boss, partner=c, name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-                                    position="采购", phone=_phone(rng))
+            partners.create_contact(
+                user=boss,
+                partner=c,
+                name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                position="采购",
+                phone=_phone(rng),
+            )
 
     # Money accounts.
     for code, name, kind, bank, number, balance in [
         ("XJ01", "现金", "cash", "", "", "5000.00"),
-        ("YH01", "工商银行 基本户", "bank", "中国工商银行杭州分行", "1202021109900123456", "286500.00"),
+        (
+            "YH01",
+            "工商银行 基本户",
+            "bank",
+            "中国工商银行杭州分行",
+            "1202021109900123456",
+            "286500.00",
+        ),
         ("YH02", "招商银行 一般户", "bank", "招商银行杭州分行", "571908765410201", "58000.00"),
         ("WX01", "微信收款", "wechat", "", "", "3200.00"),
         ("ZFB01", "支付宝收款", "alipay", "", "", "4100.00"),
     ]:
-        finance.create_account(user=boss, code=code, name=name, kind=kind, bank_name=bank,
-                               account_number=number, opening_balance=D(balance))
+        finance.create_account(
+            user=boss,
+            code=code,
+            name=name,
+            kind=kind,
+            bank_name=bank,
+            account_number=number,
+            opening_balance=D(balance),
+        )
     return accounts
 
 
