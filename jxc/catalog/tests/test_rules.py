@@ -10,7 +10,13 @@ from jxc.catalog.rules import UnitSpec
 
 def test_matrix_is_every_combination_in_entered_order():
     assert rules.variant_matrix(["红", "蓝"], ["S", "M", "L"]) == [
-        ("红", "S"), ("红", "M"), ("红", "L"), ("蓝", "S"), ("蓝", "M"), ("蓝", "L")]
+        ("红", "S"),
+        ("红", "M"),
+        ("红", "L"),
+        ("蓝", "S"),
+        ("蓝", "M"),
+        ("蓝", "L"),
+    ]
 
 
 def test_matrix_without_attributes_is_one_sku_and_drops_blanks_and_repeats():
@@ -26,8 +32,10 @@ def test_variant_codes_and_spec_text():
 
 
 def test_unit_list_valid():
-    units = [UnitSpec(unit_id=1), UnitSpec(unit_id=2, factor=Decimal("12"),
-                                           prices={"retail_price": Decimal("30")})]
+    units = [
+        UnitSpec(unit_id=1),
+        UnitSpec(unit_id=2, factor=Decimal("12"), prices={"retail_price": Decimal("30")}),
+    ]
     assert rules.unit_errors(units, base_unit_id=1) == {}
 
 
@@ -36,14 +44,27 @@ def test_unit_list_valid():
     [
         ([UnitSpec(unit_id=1), UnitSpec(unit_id=2, factor=Decimal(0))], "units.1.factor"),
         ([UnitSpec(unit_id=1), UnitSpec(unit_id=2, factor=Decimal(-2))], "units.1.factor"),
-        ([UnitSpec(unit_id=1), UnitSpec(unit_id=2, factor=Decimal("1.00000000001"))], "units.1.factor"),
+        (
+            [UnitSpec(unit_id=1), UnitSpec(unit_id=2, factor=Decimal("1.00000000001"))],
+            "units.1.factor",
+        ),
         ([UnitSpec(unit_id=1, factor=Decimal(2))], "units.0.factor"),
         ([UnitSpec(unit_id=1), UnitSpec(unit_id=1)], "units.1.unit"),
         ([UnitSpec(unit_id=2)], "units"),
         ([UnitSpec(unit_id=1, prices={"retail_price": Decimal("-0.01")})], "units.0.retail_price"),
-        ([UnitSpec(unit_id=1, barcode="ab"), ], "units.0.barcode"),
-        ([UnitSpec(unit_id=1, barcode="0123"), UnitSpec(unit_id=2, factor=Decimal(6), barcode="0123")],
-         "units.1.barcode"),
+        (
+            [
+                UnitSpec(unit_id=1, barcode="ab"),
+            ],
+            "units.0.barcode",
+        ),
+        (
+            [
+                UnitSpec(unit_id=1, barcode="0123"),
+                UnitSpec(unit_id=2, factor=Decimal(6), barcode="0123"),
+            ],
+            "units.1.barcode",
+        ),
     ],
 )
 def test_unit_list_guards(units, key):
