@@ -202,3 +202,17 @@ def test_update_sku_units_and_add_barcode(units):
     )
     assert "units.1.factor" in errs
     assert sku.units.get(unit=xiang).factor == Decimal(12)
+
+
+def test_sku_picker_endpoint_finds_by_pinyin_and_exact_barcode(units, client):
+    from jxc.core.services import create_user, ensure_default_roles
+
+    ensure_default_roles()
+    _shirt(units)
+    services.add_barcode(Sku.objects.get(code="P-05"), user=None, code="06900001")
+    boss = create_user(username="boss", password="Zq8!long-pass", roles=["owner"])
+    client.force_login(boss)
+    html = client.get("/catalog/skus/search/", {"q": "kkkl"}).content.decode()
+    assert html.count('data-testid="sku-result"') == 6
+    html = client.get("/catalog/skus/search/", {"q": "06900001"}).content.decode()
+    assert 'data-sku-code="P-05"' in html and "data-exact=" in html
