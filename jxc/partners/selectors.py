@@ -8,8 +8,12 @@ from jxc.partners.models import Customer, Supplier
 def _search(qs, q: str):
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(mnemonic__icontains=q)
-                       | Q(phone__icontains=q))
+        qs = qs.filter(
+            Q(code__icontains=q)
+            | Q(name__icontains=q)
+            | Q(mnemonic__icontains=q)
+            | Q(phone__icontains=q)
+        )
     return qs
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
+from jxc.core.errors import DuplicateCode
 from jxc.core.services import record_audit, save_audited, set_active
 from jxc.core.text import pinyin_initials
 from jxc.partners.models import Contact, Customer, Supplier
@@ -11,11 +12,15 @@ from jxc.partners.models import Contact, Customer, Supplier
 __all__ = ["set_active"]
 
 
+@transaction.atomic
 def _save_partner(partner, *, user, fields: dict[str, Any]):
     for k, v in fields.items():
         setattr(partner, k, v.strip() if isinstance(v, str) else v)
     if "name" in fields and not fields.get("mnemonic"):
         partner.mnemonic = pinyin_initials(partner.name)
+    # A taken code is DuplicateCode (409), not a generic field error from full_clean.
+    if type(partner).objects.filter(code=partner.code).exclude(pk=partner.pk).exists():
+        raise DuplicateCode(field="code", value=partner.code)
     return save_audited(partner, user=user, unique_fields=("code",))
 
 
@@ -39,5 +44,7 @@ def update_customer(customer: Customer, *, user, **fields: Any) -> Customer:
 def create_contact(*, user, partner: Supplier | Customer, **fields: Any) -> Contact:
     key = "supplier" if isinstance(partner, Supplier) else "customer"
     contact = save_audited(Contact(**{key: partner}, **fields), user=user)
-    record_audit(user=user, obj=partner, action="update", changes={"contacts": [None, str(contact)]})
+    record_audit(
+        user=user, obj=partner, action="update", changes={"contacts": [None, str(contact)]}
+    )
     return contact
