@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -15,6 +15,8 @@ from jxc.core import selectors
 from jxc.core.errors import DuplicateCode, NotFound, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Company, DocumentSequence, Role, User
 from jxc.core.permissions import DEFAULT_ROLES
+
+M = TypeVar("M", bound=models.Model)
 
 # Default prefixes; the company may override any of them in its settings.
 DEFAULT_PREFIXES: dict[str, str] = {}
@@ -93,12 +95,12 @@ def record_audit(
 
 
 def save_audited(
-    instance: models.Model,
+    instance: M,
     *,
     user: User | None,
     unique_fields: tuple[str, ...] = (),
     action: str | None = None,
-) -> models.Model:
+) -> M:
     """Validate, save and audit a master-data row in one step.
 
     Field errors (``full_clean``) become ValidationFailed; a race on a unique column
@@ -114,26 +116,35 @@ def save_audited(
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        field = next((f for f in unique_fields if f in str(exc)), unique_fields[0] if unique_fields else None)
-        raise DuplicateCode(field=field, value=getattr(instance, field, "") if field else "") from exc
+        field = next(
+            (f for f in unique_fields if f in str(exc)), unique_fields[0] if unique_fields else None
+        )
+        raise DuplicateCode(
+            field=field, value=getattr(instance, field, "") if field else ""
+        ) from exc
     changes = diff(before, snapshot(instance))
     if creating or changes:
         record_audit(
-            user=user, obj=instance, action=action or ("create" if creating else "update"),
+            user=user,
+            obj=instance,
+            action=action or ("create" if creating else "update"),
             changes=changes,
         )
     return instance
 
 
-def set_active(instance: models.Model, *, active: bool, user: User | None, reason: str = ""):
+def set_active(instance: M, *, active: bool, user: User | None, reason: str = "") -> M:
     """停用 / 启用: master data referenced by documents is deactivated, never deleted."""
-    if getattr(instance, "is_active") == active:
+    if instance.is_active == active:  # type: ignore[attr-defined]
         return instance
     type(instance)._default_manager.filter(pk=instance.pk).update(is_active=active)
-    instance.is_active = active
+    instance.is_active = active  # type: ignore[attr-defined]
     record_audit(
-        user=user, obj=instance, action="activate" if active else "deactivate",
-        changes={"is_active": [not active, active]}, reason=reason,
+        user=user,
+        obj=instance,
+        action="activate" if active else "deactivate",
+        changes={"is_active": [not active, active]},
+        reason=reason,
     )
     return instance
 
@@ -172,8 +183,9 @@ def create_user(
 ) -> User:
     if User.objects.filter(username=username).exists():
         raise DuplicateCode(field="username", value=username)
-    user = User(username=username, first_name=first_name, is_superuser=is_superuser,
-                is_staff=is_superuser)
+    user = User(
+        username=username, first_name=first_name, is_superuser=is_superuser, is_staff=is_superuser
+    )
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -184,8 +196,9 @@ def create_user(
     user.set_password(password)
     user.save()
     user.roles.set(Role.objects.filter(code__in=roles))
-    record_audit(user=created_by, obj=user, action="create",
-                 changes={"roles": [None, sorted(roles)]})
+    record_audit(
+        user=created_by, obj=user, action="create", changes={"roles": [None, sorted(roles)]}
+    )
     return user
 
 
@@ -199,8 +212,9 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name.strip():
         raise ValidationFailed({"name": [str(ValidationFailed.default_message)]})
     plain = "jxc_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=plain[:12],
-                                    digest=_digest(plain))
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=plain[:12], digest=_digest(plain)
+    )
     record_audit(user=user, obj=token, action="create")
     return token, plain
 
@@ -230,8 +244,9 @@ def user_for_token(plain: str) -> User | None:
     return token.user
 
 
-def run_idempotent(*, user: User, key: str, path: str, body: bytes,
-                   create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+def run_idempotent(
+    *, user: User, key: str, path: str, body: bytes, create: Callable[[], tuple[int, Any]]
+) -> tuple[int, Any]:
     """Run ``create`` once per (user, key, path): a retry with the same body gets the first
     answer back; the same key with another body is refused (422 idempotency_conflict)."""
     from jxc.core.errors import IdempotencyConflict
@@ -239,14 +254,23 @@ def run_idempotent(*, user: User, key: str, path: str, body: bytes,
 
     digest = hashlib.sha256(body).hexdigest()
     with transaction.atomic():
-        found = IdempotencyRecord.objects.select_for_update().filter(
-            user=user, key=key, path=path).first()
+        found = (
+            IdempotencyRecord.objects.select_for_update()
+            .filter(user=user, key=key, path=path)
+            .first()
+        )
         if found is not None:
             if found.body_digest != digest:
                 raise IdempotencyConflict()
             return found.status_code, found.response
         status, payload = create()
         if 200 <= status < 300:
-            IdempotencyRecord.objects.create(user=user, key=key, path=path, body_digest=digest,
-                                             status_code=status, response=payload)
+            IdempotencyRecord.objects.create(
+                user=user,
+                key=key,
+                path=path,
+                body_digest=digest,
+                status_code=status,
+                response=payload,
+            )
         return status, payload

@@ -1,7 +1,5 @@
 """Field validators shared by master data: phone numbers and tax numbers as used in China."""
 
-import re
-
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 

@@ -29,7 +29,9 @@ def is_cost_field(name: str) -> bool:
 
 
 def can_view_cost(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.can_view_cost)
+    return bool(
+        user is not None and getattr(user, "is_authenticated", False) and user.can_view_cost
+    )
 
 
 def redact(data: Any, user) -> Any:
