@@ -1,0 +1,93 @@
+"""操作记录: every master-data change is appended with who, what and which fields from → to."""
+
+import pytest
+
+from jxc.core.errors import DuplicateCode, ValidationFailed
+from jxc.core.models import AuditLog, Role
+from jxc.core.selectors import audit_trail, company
+from jxc.core.services import record_audit, save_audited, set_active, update_company
+
+
+@pytest.mark.django_db
+def test_create_is_audited_with_its_fields(owner):
+    role = save_audited(Role(code="qa-clerk", name="Clerk"), user=owner, unique_fields=("code",))
+    entry = audit_trail(role)[0]
+    assert (entry.action, entry.user, entry.object_type) == ("create", owner, "core.role")
+    assert entry.object_id == str(role.pk)
+    assert entry.changes["code"] == [None, "qa-clerk"]
+    assert entry.changes["name"] == [None, "Clerk"]
+
+
+@pytest.mark.django_db
+def test_update_records_exactly_the_changed_fields(owner):
+    role = save_audited(Role(code="qa-clerk", name="Clerk"), user=owner)
+    role.name = "Senior clerk"
+    save_audited(role, user=owner)
+    latest = audit_trail(role)[0]
+    assert latest.action == "update"
+    assert latest.changes == {"name": ["Clerk", "Senior clerk"]}
+
+
+@pytest.mark.django_db
+def test_saving_without_changes_writes_nothing(owner):
+    role = save_audited(Role(code="qa-clerk", name="Clerk"), user=owner)
+    save_audited(role, user=owner)
+    assert len(audit_trail(role)) == 1
+
+
+@pytest.mark.django_db
+def test_company_settings_changes_are_audited(owner):
+    update_company(user=owner, name="文具批发", qty_decimals=3)
+    entry = audit_trail(company())[0]
+    assert entry.changes["name"][1] == "文具批发"
+    assert entry.changes["qty_decimals"] == [2, 3]
+
+
+@pytest.mark.django_db
+def test_invalid_input_raises_and_saves_nothing(owner):
+    with pytest.raises(ValidationFailed) as exc:
+        save_audited(Role(code="not a slug!", name=""), user=owner)
+    assert {"code", "name"} <= set(exc.value.errors)
+    assert not Role.objects.filter(code="not a slug!").exists()
+    assert not AuditLog.objects.filter(object_type="core.role", action="create").exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_code_is_a_domain_error(owner):
+    save_audited(Role(code="qa-clerk", name="Clerk"), user=owner, unique_fields=("code",))
+    with pytest.raises((DuplicateCode, ValidationFailed)):
+        save_audited(Role(code="qa-clerk", name="Other"), user=owner, unique_fields=("code",))
+
+
+@pytest.mark.django_db
+def test_set_active_records_deactivation_with_reason(owner, sales_user):
+    set_active(sales_user, active=False, user=owner, reason="left the company")
+    sales_user.refresh_from_db()
+    assert sales_user.is_active is False
+    entry = audit_trail(sales_user)[0]
+    assert (entry.action, entry.reason) == ("deactivate", "left the company")
+    assert entry.changes == {"is_active": [True, False]}
+    # Deactivating again changes nothing and writes nothing.
+    set_active(sales_user, active=False, user=owner)
+    assert audit_trail(sales_user)[0].pk == entry.pk
+
+
+@pytest.mark.django_db
+def test_audit_log_is_append_only(owner):
+    entry = record_audit(user=owner, obj=owner, action="approve", changes={"x": [1, 2]})
+    entry.action = "tampered"
+    with pytest.raises(RuntimeError):
+        entry.save()
+    with pytest.raises(RuntimeError):
+        entry.delete()
+    assert AuditLog.objects.get(pk=entry.pk).action == "approve"
+
+
+@pytest.mark.django_db
+def test_audit_trail_is_newest_first_and_per_object(owner, sales_user):
+    for action in ("submit", "approve", "post"):
+        record_audit(user=owner, obj=owner, action=action)
+    record_audit(user=owner, obj=sales_user, action="other")
+    assert [e.action for e in audit_trail(owner)][:3] == ["post", "approve", "submit"]
+    assert "other" not in [e.action for e in audit_trail(owner)]
+    assert len(audit_trail(owner, limit=2)) == 2
