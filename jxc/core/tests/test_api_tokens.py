@@ -24,7 +24,7 @@ def test_token_is_shown_once_and_stored_hashed(sales_user):
 def test_token_identifies_its_user_and_their_permissions(sales_user):
     _token, plain = create_api_token(user=sales_user, name="erp")
     user = user_for_token(plain)
-    assert user == sales_user
+    assert user is not None and user == sales_user
     assert user.has_jxc_perm("customer.view") and not user.can_view_cost
     assert user_for_token(plain + "x") is None
     assert user_for_token("") is None
