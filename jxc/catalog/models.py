@@ -31,7 +31,11 @@ class Category(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=60)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent category"),
     )
     path = models.CharField(max_length=500, editable=False, default="", db_index=True)
@@ -116,9 +120,7 @@ class Sku(models.Model):
         verbose_name = _("SKU")
         verbose_name_plural = _("SKUs")
         constraints = [
-            models.UniqueConstraint(
-                fields=["product", "value1", "value2"], name="uniq_sku_variant"
-            )
+            models.UniqueConstraint(fields=["product", "value1", "value2"], name="uniq_sku_variant")
         ]
 
     def __str__(self) -> str:
@@ -152,8 +154,13 @@ class SkuUnit(models.Model):
             ),
             models.CheckConstraint(condition=Q(factor__gt=0), name="sku_unit_factor_gt_0"),
             models.CheckConstraint(
-                condition=Q(purchase_price__gte=0, retail_price__gte=0, wholesale_price__gte=0,
-                            member_price__gte=0, min_price__gte=0),
+                condition=Q(
+                    purchase_price__gte=0,
+                    retail_price__gte=0,
+                    wholesale_price__gte=0,
+                    member_price__gte=0,
+                    min_price__gte=0,
+                ),
                 name="sku_unit_prices_gte_0",
             ),
         ]
@@ -178,4 +185,3 @@ class Barcode(models.Model):
 
     def __str__(self) -> str:
         return self.code
-

@@ -76,7 +76,10 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
         if spec.factor <= 0:
             add(f"units.{i}.factor", _("The conversion factor must be greater than zero."))
         elif not fits(spec.factor, FACTOR_PLACES):
-            add(f"units.{i}.factor", _("At most %(places)s decimal places.") % {"places": FACTOR_PLACES})
+            add(
+                f"units.{i}.factor",
+                _("At most %(places)s decimal places.") % {"places": FACTOR_PLACES},
+            )
         if spec.unit_id == base_unit_id and spec.factor != 1:
             add(f"units.{i}.factor", _("The base unit's factor is 1."))
         for name, price in spec.prices.items():
@@ -85,7 +88,10 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
             elif price < 0:
                 add(f"units.{i}.{name}", _("A price cannot be below zero."))
             elif not fits(price, UNIT_COST_PLACES):
-                add(f"units.{i}.{name}", _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES})
+                add(
+                    f"units.{i}.{name}",
+                    _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES},
+                )
         if spec.barcode:
             if not BARCODE_RE.match(spec.barcode):
                 add(f"units.{i}.barcode", _("A barcode has 4 to 64 letters, digits or dashes."))

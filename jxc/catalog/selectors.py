@@ -34,8 +34,11 @@ def search_products(q: str = "", *, active_only: bool = False) -> QuerySet[Produ
             Q(code__icontains=q)
             | Q(name__icontains=q)
             | Q(mnemonic__icontains=q)
-            | Exists(Sku.objects.filter(product=OuterRef("pk")).filter(
-                Q(code__icontains=q) | Q(barcodes__code=q)))
+            | Exists(
+                Sku.objects.filter(product=OuterRef("pk")).filter(
+                    Q(code__icontains=q) | Q(barcodes__code=q)
+                )
+            )
         )
     return qs.order_by("code")
 

@@ -17,8 +17,9 @@ __all__ = ["set_active"]
 
 
 def create_unit(*, user, name: str, allow_fraction: bool = False) -> Unit:
-    return save_audited(Unit(name=name.strip(), allow_fraction=allow_fraction), user=user,
-                        unique_fields=("name",))
+    return save_audited(
+        Unit(name=name.strip(), allow_fraction=allow_fraction), user=user, unique_fields=("name",)
+    )
 
 
 def update_unit(unit: Unit, *, user, **fields: Any) -> Unit:
@@ -44,8 +45,11 @@ def _category_path(category: Category) -> str:
 
 @transaction.atomic
 def create_category(*, user, code: str, name: str, parent: Category | None = None) -> Category:
-    category = save_audited(Category(code=code.strip(), name=name.strip(), parent=parent),
-                            user=user, unique_fields=("code",))
+    category = save_audited(
+        Category(code=code.strip(), name=name.strip(), parent=parent),
+        user=user,
+        unique_fields=("code",),
+    )
     Category.objects.filter(pk=category.pk).update(path=_category_path(category))
     category.refresh_from_db()
     return category
@@ -65,7 +69,7 @@ def update_category(category: Category, *, user, **fields: Any) -> Category:
     new_path = _category_path(category)
     if new_path != old_path:
         for sub in Category.objects.filter(path__startswith=old_path).order_by("path"):
-            Category.objects.filter(pk=sub.pk).update(path=new_path + sub.path[len(old_path):])
+            Category.objects.filter(pk=sub.pk).update(path=new_path + sub.path[len(old_path) :])
     category.refresh_from_db()
     return category
 
@@ -102,7 +106,9 @@ def create_product(
         matrix = rules.variant_matrix(values1 or [], values2 or [])
         variants = [VariantSpec(value1=a, value2=b) for a, b in matrix]
     if (values1 and not attribute1.strip()) or (values2 and not attribute2.strip()):
-        errors.setdefault("attribute1", []).append(_("Name the attribute (e.g. colour) before listing its values."))
+        errors.setdefault("attribute1", []).append(
+            _("Name the attribute (e.g. colour) before listing its values.")
+        )
     code = code.strip()
     count = len(variants)
     for i, v in enumerate(variants, start=1):
@@ -116,13 +122,22 @@ def create_product(
     for c in sorted(taken):
         errors.setdefault("variants", []).append(_dup("code", c))
     barcodes = [u.barcode for u in units if u.barcode] + [v.barcode for v in variants if v.barcode]
-    for b in sorted(set(Barcode.objects.filter(code__in=barcodes).values_list("code", flat=True))
-                    | {b for b in barcodes if barcodes.count(b) > 1}):
+    for b in sorted(
+        set(Barcode.objects.filter(code__in=barcodes).values_list("code", flat=True))
+        | {b for b in barcodes if barcodes.count(b) > 1}
+    ):
         errors.setdefault("barcode", []).append(_dup("barcode", b))
     product = Product(
-        code=code, name=name.strip(), base_unit=base_unit, category=category, brand=brand,
-        tracking=tracking, shelf_life_days=shelf_life_days, attribute1=attribute1.strip(),
-        attribute2=attribute2.strip(), memo=memo,
+        code=code,
+        name=name.strip(),
+        base_unit=base_unit,
+        category=category,
+        brand=brand,
+        tracking=tracking,
+        shelf_life_days=shelf_life_days,
+        attribute1=attribute1.strip(),
+        attribute2=attribute2.strip(),
+        memo=memo,
         mnemonic=(mnemonic.strip().lower() or pinyin_initials(name)),
     )
     try:
@@ -135,22 +150,32 @@ def create_product(
     product.save()
     for v in variants:
         _create_sku(product, v, units, single=(count == 1))
-    record_audit(user=user, obj=product, action="create",
-                 changes={**{k: [None, v] for k, v in snapshot(product).items()},
-                          "skus": [None, sku_codes]})
+    record_audit(
+        user=user,
+        obj=product,
+        action="create",
+        changes={**{k: [None, v] for k, v in snapshot(product).items()}, "skus": [None, sku_codes]},
+    )
     return product
 
 
 def _create_sku(product: Product, variant: VariantSpec, units: list[UnitSpec], *, single: bool):
     spec = rules.variant_spec_text(variant.value1, variant.value2)
     sku = Sku.objects.create(
-        product=product, code=variant.code, name=product.name, spec=spec,
-        value1=variant.value1, value2=variant.value2,
+        product=product,
+        code=variant.code,
+        name=product.name,
+        spec=spec,
+        value1=variant.value1,
+        value2=variant.value2,
         mnemonic=product.mnemonic,
     )
     for u in units:
         su = SkuUnit.objects.create(
-            sku=sku, unit_id=u.unit_id, factor=u.factor, is_base=u.unit_id == product.base_unit_id,
+            sku=sku,
+            unit_id=u.unit_id,
+            factor=u.factor,
+            is_base=u.unit_id == product.base_unit_id,
             **{k: v for k, v in u.prices.items()},
         )
         code = variant.barcode if su.is_base and variant.barcode else (u.barcode if single else "")
@@ -178,7 +203,9 @@ def update_sku_units(sku: Sku, *, user, units: list[UnitSpec]) -> Sku:
     base_id = sku.product.base_unit_id
     errors = rules.unit_errors(units, base_unit_id=base_id)
     barcodes = [u.barcode for u in units if u.barcode]
-    clash = Barcode.objects.filter(code__in=barcodes).exclude(sku=sku).values_list("code", flat=True)
+    clash = (
+        Barcode.objects.filter(code__in=barcodes).exclude(sku=sku).values_list("code", flat=True)
+    )
     for b in clash:
         errors.setdefault("barcode", []).append(_dup("barcode", b))
     if errors:
@@ -187,7 +214,8 @@ def update_sku_units(sku: Sku, *, user, units: list[UnitSpec]) -> Sku:
     keep = []
     for u in units:
         su, _created = SkuUnit.objects.update_or_create(
-            sku=sku, unit_id=u.unit_id,
+            sku=sku,
+            unit_id=u.unit_id,
             defaults={"factor": u.factor, "is_base": u.unit_id == base_id, **u.prices},
         )
         keep.append(su.pk)
@@ -196,8 +224,12 @@ def update_sku_units(sku: Sku, *, user, units: list[UnitSpec]) -> Sku:
     sku.units.exclude(pk__in=keep).delete()
     after = {su.unit_id: snapshot(su) for su in sku.units.all()}
     if before != after:
-        record_audit(user=user, obj=sku, action="update",
-                     changes={"units": [list(before.values()), list(after.values())]})
+        record_audit(
+            user=user,
+            obj=sku,
+            action="update",
+            changes={"units": [list(before.values()), list(after.values())]},
+        )
     return sku
 
 

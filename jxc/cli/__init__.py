@@ -1,12 +1,12 @@
 """The ``jxc`` command: serve, worker, demo, createadmin, check, and Django's own commands.
 
-    jxc serve        migrate, load demo data when the database is empty, start gunicorn and
-                     the background worker on http://127.0.0.1:8000
-    jxc worker       run the background task worker only
-    jxc demo         load the demo company (only into an empty database)
-    jxc createadmin  create an owner account (asks for the password)
-    jxc check        run the system checks (and the ledger checks as they are added)
-    jxc <other>      any Django management command (migrate, shell, …)
+jxc serve        migrate, load demo data when the database is empty, start gunicorn and
+                 the background worker on http://127.0.0.1:8000
+jxc worker       run the background task worker only
+jxc demo         load the demo company (only into an empty database)
+jxc createadmin  create an owner account (asks for the password)
+jxc check        run the system checks (and the ledger checks as they are added)
+jxc <other>      any Django management command (migrate, shell, …)
 """
 
 import os

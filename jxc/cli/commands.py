@@ -38,9 +38,22 @@ def serve(args: list[str]) -> int:
         accounts = demo.load_demo()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "jxc.wsgi:application", "--bind", opts.bind,
-             "--workers", str(opts.workers), "--threads", "4", "--access-logfile", "-",
-             "--timeout", "120"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "jxc.wsgi:application",
+                "--bind",
+                opts.bind,
+                "--workers",
+                str(opts.workers),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
+            ],
         )
     ]
     if not opts.no_worker:
@@ -93,8 +106,7 @@ def createadmin(args: list[str]) -> int:
     _prepare()
     password = opts.password or getpass.getpass()
     try:
-        create_user(username=opts.username, password=password, roles=["owner"],
-                    is_superuser=True)
+        create_user(username=opts.username, password=password, roles=["owner"], is_superuser=True)
     except DomainError as exc:
         print(f"{exc.code}: {exc}", file=sys.stderr)
         return 2

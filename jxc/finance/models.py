@@ -13,8 +13,9 @@ from jxc.finance.choices import AccountKind
 class Account(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=80)
-    kind = models.CharField(_("type"), max_length=10, choices=AccountKind.choices,
-                            default=AccountKind.CASH)
+    kind = models.CharField(
+        _("type"), max_length=10, choices=AccountKind.choices, default=AccountKind.CASH
+    )
     bank_name = models.CharField(_("bank"), max_length=80, blank=True)
     account_number = models.CharField(_("account number"), max_length=40, blank=True)
     opening_balance = MoneyField(_("opening balance"))

@@ -28,8 +28,9 @@ def create_bin(*, user, warehouse: Warehouse, code: str, name: str = "") -> Bin:
         from jxc.core.errors import DuplicateCode
 
         raise DuplicateCode(field="code", value=code)
-    return save_audited(Bin(warehouse=warehouse, code=code.strip(), name=name), user=user,
-                        unique_fields=("code",))
+    return save_audited(
+        Bin(warehouse=warehouse, code=code.strip(), name=name), user=user, unique_fields=("code",)
+    )
 
 
 def update_bin(bin_: Bin, *, user, **fields: Any) -> Bin:
@@ -39,8 +40,9 @@ def update_bin(bin_: Bin, *, user, **fields: Any) -> Bin:
 
 
 @transaction.atomic
-def set_stock_limit(*, user, sku, warehouse: Warehouse, min_qty: Decimal | None,
-                    max_qty: Decimal | None) -> StockLimit | None:
+def set_stock_limit(
+    *, user, sku, warehouse: Warehouse, min_qty: Decimal | None, max_qty: Decimal | None
+) -> StockLimit | None:
     """Set 安全库存 / 最高库存; both empty removes the limit."""
     errors: dict[str, list] = {}
     for name, value in (("min_qty", min_qty), ("max_qty", max_qty)):
@@ -48,18 +50,28 @@ def set_stock_limit(*, user, sku, warehouse: Warehouse, min_qty: Decimal | None,
             errors.setdefault(name, []).append(_("A quantity cannot be below zero."))
     if min_qty is not None and max_qty is not None and min_qty > max_qty:
         errors.setdefault("min_qty", []).append(
-            _("The minimum stock cannot be above the maximum stock."))
+            _("The minimum stock cannot be above the maximum stock.")
+        )
     if errors:
         raise ValidationFailed(errors)
     if min_qty is None and max_qty is None:
         StockLimit.objects.filter(sku=sku, warehouse=warehouse).delete()
-        record_audit(user=user, obj=sku, action="update",
-                     changes={f"stock_limit:{warehouse.code}": ["…", None]})
+        record_audit(
+            user=user,
+            obj=sku,
+            action="update",
+            changes={f"stock_limit:{warehouse.code}": ["…", None]},
+        )
         return None
     limit, _created = StockLimit.objects.update_or_create(
-        sku=sku, warehouse=warehouse, defaults={"min_qty": min_qty, "max_qty": max_qty})
-    record_audit(user=user, obj=sku, action="update",
-                 changes={f"stock_limit:{warehouse.code}": [None, [str(min_qty), str(max_qty)]]})
+        sku=sku, warehouse=warehouse, defaults={"min_qty": min_qty, "max_qty": max_qty}
+    )
+    record_audit(
+        user=user,
+        obj=sku,
+        action="update",
+        changes={f"stock_limit:{warehouse.code}": [None, [str(min_qty), str(max_qty)]]},
+    )
     return limit
 
 
@@ -69,6 +81,9 @@ def set_user_warehouses(*, user, target, warehouses: list[Warehouse] | None) -> 
     target.all_warehouses = warehouses is None
     target.save(update_fields=["all_warehouses"])
     target.scoped_warehouses.set(warehouses or [])
-    record_audit(user=user, obj=target, action="update",
-                 changes={"warehouses": [None, "*" if warehouses is None
-                                         else [w.code for w in warehouses]]})
+    record_audit(
+        user=user,
+        obj=target,
+        action="update",
+        changes={"warehouses": [None, "*" if warehouses is None else [w.code for w in warehouses]]},
+    )

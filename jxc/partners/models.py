@@ -51,8 +51,12 @@ class Customer(Partner):
     )
     credit_limit = MoneyField(_("credit limit"), validators=[MinValueValidator(0)])
     salesperson = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("salesperson"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("salesperson"),
     )
     allow_backorder = models.BooleanField(_("allow back orders"), default=False)
 
@@ -60,16 +64,19 @@ class Customer(Partner):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         constraints = [
-            models.CheckConstraint(condition=models.Q(credit_limit__gte=0),
-                                   name="customer_credit_limit_gte_0")
+            models.CheckConstraint(
+                condition=models.Q(credit_limit__gte=0), name="customer_credit_limit_gte_0"
+            )
         ]
 
 
 class Contact(models.Model):
-    supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="contacts")
-    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="contacts")
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("name"), max_length=40)
     position = models.CharField(_("position"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])

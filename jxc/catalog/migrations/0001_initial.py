@@ -8,153 +8,371 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Brand',
+            name="Brand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'brand',
-                'verbose_name_plural': 'brands',
-                'ordering': ['id'],
+                "verbose_name": "brand",
+                "verbose_name_plural": "brands",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20, unique=True, verbose_name='name')),
-                ('allow_fraction', models.BooleanField(default=False, verbose_name='allows decimals')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=20, unique=True, verbose_name="name")),
+                (
+                    "allow_fraction",
+                    models.BooleanField(default=False, verbose_name="allows decimals"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['id'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=500)),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.category', verbose_name='parent category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "path",
+                    models.CharField(db_index=True, default="", editable=False, max_length=500),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.category",
+                        verbose_name="parent category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['path', 'id'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["path", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('mnemonic', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='mnemonic code')),
-                ('tracking', models.CharField(choices=[('none', 'None'), ('batch', 'Batch'), ('serial', 'Serial number')], default='none', max_length=10, verbose_name='tracking')),
-                ('shelf_life_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='shelf life (days)')),
-                ('attribute1', models.CharField(blank=True, max_length=20, verbose_name='variant attribute 1')),
-                ('attribute2', models.CharField(blank=True, max_length=20, verbose_name='variant attribute 2')),
-                ('image', models.ImageField(blank=True, upload_to='products/', verbose_name='image')),
-                ('memo', models.CharField(blank=True, max_length=500, verbose_name='memo')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('brand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.brand', verbose_name='brand')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.category', verbose_name='category')),
-                ('base_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.unit', verbose_name='base unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "mnemonic",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=40, verbose_name="mnemonic code"
+                    ),
+                ),
+                (
+                    "tracking",
+                    models.CharField(
+                        choices=[("none", "None"), ("batch", "Batch"), ("serial", "Serial number")],
+                        default="none",
+                        max_length=10,
+                        verbose_name="tracking",
+                    ),
+                ),
+                (
+                    "shelf_life_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="shelf life (days)"
+                    ),
+                ),
+                (
+                    "attribute1",
+                    models.CharField(blank=True, max_length=20, verbose_name="variant attribute 1"),
+                ),
+                (
+                    "attribute2",
+                    models.CharField(blank=True, max_length=20, verbose_name="variant attribute 2"),
+                ),
+                (
+                    "image",
+                    models.ImageField(blank=True, upload_to="products/", verbose_name="image"),
+                ),
+                ("memo", models.CharField(blank=True, max_length=500, verbose_name="memo")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "brand",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.brand",
+                        verbose_name="brand",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "base_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.unit",
+                        verbose_name="base unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['code'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Sku',
+            name="Sku",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='SKU code')),
-                ('name', models.CharField(max_length=160, verbose_name='name')),
-                ('spec', models.CharField(blank=True, max_length=80, verbose_name='specification')),
-                ('value1', models.CharField(blank=True, max_length=30, verbose_name='attribute value 1')),
-                ('value2', models.CharField(blank=True, max_length=30, verbose_name='attribute value 2')),
-                ('mnemonic', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='mnemonic code')),
-                ('image', models.ImageField(blank=True, upload_to='skus/', verbose_name='image')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skus', to='catalog.product', verbose_name='product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="SKU code")),
+                ("name", models.CharField(max_length=160, verbose_name="name")),
+                ("spec", models.CharField(blank=True, max_length=80, verbose_name="specification")),
+                (
+                    "value1",
+                    models.CharField(blank=True, max_length=30, verbose_name="attribute value 1"),
+                ),
+                (
+                    "value2",
+                    models.CharField(blank=True, max_length=30, verbose_name="attribute value 2"),
+                ),
+                (
+                    "mnemonic",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=40, verbose_name="mnemonic code"
+                    ),
+                ),
+                ("image", models.ImageField(blank=True, upload_to="skus/", verbose_name="image")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skus",
+                        to="catalog.product",
+                        verbose_name="product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SKU',
-                'verbose_name_plural': 'SKUs',
-                'ordering': ['code'],
+                "verbose_name": "SKU",
+                "verbose_name_plural": "SKUs",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SkuUnit',
+            name="SkuUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('factor', jxc.core.fields.FactorField(decimal_places=10, max_digits=24, validators=[django.core.validators.MinValueValidator(0)], verbose_name='conversion factor')),
-                ('is_base', models.BooleanField(default=False, verbose_name='base unit')),
-                ('purchase_price', jxc.core.fields.UnitCostField(decimal_places=10, default=Decimal('0'), max_digits=24, validators=[django.core.validators.MinValueValidator(0)], verbose_name='reference purchase price')),
-                ('retail_price', jxc.core.fields.UnitCostField(decimal_places=10, default=Decimal('0'), max_digits=24, validators=[django.core.validators.MinValueValidator(0)], verbose_name='retail price')),
-                ('wholesale_price', jxc.core.fields.UnitCostField(decimal_places=10, default=Decimal('0'), max_digits=24, validators=[django.core.validators.MinValueValidator(0)], verbose_name='wholesale price')),
-                ('member_price', jxc.core.fields.UnitCostField(decimal_places=10, default=Decimal('0'), max_digits=24, validators=[django.core.validators.MinValueValidator(0)], verbose_name='member price')),
-                ('min_price', jxc.core.fields.UnitCostField(decimal_places=10, default=Decimal('0'), max_digits=24, validators=[django.core.validators.MinValueValidator(0)], verbose_name='lowest sale price')),
-                ('sku', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='catalog.sku')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "factor",
+                    jxc.core.fields.FactorField(
+                        decimal_places=10,
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="conversion factor",
+                    ),
+                ),
+                ("is_base", models.BooleanField(default=False, verbose_name="base unit")),
+                (
+                    "purchase_price",
+                    jxc.core.fields.UnitCostField(
+                        decimal_places=10,
+                        default=Decimal("0"),
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="reference purchase price",
+                    ),
+                ),
+                (
+                    "retail_price",
+                    jxc.core.fields.UnitCostField(
+                        decimal_places=10,
+                        default=Decimal("0"),
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="retail price",
+                    ),
+                ),
+                (
+                    "wholesale_price",
+                    jxc.core.fields.UnitCostField(
+                        decimal_places=10,
+                        default=Decimal("0"),
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="wholesale price",
+                    ),
+                ),
+                (
+                    "member_price",
+                    jxc.core.fields.UnitCostField(
+                        decimal_places=10,
+                        default=Decimal("0"),
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="member price",
+                    ),
+                ),
+                (
+                    "min_price",
+                    jxc.core.fields.UnitCostField(
+                        decimal_places=10,
+                        default=Decimal("0"),
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="lowest sale price",
+                    ),
+                ),
+                (
+                    "sku",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="catalog.sku",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SKU unit',
-                'verbose_name_plural': 'SKU units',
-                'ordering': ['sku_id', 'factor', 'id'],
+                "verbose_name": "SKU unit",
+                "verbose_name_plural": "SKU units",
+                "ordering": ["sku_id", "factor", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Barcode',
+            name="Barcode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='barcode')),
-                ('sku', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='barcodes', to='catalog.sku')),
-                ('sku_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='barcodes', to='catalog.skuunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="barcode")),
+                (
+                    "sku",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="barcodes",
+                        to="catalog.sku",
+                    ),
+                ),
+                (
+                    "sku_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="barcodes",
+                        to="catalog.skuunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'barcode',
-                'verbose_name_plural': 'barcodes',
-                'ordering': ['id'],
+                "verbose_name": "barcode",
+                "verbose_name_plural": "barcodes",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='sku',
-            constraint=models.UniqueConstraint(fields=('product', 'value1', 'value2'), name='uniq_sku_variant'),
+            model_name="sku",
+            constraint=models.UniqueConstraint(
+                fields=("product", "value1", "value2"), name="uniq_sku_variant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='skuunit',
-            constraint=models.UniqueConstraint(fields=('sku', 'unit'), name='uniq_sku_unit'),
+            model_name="skuunit",
+            constraint=models.UniqueConstraint(fields=("sku", "unit"), name="uniq_sku_unit"),
         ),
         migrations.AddConstraint(
-            model_name='skuunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_base', True)), fields=('sku',), name='uniq_sku_base_unit'),
+            model_name="skuunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_base", True)), fields=("sku",), name="uniq_sku_base_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='skuunit',
-            constraint=models.CheckConstraint(condition=models.Q(('factor__gt', 0)), name='sku_unit_factor_gt_0'),
+            model_name="skuunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("factor__gt", 0)), name="sku_unit_factor_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='skuunit',
-            constraint=models.CheckConstraint(condition=models.Q(('member_price__gte', 0), ('min_price__gte', 0), ('purchase_price__gte', 0), ('retail_price__gte', 0), ('wholesale_price__gte', 0)), name='sku_unit_prices_gte_0'),
+            model_name="skuunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("member_price__gte", 0),
+                    ("min_price__gte", 0),
+                    ("purchase_price__gte", 0),
+                    ("retail_price__gte", 0),
+                    ("wholesale_price__gte", 0),
+                ),
+                name="sku_unit_prices_gte_0",
+            ),
         ),
     ]

@@ -9,141 +9,342 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('permissions', models.JSONField(blank=True, default=list, verbose_name='permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "permissions",
+                    models.JSONField(blank=True, default=list, verbose_name="permissions"),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['id'],
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('all_warehouses', models.BooleanField(default=True, help_text='Off: the user sees and acts on only the warehouses assigned to them.', verbose_name='all warehouses')),
-                ('language', models.CharField(default='zh-hans', max_length=10, verbose_name='language')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('roles', models.ManyToManyField(blank=True, related_name='users', to='core.role', verbose_name='roles')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "all_warehouses",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Off: the user sees and acts on only the warehouses assigned to them.",
+                        verbose_name="all warehouses",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(default="zh-hans", max_length=10, verbose_name="language"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "roles",
+                    models.ManyToManyField(
+                        blank=True, related_name="users", to="core.role", verbose_name="roles"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('prefix', models.CharField(db_index=True, max_length=12)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("prefix", models.CharField(db_index=True, max_length=12)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-id'],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='company name')),
-                ('tax_number', models.CharField(blank=True, max_length=20, verbose_name='tax number')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('qty_decimals', models.PositiveSmallIntegerField(default=2, verbose_name='quantity decimals')),
-                ('price_decimals', models.PositiveSmallIntegerField(default=2, verbose_name='price decimals')),
-                ('costing_method', models.CharField(choices=[('moving_average', 'Moving weighted average'), ('fifo', 'First in, first out'), ('periodic_average', 'Monthly weighted average'), ('specific', 'Specific identification (by batch)')], default='moving_average', max_length=20, verbose_name='costing method')),
-                ('cost_scope', models.CharField(choices=[('company', 'Per company'), ('warehouse', 'Per warehouse')], default='company', max_length=10, verbose_name='cost pool')),
-                ('allow_negative_stock', models.BooleanField(default=False, verbose_name='allow negative stock by default')),
-                ('document_prefixes', models.JSONField(blank=True, default=dict, verbose_name='document prefixes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="company name")),
+                (
+                    "tax_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="tax number"),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="CNY", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "qty_decimals",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="quantity decimals"),
+                ),
+                (
+                    "price_decimals",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="price decimals"),
+                ),
+                (
+                    "costing_method",
+                    models.CharField(
+                        choices=[
+                            ("moving_average", "Moving weighted average"),
+                            ("fifo", "First in, first out"),
+                            ("periodic_average", "Monthly weighted average"),
+                            ("specific", "Specific identification (by batch)"),
+                        ],
+                        default="moving_average",
+                        max_length=20,
+                        verbose_name="costing method",
+                    ),
+                ),
+                (
+                    "cost_scope",
+                    models.CharField(
+                        choices=[("company", "Per company"), ("warehouse", "Per warehouse")],
+                        default="company",
+                        max_length=10,
+                        verbose_name="cost pool",
+                    ),
+                ),
+                (
+                    "allow_negative_stock",
+                    models.BooleanField(
+                        default=False, verbose_name="allow negative stock by default"
+                    ),
+                ),
+                (
+                    "document_prefixes",
+                    models.JSONField(blank=True, default=dict, verbose_name="document prefixes"),
+                ),
             ],
             options={
-                'verbose_name': 'company',
-                'verbose_name_plural': 'company',
-                'constraints': [models.CheckConstraint(condition=models.Q(('qty_decimals__lte', 6)), name='company_qty_decimals_lte_6'), models.CheckConstraint(condition=models.Q(('price_decimals__lte', 6)), name='company_price_decimals_lte_6')],
+                "verbose_name": "company",
+                "verbose_name_plural": "company",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("qty_decimals__lte", 6)),
+                        name="company_qty_decimals_lte_6",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("price_decimals__lte", 6)),
+                        name="company_price_decimals_lte_6",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DocumentSequence',
+            name="DocumentSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('doc_type', models.CharField(max_length=40)),
-                ('day', models.DateField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("doc_type", models.CharField(max_length=40)),
+                ("day", models.DateField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('doc_type', 'day'), name='uniq_sequence_type_day')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("doc_type", "day"), name="uniq_sequence_type_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('action', models.CharField(max_length=30, verbose_name='action')),
-                ('object_type', models.CharField(max_length=60)),
-                ('object_id', models.CharField(max_length=40)),
-                ('object_repr', models.CharField(max_length=200, verbose_name='object')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("action", models.CharField(max_length=30, verbose_name="action")),
+                ("object_type", models.CharField(max_length=60)),
+                ("object_id", models.CharField(max_length=40)),
+                ("object_repr", models.CharField(max_length=200, verbose_name="object")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit record',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "verbose_name": "audit record",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('path', models.CharField(max_length=300)),
-                ('body_digest', models.CharField(max_length=64)),
-                ('status_code', models.PositiveSmallIntegerField()),
-                ('response', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("path", models.CharField(max_length=300)),
+                ("body_digest", models.CharField(max_length=64)),
+                ("status_code", models.PositiveSmallIntegerField()),
+                ("response", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'key', 'path'), name='uniq_idempotency_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "key", "path"), name="uniq_idempotency_key"
+                    )
+                ],
             },
         ),
     ]

@@ -8,30 +8,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[0-9A-Za-z_\\-.]{1,40}$', 'A code has letters, digits, dots, dashes or underscores.', code='invalid_code')], verbose_name='code')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('kind', models.CharField(choices=[('cash', 'Cash'), ('bank', 'Bank'), ('wechat', 'WeChat Pay'), ('alipay', 'Alipay')], default='cash', max_length=10, verbose_name='type')),
-                ('bank_name', models.CharField(blank=True, max_length=80, verbose_name='bank')),
-                ('account_number', models.CharField(blank=True, max_length=40, verbose_name='account number')),
-                ('opening_balance', jxc.core.fields.MoneyField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='opening balance')),
-                ('opening_date', models.DateField(default=datetime.date.today, verbose_name='opening date')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Za-z_\\-.]{1,40}$",
+                                "A code has letters, digits, dots, dashes or underscores.",
+                                code="invalid_code",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cash", "Cash"),
+                            ("bank", "Bank"),
+                            ("wechat", "WeChat Pay"),
+                            ("alipay", "Alipay"),
+                        ],
+                        default="cash",
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("bank_name", models.CharField(blank=True, max_length=80, verbose_name="bank")),
+                (
+                    "account_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="account number"),
+                ),
+                (
+                    "opening_balance",
+                    jxc.core.fields.MoneyField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="opening balance",
+                    ),
+                ),
+                (
+                    "opening_date",
+                    models.DateField(default=datetime.date.today, verbose_name="opening date"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'account',
-                'verbose_name_plural': 'accounts',
-                'ordering': ['code'],
+                "verbose_name": "account",
+                "verbose_name_plural": "accounts",
+                "ordering": ["code"],
             },
         ),
     ]

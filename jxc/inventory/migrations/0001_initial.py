@@ -8,64 +8,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Warehouse',
+            name="Warehouse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[0-9A-Za-z_\\-.]{1,40}$', 'A code has letters, digits, dots, dashes or underscores.', code='invalid_code')], verbose_name='code')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('kind', models.CharField(choices=[('warehouse', 'Warehouse'), ('store', 'Store')], default='warehouse', max_length=10, verbose_name='type')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$', 'Enter a valid phone number, e.g. 13812345678 or 021-12345678.', code='invalid_phone')], verbose_name='phone')),
-                ('allow_negative', models.BooleanField(default=False, verbose_name='allow negative stock')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('keeper', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='keeper')),
-                ('users', models.ManyToManyField(blank=True, help_text='Users limited to some warehouses see only those they are listed on.', related_name='scoped_warehouses', to=settings.AUTH_USER_MODEL, verbose_name='users with access')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Za-z_\\-.]{1,40}$",
+                                "A code has letters, digits, dots, dashes or underscores.",
+                                code="invalid_code",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("warehouse", "Warehouse"), ("store", "Store")],
+                        default="warehouse",
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$",
+                                "Enter a valid phone number, e.g. 13812345678 or 021-12345678.",
+                                code="invalid_phone",
+                            )
+                        ],
+                        verbose_name="phone",
+                    ),
+                ),
+                (
+                    "allow_negative",
+                    models.BooleanField(default=False, verbose_name="allow negative stock"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "keeper",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="keeper",
+                    ),
+                ),
+                (
+                    "users",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Users limited to some warehouses see only those they are listed on.",
+                        related_name="scoped_warehouses",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="users with access",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warehouse',
-                'verbose_name_plural': 'warehouses',
-                'ordering': ['code'],
+                "verbose_name": "warehouse",
+                "verbose_name_plural": "warehouses",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='StockLimit',
+            name="StockLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_qty', jxc.core.fields.QuantityField(blank=True, decimal_places=6, default=None, max_digits=20, null=True, verbose_name='minimum stock')),
-                ('max_qty', jxc.core.fields.QuantityField(blank=True, decimal_places=6, default=None, max_digits=20, null=True, verbose_name='maximum stock')),
-                ('sku', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stock_limits', to='catalog.sku')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inventory.warehouse', verbose_name='warehouse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "min_qty",
+                    jxc.core.fields.QuantityField(
+                        blank=True,
+                        decimal_places=6,
+                        default=None,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="minimum stock",
+                    ),
+                ),
+                (
+                    "max_qty",
+                    jxc.core.fields.QuantityField(
+                        blank=True,
+                        decimal_places=6,
+                        default=None,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="maximum stock",
+                    ),
+                ),
+                (
+                    "sku",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stock_limits",
+                        to="catalog.sku",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stock limit',
-                'verbose_name_plural': 'stock limits',
-                'constraints': [models.UniqueConstraint(fields=('sku', 'warehouse'), name='uniq_stock_limit'), models.CheckConstraint(condition=models.Q(('min_qty__isnull', True), ('max_qty__isnull', True), ('min_qty__lte', models.F('max_qty')), _connector='OR'), name='stock_limit_min_lte_max'), models.CheckConstraint(condition=models.Q(models.Q(('min_qty__isnull', True), ('min_qty__gte', 0), _connector='OR'), models.Q(('max_qty__isnull', True), ('max_qty__gte', 0), _connector='OR')), name='stock_limit_gte_0')],
+                "verbose_name": "stock limit",
+                "verbose_name_plural": "stock limits",
+                "constraints": [
+                    models.UniqueConstraint(fields=("sku", "warehouse"), name="uniq_stock_limit"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("min_qty__isnull", True),
+                            ("max_qty__isnull", True),
+                            ("min_qty__lte", models.F("max_qty")),
+                            _connector="OR",
+                        ),
+                        name="stock_limit_min_lte_max",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("min_qty__isnull", True), ("min_qty__gte", 0), _connector="OR"
+                            ),
+                            models.Q(
+                                ("max_qty__isnull", True), ("max_qty__gte", 0), _connector="OR"
+                            ),
+                        ),
+                        name="stock_limit_gte_0",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Bin',
+            name="Bin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, validators=[django.core.validators.RegexValidator('^[0-9A-Za-z_\\-.]{1,40}$', 'A code has letters, digits, dots, dashes or underscores.', code='invalid_code')], verbose_name='code')),
-                ('name', models.CharField(blank=True, max_length=80, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bins', to='inventory.warehouse', verbose_name='warehouse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Za-z_\\-.]{1,40}$",
+                                "A code has letters, digits, dots, dashes or underscores.",
+                                code="invalid_code",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=80, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bins",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bin',
-                'verbose_name_plural': 'bins',
-                'ordering': ['warehouse_id', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('warehouse', 'code'), name='uniq_bin_code')],
+                "verbose_name": "bin",
+                "verbose_name_plural": "bins",
+                "ordering": ["warehouse_id", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("warehouse", "code"), name="uniq_bin_code")
+                ],
             },
         ),
     ]

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,82 +17,293 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Supplier',
+            name="Supplier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[0-9A-Za-z_\\-.]{1,40}$', 'A code has letters, digits, dots, dashes or underscores.', code='invalid_code')], verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('mnemonic', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='mnemonic code')),
-                ('contact', models.CharField(blank=True, max_length=40, verbose_name='contact person')),
-                ('phone', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$', 'Enter a valid phone number, e.g. 13812345678 or 021-12345678.', code='invalid_phone')], verbose_name='phone')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('tax_number', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^([0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\\d{15})$', 'Enter a valid tax number (18-character unified social credit code).', code='invalid_tax_number')], verbose_name='tax number')),
-                ('bank_name', models.CharField(blank=True, max_length=80, verbose_name='bank')),
-                ('bank_account', models.CharField(blank=True, max_length=40, verbose_name='bank account')),
-                ('payment_terms_days', models.PositiveIntegerField(default=0, verbose_name='payment terms (days)')),
-                ('memo', models.CharField(blank=True, max_length=500, verbose_name='memo')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('lead_time_days', models.PositiveIntegerField(default=0, verbose_name='lead time (days)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Za-z_\\-.]{1,40}$",
+                                "A code has letters, digits, dots, dashes or underscores.",
+                                code="invalid_code",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "mnemonic",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=40, verbose_name="mnemonic code"
+                    ),
+                ),
+                (
+                    "contact",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact person"),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$",
+                                "Enter a valid phone number, e.g. 13812345678 or 021-12345678.",
+                                code="invalid_phone",
+                            )
+                        ],
+                        verbose_name="phone",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "tax_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^([0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\\d{15})$",
+                                "Enter a valid tax number (18-character unified social credit code).",
+                                code="invalid_tax_number",
+                            )
+                        ],
+                        verbose_name="tax number",
+                    ),
+                ),
+                ("bank_name", models.CharField(blank=True, max_length=80, verbose_name="bank")),
+                (
+                    "bank_account",
+                    models.CharField(blank=True, max_length=40, verbose_name="bank account"),
+                ),
+                (
+                    "payment_terms_days",
+                    models.PositiveIntegerField(default=0, verbose_name="payment terms (days)"),
+                ),
+                ("memo", models.CharField(blank=True, max_length=500, verbose_name="memo")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "lead_time_days",
+                    models.PositiveIntegerField(default=0, verbose_name="lead time (days)"),
+                ),
             ],
             options={
-                'verbose_name': 'supplier',
-                'verbose_name_plural': 'suppliers',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "supplier",
+                "verbose_name_plural": "suppliers",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[0-9A-Za-z_\\-.]{1,40}$', 'A code has letters, digits, dots, dashes or underscores.', code='invalid_code')], verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('mnemonic', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='mnemonic code')),
-                ('contact', models.CharField(blank=True, max_length=40, verbose_name='contact person')),
-                ('phone', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$', 'Enter a valid phone number, e.g. 13812345678 or 021-12345678.', code='invalid_phone')], verbose_name='phone')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('tax_number', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^([0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\\d{15})$', 'Enter a valid tax number (18-character unified social credit code).', code='invalid_tax_number')], verbose_name='tax number')),
-                ('bank_name', models.CharField(blank=True, max_length=80, verbose_name='bank')),
-                ('bank_account', models.CharField(blank=True, max_length=40, verbose_name='bank account')),
-                ('payment_terms_days', models.PositiveIntegerField(default=0, verbose_name='payment terms (days)')),
-                ('memo', models.CharField(blank=True, max_length=500, verbose_name='memo')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('tier', models.CharField(choices=[('ordinary', 'Ordinary'), ('key', 'Key account'), ('vip', 'VIP')], default='ordinary', max_length=10, verbose_name='tier')),
-                ('price_level', models.CharField(choices=[('retail', 'Retail price'), ('wholesale', 'Wholesale price'), ('member', 'Member price')], default='retail', max_length=10, verbose_name='price level')),
-                ('credit_limit', jxc.core.fields.MoneyField(decimal_places=2, default=Decimal('0'), max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='credit limit')),
-                ('allow_backorder', models.BooleanField(default=False, verbose_name='allow back orders')),
-                ('salesperson', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='salesperson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Za-z_\\-.]{1,40}$",
+                                "A code has letters, digits, dots, dashes or underscores.",
+                                code="invalid_code",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "mnemonic",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=40, verbose_name="mnemonic code"
+                    ),
+                ),
+                (
+                    "contact",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact person"),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$",
+                                "Enter a valid phone number, e.g. 13812345678 or 021-12345678.",
+                                code="invalid_phone",
+                            )
+                        ],
+                        verbose_name="phone",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "tax_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^([0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\\d{15})$",
+                                "Enter a valid tax number (18-character unified social credit code).",
+                                code="invalid_tax_number",
+                            )
+                        ],
+                        verbose_name="tax number",
+                    ),
+                ),
+                ("bank_name", models.CharField(blank=True, max_length=80, verbose_name="bank")),
+                (
+                    "bank_account",
+                    models.CharField(blank=True, max_length=40, verbose_name="bank account"),
+                ),
+                (
+                    "payment_terms_days",
+                    models.PositiveIntegerField(default=0, verbose_name="payment terms (days)"),
+                ),
+                ("memo", models.CharField(blank=True, max_length=500, verbose_name="memo")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[("ordinary", "Ordinary"), ("key", "Key account"), ("vip", "VIP")],
+                        default="ordinary",
+                        max_length=10,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "price_level",
+                    models.CharField(
+                        choices=[
+                            ("retail", "Retail price"),
+                            ("wholesale", "Wholesale price"),
+                            ("member", "Member price"),
+                        ],
+                        default="retail",
+                        max_length=10,
+                        verbose_name="price level",
+                    ),
+                ),
+                (
+                    "credit_limit",
+                    jxc.core.fields.MoneyField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="credit limit",
+                    ),
+                ),
+                (
+                    "allow_backorder",
+                    models.BooleanField(default=False, verbose_name="allow back orders"),
+                ),
+                (
+                    "salesperson",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="salesperson",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='name')),
-                ('position', models.CharField(blank=True, max_length=40, verbose_name='position')),
-                ('phone', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$', 'Enter a valid phone number, e.g. 13812345678 or 021-12345678.', code='invalid_phone')], verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='partners.customer')),
-                ('supplier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='partners.supplier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="name")),
+                ("position", models.CharField(blank=True, max_length=40, verbose_name="position")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(\\+?86[- ]?)?(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?|[48]00-?\\d{3}-?\\d{4})$",
+                                "Enter a valid phone number, e.g. 13812345678 or 021-12345678.",
+                                code="invalid_phone",
+                            )
+                        ],
+                        verbose_name="phone",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="partners.customer",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="partners.supplier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['id'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('credit_limit__gte', 0)), name='customer_credit_limit_gte_0'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credit_limit__gte", 0)), name="customer_credit_limit_gte_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('supplier__isnull', False), ('customer__isnull', False), _connector='OR'), name='contact_has_partner'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("supplier__isnull", False), ("customer__isnull", False), _connector="OR"
+                ),
+                name="contact_has_partner",
+            ),
         ),
     ]
