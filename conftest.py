@@ -21,7 +21,7 @@ Other helpers:
 Database: SQLite tests run on a real file (one per xdist worker) with the production options
 (WAL, IMMEDIATE transactions, busy timeout), so threaded tests behave as in production;
 PostgreSQL gets one test database per xdist worker (pytest-django's suffix). Passwords are
-hashed with a fast hasher in tests. The company settings cache is cleared around each test.
+hashed with a fast hasher in tests.
 """
 
 import itertools
@@ -76,8 +76,8 @@ def on_postgres() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_company_cache():
-    # The company row is cached; a rolled-back test must not leave a stale one behind.
+def _fresh_cache():
+    # Every test starts with an empty Django cache, whatever the one before it left.
     from django.core.cache import cache
 
     cache.clear()

@@ -195,9 +195,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     """演示数据: one company with users, catalog, warehouses, partners and accounts."""
     from django.db import transaction
 
-    from jxc.core.selectors import clear_company_cache
-
-    clear_company_cache()  # a cached company row may belong to a rolled-back transaction
     with transaction.atomic():
         return _load(random.Random(20261122))
 

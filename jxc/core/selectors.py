@@ -1,25 +1,19 @@
 """The shared kernel's reads."""
 
-from django.core.cache import cache
-
 from jxc.core.models import AuditLog, Company
-
-_COMPANY_KEY = "jxc:company"
 
 
 def company() -> Company:
-    """The company of this database, created with defaults on first use."""
-    found = cache.get(_COMPANY_KEY)
+    """The company of this database, created with defaults on first use.
+
+    Read from the database every time (one primary-key lookup): a cached copy would let one
+    gunicorn worker post with settings another worker has already changed, or outlive a
+    rolled-back transaction.
+    """
+    found = Company.objects.order_by("id").first()
     if found is None:
-        found = Company.objects.order_by("id").first()
-        if found is None:
-            found = Company.objects.create(name="jxc")
-        cache.set(_COMPANY_KEY, found, 30)
+        found = Company.objects.create(name="jxc")
     return found
-
-
-def clear_company_cache() -> None:
-    cache.delete(_COMPANY_KEY)
 
 
 def document_prefix(doc_type: str, default: str) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -45,7 +47,8 @@ def allocate_number(doc_type: str, *, day: dt.date) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        # Normalised, so the audit shows 1.5 whether the row holds 1.5 or 1.500000.
+        return format(value.normalize(), "f")
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -110,8 +113,17 @@ def save_audited(
     before = {} if creating else snapshot(type(instance)._default_manager.get(pk=instance.pk))
     try:
         instance.full_clean()
-    except Exception as exc:  # django.core.exceptions.ValidationError
-        raise ValidationFailed(getattr(exc, "message_dict", {"__all__": [str(exc)]})) from exc
+    except DjangoValidationError as exc:
+        errors = getattr(exc, "error_dict", {})
+        for name in unique_fields:
+            if any(e.code == "unique" for e in errors.get(name, [])):
+                raise DuplicateCode(field=name, value=getattr(instance, name, "")) from exc
+        # A unique constraint over several columns (a bin code per warehouse) lands here.
+        together = errors.get(NON_FIELD_ERRORS, [])
+        if unique_fields and any(e.code in ("unique", "unique_together") for e in together):
+            name = unique_fields[0]
+            raise DuplicateCode(field=name, value=getattr(instance, name, "")) from exc
+        raise ValidationFailed(getattr(exc, "message_dict", {"__all__": exc.messages})) from exc
     try:
         with transaction.atomic():
             instance.save()
@@ -155,7 +167,6 @@ def update_company(*, user: User | None, **fields: Any) -> Company:
     for name, value in fields.items():
         setattr(company, name, value)
     save_audited(company, user=user)
-    selectors.clear_company_cache()
     return company
 
 

@@ -55,8 +55,40 @@ def test_invalid_input_raises_and_saves_nothing(owner):
 @pytest.mark.django_db
 def test_duplicate_code_is_a_domain_error(owner):
     save_audited(Role(code="qa-clerk", name="Clerk"), user=owner, unique_fields=("code",))
-    with pytest.raises((DuplicateCode, ValidationFailed)):
+    with pytest.raises(DuplicateCode) as exc:
         save_audited(Role(code="qa-clerk", name="Other"), user=owner, unique_fields=("code",))
+    assert (exc.value.field, exc.value.params) == ("code", {"value": "qa-clerk"})
+    assert Role.objects.filter(code="qa-clerk").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_company_change_is_seen_at_once_and_not_after_a_rollback(owner):
+    """No cached copy of the settings: a rolled-back change is gone, a committed one is seen."""
+    from django.db import transaction
+
+    before = company().qty_decimals
+    with pytest.raises(RuntimeError), transaction.atomic():
+        update_company(user=owner, qty_decimals=before + 1)
+        assert company().qty_decimals == before + 1
+        raise RuntimeError("roll back")
+    assert company().qty_decimals == before
+
+
+@pytest.mark.django_db
+def test_decimal_changes_are_audited_as_stored(owner):
+    """A value typed as 1.5 and stored as 1.500000 is no change when saved again."""
+    from decimal import Decimal
+
+    from jxc.finance.models import Account
+
+    account = save_audited(
+        Account(code="QA1", name="备用金", kind="cash", opening_balance=Decimal("12.5")),
+        user=owner,
+    )
+    account.refresh_from_db()
+    account.opening_balance = Decimal("12.50")
+    save_audited(account, user=owner)
+    assert len(audit_trail(account)) == 1
 
 
 @pytest.mark.django_db

@@ -16,9 +16,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def boss(db):
-    from jxc.core.selectors import clear_company_cache
-
-    clear_company_cache()
     ensure_default_roles()
     return create_user(
         username="inv-boss", password="jxc-test-2026", roles=["owner"], is_superuser=True
@@ -54,10 +51,9 @@ def test_create_warehouse_and_store(boss, keeper):
 
 def test_duplicate_warehouse_code_saves_nothing(boss):
     services.create_warehouse(user=boss, code="ZC", name="总仓")
-    with pytest.raises((DuplicateCode, ValidationFailed)) as exc:
+    with pytest.raises(DuplicateCode) as exc:
         services.create_warehouse(user=boss, code="ZC", name="另一个")
-    # Wanted: DuplicateCode (duplicate_code); see the report if this is validation_failed.
-    assert exc.value.code in ("duplicate_code", "validation_failed")
+    assert exc.value.code == "duplicate_code" and exc.value.field == "code"
     assert Warehouse.objects.count() == 1
 
 
