@@ -174,3 +174,30 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key", "path"], name="uniq_idempotency_key")
         ]
+
+
+class ClosedPeriod(models.Model):
+    """月结: a closed month. Nothing dated on or before the last closed month's end may be
+    posted, unapproved or reversed (DOMAIN.md §4.8). Months close in order; only the last
+    closed month can be reopened."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("closed by")
+    )
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="uniq_closed_period"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="closed_period_month_1_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
