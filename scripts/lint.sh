@@ -2,7 +2,9 @@
 # The static quality gates (`make lint`; also the first step of `make test`):
 #   ruff check, ruff format --check, lint-imports (layers contract in pyproject.toml),
 #   mypy on jxc/core and every rules.py / services.py / selectors.py,
-#   makemigrations --check, check --deploy with production settings (no warnings allowed).
+#   makemigrations --check, check --deploy with production settings (no warnings allowed),
+#   translations (scripts/check_translations.py: every msgid of the code is in the zh_Hans
+#   django.po, translated and not fuzzy, and the committed django.mo matches it; needs gettext).
 # Every gate runs even when an earlier one fails; the exit status is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +52,7 @@ gate "lint-imports" "$BIN/lint-imports" --no-cache
 gate "mypy" "$BIN/mypy" "${typed[@]}"
 gate "makemigrations --check" "$BIN/python" manage.py makemigrations --check --dry-run
 gate "check --deploy" deploy_check
+gate "translations" "$BIN/python" scripts/check_translations.py
 
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "lint: FAILED: ${failed[*]}" >&2
