@@ -28,6 +28,8 @@ class VariantSpec:
     value2: str = ""
     code: str = ""
     barcode: str = ""  # barcode of the base unit of this variant
+    # Base-unit prices of this variant where they differ from the unit list (红色 XL dearer).
+    prices: dict[str, Decimal] = field(default_factory=dict)
 
 
 def variant_matrix(values1: list[str], values2: list[str]) -> list[tuple[str, str]]:
@@ -100,6 +102,23 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
             barcodes.add(spec.barcode)
     if base_unit_id not in seen:
         add("units", _("The base unit must be among the units."))
+    return errors
+
+
+def variant_errors(variants: list[VariantSpec]) -> dict[str, list]:
+    """Field errors for the variant rows' own base-unit prices: known, ≥ 0 and exact."""
+    errors: dict[str, list] = {}
+    for i, spec in enumerate(variants):
+        for name, price in spec.prices.items():
+            key = f"variants.{i}.{name}"
+            if name not in PRICE_FIELDS:
+                errors.setdefault(key, []).append(_("Unknown price."))
+            elif price < 0:
+                errors.setdefault(key, []).append(_("A price cannot be below zero."))
+            elif not fits(price, UNIT_COST_PLACES):
+                errors.setdefault(key, []).append(
+                    _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES}
+                )
     return errors
 
 

@@ -97,6 +97,7 @@ def create_product(
     variants: list[VariantSpec] | None = None,
     mnemonic: str = "",
     memo: str = "",
+    image=None,
 ) -> Product:
     """新增商品: a product with its SKUs (the 颜色 × 尺码 matrix, or one SKU), each with the
     same units and prices. Every error is reported at once; nothing is saved unless all is valid."""
@@ -105,6 +106,8 @@ def create_product(
     if variants is None:
         matrix = rules.variant_matrix(values1 or [], values2 or [])
         variants = [VariantSpec(value1=a, value2=b) for a, b in matrix]
+    for k, msgs in rules.variant_errors(variants).items():
+        errors.setdefault(k, []).extend(msgs)
     if (values1 and not attribute1.strip()) or (values2 and not attribute2.strip()):
         errors.setdefault("attribute1", []).append(
             _("Name the attribute (e.g. colour) before listing its values.")
@@ -140,6 +143,8 @@ def create_product(
         memo=memo,
         mnemonic=(mnemonic.strip().lower() or pinyin_initials(name)),
     )
+    if image:
+        product.image = image
     try:
         product.full_clean()
     except Exception as exc:
@@ -176,7 +181,7 @@ def _create_sku(product: Product, variant: VariantSpec, units: list[UnitSpec], *
             unit_id=u.unit_id,
             factor=u.factor,
             is_base=u.unit_id == product.base_unit_id,
-            **{k: v for k, v in u.prices.items()},
+            **{**u.prices, **(variant.prices if u.unit_id == product.base_unit_id else {})},
         )
         code = variant.barcode if su.is_base and variant.barcode else (u.barcode if single else "")
         if code:
