@@ -1,3 +1,26 @@
+"""The REST API: django-ninja under /api/v1/, OpenAPI at /api/v1/openapi.json, docs at
+/api/v1/docs. One router per context; the shared machinery is in ``jxc.api.common``."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="jxc API", version="1", urls_namespace="api")
+from jxc.api import catalog
+from jxc.api.common import AUTH, RENDERER, install_error_handlers
+
+api = NinjaAPI(
+    title="jxc",
+    version="1",
+    description=(
+        "jxc (进销存) REST API. Authenticate with the browser session (unsafe methods need "
+        "the CSRF token) or a personal API token: `Authorization: Bearer <token>`. Errors are "
+        '`{"code", "message", "params"}`; lists take `page`, `page_size`, `ordering` and '
+        "filters and answer `{count, page, page_size, items}`. Creating POSTs accept an "
+        "`Idempotency-Key` header. Cost fields are absent for users without `cost.view`."
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    renderer=RENDERER,
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+api.add_router("", catalog.router)
