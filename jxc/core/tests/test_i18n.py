@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from jxc.core.choices import DocumentStatus
@@ -53,14 +55,29 @@ def test_english_is_available_and_the_default_is_chinese():
 
 
 @pytest.mark.django_db
-def test_the_language_switch_changes_the_rendered_page(client_owner):
-    url = "/catalog/skus/search/?q=zzz-no-such-sku"
-    assert "没有匹配的规格。" in client_owner.get(url).content.decode()
+def test_the_language_switch_sets_the_language_of_later_requests(client_owner, rf):
+    """The user menu posts to Django's set_language; LocaleMiddleware then serves that language."""
+
+    def language_of_next_request() -> tuple[str, str]:
+        request = rf.get("/")
+        request.COOKIES.update({k: v.value for k, v in client_owner.cookies.items()})
+        request.session = {}
+
+        def view(request):
+            return HttpResponse(f"{translation.get_language()}|{NotFound()}")
+
+        response = LocaleMiddleware(view)(request)
+        translation.activate(settings.LANGUAGE_CODE)
+        language, message = response.content.decode().split("|")
+        return language, message
+
+    assert language_of_next_request() == ("zh-hans", "未找到。")
     response = client_owner.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
-    assert "No matching SKU." in client_owner.get(url).content.decode()
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert language_of_next_request() == ("en", "Not found.")
     client_owner.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert "没有匹配的规格。" in client_owner.get(url).content.decode()
+    assert language_of_next_request() == ("zh-hans", "未找到。")
 
 
 # --- the translations gate ---
