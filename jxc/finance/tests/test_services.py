@@ -80,3 +80,20 @@ def test_search_accounts(md_owner):
     a = services.create_account(user=md_owner, code="WX01", name="微信收款", kind="wechat")
     services.create_account(user=md_owner, code="XJ01", name="现金")
     assert list(selectors.search_accounts("WX")) == [a]
+
+
+@pytest.mark.django_db
+def test_decimal_changes_are_audited_as_stored(owner):
+    """A value typed as 1.5 and stored as 1.500000 is no change when saved again."""
+    from jxc.core.selectors import audit_trail
+    from jxc.core.services import save_audited
+    from jxc.finance.models import Account
+
+    account = save_audited(
+        Account(code="QA1", name="备用金", kind="cash", opening_balance=Decimal("12.5")),
+        user=owner,
+    )
+    account.refresh_from_db()
+    account.opening_balance = Decimal("12.50")
+    save_audited(account, user=owner)
+    assert len(audit_trail(account)) == 1
