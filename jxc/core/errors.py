@@ -85,3 +85,77 @@ class PeriodClosed(DomainError):
     code = "period_closed"
     http_status = 409
     default_message = _("The period of %(date)s is closed.")
+
+
+# --- stock ledger (inventory) ---
+
+
+class InsufficientStock(DomainError):
+    """An issue would take on-hand (or available) stock below zero, now or at a later date."""
+
+    code = "insufficient_stock"
+    http_status = 409
+    default_message = _(
+        "Not enough stock of %(sku)s in %(warehouse)s on %(date)s: %(available)s available, "
+        "%(requested)s needed."
+    )
+
+
+class InsufficientAvailable(DomainError):
+    """A reservation asks for more than on hand minus already reserved."""
+
+    code = "insufficient_available"
+    http_status = 409
+    default_message = _(
+        "Only %(available)s of %(sku)s are available in %(warehouse)s; %(requested)s requested."
+    )
+
+
+class NoCostHistory(DomainError):
+    code = "no_cost_history"
+    default_message = _(
+        "%(sku)s has never been received and has no reference purchase price, so its cost "
+        "is unknown. Enter a reference purchase price for its base unit first."
+    )
+
+
+class AlreadyPosted(DomainError):
+    code = "already_posted"
+    http_status = 409
+    default_message = _("%(source)s is already posted to the stock ledger.")
+
+
+class AlreadyReversed(DomainError):
+    code = "already_reversed"
+    http_status = 409
+    default_message = _("%(source)s is already reversed.")
+
+
+class NothingToReverse(DomainError):
+    code = "nothing_to_reverse"
+    http_status = 409
+    default_message = _("%(source)s has no stock postings to reverse.")
+
+
+class ReversalBlocked(DomainError):
+    """A move cannot be reversed while later moves take their cost from it (returns, transfers in)."""
+
+    code = "reversal_blocked"
+    http_status = 409
+    default_message = _(
+        "%(source)s cannot be reversed: later documents (%(dependants)s) depend on it. "
+        "Reverse them first."
+    )
+
+
+class InvalidStockLine(DomainError):
+    code = "invalid_stock_line"
+    default_message = _("Stock line %(line)s: %(problem)s")
+
+
+class BucketBelowZero(DomainError):
+    """Reserved, on order or in transit would go below zero."""
+
+    code = "bucket_below_zero"
+    http_status = 409
+    default_message = _("%(bucket)s of %(sku)s in %(warehouse)s cannot go below zero.")

@@ -1,14 +1,15 @@
-"""仓库资料: warehouses (or a store's back room), bins, per-warehouse stock limits."""
+"""仓库资料 and the stock ledger: warehouses, bins, stock limits; batches, moves (库存流水),
+balances, cost pools and layers, serial numbers."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from jxc.catalog.models import Sku
-from jxc.core.fields import QuantityField
+from jxc.catalog.models import Sku, Unit
+from jxc.core.fields import MoneyField, QuantityField, UnitCostField
 from jxc.core.validators import code_validator, phone_validator
-from jxc.inventory.choices import WarehouseKind
+from jxc.inventory.choices import MoveReason, WarehouseKind
 
 
 class Warehouse(models.Model):
@@ -93,3 +94,315 @@ class StockLimit(models.Model):
                 name="stock_limit_gte_0",
             ),
         ]
+
+
+# --- The stock ledger (库存流水) and its projections ------------------------------------------
+# Written only by jxc.inventory.ledger (record_moves / reverse_moves / the bucket functions);
+# see docs/ledger.md. Everything below can be rebuilt from StockMove except the reservation
+# buckets (reserved, on_order, in_transit), which belong to the documents that set them.
+
+
+class Batch(models.Model):
+    """批次: a lot of one SKU, with its production and expiry dates (FEFO picks by expiry)."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="batches")
+    number = models.CharField(_("batch number"), max_length=60)
+    production_date = models.DateField(_("production date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sku_id", "expiry_date", "number"]
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        constraints = [models.UniqueConstraint(fields=["sku", "number"], name="uniq_batch_number")]
+        indexes = [models.Index(fields=["sku", "expiry_date"], name="batch_expiry_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RecostJob(models.Model):
+    """成本重算: a re-costing too large for the posting transaction, run in the background.
+
+    ``starts`` lists ``[pool id, date iso, move id]``: replay each pool from the last move before
+    that position. ``total`` / ``done`` count moves, so progress can be shown on the SKU."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sku_ids = models.JSONField(default=list)
+    starts = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    source = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("re-costing job")
+        verbose_name_plural = _("re-costing jobs")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status} {self.done}/{self.total}"
+
+
+class SkuLedger(models.Model):
+    """One row per SKU that has stock moves: every posting locks it first (in SKU order), so
+    all pools of the SKU change under one lock; it carries the 成本重算中 flag."""
+
+    sku = models.OneToOneField(
+        Sku, on_delete=models.CASCADE, primary_key=True, related_name="ledger"
+    )
+    recosting = models.BooleanField(_("cost being updated"), default=False)
+    recost_job = models.ForeignKey(
+        RecostJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class CostPool(models.Model):
+    """成本池: (SKU, company) by default, (SKU, warehouse) under per-warehouse costing, and one
+    per batch under 个别计价. ``unit_cost`` is None until the pool has any cost history.
+    ``last_date``/``last_move_id`` are the position of its last move: a posting before it is
+    backdated and re-costs the moves after it."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="cost_pools")
+    key = models.CharField(max_length=40)
+    warehouse = models.ForeignKey(
+        Warehouse, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=20)
+    qty = QuantityField()
+    value = MoneyField()
+    unit_cost = UnitCostField(null=True, blank=True, default=None)
+    last_date = models.DateField(null=True, blank=True)
+    last_move_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cost pool")
+        verbose_name_plural = _("cost pools")
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "key"], name="uniq_cost_pool"),
+            models.CheckConstraint(
+                condition=~Q(qty=0) | Q(value=0), name="cost_pool_no_value_at_zero_qty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id}/{self.key or 'company'}"
+
+
+class StockMove(models.Model):
+    """库存流水: one quantity (and value) change; append-only.
+
+    Ordered by (``date``, ``id``): the id is the entry sequence. Only the costing engine
+    rewrites ``unit_cost``/``value``/``variance`` and the ``pool_*_after`` state, when a
+    backdated posting or a month's settlement re-values it; quantities never change."""
+
+    date = models.DateField(_("business date"))
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", db_index=False)
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse")
+    )
+    bin = models.ForeignKey(
+        Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pool = models.ForeignKey(
+        CostPool, on_delete=models.PROTECT, related_name="moves", db_index=False
+    )
+    qty = QuantityField(_("quantity"))
+    entered_qty = QuantityField(null=True, blank=True, default=None)
+    entered_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    unit_cost = UnitCostField(_("unit cost"), null=True, blank=True, default=None)
+    value = MoneyField(_("value"))
+    variance = MoneyField(_("cost variance"))
+    reason = models.CharField(_("reason"), max_length=20, choices=MoveReason.choices)
+    source_kind = models.CharField(max_length=40)
+    source_id = models.BigIntegerField()
+    source_number = models.CharField(_("document"), max_length=40, blank=True)
+    source_line = models.BigIntegerField(null=True, blank=True)
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="dependants"
+    )
+    pool_qty_after = QuantityField()
+    pool_value_after = MoneyField()
+    pool_unit_cost_after = UnitCostField(null=True, blank=True, default=None)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("stock move")
+        verbose_name_plural = _("stock moves")
+        indexes = [
+            models.Index(fields=["pool", "date", "id"], name="move_pool_pos_idx"),
+            models.Index(fields=["sku", "warehouse", "date", "id"], name="move_sku_wh_pos_idx"),
+            models.Index(fields=["source_kind", "source_id"], name="move_source_idx"),
+            models.Index(fields=["date", "id"], name="move_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.reason} {self.qty}"
+
+
+class StockBalance(models.Model):
+    """即时库存 of a SKU in a warehouse: the quantity buckets and the stock value.
+
+    ``value`` is the sum of the warehouse's moves under per-warehouse pools, and
+    ``on_hand × pool unit cost`` (to the 分) under the company pool. The database refuses
+    on-hand below zero unless ``allow_negative`` and reserved above on-hand unless
+    ``allow_backorder`` (both copied from the warehouse / the reservation that needed it)."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="balances", db_index=False)
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="balances", verbose_name=_("warehouse")
+    )
+    on_hand = QuantityField(_("on hand"))
+    reserved = QuantityField(_("reserved"))
+    on_order = QuantityField(_("on order"))
+    in_transit = QuantityField(_("in transit"))
+    value = MoneyField(_("stock value"))
+    allow_negative = models.BooleanField(default=False)
+    allow_backorder = models.BooleanField(default=False)
+    last_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "warehouse"], name="uniq_stock_balance"),
+            models.CheckConstraint(
+                condition=Q(on_hand__gte=0) | Q(allow_negative=True),
+                name="balance_on_hand_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")) | Q(allow_backorder=True),
+                name="balance_reserved_lte_on_hand",
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0, on_order__gte=0, in_transit__gte=0),
+                name="balance_buckets_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id}@{self.warehouse_id}: {self.on_hand}"
+
+    @property
+    def available(self):
+        """可用量 = on hand − reserved."""
+        return self.on_hand - self.reserved
+
+
+class LotBalance(models.Model):
+    """Stock of a SKU in one bin and batch of a warehouse; never below zero (even where the
+    warehouse allows negative stock). ``key`` is ``<bin id or 0>-<batch id or 0>``."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", db_index=False)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    bin = models.ForeignKey(
+        Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="lot_balances"
+    )
+    key = models.CharField(max_length=40)
+    qty = QuantityField(_("quantity"))
+    last_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("batch / bin balance")
+        verbose_name_plural = _("batch / bin balances")
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "warehouse", "key"], name="uniq_lot_balance"),
+            models.CheckConstraint(condition=Q(qty__gte=0), name="lot_balance_gte_0"),
+        ]
+
+
+class CostLayer(models.Model):
+    """先进先出 cost layer: what is left of one receipt (or one slice of a transfer in).
+    Consumed oldest first by (``date``, ``move_id``, ``idx``). Its remaining value is always
+    ``base_value × remaining / base_qty`` to the 分, so it cannot drift."""
+
+    pool = models.ForeignKey(CostPool, on_delete=models.PROTECT, related_name="layers")
+    move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layers")
+    idx = models.PositiveSmallIntegerField(default=0)
+    date = models.DateField()
+    base_qty = QuantityField()
+    base_value = MoneyField()
+    unit_cost = UnitCostField()
+    remaining = QuantityField()
+
+    class Meta:
+        ordering = ["date", "move_id", "idx"]
+        constraints = [
+            models.UniqueConstraint(fields=["move", "idx"], name="uniq_cost_layer"),
+            models.CheckConstraint(
+                condition=Q(remaining__gte=0, remaining__lte=F("base_qty")),
+                name="cost_layer_remaining_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["pool", "date", "move", "idx"],
+                condition=Q(remaining__gt=0),
+                name="cost_layer_open_idx",
+            )
+        ]
+
+
+class LayerUse(models.Model):
+    """Which FIFO layer an outgoing move consumed (``qty`` > 0), or a reversal refilled
+    (``qty`` < 0), and at what value."""
+
+    move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layer_uses")
+    layer = models.ForeignKey(CostLayer, on_delete=models.PROTECT, related_name="uses")
+    qty = QuantityField()
+    value = MoneyField()
+
+
+class SerialNumber(models.Model):
+    """序列号: one unit of a serial-tracked SKU; in stock in ``warehouse``, or out (None)."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="serials", db_index=False)
+    number = models.CharField(_("serial number"), max_length=80)
+    warehouse = models.ForeignKey(
+        Warehouse, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    moves = models.ManyToManyField(StockMove, related_name="serials", blank=True)
+
+    class Meta:
+        verbose_name = _("serial number")
+        verbose_name_plural = _("serial numbers")
+        constraints = [models.UniqueConstraint(fields=["sku", "number"], name="uniq_serial")]
+
+    def __str__(self) -> str:
+        return self.number

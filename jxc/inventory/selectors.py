@@ -1,8 +1,15 @@
-"""Reads of inventory master data, always within the user's warehouse scope."""
+"""Reads of inventory: master data within the user's warehouse scope, and the stock ledger."""
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from decimal import Decimal
 
-from jxc.inventory.models import Warehouse
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from jxc.core.documents import SourceRef
+from jxc.inventory import rules
+from jxc.inventory.ledger_types import FefoPick
+from jxc.inventory.models import LayerUse, LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 
 
 def warehouses_for(user, *, active_only: bool = False) -> QuerySet[Warehouse]:
@@ -25,3 +32,89 @@ def search_warehouses(q: str = "", *, user) -> QuerySet[Warehouse]:
 
 def can_use_warehouse(user, warehouse: Warehouse) -> bool:
     return warehouses_for(user).filter(pk=warehouse.pk).exists()
+
+
+# --- The stock ledger (docs/ledger.md) -----------------------------------------------------
+
+
+def _id(obj) -> int | None:
+    return obj if obj is None or isinstance(obj, int) else obj.pk
+
+
+def balance_of(*, sku, warehouse) -> StockBalance | None:
+    """The balance row of a SKU in a warehouse (None before its first move or reservation)."""
+    return StockBalance.objects.filter(sku_id=_id(sku), warehouse_id=_id(warehouse)).first()
+
+
+def stock_on_hand(*, sku, warehouse=None) -> Decimal:
+    """现存量: of one warehouse, or of all warehouses when ``warehouse`` is None."""
+    qs = StockBalance.objects.filter(sku_id=_id(sku))
+    if warehouse is not None:
+        qs = qs.filter(warehouse_id=_id(warehouse))
+    return sum((b for b in qs.values_list("on_hand", flat=True)), Decimal(0))
+
+
+def available(*, sku, warehouse) -> Decimal:
+    """可用量 = on hand − reserved (what a sales order may still take)."""
+    b = balance_of(sku=sku, warehouse=warehouse)
+    return b.on_hand - b.reserved if b is not None else Decimal(0)
+
+
+def moves_for(source: SourceRef) -> QuerySet[StockMove]:
+    """The moves one document posted (its reversal's moves included when they share the ref)."""
+    return StockMove.objects.filter(source_kind=source.kind, source_id=source.id).order_by("id")
+
+
+def layers_consumed(move) -> list[LayerUse]:
+    """FIFO: which receipts an outgoing move took its cost from — layer (with its receipt
+    move), quantity and value; a negative quantity is a layer a reversal refilled."""
+    return list(
+        LayerUse.objects.filter(move_id=_id(move))
+        .select_related("layer", "layer__move")
+        .order_by("layer__date", "layer__move_id", "layer__idx")
+    )
+
+
+def suggest_batches(*, sku, warehouse, qty: Decimal) -> list[FefoPick]:
+    """先到期先出: the batches and bins to pick ``qty`` from, earliest expiry first (no expiry
+    last). Fewer than ``qty`` in total when the warehouse holds less."""
+    lots = (
+        LotBalance.objects.filter(sku_id=_id(sku), warehouse_id=_id(warehouse), qty__gt=0)
+        .select_related("batch", "bin")
+        .order_by(
+            F("batch__expiry_date").asc(nulls_last=True),
+            F("batch__production_date").asc(nulls_last=True),
+            "batch__number",
+            "bin__code",
+            "id",
+        )
+    )
+    return rules.allocate_fefo(
+        [
+            FefoPick(
+                batch_id=lot.batch_id,
+                bin_id=lot.bin_id,
+                qty=lot.qty,
+                expiry_date=lot.batch.expiry_date if lot.batch else None,
+                batch_number=lot.batch.number if lot.batch else "",
+            )
+            for lot in lots
+        ],
+        qty,
+    )
+
+
+def near_expiry(*, days: int, warehouse=None, today: dt.date | None = None):
+    """临期: lots in stock whose batch expires within ``days`` (already expired included)."""
+    limit = (today or timezone.localdate()) + dt.timedelta(days=days)
+    qs = LotBalance.objects.filter(qty__gt=0, batch__expiry_date__lte=limit).select_related(
+        "batch", "sku", "warehouse", "bin"
+    )
+    if warehouse is not None:
+        qs = qs.filter(warehouse_id=_id(warehouse))
+    return qs.order_by("batch__expiry_date", "sku_id", "warehouse_id")
+
+
+def sku_is_recosting(sku) -> bool:
+    """成本重算中: a background re-costing of this SKU has not finished yet."""
+    return SkuLedger.objects.filter(sku_id=_id(sku), recosting=True).exists()

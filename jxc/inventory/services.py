@@ -87,3 +87,25 @@ def set_user_warehouses(*, user, target, warehouses: list[Warehouse] | None) -> 
         action="update",
         changes={"warehouses": [None, "*" if warehouses is None else [w.code for w in warehouses]]},
     )
+
+
+# --- The stock ledger: the one writer (docs/ledger.md) -------------------------------------
+from jxc.inventory.ledger import (  # noqa: E402
+    ensure_batch,
+    record_in_transit,
+    record_moves,
+    record_on_order,
+    release,
+    reserve,
+    reverse_moves,
+)
+
+__all__ += [
+    "ensure_batch",
+    "record_in_transit",
+    "record_moves",
+    "record_on_order",
+    "release",
+    "reserve",
+    "reverse_moves",
+]
