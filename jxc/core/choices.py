@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jxc.core.transitions import Transition, Workflow
 
@@ -19,14 +20,15 @@ class CostScope(models.TextChoices):
 
 
 class DocumentStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    POSTED = "posted", _("Posted")
-    DONE = "done", _("Done")
-    CLOSED = "closed", _("Closed")
-    VOID = "void", _("Void")
-    REVERSED = "reversed", _("Reversed")
+    # A context keeps the state "Void" (已作废) apart from the button "Void" (作废).
+    DRAFT = "draft", pgettext_lazy("document status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("document status", "Submitted")
+    APPROVED = "approved", pgettext_lazy("document status", "Approved")
+    POSTED = "posted", pgettext_lazy("document status", "Posted")
+    DONE = "done", pgettext_lazy("document status", "Done")
+    CLOSED = "closed", pgettext_lazy("document status", "Closed")
+    VOID = "void", pgettext_lazy("document status", "Void")
+    REVERSED = "reversed", pgettext_lazy("document status", "Reversed")
 
 
 S = DocumentStatus
