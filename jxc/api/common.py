@@ -62,6 +62,7 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token.strip()) if token else None
         if user is not None:
             request.user = user
+            request.jxc_token_auth = True  # type: ignore[attr-defined]
         return user
 
 

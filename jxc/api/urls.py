@@ -3,7 +3,7 @@
 
 from ninja import NinjaAPI
 
-from jxc.api import catalog
+from jxc.api import catalog, core, finance, inventory, partners
 from jxc.api.common import AUTH, RENDERER, install_error_handlers
 
 api = NinjaAPI(
@@ -23,4 +23,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-api.add_router("", catalog.router)
+for module in (core, catalog, partners, inventory, finance):
+    api.add_router("", module.router)

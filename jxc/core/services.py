@@ -213,6 +213,38 @@ def create_user(
     return user
 
 
+USER_EDITABLE_FIELDS = ("first_name", "last_name", "email", "phone", "language")
+
+
+@transaction.atomic
+def update_user(
+    target: User, *, user: User | None, roles: list[str] | None = None, **fields: Any
+) -> User:
+    """修改用户: name, e-mail, phone, language and roles (audited). Not the password."""
+    wrong = sorted(set(fields) - set(USER_EDITABLE_FIELDS))
+    if wrong:
+        raise ValidationFailed({k: [str(ValidationFailed.default_message)] for k in wrong})
+    for name, value in fields.items():
+        setattr(target, name, value)
+    save_audited(target, user=user, unique_fields=("username",))
+    if roles is not None:
+        found = list(Role.objects.filter(code__in=roles))
+        unknown = sorted(set(roles) - {r.code for r in found})
+        if unknown:
+            from django.utils.translation import gettext
+
+            message = gettext("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}
+            raise ValidationFailed({"roles": [message]})
+        before = sorted(target.roles.values_list("code", flat=True))
+        target.roles.set(found)
+        target.__dict__.pop("_jxc_patterns", None)
+        if before != sorted(roles):
+            record_audit(
+                user=user, obj=target, action="update", changes={"roles": [before, sorted(roles)]}
+            )
+    return target
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -1,0 +1,373 @@
+"""Core API: the current user, users and roles (owner only), company settings, personal API
+tokens and the audit log (操作记录) of one object."""
+
+import datetime as dt
+from typing import Any, Literal
+
+import django_filters
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field, PatchDict, Query, Schema
+
+from jxc.api.common import (
+    Paging,
+    Router,
+    activation_endpoints,
+    check_perm,
+    creates,
+    get_or_404,
+    listing,
+    open_to_users,
+    page_of,
+    query_of,
+    ref,
+    requires,
+)
+from jxc.catalog.models import Brand, Category, Product, Sku, Unit
+from jxc.core import selectors as core_selectors
+from jxc.core import services
+from jxc.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jxc.core.models import ApiToken, AuditLog, Role, User
+from jxc.finance.models import Account
+from jxc.inventory import selectors as inventory_selectors
+from jxc.inventory import services as inventory_services
+from jxc.inventory.models import Bin
+from jxc.partners.models import Customer, Supplier
+
+router = Router(tags=["core"])
+
+
+# --- me ------------------------------------------------------------------------------------
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    language: str
+    roles: list[str]
+    permissions: list[str] = Field(..., description="Permission patterns, e.g. product.*")
+    can_view_cost: bool
+    all_warehouses: bool
+    warehouse_ids: list[int]
+
+    @staticmethod
+    def resolve_roles(obj: User) -> list[str]:
+        return sorted(obj.roles.values_list("code", flat=True))
+
+    @staticmethod
+    def resolve_permissions(obj: User) -> list[str]:
+        return ["*"] if obj.is_superuser else sorted(set(obj.jxc_permission_patterns()))
+
+    @staticmethod
+    def resolve_warehouse_ids(obj: User) -> list[int]:
+        return sorted(inventory_selectors.warehouses_for(obj).values_list("pk", flat=True))
+
+
+@router.get("/me", response=MeOut)
+@open_to_users
+def me(request):
+    """The logged-in user (or the token's user), their roles, permissions and warehouses."""
+    return request.user
+
+
+# --- users (owner only) --------------------------------------------------------------------
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    language: str
+    is_active: bool
+    is_superuser: bool
+    roles: list[str]
+    all_warehouses: bool
+    warehouse_ids: list[int] = Field(..., description="Assigned warehouses (all_warehouses off)")
+
+    @staticmethod
+    def resolve_roles(obj: User) -> list[str]:
+        return sorted(r.code for r in obj.roles.all())
+
+    @staticmethod
+    def resolve_warehouse_ids(obj: User) -> list[int]:
+        return sorted(w.pk for w in obj.scoped_warehouses.all())
+
+
+class UserIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=128)
+    first_name: str = Field("", max_length=150)
+    roles: list[str] = Field([], examples=[["sales"]])
+    warehouse_ids: list[int] | None = Field(
+        None, description="null: every warehouse; a list limits the user to those warehouses"
+    )
+
+
+class UserEditIn(Schema):
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=20)
+    language: Literal["zh-hans", "en"] = "zh-hans"
+    roles: list[str] = []
+    warehouse_ids: list[int] | None = None
+
+
+class UserFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("Search"))
+    active = django_filters.BooleanFilter(field_name="is_active", label=gettext_lazy("Active"))
+    role = django_filters.CharFilter(field_name="roles__code", label=gettext_lazy("Role"))
+    ordering = django_filters.OrderingFilter(
+        fields=[(n, n) for n in ("id", "username", "first_name")],
+        label=gettext_lazy("Order by"),
+    )
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(username__icontains=value) | Q(first_name__icontains=value) | Q(phone=value)
+        )
+
+
+def users_queryset(request=None) -> QuerySet:
+    return User.objects.prefetch_related("roles", "scoped_warehouses").order_by("id")
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = sorted(set(roles) - set(Role.objects.values_list("code", flat=True)))
+    if unknown:
+        raise ValidationFailed(
+            {"roles": [_("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}]}
+        )
+
+
+def _set_warehouses(request, target: User, warehouse_ids: list[int] | None) -> None:
+    warehouses = None
+    if warehouse_ids is not None:
+        scope = inventory_selectors.warehouses_for(request.user)
+        warehouses = [ref(scope, pk, "warehouse_ids") for pk in warehouse_ids]
+    inventory_services.set_user_warehouses(user=request.user, target=target, warehouses=warehouses)
+
+
+@router.get("/users", response=page_of(UserOut))
+@requires("user.view")
+def list_users(request, query: Query[query_of(UserFilterSet)]):  # type: ignore[valid-type]
+    return listing(request, users_queryset(), UserFilterSet, query)
+
+
+@router.get("/users/{id}", response=UserOut)
+@requires("user.view")
+def get_user(request, id: int):
+    return get_or_404(users_queryset(), id)
+
+
+@router.post("/users", response={201: UserOut})
+@creates(UserOut, perm="user.create")
+def create_user(request, payload: UserIn):
+    """New user with roles and, optionally, a warehouse scope."""
+    _check_roles(payload.roles)
+    with transaction.atomic():
+        user = services.create_user(
+            username=payload.username.strip(),
+            password=payload.password,
+            roles=payload.roles,
+            first_name=payload.first_name,
+            created_by=request.user,
+        )
+        if payload.warehouse_ids is not None:
+            _set_warehouses(request, user, payload.warehouse_ids)
+    return users_queryset().get(pk=user.pk)
+
+
+@router.patch("/users/{id}", response=UserOut)
+@requires("user.edit")
+def update_user(request, id: int, payload: PatchDict[UserEditIn]):
+    """Change a user's name, contact, language, roles or warehouse scope
+    (``warehouse_ids``: null = every warehouse)."""
+    target = get_or_404(users_queryset(), id)
+    data = dict(payload)
+    with transaction.atomic():
+        if "warehouse_ids" in data:
+            _set_warehouses(request, target, data.pop("warehouse_ids"))
+        if data.get("roles") is not None:
+            _check_roles(data["roles"])
+        services.update_user(target, user=request.user, **data)
+    return users_queryset().get(pk=target.pk)
+
+
+activation_endpoints(
+    router,
+    "/users",
+    queryset=lambda request: users_queryset(),
+    out=UserOut,
+    perm="user.edit",
+    service=lambda target, **kw: users_queryset().get(pk=services.set_active(target, **kw).pk),
+    name="user",
+)
+
+
+# --- company settings ----------------------------------------------------------------------
+
+
+class CompanyIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    tax_number: str = Field("", max_length=20)
+    currency: str = Field("CNY", min_length=3, max_length=3)
+    qty_decimals: int = Field(2, ge=0, le=6)
+    price_decimals: int = Field(2, ge=0, le=6)
+    costing_method: Literal["moving_average", "fifo", "periodic_average", "specific"] = (
+        "moving_average"
+    )
+    cost_scope: Literal["company", "warehouse"] = "company"
+    allow_negative_stock: bool = False
+    document_prefixes: dict[str, str] = {}
+
+
+class CompanyOut(Schema):
+    name: str
+    tax_number: str
+    currency: str
+    qty_decimals: int
+    price_decimals: int
+    costing_method: str
+    cost_scope: str
+    allow_negative_stock: bool
+    document_prefixes: dict[str, str]
+
+
+@router.get("/company", response=CompanyOut)
+@requires("company.view")
+def get_company(request):
+    """公司设置."""
+    return core_selectors.company()
+
+
+@router.patch("/company", response=CompanyOut)
+@requires("company.edit")
+def update_company(request, payload: PatchDict[CompanyIn]):
+    return services.update_company(user=request.user, **payload)
+
+
+# --- personal API tokens -------------------------------------------------------------------
+
+
+class ApiTokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=60, examples=["ERP"])
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class ApiTokenCreatedOut(ApiTokenOut):
+    token: str | None = Field(
+        None,
+        description="The token: shown in this answer only (null when an Idempotency-Key "
+        "replays it). Send it as 'Authorization: Bearer <token>'.",
+    )
+
+
+@router.get("/api-tokens", response=list[ApiTokenOut])
+@open_to_users
+def list_api_tokens(request):
+    """Your own personal API tokens (revoked ones included, with the time of revocation)."""
+    return list(ApiToken.objects.filter(user=request.user).order_by("-id"))
+
+
+@router.post("/api-tokens", response={201: ApiTokenCreatedOut})
+@creates(ApiTokenCreatedOut, perm="apitoken.create", secret_fields=("token",))
+def create_api_token(request, payload: ApiTokenIn):
+    """A new personal token carrying your permissions. Made from a login session only:
+    a token cannot mint further tokens."""
+    if getattr(request, "jxc_token_auth", False):
+        raise PermissionDenied(perm="apitoken.create")
+    token, plain = services.create_api_token(user=request.user, name=payload.name)
+    return {**ApiTokenOut.from_orm(token).model_dump(), "token": plain}
+
+
+@router.post("/api-tokens/{id}/revoke", response=ApiTokenOut)
+@open_to_users
+def revoke_api_token(request, id: int):
+    """Revoke one of your tokens: it stops working at once (401)."""
+    return services.revoke_api_token(token_id=id, user=request.user)
+
+
+# --- audit log (操作记录) ---------------------------------------------------------------------
+
+
+def _all(model):
+    return lambda request: model.objects.all()
+
+
+# object_type → (permission to see the object, the objects the user may see)
+AUDITED: dict[str, tuple[str, Any]] = {
+    "unit": ("unit.view", _all(Unit)),
+    "category": ("category.view", _all(Category)),
+    "brand": ("brand.view", _all(Brand)),
+    "product": ("product.view", _all(Product)),
+    "sku": ("product.view", _all(Sku)),
+    "warehouse": ("warehouse.view", lambda r: inventory_selectors.warehouses_for(r.user)),
+    "bin": (
+        "bin.view",
+        lambda r: Bin.objects.filter(warehouse__in=inventory_selectors.warehouses_for(r.user)),
+    ),
+    "supplier": ("supplier.view", _all(Supplier)),
+    "customer": ("customer.view", _all(Customer)),
+    "account": ("account.view", _all(Account)),
+    "user": ("user.view", _all(User)),
+}
+
+
+class AuditOut(Schema):
+    id: int
+    at: dt.datetime
+    user_id: int | None
+    user_name: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+    reason: str
+
+    @staticmethod
+    def resolve_user_name(obj: AuditLog) -> str:
+        return str(obj.user) if obj.user_id else ""
+
+
+class AuditQuery(Paging):
+    object_type: Literal[tuple(AUDITED)]  # type: ignore[valid-type]
+    object_id: int
+
+
+@router.get("/audit-log", response=page_of(AuditOut))
+@requires("audit.view")
+def audit_log(request, query: Query[AuditQuery]):
+    """操作记录 of one object: who changed what, when, from → to; newest first.
+    Also needs the object's own view permission and warehouse scope."""
+    perm, visible = AUDITED[query.object_type]
+    check_perm(request, perm)
+    obj = visible(request).filter(pk=query.object_id).first()
+    if obj is None:
+        raise NotFound()
+    qs = AuditLog.objects.select_related("user").filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    )
+    return listing(request, qs.order_by("-at", "-id"), None, query)
