@@ -29,6 +29,7 @@ import pydantic
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Schema
@@ -225,6 +226,8 @@ def install_error_handlers(api) -> None:
     def http_error(request, exc: HttpError):
         if exc.status_code == 403 and "csrf" in str(exc).lower():
             body = error_body("csrf_failed", _("CSRF check failed. Reload the page and try again."))
+        elif exc.status_code == 400:
+            body = error_body("invalid_request", _("The request body is not valid JSON."))
         else:
             body = error_body(f"http_{exc.status_code}", str(exc))
         return json_response(request, body, status=exc.status_code)
@@ -443,9 +446,10 @@ def query_of(filterset: type[django_filters.FilterSet]) -> type[Schema]:
     (for validation and the OpenAPI document; the FilterSet does the filtering)."""
     if filterset not in _QUERY_CACHE:
         fields: dict[str, Any] = {}
-        for name, f in filterset.base_filters.items():
-            annotation, description = _filter_type(f)
-            fields[name] = (annotation, Field(None, description=description))
+        with translation.override("en"):  # the OpenAPI document is in English
+            for name, f in filterset.base_filters.items():
+                annotation, description = _filter_type(f)
+                fields[name] = (annotation, Field(None, description=description))
         name = filterset.__name__.replace("FilterSet", "") + "Query"
         _QUERY_CACHE[filterset] = pydantic.create_model(name, __base__=Paging, **fields)
     return _QUERY_CACHE[filterset]
