@@ -13,6 +13,8 @@ from django.core.management import call_command
 
 
 def _prepare() -> None:
+    # whitenoise expects STATIC_ROOT to exist even while it serves from the apps' folders.
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     from jxc.core.services import ensure_default_roles
 
