@@ -406,3 +406,57 @@ class SerialNumber(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- 月结 snapshots (stock reports) -----------------------------------------------------------
+# Written only by the inventory period step (jxc.inventory.period_close) when a month closes,
+# deleted when it reopens. "Stock at date" and 收发存汇总 read the last snapshot at or before
+# the day they need plus the moves after it, so their cost does not grow with the ledger's age.
+
+
+class StockSnapshotPeriod(models.Model):
+    """The month-end a stock snapshot was written for (one per closed month)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    end_date = models.DateField(_("end date"), unique=True)
+    written_at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-end_date"]
+        verbose_name = _("stock snapshot")
+        verbose_name_plural = _("stock snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="uniq_stock_snapshot_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+class StockSnapshot(models.Model):
+    """Quantity and ledger value (Σ of the moves' values) of a SKU in a warehouse at the end
+    of a closed month. Pairs at zero quantity and zero value are not written."""
+
+    period = models.ForeignKey(
+        StockSnapshotPeriod,
+        on_delete=models.CASCADE,
+        related_name="snapshot_rows",
+        db_index=False,  # the unique (period, sku, warehouse) index serves it
+    )
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", db_index=False)
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    qty = QuantityField(_("quantity"))
+    value = MoneyField(_("value"))
+
+    class Meta:
+        verbose_name = _("stock snapshot row")
+        verbose_name_plural = _("stock snapshot rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "sku", "warehouse"], name="uniq_stock_snapshot_row"
+            )
+        ]
