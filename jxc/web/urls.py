@@ -1,13 +1,20 @@
-from django.contrib.auth import views as auth_views
+"""The browser UI's URLs. Each module of views exports ``urlpatterns`` built by its screens."""
+
 from django.urls import path
 
-from jxc.web.views import catalog_products
+from jxc.web.views import auth, catalog, catalog_products, finance, home, inventory, partners
+from jxc.web.views import settings as settings_views
 
 app_name = "web"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", auth_views.LoginView.as_view(template_name="web/login.html"), name="home"),
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("catalog/skus/search/", catalog_products.sku_search, name="sku_search"),
+    *catalog.urlpatterns,
+    *inventory.urlpatterns,
+    *partners.urlpatterns,
+    *finance.urlpatterns,
+    *settings_views.urlpatterns,
 ]

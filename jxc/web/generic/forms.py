@@ -1,0 +1,59 @@
+"""Forms that only read input: the domain service validates and saves.
+
+A ``ServiceForm`` is a ModelForm for its widgets, labels and type conversion, but it never
+builds, validates or saves the model instance (no ``full_clean``, no uniqueness queries):
+the view hands ``cleaned_data`` to the service, and a ``DomainError`` the service raises is
+put back on the form by :func:`apply_domain_error`, in the user's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.core.visibility import can_view_cost, is_cost_field
+
+
+class ServiceForm(forms.ModelForm):
+    """Parses input for a service call; nothing here touches the database."""
+
+    def _post_clean(self) -> None:
+        # ModelForm would construct the instance and run model validation here; the
+        # service does both, so there is one place that decides what is valid.
+        return None
+
+    def service_data(self) -> dict[str, Any]:
+        """Keyword arguments for the service (override to rename or drop fields)."""
+        return dict(self.cleaned_data)
+
+
+def drop_cost_fields(form: forms.BaseForm, user) -> None:
+    """A user without ``cost.view`` gets no input for a cost figure (it cannot show ***)."""
+    if can_view_cost(user):
+        return
+    for name in [n for n in form.fields if is_cost_field(n)]:
+        del form.fields[name]
+
+
+def apply_domain_error(form: forms.BaseForm, exc: DomainError, request=None) -> None:
+    """Show a service's refusal on the form: field errors next to their fields (a duplicate
+    code on the code field), anything else above the form and as a toast."""
+    if isinstance(exc, ValidationFailed) and exc.errors:
+        for field, msgs in exc.errors.items():
+            target = field if field in form.fields else None
+            if target is None and field not in ("", NON_FIELD_ERRORS):
+                label = field
+                msgs = [f"{label}: {m}" for m in msgs]
+            form.add_error(target, list(msgs))
+        return
+    field = getattr(exc, "field", None)
+    if field and field in form.fields:
+        form.add_error(field, str(exc))
+        return
+    form.add_error(None, str(exc))
+    if request is not None:
+        messages.error(request, str(exc))

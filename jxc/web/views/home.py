@@ -1,0 +1,67 @@
+"""首页: the figures a shop owner looks at first, read from the database."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jxc.catalog import selectors as catalog
+from jxc.inventory import selectors as inventory
+from jxc.partners import selectors as partners
+
+
+@login_required
+def home(request):
+    user = request.user
+    cards = []
+    if user.has_jxc_perm("product.view"):
+        cards.append(
+            {
+                "code": "skus",
+                "label": _("SKUs"),
+                "value": catalog.search_skus().count(),
+                "note": _("active"),
+                "url": "",
+            }
+        )
+    if user.has_jxc_perm("warehouse.view"):
+        cards.append(
+            {
+                "code": "warehouses",
+                "label": _("Warehouses"),
+                "value": inventory.warehouses_for(user, active_only=True).count(),
+                "note": _("in your scope"),
+                "url": reverse("web:warehouse_list"),
+            }
+        )
+    if user.has_jxc_perm("supplier.view"):
+        cards.append(
+            {
+                "code": "suppliers",
+                "label": _("Suppliers"),
+                "value": partners.search_suppliers().filter(is_active=True).count(),
+                "note": _("active"),
+                "url": reverse("web:supplier_list"),
+            }
+        )
+    if user.has_jxc_perm("customer.view"):
+        cards.append(
+            {
+                "code": "customers",
+                "label": _("Customers"),
+                "value": partners.search_customers(user=user).filter(is_active=True).count(),
+                "note": _("active"),
+                "url": reverse("web:customer_list"),
+            }
+        )
+    shortcuts = [
+        {"label": label, "url": reverse(name)}
+        for perm, label, name in (
+            ("supplier.create", _("New supplier"), "web:supplier_create"),
+            ("customer.create", _("New customer"), "web:customer_create"),
+            ("warehouse.create", _("New warehouse"), "web:warehouse_create"),
+            ("account.create", _("New account"), "web:account_create"),
+        )
+        if user.has_jxc_perm(perm)
+    ]
+    return render(request, "web/home.html", {"cards": cards, "shortcuts": shortcuts})

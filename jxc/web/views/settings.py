@@ -1,0 +1,406 @@
+"""设置: company settings, users, roles, personal API tokens and the audit log."""
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from jxc.core import services as core
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.core.models import ApiToken, AuditLog, Company, Role, User
+from jxc.core.permissions import ACTIONS, RESOURCES, matches
+from jxc.core.selectors import company
+from jxc.inventory import selectors as inventory_selectors
+from jxc.inventory import services as inventory_services
+from jxc.web.generic import Column, Screen, Section, ServiceForm, apply_domain_error
+from jxc.web.generic.columns import mask_value, model_field
+from jxc.web.generic.views import audit_entry_rows, audit_rows
+
+# --- company settings ---------------------------------------------------------------------
+
+
+class CompanyForm(ServiceForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "tax_number",
+            "qty_decimals",
+            "price_decimals",
+            "costing_method",
+            "cost_scope",
+            "allow_negative_stock",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefixes = (self.instance.document_prefixes or {}) if self.instance else {}
+        # One input per registered document type (purchase order, receipt …).
+        for doc_type, default in sorted(core.DEFAULT_PREFIXES.items()):
+            self.fields[f"prefix_{doc_type}"] = forms.CharField(
+                label=_("Prefix of %(type)s") % {"type": doc_type},
+                required=False,
+                max_length=10,
+                initial=prefixes.get(doc_type, ""),
+                help_text=_("Default: %(prefix)s") % {"prefix": default},
+            )
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        prefixes = {}
+        for name in [n for n in data if n.startswith("prefix_")]:
+            value = data.pop(name).strip()
+            if value:
+                prefixes[name.removeprefix("prefix_")] = value
+        if core.DEFAULT_PREFIXES:
+            data["document_prefixes"] = prefixes
+        return data
+
+
+@login_required
+def company_settings(request):
+    """公司设置: one form; saved through ``core.services.update_company``."""
+    user = request.user
+    if not user.has_jxc_perm("company.view"):
+        raise PermissionDenied
+    can_edit = user.has_jxc_perm("company.edit")
+    current = company()
+    form = CompanyForm(data=request.POST if request.method == "POST" else None, instance=current)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                core.update_company(user=user, **form.service_data())
+            except DomainError as exc:
+                apply_domain_error(form, exc, request)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("web:company_settings")
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "web/settings/company.html",
+        {"form": form, "can_edit": can_edit, "audit": audit_rows(current, user)},
+    )
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _warehouse_field(request_user) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Warehouses"),
+        queryset=inventory_selectors.warehouses_for(request_user, active_only=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Used when “all warehouses” is off."),
+    )
+
+
+class UserEditForm(ServiceForm):
+    roles = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Roles"),
+        queryset=Role.objects.order_by("id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "phone", "roles", "all_warehouses"]
+        labels = {"first_name": gettext_lazy("Name")}
+
+    def __init__(self, *args, request_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouses"] = _warehouse_field(request_user)
+        if self.instance.pk:
+            self.fields["warehouses"].initial = list(
+                self.instance.scoped_warehouses.values_list("pk", flat=True)
+            )
+
+
+class UserCreateForm(UserEditForm):
+    password = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput(render_value=False)
+    )
+
+    class Meta(UserEditForm.Meta):
+        fields = ["username", "first_name", "phone", "roles", "all_warehouses"]
+
+    field_order = ["username", "password", "first_name", "phone", "roles", "all_warehouses"]
+
+
+def _role_names(user: User, request_user) -> str:
+    return "、".join(str(r.name) for r in user.roles.all())
+
+
+class UserScreen(Screen):
+    model = User
+    resource = "user"
+    path = "settings/users"
+    columns = [
+        Column("username", link=True),
+        Column("first_name", label=gettext_lazy("Name")),
+        Column("roles", label=gettext_lazy("Roles"), value=_role_names, order_by=False),
+        Column("phone"),
+        Column("all_warehouses"),
+        Column("last_login"),
+        Column("is_active"),
+    ]
+    detail_fields = ["username", "first_name", "phone", "roles", "all_warehouses"]
+    search_fields = ("username", "first_name", "phone")
+    ordering = ("id",)
+    form_class = UserCreateForm
+    edit_form_class = UserEditForm
+    create_service = core.create_user
+    update_service = core.update_user
+
+    def __init__(self):
+        super().__init__()
+        self.detail_columns.append(
+            Column(
+                "scoped_warehouses",
+                label=gettext_lazy("Warehouses"),
+                value=lambda u, _user: (
+                    _("All warehouses")
+                    if u.all_warehouses or u.is_superuser
+                    else "、".join(w.name for w in u.scoped_warehouses.all()) or "—"
+                ),
+            ).bind(User)
+        )
+
+    def get_queryset(self, request):
+        return User.objects.prefetch_related("roles", "scoped_warehouses")
+
+    def get_form(self, request, *, obj=None, data=None):
+        form_class = UserEditForm if obj else UserCreateForm
+        return form_class(data=data, instance=obj, request_user=request.user)
+
+    def _scope(self, request, target, data) -> None:
+        warehouses = None if data["all_warehouses"] else list(data["warehouses"])
+        inventory_services.set_user_warehouses(
+            user=request.user, target=target, warehouses=warehouses
+        )
+
+    @transaction.atomic
+    def create(self, request, form):
+        data = form.cleaned_data
+        target = core.create_user(
+            username=data["username"].strip(),
+            password=data["password"],
+            roles=[r.code for r in data["roles"]],
+            first_name=data["first_name"],
+            created_by=request.user,
+        )
+        if data["phone"]:
+            core.update_user(target, user=request.user, phone=data["phone"])
+        self._scope(request, target, data)
+        return target
+
+    @transaction.atomic
+    def update(self, request, obj, form):
+        data = form.cleaned_data
+        core.update_user(
+            obj,
+            user=request.user,
+            first_name=data["first_name"],
+            phone=data["phone"],
+            roles=[r.code for r in data["roles"]],
+        )
+        self._scope(request, obj, data)
+        return obj
+
+    def set_active(self, request, obj, active):
+        if obj.pk == request.user.pk and not active:
+            raise ValidationFailed(message=_("You cannot deactivate your own account."))
+        return core.set_active(obj, active=active, user=request.user)
+
+
+# --- roles ----------------------------------------------------------------------------------
+
+
+class RoleScreen(Screen):
+    """角色: permission sets; shown as a resource × action grid (read-only here)."""
+
+    model = Role
+    resource = "user"
+    path = "settings/roles"
+    columns = [
+        Column("name", link=True),
+        Column("code"),
+        Column(
+            "users",
+            label=gettext_lazy("Users"),
+            value=lambda r, _u: r.users.filter(is_active=True).count(),
+            order_by=False,
+        ),
+        Column(
+            "permissions",
+            label=gettext_lazy("Permissions"),
+            value=lambda r, _u: " ".join(r.permissions),
+            order_by=False,
+        ),
+    ]
+    detail_fields = ["name", "code"]
+    search_fields = ("name", "code")
+    ordering = ("id",)
+    show_audit = False
+
+    def detail_sections(self, request, obj):
+        rows = []
+        for code, label in RESOURCES.items():
+            cells = [(lbl, matches(obj.permissions, f"{code}.{a}")) for a, lbl in ACTIONS.items()]
+            if any(allowed for _lbl, allowed in cells):
+                rows.append({"label": label, "code": code, "cells": cells})
+        return [
+            Section(
+                title=_("Permissions"),
+                template="web/settings/_role_permissions.html",
+                context={"actions": list(ACTIONS.values()), "rows": rows, "role": obj},
+                id="permissions",
+            )
+        ]
+
+
+# --- audit log ------------------------------------------------------------------------------
+
+
+def _object_type(entry: AuditLog, user) -> str:
+    try:
+        return str(apps.get_model(entry.object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return entry.object_type
+
+
+def _changes(entry: AuditLog, user):
+    try:
+        model = apps.get_model(entry.object_type)
+    except (LookupError, ValueError):
+        model = None
+    items = []
+    for name, pair in (entry.changes or {}).items():
+        field = model_field(model, name) if model else None
+        label = getattr(field, "verbose_name", None) or name
+        after = pair[-1] if isinstance(pair, list) and pair else pair
+        items.append((label, mask_value(name, after, user)))
+    return format_html_join(
+        "", '<div><span class="muted">{}:</span> {}</div>', ((k, v) for k, v in items[:6])
+    ) or format_html("{}", "—")
+
+
+class AuditLogScreen(Screen):
+    """操作记录 of everything: who changed what, when (append-only, read-only here)."""
+
+    model = AuditLog
+    resource = "audit"
+    path = "settings/audit"
+    label_plural = gettext_lazy("Audit log")
+    columns = [
+        Column("at", link=True),
+        Column("user", order_by="user__username"),
+        Column(
+            "action",
+            label=gettext_lazy("Action"),
+            value=lambda e, _u: _audit_action(e.action),
+        ),
+        Column("object_type", label=gettext_lazy("Type"), value=_object_type),
+        Column("object_repr"),
+        Column("changes", render=_changes, export=False, order_by=False),
+        Column("reason"),
+    ]
+    search_fields = ("object_repr", "user__username", "user__first_name", "object_type", "action")
+    select_related = ("user",)
+    ordering = ("-at", "-id")
+    per_page = 50
+    show_audit = False
+
+    def title(self, obj) -> str:
+        return f"{_object_type(obj, None)} · {obj.object_repr}"
+
+    def detail_sections(self, request, obj):
+        return [
+            Section(
+                title=_("Changes"),
+                template="web/settings/_audit_entry.html",
+                context={"audit": audit_entry_rows([obj], request.user)},
+                id="changes",
+            )
+        ]
+
+
+def _audit_action(action: str) -> str:
+    from jxc.web.generic.views import AUDIT_ACTIONS
+
+    return str(AUDIT_ACTIONS.get(action, action))
+
+
+# --- personal API tokens ------------------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
+
+
+@login_required
+def api_tokens(request):
+    """个人 API 令牌: create (the token is shown once, here) and revoke."""
+    user = request.user
+    if not user.has_jxc_perm("apitoken.view"):
+        raise PermissionDenied
+    form = TokenForm(data=request.POST if request.method == "POST" else None)
+    plain = None
+    if request.method == "POST":
+        if not user.has_jxc_perm("apitoken.create"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                _token, plain = core.create_api_token(user=user, name=form.cleaned_data["name"])
+            except DomainError as exc:
+                apply_domain_error(form, exc, request)
+            else:
+                form = TokenForm()
+    tokens = ApiToken.objects.filter(user=user).order_by("-id")
+    return render(
+        request,
+        "web/settings/api_tokens.html",
+        {
+            "form": form,
+            "plain": plain,
+            "tokens": tokens,
+            "can_create": user.has_jxc_perm("apitoken.create"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk: int):
+    if not request.user.has_jxc_perm("apitoken.view"):
+        raise PermissionDenied
+    try:
+        core.revoke_api_token(token_id=pk, user=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The token is revoked."))
+    return redirect("web:apitoken_list")
+
+
+SCREENS = [UserScreen(), RoleScreen(), AuditLogScreen()]
+urlpatterns = [
+    path("settings/company/", company_settings, name="company_settings"),
+    path("settings/tokens/", api_tokens, name="apitoken_list"),
+    path("settings/tokens/<int:pk>/revoke/", revoke_token, name="apitoken_revoke"),
+    *[u for s in SCREENS for u in s.urls()],
+]
