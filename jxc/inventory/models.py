@@ -231,6 +231,10 @@ class StockMove(models.Model):
     unit_cost = UnitCostField(_("unit cost"), null=True, blank=True, default=None)
     value = MoneyField(_("value"))
     variance = MoneyField(_("cost variance"))
+    # How the engine values it again on re-costing: c = given unit cost, v = given value
+    # (value + variance), o = from ``origin``, p = the pool's cost, n = a company-pool
+    # transfer pair, x = reversal of ``reverses`` (jxc.inventory.ledger_engine).
+    cost_basis = models.CharField(max_length=1, default="p")
     reason = models.CharField(_("reason"), max_length=20, choices=MoveReason.choices)
     source_kind = models.CharField(max_length=40)
     source_id = models.BigIntegerField()
