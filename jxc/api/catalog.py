@@ -5,9 +5,10 @@ from typing import Literal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from ninja import Field, PatchDict, Query, Schema
+from ninja import Field, Query, Schema
 
 from jxc.api.common import (
+    Patch,
     Router,
     activation_endpoints,
     creates,
@@ -72,7 +73,7 @@ def create_unit(request, payload: UnitIn):
 
 @router.patch("/units/{id}", response=UnitOut)
 @requires("unit.edit")
-def update_unit(request, id: int, payload: PatchDict[UnitIn]):
+def update_unit(request, id: int, payload: Patch[UnitIn]):
     return services.update_unit(get_or_404(Unit.objects.all(), id), user=request.user, **payload)
 
 
@@ -133,7 +134,7 @@ def create_category(request, payload: CategoryIn):
 
 @router.patch("/categories/{id}", response=CategoryOut)
 @requires("category.edit")
-def update_category(request, id: int, payload: PatchDict[CategoryIn]):
+def update_category(request, id: int, payload: Patch[CategoryIn]):
     category = get_or_404(Category.objects.all(), id)
     return services.update_category(category, user=request.user, **_category_fields(payload))
 
@@ -182,7 +183,7 @@ def create_brand(request, payload: BrandIn):
 
 @router.patch("/brands/{id}", response=BrandOut)
 @requires("brand.edit")
-def update_brand(request, id: int, payload: PatchDict[BrandIn]):
+def update_brand(request, id: int, payload: Patch[BrandIn]):
     return services.update_brand(get_or_404(Brand.objects.all(), id), user=request.user, **payload)
 
 
@@ -472,7 +473,7 @@ def create_product(request, payload: ProductIn):
 
 @router.patch("/products/{id}", response=ProductOut)
 @requires("product.edit")
-def update_product(request, id: int, payload: PatchDict[ProductEditIn]):
+def update_product(request, id: int, payload: Patch[ProductEditIn]):
     """修改商品资料 (header fields; SKU names follow the product name)."""
     product = get_or_404(Product.objects.all(), id)
     return services.update_product(product, user=request.user, **_product_refs(payload))

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, PatchDict, Query, Schema
+from ninja import Field, Query, Schema
 
 from jxc.api.common import (
     Paging,
+    Patch,
     Router,
     activation_endpoints,
     check_perm,
@@ -193,7 +194,7 @@ def create_user(request, payload: UserIn):
 
 @router.patch("/users/{id}", response=UserOut)
 @requires("user.edit")
-def update_user(request, id: int, payload: PatchDict[UserEditIn]):
+def update_user(request, id: int, payload: Patch[UserEditIn]):
     """Change a user's name, contact, language, roles or warehouse scope
     (``warehouse_ids``: null = every warehouse)."""
     target = get_or_404(users_queryset(), id)
@@ -256,7 +257,7 @@ def get_company(request):
 
 @router.patch("/company", response=CompanyOut)
 @requires("company.edit")
-def update_company(request, payload: PatchDict[CompanyIn]):
+def update_company(request, payload: Patch[CompanyIn]):
     return services.update_company(user=request.user, **payload)
 
 

@@ -4,9 +4,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, PatchDict, Query, Schema
+from ninja import Field, Query, Schema
 
 from jxc.api.common import (
+    Patch,
     Router,
     activation_endpoints,
     creates,
@@ -69,7 +70,7 @@ def create_account(request, payload: AccountIn):
 
 @router.patch("/accounts/{id}", response=AccountOut)
 @requires("account.edit")
-def update_account(request, id: int, payload: PatchDict[AccountIn]):
+def update_account(request, id: int, payload: Patch[AccountIn]):
     account = get_or_404(Account.objects.all(), id)
     return services.update_account(account, user=request.user, **payload)
 

@@ -6,9 +6,10 @@ from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from ninja import Field, PatchDict, Query, Schema
+from ninja import Field, Query, Schema
 
 from jxc.api.common import (
+    Patch,
     Router,
     activation_endpoints,
     creates,
@@ -88,7 +89,7 @@ def create_warehouse(request, payload: WarehouseIn):
 
 @router.patch("/warehouses/{id}", response=WarehouseOut)
 @requires("warehouse.edit")
-def update_warehouse(request, id: int, payload: PatchDict[WarehouseIn]):
+def update_warehouse(request, id: int, payload: Patch[WarehouseIn]):
     warehouse = get_or_404(scoped_warehouses(request), id)
     return services.update_warehouse(warehouse, user=request.user, **_warehouse_fields(payload))
 
@@ -150,7 +151,7 @@ def create_bin(request, payload: BinIn):
 
 @router.patch("/bins/{id}", response=BinOut)
 @requires("bin.edit")
-def update_bin(request, id: int, payload: PatchDict[BinEditIn]):
+def update_bin(request, id: int, payload: Patch[BinEditIn]):
     return services.update_bin(get_or_404(scoped_bins(request), id), user=request.user, **payload)
 
 

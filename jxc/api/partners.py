@@ -4,9 +4,10 @@ from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from ninja import Field, PatchDict, Query, Schema
+from ninja import Field, Query, Schema
 
 from jxc.api.common import (
+    Patch,
     Router,
     activation_endpoints,
     creates,
@@ -101,7 +102,7 @@ def create_supplier(request, payload: SupplierIn):
 
 @router.patch("/suppliers/{id}", response=SupplierOut)
 @requires("supplier.edit")
-def update_supplier(request, id: int, payload: PatchDict[SupplierIn]):
+def update_supplier(request, id: int, payload: Patch[SupplierIn]):
     supplier = get_or_404(Supplier.objects.all(), id)
     return services.update_supplier(supplier, user=request.user, **payload)
 
@@ -178,7 +179,7 @@ def create_customer(request, payload: CustomerIn):
 
 @router.patch("/customers/{id}", response=CustomerOut)
 @requires("customer.edit")
-def update_customer(request, id: int, payload: PatchDict[CustomerIn]):
+def update_customer(request, id: int, payload: Patch[CustomerIn]):
     customer = get_or_404(Customer.objects.all(), id)
     return services.update_customer(customer, user=request.user, **_customer_fields(payload))
 

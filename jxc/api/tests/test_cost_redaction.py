@@ -1,0 +1,85 @@
+"""view_cost: without cost.view the cost fields are absent from every API answer (not null);
+one renderer does it for every endpoint."""
+
+import json
+
+import pytest
+
+from jxc.api.common import RENDERER
+from jxc.api.tests.conftest import bearer, call
+from jxc.core.services import create_api_token
+from jxc.core.visibility import COST_FIELDS
+
+
+def keys(data) -> set[str]:
+    if isinstance(data, dict):
+        return set(data) | {k for v in data.values() for k in keys(v)}
+    if isinstance(data, list):
+        return {k for v in data for k in keys(v)}
+    return set()
+
+
+@pytest.mark.django_db
+def test_sales_role_never_receives_purchase_prices(client_sales, coke):
+    sku = coke.skus.get()
+    for path in (
+        "/skus",
+        f"/skus/{sku.pk}",
+        f"/products/{coke.pk}",
+        "/skus/by-barcode/6901234567892",
+    ):
+        status, body = call(client_sales, "get", path)
+        assert status == 200, path
+        assert "purchase_price" not in keys(body), path
+        assert "retail_price" in keys(body), path  # selling prices stay
+
+
+@pytest.mark.django_db
+def test_owner_receives_purchase_prices(client_owner, coke):
+    status, body = call(client_owner, "get", f"/products/{coke.pk}")
+    assert status == 200
+    assert body["skus"][0]["units"][0]["purchase_price"] == "1.8"
+
+
+@pytest.mark.django_db
+def test_sales_token_gets_the_same_redaction(sales_user, coke):
+    _token, plain = create_api_token(user=sales_user, name="x")
+    status, body = call(bearer(plain), "get", "/skus")
+    assert status == 200 and body["count"] == 1
+    assert "purchase_price" not in keys(body)
+
+
+@pytest.mark.django_db
+def test_purchaser_with_cost_view_sees_them(client_for, user_factory, coke):
+    client = client_for(user_factory(roles=["purchaser"]))
+    _s, body = call(client, "get", "/skus")
+    assert "purchase_price" in keys(body)
+
+
+@pytest.mark.django_db
+def test_audit_changes_are_redacted_too(client_for, user_factory, coke, client_owner, units):
+    from jxc.core.models import Role
+
+    sku = coke.skus.get()
+    payload = {"units": [{"unit_id": units["ge"].pk, "purchase_price": "2", "retail_price": "3"}]}
+    assert call(client_owner, "put", f"/skus/{sku.pk}/units", payload)[0] == 200
+    query = {"object_type": "sku", "object_id": sku.pk}
+    _s, page = call(client_owner, "get", "/audit-log", query)
+    assert page["count"] == 1 and "purchase_price" in keys(page)
+    Role.objects.create(code="auditor", name="auditor", permissions=["audit.view", "product.view"])
+    auditor = client_for(user_factory(roles=["auditor"]))
+    status, page = call(auditor, "get", "/audit-log", query)
+    assert status == 200 and page["count"] == 1
+    assert "retail_price" in keys(page) and "purchase_price" not in keys(page)
+
+
+def test_renderer_drops_every_cost_field_at_any_depth():
+    class Anonymous:
+        is_authenticated = False
+
+    class Request:
+        user = Anonymous()
+
+    data = {"items": [{"id": 1, f: "9.99", "nested": {f: 1, "name": "x"}} for f in COST_FIELDS]}
+    out = json.loads(RENDERER.render(Request(), data, response_status=200))
+    assert keys(out) == {"items", "id", "nested", "name"}
