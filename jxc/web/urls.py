@@ -11,7 +11,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
-    path("catalog/skus/search/", catalog_products.sku_search, name="sku_search"),
+    *catalog_products.urlpatterns,
     *catalog.urlpatterns,
     *inventory.urlpatterns,
     *partners.urlpatterns,
