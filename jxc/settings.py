@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "ninja",  # serves the API docs page's Swagger UI from local static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "axes",
