@@ -208,13 +208,20 @@ def update_user(request, id: int, payload: Patch[UserEditIn]):
     return users_queryset().get(pk=target.pk)
 
 
+def _set_user_active(target: User, *, active: bool, user: User) -> User:
+    if not active and target.pk == user.pk:
+        raise ValidationFailed({"__all__": [_("You cannot deactivate your own account.")]})
+    services.set_active(target, active=active, user=user)
+    return users_queryset().get(pk=target.pk)
+
+
 activation_endpoints(
     router,
     "/users",
     queryset=lambda request: users_queryset(),
     out=UserOut,
     perm="user.edit",
-    service=lambda target, **kw: users_queryset().get(pk=services.set_active(target, **kw).pk),
+    service=_set_user_active,
     name="user",
 )
 

@@ -141,3 +141,11 @@ def test_audit_log_respects_warehouse_scope(client_for, user_factory, owner):
         call(client, "get", "/audit-log", {"object_type": "warehouse", "object_id": main.pk})[0]
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_owner_cannot_deactivate_themselves(client_owner, owner):
+    status, body = call(client_owner, "post", f"/users/{owner.pk}/deactivate")
+    assert (status, body["code"]) == (422, "validation_failed")
+    owner.refresh_from_db()
+    assert owner.is_active
