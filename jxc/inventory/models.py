@@ -29,6 +29,14 @@ class Warehouse(models.Model):
         verbose_name=_("keeper"),
     )
     allow_negative = models.BooleanField(_("allow negative stock"), default=False)
+    site = models.CharField(
+        _("site"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Warehouses of one site (e.g. a store and its back room) transfer in one step."
+        ),
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -464,3 +472,7 @@ class StockSnapshot(models.Model):
                 fields=["period", "sku", "warehouse"], name="uniq_stock_snapshot_row"
             )
         ]
+
+
+# --- Warehouse documents (其他出入库, 调拨, 盘点, 组装, 成本调整, 期初): their own module ----------
+from jxc.inventory.documents.models import *  # noqa: E402, F403

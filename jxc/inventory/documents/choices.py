@@ -1,0 +1,107 @@
+"""Kinds, reasons and workflows of the warehouse documents (transitions as data)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jxc.core.choices import DOCUMENT_WORKFLOW, DocumentStatus
+from jxc.core.transitions import Transition, Workflow
+from jxc.inventory.choices import MoveReason
+
+
+class StockDocumentKind(models.TextChoices):
+    OTHER_RECEIPT = "other_receipt", _("Other receipt")
+    OTHER_ISSUE = "other_issue", _("Other issue")
+    COST_ADJUSTMENT = "cost_adjustment", _("Cost adjustment")
+    OPENING = "opening_stock", _("Opening stock")
+
+
+K = StockDocumentKind
+
+# The ledger reason each kind posts with.
+KIND_MOVE_REASON = {
+    K.OTHER_RECEIPT: MoveReason.OTHER_RECEIPT,
+    K.OTHER_ISSUE: MoveReason.OTHER_ISSUE,
+    K.COST_ADJUSTMENT: MoveReason.COST_ADJUSTMENT,
+    K.OPENING: MoveReason.OPENING,
+}
+INCOMING_KINDS = frozenset({K.OTHER_RECEIPT, K.OPENING})
+
+
+class OtherReason(models.TextChoices):
+    """Why goods came in or went out outside purchasing and sales."""
+
+    GIFT = "gift", _("Gift")
+    SAMPLE = "sample", _("Sample")
+    INTERNAL_USE = "internal_use", _("Internal use")
+    DAMAGE = "damage", _("Damage / loss")
+    SURPLUS = "surplus", _("Surplus")
+    OTHER = "other", _("Other")
+
+
+# Which reasons fit which direction (报损 only out, 报溢 only in, 领用 only out).
+REASONS_FOR_KIND = {
+    K.OTHER_RECEIPT: (OtherReason.GIFT, OtherReason.SAMPLE, OtherReason.SURPLUS, OtherReason.OTHER),
+    K.OTHER_ISSUE: (
+        OtherReason.GIFT,
+        OtherReason.SAMPLE,
+        OtherReason.INTERNAL_USE,
+        OtherReason.DAMAGE,
+        OtherReason.OTHER,
+    ),
+}
+
+
+class AssemblyKind(models.TextChoices):
+    ASSEMBLY = "assembly", _("Assembly")
+    DISASSEMBLY = "disassembly", _("Disassembly")
+
+
+class TransferDifference(models.TextChoices):
+    """What happens to what was shipped but never arrived when a transfer is closed."""
+
+    RETURN = "return", _("Back into the source warehouse")
+    WRITE_OFF = "write_off", _("Written off as a transit loss")
+
+
+S = DocumentStatus
+
+
+# 调拨单: post = ship (out of A, 调拨在途 at B); receive (partly, repeatedly) at B; close
+# settles what never arrived; 红冲 while in transit or after.
+def _relabel(action: str, label) -> tuple[Transition, ...]:
+    return tuple(
+        Transition(t.source, t.target, t.action, label, t.needs_reason) if t.action == action else t
+        for t in DOCUMENT_WORKFLOW.transitions
+    )
+
+
+TRANSFER_WORKFLOW = Workflow(
+    (
+        *_relabel("post", _("Ship")),
+        Transition(S.POSTED, S.POSTED, "receive", _("Receive")),
+        Transition(S.POSTED, S.DONE, "close", _("Close")),
+        Transition(S.DONE, S.REVERSED, "reverse", _("Reverse"), needs_reason=True),
+    )
+)
+
+# 盘点单: counting happens in the draft; post = confirm (posts 盘盈 / 盘亏).
+COUNT_WORKFLOW = Workflow(_relabel("post", _("Confirm count")))
+
+# Status words that read better for a transfer than the generic ones.
+TRANSFER_STATUS_LABELS = {
+    S.POSTED: pgettext_lazy("transfer status", "In transit"),
+    S.DONE: pgettext_lazy("transfer status", "Received"),
+}
+
+# Document kinds (SourceRef.kind / numbering) and their default number prefixes.
+DOC_PREFIXES = {
+    K.OTHER_RECEIPT.value: "QTRK",
+    K.OTHER_ISSUE.value: "QTCK",
+    K.COST_ADJUSTMENT.value: "CBTZ",
+    K.OPENING.value: "QCKC",
+    "transfer": "DBD",
+    "stock_count": "PDD",
+    AssemblyKind.ASSEMBLY.value: "ZZD",
+    AssemblyKind.DISASSEMBLY.value: "CXD",
+}

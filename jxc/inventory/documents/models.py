@@ -1,0 +1,476 @@
+"""Tables of the warehouse documents. Imported at the end of jxc/inventory/models.py.
+
+``StockDocument`` holds 其他入库, 其他出库, 成本调整 and 期初库存 (``kind``); a proxy per kind
+gives each its numbering (``DOC_TYPE``) and permissions (``RESOURCE``). ``Transfer``,
+``StockCount`` and ``Assembly`` have their own shape.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jxc.catalog.models import Category, Sku, Unit
+from jxc.core.choices import DocumentStatus
+from jxc.core.documents import Document, SourceRef
+from jxc.core.fields import FactorField, MoneyField, QuantityField, UnitCostField
+from jxc.core.transitions import Transition, Workflow
+from jxc.inventory.documents.choices import (
+    COUNT_WORKFLOW,
+    TRANSFER_STATUS_LABELS,
+    TRANSFER_WORKFLOW,
+    AssemblyKind,
+    OtherReason,
+    StockDocumentKind,
+    TransferDifference,
+)
+
+
+class LineFields(models.Model):
+    """What every document line holds: the SKU, what was typed (quantity and unit, with the
+    unit's factor at the time) and the quantity in the base unit."""
+
+    line_no = models.PositiveIntegerField(_("line"), default=0)
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("unit"),
+    )
+    factor = FactorField(_("conversion factor"), default=Decimal(1))
+    qty = QuantityField(_("quantity"))
+    base_qty = QuantityField(_("quantity (base unit)"))
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["line_no", "id"]
+
+
+# --- 其他入库 / 其他出库 / 成本调整 / 期初库存 ---------------------------------------------------
+
+
+class StockDocument(Document):
+    """One table for the simple stock documents; ``kind`` says which."""
+
+    RESOURCES: ClassVar[dict[str, str]] = {
+        StockDocumentKind.OTHER_RECEIPT: "other_receipt",
+        StockDocumentKind.OTHER_ISSUE: "other_issue",
+        StockDocumentKind.COST_ADJUSTMENT: "cost_adjustment",
+        StockDocumentKind.OPENING: "opening_stock",
+    }
+
+    kind = models.CharField(_("type"), max_length=20, choices=StockDocumentKind.choices)
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("warehouse"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=OtherReason.choices, blank=True)
+    reversal_date = models.DateField(_("reversal date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("stock document")
+        verbose_name_plural = _("stock documents")
+        indexes = [models.Index(fields=["kind", "date"], name="stockdoc_kind_date_idx")]
+
+    def ref(self) -> SourceRef:
+        return SourceRef(kind=self.kind, id=self.pk, number=self.number)
+
+    def as_kind(self) -> StockDocument:
+        """The same row as its kind's class (numbering and permissions of that kind)."""
+        cls = STOCK_DOCUMENT_CLASSES.get(self.kind)
+        if cls is not None and type(self) is not cls:
+            self.__class__ = cls
+        return self
+
+
+class StockDocumentManager(models.Manager):
+    kind: str = ""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=self.model.DOC_TYPE)
+
+
+class StockDocumentOfKind(StockDocument):
+    objects = StockDocumentManager()
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.kind = self.DOC_TYPE
+        super().save(*args, **kwargs)
+
+
+class OtherReceipt(StockDocumentOfKind):
+    """其他入库: gifts, samples, surplus … received outside purchasing."""
+
+    DOC_TYPE = StockDocumentKind.OTHER_RECEIPT.value
+    RESOURCE = "other_receipt"
+
+    class Meta:
+        proxy = True
+        verbose_name = _("other receipt")
+        verbose_name_plural = _("other receipts")
+
+
+class OtherIssue(StockDocumentOfKind):
+    """其他出库: gifts, samples, internal use, damage … issued outside sales."""
+
+    DOC_TYPE = StockDocumentKind.OTHER_ISSUE.value
+    RESOURCE = "other_issue"
+
+    class Meta:
+        proxy = True
+        verbose_name = _("other issue")
+        verbose_name_plural = _("other issues")
+
+
+class CostAdjustment(StockDocumentOfKind):
+    """成本调整单: revalue a cost pool without changing its quantity."""
+
+    DOC_TYPE = StockDocumentKind.COST_ADJUSTMENT.value
+    RESOURCE = "cost_adjustment"
+
+    class Meta:
+        proxy = True
+        verbose_name = _("cost adjustment")
+        verbose_name_plural = _("cost adjustments")
+
+
+class OpeningStock(StockDocumentOfKind):
+    """期初库存: what each warehouse holds at go-live, at its cost."""
+
+    DOC_TYPE = StockDocumentKind.OPENING.value
+    RESOURCE = "opening_stock"
+
+    class Meta:
+        proxy = True
+        verbose_name = _("opening stock")
+        verbose_name_plural = _("opening stock")
+
+
+STOCK_DOCUMENT_CLASSES: dict[str, type[StockDocument]] = {
+    c.DOC_TYPE: c for c in (OtherReceipt, OtherIssue, CostAdjustment, OpeningStock)
+}
+
+
+class StockDocumentLine(LineFields):
+    """A line of a stock document. ``price`` is per entered unit: the receipt's unit cost, or
+    the new unit cost of a cost adjustment; ``value_change`` adjusts a pool by an amount."""
+
+    document = models.ForeignKey(StockDocument, on_delete=models.CASCADE, related_name="lines")
+    price = UnitCostField(_("unit cost"), null=True, blank=True, default=None)
+    value_change = MoneyField(_("value change"), null=True, blank=True, default=None)
+    bin = models.ForeignKey(
+        "inventory.Bin",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bin"),
+    )
+    batch_number = models.CharField(_("batch number"), max_length=60, blank=True)
+    production_date = models.DateField(_("production date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    serials = models.TextField(_("serial numbers"), blank=True)
+
+    class Meta(LineFields.Meta):
+        verbose_name = _("stock document line")
+        verbose_name_plural = _("stock document lines")
+
+
+# --- 调拨单 ---------------------------------------------------------------------------------
+
+
+class Transfer(Document):
+    """调拨单: out of one warehouse, 调拨在途, into another (partly, in several receipts);
+    ``one_step`` moves it in one posting (warehouses of the same site)."""
+
+    DOC_TYPE = "transfer"
+    RESOURCE = "transfer"
+    WORKFLOW: ClassVar[Workflow] = TRANSFER_WORKFLOW
+
+    from_warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from warehouse"),
+    )
+    to_warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to warehouse"),
+    )
+    one_step = models.BooleanField(_("one step"), default=False)
+    difference = models.CharField(
+        _("difference handling"), max_length=10, choices=TransferDifference.choices, blank=True
+    )
+    reversal_date = models.DateField(_("reversal date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_warehouse=models.F("to_warehouse")),
+                name="transfer_between_two_warehouses",
+            )
+        ]
+
+    def status_label(self) -> str:
+        return str(TRANSFER_STATUS_LABELS.get(self.status, self.get_status_display()))
+
+
+class TransferLine(LineFields):
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
+    bin = models.ForeignKey(
+        "inventory.Bin",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from bin"),
+    )
+    to_bin = models.ForeignKey(
+        "inventory.Bin",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to bin"),
+    )
+    batch_number = models.CharField(_("batch number"), max_length=60, blank=True)
+    serials = models.TextField(_("serial numbers"), blank=True)
+    received_qty = QuantityField(_("received"))
+    returned_qty = QuantityField(_("returned to source"))
+    lost_qty = QuantityField(_("transit loss"))
+
+    class Meta(LineFields.Meta):
+        verbose_name = _("transfer line")
+        verbose_name_plural = _("transfer lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_qty__gte=0, returned_qty__gte=0, lost_qty__gte=0),
+                name="transfer_line_received_gte_0",
+            )
+        ]
+
+    @property
+    def open_qty(self) -> Decimal:
+        """Shipped but neither received, returned nor written off yet."""
+        return self.base_qty - self.received_qty - self.returned_qty - self.lost_qty
+
+
+# --- 盘点单 ---------------------------------------------------------------------------------
+
+
+class StockCount(Document):
+    """盘点单: a count sheet of a warehouse (optionally one category and a bin range) with
+    the book quantity frozen when it was made. Variance = counted − frozen book."""
+
+    DOC_TYPE = "stock_count"
+    RESOURCE = "stock_count"
+    WORKFLOW: ClassVar[Workflow] = COUNT_WORKFLOW
+
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("warehouse"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    bin_from = models.CharField(_("bins from"), max_length=40, blank=True)
+    bin_to = models.CharField(_("bins to"), max_length=40, blank=True)
+    blind = models.BooleanField(
+        _("blind count"),
+        default=False,
+        help_text=_("Counters do not see the book quantity."),
+    )
+    uncounted_as_zero = models.BooleanField(
+        _("uncounted lines count as zero"),
+        default=False,
+        help_text=_("Off: lines nobody counted post no variance."),
+    )
+    frozen_move_id = models.BigIntegerField(_("frozen at ledger entry"), default=0)
+    frozen_at = models.DateTimeField(_("book frozen at"), null=True, blank=True)
+    group = models.CharField(_("count group"), max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField(_("line"), default=0)
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"))
+    bin = models.ForeignKey(
+        "inventory.Bin",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bin"),
+    )
+    batch = models.ForeignKey(
+        "inventory.Batch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("batch"),
+    )
+    lot_key = models.CharField(max_length=40)
+    book_qty = QuantityField(_("book quantity"))
+    counted_qty = QuantityField(_("counted quantity"), null=True, blank=True, default=None)
+    added = models.BooleanField(_("added while counting"), default=False)
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["line_no", "id"]
+        verbose_name = _("stock count line")
+        verbose_name_plural = _("stock count lines")
+        constraints = [
+            models.UniqueConstraint(fields=["count", "sku", "lot_key"], name="uniq_count_line")
+        ]
+
+
+# --- 组装单 / 拆卸单 -------------------------------------------------------------------------
+
+
+class Kit(models.Model):
+    """组装件 (BOM): the components one unit of a kit SKU is made of."""
+
+    sku = models.OneToOneField(
+        Sku, on_delete=models.PROTECT, related_name="kit", verbose_name=_("kit SKU")
+    )
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sku__code"]
+        verbose_name = _("kit")
+        verbose_name_plural = _("kits")
+
+    def __str__(self) -> str:
+        return str(self.sku)
+
+
+class KitComponent(models.Model):
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="components")
+    sku = models.ForeignKey(
+        Sku, on_delete=models.PROTECT, related_name="+", verbose_name=_("component")
+    )
+    qty = QuantityField(_("quantity per kit"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("kit component")
+        verbose_name_plural = _("kit components")
+        constraints = [
+            models.UniqueConstraint(fields=["kit", "sku"], name="uniq_kit_component"),
+            models.CheckConstraint(condition=Q(qty__gt=0), name="kit_component_qty_gt_0"),
+        ]
+
+
+class Assembly(Document):
+    """组装单 (components out at cost, the kit in at their sum) or 拆卸单 (the reverse)."""
+
+    DOC_TYPE = "assembly"
+    RESOURCE = "assembly"
+
+    kind = models.CharField(
+        _("type"), max_length=12, choices=AssemblyKind.choices, default=AssemblyKind.ASSEMBLY
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("warehouse"),
+    )
+    kit_sku = models.ForeignKey(
+        Sku, on_delete=models.PROTECT, related_name="+", verbose_name=_("kit SKU")
+    )
+    qty = QuantityField(_("kits"))
+    kit_bin = models.ForeignKey(
+        "inventory.Bin",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kit bin"),
+    )
+    kit_batch_number = models.CharField(_("kit batch number"), max_length=60, blank=True)
+    reversal_date = models.DateField(_("reversal date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("assembly")
+        verbose_name_plural = _("assemblies")
+        constraints = [models.CheckConstraint(condition=Q(qty__gt=0), name="assembly_qty_gt_0")]
+
+    def ref(self) -> SourceRef:
+        # Numbered and referenced per kind (组装单 ZZD…, 拆卸单 CXD…).
+        return SourceRef(kind=self.kind, id=self.pk, number=self.number)
+
+
+class AssemblyLine(LineFields):
+    """A component: how many go out (组装) or come back (拆卸)."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="lines")
+    bin = models.ForeignKey(
+        "inventory.Bin",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bin"),
+    )
+    batch_number = models.CharField(_("batch number"), max_length=60, blank=True)
+
+    class Meta(LineFields.Meta):
+        verbose_name = _("assembly line")
+        verbose_name_plural = _("assembly lines")
+
+
+DOCUMENT_MODELS: tuple[type[Document], ...] = (StockDocument, Transfer, StockCount, Assembly)
+
+__all__ = [
+    "Assembly",
+    "AssemblyLine",
+    "CostAdjustment",
+    "DocumentStatus",
+    "Kit",
+    "KitComponent",
+    "OpeningStock",
+    "OtherIssue",
+    "OtherReceipt",
+    "StockCount",
+    "StockCountLine",
+    "StockDocument",
+    "StockDocumentLine",
+    "Transfer",
+    "TransferLine",
+    "Transition",
+]
