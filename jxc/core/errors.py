@@ -159,3 +159,77 @@ class BucketBelowZero(DomainError):
     code = "bucket_below_zero"
     http_status = 409
     default_message = _("%(bucket)s of %(sku)s in %(warehouse)s cannot go below zero.")
+
+
+# --- warehouse documents (inventory) ---
+
+
+class NotEditable(DomainError):
+    """Lines and header change only while a document is a draft."""
+
+    code = "not_editable"
+    http_status = 409
+    default_message = _("%(number)s is no longer a draft and cannot be changed.")
+
+
+class CountOverlap(DomainError):
+    """A SKU may be on only one open count sheet of a warehouse at a time."""
+
+    code = "count_overlap"
+    http_status = 409
+    default_message = _("%(sku)s is already on the open count %(number)s.")
+
+
+class UnknownBarcode(DomainError):
+    code = "unknown_barcode"
+    http_status = 404
+    default_message = _("No SKU has the barcode or code %(barcode)s.")
+
+
+class NotOnCountSheet(DomainError):
+    """A scanned or typed SKU lies outside the sheet's scope (warehouse, category, bins)."""
+
+    code = "not_on_count_sheet"
+    default_message = _("%(sku)s is outside the scope of count %(number)s.")
+
+
+class OneStepNotAllowed(DomainError):
+    code = "one_step_not_allowed"
+    default_message = _("A one-step transfer is only possible between warehouses of the same site.")
+
+
+class NoKitDefinition(DomainError):
+    code = "no_kit_definition"
+    default_message = _("%(sku)s has no kit definition (bill of materials).")
+
+
+class OpeningAfterMoves(DomainError):
+    """Opening stock is entered before go-live: not once a SKU has moved in the warehouse."""
+
+    code = "opening_after_moves"
+    http_status = 409
+    default_message = _(
+        "%(sku)s already has stock moves in %(warehouse)s: enter a stock document instead of "
+        "opening stock."
+    )
+
+
+class ImportRowsInvalid(ValidationFailed):
+    """An import with bad rows: every error, each with its row number; nothing written."""
+
+    code = "import_rows_invalid"
+    default_message = _("%(count)s rows have errors; nothing was imported.")
+
+    def __init__(self, rows: list[dict[str, Any]], **params: Any):
+        self.rows = rows
+        errors: dict[str, list[Any]] = {}
+        for r in rows:
+            errors.setdefault(f"row {r['row']}", []).append(
+                f"{r['column']}: {r['message']}" if r.get("column") else r["message"]
+            )
+        super().__init__(errors, count=len({r["row"] for r in rows}), **params)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = super().as_dict()
+        data["params"]["rows"] = [{k: str(v) for k, v in r.items()} for r in self.rows]
+        return data

@@ -1,5 +1,7 @@
 """Kinds, reasons and workflows of the warehouse documents (transitions as data)."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -40,7 +42,7 @@ class OtherReason(models.TextChoices):
 
 
 # Which reasons fit which direction (报损 only out, 报溢 only in, 领用 only out).
-REASONS_FOR_KIND = {
+REASONS_FOR_KIND: dict[str, tuple[str, ...]] = {
     K.OTHER_RECEIPT: (OtherReason.GIFT, OtherReason.SAMPLE, OtherReason.SURPLUS, OtherReason.OTHER),
     K.OTHER_ISSUE: (
         OtherReason.GIFT,
@@ -89,7 +91,7 @@ TRANSFER_WORKFLOW = Workflow(
 COUNT_WORKFLOW = Workflow(_relabel("post", _("Confirm count")))
 
 # Status words that read better for a transfer than the generic ones.
-TRANSFER_STATUS_LABELS = {
+TRANSFER_STATUS_LABELS: dict[str, Any] = {
     S.POSTED: pgettext_lazy("transfer status", "In transit"),
     S.DONE: pgettext_lazy("transfer status", "Received"),
 }

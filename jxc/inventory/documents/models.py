@@ -95,14 +95,14 @@ class StockDocument(Document):
 
 
 class StockDocumentManager(models.Manager):
-    kind: str = ""
+    """The rows of one kind (the proxy's ``DOC_TYPE``)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(kind=self.model.DOC_TYPE)
+        return super().get_queryset().filter(kind=self.model.DOC_TYPE)  # type: ignore[attr-defined]
 
 
 class StockDocumentOfKind(StockDocument):
-    objects = StockDocumentManager()
+    objects: ClassVar[StockDocumentManager] = StockDocumentManager()  # type: ignore[assignment]
 
     class Meta:
         proxy = True

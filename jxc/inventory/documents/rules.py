@@ -1,0 +1,575 @@
+"""Pure rules of the warehouse documents (no database): line checks, unit conversion, and
+the stock lines each document hands to the ledger writer.
+
+The services read what the rules need (``SkuFacts``, the lots an issue takes, the moves a
+transfer shipped) and pass plain values in; everything here is exhaustively testable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.fields import CENT, QTY_PLACES, UNIT_COST_PLACES, fits
+from jxc.inventory.choices import MoveReason
+from jxc.inventory.documents.choices import (
+    INCOMING_KINDS,
+    KIND_MOVE_REASON,
+    REASONS_FOR_KIND,
+    StockDocumentKind,
+)
+from jxc.inventory.ledger_types import StockLine
+
+ZERO = Decimal(0)
+K = StockDocumentKind
+
+
+@dataclass(frozen=True)
+class SkuFacts:
+    """What the rules need to know about a SKU: its label, tracking, base unit and the
+    units it may be entered in (unit id → factor), and which units allow decimals."""
+
+    id: int
+    label: str
+    tracking: str = "none"
+    base_unit_id: int | None = None
+    units: Mapping[int, Decimal] = field(default_factory=dict)
+    fraction_units: frozenset[int] = frozenset()
+
+    @property
+    def batch_tracked(self) -> bool:
+        return self.tracking == "batch"
+
+    @property
+    def serial_tracked(self) -> bool:
+        return self.tracking == "serial"
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A document line as entered (API, form, import). ``unit`` None = the base unit;
+    ``price`` is per entered unit."""
+
+    sku: int
+    qty: Decimal = ZERO
+    unit: int | None = None
+    price: Decimal | None = None
+    value_change: Decimal | None = None
+    bin: int | None = None
+    to_bin: int | None = None
+    batch_number: str = ""
+    production_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    serials: tuple[str, ...] = ()
+    memo: str = ""
+
+
+def parse_serials(text: str | Iterable[str]) -> tuple[str, ...]:
+    """Serial numbers typed one per line, or separated by commas or blanks."""
+    if isinstance(text, str):
+        parts = text.replace(",", " ").replace("\uff0c", " ").split()
+    else:
+        parts = [p.strip() for p in text]
+    return tuple(p for p in parts if p)
+
+
+def base_qty(qty: Decimal, factor: Decimal) -> Decimal:
+    """The quantity in the base unit (exact; checked to fit the stored places)."""
+    return qty * factor
+
+
+def round_money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_unit_cost(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-UNIT_COST_PLACES), rounding=ROUND_HALF_UP)
+
+
+def line_amount(qty: Decimal, price: Decimal | None) -> Decimal | None:
+    """金额 of a line: entered quantity × price per entered unit, to the 分."""
+    return None if price is None else round_money(qty * price)
+
+
+# --- line checks ------------------------------------------------------------------------
+
+
+def _msg(text, **params) -> str:
+    return str(text) % params if params else str(text)
+
+
+def line_errors(
+    lines: Sequence[LineInput],
+    facts: Mapping[int, SkuFacts],
+    *,
+    incoming: bool,
+    needs_price: bool = False,
+    cost_adjustment: bool = False,
+    allow_no_batch_out: bool = True,
+) -> dict[str, list[str]]:
+    """Every problem of the lines at once, keyed ``lines.<i>.<field>`` (0-based ``i``)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(i: int, name: str, text, **params) -> None:
+        errors.setdefault(f"lines.{i}.{name}", []).append(_msg(text, **params))
+
+    if not lines:
+        errors["lines"] = [str(_("Add at least one line."))]
+        return errors
+    seen_serials: dict[tuple[int, str], int] = {}
+    for i, line in enumerate(lines):
+        sku = facts.get(line.sku)
+        if sku is None:
+            add(i, "sku", _("Select a valid SKU."))
+            continue
+        factor = Decimal(1)
+        if line.unit is not None and line.unit != sku.base_unit_id:
+            if line.unit not in sku.units:
+                add(i, "unit", _("%(sku)s is not kept in this unit."), sku=sku.label)
+            else:
+                factor = sku.units[line.unit]
+        unit_id = line.unit if line.unit is not None else sku.base_unit_id
+        if cost_adjustment:
+            _cost_adjustment_errors(i, line, add)
+            continue
+        if line.qty is None or line.qty <= 0:
+            add(i, "qty", _("Enter a quantity above zero."))
+            continue
+        if unit_id not in sku.fraction_units and line.qty != line.qty.to_integral_value():
+            add(i, "qty", _("%(sku)s is counted in whole units."), sku=sku.label)
+        qty = base_qty(line.qty, factor)
+        if not fits(qty, QTY_PLACES):
+            add(i, "qty", _("At most %(places)s decimal places.") % {"places": QTY_PLACES})
+        if line.price is not None and line.price < 0:
+            add(i, "price", _("A cost cannot be below zero."))
+        elif line.price is not None and not fits(line.price, UNIT_COST_PLACES):
+            add(i, "price", _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES})
+        if needs_price and line.price is None:
+            add(i, "price", _("Enter the unit cost."))
+        if sku.batch_tracked and not line.batch_number.strip():
+            if incoming or not allow_no_batch_out:
+                add(
+                    i,
+                    "batch_number",
+                    _("%(sku)s is tracked by batch: enter the batch."),
+                    sku=sku.label,
+                )
+        if line.production_date and line.expiry_date and line.expiry_date < line.production_date:
+            add(i, "expiry_date", _("The expiry date is before the production date."))
+        if sku.serial_tracked:
+            if len(line.serials) != qty:
+                add(i, "serials", _("Enter one serial number per unit (%(qty)s)."), qty=_plain(qty))
+            for s in line.serials:
+                key = (line.sku, s)
+                if key in seen_serials:
+                    add(i, "serials", _("Serial number %(serial)s appears twice."), serial=s)
+                seen_serials[key] = i
+        elif line.serials:
+            add(i, "serials", _("%(sku)s has no serial numbers."), sku=sku.label)
+    return errors
+
+
+def _cost_adjustment_errors(i: int, line: LineInput, add) -> None:
+    has_cost = line.price is not None
+    has_value = line.value_change is not None
+    if has_cost == has_value:
+        add(i, "price", _("Enter either the new unit cost or the value change."))
+    elif has_cost and line.price is not None and line.price < 0:
+        add(i, "price", _("A cost cannot be below zero."))
+    elif has_value and line.value_change == 0:
+        add(i, "value_change", _("Enter a value change other than zero."))
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def header_errors(kind: str, *, reason: str) -> dict[str, list[str]]:
+    """其他入库 / 其他出库 need a reason that fits the direction."""
+    allowed = REASONS_FOR_KIND.get(kind)
+    if allowed is None:
+        return {}
+    if reason not in allowed:
+        return {"reason": [str(_("Select a reason that fits this document."))]}
+    return {}
+
+
+# --- posting: what a line does to stock ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lot:
+    """Where a line's quantity sits: a bin and a batch (ids), how much, which serials."""
+
+    qty: Decimal
+    bin: int | None = None
+    batch: int | None = None
+    serials: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PostLine:
+    """A saved line ready to post: its id and what was typed, and the lots it takes or
+    fills (an issue may take several lots: 先到期先出)."""
+
+    id: int
+    sku: int
+    qty: Decimal  # entered
+    base_qty: Decimal
+    unit: int | None = None
+    price: Decimal | None = None
+    factor: Decimal = Decimal(1)
+    value_change: Decimal | None = None
+    lots: tuple[Lot, ...] = ()
+
+
+def stock_lines_for_document(
+    kind: str, *, warehouse: int, date: dt.date, lines: Sequence[PostLine]
+) -> list[StockLine]:
+    """其他入库 / 其他出库 / 成本调整 / 期初库存 → ledger lines, one per lot."""
+    reason = KIND_MOVE_REASON[StockDocumentKind(kind)]
+    out: list[StockLine] = []
+    for line in lines:
+        lots = line.lots or (Lot(qty=line.base_qty),)
+        split = len(lots) > 1
+        for lot in lots:
+            base = StockLine(
+                sku=line.sku,
+                warehouse=warehouse,
+                qty=ZERO,
+                reason=reason,
+                date=date,
+                bin=lot.bin,
+                batch=lot.batch,
+                source_line=line.id,
+                serials=lot.serials,
+                entered_qty=lot.qty if split else line.qty,
+                entered_unit=None if split else line.unit,
+            )
+            if kind == K.COST_ADJUSTMENT:
+                if line.price is not None:
+                    new_cost = round_unit_cost(line.price / line.factor)
+                    out.append(replace(base, unit_cost=new_cost, entered_qty=None))
+                else:
+                    out.append(replace(base, value=line.value_change, entered_qty=None))
+            elif kind in INCOMING_KINDS:
+                if line.price is None:
+                    value = None
+                elif split:
+                    value = round_money(lot.qty * line.price / line.factor)
+                else:
+                    value = line_amount(line.qty, line.price)
+                out.append(replace(base, qty=lot.qty, value=value))
+            else:
+                out.append(replace(base, qty=-lot.qty))
+    return out
+
+
+def allocate(qty: Decimal, lots: Sequence[Lot]) -> tuple[list[Lot], Decimal]:
+    """Take ``qty`` from ``lots`` in the order given (FEFO order from the selector); returns
+    the lots taken and what could not be covered."""
+    taken: list[Lot] = []
+    want = qty
+    for lot in lots:
+        if want <= 0:
+            break
+        take = min(want, lot.qty)
+        if take > 0:
+            taken.append(Lot(qty=take, bin=lot.bin, batch=lot.batch))
+            want -= take
+    return taken, want
+
+
+# --- 调拨单 --------------------------------------------------------------------------------
+
+
+def transfer_out_lines(*, source: int, date: dt.date, lines: Sequence[PostLine]) -> list[StockLine]:
+    """Ship: every lot out of the source warehouse (调出)."""
+    out = []
+    for line in lines:
+        for lot in line.lots or (Lot(qty=line.base_qty),):
+            out.append(
+                StockLine(
+                    sku=line.sku,
+                    warehouse=source,
+                    qty=-lot.qty,
+                    reason=MoveReason.TRANSFER_OUT,
+                    date=date,
+                    bin=lot.bin,
+                    batch=lot.batch,
+                    serials=lot.serials,
+                    entered_qty=lot.qty,
+                    source_line=line.id,
+                )
+            )
+    return out
+
+
+def one_step_transfer_lines(
+    *,
+    source: int,
+    target: int,
+    date: dt.date,
+    lines: Sequence[PostLine],
+    to_bins: Mapping[int, int | None],
+) -> list[StockLine]:
+    """同一地点的调拨: out of the source and into the target in one posting; each in line
+    names its out line (``origin_line``) so it arrives at exactly the value that left."""
+    outs = transfer_out_lines(source=source, date=date, lines=lines)
+    ins = [
+        StockLine(
+            sku=o.sku,
+            warehouse=target,
+            qty=-o.qty,
+            reason=MoveReason.TRANSFER_IN,
+            date=date,
+            bin=to_bins.get(o.source_line or 0),
+            batch=o.batch,
+            serials=o.serials,
+            entered_qty=-o.qty,
+            source_line=o.source_line,
+            origin_line=i,
+        )
+        for i, o in enumerate(outs)
+    ]
+    return outs + ins
+
+
+@dataclass(frozen=True)
+class ShippedSlice:
+    """One posted transfer-out move of a line: how much left, how much of it has come back
+    in already (received or returned), its batch and serials."""
+
+    move: int
+    line: int
+    sku: int
+    qty: Decimal
+    done: Decimal = ZERO
+    batch: int | None = None
+    serials: tuple[str, ...] = ()
+
+    @property
+    def open(self) -> Decimal:
+        return self.qty - self.done
+
+
+def arrival_lines(
+    *,
+    warehouse: int,
+    date: dt.date,
+    slices: Sequence[ShippedSlice],
+    quantities: Mapping[int, Decimal],
+    bins: Mapping[int, int | None],
+    reason: str = MoveReason.TRANSFER_IN,
+    from_transit: bool = True,
+) -> list[StockLine]:
+    """调入 (or the return of what never arrived): ``quantities`` per transfer line are
+    taken from that line's shipped slices in order, each in line at the value its slice
+    left with (``origin``). Serials arrive in the order they were shipped."""
+    out: list[StockLine] = []
+    for line_id, qty in quantities.items():
+        want = qty
+        for s in (x for x in slices if x.line == line_id):
+            if want <= 0:
+                break
+            take = min(want, s.open)
+            if take <= 0:
+                continue
+            done = int(s.done) if s.serials else 0
+            serials = s.serials[done : done + int(take)] if s.serials else ()
+            out.append(
+                StockLine(
+                    sku=s.sku,
+                    warehouse=warehouse,
+                    qty=take,
+                    reason=reason,
+                    date=date,
+                    bin=bins.get(line_id),
+                    batch=s.batch,
+                    serials=serials,
+                    origin=s.move,
+                    entered_qty=take,
+                    source_line=line_id,
+                    receive_in_transit=take if from_transit else ZERO,
+                )
+            )
+            want -= take
+    return out
+
+
+@dataclass(frozen=True)
+class TransferLineState:
+    line: int
+    label: str
+    shipped: Decimal
+    received: Decimal
+    returned: Decimal = ZERO
+    lost: Decimal = ZERO
+
+    @property
+    def open(self) -> Decimal:
+        return self.shipped - self.received - self.returned - self.lost
+
+    @property
+    def difference(self) -> Decimal:
+        """调拨差异: shipped − received (what did not arrive, open or settled)."""
+        return self.shipped - self.received
+
+
+def receipt_errors(
+    states: Sequence[TransferLineState], quantities: Mapping[int, Decimal]
+) -> dict[str, list[str]]:
+    """A receipt may take at most what is still in transit, and must take something."""
+    errors: dict[str, list[str]] = {}
+    by_line = {s.line: s for s in states}
+    if not any(q > 0 for q in quantities.values()):
+        errors["lines"] = [str(_("Enter a received quantity on at least one line."))]
+    for line_id, qty in quantities.items():
+        state = by_line.get(line_id)
+        if state is None:
+            errors.setdefault("lines", []).append(str(_("Unknown transfer line.")))
+        elif qty < 0:
+            errors[f"lines.{line_id}.qty"] = [str(_("A quantity cannot be below zero."))]
+        elif qty > state.open:
+            errors[f"lines.{line_id}.qty"] = [
+                _msg(
+                    _("%(sku)s: %(requested)s received but only %(open)s is still in transit."),
+                    sku=state.label,
+                    requested=_plain(qty),
+                    open=_plain(state.open),
+                )
+            ]
+    return errors
+
+
+# --- 组装单 / 拆卸单 ------------------------------------------------------------------------
+
+
+def component_quantities(
+    components: Sequence[tuple[int, Decimal]], kits: Decimal
+) -> list[tuple[int, Decimal]]:
+    """BOM × number of kits: (component SKU, total base quantity)."""
+    return [(sku, per_kit * kits) for sku, per_kit in components]
+
+
+def assembly_out_lines(
+    *, warehouse: int, date: dt.date, lines: Sequence[PostLine]
+) -> list[StockLine]:
+    """组装: every component out at its cost."""
+    out = []
+    for line in lines:
+        for lot in line.lots or (Lot(qty=line.base_qty),):
+            out.append(
+                StockLine(
+                    sku=line.sku,
+                    warehouse=warehouse,
+                    qty=-lot.qty,
+                    reason=MoveReason.ASSEMBLY_OUT,
+                    date=date,
+                    bin=lot.bin,
+                    batch=lot.batch,
+                    serials=lot.serials,
+                    entered_qty=lot.qty,
+                    source_line=line.id,
+                )
+            )
+    return out
+
+
+def kit_in_line(
+    *,
+    kit: int,
+    warehouse: int,
+    date: dt.date,
+    qty: Decimal,
+    component_values: Iterable[Decimal],
+    bin: int | None = None,
+    batch: int | None = None,
+) -> StockLine:
+    """The kit comes in at the sum of what its components went out with."""
+    value = -sum(component_values, ZERO)
+    return StockLine(
+        sku=kit,
+        warehouse=warehouse,
+        qty=qty,
+        reason=MoveReason.ASSEMBLY_IN,
+        date=date,
+        bin=bin,
+        batch=batch,
+        value=value,
+        entered_qty=qty,
+    )
+
+
+def kit_out_line(
+    *, kit: int, warehouse: int, date: dt.date, qty: Decimal, lot: Lot | None = None
+) -> StockLine:
+    """拆卸: the kit out at its cost."""
+    return StockLine(
+        sku=kit,
+        warehouse=warehouse,
+        qty=-qty,
+        reason=MoveReason.ASSEMBLY_OUT,
+        date=date,
+        bin=lot.bin if lot else None,
+        batch=lot.batch if lot else None,
+        entered_qty=qty,
+    )
+
+
+def split_value(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Share ``total`` by ``weights`` to the 分; the shares add up to ``total`` exactly
+    (the rest of the rounding goes to the last share). Equal shares without weights."""
+    if not weights:
+        return []
+    w = [max(x, ZERO) for x in weights]
+    whole = sum(w, ZERO)
+    if whole == 0:
+        w = [Decimal(1)] * len(weights)
+        whole = Decimal(len(weights))
+    shares: list[Decimal] = []
+    running = ZERO
+    acc = ZERO
+    for weight in w:
+        acc += weight
+        cumulative = round_money(total * acc / whole)
+        shares.append(cumulative - running)
+        running = cumulative
+    return shares
+
+
+def component_in_lines(
+    *,
+    warehouse: int,
+    date: dt.date,
+    lines: Sequence[PostLine],
+    kit_value: Decimal,
+    weights: Sequence[Decimal],
+) -> list[StockLine]:
+    """拆卸: components back in, sharing the kit's value by ``weights`` (their current cost
+    × quantity), so the components together carry exactly what the kit went out with."""
+    shares = split_value(kit_value, weights)
+    out = []
+    for line, share in zip(lines, shares, strict=True):
+        lot = line.lots[0] if line.lots else Lot(qty=line.base_qty)
+        out.append(
+            StockLine(
+                sku=line.sku,
+                warehouse=warehouse,
+                qty=line.base_qty,
+                reason=MoveReason.ASSEMBLY_IN,
+                date=date,
+                bin=lot.bin,
+                batch=lot.batch,
+                value=share,
+                entered_qty=line.qty,
+                entered_unit=line.unit,
+                source_line=line.id,
+            )
+        )
+    return out

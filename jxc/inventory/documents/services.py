@@ -1,0 +1,90 @@
+"""The warehouse documents' writes, in one place to import from (each document's own module
+holds the code): create / update drafts, the workflow actions, posting and 红冲.
+
+    from jxc.inventory.documents import services as docs
+    doc = docs.create_stock_document(user=u, kind="other_issue", warehouse=wh, date=d,
+                                     reason="sample", lines=[LineInput(sku=…, qty=…)])
+    docs.submit_document(doc, user=u); docs.approve_document(doc, user=u)
+    docs.post_document(doc, user=u)          # any warehouse document
+    docs.reverse_document(doc, user=u, reason="…")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from jxc.core.documents import Document
+from jxc.inventory.documents import lifecycle
+from jxc.inventory.documents.models import StockDocument
+from jxc.inventory.documents.stock_docs import (
+    create_stock_document,
+    post_stock_document,
+    reverse_stock_document,
+    update_stock_document,
+)
+
+D = TypeVar("D", bound=Document)
+
+__all__ = [
+    "approve_document",
+    "create_stock_document",
+    "post_document",
+    "post_stock_document",
+    "reject_document",
+    "reverse_document",
+    "reverse_stock_document",
+    "submit_document",
+    "unapprove_document",
+    "update_stock_document",
+    "void_document",
+]
+
+
+def _typed(doc: D) -> D:
+    if isinstance(doc, StockDocument):
+        return doc.as_kind()  # type: ignore[return-value]
+    return doc
+
+
+def submit_document(doc: D, *, user) -> D:
+    """提交 (a draft with lines goes to review)."""
+    return lifecycle.submit(_typed(doc), user=user)
+
+
+def approve_document(doc: D, *, user) -> D:
+    """审核."""
+    return lifecycle.approve(_typed(doc), user=user)
+
+
+def unapprove_document(doc: D, *, user) -> D:
+    """反审核 / 撤回."""
+    return lifecycle.unapprove(_typed(doc), user=user)
+
+
+def reject_document(doc: D, *, user, reason: str) -> D:
+    """驳回 (back to a draft, with the reason)."""
+    return lifecycle.reject(_typed(doc), user=user, reason=reason)
+
+
+def void_document(doc: D, *, user, reason: str) -> D:
+    """作废 (before posting only)."""
+    return lifecycle.void(_typed(doc), user=user, reason=reason)
+
+
+def post_document(doc: Any, *, user) -> Any:
+    """过账 of any warehouse document (调拨单: ship; 盘点单: confirm)."""
+    if isinstance(doc, StockDocument):
+        return post_stock_document(doc, user=user)
+    return _module_of(doc).post(doc, user=user)
+
+
+def reverse_document(doc: Any, *, user, reason: str, date: dt.date | None = None) -> Any:
+    """红冲 of any posted warehouse document."""
+    if isinstance(doc, StockDocument):
+        return reverse_stock_document(doc, user=user, reason=reason, date=date)
+    return _module_of(doc).reverse(doc, user=user, reason=reason, date=date)
+
+
+def _module_of(doc: Any) -> Any:
+    raise TypeError(f"not a warehouse document: {type(doc).__name__}")
