@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jxc.partners",
     "jxc.inventory",
     "jxc.finance",
+    "jxc.reports",
     "jxc.web",
 ]
 

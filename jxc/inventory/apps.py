@@ -12,3 +12,8 @@ class InventoryConfig(AppConfig):
 
         register_resource("warehouse", _("Warehouses"))
         register_resource("bin", _("Bins"))
+
+        # 月结: the stock step of the period close (checks, settlement, snapshots).
+        from jxc.inventory import period_close
+
+        period_close.register()

@@ -1,0 +1,128 @@
+"""库存预警: below the minimum, above the maximum, near expiry, no movement for N days —
+within the user's warehouse scope. ``alert_counts`` feeds the home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from jxc.core.fields import QuantityField
+from jxc.inventory.models import LotBalance, StockBalance, StockLimit, StockMove
+from jxc.inventory.selectors import near_expiry
+from jxc.reports.stock import scoped_warehouse_ids
+
+__all__ = [
+    "NEAR_EXPIRY_DAYS",
+    "NO_MOVEMENT_DAYS",
+    "above_max",
+    "alert_counts",
+    "below_min",
+    "near_expiry_lots",
+    "no_movement",
+]
+
+NEAR_EXPIRY_DAYS = 30
+NO_MOVEMENT_DAYS = 90
+
+
+def _limits(user, warehouse) -> QuerySet[StockLimit]:
+    balance = StockBalance.objects.filter(
+        sku_id=OuterRef("sku_id"), warehouse_id=OuterRef("warehouse_id")
+    )
+    qty = QuantityField()
+    return (
+        StockLimit.objects.filter(
+            warehouse_id__in=scoped_warehouse_ids(user, warehouse),
+            sku__is_active=True,
+            warehouse__is_active=True,
+        )
+        .select_related("sku", "sku__product__base_unit", "warehouse")
+        .annotate(
+            on_hand=Coalesce(
+                Subquery(balance.values("on_hand")[:1], output_field=qty),
+                Value(Decimal(0)),
+                output_field=qty,
+            ),
+            reserved=Coalesce(
+                Subquery(balance.values("reserved")[:1], output_field=qty),
+                Value(Decimal(0)),
+                output_field=qty,
+            ),
+            on_order=Coalesce(
+                Subquery(balance.values("on_order")[:1], output_field=qty),
+                Value(Decimal(0)),
+                output_field=qty,
+            ),
+        )
+    )
+
+
+def below_min(*, user, warehouse=None) -> QuerySet[StockLimit]:
+    """低于安全库存: on hand below the minimum (``shortage`` = minimum − on hand)."""
+    return (
+        _limits(user, warehouse)
+        .filter(min_qty__isnull=False, on_hand__lt=F("min_qty"))  # type: ignore[misc]
+        .annotate(shortage=F("min_qty") - F("on_hand"))
+        .order_by("warehouse__code", "sku__code")
+    )
+
+
+def above_max(*, user, warehouse=None) -> QuerySet[StockLimit]:
+    """超过最高库存: on hand above the maximum (``excess`` = on hand − maximum)."""
+    return (
+        _limits(user, warehouse)
+        .filter(max_qty__isnull=False, on_hand__gt=F("max_qty"))  # type: ignore[misc]
+        .annotate(excess=F("on_hand") - F("max_qty"))
+        .order_by("warehouse__code", "sku__code")
+    )
+
+
+def near_expiry_lots(
+    *, user, days: int = NEAR_EXPIRY_DAYS, warehouse=None, today: dt.date | None = None
+) -> QuerySet[LotBalance]:
+    """临期: batches in stock that expire within ``days`` (expired ones first)."""
+    return near_expiry(days=days, today=today).filter(
+        warehouse_id__in=scoped_warehouse_ids(user, warehouse)
+    )
+
+
+def no_movement(
+    *, user, days: int = NO_MOVEMENT_DAYS, warehouse=None, today: dt.date | None = None
+) -> QuerySet[StockBalance]:
+    """呆滞: stock on hand that has not moved for ``days`` days (``last_move`` = its last
+    movement date)."""
+    cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
+    last = (
+        StockMove.objects.filter(sku_id=OuterRef("sku_id"), warehouse_id=OuterRef("warehouse_id"))
+        .order_by("-date", "-id")
+        .values("date")[:1]
+    )
+    return (
+        StockBalance.objects.filter(
+            warehouse_id__in=scoped_warehouse_ids(user, warehouse), on_hand__gt=0
+        )
+        .select_related("sku", "sku__product__base_unit", "warehouse")
+        .annotate(last_move=Subquery(last))
+        .filter(Q(last_move__lt=cutoff) | Q(last_move__isnull=True))
+        .order_by("last_move", "sku__code", "warehouse__code")
+    )
+
+
+def alert_counts(
+    user,
+    *,
+    near_expiry_days: int = NEAR_EXPIRY_DAYS,
+    no_movement_days: int = NO_MOVEMENT_DAYS,
+    today: dt.date | None = None,
+) -> dict[str, int]:
+    """How many rows each alert list has for this user (home page badges)."""
+    return {
+        "below_min": below_min(user=user).count(),
+        "above_max": above_max(user=user).count(),
+        "near_expiry": near_expiry_lots(user=user, days=near_expiry_days, today=today).count(),
+        "no_movement": no_movement(user=user, days=no_movement_days, today=today).count(),
+    }

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "jxc.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self):
+        from jxc.core.permissions import register_resource
+
+        register_resource("stock", _("Stock (on hand, ledger, alerts)"))
+        register_resource("report", _("Reports"))
+        register_resource("period", _("Period close"))

@@ -1,0 +1,133 @@
+"""收发存汇总 for one month over a large ledger (issue 3: 1,000,000 moves and 20,000 SKUs in
+≤ 1 s and ≤ 300 MB).
+
+A year of moves is bulk-built (tests/bench/_stock_ledger.py), the first eleven months are
+closed through the real period close (which writes the month-end snapshots), and the summary
+of the twelfth month is measured: wall time (first call and best of three), Python heap peak
+(tracemalloc) and the peak RSS of a fresh process that only runs the summary. The result is
+checked: the totals' closing equals the whole ledger summed without snapshots, and
+期初 + 入 − 出 = 期末 on every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+from decimal import Decimal
+
+SIZES = {"tiny": 3000, "full": 1_000_000}
+MONTHS = 12
+FIRST = (2025, 1)
+
+CHILD = """
+import json, os, resource, sys, time, datetime as dt
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jxc.settings")
+import django
+django.setup()
+from jxc.reports.summary import movement_summary
+start = dt.date.fromisoformat(sys.argv[1]); end = dt.date.fromisoformat(sys.argv[2])
+t = time.perf_counter()
+s = movement_summary(user=None, start=start, end=end)
+seconds = time.perf_counter() - t
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "rows": len(s.rows), "max_rss_mb": rss_kb / 1024}))
+"""
+
+
+def _summary(start, end, **kw):
+    from jxc.reports.summary import movement_summary
+
+    return movement_summary(user=None, start=start, end=end, **kw)
+
+
+def run(size: int) -> dict:
+    from jxc.core.periods import close_period, month_bounds
+    from jxc.inventory.models import CostPool, StockSnapshot
+    from jxc.inventory.snapshots import positions_at
+    from tests.bench import _stock_ledger
+
+    skus = 20_000 if size >= 1_000_000 else max(size // 30, 20)
+    started = time.perf_counter()
+    built = _stock_ledger.build(skus=skus, moves=size, months=MONTHS, first_month=FIRST)
+    build_seconds = time.perf_counter() - started
+
+    months = _stock_ledger._months(FIRST, MONTHS)
+    started = time.perf_counter()
+    for y, m in months[:-1]:
+        close_period(year=y, month=m, user=None)
+    close_seconds = (time.perf_counter() - started) / (len(months) - 1)
+    start, end = month_bounds(*months[-1])
+
+    started = time.perf_counter()
+    summary = _summary(start, end)
+    first = time.perf_counter() - started
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        _summary(start, end)
+        times.append(time.perf_counter() - started)
+    tracemalloc.start()
+    _summary(start, end)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    # Without the snapshot: the opening is summed over the whole ledger before the month.
+    started = time.perf_counter()
+    _summary(start, end, use_snapshots=False)
+    no_snapshot = time.perf_counter() - started
+
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, start.isoformat(), end.isoformat()],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    fresh = json.loads(child.stdout)
+
+    # The figures are right: closing = the whole ledger; every row and the totals add up.
+    whole = positions_at(end, use_snapshots=False)
+    t = summary.totals
+    assert t.closing.qty == sum((p.qty for p in whole.values()), Decimal(0))
+    assert t.closing.value == sum((p.value for p in whole.values()), Decimal(0))
+    pools = CostPool.objects.all()
+    assert t.closing.value == sum((p.value for p in pools), Decimal(0))
+    for row in summary.rows:
+        assert row.opening.qty + row.received.qty - row.issued.qty == row.closing.qty
+        assert row.opening.value + row.received.value - row.issued.value == row.closing.value
+        assert whole.get((row.sku.id, row.warehouse.id), (Decimal(0), Decimal(0)))[1] == (
+            row.closing.value
+        )
+
+    return {
+        "moves": built.moves,
+        "skus": len(built.sku_ids),
+        "warehouses": len(built.warehouse_ids),
+        "months": MONTHS,
+        "moves_in_month": _moves_between(start, end),
+        "summary_rows": len(summary.rows),
+        "snapshot_rows": StockSnapshot.objects.filter(
+            period__end_date=start - dt.timedelta(days=1)
+        ).count(),
+        "build_seconds": round(build_seconds, 2),
+        "close_month_seconds": round(close_seconds, 3),
+        "summary_first_seconds": round(first, 4),
+        "summary_best_seconds": round(min(times), 4),
+        "summary_without_snapshot_seconds": round(no_snapshot, 4),
+        "python_heap_peak_mb": round(peak / 2**20, 1),
+        "fresh_process_seconds": round(fresh["seconds"], 4),
+        "fresh_process_max_rss_mb": round(fresh["max_rss_mb"], 1),
+        "target": "<= 1 s and <= 300 MB at 1,000,000 moves / 20,000 SKUs",
+        "within_target": max(first, fresh["seconds"]) <= 1.0 and fresh["max_rss_mb"] <= 300,
+    }
+
+
+def _moves_between(start, end) -> int:
+    from jxc.inventory.models import StockMove
+
+    return StockMove.objects.filter(date__gte=start, date__lte=end).count()
