@@ -109,9 +109,11 @@ class RedactingRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
-        return super().render(
-            request, redact(data, getattr(request, "user", None)), response_status=response_status
-        )
+        # Error bodies ({code, message, params}) are not redacted: a DuplicateCode's taken
+        # ``value`` is a code, not a cost. Domain errors never put cost figures in params.
+        if response_status < 400:
+            data = redact(data, getattr(request, "user", None))
+        return super().render(request, data, response_status=response_status)
 
 
 RENDERER = RedactingRenderer()

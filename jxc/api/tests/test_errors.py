@@ -139,3 +139,24 @@ def test_messages_follow_the_request_language(client_owner):
     assert en["message"] == "“晨光” is already used."
     _status, en = call(client_owner, "post", "/brands", {}, lang="en")
     assert en["params"]["errors"]["name"] == ["This field is required."]
+
+
+@pytest.mark.django_db
+def test_duplicate_code_error_keeps_its_value_for_users_without_cost_view(sales_user):
+    """Errors are not redacted: the taken code reaches a salesperson too."""
+    from django.test import Client
+
+    from jxc.partners.services import create_customer
+
+    create_customer(user=None, code="KH-DUP", name="重复客户")
+    client = Client()
+    client.force_login(sales_user)
+    response = client.post(
+        "/api/v1/customers",
+        data={"code": "KH-DUP", "name": "另一个"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "duplicate_code"
+    assert body["params"]["value"] == "KH-DUP"
