@@ -13,7 +13,7 @@ from typing import Any
 
 from jxc.core.documents import SourceRef
 
-__all__ = ["FefoPick", "SourceRef", "StockLine", "id_of"]
+__all__ = ["FefoPick", "SourceRef", "StockLine", "id_of", "pk_of"]
 
 ZERO = Decimal(0)
 
@@ -25,6 +25,14 @@ def id_of(obj: Any) -> int | None:
     if isinstance(obj, int):
         return obj
     return obj.pk
+
+
+def pk_of(obj: Any) -> int:
+    """A model instance or an id → the id (required)."""
+    found = id_of(obj)
+    if found is None:
+        raise ValueError("an id is required")
+    return found
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,11 +79,11 @@ class StockLine:
 
     @property
     def sku_id(self) -> int:
-        return id_of(self.sku)  # type: ignore[return-value]
+        return pk_of(self.sku)
 
     @property
     def warehouse_id(self) -> int:
-        return id_of(self.warehouse)  # type: ignore[return-value]
+        return pk_of(self.warehouse)
 
     @property
     def bin_id(self) -> int | None:

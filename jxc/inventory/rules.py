@@ -2,13 +2,111 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from jxc.inventory.ledger_types import FefoPick
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.fields import MONEY_PLACES, QTY_PLACES, UNIT_COST_PLACES, fits
+from jxc.inventory.choices import (
+    INCOMING_REASONS,
+    ORIGIN_REASONS,
+    OUTGOING_REASONS,
+    VALUE_ONLY_REASONS,
+    MoveReason,
+)
+from jxc.inventory.ledger_types import FefoPick, StockLine
 
 ZERO = Decimal(0)
+_GIVEN_COST_REASONS = frozenset({MoveReason.OPENING, MoveReason.PURCHASE_RECEIPT})
+
+
+def line_problem(i: int, line: StockLine, lines: Sequence[StockLine]) -> str | None:
+    """What is wrong with one stock line (None: nothing)."""
+    if not isinstance(line.qty, Decimal):
+        return str(_("the quantity must be a Decimal"))
+    if line.reason not in MoveReason.values:
+        return str(_("unknown reason %(reason)s")) % {"reason": line.reason}
+    if not isinstance(line.date, dt.date):
+        return str(_("the business date is missing"))
+    if not line.qty.is_finite() or not fits(line.qty, QTY_PLACES):
+        return str(_("a quantity has at most %(places)d decimals")) % {"places": QTY_PLACES}
+    reason = line.reason
+    if reason in INCOMING_REASONS and line.qty <= 0:
+        return str(_("an incoming line needs a quantity above zero"))
+    if reason in OUTGOING_REASONS and line.qty >= 0:
+        return str(_("an outgoing line needs a quantity below zero"))
+    if reason in VALUE_ONLY_REASONS:
+        if line.qty != 0:
+            return str(_("a cost adjustment changes value only: its quantity is 0"))
+        if (line.value is None) == (line.unit_cost is None):
+            return str(_("a cost adjustment needs either a new unit cost or a value change"))
+    if line.unit_cost is not None and (
+        line.unit_cost < 0 or not fits(line.unit_cost, UNIT_COST_PLACES)
+    ):
+        return str(_("a unit cost is zero or more, with at most 10 decimals"))
+    if line.value is not None and not fits(line.value, MONEY_PLACES):
+        return str(_("a value has at most 2 decimals"))
+    if line.value is not None and reason not in VALUE_ONLY_REASONS and line.value < 0:
+        return str(_("an incoming value cannot be below zero"))
+    if reason in _GIVEN_COST_REASONS and line.unit_cost is None and line.value is None:
+        return str(_("a receipt needs its unit cost"))
+    if line.origin is not None and line.origin_line is not None:
+        return str(_("name the origin move or the origin line, not both"))
+    if line.origin_line is not None:
+        j = line.origin_line
+        if not 0 <= j < i:
+            return str(_("the origin line must be an earlier line of the same posting"))
+        out = lines[j]
+        if out.reason not in ORIGIN_REASONS.get(MoveReason(reason), frozenset()):
+            return str(_("this line cannot take its cost from line %(line)d")) % {"line": j + 1}
+        if out.sku_id != line.sku_id or out.date > line.date:
+            return str(_("the origin line is of another SKU or dated later"))
+        back = sum((x.qty for x in lines if x.origin_line == j), ZERO)
+        if back > -out.qty:
+            return str(_("more comes back than line %(line)d took out")) % {"line": j + 1}
+    if reason == MoveReason.TRANSFER_IN and line.origin is None and line.origin_line is None:
+        return str(_("a transfer in names its transfer-out move"))
+    for bucket in (line.release_reserved, line.receive_on_order, line.receive_in_transit):
+        if bucket < 0:
+            return str(_("bucket changes are zero or more"))
+    return None
+
+
+def line_problems(lines: Sequence[StockLine]) -> list[tuple[int, str]]:
+    """Every problem of the lines of one posting, with the line index."""
+    out = []
+    for i, line in enumerate(lines):
+        problem = line_problem(i, line, lines)
+        if problem:
+            out.append((i, problem))
+    return out
+
+
+def origin_problem(
+    *,
+    reason: str,
+    sku_id: int,
+    date: dt.date,
+    origin_reason: str,
+    origin_sku_id: int,
+    origin_date: dt.date,
+    origin_is_reversal: bool,
+) -> str | None:
+    """A return comes back from a delivery of the same SKU, a transfer in from a transfer
+    out, a purchase return from a receipt — never from a later or reversing move."""
+    allowed = ORIGIN_REASONS.get(MoveReason(reason))
+    if allowed is None or origin_reason not in allowed or origin_is_reversal:
+        return str(_("this line cannot take its cost from a %(reason)s move")) % {
+            "reason": origin_reason
+        }
+    if origin_sku_id != sku_id:
+        return str(_("the origin move is of another SKU"))
+    if origin_date > date:
+        return str(_("the origin move is dated later than this line"))
+    return None
 
 
 def allocate_fefo(lots: Sequence[FefoPick], qty: Decimal) -> list[FefoPick]:

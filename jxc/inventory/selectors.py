@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jxc.core.documents import SourceRef
 from jxc.inventory import rules
-from jxc.inventory.ledger_types import FefoPick
+from jxc.inventory.ledger_types import FefoPick, pk_of
 from jxc.inventory.models import LayerUse, LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 
 
@@ -37,8 +37,8 @@ def can_use_warehouse(user, warehouse: Warehouse) -> bool:
 # --- The stock ledger (docs/ledger.md) -----------------------------------------------------
 
 
-def _id(obj) -> int | None:
-    return obj if obj is None or isinstance(obj, int) else obj.pk
+def _id(obj) -> int:
+    return pk_of(obj)
 
 
 def balance_of(*, sku, warehouse) -> StockBalance | None:

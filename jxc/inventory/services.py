@@ -90,18 +90,19 @@ def set_user_warehouses(*, user, target, warehouses: list[Warehouse] | None) -> 
 
 
 # --- The stock ledger: the one writer (docs/ledger.md) -------------------------------------
-from jxc.inventory.ledger import (  # noqa: E402
+from jxc.inventory.ledger import record_moves, reverse_moves  # noqa: E402
+from jxc.inventory.ledger_buckets import (  # noqa: E402
     ensure_batch,
     record_in_transit,
-    record_moves,
     record_on_order,
     release,
     reserve,
-    reverse_moves,
 )
+from jxc.inventory.ledger_locks import lock_skus  # noqa: E402
 
 __all__ += [
     "ensure_batch",
+    "lock_skus",
     "record_in_transit",
     "record_moves",
     "record_on_order",
