@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField
-from jxc.core.visibility import MASK, can_view_cost, is_cost_field
+from jxc.core.visibility import MASK, can_view_cost, is_cost_field, redact
 
 # Kinds a column may have; guessed from the model field when not given.
 TEXT, BOOL, STATUS, MONEY, PRICE, QTY, DATE, DATETIME, CHOICE, TAG = (
@@ -230,7 +230,12 @@ def display(
 
 
 def mask_value(name: str, value: Any, user) -> Any:
-    """For places that show a named value outside a column (audit changes, detail extras)."""
-    if is_cost_field(name) and not can_view_cost(user):
+    """For places that show a named value outside a column (audit changes, detail extras):
+    ``***`` for a cost field, and cost keys dropped from nested values (a SKU's units)."""
+    if can_view_cost(user):
+        return value
+    if is_cost_field(name):
         return MASK
+    if isinstance(value, dict | list | tuple):
+        return redact(value, user)
     return value

@@ -21,6 +21,21 @@ from jxc.core.visibility import can_view_cost, is_cost_field
 class ServiceForm(forms.ModelForm):
     """Parses input for a service call; nothing here touches the database."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's own validators (phone, tax number, code) run here too, so every
+        # field error shows at once; the service checks them again before saving.
+        opts = self._meta.model._meta
+        for name, field in self.fields.items():
+            try:
+                model_field = opts.get_field(name)
+            except Exception:  # a form-only field
+                continue
+            extra = [
+                v for v in getattr(model_field, "_validators", []) if v not in field.validators
+            ]
+            field.validators = [*field.validators, *extra]
+
     def _post_clean(self) -> None:
         # ModelForm would construct the instance and run model validation here; the
         # service does both, so there is one place that decides what is valid.

@@ -95,7 +95,7 @@ class Screen:
     edit_form_class: ClassVar[type[forms.BaseForm] | None] = None
     create_service: ClassVar[Callable[..., Any] | None] = None
     update_service: ClassVar[Callable[..., Any] | None] = None
-    active_service: ClassVar[Callable[..., Any] | None] = core_services.set_active
+    active_service: ClassVar[Callable[..., Any] | None] = staticmethod(core_services.set_active)
     detail_fields: ClassVar[list[str | Column] | None] = None
     inlines: ClassVar[list[Inline]] = []
     show_audit: ClassVar[bool] = True

@@ -277,11 +277,14 @@ def audit_entry_rows(entries, user, *, model=None) -> list[dict[str, Any]]:
             field = model_field(entry_model, name) if entry_model else None
             label = getattr(field, "verbose_name", None) or name
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            if entry.action == "create" and after in (None, "", False, [], {}):
+                continue  # a new record: only the fields that were filled in
             changes.append(
                 {
                     "label": label,
-                    "before": mask_value(name, before, user),
-                    "after": mask_value(name, after, user),
+                    "before": mask_value(name, audit_value(field, before), user),
+                    "after": mask_value(name, audit_value(field, after), user),
+                    "created": entry.action == "create",
                 }
             )
         out.append(
@@ -292,6 +295,22 @@ def audit_entry_rows(entries, user, *, model=None) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def audit_value(field, value) -> Any:
+    """A stored audit value as a person reads it: labels of choices, names of related rows."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field is None:
+        return value
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if getattr(field, "many_to_one", False) and isinstance(value, int | str):
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    return value
 
 
 class ObjectFormView(ScreenView):

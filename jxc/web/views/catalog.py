@@ -25,8 +25,13 @@ class UnitScreen(Screen):
     update_service = services.update_unit
 
 
+def _level(category: Category) -> int:
+    """0 for a top-level category (``depth`` counts from 1)."""
+    return max(category.depth - 1, 0)
+
+
 def _tree_name(category: Category, user) -> str:
-    depth = category.depth
+    depth = _level(category)
     return format_html(
         '<span class="tree" style="padding-left:{}em">{}{}</span>',
         f"{depth * 1.5:g}",
@@ -48,7 +53,7 @@ class CategoryForm(ServiceForm):
             parents = parents.exclude(path__startswith=self.instance.path)
         field = self.fields["parent"]
         field.queryset = parents
-        field.label_from_instance = lambda c: "　" * c.depth + c.name  # type: ignore[attr-defined]
+        field.label_from_instance = lambda c: "　" * _level(c) + c.name  # type: ignore[attr-defined]
 
 
 class CategoryScreen(Screen):

@@ -76,8 +76,8 @@ class SupplierScreen(Screen):
         Column("name", link=True),
         Column("contact"),
         Column("phone"),
-        Column("payment_terms_days"),
-        Column("lead_time_days"),
+        Column("payment_terms_days", css="hide-sm"),
+        Column("lead_time_days", css="hide-sm"),
         Column("is_active"),
     ]
     detail_fields = [*PARTNER_FIELDS, "lead_time_days", "memo", "is_active"]
@@ -96,9 +96,9 @@ class CustomerScreen(Screen):
         Column("code", link=True),
         Column("name", link=True),
         Column("tier", kind="tag"),
-        Column("price_level"),
-        Column("credit_limit"),
-        Column("salesperson", order_by="salesperson__username"),
+        Column("price_level", css="hide-sm"),
+        Column("credit_limit", css="hide-sm"),
+        Column("salesperson", order_by="salesperson__username", css="hide-sm"),
         Column("phone"),
         Column("is_active"),
     ]
