@@ -642,6 +642,14 @@ def _write_pools(run: Run, items: list[Item], moves: list[StockMove]) -> None:
 
 
 def _write_balances(run: Run, items: list[Item], balances: dict, scope: str) -> None:
+    write_balance_values(run.changed_existing(), items, balances, scope, pools=run.pools)
+
+
+def write_balance_values(
+    changed: list[M], items: list[Item], balances: dict, scope: str, *, pools: dict
+) -> None:
+    """Apply new moves (quantities, buckets, values) and re-valued moves (value changes) to
+    the balance rows; under the company pool recompute the warehouses' values."""
     delta: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO, ZERO, None])
     for it in items:
         d = delta[(it.sku_id, it.warehouse_id)]
@@ -651,7 +659,7 @@ def _write_balances(run: Run, items: list[Item], balances: dict, scope: str) -> 
         d[3] += it.receive_on_order
         d[4] += it.receive_in_transit
         d[5] = it.date if d[5] is None or it.date > d[5] else d[5]
-    for m in run.changed_existing():
+    for m in changed:
         old = m.db[1]  # type: ignore[index]
         delta[(m.sku_id, m.warehouse_id)][1] += m.value - old
     changed = []
@@ -674,7 +682,7 @@ def _write_balances(run: Run, items: list[Item], balances: dict, scope: str) -> 
         ["on_hand", "value", "reserved", "on_order", "in_transit", "last_date", "allow_backorder"],
     )
     if scope != "warehouse":
-        refresh_company_values({k[0] for k in delta}, pools=run.pools)
+        refresh_company_values({k[0] for k in delta}, pools=pools)
 
 
 def refresh_company_values(sku_ids, *, pools: dict[int, CostPool] | None = None) -> None:

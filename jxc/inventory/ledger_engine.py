@@ -52,7 +52,7 @@ POOL_COST = "p"
 NEUTRAL_PAIR = "n"
 REVERSAL = "x"
 
-_MOVE_FIELDS = (
+MOVE_FIELDS = (
     "id",
     "date",
     "pool_id",
@@ -243,7 +243,7 @@ class Run:
             rows = (
                 _after(StockMove.objects.filter(pool_id=pool_id), start)
                 .order_by("date", "id")
-                .values(*_MOVE_FIELDS)
+                .values(*MOVE_FIELDS)
             )
             for row in [] if detached else rows:
                 m = self.mem.get(row["id"])
@@ -462,7 +462,7 @@ class Run:
         assert move_id is not None
         m = self.mem.get(move_id)
         if m is None:
-            row = StockMove.objects.filter(pk=move_id).values(*_MOVE_FIELDS).get()
+            row = StockMove.objects.filter(pk=move_id).values(*MOVE_FIELDS).get()
             m = self.mem[move_id] = m_from_row(row)
         return m
 
@@ -583,25 +583,7 @@ class Run:
 
     def write_existing(self, lock_date: dt.date | None) -> None:
         """Re-valued moves: one statement per row, sent as one batch."""
-        rows = self.changed_existing()
-        if not rows:
-            return
-        if lock_date is not None and any(m.date <= lock_date for m in rows):
-            from jxc.core.errors import PeriodClosed
-
-            raise PeriodClosed(date=min(m.date for m in rows).isoformat())
-        table = StockMove._meta.db_table
-        sql = (
-            f"UPDATE {table} SET unit_cost = %s, value = %s, variance = %s, "
-            "pool_qty_after = %s, pool_value_after = %s, pool_unit_cost_after = %s "
-            "WHERE id = %s"
-        )
-        params = [
-            (m.unit_cost, m.value, m.variance, m.after[0], m.after[1], m.after[2], m.id)  # type: ignore[index]
-            for m in rows
-        ]
-        with connection.cursor() as cur:
-            cur.executemany(sql, params)
+        update_move_values(self.changed_existing(), lock_date)
 
     def write_layers(self, ids: dict[int, int]) -> None:
         """FIFO layers and uses of every processed move. ``ids`` maps a new move's seq to
@@ -663,6 +645,29 @@ class Run:
                     )
             if uses:
                 LayerUse.objects.bulk_create(uses)
+
+
+def update_move_values(rows: list[M], lock_date: dt.date | None) -> None:
+    """Write re-valued moves (value, unit cost, variance, pool state after); never one
+    dated inside a closed month."""
+    if not rows:
+        return
+    if lock_date is not None and any(m.date <= lock_date for m in rows):
+        from jxc.core.errors import PeriodClosed
+
+        raise PeriodClosed(date=min(m.date for m in rows).isoformat())
+    table = StockMove._meta.db_table
+    sql = (
+        f"UPDATE {table} SET unit_cost = %s, value = %s, variance = %s, "
+        "pool_qty_after = %s, pool_value_after = %s, pool_unit_cost_after = %s "
+        "WHERE id = %s"
+    )
+    params = [
+        (m.unit_cost, m.value, m.variance, m.after[0], m.after[1], m.after[2], m.id)  # type: ignore[index]
+        for m in rows
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(sql, params)
 
 
 def _after(qs, pos: tuple):

@@ -98,15 +98,19 @@ from jxc.inventory.ledger_buckets import (  # noqa: E402
     release,
     reserve,
 )
+from jxc.inventory.ledger_checks import rebuild_balances  # noqa: E402
 from jxc.inventory.ledger_locks import lock_skus  # noqa: E402
+from jxc.inventory.ledger_periodic import settle_periodic_average  # noqa: E402
 
 __all__ += [
     "ensure_batch",
     "lock_skus",
+    "rebuild_balances",
     "record_in_transit",
     "record_moves",
     "record_on_order",
     "release",
     "reserve",
     "reverse_moves",
+    "settle_periodic_average",
 ]

@@ -1,0 +1,220 @@
+"""全月一次加权平均: settling a month (DOMAIN.md §5, "periodic").
+
+During the month issues carry a provisional cost (the moving average). Closing the month
+sets, per pool, ``unit = (opening value + receipts value) / (opening qty + receipts qty)``,
+re-values every outgoing move of the month at ``qty × unit`` (to the 分) and leaves the
+pool holding what was available less what was issued; a pool that ends the month empty
+gives the residue to the month's last outgoing move. Under per-warehouse pools a transfer
+carries the source's settled unit cost: the pools of a SKU that feed each other in the
+month are solved as one linear system. The moves after the month are then re-costed from
+the settled month-end (their provisional costs start from it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+
+from jxc.core.documents import lock_date
+from jxc.core.periods import month_bounds
+from jxc.inventory.costing import (
+    ZERO,
+    PeriodicMove,
+    money_of,
+    settle_periodic,
+    solve_periodic_units,
+)
+from jxc.inventory.ledger_engine import (
+    FROM_ORIGIN,
+    MOVE_FIELDS,
+    NEUTRAL_PAIR,
+    REVERSAL,
+    M,
+    m_from_row,
+    update_move_values,
+)
+from jxc.inventory.ledger_locks import lock_skus
+from jxc.inventory.models import CostPool, StockMove
+
+PERIODIC = "periodic_average"
+
+
+@transaction.atomic
+def settle_periodic_average(*, year: int, month: int) -> int:
+    """月末一次加权平均: settle every periodic-average pool with moves in the month; returns
+    how many moves were re-valued (the month's and the later ones re-costed from it)."""
+    from jxc.core import selectors as core_selectors
+    from jxc.inventory.ledger import replay_pools, write_balance_values
+
+    first, last = month_bounds(year, month)
+    closed_until = lock_date()
+    pool_ids = set(
+        StockMove.objects.filter(
+            date__gte=first, date__lte=last, pool__method=PERIODIC
+        ).values_list("pool_id", flat=True)
+    )
+    if not pool_ids:
+        return 0
+    pools = {p.pk: p for p in CostPool.objects.filter(pk__in=pool_ids)}
+    sku_ids = sorted({p.sku_id for p in pools.values()})
+    lock_skus(sku_ids)
+    scope = core_selectors.company().cost_scope
+    changed_total = 0
+    for sku_id in sku_ids:
+        mine = {pid: p for pid, p in pools.items() if p.sku_id == sku_id}
+        changed = _settle_sku(mine, first, last)
+        update_move_values(changed, closed_until)
+        for p in mine.values():
+            if p.last_date is not None and p.last_date <= last:
+                p.qty, p.value, p.unit_cost = _month_end(p.pk, last)
+                CostPool.objects.filter(pk=p.pk).update(
+                    qty=p.qty, value=p.value, unit_cost=p.unit_cost
+                )
+        write_balance_values(changed, [], {}, scope, pools=mine)
+        changed_total += len(changed)
+        after = {pid: (last + dt.timedelta(days=1), 0) for pid in mine}
+        later = StockMove.objects.filter(pool_id__in=list(mine), date__gt=last)
+        starts = {pid: pos for pid, pos in after.items() if later.filter(pool_id=pid).exists()}
+        if starts:
+            changed_total += replay_pools(starts, sku_ids=[sku_id])
+    return changed_total
+
+
+def _month_end(pool_id: int, last: dt.date) -> tuple:
+    mv = (
+        StockMove.objects.filter(pool_id=pool_id, date__lte=last)
+        .order_by("-date", "-id")
+        .values_list("pool_qty_after", "pool_value_after", "pool_unit_cost_after")
+        .first()
+    )
+    return mv or (ZERO, ZERO, None)
+
+
+def _opening(pool_id: int, first: dt.date) -> tuple:
+    mv = (
+        StockMove.objects.filter(pool_id=pool_id, date__lt=first)
+        .order_by("-date", "-id")
+        .values_list("pool_qty_after", "pool_value_after", "pool_unit_cost_after")
+        .first()
+    )
+    return mv or (ZERO, ZERO, None)
+
+
+def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> list[M]:
+    rows = (
+        StockMove.objects.filter(pool_id__in=list(pools), date__gte=first, date__lte=last)
+        .order_by("date", "id")
+        .values(*MOVE_FIELDS)
+    )
+    moves = [m_from_row(r) for r in rows]
+    by_id = {m.id: m for m in moves}
+    by_pool: dict[int, list[M]] = defaultdict(list)
+    for m in moves:
+        by_pool[m.pool_id].append(m)
+    kinds: dict[int, str] = {}
+    sources: dict[int, int] = {}  # xin move id -> source pool id
+    feeds: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for m in moves:
+        kinds[m.id] = _kind(m, by_id)  # type: ignore[index]
+        if kinds[m.id] == "xin":  # type: ignore[index]
+            src = by_id[m.origin_id].pool_id  # type: ignore[index]
+            sources[m.id] = src  # type: ignore[index]
+            feeds[m.pool_id][src] += m.qty
+    openings = {pid: _opening(pid, first) for pid in pools}
+    system = {}
+    for pid in pools:
+        q, v = openings[pid][0], openings[pid][1]
+        for m in by_pool[pid]:
+            if kinds[m.id] == "in":  # type: ignore[index]
+                q += m.qty
+                v += m.value
+        system[pid] = (q, v, dict(feeds[pid]))
+    units = solve_periodic_units(system)
+    settled: dict[int, Decimal] = {}
+    for pid in _sources_first(list(pools), feeds):
+        plist = [
+            PeriodicMove(m.id, kinds[m.id], m.qty, m.value)  # type: ignore[index]
+            for m in by_pool[pid]
+            if kinds[m.id] in ("in", "out", "xin")  # type: ignore[index]
+        ]
+        src_values = {
+            mid: -settled.get(by_id[mid].origin_id, ZERO)  # type: ignore[arg-type]
+            for mid, _src in sources.items()
+            if by_id[mid].pool_id == pid and by_id[mid].origin_id in settled
+        }
+        result = settle_periodic(
+            openings[pid][0], openings[pid][1], plist, source_values=src_values, unit=units[pid]
+        )
+        settled.update(result.values)
+        unit = units[pid]
+        for m in by_pool[pid]:
+            kind = kinds[m.id]  # type: ignore[index]
+            if kind in ("out", "xin"):
+                m.value = result.values[m.id]
+                m.unit_cost = unit
+            elif kind == "pair_out":
+                m.value = money_of(m.qty, unit) if m.qty != 0 else ZERO
+                settled[m.id] = m.value  # type: ignore[index]
+                m.unit_cost = unit
+            elif kind == "pair_in":
+                out = by_id.get(m.origin_id) or by_id.get(m.reverses_id)
+                m.value = -settled.get(out.id, m.value) if out is not None else m.value  # type: ignore[union-attr,arg-type]
+                m.unit_cost = unit
+        q, v = openings[pid][0], openings[pid][1]
+        for m in by_pool[pid]:
+            q += m.qty
+            v += m.value
+            if m.basis == REVERSAL and by_id.get(m.reverses_id) is not None:
+                m.variance = -by_id[m.reverses_id].value - m.value  # type: ignore[index]
+            m.after = (q, v, unit if q else (unit if unit else None))
+        if q == 0 and v != 0:  # cannot happen: settle_periodic leaves an empty pool at 0
+            raise AssertionError(f"pool {pid} ends the month empty with value {v}")
+    return [m for m in moves if m.changed]
+
+
+def _kind(m: M, month: dict) -> str:
+    """How a move takes part in the settlement (see costing.PeriodicMove)."""
+    if m.basis == NEUTRAL_PAIR:
+        return "pair_out" if m.qty < 0 else "pair_in"
+    if m.basis == REVERSAL:
+        orig = month.get(m.reverses_id)
+        if orig is not None and orig.basis == NEUTRAL_PAIR:
+            return "pair_in" if m.qty > 0 else "pair_out"
+        if m.qty > 0:
+            # an issue reversed: back at the month's cost when the issue is of this month
+            return "out" if orig is not None else "in"
+        return "in"  # a receipt reversed: it takes out what the receipt brought
+    if m.qty < 0:
+        return "out"
+    if m.qty > 0 and m.basis == FROM_ORIGIN and m.origin_id in month:
+        origin = month[m.origin_id]
+        if origin.pool_id == m.pool_id:
+            return "out"  # a return of this month's delivery: a negative issue
+        return "xin"
+    return "in"
+
+
+def _sources_first(pool_ids: list[int], feeds: dict) -> list[int]:
+    """Pools in an order where a transfer's source is settled before its destination
+    (a cycle keeps its members in id order: their units come from the solved system)."""
+    order: list[int] = []
+    seen: set[int] = set()
+    visiting: set[int] = set()
+
+    def visit(p: int) -> None:
+        if p in seen or p in visiting:
+            return
+        visiting.add(p)
+        for src in sorted(feeds.get(p, {})):
+            if src in pool_ids:
+                visit(src)
+        visiting.discard(p)
+        seen.add(p)
+        order.append(p)
+
+    for p in sorted(pool_ids):
+        visit(p)
+    return order

@@ -1,0 +1,206 @@
+"""The costing engine's rules, without a database (jxc.inventory.costing; DOMAIN.md §5)."""
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jxc.core.errors import NoCostHistory
+from jxc.inventory import costing as c
+from jxc.inventory.costing import (
+    AVERAGE,
+    FIFO,
+    ISSUE,
+    NEUTRAL,
+    RECEIPT,
+    REVALUE,
+    CostSpec,
+    Piece,
+    PoolState,
+)
+
+K = iter(range(10**6))
+
+
+def rec(q, cost=None, value=None, **kw):
+    return CostSpec(RECEIPT, D(q), key=(next(K),), unit_cost=cost and D(cost),
+                    value=value and D(value), **kw)
+
+
+def iss(q, **kw):
+    return CostSpec(ISSUE, -D(q), key=(next(K),), **kw)
+
+
+def test_round_money_is_half_up():
+    assert c.round_money(D("0.005")) == D("0.01")
+    assert c.round_money(D("0.0049999")) == D("0.00")
+    assert c.round_money(D("-0.005")) == D("-0.01")
+    assert c.round_money(D("2.675")) == D("2.68")  # float would say 2.67
+
+
+def test_unit_cost_ten_places_and_fifteen_digits():
+    assert c.round_unit_cost(D(1) / D(3)) == D("0.3333333333")
+    assert c.round_unit_cost(D("123456.12345678905")) == D("123456.123456789")
+    assert c.unit_cost_of(D("100"), D("3")) == D("33.3333333333")
+
+
+def test_share_of_telescopes_to_the_whole():
+    total, whole = D("100.00"), D("3")
+    parts = [c.share_of(total, D(i), whole) - c.share_of(total, D(i - 1), whole) for i in (1, 2, 3)]
+    assert parts == [D("33.33"), D("33.34"), D("33.33")]
+    assert sum(parts) == total
+
+
+def test_moving_average_formula_and_issue_leaves_the_average():
+    """avg = (value + q·c)/(qty + q); an issue is round(q × avg) and keeps avg."""
+    pool = PoolState(AVERAGE)
+    c.cost_move(pool, rec(3, "10"))
+    c.cost_move(pool, rec(1, "11"))
+    assert pool.unit_cost == D("10.25")
+    out = c.cost_move(pool, iss(1))
+    assert out.value == D("-10.25") and pool.unit_cost == D("10.25")
+    pool = PoolState(AVERAGE)
+    c.cost_move(pool, rec(3, value="10.00"))  # 3.3333333333
+    out = c.cost_move(pool, iss(1))
+    assert out.value == D("-3.33")
+    assert pool.value == D("6.67") and pool.unit_cost == D("3.3333333333")  # not 6.67 / 2
+    out = c.cost_move(pool, iss(2))  # empties the pool: takes all that is left
+    assert out.value == D("-6.67") and pool.qty == 0 and pool.value == 0
+
+
+def test_fifo_consumes_oldest_layers_first():
+    pool = PoolState(FIFO)
+    c.cost_move(pool, rec(10, "1"))
+    c.cost_move(pool, rec(10, "2"))
+    out = c.cost_move(pool, iss(15))
+    assert out.value == D("-20.00")
+    assert [(u.qty, u.value) for u in out.uses] == [(D(10), D("10.00")), (D(5), D("10.00"))]
+    assert pool.value == D("10.00") and pool.layers[0].qty == 5
+
+
+def test_fifo_prefer_named_layer_first():
+    pool = PoolState(FIFO)
+    c.cost_move(pool, rec(10, "1"))
+    second = c.cost_move(pool, rec(10, "2")).new_layers[0].key
+    out = c.cost_move(pool, iss(4, prefer=(second,)))
+    assert out.value == D("-8.00")
+
+
+def test_no_cost_history_uses_reference_price_or_refuses():
+    pool = PoolState(AVERAGE)
+    out = c.cost_move(pool, iss(2, fallback_cost=D("4.5")))
+    assert out.value == D("-9.00") and out.fallback_used == D("4.5") and pool.qty == -2
+    with pytest.raises(NoCostHistory):
+        c.cost_move(PoolState(AVERAGE), iss(1, sku_label="X"))
+    with pytest.raises(NoCostHistory):
+        c.cost_move(PoolState(FIFO), iss(1, sku_label="X"))
+
+
+def test_receipt_into_negative_pool_sets_its_cost_and_records_variance():
+    """DOMAIN.md §5 negative stock: the pool after holds qty after × receipt cost."""
+    pool = PoolState(AVERAGE, D(0), D(0), D("10"))
+    c.cost_move(pool, iss(5))  # -5 @ 10 = -50
+    assert (pool.qty, pool.value) == (D(-5), D("-50.00"))
+    out = c.cost_move(pool, rec(8, "12"))  # brings 96; pool after 3 × 12 = 36
+    assert out.value == D("86.00") and out.variance == D("10.00")
+    assert (pool.qty, pool.value, pool.unit_cost) == (D(3), D("36.00"), D("12"))
+    pool = PoolState(AVERAGE, D(-5), D("-50.00"), D("10"))
+    out = c.cost_move(pool, rec(2, "12"))  # still negative: -3 × 12
+    assert pool.value == D("-36.00") and out.value == D("14.00") and out.variance == D("10.00")
+
+
+def test_revalue():
+    pool = PoolState(AVERAGE)
+    c.cost_move(pool, rec(4, "10"))
+    out = c.cost_move(pool, CostSpec(REVALUE, D(0), unit_cost=D("12.5")))
+    assert out.value == D("10.00") and pool.value == D("50.00")
+    out = c.cost_move(pool, CostSpec(REVALUE, D(0), value=D("-2.00")))
+    assert pool.value == D("48.00") and pool.unit_cost == D("12")
+    fifo = PoolState(FIFO)
+    c.cost_move(fifo, rec(1, "1"))
+    c.cost_move(fifo, rec(1, "3"))
+    c.cost_move(fifo, CostSpec(REVALUE, D(0), key=(99,), value=D("1.00")))
+    assert fifo.value == D("5.00") and len(fifo.layers) == 1
+
+
+def test_neutral_pair_leaves_the_pool_as_it_was():
+    pool = PoolState(AVERAGE)
+    c.cost_move(pool, rec(3, value="10.00"))
+    before = pool.snapshot()
+    out = c.cost_move(pool, CostSpec(NEUTRAL, D(-1)))
+    back = c.cost_move(pool, CostSpec(NEUTRAL, D(1), pieces=(Piece(D(1), -out.value),)))
+    assert out.value == D("-3.33") and back.value == D("3.33") and pool.snapshot() == before
+
+
+def test_undo_restores_the_state_before():
+    pool = PoolState(AVERAGE)
+    c.cost_move(pool, rec(3, value="10.00"))
+    before = pool.snapshot()
+    r = c.cost_move(pool, rec(7, "1.11"))
+    after = pool.snapshot()
+    out = c.cost_move(pool, CostSpec(ISSUE, D(-7), undo=(before, after)))
+    assert out.value == -r.value and pool.snapshot() == before
+
+
+def test_pieces_from_slices_an_outgoing_move():
+    segs = [(D(2), D("3.00"), ("a",)), (D(1), D("2.00"), ("b",))]
+    first = c.pieces_from(segs, D(0), D(1))
+    rest = c.pieces_from(segs, D(1), D(2))
+    assert sum(p.value for p in first + rest) == D("5.00")
+    assert c.pieces_from(segs, D(0), D(3), keep_layers=True)[1].layer_key == ("b",)
+
+
+def test_periodic_settlement_ties_to_the_fen():
+    m = c.PeriodicMove
+    s = c.settle_periodic(
+        D(1), D("1.00"), [m(1, "in", D(2), D("3.00")), m(2, "out", D(-1), D("-1.00")),
+                         m(3, "out", D(-2), D("-2.00"))]
+    )
+    assert s.unit_cost == D("1.3333333333")
+    assert s.values[2] == D("-1.33") and s.values[3] == D("-2.67")  # residue to the last
+    assert (s.closing_qty, s.closing_value) == (D(0), D(0))
+
+
+def test_periodic_units_of_a_transfer_cycle():
+    """A → B and B → A in one month: one linear system."""
+    units = c.solve_periodic_units(
+        {"A": (D(10), D("100"), {"B": D(5)}), "B": (D(10), D("200"), {"A": D(5)})}
+    )
+    # uA·15 = 100 + 5 uB ; uB·15 = 200 + 5 uA  →  uA = 12.5, uB = 17.5
+    assert units == {"A": D("12.5"), "B": D("17.5")}
+
+
+ops = st.lists(
+    st.tuples(st.sampled_from(["in", "out", "adj"]), st.integers(1, 20), st.integers(1, 5000)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ops, st.sampled_from([AVERAGE, FIFO]))
+def test_engine_invariants(history, method):
+    """Whatever happens: value = Σ move values, no value at zero quantity, FIFO layers hold
+    the pool's quantity and value, and (stock never negative here) values stay ≥ 0."""
+    pool = PoolState(method)
+    total = D(0)
+    for kind, q, cents in history:
+        if kind == "in":
+            out = c.cost_move(pool, rec(q, D(cents) / 100))
+        elif kind == "out":
+            if pool.qty < q:
+                continue
+            out = c.cost_move(pool, iss(q))
+        else:
+            if pool.qty <= 0:
+                continue
+            out = c.cost_move(pool, CostSpec(REVALUE, D(0), key=(next(K),),
+                                             unit_cost=D(cents) / 100))
+        total += out.value
+        assert pool.value == total
+        assert pool.qty != 0 or pool.value == 0
+        assert pool.value >= 0
+        if method == FIFO:
+            assert sum(x.qty for x in pool.layers) == pool.qty
+            assert sum(x.value for x in pool.layers) == pool.value
