@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import CENT, QTY_PLACES, UNIT_COST_PLACES, fits
-from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents.choices import (
     INCOMING_KINDS,
     KIND_MOVE_REASON,
@@ -98,7 +97,7 @@ def line_amount(qty: Decimal, price: Decimal | None) -> Decimal | None:
 # --- line checks ------------------------------------------------------------------------
 
 
-def _msg(text, **params) -> str:
+def format_message(text, **params) -> str:
     return str(text) % params if params else str(text)
 
 
@@ -115,7 +114,7 @@ def line_errors(
     errors: dict[str, list[str]] = {}
 
     def add(i: int, name: str, text, **params) -> None:
-        errors.setdefault(f"lines.{i}.{name}", []).append(_msg(text, **params))
+        errors.setdefault(f"lines.{i}.{name}", []).append(format_message(text, **params))
 
     if not lines:
         errors["lines"] = [str(_("Add at least one line."))]
@@ -162,7 +161,12 @@ def line_errors(
             add(i, "expiry_date", _("The expiry date is before the production date."))
         if sku.serial_tracked:
             if len(line.serials) != qty:
-                add(i, "serials", _("Enter one serial number per unit (%(qty)s)."), qty=_plain(qty))
+                add(
+                    i,
+                    "serials",
+                    _("Enter one serial number per unit (%(qty)s)."),
+                    qty=plain_number(qty),
+                )
             for s in line.serials:
                 key = (line.sku, s)
                 if key in seen_serials:
@@ -184,7 +188,7 @@ def _cost_adjustment_errors(i: int, line: LineInput, add) -> None:
         add(i, "value_change", _("Enter a value change other than zero."))
 
 
-def _plain(value: Decimal) -> str:
+def plain_number(value: Decimal) -> str:
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -283,293 +287,3 @@ def allocate(qty: Decimal, lots: Sequence[Lot]) -> tuple[list[Lot], Decimal]:
             taken.append(Lot(qty=take, bin=lot.bin, batch=lot.batch))
             want -= take
     return taken, want
-
-
-# --- 调拨单 --------------------------------------------------------------------------------
-
-
-def transfer_out_lines(*, source: int, date: dt.date, lines: Sequence[PostLine]) -> list[StockLine]:
-    """Ship: every lot out of the source warehouse (调出)."""
-    out = []
-    for line in lines:
-        for lot in line.lots or (Lot(qty=line.base_qty),):
-            out.append(
-                StockLine(
-                    sku=line.sku,
-                    warehouse=source,
-                    qty=-lot.qty,
-                    reason=MoveReason.TRANSFER_OUT,
-                    date=date,
-                    bin=lot.bin,
-                    batch=lot.batch,
-                    serials=lot.serials,
-                    entered_qty=lot.qty,
-                    source_line=line.id,
-                )
-            )
-    return out
-
-
-def one_step_transfer_lines(
-    *,
-    source: int,
-    target: int,
-    date: dt.date,
-    lines: Sequence[PostLine],
-    to_bins: Mapping[int, int | None],
-) -> list[StockLine]:
-    """同一地点的调拨: out of the source and into the target in one posting; each in line
-    names its out line (``origin_line``) so it arrives at exactly the value that left."""
-    outs = transfer_out_lines(source=source, date=date, lines=lines)
-    ins = [
-        StockLine(
-            sku=o.sku,
-            warehouse=target,
-            qty=-o.qty,
-            reason=MoveReason.TRANSFER_IN,
-            date=date,
-            bin=to_bins.get(o.source_line or 0),
-            batch=o.batch,
-            serials=o.serials,
-            entered_qty=-o.qty,
-            source_line=o.source_line,
-            origin_line=i,
-        )
-        for i, o in enumerate(outs)
-    ]
-    return outs + ins
-
-
-@dataclass(frozen=True)
-class ShippedSlice:
-    """One posted transfer-out move of a line: how much left, how much of it has come back
-    in already (received or returned), its batch and serials."""
-
-    move: int
-    line: int
-    sku: int
-    qty: Decimal
-    done: Decimal = ZERO
-    batch: int | None = None
-    serials: tuple[str, ...] = ()
-
-    @property
-    def open(self) -> Decimal:
-        return self.qty - self.done
-
-
-def arrival_lines(
-    *,
-    warehouse: int,
-    date: dt.date,
-    slices: Sequence[ShippedSlice],
-    quantities: Mapping[int, Decimal],
-    bins: Mapping[int, int | None],
-    reason: str = MoveReason.TRANSFER_IN,
-    from_transit: bool = True,
-) -> list[StockLine]:
-    """调入 (or the return of what never arrived): ``quantities`` per transfer line are
-    taken from that line's shipped slices in order, each in line at the value its slice
-    left with (``origin``). Serials arrive in the order they were shipped."""
-    out: list[StockLine] = []
-    for line_id, qty in quantities.items():
-        want = qty
-        for s in (x for x in slices if x.line == line_id):
-            if want <= 0:
-                break
-            take = min(want, s.open)
-            if take <= 0:
-                continue
-            done = int(s.done) if s.serials else 0
-            serials = s.serials[done : done + int(take)] if s.serials else ()
-            out.append(
-                StockLine(
-                    sku=s.sku,
-                    warehouse=warehouse,
-                    qty=take,
-                    reason=reason,
-                    date=date,
-                    bin=bins.get(line_id),
-                    batch=s.batch,
-                    serials=serials,
-                    origin=s.move,
-                    entered_qty=take,
-                    source_line=line_id,
-                    receive_in_transit=take if from_transit else ZERO,
-                )
-            )
-            want -= take
-    return out
-
-
-@dataclass(frozen=True)
-class TransferLineState:
-    line: int
-    label: str
-    shipped: Decimal
-    received: Decimal
-    returned: Decimal = ZERO
-    lost: Decimal = ZERO
-
-    @property
-    def open(self) -> Decimal:
-        return self.shipped - self.received - self.returned - self.lost
-
-    @property
-    def difference(self) -> Decimal:
-        """调拨差异: shipped − received (what did not arrive, open or settled)."""
-        return self.shipped - self.received
-
-
-def receipt_errors(
-    states: Sequence[TransferLineState], quantities: Mapping[int, Decimal]
-) -> dict[str, list[str]]:
-    """A receipt may take at most what is still in transit, and must take something."""
-    errors: dict[str, list[str]] = {}
-    by_line = {s.line: s for s in states}
-    if not any(q > 0 for q in quantities.values()):
-        errors["lines"] = [str(_("Enter a received quantity on at least one line."))]
-    for line_id, qty in quantities.items():
-        state = by_line.get(line_id)
-        if state is None:
-            errors.setdefault("lines", []).append(str(_("Unknown transfer line.")))
-        elif qty < 0:
-            errors[f"lines.{line_id}.qty"] = [str(_("A quantity cannot be below zero."))]
-        elif qty > state.open:
-            errors[f"lines.{line_id}.qty"] = [
-                _msg(
-                    _("%(sku)s: %(requested)s received but only %(open)s is still in transit."),
-                    sku=state.label,
-                    requested=_plain(qty),
-                    open=_plain(state.open),
-                )
-            ]
-    return errors
-
-
-# --- 组装单 / 拆卸单 ------------------------------------------------------------------------
-
-
-def component_quantities(
-    components: Sequence[tuple[int, Decimal]], kits: Decimal
-) -> list[tuple[int, Decimal]]:
-    """BOM × number of kits: (component SKU, total base quantity)."""
-    return [(sku, per_kit * kits) for sku, per_kit in components]
-
-
-def assembly_out_lines(
-    *, warehouse: int, date: dt.date, lines: Sequence[PostLine]
-) -> list[StockLine]:
-    """组装: every component out at its cost."""
-    out = []
-    for line in lines:
-        for lot in line.lots or (Lot(qty=line.base_qty),):
-            out.append(
-                StockLine(
-                    sku=line.sku,
-                    warehouse=warehouse,
-                    qty=-lot.qty,
-                    reason=MoveReason.ASSEMBLY_OUT,
-                    date=date,
-                    bin=lot.bin,
-                    batch=lot.batch,
-                    serials=lot.serials,
-                    entered_qty=lot.qty,
-                    source_line=line.id,
-                )
-            )
-    return out
-
-
-def kit_in_line(
-    *,
-    kit: int,
-    warehouse: int,
-    date: dt.date,
-    qty: Decimal,
-    component_values: Iterable[Decimal],
-    bin: int | None = None,
-    batch: int | None = None,
-) -> StockLine:
-    """The kit comes in at the sum of what its components went out with."""
-    value = -sum(component_values, ZERO)
-    return StockLine(
-        sku=kit,
-        warehouse=warehouse,
-        qty=qty,
-        reason=MoveReason.ASSEMBLY_IN,
-        date=date,
-        bin=bin,
-        batch=batch,
-        value=value,
-        entered_qty=qty,
-    )
-
-
-def kit_out_line(
-    *, kit: int, warehouse: int, date: dt.date, qty: Decimal, lot: Lot | None = None
-) -> StockLine:
-    """拆卸: the kit out at its cost."""
-    return StockLine(
-        sku=kit,
-        warehouse=warehouse,
-        qty=-qty,
-        reason=MoveReason.ASSEMBLY_OUT,
-        date=date,
-        bin=lot.bin if lot else None,
-        batch=lot.batch if lot else None,
-        entered_qty=qty,
-    )
-
-
-def split_value(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """Share ``total`` by ``weights`` to the 分; the shares add up to ``total`` exactly
-    (the rest of the rounding goes to the last share). Equal shares without weights."""
-    if not weights:
-        return []
-    w = [max(x, ZERO) for x in weights]
-    whole = sum(w, ZERO)
-    if whole == 0:
-        w = [Decimal(1)] * len(weights)
-        whole = Decimal(len(weights))
-    shares: list[Decimal] = []
-    running = ZERO
-    acc = ZERO
-    for weight in w:
-        acc += weight
-        cumulative = round_money(total * acc / whole)
-        shares.append(cumulative - running)
-        running = cumulative
-    return shares
-
-
-def component_in_lines(
-    *,
-    warehouse: int,
-    date: dt.date,
-    lines: Sequence[PostLine],
-    kit_value: Decimal,
-    weights: Sequence[Decimal],
-) -> list[StockLine]:
-    """拆卸: components back in, sharing the kit's value by ``weights`` (their current cost
-    × quantity), so the components together carry exactly what the kit went out with."""
-    shares = split_value(kit_value, weights)
-    out = []
-    for line, share in zip(lines, shares, strict=True):
-        lot = line.lots[0] if line.lots else Lot(qty=line.base_qty)
-        out.append(
-            StockLine(
-                sku=line.sku,
-                warehouse=warehouse,
-                qty=line.base_qty,
-                reason=MoveReason.ASSEMBLY_IN,
-                date=date,
-                bin=lot.bin,
-                batch=lot.batch,
-                value=share,
-                entered_qty=line.qty,
-                entered_unit=line.unit,
-                source_line=line.id,
-            )
-        )
-    return out

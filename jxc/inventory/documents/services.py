@@ -15,28 +15,80 @@ import datetime as dt
 from typing import Any, TypeVar
 
 from jxc.core.documents import Document
-from jxc.inventory.documents import lifecycle
-from jxc.inventory.documents.models import StockDocument
+from jxc.inventory.documents import assembly, counts, lifecycle, transfers
+from jxc.inventory.documents.assembly import (
+    create_assembly,
+    post_assembly,
+    reverse_assembly,
+    set_kit,
+    update_assembly,
+)
+from jxc.inventory.documents.count_entry import (
+    add_count_line,
+    import_counts,
+    record_counts,
+    scan_barcode,
+)
+from jxc.inventory.documents.counts import (
+    CountScope,
+    create_stock_count,
+    create_stock_counts,
+    post_stock_count,
+    reverse_stock_count,
+    update_stock_count,
+)
+from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, Transfer
+from jxc.inventory.documents.opening import import_opening_stock
 from jxc.inventory.documents.stock_docs import (
     create_stock_document,
     post_stock_document,
     reverse_stock_document,
     update_stock_document,
 )
+from jxc.inventory.documents.transfers import (
+    close_transfer,
+    create_transfer,
+    post_transfer,
+    receive_transfer,
+    reverse_transfer,
+    update_transfer,
+)
 
 D = TypeVar("D", bound=Document)
 
 __all__ = [
+    "CountScope",
+    "add_count_line",
     "approve_document",
+    "close_transfer",
+    "create_assembly",
+    "create_stock_count",
+    "create_stock_counts",
     "create_stock_document",
+    "create_transfer",
+    "import_counts",
+    "import_opening_stock",
+    "post_assembly",
     "post_document",
+    "post_stock_count",
     "post_stock_document",
+    "post_transfer",
+    "receive_transfer",
+    "record_counts",
     "reject_document",
+    "reverse_assembly",
     "reverse_document",
+    "reverse_stock_count",
     "reverse_stock_document",
+    "reverse_transfer",
+    "scan_barcode",
+    "set_kit",
     "submit_document",
     "unapprove_document",
+    "update_assembly",
+    "update_stock_count",
     "update_stock_document",
+    "update_transfer",
     "void_document",
 ]
 
@@ -86,5 +138,11 @@ def reverse_document(doc: Any, *, user, reason: str, date: dt.date | None = None
     return _module_of(doc).reverse(doc, user=user, reason=reason, date=date)
 
 
+_MODULES: dict[type, Any] = {Transfer: transfers, StockCount: counts, Assembly: assembly}
+
+
 def _module_of(doc: Any) -> Any:
-    raise TypeError(f"not a warehouse document: {type(doc).__name__}")
+    module = _MODULES.get(type(doc))
+    if module is None:
+        raise TypeError(f"not a warehouse document: {type(doc).__name__}")
+    return module
