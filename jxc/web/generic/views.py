@@ -147,6 +147,7 @@ class ObjectListView(ScreenView):
             filter_form = state.filterset.form
             for hidden in ("q", "ordering"):
                 filter_form.fields.pop(hidden, None)
+            _friendly_filter_choices(filter_form)
         context = {
             **self.base_context(request),
             "rows": rows,
@@ -173,6 +174,24 @@ class ObjectListView(ScreenView):
         if is_partial(request):
             return TemplateResponse(request, "web/generic/_partials/list_results.html", context)
         return TemplateResponse(request, self.template("list", s.list_template), context)
+
+
+def _friendly_filter_choices(form) -> None:
+    """Filters read 全部 / 启用 / 停用 instead of Django's 未知 / 是 / 否 and dashes."""
+    from django import forms
+
+    everything = _("All")
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(field, forms.NullBooleanField):
+            yes, no = (_("Active"), _("Inactive")) if name == "active" else (_("Yes"), _("No"))
+            widget.choices = [("unknown", everything), ("true", yes), ("false", no)]
+        elif isinstance(field, forms.ModelChoiceField):
+            field.empty_label = everything
+        elif isinstance(field, forms.ChoiceField) and field.choices:
+            choices = list(field.choices)
+            if choices[0][0] == "":
+                field.choices = [("", everything), *choices[1:]]
 
 
 class ObjectExportView(ScreenView):

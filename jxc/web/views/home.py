@@ -2,12 +2,19 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from jxc.catalog import selectors as catalog
 from jxc.inventory import selectors as inventory
 from jxc.partners import selectors as partners
+
+
+def _url_or_blank(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 @login_required
@@ -20,8 +27,8 @@ def home(request):
                 "code": "skus",
                 "label": _("SKUs"),
                 "value": catalog.search_skus().count(),
-                "note": _("active"),
-                "url": "",
+                "note": _("in use"),
+                "url": _url_or_blank("web:product_list"),
             }
         )
     if user.has_jxc_perm("warehouse.view"):
@@ -40,7 +47,7 @@ def home(request):
                 "code": "suppliers",
                 "label": _("Suppliers"),
                 "value": partners.search_suppliers().filter(is_active=True).count(),
-                "note": _("active"),
+                "note": _("in use"),
                 "url": reverse("web:supplier_list"),
             }
         )
@@ -50,7 +57,7 @@ def home(request):
                 "code": "customers",
                 "label": _("Customers"),
                 "value": partners.search_customers(user=user).filter(is_active=True).count(),
-                "note": _("active"),
+                "note": _("in use"),
                 "url": reverse("web:customer_list"),
             }
         )
