@@ -289,8 +289,8 @@ def _post(items: list[Item], *, source: SourceRef, user) -> list[StockMove]:
     run.write_existing(closed_until)
     run.write_layers(ids)
     _write_pools(run, items, moves)
+    _write_lots(items, lots)  # before the balances: company values of batch pools read them
     _write_balances(run, items, balances, company.cost_scope)
-    _write_lots(items, lots)
     _write_serials(items, moves)
     if deferred:
         from jxc.inventory.ledger_tasks import schedule_recost
@@ -484,7 +484,8 @@ def _check_quantities(items, balances, lots, labels, warehouses) -> None:
         its.sort(key=lambda x: (x.date, x.index))
         reserved = b.reserved - sum((x.release_reserved for x in its), ZERO)
         on_hand = b.on_hand + sum((x.qty for x in its), ZERO)
-        if not b.allow_backorder and reserved > on_hand and any(x.qty < 0 for x in its):
+        relaxed = b.allow_backorder or b.allow_negative
+        if not relaxed and reserved > 0 and reserved > on_hand and any(x.qty < 0 for x in its):
             raise InsufficientAvailable(
                 sku=labels[key[0]],
                 warehouse=warehouses[key[1]]["name"],

@@ -79,7 +79,7 @@ def ledger_problems(*, deep: bool = False) -> list[str]:
             problems.append(f"{where}: value {b.value} != on hand × pool cost {want}")
         if b.on_hand < 0 and not b.allow_negative:
             problems.append(f"{where}: on_hand {b.on_hand} below zero")
-        if b.reserved > b.on_hand and not b.allow_backorder:
+        if b.reserved > max(b.on_hand, 0) and not (b.allow_backorder or b.allow_negative):
             problems.append(f"{where}: reserved {b.reserved} above on hand {b.on_hand}")
         if min(b.reserved, b.on_order, b.in_transit) < 0:
             problems.append(f"{where}: a bucket below zero")

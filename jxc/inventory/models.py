@@ -287,8 +287,9 @@ class StockBalance(models.Model):
 
     ``value`` is the sum of the warehouse's moves under per-warehouse pools, and
     ``on_hand × pool unit cost`` (to the 分) under the company pool. The database refuses
-    on-hand below zero unless ``allow_negative`` and reserved above on-hand unless
-    ``allow_backorder`` (both copied from the warehouse / the reservation that needed it)."""
+    on-hand below zero unless ``allow_negative``, and reserved above on-hand unless
+    ``allow_backorder`` or ``allow_negative`` (copied from the warehouse / the reservation
+    that needed it)."""
 
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="balances", db_index=False)
     warehouse = models.ForeignKey(
@@ -313,7 +314,10 @@ class StockBalance(models.Model):
                 name="balance_on_hand_gte_0",
             ),
             models.CheckConstraint(
-                condition=Q(reserved__lte=F("on_hand")) | Q(allow_backorder=True),
+                condition=Q(reserved__lte=F("on_hand"))
+                | Q(reserved=0)
+                | Q(allow_backorder=True)
+                | Q(allow_negative=True),
                 name="balance_reserved_lte_on_hand",
             ),
             models.CheckConstraint(
