@@ -159,7 +159,18 @@ def shot():
             return None
         SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS_DIR / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        size = page.viewport_size
+        if full_page and size:
+            # Grow the window to the page instead of Playwright's full_page stitching, which
+            # repeats the fixed top bar and cuts the fixed menu in the middle of the picture.
+            height = page.evaluate("document.documentElement.scrollHeight")
+            page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+            page.wait_for_timeout(100)
+        try:
+            page.screenshot(path=str(path), animations="disabled", caret="hide")
+        finally:
+            if full_page and size:
+                page.set_viewport_size(size)
         return path
 
     return take

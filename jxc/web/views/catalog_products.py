@@ -34,7 +34,7 @@ from jxc.core.visibility import MASK, can_view_cost, is_cost_field, redact
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.inventory.models import StockLimit
-from jxc.web.generic.columns import PRICE, Column, plain_decimal
+from jxc.web.generic.columns import PRICE, QTY, Column, plain_decimal
 from jxc.web.generic.screen import Screen
 from jxc.web.generic.views import audit_rows
 from jxc.web.views.catalog_products_forms import (
@@ -82,16 +82,15 @@ def _base_price(name: str):
 
 
 def _units_text(product: Product, user=None) -> str:
-    """多单位 as people say it: ``1箱=12个``."""
+    """计量单位 as people say it: ``个，1箱=12个``."""
     skus = _skus(product)
-    if not skus:
-        return ""
     base = product.base_unit.name
-    return "，".join(
+    extra = [
         f"1{u.unit.name}={plain_decimal(u.factor, grouping=False)}{base}"
-        for u in skus[0].units.all()
+        for u in (skus[0].units.all() if skus else [])
         if not u.is_base
-    )
+    ]
+    return "，".join([base, *extra])
 
 
 def _barcodes_text(product: Product, user=None) -> str:
@@ -110,21 +109,23 @@ class ProductScreen(Screen):
     active_service = services.set_active
     select_related = ("category", "brand", "base_unit")
     columns = [
-        Column("code", link=True),
-        Column("name", link=True),
-        Column("mnemonic"),
+        Column("code", link=True, css="nowrap"),
+        Column("name", link=True, css="col-name"),
+        # 助记码: what the search matches; in the export, not worth a column on screen
+        Column("mnemonic", css="col-hidden"),
         Column("category__name", label=gettext_lazy("category"), order_by="category__path"),
         Column("brand__name", label=gettext_lazy("brand")),
-        Column("base_unit__name", label=gettext_lazy("base unit"), order_by=False),
-        Column("units", label=gettext_lazy("units"), value=_units_text, order_by=False),
-        Column("skus", label=gettext_lazy("SKUs"), value=_spec_count, order_by=False),
-        Column("barcodes", label=gettext_lazy("barcode"), value=_barcodes_text, order_by=False),
+        Column("units", label=gettext_lazy("units"), value=_units_text, css="nowrap"),
+        Column("skus", label=gettext_lazy("SKU count"), kind=QTY, value=_spec_count),
+        # searchable and exported; too wide to earn a column on screen
+        Column("barcodes", label=gettext_lazy("barcode"), value=_barcodes_text, css="col-hidden"),
         Column(
             "purchase_price",
             label=gettext_lazy("reference purchase price"),
             kind=PRICE,
             value=_base_price("purchase_price"),
             order_by=False,
+            css="nowrap",
         ),
         Column(
             "retail_price",
@@ -132,6 +133,7 @@ class ProductScreen(Screen):
             kind=PRICE,
             value=_base_price("retail_price"),
             order_by=False,
+            css="nowrap",
         ),
         Column(
             "wholesale_price",
@@ -139,8 +141,9 @@ class ProductScreen(Screen):
             kind=PRICE,
             value=_base_price("wholesale_price"),
             order_by=False,
+            css="nowrap",
         ),
-        Column("is_active"),
+        Column("is_active", label=gettext_lazy("Status")),
     ]
     list_template = "web/catalog/product_list.html"
 
