@@ -17,3 +17,8 @@ class InventoryConfig(AppConfig):
         from jxc.inventory import period_close
 
         period_close.register()
+
+        # 仓库单据: permissions, document types and number prefixes.
+        from jxc.inventory.documents import apps_setup
+
+        apps_setup.register()
