@@ -98,6 +98,12 @@ class Screen:
     active_service: ClassVar[Callable[..., Any] | None] = staticmethod(core_services.set_active)
     detail_fields: ClassVar[list[str | Column] | None] = None
     inlines: ClassVar[list[Inline]] = []
+    # Documents: buttons come from the workflow table (the document's ``WORKFLOW`` or this),
+    # one service per action: {"submit": submit_document, "void": void_document, …}; a
+    # transition that ``needs_reason`` gets ``reason=`` (asked for in the browser).
+    workflow: ClassVar[Any] = None
+    status_field: ClassVar[str] = "status"
+    transition_services: ClassVar[dict[str, Callable[..., Any]]] = {}
     show_audit: ClassVar[bool] = True
     exportable: ClassVar[bool] = True
 
@@ -176,6 +182,14 @@ class Screen:
                     name=f"{n}_active",
                 )
             )
+        if self.transition_services:
+            urls.append(
+                path(
+                    f"{p}/<int:pk>/do/<slug:action>/",
+                    v.ObjectTransitionView.as_view(screen=self),
+                    name=f"{n}_transition",
+                )
+            )
         for inline in self.inlines:
             urls.append(
                 path(
@@ -252,6 +266,28 @@ class Screen:
     def set_active(self, request, obj, active: bool):
         assert self.active_service is not None
         return self.active_service(obj, active=active, user=request.user)
+
+    def workflow_of(self, obj):
+        return getattr(obj, "WORKFLOW", None) or self.workflow
+
+    def transitions_for(self, request, obj) -> list[Any]:
+        """The workflow steps this user may take now (the detail page's buttons)."""
+        workflow = self.workflow_of(obj)
+        if workflow is None or not self.transition_services:
+            return []
+        current = getattr(obj, self.status_field)
+        return [
+            t
+            for t in workflow.actions_from(current, user=request.user, resource=self.resource)
+            if t.action in self.transition_services
+        ]
+
+    def transition(self, request, obj, transition, reason: str = ""):
+        service = self.transition_services[transition.action]
+        kwargs: dict[str, Any] = {"user": request.user}
+        if transition.needs_reason:
+            kwargs["reason"] = reason
+        return service(obj, **kwargs)
 
     def detail_sections(self, request, obj) -> list[Section]:
         """Extra blocks between the fields and the 操作记录 (override to add)."""

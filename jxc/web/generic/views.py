@@ -22,7 +22,7 @@ from django.views import View
 from jxc.core.errors import DomainError
 from jxc.core.selectors import audit_trail, company
 from jxc.core.visibility import can_view_cost
-from jxc.web.generic.columns import Column
+from jxc.web.generic.columns import Column, display
 from jxc.web.generic.forms import apply_domain_error, drop_cost_fields
 from jxc.web.generic.screen import Inline, Screen, Section
 
@@ -219,13 +219,21 @@ class ObjectDetailView(ScreenView):
             inline_section(s, request, obj, i, (inline_forms or {}).get(i.name)) for i in s.inlines
         ]
         sections += s.detail_sections(request, obj)
+        current = getattr(obj, s.status_field, None) if s.workflow_of(obj) else None
         context = {
             **self.base_context(request),
             "obj": obj,
             "title": s.title(obj),
+            "status_tag": (
+                display("tag", current, obj=obj, name=s.status_field) if current is not None else ""
+            ),
             "fields": fields,
             "sections": sections,
             "edit_url": s.url("edit", obj.pk) if s.can_update else "",
+            "transitions": [
+                {"t": t, "url": s.url("transition", obj.pk, t.action)}
+                for t in s.transitions_for(request, obj)
+            ],
             "active_url": s.url("active", obj.pk) if s.can_toggle else "",
             "audit": audit_rows(obj, user) if s.show_audit else None,
         }
@@ -397,6 +405,32 @@ class ObjectActiveView(ScreenView):
         else:
             messages.success(request, _("Activated.") if active else _("Deactivated."))
         return redirect(self.screen.url("detail", obj.pk))
+
+
+class ObjectTransitionView(ScreenView):
+    """提交 / 审核 / 过账 / 作废 …: one POST per workflow step, allowed by the same table
+    that draws the buttons; the document's service does the work."""
+
+    def post(self, request, pk: int, action: str):
+        s = self.screen
+        self.check(request, "view")
+        if not s.can(request.user, action):
+            raise PermissionDenied
+        obj = self.get_object(request, pk)
+        step = next((t for t in s.transitions_for(request, obj) if t.action == action), None)
+        reason = request.POST.get("reason", "").strip()
+        if step is None:
+            messages.error(request, _("This step is not possible in the document's status."))
+        elif step.needs_reason and not reason:
+            messages.error(request, _("Please give a reason."))
+        else:
+            try:
+                s.transition(request, obj, step, reason)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("%(action)s: done.") % {"action": step.label})
+        return redirect(s.url("detail", obj.pk))
 
 
 class InlineView(ScreenView):
