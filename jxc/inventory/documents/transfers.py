@@ -356,7 +356,12 @@ def receive_transfer(
 
 @transaction.atomic
 def close_transfer(
-    t: Transfer, *, user, difference: str = TransferDifference.RETURN, reason: str = ""
+    t: Transfer,
+    *,
+    user,
+    difference: str = TransferDifference.RETURN,
+    reason: str = "",
+    date: dt.date | None = None,
 ) -> Transfer:
     """结案: what was shipped but never arrived goes back into the source at the value it left
     with (``return``), or stays out as a transit loss (``write_off``); 调拨在途 is cleared."""
@@ -368,7 +373,11 @@ def close_transfer(
         lines = list(locked.lines.all())
         open_qty = {x.pk: x.open_qty for x in lines if x.open_qty > 0}
         if difference == TransferDifference.RETURN and open_qty:
-            day = max(timezone.localdate(), locked.date)
+            day = date or max(timezone.localdate(), locked.date)
+            if day < locked.date:
+                raise ValidationFailed(
+                    {"date": [str(_("A receipt cannot be dated before the transfer."))]}
+                )
             ensure_period_open(day)
             moves = transfer_rules.arrival_lines(
                 warehouse=locked.from_warehouse_id,
