@@ -119,7 +119,7 @@ class UserEditForm(ServiceForm):
     class Meta:
         model = User
         fields = ["first_name", "phone", "roles", "all_warehouses"]
-        labels = {"first_name": gettext_lazy("Name")}
+        labels = {"first_name": gettext_lazy("Full name")}
 
     def __init__(self, *args, request_user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +151,7 @@ class UserScreen(Screen):
     path = "settings/users"
     columns = [
         Column("username", link=True),
-        Column("first_name", label=gettext_lazy("Name")),
+        Column("first_name", label=gettext_lazy("Full name")),
         Column("roles", label=gettext_lazy("Roles"), value=_role_names, order_by=False),
         Column("phone"),
         Column("all_warehouses"),
