@@ -146,7 +146,8 @@ def create_product(
     if image:
         product.image = image
     try:
-        product.full_clean()
+        # the code's uniqueness is checked above, with the message every duplicate gets
+        product.full_clean(validate_unique=False)
     except Exception as exc:
         for k, msgs in getattr(exc, "message_dict", {}).items():
             errors.setdefault(k, []).extend(msgs)

@@ -91,6 +91,8 @@ def test_owner_creates_a_matrix_product_finds_it_by_pinyin_and_exports(
     expect(page.locator("h1")).to_have_text("新增商品")
 
     form = page.get_by_test_id("product-form")
+    units = page.get_by_test_id("unit-table")
+    expect(units.get_by_test_id("unit-row-0")).to_be_visible()  # Alpine has started
     form.locator("input[name=code]").fill("TX2026")
     form.locator("input[name=name]").fill("T恤 圆领 纯棉")
     # 助记码 follows the name (pinyin initials) until the user types one
@@ -99,7 +101,6 @@ def test_owner_creates_a_matrix_product_finds_it_by_pinyin_and_exports(
     form.locator("select[name=brand]").select_option(label="优衣")
     form.locator("select[name=base_unit]").select_option(label="个")
 
-    units = page.get_by_test_id("unit-table")
     expect(units.get_by_test_id("unit-row-0")).to_contain_text("个")
     units.get_by_test_id("unit-0-purchase_price").fill("20")
     units.get_by_test_id("unit-0-retail_price").fill("59")
@@ -142,6 +143,7 @@ def test_owner_creates_a_matrix_product_finds_it_by_pinyin_and_exports(
 
     # The list: type the pinyin initials, the table refreshes in place (HTMX)
     page.locator(".sidebar").get_by_role("link", name="商品", exact=True).click()
+    page.wait_for_url("**/catalog/products/")
     expect(page.get_by_test_id("total")).to_contain_text("5")
     page.get_by_test_id("search").fill("txyl")
     table = page.get_by_test_id("list-table")
@@ -178,6 +180,7 @@ def test_owner_creates_a_matrix_product_finds_it_by_pinyin_and_exports(
 def test_sales_sees_stars_for_cost_and_the_api_leaves_it_out(page, sales_user, shop, login):
     login(page, "sales")
     page.locator(".sidebar").get_by_role("link", name="商品", exact=True).click()
+    page.wait_for_url("**/catalog/products/")  # loaded, htmx ready
     page.get_by_test_id("search").fill("kkkl")
     table = page.get_by_test_id("list-table")
     expect(table.locator("tbody tr")).to_have_count(1)

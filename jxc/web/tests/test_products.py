@@ -207,7 +207,8 @@ def test_duplicate_code_and_barcode_go_to_their_fields(client_owner, md, owner):
     assert response.status_code == 422
     assert (Product.objects.count(), Sku.objects.count(), Barcode.objects.count()) == before
     form = response.context["form"]
-    assert any("已被使用" in e or "已存在" in e for e in form.errors["code"]), form.errors
+    assert form.errors["code"] == ["“COLA”已被使用。"]  # once, not once per check
+    assert response.context["row_errors"] == ["单位行 2 条码: “16901234567899”已被使用。"]
     state = response.context["initial_state"]
     # the 箱 row holds the taken barcode; the 个 row's barcode is free
     assert "16901234567899" in state["units"][1]["errors"]["barcode"][0]
@@ -602,3 +603,67 @@ def test_purchaser_without_cost_hidden_gets_no_cost_inputs_when_sales_like_role(
     data = _post(md, **{"unit-0-purchase_price": "9.99"})
     assert client.post(NEW, data).status_code == 302
     assert SkuUnit.objects.get(sku__code="COLA", is_base=True).purchase_price == 0
+
+
+def test_row_errors_show_even_when_the_header_is_wrong(client_owner, md):
+    # no base unit chosen, a 0 factor and a negative price: all three reported in one round
+    data = _post(md, base_unit="", **{"unit-1-factor": "0", "unit-1-retail_price": "-1"})
+    response = client_owner.post(NEW, data)
+    assert response.status_code == 422
+    assert "base_unit" in response.context["form"].errors
+    summary = " ".join(response.context["row_errors"])
+    assert "换算率必须大于零" in summary and "价格不能小于零" in summary
+    assert not Product.objects.exists()
+
+
+def test_audit_names_the_skus_of_a_new_product(client_owner, products):
+    html = client_owner.get(reverse("web:product_detail", args=[products["tee"].pk])).content
+    text = html.decode()
+    assert "TS01-01, TS01-02, TS01-03, TS01-04" in text
+    assert "skus:" not in text and "[&#x27;TS01" not in text
+
+
+def test_image_upload_view_and_removal(client_owner, md, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buf = BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, format="PNG")
+    upload = SimpleUploadedFile("cola.png", buf.getvalue(), content_type="image/png")
+    response = client_owner.post(NEW, {**_post(md), "image": upload})
+    assert response.status_code == 302
+    cola = Product.objects.get(code="COLA")
+    assert cola.image.name.startswith("products/")
+    image_url = reverse("web:product_image", args=[cola.pk])
+    served = client_owner.get(image_url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == buf.getvalue()
+    assert (
+        image_url
+        in client_owner.get(reverse("web:product_detail", args=[cola.pk])).content.decode()
+    )
+
+    edit = reverse("web:product_edit", args=[cola.pk])
+    assert (
+        "删除图片" in client_owner.get(edit).content.decode()
+        or "移除图片" in client_owner.get(edit).content.decode()
+    )
+    client_owner.post(
+        edit,
+        {"name": cola.name, "mnemonic": cola.mnemonic, "tracking": "none", "image-clear": "on"},
+    )
+    cola.refresh_from_db()
+    assert not cola.image
+    assert client_owner.get(image_url).status_code == 404
+
+
+def test_a_non_image_upload_is_refused(client_owner, md, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    bad = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client_owner.post(NEW, {**_post(md), "image": bad})
+    assert response.status_code == 422
+    assert "image" in response.context["form"].errors
+    assert not Product.objects.exists()

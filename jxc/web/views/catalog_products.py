@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jxc.catalog import rules as catalog_rules
 from jxc.catalog import selectors, services
 from jxc.catalog.choices import PRICE_FIELDS
 from jxc.catalog.filters import ProductFilterSet
@@ -254,6 +255,8 @@ def product_create(request):
                     % {"code": product.code, "count": product.skus.count()},
                 )
                 return redirect("web:product_detail", pk=product.pk)
+        else:
+            _row_rule_errors(rowset, base_unit_id=base_unit.pk if base_unit else None)
         status = 422
     else:
         form = ProductForm()
@@ -264,6 +267,24 @@ def product_create(request):
         _form_context(request, form, rowset),
         status=status,
     )
+
+
+def _row_rule_errors(rowset: RowSet, *, base_unit_id: int | None) -> None:
+    """When the header is wrong the service is not called; the rows are still checked by the
+    catalog rules, so the user sees every mistake (factor 0, a negative price) at once."""
+    errors = {
+        **catalog_rules.unit_errors(rowset.unit_specs, base_unit_id=base_unit_id or -1),
+        **catalog_rules.variant_errors(rowset.variant_specs),
+    }
+    rows = {k: v for k, v in errors.items() if k.count(".") == 2}
+    already = {(id(r), n) for r in rowset.unit_rows + rowset.variant_rows for n in r.errors}
+    for key, msgs in rows.items():
+        kind, index, name = key.split(".")
+        target = rowset.unit_rows if kind == "units" else rowset.variant_rows
+        row = target[int(index)] if int(index) < len(target) else None
+        if row is not None and (id(row), name) not in already:
+            for m in msgs:
+                row.add(name, m)
 
 
 def _form_context(request, form, rowset: RowSet) -> dict[str, Any]:
@@ -411,6 +432,13 @@ def _audit(user, product: Product, skus: list[Sku]) -> list[dict[str, Any]]:
     A SKU's unit changes are stored as lists of unit rows; they are shown as text, with cost
     figures left out for users without cost.view (the same rule as everywhere else)."""
     rows = audit_rows(product, user)
+    for row in rows:
+        for change in row["changes"]:
+            if str(change["label"]) == "skus":
+                change["label"] = _("SKUs")
+                for side in ("before", "after"):
+                    if isinstance(change[side], list):
+                        change[side] = ", ".join(str(v) for v in change[side])
     unit_names = dict(Unit.objects.values_list("pk", "name"))
     for sku in skus:
         for row in audit_rows(sku, user):

@@ -294,8 +294,14 @@ def place_service_errors(exc: ValidationFailed, *, form: forms.BaseForm, rowset:
             continue
         if key == "variants":
             for m in messages:
-                if not _place_duplicate(m, rowset.variant_rows, "code"):
-                    rowset.add("variants", m)
+                if _place_duplicate(m, rowset.variant_rows, "code"):
+                    continue
+                if not rowset.variant_rows and "code" in form.fields:
+                    # one SKU: its code is the product code, already marked on that field
+                    if m not in form.errors.get("code", []):
+                        form.add_error("code", m)
+                    continue
+                rowset.add("variants", m)
             continue
         if key in ("units",):
             for m in messages:
