@@ -1,8 +1,8 @@
 """月结 for stock: the inventory step of the period close (jxc.core.periods).
 
 check  — stock documents dated in the month that are not posted yet; re-costing not finished.
-close  — settles 全月一次加权平均 when the company uses it, then writes the month-end snapshot of
-         quantity and value per (SKU, warehouse).
+close  — settles 全月一次加权平均 (every pool costed by it; nothing when none is), then writes the
+         month-end snapshot of quantity and value per (SKU, warehouse).
 reopen — deletes that month's snapshot (its moves may change again).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.utils.translation import gettext as _
 
-from jxc.core.choices import CostingMethod, DocumentStatus
+from jxc.core.choices import DocumentStatus
 from jxc.core.documents import Document
 from jxc.core.models import User
 from jxc.core.periods import PeriodStep, month_bounds, register_period_step
@@ -78,12 +78,12 @@ def check(year: int, month: int) -> list[str]:
 
 
 def close(year: int, month: int, user: User | None) -> None:
-    """Settle the monthly average (if used), then write the month-end snapshot."""
-    from jxc.core.selectors import company
+    """Settle the monthly average, then write the month-end snapshot (of settled values)."""
     from jxc.inventory import services
 
-    if company().costing_method == CostingMethod.PERIODIC_AVERAGE:
-        services.settle_periodic_average(year=year, month=month)  # type: ignore[attr-defined]
+    # Pools keep the method they were created with, so settle whatever periodic pools the
+    # month has even if the company has since changed its method (a no-op without any).
+    services.settle_periodic_average(year=year, month=month)
     write_snapshot(year=year, month=month, end_date=month_bounds(year, month)[1])
 
 

@@ -3,10 +3,12 @@ snapshot writer the month close calls (ARCHITECTURE.md §3 "Snapshots").
 
 Values here are ledger values: the sum of the moves' values. Per SKU (over its warehouses) that
 is the cost pools' value; under per-warehouse pools it is also each warehouse's value. Under
-the company pool a warehouse's share is what its moves carried (see docs/adr/0002).
+the company pool a warehouse's share is what its moves carried (docs/adr/0002).
 
-Sums are exact on every database: SQLite keeps decimals as REAL, so it adds whole numbers of
-the field's smallest unit (分 for money, 10⁻⁶ for quantities) instead of floats.
+Sums are exact on every database and cheap to read: the database adds whole numbers of the
+field's smallest unit (10⁻⁶ for quantities, 分 for money) — SQLite keeps decimals as REAL, so
+adding them as they are would add float error — and Python works on those integers until a
+figure is shown (``qty_of`` / ``money_of``).
 """
 
 from __future__ import annotations
@@ -16,15 +18,26 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Round
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    QuerySet,
+    Sum,
+)
 
-from jxc.core.documents import lock_date
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES
+from jxc.core.models import ClosedPeriod
 from jxc.inventory.models import StockMove, StockSnapshot, StockSnapshotPeriod
 
 ZERO = Decimal(0)
+QTY_SCALE = 10**QTY_PLACES
+MONEY_SCALE = 10**MONEY_PLACES
 Key = tuple[int, int]  # (sku id, warehouse id)
 
 
@@ -38,21 +51,19 @@ class Position(NamedTuple):
 ZERO_POSITION = Position(ZERO, ZERO)
 
 
+class Scaled(Func):
+    """A decimal column as a whole number of its smallest unit: ``12.34`` → ``1234``."""
+
+    template = "CAST(ROUND(%(expressions)s * %(scale)s) AS BIGINT)"
+    output_field = BigIntegerField()
+
+    def __init__(self, field: str, places: int):
+        super().__init__(F(field), scale=str(10**places))
+
+
 def exact_sum(field: str, places: int) -> Any:
-    """SUM of a decimal column without float error (read the result with :func:`exact`)."""
-    if connection.vendor == "sqlite":
-        scaled = Round(F(field) * Value(Decimal(10) ** places))
-        return Sum(Cast(scaled, BigIntegerField()))
-    return Sum(field)
-
-
-def exact(raw: Any, places: int) -> Decimal:
-    """The Decimal of an :func:`exact_sum` result (None → 0)."""
-    if raw is None:
-        return ZERO
-    if isinstance(raw, int):
-        return Decimal(raw).scaleb(-places)
-    return Decimal(raw).quantize(Decimal(1).scaleb(-places))
+    """SUM of a decimal column as an exact integer of 10^-places (read with :func:`exact`)."""
+    return Sum(Scaled(field, places))
 
 
 def qty_sum(field: str = "qty") -> Any:
@@ -63,46 +74,82 @@ def value_sum(field: str = "value") -> Any:
     return exact_sum(field, MONEY_PLACES)
 
 
+def exact(raw: Any, places: int) -> Decimal:
+    """The Decimal of an :func:`exact_sum` result (None → 0)."""
+    return ZERO if raw is None else Decimal(int(raw)).scaleb(-places)
+
+
+def qty_of(units: int) -> Decimal:
+    return Decimal(units).scaleb(-QTY_PLACES)
+
+
+def money_of(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-MONEY_PLACES)
+
+
+def raw_rows(qs: QuerySet) -> list[tuple]:
+    """The rows of a ``values_list`` aggregate straight from the cursor: no per-row model
+    machinery for the tens of thousands of rows a report reads."""
+    try:
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # e.g. "in no warehouse"
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _ids(objs: Iterable[Any] | QuerySet | None) -> Any:
     if objs is None or isinstance(objs, QuerySet):
         return objs
     return [o if isinstance(o, int) else o.pk for o in objs]
 
 
+def in_warehouses(qs: QuerySet, warehouses) -> QuerySet:
+    """Narrow moves to some warehouses without steering the query planner to the warehouse
+    index: a handful of warehouses would make SQLite walk every move of them instead of the
+    days asked for (``warehouse_id + 0`` keeps the date index in play)."""
+    return qs.alias(
+        _wh=ExpressionWrapper(F("warehouse_id") + 0, output_field=BigIntegerField())
+    ).filter(_wh__in=_ids(warehouses))
+
+
 def scoped_moves(*, skus=None, warehouses=None) -> QuerySet[StockMove]:
     """Moves of some SKUs / warehouses (None = all), unordered for aggregation."""
     qs = StockMove.objects.order_by()
-    sku_ids, wh_ids = _ids(skus), _ids(warehouses)
+    sku_ids = _ids(skus)
     if sku_ids is not None:
         qs = qs.filter(sku_id__in=sku_ids)
-    if wh_ids is not None:
-        qs = qs.filter(warehouse_id__in=wh_ids)
+    if warehouses is not None:
+        qs = in_warehouses(qs, warehouses)
     return qs
 
 
 def snapshot_before(day: dt.date) -> StockSnapshotPeriod | None:
-    """The last snapshot at or before ``day`` that belongs to a closed month."""
-    closed_until = lock_date()
-    if closed_until is None:
-        return None
+    """The last snapshot at or before ``day`` of a month that is closed (one query)."""
+    closed = ClosedPeriod.objects.filter(year=OuterRef("year"), month=OuterRef("month"))
     return (
-        StockSnapshotPeriod.objects.filter(end_date__lte=min(day, closed_until))
+        StockSnapshotPeriod.objects.filter(end_date__lte=day)
+        .filter(Exists(closed))
         .order_by("-end_date")
         .first()
     )
 
 
-def positions_at(
-    day: dt.date, *, skus=None, warehouses=None, use_snapshots: bool = True
-) -> dict[Key, Position]:
-    """在某日的库存: quantity and value of every (SKU, warehouse) at the end of ``day``.
-
-    Reads the last snapshot at or before ``day`` and adds the moves after it
-    (``use_snapshots=False`` sums the whole ledger instead: the check that both agree).
-    Pairs at zero quantity and zero value are left out.
-    """
-    snapshot = snapshot_before(day) if use_snapshots else None
-    out: dict[Key, Position] = {}
+def scaled_positions_at(
+    day: dt.date,
+    *,
+    skus=None,
+    warehouses=None,
+    use_snapshots: bool = True,
+    snapshot: StockSnapshotPeriod | None = None,
+) -> dict[Key, list[int]]:
+    """(SKU, warehouse) → [quantity in 10⁻⁶, value in 分] at the end of ``day``, zeros left
+    out: the last snapshot at or before ``day`` (or the ``snapshot`` given) plus the moves
+    after it; ``use_snapshots=False`` sums the whole ledger instead."""
+    if snapshot is None and use_snapshots:
+        snapshot = snapshot_before(day)
+    out: dict[Key, list[int]] = {}
     moves = scoped_moves(skus=skus, warehouses=warehouses).filter(date__lte=day)
     if snapshot is not None:
         rows = StockSnapshot.objects.filter(period=snapshot).order_by()
@@ -111,16 +158,39 @@ def positions_at(
             rows = rows.filter(sku_id__in=sku_ids)
         if wh_ids is not None:
             rows = rows.filter(warehouse_id__in=wh_ids)
-        for sku_id, wh_id, qty, value in rows.values_list("sku_id", "warehouse_id", "qty", "value"):
-            out[(sku_id, wh_id)] = Position(qty, value)
-        moves = moves.filter(date__gt=snapshot.end_date)
-    for row in moves.values("sku_id", "warehouse_id").annotate(q=qty_sum(), v=value_sum()):
-        key = (row["sku_id"], row["warehouse_id"])
-        before = out.get(key, ZERO_POSITION)
-        out[key] = Position(
-            before.qty + exact(row["q"], QTY_PLACES), before.value + exact(row["v"], MONEY_PLACES)
+        scaled = rows.values_list(
+            "sku_id", "warehouse_id", Scaled("qty", QTY_PLACES), Scaled("value", MONEY_PLACES)
         )
-    return {k: p for k, p in out.items() if p.qty or p.value}
+        for sku_id, wh_id, q, v in raw_rows(scaled):
+            out[(sku_id, wh_id)] = [int(q), int(v)]
+        if snapshot.end_date >= day:
+            return out
+        moves = moves.filter(date__gt=snapshot.end_date)
+    summed = moves.values_list("sku_id", "warehouse_id").annotate(q=qty_sum(), v=value_sum())
+    for sku_id, wh_id, q, v in raw_rows(summed):
+        found = out.get((sku_id, wh_id))
+        if found is None:
+            out[(sku_id, wh_id)] = [int(q), int(v)]
+        else:
+            found[0] += int(q)
+            found[1] += int(v)
+    return {k: p for k, p in out.items() if p[0] or p[1]}
+
+
+def positions_at(
+    day: dt.date,
+    *,
+    skus=None,
+    warehouses=None,
+    use_snapshots: bool = True,
+    snapshot: StockSnapshotPeriod | None = None,
+) -> dict[Key, Position]:
+    """在某日的库存: quantity and value of every (SKU, warehouse) at the end of ``day``
+    (pairs at zero quantity and zero value are left out)."""
+    scaled = scaled_positions_at(
+        day, skus=skus, warehouses=warehouses, use_snapshots=use_snapshots, snapshot=snapshot
+    )
+    return {k: Position(qty_of(q), money_of(v)) for k, (q, v) in scaled.items()}
 
 
 @transaction.atomic

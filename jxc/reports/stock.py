@@ -19,7 +19,15 @@ from jxc.core.fields import UNIT_COST_PLACES, round_to
 from jxc.inventory.choices import INCOMING_REASONS, VALUE_ONLY_REASONS
 from jxc.inventory.models import LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 from jxc.inventory.selectors import warehouses_for
-from jxc.inventory.snapshots import ZERO, Position, exact, positions_at, qty_sum, value_sum
+from jxc.inventory.snapshots import (
+    ZERO,
+    Position,
+    exact,
+    in_warehouses,
+    positions_at,
+    qty_sum,
+    value_sum,
+)
 
 __all__ = [
     "LedgerView",
@@ -150,9 +158,8 @@ def stock_moves(
     q: str = "",
 ) -> QuerySet[StockMove]:
     """库存流水 rows, newest last, filtered; each names its source document."""
-    qs = StockMove.objects.filter(
-        warehouse_id__in=scoped_warehouse_ids(user, warehouse)
-    ).select_related("sku", "sku__product__base_unit", "warehouse", "batch", "bin", "user")
+    qs = in_warehouses(StockMove.objects.all(), scoped_warehouse_ids(user, warehouse))
+    qs = qs.select_related("sku", "sku__product__base_unit", "warehouse", "batch", "bin", "user")
     skus = sku_filter(category=category, q=q, sku=sku)
     if skus is not None:
         qs = qs.filter(sku_id__in=skus)
@@ -227,7 +234,7 @@ def sku_ledger(
             sum((p.qty for p in before.values()), ZERO),
             sum((p.value for p in before.values()), ZERO),
         )
-    moves = stock_moves(user=user, sku=sku, start=start, end=end).filter(warehouse_id__in=wh_ids)
+    moves = stock_moves(user=user, sku=sku, warehouse=warehouse, start=start, end=end)
     running_qty, running_value = opening
     result = LedgerView(opening=opening, closing=opening)
     wanted_doc = (document or "").strip().lower()

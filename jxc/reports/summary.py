@@ -3,27 +3,28 @@ type, issues by type, closing — quantity, unit cost and value.
 
 Computed in the database: the opening is the last month-end snapshot plus the moves up to the
 day before the start (one GROUP BY), the period is one GROUP BY (SKU, warehouse, reason) over
-the period's moves. All sums are exact, so 期初 + 入 − 出 = 期末 holds to the 分 on every row
-and in the totals.
+the period's moves. Sums are exact integers (10⁻⁶ units, 分), so 期初 + 入 − 出 = 期末 holds to
+the 分 on every row and in the totals; figures become Decimals only when read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db import connections
+from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
 
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.models import StockSnapshotPeriod, Warehouse
+from jxc.inventory.models import StockSnapshot, StockSnapshotPeriod, Warehouse
 from jxc.inventory.snapshots import (
-    ZERO,
-    exact,
-    positions_at,
-    qty_sum,
+    Scaled,
+    money_of,
+    qty_of,
     scoped_moves,
     snapshot_before,
-    value_sum,
 )
 from jxc.reports.stock import (
     SkuInfo,
@@ -37,53 +38,93 @@ from jxc.reports.stock import (
 __all__ = ["Figure", "MovementSummary", "SummaryRow", "movement_summary"]
 
 REASON_ORDER = [r.value for r in MoveReason]
+INCOMING = frozenset(r for r in REASON_ORDER if is_incoming(r))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Figure:
     """A quantity and its value (单价 derived)."""
 
-    qty: Decimal = ZERO
-    value: Decimal = ZERO
+    qty: Decimal
+    value: Decimal
 
     @property
     def unit_cost(self) -> Decimal | None:
         return unit_cost_of(self.qty, self.value)
 
-    def add(self, qty: Decimal, value: Decimal) -> None:
-        self.qty += qty
-        self.value += value
-
     def as_dict(self) -> dict[str, Decimal | None]:
         return {"qty": self.qty, "value": self.value, "unit_cost": self.unit_cost}
 
 
-@dataclass
+def _figure(q, v) -> Figure:
+    return Figure(qty_of(q), money_of(v))
+
+
+class Layout:
+    """Where each reason's figures sit in a result row: (sku id, warehouse id, opening qty,
+    opening value, then quantity and value per reason)."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        self.column = {r: 4 + 2 * i for i, r in enumerate(reasons)}
+        self.incoming = [self.column[r] for r in reasons if r in INCOMING]
+        self.outgoing = [self.column[r] for r in reasons if r not in INCOMING]
+
+
 class SummaryRow:
-    sku: SkuInfo | None
-    warehouse: Warehouse | None
-    opening: Figure = field(default_factory=Figure)
-    receipts: dict[str, Figure] = field(default_factory=dict)
-    issues: dict[str, Figure] = field(default_factory=dict)
-    received: Figure = field(default_factory=Figure)
-    issued: Figure = field(default_factory=Figure)
-    closing: Figure = field(default_factory=Figure)
+    """One line of the summary (the totals line has ``sku`` None). Receipts are signed as
+    posted; issues are shown positive; a 红冲 keeps its reason's column with the opposite
+    sign. Figures are read from the database row when asked for."""
 
-    def add_move(self, reason: str, qty: Decimal, value: Decimal) -> None:
-        """Receipts add as signed; issues are shown positive (a 红冲 keeps its reason's
-        column, with the opposite sign)."""
-        if is_incoming(reason):
-            self.receipts.setdefault(reason, Figure()).add(qty, value)
-            self.received.add(qty, value)
-        else:
-            self.issues.setdefault(reason, Figure()).add(-qty, -value)
-            self.issued.add(-qty, -value)
+    __slots__ = ("layout", "n", "sku", "warehouse")
 
-    def finish(self) -> None:
-        self.closing = Figure(
-            self.opening.qty + self.received.qty - self.issued.qty,
-            self.opening.value + self.received.value - self.issued.value,
-        )
+    def __init__(self, sku: SkuInfo | None, warehouse: Warehouse | None, n, layout: Layout):
+        self.sku = sku
+        self.warehouse = warehouse
+        self.n = n
+        self.layout = layout
+
+    def _sum(self, columns: list[int]) -> tuple[int, int]:
+        n = self.n
+        return sum(int(n[c]) for c in columns), sum(int(n[c + 1]) for c in columns)
+
+    @property
+    def opening(self) -> Figure:
+        return _figure(self.n[2], self.n[3])
+
+    @property
+    def received(self) -> Figure:
+        return _figure(*self._sum(self.layout.incoming))
+
+    @property
+    def issued(self) -> Figure:
+        q, v = self._sum(self.layout.outgoing)
+        return _figure(-q, -v)
+
+    @property
+    def closing(self) -> Figure:
+        n = self.n
+        iq, iv = self._sum(self.layout.incoming)
+        xq, xv = self._sum(self.layout.outgoing)
+        return _figure(int(n[2]) + iq + xq, int(n[3]) + iv + xv)
+
+    def by_reason(self, reason: str) -> Figure | None:
+        """The receipts (or issues, shown positive) of one reason; None when there are none."""
+        c = self.layout.column.get(reason)
+        if c is None or not (self.n[c] or self.n[c + 1]):
+            return None
+        sign = 1 if reason in INCOMING else -1
+        return _figure(sign * self.n[c], sign * self.n[c + 1])
+
+    @property
+    def receipts(self) -> dict[str, Figure]:
+        found = {r: self.by_reason(r) for r in self.layout.reasons if r in INCOMING}
+        return {r: f for r, f in found.items() if f is not None}
+
+    @property
+    def issues(self) -> dict[str, Figure]:
+        found = {r: self.by_reason(r) for r in self.layout.reasons if r not in INCOMING}
+        return {r: f for r, f in found.items() if f is not None}
 
 
 @dataclass
@@ -96,6 +137,45 @@ class MovementSummary:
     receipt_reasons: list[str]
     issue_reasons: list[str]
     snapshot: StockSnapshotPeriod | None
+
+
+_ZERO = Value(0, output_field=BigIntegerField())
+
+
+def _opening_part(qs: QuerySet) -> QuerySet:
+    return (
+        qs.order_by()
+        .annotate(
+            k=F("sku_id"),
+            w=F("warehouse_id"),
+            oq=Scaled("qty", QTY_PLACES),
+            ov=Scaled("value", MONEY_PLACES),
+            r=Value("", output_field=CharField()),
+            q=_ZERO,
+            v=_ZERO,
+        )
+        .values_list("k", "w", "oq", "ov", "r", "q", "v")
+    )
+
+
+def _period_part(qs: QuerySet) -> QuerySet:
+    return (
+        qs.order_by()
+        .annotate(
+            k=F("sku_id"),
+            w=F("warehouse_id"),
+            oq=_ZERO,
+            ov=_ZERO,
+            r=F("reason"),
+            q=Scaled("qty", QTY_PLACES),
+            v=Scaled("value", MONEY_PLACES),
+        )
+        .values_list("k", "w", "oq", "ov", "r", "q", "v")
+    )
+
+
+def _sql(qs: QuerySet) -> tuple[str, tuple]:
+    return qs.query.get_compiler(using=qs.db).as_sql()
 
 
 def movement_summary(
@@ -111,60 +191,71 @@ def movement_summary(
 ) -> MovementSummary:
     """收发存汇总 of ``start`` … ``end`` (both included) in the user's warehouses.
 
+    One aggregate query does the work: the month-end snapshot rows (opening), the moves after
+    the snapshot up to the day before ``start`` (opening) and the period's moves, grouped by
+    SKU (and warehouse) with one quantity and value column per reason that occurs.
     ``use_snapshots=False`` sums the opening over the whole ledger (to prove both agree)."""
     wh_ids = scoped_warehouse_ids(user, warehouse)
     skus = sku_filter(category=category, q=q)
     day_before = start - dt.timedelta(days=1)
     snapshot = snapshot_before(day_before) if use_snapshots else None
-    opening = positions_at(day_before, skus=skus, warehouses=wh_ids, use_snapshots=use_snapshots)
+    if not wh_ids:
+        empty = Layout([])
+        return MovementSummary(
+            start, end, by_warehouse, [], SummaryRow(None, None, [0] * 4, empty), [], [], snapshot
+        )
+    moves = scoped_moves(skus=skus, warehouses=wh_ids)
+    period = moves.filter(date__gte=start, date__lte=end)
+    present = {r for (r,) in period.values_list("reason").distinct()}
+    layout = Layout([r for r in REASON_ORDER if r in present])
 
-    rows: dict[tuple[int, int], SummaryRow] = {}
-
-    def row_of(sku_id: int, wh_id: int) -> SummaryRow:
-        key = (sku_id, wh_id if by_warehouse else 0)
-        found = rows.get(key)
-        if found is None:
-            found = rows[key] = SummaryRow(sku=None, warehouse=None)
-        return found
-
-    for (sku_id, wh_id), p in opening.items():
-        row_of(sku_id, wh_id).opening.add(p.qty, p.value)
-    period = (
-        scoped_moves(skus=skus, warehouses=wh_ids)
-        .filter(date__gte=start, date__lte=end)
-        .values_list("sku_id", "warehouse_id", "reason")
-        .annotate(q=qty_sum(), v=value_sum())
+    parts: list[QuerySet] = []
+    opening_moves = moves.filter(date__lte=day_before)
+    if snapshot is not None:
+        rows = StockSnapshot.objects.filter(period=snapshot, warehouse_id__in=wh_ids)
+        if skus is not None:
+            rows = rows.filter(sku_id__in=skus)
+        parts.append(_opening_part(rows))
+        opening_moves = opening_moves.filter(date__gt=snapshot.end_date)
+    if snapshot is None or snapshot.end_date < day_before:
+        parts.append(_opening_part(opening_moves))
+    parts.append(_period_part(period))
+    union, union_params = [], []
+    for part in parts:
+        sql, params = _sql(part)
+        union.append(sql)
+        union_params.extend(params)
+    columns = ["SUM(u.oq)", "SUM(u.ov)"]
+    select_params: list = []
+    for r in layout.reasons:
+        columns += [
+            "SUM(CASE WHEN u.r = %s THEN u.q ELSE 0 END)",
+            "SUM(CASE WHEN u.r = %s THEN u.v ELSE 0 END)",
+        ]
+        select_params += [r, r]
+    wh_col, group = ("u.w", "u.k, u.w") if by_warehouse else ("0", "u.k")
+    sql = (
+        f"SELECT u.k, {wh_col}, {', '.join(columns)} "
+        f"FROM ({' UNION ALL '.join(union)}) u GROUP BY {group}"
     )
-    seen: set[str] = set()
-    for sku_id, wh_id, reason, q_raw, v_raw in period:
-        row_of(sku_id, wh_id).add_move(reason, exact(q_raw, QTY_PLACES), exact(v_raw, MONEY_PLACES))
-        seen.add(reason)
+    with connections[period.db].cursor() as cursor:
+        cursor.execute(sql, [*select_params, *union_params])
+        result = cursor.fetchall()
 
-    info = sku_info(skus, (s for s, _w in rows))
+    info = sku_info(skus, (r[0] for r in result))
     warehouses = Warehouse.objects.in_bulk(wh_ids) if by_warehouse else {}
-    totals = SummaryRow(sku=None, warehouse=None)
-    out: list[SummaryRow] = []
-    for (sku_id, wh_id), row in rows.items():
-        row.finish()
-        row.sku = info.get(sku_id)
-        row.warehouse = warehouses.get(wh_id)
-        totals.opening.add(row.opening.qty, row.opening.value)
-        for reason, f in row.receipts.items():
-            totals.receipts.setdefault(reason, Figure()).add(f.qty, f.value)
-        for reason, f in row.issues.items():
-            totals.issues.setdefault(reason, Figure()).add(f.qty, f.value)
-        totals.received.add(row.received.qty, row.received.value)
-        totals.issued.add(row.issued.qty, row.issued.value)
-        out.append(row)
-    totals.finish()
+    out = [SummaryRow(info.get(r[0]), warehouses.get(r[1]), r, layout) for r in result]
     out.sort(key=lambda r: (r.sku.code if r.sku else "", r.warehouse.code if r.warehouse else ""))
+    totals = [0, 0, *(sum(col) for col in list(zip(*result, strict=True))[2:])] if result else []
+    if not result:
+        totals = [0] * (4 + 2 * len(layout.reasons))
     return MovementSummary(
         start=start,
         end=end,
         by_warehouse=by_warehouse,
         rows=out,
-        totals=totals,
-        receipt_reasons=[r for r in REASON_ORDER if r in seen and is_incoming(r)],
-        issue_reasons=[r for r in REASON_ORDER if r in seen and not is_incoming(r)],
+        totals=SummaryRow(None, None, totals, layout),
+        receipt_reasons=[r for r in layout.reasons if r in INCOMING],
+        issue_reasons=[r for r in layout.reasons if r not in INCOMING],
         snapshot=snapshot,
     )

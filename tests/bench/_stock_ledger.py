@@ -190,7 +190,7 @@ def build(
     total = 0
     in_weights = [w for _r, w in INCOMING]
     out_weights = [w for _r, w in OUTGOING]
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         # Opening stock: every SKU in its first warehouse.
         batch = []
         for s in sku_ids:
