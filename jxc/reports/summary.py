@@ -220,7 +220,8 @@ def movement_summary(
     if snapshot is None or snapshot.end_date < day_before:
         parts.append(_opening_part(opening_moves))
     parts.append(_period_part(period))
-    union, union_params = [], []
+    union: list[str] = []
+    union_params: list = []
     for part in parts:
         sql, params = _sql(part)
         union.append(sql)
