@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jxc.catalog.models import SkuUnit
 from jxc.core import selectors as core_selectors
@@ -34,11 +34,9 @@ def stock_documents_for(user, *, kind: str | None = None) -> QuerySet[StockDocum
 
 def transfers_for(user) -> QuerySet[Transfer]:
     """调拨单 the user may see: from or to one of their warehouses."""
-    scope = stock_selectors.warehouses_for(user)
+    scope = stock_selectors.warehouses_for(user).values("pk")
     return Transfer.objects.select_related("from_warehouse", "to_warehouse", "created_by").filter(
-        from_warehouse__in=scope
-    ) | Transfer.objects.select_related("from_warehouse", "to_warehouse", "created_by").filter(
-        to_warehouse__in=scope
+        Q(from_warehouse__in=scope) | Q(to_warehouse__in=scope)
     )
 
 

@@ -1,0 +1,77 @@
+"""Filters of the warehouse-document lists: one definition for the web list and the API.
+The queryset handed in is already scoped (``selectors.*_for(user)``)."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.choices import DocumentStatus
+from jxc.inventory.documents.choices import AssemblyKind, OtherReason
+from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, Transfer
+from jxc.inventory.filters import _scoped_warehouses
+
+
+def _ordering(*names: str) -> django_filters.OrderingFilter:
+    return django_filters.OrderingFilter(fields=[(n, n) for n in names], label=_("Order by"))
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=DocumentStatus.choices, label=_("Status"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    ordering = _ordering("id", "number", "date", "status")
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(number__icontains=value) | Q(memo__icontains=value))
+
+
+class StockDocumentFilterSet(DocumentFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=_scoped_warehouses, label=_("Warehouse"))
+    reason = django_filters.ChoiceFilter(choices=OtherReason.choices, label=_("Reason"))
+
+    class Meta:
+        model = StockDocument
+        fields: list[str] = []
+
+
+class TransferFilterSet(DocumentFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(
+        queryset=_scoped_warehouses, method="either_side", label=_("Warehouse")
+    )
+    from_warehouse = django_filters.ModelChoiceFilter(
+        queryset=_scoped_warehouses, label=_("From warehouse")
+    )
+    to_warehouse = django_filters.ModelChoiceFilter(
+        queryset=_scoped_warehouses, label=_("To warehouse")
+    )
+
+    class Meta:
+        model = Transfer
+        fields: list[str] = []
+
+    def either_side(self, qs: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(Q(from_warehouse=value) | Q(to_warehouse=value))
+
+
+class StockCountFilterSet(DocumentFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=_scoped_warehouses, label=_("Warehouse"))
+    group = django_filters.CharFilter(field_name="group", label=_("Count group"))
+
+    class Meta:
+        model = StockCount
+        fields: list[str] = []
+
+
+class AssemblyFilterSet(DocumentFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=_scoped_warehouses, label=_("Warehouse"))
+    kind = django_filters.ChoiceFilter(choices=AssemblyKind.choices, label=_("Type"))
+
+    class Meta:
+        model = Assembly
+        fields: list[str] = []
