@@ -669,3 +669,24 @@ def test_a_non_image_upload_is_refused(client_owner, md, settings, tmp_path):
     assert response.status_code == 422
     assert "image" in response.context["form"].errors
     assert not Product.objects.exists()
+
+
+def test_list_queries_do_not_grow_with_rows(
+    client_owner, products, md, owner, django_assert_max_num_queries
+):
+    client_owner.get(LIST)  # warm the session and company rows
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client_owner.get(LIST)
+    for i in range(15):
+        catalog.create_product(
+            user=owner,
+            code=f"Q{i:03d}",
+            name=f"橡皮{i}",
+            base_unit=md["pcs"],
+            units=[UnitSpec(unit_id=md["pcs"].pk), UnitSpec(unit_id=md["case"].pk, factor=10)],
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client_owner.get(LIST)
