@@ -1,0 +1,644 @@
+"""Stock views and reports, and 月结, through the API (reads over jxc.reports.selectors;
+the period close over jxc.core.periods). Always within the user's warehouse scope; cost
+figures (``value``, ``unit_cost`` at any depth) are absent for users without ``cost.view``.
+
+    GET  /stock/balances                 即时库存 (filters, totals, pages)
+    GET  /stock/balances/{sku_id}/lots   the batches and bins that hold a SKU
+    GET  /stock/moves                    库存流水 (with ``sku_id``: running balance per row)
+    GET  /stock/at-date                  库存查询(按日期)
+    GET  /stock/movement-summary         收发存汇总
+    GET  /stock/alerts                   库存预警 (four lists and their counts)
+    GET  /periods                        月结 status of recent months, what blocks the next
+    POST /periods/close                  结账 {year, month}
+    POST /periods/reopen                 反结账 of the last closed month {reason} (owner)
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from ninja import Field, Query, Schema
+
+from jxc.api.common import Router, get_or_404, requires
+from jxc.catalog.models import Category, Sku
+from jxc.core import periods
+from jxc.core.errors import PermissionDenied, ValidationFailed
+from jxc.inventory.selectors import warehouses_for
+from jxc.reports import selectors
+
+router = Router(tags=["stock reports"])
+
+MAX_PAGE = 500
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+class ScopeQuery(PageQuery):
+    warehouse_id: int | None = None
+    category_id: int | None = None
+    q: str = Field("", max_length=80, description="code, name, barcode or pinyin initials")
+
+
+def _scope(request: HttpRequest, query: ScopeQuery) -> dict[str, Any]:
+    """Warehouse and category of a query, refusing ids the user cannot see (422)."""
+    out: dict[str, Any] = {"warehouse": None, "category": None, "q": query.q}
+    if query.warehouse_id is not None:
+        out["warehouse"] = warehouses_for(request.user).filter(pk=query.warehouse_id).first()
+        if out["warehouse"] is None:
+            raise ValidationFailed({"warehouse_id": [gettext("Select a valid choice.")]})
+    if query.category_id is not None:
+        out["category"] = Category.objects.filter(pk=query.category_id).first()
+        if out["category"] is None:
+            raise ValidationFailed({"category_id": [gettext("Select a valid choice.")]})
+    return out
+
+
+def _page(items: list, query: PageQuery) -> tuple[list, int]:
+    start = (query.page - 1) * query.page_size
+    return items[start : start + query.page_size], len(items)
+
+
+def _fig(qty: Decimal, value: Decimal) -> dict[str, Any]:
+    return {"qty": qty, "value": value, "unit_cost": selectors.unit_cost_of(qty, value)}
+
+
+def _sku(sku) -> dict[str, Any]:
+    return {"sku_id": sku.id, "sku_code": sku.code, "sku_name": sku.label, "unit": sku.unit}
+
+
+def _sku_model(sku: Sku) -> dict[str, Any]:
+    unit = sku.product.base_unit.name if sku.product_id else ""
+    return {"sku_id": sku.pk, "sku_code": sku.code, "sku_name": str(sku), "unit": unit}
+
+
+def _wh(warehouse) -> dict[str, Any]:
+    if warehouse is None:
+        return {"warehouse_id": None, "warehouse_code": None, "warehouse_name": None}
+    return {
+        "warehouse_id": warehouse.pk,
+        "warehouse_code": warehouse.code,
+        "warehouse_name": warehouse.name,
+    }
+
+
+class FigureOut(Schema):
+    qty: Decimal
+    value: Decimal | None = None
+    unit_cost: Decimal | None = None
+
+
+# --- 即时库存 --------------------------------------------------------------------------------
+
+
+class BalanceQuery(ScopeQuery):
+    nonzero: bool = True
+
+
+class BalanceOut(Schema):
+    sku_id: int
+    sku_code: str
+    sku_name: str
+    unit: str
+    warehouse_id: int
+    warehouse_code: str
+    warehouse_name: str
+    on_hand: Decimal
+    reserved: Decimal
+    on_order: Decimal
+    in_transit: Decimal
+    available: Decimal
+    value: Decimal | None = None
+    unit_cost: Decimal | None = None
+    recosting: bool
+
+
+class BalanceTotals(Schema):
+    on_hand: Decimal
+    reserved: Decimal
+    on_order: Decimal
+    in_transit: Decimal
+    available: Decimal
+    value: Decimal | None = None
+
+
+class BalancePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[BalanceOut]
+    totals: BalanceTotals
+
+
+@router.get("/stock/balances", response=BalancePage)
+@requires("stock.view")
+def stock_balances(request, query: Query[BalanceQuery]):  # type: ignore[type-arg]
+    """即时库存: on hand, reserved, on order, in transit, available and value per SKU ×
+    warehouse."""
+    qs = selectors.stock_balances(
+        user=request.user, nonzero=query.nonzero, **_scope(request, query)
+    )
+    start = (query.page - 1) * query.page_size
+    items = [
+        {
+            **_sku_model(b.sku),
+            **_wh(b.warehouse),
+            "on_hand": b.on_hand,
+            "reserved": b.reserved,
+            "on_order": b.on_order,
+            "in_transit": b.in_transit,
+            "available": b.available_qty,
+            "value": b.value,
+            "unit_cost": selectors.unit_cost_of(b.on_hand, b.value),
+            "recosting": b.recosting,
+        }
+        for b in qs[start : start + query.page_size]
+    ]
+    return {
+        "count": qs.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": items,
+        "totals": selectors.balance_totals(qs),
+    }
+
+
+class LotOut(Schema):
+    warehouse_id: int
+    warehouse_code: str
+    bin_id: int | None
+    bin_code: str | None
+    batch_id: int | None
+    batch_number: str | None
+    production_date: dt.date | None
+    expiry_date: dt.date | None
+    qty: Decimal
+
+
+@router.get("/stock/balances/{sku_id}/lots", response=list[LotOut])
+@requires("stock.view")
+def stock_lots(request, sku_id: int, warehouse_id: int | None = None):
+    """The batches and bins holding a SKU (drill-down of 即时库存)."""
+    sku = get_or_404(Sku.objects.all(), sku_id)
+    warehouse = None
+    if warehouse_id is not None:
+        warehouse = get_or_404(warehouses_for(request.user), warehouse_id)
+    return [
+        {
+            "warehouse_id": lot.warehouse_id,
+            "warehouse_code": lot.warehouse.code,
+            "bin_id": lot.bin_id,
+            "bin_code": lot.bin.code if lot.bin else None,
+            "batch_id": lot.batch_id,
+            "batch_number": lot.batch.number if lot.batch else None,
+            "production_date": lot.batch.production_date if lot.batch else None,
+            "expiry_date": lot.batch.expiry_date if lot.batch else None,
+            "qty": lot.qty,
+        }
+        for lot in selectors.lot_balances(user=request.user, sku=sku, warehouse=warehouse)
+    ]
+
+
+# --- 库存流水 --------------------------------------------------------------------------------
+
+
+class MoveQuery(ScopeQuery):
+    sku_id: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    reason: str = ""
+    document: str = Field("", max_length=40)
+
+
+class BalanceAfter(Schema):
+    qty: Decimal
+    value: Decimal | None = None
+
+
+class MoveOut(Schema):
+    id: int
+    date: dt.date
+    sku_id: int
+    sku_code: str
+    sku_name: str
+    unit: str
+    warehouse_id: int
+    warehouse_code: str
+    warehouse_name: str
+    reason: str
+    reason_label: str
+    qty: Decimal
+    unit_cost: Decimal | None = None
+    value: Decimal | None = None
+    batch_number: str | None
+    bin_code: str | None
+    source_kind: str
+    source_id: int
+    source_number: str
+    reverses_id: int | None
+    balance: BalanceAfter | None = None
+
+
+class MovePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    opening: BalanceAfter | None = None
+    closing: BalanceAfter | None = None
+    items: list[MoveOut]
+
+
+def _move(m, balance=None) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "date": m.date,
+        **_sku_model(m.sku),
+        **_wh(m.warehouse),
+        "reason": m.reason,
+        "reason_label": str(m.get_reason_display()),
+        "qty": m.qty,
+        "unit_cost": m.unit_cost,
+        "value": m.value,
+        "batch_number": m.batch.number if m.batch else None,
+        "bin_code": m.bin.code if m.bin else None,
+        "source_kind": m.source_kind,
+        "source_id": m.source_id,
+        "source_number": m.source_number,
+        "reverses_id": m.reverses_id,
+        "balance": balance,
+    }
+
+
+@router.get("/stock/moves", response=MovePage)
+@requires("stock.view")
+def stock_moves(request, query: Query[MoveQuery]):  # type: ignore[type-arg]
+    """库存流水, oldest first; with ``sku_id`` each row carries the balance after it
+    (``balance``) and the page the period's ``opening`` / ``closing``."""
+    scope = _scope(request, query)
+    if query.start and query.end and query.end < query.start:
+        raise ValidationFailed({"end": [gettext("The end date is before the start date.")]})
+    if query.sku_id is not None:
+        sku = get_or_404(Sku.objects.all(), query.sku_id)
+        led = selectors.sku_ledger(
+            user=request.user,
+            sku=sku,
+            warehouse=scope["warehouse"],
+            start=query.start,
+            end=query.end,
+            reason=query.reason,
+            document=query.document,
+        )
+        rows, count = _page(led.rows, query)
+        return {
+            "count": count,
+            "page": query.page,
+            "page_size": query.page_size,
+            "opening": {"qty": led.opening.qty, "value": led.opening.value},
+            "closing": {"qty": led.closing.qty, "value": led.closing.value},
+            "items": [
+                _move(r.move, {"qty": r.balance_qty, "value": r.balance_value}) for r in rows
+            ],
+        }
+    qs = selectors.stock_moves(
+        user=request.user,
+        start=query.start,
+        end=query.end,
+        reason=query.reason,
+        document=query.document,
+        **scope,
+    )
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": qs.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_move(m) for m in qs[start : start + query.page_size]],
+    }
+
+
+# --- 库存查询(按日期) ---------------------------------------------------------------------------
+
+
+class AtDateQuery(ScopeQuery):
+    date: dt.date
+    by_warehouse: bool = True
+
+
+class AtDateOut(Schema):
+    sku_id: int
+    sku_code: str
+    sku_name: str
+    unit: str
+    warehouse_id: int | None
+    warehouse_code: str | None
+    warehouse_name: str | None
+    qty: Decimal
+    value: Decimal | None = None
+    unit_cost: Decimal | None = None
+
+
+class AtDatePage(Schema):
+    date: dt.date
+    count: int
+    page: int
+    page_size: int
+    items: list[AtDateOut]
+    totals: FigureOut
+
+
+@router.get("/stock/at-date", response=AtDatePage)
+@requires("stock.view")
+def stock_at_date(request, query: Query[AtDateQuery]):  # type: ignore[type-arg]
+    """库存查询(按日期): quantity and value per SKU (× warehouse) at the end of ``date``."""
+    rows = selectors.stock_at_date(
+        user=request.user, day=query.date, by_warehouse=query.by_warehouse, **_scope(request, query)
+    )
+    totals = selectors.totals_of(rows, "qty", "value")
+    page, count = _page(rows, query)
+    return {
+        "date": query.date,
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [{**_sku(r.sku), **_wh(r.warehouse), **_fig(r.qty, r.value)} for r in page],
+        "totals": _fig(totals["qty"], totals["value"]),
+    }
+
+
+# --- 收发存汇总 ------------------------------------------------------------------------------
+
+
+class SummaryQuery(ScopeQuery):
+    start: dt.date | None = Field(None, description="first day (default: first day of month)")
+    end: dt.date | None = Field(None, description="last day (default: last day of month)")
+    year: int | None = Field(None, ge=2000, le=2100)
+    month: int | None = Field(None, ge=1, le=12)
+    by_warehouse: bool = True
+
+
+class SummaryRowOut(Schema):
+    sku_id: int | None
+    sku_code: str | None
+    sku_name: str | None
+    unit: str | None
+    warehouse_id: int | None
+    warehouse_code: str | None
+    warehouse_name: str | None
+    opening: FigureOut
+    receipts: dict[str, FigureOut]
+    issues: dict[str, FigureOut]
+    received: FigureOut
+    issued: FigureOut
+    closing: FigureOut
+
+
+class SummaryPage(Schema):
+    start: dt.date
+    end: dt.date
+    receipt_reasons: list[str]
+    issue_reasons: list[str]
+    count: int
+    page: int
+    page_size: int
+    items: list[SummaryRowOut]
+    totals: SummaryRowOut
+
+
+def summary_period(query: SummaryQuery) -> tuple[dt.date, dt.date]:
+    """The days a summary covers: ``start``/``end``, or a whole ``year``-``month``."""
+    if query.year is not None and query.month is not None:
+        start, end = periods.month_bounds(query.year, query.month)
+        return query.start or start, query.end or end
+    if query.start is None or query.end is None:
+        raise ValidationFailed(
+            {"start": [gettext("Give a start and end date, or a year and month.")]}
+        )
+    if query.end < query.start:
+        raise ValidationFailed({"end": [gettext("The end date is before the start date.")]})
+    return query.start, query.end
+
+
+def _summary_row(r) -> dict[str, Any]:
+    head = (
+        _sku(r.sku) if r.sku else {"sku_id": None, "sku_code": None, "sku_name": None, "unit": None}
+    )
+    return {
+        **head,
+        **_wh(r.warehouse),
+        "opening": r.opening.as_dict(),
+        "receipts": {k: f.as_dict() for k, f in r.receipts.items()},
+        "issues": {k: f.as_dict() for k, f in r.issues.items()},
+        "received": r.received.as_dict(),
+        "issued": r.issued.as_dict(),
+        "closing": r.closing.as_dict(),
+    }
+
+
+@router.get("/stock/movement-summary", response=SummaryPage)
+@requires("report.view")
+def movement_summary(request, query: Query[SummaryQuery]):  # type: ignore[type-arg]
+    """收发存汇总: opening, receipts and issues by reason, closing — per SKU (× warehouse).
+    期初 + 入 − 出 = 期末 holds to the 分 on every row and in ``totals``."""
+    start, end = summary_period(query)
+    s = selectors.movement_summary(
+        user=request.user,
+        start=start,
+        end=end,
+        by_warehouse=query.by_warehouse,
+        **_scope(request, query),
+    )
+    page, count = _page(s.rows, query)
+    return {
+        "start": start,
+        "end": end,
+        "receipt_reasons": s.receipt_reasons,
+        "issue_reasons": s.issue_reasons,
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_summary_row(r) for r in page],
+        "totals": _summary_row(s.totals),
+    }
+
+
+# --- 库存预警 --------------------------------------------------------------------------------
+
+
+class AlertQuery(Schema):
+    warehouse_id: int | None = None
+    near_expiry_days: int = Field(selectors.NEAR_EXPIRY_DAYS, ge=0, le=3650)
+    no_movement_days: int = Field(selectors.NO_MOVEMENT_DAYS, ge=1, le=3650)
+    limit: int = Field(200, ge=1, le=1000)
+
+
+class AlertOut(Schema):
+    sku_id: int
+    sku_code: str
+    sku_name: str
+    unit: str
+    warehouse_id: int
+    warehouse_code: str
+    warehouse_name: str
+    on_hand: Decimal
+    min_qty: Decimal | None = None
+    max_qty: Decimal | None = None
+    shortage: Decimal | None = None
+    excess: Decimal | None = None
+    batch_number: str | None = None
+    expiry_date: dt.date | None = None
+    last_move: dt.date | None = None
+    value: Decimal | None = None
+
+
+class AlertsOut(Schema):
+    counts: dict[str, int]
+    below_min: list[AlertOut]
+    above_max: list[AlertOut]
+    near_expiry: list[AlertOut]
+    no_movement: list[AlertOut]
+
+
+@router.get("/stock/alerts", response=AlertsOut)
+@requires("stock.view")
+def stock_alerts(request, query: Query[AlertQuery]):  # type: ignore[type-arg]
+    """库存预警: below the minimum, above the maximum, near expiry (within
+    ``near_expiry_days``), no movement for ``no_movement_days`` — at most ``limit`` rows each."""
+    warehouse = None
+    if query.warehouse_id is not None:
+        warehouse = get_or_404(warehouses_for(request.user), query.warehouse_id)
+    user, n = request.user, query.limit
+    lists = {
+        "below_min": selectors.below_min(user=user, warehouse=warehouse),
+        "above_max": selectors.above_max(user=user, warehouse=warehouse),
+        "near_expiry": selectors.near_expiry_lots(
+            user=user, days=query.near_expiry_days, warehouse=warehouse
+        ),
+        "no_movement": selectors.no_movement(
+            user=user, days=query.no_movement_days, warehouse=warehouse
+        ),
+    }
+    out: dict[str, Any] = {"counts": {k: qs.count() for k, qs in lists.items()}}
+    out["below_min"] = [
+        {
+            **_sku_model(x.sku),
+            **_wh(x.warehouse),
+            "on_hand": x.on_hand,
+            "min_qty": x.min_qty,
+            "max_qty": x.max_qty,
+            "shortage": x.shortage,
+        }
+        for x in lists["below_min"][:n]
+    ]
+    out["above_max"] = [
+        {
+            **_sku_model(x.sku),
+            **_wh(x.warehouse),
+            "on_hand": x.on_hand,
+            "min_qty": x.min_qty,
+            "max_qty": x.max_qty,
+            "excess": x.excess,
+        }
+        for x in lists["above_max"][:n]
+    ]
+    out["near_expiry"] = [
+        {
+            **_sku_model(x.sku),
+            **_wh(x.warehouse),
+            "on_hand": x.qty,
+            "batch_number": x.batch.number,
+            "expiry_date": x.batch.expiry_date,
+        }
+        for x in lists["near_expiry"][:n]
+    ]
+    out["no_movement"] = [
+        {
+            **_sku_model(x.sku),
+            **_wh(x.warehouse),
+            "on_hand": x.on_hand,
+            "last_move": x.last_move,
+            "value": x.value,
+        }
+        for x in lists["no_movement"][:n]
+    ]
+    return out
+
+
+# --- 月结 -------------------------------------------------------------------------------------
+
+
+class MonthOut(Schema):
+    year: int
+    month: int
+    closed: bool
+    closed_at: dt.datetime | None
+    closed_by: str | None
+    snapshot_rows: int | None
+
+
+class PeriodsOut(Schema):
+    months: list[MonthOut]
+    last_closed: str | None
+    next_to_close: str | None
+    problems: list[str]
+    can_reopen: bool
+
+
+class CloseIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    month: int = Field(..., ge=1, le=12)
+
+
+class ReopenIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class ClosedOut(Schema):
+    year: int
+    month: int
+    closed_at: dt.datetime | None = None
+
+
+@router.get("/periods", response=PeriodsOut)
+@requires("period.view")
+def period_status(request, months: int = Query(12, ge=1, le=60)):  # type: ignore[type-arg]
+    """月结 status of recent months (newest first), the month to close next and what stops it."""
+    o = selectors.period_overview(months=months)
+    return {
+        "months": [
+            {
+                "year": m.year,
+                "month": m.month,
+                "closed": m.closed is not None,
+                "closed_at": m.closed.closed_at if m.closed else None,
+                "closed_by": str(m.closed.closed_by) if m.closed and m.closed.closed_by else None,
+                "snapshot_rows": m.snapshot_rows,
+            }
+            for m in o.months
+        ],
+        "last_closed": str(o.last_closed) if o.last_closed else None,
+        "next_to_close": f"{o.next_to_close[0]}-{o.next_to_close[1]:02d}"
+        if o.next_to_close
+        else None,
+        "problems": o.problems,
+        "can_reopen": selectors.can_reopen_period(request.user),
+    }
+
+
+@router.post("/periods/close", response=ClosedOut)
+@requires("period.post")
+def close_period(request, payload: CloseIn):
+    """结账: close a month (409 ``period_not_ready`` with every problem when it cannot)."""
+    return periods.close_period(year=payload.year, month=payload.month, user=request.user)
+
+
+@router.post("/periods/reopen", response=ClosedOut)
+@requires("period.reverse")
+def reopen_period(request, payload: ReopenIn):
+    """反结账: reopen the last closed month, with a reason (the owner's action; audited)."""
+    if not selectors.can_reopen_period(request.user):
+        raise PermissionDenied()
+    return periods.reopen_period(user=request.user, reason=payload.reason)
