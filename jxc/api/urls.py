@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from jxc.api import catalog, core, finance, inventory, partners
 from jxc.api import stock_assembly, stock_counts, stock_documents, stock_transfers
+from jxc.api import stock_reports
 from jxc.api.common import AUTH, RENDERER, install_error_handlers
 
 api = NinjaAPI(
@@ -30,3 +31,6 @@ for module in (core, catalog, partners, inventory, finance):
 # 仓库单据 (其他出入库, 成本调整, 期初, 调拨, 盘点, 组装).
 for module in (stock_documents, stock_transfers, stock_counts, stock_assembly):
     api.add_router("", module.router)
+
+# 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
+api.add_router("", stock_reports.router)
