@@ -5,7 +5,9 @@ jxc serve        migrate, load demo data when the database is empty, start gunic
 jxc worker       run the background task worker only
 jxc demo         load the demo company (only into an empty database)
 jxc createadmin  create an owner account (asks for the password)
-jxc check        run the system checks (and the ledger checks as they are added)
+jxc check        run the system checks and the data self-checks (stock ledger …)
+jxc rebuild-balances [--dry-run]
+                 rebuild stock balances, cost pools, lots and FIFO layers from the ledger
 jxc <other>      any Django management command (migrate, shell, …)
 """
 

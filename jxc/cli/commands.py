@@ -130,10 +130,27 @@ def check(args: list[str]) -> int:
     return checks.run_all()
 
 
+def rebuild_balances(args: list[str]) -> int:
+    """Rebuild stock balances, cost pools, lots and FIFO layer remainders from the ledger;
+    print what changed (``--dry-run``: only print)."""
+    p = argparse.ArgumentParser(prog="jxc rebuild-balances")
+    p.add_argument("--dry-run", action="store_true", help="report the differences only")
+    opts = p.parse_args(args)
+    from jxc.inventory.ledger_checks import rebuild_balances as rebuild
+
+    changes = rebuild(apply=not opts.dry_run)
+    for line in changes:
+        print(line)
+    verb = "would change" if opts.dry_run else "changed"
+    print(f"rebuild-balances: {verb} {len(changes)} row(s)")
+    return 0
+
+
 COMMANDS = {
     "serve": serve,
     "worker": worker,
     "demo": demo_cmd,
     "createadmin": createadmin,
     "check": check,
+    "rebuild-balances": rebuild_balances,
 }
