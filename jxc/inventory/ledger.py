@@ -663,7 +663,7 @@ def write_balance_values(
     for m in changed:
         old = m.db[1]  # type: ignore[index]
         delta[(m.sku_id, m.warehouse_id)][1] += m.value - old
-    changed = []
+    rows = []
     for key, (q, v, rel, rec_order, rec_transit, last) in delta.items():
         b = balances.get(key)
         if b is None:
@@ -677,9 +677,9 @@ def write_balance_values(
             b.last_date = last
         if b.allow_backorder and b.reserved <= b.on_hand:
             b.allow_backorder = False
-        changed.append(b)
+        rows.append(b)
     StockBalance.objects.bulk_update(
-        changed,
+        rows,
         ["on_hand", "value", "reserved", "on_order", "in_transit", "last_date", "allow_backorder"],
     )
     if scope != "warehouse":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -79,7 +80,7 @@ def ledger_problems(*, deep: bool = False) -> list[str]:
             problems.append(f"{where}: value {b.value} != on hand × pool cost {want}")
         if b.on_hand < 0 and not b.allow_negative:
             problems.append(f"{where}: on_hand {b.on_hand} below zero")
-        if b.reserved > max(b.on_hand, 0) and not (b.allow_backorder or b.allow_negative):
+        if b.reserved > max(b.on_hand, ZERO) and not (b.allow_backorder or b.allow_negative):
             problems.append(f"{where}: reserved {b.reserved} above on hand {b.on_hand}")
         if min(b.reserved, b.on_order, b.in_transit) < 0:
             problems.append(f"{where}: a bucket below zero")
@@ -119,7 +120,7 @@ def ledger_problems(*, deep: bool = False) -> list[str]:
     return problems
 
 
-def _last_moves() -> dict[int, dict]:
+def _last_moves() -> dict[int, dict[str, Any]]:
     """The move at each pool's recorded last position (one query), after checking in one
     more that no move of any pool lies beyond it."""
     mt, pt = StockMove._meta.db_table, CostPool._meta.db_table
@@ -130,14 +131,14 @@ def _last_moves() -> dict[int, dict]:
             "OR (m.date = p.last_date AND m.id > p.last_move_id)"
         )
         beyond = cur.fetchall()
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     for pool_id, move_id in beyond:
         out.setdefault(pool_id, {"id": move_id, "beyond": True})
     last_ids = [i for i in CostPool.objects.values_list("last_move_id", flat=True) if i]
     for mv in StockMove.objects.filter(pk__in=last_ids).values(
         "id", "pool_id", "date", "pool_qty_after", "pool_value_after", "pool_unit_cost_after"
     ):
-        out.setdefault(mv["pool_id"], mv)
+        out.setdefault(mv["pool_id"], dict(mv))
     return out
 
 
