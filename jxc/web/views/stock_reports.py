@@ -1,0 +1,558 @@
+"""库存 pages: 即时库存 (with batches and bins), 库存流水, 库存查询(按日期), 库存预警 — thin views
+over jxc.reports.selectors, within the user's warehouse scope; cost columns only with
+``cost.view``; Excel export of the filtered list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from jxc.catalog.models import Category, Sku
+from jxc.catalog.selectors import search_skus
+from jxc.inventory.choices import MoveReason
+from jxc.inventory.models import StockBalance
+from jxc.inventory.selectors import warehouses_for
+from jxc.reports import selectors
+from jxc.web.views.report_tables import (
+    Col,
+    document_url,
+    export_query,
+    paginate,
+    query_string,
+    table,
+    visible,
+    xlsx_response,
+)
+
+
+def require(request, perm: str) -> None:
+    if not request.user.has_jxc_perm(perm):
+        raise PermissionDenied
+
+
+def wants_export(request, perm: str) -> bool:
+    if request.GET.get("export") != "xlsx":
+        return False
+    require(request, perm)
+    return True
+
+
+# --- filter forms ----------------------------------------------------------------------------
+
+
+class ScopeForm(forms.Form):
+    """Warehouse (within the user's scope), category and SKU search."""
+
+    q = forms.CharField(label=_l("Search"), required=False, max_length=80)
+    warehouse = forms.ModelChoiceField(queryset=None, label=_l("Warehouse"), required=False)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.order_by("path"), label=_l("Category"), required=False
+    )
+
+    def __init__(self, data, *, user, **kw):
+        super().__init__(data, **kw)
+        self.fields["warehouse"].queryset = warehouses_for(user).order_by("code")
+        self.fields["q"].widget.attrs["placeholder"] = _("Code, name, barcode or pinyin")
+
+    def scope(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "warehouse": data.get("warehouse"),
+            "category": data.get("category"),
+            "q": data.get("q", ""),
+        }
+
+
+class BalanceForm(ScopeForm):
+    zero = forms.BooleanField(label=_l("Include zero rows"), required=False)
+
+
+class MoveForm(ScopeForm):
+    sku = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    start = forms.DateField(
+        label=_l("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_l("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.ChoiceField(
+        label=_l("Reason"), required=False, choices=[("", "---------"), *MoveReason.choices]
+    )
+    document = forms.CharField(label=_l("Document number"), required=False, max_length=40)
+
+
+GROUPS = [("warehouse", _l("SKU × warehouse")), ("sku", _l("SKU"))]
+
+
+class AtDateForm(ScopeForm):
+    date = forms.DateField(label=_l("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=_l("Rows"), choices=GROUPS, required=False)
+
+
+class AlertForm(forms.Form):
+    warehouse = forms.ModelChoiceField(queryset=None, label=_l("Warehouse"), required=False)
+    near_expiry_days = forms.IntegerField(
+        label=_l("Expiring within (days)"), min_value=0, max_value=3650, required=False
+    )
+    no_movement_days = forms.IntegerField(
+        label=_l("No movement for (days)"), min_value=1, max_value=3650, required=False
+    )
+
+    def __init__(self, data, *, user, **kw):
+        super().__init__(data, **kw)
+        self.fields["warehouse"].queryset = warehouses_for(user).order_by("code")
+
+
+def page_context(request, title, form, **extra) -> dict[str, Any]:
+    return {"title": title, "form": form, "export_query": export_query(request), **extra}
+
+
+SKU_COLS = [
+    Col("sku_code", _l("SKU code"), link="sku_url"),
+    Col("sku_name", _l("Name")),
+    Col("unit", _l("Unit")),
+]
+
+
+def sku_row(sku: Sku) -> dict[str, Any]:
+    return {
+        "sku_code": sku.code,
+        "sku_name": str(sku),
+        "unit": sku.product.base_unit.name,
+        "sku_url": reverse("web:stock_sku", args=[sku.pk]),
+    }
+
+
+# --- 即时库存 --------------------------------------------------------------------------------
+
+BALANCE_COLS = [
+    *SKU_COLS,
+    Col("warehouse", _l("Warehouse")),
+    Col("on_hand", _l("On hand"), "qty"),
+    Col("reserved", _l("Reserved"), "qty"),
+    Col("available", _l("Available"), "qty"),
+    Col("on_order", _l("On order"), "qty"),
+    Col("in_transit", _l("In transit"), "qty"),
+    Col("unit_cost", _l("Unit cost"), "price", cost=True),
+    Col("value", _l("Stock value"), "money", cost=True),
+    Col("note", _l("Note")),
+]
+
+
+def _balance_row(b: StockBalance) -> dict[str, Any]:
+    return {
+        **sku_row(b.sku),
+        "warehouse": b.warehouse.name,
+        "on_hand": b.on_hand,
+        "reserved": b.reserved,
+        "available": b.on_hand - b.reserved,
+        "on_order": b.on_order,
+        "in_transit": b.in_transit,
+        "unit_cost": selectors.unit_cost_of(b.on_hand, b.value),
+        "value": b.value,
+        "note": _("Cost being updated") if b.recosting else "",
+    }
+
+
+@login_required
+def stock_balances(request):
+    """即时库存."""
+    require(request, "stock.view")
+    form = BalanceForm(request.GET or None, user=request.user)
+    zero = form.is_valid() and form.cleaned_data.get("zero")
+    qs = selectors.stock_balances(user=request.user, nonzero=not zero, **form.scope())
+    cols = visible(BALANCE_COLS, request.user)
+    totals = selectors.balance_totals(qs)
+    totals_row = {"sku_code": _("Total"), **totals, "unit_cost": None}
+    title = _("Stock on hand")
+    if wants_export(request, "stock.export"):
+        return xlsx_response(title, cols, (_balance_row(b) for b in qs.iterator()), totals_row)
+    page, pager = paginate(request, qs)
+    return render(
+        request,
+        "web/reports/report.html",
+        page_context(
+            request,
+            title,
+            form,
+            table=table(cols, [_balance_row(b) for b in page], totals_row),
+            pager=pager,
+            can_export=request.user.has_jxc_perm("stock.export"),
+        ),
+    )
+
+
+LOT_COLS = [
+    Col("warehouse", _l("Warehouse")),
+    Col("batch", _l("Batch")),
+    Col("production_date", _l("Production date"), "date"),
+    Col("expiry_date", _l("Expiry date"), "date"),
+    Col("bin", _l("Bin")),
+    Col("qty", _l("Quantity"), "qty"),
+]
+
+
+@login_required
+def stock_sku(request, sku_id: int):
+    """A SKU's stock: per warehouse, and the batches and bins that hold it."""
+    require(request, "stock.view")
+    sku = get_object_or_404(Sku.objects.select_related("product__base_unit"), pk=sku_id)
+    balances = selectors.stock_balances(user=request.user, nonzero=False).filter(sku=sku)
+    cols = visible(BALANCE_COLS[3:], request.user)
+    lots = [
+        {
+            "warehouse": lot.warehouse.name,
+            "batch": lot.batch.number if lot.batch else "",
+            "production_date": lot.batch.production_date if lot.batch else None,
+            "expiry_date": lot.batch.expiry_date if lot.batch else None,
+            "bin": lot.bin.code if lot.bin else "",
+            "qty": lot.qty,
+        }
+        for lot in selectors.lot_balances(user=request.user, sku=sku)
+    ]
+    return render(
+        request,
+        "web/reports/stock_sku.html",
+        {
+            "title": f"{sku.code} {sku}",
+            "sku": sku,
+            "balances": table(cols, [_balance_row(b) for b in balances]),
+            "lots": table(LOT_COLS, lots),
+            "moves_url": reverse("web:stock_moves") + "?" + query_string(sku=sku.pk),
+        },
+    )
+
+
+# --- 库存流水 --------------------------------------------------------------------------------
+
+LEDGER_COLS = [
+    Col("date", _l("Date"), "date"),
+    Col("document", _l("Document"), link="document_url"),
+    Col("reason", _l("Reason")),
+    Col("warehouse", _l("Warehouse")),
+    Col("batch", _l("Batch")),
+    Col("bin", _l("Bin")),
+    Col("in_qty", _l("In"), "qty", group=_l("Quantity")),
+    Col("out_qty", _l("Out"), "qty", group=_l("Quantity")),
+    Col("unit_cost", _l("Unit cost"), "price", cost=True, group=_l("Amount")),
+    Col("in_value", _l("In"), "money", cost=True, group=_l("Amount")),
+    Col("out_value", _l("Out"), "money", cost=True, group=_l("Amount")),
+    Col("balance_qty", _l("Quantity"), "qty", group=_l("Balance")),
+    Col("balance_value", _l("Value"), "money", cost=True, group=_l("Balance")),
+]
+MOVE_LIST_COLS = [*SKU_COLS, *LEDGER_COLS[:-2]]
+
+
+def _move_row(m, incoming: bool) -> dict[str, Any]:
+    return {
+        **sku_row(m.sku),
+        "date": m.date,
+        "document": m.source_number,
+        "document_url": document_url(m.source_kind, m.source_id),
+        "reason": m.get_reason_display(),
+        "warehouse": m.warehouse.name,
+        "batch": m.batch.number if m.batch else "",
+        "bin": m.bin.code if m.bin else "",
+        "in_qty": m.qty if incoming else None,
+        "out_qty": None if incoming else -m.qty,
+        "unit_cost": m.unit_cost,
+        "in_value": m.value if incoming else None,
+        "out_value": None if incoming else -m.value,
+    }
+
+
+@login_required
+def stock_moves(request):
+    """库存流水: with one SKU chosen, every move with the balance after it."""
+    require(request, "stock.view")
+    form = MoveForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    scope = form.scope()
+    sku, candidates = None, []
+    if data.get("sku"):
+        sku = Sku.objects.filter(pk=data["sku"]).first()
+    elif scope["q"]:
+        candidates = list(search_skus(scope["q"], active_only=False)[:11])
+        if len(candidates) == 1:
+            sku = candidates[0]
+    filters = {
+        "start": data.get("start"),
+        "end": data.get("end"),
+        "reason": data.get("reason") or "",
+        "document": data.get("document") or "",
+    }
+    title = _("Stock ledger")
+    export = wants_export(request, "stock.export")
+    if sku is not None:
+        led = selectors.sku_ledger(
+            user=request.user, sku=sku, warehouse=scope["warehouse"], **filters
+        )
+        cols = visible(LEDGER_COLS, request.user)
+        rows = [
+            {
+                **_move_row(r.move, r.incoming),
+                "balance_qty": r.balance_qty,
+                "balance_value": r.balance_value,
+            }
+            for r in led.rows
+        ]
+        opening = {
+            "document": _("Opening balance"),
+            "balance_qty": led.opening.qty,
+            "balance_value": led.opening.value,
+        }
+        closing = {
+            "document": _("Closing balance"),
+            "in_qty": led.in_qty,
+            "out_qty": led.out_qty,
+            "in_value": led.in_value,
+            "out_value": led.out_value,
+            "balance_qty": led.closing.qty,
+            "balance_value": led.closing.value,
+        }
+        if export:
+            return xlsx_response(f"{title} {sku.code}", cols, [opening, *rows], closing)
+        page, pager = paginate(request, rows)
+        shown = ([opening] if page.number == 1 else []) + list(page)
+        ctx = page_context(
+            request,
+            title,
+            form,
+            subtitle=f"{sku.code} {sku} · {sku.product.base_unit.name}",
+            table=table(cols, shown, closing),
+            pager=pager,
+        )
+    else:
+        qs = selectors.stock_moves(user=request.user, **filters, **scope)
+        cols = visible(MOVE_LIST_COLS, request.user)
+        if export:
+            return xlsx_response(
+                title, cols, (_move_row(m, selectors.is_incoming(m.reason)) for m in qs.iterator())
+            )
+        page, pager = paginate(request, qs)
+        ctx = page_context(
+            request,
+            title,
+            form,
+            table=table(cols, [_move_row(m, selectors.is_incoming(m.reason)) for m in page]),
+            pager=pager,
+            hint=_("Choose one SKU to see the balance after every move."),
+            candidates=[
+                {
+                    "label": f"{c.code} {c}",
+                    "url": "?"
+                    + query_string(
+                        sku=c.pk, **{k: request.GET.get(k) for k in ("warehouse", "start", "end")}
+                    ),
+                }
+                for c in candidates[:10]
+            ],
+        )
+    ctx["can_export"] = request.user.has_jxc_perm("stock.export")
+    return render(request, "web/reports/report.html", ctx)
+
+
+# --- 库存查询(按日期) ---------------------------------------------------------------------------
+
+AT_DATE_COLS = [
+    *SKU_COLS,
+    Col("category", _l("Category")),
+    Col("warehouse", _l("Warehouse")),
+    Col("qty", _l("Quantity"), "qty"),
+    Col("unit_cost", _l("Unit cost"), "price", cost=True),
+    Col("value", _l("Value"), "money", cost=True),
+]
+
+
+@login_required
+def stock_at_date(request):
+    """库存查询(按日期): quantity and value at the end of a past day."""
+    require(request, "stock.view")
+    data = request.GET.copy()
+    data.setdefault("date", timezone.localdate().isoformat())
+    form = AtDateForm(data, user=request.user)
+    day = form.cleaned_data["date"] if form.is_valid() else timezone.localdate()
+    by_warehouse = (form.cleaned_data.get("group") if form.is_valid() else "") != "sku"
+    rows = selectors.stock_at_date(
+        user=request.user, day=day, by_warehouse=by_warehouse, **form.scope()
+    )
+    cols = visible(
+        AT_DATE_COLS if by_warehouse else [c for c in AT_DATE_COLS if c.key != "warehouse"],
+        request.user,
+    )
+
+    def row(r) -> dict[str, Any]:
+        return {
+            "sku_code": r.sku.code,
+            "sku_name": r.sku.label,
+            "unit": r.sku.unit,
+            "sku_url": reverse("web:stock_sku", args=[r.sku.id]),
+            "category": r.sku.category,
+            "warehouse": r.warehouse.name if r.warehouse else "",
+            "qty": r.qty,
+            "unit_cost": r.unit_cost,
+            "value": r.value,
+        }
+
+    t = selectors.totals_of(rows, "qty", "value")
+    totals = {"sku_code": _("Total"), **t}
+    title = _("Stock at a date")
+    if wants_export(request, "stock.export"):
+        return xlsx_response(f"{title} {day.isoformat()}", cols, map(row, rows), totals)
+    page, pager = paginate(request, rows)
+    return render(
+        request,
+        "web/reports/report.html",
+        page_context(
+            request,
+            title,
+            form,
+            subtitle=_("At the end of %(date)s") % {"date": day.isoformat()},
+            table=table(cols, [row(r) for r in page], totals),
+            pager=pager,
+            can_export=request.user.has_jxc_perm("stock.export"),
+        ),
+    )
+
+
+# --- 库存预警 --------------------------------------------------------------------------------
+
+ALERT_LIMIT = 200
+
+
+@login_required
+def stock_alerts(request):
+    """库存预警: the four lists, each with its count."""
+    require(request, "stock.view")
+    form = AlertForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    wh = data.get("warehouse")
+    expiry_days = data.get("near_expiry_days") or selectors.NEAR_EXPIRY_DAYS
+    idle_days = data.get("no_movement_days") or selectors.NO_MOVEMENT_DAYS
+    user = request.user
+    wh_col = Col("warehouse", _l("Warehouse"))
+    on_hand = Col("on_hand", _l("On hand"), "qty")
+    today = timezone.localdate()
+
+    def base(x) -> dict[str, Any]:
+        return {**sku_row(x.sku), "warehouse": x.warehouse.name}
+
+    sections = []
+    qs = selectors.below_min(user=user, warehouse=wh)
+    sections.append(
+        {
+            "code": "below_min",
+            "title": _("Below minimum stock"),
+            "count": qs.count(),
+            "table": table(
+                [
+                    *SKU_COLS,
+                    wh_col,
+                    on_hand,
+                    Col("min_qty", _l("Minimum stock"), "qty"),
+                    Col("shortage", _l("Short by"), "qty"),
+                ],
+                [
+                    {**base(x), "on_hand": x.on_hand, "min_qty": x.min_qty, "shortage": x.shortage}
+                    for x in qs[:ALERT_LIMIT]
+                ],
+            ),
+        }
+    )
+    qs = selectors.above_max(user=user, warehouse=wh)
+    sections.append(
+        {
+            "code": "above_max",
+            "title": _("Above maximum stock"),
+            "count": qs.count(),
+            "table": table(
+                [
+                    *SKU_COLS,
+                    wh_col,
+                    on_hand,
+                    Col("max_qty", _l("Maximum stock"), "qty"),
+                    Col("excess", _l("Over by"), "qty"),
+                ],
+                [
+                    {**base(x), "on_hand": x.on_hand, "max_qty": x.max_qty, "excess": x.excess}
+                    for x in qs[:ALERT_LIMIT]
+                ],
+            ),
+        }
+    )
+    lots = selectors.near_expiry_lots(user=user, days=expiry_days, warehouse=wh)
+    sections.append(
+        {
+            "code": "near_expiry",
+            "title": _("Expiring within %(days)d days") % {"days": expiry_days},
+            "count": lots.count(),
+            "table": table(
+                [
+                    *SKU_COLS,
+                    wh_col,
+                    Col("batch", _l("Batch")),
+                    Col("bin", _l("Bin")),
+                    Col("qty", _l("Quantity"), "qty"),
+                    Col("expiry_date", _l("Expiry date"), "date"),
+                    Col("days_left", _l("Days left")),
+                ],
+                [
+                    {
+                        **base(x),
+                        "batch": x.batch.number,
+                        "bin": x.bin.code if x.bin else "",
+                        "qty": x.qty,
+                        "expiry_date": x.batch.expiry_date,
+                        "days_left": (x.batch.expiry_date - today).days,
+                    }
+                    for x in lots[:ALERT_LIMIT]
+                ],
+            ),
+        }
+    )
+    idle = selectors.no_movement(user=user, days=idle_days, warehouse=wh)
+    sections.append(
+        {
+            "code": "no_movement",
+            "title": _("No movement for %(days)d days") % {"days": idle_days},
+            "count": idle.count(),
+            "table": table(
+                visible(
+                    [
+                        *SKU_COLS,
+                        wh_col,
+                        on_hand,
+                        Col("value", _l("Stock value"), "money", cost=True),
+                        Col("last_move", _l("Last movement"), "date"),
+                    ],
+                    user,
+                ),
+                [
+                    {**base(x), "on_hand": x.on_hand, "value": x.value, "last_move": x.last_move}
+                    for x in idle[:ALERT_LIMIT]
+                ],
+            ),
+        }
+    )
+    return render(
+        request,
+        "web/reports/stock_alerts.html",
+        {"title": _("Stock alerts"), "form": form, "sections": sections, "limit": ALERT_LIMIT},
+    )
+
+
+urlpatterns = [
+    path("inventory/stock/", stock_balances, name="stock_balances"),
+    path("inventory/stock/<int:sku_id>/", stock_sku, name="stock_sku"),
+    path("inventory/moves/", stock_moves, name="stock_moves"),
+    path("inventory/stock-at-date/", stock_at_date, name="stock_at_date"),
+    path("inventory/alerts/", stock_alerts, name="stock_alerts"),
+]

@@ -1,0 +1,228 @@
+"""报表 pages: 收发存汇总 (period picker, totals row, Excel export) and 月结 (status of recent
+months, close with the problems listed when refused, 反结账 of the last month — owner only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from jxc.core import periods
+from jxc.core.errors import DomainError
+from jxc.inventory.choices import MoveReason
+from jxc.reports import selectors
+from jxc.web.views.report_tables import Col, paginate, table, visible, xlsx_response
+from jxc.web.views.stock_reports import GROUPS, ScopeForm, page_context, require, wants_export
+
+SUMMARY_PER_PAGE = 100
+
+
+def last_month(today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year}-{first.month:02d}"
+
+
+class SummaryForm(ScopeForm):
+    month = forms.RegexField(
+        label=_l("Month"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    start = forms.DateField(
+        label=_l("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_l("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    group = forms.ChoiceField(label=_l("Rows"), choices=GROUPS, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        """From/to when both are given, else the month (last month by default)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("start") and data.get("end"):
+            return data["start"], data["end"]
+        year, month = (data.get("month") or last_month()).split("-")
+        return periods.month_bounds(int(year), int(month))
+
+
+def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
+    """收发存 columns: SKU, [warehouse], 期初, each receipt reason, 入库合计, each issue
+    reason, 出库合计, 期末 — quantity, unit cost and value."""
+    labels = dict(MoveReason.choices)
+    cols = [
+        Col("sku_code", _l("SKU code"), link="sku_url"),
+        Col("sku_name", _l("Name")),
+        Col("unit", _l("Unit")),
+    ]
+    if by_warehouse:
+        cols.append(Col("warehouse", _l("Warehouse")))
+
+    def block(key: str, group: Any, unit_cost: bool = False) -> list[Col]:
+        out = [Col(f"{key}_qty", _l("Quantity"), "qty", group=group)]
+        if unit_cost:
+            out.append(Col(f"{key}_uc", _l("Unit cost"), "price", cost=True, group=group))
+        out.append(Col(f"{key}_value", _l("Amount"), "money", cost=True, group=group))
+        return out
+
+    cols += block("opening", _l("Opening"), unit_cost=True)
+    for r in summary.receipt_reasons:
+        cols += block(r, labels[r])
+    cols += block("received", _l("Total received"))
+    for r in summary.issue_reasons:
+        cols += block(r, labels[r])
+    cols += block("issued", _l("Total issued"))
+    cols += block("closing", _l("Closing"), unit_cost=True)
+    return cols
+
+
+def summary_row(r, reasons: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if r.sku is not None:
+        out.update(
+            sku_code=r.sku.code,
+            sku_name=r.sku.label,
+            unit=r.sku.unit,
+            sku_url=reverse("web:stock_sku", args=[r.sku.id]),
+            warehouse=r.warehouse.name if r.warehouse else "",
+        )
+    else:
+        out["sku_code"] = _("Total")
+    figures = {
+        "opening": r.opening,
+        "received": r.received,
+        "issued": r.issued,
+        "closing": r.closing,
+    }
+    for reason in reasons:
+        f = r.by_reason(reason)
+        if f is not None:
+            figures[reason] = f
+    for key, f in figures.items():
+        out[f"{key}_qty"] = f.qty
+        out[f"{key}_value"] = f.value
+        out[f"{key}_uc"] = f.unit_cost
+    return out
+
+
+@login_required
+def movement_summary(request):
+    """收发存汇总."""
+    require(request, "report.view")
+    data = request.GET.copy()
+    data.setdefault("month", last_month())
+    form = SummaryForm(data, user=request.user)
+    start, end = form.period()
+    by_warehouse = (form.cleaned_data.get("group") if form.is_valid() else "") != "sku"
+    summary = selectors.movement_summary(
+        user=request.user, start=start, end=end, by_warehouse=by_warehouse, **form.scope()
+    )
+    reasons = [*summary.receipt_reasons, *summary.issue_reasons]
+    cols = visible(summary_columns(summary, by_warehouse=by_warehouse), request.user)
+    totals = summary_row(summary.totals, reasons)
+    title = _("Stock movement summary")
+    if wants_export(request, "report.export"):
+        rows = (summary_row(r, reasons) for r in summary.rows)
+        return xlsx_response(f"{title} {start}~{end}", cols, rows, totals)
+    page, pager = paginate(request, summary.rows, SUMMARY_PER_PAGE)
+    ctx = page_context(
+        request,
+        title,
+        form,
+        subtitle=_("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()},
+        table=table(cols, [summary_row(r, reasons) for r in page], totals),
+        pager=pager,
+        can_export=request.user.has_jxc_perm("report.export"),
+        wide=True,
+        note=_("Opening + received − issued = closing, to the cent, on every row.")
+        + (
+            " "
+            + _("Read from the snapshot of %(month)s plus the moves after it.")
+            % {"month": str(summary.snapshot)}
+            if summary.snapshot
+            else ""
+        ),
+    )
+    return render(request, "web/reports/report.html", ctx)
+
+
+# --- 月结 -------------------------------------------------------------------------------------
+
+
+@login_required
+def period_list(request):
+    """月结: recent months, the month to close next and what stops it."""
+    require(request, "period.view")
+    overview = selectors.period_overview(months=12)
+    return render(
+        request,
+        "web/reports/periods.html",
+        {
+            "title": _("Period close"),
+            "overview": overview,
+            "next_label": f"{overview.next_to_close[0]}-{overview.next_to_close[1]:02d}"
+            if overview.next_to_close
+            else "",
+            "can_close": request.user.has_jxc_perm("period.post"),
+            "can_reopen": selectors.can_reopen_period(request.user)
+            and request.user.has_jxc_perm("period.reverse"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_close(request):
+    require(request, "period.post")
+    try:
+        year, month = int(request.POST["year"]), int(request.POST["month"])
+        closed = periods.close_period(year=year, month=month, user=request.user)
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose a month."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(month)s is closed.") % {"month": str(closed)})
+    return redirect("web:period_list")
+
+
+@login_required
+@require_POST
+def period_reopen(request):
+    require(request, "period.reverse")
+    if not selectors.can_reopen_period(request.user):
+        raise PermissionDenied
+    try:
+        reopened = periods.reopen_period(user=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        errors = getattr(exc, "errors", {})
+        messages.error(request, "; ".join(m for v in errors.values() for m in v) or str(exc))
+    else:
+        messages.success(request, _("%(month)s is open again.") % {"month": str(reopened)})
+    return redirect("web:period_list")
+
+
+urlpatterns = [
+    path("reports/movement-summary/", movement_summary, name="movement_summary"),
+    path("reports/periods/", period_list, name="period_list"),
+    path("reports/periods/close/", period_close, name="period_close"),
+    path("reports/periods/reopen/", period_reopen, name="period_reopen"),
+]
