@@ -47,7 +47,17 @@ MENU: tuple[Module, ...] = (
         "inventory",
         _("Inventory"),
         "库",
-        (Item(_("Warehouses"), "web:warehouse_list", "warehouse.view"),),
+        (
+            Item(_("Warehouses"), "web:warehouse_list", "warehouse.view"),
+            Item(_("Other receipts"), "web:other_receipt_list", "other_receipt.view"),
+            Item(_("Other issues"), "web:other_issue_list", "other_issue.view"),
+            Item(_("Transfers"), "web:transfer_list", "transfer.view"),
+            Item(_("Stock counts"), "web:stock_count_list", "stock_count.view"),
+            Item(_("Assembly and disassembly"), "web:assembly_list", "assembly.view"),
+            Item(_("Kit definitions"), "web:kit_list", "assembly.view"),
+            Item(_("Cost adjustments"), "web:cost_adjustment_list", "cost_adjustment.view"),
+            Item(_("Opening stock"), "web:opening_stock_list", "opening_stock.view"),
+        ),
     ),
     Module(
         "finance",

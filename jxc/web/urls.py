@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from jxc.web.views import auth, catalog, catalog_products, finance, home, inventory, partners
+from jxc.web.views import (
+    auth,
+    catalog,
+    catalog_products,
+    finance,
+    home,
+    inventory,
+    partners,
+    stock_assembly,
+    stock_counts,
+    stock_documents,
+    stock_transfers,
+)
 from jxc.web.views import settings as settings_views
 
 app_name = "web"
@@ -14,6 +26,10 @@ urlpatterns = [
     *catalog_products.urlpatterns,
     *catalog.urlpatterns,
     *inventory.urlpatterns,
+    *stock_documents.urlpatterns,
+    *stock_transfers.urlpatterns,
+    *stock_counts.urlpatterns,
+    *stock_assembly.urlpatterns,
     *partners.urlpatterns,
     *finance.urlpatterns,
     *settings_views.urlpatterns,

@@ -1,0 +1,228 @@
+"""组装单 / 拆卸单 screens and the kit definitions (组装件 BOM) they use.
+
+URLs: /inventory/assemblies/ (+ new/, <pk>/, <pk>/edit/, <pk>/print/),
+/inventory/kits/ (+ new/, <pk>/edit/)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jxc.catalog.models import Sku
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.filters import AssemblyFilterSet
+from jxc.inventory.documents.models import Assembly, Kit
+from jxc.web.generic import Column, Screen
+from jxc.web.views import stock_doc_forms as f
+from jxc.web.views.stock_documents import DocumentScreen
+
+
+class AssemblyScreen(DocumentScreen):
+    model = Assembly
+    resource = "assembly"
+    name = "assembly"
+    path = "inventory/assemblies"
+    warehouse_scope = "warehouse"
+    select_related = ("warehouse", "kit_sku", "created_by")
+    filterset_class = AssemblyFilterSet
+    header_form = f.AssemblyHeaderForm
+    grid_columns = ["qty", "unit", "bin", "batch", "memo"]
+    line_hint = gettext_lazy(
+        "Leave the lines empty to take the components from the kit definition × the number of "
+        "kits. Assembly: components out at cost, the kit in at their sum; disassembly: the reverse."
+    )
+    columns = [
+        Column("number", link=True),
+        Column("kind"),
+        Column("date"),
+        Column("warehouse", order_by="warehouse__code"),
+        Column("kit_sku", order_by="kit_sku__code"),
+        Column("qty"),
+        Column("status", kind="tag"),
+    ]
+    detail_fields = [
+        "number",
+        "kind",
+        "date",
+        "warehouse",
+        "kit_sku",
+        "qty",
+        "kit_batch_number",
+        "memo",
+        "status_reason",
+        "created_by",
+        "posted_at",
+    ]
+
+    def header_facts(self, obj):
+        return [
+            (_("type"), obj.get_kind_display()),
+            (_("business date"), obj.date),
+            (_("warehouse"), obj.warehouse),
+            (_("kit SKU"), f"{obj.kit_sku.code} {obj.kit_sku}"),
+            (_("kits"), obj.qty.normalize()),
+        ]
+
+    def form_initial(self, obj) -> dict[str, Any]:
+        if obj is None:
+            return {"date": timezone.localdate(), "kind": "assembly", "qty": 1}
+        return {
+            "kind": obj.kind,
+            "warehouse": obj.warehouse_id,
+            "date": obj.date,
+            "kit_sku": obj.kit_sku_id,
+            "qty": obj.qty,
+            "kit_batch_number": obj.kit_batch_number,
+            "memo": obj.memo,
+        }
+
+    def save_document(self, request, obj, header, lines):
+        lines = lines or None
+        if obj is None:
+            return docs.create_assembly(user=request.user, lines=lines, **header)
+        return docs.update_assembly(
+            obj,
+            user=request.user,
+            date=header["date"],
+            qty=header["qty"],
+            memo=header["memo"],
+            lines=lines,
+        )
+
+
+# --- 组装件定义 (BOM) -------------------------------------------------------------------------
+
+
+class KitScreen(Screen):
+    model = Kit
+    resource = "assembly"
+    name = "kit"
+    path = "inventory/kits"
+    select_related = ("sku",)
+    search_fields = ("sku__code", "sku__name")
+    exportable = False
+    active_service = None
+    columns = [
+        Column("sku", link=True, order_by="sku__code"),
+        Column("memo", order_by=False),
+        Column(
+            "components",
+            label=gettext_lazy("kit components"),
+            value=lambda k, user: ", ".join(
+                f"{c.sku.code}×{c.qty.normalize()}" for c in k.components.select_related("sku")
+            ),
+            order_by=False,
+        ),
+        Column("is_active"),
+    ]
+    detail_template = "web/inventory/kit_detail.html"
+
+    def urls(self) -> list[URLPattern]:
+        p = self.url_path
+        return [
+            path(f"{p}/new/", kit_form, {"screen": self}, name="kit_create"),
+            path(f"{p}/<int:pk>/edit/", kit_form, {"screen": self}, name="kit_edit"),
+            *super().urls(),
+        ]
+
+
+class KitForm(forms.Form):
+    sku_code = forms.CharField(label=gettext_lazy("kit SKU"), max_length=64)
+    memo = forms.CharField(label=gettext_lazy("memo"), max_length=200, required=False)
+
+    def clean_sku_code(self):
+        code = self.cleaned_data["sku_code"].strip()
+        sku = Sku.objects.filter(Q(code=code) | Q(barcodes__code=code)).first()
+        if sku is None:
+            raise forms.ValidationError(_("Unknown SKU code or barcode."))
+        self.cleaned_data["sku"] = sku
+        return code
+
+
+@login_required
+def kit_form(request, pk: int | None = None, *, screen: KitScreen):
+    """组装件定义: the kit SKU and what one kit is made of."""
+    if not screen.can(request.user, "edit"):
+        raise PermissionDenied
+    kit = get_object_or_404(Kit.objects.select_related("sku"), pk=pk) if pk else None
+    columns = ["qty"]
+    grid_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = KitForm(request.POST)
+        parsed = f.parse_lines(request.POST, columns)
+        rows = parsed.rows
+        grid_errors = dict(f.row_errors(parsed.errors)[0])
+        if form.is_valid() and not parsed.errors:
+            try:
+                kit = docs.set_kit(
+                    user=request.user,
+                    sku=form.cleaned_data["sku"],
+                    components=[(x.sku, x.qty) for x in parsed.lines],
+                    memo=form.cleaned_data["memo"],
+                )
+            except ValidationFailed as exc:
+                for key, msgs in exc.errors.items():
+                    parts = key.split(".")
+                    if parts[0] == "components" and len(parts) == 3:
+                        grid_errors.setdefault(f"{parts[1]}.{parts[2]}", []).extend(msgs)
+                    else:
+                        form.add_error(None, msgs)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(screen.url("detail", kit.pk))
+    else:
+        initial = {"sku_code": kit.sku.code, "memo": kit.memo} if kit else {}
+        form = KitForm(initial=initial)
+        rows = []
+        if kit is not None:
+            for c in kit.components.select_related("sku"):
+                rows.append(
+                    {
+                        "sku": str(c.sku_id),
+                        "sku_label": f"{c.sku.code} {c.sku}",
+                        "qty": format(c.qty.normalize(), "f"),
+                    }
+                )
+    state = {
+        "rows": rows,
+        "columns": columns,
+        "labels": {"qty": str(_("quantity per kit"))},
+        "errors": grid_errors,
+        "bins": {},
+        "unitsUrl": "/inventory/docs/sku-units/",
+    }
+    return TemplateResponse(
+        request,
+        "web/inventory/document_form.html",
+        {
+            "screen": screen,
+            "form": form,
+            "obj": None,
+            "title": _("Kit definition"),
+            "grid_state": state,
+            "grid_all_errors": grid_errors.get("all", []),
+            "line_hint": _("The components of one kit (base unit)."),
+            "list_url": screen.url("list"),
+            "cancel_url": screen.url("detail", kit.pk) if kit else screen.url("list"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+SCREENS = [AssemblyScreen(), KitScreen()]
+urlpatterns = [u for s in SCREENS for u in s.urls()]

@@ -1,0 +1,354 @@
+"""盘点单 screens: list, new sheets (several at once), detail, the count page (scan box:
+a scanner types the barcode and Enter, each scan adds one; typed quantities; Excel import),
+the variance review (quantity and value) and confirm, print.
+
+URLs: /inventory/stock-counts/ (+ new/, <pk>/, <pk>/count/, <pk>/scan/, <pk>/counts/,
+<pk>/import/, <pk>/review/, <pk>/print/)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jxc.catalog.models import Category
+from jxc.core.errors import DomainError, ImportRowsInvalid, ValidationFailed
+from jxc.core.visibility import MASK, can_view_cost
+from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.documents import selectors as doc_selectors
+from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.filters import StockCountFilterSet
+from jxc.inventory.documents.models import StockCount, StockCountLine
+from jxc.web.generic import Column
+from jxc.web.generic.screen import Section
+from jxc.web.views import stock_doc_forms as f
+from jxc.web.views.stock_documents import DocumentScreen, document_print, num
+
+
+def hides_book(count: StockCount) -> bool:
+    return count.blind and count.status == "draft"
+
+
+class StockCountScreen(DocumentScreen):
+    model = StockCount
+    resource = "stock_count"
+    name = "stock_count"
+    path = "inventory/stock-counts"
+    warehouse_scope = "warehouse"
+    select_related = ("warehouse", "category", "created_by")
+    filterset_class = StockCountFilterSet
+    detail_template = "web/inventory/stockcount_detail.html"
+    columns = [
+        Column("number", link=True),
+        Column("date"),
+        Column("warehouse", order_by="warehouse__code"),
+        Column("category", order_by=False),
+        Column("blind"),
+        Column("group", order_by=False),
+        Column("status", kind="tag"),
+    ]
+    detail_fields = [
+        "number",
+        "date",
+        "warehouse",
+        "category",
+        "bin_from",
+        "bin_to",
+        "blind",
+        "uncounted_as_zero",
+        "frozen_at",
+        "group",
+        "memo",
+        "status_reason",
+        "created_by",
+        "posted_at",
+    ]
+
+    def lines_of(self, obj):
+        return obj.lines.select_related("sku", "bin", "batch").order_by("line_no", "id")
+
+    def line_columns(self, obj, user):
+        hide = hides_book(obj)
+        cols: list[Any] = [
+            (_("SKU code"), lambda x: x.sku.code, False),
+            (_("name"), lambda x: f"{x.sku.name} {x.sku.spec}".strip(), False),
+            (_("Bin"), lambda x: x.bin.code if x.bin_id else "", False),
+            (_("Batch number"), lambda x: x.batch.number if x.batch_id else "", False),
+        ]
+        if not hide:
+            cols.append((_("book quantity"), lambda x: num(x.book_qty), False))
+        cols.append((_("counted quantity"), lambda x: num(x.counted_qty), False))
+        if not hide:
+            cols.append(
+                (
+                    _("Variance"),
+                    lambda x: num(x.counted_qty - x.book_qty) if x.counted_qty is not None else "",
+                    False,
+                )
+            )
+        return cols
+
+    def header_facts(self, obj):
+        facts = [(_("business date"), obj.date), (_("warehouse"), obj.warehouse)]
+        if obj.category_id:
+            facts.append((_("category"), obj.category))
+        if obj.bin_from or obj.bin_to:
+            facts.append((_("Bins"), f"{obj.bin_from}–{obj.bin_to}"))
+        return facts
+
+    def detail_sections(self, request, obj) -> list[Section]:
+        return [
+            Section(
+                title=gettext_lazy("Lines"),
+                template="web/inventory/_partials/doc_lines.html",
+                context=self.line_table(obj, request.user),
+                id="lines",
+            )
+        ]
+
+    def urls(self) -> list[URLPattern]:
+        p, n = self.url_path, self.url_name
+        views = {
+            "create": new_counts,
+            "count": count_page,
+            "scan": scan,
+            "counts": save_counts,
+            "import": import_counts,
+            "review": review,
+        }
+        out = [path(f"{p}/new/", new_counts, {"screen": self}, name=f"{n}_create")]
+        for name, view in views.items():
+            if name != "create":
+                out.append(
+                    path(f"{p}/<int:pk>/{name}/", view, {"screen": self}, name=f"{n}_{name}")
+                )
+        out += [
+            path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print"),
+        ]
+        # The generic list / detail / transitions (no draft form: a sheet is made, not typed).
+        return out + [u for u in super(DocumentScreen, self).urls()]
+
+
+def _get(screen, request, pk: int, action: str = "view") -> StockCount:
+    if not screen.can(request.user, action):
+        raise PermissionDenied
+    return get_object_or_404(screen.get_queryset(request), pk=pk)
+
+
+@login_required
+def new_counts(request, *, screen: StockCountScreen):
+    """新建盘点单: one sheet per scope row (warehouse, category, bins), the book frozen now."""
+    if not screen.can(request.user, "create"):
+        raise PermissionDenied
+    warehouses = list(stock_selectors.warehouses_for(request.user, active_only=True))
+    scopes_in: list[dict[str, str]] = []
+    if request.method == "POST":
+        form = f.CountSheetForm(request.POST)
+        get = request.POST.getlist
+        n = len(get("scope_warehouse"))
+
+        def col(name: str) -> list[str]:
+            return get(name) + [""] * (n - len(get(name)))
+
+        rows = zip(
+            col("scope_warehouse"),
+            col("scope_category"),
+            col("scope_bin_from"),
+            col("scope_bin_to"),
+            strict=True,
+        )
+        by_id = {str(w.pk): w for w in warehouses}
+        scopes = []
+        for wh, cat, lo, hi in rows:
+            scopes_in.append({"warehouse": wh, "category": cat, "bin_from": lo, "bin_to": hi})
+            if wh in by_id:
+                scopes.append(
+                    docs.CountScope(
+                        warehouse=by_id[wh],
+                        category=Category.objects.filter(pk=cat).first() if cat.isdigit() else None,
+                        bin_from=lo.strip(),
+                        bin_to=hi.strip(),
+                    )
+                )
+        if form.is_valid():
+            try:
+                sheets = docs.create_stock_counts(
+                    user=request.user, scopes=scopes, **form.cleaned_data
+                )
+            except DomainError as exc:
+                if isinstance(exc, ValidationFailed) and exc.errors:
+                    for msgs in exc.errors.values():
+                        form.add_error(None, msgs)
+                else:
+                    form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("%(count)s count sheets made.") % {"count": len(sheets)}
+                )
+                if len(sheets) == 1:
+                    return redirect(screen.url("count", sheets[0].pk))
+                return redirect(screen.url("list") + f"?group={sheets[0].group}")
+    else:
+        form = f.CountSheetForm(initial={"date": timezone.localdate()})
+    state = {
+        "scopes": scopes_in or [{"warehouse": str(warehouses[0].pk) if warehouses else ""}],
+        "warehouses": [{"id": str(w.pk), "name": str(w)} for w in warehouses],
+        "categories": [{"id": str(pk), "name": name} for pk, name in f.categories()],
+    }
+    return TemplateResponse(
+        request,
+        "web/inventory/stockcount_form.html",
+        {"screen": screen, "form": form, "state": state, "title": _("New stock count")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _lines(count: StockCount):
+    return count.lines.select_related("sku", "bin", "batch").order_by("line_no", "id")
+
+
+@login_required
+def count_page(request, pk: int, *, screen: StockCountScreen):
+    """录入 / 扫码: the scan box (autofocus; Enter adds one) and the counted quantities."""
+    count = _get(screen, request, pk)
+    return TemplateResponse(
+        request,
+        "web/inventory/stockcount_count.html",
+        {
+            "screen": screen,
+            "obj": count,
+            "title": _("Count %(number)s") % {"number": count.number},
+            "lines": _lines(count),
+            "hide_book": hides_book(count),
+            "editable": count.is_editable and screen.can(request.user, "edit"),
+            "bins": count.warehouse.bins.filter(is_active=True).order_by("code"),
+        },
+    )
+
+
+@login_required
+def scan(request, pk: int, *, screen: StockCountScreen):
+    """One scan (HTMX): the line's new counted quantity, swapped into the page."""
+    count = _get(screen, request, pk, "edit")
+    if request.method != "POST":
+        raise PermissionDenied
+    code = request.POST.get("code", "").strip()
+    bin_id = request.POST.get("bin") or None
+    before = count.lines.count()
+    try:
+        line = docs.scan_barcode(
+            count, user=request.user, code=code, bin_id=int(bin_id) if bin_id else None
+        )
+    except DomainError as exc:
+        return TemplateResponse(
+            request,
+            "web/inventory/_partials/scan_result.html",
+            {"ok": False, "message": str(exc), "code": code},
+        )
+    if count.lines.count() != before:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"  # a line was added: show it
+        messages.success(
+            request, _("%(sku)s added to the sheet.") % {"sku": f"{line.sku.code} {line.sku}"}
+        )
+        return response
+    line = StockCountLine.objects.select_related("sku", "bin", "batch").get(pk=line.pk)
+    return TemplateResponse(
+        request,
+        "web/inventory/_partials/scan_result.html",
+        {"ok": True, "line": line, "code": code, "hide_book": hides_book(count), "editable": True},
+    )
+
+
+@login_required
+def save_counts(request, pk: int, *, screen: StockCountScreen):
+    """Typed counted quantities (base unit); an empty box clears the line."""
+    count = _get(screen, request, pk, "edit")
+    if request.method != "POST":
+        raise PermissionDenied
+    counts: dict[int, Decimal | None] = {}
+    try:
+        for key, raw in request.POST.items():
+            if key.startswith("counted_"):
+                counts[int(key[8:])] = Decimal(raw.strip()) if raw.strip() else None
+        docs.record_counts(count, user=request.user, counts=counts)
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Enter a number."))
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(screen.url("count", count.pk))
+
+
+@login_required
+def import_counts(request, pk: int, *, screen: StockCountScreen):
+    count = _get(screen, request, pk, "edit")
+    upload = request.FILES.get("file")
+    if request.method != "POST" or upload is None:
+        messages.error(request, _("Choose a spreadsheet."))
+        return redirect(screen.url("count", count.pk))
+    try:
+        n = docs.import_counts(count, user=request.user, file=upload.read())
+    except ImportRowsInvalid as exc:
+        for row in exc.rows[:20]:
+            messages.error(request, _("Row %(row)s: %(column)s %(message)s") % row)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)s lines imported.") % {"count": n})
+    return redirect(screen.url("count", count.pk))
+
+
+@login_required
+def review(request, pk: int, *, screen: StockCountScreen):
+    """盘点差异: book, counted, variance and its value per line; totals; the workflow buttons."""
+    count = _get(screen, request, pk)
+    only = request.GET.get("differences") == "1"
+    summary = doc_selectors.count_review(count, only_differences=only)
+    see_cost = can_view_cost(request.user)
+    hide = hides_book(count)
+    lines = {x.pk: x for x in _lines(count)}
+    rows = [
+        {
+            "line": lines[r.line.id],
+            "variance": r.variance,
+            "value": (num(r.value) if r.value is not None else "") if see_cost else MASK,
+        }
+        for r in summary.rows
+    ]
+    return TemplateResponse(
+        request,
+        "web/inventory/stockcount_review.html",
+        {
+            "screen": screen,
+            "obj": count,
+            "title": _("Variance review %(number)s") % {"number": count.number},
+            "summary": summary,
+            "rows": rows,
+            "only": only,
+            "hide_book": hide,
+            "see_cost": see_cost,
+            "transitions": [
+                {"t": t, "url": screen.url("transition", count.pk, t.action)}
+                for t in screen.transitions_for(request, count)
+            ],
+        },
+    )
+
+
+SCREENS = [StockCountScreen()]
+urlpatterns = [u for s in SCREENS for u in s.urls()]
