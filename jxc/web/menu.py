@@ -57,6 +57,10 @@ MENU: tuple[Module, ...] = (
             Item(_("Kit definitions"), "web:kit_list", "assembly.view"),
             Item(_("Cost adjustments"), "web:cost_adjustment_list", "cost_adjustment.view"),
             Item(_("Opening stock"), "web:opening_stock_list", "opening_stock.view"),
+            Item(_("Stock on hand"), "web:stock_balances", "stock.view"),
+            Item(_("Stock ledger"), "web:stock_moves", "stock.view"),
+            Item(_("Stock at a date"), "web:stock_at_date", "stock.view"),
+            Item(_("Stock alerts"), "web:stock_alerts", "stock.view"),
         ),
     ),
     Module(
@@ -65,7 +69,15 @@ MENU: tuple[Module, ...] = (
         "财",
         (Item(_("Cash and bank accounts"), "web:account_list", "account.view"),),
     ),
-    Module("reports", _("Reports"), "报", ()),
+    Module(
+        "reports",
+        _("Reports"),
+        "报",
+        (
+            Item(_("Stock movement summary"), "web:movement_summary", "report.view"),
+            Item(_("Period close"), "web:period_list", "period.view"),
+        ),
+    ),
     Module(
         "master",
         _("Master data"),

@@ -13,6 +13,8 @@ from jxc.web.views import (
     stock_assembly,
     stock_counts,
     stock_documents,
+    stock_reports,
+    stock_summary,
     stock_transfers,
 )
 from jxc.web.views import settings as settings_views
@@ -33,4 +35,6 @@ urlpatterns = [
     *partners.urlpatterns,
     *finance.urlpatterns,
     *settings_views.urlpatterns,
+    *stock_reports.urlpatterns,
+    *stock_summary.urlpatterns,
 ]

@@ -71,4 +71,27 @@ def home(request):
         )
         if user.has_jxc_perm(perm)
     ]
-    return render(request, "web/home.html", {"cards": cards, "shortcuts": shortcuts})
+    return render(
+        request,
+        "web/home.html",
+        {"cards": cards, "shortcuts": shortcuts, "alerts": stock_alert_cards(user)},
+    )
+
+
+def stock_alert_cards(user) -> list[dict]:
+    """库存预警 counts for the home page (users who may see stock)."""
+    if not user.has_jxc_perm("stock.view"):
+        return []
+    from jxc.reports.selectors import alert_counts
+
+    labels = {
+        "below_min": _("Below minimum stock"),
+        "above_max": _("Above maximum stock"),
+        "near_expiry": _("Expiring soon"),
+        "no_movement": _("No movement"),
+    }
+    url = reverse("web:stock_alerts")
+    return [
+        {"code": code, "label": labels[code], "value": n, "url": f"{url}#{code}"}
+        for code, n in alert_counts(user).items()
+    ]

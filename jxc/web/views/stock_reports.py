@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from jxc.catalog.models import Category, Sku
 from jxc.catalog.selectors import search_skus
@@ -51,10 +51,12 @@ def wants_export(request, perm: str) -> bool:
 class ScopeForm(forms.Form):
     """Warehouse (within the user's scope), category and SKU search."""
 
-    q = forms.CharField(label=_l("Search"), required=False, max_length=80)
-    warehouse = forms.ModelChoiceField(queryset=None, label=_l("Warehouse"), required=False)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=80)
+    warehouse = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Warehouse"), required=False
+    )
     category = forms.ModelChoiceField(
-        queryset=Category.objects.order_by("path"), label=_l("Category"), required=False
+        queryset=Category.objects.order_by("path"), label=gettext_lazy("Category"), required=False
     )
 
     def __init__(self, data, *, user, **kw):
@@ -72,38 +74,44 @@ class ScopeForm(forms.Form):
 
 
 class BalanceForm(ScopeForm):
-    zero = forms.BooleanField(label=_l("Include zero rows"), required=False)
+    zero = forms.BooleanField(label=gettext_lazy("Include zero rows"), required=False)
 
 
 class MoveForm(ScopeForm):
     sku = forms.IntegerField(required=False, widget=forms.HiddenInput)
     start = forms.DateField(
-        label=_l("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label=_l("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.ChoiceField(
-        label=_l("Reason"), required=False, choices=[("", "---------"), *MoveReason.choices]
+        label=gettext_lazy("Reason"),
+        required=False,
+        choices=[("", "---------"), *MoveReason.choices],
     )
-    document = forms.CharField(label=_l("Document number"), required=False, max_length=40)
+    document = forms.CharField(label=gettext_lazy("Document number"), required=False, max_length=40)
 
 
-GROUPS = [("warehouse", _l("SKU × warehouse")), ("sku", _l("SKU"))]
+GROUPS = [("warehouse", gettext_lazy("SKU × warehouse")), ("sku", gettext_lazy("SKU"))]
 
 
 class AtDateForm(ScopeForm):
-    date = forms.DateField(label=_l("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    group = forms.ChoiceField(label=_l("Rows"), choices=GROUPS, required=False)
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    group = forms.ChoiceField(label=gettext_lazy("Group by"), choices=GROUPS, required=False)
 
 
 class AlertForm(forms.Form):
-    warehouse = forms.ModelChoiceField(queryset=None, label=_l("Warehouse"), required=False)
+    warehouse = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Warehouse"), required=False
+    )
     near_expiry_days = forms.IntegerField(
-        label=_l("Expiring within (days)"), min_value=0, max_value=3650, required=False
+        label=gettext_lazy("Expiring within (days)"), min_value=0, max_value=3650, required=False
     )
     no_movement_days = forms.IntegerField(
-        label=_l("No movement for (days)"), min_value=1, max_value=3650, required=False
+        label=gettext_lazy("No movement for (days)"), min_value=1, max_value=3650, required=False
     )
 
     def __init__(self, data, *, user, **kw):
@@ -116,9 +124,9 @@ def page_context(request, title, form, **extra) -> dict[str, Any]:
 
 
 SKU_COLS = [
-    Col("sku_code", _l("SKU code"), link="sku_url"),
-    Col("sku_name", _l("Name")),
-    Col("unit", _l("Unit")),
+    Col("sku_code", gettext_lazy("SKU code"), link="sku_url"),
+    Col("sku_name", gettext_lazy("Name")),
+    Col("unit", gettext_lazy("Unit")),
 ]
 
 
@@ -135,15 +143,15 @@ def sku_row(sku: Sku) -> dict[str, Any]:
 
 BALANCE_COLS = [
     *SKU_COLS,
-    Col("warehouse", _l("Warehouse")),
-    Col("on_hand", _l("On hand"), "qty"),
-    Col("reserved", _l("Reserved"), "qty"),
-    Col("available", _l("Available"), "qty"),
-    Col("on_order", _l("On order"), "qty"),
-    Col("in_transit", _l("In transit"), "qty"),
-    Col("unit_cost", _l("Unit cost"), "price", cost=True),
-    Col("value", _l("Stock value"), "money", cost=True),
-    Col("note", _l("Note")),
+    Col("warehouse", gettext_lazy("Warehouse")),
+    Col("on_hand", gettext_lazy("On hand"), "qty"),
+    Col("reserved", gettext_lazy("Reserved"), "qty"),
+    Col("available", gettext_lazy("Available"), "qty"),
+    Col("on_order", gettext_lazy("On order"), "qty"),
+    Col("in_transit", gettext_lazy("In transit"), "qty"),
+    Col("unit_cost", gettext_lazy("Unit cost"), "price", cost=True),
+    Col("value", gettext_lazy("Stock value"), "money", cost=True),
+    Col("note", gettext_lazy("Note")),
 ]
 
 
@@ -191,12 +199,12 @@ def stock_balances(request):
 
 
 LOT_COLS = [
-    Col("warehouse", _l("Warehouse")),
-    Col("batch", _l("Batch")),
-    Col("production_date", _l("Production date"), "date"),
-    Col("expiry_date", _l("Expiry date"), "date"),
-    Col("bin", _l("Bin")),
-    Col("qty", _l("Quantity"), "qty"),
+    Col("warehouse", gettext_lazy("Warehouse")),
+    Col("batch", gettext_lazy("Batch")),
+    Col("production_date", gettext_lazy("Production date"), "date"),
+    Col("expiry_date", gettext_lazy("Expiry date"), "date"),
+    Col("bin", gettext_lazy("Bin")),
+    Col("qty", gettext_lazy("Quantity"), "qty"),
 ]
 
 
@@ -234,19 +242,19 @@ def stock_sku(request, sku_id: int):
 # --- 库存流水 --------------------------------------------------------------------------------
 
 LEDGER_COLS = [
-    Col("date", _l("Date"), "date"),
-    Col("document", _l("Document"), link="document_url"),
-    Col("reason", _l("Reason")),
-    Col("warehouse", _l("Warehouse")),
-    Col("batch", _l("Batch")),
-    Col("bin", _l("Bin")),
-    Col("in_qty", _l("In"), "qty", group=_l("Quantity")),
-    Col("out_qty", _l("Out"), "qty", group=_l("Quantity")),
-    Col("unit_cost", _l("Unit cost"), "price", cost=True, group=_l("Amount")),
-    Col("in_value", _l("In"), "money", cost=True, group=_l("Amount")),
-    Col("out_value", _l("Out"), "money", cost=True, group=_l("Amount")),
-    Col("balance_qty", _l("Quantity"), "qty", group=_l("Balance")),
-    Col("balance_value", _l("Value"), "money", cost=True, group=_l("Balance")),
+    Col("date", gettext_lazy("Date"), "date"),
+    Col("document", gettext_lazy("Document"), link="document_url"),
+    Col("reason", gettext_lazy("Reason")),
+    Col("warehouse", gettext_lazy("Warehouse")),
+    Col("batch", gettext_lazy("Batch")),
+    Col("bin", gettext_lazy("Bin")),
+    Col("in_qty", gettext_lazy("In"), "qty", group=gettext_lazy("Quantity")),
+    Col("out_qty", gettext_lazy("Out"), "qty", group=gettext_lazy("Quantity")),
+    Col("unit_cost", gettext_lazy("Unit cost"), "price", cost=True, group=gettext_lazy("Amount")),
+    Col("in_value", gettext_lazy("In"), "money", cost=True, group=gettext_lazy("Amount")),
+    Col("out_value", gettext_lazy("Out"), "money", cost=True, group=gettext_lazy("Amount")),
+    Col("balance_qty", gettext_lazy("Quantity"), "qty", group=gettext_lazy("Balance")),
+    Col("balance_value", gettext_lazy("Value"), "money", cost=True, group=gettext_lazy("Balance")),
 ]
 MOVE_LIST_COLS = [*SKU_COLS, *LEDGER_COLS[:-2]]
 
@@ -364,11 +372,11 @@ def stock_moves(request):
 
 AT_DATE_COLS = [
     *SKU_COLS,
-    Col("category", _l("Category")),
-    Col("warehouse", _l("Warehouse")),
-    Col("qty", _l("Quantity"), "qty"),
-    Col("unit_cost", _l("Unit cost"), "price", cost=True),
-    Col("value", _l("Value"), "money", cost=True),
+    Col("category", gettext_lazy("Category")),
+    Col("warehouse", gettext_lazy("Warehouse")),
+    Col("qty", gettext_lazy("Quantity"), "qty"),
+    Col("unit_cost", gettext_lazy("Unit cost"), "price", cost=True),
+    Col("value", gettext_lazy("Value"), "money", cost=True),
 ]
 
 
@@ -438,8 +446,8 @@ def stock_alerts(request):
     expiry_days = data.get("near_expiry_days") or selectors.NEAR_EXPIRY_DAYS
     idle_days = data.get("no_movement_days") or selectors.NO_MOVEMENT_DAYS
     user = request.user
-    wh_col = Col("warehouse", _l("Warehouse"))
-    on_hand = Col("on_hand", _l("On hand"), "qty")
+    wh_col = Col("warehouse", gettext_lazy("Warehouse"))
+    on_hand = Col("on_hand", gettext_lazy("On hand"), "qty")
     today = timezone.localdate()
 
     def base(x) -> dict[str, Any]:
@@ -457,8 +465,8 @@ def stock_alerts(request):
                     *SKU_COLS,
                     wh_col,
                     on_hand,
-                    Col("min_qty", _l("Minimum stock"), "qty"),
-                    Col("shortage", _l("Short by"), "qty"),
+                    Col("min_qty", gettext_lazy("Minimum stock"), "qty"),
+                    Col("shortage", gettext_lazy("Short by"), "qty"),
                 ],
                 [
                     {**base(x), "on_hand": x.on_hand, "min_qty": x.min_qty, "shortage": x.shortage}
@@ -478,8 +486,8 @@ def stock_alerts(request):
                     *SKU_COLS,
                     wh_col,
                     on_hand,
-                    Col("max_qty", _l("Maximum stock"), "qty"),
-                    Col("excess", _l("Over by"), "qty"),
+                    Col("max_qty", gettext_lazy("Maximum stock"), "qty"),
+                    Col("excess", gettext_lazy("Over by"), "qty"),
                 ],
                 [
                     {**base(x), "on_hand": x.on_hand, "max_qty": x.max_qty, "excess": x.excess}
@@ -498,11 +506,11 @@ def stock_alerts(request):
                 [
                     *SKU_COLS,
                     wh_col,
-                    Col("batch", _l("Batch")),
-                    Col("bin", _l("Bin")),
-                    Col("qty", _l("Quantity"), "qty"),
-                    Col("expiry_date", _l("Expiry date"), "date"),
-                    Col("days_left", _l("Days left")),
+                    Col("batch", gettext_lazy("Batch")),
+                    Col("bin", gettext_lazy("Bin")),
+                    Col("qty", gettext_lazy("Quantity"), "qty"),
+                    Col("expiry_date", gettext_lazy("Expiry date"), "date"),
+                    Col("days_left", gettext_lazy("Days left")),
                 ],
                 [
                     {
@@ -530,8 +538,8 @@ def stock_alerts(request):
                         *SKU_COLS,
                         wh_col,
                         on_hand,
-                        Col("value", _l("Stock value"), "money", cost=True),
-                        Col("last_move", _l("Last movement"), "date"),
+                        Col("value", gettext_lazy("Stock value"), "money", cost=True),
+                        Col("last_move", gettext_lazy("Last movement"), "date"),
                     ],
                     user,
                 ),

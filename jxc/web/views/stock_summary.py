@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jxc.core import periods
@@ -35,18 +35,18 @@ def last_month(today: dt.date | None = None) -> str:
 
 class SummaryForm(ScopeForm):
     month = forms.RegexField(
-        label=_l("Month"),
+        label=gettext_lazy("Month"),
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
         required=False,
         widget=forms.TextInput(attrs={"type": "month"}),
     )
     start = forms.DateField(
-        label=_l("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label=_l("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    group = forms.ChoiceField(label=_l("Rows"), choices=GROUPS, required=False)
+    group = forms.ChoiceField(label=gettext_lazy("Group by"), choices=GROUPS, required=False)
 
     def clean(self):
         data = super().clean()
@@ -69,28 +69,28 @@ def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     reason, 出库合计, 期末 — quantity, unit cost and value."""
     labels = dict(MoveReason.choices)
     cols = [
-        Col("sku_code", _l("SKU code"), link="sku_url"),
-        Col("sku_name", _l("Name")),
-        Col("unit", _l("Unit")),
+        Col("sku_code", gettext_lazy("SKU code"), link="sku_url"),
+        Col("sku_name", gettext_lazy("Name")),
+        Col("unit", gettext_lazy("Unit")),
     ]
     if by_warehouse:
-        cols.append(Col("warehouse", _l("Warehouse")))
+        cols.append(Col("warehouse", gettext_lazy("Warehouse")))
 
     def block(key: str, group: Any, unit_cost: bool = False) -> list[Col]:
-        out = [Col(f"{key}_qty", _l("Quantity"), "qty", group=group)]
+        out = [Col(f"{key}_qty", gettext_lazy("Quantity"), "qty", group=group)]
         if unit_cost:
-            out.append(Col(f"{key}_uc", _l("Unit cost"), "price", cost=True, group=group))
-        out.append(Col(f"{key}_value", _l("Amount"), "money", cost=True, group=group))
+            out.append(Col(f"{key}_uc", gettext_lazy("Unit cost"), "price", cost=True, group=group))
+        out.append(Col(f"{key}_value", gettext_lazy("Amount"), "money", cost=True, group=group))
         return out
 
-    cols += block("opening", _l("Opening"), unit_cost=True)
+    cols += block("opening", gettext_lazy("Opening"), unit_cost=True)
     for r in summary.receipt_reasons:
         cols += block(r, labels[r])
-    cols += block("received", _l("Total received"))
+    cols += block("received", gettext_lazy("Total received"))
     for r in summary.issue_reasons:
         cols += block(r, labels[r])
-    cols += block("issued", _l("Total issued"))
-    cols += block("closing", _l("Closing"), unit_cost=True)
+    cols += block("issued", gettext_lazy("Total issued"))
+    cols += block("closing", gettext_lazy("Closing"), unit_cost=True)
     return cols
 
 
