@@ -129,6 +129,7 @@ def run(size: int) -> dict:
         "python_heap_peak_mb": round(peak / 2**20, 1),
         "fresh_process_seconds": round(fresh["seconds"], 4),
         "fresh_process_max_rss_mb": round(fresh["max_rss_mb"], 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "target": "<= 1 s and <= 300 MB at 1,000,000 moves / 20,000 SKUs",
         "within_target": max(first, fresh["seconds"]) <= 1.0 and fresh["max_rss_mb"] <= 300,
     }
