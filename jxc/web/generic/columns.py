@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField
@@ -112,6 +113,8 @@ class Column:
         field = model_field(model, self.name)
         if self.label is None:
             self.label = getattr(field, "verbose_name", None) or self.name
+        # Model verbose names are lower case ("credit limit"); a header starts with a capital.
+        self.label = capfirst(self.label)
         if not self.kind:
             self.kind = _guess_kind(field, self.name)
         if self.order_by is None:

@@ -30,6 +30,7 @@ from django import forms
 from django.db import models
 from django.db.models import QuerySet
 from django.urls import URLPattern, path, reverse
+from django.utils.text import capfirst
 
 from jxc.core import services as core_services
 from jxc.web.generic.columns import Column
@@ -124,7 +125,8 @@ class Screen:
         self.url_name = self.name or meta.model_name
         self.url_path = (self.path or meta.model_name).strip("/")
         self.verbose_name = self.label or meta.verbose_name
-        self.verbose_name_plural = self.label_plural or meta.verbose_name_plural
+        # Lower case inside a sentence ("New customer"), a capital as a page title.
+        self.verbose_name_plural = capfirst(self.label_plural or meta.verbose_name_plural)
         self.list_columns = [c.bind(self.model) for c in self.columns]
         fields = self.detail_fields if self.detail_fields is not None else self.columns
         self.detail_columns = [

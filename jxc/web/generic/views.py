@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views import View
@@ -235,7 +236,7 @@ class ObjectDetailView(ScreenView):
                 for t in s.transitions_for(request, obj)
             ],
             "active_url": s.url("active", obj.pk) if s.can_toggle else "",
-            "audit": audit_rows(obj, user) if s.show_audit else None,
+            "audit": audit_rows(obj, user, readable=True) if s.show_audit else None,
         }
         return TemplateResponse(
             request, self.template("detail", s.detail_template), context, status=status
@@ -280,13 +281,19 @@ def inline_section(screen: Screen, request, obj, inline: Inline, form=None) -> S
     )
 
 
-def audit_rows(obj, user) -> list[dict[str, Any]]:
+def audit_rows(obj, user, *, readable: bool = False) -> list[dict[str, Any]]:
     """操作记录 of one object, newest first (see ``audit_entry_rows``)."""
-    return audit_entry_rows(audit_trail(obj), user, model=type(obj))
+    return audit_entry_rows(audit_trail(obj), user, model=type(obj), readable=readable)
 
 
-def audit_entry_rows(entries, user, *, model=None) -> list[dict[str, Any]]:
-    """Audit lines with field labels, and cost figures masked for users without cost.view."""
+def audit_entry_rows(entries, user, *, model=None, readable: bool = False) -> list[dict[str, Any]]:
+    """Audit lines with field labels, and cost figures masked for users without cost.view.
+
+    ``readable``: also name what is not a field of the model (a supplier's ``contacts``, a
+    user's ``warehouses``) and show lists of codes as the names of their rows (角色 仓管、销售
+    instead of ``['keeper', 'sales']``). Screens that post-process the raw keys and lists
+    themselves leave it off.
+    """
     from django.apps import apps
 
     from jxc.web.generic.columns import mask_value, model_field
@@ -306,11 +313,22 @@ def audit_entry_rows(entries, user, *, model=None) -> list[dict[str, Any]]:
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
             if entry.action == "create" and after in (None, "", False, [], {}):
                 continue  # a new record: only the fields that were filled in
+            if readable:
+                related = _related_model(entry_model, name, field)
+                if not getattr(field, "verbose_name", None) and related is not None:
+                    label = related._meta.verbose_name_plural
+                before, after = (
+                    _readable(field, related, mask_value(name, v, user)) for v in (before, after)
+                )
+                label = capfirst(label)
+            else:
+                before = mask_value(name, audit_value(field, before), user)
+                after = mask_value(name, audit_value(field, after), user)
             changes.append(
                 {
                     "label": label,
-                    "before": mask_value(name, audit_value(field, before), user),
-                    "after": mask_value(name, audit_value(field, after), user),
+                    "before": before,
+                    "after": after,
                     "created": entry.action == "create",
                 }
             )
@@ -324,12 +342,48 @@ def audit_entry_rows(entries, user, *, model=None) -> list[dict[str, Any]]:
     return out
 
 
+def _related_model(model, name: str, field):
+    """The model a change's values point at: the field's (a foreign key, roles, a reverse
+    relation such as a supplier's contacts), else a model named like the key (a user's
+    ``warehouses`` data scope is stored under that name)."""
+    from django.apps import apps
+
+    related = getattr(field, "related_model", None)
+    if related is not None or model is None:
+        return related
+    candidates = [m for m in apps.get_models() if f"{m._meta.model_name}s" == name]
+    same_app = [m for m in candidates if m._meta.app_label == model._meta.app_label]
+    return (same_app or candidates or [None])[0]
+
+
+def _readable(field, related, value) -> Any:
+    """One side of a change for people: a list of codes or ids becomes the rows' names."""
+    if not isinstance(value, list):
+        return audit_value(field, value)
+    if not value:
+        return None
+    if any(isinstance(v, dict | list) for v in value):
+        return value  # rows of a sub-table (a SKU's units): left to the screen
+    names = {}
+    if related is not None:
+        opts = related._meta
+        key = "code" if any(f.name == "code" for f in opts.get_fields()) else "pk"
+        wanted = [v for v in value if key == "code" or isinstance(v, int)]
+        names = {
+            str(getattr(row, key)): str(row)
+            for row in related._default_manager.filter(**{f"{key}__in": wanted})
+        }
+    return "、".join(names.get(str(v), str(v)) for v in value)
+
+
 def audit_value(field, value) -> Any:
     """A stored audit value as a person reads it: labels of choices, names of related rows."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if value == "*":
+        return _("All")  # a data scope or permission list that covers everything
     if field is None:
         return value
     if getattr(field, "choices", None):

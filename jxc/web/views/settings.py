@@ -21,7 +21,6 @@ from jxc.core.selectors import company
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.web.generic import Column, Screen, Section, ServiceForm, apply_domain_error
-from jxc.web.generic.columns import mask_value, model_field
 from jxc.web.generic.views import audit_entry_rows, audit_rows
 
 # --- company settings ---------------------------------------------------------------------
@@ -91,7 +90,7 @@ def company_settings(request):
     return render(
         request,
         "web/settings/company.html",
-        {"form": form, "can_edit": can_edit, "audit": audit_rows(current, user)},
+        {"form": form, "can_edit": can_edit, "audit": audit_rows(current, user, readable=True)},
     )
 
 
@@ -284,18 +283,13 @@ def _object_type(entry: AuditLog, user) -> str:
 
 
 def _changes(entry: AuditLog, user):
-    try:
-        model = apps.get_model(entry.object_type)
-    except (LookupError, ValueError):
-        model = None
-    items = []
-    for name, pair in (entry.changes or {}).items():
-        field = model_field(model, name) if model else None
-        label = getattr(field, "verbose_name", None) or name
-        after = pair[-1] if isinstance(pair, list) and pair else pair
-        items.append((label, mask_value(name, after, user)))
+    """The first changes of an entry, read as on the record's own page (labels of choices,
+    names instead of codes, empty fields of a new record left out, costs masked)."""
+    changes = audit_entry_rows([entry], user, readable=True)[0]["changes"]
     return format_html_join(
-        "", '<div><span class="muted">{}:</span> {}</div>', ((k, v) for k, v in items[:6])
+        "",
+        '<div><span class="muted">{}:</span> {}</div>',
+        ((c["label"], "—" if c["after"] is None else c["after"]) for c in changes[:6]),
     ) or format_html("{}", "—")
 
 
@@ -316,7 +310,7 @@ class AuditLogScreen(Screen):
         ),
         Column("object_type", label=gettext_lazy("Type"), value=_object_type),
         Column("object_repr"),
-        Column("changes", render=_changes, export=False, order_by=False),
+        Column("changes", render=_changes, export=False, order_by=False, css="changes"),
         Column("reason"),
     ]
     search_fields = ("object_repr", "user__username", "user__first_name", "object_type", "action")
@@ -333,7 +327,7 @@ class AuditLogScreen(Screen):
             Section(
                 title=_("Changes"),
                 template="web/settings/_audit_entry.html",
-                context={"audit": audit_entry_rows([obj], request.user)},
+                context={"audit": audit_entry_rows([obj], request.user, readable=True)},
                 id="changes",
             )
         ]
