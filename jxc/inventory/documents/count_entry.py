@@ -33,7 +33,11 @@ ZERO = Decimal(0)
 
 def _counting(count: StockCount, user) -> StockCount:
     """Counting happens on a draft; lock it so entries and the submit do not cross."""
-    count = StockCount.objects.select_for_update().select_related("category").get(pk=count.pk)
+    count = (
+        StockCount.objects.select_for_update(of=("self",))
+        .select_related("category")
+        .get(pk=count.pk)
+    )
     ensure_perm(user, StockCount.RESOURCE, "edit")
     ensure_warehouses(user, count.warehouse)
     ensure_draft(count)
