@@ -17,6 +17,7 @@ from jxc.core import selectors
 from jxc.core.errors import DuplicateCode, NotFound, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Company, DocumentSequence, Role, User
 from jxc.core.permissions import DEFAULT_ROLES
+from jxc.core.validators import phone_validator
 
 M = TypeVar("M", bound=models.Model)
 
@@ -200,10 +201,19 @@ def create_user(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    errors: dict[str, list[str]] = {}
+    try:
+        # The username's own rules (letters, digits and @.+-_ only, at most 150): the API
+        # reaches this service without a form.
+        user.clean_fields(exclude=[f.name for f in User._meta.fields if f.name != "username"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationFailed({"password": list(exc.messages)}) from exc
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
     user.set_password(password)
     user.save()
     user.roles.set(Role.objects.filter(code__in=roles))
@@ -224,6 +234,14 @@ def update_user(
     wrong = sorted(set(fields) - set(USER_EDITABLE_FIELDS))
     if wrong:
         raise ValidationFailed({k: [str(ValidationFailed.default_message)] for k in wrong})
+    if isinstance(fields.get("phone"), str):
+        fields["phone"] = fields["phone"].strip()
+        if fields["phone"]:
+            # Same rule as a supplier's or a warehouse's phone (the field has no validator).
+            try:
+                phone_validator(fields["phone"])
+            except DjangoValidationError as exc:
+                raise ValidationFailed({"phone": list(exc.messages)}) from exc
     for name, value in fields.items():
         setattr(target, name, value)
     save_audited(target, user=user, unique_fields=("username",))

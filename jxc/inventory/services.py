@@ -13,8 +13,20 @@ from jxc.inventory.models import Bin, StockLimit, Warehouse
 __all__ = ["set_active"]
 
 
+@transaction.atomic
 def create_warehouse(*, user, **fields: Any) -> Warehouse:
-    return save_audited(Warehouse(**fields), user=user, unique_fields=("code",))
+    warehouse = save_audited(Warehouse(**fields), user=user, unique_fields=("code",))
+    if user is not None and not (user.all_warehouses or user.is_superuser):
+        # A user limited to some warehouses keeps seeing the one they just created.
+        before = _scope_codes(user)
+        user.scoped_warehouses.add(warehouse)
+        record_audit(
+            user=user,
+            obj=user,
+            action="update",
+            changes={"warehouses": [before, _scope_codes(user)]},
+        )
+    return warehouse
 
 
 def update_warehouse(warehouse: Warehouse, *, user, **fields: Any) -> Warehouse:
@@ -78,15 +90,22 @@ def set_stock_limit(
 @transaction.atomic
 def set_user_warehouses(*, user, target, warehouses: list[Warehouse] | None) -> None:
     """Data scope: ``None`` gives the user every warehouse; a list limits them to it."""
+    before = _scope_codes(target)
     target.all_warehouses = warehouses is None
     target.save(update_fields=["all_warehouses"])
     target.scoped_warehouses.set(warehouses or [])
-    record_audit(
-        user=user,
-        obj=target,
-        action="update",
-        changes={"warehouses": [None, "*" if warehouses is None else [w.code for w in warehouses]]},
-    )
+    after = _scope_codes(target)
+    if after != before:  # saving a user's form unchanged adds no audit line
+        record_audit(
+            user=user, obj=target, action="update", changes={"warehouses": [before, after]}
+        )
+
+
+def _scope_codes(user) -> str | list[str]:
+    """A user's warehouse scope as the audit stores it: ``*`` for all, else the codes."""
+    if user.all_warehouses:
+        return "*"
+    return sorted(user.scoped_warehouses.values_list("code", flat=True))
 
 
 # --- The stock ledger: the one writer (docs/ledger.md) -------------------------------------

@@ -137,7 +137,9 @@ def test_warehouses_for_respects_scope(boss, keeper):
     assert [w.code for w in selectors.search_warehouses("", user=keeper)] == ["EC", "MD01"]
     assert set(selectors.warehouses_for(boss)) == {a, b, c}  # superuser sees all
     line = _audit(keeper).filter(action="update").latest("id")
-    assert line.changes["warehouses"] == [None, ["EC", "MD01"]]
+    assert line.changes["warehouses"] == ["*", ["EC", "MD01"]]  # from all to these two
+    services.set_user_warehouses(user=boss, target=keeper, warehouses=[c, b])
+    assert _audit(keeper).filter(action="update").latest("id") == line  # unchanged: no line
     services.set_user_warehouses(user=boss, target=keeper, warehouses=None)
     assert set(selectors.warehouses_for(keeper)) == {a, b, c}
     services.set_user_warehouses(user=boss, target=keeper, warehouses=[])

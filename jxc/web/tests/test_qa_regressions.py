@@ -49,7 +49,7 @@ def test_user_roles_and_warehouses_in_the_audit_are_names(client_owner, records)
     assert response.status_code == 302
     body = _text(client_owner.get(response["Location"]))
     assert "角色: 仓管" in body
-    assert "仓库: — → 总仓" in body
+    assert "仓库: 全部 → 总仓" in body
     assert "['" not in body and "warehouses:" not in body
 
 
@@ -103,3 +103,97 @@ def test_short_password_error_is_in_chinese(client_owner, owner):
     assert "密码太短" in body
     assert not User.objects.filter(username="weak").exists()
     assert not AuditLog.objects.filter(object_repr="weak").exists()
+
+
+# --- users: phone checked, name labelled alike, scope changes audited once -----------------
+
+
+def test_user_phone_is_checked_like_every_other_phone(client_owner, owner):
+    """Before: a user saved with the phone ``abc``."""
+    response = client_owner.post(
+        reverse("web:user_create"),
+        {
+            "username": "xiaoli",
+            "password": "Strong-pass-2026",
+            "first_name": "小李",
+            "phone": "abc",
+            "all_warehouses": "on",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "请输入有效的电话号码" in body
+    assert not User.objects.filter(username="xiaoli").exists()
+    target = User.objects.get(username="boss")
+    edit = client_owner.post(
+        reverse("web:user_edit", args=[target.pk]),
+        {"first_name": "老板", "phone": "12", "all_warehouses": "on"},
+    )
+    assert "请输入有效的电话号码" in edit.content.decode()
+    target.refresh_from_db()
+    assert target.phone == ""
+
+
+def test_user_detail_says_full_name_like_the_list(client_owner, owner):
+    """Before: the list said 姓名, the user's page 名字."""
+    body = client_owner.get(reverse("web:user_detail", args=[owner.pk])).content.decode()
+    assert "<dt>姓名</dt>" in body and "<dt>名字</dt>" not in body
+
+
+def test_saving_a_user_unchanged_adds_no_warehouse_line(client_owner, user_factory):
+    """Before: every save of the user form logged ``warehouses: — → *`` again."""
+    target = user_factory(roles=["sales"], first_name="小王")
+    form = {"first_name": "小王", "phone": "", "all_warehouses": "on"}
+    form["roles"] = [Role.objects.get(code="sales").pk]
+    before = AuditLog.objects.filter(object_type="core.user", object_id=str(target.pk)).count()
+    client_owner.post(reverse("web:user_edit", args=[target.pk]), form)
+    client_owner.post(reverse("web:user_edit", args=[target.pk]), form)
+    after = AuditLog.objects.filter(object_type="core.user", object_id=str(target.pk)).count()
+    assert after == before
+
+
+# --- warehouse scope ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scoped_keeper(user_factory, owner, records):
+    from jxc.inventory import services as inventory
+
+    keeper = user_factory(roles=["keeper"], first_name="钱仓管")
+    inventory.set_user_warehouses(user=owner, target=keeper, warehouses=[records["warehouse"]])
+    return keeper
+
+
+def test_a_scoped_keeper_sees_the_warehouse_they_create(client_for, scoped_keeper, records):
+    """Before: saving 新增仓库 led a keeper limited to 总仓 to “页面不存在” (404)."""
+    client = client_for(scoped_keeper)
+    response = client.post(
+        reverse("web:warehouse_create"), {"code": "QA01", "name": "QA 仓", "kind": "warehouse"}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "QA 仓" in page.content.decode()
+    listing = client.get(reverse("web:warehouse_list")).content.decode()
+    assert "QA 仓" in listing and "ST01" not in listing
+    scoped_keeper.refresh_from_db()
+    assert sorted(scoped_keeper.scoped_warehouses.values_list("code", flat=True)) == [
+        "QA01",
+        "WH01",
+    ]
+
+
+def test_audit_log_keeps_to_the_warehouse_scope(client_for, user_factory, owner, records):
+    """Before: an auditor limited to 总仓 read the 门店's address and bins in 操作日志."""
+    from jxc.inventory import services as inventory
+
+    inventory.create_bin(user=owner, warehouse=records["store"], code="S-01", name="门店货架")
+    Role.objects.create(code="auditor", name="审计", permissions=["audit.view"])
+    auditor = user_factory(roles=["auditor"])
+    inventory.set_user_warehouses(user=owner, target=auditor, warehouses=[records["warehouse"]])
+    client = client_for(auditor)
+    body = client.get(reverse("web:auditlog_list"), {"per_page": 100}).content.decode()
+    assert "总仓" in body and "一号货架" in body
+    assert "门店" not in body and "门店货架" not in body
+    hidden = AuditLog.objects.get(object_type="inventory.warehouse", object_repr="门店")
+    assert client.get(reverse("web:auditlog_detail", args=[hidden.pk])).status_code == 404
+    assert "门店" in client_for(owner).get(reverse("web:auditlog_list")).content.decode()

@@ -18,6 +18,7 @@ from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Company, Role, User
 from jxc.core.permissions import ACTIONS, RESOURCES, matches
 from jxc.core.selectors import company
+from jxc.core.validators import phone_validator
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.web.generic import Column, Screen, Section, ServiceForm, apply_domain_error
@@ -123,6 +124,8 @@ class UserEditForm(ServiceForm):
     def __init__(self, *args, request_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouses"] = _warehouse_field(request_user)
+        # The service checks it too; here it shows next to the other field errors at once.
+        self.fields["phone"].validators.append(phone_validator)
         if self.instance.pk:
             self.fields["warehouses"].initial = list(
                 self.instance.scoped_warehouses.values_list("pk", flat=True)
@@ -157,7 +160,13 @@ class UserScreen(Screen):
         Column("last_login"),
         Column("is_active"),
     ]
-    detail_fields = ["username", "first_name", "phone", "roles", "all_warehouses"]
+    detail_fields = [
+        "username",
+        Column("first_name", label=gettext_lazy("Full name")),
+        "phone",
+        "roles",
+        "all_warehouses",
+    ]
     search_fields = ("username", "first_name", "phone")
     ordering = ("id",)
     form_class = UserCreateForm
@@ -319,6 +328,9 @@ class AuditLogScreen(Screen):
     per_page = 50
     show_audit = False
 
+    def get_queryset(self, request):
+        return _audit_in_warehouse_scope(request.user, super().get_queryset(request))
+
     def title(self, obj) -> str:
         return f"{_object_type(obj, None)} · {obj.object_repr}"
 
@@ -331,6 +343,42 @@ class AuditLogScreen(Screen):
                 id="changes",
             )
         ]
+
+
+def _audit_in_warehouse_scope(user, qs):
+    """A user limited to some warehouses does not read, in the log, about warehouses outside
+    them, nor about rows that belong only to such warehouses (bins, warehouse documents)."""
+    if user.is_superuser or user.all_warehouses:
+        return qs
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
+
+    from jxc.inventory.models import Warehouse
+
+    allowed = inventory_selectors.warehouses_for(user).values("pk")
+    for model in apps.get_models():
+        if model is Warehouse:
+            seen, linked = Q(pk__in=allowed), Q()
+        else:
+            links = [
+                f.name
+                for f in model._meta.concrete_fields
+                if f.is_relation and f.related_model is Warehouse
+            ]
+            if not links:
+                continue
+            seen, linked = Q(), Q()
+            for name in links:
+                seen |= Q(**{f"{name}__in": allowed})
+                linked |= Q(**{f"{name}__isnull": False})
+        hidden = (
+            model._default_manager.filter(linked)
+            .exclude(seen)
+            .annotate(audit_id=Cast("pk", CharField()))
+            .values("audit_id")
+        )
+        qs = qs.exclude(object_type=model._meta.label_lower, object_id__in=hidden)
+    return qs
 
 
 def _audit_action(action: str) -> str:
