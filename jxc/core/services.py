@@ -23,10 +23,14 @@ M = TypeVar("M", bound=models.Model)
 
 # Default prefixes; the company may override any of them in its settings.
 DEFAULT_PREFIXES: dict[str, str] = {}
+# What each document type is called on screen (公司设置 lists one prefix per type).
+DOCUMENT_TYPE_LABELS: dict[str, Any] = {}
 
 
-def register_document_type(doc_type: str, prefix: str) -> None:
+def register_document_type(doc_type: str, prefix: str, *, label: Any = None) -> None:
     DEFAULT_PREFIXES[doc_type] = prefix
+    if label is not None:
+        DOCUMENT_TYPE_LABELS[doc_type] = label
 
 
 @transaction.atomic

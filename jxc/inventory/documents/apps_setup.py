@@ -22,5 +22,15 @@ def register() -> None:
     # 调拨单: 调入 (receive) and 结案 (close) are permissions of their own.
     ACTIONS.setdefault("receive", _("Receive"))
     ACTIONS.setdefault("close", _("Close"))
+    from django.utils.translation import pgettext_lazy
+
+    from jxc.inventory.documents.choices import AssemblyKind, StockDocumentKind
+
+    labels = {
+        **dict(StockDocumentKind.choices),
+        **dict(AssemblyKind.choices),
+        "transfer": pgettext_lazy("document type", "Transfer"),
+        "stock_count": pgettext_lazy("document type", "Stock count"),
+    }
     for doc_type, prefix in DOC_PREFIXES.items():
-        register_document_type(doc_type, prefix)
+        register_document_type(doc_type, prefix, label=labels.get(doc_type))

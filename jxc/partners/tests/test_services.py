@@ -161,3 +161,18 @@ def test_search_customers_by_code_name_pinyin_phone(md_owner):
     services.create_customer(user=md_owner, code="KH002", name="联华超市")
     for q in ["KH001", "好邻居", "hljbld", "1381234"]:
         assert list(selectors.search_customers(q)) == [c]
+
+
+@pytest.mark.parametrize("field", ["payment_terms_days", "lead_time_days"])
+def test_absurd_day_counts_are_refused(md_owner, field):
+    """QA: 账期 9999999999 天 was saved (and would overflow an integer column on PostgreSQL)."""
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_supplier(user=md_owner, code="S9", name="x", **{field: 9_999_999_999})
+    assert list(exc.value.errors) == [field]
+    assert not Supplier.objects.filter(code="S9").exists()
+    s = services.create_supplier(user=md_owner, code="S9", name="x", **{field: 3650})
+    assert getattr(s, field) == 3650
+    with pytest.raises(ValidationFailed):
+        services.update_supplier(s, user=md_owner, **{field: 3651})
+    s.refresh_from_db()
+    assert getattr(s, field) == 3650

@@ -197,3 +197,47 @@ def test_audit_log_keeps_to_the_warehouse_scope(client_for, user_factory, owner,
     hidden = AuditLog.objects.get(object_type="inventory.warehouse", object_repr="门店")
     assert client.get(reverse("web:auditlog_detail", args=[hidden.pk])).status_code == 404
     assert "门店" in client_for(owner).get(reverse("web:auditlog_list")).content.decode()
+
+
+# --- sign-in throttling ---------------------------------------------------------------------
+
+
+def test_locked_out_sign_in_is_the_sign_in_page_in_chinese(client, owner):
+    """Before: after five wrong passwords the browser showed one bare line of text, with no
+    way to switch the language or go back to the form."""
+    from django.conf import settings
+
+    url = reverse("web:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(url, {"username": "boss", "password": "wrong"})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "登录失败次数过多" in body
+    assert 'name="password"' in body and 'name="language"' in body  # the page, not a line
+    assert 'value="boss"' in body
+    right = client.post(url, {"username": "boss", "password": "Jxc-test-2026!"})
+    assert right.status_code == 429  # still throttled, even with the right password
+    assert "_auth_user_id" not in client.session
+
+
+# --- 公司设置: document types by name -------------------------------------------------------
+
+
+def test_company_settings_name_each_document_type(client_owner, owner):
+    """Before: the prefixes read ``assembly 的单号前缀``, ``cost_adjustment 的单号前缀`` …"""
+    body = _text(client_owner.get(reverse("web:company_settings")))
+    assert "调拨单号前缀" in body and "其他入库单号前缀" in body and "拆卸单号前缀" in body
+    assert "cost_adjustment" not in body and "stock_count" not in body
+
+
+def test_supplier_form_refuses_absurd_payment_terms(client_owner, owner):
+    """Before: 账期 9999999999 天 was saved from the form."""
+    from jxc.partners.models import Supplier
+
+    response = client_owner.post(
+        reverse("web:supplier_create"),
+        {"code": "S9", "name": "x", "payment_terms_days": "9999999999", "lead_time_days": "0"},
+    )
+    assert response.status_code == 200
+    assert "不能大于 3650" in response.content.decode()
+    assert not Supplier.objects.filter(code="S9").exists()

@@ -44,9 +44,10 @@ class CompanyForm(ServiceForm):
         super().__init__(*args, **kwargs)
         prefixes = (self.instance.document_prefixes or {}) if self.instance else {}
         # One input per registered document type (purchase order, receipt …).
-        for doc_type, default in sorted(core.DEFAULT_PREFIXES.items()):
+        for doc_type, default in core.DEFAULT_PREFIXES.items():
             self.fields[f"prefix_{doc_type}"] = forms.CharField(
-                label=_("Prefix of %(type)s") % {"type": doc_type},
+                label=_("Prefix of %(type)s")
+                % {"type": core.DOCUMENT_TYPE_LABELS.get(doc_type, doc_type)},
                 required=False,
                 max_length=10,
                 initial=prefixes.get(doc_type, ""),
