@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku, SkuUnit
@@ -411,10 +410,8 @@ def _pools_for(items: list[Item], company, skus: dict) -> dict[int, CostPool]:
             company.cost_scope, company.costing_method, skus[it.sku_id]["product__tracking"], it
         )
         wanted[(it.sku_id, key)] = (wh, batch)
-    q = Q(pk__in=[it.pool_id for it in items if it.pool_id is not None])
-    for sku_id, key in wanted:
-        q |= Q(sku_id=sku_id, key=key)
-    found = {(p.sku_id, p.key): p for p in CostPool.objects.filter(q)}
+    known_ids = [it.pool_id for it in items if it.pool_id is not None]
+    found = {(p.sku_id, p.key): p for p in _pools_by_key(known_ids, wanted)}
     missing = [k for k in wanted if k not in found]
     if missing:
         CostPool.objects.bulk_create(
@@ -429,7 +426,7 @@ def _pools_for(items: list[Item], company, skus: dict) -> dict[int, CostPool]:
                 for sku_id, key in missing
             ]
         )
-        found = {(p.sku_id, p.key): p for p in CostPool.objects.filter(q)}
+        found = {(p.sku_id, p.key): p for p in _pools_by_key(known_ids, wanted)}
     by_id = {p.pk: p for p in found.values()}
     for it in items:
         if it.pool_id is None:
@@ -440,6 +437,37 @@ def _pools_for(items: list[Item], company, skus: dict) -> dict[int, CostPool]:
     return by_id
 
 
+def _pools_by_key(pool_ids: list[int], wanted) -> list[CostPool]:
+    """The pools with these ids or (SKU, key) pairs: one IN query per key and chunk, not one
+    OR term per pair (SQLite refuses expression trees deeper than 1,000)."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for sku_id, key in wanted:
+        by_key[key].append(sku_id)
+    rows: list[CostPool] = []
+    for i in range(0, len(pool_ids), _CHUNK):
+        rows += CostPool.objects.filter(pk__in=pool_ids[i : i + _CHUNK])
+    for key, sku_ids in by_key.items():
+        for i in range(0, len(sku_ids), _CHUNK):
+            rows += CostPool.objects.filter(key=key, sku_id__in=sku_ids[i : i + _CHUNK])
+    return rows
+
+
+_CHUNK = 900
+
+
+def _lots_by_key(wanted) -> list[LotBalance]:
+    by_key: dict[tuple, list[int]] = defaultdict(list)
+    for sku_id, wh_id, key in wanted:
+        by_key[(wh_id, key)].append(sku_id)
+    rows: list[LotBalance] = []
+    for (wh_id, key), sku_ids in by_key.items():
+        for i in range(0, len(sku_ids), _CHUNK):
+            rows += LotBalance.objects.filter(
+                warehouse_id=wh_id, key=key, sku_id__in=sku_ids[i : i + _CHUNK]
+            )
+    return rows
+
+
 def _lots_for(items: list[Item]) -> dict[tuple, LotBalance]:
     wanted = {
         (it.sku_id, it.warehouse_id, it.lot_key): (it.bin_id, it.batch_id)
@@ -448,10 +476,7 @@ def _lots_for(items: list[Item]) -> dict[tuple, LotBalance]:
     }
     if not wanted:
         return {}
-    q = Q()
-    for sku_id, wh_id, key in wanted:
-        q |= Q(sku_id=sku_id, warehouse_id=wh_id, key=key)
-    found = {(x.sku_id, x.warehouse_id, x.key): x for x in LotBalance.objects.filter(q)}
+    found = {(x.sku_id, x.warehouse_id, x.key): x for x in _lots_by_key(wanted)}
     missing = [k for k in wanted if k not in found]
     if missing:
         LotBalance.objects.bulk_create(
@@ -466,7 +491,7 @@ def _lots_for(items: list[Item]) -> dict[tuple, LotBalance]:
                 for k in missing
             ]
         )
-        found = {(x.sku_id, x.warehouse_id, x.key): x for x in LotBalance.objects.filter(q)}
+        found = {(x.sku_id, x.warehouse_id, x.key): x for x in _lots_by_key(wanted)}
     return found
 
 
@@ -637,9 +662,7 @@ def _write_pools(run: Run, items: list[Item], moves: list[StockMove]) -> None:
         ):
             pool.last_date, pool.last_move_id = last[pool_id]
         changed.append(pool)
-    CostPool.objects.bulk_update(
-        changed, ["qty", "value", "unit_cost", "last_date", "last_move_id"]
-    )
+    update_rows(CostPool, changed, ["qty", "value", "unit_cost", "last_date", "last_move_id"])
 
 
 def _write_balances(run: Run, items: list[Item], balances: dict, scope: str) -> None:
@@ -678,7 +701,8 @@ def write_balance_values(
         if b.allow_backorder and b.reserved <= b.on_hand:
             b.allow_backorder = False
         rows.append(b)
-    StockBalance.objects.bulk_update(
+    update_rows(
+        StockBalance,
         rows,
         ["on_hand", "value", "reserved", "on_order", "in_transit", "last_date", "allow_backorder"],
     )
@@ -732,6 +756,26 @@ def refresh_company_values(sku_ids, *, pools: dict[int, CostPool] | None = None)
             )
 
 
+def update_rows(model, rows: list, fields: list[str]) -> None:
+    """Write ``fields`` of ``rows`` back: one ``UPDATE … WHERE id = %s`` per row through a
+    single executemany. (Django's bulk_update builds a CASE per field with a branch per row:
+    quadratic for a posting of thousands of lines.)"""
+    if not rows:
+        return
+    ops = connection.ops
+    cols = [model._meta.get_field(name) for name in fields]
+    sql = (
+        f"UPDATE {ops.quote_name(model._meta.db_table)} SET "
+        + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
+        + f" WHERE {ops.quote_name(model._meta.pk.column)} = %s"
+    )
+    params = [
+        [c.get_db_prep_save(getattr(r, c.attname), connection) for c in cols] + [r.pk] for r in rows
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(sql, params)
+
+
 def _rate(pool: CostPool) -> Decimal:
     if engine_method(pool.method) == "fifo" and pool.qty > 0:
         return unit_cost_of(pool.value, pool.qty)
@@ -748,7 +792,7 @@ def _write_lots(items: list[Item], lots: dict) -> None:
         lot.qty += it.qty
         if lot.last_date is None or it.date > lot.last_date:
             lot.last_date = it.date
-    LotBalance.objects.bulk_update(list(lots.values()), ["qty", "last_date"])
+    update_rows(LotBalance, list(lots.values()), ["qty", "last_date"])
 
 
 def _write_serials(items: list[Item], moves: list[StockMove]) -> None:

@@ -24,8 +24,9 @@ K = iter(range(10**6))
 
 
 def rec(q, cost=None, value=None, **kw):
-    return CostSpec(RECEIPT, D(q), key=(next(K),), unit_cost=cost and D(cost),
-                    value=value and D(value), **kw)
+    return CostSpec(
+        RECEIPT, D(q), key=(next(K),), unit_cost=cost and D(cost), value=value and D(value), **kw
+    )
 
 
 def iss(q, **kw):
@@ -154,8 +155,13 @@ def test_pieces_from_slices_an_outgoing_move():
 def test_periodic_settlement_ties_to_the_fen():
     m = c.PeriodicMove
     s = c.settle_periodic(
-        D(1), D("1.00"), [m(1, "in", D(2), D("3.00")), m(2, "out", D(-1), D("-1.00")),
-                         m(3, "out", D(-2), D("-2.00"))]
+        D(1),
+        D("1.00"),
+        [
+            m(1, "in", D(2), D("3.00")),
+            m(2, "out", D(-1), D("-1.00")),
+            m(3, "out", D(-2), D("-2.00")),
+        ],
     )
     assert s.unit_cost == D("1.3333333333")
     assert s.values[2] == D("-1.33") and s.values[3] == D("-2.67")  # residue to the last
@@ -195,8 +201,9 @@ def test_engine_invariants(history, method):
         else:
             if pool.qty <= 0:
                 continue
-            out = c.cost_move(pool, CostSpec(REVALUE, D(0), key=(next(K),),
-                                             unit_cost=D(cents) / 100))
+            out = c.cost_move(
+                pool, CostSpec(REVALUE, D(0), key=(next(K),), unit_cost=D(cents) / 100)
+            )
         total += out.value
         assert pool.value == total
         assert pool.qty != 0 or pool.value == 0
