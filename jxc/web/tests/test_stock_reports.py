@@ -173,3 +173,24 @@ def _user(any_user, role):
     from jxc.core.services import create_user
 
     return create_user(username=f"u-{role}", password="Jxc-test-2026!", roles=[role])
+
+
+def test_ledger_rows_link_to_their_documents(client_owner, owner, ledger):
+    from decimal import Decimal
+
+    from jxc.inventory.documents import services as docs
+    from jxc.inventory.documents.rules import LineInput
+
+    doc = docs.create_stock_document(
+        user=owner,
+        kind="other_receipt",
+        warehouse=ledger["zc"],
+        date=dt.date(2026, 2, 20),
+        reason="gift",
+        lines=[LineInput(sku=ledger["a"].pk, qty=Decimal(2), price=Decimal(12))],
+    )
+    for step in (docs.submit_document, docs.approve_document, docs.post_document):
+        step(doc, user=owner)
+    body = page(client_owner, "web:stock_moves", sku=ledger["a"].pk, start="2026-02-20")
+    assert f'href="{reverse("web:other_receipt_detail", args=[doc.pk])}"' in body
+    assert doc.number in body

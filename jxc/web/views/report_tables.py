@@ -169,7 +169,7 @@ def _cell(ws, col: Col, value: Any, bold=None) -> WriteOnlyCell:
 
 # source kind (SourceRef.kind) → URL name of its detail page; screens of documents may add
 # theirs with ``register_document_url``; others are found by the naming convention.
-DOCUMENT_URLS: dict[str, str] = {}
+DOCUMENT_URLS: dict[str, str] = {"disassembly": "web:assembly_detail"}
 _missing: set[str] = set()
 
 
