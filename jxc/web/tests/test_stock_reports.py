@@ -194,3 +194,11 @@ def test_ledger_rows_link_to_their_documents(client_owner, owner, ledger):
     body = page(client_owner, "web:stock_moves", sku=ledger["a"].pk, start="2026-02-20")
     assert f'href="{reverse("web:other_receipt_detail", args=[doc.pk])}"' in body
     assert doc.number in body
+
+
+def test_first_close_may_pick_an_earlier_month(client_owner, ledger):
+    body = page(client_owner, "web:period_list")
+    assert 'data-testid="first-month"' in body
+    client_owner.post(reverse("web:period_close"), {"year": 2026, "month": 10, "ym": "2026-01"})
+    assert list(ClosedPeriod.objects.values_list("year", "month")) == [(2026, 1)]
+    assert 'data-testid="first-month"' not in page(client_owner, "web:period_list")

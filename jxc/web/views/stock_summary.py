@@ -193,7 +193,10 @@ def period_list(request):
 def period_close(request):
     require(request, "period.post")
     try:
-        year, month = int(request.POST["year"]), int(request.POST["month"])
+        if request.POST.get("ym"):  # the first close may be any past month
+            year, month = (int(x) for x in request.POST["ym"].split("-"))
+        else:
+            year, month = int(request.POST["year"]), int(request.POST["month"])
         closed = periods.close_period(year=year, month=month, user=request.user)
     except (KeyError, ValueError):
         messages.error(request, _("Choose a month."))
