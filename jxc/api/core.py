@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any, Literal
 
 import django_filters
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -74,7 +75,33 @@ def me(request):
     return request.user
 
 
+class OwnPasswordIn(Schema):
+    old_password: str = Field(..., max_length=128)
+    new_password: str = Field(..., min_length=1, max_length=128)
+
+
+@router.post("/me/password", response={204: None})
+@open_to_users
+def change_my_password(request, payload: OwnPasswordIn):
+    """修改密码: the caller's own, after checking the old one (422 ``validation_failed`` with
+    ``old_password`` or ``password`` errors otherwise). Other sessions of the user end."""
+    services.set_password(
+        request.user,
+        user=request.user,
+        password=payload.new_password,
+        old_password=payload.old_password,
+    )
+    session = getattr(request, "session", None)
+    if session is not None and session.get(SESSION_KEY) == str(request.user.pk):
+        update_session_auth_hash(request, request.user)  # the browser stays signed in
+    return 204, None
+
+
 # --- users (owner only) --------------------------------------------------------------------
+
+
+class PasswordIn(Schema):
+    password: str = Field(..., min_length=1, max_length=128)
 
 
 class UserOut(Schema):
@@ -206,6 +233,15 @@ def update_user(request, id: int, payload: Patch[UserEditIn]):
             _check_roles(data["roles"])
         services.update_user(target, user=request.user, **data)
     return users_queryset().get(pk=target.pk)
+
+
+@router.post("/users/{id}/password", response={204: None})
+@requires("user.edit")
+def reset_user_password(request, id: int, payload: PasswordIn):
+    """重置密码 of a user; Django's password rules apply (422 with ``password`` errors)."""
+    target = get_or_404(users_queryset(), id)
+    services.set_password(target, user=request.user, password=payload.password)
+    return 204, None
 
 
 def _set_user_active(target: User, *, active: bool, user: User) -> User:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from jxc.web.views import (
+    account,
     auth,
     catalog,
     catalog_products,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    *account.urlpatterns,
     *catalog_products.urlpatterns,
     *catalog.urlpatterns,
     *inventory.urlpatterns,

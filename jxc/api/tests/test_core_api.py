@@ -149,3 +149,41 @@ def test_the_owner_cannot_deactivate_themselves(client_owner, owner):
     assert (status, body["code"]) == (422, "validation_failed")
     owner.refresh_from_db()
     assert owner.is_active
+
+
+@pytest.mark.django_db
+def test_passwords_own_and_reset(client_owner, client_sales, sales_user, owner):
+    """QA: the API had no way to change a password."""
+    status, body = call(
+        client_sales,
+        "post",
+        "/me/password",
+        {"old_password": "x", "new_password": "Brand-new-2026"},
+    )
+    assert (status, list(body["params"]["errors"])) == (422, ["old_password"])
+    status, body = call(
+        client_sales,
+        "post",
+        "/me/password",
+        {"old_password": "Jxc-test-2026!", "new_password": "123"},
+    )
+    assert (status, list(body["params"]["errors"])) == (422, ["password"])
+    status, _ = call(
+        client_sales,
+        "post",
+        "/me/password",
+        {"old_password": "Jxc-test-2026!", "new_password": "Brand-new-2026"},
+    )
+    assert status == 204
+    sales_user.refresh_from_db()
+    assert sales_user.check_password("Brand-new-2026")
+    assert call(client_sales, "get", "/me")[0] == 200  # the session stays signed in
+    # 重置密码 needs user.edit
+    path = f"/users/{owner.pk}/password"
+    assert call(client_sales, "post", path, {"password": "Taken-over-2026"})[0] == 403
+    status, _ = call(
+        client_owner, "post", f"/users/{sales_user.pk}/password", {"password": "Reset-pass-2026"}
+    )
+    assert status == 204
+    sales_user.refresh_from_db()
+    assert sales_user.check_password("Reset-pass-2026")

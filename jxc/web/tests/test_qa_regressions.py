@@ -241,3 +241,66 @@ def test_supplier_form_refuses_absurd_payment_terms(client_owner, owner):
     assert response.status_code == 200
     assert "不能大于 3650" in response.content.decode()
     assert not Supplier.objects.filter(code="S9").exists()
+
+
+# --- passwords: 修改密码 from the user menu, 重置密码 on a user's page -------------------------
+
+
+def test_change_own_password_from_the_user_menu(client_for, user_factory):
+    """Before: there was no way to change the printed demo password except the CLI."""
+    seller = user_factory(roles=["sales"])
+    client = client_for(seller)
+    home = client.get(reverse("web:home")).content.decode()
+    assert reverse("web:password_change") in home and "修改密码" in home
+    url = reverse("web:password_change")
+    wrong = client.post(
+        url,
+        {
+            "old_password": "nope",
+            "new_password1": "Brand-new-2026",
+            "new_password2": "Brand-new-2026",
+        },
+    )
+    assert "原密码不正确" in wrong.content.decode()
+    mismatch = client.post(
+        url,
+        {"old_password": "Jxc-test-2026!", "new_password1": "Brand-new-2026", "new_password2": "x"},
+    )
+    assert "两次输入的密码不一致" in mismatch.content.decode()
+    weak = client.post(
+        url, {"old_password": "Jxc-test-2026!", "new_password1": "123", "new_password2": "123"}
+    )
+    assert "密码太短" in weak.content.decode()
+    seller.refresh_from_db()
+    assert seller.check_password("Jxc-test-2026!")
+    done = client.post(
+        url,
+        {
+            "old_password": "Jxc-test-2026!",
+            "new_password1": "Brand-new-2026",
+            "new_password2": "Brand-new-2026",
+        },
+    )
+    assert done.status_code == 302
+    seller.refresh_from_db()
+    assert seller.check_password("Brand-new-2026")
+    assert client.get(reverse("web:home")).status_code == 200  # still signed in
+    line = AuditLog.objects.filter(object_type="core.user", action="set_password").get()
+    assert line.user == seller and "Brand" not in str(line.changes)
+
+
+def test_owner_resets_a_users_password(client_owner, client_for, user_factory):
+    seller = user_factory(roles=["sales"])
+    detail = client_owner.get(reverse("web:user_detail", args=[seller.pk])).content.decode()
+    assert 'data-testid="btn-reset-password"' in detail
+    url = reverse("web:user_password", args=[seller.pk])
+    response = client_owner.post(
+        url, {"new_password1": "Reset-pass-2026", "new_password2": "Reset-pass-2026"}
+    )
+    assert response.status_code == 302
+    seller.refresh_from_db()
+    assert seller.check_password("Reset-pass-2026")
+    # only with user.edit
+    other = user_factory(roles=["sales"])
+    assert client_for(seller).get(reverse("web:user_password", args=[other.pk])).status_code == 403
+    assert "btn-reset-password" not in client_for(seller).get(reverse("web:home")).content.decode()

@@ -170,6 +170,7 @@ class UserScreen(Screen):
     ]
     search_fields = ("username", "first_name", "phone")
     ordering = ("id",)
+    detail_template = "web/settings/user_detail.html"  # + 重置密码
     form_class = UserCreateForm
     edit_form_class = UserEditForm
     create_service = core.create_user
