@@ -45,12 +45,7 @@ class CategoryFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        from django.db.models import Q
-
-        value = (value or "").strip()
-        if not value:
-            return qs
-        return qs.filter(Q(code__icontains=value) | Q(name__icontains=value))
+        return selectors.search_categories(value, qs=qs)
 
 
 class BrandFilterSet(django_filters.FilterSet):
@@ -63,8 +58,7 @@ class BrandFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = (value or "").strip()
-        return qs.filter(name__icontains=value) if value else qs
+        return selectors.search_brands(value, qs=qs)
 
 
 def _in_category(prefix: str):

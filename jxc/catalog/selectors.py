@@ -2,7 +2,8 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from jxc.catalog.models import Barcode, Category, Product, Sku
+from jxc.catalog.models import Barcode, Brand, Category, Product, Sku
+from jxc.core.text import pinyin_initials
 
 
 def search_skus(q: str = "", *, active_only: bool = True) -> QuerySet[Sku]:
@@ -50,3 +51,28 @@ def sku_by_barcode(code: str) -> Sku | None:
 
 def category_tree() -> list[Category]:
     return list(Category.objects.order_by("path"))
+
+
+def _named_like(qs: QuerySet, q: str, *fields: str) -> QuerySet:
+    """Rows whose name or code contains ``q``, or whose name's pinyin initials do (``kkkl``
+    finds the brand 可口可乐, ``yl`` the category 饮料). Brands and categories have no stored
+    助记码; they are few, so the initials are worked out here."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    cond = Q()
+    for name in fields:
+        cond |= Q(**{f"{name}__icontains": q})
+    if q.isascii():
+        wanted = q.lower()
+        hits = [pk for pk, name in qs.values_list("pk", "name") if wanted in pinyin_initials(name)]
+        cond |= Q(pk__in=hits)
+    return qs.filter(cond)
+
+
+def search_brands(q: str = "", *, qs: QuerySet[Brand] | None = None) -> QuerySet[Brand]:
+    return _named_like(Brand.objects.all() if qs is None else qs, q, "name")
+
+
+def search_categories(q: str = "", *, qs: QuerySet[Category] | None = None) -> QuerySet[Category]:
+    return _named_like(Category.objects.all() if qs is None else qs, q, "code", "name")
