@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-TEST_PASSWORD = "Jxc-test-2026!"
+from tests.support import TEST_PASSWORD
 
 _sqlite_dir: str | None = None
 

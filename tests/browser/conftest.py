@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEST_PASSWORD
+from tests.support import TEST_PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls made
 # from test code (fixtures creating users) while it exists. The calls are synchronous and on

@@ -24,7 +24,7 @@ def test_pages_need_login(client):
 
 
 def test_login_with_the_form_lands_on_home(client, owner):
-    from conftest import TEST_PASSWORD
+    from tests.support import TEST_PASSWORD
 
     response = client.post(
         reverse("web:login"), {"username": "boss", "password": TEST_PASSWORD}, follow=True
