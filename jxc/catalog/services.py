@@ -43,8 +43,16 @@ def _category_path(category: Category) -> str:
     return f"{parent_path}{category.pk}/"
 
 
+def _ensure_unique_among_siblings(category: Category) -> None:
+    """Two categories of the same name under one parent cannot be told apart in a picker."""
+    siblings = Category.objects.filter(parent_id=category.parent_id, name=category.name)
+    if siblings.exclude(pk=category.pk).exists():
+        raise DuplicateCode(field="name", value=category.name)
+
+
 @transaction.atomic
 def create_category(*, user, code: str, name: str, parent: Category | None = None) -> Category:
+    _ensure_unique_among_siblings(Category(name=name.strip(), parent=parent))
     category = save_audited(
         Category(code=code.strip(), name=name.strip(), parent=parent),
         user=user,
@@ -64,6 +72,9 @@ def update_category(category: Category, *, user, **fields: Any) -> Category:
         if node.pk == category.pk:
             raise ValidationFailed({"parent": [_("A category cannot be placed under itself.")]})
         node = node.parent
+    if isinstance(category.name, str):
+        category.name = category.name.strip()
+    _ensure_unique_among_siblings(category)
     old_path = Category.objects.get(pk=category.pk).path
     save_audited(category, user=user, unique_fields=("code",))
     new_path = _category_path(category)

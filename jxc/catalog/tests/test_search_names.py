@@ -43,3 +43,21 @@ def test_the_list_filters_use_it_within_their_queryset(named):
     only_top = Category.objects.filter(parent=None)
     fs = CategoryFilterSet({"q": "cy"}, queryset=only_top)
     assert list(fs.qs) == []  # 茶饮 is not in the queryset it was given
+
+
+def test_same_name_twice_under_one_parent_is_refused(named, user_factory):
+    """QA: a second top-level category 饮料 was saved next to the first."""
+    from jxc.core.errors import DuplicateCode
+
+    boss = user_factory(roles=["owner"])
+    with pytest.raises(DuplicateCode) as exc:
+        services.create_category(user=boss, code="YL2", name=" 饮料 ")
+    assert exc.value.field == "name"
+    assert not Category.objects.filter(code="YL2").exists()
+    # the same name under another parent is fine (饮料 › 茶饮 and 零食 › 茶饮)
+    services.create_category(user=boss, code="CY2", name="茶饮", parent=named["snacks"])
+    with pytest.raises(DuplicateCode):
+        services.update_category(named["snacks"], user=boss, name="饮料")
+    named["snacks"].refresh_from_db()
+    assert named["snacks"].name == "零食"
+    services.update_category(named["snacks"], user=boss, name="零食")  # unchanged: fine
