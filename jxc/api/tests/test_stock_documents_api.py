@@ -121,7 +121,7 @@ def test_transfer_ship_receive_close(client_for, stock_world):
     assert status == 201 and t["number"].startswith("DBD")
     for action in ("submit", "approve", "post"):
         status, t = call(client, "post", f"/transfers/{t['id']}/{action}")
-    assert t["status_label"] == "在途" and "receive" in t["actions"]
+    assert t["status_label"] == "调拨在途" and "receive" in t["actions"]
     line = t["lines"][0]["id"]
     status, t = call(
         client,

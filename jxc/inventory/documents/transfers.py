@@ -41,6 +41,7 @@ from jxc.inventory.documents.lifecycle import (
 from jxc.inventory.documents.models import Transfer, TransferLine
 from jxc.inventory.documents.rules import LineInput, PostLine
 from jxc.inventory.documents.transfer_rules import ShippedSlice, TransferLineState
+from jxc.inventory.ledger_buckets import record_in_transit_many
 from jxc.inventory.models import StockMove, Warehouse
 
 ZERO = Decimal(0)
@@ -190,9 +191,8 @@ def _post_lines(t: Transfer, lines: list[TransferLine]) -> list[PostLine]:
 
 
 def _in_transit(to_warehouse_id: int, per_sku: Mapping[int, Decimal]) -> None:
-    for sku_id in sorted(per_sku):
-        if per_sku[sku_id]:
-            stock.record_in_transit(sku=sku_id, warehouse=to_warehouse_id, qty=per_sku[sku_id])
+    """调拨在途 at the destination, all SKUs of the transfer in one pass."""
+    record_in_transit_many((sku_id, to_warehouse_id, q) for sku_id, q in per_sku.items())
 
 
 def _close(t: Transfer, *, user, reason: str = "", effect=None) -> Transfer:
