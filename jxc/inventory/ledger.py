@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku, SkuUnit
@@ -45,6 +46,13 @@ from jxc.inventory.ledger_engine import (
     engine_method,
 )
 from jxc.inventory.ledger_locks import lock_balances, lock_skus
+from jxc.inventory.ledger_sql import (
+    Reader,
+    adapter,
+    fetch,
+    insert_returning_ids,
+    placeholders,
+)
 from jxc.inventory.ledger_types import StockLine, id_of
 from jxc.inventory.models import (
     Batch,
@@ -208,25 +216,70 @@ def reverse_moves(
 # --- the posting ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Company:
+    costing_method: str
+    cost_scope: str
+    allow_negative_stock: bool
+
+
+def _company() -> _Company:
+    from jxc.core.models import Company
+
+    row = fetch(
+        f"SELECT costing_method, cost_scope, allow_negative_stock FROM {Company._meta.db_table} "
+        "ORDER BY id LIMIT 1"
+    )
+    if not row:
+        c = core_selectors.company()
+        return _Company(c.costing_method, c.cost_scope, c.allow_negative_stock)
+    return _Company(row[0][0], row[0][1], bool(row[0][2]))
+
+
+def _lock_date() -> dt.date | None:
+    """The last day of the last closed month (jxc.core.documents.lock_date, in one query)."""
+    from jxc.core.models import ClosedPeriod
+
+    row = fetch(
+        f"SELECT year, month FROM {ClosedPeriod._meta.db_table} "
+        "ORDER BY year DESC, month DESC LIMIT 1"
+    )
+    if not row:
+        return None
+    y, m = row[0]
+    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _skus(sku_ids: list[int]) -> dict[int, dict]:
+    st, pt = Sku._meta.db_table, Sku._meta.get_field("product").related_model._meta.db_table
+    rows = fetch(
+        f"SELECT s.id, s.code, s.name, p.tracking FROM {st} s JOIN {pt} p ON p.id = s.product_id "
+        f"WHERE s.id IN ({placeholders(len(sku_ids))})",
+        sku_ids,
+    )
+    return {r[0]: {"id": r[0], "code": r[1], "name": r[2], "product__tracking": r[3]} for r in rows}
+
+
+def _warehouses(wh_ids: list[int]) -> dict[int, dict]:
+    rows = fetch(
+        f"SELECT id, name, allow_negative FROM {Warehouse._meta.db_table} "
+        f"WHERE id IN ({placeholders(len(wh_ids))})",
+        wh_ids,
+    )
+    return {r[0]: {"id": r[0], "name": r[1], "allow_negative": bool(r[2])} for r in rows}
+
+
 def _post(items: list[Item], *, source: SourceRef, user) -> list[StockMove]:
-    company = core_selectors.company()
-    closed_until = lock_date()
+    company = _company()
+    closed_until = _lock_date()
     if closed_until is not None:
         for it in items:
             if it.date <= closed_until:
                 raise PeriodClosed(date=it.date.isoformat())
     sku_ids = sorted({it.sku_id for it in items})
     wh_ids = sorted({it.warehouse_id for it in items})
-    skus = {
-        s["id"]: s
-        for s in Sku.objects.filter(pk__in=sku_ids).values(
-            "id", "code", "name", "product__tracking"
-        )
-    }
-    warehouses = {
-        w["id"]: w
-        for w in Warehouse.objects.filter(pk__in=wh_ids).values("id", "name", "allow_negative")
-    }
+    skus = _skus(sku_ids)
+    warehouses = _warehouses(wh_ids)
     for it in items:
         if it.sku_id not in skus or it.warehouse_id not in warehouses:
             raise InvalidStockLine(line=it.index + 1, problem=_("unknown SKU or warehouse"))
@@ -244,14 +297,14 @@ def _post(items: list[Item], *, source: SourceRef, user) -> list[StockMove]:
         },
     )
     pools = _pools_for(items, company, skus)
+    rates_before = company_rates(pools) if company.cost_scope != "warehouse" else None
     lots = _lots_for(items)
     _check_quantities(items, balances, lots, labels, warehouses)
 
-    fallback = _reference_prices(sku_ids)
     run = Run(
         pools=pools,
         cross_pool=company.cost_scope == "warehouse",
-        fallback=fallback,
+        fallback=ReferencePrices(sku_ids),
         labels=labels,
     )
     new = []
@@ -289,7 +342,7 @@ def _post(items: list[Item], *, source: SourceRef, user) -> list[StockMove]:
     run.write_layers(ids)
     _write_pools(run, items, moves)
     _write_lots(items, lots)  # before the balances: company values of batch pools read them
-    _write_balances(run, items, balances, company.cost_scope)
+    _write_balances(run, items, balances, company.cost_scope, rates_before)
     _write_serials(items, moves)
     if deferred:
         from jxc.inventory.ledger_tasks import schedule_recost
@@ -303,7 +356,11 @@ def _post(items: list[Item], *, source: SourceRef, user) -> list[StockMove]:
 
 def _check_batches_and_serials(items: list[Item], skus: dict) -> None:
     batch_ids = {it.batch_id for it in items if it.batch_id is not None}
-    owners = dict(Batch.objects.filter(pk__in=batch_ids).values_list("id", "sku_id"))
+    owners = (
+        dict(Batch.objects.filter(pk__in=batch_ids).values_list("id", "sku_id"))
+        if batch_ids
+        else {}
+    )
     for it in items:
         tracking = skus[it.sku_id]["product__tracking"]
         if it.batch_id is not None and owners.get(it.batch_id) != it.sku_id:
@@ -323,6 +380,8 @@ def _check_origins(items: list[Item]) -> dict[int, StockMove]:
     """Returns and transfers-in name the move they take their cost from; not more than it
     moved may come back."""
     ids = {it.origin_id for it in items if it.origin_id is not None}
+    if not ids:
+        return {}
     origins = {m.pk: m for m in StockMove.objects.filter(pk__in=ids)}
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for it in items:
@@ -445,14 +504,36 @@ def _pools_by_key(pool_ids: list[int], wanted) -> list[CostPool]:
         by_key[key].append(sku_id)
     rows: list[CostPool] = []
     for i in range(0, len(pool_ids), _CHUNK):
-        rows += CostPool.objects.filter(pk__in=pool_ids[i : i + _CHUNK])
+        chunk = pool_ids[i : i + _CHUNK]
+        rows += _POOLS.rows(f"id IN ({placeholders(len(chunk))})", chunk)
     for key, sku_ids in by_key.items():
         for i in range(0, len(sku_ids), _CHUNK):
-            rows += CostPool.objects.filter(key=key, sku_id__in=sku_ids[i : i + _CHUNK])
+            chunk = sku_ids[i : i + _CHUNK]
+            rows += _POOLS.rows(
+                f"{_POOLS.q('key')} = %s AND sku_id IN ({placeholders(len(chunk))})",
+                [key, *chunk],
+            )
     return rows
 
 
 _CHUNK = 900
+_BALANCE_VALUES = Reader(StockBalance, ["id", "sku_id", "warehouse_id", "on_hand", "value"])
+_POOLS = Reader(
+    CostPool,
+    [
+        "id",
+        "sku_id",
+        "key",
+        "warehouse_id",
+        "batch_id",
+        "method",
+        "qty",
+        "value",
+        "unit_cost",
+        "last_date",
+        "last_move_id",
+    ],
+)
 
 
 def _lots_by_key(wanted) -> list[LotBalance]:
@@ -519,30 +600,41 @@ def _check_quantities(items, balances, lots, labels, warehouses) -> None:
             )
         if b.allow_negative or all(x.qty >= 0 for x in its):
             continue
-        qs = StockMove.objects.filter(sku_id=key[0], warehouse_id=key[1])
         _ensure_never_negative(
-            b.on_hand, b.last_date, its, qs, labels[key[0]], warehouses[key[1]]["name"]
+            b.on_hand,
+            b.last_date,
+            its,
+            {"sku_id": key[0], "warehouse_id": key[1]},
+            labels[key[0]],
+            warehouses[key[1]]["name"],
         )
     for key, its in by_lot.items():
         lot = lots[key]
         if all(x.qty >= 0 for x in its):
             continue
         its.sort(key=lambda x: (x.date, x.index))
-        qs = StockMove.objects.filter(
-            sku_id=key[0], warehouse_id=key[1], bin_id=lot.bin_id, batch_id=lot.batch_id
-        )
+        where_moves = {
+            "sku_id": key[0],
+            "warehouse_id": key[1],
+            "bin_id": lot.bin_id,
+            "batch_id": lot.batch_id,
+        }
         where = warehouses[key[1]]["name"]
-        _ensure_never_negative(lot.qty, lot.last_date, its, qs, labels[key[0]], where)
+        _ensure_never_negative(lot.qty, lot.last_date, its, where_moves, labels[key[0]], where)
 
 
-def _ensure_never_negative(now, last_date, its, qs, sku_label, where) -> None:
+def _ensure_never_negative(now, last_date, its, moves_of: dict, sku_label, where) -> None:
+    # ``moves_of``: the filter of the balance's moves; a query only for a backdated line
+    # (building a queryset per line costs more than the check in a posting of many lines).
     first = its[0].date
     if last_date is None or first >= last_date:
         events = [(x.date, x.qty) for x in its]
         start = now
     else:
         later = list(
-            qs.filter(date__gt=first).order_by("date", "id").values_list("date", "id", "qty")
+            StockMove.objects.filter(date__gt=first, **moves_of)
+            .order_by("date", "id")
+            .values_list("date", "id", "qty")
         )
         start = now - sum((q for _d, _i, q in later), ZERO)
         merged = [((d, i), d, q) for d, i, q in later] + [
@@ -557,6 +649,19 @@ def _ensure_never_negative(now, last_date, its, qs, sku_label, where) -> None:
                 sku=sku_label, warehouse=where, date=d.isoformat(), available=running, requested=-q
             )
         running += q
+
+
+class ReferencePrices:
+    """参考进价 per SKU, read only when a pool without cost history needs one."""
+
+    def __init__(self, sku_ids: list[int]):
+        self.sku_ids = sku_ids
+        self.prices: dict[int, Decimal | None] | None = None
+
+    def get(self, sku_id: int) -> Decimal | None:
+        if self.prices is None:
+            self.prices = _reference_prices(self.sku_ids)
+        return self.prices.get(sku_id)
 
 
 def _reference_prices(sku_ids: list[int]) -> dict[int, Decimal | None]:
@@ -625,7 +730,41 @@ def _write_moves(items: list[Item], source: SourceRef, user) -> list[StockMove]:
                 user_id=user_id,
             )
         )
-    moves = StockMove.objects.bulk_create(rows)
+    fields = [
+        "date",
+        "sku_id",
+        "warehouse_id",
+        "bin_id",
+        "batch_id",
+        "pool_id",
+        "qty",
+        "entered_qty",
+        "entered_unit_id",
+        "unit_cost",
+        "value",
+        "variance",
+        "cost_basis",
+        "reason",
+        "source_kind",
+        "source_id",
+        "source_number",
+        "source_line",
+        "reverses_id",
+        "origin_id",
+        "pool_qty_after",
+        "pool_value_after",
+        "pool_unit_cost_after",
+        "user_id",
+        "created_at",
+    ]
+    now = timezone.now()
+    for mv in rows:
+        mv.created_at = now
+    ids = insert_returning_ids(StockMove, fields, [[getattr(mv, f) for f in fields] for mv in rows])
+    for mv, pk in zip(rows, ids, strict=True):
+        mv.pk = pk
+        mv._state.adding = False
+    moves = rows
     linked = [(it, moves[it.origin_line]) for it in items if it.origin_line is not None]
     for it, out in linked:
         moves[it.index].origin_id = out.pk
@@ -665,12 +804,33 @@ def _write_pools(run: Run, items: list[Item], moves: list[StockMove]) -> None:
     update_rows(CostPool, changed, ["qty", "value", "unit_cost", "last_date", "last_move_id"])
 
 
-def _write_balances(run: Run, items: list[Item], balances: dict, scope: str) -> None:
-    write_balance_values(run.changed_existing(), items, balances, scope, pools=run.pools)
+def _write_balances(
+    run: Run, items: list[Item], balances: dict, scope: str, rates_before: dict | None = None
+) -> None:
+    write_balance_values(
+        run.changed_existing(), items, balances, scope, pools=run.pools, rates_before=rates_before
+    )
+
+
+def company_rates(pools: dict[int, CostPool]) -> dict[int, Decimal] | None:
+    """Unit cost per SKU of the company pools in ``pools`` (None when a batch pool is among
+    them: then the warehouses' values are recomputed in full)."""
+    rates = {}
+    for p in pools.values():
+        if p.warehouse_id is not None or p.batch_id is not None:
+            return None
+        rates[p.sku_id] = _rate(p)
+    return rates
 
 
 def write_balance_values(
-    changed: list[M], items: list[Item], balances: dict, scope: str, *, pools: dict
+    changed: list[M],
+    items: list[Item],
+    balances: dict,
+    scope: str,
+    *,
+    pools: dict,
+    rates_before: dict | None = None,
 ) -> None:
     """Apply new moves (quantities, buckets, values) and re-valued moves (value changes) to
     the balance rows; under the company pool recompute the warehouses' values."""
@@ -701,21 +861,42 @@ def write_balance_values(
         if b.allow_backorder and b.reserved <= b.on_hand:
             b.allow_backorder = False
         rows.append(b)
+    rates = company_rates(pools) if scope != "warehouse" and rates_before is not None else None
+    if rates is not None:
+        # company pool: the touched warehouses are valued here; the others only when the
+        # pool's unit cost moved (a receipt), in refresh_company_values below
+        for b in rows:
+            b.value = money_of(b.on_hand, rates.get(b.sku_id, ZERO))
     update_rows(
         StockBalance,
         rows,
         ["on_hand", "value", "reserved", "on_order", "in_transit", "last_date", "allow_backorder"],
     )
     if scope != "warehouse":
-        refresh_company_values({k[0] for k in delta}, pools=pools)
+        if rates is None:
+            refresh_company_values({k[0] for k in delta}, pools=pools)
+        else:
+            moved = {k for k, r in rates.items() if rates_before.get(k) != r}  # type: ignore[union-attr]
+            if moved:
+                refresh_company_values(moved, pools=pools, skip={b.pk for b in rows})
 
 
-def refresh_company_values(sku_ids, *, pools: dict[int, CostPool] | None = None) -> None:
+def refresh_company_values(
+    sku_ids, *, pools: dict[int, CostPool] | None = None, skip: set | None = None
+) -> None:
     """Company pool: a warehouse's stock value is its quantity × the pool's unit cost, to the
     分 (batch pools: per batch); so no warehouse shows value at zero quantity."""
+    sku_ids = sorted(set(sku_ids))
+    if not sku_ids:
+        return
     pool_rows = [p for p in (pools or {}).values() if p.sku_id in sku_ids]
     known = {p.pk for p in pool_rows}
-    pool_rows += list(CostPool.objects.filter(sku_id__in=sku_ids).exclude(pk__in=known))
+    if skip is None:  # with ``skip`` the caller holds every pool of these SKUs
+        pool_rows += [
+            p
+            for p in _POOLS.rows(f"sku_id IN ({placeholders(len(sku_ids))})", sku_ids)
+            if p.pk not in known
+        ]
     rates: dict[tuple, Decimal] = {}
     batched: set[int] = set()
     for p in pool_rows:
@@ -732,9 +913,10 @@ def refresh_company_values(sku_ids, *, pools: dict[int, CostPool] | None = None)
         ).values_list("sku_id", "warehouse_id", "batch_id", "qty"):
             per_batch[(sku_id, wh_id)].append((batch_id, qty))
     updates = []
-    for b_id, sku_id, wh_id, on_hand, value in StockBalance.objects.filter(
-        sku_id__in=sku_ids
-    ).values_list("id", "sku_id", "warehouse_id", "on_hand", "value"):
+    for b in _BALANCE_VALUES.rows(f"sku_id IN ({placeholders(len(sku_ids))})", sku_ids):
+        b_id, sku_id, wh_id, on_hand, value = b.pk, b.sku_id, b.warehouse_id, b.on_hand, b.value
+        if skip and b_id in skip:
+            continue
         if sku_id in batched:
             new = sum(
                 (
@@ -769,8 +951,10 @@ def update_rows(model, rows: list, fields: list[str]) -> None:
         + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
         + f" WHERE {ops.quote_name(model._meta.pk.column)} = %s"
     )
+    adapters = [adapter(c) for c in cols]
     params = [
-        [c.get_db_prep_save(getattr(r, c.attname), connection) for c in cols] + [r.pk] for r in rows
+        [a(getattr(r, c.attname)) for a, c in zip(adapters, cols, strict=True)] + [r.pk]
+        for r in rows
     ]
     with connection.cursor() as cur:
         cur.executemany(sql, params)
@@ -854,7 +1038,7 @@ def replay_pools(starts: dict[int, tuple], *, sku_ids: list[int]) -> int:
     run = Run(
         pools=pools,
         cross_pool=company.cost_scope == "warehouse",
-        fallback=_reference_prices(sku_ids),
+        fallback=ReferencePrices(sku_ids),
         labels=labels,
     )
     for pool_id, pos in sorted(starts.items(), key=lambda kv: kv[1]):

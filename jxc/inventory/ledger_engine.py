@@ -21,6 +21,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -40,6 +41,7 @@ from jxc.inventory.costing import (
     PoolState,
     Use,
 )
+from jxc.inventory.ledger_sql import Reader, adapter, insert_returning_ids
 from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
 
 BIG = 1 << 60
@@ -70,6 +72,20 @@ MOVE_FIELDS = (
     "pool_value_after",
     "pool_unit_cost_after",
 )
+
+
+_LAYER_FIELDS = ["id", "move_id", "idx", "date", "base_qty", "base_value", "unit_cost", "remaining"]
+_LAYERS = Reader(CostLayer, _LAYER_FIELDS)
+_NEW_LAYER_FIELDS = [
+    "pool_id",
+    "move_id",
+    "idx",
+    "date",
+    "base_qty",
+    "base_value",
+    "unit_cost",
+    "remaining",
+]
 
 
 def engine_method(pool_method: str) -> str:
@@ -160,6 +176,7 @@ class Cursor:
     replayed_ids: list[int] = field(default_factory=list)
     layer_ids: dict = field(default_factory=dict)  # key -> CostLayer id (pre-existing)
     detached: bool = False
+    layers_pending: bool = False
 
 
 class Run:
@@ -170,7 +187,7 @@ class Run:
         *,
         pools: dict[int, CostPool],
         cross_pool: bool,
-        fallback: dict[int, Decimal | None],
+        fallback: Any,  # .get(sku_id) -> reference price or None
         labels: dict[int, str],
     ):
         self.pools = pools
@@ -254,7 +271,9 @@ class Run:
                     m.uses, m.new_layers, m.processed = None, [], False
                 later.append(m)
         cursor = Cursor(pool, start, state, state.snapshot(), gen, detached=detached)
-        if method == FIFO:
+        if method == FIFO and not later:
+            cursor.layers_pending = True  # an appended receipt needs no layers: load on demand
+        elif method == FIFO:
             self._load_layers(cursor, [m.id for m in later if m.id is not None])
         cursor.replayed_ids = [m.id for m in later if m.id is not None]
         self.replayed += len(later) - (len(old.replayed_ids) if old else 0)
@@ -269,11 +288,10 @@ class Run:
         """FIFO state at the cursor's start: today's open layers, with what the later moves
         consumed given back and the layers they created taken away."""
         pool_id = cursor.pool.pk
+        cursor.layers_pending = False
         rows = {
             r["id"]: r
-            for r in CostLayer.objects.filter(pool_id=pool_id, remaining__gt=0).values(
-                "id", "move_id", "idx", "date", "base_qty", "base_value", "unit_cost", "remaining"
-            )
+            for r in _LAYERS.values(f"pool_id = %s AND {_LAYERS.q('remaining')} > 0", [pool_id])
         }
         later = set(later_ids)
         given_back: dict[int, Decimal] = defaultdict(Decimal)
@@ -316,6 +334,8 @@ class Run:
 
     def _ensure_layers(self, cursor: Cursor, keys) -> None:
         """Bring emptied layers a reversal refills into the state (they are not loaded)."""
+        if cursor.layers_pending:
+            self._load_layers(cursor, [])
         missing = [k for k in keys if k is not None and cursor.state.layer(k) is None]
         if not missing:
             return
@@ -356,6 +376,8 @@ class Run:
 
     def _cost(self, cursor: Cursor, m: M) -> None:
         spec = self._spec(cursor, m)
+        if cursor.layers_pending and (spec.mode in (ISSUE, REVALUE) or spec.refill):
+            self._load_layers(cursor, [])
         result = costing.cost_move(cursor.state, spec)
         m.value = result.value
         m.unit_cost = result.unit_cost
@@ -372,7 +394,8 @@ class Run:
     def _spec(self, cursor: Cursor, m: M) -> CostSpec:
         q = m.qty
         key = m.key
-        fb = self.fallback.get(m.sku_id)
+        # the reference price is read only for a pool without cost history
+        fb = self.fallback.get(m.sku_id) if cursor.state.unit_cost is None else None
         label = self.labels.get(m.sku_id, str(m.sku_id))
         basis = m.basis
         if basis == NEUTRAL_PAIR:
@@ -619,7 +642,13 @@ class Run:
                 for x in created
             ]
             if new_rows:
-                CostLayer.objects.bulk_create(new_rows)
+                layer_ids = insert_returning_ids(
+                    CostLayer,
+                    _NEW_LAYER_FIELDS,
+                    [[getattr(r, f) for f in _NEW_LAYER_FIELDS] for r in new_rows],
+                )
+                for row, pk in zip(new_rows, layer_ids, strict=True):
+                    row.pk = pk
             key_to_id = dict(cursor.layer_ids)
             for row in new_rows:
                 key_to_id[layer_key(row.date, row.move_id, row.idx)] = row.pk
@@ -644,7 +673,17 @@ class Run:
                         LayerUse(move_id=move_id, layer_id=key_to_id[k], qty=u.qty, value=u.value)
                     )
             if uses:
-                LayerUse.objects.bulk_create(uses)
+                cols = ["move_id", "layer_id", "qty", "value"]
+                adapters = [adapter(LayerUse._meta.get_field(c)) for c in cols]
+                with connection.cursor() as cur:
+                    cur.executemany(
+                        f"INSERT INTO {LayerUse._meta.db_table} (move_id, layer_id, qty, value) "
+                        "VALUES (%s, %s, %s, %s)",
+                        [
+                            [a(getattr(u, c)) for a, c in zip(adapters, cols, strict=True)]
+                            for u in uses
+                        ],
+                    )
 
 
 def update_move_values(rows: list[M], lock_date: dt.date | None) -> None:

@@ -11,7 +11,33 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from jxc.inventory.ledger_sql import Reader, for_update, placeholders
 from jxc.inventory.models import SkuLedger, StockBalance
+
+_LEDGERS = Reader(SkuLedger, ["sku_id", "recosting", "recost_job_id"])
+_BALANCES = Reader(
+    StockBalance,
+    [
+        "id",
+        "sku_id",
+        "warehouse_id",
+        "on_hand",
+        "reserved",
+        "on_order",
+        "in_transit",
+        "value",
+        "allow_negative",
+        "allow_backorder",
+        "last_date",
+    ],
+)
+
+
+def _ledgers(ids: list[int]) -> dict[int, SkuLedger]:
+    rows = _LEDGERS.rows(
+        f"sku_id IN ({placeholders(len(ids))})", ids, suffix=" ORDER BY sku_id" + for_update()
+    )
+    return {x.sku_id: x for x in rows}
 
 
 def _for_update(qs):
@@ -23,21 +49,11 @@ def lock_skus(sku_ids: Iterable[int]) -> dict[int, SkuLedger]:
     that reserves or posts several SKUs in one transaction may call it first with all of
     them, so later calls take no lock out of order."""
     ids = sorted(set(sku_ids))
-    found = {
-        x.sku_id: x
-        for x in _for_update(SkuLedger.objects.filter(sku_id__in=ids).order_by("sku_id"))
-    }
+    found = _ledgers(ids)
     missing = [i for i in ids if i not in found]
     if missing:
         SkuLedger.objects.bulk_create([SkuLedger(sku_id=i) for i in missing], ignore_conflicts=True)
-        found.update(
-            {
-                x.sku_id: x
-                for x in _for_update(
-                    SkuLedger.objects.filter(sku_id__in=missing).order_by("sku_id")
-                )
-            }
-        )
+        found.update(_ledgers(missing))
     return found
 
 
@@ -52,10 +68,12 @@ def lock_balances(
     whs = sorted({k[1] for k in wanted})
 
     def select() -> dict[tuple[int, int], StockBalance]:
-        qs = StockBalance.objects.filter(sku_id__in=skus, warehouse_id__in=whs).order_by(
-            "sku_id", "warehouse_id"
+        found = _BALANCES.rows(
+            f"sku_id IN ({placeholders(len(skus))}) AND warehouse_id IN ({placeholders(len(whs))})",
+            [*skus, *whs],
+            suffix=" ORDER BY sku_id, warehouse_id" + for_update(),
         )
-        rows = {(b.sku_id, b.warehouse_id): b for b in _for_update(qs)}
+        rows = {(b.sku_id, b.warehouse_id): b for b in found}
         return {k: rows[k] for k in wanted if k in rows}
 
     found = select()

@@ -1,0 +1,138 @@
+"""Plain SQL for the ledger's hot path: every posting reads and writes a handful of rows, and
+Django's query compiler costs ten times the query itself. Reads come back as model
+instances (``Model.from_db``) with values converted exactly as the ORM converts them (SQLite
+keeps decimals as REAL: 15 significant digits, quantized to the field's places), so the
+rest of the ledger cannot tell them from ORM reads. Parameters only; no SQL built from
+input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Context, Decimal
+from typing import Any
+
+from django.db import connection, models
+
+_CTX15 = Context(prec=15)
+_QUANTA: dict[int, Decimal] = {}
+
+
+def placeholders(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def to_decimal(value: Any, places: int) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    q = _QUANTA.get(places)
+    if q is None:
+        q = _QUANTA[places] = Decimal(1).scaleb(-places)
+    return _CTX15.create_decimal_from_float(value).quantize(q)
+
+
+def to_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+class Reader:
+    """Reads rows of one model, converting each column like the ORM does."""
+
+    def __init__(self, model: type[models.Model], fields: list[str]):
+        self.model = model
+        opts = model._meta
+        self.fields = [opts.get_field(f) for f in fields]
+        self.attnames = [f.attname for f in self.fields]
+        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        self.table = connection.ops.quote_name(opts.db_table)
+        self.convert = [self._converter(f) for f in self.fields]
+
+    @staticmethod
+    def _converter(field):
+        if isinstance(field, models.DecimalField):
+            places = field.decimal_places
+            return lambda v: to_decimal(v, places)
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            return to_date
+        if isinstance(field, models.BooleanField):
+            return lambda v: bool(v) if v is not None else None
+        return lambda v: v
+
+    def q(self, name: str) -> str:
+        """A column of this model, quoted."""
+        return connection.ops.quote_name(self.model._meta.get_field(name).column)
+
+    def values(self, where: str, params: list | tuple, *, suffix: str = "") -> list[dict]:
+        """Like :meth:`rows`, as dicts (no model instances: cheaper for many rows)."""
+        sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}{suffix}"
+        names = [f.name if not f.is_relation else f.attname for f in self.fields]
+        return [
+            {n: conv(v) for n, conv, v in zip(names, self.convert, raw, strict=True)}
+            for raw in fetch(sql, params)
+        ]
+
+    def rows(self, where: str, params: list | tuple, *, suffix: str = "") -> list:
+        sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}{suffix}"
+        out = []
+        for raw in fetch(sql, params):
+            values = [conv(v) for conv, v in zip(self.convert, raw, strict=True)]
+            out.append(self.model.from_db(connection.alias, self.attnames, values))
+        return out
+
+
+def adapter(field):
+    """How to pass a value of ``field`` as a query parameter, cheaply: decimals and ids go as
+    they are (the drivers adapt them; the ledger's values are already rounded to their
+    places), dates as ISO text on SQLite, datetimes the way Django stores them."""
+    if isinstance(field, models.DateTimeField):
+        return lambda v: connection.ops.adapt_datetimefield_value(v)
+    if isinstance(field, models.DateField) and connection.vendor == "sqlite":
+        return lambda v: v.isoformat() if v is not None else None
+    if isinstance(field, models.DecimalField) and connection.vendor == "sqlite":
+        return lambda v: str(v) if v is not None else None
+    return lambda v: v
+
+
+def insert_returning_ids(
+    model: type[models.Model], fields: list[str], rows: list[list]
+) -> list[int]:
+    """INSERT rows with multi-row INSERT … RETURNING (PostgreSQL, SQLite ≥ 3.35) and return
+    their ids in the order of ``rows``."""
+    if not rows:
+        return []
+    opts = model._meta
+    ops = connection.ops
+    cols = [opts.get_field(f) for f in fields]
+    one = "(" + placeholders(len(cols)) + ")"
+    adapters = [adapter(c) for c in cols]
+    ids: list[int] = []
+    per = max(1, 30000 // len(cols))  # SQLite allows 32,766 parameters per statement
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), per):
+            chunk = rows[i : i + per]
+            sql = (
+                f"INSERT INTO {ops.quote_name(opts.db_table)} "
+                f"({', '.join(ops.quote_name(c.column) for c in cols)}) VALUES "
+                + ", ".join([one] * len(chunk))
+                + f" RETURNING {ops.quote_name(opts.pk.column)}"
+            )
+            params: list = []
+            for row in chunk:
+                params.extend(a(v) for a, v in zip(adapters, row, strict=True))
+            cur.execute(sql, params)
+            # ids grow in insertion order; RETURNING's own order is not promised
+            ids.extend(sorted(r[0] for r in cur.fetchall()))
+    return ids
