@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError, ImportRowsInvalid, ValidationFailed
+from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.selectors import company
 from jxc.core.visibility import MASK, can_view_cost
 from jxc.inventory.documents import rules
@@ -38,7 +38,6 @@ from jxc.inventory.documents.models import (
     OtherIssue,
     OtherReceipt,
 )
-from jxc.inventory.documents.opening import template_header
 from jxc.inventory.documents.rules import line_amount
 from jxc.web.generic import Column, Screen
 from jxc.web.generic.columns import plain_decimal
@@ -393,6 +392,8 @@ class OpeningStockScreen(StockDocumentScreen):
     list_template = "web/inventory/opening_stock_list.html"
 
     def urls(self) -> list[URLPattern]:
+        from jxc.web.views.stock_opening import opening_import, opening_template
+
         return [
             path(
                 f"{self.url_path}/import/",
@@ -405,80 +406,10 @@ class OpeningStockScreen(StockDocumentScreen):
         ]
 
 
-class OpeningImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx)"))
-    date = forms.DateField(label=gettext_lazy("business date"), widget=f.date_input())
-    post = forms.BooleanField(label=gettext_lazy("Post at once"), required=False)
-
-
-@login_required
-def opening_import(request, *, screen: OpeningStockScreen):
-    """导入期初库存: every bad row listed with its number; nothing saved unless all are good."""
-    _check(screen, request, "create")
-    problems: list[dict[str, Any]] = []
-    if request.method == "POST":
-        form = OpeningImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                made = docs.import_opening_stock(
-                    user=request.user,
-                    file=form.cleaned_data["file"].read(),
-                    date=form.cleaned_data["date"],
-                    post=form.cleaned_data["post"],
-                )
-            except ImportRowsInvalid as exc:
-                problems = exc.rows
-                form.add_error(None, str(exc))
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, _("%(count)s opening-stock documents made.") % {"count": len(made)}
-                )
-                return redirect(screen.url("list"))
-    else:
-        form = OpeningImportForm(initial={"date": timezone.localdate()})
-    return TemplateResponse(
-        request,
-        "web/inventory/opening_import.html",
-        {
-            "screen": screen,
-            "form": form,
-            "problems": problems,
-            "columns": template_header(),
-            "title": _("Import opening stock"),
-        },
-        status=422 if problems else 200,
-    )
-
-
-@login_required
-def opening_template(request):
-    """The import template: the header row in the user's language and one example row."""
-    import io
-
-    from django.http import HttpResponse
-    from openpyxl import Workbook
-
-    if not request.user.has_jxc_perm("opening_stock.create"):
-        raise PermissionDenied
-    book = Workbook()
-    sheet = book.active
-    sheet.append(template_header())
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="opening-stock.xlsx"'
-    return response
-
-
 SCREENS = [OtherReceiptScreen(), OtherIssueScreen(), CostAdjustmentScreen(), OpeningStockScreen()]
 urlpatterns = [
     path("inventory/docs/sku-units/<int:pk>/", sku_units, name="stock_doc_sku_units"),
     *[u for s in SCREENS for u in s.urls()],
 ]
 
-__all__ = ["DocumentScreen", "Http404", "urlpatterns"]
+__all__ = ["DocumentScreen", "urlpatterns"]
