@@ -226,12 +226,14 @@ def movement_summary(
         sql, params = _sql(part)
         union.append(sql)
         union_params.extend(params)
-    columns = ["SUM(u.oq)", "SUM(u.ov)"]
+    # CAST … AS BIGINT: PostgreSQL's SUM(bigint) is numeric, which Python would read as
+    # tens of thousands of Decimals; whole numbers stay small ints on both databases.
+    columns = ["CAST(SUM(u.oq) AS BIGINT)", "CAST(SUM(u.ov) AS BIGINT)"]
     select_params: list = []
     for r in layout.reasons:
         columns += [
-            "SUM(CASE WHEN u.r = %s THEN u.q ELSE 0 END)",
-            "SUM(CASE WHEN u.r = %s THEN u.v ELSE 0 END)",
+            "CAST(SUM(CASE WHEN u.r = %s THEN u.q ELSE 0 END) AS BIGINT)",
+            "CAST(SUM(CASE WHEN u.r = %s THEN u.v ELSE 0 END) AS BIGINT)",
         ]
         select_params += [r, r]
     wh_col, group = ("u.w", "u.k, u.w") if by_warehouse else ("0", "u.k")
