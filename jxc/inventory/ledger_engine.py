@@ -41,7 +41,7 @@ from jxc.inventory.costing import (
     PoolState,
     Use,
 )
-from jxc.inventory.ledger_sql import Reader, adapter, insert_returning_ids
+from jxc.inventory.ledger_sql import Reader, adapter, insert_returning_ids, placeholders
 from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
 
 BIG = 1 << 60
@@ -289,7 +289,7 @@ class Run:
         consumed given back and the layers they created taken away."""
         pool_id = cursor.pool.pk
         cursor.layers_pending = False
-        rows = {
+        rows: dict[int, dict[str, Any]] = {
             r["id"]: r
             for r in _LAYERS.values(f"pool_id = %s AND {_LAYERS.q('remaining')} > 0", [pool_id])
         }
@@ -301,17 +301,8 @@ class Run:
                     given_back[use["layer_id"]] += use["qty"]
             missing = [i for i in given_back if i not in rows]
             for chunk in _chunks(missing):
-                for r in CostLayer.objects.filter(pk__in=chunk).values(
-                    "id",
-                    "move_id",
-                    "idx",
-                    "date",
-                    "base_qty",
-                    "base_value",
-                    "unit_cost",
-                    "remaining",
-                ):
-                    rows[r["id"]] = r
+                for found in _LAYERS.values(f"id IN ({placeholders(len(chunk))})", chunk):
+                    rows[found["id"]] = found
         for layer_id, r in rows.items():
             if r["move_id"] in later:
                 continue  # created by a move that is replayed: it is made again

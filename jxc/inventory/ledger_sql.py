@@ -54,7 +54,7 @@ class Reader:
     def __init__(self, model: type[models.Model], fields: list[str]):
         self.model = model
         opts = model._meta
-        self.fields = [opts.get_field(f) for f in fields]
+        self.fields: list[Any] = [opts.get_field(f) for f in fields]
         self.attnames = [f.attname for f in self.fields]
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.table = connection.ops.quote_name(opts.db_table)
@@ -73,7 +73,8 @@ class Reader:
 
     def q(self, name: str) -> str:
         """A column of this model, quoted."""
-        return connection.ops.quote_name(self.model._meta.get_field(name).column)
+        field: Any = self.model._meta.get_field(name)
+        return connection.ops.quote_name(field.column)
 
     def values(self, where: str, params: list | tuple, *, suffix: str = "") -> list[dict]:
         """Like :meth:`rows`, as dicts (no model instances: cheaper for many rows)."""
@@ -115,7 +116,7 @@ def insert_returning_ids(
         return []
     opts = model._meta
     ops = connection.ops
-    cols = [opts.get_field(f) for f in fields]
+    cols: list[Any] = [opts.get_field(f) for f in fields]
     one = "(" + placeholders(len(cols)) + ")"
     adapters = [adapter(c) for c in cols]
     ids: list[int] = []
@@ -127,7 +128,7 @@ def insert_returning_ids(
                 f"INSERT INTO {ops.quote_name(opts.db_table)} "
                 f"({', '.join(ops.quote_name(c.column) for c in cols)}) VALUES "
                 + ", ".join([one] * len(chunk))
-                + f" RETURNING {ops.quote_name(opts.pk.column)}"
+                + f" RETURNING {ops.quote_name(str(opts.pk.column))}"
             )
             params: list = []
             for row in chunk:
