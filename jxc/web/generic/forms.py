@@ -36,6 +36,20 @@ class ServiceForm(forms.ModelForm):
             ]
             field.validators = [*field.validators, *extra]
 
+    def offer_active(self, name: str, queryset) -> None:
+        """Offer the active rows of ``queryset`` in a choice field, plus whatever the record
+        points at now: saving an unrelated change must not silently clear a link to a row
+        that was deactivated since (a warehouse's keeper, a category's parent)."""
+        from django.db.models import Q
+
+        current = self.initial.get(name)
+        if current is None and self.instance.pk:
+            current = getattr(self.instance, f"{name}_id", None)
+        if not isinstance(current, list | tuple | set):
+            current = [] if current in (None, "") else [current]
+        pks = [getattr(v, "pk", v) for v in current]
+        self.fields[name].queryset = queryset.filter(Q(is_active=True) | Q(pk__in=pks))
+
     def _post_clean(self) -> None:
         # ModelForm would construct the instance and run model validation here; the
         # service does both, so there is one place that decides what is valid.

@@ -47,12 +47,12 @@ class CategoryForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = Category.objects.filter(is_active=True).order_by("path")
+        parents = Category.objects.order_by("path")
         if self.instance.pk:
             # A category cannot move under itself or its own branch.
             parents = parents.exclude(path__startswith=self.instance.path)
+        self.offer_active("parent", parents)
         field = self.fields["parent"]
-        field.queryset = parents
         field.label_from_instance = lambda c: "　" * _level(c) + c.name  # type: ignore[attr-defined]
 
 

@@ -11,11 +11,11 @@ from jxc.web.generic import Column, Inline, Screen, ServiceForm
 class WarehouseForm(ServiceForm):
     class Meta:
         model = Warehouse
-        fields = ["code", "name", "kind", "address", "phone", "keeper", "allow_negative"]
+        fields = ["code", "name", "kind", "site", "address", "phone", "keeper", "allow_negative"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keeper"].queryset = get_user_model().objects.filter(is_active=True)
+        self.offer_active("keeper", get_user_model().objects.all())
 
 
 class BinForm(ServiceForm):
@@ -46,6 +46,7 @@ class WarehouseScreen(Screen):
         "phone",
         "keeper",
         "allow_negative",
+        "site",
         "is_active",
     ]
     select_related = ("keeper",)

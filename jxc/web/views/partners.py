@@ -43,7 +43,7 @@ class CustomerForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["salesperson"].queryset = get_user_model().objects.filter(is_active=True)
+        self.offer_active("salesperson", get_user_model().objects.all())
 
 
 class ContactForm(ServiceForm):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -128,9 +129,12 @@ class UserEditForm(ServiceForm):
         # The service checks it too; here it shows next to the other field errors at once.
         self.fields["phone"].validators.append(phone_validator)
         if self.instance.pk:
-            self.fields["warehouses"].initial = list(
-                self.instance.scoped_warehouses.values_list("pk", flat=True)
-            )
+            current = list(self.instance.scoped_warehouses.values_list("pk", flat=True))
+            self.fields["warehouses"].initial = current
+            # A warehouse deactivated since stays ticked, so saving does not drop it.
+            self.fields["warehouses"].queryset = inventory_selectors.warehouses_for(
+                request_user
+            ).filter(Q(is_active=True) | Q(pk__in=current))
 
 
 class UserCreateForm(UserEditForm):
@@ -352,7 +356,7 @@ def _audit_in_warehouse_scope(user, qs):
     them, nor about rows that belong only to such warehouses (bins, warehouse documents)."""
     if user.is_superuser or user.all_warehouses:
         return qs
-    from django.db.models import CharField, Q
+    from django.db.models import CharField
     from django.db.models.functions import Cast
 
     from jxc.inventory.models import Warehouse
