@@ -47,6 +47,7 @@ class WarehouseIn(Schema):
     phone: str = Field("", max_length=30)
     keeper_id: int | None = None
     allow_negative: bool = False
+    site: str = Field("", max_length=60)
 
 
 class WarehouseOut(Schema):
@@ -58,6 +59,7 @@ class WarehouseOut(Schema):
     phone: str
     keeper_id: int | None
     allow_negative: bool
+    site: str
     is_active: bool
 
 

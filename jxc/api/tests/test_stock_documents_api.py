@@ -144,6 +144,10 @@ def test_transfer_ship_receive_close(client_for, stock_world):
     )
     assert (status, body["code"]) == (422, "one_step_not_allowed")
     assert Transfer.objects.count() == 1
+    status, wh = call(client, "patch", f"/warehouses/{w.bj.pk}", {"site": "杭州"})
+    assert (status, wh["site"]) == (200, "杭州")
+    status, body = call(client, "post", "/transfers", {**payload, "one_step": True})
+    assert status == 201 and body["one_step"] is True
     assert_ledger_consistent()
 
 

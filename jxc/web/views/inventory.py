@@ -15,7 +15,7 @@ class WarehouseForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offer_active("keeper", get_user_model().objects.all())
+        self.fields["keeper"].queryset = get_user_model().objects.filter(is_active=True)
 
 
 class BinForm(ServiceForm):
