@@ -9,9 +9,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from jxc.catalog.models import Category, Sku
 from jxc.catalog.selectors import search_skus
@@ -26,6 +27,7 @@ from jxc.inventory.snapshots import (
     in_warehouses,
     positions_at,
     qty_sum,
+    raw_rows,
     value_sum,
 )
 
@@ -259,8 +261,9 @@ def sku_ledger(
 # --- stock at a past date ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SkuInfo:
+class SkuInfo(NamedTuple):
+    """What a report shows of a SKU (a tuple: tens of thousands are made per report)."""
+
     id: int
     code: str
     name: str
@@ -282,15 +285,17 @@ def sku_info(skus: QuerySet | None, ids: Iterable[int] | None = None) -> dict[in
         wanted = list(ids)
         if len(wanted) <= 500:
             qs = qs.filter(pk__in=wanted)
-    rows = qs.values_list(
-        "pk", "code", "name", "spec", "product__base_unit__name", "product__category__name"
-    )
-    return {
-        r[0]: SkuInfo(
-            id=r[0], code=r[1], name=r[2], spec=r[3], unit=r[4] or "", category=r[5] or ""
+    rows = raw_rows(
+        qs.values_list(
+            "pk",
+            "code",
+            "name",
+            "spec",
+            Coalesce("product__base_unit__name", Value("")),
+            Coalesce("product__category__name", Value("")),
         )
-        for r in rows
-    }
+    )
+    return {r[0]: SkuInfo._make(r) for r in rows}
 
 
 @dataclass
