@@ -69,15 +69,25 @@ def _case(n: int, method: str, scope: str, tag: str) -> dict:
     day = dt.date(2026, 3, 1)
     receipts = _docs(kit, skus, whs, n, sign=1, reason=R.PURCHASE_RECEIPT, day=day, rng=rng)
     issues = _docs(kit, skus, whs, n, sign=-1, reason=R.SALES_DELIVERY, day=day, rng=rng)
-    # enough stock for the issues whatever the draw
-    _post(kit, [[l.__class__(**{**l.__dict__, "qty": Decimal(3 * n)}) for l in receipts[0]]], "seed")
+    # opening stock: enough for the issues whatever the draw
     for wh in whs:
         from jxc.inventory.ledger_types import StockLine
 
         _post(
             kit,
-            [[StockLine(sku=s, warehouse=wh, qty=Decimal(3 * n), reason=R.OPENING, date=day,
-                        unit_cost=Decimal("10")) for s in skus]],
+            [
+                [
+                    StockLine(
+                        sku=s,
+                        warehouse=wh,
+                        qty=Decimal(3 * n),
+                        reason=R.OPENING,
+                        date=day,
+                        unit_cost=Decimal("10"),
+                    )
+                    for s in skus
+                ]
+            ],
             "opening",
         )
     t_in = _post(kit, receipts, "receipt")
