@@ -54,11 +54,55 @@ def update_customer(customer: Customer, *, user, **fields: Any) -> Customer:
     return _save_partner(customer, user=user, fields=fields)
 
 
+def _contact_summary(contact: Contact) -> str:
+    """How a contact reads in its partner's 操作记录: 吴超 业务经理 13812345678."""
+    return " ".join(v for v in (contact.name, contact.position, contact.phone, contact.email) if v)
+
+
+def _partner_of(contact: Contact) -> Supplier | Customer:
+    return contact.supplier if contact.supplier_id else contact.customer  # type: ignore[return-value]
+
+
 @transaction.atomic
 def create_contact(*, user, partner: Supplier | Customer, **fields: Any) -> Contact:
     key = "supplier" if isinstance(partner, Supplier) else "customer"
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     contact = save_audited(Contact(**{key: partner}, **fields), user=user)
     record_audit(
-        user=user, obj=partner, action="update", changes={"contacts": [None, str(contact)]}
+        user=user,
+        obj=partner,
+        action="update",
+        changes={"contacts": [None, _contact_summary(contact)]},
     )
     return contact
+
+
+@transaction.atomic
+def update_contact(contact: Contact, *, user, **fields: Any) -> Contact:
+    """修改联系人 (a wrong phone number, a new position); shown in the partner's 操作记录."""
+    before = _contact_summary(contact)
+    for k, v in fields.items():
+        setattr(contact, k, v.strip() if isinstance(v, str) else v)
+    save_audited(contact, user=user)
+    after = _contact_summary(contact)
+    if after != before:
+        record_audit(
+            user=user,
+            obj=_partner_of(contact),
+            action="update",
+            changes={"contacts": [before, after]},
+        )
+    return contact
+
+
+@transaction.atomic
+def remove_contact(contact: Contact, *, user) -> None:
+    """删除联系人: a contact is a note on the partner, referenced by no document, so it goes;
+    the partner's 操作记录 keeps who it was."""
+    record_audit(
+        user=user,
+        obj=_partner_of(contact),
+        action="update",
+        changes={"contacts": [_contact_summary(contact), None]},
+    )
+    contact.delete()

@@ -68,6 +68,11 @@ class Inline:
     resource: str = ""  # permissions <resource>.<add_action> to add, <resource>.edit to toggle
     add_action: str = "create"
     toggle_active: bool = False
+    # 修改 a row: ``update(row, user, data)`` with the same form; 删除 (for rows nothing
+    # refers to, such as contacts): ``remove(row, user)``. Both need <resource>.<edit_action>.
+    update: Callable[[Any, Any, dict[str, Any]], Any] | None = None
+    remove: Callable[[Any, Any], Any] | None = None
+    edit_action: str = "edit"
 
     def bound_columns(self, model: type[models.Model]) -> list[Column]:
         return [c.bind(model) for c in self.columns]
@@ -206,6 +211,22 @@ class Screen:
                         f"{p}/<int:pk>/{inline.name}/<int:row>/active/",
                         v.InlineActiveView.as_view(screen=self, inline_name=inline.name),
                         name=f"{n}_{inline.name}_active",
+                    )
+                )
+            if inline.update is not None:
+                urls.append(
+                    path(
+                        f"{p}/<int:pk>/{inline.name}/<int:row>/edit/",
+                        v.InlineEditView.as_view(screen=self, inline_name=inline.name),
+                        name=f"{n}_{inline.name}_edit",
+                    )
+                )
+            if inline.remove is not None:
+                urls.append(
+                    path(
+                        f"{p}/<int:pk>/{inline.name}/<int:row>/remove/",
+                        v.InlineRemoveView.as_view(screen=self, inline_name=inline.name),
+                        name=f"{n}_{inline.name}_remove",
                     )
                 )
         return urls

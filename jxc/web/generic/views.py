@@ -253,6 +253,7 @@ def inline_section(screen: Screen, request, obj, inline: Inline, form=None) -> S
         and user.has_jxc_perm(f"{inline.resource}.{inline.add_action}")
     )
     may_toggle = inline.toggle_active and user.has_jxc_perm(f"{inline.resource}.edit")
+    may_edit = user.has_jxc_perm(f"{inline.resource}.{inline.edit_action}")
     if may_add and form is None:
         assert inline.form_class is not None
         form = inline.form_class()
@@ -263,6 +264,16 @@ def inline_section(screen: Screen, request, obj, inline: Inline, form=None) -> S
             "cells": [(c, c.html(row, user=user, decimals=dec)) for c in columns],
             "toggle_url": (
                 screen.url(f"{inline.name}_active", obj.pk, row.pk) if may_toggle else ""
+            ),
+            "edit_url": (
+                screen.url(f"{inline.name}_edit", obj.pk, row.pk)
+                if may_edit and inline.update is not None
+                else ""
+            ),
+            "remove_url": (
+                screen.url(f"{inline.name}_remove", obj.pk, row.pk)
+                if may_edit and inline.remove is not None
+                else ""
             ),
         }
         for row in rows_qs
@@ -277,6 +288,8 @@ def inline_section(screen: Screen, request, obj, inline: Inline, form=None) -> S
             "rows": rows,
             "form": form if may_add else None,
             "add_url": screen.url(f"{inline.name}_add", obj.pk) if may_add else "",
+            "row_actions": inline.toggle_active
+            or (may_edit and (inline.update is not None or inline.remove is not None)),
         },
     )
 
@@ -534,6 +547,72 @@ class InlineActiveView(InlineView):
 
         set_active(target, active=active, user=request.user)
         messages.success(request, _("Activated.") if active else _("Deactivated."))
+        return redirect(self.screen.url("detail", obj.pk) + f"#inline-{inline.name}")
+
+
+class InlineEditView(InlineView):
+    """修改 one related row (a contact's phone, a bin's name) with the inline's own form."""
+
+    def row(self, request, pk: int, row: int):
+        self.check_inline(request, self.inline.edit_action)
+        obj = self.get_object(request, pk)
+        return obj, get_object_or_404(self.inline.rows(obj), pk=row)
+
+    def get(self, request, pk: int, row: int):
+        obj, target = self.row(request, pk, row)
+        return self.render(request, obj, target, self.form(request, target))
+
+    def post(self, request, pk: int, row: int):
+        obj, target = self.row(request, pk, row)
+        inline = self.inline
+        form = self.form(request, target, data=request.POST)
+        if form.is_valid():
+            assert inline.update is not None
+            try:
+                inline.update(target, request.user, dict(form.cleaned_data))
+            except DomainError as exc:
+                apply_domain_error(form, exc, request)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(self.screen.url("detail", obj.pk) + f"#inline-{inline.name}")
+        return self.render(request, obj, target, form)
+
+    def form(self, request, target, data=None):
+        from django import forms as django_forms
+
+        form_class = self.inline.form_class
+        assert form_class is not None
+        kwargs: dict[str, Any] = {"data": data}
+        if issubclass(form_class, django_forms.ModelForm):
+            kwargs["instance"] = target
+        form = form_class(**kwargs)
+        drop_cost_fields(form, request.user)
+        return form
+
+    def render(self, request, obj, target, form):
+        context = {
+            **self.base_context(request),
+            "form": form,
+            "obj": obj,
+            "title": _("Edit %(name)s") % {"name": target},
+            "cancel_url": self.screen.url("detail", obj.pk) + f"#inline-{self.inline.name}",
+        }
+        return TemplateResponse(request, "web/generic/object_form.html", context)
+
+
+class InlineRemoveView(InlineView):
+    def post(self, request, pk: int, row: int):
+        self.check_inline(request, self.inline.edit_action)
+        inline = self.inline
+        obj = self.get_object(request, pk)
+        target = get_object_or_404(inline.rows(obj), pk=row)
+        assert inline.remove is not None
+        try:
+            inline.remove(target, request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Removed."))
         return redirect(self.screen.url("detail", obj.pk) + f"#inline-{inline.name}")
 
 

@@ -377,3 +377,54 @@ def test_editing_a_user_keeps_a_deactivated_warehouse_in_scope(
     set_active(records["store"], active=False, user=owner)
     html = client_owner.get(reverse("web:user_edit", args=[keeper.pk])).content.decode()
     assert _selected(html, "warehouses") == [str(records["store"].pk)]
+
+
+# --- related rows can be corrected: contacts (修改 / 删除) and bins (修改) ----------------------
+
+
+def test_a_contacts_typo_can_be_corrected_and_the_contact_removed(client_owner, records):
+    """Before: a contact could only be added; a wrong phone number stayed for ever."""
+    from jxc.partners.models import Contact
+
+    customer, contact = records["customer"], records["contact"]
+    detail_url = reverse("web:customer_detail", args=[customer.pk])
+    page = client_owner.get(detail_url).content.decode()
+    edit_url = reverse("web:customer_contacts_edit", args=[customer.pk, contact.pk])
+    assert edit_url in page and 'data-testid="inline-remove"' in page
+    bad = client_owner.post(edit_url, {"name": "李经理", "phone": "12"})
+    assert "请输入有效的电话号码" in bad.content.decode()
+    contact.refresh_from_db()
+    assert contact.phone == ""
+    client_owner.post(edit_url, {"name": "李经理", "position": "采购经理", "phone": "13812345678"})
+    contact.refresh_from_db()
+    assert (contact.position, contact.phone) == ("采购经理", "13812345678")
+    history = _text(client_owner.get(detail_url))
+    assert "联系人: 李经理 → 李经理 采购经理 13812345678" in history
+    client_owner.post(reverse("web:customer_contacts_remove", args=[customer.pk, contact.pk]))
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert "联系人: 李经理 采购经理 13812345678 → —" in _text(client_owner.get(detail_url))
+
+
+def test_contacts_of_one_partner_cannot_be_edited_through_another(client_owner, owner, records):
+    other = records["supplier"]
+    url = reverse("web:supplier_contacts_edit", args=[other.pk, records["contact"].pk])
+    assert client_owner.get(url).status_code == 404
+
+
+def test_contacts_need_the_partners_edit_permission(client_for, records, user_factory):
+    cashier = user_factory(roles=["cashier"])  # customer.view and .create, not .edit
+    customer, contact = records["customer"], records["contact"]
+    client = client_for(cashier)
+    page = client.get(reverse("web:customer_detail", args=[customer.pk])).content.decode()
+    assert "inline-edit" not in page and "inline-remove" not in page
+    url = reverse("web:customer_contacts_remove", args=[customer.pk, contact.pk])
+    assert client.post(url).status_code == 403
+
+
+def test_a_bins_name_can_be_corrected(client_owner, records):
+    wh, bin_ = records["warehouse"], records["bin"]
+    url = reverse("web:warehouse_bins_edit", args=[wh.pk, bin_.pk])
+    assert client_owner.get(url).status_code == 200
+    client_owner.post(url, {"code": "A-01", "name": "一号货架（冷藏）"})
+    bin_.refresh_from_db()
+    assert bin_.name == "一号货架（冷藏）"

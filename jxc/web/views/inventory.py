@@ -15,7 +15,7 @@ class WarehouseForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keeper"].queryset = get_user_model().objects.filter(is_active=True)
+        self.offer_active("keeper", get_user_model().objects.all())
 
 
 class BinForm(ServiceForm):
@@ -62,6 +62,7 @@ class WarehouseScreen(Screen):
             columns=[Column("code"), Column("name"), Column("is_active")],
             form_class=BinForm,
             create=lambda wh, user, data: services.create_bin(user=user, warehouse=wh, **data),
+            update=lambda bin_, user, data: services.update_bin(bin_, user=user, **data),
             resource="bin",
             toggle_active=True,
         )

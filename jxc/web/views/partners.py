@@ -62,6 +62,8 @@ def _contacts_inline(resource: str) -> Inline:
         create=lambda partner, user, data: services.create_contact(
             user=user, partner=partner, **data
         ),
+        update=lambda contact, user, data: services.update_contact(contact, user=user, **data),
+        remove=lambda contact, user: services.remove_contact(contact, user=user),
         resource=resource,
         add_action="edit",  # adding a contact is editing the partner
     )
