@@ -257,6 +257,7 @@ def update_user(
 
             message = gettext("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}
             raise ValidationFailed({"roles": [message]})
+        _ensure_not_locking_oneself_out(target, user=user, roles=found)
         before = sorted(target.roles.values_list("code", flat=True))
         target.roles.set(found)
         target.__dict__.pop("_jxc_patterns", None)
@@ -292,6 +293,22 @@ def set_password(
     target.save(update_fields=["password"])
     record_audit(user=user, obj=target, action="set_password")
     return target
+
+
+def _ensure_not_locking_oneself_out(target: User, *, user: User | None, roles: list[Role]) -> None:
+    """Whoever manages users cannot take that right away from themselves (nobody would be
+    left to give it back but the command line)."""
+    from jxc.core.permissions import matches
+
+    if user is None or user.pk != target.pk or target.is_superuser:
+        return
+    keeps = matches([p for r in roles for p in r.permissions], "user.edit")
+    if target.has_jxc_perm("user.edit") and not keeps:
+        from django.utils.translation import gettext
+
+        raise ValidationFailed(
+            {"roles": [gettext("You cannot take away your own right to manage users.")]}
+        )
 
 
 def _digest(token: str) -> str:

@@ -428,3 +428,29 @@ def test_a_bins_name_can_be_corrected(client_owner, records):
     client_owner.post(url, {"code": "A-01", "name": "一号货架（冷藏）"})
     bin_.refresh_from_db()
     assert bin_.name == "一号货架（冷藏）"
+
+
+def test_a_manager_cannot_take_away_their_own_right_to_manage_users(client_for, user_factory):
+    """Before: an owner (not the superuser) unticked 老板 on their own account and could then
+    open no settings at all: nobody was left to give the role back."""
+    manager = user_factory(roles=["owner"], first_name="店长")
+    client = client_for(manager)
+    url = reverse("web:user_edit", args=[manager.pk])
+    sales = Role.objects.get(code="sales").pk
+    response = client.post(
+        url, {"first_name": "店长改名", "phone": "", "roles": [sales], "all_warehouses": "on"}
+    )
+    assert response.status_code == 200
+    assert "不能取消自己管理用户的权限" in response.content.decode()
+    manager.refresh_from_db()
+    assert manager.first_name == "店长" and [r.code for r in manager.roles.all()] == ["owner"]
+    # someone else may change it, and they may change their own roles while keeping the right
+    other = user_factory(roles=["owner"])
+    assert (
+        client_for(other)
+        .post(url, {"first_name": "店长", "phone": "", "roles": [sales], "all_warehouses": "on"})
+        .status_code
+        == 302
+    )
+    manager.refresh_from_db()
+    assert [r.code for r in manager.roles.all()] == ["sales"]
