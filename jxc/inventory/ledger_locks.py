@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
-
 from jxc.inventory.ledger_sql import Reader, for_update, placeholders
 from jxc.inventory.models import SkuLedger, StockBalance
 
@@ -38,10 +36,6 @@ def _ledgers(ids: list[int]) -> dict[int, SkuLedger]:
         f"sku_id IN ({placeholders(len(ids))})", ids, suffix=" ORDER BY sku_id" + for_update()
     )
     return {x.sku_id: x for x in rows}
-
-
-def _for_update(qs):
-    return qs.select_for_update() if connection.features.has_select_for_update else qs
 
 
 def lock_skus(sku_ids: Iterable[int]) -> dict[int, SkuLedger]:
