@@ -24,7 +24,12 @@ from jxc.core.fields import QTY_PLACES, fits
 from jxc.core.services import record_audit
 from jxc.inventory.documents import count_rules, excel
 from jxc.inventory.documents.counts import sku_in_scope
-from jxc.inventory.documents.lifecycle import ensure_draft, ensure_perm, ensure_warehouses
+from jxc.inventory.documents.lifecycle import (
+    ensure_draft,
+    ensure_perm,
+    ensure_warehouses,
+    write_fields,
+)
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.inventory.models import Batch, Bin, LotBalance, StockBalance, StockMove
 
@@ -189,7 +194,7 @@ def record_counts(count: StockCount, *, user, counts: Mapping[int, Decimal | Non
         changed.append(line)
     if errors:
         raise ValidationFailed(errors)
-    StockCountLine.objects.bulk_update(changed, ["counted_qty"], batch_size=500)
+    write_fields(StockCountLine, changed, ["counted_qty"])
     record_audit(user=user, obj=count, action="count", changes={"lines": [None, len(changed)]})
     return count
 
@@ -301,6 +306,6 @@ def import_counts(count: StockCount, *, user, file: BinaryIO | bytes) -> int:
         raise ImportRowsInvalid(problems)
     for line, qty in lines:
         line.counted_qty = qty
-    StockCountLine.objects.bulk_update([x for x, _q in lines], ["counted_qty"], batch_size=500)
+    write_fields(StockCountLine, [x for x, _q in lines], ["counted_qty"])
     record_audit(user=user, obj=count, action="import", changes={"lines": [None, len(lines)]})
     return len(lines)

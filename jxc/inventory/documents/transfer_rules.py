@@ -102,9 +102,12 @@ def arrival_lines(
     taken from that line's shipped slices in order, each in line at the value its slice
     left with (``origin``). Serials arrive in the order they were shipped."""
     out: list[StockLine] = []
+    by_line: dict[int, list[ShippedSlice]] = {}
+    for x in slices:
+        by_line.setdefault(x.line, []).append(x)
     for line_id, qty in quantities.items():
         want = qty
-        for s in (x for x in slices if x.line == line_id):
+        for s in by_line.get(line_id, ()):
             if want <= 0:
                 break
             take = min(want, s.open)

@@ -37,6 +37,7 @@ from jxc.inventory.documents.lifecycle import (
     replace_lines,
     reversal_date,
     sku_facts,
+    write_fields,
 )
 from jxc.inventory.documents.models import Transfer, TransferLine
 from jxc.inventory.documents.rules import LineInput, PostLine
@@ -224,7 +225,7 @@ def post_transfer(t: Transfer, *, user) -> Transfer:
             )
             for x in lines:
                 x.received_qty = x.base_qty
-            TransferLine.objects.bulk_update(lines, ["received_qty"], batch_size=500)
+            write_fields(TransferLine, lines, ["received_qty"])
             return
         stock.record_moves(
             transfer_rules.transfer_out_lines(
@@ -344,9 +345,7 @@ def receive_transfer(
         stock.record_moves(moves, source=locked.ref(), user=user)
         for line_id, qty in wanted.items():
             by_id[line_id].received_qty += qty
-        TransferLine.objects.bulk_update(
-            [by_id[k] for k in wanted], ["received_qty"], batch_size=500
-        )
+        write_fields(TransferLine, [by_id[k] for k in wanted], ["received_qty"])
 
     t = act(t, action="receive", user=user, effect=effect)
     if all(x.open_qty == 0 for x in t.lines.all()):
@@ -397,7 +396,7 @@ def close_transfer(
             else:
                 x.lost_qty += q
         _in_transit(locked.to_warehouse_id, per_sku)
-        TransferLine.objects.bulk_update(lines, ["returned_qty", "lost_qty"], batch_size=500)
+        write_fields(TransferLine, lines, ["returned_qty", "lost_qty"])
         if open_qty:
             locked.difference = difference
             locked.save(update_fields=["difference"])
