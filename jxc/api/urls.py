@@ -3,9 +3,19 @@
 
 from ninja import NinjaAPI
 
-from jxc.api import catalog, core, finance, inventory, partners
-from jxc.api import stock_assembly, stock_counts, stock_documents, stock_transfers
-from jxc.api import stock_reports
+from jxc.api import (
+    catalog,
+    core,
+    finance,
+    inventory,
+    partners,
+    stock_assembly,
+    stock_counts,
+    stock_documents,
+    stock_reports,
+    stock_summary,
+    stock_transfers,
+)
 from jxc.api.common import AUTH, RENDERER, install_error_handlers
 
 api = NinjaAPI(
@@ -34,3 +44,4 @@ for module in (stock_documents, stock_transfers, stock_counts, stock_assembly):
 
 # 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
 api.add_router("", stock_reports.router)
+api.add_router("", stock_summary.router)
