@@ -4,7 +4,7 @@ Defined once here so that precision is one decision. Never float (DOMAIN.md §4.
 Storage precision is fixed; the company's display decimals only round input and output.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
 
@@ -25,9 +25,25 @@ def round_to(value: Decimal, places: int) -> Decimal:
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+# Digits left before the decimal point by each stored precision (max_digits − places):
+# quantity 20/6, money 18/2, unit cost and factor 24/10.
+WHOLE_DIGITS = {QTY_PLACES: 14, MONEY_PLACES: 16, UNIT_COST_PLACES: 14}
+
+
 def fits(value: Decimal, places: int) -> bool:
-    """True when ``value`` needs no more than ``places`` decimals (so storing it loses nothing)."""
-    return Decimal(value) == Decimal(value).quantize(Decimal(1).scaleb(-places))
+    """True when storing ``value`` with ``places`` decimals loses nothing: no more decimals
+    than that, and not more whole digits than the column holds (``1e400`` or a 20-digit price
+    is refused here instead of failing in the database or in the decimal context)."""
+    value = Decimal(value)
+    if not value.is_finite():
+        return False
+    whole_digits = max(value.adjusted() + 1, 0)
+    if whole_digits > WHOLE_DIGITS.get(places, 28 - places):
+        return False
+    try:
+        return value == value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        return False
 
 
 class QuantityField(models.DecimalField):
