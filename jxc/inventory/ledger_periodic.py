@@ -58,9 +58,9 @@ def settle_periodic_average(*, year: int, month: int) -> int:
     )
     if not pool_ids:
         return 0
+    sku_ids = sorted(set(CostPool.objects.filter(pk__in=pool_ids).values_list("sku_id", flat=True)))
+    lock_skus(sku_ids)  # then read the pools: no posting changes them from here on
     pools = {p.pk: p for p in CostPool.objects.filter(pk__in=pool_ids)}
-    sku_ids = sorted({p.sku_id for p in pools.values()})
-    lock_skus(sku_ids)
     scope = core_selectors.company().cost_scope
     changed_total = 0
     for sku_id in sku_ids:
