@@ -11,6 +11,7 @@ from jxc.web.views import (
     home,
     inventory,
     partners,
+    stock_alerts,
     stock_assembly,
     stock_counts,
     stock_documents,
@@ -38,5 +39,6 @@ urlpatterns = [
     *finance.urlpatterns,
     *settings_views.urlpatterns,
     *stock_reports.urlpatterns,
+    *stock_alerts.urlpatterns,
     *stock_summary.urlpatterns,
 ]

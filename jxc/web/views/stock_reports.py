@@ -1,4 +1,4 @@
-"""库存 pages: 即时库存 (with batches and bins), 库存流水, 库存查询(按日期), 库存预警 — thin views
+"""库存 pages: 即时库存 (with batches and bins), 库存流水, 库存查询(按日期) — thin views
 over jxc.reports.selectors, within the user's warehouse scope; cost columns only with
 ``cost.view``; Excel export of the filtered list."""
 
@@ -101,22 +101,6 @@ class AtDateForm(ScopeForm):
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     group = forms.ChoiceField(label=gettext_lazy("Group by"), choices=GROUPS, required=False)
-
-
-class AlertForm(forms.Form):
-    warehouse = forms.ModelChoiceField(
-        queryset=None, label=gettext_lazy("Warehouse"), required=False
-    )
-    near_expiry_days = forms.IntegerField(
-        label=gettext_lazy("Expiring within (days)"), min_value=0, max_value=3650, required=False
-    )
-    no_movement_days = forms.IntegerField(
-        label=gettext_lazy("No movement for (days)"), min_value=1, max_value=3650, required=False
-    )
-
-    def __init__(self, data, *, user, **kw):
-        super().__init__(data, **kw)
-        self.fields["warehouse"].queryset = warehouses_for(user).order_by("code")
 
 
 def page_context(request, title, form, **extra) -> dict[str, Any]:
@@ -431,136 +415,9 @@ def stock_at_date(request):
     )
 
 
-# --- 库存预警 --------------------------------------------------------------------------------
-
-ALERT_LIMIT = 200
-
-
-@login_required
-def stock_alerts(request):
-    """库存预警: the four lists, each with its count."""
-    require(request, "stock.view")
-    form = AlertForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    wh = data.get("warehouse")
-    expiry_days = data.get("near_expiry_days") or selectors.NEAR_EXPIRY_DAYS
-    idle_days = data.get("no_movement_days") or selectors.NO_MOVEMENT_DAYS
-    user = request.user
-    wh_col = Col("warehouse", gettext_lazy("Warehouse"))
-    on_hand = Col("on_hand", gettext_lazy("On hand"), "qty")
-    today = timezone.localdate()
-
-    def base(x) -> dict[str, Any]:
-        return {**sku_row(x.sku), "warehouse": x.warehouse.name}
-
-    sections = []
-    qs = selectors.below_min(user=user, warehouse=wh)
-    sections.append(
-        {
-            "code": "below_min",
-            "title": _("Below minimum stock"),
-            "count": qs.count(),
-            "table": table(
-                [
-                    *SKU_COLS,
-                    wh_col,
-                    on_hand,
-                    Col("min_qty", gettext_lazy("Minimum stock"), "qty"),
-                    Col("shortage", gettext_lazy("Short by"), "qty"),
-                ],
-                [
-                    {**base(x), "on_hand": x.on_hand, "min_qty": x.min_qty, "shortage": x.shortage}
-                    for x in qs[:ALERT_LIMIT]
-                ],
-            ),
-        }
-    )
-    qs = selectors.above_max(user=user, warehouse=wh)
-    sections.append(
-        {
-            "code": "above_max",
-            "title": _("Above maximum stock"),
-            "count": qs.count(),
-            "table": table(
-                [
-                    *SKU_COLS,
-                    wh_col,
-                    on_hand,
-                    Col("max_qty", gettext_lazy("Maximum stock"), "qty"),
-                    Col("excess", gettext_lazy("Over by"), "qty"),
-                ],
-                [
-                    {**base(x), "on_hand": x.on_hand, "max_qty": x.max_qty, "excess": x.excess}
-                    for x in qs[:ALERT_LIMIT]
-                ],
-            ),
-        }
-    )
-    lots = selectors.near_expiry_lots(user=user, days=expiry_days, warehouse=wh)
-    sections.append(
-        {
-            "code": "near_expiry",
-            "title": _("Expiring within %(days)d days") % {"days": expiry_days},
-            "count": lots.count(),
-            "table": table(
-                [
-                    *SKU_COLS,
-                    wh_col,
-                    Col("batch", gettext_lazy("Batch")),
-                    Col("bin", gettext_lazy("Bin")),
-                    Col("qty", gettext_lazy("Quantity"), "qty"),
-                    Col("expiry_date", gettext_lazy("Expiry date"), "date"),
-                    Col("days_left", gettext_lazy("Days left")),
-                ],
-                [
-                    {
-                        **base(x),
-                        "batch": x.batch.number,
-                        "bin": x.bin.code if x.bin else "",
-                        "qty": x.qty,
-                        "expiry_date": x.batch.expiry_date,
-                        "days_left": (x.batch.expiry_date - today).days,
-                    }
-                    for x in lots[:ALERT_LIMIT]
-                ],
-            ),
-        }
-    )
-    idle = selectors.no_movement(user=user, days=idle_days, warehouse=wh)
-    sections.append(
-        {
-            "code": "no_movement",
-            "title": _("No movement for %(days)d days") % {"days": idle_days},
-            "count": idle.count(),
-            "table": table(
-                visible(
-                    [
-                        *SKU_COLS,
-                        wh_col,
-                        on_hand,
-                        Col("value", gettext_lazy("Stock value"), "money", cost=True),
-                        Col("last_move", gettext_lazy("Last movement"), "date"),
-                    ],
-                    user,
-                ),
-                [
-                    {**base(x), "on_hand": x.on_hand, "value": x.value, "last_move": x.last_move}
-                    for x in idle[:ALERT_LIMIT]
-                ],
-            ),
-        }
-    )
-    return render(
-        request,
-        "web/reports/stock_alerts.html",
-        {"title": _("Stock alerts"), "form": form, "sections": sections, "limit": ALERT_LIMIT},
-    )
-
-
 urlpatterns = [
     path("inventory/stock/", stock_balances, name="stock_balances"),
     path("inventory/stock/<int:sku_id>/", stock_sku, name="stock_sku"),
     path("inventory/moves/", stock_moves, name="stock_moves"),
     path("inventory/stock-at-date/", stock_at_date, name="stock_at_date"),
-    path("inventory/alerts/", stock_alerts, name="stock_alerts"),
 ]
