@@ -31,9 +31,9 @@ import django
 django.setup()
 from jxc.reports.summary import movement_summary
 start = dt.date.fromisoformat(sys.argv[1]); end = dt.date.fromisoformat(sys.argv[2])
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 s = movement_summary(user=None, start=start, end=end)
-seconds = time.perf_counter() - t
+seconds, cpu = time.perf_counter() - t, time.process_time() - c
 # VmHWM: this process's own peak. ru_maxrss would also count the parent it was forked from
 # (Linux carries the peak across exec), i.e. the process that built the ledger.
 try:
@@ -41,7 +41,7 @@ try:
         rss_kb = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
 except OSError:
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "rows": len(s.rows), "max_rss_mb": rss_kb / 1024}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": len(s.rows), "max_rss_mb": rss_kb / 1024}))
 """
 
 
@@ -70,14 +70,15 @@ def run(size: int) -> dict:
     _checkpoint()
     start, end = month_bounds(*months[-1])
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     summary = _summary(start, end)
-    first = time.perf_counter() - started
-    times = []
+    first, first_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    times, cpu_times = [], []
     for _ in range(3):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         _summary(start, end)
         times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
     tracemalloc.start()
     _summary(start, end)
     _current, peak = tracemalloc.get_traced_memory()
@@ -125,13 +126,19 @@ def run(size: int) -> dict:
         "close_month_seconds": round(close_seconds, 3),
         "summary_first_seconds": round(first, 4),
         "summary_best_seconds": round(min(times), 4),
+        # CPU time of this process (SQLite runs inside it): what the summary costs when the
+        # machine is not shared; wall time above is inflated by other processes' load.
+        "summary_first_cpu_seconds": round(first_cpu, 4),
+        "summary_best_cpu_seconds": round(min(cpu_times), 4),
         "summary_without_snapshot_seconds": round(no_snapshot, 4),
         "python_heap_peak_mb": round(peak / 2**20, 1),
         "fresh_process_seconds": round(fresh["seconds"], 4),
+        "fresh_process_cpu_seconds": round(fresh["cpu"], 4),
         "fresh_process_max_rss_mb": round(fresh["max_rss_mb"], 1),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "target": "<= 1 s and <= 300 MB at 1,000,000 moves / 20,000 SKUs",
         "within_target": max(first, fresh["seconds"]) <= 1.0 and fresh["max_rss_mb"] <= 300,
+        "within_target_cpu": max(first_cpu, fresh["cpu"]) <= 1.0 and fresh["max_rss_mb"] <= 300,
     }
 
 
