@@ -796,10 +796,15 @@ def _write_pools(run: Run, items: list[Item], moves: list[StockMove]) -> None:
         else:
             st = cursor.state
             pool.qty, pool.value, pool.unit_cost = st.qty, st.value, st.unit_cost
-        if pool_id in last and (
-            pool.last_date is None or last[pool_id] > (pool.last_date, pool.last_move_id or 0)
-        ):
-            pool.last_date, pool.last_move_id = last[pool_id]
+        # the pool's last position: its recorded one, the new moves', and (a replay runs to
+        # the end of the pool) the last re-valued move's
+        positions = [(m.date, m.id) for m in cursor.processed[-1:] if m.id is not None]
+        if pool_id in last:
+            positions.append(last[pool_id])
+        if pool.last_date is not None:
+            positions.append((pool.last_date, pool.last_move_id or 0))
+        if positions:
+            pool.last_date, pool.last_move_id = max(positions)
         changed.append(pool)
     update_rows(CostPool, changed, ["qty", "value", "unit_cost", "last_date", "last_move_id"])
 

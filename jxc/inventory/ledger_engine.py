@@ -221,7 +221,7 @@ class Run:
     def later_count(self, pool_id: int, start: tuple) -> int:
         """How many existing moves a replay of the pool from ``start`` would re-value."""
         pool = self.pools[pool_id]
-        if pool.last_date is None or start > (pool.last_date, pool.last_move_id or 0):
+        if _appending(pool, start):
             return 0
         return _after(StockMove.objects.filter(pool_id=pool_id), start).count()
 
@@ -237,7 +237,7 @@ class Run:
             pool = self.pools[pool_id] = CostPool.objects.get(pk=pool_id)
         gen = next(self.gens)
         method = engine_method(pool.method)
-        appending = pool.last_date is None or start > (pool.last_date, pool.last_move_id or 0)
+        appending = _appending(pool, start)
         later: list[M] = []
         if appending or (detached and method == FIFO):
             state = PoolState(method, pool.qty, pool.value, pool.unit_cost)
@@ -698,6 +698,14 @@ def update_move_values(rows: list[M], lock_date: dt.date | None) -> None:
     ]
     with connection.cursor() as cur:
         cur.executemany(sql, params)
+
+
+def _appending(pool: CostPool, start: tuple) -> bool:
+    """True when no move of the pool lies at or after ``start`` (the pool's recorded last
+    position says so; a pool without one — new, or bulk-loaded — is asked)."""
+    if pool.last_date is not None:
+        return start > (pool.last_date, pool.last_move_id or 0)
+    return not _after(StockMove.objects.filter(pool_id=pool.pk), start).exists()
 
 
 def _after(qs, pos: tuple):
