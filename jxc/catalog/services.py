@@ -85,6 +85,17 @@ def update_category(category: Category, *, user, **fields: Any) -> Category:
     return category
 
 
+# 保质期 beyond a hundred years is a typing mistake (and overflows the column on PostgreSQL).
+MAX_SHELF_LIFE_DAYS = 36500
+
+
+def _shelf_life_errors(days: int | None) -> dict[str, list]:
+    if days is not None and days > MAX_SHELF_LIFE_DAYS:
+        message = _("Ensure this value is less than or equal to %(limit_value)s.")
+        return {"shelf_life_days": [message % {"limit_value": MAX_SHELF_LIFE_DAYS}]}
+    return {}
+
+
 def _dup(field: str, value: str) -> str:
     return str(DuplicateCode(value=value))
 
@@ -141,6 +152,7 @@ def create_product(
         | {b for b in barcodes if barcodes.count(b) > 1}
     ):
         errors.setdefault("barcode", []).append(_dup("barcode", b))
+    errors.update(_shelf_life_errors(shelf_life_days))
     product = Product(
         code=code,
         name=name.strip(),
@@ -204,6 +216,9 @@ def _create_sku(product: Product, variant: VariantSpec, units: list[UnitSpec], *
 @transaction.atomic
 def update_product(product: Product, *, user, **fields: Any) -> Product:
     """修改商品资料 (header fields). SKU names follow the product name."""
+    errors = _shelf_life_errors(fields.get("shelf_life_days"))
+    if errors:
+        raise ValidationFailed(errors)
     for k, v in fields.items():
         setattr(product, k, v)
     if "name" in fields and "mnemonic" not in fields:
