@@ -53,6 +53,20 @@ class ScreenView(LoginRequiredMixin, View):
     screen: Screen = None  # type: ignore[assignment]  # set by Screen.urls()
     action = "view"
 
+    def handle_no_permission(self):
+        # A list refreshed by htmx after the session ended: send the whole page to the
+        # sign-in form instead of drawing the sign-in page inside the list.
+        request = self.request
+        if not request.user.is_authenticated and getattr(request, "htmx", False):
+            from django.contrib.auth.views import redirect_to_login
+            from django.http import HttpResponse
+
+            login = redirect_to_login(request.get_full_path())["Location"]
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login
+            return response
+        return super().handle_no_permission()
+
     def check(self, request, action: str | None = None) -> None:
         if not self.screen.can(request.user, action or self.action):
             raise PermissionDenied

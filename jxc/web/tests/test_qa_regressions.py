@@ -454,3 +454,13 @@ def test_a_manager_cannot_take_away_their_own_right_to_manage_users(client_for, 
     )
     manager.refresh_from_db()
     assert [r.code for r in manager.roles.all()] == ["sales"]
+
+
+def test_an_htmx_list_refresh_after_the_session_ended_goes_to_the_sign_in_page(client, db):
+    """Before: typing in a list's search box after the session ended drew the whole sign-in
+    page inside the list."""
+    response = client.get(reverse("web:supplier_list"), {"q": "宁波"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("web:login") + "?next=")
+    plain = client.get(reverse("web:supplier_list"))
+    assert plain.status_code == 302  # a normal page load still redirects as before
