@@ -38,6 +38,10 @@ AUDIT_ACTIONS = {
 }
 
 
+# Audit keys that name no field: what they are called on screen.
+AUDIT_KEYS = {"stock_limit": pgettext_lazy("audit", "Stock limits")}
+
+
 def is_partial(request) -> bool:
     """The one HTMX check: a request from htmx (not a boosted page load) gets a fragment."""
     htmx = getattr(request, "htmx", None)
@@ -345,8 +349,12 @@ def audit_entry_rows(entries, user, *, model=None, readable: bool = False) -> li
                 if not getattr(field, "verbose_name", None) and related is not None:
                     label = related._meta.verbose_name_plural
                 before, after = (
-                    _readable(field, related, mask_value(name, v, user)) for v in (before, after)
+                    _readable(field, related, mask_value(name, v, user), owner=entry_model)
+                    for v in (before, after)
                 )
+                head, _sep, tail = name.partition(":")
+                if tail and label == name:  # "stock_limit:ZC" → 库存上下限 ZC
+                    label = f"{AUDIT_KEYS.get(head, head)} {tail}"
                 label = capfirst(label)
             else:
                 before = mask_value(name, audit_value(field, before), user)
@@ -383,14 +391,19 @@ def _related_model(model, name: str, field):
     return (same_app or candidates or [None])[0]
 
 
-def _readable(field, related, value) -> Any:
-    """One side of a change for people: a list of codes or ids becomes the rows' names."""
+def _readable(field, related, value, *, owner=None) -> Any:
+    """One side of a change for people: a list of codes or ids becomes the rows' names, rows
+    of a sub-table (a SKU's units) read ``计量单位: 箱, 换算率: 24, 零售价: 62.4``."""
     if not isinstance(value, list):
         return audit_value(field, value)
     if not value:
         return None
     if any(isinstance(v, dict | list) for v in value):
-        return value  # rows of a sub-table (a SKU's units): left to the screen
+        if related is None or not all(isinstance(v, dict) for v in value):
+            return value
+        return "；".join(_readable_row(related, row, owner=owner) for row in value)
+    if related is None:
+        return " / ".join(str(v) for v in value)  # e.g. a stock limit's min / max
     names = {}
     if related is not None:
         opts = related._meta
@@ -401,6 +414,21 @@ def _readable(field, related, value) -> Any:
             for row in related._default_manager.filter(**{f"{key}__in": wanted})
         }
     return "、".join(names.get(str(v), str(v)) for v in value)
+
+
+def _readable_row(model, row: dict, *, owner=None) -> str:
+    from jxc.web.generic.columns import model_field
+
+    parts = []
+    for key, raw in row.items():
+        field = model_field(model, key)
+        if raw in (None, "", False, "0") or (
+            owner is not None and getattr(field, "related_model", None) is owner
+        ):
+            continue  # empty, or the link back to the record the entry is about
+        label = getattr(field, "verbose_name", None) or key
+        parts.append(f"{label}: {audit_value(field, raw)}")
+    return ", ".join(parts)
 
 
 def audit_value(field, value) -> Any:

@@ -464,3 +464,64 @@ def test_an_htmx_list_refresh_after_the_session_ended_goes_to_the_sign_in_page(c
     assert response["HX-Redirect"].startswith(reverse("web:login") + "?next=")
     plain = client.get(reverse("web:supplier_list"))
     assert plain.status_code == 302  # a normal page load still redirects as before
+
+
+# --- 操作日志: a SKU's unit rows and stock limits read as words, costs still masked -----------
+
+
+@pytest.fixture
+def cola(owner, records):
+    from decimal import Decimal
+
+    from jxc.catalog import services as catalog
+    from jxc.catalog.rules import UnitSpec
+    from jxc.inventory import services as inventory
+
+    box = catalog.create_unit(user=owner, name="箱")
+    product = catalog.create_product(
+        user=owner,
+        code="COLA",
+        name="可乐",
+        base_unit=records["unit"],
+        units=[
+            UnitSpec(unit_id=records["unit"].pk, prices={"purchase_price": Decimal("1.65")}),
+            UnitSpec(unit_id=box.pk, factor=Decimal(24), prices={"retail_price": Decimal("62.4")}),
+        ],
+    )
+    sku = product.skus.get()
+    catalog.update_sku_units(
+        sku,
+        user=owner,
+        units=[
+            UnitSpec(unit_id=records["unit"].pk, prices={"purchase_price": Decimal("1.80")}),
+            UnitSpec(unit_id=box.pk, factor=Decimal(24), prices={"retail_price": Decimal("60")}),
+        ],
+    )
+    inventory.set_stock_limit(
+        user=owner,
+        sku=sku,
+        warehouse=records["warehouse"],
+        min_qty=Decimal(24),
+        max_qty=Decimal(240),
+    )
+    return sku
+
+
+def test_audit_log_shows_unit_rows_and_stock_limits_as_words(
+    client_owner, client_for, sales_user, cola
+):
+    """Before: ``Stock_limit:ZC: 24、240`` and a SKU's unit rows as Python lists of dicts."""
+    from jxc.core.models import Role
+
+    body = _text(client_owner.get(reverse("web:auditlog_list"), {"q": "可乐"}))
+    assert "库存上下限 WH01: 24 / 240" in body
+    assert "计量单位: 箱, 换算率: 24, 零售价: 60" in body  # 0 = no price: left out
+    assert "参考进价: 1.8" in body
+    assert "{'" not in body and "stock_limit" not in body.lower()
+    Role.objects.create(code="auditor", name="审计", permissions=["audit.view"])
+    from jxc.core.services import update_user
+
+    update_user(sales_user, user=None, roles=["auditor"])
+    masked = _text(client_for(sales_user).get(reverse("web:auditlog_list"), {"q": "可乐"}))
+    assert "零售价: 60" in masked
+    assert "1.8" not in masked and "1.65" not in masked and "参考进价" not in masked
