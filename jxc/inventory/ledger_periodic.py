@@ -133,22 +133,39 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
                 v += m.value
         system[pid] = (q, v, dict(feeds[pid]))
     units = solve_periodic_units(system)
-    settled: dict[int, Decimal] = {}
-    for pid in _sources_first(list(pools), feeds):
-        plist = [
-            PeriodicMove(m.id, kinds[m.id], m.qty, m.value)  # type: ignore[index]
-            for m in by_pool[pid]
-            if kinds[m.id] in ("in", "out", "xin")  # type: ignore[index]
-        ]
-        src_values = {
-            mid: -settled.get(by_id[mid].origin_id, ZERO)  # type: ignore[arg-type]
-            for mid, _src in sources.items()
-            if by_id[mid].pool_id == pid and by_id[mid].origin_id in settled
-        }
-        result = settle_periodic(
-            openings[pid][0], openings[pid][1], plist, source_values=src_values, unit=units[pid]
-        )
-        settled.update(result.values)
+    # Every outgoing move at its pool's settled unit first, so a transfer in takes the value
+    # its source sends even inside a cycle; then each pool ties its month (the residue of a
+    # pool that ends empty goes to its last issue). A residue moved onto a transfer out
+    # changes what its destination received: go round again until nothing moves (a residue
+    # is at most a few 分, so this settles in a pass or two).
+    settled: dict = {
+        m.id: money_of(m.qty, units[m.pool_id])
+        for m in moves
+        if kinds[m.id] == "out"  # type: ignore[index]
+    }
+    order = _sources_first(list(pools), feeds)
+    results: dict = {}
+    for _round in range(len(order) + 2):
+        before = dict(settled)
+        for pid in order:
+            plist = [
+                PeriodicMove(m.id, kinds[m.id], m.qty, m.value)  # type: ignore[index]
+                for m in by_pool[pid]
+                if kinds[m.id] in ("in", "out", "xin")  # type: ignore[index]
+            ]
+            src_values = {
+                mid: -settled[by_id[mid].origin_id]  # type: ignore[index]
+                for mid in sources
+                if by_id[mid].pool_id == pid and by_id[mid].origin_id in settled
+            }
+            results[pid] = settle_periodic(
+                openings[pid][0], openings[pid][1], plist, source_values=src_values, unit=units[pid]
+            )
+            settled.update(results[pid].values)
+        if settled == before:
+            break
+    for pid in order:
+        result = results[pid]
         unit = units[pid]
         for m in by_pool[pid]:
             kind = kinds[m.id]  # type: ignore[index]
@@ -169,7 +186,7 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
             v += m.value
             if m.basis == REVERSAL and by_id.get(m.reverses_id) is not None:
                 m.variance = -by_id[m.reverses_id].value - m.value  # type: ignore[index]
-            m.after = (q, v, unit if q else (unit if unit else None))
+            m.after = (q, v, unit)
         if q == 0 and v != 0:  # cannot happen: settle_periodic leaves an empty pool at 0
             raise AssertionError(f"pool {pid} ends the month empty with value {v}")
     return [m for m in moves if m.changed]
