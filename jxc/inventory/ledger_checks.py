@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from jxc.inventory.costing import ZERO, money_of, share_of, unit_cost_of
 from jxc.inventory.ledger_engine import engine_method
+from jxc.inventory.ledger_sql import to_decimal
 from jxc.inventory.models import (
     CostLayer,
     CostPool,
@@ -114,6 +115,7 @@ def ledger_problems(*, deep: bool = False) -> list[str]:
     for (pool_id,), (q, v) in by_pool.items():
         problems.append(f"pool {pool_id}: missing (moves {q}, {v})")
     problems += _lot_problems()
+    problems += _transfer_problems()
     problems += _layer_problems(pools, recosting)
     if deep:
         problems += _after_state_problems(recosting)
@@ -173,6 +175,31 @@ def _company_values(pools: dict[int, CostPool]) -> dict[tuple, Decimal]:
             v = money_of(on_hand, rates[(sku_id, None)])
         out[(sku_id, wh_id)] = v
     return out
+
+
+def _transfer_problems() -> list[str]:
+    """A transfer carries value, it does not make or lose it: once everything sent has
+    arrived, the transfers-in (net of their reversals) bring exactly what the out took."""
+    t = StockMove._meta.db_table
+    q, v = _sum_sql("i.qty", 6), _sum_sql("i.value", 2)
+    sql = (
+        f"SELECT o.id, o.qty, o.value, {q}, {v} FROM {t} o JOIN {t} i ON i.origin_id = o.id "
+        "WHERE o.reason = 'transfer_out' AND o.reverses_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM " + t + " r WHERE r.reverses_id = o.id) "
+        "AND NOT EXISTS (SELECT 1 FROM " + t + " r WHERE r.reverses_id = i.id) "
+        "GROUP BY o.id, o.qty, o.value"
+    )
+    problems = []
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        for out_id, out_qty, out_value, in_qty, in_value in cur.fetchall():
+            out_qty, out_value = to_decimal(out_qty, 6), to_decimal(out_value, 2)
+            in_qty, in_value = _dec(in_qty, 6), _dec(in_value, 2)
+            if in_qty == -out_qty and in_value != -out_value:
+                problems.append(
+                    f"transfer out {out_id}: took {-out_value}, its transfers in brought {in_value}"
+                )
+    return problems
 
 
 def _lot_problems() -> list[str]:
