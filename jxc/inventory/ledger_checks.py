@@ -193,7 +193,8 @@ def _transfer_problems() -> list[str]:
     with connection.cursor() as cur:
         cur.execute(sql)
         for out_id, out_qty, out_value, in_qty, in_value in cur.fetchall():
-            out_qty, out_value = to_decimal(out_qty, 6), to_decimal(out_value, 2)
+            out_qty = to_decimal(out_qty, 6) or ZERO
+            out_value = to_decimal(out_value, 2) or ZERO
             in_qty, in_value = _dec(in_qty, 6), _dec(in_value, 2)
             if in_qty == -out_qty and in_value != -out_value:
                 problems.append(
