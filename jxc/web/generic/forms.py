@@ -18,6 +18,25 @@ from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.visibility import can_view_cost, is_cost_field
 
 
+def offer_active(form: forms.BaseForm, name: str, queryset, *, active: str = "is_active") -> None:
+    """Limit the choice field ``name`` to the active rows of ``queryset`` plus the rows the
+    record holds now (the form's initial value, else its model instance's link).
+
+    Any form can use it (a plain ``Form`` passes the record's values as ``initial``, on GET
+    and POST alike); ``active`` is the lookup that means "still offered" (``kit__is_active``).
+    """
+    from django.db.models import Q
+
+    current = form.initial.get(name)
+    instance = getattr(form, "instance", None)
+    if current is None and instance is not None and instance.pk:
+        current = getattr(instance, f"{name}_id", None)
+    if not isinstance(current, list | tuple | set):
+        current = [] if current in (None, "") else [current]
+    pks = [getattr(v, "pk", v) for v in current]
+    form.fields[name].queryset = queryset.filter(Q(**{active: True}) | Q(pk__in=pks))
+
+
 class ServiceForm(forms.ModelForm):
     """Parses input for a service call; nothing here touches the database."""
 
@@ -36,19 +55,11 @@ class ServiceForm(forms.ModelForm):
             ]
             field.validators = [*field.validators, *extra]
 
-    def offer_active(self, name: str, queryset) -> None:
+    def offer_active(self, name: str, queryset, *, active: str = "is_active") -> None:
         """Offer the active rows of ``queryset`` in a choice field, plus whatever the record
         points at now: saving an unrelated change must not silently clear a link to a row
         that was deactivated since (a warehouse's keeper, a category's parent)."""
-        from django.db.models import Q
-
-        current = self.initial.get(name)
-        if current is None and self.instance.pk:
-            current = getattr(self.instance, f"{name}_id", None)
-        if not isinstance(current, list | tuple | set):
-            current = [] if current in (None, "") else [current]
-        pks = [getattr(v, "pk", v) for v in current]
-        self.fields[name].queryset = queryset.filter(Q(is_active=True) | Q(pk__in=pks))
+        offer_active(self, name, queryset, active=active)
 
     def _post_clean(self) -> None:
         # ModelForm would construct the instance and run model validation here; the

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -187,8 +187,11 @@ def _product_qs():
     )
 
 
-def _unit_choices() -> list[dict[str, Any]]:
-    return [{"id": u.pk, "name": u.name} for u in Unit.objects.filter(is_active=True)]
+def _unit_choices(current=()) -> list[dict[str, Any]]:
+    """Units offered in the unit rows: the active ones, plus those a SKU uses now (a unit
+    deactivated since must not vanish from the row, or saving the prices would drop it)."""
+    units = Unit.objects.filter(Q(is_active=True) | Q(pk__in=list(current)))
+    return [{"id": u.pk, "name": u.name} for u in units]
 
 
 def _price_columns(user, names=PRICE_FIELDS) -> list[dict[str, Any]]:
@@ -563,7 +566,7 @@ def sku_units(request, pk: int):
             "title": _("Units and prices of %(sku)s") % {"sku": f"{sku.code} {sku}"},
             "initial_state": {
                 **rowset.state(),
-                "unitChoices": _unit_choices(),
+                "unitChoices": _unit_choices(sku.units.values_list("unit_id", flat=True)),
                 "priceColumns": _price_columns(request.user),
                 "baseUnit": product.base_unit_id,
                 "baseUnitName": product.base_unit.name,

@@ -22,6 +22,7 @@ from jxc.core.errors import DuplicateCode, ValidationFailed
 from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES
 from jxc.core.visibility import can_view_cost, is_cost_field
 from jxc.inventory.models import Warehouse
+from jxc.web.generic import ServiceForm
 
 # Prices a variant row may set for its base unit (the unit rows hold all five).
 VARIANT_PRICE_FIELDS = ("purchase_price", "retail_price")
@@ -60,7 +61,7 @@ def split_values(raw: str) -> list[str]:
     return [v for v in dict.fromkeys(p.strip() for p in _VALUE_SPLIT.split(raw or "")) if v]
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(ServiceForm):
     """The product's own fields; units and variants come as rows (see ``RowSet``)."""
 
     values1 = forms.CharField(label=_("Values"), required=False, max_length=500)
@@ -73,9 +74,10 @@ class ProductForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        self.fields["brand"].queryset = Brand.objects.filter(is_active=True)
-        self.fields["base_unit"].queryset = Unit.objects.filter(is_active=True)
+        # Active rows, plus the ones posted back with the page (see ``offer_active``).
+        self.offer_active("category", Category.objects.all())
+        self.offer_active("brand", Brand.objects.all())
+        self.offer_active("base_unit", Unit.objects.all())
         self.fields["mnemonic"].help_text = _("Pinyin initials, filled in from the name.")
         self.fields["attribute1"].widget.attrs["placeholder"] = _("e.g. colour")
         self.fields["attribute2"].widget.attrs["placeholder"] = _("e.g. size")
@@ -104,7 +106,7 @@ class ProductForm(forms.ModelForm):
         return None
 
 
-class ProductEditForm(forms.ModelForm):
+class ProductEditForm(ServiceForm):
     """修改商品: the header fields that can change once SKUs exist (not code or base unit)."""
 
     class Meta:
@@ -123,8 +125,10 @@ class ProductEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        self.fields["brand"].queryset = Brand.objects.filter(is_active=True)
+        # A category or brand deactivated since stays offered: saving only the memo must not
+        # clear it (ServiceForm.offer_active).
+        self.offer_active("category", Category.objects.all())
+        self.offer_active("brand", Brand.objects.all())
 
     def _post_clean(self) -> None:
         return None

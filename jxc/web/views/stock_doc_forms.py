@@ -20,6 +20,7 @@ from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents.choices import REASONS_FOR_KIND, AssemblyKind, OtherReason
 from jxc.inventory.documents.rules import LineInput, parse_serials
 from jxc.inventory.models import Bin
+from jxc.web.generic.forms import offer_active
 
 # Grid columns: name → (label, what the input holds). A document shows a subset.
 GRID_COLUMNS: dict[str, Any] = {
@@ -63,7 +64,9 @@ class StockDocumentHeaderForm(forms.Form):
 
     def __init__(self, *args, user, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = stock_selectors.warehouses_for(user, active_only=True)
+        # A draft keeps its warehouse even if it was deactivated since (offer_active reads the
+        # draft's values from ``initial``, which the view passes on GET and POST).
+        offer_active(self, "warehouse", stock_selectors.warehouses_for(user))
         reasons = REASONS_FOR_KIND.get(kind)
         if reasons:
             labels = dict(OtherReason.choices)
@@ -87,7 +90,7 @@ class TransferHeaderForm(forms.Form):
     def __init__(self, *args, user, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("from_warehouse", "to_warehouse"):
-            self.fields[name].queryset = stock_selectors.warehouses_for(user, active_only=True)
+            offer_active(self, name, stock_selectors.warehouses_for(user))
 
 
 class AssemblyHeaderForm(forms.Form):
@@ -101,8 +104,8 @@ class AssemblyHeaderForm(forms.Form):
 
     def __init__(self, *args, user, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = stock_selectors.warehouses_for(user, active_only=True)
-        self.fields["kit_sku"].queryset = Sku.objects.filter(kit__is_active=True).order_by("code")
+        offer_active(self, "warehouse", stock_selectors.warehouses_for(user))
+        offer_active(self, "kit_sku", Sku.objects.order_by("code"), active="kit__is_active")
 
 
 class CountSheetForm(forms.Form):

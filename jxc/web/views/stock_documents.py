@@ -195,7 +195,10 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
     ]
     grid_errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        form = screen.header_form(request.POST, user=request.user, kind=screen.kind)
+        # ``initial``: the draft's own warehouse stays a valid choice (see offer_active).
+        form = screen.header_form(
+            request.POST, initial=screen.form_initial(obj), user=request.user, kind=screen.kind
+        )
         parsed = f.parse_lines(request.POST, columns)
         rows = parsed.rows
         grid_errors = dict(f.row_errors(parsed.errors)[0])
