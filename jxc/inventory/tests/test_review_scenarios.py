@@ -368,3 +368,57 @@ def test_company_pool_one_warehouse_negative_the_other_positive(kit):
     assert pool(sku).unit_cost == D("11")
     assert (bal(sku, a).value, bal(sku, b).value) == (D("-11.00"), D("44.00"))
     done()
+
+
+def test_periodic_per_warehouse_source_emptied_by_transfer_and_destination_ends_empty(kit):
+    """全月一次加权平均, per-warehouse. A +3 for 10.00 (d1); transfer 3 A→B (d5) empties A, so it
+    carries all 10.00 (not 3 × 3.3333333333 = 10.00 — the same here, A ends 0 / 0.00).
+    B: unit = 10.00 / 3 = 3.3333333333; issues 1 (d10) → 3.33 and 2 (d20) → 6.666… → 6.67;
+    B ends at quantity 0, so the last issue takes the residue: 10.00 − 3.33 = 6.67 (ties)."""
+    kit.company(costing_method="periodic_average", cost_scope="warehouse")
+    sku, a, b = kit.sku("S19"), kit.warehouse("A"), kit.warehouse("B")
+    kit.post([kit.line(sku, a, "3", R.PURCHASE_RECEIPT, 1, value="10.00")])
+    out, inn = kit.transfer(sku, a, b, "3", day=5)
+    i1 = kit.issue(sku, b, "1", day=10)
+    i2 = kit.issue(sku, b, "2", day=20)
+    settle_periodic_average(year=2026, month=1)
+    assert (fresh(out).value, fresh(inn).value) == (D("-10.00"), D("10.00"))
+    assert (fresh(i1).value, fresh(i2).value) == (D("-3.33"), D("-6.67"))
+    assert state(pool(sku, a)) == (0, 0) and state(pool(sku, b)) == (0, 0)
+    done()
+
+
+def test_periodic_month_with_opening_only(kit, owner):
+    """Dec 2025 +3 for 10.00, December closed. January only issues 1 and 1:
+    unit = (10.00 + 0)/(3 + 0) = 3.3333333333 → 3.33 each; ending 10.00 − 6.66 = 3.34 for 1."""
+    kit.company(costing_method="periodic_average")
+    sku, wh = kit.sku("S20"), kit.warehouse("W1")
+    kit.post([kit.line(sku, wh, "3", R.PURCHASE_RECEIPT, dt.date(2025, 12, 1), value="10.00")])
+    close_period(year=2025, month=12, user=owner)
+    a = kit.issue(sku, wh, "1", day=5)
+    b = kit.issue(sku, wh, "1", day=6)
+    close_period(year=2026, month=1, user=owner)
+    assert (fresh(a).value, fresh(b).value) == (D("-3.33"), D("-3.33"))
+    assert state(pool(sku)) == (D(1), D("3.34"))
+    done()
+
+
+def test_specific_linked_customer_return_goes_back_into_its_batch(kit):
+    """个别计价: L1 4 @ 5.00 and 2 @ 6.20 → 5.40; L2 3 @ 9.99. Delivery 2 of L1 → 10.80.
+    L1 +1 @ 8.40: (4 × 5.40 + 8.40)/5 = (21.60 + 8.40)/5 = 6.00.
+    Linked return 1 into L1 → at the delivery's 5.40; L1 = (30.00 + 5.40)/6 = 5.90. L2 untouched."""
+    kit.company(costing_method="specific")
+    sku, wh = kit.sku("S21", tracking="batch"), kit.warehouse("W1")
+    l1, l2 = kit.batch(sku, "L1"), kit.batch(sku, "L2")
+    kit.receive(sku, wh, "4", "5.00", day=1, batch=l1)
+    kit.receive(sku, wh, "2", "6.20", day=1, batch=l1)
+    kit.receive(sku, wh, "3", "9.99", day=1, batch=l2)
+    delivery = fresh(kit.issue(sku, wh, "2", day=2, batch=l1))
+    assert delivery.value == D("-10.80")
+    kit.receive(sku, wh, "1", "8.40", day=3, batch=l1)
+    back = fresh(kit.sales_return(sku, wh, "1", day=4, origin=delivery, batch=l1))
+    assert back.value == D("5.40")
+    p1 = CostPool.objects.get(sku=sku, batch=l1)
+    assert (p1.qty, p1.value, p1.unit_cost) == (D(6), D("35.40"), D("5.9"))
+    assert state(CostPool.objects.get(sku=sku, batch=l2)) == (D(3), D("29.97"))
+    done()
