@@ -2,12 +2,12 @@
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.choices import PRICE_FIELDS
-from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES, fits
+from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES, WHOLE_DIGITS, fits
 
 BARCODE_RE = re.compile(r"^[0-9A-Za-z\-]{4,64}$")
 
@@ -48,6 +48,19 @@ def variant_code(product_code: str, index: int, count: int) -> str:
     return product_code if count == 1 else f"{product_code}-{index:02d}"
 
 
+def size_error(value: Decimal, places: int):
+    """Why ``value`` cannot be stored with ``places`` decimals, or None when it can: too
+    many whole digits for the column (``1e400``, a 20-digit price) or too many decimals."""
+    value = Decimal(value)
+    if fits(value, places):
+        return None
+    if not value.is_finite() or not fits(value.to_integral_value(rounding=ROUND_DOWN), places):
+        return _("The number is too large: at most %(digits)s digits before the decimal point.") % {
+            "digits": WHOLE_DIGITS.get(places, 28 - places)
+        }
+    return _("At most %(places)s decimal places.") % {"places": places}
+
+
 def parse_decimal(raw, *, places: int) -> Decimal:
     """Exact decimal from user input; refuses what would have to be cut to be stored."""
     try:
@@ -56,8 +69,9 @@ def parse_decimal(raw, *, places: int) -> Decimal:
         raise ValueError(_("Enter a number.")) from exc
     if not value.is_finite():
         raise ValueError(_("Enter a number."))
-    if not fits(value, places):
-        raise ValueError(_("At most %(places)s decimal places.") % {"places": places})
+    error = size_error(value, places)
+    if error is not None:
+        raise ValueError(error)
     return value
 
 
@@ -77,11 +91,8 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
         seen.add(spec.unit_id)
         if spec.factor <= 0:
             add(f"units.{i}.factor", _("The conversion factor must be greater than zero."))
-        elif not fits(spec.factor, FACTOR_PLACES):
-            add(
-                f"units.{i}.factor",
-                _("At most %(places)s decimal places.") % {"places": FACTOR_PLACES},
-            )
+        elif (error := size_error(spec.factor, FACTOR_PLACES)) is not None:
+            add(f"units.{i}.factor", error)
         if spec.unit_id == base_unit_id and spec.factor != 1:
             add(f"units.{i}.factor", _("The base unit's factor is 1."))
         for name, price in spec.prices.items():
@@ -89,11 +100,8 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
                 add(f"units.{i}.{name}", _("Unknown price."))
             elif price < 0:
                 add(f"units.{i}.{name}", _("A price cannot be below zero."))
-            elif not fits(price, UNIT_COST_PLACES):
-                add(
-                    f"units.{i}.{name}",
-                    _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES},
-                )
+            elif (error := size_error(price, UNIT_COST_PLACES)) is not None:
+                add(f"units.{i}.{name}", error)
         if spec.barcode:
             if not BARCODE_RE.match(spec.barcode):
                 add(f"units.{i}.barcode", _("A barcode has 4 to 64 letters, digits or dashes."))
@@ -115,10 +123,8 @@ def variant_errors(variants: list[VariantSpec]) -> dict[str, list]:
                 errors.setdefault(key, []).append(_("Unknown price."))
             elif price < 0:
                 errors.setdefault(key, []).append(_("A price cannot be below zero."))
-            elif not fits(price, UNIT_COST_PLACES):
-                errors.setdefault(key, []).append(
-                    _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES}
-                )
+            elif (error := size_error(price, UNIT_COST_PLACES)) is not None:
+                errors.setdefault(key, []).append(error)
     return errors
 
 

@@ -79,3 +79,37 @@ def test_parse_decimal_refuses_rather_than_truncates():
         rules.parse_decimal("abc", places=2)
     with pytest.raises(ValueError):
         rules.parse_decimal("NaN", places=2)
+
+
+@pytest.mark.parametrize(
+    ("raw", "places", "expected"),
+    [
+        ("1e400", 10, "数值过大：整数部分最多 14 位。"),
+        ("123456789012345678", 10, "数值过大：整数部分最多 14 位。"),
+        ("1e40", 10, "数值过大：整数部分最多 14 位。"),
+        ("99999999999999999.5", 2, "数值过大：整数部分最多 16 位。"),
+        ("0.12345678901", 10, "最多 10 位小数。"),
+        ("1.001", 2, "最多 2 位小数。"),
+    ],
+)
+def test_a_number_too_large_for_its_column_says_so(raw, places, expected):
+    """QA: a price of 1e400 was answered with "最多 10 位小数" (about decimals)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        with pytest.raises(ValueError) as exc:
+            rules.parse_decimal(raw, places=places)
+        assert str(exc.value.args[0]) == expected
+        units = [UnitSpec(unit_id=1, prices={"retail_price": Decimal(raw)})]
+        if places == 10:
+            assert [
+                str(m) for m in rules.unit_errors(units, base_unit_id=1)["units.0.retail_price"]
+            ] == [expected]
+            factor = [UnitSpec(unit_id=1), UnitSpec(unit_id=2, factor=Decimal(raw))]
+            assert [
+                str(m) for m in rules.unit_errors(factor, base_unit_id=1)["units.1.factor"]
+            ] == [expected]
+            variant = [rules.VariantSpec(prices={"retail_price": Decimal(raw)})]
+            assert [str(m) for m in rules.variant_errors(variant)["variants.0.retail_price"]] == [
+                expected
+            ]
