@@ -21,6 +21,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +32,7 @@ from jxc.catalog.filters import ProductFilterSet
 from jxc.catalog.models import Product, Sku, SkuUnit, Unit
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.text import pinyin_initials
-from jxc.core.visibility import MASK, can_view_cost, is_cost_field, redact
+from jxc.core.visibility import MASK, can_view_cost, is_cost_field
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.inventory.models import StockLimit
@@ -432,53 +433,27 @@ def _save_stock_limits(request, rows: list[StockLimitRow]) -> int | None:
 def _audit(user, product: Product, skus: list[Sku]) -> list[dict[str, Any]]:
     """操作记录 of the product and its SKUs (units, prices, barcodes, stock limits), newest first.
 
-    A SKU's unit changes are stored as lists of unit rows; they are shown as text, with cost
-    figures left out for users without cost.view (the same rule as everywhere else)."""
-    rows = audit_rows(product, user)
+    Read as the generic 操作记录 reads them (``audit_rows(..., readable=True)``): a SKU's unit
+    rows as ``计量单位: 箱, 换算率: 24, 零售价: 60``, stock limits as ``库存上下限 ZC: 24 / 240``,
+    cost figures left out for users without cost.view."""
+    rows = audit_rows(product, user, readable=True)
     for row in rows:
+        raw = (row["entry"].changes or {}).get("skus")
+        if not isinstance(raw, list) or len(raw) != 2:
+            continue
         for change in row["changes"]:
-            if str(change["label"]) == "skus":
-                change["label"] = _("SKUs")
-                for side in ("before", "after"):
-                    if isinstance(change[side], list):
-                        change[side] = ", ".join(str(v) for v in change[side])
-    unit_names = dict(Unit.objects.values_list("pk", "name"))
+            if str(change["label"]) == str(capfirst(Sku._meta.verbose_name_plural)):
+                # the SKU codes, as typed, rather than their names
+                before, after = (", ".join(map(str, v)) if v else None for v in raw)
+                change.update(before=before, after=after)
     for sku in skus:
-        for row in audit_rows(sku, user):
-            for change in row["changes"]:
-                name = str(change["label"])
-                if name.startswith("stock_limit:"):
-                    change["label"] = _("Stock limits") + " " + name.split(":", 1)[1]
-                elif name == "units":
-                    change["label"] = _("Units and prices")
-                    for side in ("before", "after"):
-                        change[side] = _units_summary(change[side], user, unit_names)
-                for side in ("before", "after"):
-                    if isinstance(change[side], list | dict):
-                        change[side] = redact(change[side], user)
+        for row in audit_rows(sku, user, readable=True):
             row["changes"].insert(
                 0, {"label": _("SKU"), "before": None, "after": f"{sku.code} {sku.spec}".strip()}
             )
             rows.append(row)
     rows.sort(key=lambda r: (r["entry"].at, r["entry"].pk), reverse=True)
     return rows
-
-
-def _units_summary(value, user, unit_names: dict[int, str]) -> str | None:
-    """``个: 零售价 3.5, …; 箱 ×12: …`` from the audited unit rows."""
-    if not isinstance(value, list):
-        return value
-    labels = price_labels()
-    parts = []
-    for unit in redact(value, user):
-        if not isinstance(unit, dict):
-            continue
-        name = unit_names.get(unit.get("unit"), str(unit.get("unit", "")))
-        factor = unit.get("factor")
-        head = name if unit.get("is_base") else f"{name} ×{factor}"
-        prices = ", ".join(f"{labels[k]} {unit[k]}" for k in PRICE_FIELDS if k in unit)
-        parts.append(f"{head}: {prices}" if prices else head)
-    return "; ".join(parts)
 
 
 @login_required
