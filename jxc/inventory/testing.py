@@ -41,8 +41,9 @@ def D(x) -> Decimal:
 class LedgerKit:
     """Builds SKUs and warehouses and posts one-line documents, for tests."""
 
-    def __init__(self, *, user=None):
+    def __init__(self, *, user=None, unit_name: str = "个"):
         self.user = user
+        self.unit_name = unit_name
         self._unit = None
 
     # --- master data -----------------------------------------------------------------------
@@ -58,8 +59,8 @@ class LedgerKit:
         from jxc.catalog.rules import UnitSpec
 
         if self._unit is None:
-            self._unit = Unit.objects.filter(name="个").first() or catalog.create_unit(
-                user=self.user, name="个"
+            self._unit = Unit.objects.filter(name=self.unit_name).first() or catalog.create_unit(
+                user=self.user, name=self.unit_name
             )
         product = catalog.create_product(
             user=self.user,

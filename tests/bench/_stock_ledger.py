@@ -38,6 +38,7 @@ class Pool:
     qty: Decimal = ZERO
     value: Decimal = ZERO
     unit_cost: Decimal | None = None
+    last: tuple | None = None  # (date, move id) of the pool's last move (CostPool.last_*)
 
 
 @dataclass
@@ -139,7 +140,8 @@ def build(
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     adapt_date = connection.ops.adapt_datefield_value
-    next_id = 1
+    # after any moves other benchmarks left in the same database
+    next_id = (StockMove.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     doc = 0
 
     def move(day, sku, wh, qty, value, reason, unit_cost=None):
@@ -149,6 +151,7 @@ def build(
         pool.value += value
         if qty > 0 and unit_cost is not None and pool.qty > 0:
             pool.unit_cost = _uc(pool.value / pool.qty)
+        pool.last = (day, next_id)
         key = (sku, wh)
         on_hand[key] = on_hand.get(key, ZERO) + qty
         last_date[key] = day
@@ -231,6 +234,11 @@ def build(
                     batch.append(issue(day, s, wh, qty, reason))
             cur.executemany(sql, batch)
             total += len(batch)
+        # explicit ids: move the id sequence past them (PostgreSQL; SQLite needs nothing)
+        from django.core.management.color import no_style
+
+        for stmt in connection.ops.sequence_reset_sql(no_style(), [StockMove]):
+            cur.execute(stmt)
 
     with transaction.atomic():
         StockBalance.objects.bulk_create(
@@ -248,10 +256,17 @@ def build(
         )
         CostPool.objects.bulk_update(
             [
-                CostPool(id=p.id, qty=p.qty, value=p.value, unit_cost=p.unit_cost)
+                CostPool(
+                    id=p.id,
+                    qty=p.qty,
+                    value=p.value,
+                    unit_cost=p.unit_cost,
+                    last_date=p.last[0] if p.last else None,
+                    last_move_id=p.last[1] if p.last else None,
+                )
                 for p in pools.values()
             ],
-            ["qty", "value", "unit_cost"],
+            ["qty", "value", "unit_cost", "last_date", "last_move_id"],
             batch_size=1000,
         )
     return Built(

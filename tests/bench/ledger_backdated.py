@@ -266,6 +266,15 @@ def _check_target(pool_id: int) -> None:
 
 
 def run(size: int) -> dict:
+    from tests.bench._ledger_bench import drop_ledger_of
+
+    try:
+        return _run(size)
+    finally:
+        drop_ledger_of("BDS")
+
+
+def _run(size: int) -> dict:
     if size >= 1_000_000:
         later, steps = 1000, [100_000, size]
     else:
