@@ -32,6 +32,7 @@ from jxc.core import selectors as core_selectors
 from jxc.core import services
 from jxc.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Role, User
+from jxc.core.permissions import DEFAULT_ROLES
 from jxc.finance.models import Account
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
@@ -262,6 +263,68 @@ activation_endpoints(
 )
 
 
+# --- roles (owner only) --------------------------------------------------------------------
+
+
+class RoleOut(Schema):
+    id: int
+    code: str
+    name: str
+    permissions: list[str] = Field(..., description="Permission patterns, e.g. product.*")
+    built_in: bool
+    user_count: int = Field(..., description="Active users holding the role")
+
+    @staticmethod
+    def resolve_built_in(obj: Role) -> bool:
+        return obj.code in DEFAULT_ROLES
+
+    @staticmethod
+    def resolve_user_count(obj: Role) -> int:
+        return obj.users.filter(is_active=True).count()
+
+
+class RoleIn(Schema):
+    code: str = Field(..., min_length=1, max_length=40, examples=["auditor"])
+    name: str = Field(..., min_length=1, max_length=60, examples=["审计"])
+    permissions: list[str] = Field([], examples=[["audit.view", "report.*"]])
+
+
+class RoleEditIn(Schema):
+    code: str = Field(..., min_length=1, max_length=40)
+    name: str = Field(..., min_length=1, max_length=60)
+    permissions: list[str] = []
+
+
+@router.get("/roles", response=list[RoleOut])
+@requires("user.view")
+def list_roles(request):
+    """角色 and their permission patterns (see ``GET /permissions`` for the names)."""
+    return list(Role.objects.prefetch_related("users").order_by("id"))
+
+
+@router.get("/roles/{id}", response=RoleOut)
+@requires("user.view")
+def get_role(request, id: int):
+    return get_or_404(Role.objects.all(), id)
+
+
+@router.post("/roles", response={201: RoleOut})
+@creates(RoleOut, perm="user.create")
+def create_role(request, payload: RoleIn):
+    """新增角色: code, name and permission patterns (422 ``duplicate_code`` / field errors)."""
+    return services.create_role(
+        user=request.user, code=payload.code, name=payload.name, permissions=payload.permissions
+    )
+
+
+@router.patch("/roles/{id}", response=RoleOut)
+@requires("user.edit")
+def update_role(request, id: int, payload: Patch[RoleEditIn]):
+    """修改角色: name, permissions, and the code of a role that is not built in."""
+    role = get_or_404(Role.objects.all(), id)
+    return services.update_role(role, user=request.user, **dict(payload))
+
+
 # --- company settings ----------------------------------------------------------------------
 
 
@@ -376,6 +439,7 @@ AUDITED: dict[str, tuple[str, Any]] = {
     "customer": ("customer.view", _all(Customer)),
     "account": ("account.view", _all(Account)),
     "user": ("user.view", _all(User)),
+    "role": ("user.view", _all(Role)),
 }
 
 

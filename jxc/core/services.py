@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from decimal import Decimal
@@ -309,6 +310,79 @@ def _ensure_not_locking_oneself_out(target: User, *, user: User | None, roles: l
         raise ValidationFailed(
             {"roles": [gettext("You cannot take away your own right to manage users.")]}
         )
+
+
+_PATTERN = re.compile(r"^(\*|[a-z0-9_*]+\.[a-z0-9_*]+)$")
+
+
+def _role_permissions(patterns: list[str] | None) -> tuple[list[str], list[str]]:
+    """The patterns, trimmed and without repeats, and the ones that are not well-formed."""
+    cleaned = list(dict.fromkeys(str(p).strip() for p in patterns or [] if str(p).strip()))
+    return cleaned, [p for p in cleaned if not _PATTERN.match(p)]
+
+
+def _save_role(role: Role, *, user: User | None, patterns: list[str] | None) -> Role:
+    from django.utils.translation import gettext
+
+    if patterns is not None:
+        cleaned, wrong = _role_permissions(patterns)
+        if wrong:
+            message = gettext("Not a permission pattern: %(patterns)s") % {
+                "patterns": ", ".join(wrong)
+            }
+            raise ValidationFailed({"permissions": [message]})
+        if set(cleaned) != set(role.permissions or []):  # the same set in another order: no change
+            role.permissions = cleaned
+    role.name = (role.name or "").strip()
+    role.code = (role.code or "").strip()
+    return save_audited(role, user=user, unique_fields=("code",))
+
+
+@transaction.atomic
+def create_role(*, user: User | None, code: str, name: str, permissions: list[str]) -> Role:
+    """新增角色: a named set of permission patterns (``product.*``, ``sales*.view``)."""
+    return _save_role(Role(code=code, name=name, permissions=[]), user=user, patterns=permissions)
+
+
+@transaction.atomic
+def update_role(
+    role: Role,
+    *,
+    user: User | None,
+    name: str | None = None,
+    code: str | None = None,
+    permissions: list[str] | None = None,
+) -> Role:
+    """修改角色: name, code and permission patterns (audited). A built-in role keeps its code
+    (the defaults are found by it); whoever manages users cannot take that right away from
+    themselves through a role they hold."""
+    from django.utils.translation import gettext
+
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    if code is not None and code.strip() != role.code and role.code in DEFAULT_ROLES:
+        raise ValidationFailed({"code": [gettext("A built-in role keeps its code.")]})
+    if name is not None:
+        role.name = name
+    if code is not None:
+        role.code = code
+    if permissions is not None and user is not None and not user.is_superuser:
+        holds = user.roles.filter(pk=role.pk).exists()
+        if holds and user.has_jxc_perm("user.edit"):
+            from jxc.core.permissions import matches
+
+            others = [p for r in user.roles.exclude(pk=role.pk) for p in r.permissions]
+            if not matches([*others, *permissions], "user.edit"):
+                raise ValidationFailed(
+                    {
+                        "permissions": [
+                            gettext("You cannot take away your own right to manage users.")
+                        ]
+                    }
+                )
+    role = _save_role(role, user=user, patterns=permissions)
+    if user is not None:
+        user.__dict__.pop("_jxc_patterns", None)
+    return role
 
 
 def _digest(token: str) -> str:

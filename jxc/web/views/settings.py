@@ -1,5 +1,7 @@
 """设置: company settings, users, roles, personal API tokens and the audit log."""
 
+import re
+
 from django import forms
 from django.apps import apps
 from django.contrib import messages
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from jxc.core import services as core
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Company, Role, User
-from jxc.core.permissions import ACTIONS, RESOURCES, matches
+from jxc.core.permissions import ACTIONS, DEFAULT_ROLES, RESOURCES, all_permissions, matches
 from jxc.core.selectors import company
 from jxc.core.validators import phone_validator
 from jxc.inventory import selectors as inventory_selectors
@@ -244,8 +246,83 @@ class UserScreen(Screen):
 # --- roles ----------------------------------------------------------------------------------
 
 
+def _in_grid(pattern: str) -> bool:
+    """A pattern the grid shows as ticks: one known resource with one known action or ``*``
+    (``product.view``, ``product.*``). Others (``*``, ``purchase*.*``, ``*.view``) stay text,
+    so a wildcard keeps covering resources added later."""
+    resource, _dot, action = pattern.partition(".")
+    return resource in RESOURCES and (action == "*" or action in ACTIONS)
+
+
+class RoleForm(ServiceForm):
+    """角色: name, code, a resource × action grid of ticks, and the wildcard patterns as text.
+
+    The grid posts ``perm=<resource>.<action>``; a row with every action ticked is kept as
+    ``<resource>.*`` so actions added later fall in place, as in the built-in roles."""
+
+    patterns = forms.CharField(
+        label=gettext_lazy("Other patterns"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "wide": True}),
+        help_text=gettext_lazy("One per line, e.g. purchase*.* or *.view; * is every permission."),
+    )
+
+    class Meta:
+        model = Role
+        fields = ["name", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = list(self.instance.permissions or []) if self.instance.pk else []
+        self.fields["patterns"].initial = "\n".join(p for p in current if not _in_grid(p))
+        if self.is_bound:
+            self.ticked = set(self.data.getlist("perm"))
+        else:
+            explicit = [p for p in current if _in_grid(p)]
+            self.ticked = {p for p in all_permissions() if matches(explicit, p)}
+        if self.instance.pk and self.instance.code in DEFAULT_ROLES:
+            self.fields["code"].disabled = True  # the built-in roles are found by their code
+
+    def action_labels(self) -> list:
+        return list(ACTIONS.values())
+
+    def grid(self) -> list[dict]:
+        return [
+            {
+                "label": label,
+                "code": code,
+                "cells": [(f"{code}.{a}", f"{code}.{a}" in self.ticked) for a in ACTIONS],
+            }
+            for code, label in RESOURCES.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        known = set(all_permissions())
+        wrong = sorted(self.ticked - known)
+        if wrong:
+            self.add_error(None, _("Unknown permission: %(perms)s") % {"perms": ", ".join(wrong)})
+        return data
+
+    def service_data(self):
+        permissions: list[str] = []
+        for code in RESOURCES:
+            ticked = [a for a in ACTIONS if f"{code}.{a}" in self.ticked]
+            if len(ticked) == len(ACTIONS):
+                permissions.append(f"{code}.*")
+            else:
+                permissions += [f"{code}.{a}" for a in ticked]
+        text = self.cleaned_data.get("patterns") or ""
+        permissions += [p.strip() for p in re.split(r"[\s,，]+", text) if p.strip()]
+        data = {"name": self.cleaned_data["name"], "permissions": permissions}
+        if not self.fields["code"].disabled:
+            data["code"] = self.cleaned_data["code"]
+        return data
+
+
 class RoleScreen(Screen):
-    """角色: permission sets; shown as a resource × action grid (read-only here)."""
+    """角色: permission sets, shown and edited as a resource × action grid (owner only:
+    ``user.*``); saved through core.create_role / core.update_role."""
 
     model = Role
     resource = "user"
@@ -269,7 +346,10 @@ class RoleScreen(Screen):
     detail_fields = ["name", "code"]
     search_fields = ("name", "code")
     ordering = ("id",)
-    show_audit = False
+    form_class = RoleForm
+    form_template = "web/settings/role_form.html"
+    create_service = core.create_role
+    update_service = core.update_role
 
     def detail_sections(self, request, obj):
         rows = []
