@@ -228,12 +228,13 @@ def movement_summary(
         union_params.extend(params)
     # CAST … AS BIGINT: PostgreSQL's SUM(bigint) is numeric, which Python would read as
     # tens of thousands of Decimals; whole numbers stay small ints on both databases.
+    # FILTER (SQLite ≥ 3.30, PostgreSQL) is cheaper than SUM(CASE …) per reason column.
     columns = ["CAST(SUM(u.oq) AS BIGINT)", "CAST(SUM(u.ov) AS BIGINT)"]
     select_params: list = []
     for r in layout.reasons:
         columns += [
-            "CAST(SUM(CASE WHEN u.r = %s THEN u.q ELSE 0 END) AS BIGINT)",
-            "CAST(SUM(CASE WHEN u.r = %s THEN u.v ELSE 0 END) AS BIGINT)",
+            "CAST(COALESCE(SUM(u.q) FILTER (WHERE u.r = %s), 0) AS BIGINT)",
+            "CAST(COALESCE(SUM(u.v) FILTER (WHERE u.r = %s), 0) AS BIGINT)",
         ]
         select_params += [r, r]
     wh_col, group = ("u.w", "u.k, u.w") if by_warehouse else ("0", "u.k")
