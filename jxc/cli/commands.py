@@ -34,10 +34,11 @@ def serve(args: list[str]) -> int:
     _prepare()
     from jxc.cli import demo
 
-    accounts = None
     if not opts.no_demo and demo.database_is_empty():
         print("Loading demo data (first start)…", flush=True)
         accounts = demo.load_demo()
+    else:
+        accounts = demo.existing_demo_accounts()
     procs = [
         subprocess.Popen(
             [

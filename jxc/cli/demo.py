@@ -671,6 +671,19 @@ def _stock_history(rng: random.Random, boss, whs, skus, cats) -> None:
         close_period(year=first.year, month=first.month, user=boss)
 
 
+def existing_demo_accounts() -> list[tuple[str, str, str]]:
+    """The demo users still active in this database, with their initial password (shown
+    again on every start so the logins are never lost; a changed password is not read)."""
+    from jxc.core.models import User
+
+    active = set(
+        User.objects.filter(username__in=[u for u, *_ in DEMO_USERS], is_active=True).values_list(
+            "username", flat=True
+        )
+    )
+    return [(u, DEMO_PASSWORD, label) for u, _r, _n, label in DEMO_USERS if u in active]
+
+
 def login_banner(url: str, accounts) -> str:
     """The text printed when the server starts: where to log in and with which account."""
     login = f"{url.rstrip('/')}/login/"
