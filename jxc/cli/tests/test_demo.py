@@ -69,12 +69,13 @@ def test_demo_has_one_user_per_role(demo_accounts):
 
 
 @pytest.mark.django_db
-def test_a_later_start_still_shows_the_active_demo_accounts(demo_accounts, owner):
+def test_a_later_start_still_shows_the_active_demo_accounts(demo_accounts):
     """The second `make run` prints the logins too; a deactivated demo user is left out."""
     from jxc.core.models import User
     from jxc.core.services import set_active
 
-    set_active(User.objects.get(username="shouyin"), active=False, user=owner)
+    boss = User.objects.get(username="boss")
+    set_active(User.objects.get(username="shouyin"), active=False, user=boss)
     again = demo.existing_demo_accounts()
     assert [a[0] for a in again] == ["boss", "caigou", "xiaoshou", "cangguan", "caiwu"]
     assert all(password == demo.DEMO_PASSWORD for _u, password, _l in again)
