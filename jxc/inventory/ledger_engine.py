@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import Q
 
 from jxc.inventory import costing
+from jxc.inventory.choices import MoveReason
 from jxc.inventory.costing import (
     AVERAGE,
     FIFO,
@@ -448,7 +449,14 @@ class Run:
             if basis == FROM_ORIGIN:
                 origin = m.origin_m or self.move(m.origin_id)
                 start = self._returned_before(origin, m)
-                pieces = costing.pieces_from(self.segments(origin), start, q)
+                if m.reason == MoveReason.SALES_RETURN:
+                    # DOMAIN.md §5: a customer return comes back at the unit cost the
+                    # delivery line left with (its value over its quantity), not by the
+                    # FIFO slices it consumed; telescoping keeps partial returns exact.
+                    segments = [(-origin.qty, -origin.value, None)]
+                else:  # a transfer in carries the exact layers the transfer out took
+                    segments = self.segments(origin)
+                pieces = costing.pieces_from(segments, start, q)
                 return CostSpec(
                     RECEIPT, q, pieces=pieces, key=key, fallback_cost=fb, sku_label=label
                 )

@@ -390,12 +390,6 @@ def test_customer_return_linked_and_unlinked_moving_average(kit):
     done()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FIFO linked customer return is valued from the delivery's layer slices in "
-    "order (first 2 of a 2 @ 3.00 + 2 @ 5.00 delivery → 6.00), not at the unit cost the "
-    "delivery line left with (16.00 / 4 = 4.00 → 8.00) as DOMAIN.md §5 says",
-)
 def test_customer_return_fifo_at_the_cost_the_delivery_left_with(kit):
     """FIFO: r1 2 @ 3.00, r2 3 @ 5.00; delivery 4 → 6.00 + 10.00 = 16.00 (unit 4.00).
     r3 5 @ 9.00. Linked return 2 → 2 × 4.00 = 8.00 (not today's 9.00 nor r2's 5.00)."""
