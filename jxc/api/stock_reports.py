@@ -6,6 +6,7 @@ figures (``value``, ``unit_cost`` at any depth) are absent for users without ``c
     GET  /stock/balances/{sku_id}/lots   the batches and bins that hold a SKU
     GET  /stock/moves                    库存流水 (with ``sku_id``: running balance per row)
     GET  /stock/at-date                  库存查询(按日期)
+    GET  /stock/recost-jobs              成本重算任务 (background re-costing and its progress)
 
 收发存汇总, 库存预警 and 月结: jxc.api.stock_summary.
 """
@@ -363,3 +364,61 @@ def stock_at_date(request, query: Query[AtDateQuery]):  # type: ignore[type-arg]
         "items": [{**_sku(r.sku), **_wh(r.warehouse), **_fig(r.qty, r.value)} for r in page],
         "totals": _fig(totals["qty"], totals["value"]),
     }
+
+
+# --- 成本重算任务 ----------------------------------------------------------------------------
+
+
+class RecostSkuOut(Schema):
+    sku_id: int
+    sku_code: str
+    sku_name: str
+
+
+class RecostJobOut(Schema):
+    id: int
+    status: str = Field(description="pending, running, done or failed")
+    status_label: str
+    active: bool = Field(description="waiting or running: its SKUs show 成本重算中")
+    sku_ids: list[int]
+    skus: list[RecostSkuOut] = Field(description="the first SKUs of the job, with code and name")
+    done: int = Field(description="moves re-valued so far")
+    total: int = Field(description="moves to re-value (estimated until the job is done)")
+    percent: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    error: str
+    source: str = Field(description="number of the backdated document that caused it")
+
+
+class RecostJobQuery(Schema):
+    active: bool = Field(False, description="only jobs waiting or running")
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+@router.get("/stock/recost-jobs", response=list[RecostJobOut])
+@requires("stock.view")
+def recost_jobs(request, query: Query[RecostJobQuery]):  # type: ignore[type-arg]
+    """成本重算任务, newest first: a backdated posting with more later moves than the posting
+    re-costs itself leaves them to a background job; until it is done its SKUs report
+    ``recosting: true``."""
+    return [
+        {
+            "id": j.id,
+            "status": j.status,
+            "status_label": j.status_label,
+            "active": j.active,
+            "sku_ids": j.sku_ids,
+            "skus": [{"sku_id": s.id, "sku_code": s.code, "sku_name": s.name} for s in j.skus],
+            "done": j.done,
+            "total": j.total,
+            "percent": j.percent,
+            "created_at": j.created_at,
+            "started_at": j.started_at,
+            "finished_at": j.finished_at,
+            "error": j.error,
+            "source": j.source,
+        }
+        for j in selectors.recost_jobs(active_only=query.active, limit=query.limit)
+    ]

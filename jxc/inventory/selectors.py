@@ -118,3 +118,16 @@ def near_expiry(*, days: int, warehouse=None, today: dt.date | None = None):
 def sku_is_recosting(sku) -> bool:
     """成本重算中: a background re-costing of this SKU has not finished yet."""
     return SkuLedger.objects.filter(sku_id=_id(sku), recosting=True).exists()
+
+
+def recosting_skus(sku_ids) -> dict[int, int | None]:
+    """成本重算中 for a list (one query): {SKU id: id of the job re-costing it} for those of
+    ``sku_ids`` whose background re-costing has not finished."""
+    ids = {_id(s) for s in sku_ids}
+    if not ids:
+        return {}
+    return dict(
+        SkuLedger.objects.filter(sku_id__in=ids, recosting=True).values_list(
+            "sku_id", "recost_job_id"
+        )
+    )

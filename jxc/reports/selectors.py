@@ -6,8 +6,10 @@
 收发存汇总       movement_summary
 库存预警         below_min, above_max, near_expiry_lots, no_movement, alert_counts
 月结             period_overview, can_reopen_period
+成本重算任务     recost_jobs, recosting_jobs_by_sku, recosting_skus
 """
 
+from jxc.inventory.selectors import recosting_skus
 from jxc.reports.alerts import (
     NEAR_EXPIRY_DAYS,
     NO_MOVEMENT_DAYS,
@@ -18,6 +20,7 @@ from jxc.reports.alerts import (
     no_movement,
 )
 from jxc.reports.periods import MonthStatus, PeriodOverview, can_reopen_period, period_overview
+from jxc.reports.recosting import RecostJobRow, RecostSku, recost_jobs, recosting_jobs_by_sku
 from jxc.reports.stock import (
     LedgerView,
     SkuInfo,
@@ -43,6 +46,8 @@ __all__ = [
     "MonthStatus",
     "MovementSummary",
     "PeriodOverview",
+    "RecostJobRow",
+    "RecostSku",
     "SkuInfo",
     "StockAtDateRow",
     "SummaryRow",
@@ -57,6 +62,9 @@ __all__ = [
     "near_expiry_lots",
     "no_movement",
     "period_overview",
+    "recost_jobs",
+    "recosting_jobs_by_sku",
+    "recosting_skus",
     "scoped_warehouse_ids",
     "sku_ledger",
     "stock_at_date",

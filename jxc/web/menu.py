@@ -61,6 +61,7 @@ MENU: tuple[Module, ...] = (
             Item(_("Stock ledger"), "web:stock_moves", "stock.view"),
             Item(_("Stock at a date"), "web:stock_at_date", "stock.view"),
             Item(_("Stock alerts"), "web:stock_alerts", "stock.view"),
+            Item(_("Re-costing jobs"), "web:recost_jobs", "stock.view"),
         ),
     ),
     Module(

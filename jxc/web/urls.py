@@ -15,6 +15,7 @@ from jxc.web.views import (
     stock_assembly,
     stock_counts,
     stock_documents,
+    stock_recost,
     stock_reports,
     stock_summary,
     stock_transfers,
@@ -41,4 +42,5 @@ urlpatterns = [
     *stock_reports.urlpatterns,
     *stock_alerts.urlpatterns,
     *stock_summary.urlpatterns,
+    *stock_recost.urlpatterns,
 ]

@@ -335,6 +335,7 @@ def product_detail(request, pk: int):
     product = get_object_or_404(_product_qs(), pk=pk)
     skus = list(product.skus.all())
     limit_rows = _stock_limit_rows(request.user, skus)
+    recosting = inventory_selectors.recosting_skus(skus)  # 成本重算中
     status = 200
     if request.method == "POST":
         _require(request, "product.edit")
@@ -351,7 +352,9 @@ def product_detail(request, pk: int):
         {
             "product": product,
             "title": product.name,
-            "skus": [_sku_view(request.user, sku) for sku in skus],
+            "skus": [
+                {**_sku_view(request.user, sku), "recosting": sku.pk in recosting} for sku in skus
+            ],
             "price_columns": [{"name": n, "label": price_labels()[n]} for n in PRICE_FIELDS],
             "limit_rows": limit_rows,
             "audit": _audit(request.user, product, skus),

@@ -41,6 +41,7 @@ class Col:
     cost: bool = False
     group: Any = None
     link: str = ""  # row key holding the URL this cell links to
+    tag: str = ""  # row key holding a tag shown after the cell's text (成本重算中); not exported
 
     @property
     def numeric(self) -> bool:
@@ -87,7 +88,12 @@ def table(cols: Sequence[Col], rows: Iterable[dict], totals: dict | None = None)
 
     def cells(row: dict) -> list[dict]:
         return [
-            {"text": fmt(c, row.get(c.key)), "col": c, "url": row.get(c.link) if c.link else ""}
+            {
+                "text": fmt(c, row.get(c.key)),
+                "col": c,
+                "url": row.get(c.link) if c.link else "",
+                "tag": row.get(c.tag) if c.tag else "",
+            }
             for c in cols
         ]
 

@@ -109,17 +109,23 @@ def page_context(request, title, form, **extra) -> dict[str, Any]:
 
 SKU_COLS = [
     Col("sku_code", gettext_lazy("SKU code"), link="sku_url"),
-    Col("sku_name", gettext_lazy("Name")),
+    Col("sku_name", gettext_lazy("Name"), tag="recosting_tag"),
     Col("unit", gettext_lazy("Unit")),
 ]
 
 
-def sku_row(sku: Sku) -> dict[str, Any]:
+def recosting_tag(recosting: bool) -> str:
+    """The 成本重算中 tag next to a SKU whose background re-costing has not finished."""
+    return _("Cost being updated") if recosting else ""
+
+
+def sku_row(sku: Sku, recosting: bool = False) -> dict[str, Any]:
     return {
         "sku_code": sku.code,
         "sku_name": str(sku),
         "unit": sku.product.base_unit.name,
         "sku_url": reverse("web:stock_sku", args=[sku.pk]),
+        "recosting_tag": recosting_tag(recosting),
     }
 
 
@@ -141,7 +147,7 @@ BALANCE_COLS = [
 
 def _balance_row(b: StockBalance) -> dict[str, Any]:
     return {
-        **sku_row(b.sku),
+        **sku_row(b.sku, b.recosting),
         "warehouse": b.warehouse.name,
         "on_hand": b.on_hand,
         "reserved": b.reserved,
@@ -219,6 +225,7 @@ def stock_sku(request, sku_id: int):
             "balances": table(cols, [_balance_row(b) for b in balances]),
             "lots": table(LOT_COLS, lots),
             "moves_url": reverse("web:stock_moves") + "?" + query_string(sku=sku.pk),
+            "recost_job": selectors.recosting_jobs_by_sku([sku.pk]).get(sku.pk),
         },
     )
 
@@ -243,9 +250,9 @@ LEDGER_COLS = [
 MOVE_LIST_COLS = [*SKU_COLS, *LEDGER_COLS[:-2]]
 
 
-def _move_row(m, incoming: bool) -> dict[str, Any]:
+def _move_row(m, incoming: bool, recosting: bool = False) -> dict[str, Any]:
     return {
-        **sku_row(m.sku),
+        **sku_row(m.sku, recosting),
         "date": m.date,
         "document": m.source_number,
         "document_url": document_url(m.source_kind, m.source_id),
@@ -321,6 +328,7 @@ def stock_moves(request):
             subtitle=f"{sku.code} {sku} · {sku.product.base_unit.name}",
             table=table(cols, shown, closing),
             pager=pager,
+            recost_job=selectors.recosting_jobs_by_sku([sku.pk]).get(sku.pk),
         )
     else:
         qs = selectors.stock_moves(user=request.user, **filters, **scope)
@@ -330,11 +338,15 @@ def stock_moves(request):
                 title, cols, (_move_row(m, selectors.is_incoming(m.reason)) for m in qs.iterator())
             )
         page, pager = paginate(request, qs)
+        flagged = selectors.recosting_skus({m.sku_id for m in page})
         ctx = page_context(
             request,
             title,
             form,
-            table=table(cols, [_move_row(m, selectors.is_incoming(m.reason)) for m in page]),
+            table=table(
+                cols,
+                [_move_row(m, selectors.is_incoming(m.reason), m.sku_id in flagged) for m in page],
+            ),
             pager=pager,
             hint=_("Choose one SKU to see the balance after every move."),
             candidates=[
@@ -381,8 +393,11 @@ def stock_at_date(request):
         request.user,
     )
 
+    flagged: dict[int, Any] = {}
+
     def row(r) -> dict[str, Any]:
         return {
+            "recosting_tag": recosting_tag(r.sku.id in flagged),
             "sku_code": r.sku.code,
             "sku_name": r.sku.label,
             "unit": r.sku.unit,
@@ -400,6 +415,7 @@ def stock_at_date(request):
     if wants_export(request, "stock.export"):
         return xlsx_response(f"{title} {day.isoformat()}", cols, map(row, rows), totals)
     page, pager = paginate(request, rows)
+    flagged = selectors.recosting_skus({r.sku.id for r in page})
     return render(
         request,
         "web/reports/report.html",

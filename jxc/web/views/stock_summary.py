@@ -4,6 +4,7 @@ months, close with the problems listed when refused, 反结账 of the last month
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from typing import Any
 
 from django import forms
@@ -22,7 +23,14 @@ from jxc.core.errors import DomainError
 from jxc.inventory.choices import MoveReason
 from jxc.reports import selectors
 from jxc.web.views.report_tables import Col, paginate, table, visible, xlsx_response
-from jxc.web.views.stock_reports import GROUPS, ScopeForm, page_context, require, wants_export
+from jxc.web.views.stock_reports import (
+    GROUPS,
+    ScopeForm,
+    page_context,
+    recosting_tag,
+    require,
+    wants_export,
+)
 
 SUMMARY_PER_PAGE = 100
 
@@ -70,7 +78,7 @@ def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     labels = dict(MoveReason.choices)
     cols = [
         Col("sku_code", gettext_lazy("SKU code"), link="sku_url"),
-        Col("sku_name", gettext_lazy("Name")),
+        Col("sku_name", gettext_lazy("Name"), tag="recosting_tag"),
         Col("unit", gettext_lazy("Unit")),
     ]
     if by_warehouse:
@@ -94,10 +102,11 @@ def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     return cols
 
 
-def summary_row(r, reasons: list[str]) -> dict[str, Any]:
+def summary_row(r, reasons: list[str], recosting: Container[int] = ()) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if r.sku is not None:
         out.update(
+            recosting_tag=recosting_tag(r.sku.id in recosting),
             sku_code=r.sku.code,
             sku_name=r.sku.label,
             unit=r.sku.unit,
@@ -143,12 +152,13 @@ def movement_summary(request):
         rows = (summary_row(r, reasons) for r in summary.rows)
         return xlsx_response(f"{title} {start}~{end}", cols, rows, totals)
     page, pager = paginate(request, summary.rows, SUMMARY_PER_PAGE)
+    flagged = selectors.recosting_skus({r.sku.id for r in page if r.sku is not None})
     ctx = page_context(
         request,
         title,
         form,
         subtitle=_("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()},
-        table=table(cols, [summary_row(r, reasons) for r in page], totals),
+        table=table(cols, [summary_row(r, reasons, flagged) for r in page], totals),
         pager=pager,
         can_export=request.user.has_jxc_perm("report.export"),
         wide=True,
