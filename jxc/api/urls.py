@@ -12,6 +12,7 @@ from jxc.api import (
     stock_assembly,
     stock_counts,
     stock_documents,
+    stock_moves,
     stock_reports,
     stock_summary,
     stock_transfers,
@@ -44,4 +45,5 @@ for module in (stock_documents, stock_transfers, stock_counts, stock_assembly):
 
 # 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
 api.add_router("", stock_reports.router)
+api.add_router("", stock_moves.router)
 api.add_router("", stock_summary.router)
