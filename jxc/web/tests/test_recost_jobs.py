@@ -3,8 +3,11 @@ is re-costed in the background; until its job has run the SKU carries the tag on
 drill-down, 库存流水, 收发存汇总 and the product page, and 库存 → 成本重算任务 shows the job
 (polling while it waits). After the job: no tag, progress complete, polling stops."""
 
+from io import BytesIO
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from jxc.inventory import ledger
 from jxc.inventory.ledger_tasks import run_recost
@@ -50,6 +53,7 @@ def screens(client, backdated):
         "moves": get(client, "web:stock_moves"),
         "ledger": get(client, "web:stock_moves", sku=a.pk),
         "summary": get(client, "web:movement_summary", month="2026-01"),
+        "at_date": get(client, "web:stock_at_date", date="2026-01-31"),
         "product": get(client, "web:product_detail", a.product_id),
     }
 
@@ -58,7 +62,7 @@ def test_tag_and_job_while_recosting_then_gone_once_it_has_run(client_owner, bac
     job = backdated["job"]
     pages = screens(client_owner, backdated)
     # the list pages tag A's rows and only A's
-    for name in ("balances", "moves", "summary"):
+    for name in ("balances", "moves", "summary", "at_date"):
         tagged = rows_with_tag(pages[name])
         assert tagged and all("商品A" in r and "商品B" not in r for r in tagged), name
         assert "成本重算中" in pages[name]
@@ -77,6 +81,12 @@ def test_tag_and_job_while_recosting_then_gone_once_it_has_run(client_owner, bac
     assert backdated["late"].source_number in body and "商品A" in body
     assert 'hx-trigger="every 3s"' in body and 'data-testid="polling"' in body
     assert 'value="0"' in body  # the progress bar
+
+    # the Excel export of 即时库存 says it in its note column
+    response = client_owner.get(reverse("web:stock_balances"), {"export": "xlsx"})
+    sheet = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert sheet[0][-1] == "备注"
+    assert {r[0]: r[-1] for r in sheet[1:-1]} == {"A": "成本重算中", "B": None}
 
     run_recost(job.pk)
 

@@ -173,6 +173,7 @@ def stock_balances(request):
     title = _("Stock on hand")
     if wants_export(request, "stock.export"):
         return xlsx_response(title, cols, (_balance_row(b) for b in qs.iterator()), totals_row)
+    cols = [c for c in cols if c.key != "note"]  # on screen the tag next to the name says it
     page, pager = paginate(request, qs)
     return render(
         request,
@@ -204,7 +205,7 @@ def stock_sku(request, sku_id: int):
     require(request, "stock.view")
     sku = get_object_or_404(Sku.objects.select_related("product__base_unit"), pk=sku_id)
     balances = selectors.stock_balances(user=request.user, nonzero=False).filter(sku=sku)
-    cols = visible(BALANCE_COLS[3:], request.user)
+    cols = [c for c in visible(BALANCE_COLS[3:], request.user) if c.key != "note"]
     lots = [
         {
             "warehouse": lot.warehouse.name,
