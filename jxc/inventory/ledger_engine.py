@@ -77,6 +77,7 @@ MOVE_FIELDS = (
 
 _LAYER_FIELDS = ["id", "move_id", "idx", "date", "base_qty", "base_value", "unit_cost", "remaining"]
 _LAYERS = Reader(CostLayer, _LAYER_FIELDS)
+_POOL_LAYERS = Reader(CostLayer, ["pool_id", *_LAYER_FIELDS])
 _MOVES = Reader(StockMove, list(MOVE_FIELDS))
 _NEW_LAYER_FIELDS = [
     "pool_id",
@@ -207,6 +208,7 @@ class Run:
         self._layers_db: dict[int, list[tuple]] = {}
         self.replayed = 0
         self.detached: set[int] = set()
+        self._open_layers: dict[int, list[dict]] = {}  # pool id -> open layer rows, read ahead
 
     # --- setting up -----------------------------------------------------------------------
 
@@ -287,10 +289,7 @@ class Run:
         consumed given back and the layers they created taken away."""
         pool_id = cursor.pool.pk
         cursor.layers_pending = False
-        rows: dict[int, dict[str, Any]] = {
-            r["id"]: r
-            for r in _LAYERS.values(f"pool_id = %s AND {_LAYERS.q('remaining')} > 0", [pool_id])
-        }
+        rows: dict[int, dict[str, Any]] = {r["id"]: r for r in self._open_layer_rows(pool_id)}
         later = set(later_ids)
         given_back: dict[int, Decimal] = defaultdict(Decimal)
         if later:
@@ -320,6 +319,30 @@ class Run:
             else:
                 cursor.state.closed[key] = layer
         cursor.state.layers.sort(key=lambda x: x.key)
+
+    def _open_layer_rows(self, pool_id: int) -> list[dict]:
+        """Today's open layers of a pool. The first pool that needs them reads them for every
+        pool of the run still waiting for its layers with an issue (or a reversal) among its
+        new moves, in one query: nothing is written before the run ends, so what is read
+        ahead is what each pool would read itself."""
+        rows = self._open_layers.pop(pool_id, None)
+        if rows is not None:
+            return rows
+        wanted = {
+            m.pool_id
+            for m in self.new
+            if m.pool_id != pool_id and (m.qty <= 0 or m.basis == REVERSAL)
+        }
+        waiting = [p for p in wanted if (c := self.cursors.get(p)) is not None and c.layers_pending]
+        ids = [pool_id, *sorted(waiting)]
+        found: dict[int, list[dict]] = {p: [] for p in ids}
+        for chunk in _chunks(ids):
+            where = f"pool_id IN ({placeholders(len(chunk))}) AND {_LAYERS.q('remaining')} > 0"
+            for r in _POOL_LAYERS.values(where, chunk):
+                found[r.pop("pool_id")].append(r)
+        rows = found.pop(pool_id)
+        self._open_layers.update(found)
+        return rows
 
     def _ensure_layers(self, cursor: Cursor, keys) -> None:
         """Bring emptied layers a reversal refills into the state (they are not loaded)."""
@@ -606,80 +629,84 @@ class Run:
 
     def write_layers(self, ids: dict[int, int]) -> None:
         """FIFO layers and uses of every processed move. ``ids`` maps a new move's seq to
-        its id."""
+        its id. All pools at once: the replayed moves' rows go first, then one INSERT of the
+        new layers (in pool order, so each gets the id it would get pool by pool), one batch
+        of remaining quantities and one of uses."""
 
         def real(seq: int) -> int:
             return ids[seq] if seq >= BIG else seq
 
-        for cursor in self.cursors.values():
-            if cursor.state.method != FIFO or cursor.detached:
-                continue
+        cursors = [c for c in self.cursors.values() if c.state.method == FIFO and not c.detached]
+        for cursor in cursors:
             replayed = cursor.replayed_ids
             if replayed:
                 for chunk in _chunks(replayed):
                     LayerUse.objects.filter(move_id__in=chunk).delete()
                 for chunk in _chunks(replayed):
                     CostLayer.objects.filter(move_id__in=chunk).delete()
+        new_rows: list[list] = []  # _NEW_LAYER_FIELDS
+        updates: list[tuple] = []
+        for cursor in cursors:
             layers = {x.key: x for x in cursor.state.layers}
             layers.update(cursor.state.closed)
             created = [x for m in cursor.processed for x in m.new_layers]
             created_keys = {x.key for x in created}
-            new_rows = [
-                CostLayer(
-                    pool_id=cursor.pool.pk,
-                    move_id=real(x.key[1]),
-                    idx=x.key[2],
-                    date=dt.date.fromordinal(x.key[0]),
-                    base_qty=x.base_qty,
-                    base_value=x.base_value,
-                    unit_cost=x.unit_cost or ZERO,
-                    remaining=x.qty,
-                )
+            pool_id = cursor.pool.pk
+            new_rows.extend(
+                [
+                    pool_id,
+                    real(x.key[1]),
+                    x.key[2],
+                    dt.date.fromordinal(x.key[0]),
+                    x.base_qty,
+                    x.base_value,
+                    x.unit_cost or ZERO,
+                    x.qty,
+                ]
                 for x in created
-            ]
-            if new_rows:
-                layer_ids = insert_returning_ids(
-                    CostLayer,
-                    _NEW_LAYER_FIELDS,
-                    [[getattr(r, f) for f in _NEW_LAYER_FIELDS] for r in new_rows],
-                )
-                for row, pk in zip(new_rows, layer_ids, strict=True):
-                    row.pk = pk
-            key_to_id = dict(cursor.layer_ids)
-            for row in new_rows:
-                key_to_id[layer_key(row.date, row.move_id, row.idx)] = row.pk
-            updates: list[tuple] = [
+            )
+            updates.extend(
                 (x.qty, x.ref)
                 for x in layers.values()
                 if x.touched and x.key not in created_keys and x.ref is not None
-            ]
-            if updates:
-                with connection.cursor() as cur:
-                    cur.executemany(
-                        f"UPDATE {CostLayer._meta.db_table} SET remaining = %s WHERE id = %s",
-                        updates,
-                    )
-            uses = []
+            )
+        layer_ids = insert_returning_ids(CostLayer, _NEW_LAYER_FIELDS, new_rows)
+        new_ids = {
+            (r[0], r[3].toordinal(), r[1], r[2]): pk
+            for r, pk in zip(new_rows, layer_ids, strict=True)
+        }
+        if updates:
+            with connection.cursor() as cur:
+                cur.executemany(
+                    f"UPDATE {CostLayer._meta.db_table} SET remaining = %s WHERE id = %s",
+                    updates,
+                )
+        uses: list[list] = []
+        a_move, a_layer, a_qty, a_value = (
+            adapter(LayerUse._meta.get_field(c)) for c in ("move_id", "layer_id", "qty", "value")
+        )
+        for cursor in cursors:
+            pool_id = cursor.pool.pk
+            known = cursor.layer_ids
             for m in cursor.processed:
+                if not m.uses:
+                    continue
                 move_id = m.id if m.id is not None else ids[m.seq]
-                for u in m.uses or []:
-                    k = u.layer_key
-                    k = (k[0], real(k[1]), k[2])
+                for u in m.uses:
+                    k = (u.layer_key[0], real(u.layer_key[1]), u.layer_key[2])
+                    layer_id = new_ids.get((pool_id, *k))
+                    if layer_id is None:
+                        layer_id = known[k]
                     uses.append(
-                        LayerUse(move_id=move_id, layer_id=key_to_id[k], qty=u.qty, value=u.value)
+                        [a_move(move_id), a_layer(layer_id), a_qty(u.qty), a_value(u.value)]
                     )
-            if uses:
-                cols = ["move_id", "layer_id", "qty", "value"]
-                adapters = [adapter(LayerUse._meta.get_field(c)) for c in cols]
-                with connection.cursor() as cur:
-                    cur.executemany(
-                        f"INSERT INTO {LayerUse._meta.db_table} (move_id, layer_id, qty, value) "
-                        "VALUES (%s, %s, %s, %s)",
-                        [
-                            [a(getattr(u, c)) for a, c in zip(adapters, cols, strict=True)]
-                            for u in uses
-                        ],
-                    )
+        if uses:
+            with connection.cursor() as cur:
+                cur.executemany(
+                    f"INSERT INTO {LayerUse._meta.db_table} (move_id, layer_id, qty, value) "
+                    "VALUES (%s, %s, %s, %s)",
+                    uses,
+                )
 
 
 def update_move_values(rows: list[M], lock_date: dt.date | None) -> None:
