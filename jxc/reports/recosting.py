@@ -65,10 +65,19 @@ class RecostJobRow:
 
 
 def _after_start(starts: list) -> Q:
-    q = Q(pk__in=[])
+    """The moves a replay from ``starts`` re-values. Grouped by start date: a posting's new
+    moves share a date and their ids are above every older move, so each pool's first new move
+    id can be replaced by the lowest of the group — and the condition stays a few terms deep
+    however many pools the job has (SQLite limits expression depth)."""
+    by_date: dict[dt.date, tuple[list[int], int]] = {}
     for pool_id, day, move_id in starts:
         d = dt.date.fromisoformat(day)
-        q |= Q(pool_id=pool_id) & (Q(date__gt=d) | Q(date=d, id__gte=move_id))
+        pools, low = by_date.get(d, ([], move_id))
+        pools.append(pool_id)
+        by_date[d] = (pools, min(low, move_id))
+    q = Q(pk__in=[])
+    for d, (pools, low) in by_date.items():
+        q |= Q(pool_id__in=pools) & (Q(date__gt=d) | Q(date=d, id__gte=low))
     return q
 
 

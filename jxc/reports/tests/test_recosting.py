@@ -90,3 +90,14 @@ def test_batch_flag_and_job_list_take_a_bounded_number_of_queries(backdated, own
     with CaptureQueriesContext(connection) as q:
         by_sku = selectors.recosting_jobs_by_sku(ids)
     assert len(q) == 4 and by_sku[others[0].pk].skus[0].code == "X0"
+
+
+def test_a_job_over_many_pools_is_estimated_in_one_shallow_query(backdated):
+    """A backdated document of a few thousand lines leaves one job over as many pools: the
+    estimate must not build an expression per pool (SQLite: maximum depth 1000)."""
+    job = RecostJob.objects.get()
+    [(pool_id, day, move_id)] = job.starts
+    fake = [[pool_id + 10_000 + i, day, move_id + 1 + i] for i in range(3000)]
+    RecostJob.objects.filter(pk=job.pk).update(starts=[[pool_id, day, move_id], *fake])
+    [row] = selectors.recost_jobs()
+    assert row.total == 6
