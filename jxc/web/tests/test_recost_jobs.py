@@ -88,8 +88,13 @@ def test_tag_and_job_while_recosting_then_gone_once_it_has_run(client_owner, bac
     assert sheet[0][-1] == "备注"
     assert {r[0]: r[-1] for r in sheet[1:-1]} == {"A": "成本重算中", "B": None}
 
+    # 月结 is refused meanwhile and says where to watch it
+    body = get(client_owner, "web:period_list")
+    assert 'data-testid="recost-jobs-link"' in body and "成本" in body
+
     run_recost(job.pk)
 
+    assert 'data-testid="recost-jobs-link"' not in get(client_owner, "web:period_list")
     pages = screens(client_owner, backdated)
     for name, body in pages.items():
         assert TAG not in body and "成本重算中" not in body, name

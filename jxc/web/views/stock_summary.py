@@ -192,6 +192,11 @@ def period_list(request):
             if overview.next_to_close
             else "",
             "can_close": request.user.has_jxc_perm("period.post"),
+            # 成本重算中 stops the close: where to watch it
+            "recosting_url": reverse("web:recost_jobs")
+            if request.user.has_jxc_perm("stock.view")
+            and selectors.recost_jobs(active_only=True, limit=1)
+            else "",
             "can_reopen": selectors.can_reopen_period(request.user)
             and request.user.has_jxc_perm("period.reverse"),
         },
