@@ -238,6 +238,7 @@ class MoveOut(Schema):
     source_number: str
     reverses_id: int | None
     balance: BalanceAfter | None = None
+    recosting: bool = Field(False, description="成本重算中: the SKU's costs are being updated")
 
 
 class MovePage(Schema):
@@ -249,7 +250,7 @@ class MovePage(Schema):
     items: list[MoveOut]
 
 
-def _move(m, balance=None) -> dict[str, Any]:
+def _move(m, balance=None, recosting: bool = False) -> dict[str, Any]:
     return {
         "id": m.pk,
         "date": m.date,
@@ -267,6 +268,7 @@ def _move(m, balance=None) -> dict[str, Any]:
         "source_number": m.source_number,
         "reverses_id": m.reverses_id,
         "balance": balance,
+        "recosting": recosting,
     }
 
 
@@ -290,6 +292,7 @@ def stock_moves(request, query: Query[MoveQuery]):  # type: ignore[type-arg]
             document=query.document,
         )
         rows, count = _page(led.rows, query)
+        recosting = bool(selectors.recosting_skus([sku.pk]))
         return {
             "count": count,
             "page": query.page,
@@ -297,7 +300,8 @@ def stock_moves(request, query: Query[MoveQuery]):  # type: ignore[type-arg]
             "opening": {"qty": led.opening.qty, "value": led.opening.value},
             "closing": {"qty": led.closing.qty, "value": led.closing.value},
             "items": [
-                _move(r.move, {"qty": r.balance_qty, "value": r.balance_value}) for r in rows
+                _move(r.move, {"qty": r.balance_qty, "value": r.balance_value}, recosting)
+                for r in rows
             ],
         }
     qs = selectors.stock_moves(
@@ -309,11 +313,13 @@ def stock_moves(request, query: Query[MoveQuery]):  # type: ignore[type-arg]
         **scope,
     )
     start = (query.page - 1) * query.page_size
+    moves = list(qs[start : start + query.page_size])
+    flagged = selectors.recosting_skus({m.sku_id for m in moves})
     return {
         "count": qs.count(),
         "page": query.page,
         "page_size": query.page_size,
-        "items": [_move(m) for m in qs[start : start + query.page_size]],
+        "items": [_move(m, recosting=m.sku_id in flagged) for m in moves],
     }
 
 

@@ -10,6 +10,7 @@ without ``cost.view``.
 """
 
 import datetime as dt
+from collections.abc import Container
 from decimal import Decimal
 from typing import Any
 
@@ -51,6 +52,7 @@ class SummaryRowOut(Schema):
     received: FigureOut
     issued: FigureOut
     closing: FigureOut
+    recosting: bool = Field(False, description="成本重算中: the SKU's costs are being updated")
 
 
 class SummaryPage(Schema):
@@ -79,7 +81,7 @@ def summary_period(query: SummaryQuery) -> tuple[dt.date, dt.date]:
     return query.start, query.end
 
 
-def _summary_row(r) -> dict[str, Any]:
+def _summary_row(r, recosting: Container[int] = ()) -> dict[str, Any]:
     head = (
         _sku(r.sku) if r.sku else {"sku_id": None, "sku_code": None, "sku_name": None, "unit": None}
     )
@@ -92,6 +94,7 @@ def _summary_row(r) -> dict[str, Any]:
         "received": r.received.as_dict(),
         "issued": r.issued.as_dict(),
         "closing": r.closing.as_dict(),
+        "recosting": r.sku is not None and r.sku.id in recosting,
     }
 
 
@@ -109,6 +112,7 @@ def movement_summary(request, query: Query[SummaryQuery]):  # type: ignore[type-
         **_scope(request, query),
     )
     page, count = _page(s.rows, query)
+    flagged = selectors.recosting_skus({r.sku.id for r in page if r.sku is not None})
     return {
         "start": start,
         "end": end,
@@ -117,7 +121,7 @@ def movement_summary(request, query: Query[SummaryQuery]):  # type: ignore[type-
         "count": count,
         "page": query.page,
         "page_size": query.page_size,
-        "items": [_summary_row(r) for r in page],
+        "items": [_summary_row(r, flagged) for r in page],
         "totals": _summary_row(s.totals),
     }
 

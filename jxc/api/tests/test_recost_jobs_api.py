@@ -47,9 +47,24 @@ def test_recosting_flag_and_job_until_the_job_has_run(client_owner, backdated):
     assert row["started_at"] is None and row["finished_at"] is None and row["error"] == ""
     assert call(client_owner, "get", "/stock/recost-jobs", {"active": True})[1] == body
 
+    # 库存流水 and 收发存汇总 rows say it too
+    status, body = call(client_owner, "get", "/stock/moves")
+    assert {(r["sku_code"], r["recosting"]) for r in body["items"]} == {("A", True), ("B", False)}
+    status, body = call(client_owner, "get", "/stock/moves", {"sku_id": backdated["a"].pk})
+    assert len(body["items"]) == 7 and all(r["recosting"] for r in body["items"])
+    summary = {"year": 2026, "month": 1}
+    status, body = call(client_owner, "get", "/stock/movement-summary", summary)
+    assert status == 200, body
+    assert {r["sku_code"]: r["recosting"] for r in body["items"]} == {"A": True, "B": False}
+    assert body["totals"]["recosting"] is False
+
     run_recost(job.pk)
 
     assert flags(client_owner) == {"A": False, "B": False}
+    status, body = call(client_owner, "get", "/stock/moves")
+    assert not any(r["recosting"] for r in body["items"])
+    status, body = call(client_owner, "get", "/stock/movement-summary", summary)
+    assert not any(r["recosting"] for r in body["items"])
     status, body = call(client_owner, "get", "/stock/recost-jobs")
     [row] = body
     assert row["status"] == "done" and row["active"] is False and row["percent"] == 100
