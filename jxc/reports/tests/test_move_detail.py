@@ -64,3 +64,11 @@ def test_a_move_outside_the_users_warehouses_is_not_found(user_factory, kit, fif
     client.force_login(keeper)
     assert client.get(reverse("web:stock_move_detail", args=[issue.pk])).status_code == 404
     assert client.get(f"/api/v1/stock/moves/{issue.pk}").status_code == 404
+
+
+def test_the_ledger_page_links_each_move_to_its_detail(owner, fifo_issue):
+    _r1, _r2, issue = fifo_issue
+    client = Client()
+    client.force_login(owner)
+    html = client.get(reverse("web:stock_moves"), {"sku": issue.sku_id}).content.decode()
+    assert reverse("web:stock_move_detail", args=[issue.pk]) in html

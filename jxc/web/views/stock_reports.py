@@ -234,7 +234,7 @@ def stock_sku(request, sku_id: int):
 # --- 库存流水 --------------------------------------------------------------------------------
 
 LEDGER_COLS = [
-    Col("date", gettext_lazy("Date"), "date"),
+    Col("date", gettext_lazy("Date"), "date", link="move_url"),
     Col("document", gettext_lazy("Document"), link="document_url"),
     Col("reason", gettext_lazy("Reason")),
     Col("warehouse", gettext_lazy("Warehouse")),
@@ -255,6 +255,7 @@ def _move_row(m, incoming: bool, recosting: bool = False) -> dict[str, Any]:
     return {
         **sku_row(m.sku, recosting),
         "date": m.date,
+        "move_url": reverse("web:stock_move_detail", args=[m.pk]),
         "document": m.source_number,
         "document_url": document_url(m.source_kind, m.source_id),
         "reason": m.get_reason_display(),
