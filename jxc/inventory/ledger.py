@@ -486,6 +486,8 @@ def _pools_for(items: list[Item], company, skus: dict) -> dict[int, CostPool]:
             ]
         )
         found = {(p.sku_id, p.key): p for p in _pools_by_key(known_ids, wanted)}
+        for k in missing:
+            found[k].fresh = True  # type: ignore[attr-defined]  # no moves: the run need not ask
     by_id = {p.pk: p for p in found.values()}
     for it in items:
         if it.pool_id is None:

@@ -200,6 +200,8 @@ class Run:
         self.cursors: dict[int, Cursor] = {}
         self.mem: dict[int, M] = {}
         self.new: list[M] = []
+        self.new_by_pool: dict[int, list[M]] = defaultdict(list)
+        self.new_by_origin: dict[int, list[M]] = defaultdict(list)  # origin move id -> new
         self.heap: list = []
         self.tick = itertools.count()
         self.gens = itertools.count()
@@ -218,6 +220,10 @@ class Run:
         by_pool: dict[int, list[M]] = defaultdict(list)
         for m in moves:
             by_pool[m.pool_id].append(m)
+            self.new_by_pool[m.pool_id].append(m)
+            if m.origin_id:
+                self.new_by_origin[m.origin_id].append(m)
+        self._read_origins(moves)
         for pool_id, ms in by_pool.items():
             first = min(m.pos for m in ms)
             self.open_cursor(pool_id, first, detached=pool_id in self.detached)
@@ -278,7 +284,7 @@ class Run:
         cursor.replayed_ids = [m.id for m in later if m.id is not None]
         self.replayed += len(later) - (len(old.replayed_ids) if old else 0)
         self.cursors[pool_id] = cursor
-        for m in later + [m for m in self.new if m.pool_id == pool_id]:
+        for m in later + self.new_by_pool.get(pool_id, []):
             m.gen = gen
             m.processed = False
             heapq.heappush(self.heap, (m.date, m.seq, next(self.tick), m))
@@ -508,6 +514,32 @@ class Run:
             m = self.mem[move_id] = m_from_row(row)
         return m
 
+    def _read_origins(self, moves: list[M]) -> None:
+        """The existing moves new moves take their cost from, and the moves that already
+        take theirs from them, read in a few queries instead of two per line (what
+        :meth:`move` and :meth:`dependants` would read one by one: nothing is written during
+        a run)."""
+        ids = sorted({m.origin_id for m in moves if m.origin_id and m.origin_id not in self.mem})
+        if not ids:
+            return
+        wanted = [i for i in ids if i not in self._dependants]
+        for chunk in _chunks(wanted):
+            found: dict[int, list[tuple]] = {i: [] for i in chunk}
+            for origin_id, dep_id, dep_pool, dep_date in (
+                StockMove.objects.filter(origin_id__in=chunk)
+                .values_list("origin_id", "id", "pool_id", "date")
+                .order_by("date", "id")
+            ):
+                found[origin_id].append((dep_id, dep_pool, dep_date))
+            self._dependants.update(found)
+        reads = set(ids)
+        for i in ids:
+            reads.update(d[0] for d in self._dependants.get(i, ()))
+        todo = sorted(i for i in reads if i not in self.mem)
+        for chunk in _chunks(todo):
+            for row in _MOVES.values(f"id IN ({placeholders(len(chunk))})", chunk):
+                self.mem[row["id"]] = m_from_row(row)
+
     def _undo(self, orig: M) -> tuple | None:
         """(state before, state after) of the move a reversal cancels."""
         if orig.after is None:
@@ -598,11 +630,11 @@ class Run:
         if origin.id is not None:
             for dep_id, _pool, _date in self.dependants(origin):
                 linked.append(self.move(dep_id))
-        linked += [
-            x
-            for x in self.new
-            if x.origin_m is origin or (x.origin_id and x.origin_id == origin.id)
-        ]
+        if origin.new:
+            linked += [x for x in self.new if x.origin_m is origin]
+        else:
+            # (a new move's origin_m is itself new: an existing origin is named by id)
+            linked += self.new_by_origin.get(origin.id, [])  # type: ignore[arg-type]
         seen = set()
         for x in linked:
             if x is m or id(x) in seen or x.pos >= m.pos:
@@ -763,6 +795,8 @@ def _appending(pool: CostPool, start: tuple) -> bool:
     position says so; a pool without one — new, or bulk-loaded — is asked)."""
     if pool.last_date is not None:
         return start > (pool.last_date, pool.last_move_id or 0)
+    if getattr(pool, "fresh", False):  # created by this posting (ledger._pools_for)
+        return True
     return not _after(StockMove.objects.filter(pool_id=pool.pk), start).exists()
 
 
