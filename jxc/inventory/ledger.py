@@ -402,9 +402,10 @@ def _check_origins(items: list[Item]) -> dict[int, StockMove]:
                 raise InvalidStockLine(line=it.index + 1, problem=problem)
             if it.qty > 0:
                 wanted[o.pk] += it.qty
+    returned = _returned_so_far(list(wanted))
     for origin_id, qty in wanted.items():
         o = origins[origin_id]
-        back = _returned_so_far(o)
+        back = returned[origin_id]
         if back + qty > -o.qty:
             raise InvalidStockLine(
                 line=next(it.index for it in items if it.origin_id == origin_id) + 1,
@@ -414,16 +415,26 @@ def _check_origins(items: list[Item]) -> dict[int, StockMove]:
     return origins
 
 
-def _returned_so_far(o: StockMove) -> Decimal:
-    deps = list(StockMove.objects.filter(origin_id=o.pk).values_list("id", "qty"))
-    total = sum((q for _i, q in deps), ZERO)
-    total += sum(
-        StockMove.objects.filter(reverses_id__in=[i for i, _q in deps]).values_list(
-            "qty", flat=True
-        ),
-        ZERO,
-    )
-    return total
+def _returned_so_far(origin_ids: list[int]) -> dict[int, Decimal]:
+    """How much of each origin move came back already (returns / transfers in net of their
+    reversals), for all origins in a few queries."""
+    totals = {i: ZERO for i in origin_ids}
+    origin_of: dict[int, int] = {}
+    for i in range(0, len(origin_ids), _CHUNK):
+        chunk = origin_ids[i : i + _CHUNK]
+        for origin_id, dep_id, qty in StockMove.objects.filter(origin_id__in=chunk).values_list(
+            "origin_id", "id", "qty"
+        ):
+            totals[origin_id] += qty
+            origin_of[dep_id] = origin_id
+    dep_ids = list(origin_of)
+    for i in range(0, len(dep_ids), _CHUNK):
+        chunk = dep_ids[i : i + _CHUNK]
+        for reversed_id, qty in StockMove.objects.filter(reverses_id__in=chunk).values_list(
+            "reverses_id", "qty"
+        ):
+            totals[origin_of[reversed_id]] += qty
+    return totals
 
 
 def _set_bases(items: list[Item], origins: dict, scope: str) -> None:
