@@ -223,31 +223,31 @@ class _Company:
     allow_negative_stock: bool
 
 
-def _company() -> _Company:
-    from jxc.core.models import Company
+def _settings() -> tuple[_Company, dt.date | None]:
+    """The company's costing settings and the lock date (the last day of the last closed
+    month, jxc.core.documents.lock_date), in one query."""
+    from jxc.core.models import ClosedPeriod, Company
 
-    row = fetch(
-        f"SELECT costing_method, cost_scope, allow_negative_stock FROM {Company._meta.db_table} "
-        "ORDER BY id LIMIT 1"
-    )
-    if not row:
-        c = core_selectors.company()
-        return _Company(c.costing_method, c.cost_scope, c.allow_negative_stock)
-    return _Company(row[0][0], row[0][1], bool(row[0][2]))
-
-
-def _lock_date() -> dt.date | None:
-    """The last day of the last closed month (jxc.core.documents.lock_date, in one query)."""
-    from jxc.core.models import ClosedPeriod
-
-    row = fetch(
-        f"SELECT year, month FROM {ClosedPeriod._meta.db_table} "
+    last = (
+        f"SELECT CAST(year AS INTEGER) * 100 + month FROM {ClosedPeriod._meta.db_table} "
         "ORDER BY year DESC, month DESC LIMIT 1"
     )
-    if not row:
-        return None
-    y, m = row[0]
-    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    row = fetch(
+        f"SELECT costing_method, cost_scope, allow_negative_stock, ({last}) "
+        f"FROM {Company._meta.db_table} ORDER BY id LIMIT 1"
+    )
+    if row:
+        company = _Company(row[0][0], row[0][1], bool(row[0][2]))
+        ym = row[0][3]
+    else:
+        c = core_selectors.company()
+        company = _Company(c.costing_method, c.cost_scope, c.allow_negative_stock)
+        found = fetch(last)
+        ym = found[0][0] if found else None
+    if ym is None:
+        return company, None
+    y, m = divmod(int(ym), 100)
+    return company, dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def _skus(sku_ids: list[int]) -> dict[int, dict]:
@@ -270,8 +270,7 @@ def _warehouses(wh_ids: list[int]) -> dict[int, dict]:
 
 
 def _post(items: list[Item], *, source: SourceRef, user) -> list[StockMove]:
-    company = _company()
-    closed_until = _lock_date()
+    company, closed_until = _settings()
     if closed_until is not None:
         for it in items:
             if it.date <= closed_until:
