@@ -780,7 +780,12 @@ def _write_moves(items: list[Item], source: SourceRef, user) -> list[StockMove]:
     linked = [(it, moves[it.origin_line]) for it in items if it.origin_line is not None]
     for it, out in linked:
         moves[it.index].origin_id = out.pk
-        StockMove.objects.filter(pk=moves[it.index].pk).update(origin_id=out.pk)
+    if linked:  # one batch, not a statement per transfer line
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {StockMove._meta.db_table} SET origin_id = %s WHERE id = %s",
+                [(out.pk, moves[it.index].pk) for it, out in linked],
+            )
     return moves
 
 

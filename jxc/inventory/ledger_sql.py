@@ -12,6 +12,8 @@ from decimal import Context, Decimal
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import signals
+from django.db.models.base import ModelState
 
 _CTX15 = Context(prec=15)
 _QUANTA: dict[int, Decimal] = {}
@@ -87,10 +89,25 @@ class Reader:
 
     def rows(self, where: str, params: list | tuple, *, suffix: str = "") -> list:
         sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}{suffix}"
+        model, attnames, alias = self.model, self.attnames, connection.alias
+        if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+            return [
+                model.from_db(
+                    alias, attnames, [c(v) for c, v in zip(self.convert, raw, strict=True)]
+                )
+                for raw in fetch(sql, params)
+            ]
         out = []
         for raw in fetch(sql, params):
-            values = [conv(v) for conv, v in zip(self.convert, raw, strict=True)]
-            out.append(self.model.from_db(connection.alias, self.attnames, values))
+            # what Model.from_db makes of these columns (the others deferred), without
+            # Model.__init__'s per-field work: no init signals are connected to the model
+            obj = model.__new__(model)
+            state = obj._state = ModelState()
+            state.adding, state.db = False, alias
+            obj.__dict__.update(
+                zip(attnames, [c(v) for c, v in zip(self.convert, raw, strict=True)], strict=True)
+            )
+            out.append(obj)
         return out
 
 
