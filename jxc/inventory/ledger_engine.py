@@ -208,6 +208,7 @@ class Run:
         self._dependants: dict[int, list[tuple]] = {}
         self._uses_db: dict[int, list[tuple]] = {}
         self._layers_db: dict[int, list[tuple]] = {}
+        self._reversals_db: dict[int, list[tuple]] = {}  # origin -> its dependants' reversals
         self.replayed = 0
         self.detached: set[int] = set()
         self._open_layers: dict[int, list[dict]] = {}  # pool id -> open layer rows, read ahead
@@ -641,11 +642,17 @@ class Run:
                 continue
             seen.add(id(x))
             total += x.qty
-        if linked:
-            ids = [x.id for x in linked if x.id is not None]
-            for rid, rdate, rqty in StockMove.objects.filter(reverses_id__in=ids).values_list(
-                "id", "date", "qty"
-            ):
+        ids = [x.id for x in linked if x.id is not None]
+        if ids:  # (new moves have no reversals yet)
+            # the posted dependants of an origin are fixed during a run: read their reversals
+            # once per origin, not once per line taking a slice of it
+            key = origin.id if origin.id is not None else -id(origin)
+            found = self._reversals_db.get(key)
+            if found is None:
+                found = self._reversals_db[key] = list(
+                    StockMove.objects.filter(reverses_id__in=ids).values_list("id", "date", "qty")
+                )
+            for rid, rdate, rqty in found:
                 if (rdate, rid) < m.pos:
                     total += rqty
         return total
