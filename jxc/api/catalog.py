@@ -12,6 +12,7 @@ from jxc.api.common import (
     Router,
     activation_endpoints,
     creates,
+    crud_endpoints,
     get_or_404,
     listing,
     page_of,
@@ -52,39 +53,18 @@ class UnitOut(Schema):
     is_active: bool
 
 
-@router.get("/units", response=page_of(UnitOut))
-@requires("unit.view")
-def list_units(request, query: Query[query_of(UnitFilterSet)]):  # type: ignore[valid-type]
-    """计量单位 list."""
-    return listing(request, Unit.objects.all(), UnitFilterSet, query)
-
-
-@router.get("/units/{id}", response=UnitOut)
-@requires("unit.view")
-def get_unit(request, id: int):
-    return get_or_404(Unit.objects.all(), id)
-
-
-@router.post("/units", response={201: UnitOut})
-@creates(UnitOut, perm="unit.create")
-def create_unit(request, payload: UnitIn):
-    return services.create_unit(user=request.user, **payload.dict())
-
-
-@router.patch("/units/{id}", response=UnitOut)
-@requires("unit.edit")
-def update_unit(request, id: int, payload: Patch[UnitIn]):
-    return services.update_unit(get_or_404(Unit.objects.all(), id), user=request.user, **payload)
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/units",
-    queryset=lambda request: Unit.objects.all(),
-    out=UnitOut,
-    perm="unit.edit",
-    service=services.set_active,
     name="unit",
+    queryset=lambda request: Unit.objects.all(),
+    filterset=UnitFilterSet,
+    out=UnitOut,
+    in_=UnitIn,
+    create=services.create_unit,
+    update=services.update_unit,
+    set_active=services.set_active,
+    list_doc="计量单位 list.",
 )
 
 
@@ -107,46 +87,26 @@ class CategoryOut(Schema):
     is_active: bool
 
 
-def _category_fields(payload: dict) -> dict:
+def _category_fields(request, payload: dict) -> dict:
     if "parent_id" in payload:
         payload["parent"] = ref(Category.objects.all(), payload.pop("parent_id"), "parent_id")
     return payload
 
 
-@router.get("/categories", response=page_of(CategoryOut))
-@requires("category.view")
-def list_categories(request, query: Query[query_of(CategoryFilterSet)]):  # type: ignore[valid-type]
-    """商品分类, a tree: ordered by path, each with its parent and depth."""
-    return listing(request, Category.objects.all(), CategoryFilterSet, query)
-
-
-@router.get("/categories/{id}", response=CategoryOut)
-@requires("category.view")
-def get_category(request, id: int):
-    return get_or_404(Category.objects.all(), id)
-
-
-@router.post("/categories", response={201: CategoryOut})
-@creates(CategoryOut, perm="category.create")
-def create_category(request, payload: CategoryIn):
-    return services.create_category(user=request.user, **_category_fields(payload.dict()))
-
-
-@router.patch("/categories/{id}", response=CategoryOut)
-@requires("category.edit")
-def update_category(request, id: int, payload: Patch[CategoryIn]):
-    category = get_or_404(Category.objects.all(), id)
-    return services.update_category(category, user=request.user, **_category_fields(payload))
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/categories",
-    queryset=lambda request: Category.objects.all(),
-    out=CategoryOut,
-    perm="category.edit",
-    service=services.set_active,
     name="category",
+    plural="categories",
+    queryset=lambda request: Category.objects.all(),
+    filterset=CategoryFilterSet,
+    out=CategoryOut,
+    in_=CategoryIn,
+    create=services.create_category,
+    update=services.update_category,
+    set_active=services.set_active,
+    fields=_category_fields,
+    list_doc="商品分类, a tree: ordered by path, each with its parent and depth.",
 )
 
 
@@ -163,38 +123,17 @@ class BrandOut(Schema):
     is_active: bool
 
 
-@router.get("/brands", response=page_of(BrandOut))
-@requires("brand.view")
-def list_brands(request, query: Query[query_of(BrandFilterSet)]):  # type: ignore[valid-type]
-    return listing(request, Brand.objects.all(), BrandFilterSet, query)
-
-
-@router.get("/brands/{id}", response=BrandOut)
-@requires("brand.view")
-def get_brand(request, id: int):
-    return get_or_404(Brand.objects.all(), id)
-
-
-@router.post("/brands", response={201: BrandOut})
-@creates(BrandOut, perm="brand.create")
-def create_brand(request, payload: BrandIn):
-    return services.create_brand(user=request.user, name=payload.name)
-
-
-@router.patch("/brands/{id}", response=BrandOut)
-@requires("brand.edit")
-def update_brand(request, id: int, payload: Patch[BrandIn]):
-    return services.update_brand(get_or_404(Brand.objects.all(), id), user=request.user, **payload)
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/brands",
-    queryset=lambda request: Brand.objects.all(),
-    out=BrandOut,
-    perm="brand.edit",
-    service=services.set_active,
     name="brand",
+    queryset=lambda request: Brand.objects.all(),
+    filterset=BrandFilterSet,
+    out=BrandOut,
+    in_=BrandIn,
+    create=services.create_brand,
+    update=services.update_brand,
+    set_active=services.set_active,
 )
 
 

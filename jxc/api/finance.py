@@ -4,18 +4,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Query, Schema
+from ninja import Field, Schema
 
 from jxc.api.common import (
-    Patch,
     Router,
-    activation_endpoints,
-    creates,
-    get_or_404,
-    listing,
-    page_of,
-    query_of,
-    requires,
+    crud_endpoints,
 )
 from jxc.finance import services
 from jxc.finance.filters import AccountFilterSet
@@ -46,41 +39,22 @@ class AccountOut(Schema):
     is_active: bool
 
 
-@router.get("/accounts", response=page_of(AccountOut))
-@requires("account.view")
-def list_accounts(request, query: Query[query_of(AccountFilterSet)]):  # type: ignore[valid-type]
-    """资金账户 list."""
-    return listing(request, Account.objects.all(), AccountFilterSet, query)
+def _create_account(*, user, opening_date=None, **data):
+    if opening_date is not None:
+        data["opening_date"] = opening_date  # else the service's default: today
+    return services.create_account(user=user, **data)
 
 
-@router.get("/accounts/{id}", response=AccountOut)
-@requires("account.view")
-def get_account(request, id: int):
-    return get_or_404(Account.objects.all(), id)
-
-
-@router.post("/accounts", response={201: AccountOut})
-@creates(AccountOut, perm="account.create")
-def create_account(request, payload: AccountIn):
-    data = payload.dict()
-    if data["opening_date"] is None:
-        data.pop("opening_date")
-    return services.create_account(user=request.user, **data)
-
-
-@router.patch("/accounts/{id}", response=AccountOut)
-@requires("account.edit")
-def update_account(request, id: int, payload: Patch[AccountIn]):
-    account = get_or_404(Account.objects.all(), id)
-    return services.update_account(account, user=request.user, **payload)
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/accounts",
-    queryset=lambda request: Account.objects.all(),
-    out=AccountOut,
-    perm="account.edit",
-    service=services.set_active,
     name="account",
+    queryset=lambda request: Account.objects.all(),
+    filterset=AccountFilterSet,
+    out=AccountOut,
+    in_=AccountIn,
+    create=_create_account,
+    update=services.update_account,
+    set_active=services.set_active,
+    list_doc="资金账户 list.",
 )

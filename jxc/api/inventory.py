@@ -6,17 +6,12 @@ from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from ninja import Field, Query, Schema
+from ninja import Field, Schema
 
 from jxc.api.common import (
-    Patch,
     Router,
-    activation_endpoints,
-    creates,
+    crud_endpoints,
     get_or_404,
-    listing,
-    page_of,
-    query_of,
     ref,
     requires,
 )
@@ -63,47 +58,26 @@ class WarehouseOut(Schema):
     is_active: bool
 
 
-def _warehouse_fields(data: dict) -> dict:
+def _warehouse_fields(request, data: dict) -> dict:
     if "keeper_id" in data:
         users = get_user_model().objects.filter(is_active=True)
         data["keeper"] = ref(users, data.pop("keeper_id"), "keeper_id")
     return data
 
 
-@router.get("/warehouses", response=page_of(WarehouseOut))
-@requires("warehouse.view")
-def list_warehouses(request, query: Query[query_of(WarehouseFilterSet)]):  # type: ignore[valid-type]
-    """仓库 list (only the warehouses the user may see)."""
-    return listing(request, scoped_warehouses(request), WarehouseFilterSet, query)
-
-
-@router.get("/warehouses/{id}", response=WarehouseOut)
-@requires("warehouse.view")
-def get_warehouse(request, id: int):
-    return get_or_404(scoped_warehouses(request), id)
-
-
-@router.post("/warehouses", response={201: WarehouseOut})
-@creates(WarehouseOut, perm="warehouse.create")
-def create_warehouse(request, payload: WarehouseIn):
-    return services.create_warehouse(user=request.user, **_warehouse_fields(payload.dict()))
-
-
-@router.patch("/warehouses/{id}", response=WarehouseOut)
-@requires("warehouse.edit")
-def update_warehouse(request, id: int, payload: Patch[WarehouseIn]):
-    warehouse = get_or_404(scoped_warehouses(request), id)
-    return services.update_warehouse(warehouse, user=request.user, **_warehouse_fields(payload))
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/warehouses",
-    queryset=scoped_warehouses,
-    out=WarehouseOut,
-    perm="warehouse.edit",
-    service=services.set_active,
     name="warehouse",
+    queryset=scoped_warehouses,
+    filterset=WarehouseFilterSet,
+    out=WarehouseOut,
+    in_=WarehouseIn,
+    create=services.create_warehouse,
+    update=services.update_warehouse,
+    set_active=services.set_active,
+    fields=_warehouse_fields,
+    list_doc="仓库 list (only the warehouses the user may see).",
 )
 
 
@@ -121,6 +95,13 @@ class BinEditIn(Schema):
     name: str = Field("", max_length=80)
 
 
+def _bin_fields(request, data: dict) -> dict:
+    if "warehouse_id" in data:
+        warehouse_id = data.pop("warehouse_id")
+        data["warehouse"] = ref(scoped_warehouses(request), warehouse_id, "warehouse_id")
+    return data
+
+
 class BinOut(Schema):
     id: int
     warehouse_id: int
@@ -129,42 +110,20 @@ class BinOut(Schema):
     is_active: bool
 
 
-@router.get("/bins", response=page_of(BinOut))
-@requires("bin.view")
-def list_bins(request, query: Query[query_of(BinFilterSet)]):  # type: ignore[valid-type]
-    """货位 list, in the warehouses the user may see."""
-    return listing(request, scoped_bins(request), BinFilterSet, query)
-
-
-@router.get("/bins/{id}", response=BinOut)
-@requires("bin.view")
-def get_bin(request, id: int):
-    return get_or_404(scoped_bins(request), id)
-
-
-@router.post("/bins", response={201: BinOut})
-@creates(BinOut, perm="bin.create")
-def create_bin(request, payload: BinIn):
-    warehouse = ref(scoped_warehouses(request), payload.warehouse_id, "warehouse_id")
-    return services.create_bin(
-        user=request.user, warehouse=warehouse, code=payload.code, name=payload.name
-    )
-
-
-@router.patch("/bins/{id}", response=BinOut)
-@requires("bin.edit")
-def update_bin(request, id: int, payload: Patch[BinEditIn]):
-    return services.update_bin(get_or_404(scoped_bins(request), id), user=request.user, **payload)
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/bins",
-    queryset=scoped_bins,
-    out=BinOut,
-    perm="bin.edit",
-    service=services.set_active,
     name="bin",
+    queryset=scoped_bins,
+    filterset=BinFilterSet,
+    out=BinOut,
+    in_=BinIn,
+    patch_in=BinEditIn,
+    create=services.create_bin,
+    update=services.update_bin,
+    set_active=services.set_active,
+    fields=_bin_fields,
+    list_doc="货位 list, in the warehouses the user may see.",
 )
 
 

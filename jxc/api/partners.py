@@ -4,17 +4,13 @@ from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from ninja import Field, Query, Schema
+from ninja import Field, Schema
 
 from jxc.api.common import (
-    Patch,
     Router,
-    activation_endpoints,
     creates,
+    crud_endpoints,
     get_or_404,
-    listing,
-    page_of,
-    query_of,
     ref,
     requires,
 )
@@ -81,40 +77,18 @@ class SupplierOut(PartnerOut):
     lead_time_days: int
 
 
-@router.get("/suppliers", response=page_of(SupplierOut))
-@requires("supplier.view")
-def list_suppliers(request, query: Query[query_of(SupplierFilterSet)]):  # type: ignore[valid-type]
-    """供应商 list: ``q`` matches code, name, 助记码 or phone."""
-    return listing(request, Supplier.objects.all(), SupplierFilterSet, query)
-
-
-@router.get("/suppliers/{id}", response=SupplierOut)
-@requires("supplier.view")
-def get_supplier(request, id: int):
-    return get_or_404(Supplier.objects.all(), id)
-
-
-@router.post("/suppliers", response={201: SupplierOut})
-@creates(SupplierOut, perm="supplier.create")
-def create_supplier(request, payload: SupplierIn):
-    return services.create_supplier(user=request.user, **payload.dict())
-
-
-@router.patch("/suppliers/{id}", response=SupplierOut)
-@requires("supplier.edit")
-def update_supplier(request, id: int, payload: Patch[SupplierIn]):
-    supplier = get_or_404(Supplier.objects.all(), id)
-    return services.update_supplier(supplier, user=request.user, **payload)
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/suppliers",
-    queryset=lambda request: Supplier.objects.all(),
-    out=SupplierOut,
-    perm="supplier.edit",
-    service=services.set_active,
     name="supplier",
+    queryset=lambda request: Supplier.objects.all(),
+    filterset=SupplierFilterSet,
+    out=SupplierOut,
+    in_=SupplierIn,
+    create=services.create_supplier,
+    update=services.update_supplier,
+    set_active=services.set_active,
+    list_doc="供应商 list: ``q`` matches code, name, 助记码 or phone.",
 )
 
 
@@ -150,48 +124,27 @@ class CustomerOut(PartnerOut):
     allow_backorder: bool
 
 
-def _customer_fields(data: dict) -> dict:
+def _customer_fields(request, data: dict) -> dict:
     if "salesperson_id" in data:
         users = get_user_model().objects.filter(is_active=True)
         data["salesperson"] = ref(users, data.pop("salesperson_id"), "salesperson_id")
     return data
 
 
-@router.get("/customers", response=page_of(CustomerOut))
-@requires("customer.view")
-def list_customers(request, query: Query[query_of(CustomerFilterSet)]):  # type: ignore[valid-type]
-    """客户 list: ``q`` matches code, name, 助记码 or phone; filter by tier, price level or
-    salesperson."""
-    return listing(request, Customer.objects.all(), CustomerFilterSet, query)
-
-
-@router.get("/customers/{id}", response=CustomerOut)
-@requires("customer.view")
-def get_customer(request, id: int):
-    return get_or_404(Customer.objects.all(), id)
-
-
-@router.post("/customers", response={201: CustomerOut})
-@creates(CustomerOut, perm="customer.create")
-def create_customer(request, payload: CustomerIn):
-    return services.create_customer(user=request.user, **_customer_fields(payload.dict()))
-
-
-@router.patch("/customers/{id}", response=CustomerOut)
-@requires("customer.edit")
-def update_customer(request, id: int, payload: Patch[CustomerIn]):
-    customer = get_or_404(Customer.objects.all(), id)
-    return services.update_customer(customer, user=request.user, **_customer_fields(payload))
-
-
-activation_endpoints(
+crud_endpoints(
     router,
     "/customers",
-    queryset=lambda request: Customer.objects.all(),
-    out=CustomerOut,
-    perm="customer.edit",
-    service=services.set_active,
     name="customer",
+    queryset=lambda request: Customer.objects.all(),
+    filterset=CustomerFilterSet,
+    out=CustomerOut,
+    in_=CustomerIn,
+    create=services.create_customer,
+    update=services.update_customer,
+    set_active=services.set_active,
+    fields=_customer_fields,
+    list_doc="客户 list: ``q`` matches code, name, 助记码 or phone; filter by tier, price level or"
+    "\nsalesperson.",
 )
 
 
