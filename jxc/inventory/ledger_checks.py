@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from jxc.inventory.costing import ZERO, money_of, share_of, unit_cost_of
 from jxc.inventory.ledger_engine import engine_method
-from jxc.inventory.ledger_sql import to_decimal
+from jxc.inventory.ledger_sql import decimal_sql, to_decimal
 from jxc.inventory.models import (
     CostLayer,
     CostPool,
@@ -184,7 +184,8 @@ def _transfer_problems() -> list[str]:
     t = StockMove._meta.db_table
     q, v = _sum_sql("i.qty", 6), _sum_sql("i.value + i.variance", 2)
     sql = (
-        f"SELECT o.id, o.qty, o.value, {q}, {v} FROM {t} o JOIN {t} i ON i.origin_id = o.id "
+        f"SELECT o.id, {decimal_sql('o.qty')}, {decimal_sql('o.value')}, {q}, {v} "
+        f"FROM {t} o JOIN {t} i ON i.origin_id = o.id "
         "WHERE o.reason = 'transfer_out' AND o.reverses_id IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM " + t + " r WHERE r.reverses_id = o.id) "
         "AND NOT EXISTS (SELECT 1 FROM " + t + " r WHERE r.reverses_id = i.id) "

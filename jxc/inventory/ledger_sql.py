@@ -1,21 +1,20 @@
 """Plain SQL for the ledger's hot path: every posting reads and writes a handful of rows, and
 Django's query compiler costs ten times the query itself. Reads come back as model
-instances (``Model.from_db``) with values converted exactly as the ORM converts them (SQLite
-keeps decimals as REAL: 15 significant digits, quantized to the field's places), so the
+instances (``Model.from_db``) with values converted as the ORM converts them (SQLite
+keeps decimals as REAL: read as text, 15 significant digits, quantized to the field's places), so the
 rest of the ledger cannot tell them from ORM reads. Parameters only; no SQL built from
 input."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Context, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
 from django.db.models import signals
 from django.db.models.base import ModelState
 
-_CTX15 = Context(prec=15)
 _QUANTA: dict[int, Decimal] = {}
 
 
@@ -33,15 +32,26 @@ def for_update() -> str:
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
+def decimal_sql(expr: str) -> str:
+    """Select a decimal column so it arrives without passing through a float: SQLite keeps
+    decimals as REAL and its CAST to TEXT writes the 15 significant digits Django's own
+    converter keeps; PostgreSQL's driver returns Decimal already."""
+    return f"CAST({expr} AS TEXT)" if connection.vendor == "sqlite" else expr
+
+
 def to_decimal(value: Any, places: int) -> Decimal | None:
+    """A decimal read through :func:`decimal_sql` (text or int on SQLite, Decimal on
+    PostgreSQL), quantized to the field's places."""
     if value is None:
         return None
     if isinstance(value, Decimal):
         return value
+    if isinstance(value, float):
+        raise TypeError("read decimal columns through decimal_sql(), never as float")
     q = _QUANTA.get(places)
     if q is None:
         q = _QUANTA[places] = Decimal(1).scaleb(-places)
-    return _CTX15.create_decimal_from_float(value).quantize(q)
+    return Decimal(value).quantize(q)
 
 
 def to_date(value: Any) -> dt.date | None:
@@ -58,7 +68,12 @@ class Reader:
         opts = model._meta
         self.fields: list[Any] = [opts.get_field(f) for f in fields]
         self.attnames = [f.attname for f in self.fields]
-        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        self.columns = ", ".join(
+            decimal_sql(connection.ops.quote_name(f.column))
+            if isinstance(f, models.DecimalField)
+            else connection.ops.quote_name(f.column)
+            for f in self.fields
+        )
         self.table = connection.ops.quote_name(opts.db_table)
         self.convert = [self._converter(f) for f in self.fields]
 
