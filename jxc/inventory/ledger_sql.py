@@ -68,11 +68,10 @@ class Reader:
         opts = model._meta
         self.fields: list[Any] = [opts.get_field(f) for f in fields]
         self.attnames = [f.attname for f in self.fields]
+        quoted = [connection.ops.quote_name(f.column) for f in self.fields]
         self.columns = ", ".join(
-            decimal_sql(connection.ops.quote_name(f.column))
-            if isinstance(f, models.DecimalField)
-            else connection.ops.quote_name(f.column)
-            for f in self.fields
+            decimal_sql(q) if isinstance(f, models.DecimalField) else q
+            for f, q in zip(self.fields, quoted, strict=True)
         )
         self.table = connection.ops.quote_name(opts.db_table)
         self.convert = [self._converter(f) for f in self.fields]
