@@ -8,25 +8,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 
 from jxc.core.visibility import can_view_cost
 from jxc.web.generic.columns import plain_decimal
+from jxc.web.generic.export import NUMBER_FORMATS, xlsx_file
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {"money": "#,##0.00", "price": "#,##0.00##", "qty": "#,##0.######"}
-NUMERIC = frozenset(FORMATS)
+NUMERIC = frozenset(NUMBER_FORMATS)
 PER_PAGE = 50
 
 
@@ -129,46 +121,19 @@ def export_query(request) -> str:
 
 
 def xlsx_response(title: str, cols: Sequence[Col], rows: Iterable[dict], totals=None):
-    """The report as an .xlsx with Chinese (the user's language) headers."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    bold = Font(bold=True)
+    """The report as an .xlsx with Chinese (the user's language) headers (two header rows
+    when the columns are grouped)."""
     groups = header_rows(cols)
-    if groups:
-        ws.append([_bold(ws, g["label"], bold) for g in groups[0] for _ in range(g["span"])])
-    ws.append([_bold(ws, str(c.label), bold) for c in cols])
-    for i, c in enumerate(cols):
-        from openpyxl.utils import get_column_letter
-
-        ws.column_dimensions[get_column_letter(i + 1)].width = 14 if c.numeric else 20
-    for row in rows:
-        ws.append([_cell(ws, c, row.get(c.key)) for c in cols])
-    if totals is not None:
-        ws.append([_cell(ws, c, totals.get(c.key), bold=bold) for c in cols])
-    out = BytesIO()
-    wb.save(out)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}-{stamp}.xlsx")
-    return response
-
-
-def _bold(ws, text: str, font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font = font
-    cell.alignment = Alignment(horizontal="center")
-    return cell
-
-
-def _cell(ws, col: Col, value: Any, bold=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value if not isinstance(value, str) or value else None)
-    if isinstance(value, Decimal) and col.kind in FORMATS:
-        cell.number_format = FORMATS[col.kind]
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    if bold is not None:
-        cell.font = bold
-    return cell
+    return xlsx_file(
+        title,
+        [str(c.label) for c in cols],
+        [c.kind for c in cols],
+        ([row.get(c.key) for c in cols] for row in rows),
+        group_header=[str(g["label"]) for g in groups[0] for _ in range(g["span"])]
+        if groups
+        else None,
+        totals=[totals.get(c.key) for c in cols] if totals is not None else None,
+    )
 
 
 # --- links to the documents behind ledger rows ---------------------------------------------
