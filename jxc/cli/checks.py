@@ -37,7 +37,7 @@ def audit_append_only() -> list[str]:
 @register("stock ledger: balances, pools, lots and FIFO layers = the moves")
 def stock_ledger() -> list[str]:
     """库存自检: on hand and value = Σ moves, lots = their moves, FIFO layers = their pool, no
-    value at zero quantity, reserved ≤ on hand where required (jxc.inventory.ledger_checks)."""
-    from jxc.inventory.ledger_checks import ledger_problems
+    value at zero quantity, reserved ≤ on hand where required (jxc.inventory.ledger.checks)."""
+    from jxc.inventory.ledger.checks import ledger_problems
 
     return ledger_problems()

@@ -137,7 +137,7 @@ def rebuild_balances(args: list[str]) -> int:
     p = argparse.ArgumentParser(prog="jxc rebuild-balances")
     p.add_argument("--dry-run", action="store_true", help="report the differences only")
     opts = p.parse_args(args)
-    from jxc.inventory.ledger_checks import rebuild_balances as rebuild
+    from jxc.inventory.ledger.checks import rebuild_balances as rebuild
 
     changes = rebuild(apply=not opts.dry_run)
     for line in changes:

@@ -105,7 +105,7 @@ class StockLimit(models.Model):
 
 
 # --- The stock ledger (库存流水) and its projections ------------------------------------------
-# Written only by jxc.inventory.ledger (record_moves / reverse_moves / the bucket functions);
+# Written only by jxc.inventory.ledger.writer (record_moves / reverse_moves / the bucket functions);
 # see docs/ledger.md. Everything below can be rebuilt from StockMove except the reservation
 # buckets (reserved, on_order, in_transit), which belong to the documents that set them.
 
@@ -241,7 +241,7 @@ class StockMove(models.Model):
     variance = MoneyField(_("cost variance"))
     # How the engine values it again on re-costing: c = given unit cost, v = given value
     # (value + variance), o = from ``origin``, p = the pool's cost, n = a company-pool
-    # transfer pair, x = reversal of ``reverses`` (jxc.inventory.ledger_engine).
+    # transfer pair, x = reversal of ``reverses`` (jxc.inventory.ledger.engine).
     cost_basis = models.CharField(max_length=1, default="p")
     reason = models.CharField(_("reason"), max_length=20, choices=MoveReason.choices)
     source_kind = models.CharField(max_length=40)

@@ -17,7 +17,7 @@ from jxc.inventory.choices import (
     VALUE_ONLY_REASONS,
     MoveReason,
 )
-from jxc.inventory.ledger_types import FefoPick, StockLine
+from jxc.inventory.ledger.types import FefoPick, StockLine
 
 ZERO = Decimal(0)
 _GIVEN_COST_REASONS = frozenset({MoveReason.OPENING, MoveReason.PURCHASE_RECEIPT})

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jxc.core.documents import SourceRef
 from jxc.inventory import rules
-from jxc.inventory.ledger_types import FefoPick, pk_of
+from jxc.inventory.ledger.types import FefoPick, pk_of
 from jxc.inventory.models import LayerUse, LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 
 

@@ -118,17 +118,17 @@ def _scope_codes(user) -> str | list[str]:
 
 
 # --- The stock ledger: the one writer (docs/ledger.md) -------------------------------------
-from jxc.inventory.ledger import record_moves, reverse_moves  # noqa: E402
-from jxc.inventory.ledger_buckets import (  # noqa: E402
+from jxc.inventory.ledger.buckets import (  # noqa: E402
     ensure_batch,
     record_in_transit,
     record_on_order,
     release,
     reserve,
 )
-from jxc.inventory.ledger_checks import rebuild_balances  # noqa: E402
-from jxc.inventory.ledger_locks import lock_skus  # noqa: E402
-from jxc.inventory.ledger_periodic import settle_periodic_average  # noqa: E402
+from jxc.inventory.ledger.checks import rebuild_balances  # noqa: E402
+from jxc.inventory.ledger.locks import lock_skus  # noqa: E402
+from jxc.inventory.ledger.periodic import settle_periodic_average  # noqa: E402
+from jxc.inventory.ledger.writer import record_moves, reverse_moves  # noqa: E402
 
 __all__ += [
     "ensure_batch",

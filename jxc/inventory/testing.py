@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from jxc.core.documents import SourceRef
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.ledger_types import StockLine
+from jxc.inventory.ledger.types import StockLine
 
 _numbers = itertools.count(1)
 BASE_DATE = dt.date(2026, 1, 1)
@@ -28,7 +28,7 @@ BASE_DATE = dt.date(2026, 1, 1)
 
 def assert_ledger_consistent(*, deep: bool = True) -> None:
     """Fail with every difference the ledger self-check finds (``jxc check``'s ledger part)."""
-    from jxc.inventory.ledger_checks import ledger_problems
+    from jxc.inventory.ledger.checks import ledger_problems
 
     problems = ledger_problems(deep=deep)
     assert not problems, "ledger self-check:\n" + "\n".join(problems[:50])

@@ -1,4 +1,4 @@
-"""成本重算任务: the background re-costings (jxc.inventory.ledger_tasks) as the task list and
+"""成本重算任务: the background re-costings (jxc.inventory.ledger.tasks) as the task list and
 the SKU pages show them — status, SKUs, progress, times, error. Reads only.
 
 A job's ``total`` is only known once it has run (the task counts the moves it re-valued), so

@@ -3,7 +3,7 @@ later moves in the receipt's pool: ≤ 50 ms, and within 1.2× of the same case 
 100,000-move ledger).
 
 The ledger is bulk-built, consistent with the costing engine (every move's value and pool
-state are computed by jxc.inventory.costing, in (date, id) order) but inserted with
+state are computed by jxc.inventory.ledger.costing, in (date, id) order) but inserted with
 ``executemany`` so a million moves take seconds. One SKU — the target — has an opening
 receipt on 2025-01-01 and ``LATER`` moves (issues and receipts) from 2025-07-01 on. Each
 measured posting is a one-line purchase receipt dated 2025-06-15 through ``record_moves``:
@@ -110,7 +110,14 @@ class _Builder:
             self._insert(rows)
 
     def _rows(self, sku, pool, wh, seq) -> list[tuple]:
-        from jxc.inventory.costing import AVERAGE, ISSUE, RECEIPT, CostSpec, PoolState, cost_move
+        from jxc.inventory.ledger.costing import (
+            AVERAGE,
+            ISSUE,
+            RECEIPT,
+            CostSpec,
+            PoolState,
+            cost_move,
+        )
 
         state = PoolState(AVERAGE)
         out = []
@@ -142,7 +149,7 @@ class _Builder:
         from django.db import connection
         from django.utils import timezone
 
-        from jxc.inventory.costing import ZERO, money_of
+        from jxc.inventory.ledger.costing import ZERO, money_of
         from jxc.inventory.models import CostPool, StockBalance, StockMove
 
         rows.sort(key=lambda r: r[0])  # global date order: ids grow with (date, entry)
@@ -213,7 +220,7 @@ def _measure(builder: _Builder) -> dict:
 
     from jxc.core.documents import SourceRef
     from jxc.inventory.choices import MoveReason as R
-    from jxc.inventory.ledger_types import StockLine
+    from jxc.inventory.ledger.types import StockLine
     from jxc.inventory.models import StockMove
     from jxc.inventory.services import record_moves
 
@@ -261,7 +268,7 @@ def _settle() -> None:
 
 def _check_target(pool_id: int) -> None:
     """The target pool's stored after-states equal a fresh replay of its moves."""
-    from jxc.inventory.costing import AVERAGE, ISSUE, RECEIPT, CostSpec, PoolState, cost_move
+    from jxc.inventory.ledger.costing import AVERAGE, ISSUE, RECEIPT, CostSpec, PoolState, cost_move
     from jxc.inventory.models import CostPool, StockMove
 
     state = PoolState(AVERAGE)
@@ -310,7 +317,7 @@ def _run(size: int) -> dict:
     out["ratio_big_to_small"] = round(b / a, 3) if a else None
     out["target_ms"] = 50
     if size < 100_000:
-        from jxc.inventory.ledger_checks import ledger_problems
+        from jxc.inventory.ledger.checks import ledger_problems
 
         problems = ledger_problems(deep=True)
         if problems:

@@ -28,7 +28,7 @@ def _setup(method: str, scope: str, tag: str):
 
 
 def _docs(kit, skus, whs, n, *, sign, reason, day, rng):
-    from jxc.inventory.ledger_types import StockLine
+    from jxc.inventory.ledger.types import StockLine
 
     docs = []
     for i in range(n):
@@ -62,7 +62,7 @@ def _post(kit, docs, kind) -> float:
 
 def _case(n: int, method: str, scope: str, tag: str) -> dict:
     from jxc.inventory.choices import MoveReason as R
-    from jxc.inventory.ledger_checks import ledger_problems
+    from jxc.inventory.ledger.checks import ledger_problems
 
     rng = random.Random(42)
     kit, skus, whs = _setup(method, scope, tag)
@@ -71,7 +71,7 @@ def _case(n: int, method: str, scope: str, tag: str) -> dict:
     issues = _docs(kit, skus, whs, n, sign=-1, reason=R.SALES_DELIVERY, day=day, rng=rng)
     # opening stock: enough for the issues whatever the draw
     for wh in whs:
-        from jxc.inventory.ledger_types import StockLine
+        from jxc.inventory.ledger.types import StockLine
 
         _post(
             kit,

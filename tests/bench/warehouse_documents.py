@@ -23,7 +23,7 @@ def run(size: int) -> dict:
     from jxc.inventory import services as inventory
     from jxc.inventory.documents import services as docs
     from jxc.inventory.documents.rules import LineInput
-    from jxc.inventory.ledger_checks import ledger_problems
+    from jxc.inventory.ledger.checks import ledger_problems
 
     ensure_default_roles()
     user = create_user(

@@ -9,8 +9,8 @@ no longer shows the tag.
 import pytest
 from playwright.sync_api import expect
 
-from jxc.inventory import ledger
-from jxc.inventory.ledger_tasks import run_recost
+from jxc.inventory.ledger import writer as ledger
+from jxc.inventory.ledger.tasks import run_recost
 from jxc.inventory.models import RecostJob
 from jxc.inventory.testing import LedgerKit
 

@@ -4,8 +4,8 @@ large backdated posting waits for its background job, and after it has run."""
 import pytest
 
 from jxc.api.tests.conftest import call
-from jxc.inventory import ledger
-from jxc.inventory.ledger_tasks import run_recost
+from jxc.inventory.ledger import writer as ledger
+from jxc.inventory.ledger.tasks import run_recost
 from jxc.inventory.models import RecostJob
 from jxc.inventory.testing import LedgerKit
 

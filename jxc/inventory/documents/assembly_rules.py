@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents.rules import Lot, PostLine, round_money
-from jxc.inventory.ledger_types import StockLine
+from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from jxc.core.fields import CENT
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.ledger_types import StockLine
+from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
 

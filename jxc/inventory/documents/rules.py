@@ -21,7 +21,7 @@ from jxc.inventory.documents.choices import (
     REASONS_FOR_KIND,
     StockDocumentKind,
 )
-from jxc.inventory.ledger_types import StockLine
+from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
 K = StockDocumentKind

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents.rules import Lot, PostLine, format_message, plain_number
-from jxc.inventory.ledger_types import StockLine
+from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
 

@@ -42,7 +42,7 @@ from jxc.inventory.documents.lifecycle import (
 from jxc.inventory.documents.models import Transfer, TransferLine
 from jxc.inventory.documents.rules import LineInput, PostLine
 from jxc.inventory.documents.transfer_rules import ShippedSlice, TransferLineState
-from jxc.inventory.ledger_buckets import record_in_transit_many
+from jxc.inventory.ledger.buckets import record_in_transit_many
 from jxc.inventory.models import StockMove, Warehouse
 
 ZERO = Decimal(0)

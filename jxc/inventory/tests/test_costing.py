@@ -1,4 +1,4 @@
-"""The costing engine's rules, without a database (jxc.inventory.costing; DOMAIN.md §5)."""
+"""The costing engine's rules, without a database (jxc.inventory.ledger.costing; DOMAIN.md §5)."""
 
 from decimal import Decimal as D
 
@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jxc.core.errors import NoCostHistory
-from jxc.inventory import costing as c
-from jxc.inventory.costing import (
+from jxc.inventory.ledger import costing as c
+from jxc.inventory.ledger.costing import (
     AVERAGE,
     FIFO,
     ISSUE,

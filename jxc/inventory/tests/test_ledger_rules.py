@@ -7,7 +7,7 @@ import pytest
 
 from jxc.inventory import rules
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.ledger_types import FefoPick, StockLine
+from jxc.inventory.ledger.types import FefoPick, StockLine
 
 DAY = dt.date(2026, 1, 1)
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from jxc.inventory.ledger_sql import Reader, to_decimal
+from jxc.inventory.ledger.sql import Reader, to_decimal
 from jxc.inventory.models import CostPool, StockMove
 
 pytestmark = pytest.mark.django_db

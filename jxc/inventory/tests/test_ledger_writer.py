@@ -14,11 +14,12 @@ from jxc.core.errors import (
     NothingToReverse,
     ReversalBlocked,
 )
-from jxc.inventory import ledger, selectors
+from jxc.inventory import selectors
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.ledger_checks import ledger_problems, rebuild_balances
-from jxc.inventory.ledger_tasks import run_recost
+from jxc.inventory.ledger import writer as ledger
+from jxc.inventory.ledger.checks import ledger_problems, rebuild_balances
+from jxc.inventory.ledger.tasks import run_recost
 from jxc.inventory.models import (
     CostLayer,
     CostPool,

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jxc.inventory import ledger
-from jxc.inventory.ledger_tasks import run_recost
+from jxc.inventory.ledger import writer as ledger
+from jxc.inventory.ledger.tasks import run_recost
 from jxc.inventory.models import RecostJob, StockMove
 from jxc.inventory.testing import LedgerKit, assert_ledger_consistent
 from jxc.reports import selectors

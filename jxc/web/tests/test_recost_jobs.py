@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jxc.inventory import ledger
-from jxc.inventory.ledger_tasks import run_recost
+from jxc.inventory.ledger import writer as ledger
+from jxc.inventory.ledger.tasks import run_recost
 from jxc.inventory.models import RecostJob
 from jxc.inventory.testing import LedgerKit
 

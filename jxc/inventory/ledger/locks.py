@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jxc.inventory.ledger_sql import Reader, for_update, placeholders
+from jxc.inventory.ledger.sql import Reader, for_update, placeholders
 from jxc.inventory.models import SkuLedger, StockBalance
 
 _LEDGERS = Reader(SkuLedger, ["sku_id", "recosting", "recost_job_id"])

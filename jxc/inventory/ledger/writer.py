@@ -32,8 +32,8 @@ from jxc.core.errors import (
     ReversalBlocked,
 )
 from jxc.inventory import rules
-from jxc.inventory.costing import ZERO, money_of, unit_cost_of
-from jxc.inventory.ledger_engine import (
+from jxc.inventory.ledger.costing import ZERO, money_of, unit_cost_of
+from jxc.inventory.ledger.engine import (
     BIG,
     FROM_ORIGIN,
     GIVEN_COST,
@@ -45,15 +45,15 @@ from jxc.inventory.ledger_engine import (
     Run,
     engine_method,
 )
-from jxc.inventory.ledger_locks import lock_balances, lock_skus
-from jxc.inventory.ledger_sql import (
+from jxc.inventory.ledger.locks import lock_balances, lock_skus
+from jxc.inventory.ledger.sql import (
     Reader,
     adapter,
     fetch,
     insert_returning_ids,
     placeholders,
 )
-from jxc.inventory.ledger_types import StockLine, id_of
+from jxc.inventory.ledger.types import StockLine, id_of
 from jxc.inventory.models import (
     Batch,
     CostPool,
@@ -344,7 +344,7 @@ def _post(items: list[Item], *, source: SourceRef, user) -> list[StockMove]:
     _write_balances(run, items, balances, company.cost_scope, rates_before)
     _write_serials(items, moves)
     if deferred:
-        from jxc.inventory.ledger_tasks import schedule_recost
+        from jxc.inventory.ledger.tasks import schedule_recost
 
         schedule_recost(
             {p: min((m.date, ids[m.seq]) for m in new if m.pool_id == p) for p in deferred},

@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.errors import BucketBelowZero, InsufficientAvailable, ValidationFailed
-from jxc.inventory.ledger_locks import lock_balances, lock_skus
-from jxc.inventory.ledger_types import pk_of
+from jxc.inventory.ledger.locks import lock_balances, lock_skus
+from jxc.inventory.ledger.types import pk_of
 from jxc.inventory.models import Batch, StockBalance, Warehouse
 
 

@@ -26,9 +26,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from jxc.inventory import costing
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.costing import (
+from jxc.inventory.ledger import costing
+from jxc.inventory.ledger.costing import (
     AVERAGE,
     FIFO,
     ISSUE,
@@ -42,7 +42,7 @@ from jxc.inventory.costing import (
     PoolState,
     Use,
 )
-from jxc.inventory.ledger_sql import Reader, adapter, insert_returning_ids, placeholders
+from jxc.inventory.ledger.sql import Reader, adapter, insert_returning_ids, placeholders
 from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
 
 BIG = 1 << 60

@@ -31,7 +31,7 @@ def schedule_recost(starts: dict[int, tuple], *, source: str = "") -> RecostJob:
 def run_recost(job_id: int) -> RecostJob:
     """Replay the job's pools SKU by SKU, each SKU in its own transaction under its lock;
     ``done`` counts the re-valued moves as it goes."""
-    from jxc.inventory.ledger import replay_pools
+    from jxc.inventory.ledger.writer import replay_pools
 
     job = RecostJob.objects.get(pk=job_id)
     if job.status == RecostJob.Status.DONE:

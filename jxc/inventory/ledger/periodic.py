@@ -20,14 +20,14 @@ from django.db import transaction
 
 from jxc.core.documents import lock_date
 from jxc.core.periods import month_bounds
-from jxc.inventory.costing import (
+from jxc.inventory.ledger.costing import (
     ZERO,
     PeriodicMove,
     money_of,
     settle_periodic,
     solve_periodic_units,
 )
-from jxc.inventory.ledger_engine import (
+from jxc.inventory.ledger.engine import (
     FROM_ORIGIN,
     MOVE_FIELDS,
     NEUTRAL_PAIR,
@@ -36,7 +36,7 @@ from jxc.inventory.ledger_engine import (
     m_from_row,
     update_move_values,
 )
-from jxc.inventory.ledger_locks import lock_skus
+from jxc.inventory.ledger.locks import lock_skus
 from jxc.inventory.models import CostPool, StockMove
 
 PERIODIC = "periodic_average"
@@ -47,7 +47,7 @@ def settle_periodic_average(*, year: int, month: int) -> int:
     """月末一次加权平均: settle every periodic-average pool with moves in the month; returns
     how many moves were re-valued (the month's and the later ones re-costed from it)."""
     from jxc.core import selectors as core_selectors
-    from jxc.inventory.ledger import replay_pools, write_balance_values
+    from jxc.inventory.ledger.writer import replay_pools, write_balance_values
 
     first, last = month_bounds(year, month)
     closed_until = lock_date()
