@@ -163,7 +163,8 @@ class BarcodeOut(Schema):
 
     @staticmethod
     def resolve_unit_id(obj: Barcode) -> int | None:
-        return obj.sku_unit.unit_id if obj.sku_unit_id else None
+        unit = obj.sku_unit if obj.sku_unit_id else None
+        return unit.unit_id if unit else None
 
 
 class SkuOut(Schema):

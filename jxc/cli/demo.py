@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any
 
 DEMO_PASSWORD = "jxc-demo-2026"
 
@@ -208,7 +209,7 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
     from jxc.partners import services as partners
 
     core.ensure_default_roles()
-    users = {}
+    users: dict[str, Any] = {}
     accounts = []
     for username, role, name, label in DEMO_USERS:
         users[role] = core.create_user(
@@ -271,7 +272,7 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
     brands = {n: catalog.create_brand(user=boss, name=n) for n in brand_names}
 
     seq = iter(range(1, 10_000))
-    skus = []
+    skus: list[Any] = []
 
     # 文具: each item in one or two brands; pens sold by 支 and 盒 (1 盒 = 12 支).
     n = 0
@@ -660,10 +661,10 @@ def _stock_history(rng: random.Random, boss, whs, skus, cats) -> None:
             count = docs.create_stock_count(
                 user=boss, warehouse=zc, date=on(first, 25), category=cats["WJ01"]
             )
-            lines = list(StockCountLine.objects.filter(count=count).order_by("line_no"))
-            counted = {x.pk: x.book_qty for x in lines}
-            for x in rng.sample(lines, min(3, len(lines))):
-                counted[x.pk] = max(x.book_qty + rng.choice([-2, -1, 1]), D(0))
+            count_lines = list(StockCountLine.objects.filter(count=count).order_by("line_no"))
+            counted = {cl.pk: cl.book_qty for cl in count_lines}
+            for cl in rng.sample(count_lines, min(3, len(count_lines))):
+                counted[cl.pk] = max(cl.book_qty + rng.choice([-2, -1, 1]), D(0))
             docs.record_counts(count, user=boss, counts=counted)
             post(count)
     # 月结 of the first two months (the third waits for its close in the demo).

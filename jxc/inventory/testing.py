@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
+from typing import Any
 
 from jxc.core.documents import SourceRef
 from jxc.inventory.choices import MoveReason as R
@@ -44,7 +45,7 @@ class LedgerKit:
     def __init__(self, *, user=None, unit_name: str = "个"):
         self.user = user
         self.unit_name = unit_name
-        self._unit = None
+        self._unit: Any = None
 
     # --- master data -----------------------------------------------------------------------
 

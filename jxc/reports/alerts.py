@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -61,7 +62,7 @@ def _limits(user, warehouse) -> QuerySet[StockLimit]:
     )
 
 
-def below_min(*, user, warehouse=None) -> QuerySet[StockLimit]:
+def below_min(*, user, warehouse=None) -> QuerySet[Any]:  # StockLimit + shortage
     """低于安全库存: on hand below the minimum (``shortage`` = minimum − on hand)."""
     return (
         _limits(user, warehouse)
@@ -71,7 +72,7 @@ def below_min(*, user, warehouse=None) -> QuerySet[StockLimit]:
     )
 
 
-def above_max(*, user, warehouse=None) -> QuerySet[StockLimit]:
+def above_max(*, user, warehouse=None) -> QuerySet[Any]:  # StockLimit + excess
     """超过最高库存: on hand above the maximum (``excess`` = on hand − maximum)."""
     return (
         _limits(user, warehouse)
@@ -92,7 +93,7 @@ def near_expiry_lots(
 
 def no_movement(
     *, user, days: int = NO_MOVEMENT_DAYS, warehouse=None, today: dt.date | None = None
-) -> QuerySet[StockBalance]:
+) -> QuerySet[Any]:  # StockBalance + last_move
     """呆滞: stock on hand that has not moved for ``days`` days (``last_move`` = its last
     movement date)."""
     cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)

@@ -95,7 +95,7 @@ def sku_filter(*, category=None, q: str = "", sku=None) -> QuerySet[Sku] | None:
 
 def stock_balances(
     *, user, warehouse=None, category=None, q: str = "", nonzero: bool = True
-) -> QuerySet[StockBalance]:
+) -> QuerySet[Any]:  # StockBalance + recosting
     """即时库存: on hand, reserved, on order, in transit, available and value per SKU ×
     warehouse, with the 成本重算中 flag (``recosting``)."""
     qs = StockBalance.objects.filter(

@@ -10,6 +10,7 @@ the menu lists which names may be missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -119,7 +120,7 @@ def _url(name: str) -> str | None:
 
 def menu_for(user, path: str = "") -> list[dict]:
     """The modules and items this user may open, with the current one marked."""
-    out = []
+    out: list[dict[str, Any]] = []
     best = ""
     for module in MENU:
         items = []
@@ -142,8 +143,8 @@ def menu_for(user, path: str = "") -> list[dict]:
                     "open": False,
                 }
             )
-    for module in out:
-        for item in module["items"]:
+    for entry in out:
+        for item in entry["items"]:
             if best and item["url"] == best:
-                item["active"] = module["open"] = True
+                item["active"] = entry["open"] = True
     return out

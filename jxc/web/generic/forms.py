@@ -34,7 +34,14 @@ def offer_active(form: forms.BaseForm, name: str, queryset, *, active: str = "is
     if not isinstance(current, list | tuple | set):
         current = [] if current in (None, "") else [current]
     pks = [getattr(v, "pk", v) for v in current]
-    form.fields[name].queryset = queryset.filter(Q(**{active: True}) | Q(pk__in=pks))
+    set_queryset(form, name, queryset.filter(Q(**{active: True}) | Q(pk__in=pks)))
+
+
+def set_queryset(form: forms.BaseForm, name: str, queryset) -> None:
+    """Offer ``queryset`` in the model choice field ``name`` (scoped per request)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
 
 
 class ServiceForm(forms.ModelForm):
@@ -90,9 +97,9 @@ def apply_domain_error(form: forms.BaseForm, exc: DomainError, request=None) -> 
                 msgs = [f"{label}: {m}" for m in msgs]
             form.add_error(target, list(msgs))
         return
-    field = getattr(exc, "field", None)
-    if field and field in form.fields:
-        form.add_error(field, str(exc))
+    name = getattr(exc, "field", None)
+    if name and name in form.fields:
+        form.add_error(name, str(exc))
         return
     form.add_error(None, str(exc))
     if request is not None:

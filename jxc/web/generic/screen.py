@@ -128,7 +128,7 @@ class Screen:
         meta = self.model._meta
         self.model_name = meta.model_name
         self.url_name = self.name or meta.model_name
-        self.url_path = (self.path or meta.model_name).strip("/")
+        self.url_path = (self.path or meta.model_name or "").strip("/")
         self.verbose_name = self.label or meta.verbose_name
         # Lower case inside a sentence ("New customer"), a capital as a page title.
         self.verbose_name_plural = capfirst(self.label_plural or meta.verbose_name_plural)

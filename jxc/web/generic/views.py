@@ -45,7 +45,7 @@ AUDIT_KEYS = {"stock_limit": pgettext_lazy("audit", "Stock limits")}
 def is_partial(request) -> bool:
     """The one HTMX check: a request from htmx (not a boosted page load) gets a fragment."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return htmx is not None and bool(htmx) and not htmx.boosted
 
 
 def decimals() -> dict[str, int]:
@@ -208,7 +208,7 @@ def _friendly_filter_choices(form) -> None:
         elif isinstance(field, forms.ModelChoiceField):
             field.empty_label = everything
         elif isinstance(field, forms.ChoiceField) and field.choices:
-            choices = list(field.choices)
+            choices = list(field.choices)  # type: ignore[arg-type]
             if choices[0][0] == "":
                 field.choices = [("", everything), *choices[1:]]
 
@@ -388,7 +388,8 @@ def _related_model(model, name: str, field):
         return related
     candidates = [m for m in apps.get_models() if f"{m._meta.model_name}s" == name]
     same_app = [m for m in candidates if m._meta.app_label == model._meta.app_label]
-    return (same_app or candidates or [None])[0]
+    found = same_app or candidates
+    return found[0] if found else None
 
 
 def _readable(field, related, value, *, owner=None) -> Any:

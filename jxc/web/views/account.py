@@ -39,7 +39,7 @@ class SetPasswordForm(forms.Form):
         self.fields["new_password1"].help_text = password_validators_help_text_html()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         one, two = data.get("new_password1"), data.get("new_password2")
         if one and two and one != two:
             self.add_error("new_password2", _("The two password fields didn’t match."))

@@ -222,7 +222,7 @@ def product_create(request):
             rowset=rowset,
         )
         parse_variant_rows(request.POST, user=request.user, rowset=rowset)
-        if header_ok and not rowset.has_errors:
+        if header_ok and not rowset.has_errors and base_unit is not None:
             data = form.cleaned_data
             values1 = split_values(data.get("values1", ""))
             values2 = split_values(data.get("values2", ""))

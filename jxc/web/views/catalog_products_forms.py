@@ -48,7 +48,9 @@ HEADER_FIELDS = (
 def price_labels() -> dict[str, Any]:
     from jxc.catalog.models import SkuUnit
 
-    return {name: SkuUnit._meta.get_field(name).verbose_name for name in PRICE_FIELDS}
+    return {
+        name: getattr(SkuUnit._meta.get_field(name), "verbose_name", name) for name in PRICE_FIELDS
+    }
 
 
 def visible_price_fields(user, names=PRICE_FIELDS) -> list[str]:

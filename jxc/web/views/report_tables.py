@@ -103,7 +103,7 @@ def paginate(request, items, per_page: int = PER_PAGE):
     paginator = Paginator(items, per_page)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
-    links = []
+    links: list[dict[str, Any]] = []
     for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
         if n == paginator.ELLIPSIS:
             links.append({"gap": True})

@@ -25,6 +25,7 @@ from jxc.core.validators import phone_validator
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.web.generic import Column, Screen, Section, ServiceForm, apply_domain_error
+from jxc.web.generic.forms import set_queryset
 from jxc.web.generic.views import audit_entry_rows, audit_rows
 
 # --- company settings ---------------------------------------------------------------------
@@ -134,9 +135,13 @@ class UserEditForm(ServiceForm):
             current = list(self.instance.scoped_warehouses.values_list("pk", flat=True))
             self.fields["warehouses"].initial = current
             # A warehouse deactivated since stays ticked, so saving does not drop it.
-            self.fields["warehouses"].queryset = inventory_selectors.warehouses_for(
-                request_user
-            ).filter(Q(is_active=True) | Q(pk__in=current))
+            set_queryset(
+                self,
+                "warehouses",
+                inventory_selectors.warehouses_for(request_user).filter(
+                    Q(is_active=True) | Q(pk__in=current)
+                ),
+            )
 
 
 class UserCreateForm(UserEditForm):
@@ -276,7 +281,7 @@ class RoleForm(ServiceForm):
         current = list(self.instance.permissions or []) if self.instance.pk else []
         self.fields["patterns"].initial = "\n".join(p for p in current if not _in_grid(p))
         if self.is_bound:
-            self.ticked = set(self.data.getlist("perm"))
+            self.ticked = set(self.data.getlist("perm"))  # type: ignore[attr-defined]
         else:
             explicit = [p for p in current if _in_grid(p)]
             self.ticked = {p for p in all_permissions() if matches(explicit, p)}

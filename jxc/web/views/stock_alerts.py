@@ -13,15 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jxc.inventory.models import Warehouse
 from jxc.inventory.selectors import warehouses_for
 from jxc.reports import selectors
+from jxc.web.generic.forms import set_queryset
 from jxc.web.views.report_tables import Col, table, visible
 from jxc.web.views.stock_reports import SKU_COLS, require, sku_row
 
 
 class AlertForm(forms.Form):
     warehouse = forms.ModelChoiceField(
-        queryset=None, label=gettext_lazy("Warehouse"), required=False
+        queryset=Warehouse.objects.none(), label=gettext_lazy("Warehouse"), required=False
     )
     near_expiry_days = forms.IntegerField(
         label=gettext_lazy("Expiring within (days)"), min_value=0, max_value=3650, required=False
@@ -32,7 +34,7 @@ class AlertForm(forms.Form):
 
     def __init__(self, data, *, user, **kw):
         super().__init__(data, **kw)
-        self.fields["warehouse"].queryset = warehouses_for(user).order_by("code")
+        set_queryset(self, "warehouse", warehouses_for(user).order_by("code"))
 
 
 # --- 库存预警 --------------------------------------------------------------------------------
@@ -119,13 +121,16 @@ def stock_alerts(request):
                 [
                     {
                         **base(x),
-                        "batch": x.batch.number,
+                        "batch": batch.number,
                         "bin": x.bin.code if x.bin else "",
                         "qty": x.qty,
-                        "expiry_date": x.batch.expiry_date,
-                        "days_left": (x.batch.expiry_date - today).days,
+                        "expiry_date": batch.expiry_date,
+                        "days_left": (batch.expiry_date - today).days
+                        if batch.expiry_date
+                        else None,
                     }
                     for x in lots[:ALERT_LIMIT]
+                    if (batch := x.batch) is not None
                 ],
             ),
         }

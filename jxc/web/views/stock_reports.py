@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy
 from jxc.catalog.models import Category, Sku
 from jxc.catalog.selectors import search_skus
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.models import StockBalance
+from jxc.inventory.models import Warehouse
 from jxc.inventory.selectors import warehouses_for
 from jxc.reports import selectors
+from jxc.web.generic.forms import set_queryset
 from jxc.web.views.report_tables import (
     Col,
     document_url,
@@ -53,7 +54,7 @@ class ScopeForm(forms.Form):
 
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=80)
     warehouse = forms.ModelChoiceField(
-        queryset=None, label=gettext_lazy("Warehouse"), required=False
+        queryset=Warehouse.objects.none(), label=gettext_lazy("Warehouse"), required=False
     )
     category = forms.ModelChoiceField(
         queryset=Category.objects.order_by("path"), label=gettext_lazy("Category"), required=False
@@ -61,7 +62,7 @@ class ScopeForm(forms.Form):
 
     def __init__(self, data, *, user, **kw):
         super().__init__(data, **kw)
-        self.fields["warehouse"].queryset = warehouses_for(user).order_by("code")
+        set_queryset(self, "warehouse", warehouses_for(user).order_by("code"))
         self.fields["q"].widget.attrs["placeholder"] = _("Code, name, barcode or pinyin")
 
     def scope(self) -> dict[str, Any]:
@@ -145,7 +146,7 @@ BALANCE_COLS = [
 ]
 
 
-def _balance_row(b: StockBalance) -> dict[str, Any]:
+def _balance_row(b: Any) -> dict[str, Any]:  # a StockBalance with ``recosting``
     return {
         **sku_row(b.sku, b.recosting),
         "warehouse": b.warehouse.name,
@@ -284,7 +285,7 @@ def stock_moves(request):
         candidates = list(search_skus(scope["q"], active_only=False)[:11])
         if len(candidates) == 1:
             sku = candidates[0]
-    filters = {
+    filters: dict[str, Any] = {
         "start": data.get("start"),
         "end": data.get("end"),
         "reason": data.get("reason") or "",

@@ -57,7 +57,7 @@ class SummaryForm(ScopeForm):
     group = forms.ChoiceField(label=gettext_lazy("Group by"), choices=GROUPS, required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end date is before the start date."))
