@@ -5,6 +5,7 @@ warehouse documents' services."""
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 from jxc.cli.demo_data import D
 
