@@ -7,6 +7,12 @@ class InventoryConfig(AppConfig):
     label = "inventory"
     verbose_name = _("Inventory")
 
+    def import_models(self):
+        # The warehouse documents' tables live in their own package but belong to this app:
+        # load them with the ledger's tables (the ledger itself never imports them).
+        super().import_models()
+        from jxc.inventory.documents import models as _documents  # noqa: F401
+
     def ready(self):
         from jxc.core.permissions import register_resource
 

@@ -476,7 +476,3 @@ class StockSnapshot(models.Model):
                 fields=["period", "sku", "warehouse"], name="uniq_stock_snapshot_row"
             )
         ]
-
-
-# --- Warehouse documents (其他出入库, 调拨, 盘点, 组装, 成本调整, 期初): their own module ----------
-from jxc.inventory.documents.models import *  # noqa: E402, F403

@@ -15,10 +15,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku, Unit
-from jxc.core.choices import DocumentStatus
 from jxc.core.documents import Document, SourceRef
 from jxc.core.fields import FactorField, MoneyField, QuantityField, UnitCostField
-from jxc.core.transitions import Transition, Workflow
+from jxc.core.transitions import Workflow
 from jxc.inventory.documents.choices import (
     COUNT_WORKFLOW,
     TRANSFER_STATUS_LABELS,
@@ -455,22 +454,3 @@ class AssemblyLine(LineFields):
 
 
 DOCUMENT_MODELS: tuple[type[Document], ...] = (StockDocument, Transfer, StockCount, Assembly)
-
-__all__ = [
-    "Assembly",
-    "AssemblyLine",
-    "CostAdjustment",
-    "DocumentStatus",
-    "Kit",
-    "KitComponent",
-    "OpeningStock",
-    "OtherIssue",
-    "OtherReceipt",
-    "StockCount",
-    "StockCountLine",
-    "StockDocument",
-    "StockDocumentLine",
-    "Transfer",
-    "TransferLine",
-    "Transition",
-]
