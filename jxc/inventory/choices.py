@@ -28,6 +28,18 @@ class MoveReason(models.TextChoices):
 
 R = MoveReason
 
+
+class CostBasis(models.TextChoices):
+    """How the ledger values a move, and values it again on re-costing (StockMove.cost_basis)."""
+
+    GIVEN_COST = "c", _("Given unit cost")
+    GIVEN_VALUE = "v", _("Given value")  # value + variance is what was given
+    FROM_ORIGIN = "o", _("Cost of the origin move")
+    POOL_COST = "p", _("Cost of the pool")
+    NEUTRAL_PAIR = "n", _("Transfer pair inside one pool")
+    REVERSAL = "x", _("Reversal of the reversed move")
+
+
 # The sign each reason's quantity must have (a reversal carries the opposite sign).
 INCOMING_REASONS = frozenset(
     {

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Sku, Unit
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField
 from jxc.core.validators import code_validator, phone_validator
-from jxc.inventory.choices import MoveReason, WarehouseKind
+from jxc.inventory.choices import CostBasis, MoveReason, WarehouseKind
 
 
 class Warehouse(models.Model):
@@ -239,10 +239,10 @@ class StockMove(models.Model):
     unit_cost = UnitCostField(_("unit cost"), null=True, blank=True, default=None)
     value = MoneyField(_("value"))
     variance = MoneyField(_("cost variance"))
-    # How the engine values it again on re-costing: c = given unit cost, v = given value
-    # (value + variance), o = from ``origin``, p = the pool's cost, n = a company-pool
-    # transfer pair, x = reversal of ``reverses`` (jxc.inventory.ledger.engine).
-    cost_basis = models.CharField(max_length=1, default="p")
+    # how the ledger valued it and values it again on re-costing (jxc.inventory.ledger.engine)
+    cost_basis = models.CharField(
+        _("cost basis"), max_length=1, choices=CostBasis.choices, default=CostBasis.POOL_COST
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=MoveReason.choices)
     source_kind = models.CharField(max_length=40)
     source_id = models.BigIntegerField()
@@ -276,6 +276,11 @@ class StockMove(models.Model):
             models.Index(fields=["sku", "warehouse", "date", "id"], name="move_sku_wh_pos_idx"),
             models.Index(fields=["source_kind", "source_id"], name="move_source_idx"),
             models.Index(fields=["date", "id"], name="move_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost_basis__in=CostBasis.values), name="move_cost_basis_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from jxc.inventory.ledger.costing import ZERO, money_of, share_of, unit_cost_of
-from jxc.inventory.ledger.engine import engine_method
+from jxc.inventory.ledger.run_moves import engine_method
 from jxc.inventory.ledger.sql import decimal_sql, to_decimal
 from jxc.inventory.models import (
     CostLayer,
@@ -269,7 +269,7 @@ def rebuild_balances(*, apply: bool = True) -> list[str]:
     """Rebuild on-hand and value of balances, pools and lots, and FIFO layer remainders,
     from the moves; return one line per row changed (reservation buckets are kept: the
     documents own them). ``apply=False`` only reports."""
-    from jxc.inventory.ledger.writer import refresh_company_values
+    from jxc.inventory.ledger.balances import refresh_company_values
 
     changes: list[str] = []
     by_balance = _sums("sku_id, warehouse_id")

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from jxc.core.documents import lock_date
 from jxc.core.periods import month_bounds
+from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.costing import (
     ZERO,
     PeriodicMove,
@@ -27,16 +28,9 @@ from jxc.inventory.ledger.costing import (
     settle_periodic,
     solve_periodic_units,
 )
-from jxc.inventory.ledger.engine import (
-    FROM_ORIGIN,
-    MOVE_FIELDS,
-    NEUTRAL_PAIR,
-    REVERSAL,
-    M,
-    m_from_row,
-    update_move_values,
-)
 from jxc.inventory.ledger.locks import lock_skus
+from jxc.inventory.ledger.run_moves import MOVE_FIELDS, RunMove, run_move_from_row
+from jxc.inventory.ledger.run_writes import update_move_values
 from jxc.inventory.models import CostPool, StockMove
 
 PERIODIC = "periodic_average"
@@ -47,7 +41,8 @@ def settle_periodic_average(*, year: int, month: int) -> int:
     """月末一次加权平均: settle every periodic-average pool with moves in the month; returns
     how many moves were re-valued (the month's and the later ones re-costed from it)."""
     from jxc.core import selectors as core_selectors
-    from jxc.inventory.ledger.writer import replay_pools, write_balance_values
+    from jxc.inventory.ledger.balances import write_balance_values
+    from jxc.inventory.ledger.writer import replay_pools
 
     first, last = month_bounds(year, month)
     closed_until = lock_date()
@@ -103,15 +98,15 @@ def _opening(pool_id: int, first: dt.date) -> tuple:
     return mv or (ZERO, ZERO, None)
 
 
-def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> list[M]:
+def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> list[RunMove]:
     rows = (
         StockMove.objects.filter(pool_id__in=list(pools), date__gte=first, date__lte=last)
         .order_by("date", "id")
         .values(*MOVE_FIELDS)
     )
-    moves = [m_from_row(r) for r in rows]
+    moves = [run_move_from_row(r) for r in rows]
     by_id = {m.id: m for m in moves}
-    by_pool: dict[int, list[M]] = defaultdict(list)
+    by_pool: dict[int, list[RunMove]] = defaultdict(list)
     for m in moves:
         by_pool[m.pool_id].append(m)
     kinds: dict[int, str] = {}
@@ -184,7 +179,7 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
         for m in by_pool[pid]:
             q += m.qty
             v += m.value
-            if m.basis == REVERSAL and by_id.get(m.reverses_id) is not None:
+            if m.basis == CostBasis.REVERSAL and by_id.get(m.reverses_id) is not None:
                 m.variance = -by_id[m.reverses_id].value - m.value  # type: ignore[index]
             m.after = (q, v, unit)
         if q == 0 and v != 0:  # cannot happen: settle_periodic leaves an empty pool at 0
@@ -192,13 +187,13 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
     return [m for m in moves if m.changed]
 
 
-def _kind(m: M, month: dict) -> str:
+def _kind(m: RunMove, month: dict) -> str:
     """How a move takes part in the settlement (see costing.PeriodicMove)."""
-    if m.basis == NEUTRAL_PAIR:
+    if m.basis == CostBasis.NEUTRAL_PAIR:
         return "pair_out" if m.qty < 0 else "pair_in"
-    if m.basis == REVERSAL:
+    if m.basis == CostBasis.REVERSAL:
         orig = month.get(m.reverses_id)
-        if orig is not None and orig.basis == NEUTRAL_PAIR:
+        if orig is not None and orig.basis == CostBasis.NEUTRAL_PAIR:
             return "pair_in" if m.qty > 0 else "pair_out"
         if m.qty > 0:
             # an issue reversed: back at the month's cost when the issue is of this month
@@ -206,7 +201,7 @@ def _kind(m: M, month: dict) -> str:
         return "in"  # a receipt reversed: it takes out what the receipt brought
     if m.qty < 0:
         return "out"
-    if m.qty > 0 and m.basis == FROM_ORIGIN and m.origin_id in month:
+    if m.qty > 0 and m.basis == CostBasis.FROM_ORIGIN and m.origin_id in month:
         origin = month[m.origin_id]
         if origin.pool_id == m.pool_id:
             return "out"  # a return of this month's delivery: a negative issue

@@ -257,3 +257,20 @@ def test_rebuild_balances_repairs_and_reports(kit):
     assert any("balance" in c for c in changes)
     assert rebuild_balances() == []
     assert_ledger_consistent()
+
+
+def test_moves_record_how_they_were_valued_and_the_database_refuses_unknown_bases(kit):
+    from django.db import IntegrityError, transaction
+
+    from jxc.inventory.choices import CostBasis
+
+    sku, wh = kit.sku("A"), kit.warehouse("A")
+    receipt = kit.receive(sku, wh, "4", "2")
+    issue = kit.issue(sku, wh, "1", day=2)
+    reversal = kit.reverse(issue, day=3)[0]
+    assert receipt.cost_basis == CostBasis.GIVEN_COST
+    assert issue.cost_basis == CostBasis.POOL_COST
+    assert reversal.cost_basis == CostBasis.REVERSAL
+    assert {m.cost_basis for m in StockMove.objects.all()} <= set(CostBasis.values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StockMove.objects.filter(pk=receipt.pk).update(cost_basis="z")

@@ -1,0 +1,143 @@
+"""Writing what a costing run found: re-valued moves, and the FIFO layers and layer uses of
+every move it processed (new ones created, replayed ones made again)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import connection
+
+from jxc.inventory.ledger.costing import FIFO, ZERO
+from jxc.inventory.ledger.run_moves import BIG, RunMove, chunks
+from jxc.inventory.ledger.sql import adapter, insert_returning_ids
+from jxc.inventory.models import CostLayer, LayerUse, StockMove
+
+if TYPE_CHECKING:
+    from jxc.inventory.ledger.engine import Run
+
+NEW_LAYER_FIELDS = [
+    "pool_id",
+    "move_id",
+    "idx",
+    "date",
+    "base_qty",
+    "base_value",
+    "unit_cost",
+    "remaining",
+]
+
+
+def write_layers(run: Run, ids: dict[int, int]) -> None:
+    """FIFO layers and uses of every processed move. ``ids`` maps a new move's seq to
+    its id. All pools at once: the replayed moves' rows go first, then one INSERT of the
+    new layers (in pool order, so each gets the id it would get pool by pool), one batch
+    of remaining quantities and one of uses."""
+
+    def real(seq: int) -> int:
+        return ids[seq] if seq >= BIG else seq
+
+    cursors = [c for c in run.cursors.values() if c.state.method == FIFO and not c.detached]
+    for cursor in cursors:
+        replayed = cursor.replayed_ids
+        if replayed:
+            for chunk in chunks(replayed):
+                LayerUse.objects.filter(move_id__in=chunk).delete()
+            for chunk in chunks(replayed):
+                CostLayer.objects.filter(move_id__in=chunk).delete()
+    new_rows: list[list] = []  # NEW_LAYER_FIELDS
+    updates: list[tuple] = []
+    for cursor in cursors:
+        layers = {x.key: x for x in cursor.state.layers}
+        layers.update(cursor.state.closed)
+        created = [x for m in cursor.processed for x in m.new_layers]
+        created_keys = {x.key for x in created}
+        pool_id = cursor.pool.pk
+        new_rows.extend(
+            [
+                pool_id,
+                real(x.key[1]),
+                x.key[2],
+                dt.date.fromordinal(x.key[0]),
+                x.base_qty,
+                x.base_value,
+                x.unit_cost or ZERO,
+                x.qty,
+            ]
+            for x in created
+        )
+        updates.extend(
+            (x.qty, x.ref)
+            for x in layers.values()
+            if x.touched and x.key not in created_keys and x.ref is not None
+        )
+    layer_ids = insert_returning_ids(CostLayer, NEW_LAYER_FIELDS, new_rows)
+    new_ids = {
+        (r[0], r[3].toordinal(), r[1], r[2]): pk for r, pk in zip(new_rows, layer_ids, strict=True)
+    }
+    if updates:
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {CostLayer._meta.db_table} SET remaining = %s WHERE id = %s",
+                updates,
+            )
+    uses: list[list] = []
+    a_move, a_layer, a_qty, a_value = (
+        adapter(LayerUse._meta.get_field(c)) for c in ("move_id", "layer_id", "qty", "value")
+    )
+    for cursor in cursors:
+        pool_id = cursor.pool.pk
+        known = cursor.layer_ids
+        for m in cursor.processed:
+            if not m.uses:
+                continue
+            move_id = m.id if m.id is not None else ids[m.seq]
+            for u in m.uses:
+                k = (u.layer_key[0], real(u.layer_key[1]), u.layer_key[2])
+                layer_id = new_ids.get((pool_id, *k))
+                if layer_id is None:
+                    layer_id = known[k]
+                uses.append([a_move(move_id), a_layer(layer_id), a_qty(u.qty), a_value(u.value)])
+    if uses:
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {LayerUse._meta.db_table} (move_id, layer_id, qty, value) "
+                "VALUES (%s, %s, %s, %s)",
+                uses,
+            )
+
+
+def update_move_values(rows: list[RunMove], lock_date: dt.date | None) -> None:
+    """Write re-valued moves (value, unit cost, variance, pool state after); never one
+    dated inside a closed month."""
+    if not rows:
+        return
+    if lock_date is not None and any(m.date <= lock_date for m in rows):
+        from jxc.core.errors import PeriodClosed
+
+        raise PeriodClosed(date=min(m.date for m in rows).isoformat())
+    table = StockMove._meta.db_table
+    params = [
+        (m.unit_cost, m.value, m.variance, m.after[0], m.after[1], m.after[2], m.id)  # type: ignore[index]
+        for m in rows
+    ]
+    with connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            # SQLite runs in-process: a prepared statement per row costs microseconds
+            cur.executemany(
+                f"UPDATE {table} SET unit_cost = %s, value = %s, variance = %s, "
+                "pool_qty_after = %s, pool_value_after = %s, pool_unit_cost_after = %s "
+                "WHERE id = %s",
+                params,
+            )
+            return
+        # PostgreSQL: one statement with seven arrays instead of a round trip per row
+        cols = list(zip(*params, strict=True))
+        cur.execute(
+            f"UPDATE {table} AS m SET unit_cost = v.uc, value = v.val, variance = v.var, "
+            "pool_qty_after = v.qa, pool_value_after = v.va, pool_unit_cost_after = v.uca "
+            "FROM unnest(%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], "
+            "%s::numeric[], %s::numeric[], %s::bigint[]) AS v(uc, val, var, qa, va, uca, id) "
+            "WHERE m.id = v.id",
+            [list(c) for c in cols],
+        )

@@ -1,0 +1,201 @@
+"""Writing a posting's rows: the moves themselves, lot balances (bin / batch), and serial
+numbers with their links to the moves."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.documents import SourceRef
+from jxc.core.errors import InvalidStockLine
+from jxc.inventory.ledger.posting_lines import PostingLine
+from jxc.inventory.ledger.sql import insert_returning_ids, update_rows
+from jxc.inventory.models import LotBalance, SerialNumber, StockMove
+
+CHUNK = 900
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write_moves(items: list[PostingLine], source: SourceRef, user) -> list[StockMove]:
+    user_id = user.pk if user is not None and getattr(user, "pk", None) else None
+    rows = []
+    for it in items:
+        m = it.m
+        assert m is not None and m.after is not None
+        rows.append(
+            StockMove(
+                date=it.date,
+                sku_id=it.sku_id,
+                warehouse_id=it.warehouse_id,
+                bin_id=it.bin_id,
+                batch_id=it.batch_id,
+                pool_id=it.pool_id,  # type: ignore[misc]
+                qty=it.qty,
+                entered_qty=it.entered_qty,
+                entered_unit_id=it.entered_unit_id,
+                unit_cost=m.unit_cost,
+                value=m.value,
+                variance=m.variance,
+                cost_basis=it.basis,
+                reason=it.reason,
+                source_kind=source.kind,
+                source_id=source.id,
+                source_number=source.number,
+                source_line=it.source_line,
+                reverses_id=it.reverses_id,
+                origin_id=it.origin_id,
+                pool_qty_after=m.after[0],
+                pool_value_after=m.after[1],
+                pool_unit_cost_after=m.after[2],
+                user_id=user_id,
+            )
+        )
+    fields = [
+        "date",
+        "sku_id",
+        "warehouse_id",
+        "bin_id",
+        "batch_id",
+        "pool_id",
+        "qty",
+        "entered_qty",
+        "entered_unit_id",
+        "unit_cost",
+        "value",
+        "variance",
+        "cost_basis",
+        "reason",
+        "source_kind",
+        "source_id",
+        "source_number",
+        "source_line",
+        "reverses_id",
+        "origin_id",
+        "pool_qty_after",
+        "pool_value_after",
+        "pool_unit_cost_after",
+        "user_id",
+        "created_at",
+    ]
+    now = timezone.now()
+    for mv in rows:
+        mv.created_at = now
+    ids = insert_returning_ids(StockMove, fields, [[getattr(mv, f) for f in fields] for mv in rows])
+    for mv, pk in zip(rows, ids, strict=True):
+        mv.pk = pk
+        mv._state.adding = False
+    moves = rows
+    linked = [(it, moves[it.origin_line]) for it in items if it.origin_line is not None]
+    for it, out in linked:
+        moves[it.index].origin_id = out.pk
+    if linked:  # one batch, not a statement per transfer line
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {StockMove._meta.db_table} SET origin_id = %s WHERE id = %s",
+                [(out.pk, moves[it.index].pk) for it, out in linked],
+            )
+    return moves
+
+
+def lots_by_key(wanted) -> list[LotBalance]:
+    by_key: dict[tuple, list[int]] = defaultdict(list)
+    for sku_id, wh_id, key in wanted:
+        by_key[(wh_id, key)].append(sku_id)
+    rows: list[LotBalance] = []
+    for (wh_id, key), sku_ids in by_key.items():
+        for i in range(0, len(sku_ids), CHUNK):
+            rows += LotBalance.objects.filter(
+                warehouse_id=wh_id, key=key, sku_id__in=sku_ids[i : i + CHUNK]
+            )
+    return rows
+
+
+def lots_for(items: list[PostingLine]) -> dict[tuple, LotBalance]:
+    wanted = {
+        (it.sku_id, it.warehouse_id, it.lot_key): (it.bin_id, it.batch_id)
+        for it in items
+        if it.lot_key is not None
+    }
+    if not wanted:
+        return {}
+    found = {(x.sku_id, x.warehouse_id, x.key): x for x in lots_by_key(wanted)}
+    missing = [k for k in wanted if k not in found]
+    if missing:
+        LotBalance.objects.bulk_create(
+            [
+                LotBalance(
+                    sku_id=k[0],
+                    warehouse_id=k[1],
+                    key=k[2],
+                    bin_id=wanted[k][0],
+                    batch_id=wanted[k][1],
+                )
+                for k in missing
+            ]
+        )
+        found = {(x.sku_id, x.warehouse_id, x.key): x for x in lots_by_key(wanted)}
+    return found
+
+
+def write_lots(items: list[PostingLine], lots: dict) -> None:
+    if not lots:
+        return
+    for it in items:
+        if it.lot_key is None:
+            continue
+        lot = lots[(it.sku_id, it.warehouse_id, it.lot_key)]
+        lot.qty += it.qty
+        if lot.last_date is None or it.date > lot.last_date:
+            lot.last_date = it.date
+    update_rows(LotBalance, list(lots.values()), ["qty", "last_date"])
+
+
+def write_serials(items: list[PostingLine], moves: list[StockMove]) -> None:
+    """Each serial number comes in where it is not in stock, and goes out from where it is."""
+    todo = [(it, mv) for it, mv in zip(items, moves, strict=True) if it.serials]
+    if not todo:
+        return
+    through = SerialNumber.moves.through
+    links = []
+    for it, mv in todo:
+        existing = {
+            s.number: s
+            for s in SerialNumber.objects.select_for_update().filter(
+                sku_id=it.sku_id, number__in=it.serials
+            )
+        }
+        for number in it.serials:
+            s = existing.get(number)
+            if it.qty > 0:
+                if s is not None and s.warehouse_id is not None:
+                    raise InvalidStockLine(
+                        line=it.index + 1,
+                        problem=str(_("serial number %(number)s is already in stock"))
+                        % {"number": number},
+                    )
+                if s is None:
+                    s = SerialNumber.objects.create(
+                        sku_id=it.sku_id,
+                        number=number,
+                        warehouse_id=it.warehouse_id,
+                        batch_id=it.batch_id,
+                    )
+                else:
+                    s.warehouse_id = it.warehouse_id
+                    s.save(update_fields=["warehouse"])
+            else:
+                if s is None or s.warehouse_id != it.warehouse_id:
+                    raise InvalidStockLine(
+                        line=it.index + 1,
+                        problem=str(_("serial number %(number)s is not in stock in this warehouse"))
+                        % {"number": number},
+                    )
+                s.warehouse_id = None
+                s.save(update_fields=["warehouse"])
+            links.append(through(stockmove_id=mv.pk, serialnumber_id=s.pk))
+    through.objects.bulk_create(links)
