@@ -29,7 +29,6 @@ from ninja.files import UploadedFile
 from jxc.api.common import (
     Patch,
     Router,
-    _with_perms,
     creates,
     get_or_404,
     listing,
@@ -37,6 +36,7 @@ from jxc.api.common import (
     query_of,
     ref,
     requires,
+    with_perms,
 )
 from jxc.catalog.models import Sku
 from jxc.core.documents import Document
@@ -250,7 +250,7 @@ def action_endpoints(
             return to_out(type(done)._default_manager.get(pk=done.pk), request)
 
         view.__name__ = f"{action}_{name}"
-        view.__doc__ = _with_perms(f"{action.capitalize()} a {name.replace('_', ' ')}.", (perm,))
+        view.__doc__ = with_perms(f"{action.capitalize()} a {name.replace('_', ' ')}.", (perm,))
         router.post(
             f"{path}/{{id}}/{action}",
             response=out,

@@ -1,0 +1,147 @@
+"""The one error mapping of the API: every failure is ``{"code", "message", "params"}``
+with a stable code, and every operation documents the error answers it can give."""
+
+import logging
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from ninja import Router as NinjaRouter
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from jxc.api.common.rendering import json_response
+from jxc.core.errors import DomainError, NotFound, ValidationFailed
+
+logger = logging.getLogger("jxc.api")
+
+
+class ErrorOut(Schema):
+    """Every error: a stable ``code``, a message in the request's language, and ``params``
+    (``field`` for a one-field error; ``errors``: field → messages for validation)."""
+
+    code: str
+    message: str
+    params: dict[str, Any] = {}
+
+
+ERROR_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def error_body(code: str, message: Any, **params: Any) -> dict[str, Any]:
+    return {"code": code, "message": str(message), "params": params}
+
+
+# Pydantic's messages are English only; the common ones get a translated text.
+_PYDANTIC_MESSAGES = {
+    "missing": _("This field is required."),
+    "string_type": _("Enter text."),
+    "string_too_short": _("This field cannot be empty."),
+    "string_too_long": _("Ensure this value has at most %(max_length)s characters."),
+    "int_parsing": _("Enter a whole number."),
+    "int_type": _("Enter a whole number."),
+    "int_from_float": _("Enter a whole number."),
+    "decimal_parsing": _("Enter a number."),
+    "decimal_type": _("Enter a number."),
+    "finite_number": _("Enter a number."),
+    "bool_parsing": _("Enter true or false."),
+    "greater_than_equal": _("Ensure this value is greater than or equal to %(ge)s."),
+    "less_than_equal": _("Ensure this value is less than or equal to %(le)s."),
+    "greater_than": _("Ensure this value is greater than %(gt)s."),
+    "literal_error": _("Select one of: %(expected)s."),
+    "enum": _("Select one of: %(expected)s."),
+    "date_from_datetime_parsing": _("Enter a valid date."),
+    "date_parsing": _("Enter a valid date."),
+    "list_type": _("Enter a list."),
+    "json_invalid": _("The request body is not valid JSON."),
+    "model_attributes_type": _("Enter an object."),
+    "dict_type": _("Enter an object."),
+}
+
+_LOCATION_ROOTS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field_name(loc: tuple | list, param_names: set[str]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _LOCATION_ROOTS:
+        parts = parts[1:]
+    if parts and parts[0] in param_names and len(parts) > 1:
+        parts = parts[1:]  # the view's argument name ("payload") is not a field
+    return ".".join(parts) or "__all__"
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    template = _PYDANTIC_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", ""))
+    try:
+        return gettext(str(template)) % {k: v for k, v in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", ""))
+
+
+def install_error_handlers(api) -> None:
+    """The one error mapping of the API (see ``ErrorOut``)."""
+
+    def domain_error(request, exc: DomainError):
+        if exc.http_status >= 500:
+            logger.error("domain error %s", exc.code, exc_info=exc)
+        return json_response(request, exc.as_dict(), status=exc.http_status)
+
+    def validation_error(request, exc: NinjaValidationError):
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            name = _field_name(error.get("loc", ()), {"payload", "query", "data"})
+            errors.setdefault(name, []).append(_pydantic_message(error))
+        body = ValidationFailed(errors).as_dict()
+        return json_response(request, body, status=422)
+
+    def auth_error(request, exc: AuthenticationError):
+        response = json_response(
+            request,
+            error_body(
+                "not_authenticated",
+                _("Log in, or send a personal API token as 'Authorization: Bearer <token>'."),
+            ),
+            status=401,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="jxc"'
+        return response
+
+    def http_error(request, exc: HttpError):
+        if exc.status_code == 403 and "csrf" in str(exc).lower():
+            body = error_body("csrf_failed", _("CSRF check failed. Reload the page and try again."))
+        elif exc.status_code == 400:
+            body = error_body("invalid_request", _("The request body is not valid JSON."))
+        else:
+            body = error_body(f"http_{exc.status_code}", str(exc))
+        return json_response(request, body, status=exc.status_code)
+
+    def not_found(request, exc: Http404):
+        return json_response(request, NotFound().as_dict(), status=404)
+
+    def server_error(request, exc: Exception):
+        logger.exception("API error at %s", request.path, exc_info=exc)
+        body = error_body("server_error", _("Something went wrong on the server."))
+        return json_response(request, body, status=500)
+
+    api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(NinjaValidationError, validation_error)
+    api.add_exception_handler(AuthenticationError, auth_error)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(Exception, server_error)
+
+
+class Router(NinjaRouter):
+    """A ninja Router whose operations document the error responses (``ErrorOut``)."""
+
+    def add_api_operation(self, path, methods, view_func, *, response=None, **kwargs):
+        if response is None:
+            response = {}
+        elif not isinstance(response, dict):
+            response = {200: response}
+        response = {**ERROR_RESPONSES, **response}
+        super().add_api_operation(path, methods, view_func, response=response, **kwargs)
