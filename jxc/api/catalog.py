@@ -32,6 +32,7 @@ from jxc.catalog.filters import (
 from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, Unit
 from jxc.catalog.rules import UnitSpec, VariantSpec
 from jxc.core.errors import NotFound, ValidationFailed
+from jxc.core.visibility import Cost
 
 router = Router(tags=["catalog"])
 
@@ -146,7 +147,7 @@ class SkuUnitOut(Schema):
     unit_name: str
     factor: Decimal
     is_base: bool
-    purchase_price: Decimal
+    purchase_price: Decimal = Cost()
     retail_price: Decimal
     wholesale_price: Decimal
     member_price: Decimal

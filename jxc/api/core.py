@@ -33,6 +33,7 @@ from jxc.core import services
 from jxc.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Role, User
 from jxc.core.permissions import DEFAULT_ROLES
+from jxc.core.visibility import redact_record
 from jxc.finance.models import Account
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
@@ -478,4 +479,7 @@ def audit_log(request, query: Query[AuditQuery]):
     qs = AuditLog.objects.select_related("user").filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)
     )
-    return listing(request, qs.order_by("-at", "-id"), None, query)
+    page = listing(request, qs.order_by("-at", "-id"), None, query)
+    for entry in page["items"]:  # changes are the object's fields: hidden by their marks
+        entry.changes = redact_record(type(obj), entry.changes, request.user)
+    return page

@@ -32,6 +32,7 @@ from jxc.api.common import (
 )
 from jxc.api.stock_documents import HeaderOut, action_endpoints, header_out
 from jxc.catalog.models import Category, Sku
+from jxc.core.visibility import BOOK, COST, Marked, blank
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
@@ -81,7 +82,7 @@ class CountLineOut(Schema):
     bin_code: str
     batch_id: int | None
     batch_number: str
-    book_qty: Decimal | None
+    book_qty: Decimal | None = Marked(BOOK)
     counted_qty: Decimal | None
     added: bool
 
@@ -120,23 +121,26 @@ class AddLineIn(Schema):
 
 
 class ReviewRowOut(Schema):
+    """Book quantity, variance and its value give a blind count's book quantity away (null
+    while it is being counted); values are cost figures."""
+
     line_id: int
     sku_id: int
-    book_qty: Decimal | None
+    book_qty: Decimal | None = Marked(BOOK)
     counted_qty: Decimal | None
-    variance: Decimal | None
-    value: Decimal | None
+    variance: Decimal | None = Marked(BOOK)
+    value: Decimal | None = Marked(COST, BOOK)
 
 
 class ReviewOut(Schema):
     lines: int
     counted: int
     uncounted: int
-    gain_qty: Decimal
-    loss_qty: Decimal
-    gain_value: Decimal
-    loss_value: Decimal
-    value: Decimal
+    gain_qty: Decimal | None = Marked(BOOK)
+    loss_qty: Decimal | None = Marked(BOOK)
+    gain_value: Decimal | None = Marked(COST, BOOK)
+    loss_value: Decimal | None = Marked(COST, BOOK)
+    value: Decimal | None = Marked(COST, BOOK)
     rows: list[ReviewRowOut]
 
 
@@ -154,20 +158,29 @@ def hides_book(count: StockCount) -> bool:
 
 
 def count_line_out(x: StockCountLine, *, hide: bool) -> dict[str, Any]:
-    return {
-        "id": x.pk,
-        "line_no": x.line_no,
-        "sku_id": x.sku_id,
-        "sku_code": x.sku.code,
-        "sku_name": str(x.sku),
-        "bin_id": x.bin_id,
-        "bin_code": x.bin.code if x.bin_id else "",
-        "batch_id": x.batch_id,
-        "batch_number": x.batch.number if x.batch_id else "",
-        "book_qty": None if hide else x.book_qty,
-        "counted_qty": x.counted_qty,
-        "added": x.added,
-    }
+    return _blind(
+        hide,
+        CountLineOut,
+        {
+            "id": x.pk,
+            "line_no": x.line_no,
+            "sku_id": x.sku_id,
+            "sku_code": x.sku.code,
+            "sku_name": str(x.sku),
+            "bin_id": x.bin_id,
+            "bin_code": x.bin.code if x.bin_id else "",
+            "batch_id": x.batch_id,
+            "batch_number": x.batch.number if x.batch_id else "",
+            "book_qty": x.book_qty,
+            "counted_qty": x.counted_qty,
+            "added": x.added,
+        },
+    )
+
+
+def _blind(hide: bool, schema: type[Schema], data: dict[str, Any]) -> dict[str, Any]:
+    """While a blind count is being counted, every figure ``schema`` marks BOOK is null."""
+    return blank(data, schema, BOOK) if hide else data
 
 
 def count_out(count: StockCount, request: HttpRequest) -> dict[str, Any]:
@@ -300,28 +313,31 @@ def review(request, id: int, differences: bool = False):
     """盘点差异: variance = counted − frozen book, valued at today's unit cost."""
     count = get_or_404(scoped(request), id)
     summary = doc_selectors.count_review(count, only_differences=differences)
-    hide = hides_book(count)
-    return {
-        "lines": summary.lines,
-        "counted": summary.counted,
-        "uncounted": summary.uncounted,
-        "gain_qty": summary.gain_qty,
-        "loss_qty": summary.loss_qty,
-        "gain_value": summary.gain_value,
-        "loss_value": summary.loss_value,
-        "value": summary.net_value,
-        "rows": [
-            {
-                "line_id": r.line.id,
-                "sku_id": r.line.sku,
-                "book_qty": None if hide else r.line.book,
-                "counted_qty": r.line.counted,
-                "variance": None if hide else r.variance,
-                "value": None if hide else r.value,
-            }
-            for r in summary.rows
-        ],
-    }
+    return _blind(
+        hides_book(count),
+        ReviewOut,
+        {
+            "lines": summary.lines,
+            "counted": summary.counted,
+            "uncounted": summary.uncounted,
+            "gain_qty": summary.gain_qty,
+            "loss_qty": summary.loss_qty,
+            "gain_value": summary.gain_value,
+            "loss_value": summary.loss_value,
+            "value": summary.net_value,
+            "rows": [
+                {
+                    "line_id": r.line.id,
+                    "sku_id": r.line.sku,
+                    "book_qty": r.line.book,
+                    "counted_qty": r.line.counted,
+                    "variance": r.variance,
+                    "value": r.value,
+                }
+                for r in summary.rows
+            ],
+        },
+    )
 
 
 action_endpoints(

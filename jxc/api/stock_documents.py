@@ -41,6 +41,7 @@ from jxc.api.common import (
 from jxc.catalog.models import Sku
 from jxc.core.documents import Document
 from jxc.core.errors import ValidationFailed
+from jxc.core.visibility import Cost
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import rules
 from jxc.inventory.documents import selectors as doc_selectors
@@ -91,9 +92,9 @@ class LineOut(Schema):
     factor: Decimal
     qty: Decimal
     base_qty: Decimal
-    unit_cost: Decimal | None = None
-    value: Decimal | None = None
-    cost_amount: Decimal | None = None
+    unit_cost: Decimal | None = Cost(None)
+    value: Decimal | None = Cost(None)
+    cost_amount: Decimal | None = Cost(None)
     bin_id: int | None = None
     batch_number: str = ""
     production_date: dt.date | None = None

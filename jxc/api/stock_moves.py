@@ -9,6 +9,7 @@ from decimal import Decimal
 from ninja import Schema
 
 from jxc.api.common import Router, requires
+from jxc.core.visibility import Cost
 from jxc.reports.moves import move_detail
 
 router = Router(tags=["stock reports"])
@@ -19,8 +20,8 @@ class ConsumedLayerOut(Schema):
     receipt_date: dt.date
     receipt_number: str
     qty: Decimal
-    unit_cost: Decimal
-    value: Decimal
+    unit_cost: Decimal = Cost()
+    value: Decimal = Cost()
 
 
 class MoveDetailOut(Schema):
@@ -31,8 +32,8 @@ class MoveDetailOut(Schema):
     warehouse_id: int
     reason: str
     qty: Decimal
-    unit_cost: Decimal
-    value: Decimal
+    unit_cost: Decimal = Cost()
+    value: Decimal = Cost()
     source_kind: str
     source_id: int | None
     source_number: str

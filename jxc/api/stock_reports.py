@@ -22,6 +22,7 @@ from ninja import Field, Query, Schema
 from jxc.api.common import Router, get_or_404, requires
 from jxc.catalog.models import Category, Sku
 from jxc.core.errors import ValidationFailed
+from jxc.core.visibility import Cost
 from jxc.inventory.selectors import warehouses_for
 from jxc.reports import selectors
 
@@ -85,8 +86,8 @@ def _wh(warehouse) -> dict[str, Any]:
 
 class FigureOut(Schema):
     qty: Decimal
-    value: Decimal | None = None
-    unit_cost: Decimal | None = None
+    value: Decimal | None = Cost(None)
+    unit_cost: Decimal | None = Cost(None)
 
 
 # --- 即时库存 --------------------------------------------------------------------------------
@@ -109,8 +110,8 @@ class BalanceOut(Schema):
     on_order: Decimal
     in_transit: Decimal
     available: Decimal
-    value: Decimal | None = None
-    unit_cost: Decimal | None = None
+    value: Decimal | None = Cost(None)
+    unit_cost: Decimal | None = Cost(None)
     recosting: bool
 
 
@@ -120,7 +121,7 @@ class BalanceTotals(Schema):
     on_order: Decimal
     in_transit: Decimal
     available: Decimal
-    value: Decimal | None = None
+    value: Decimal | None = Cost(None)
 
 
 class BalancePage(Schema):
@@ -213,7 +214,7 @@ class MoveQuery(ScopeQuery):
 
 class BalanceAfter(Schema):
     qty: Decimal
-    value: Decimal | None = None
+    value: Decimal | None = Cost(None)
 
 
 class MoveOut(Schema):
@@ -229,8 +230,8 @@ class MoveOut(Schema):
     reason: str
     reason_label: str
     qty: Decimal
-    unit_cost: Decimal | None = None
-    value: Decimal | None = None
+    unit_cost: Decimal | None = Cost(None)
+    value: Decimal | None = Cost(None)
     batch_number: str | None
     bin_code: str | None
     source_kind: str
@@ -340,8 +341,8 @@ class AtDateOut(Schema):
     warehouse_code: str | None
     warehouse_name: str | None
     qty: Decimal
-    value: Decimal | None = None
-    unit_cost: Decimal | None = None
+    value: Decimal | None = Cost(None)
+    unit_cost: Decimal | None = Cost(None)
 
 
 class AtDatePage(Schema):

@@ -21,6 +21,7 @@ from jxc.api.common import Router, get_or_404, requires
 from jxc.api.stock_reports import FigureOut, ScopeQuery, _page, _scope, _sku, _sku_model, _wh
 from jxc.core import periods
 from jxc.core.errors import PermissionDenied, ValidationFailed
+from jxc.core.visibility import Cost
 from jxc.inventory.selectors import warehouses_for
 from jxc.reports import selectors
 
@@ -152,7 +153,7 @@ class AlertOut(Schema):
     batch_number: str | None = None
     expiry_date: dt.date | None = None
     last_move: dt.date | None = None
-    value: Decimal | None = None
+    value: Decimal | None = Cost(None)
 
 
 class AlertsOut(Schema):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.choices import Tracking
 from jxc.core.fields import FactorField, UnitCostField
+from jxc.core.visibility import COST, mark
 
 
 class Unit(models.Model):
@@ -137,7 +138,9 @@ class SkuUnit(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"))
     factor = FactorField(_("conversion factor"), validators=[MinValueValidator(0)])
     is_base = models.BooleanField(_("base unit"), default=False)
-    purchase_price = UnitCostField(_("reference purchase price"), validators=[MinValueValidator(0)])
+    purchase_price = mark(
+        UnitCostField(_("reference purchase price"), validators=[MinValueValidator(0)]), COST
+    )
     retail_price = UnitCostField(_("retail price"), validators=[MinValueValidator(0)])
     wholesale_price = UnitCostField(_("wholesale price"), validators=[MinValueValidator(0)])
     member_price = UnitCostField(_("member price"), validators=[MinValueValidator(0)])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Sku, Unit
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField
 from jxc.core.validators import code_validator, phone_validator
+from jxc.core.visibility import COST, mark
 from jxc.inventory.choices import CostBasis, MoveReason, WarehouseKind
 
 
@@ -191,8 +192,8 @@ class CostPool(models.Model):
     )
     method = models.CharField(max_length=20)
     qty = QuantityField()
-    value = MoneyField()
-    unit_cost = UnitCostField(null=True, blank=True, default=None)
+    value = mark(MoneyField(), COST)
+    unit_cost = mark(UnitCostField(null=True, blank=True, default=None), COST)
     last_date = models.DateField(null=True, blank=True)
     last_move_id = models.BigIntegerField(null=True, blank=True)
 
@@ -236,9 +237,9 @@ class StockMove(models.Model):
     entered_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    unit_cost = UnitCostField(_("unit cost"), null=True, blank=True, default=None)
-    value = MoneyField(_("value"))
-    variance = MoneyField(_("cost variance"))
+    unit_cost = mark(UnitCostField(_("unit cost"), null=True, blank=True, default=None), COST)
+    value = mark(MoneyField(_("value")), COST)
+    variance = mark(MoneyField(_("cost variance")), COST)
     # how the ledger valued it and values it again on re-costing (jxc.inventory.ledger.engine)
     cost_basis = models.CharField(
         _("cost basis"), max_length=1, choices=CostBasis.choices, default=CostBasis.POOL_COST
@@ -255,8 +256,8 @@ class StockMove(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="dependants"
     )
     pool_qty_after = QuantityField()
-    pool_value_after = MoneyField()
-    pool_unit_cost_after = UnitCostField(null=True, blank=True, default=None)
+    pool_value_after = mark(MoneyField(), COST)
+    pool_unit_cost_after = mark(UnitCostField(null=True, blank=True, default=None), COST)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -304,7 +305,7 @@ class StockBalance(models.Model):
     reserved = QuantityField(_("reserved"))
     on_order = QuantityField(_("on order"))
     in_transit = QuantityField(_("in transit"))
-    value = MoneyField(_("stock value"))
+    value = mark(MoneyField(_("stock value")), COST)
     allow_negative = models.BooleanField(default=False)
     allow_backorder = models.BooleanField(default=False)
     last_date = models.DateField(null=True, blank=True)
@@ -375,8 +376,8 @@ class CostLayer(models.Model):
     idx = models.PositiveSmallIntegerField(default=0)
     date = models.DateField()
     base_qty = QuantityField()
-    base_value = MoneyField()
-    unit_cost = UnitCostField()
+    base_value = mark(MoneyField(), COST)
+    unit_cost = mark(UnitCostField(), COST)
     remaining = QuantityField()
 
     class Meta:
@@ -404,7 +405,7 @@ class LayerUse(models.Model):
     move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layer_uses")
     layer = models.ForeignKey(CostLayer, on_delete=models.PROTECT, related_name="uses")
     qty = QuantityField()
-    value = MoneyField()
+    value = mark(MoneyField(), COST)
 
 
 class SerialNumber(models.Model):
@@ -471,7 +472,7 @@ class StockSnapshot(models.Model):
         Warehouse, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     qty = QuantityField(_("quantity"))
-    value = MoneyField(_("value"))
+    value = mark(MoneyField(_("value")), COST)
 
     class Meta:
         verbose_name = _("stock snapshot row")

@@ -2,6 +2,8 @@
 with a stable code, and every operation documents the error answers it can give."""
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404
@@ -136,7 +138,8 @@ def install_error_handlers(api) -> None:
 
 
 class Router(NinjaRouter):
-    """A ninja Router whose operations document the error responses (``ErrorOut``)."""
+    """A ninja Router whose operations document the error responses (``ErrorOut``) and tell
+    the renderer their response schemas, so that it redacts by the schemas' marks."""
 
     def add_api_operation(self, path, methods, view_func, *, response=None, **kwargs):
         if response is None:
@@ -144,4 +147,17 @@ class Router(NinjaRouter):
         elif not isinstance(response, dict):
             response = {200: response}
         response = {**ERROR_RESPONSES, **response}
-        super().add_api_operation(path, methods, view_func, response=response, **kwargs)
+        super().add_api_operation(
+            path, methods, _answering(view_func, response), response=response, **kwargs
+        )
+
+
+def _answering(view_func: Callable, schemas: dict[int, Any]) -> Callable:
+    """The view, first telling the request its response schemas (for the renderer)."""
+
+    @wraps(view_func)
+    def view(request, *args, **kwargs):
+        request.jxc_response_schemas = schemas
+        return view_func(request, *args, **kwargs)
+
+    return view

@@ -1,5 +1,5 @@
-"""Response bodies: decimals as exact strings, cost fields removed for users without
-``cost.view``."""
+"""Response bodies: decimals as exact strings, fields the response schema marks hidden
+(``jxc.core.visibility``: cost figures …) removed for users who may not see them."""
 
 import json
 from decimal import Decimal
@@ -27,8 +27,9 @@ class JxcJSONEncoder(NinjaJSONEncoder):
 
 
 class RedactingRenderer(JSONRenderer):
-    """Every response body passes through :func:`jxc.core.visibility.redact`: without
-    ``cost.view`` the cost fields (purchase_price, unit_cost, value …) are absent."""
+    """Every response body passes through :func:`jxc.core.visibility.redact` with the
+    operation's response schema: the fields its schemas mark ``Cost(…)`` are absent without
+    ``cost.view`` (``Router`` tells the request which schema answers which status)."""
 
     encoder_class = JxcJSONEncoder
     json_dumps_params = {"ensure_ascii": False}
@@ -37,7 +38,8 @@ class RedactingRenderer(JSONRenderer):
         # Error bodies ({code, message, params}) are not redacted: a DuplicateCode's taken
         # ``value`` is a code, not a cost. Domain errors never put cost figures in params.
         if response_status < 400:
-            data = redact(data, getattr(request, "user", None))
+            schema = getattr(request, "jxc_response_schemas", {}).get(response_status)
+            data = redact(data, getattr(request, "user", None), schema)
         return super().render(request, data, response_status=response_status)
 
 

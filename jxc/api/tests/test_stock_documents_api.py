@@ -191,6 +191,34 @@ def test_stock_count_scan_review_confirm(client_for, stock_world):
     assert_ledger_consistent()
 
 
+def test_count_review_hides_values_without_cost_view_and_book_figures_while_blind(
+    client_for, user_factory, stock_world
+):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 3, "2")
+    owner = client_for(w.owner)
+    _s, count = call(owner, "post", "/stock-counts", {"warehouse_id": w.zc.pk, "date": DAY})
+    line = count["lines"][0]
+    path = f"/stock-counts/{count['id']}"
+    call(owner, "put", f"{path}/counts", {"lines": [{"line_id": line["id"], "counted_qty": "1"}]})
+    keeper = client_for(user_factory(roles=["keeper"]))
+    status, review = call(keeper, "get", f"{path}/review")
+    assert status == 200 and review["loss_qty"] == "-2"
+    assert not {"gain_value", "loss_value", "value"} & set(review)
+    assert "value" not in review["rows"][0] and review["rows"][0]["variance"] == "-2"
+
+    call(owner, "patch", path, {"blind": True})
+    for client in (owner, keeper):
+        _s, review = call(client, "get", f"{path}/review")
+        assert review["loss_qty"] is None and review["gain_qty"] is None, review
+        assert review["rows"][0]["book_qty"] is None and review["rows"][0]["variance"] is None
+    _s, review = call(owner, "get", f"{path}/review")
+    assert review["loss_value"] is None and review["value"] is None
+    call(owner, "post", f"{path}/submit")
+    _s, review = call(keeper, "get", f"{path}/review")
+    assert review["loss_qty"] == "-2" and "loss_value" not in review
+
+
 def _xlsx(rows):
     book = Workbook()
     for row in rows:

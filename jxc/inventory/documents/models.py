@@ -18,6 +18,7 @@ from jxc.catalog.models import Category, Sku, Unit
 from jxc.core.documents import Document, SourceRef
 from jxc.core.fields import FactorField, MoneyField, QuantityField, UnitCostField
 from jxc.core.transitions import Workflow
+from jxc.core.visibility import BOOK, COST, mark
 from jxc.inventory.documents.choices import (
     COUNT_WORKFLOW,
     TRANSFER_STATUS_LABELS,
@@ -169,8 +170,8 @@ class StockDocumentLine(LineFields):
     the new unit cost of a cost adjustment; ``value_change`` adjusts a pool by an amount."""
 
     document = models.ForeignKey(StockDocument, on_delete=models.CASCADE, related_name="lines")
-    price = UnitCostField(_("unit cost"), null=True, blank=True, default=None)
-    value_change = MoneyField(_("value change"), null=True, blank=True, default=None)
+    price = mark(UnitCostField(_("unit cost"), null=True, blank=True, default=None), COST)
+    value_change = mark(MoneyField(_("value change"), null=True, blank=True, default=None), COST)
     bin = models.ForeignKey(
         "inventory.Bin",
         on_delete=models.PROTECT,
@@ -341,7 +342,7 @@ class StockCountLine(models.Model):
         verbose_name=_("batch"),
     )
     lot_key = models.CharField(max_length=40)
-    book_qty = QuantityField(_("book quantity"))
+    book_qty = mark(QuantityField(_("book quantity")), BOOK)
     counted_qty = QuantityField(_("counted quantity"), null=True, blank=True, default=None)
     added = models.BooleanField(_("added while counting"), default=False)
     memo = models.CharField(_("memo"), max_length=200, blank=True)

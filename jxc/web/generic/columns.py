@@ -1,7 +1,8 @@
 """Columns of lists, detail pages and exports, and the one place cost figures are masked.
 
 A column names a model field (or a ``__`` path through relations) and knows how to show it
-as HTML, as an Excel value, and whether it is a cost figure (``jxc.core.visibility``).
+as HTML, as an Excel value, and its marks (``jxc.core.visibility``: a cost figure …), taken
+from the model field it names or declared on the column.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField
-from jxc.core.visibility import MASK, can_view_cost, is_cost_field, redact
+from jxc.core.visibility import COST, MASK, NONE, field_marks, redact_record, shows
 
 # Kinds a column may have; guessed from the model field when not given.
 TEXT, BOOL, STATUS, MONEY, PRICE, QTY, DATE, DATETIME, CHOICE, TAG = (
@@ -93,7 +94,10 @@ class Column:
     render    ``render(obj, user) -> str`` for anything special (safe HTML allowed)
     value     ``value(obj, user) -> Any`` for a computed value (used for HTML and export)
     export    include in the Excel export
-    cost      treat as a cost figure even if its name is not in COST_FIELDS
+    cost      a cost figure though no model field says so (a computed value)
+    marks     the column's marks (``jxc.core.visibility``): its model field's, plus COST
+              when ``cost``; the cell is ``***`` and the export leaves the column out for a
+              user who may not see them
     """
 
     name: str
@@ -106,6 +110,7 @@ class Column:
     export: bool = True
     cost: bool = False
     css: str = ""
+    marks: frozenset[str] = NONE
 
     def bind(self, model: type[models.Model]) -> Column:
         """A copy with label, kind and ordering filled in from the model (once per screen)."""
@@ -119,9 +124,12 @@ class Column:
             self.kind = _guess_kind(field, self.name)
         if self.order_by is None:
             self.order_by = self.name if field is not None and field.concrete else False
-        if is_cost_field(self.name.rsplit("__", 1)[-1]):
-            self.cost = True
+        self.marks = self.marks | field_marks(model, self.name) | ({COST} if self.cost else NONE)
+        self.cost = COST in self.marks
         return self
+
+    def shown_to(self, user) -> bool:
+        return shows(self.marks, user)
 
     @property
     def sortable(self) -> bool:
@@ -136,7 +144,7 @@ class Column:
 
     def html(self, obj: Any, *, user, decimals: dict[str, int] | None = None) -> Any:
         """The cell as safe HTML; ``***`` for a cost figure the user may not see."""
-        if self.cost and not can_view_cost(user):
+        if not self.shown_to(user):
             return MASK
         if self.render is not None:
             return self.render(obj, user)
@@ -232,13 +240,14 @@ def display(
     return value
 
 
-def mask_value(name: str, value: Any, user) -> Any:
-    """For places that show a named value outside a column (audit changes, detail extras):
-    ``***`` for a cost field, and cost keys dropped from nested values (a SKU's units)."""
-    if can_view_cost(user):
+def mask_value(model: Any, name: str, value: Any, user) -> Any:
+    """For places that show a model's named value outside a column (audit changes, detail
+    extras): ``***`` for a field marked hidden from ``user``; hidden fields of related rows
+    dropped from nested values (a SKU's units)."""
+    if model is None:
         return value
-    if is_cost_field(name):
+    if not shows(field_marks(model, name), user):
         return MASK
     if isinstance(value, dict | list | tuple):
-        return redact(value, user)
+        return redact_record(model, {name: value}, user)[name]
     return value

@@ -21,15 +21,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from jxc.core.visibility import can_view_cost
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {"money": "#,##0.00", "price": "#,##0.00########", "qty": "#,##0.######"}
 
 
 def export_columns(screen, user) -> list:
-    cost_ok = can_view_cost(user)
-    return [c for c in screen.list_columns if c.export and (cost_ok or not c.cost)]
+    """The columns a user's export holds: none marked hidden from them (cost figures …)."""
+    return [c for c in screen.list_columns if c.export and c.shown_to(user)]
 
 
 def xlsx_file(

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from jxc.core.errors import DomainError, ValidationFailed
-from jxc.core.visibility import can_view_cost, is_cost_field
+from jxc.core.visibility import can_view_cost, field_marks, marks_of, shows
 
 
 def offer_active(form: forms.BaseForm, name: str, queryset, *, active: str = "is_active") -> None:
@@ -82,7 +82,10 @@ def drop_cost_fields(form: forms.BaseForm, user) -> None:
     """A user without ``cost.view`` gets no input for a cost figure (it cannot show ***)."""
     if can_view_cost(user):
         return
-    for name in [n for n in form.fields if is_cost_field(n)]:
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    for name in [
+        n for n, f in form.fields.items() if not shows(marks_of(f) | field_marks(model, n), user)
+    ]:
         del form.fields[name]
 
 

@@ -349,7 +349,9 @@ def audit_entry_rows(entries, user, *, model=None, readable: bool = False) -> li
                 if not getattr(field, "verbose_name", None) and related is not None:
                     label = related._meta.verbose_name_plural
                 before, after = (
-                    _readable(field, related, mask_value(name, v, user), owner=entry_model)
+                    _readable(
+                        field, related, mask_value(entry_model, name, v, user), owner=entry_model
+                    )
                     for v in (before, after)
                 )
                 head, _sep, tail = name.partition(":")
@@ -357,8 +359,8 @@ def audit_entry_rows(entries, user, *, model=None, readable: bool = False) -> li
                     label = f"{AUDIT_KEYS.get(head, head)} {tail}"
                 label = capfirst(label)
             else:
-                before = mask_value(name, audit_value(field, before), user)
-                after = mask_value(name, audit_value(field, after), user)
+                before = mask_value(entry_model, name, audit_value(field, before), user)
+                after = mask_value(entry_model, name, audit_value(field, after), user)
             changes.append(
                 {
                     "label": label,

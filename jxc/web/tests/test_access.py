@@ -175,10 +175,11 @@ def test_cost_changes_masked_in_the_audit_trail(client_for, owner, sales_user, p
 def test_cost_fields_are_not_offered_in_forms_for_sales(sales_user):
     from django import forms as dj_forms
 
+    from jxc.core.visibility import COST, mark
     from jxc.web.generic import drop_cost_fields
 
     class F(dj_forms.Form):
-        purchase_price = dj_forms.DecimalField()
+        purchase_price = mark(dj_forms.DecimalField(), COST)
         retail_price = dj_forms.DecimalField()
 
     form = F()

@@ -32,7 +32,7 @@ from jxc.catalog.filters import ProductFilterSet
 from jxc.catalog.models import Product, Sku, SkuUnit, Unit
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.text import pinyin_initials
-from jxc.core.visibility import MASK, can_view_cost, is_cost_field
+from jxc.core.visibility import MASK, can_view_cost, field_marks, shows
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.inventory.models import StockLimit
@@ -128,6 +128,7 @@ class ProductScreen(Screen):
             value=_base_price("purchase_price"),
             order_by=False,
             css="nowrap",
+            marks=field_marks(SkuUnit, "purchase_price"),
         ),
         Column(
             "retail_price",
@@ -372,7 +373,7 @@ def _sku_view(user, sku: Sku) -> dict[str, Any]:
         prices = []
         for name in PRICE_FIELDS:
             value = getattr(su, name)
-            shown = MASK if is_cost_field(name) and not can_view_cost(user) else _fmt(value, 2)
+            shown = _fmt(value, 2) if shows(field_marks(SkuUnit, name), user) else MASK
             prices.append({"name": name, "value": shown, "label": labels[name]})
         units.append(
             {

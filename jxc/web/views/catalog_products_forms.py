@@ -20,7 +20,7 @@ from jxc.catalog.models import Brand, Category, Product, Unit
 from jxc.catalog.rules import UnitSpec, VariantSpec, parse_decimal
 from jxc.core.errors import DuplicateCode, ValidationFailed
 from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES
-from jxc.core.visibility import can_view_cost, is_cost_field
+from jxc.core.visibility import field_marks, shows
 from jxc.inventory.models import Warehouse
 from jxc.web.generic import ServiceForm
 
@@ -55,7 +55,9 @@ def price_labels() -> dict[str, Any]:
 
 def visible_price_fields(user, names=PRICE_FIELDS) -> list[str]:
     """Price inputs this user gets: no input at all for a cost figure they may not see."""
-    return [n for n in names if can_view_cost(user) or not is_cost_field(n)]
+    from jxc.catalog.models import SkuUnit
+
+    return [n for n in names if shows(field_marks(SkuUnit, n), user)]
 
 
 def split_values(raw: str) -> list[str]:

@@ -16,8 +16,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
+from jxc.core.visibility import COST, field_marks
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents.choices import REASONS_FOR_KIND, AssemblyKind, OtherReason
+from jxc.inventory.documents.models import StockDocumentLine
 from jxc.inventory.documents.rules import LineInput, parse_serials
 from jxc.inventory.models import Bin
 from jxc.web.generic.forms import offer_active
@@ -36,7 +38,6 @@ GRID_COLUMNS: dict[str, Any] = {
     "serials": _("serial numbers"),
     "memo": _("memo"),
 }
-COST_COLUMNS = frozenset({"price", "value"})
 FIELD_OF = {  # service error field → grid column
     "sku": "sku",
     "qty": "qty",
@@ -50,6 +51,10 @@ FIELD_OF = {  # service error field → grid column
     "expiry_date": "expiry",
     "serials": "serials",
 }
+# Grid columns holding a field marked as a cost figure (unit cost, value change).
+COST_COLUMNS = frozenset(
+    column for field, column in FIELD_OF.items() if COST in field_marks(StockDocumentLine, field)
+)
 
 
 def date_input() -> forms.DateInput:
