@@ -22,6 +22,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell whose text starts with one of these is a formula (or becomes one when the cell is
+# edited, or the sheet is saved as CSV) in Excel / WPS / LibreOffice: a supplier named
+# ``=HYPERLINK(…)`` must stay a name.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 NUMBER_FORMATS = {"money": "#,##0.00", "price": "#,##0.00########", "qty": "#,##0.######"}
 
 
@@ -63,8 +67,20 @@ def xlsx_file(
     return response
 
 
+def text_cell(ws, value: str) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text, never as a formula (see FORMULA_STARTS)."""
+    cell = WriteOnlyCell(ws, value=value)
+    if value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl would write "=…" as a formula
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
+
+
 def _cell(ws, kind: str, value: Any, font=None, *, centre: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=None if value == "" else value)
+    if isinstance(value, str) and value:
+        cell = text_cell(ws, value)
+    else:
+        cell = WriteOnlyCell(ws, value=None if value == "" else value)
     if isinstance(value, Decimal) and kind in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[kind]
     elif isinstance(value, dt.datetime):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from jxc.core.errors import DomainError, ImportRowsInvalid
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.opening import template_header
+from jxc.web.generic.export import text_cell
 from jxc.web.views import stock_doc_forms as f
 
 
@@ -82,9 +83,9 @@ def opening_template(request):
 
     if not request.user.has_jxc_perm("opening_stock.create"):
         raise PermissionDenied
-    book = Workbook()
-    sheet = book.active
-    sheet.append(template_header())
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append([text_cell(sheet, str(label)) for label in template_header()])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
