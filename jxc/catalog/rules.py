@@ -2,12 +2,12 @@
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.choices import PRICE_FIELDS
-from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES, WHOLE_DIGITS, fits
+from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES, size_error
 
 BARCODE_RE = re.compile(r"^[0-9A-Za-z\-]{4,64}$")
 
@@ -46,19 +46,6 @@ def variant_spec_text(value1: str, value2: str) -> str:
 def variant_code(product_code: str, index: int, count: int) -> str:
     """SKU codes: the product code for a single SKU, ``P001-01``, ``P001-02`` … for variants."""
     return product_code if count == 1 else f"{product_code}-{index:02d}"
-
-
-def size_error(value: Decimal, places: int):
-    """Why ``value`` cannot be stored with ``places`` decimals, or None when it can: too
-    many whole digits for the column (``1e400``, a 20-digit price) or too many decimals."""
-    value = Decimal(value)
-    if fits(value, places):
-        return None
-    if not value.is_finite() or not fits(value.to_integral_value(rounding=ROUND_DOWN), places):
-        return _("The number is too large: at most %(digits)s digits before the decimal point.") % {
-            "digits": WHOLE_DIGITS.get(places, 28 - places)
-        }
-    return _("At most %(places)s decimal places.") % {"places": places}
 
 
 def parse_decimal(raw, *, places: int) -> Decimal:

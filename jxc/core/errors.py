@@ -30,8 +30,21 @@ class DomainError(Exception):
         return {"code": self.code, "message": str(self), "params": params}
 
 
+# A number beyond the bounds of jxc.core.fields ("数值过大") gives the failure this code,
+# whichever check found it (form, API schema, import, document line, ledger writer).
+VALUE_TOO_LARGE = "value_too_large"
+# (too many significant digits counts too: SQLite could not give the number back)
+_TOO_LARGE_STARTS = ("The number is too large", "数值过大", "Too many digits", "数字位数过多")
+
+
+def is_too_large(message: Any) -> bool:
+    """True for the message of jxc.core.fields.size_error's "too large" (any language)."""
+    return str(message).lstrip().startswith(_TOO_LARGE_STARTS)
+
+
 class ValidationFailed(DomainError):
-    """Input is wrong. ``errors`` maps a field name (or ``__all__``) to its messages."""
+    """Input is wrong. ``errors`` maps a field name (or ``__all__``) to its messages. A failure
+    that includes a number beyond the bounds has the code ``value_too_large``."""
 
     code = "validation_failed"
     default_message = _("Please correct the errors below.")
@@ -39,11 +52,19 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, list[Any]] | None = None, message: Any = None, **params):
         super().__init__(message, **params)
         self.errors = {k: [str(m) for m in v] for k, v in (errors or {}).items()}
+        if any(is_too_large(m) for v in self.errors.values() for m in v):
+            self.code = VALUE_TOO_LARGE
 
     def as_dict(self) -> dict[str, Any]:
         data = super().as_dict()
         data["params"]["errors"] = self.errors  # type: ignore[assignment]
         return data
+
+
+class ValueTooLarge(ValidationFailed):
+    """数值过大: a quantity, value or unit cost beyond what the books can hold."""
+
+    code = VALUE_TOO_LARGE
 
 
 class NotFound(DomainError):
@@ -152,6 +173,11 @@ class InvalidStockLine(DomainError):
     code = "invalid_stock_line"
     default_message = _("Stock line %(line)s: %(problem)s")
 
+    def __init__(self, message: Any = None, **params: Any):
+        super().__init__(message, **params)
+        if is_too_large(params.get("problem", "")):
+            self.code = VALUE_TOO_LARGE
+
 
 class BucketBelowZero(DomainError):
     """Reserved, on order or in transit would go below zero."""
@@ -211,6 +237,17 @@ class OpeningAfterMoves(DomainError):
     default_message = _(
         "%(sku)s already has stock moves in %(warehouse)s: enter a stock document instead of "
         "opening stock."
+    )
+
+
+class CostingLocked(DomainError):
+    """The costing method and the cost pool are fixed once stock is posted: every pool, layer
+    and move value was built under them (docs/adr/0003)."""
+
+    code = "costing_locked"
+    http_status = 409
+    default_message = _(
+        "The costing method and the cost pool cannot be changed once stock has been posted."
     )
 
 

@@ -6,7 +6,9 @@ Storage precision is fixed; the company's display decimals only round input and 
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.deconstruct import deconstructible
 
 QTY_PLACES = 6
 MONEY_PLACES = 2
@@ -25,29 +27,98 @@ def round_to(value: Decimal, places: int) -> Decimal:
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-# Digits left before the decimal point by each stored precision (max_digits − places):
-# quantity 20/6, money 18/2, unit cost and factor 24/10.
-WHOLE_DIGITS = {QTY_PLACES: 14, MONEY_PLACES: 16, UNIT_COST_PLACES: 14}
+# Bounds (docs/ledger.md "Bounds"). Every stored figure keeps at most 15 significant digits, so
+# it round-trips through SQLite's REAL exactly (IEEE double holds 15 decimal digits), and the
+# whole digits leave the aggregates room: a report or the self-check adds scaled integers
+# (quantity × 10⁶, money × 100) in 64 bits, split in two halves so that even 10⁹ moves of
+# the largest figure add up without overflow (jxc.inventory.snapshots).
+#   quantity  |q| < 10⁹  (999,999,999.999999)    — a line, a move, a balance, a pool
+#   money     |v| < 10¹³ (9,999,999,999,999.99)  — a move's value, a balance, a pool
+#   unit cost, price, factor |c| < 10⁹, at most 15 significant digits (10 decimals)
+SIGNIFICANT_DIGITS = 15
+WHOLE_DIGITS = {QTY_PLACES: 9, MONEY_PLACES: 13, UNIT_COST_PLACES: 9}
+MAX_QTY = Decimal(10) ** WHOLE_DIGITS[QTY_PLACES]
+MAX_MONEY = Decimal(10) ** WHOLE_DIGITS[MONEY_PLACES]
+MAX_UNIT_COST = Decimal(10) ** WHOLE_DIGITS[UNIT_COST_PLACES]
 
 
 def fits(value: Decimal, places: int) -> bool:
-    """True when storing ``value`` with ``places`` decimals loses nothing: no more decimals
-    than that, and not more whole digits than the column holds (``1e400`` or a 20-digit price
-    is refused here instead of failing in the database or in the decimal context)."""
-    value = Decimal(value)
-    if not value.is_finite():
-        return False
-    whole_digits = max(value.adjusted() + 1, 0)
-    if whole_digits > WHOLE_DIGITS.get(places, 28 - places):
-        return False
+    """True when storing ``value`` with ``places`` decimals loses nothing and stays in bounds:
+    no more decimals than that, fewer whole digits than the bound of its kind (``1e400``, a
+    14-digit barcode typed as a quantity or a 20-digit price are refused here instead of
+    breaking a sum later) and at most 15 significant digits (exact on SQLite too)."""
+    return size_problem(value, places) is None
+
+
+def size_problem(value: Decimal, places: int) -> str | None:
+    """Why ``value`` cannot be stored with ``places`` decimals: ``"too_large"`` (beyond the
+    bound), ``"digits"`` (more than 15 significant digits), ``"places"`` (more decimals than
+    stored), or None when it can."""
     try:
-        return value == value.quantize(Decimal(1).scaleb(-places))
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return "too_large"
+    if not value.is_finite():
+        return "too_large"
+    whole_digits = max(value.adjusted() + 1, 0)
+    if whole_digits > WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):
+        return "too_large"
+    try:
+        if value != value.quantize(Decimal(1).scaleb(-places)):
+            return "places"
     except InvalidOperation:
-        return False
+        return "too_large"
+    if value and len(value.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS:
+        return "digits"
+    return None
+
+
+def size_error(value: Decimal, places: int) -> str | None:
+    """The user's message for :func:`size_problem` ("数值过大" …), or None."""
+    from django.utils.translation import gettext as _
+
+    problem = size_problem(value, places)
+    if problem is None:
+        return None
+    if problem == "too_large":
+        return TOO_LARGE_MESSAGE() % {
+            "limit": f"{Decimal(10) ** WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):,}"
+        }
+    if problem == "digits":
+        return _("Too many digits: at most %(digits)s significant digits.") % {
+            "digits": SIGNIFICANT_DIGITS
+        }
+    return _("At most %(places)s decimal places.") % {"places": places}
+
+
+def TOO_LARGE_MESSAGE() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("The number is too large: it must be below %(limit)s.")
+
+
+@deconstructible
+class WithinBounds:
+    """Field validator: the bounds above (forms and ``full_clean`` say "数值过大")."""
+
+    def __init__(self, places: int):
+        self.places = places
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        error = size_error(value, self.places)
+        if error is not None:
+            raise ValidationError(error, code="value_too_large")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, WithinBounds) and other.places == self.places
 
 
 class QuantityField(models.DecimalField):
     """A quantity in the base unit (or an entered quantity): 6 decimals, exact."""
+
+    default_validators = [WithinBounds(QTY_PLACES)]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 20)
@@ -59,6 +130,8 @@ class QuantityField(models.DecimalField):
 class MoneyField(models.DecimalField):
     """An amount of money in 元 with 2 places (分)."""
 
+    default_validators = [WithinBounds(MONEY_PLACES)]
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 18)
         kwargs.setdefault("decimal_places", MONEY_PLACES)
@@ -68,6 +141,8 @@ class MoneyField(models.DecimalField):
 
 class UnitCostField(models.DecimalField):
     """A unit cost or unit price kept with 10 places, so values round only once per move."""
+
+    default_validators = [WithinBounds(UNIT_COST_PLACES)]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 24)
@@ -80,7 +155,37 @@ class FactorField(models.DecimalField):
     """A unit conversion factor (base units per unit), stored exactly; inputs needing more
     places than storage holds are refused by validation, never truncated."""
 
+    default_validators = [WithinBounds(FACTOR_PLACES)]
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 24)
         kwargs.setdefault("decimal_places", FACTOR_PLACES)
         super().__init__(*args, **kwargs)
+
+
+# --- exact sums of scaled integers ------------------------------------------------------------
+# A report adds a decimal column as whole numbers of its smallest unit (SQLite keeps decimals
+# as REAL). One 64-bit SUM of those overflows after ~9,000 moves of 10⁹ (quantity × 10⁶):
+# "integer overflow" on SQLite, "bigint out of range" on PostgreSQL. So the database adds the
+# high and the low part of each scaled figure separately (each sum stays below 2⁶³ for 10⁹
+# rows in bounds) and hands both back as one text "high:low" that Python joins exactly.
+SPLIT = 10**6
+
+
+def split_sum_sql(expr: str, *, where: str = "") -> str:
+    """SQL (SQLite and PostgreSQL) for the exact sum of the integer expression ``expr``, as
+    text ``"high:low"`` (NULL over no rows); ``where`` adds a ``FILTER (WHERE …)``."""
+    flt = f" FILTER (WHERE {where})" if where else ""
+    high = f"({expr}) / {SPLIT}"  # integer division, towards zero on both databases
+    low = f"({expr}) - ({high}) * {SPLIT}"  # no "%": it would read as a query parameter
+    return f"CAST(SUM({high}){flt} AS TEXT) || ':' || CAST(SUM({low}){flt} AS TEXT)"
+
+
+def split_sum_value(raw) -> int:
+    """The integer of a :func:`split_sum_sql` result (None → 0; plain integers pass)."""
+    if raw is None:
+        return 0
+    if isinstance(raw, int):
+        return raw
+    high, _sep, low = str(raw).partition(":")
+    return int(Decimal(high)) * SPLIT + int(Decimal(low or 0))

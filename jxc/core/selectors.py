@@ -1,6 +1,22 @@
 """The shared kernel's reads."""
 
+from collections.abc import Callable
+
 from jxc.core.models import AuditLog, Company
+
+# "Does the ledger hold anything posted?" — asked by the apps that own a ledger (the core
+# imports no app); the inventory registers "a stock move exists".
+_POSTING_PROBES: list[Callable[[], bool]] = []
+
+
+def register_posting_probe(probe: Callable[[], bool]) -> None:
+    if probe not in _POSTING_PROBES:
+        _POSTING_PROBES.append(probe)
+
+
+def anything_posted() -> bool:
+    """True once any ledger holds a posted entry: the costing settings are then fixed."""
+    return any(probe() for probe in _POSTING_PROBES)
 
 
 def company() -> Company:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jxc.core import selectors
-from jxc.core.errors import DuplicateCode, NotFound, ValidationFailed
+from jxc.core.errors import CostingLocked, DuplicateCode, NotFound, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Company, DocumentSequence, Role, User
 from jxc.core.permissions import DEFAULT_ROLES
 from jxc.core.validators import phone_validator
@@ -167,9 +167,18 @@ def set_active(instance: M, *, active: bool, user: User | None, reason: str = ""
     return instance
 
 
+# Fixed once anything is posted (docs/adr/0003): pools, layers and every booked value were
+# built under them, and no re-valuation of the books exists.
+COSTING_FIELDS = ("costing_method", "cost_scope")
+
+
 @transaction.atomic
 def update_company(*, user: User | None, **fields: Any) -> Company:
-    company = selectors.company()
+    """公司设置: save the settings; the costing method and cost pool only while nothing is posted."""
+    company = Company.objects.select_for_update().get(pk=selectors.company().pk)
+    changed = [f for f in COSTING_FIELDS if f in fields and fields[f] != getattr(company, f)]
+    if changed and selectors.anything_posted():
+        raise CostingLocked(field=changed[0])
     for name, value in fields.items():
         setattr(company, name, value)
     save_audited(company, user=user)

@@ -24,6 +24,12 @@ class InventoryConfig(AppConfig):
 
         period_close.register()
 
+        # 成本核算方法 / 成本池: fixed in 公司设置 once a stock move exists (docs/adr/0003).
+        from jxc.core.selectors import register_posting_probe
+        from jxc.inventory.models import StockMove
+
+        register_posting_probe(StockMove.objects.exists)
+
         # 仓库单据: permissions, document types and number prefixes.
         from jxc.inventory.documents import apps_setup
 

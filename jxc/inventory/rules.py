@@ -9,7 +9,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.fields import MONEY_PLACES, QTY_PLACES, UNIT_COST_PLACES, fits
+from jxc.core.fields import (
+    MONEY_PLACES,
+    QTY_PLACES,
+    UNIT_COST_PLACES,
+    fits,
+    round_money,
+    size_error,
+)
 from jxc.inventory.choices import (
     INCOMING_REASONS,
     ORIGIN_REASONS,
@@ -32,7 +39,10 @@ def line_problem(i: int, line: StockLine, lines: Sequence[StockLine]) -> str | N
     if not isinstance(line.date, dt.date):
         return str(_("the business date is missing"))
     if not line.qty.is_finite() or not fits(line.qty, QTY_PLACES):
-        return str(_("a quantity has at most %(places)d decimals")) % {"places": QTY_PLACES}
+        # the last line of the bounds (jxc.core.fields): "数值过大" keeps its code here too
+        return size_error(line.qty, QTY_PLACES) or ""
+    if line.entered_qty is not None and not fits(line.entered_qty, QTY_PLACES):
+        return size_error(line.entered_qty, QTY_PLACES) or ""
     reason = line.reason
     if reason in INCOMING_REASONS and line.qty <= 0:
         return str(_("an incoming line needs a quantity above zero"))
@@ -43,12 +53,16 @@ def line_problem(i: int, line: StockLine, lines: Sequence[StockLine]) -> str | N
             return str(_("a cost adjustment changes value only: its quantity is 0"))
         if (line.value is None) == (line.unit_cost is None):
             return str(_("a cost adjustment needs either a new unit cost or a value change"))
-    if line.unit_cost is not None and (
-        line.unit_cost < 0 or not fits(line.unit_cost, UNIT_COST_PLACES)
-    ):
+    if line.unit_cost is not None and line.unit_cost < 0:
         return str(_("a unit cost is zero or more, with at most 10 decimals"))
+    if line.unit_cost is not None and not fits(line.unit_cost, UNIT_COST_PLACES):
+        return size_error(line.unit_cost, UNIT_COST_PLACES)
+    if line.unit_cost is not None and not fits(
+        round_money(line.qty * line.unit_cost), MONEY_PLACES
+    ):
+        return size_error(round_money(line.qty * line.unit_cost), MONEY_PLACES)
     if line.value is not None and not fits(line.value, MONEY_PLACES):
-        return str(_("a value has at most 2 decimals"))
+        return size_error(line.value, MONEY_PLACES)
     if line.value is not None and reason not in VALUE_ONLY_REASONS and line.value < 0:
         return str(_("an incoming value cannot be below zero"))
     if reason in _GIVEN_COST_REASONS and line.unit_cost is None and line.value is None:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.errors import ValidationFailed
-from jxc.core.fields import QTY_PLACES, WHOLE_DIGITS, fits
+from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import record_audit, save_audited, set_active
 from jxc.inventory.models import Bin, StockLimit, Warehouse
 
@@ -59,12 +59,9 @@ def set_stock_limit(
     """Set 安全库存 / 最高库存; both empty removes the limit."""
     errors: dict[str, list] = {}
     for name, value in (("min_qty", min_qty), ("max_qty", max_qty)):
-        if value is not None and not fits(value, QTY_PLACES):
+        if value is not None and (error := size_error(value, QTY_PLACES)) is not None:
             # 1e400 or 21 digits: refused here, not stored where it cannot be read back.
-            errors.setdefault(name, []).append(
-                _("At most %(whole)s digits before and %(places)s after the decimal point.")
-                % {"whole": WHOLE_DIGITS[QTY_PLACES], "places": QTY_PLACES}
-            )
+            errors.setdefault(name, []).append(error)
         elif value is not None and value < 0:
             errors.setdefault(name, []).append(_("A quantity cannot be below zero."))
     if errors:

@@ -21,17 +21,18 @@ from typing import Any, NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import (
+    Aggregate,
     BigIntegerField,
+    CharField,
     Exists,
     ExpressionWrapper,
     F,
     Func,
     OuterRef,
     QuerySet,
-    Sum,
 )
 
-from jxc.core.fields import MONEY_PLACES, QTY_PLACES
+from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
 from jxc.core.models import ClosedPeriod
 from jxc.inventory.models import StockMove, StockSnapshot, StockSnapshotPeriod
 
@@ -61,9 +62,21 @@ class Scaled(Func):
         super().__init__(F(field), scale=str(10**places))
 
 
+class ExactSum(Aggregate):
+    """SUM of an integer expression that cannot overflow (jxc.core.fields.split_sum_sql);
+    read with :func:`exact` or ``split_sum_value``."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        uses = split_sum_sql("?").count("?")  # the expression appears this often
+        return split_sum_sql(sql), tuple(params) * uses
+
+
 def exact_sum(field: str, places: int) -> Any:
     """SUM of a decimal column as an exact integer of 10^-places (read with :func:`exact`)."""
-    return Sum(Scaled(field, places))
+    return ExactSum(Scaled(field, places))
 
 
 def qty_sum(field: str = "qty") -> Any:
@@ -76,7 +89,7 @@ def value_sum(field: str = "value") -> Any:
 
 def exact(raw: Any, places: int) -> Decimal:
     """The Decimal of an :func:`exact_sum` result (None → 0)."""
-    return ZERO if raw is None else Decimal(int(raw)).scaleb(-places)
+    return ZERO if raw is None else Decimal(split_sum_value(raw)).scaleb(-places)
 
 
 def qty_of(units: int) -> Decimal:
@@ -169,11 +182,12 @@ def scaled_positions_at(
     summed = moves.values_list("sku_id", "warehouse_id").annotate(q=qty_sum(), v=value_sum())
     for sku_id, wh_id, q, v in raw_rows(summed):
         found = out.get((sku_id, wh_id))
+        q, v = split_sum_value(q), split_sum_value(v)
         if found is None:
-            out[(sku_id, wh_id)] = [int(q), int(v)]
+            out[(sku_id, wh_id)] = [q, v]
         else:
-            found[0] += int(q)
-            found[1] += int(v)
+            found[0] += q
+            found[1] += v
     return {k: p for k, p in out.items() if p[0] or p[1]}
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import connections
 from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
 
-from jxc.core.fields import MONEY_PLACES, QTY_PLACES
+from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.models import StockSnapshot, StockSnapshotPeriod, Warehouse
 from jxc.inventory.snapshots import (
@@ -226,17 +226,17 @@ def movement_summary(
         sql, params = _sql(part)
         union.append(sql)
         union_params.extend(params)
-    # CAST … AS BIGINT: PostgreSQL's SUM(bigint) is numeric, which Python would read as
-    # tens of thousands of Decimals; whole numbers stay small ints on both databases.
+    # split_sum_sql: the high and low parts of the scaled figures are added apart, so no sum
+    # overflows 64 bits however many moves there are (jxc.core.fields, docs/ledger.md).
     # FILTER (SQLite ≥ 3.30, PostgreSQL) is cheaper than SUM(CASE …) per reason column.
-    columns = ["CAST(SUM(u.oq) AS BIGINT)", "CAST(SUM(u.ov) AS BIGINT)"]
+    columns = [split_sum_sql("u.oq"), split_sum_sql("u.ov")]
     select_params: list = []
     for r in layout.reasons:
         columns += [
-            "CAST(COALESCE(SUM(u.q) FILTER (WHERE u.r = %s), 0) AS BIGINT)",
-            "CAST(COALESCE(SUM(u.v) FILTER (WHERE u.r = %s), 0) AS BIGINT)",
+            f"COALESCE({split_sum_sql('u.q', where='u.r = %s')}, '0')",
+            f"COALESCE({split_sum_sql('u.v', where='u.r = %s')}, '0')",
         ]
-        select_params += [r, r]
+        select_params += [r, r, r, r]
     wh_col, group = ("u.w", "u.k, u.w") if by_warehouse else ("0", "u.k")
     sql = (
         f"SELECT u.k, {wh_col}, {', '.join(columns)} "
@@ -244,7 +244,7 @@ def movement_summary(
     )
     with connections[period.db].cursor() as cursor:
         cursor.execute(sql, [*select_params, *union_params])
-        result = cursor.fetchall()
+        result = [(r[0], r[1], *map(split_sum_value, r[2:])) for r in cursor.fetchall()]
 
     info = sku_info(skus, (r[0] for r in result))
     warehouses = Warehouse.objects.in_bulk(wh_ids) if by_warehouse else {}

@@ -15,10 +15,13 @@ from jxc.core.fields import MONEY_PLACES, QTY_PLACES, UNIT_COST_PLACES, fits
         ("1.505", MONEY_PLACES, False),  # would be cut
         ("0.0000000001", UNIT_COST_PLACES, True),
         ("0.00000000001", UNIT_COST_PLACES, False),
-        ("99999999999999.999999", QTY_PLACES, True),  # 14 + 6 digits: the column's limit
-        ("100000000000000", QTY_PLACES, False),  # 15 whole digits
-        ("9999999999999999.99", MONEY_PLACES, True),
-        ("12345678901234567", MONEY_PLACES, False),
+        ("999999999.999999", QTY_PLACES, True),  # 9 + 6 digits: the bound (docs/ledger.md)
+        ("1000000000", QTY_PLACES, False),  # 10 whole digits
+        ("12345678901234", QTY_PLACES, False),  # a barcode in the quantity box
+        ("9999999999999.99", MONEY_PLACES, True),
+        ("10000000000000", MONEY_PLACES, False),
+        ("123456.789012345", UNIT_COST_PLACES, True),  # 15 significant digits
+        ("123456.7890123457", UNIT_COST_PLACES, False),  # 16: not exact on SQLite
         ("123456789012345678", UNIT_COST_PLACES, False),  # quantizes, but not into 24 digits
         ("1e400", UNIT_COST_PLACES, False),  # the decimal context cannot quantize it
         ("-1e400", QTY_PLACES, False),

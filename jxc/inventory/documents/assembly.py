@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
 from jxc.core.errors import NoKitDefinition, ValidationFailed
-from jxc.core.fields import QTY_PLACES, fits
+from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import allocate_number, record_audit
 from jxc.inventory import services as stock
 from jxc.inventory.documents import assembly_rules, rules
@@ -63,8 +63,10 @@ def set_kit(*, user, sku: Sku, components: Sequence[tuple[int, Decimal]], memo: 
         elif sku_id in seen:
             errors[f"components.{i}.sku"] = [str(_("This component is listed twice."))]
         seen.add(sku_id)
-        if qty is None or qty <= 0 or not fits(qty, QTY_PLACES):
+        if qty is None or qty <= 0:
             errors[f"components.{i}.qty"] = [str(_("Enter a quantity above zero."))]
+        elif (error := size_error(qty, QTY_PLACES)) is not None:
+            errors[f"components.{i}.qty"] = [error]
     raise_if(errors)
     kit, created = Kit.objects.get_or_create(sku=sku, defaults={"memo": memo[:200]})
     before = list(kit.components.values_list("sku_id", "qty"))
@@ -99,8 +101,10 @@ def _check(
     errors: dict[str, list[str]] = {}
     if kind not in AssemblyKind.values:
         errors["kind"] = [str(ValidationFailed.default_message)]
-    if qty is None or qty <= 0 or not fits(qty, QTY_PLACES):
+    if qty is None or qty <= 0:
         errors["qty"] = [str(_("Enter a quantity above zero."))]
+    elif (error := size_error(qty, QTY_PLACES)) is not None:
+        errors["qty"] = [error]
     facts = sku_facts([x.sku for x in lines] + [kit_sku.pk])
     errors.update(rules.line_errors(lines, facts, incoming=kind == AssemblyKind.DISASSEMBLY))
     errors.update(bin_errors(lines, warehouse))

@@ -20,7 +20,7 @@ from jxc.core.errors import (
     UnknownBarcode,
     ValidationFailed,
 )
-from jxc.core.fields import QTY_PLACES, fits
+from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import record_audit
 from jxc.inventory.documents import count_rules, excel
 from jxc.inventory.documents.counts import sku_in_scope
@@ -167,8 +167,8 @@ def _check_qty(value: Any) -> Decimal | None:
     qty = Decimal(value)
     if qty < 0:
         raise ValueError(str(_("A quantity cannot be below zero.")))
-    if not fits(qty, QTY_PLACES):
-        raise ValueError(str(_("At most %(places)s decimal places.") % {"places": QTY_PLACES}))
+    if (error := size_error(qty, QTY_PLACES)) is not None:
+        raise ValueError(error)
     return qty
 
 

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.fields import CENT, QTY_PLACES, UNIT_COST_PLACES, fits
+from jxc.core.fields import CENT, MONEY_PLACES, QTY_PLACES, UNIT_COST_PLACES, fits, size_error
 from jxc.inventory.documents.choices import (
     INCOMING_KINDS,
     KIND_MOVE_REASON,
@@ -141,12 +141,16 @@ def line_errors(
         if unit_id not in sku.fraction_units and line.qty != line.qty.to_integral_value():
             add(i, "qty", _("%(sku)s is counted in whole units."), sku=sku.label)
         qty = base_qty(line.qty, factor)
-        if not fits(qty, QTY_PLACES):
-            add(i, "qty", _("At most %(places)s decimal places.") % {"places": QTY_PLACES})
+        if (error := size_error(line.qty, QTY_PLACES) or size_error(qty, QTY_PLACES)) is not None:
+            add(i, "qty", error)
+            continue
         if line.price is not None and line.price < 0:
             add(i, "price", _("A cost cannot be below zero."))
-        elif line.price is not None and not fits(line.price, UNIT_COST_PLACES):
-            add(i, "price", _("At most %(places)s decimal places.") % {"places": UNIT_COST_PLACES})
+        elif line.price is not None and (error := size_error(line.price, UNIT_COST_PLACES)):
+            add(i, "price", error)
+        elif line.price is not None and not fits(round_money(qty * line.price), MONEY_PLACES):
+            # each factor in bounds, the product not: the move's value would not fit
+            add(i, "price", size_error(round_money(qty * line.price), MONEY_PLACES))
         if needs_price and line.price is None:
             add(i, "price", _("Enter the unit cost."))
         if sku.batch_tracked and not line.batch_number.strip():
@@ -184,6 +188,10 @@ def _cost_adjustment_errors(i: int, line: LineInput, add) -> None:
         add(i, "price", _("Enter either the new unit cost or the value change."))
     elif has_cost and line.price is not None and line.price < 0:
         add(i, "price", _("A cost cannot be below zero."))
+    elif line.price is not None and (error := size_error(line.price, UNIT_COST_PLACES)):
+        add(i, "price", error)
+    elif line.value_change is not None and (error := size_error(line.value_change, MONEY_PLACES)):
+        add(i, "value_change", error)
     elif has_value and line.value_change == 0:
         add(i, "value_change", _("Enter a value change other than zero."))
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from jxc.core.fields import split_sum_sql, split_sum_value
 from jxc.inventory.ledger.costing import ZERO, money_of, share_of, unit_cost_of
 from jxc.inventory.ledger.run_moves import engine_method
 from jxc.inventory.ledger.sql import decimal_sql, to_decimal
@@ -33,15 +34,16 @@ _Q = Decimal("0.000001")
 
 def _sum_sql(column: str, places: int) -> str:
     if connection.vendor == "sqlite":
-        return f"SUM(CAST(ROUND(({column}) * {10**places}) AS INTEGER))"
+        # REAL summed as scaled integers, high and low parts apart: never an overflow
+        return split_sum_sql(f"CAST(ROUND(({column}) * {10**places}) AS INTEGER)")
     return f"SUM({column})"
 
 
 def _dec(raw, places: int) -> Decimal:
     if raw is None:
         return ZERO
-    if isinstance(raw, int):
-        return Decimal(raw).scaleb(-places)
+    if isinstance(raw, int | str):
+        return Decimal(split_sum_value(raw)).scaleb(-places)
     return Decimal(raw)
 
 

@@ -28,6 +28,6 @@ def test_a_huge_price_on_the_units_page_is_called_too_large(client_owner, owner)
     )
     assert response.status_code == 422
     errors = response.context["row_errors"]
-    assert any("数值过大：整数部分最多 14 位。" in e for e in errors), errors
+    assert any("数值过大" in e for e in errors), errors
     assert not any("位小数" in e for e in errors)
     assert SkuUnit.objects.get(sku=sku).retail_price == D("2")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jxc.core import selectors as core_selectors
 from jxc.core import services as core
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Company, Role, User
@@ -79,6 +80,11 @@ def company_settings(request):
     can_edit = user.has_jxc_perm("company.edit")
     current = company()
     form = CompanyForm(data=request.POST if request.method == "POST" else None, instance=current)
+    if core_selectors.anything_posted():
+        for name in core.COSTING_FIELDS:
+            form.fields[name].help_text = _(
+                "Fixed: stock has been posted under this setting (docs/adr/0003)."
+            )
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
