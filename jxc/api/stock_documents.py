@@ -39,11 +39,11 @@ from jxc.api.common import (
     with_perms,
 )
 from jxc.catalog.models import Sku
-from jxc.core.documents import Document
+from jxc.core.documents.lines import LineInput, line_amount, parse_serials
+from jxc.core.documents.models import Document
 from jxc.core.errors import ValidationFailed
 from jxc.core.visibility import Cost
 from jxc.inventory import selectors as stock_selectors
-from jxc.inventory.documents import rules
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import StockDocumentFilterSet
@@ -123,9 +123,9 @@ class ActionIn(Schema):
     date: dt.date | None = None
 
 
-def line_inputs(lines: list[LineIn]) -> list[rules.LineInput]:
+def line_inputs(lines: list[LineIn]) -> list[LineInput]:
     return [
-        rules.LineInput(
+        LineInput(
             sku=x.sku_id,
             qty=x.qty,
             unit=x.unit_id,
@@ -136,7 +136,7 @@ def line_inputs(lines: list[LineIn]) -> list[rules.LineInput]:
             batch_number=x.batch_number,
             production_date=x.production_date,
             expiry_date=x.expiry_date,
-            serials=rules.parse_serials(x.serials),
+            serials=parse_serials(x.serials),
             memo=x.memo,
         )
         for x in lines
@@ -159,12 +159,12 @@ def line_out(x: Any) -> dict[str, Any]:
         "base_qty": x.base_qty,
         "unit_cost": price,
         "value": getattr(x, "value_change", None),
-        "cost_amount": rules.line_amount(x.qty, price),
+        "cost_amount": line_amount(x.qty, price),
         "bin_id": getattr(x, "bin_id", None),
         "batch_number": getattr(x, "batch_number", ""),
         "production_date": getattr(x, "production_date", None),
         "expiry_date": getattr(x, "expiry_date", None),
-        "serials": list(rules.parse_serials(getattr(x, "serials", ""))),
+        "serials": list(parse_serials(getattr(x, "serials", ""))),
         "memo": x.memo,
     }
 

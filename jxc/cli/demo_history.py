@@ -8,6 +8,7 @@ import random
 from decimal import Decimal
 
 from jxc.cli.demo_data import D
+from jxc.core.documents.lines import LineInput
 
 
 def months_back(today, n: int):
@@ -34,7 +35,6 @@ def load_stock_history(rng: random.Random, boss, whs, skus, cats) -> None:
     from jxc.core.periods import close_period
     from jxc.inventory.documents import services as docs
     from jxc.inventory.documents.models import StockCountLine
-    from jxc.inventory.documents.rules import LineInput
 
     today = timezone.localdate()
     months = months_back(today, 3)

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents import Document
+from jxc.core.documents.models import Document
 from jxc.core.models import User
 from jxc.core.periods import PeriodStep, month_bounds, register_period_step
 from jxc.inventory.models import RecostJob, SkuLedger

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from jxc.core.documents import SourceRef
+from jxc.core.documents.models import SourceRef
 from jxc.inventory import rules
 from jxc.inventory.ledger.types import FefoPick, pk_of
 from jxc.inventory.models import LayerUse, LotBalance, SkuLedger, StockBalance, StockMove, Warehouse

@@ -19,7 +19,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from jxc.core.documents import SourceRef
+from jxc.core.documents.models import SourceRef
 from jxc.inventory.choices import MoveReason as R
 from jxc.inventory.ledger.types import StockLine
 

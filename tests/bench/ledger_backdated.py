@@ -21,6 +21,8 @@ import statistics
 import time
 from decimal import Decimal
 
+from jxc.core.documents.models import SourceRef
+
 SIZES = {"tiny": 3_000, "full": 1_000_000}
 PER_SKU = 50
 REPEAT = 5
@@ -218,7 +220,6 @@ class _Builder:
 def _measure(builder: _Builder) -> dict:
     from django.db import transaction
 
-    from jxc.core.documents import SourceRef
     from jxc.inventory.choices import MoveReason as R
     from jxc.inventory.ledger.types import StockLine
     from jxc.inventory.models import StockMove

@@ -7,6 +7,8 @@ import datetime as dt
 import time
 from decimal import Decimal
 
+from jxc.core.documents.lines import LineInput
+
 SIZES = {"tiny": 50, "full": 5000}
 
 
@@ -22,7 +24,6 @@ def run(size: int) -> dict:
     from jxc.core.services import create_user, ensure_default_roles
     from jxc.inventory import services as inventory
     from jxc.inventory.documents import services as docs
-    from jxc.inventory.documents.rules import LineInput
     from jxc.inventory.ledger.checks import ledger_problems
 
     ensure_default_roles()

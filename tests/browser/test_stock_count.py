@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 
 from jxc.catalog import services as catalog
 from jxc.catalog.rules import UnitSpec
+from jxc.core.documents.lines import LineInput
 from jxc.core.services import update_company
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import StockCount
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.models import StockBalance, StockMove
 from jxc.inventory.testing import assert_ledger_consistent
 

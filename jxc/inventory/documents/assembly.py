@@ -15,31 +15,33 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
+from jxc.core.documents.actions import (
+    act,
+    audit_saved,
+    ensure_draft,
+    ensure_perm,
+    lock,
+    raise_if,
+    replace_lines,
+)
+from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
+from jxc.core.documents.lots import Lot, issue_lots
 from jxc.core.errors import NoKitDefinition, ValidationFailed
 from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import allocate_number, record_audit
 from jxc.inventory import services as stock
-from jxc.inventory.documents import assembly_rules, rules
+from jxc.inventory.documents import assembly_rules
 from jxc.inventory.documents.choices import AssemblyKind
 from jxc.inventory.documents.lifecycle import (
-    act,
-    audit_saved,
     available_lots,
     batches_by_number,
     bin_errors,
-    ensure_draft,
-    ensure_perm,
     ensure_warehouses,
-    issue_lots,
-    line_fields,
-    lock,
-    raise_if,
-    replace_lines,
     reversal_date,
     sku_facts,
 )
 from jxc.inventory.documents.models import Assembly, AssemblyLine, Kit, KitComponent
-from jxc.inventory.documents.rules import LineInput, Lot, PostLine
+from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.documents.selectors import unit_costs
 from jxc.inventory.models import Warehouse
 
@@ -97,7 +99,7 @@ def _bom(kit_sku: Sku) -> list[tuple[int, Decimal]]:
 
 def _check(
     *, kind: str, warehouse: Warehouse, kit_sku: Sku, qty: Decimal, lines: Sequence[LineInput]
-) -> dict[int, rules.SkuFacts]:
+) -> dict[int, SkuFacts]:
     errors: dict[str, list[str]] = {}
     if kind not in AssemblyKind.values:
         errors["kind"] = [str(ValidationFailed.default_message)]
@@ -106,7 +108,7 @@ def _check(
     elif (error := size_error(qty, QTY_PLACES)) is not None:
         errors["qty"] = [error]
     facts = sku_facts([x.sku for x in lines] + [kit_sku.pk])
-    errors.update(rules.line_errors(lines, facts, incoming=kind == AssemblyKind.DISASSEMBLY))
+    errors.update(line_errors(lines, facts, incoming=kind == AssemblyKind.DISASSEMBLY))
     errors.update(bin_errors(lines, warehouse))
     for i, x in enumerate(lines):
         if x.sku == kit_sku.pk:

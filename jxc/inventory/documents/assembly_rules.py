@@ -7,8 +7,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from jxc.core.documents.lots import Lot
+from jxc.core.fields import round_money
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents.rules import Lot, PostLine, round_money
+from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)

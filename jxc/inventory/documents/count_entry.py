@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Barcode, Sku
+from jxc.core.documents.actions import ensure_draft, ensure_perm, write_fields
 from jxc.core.errors import (
     ImportRowsInvalid,
     NotOnCountSheet,
@@ -24,12 +25,7 @@ from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import record_audit
 from jxc.inventory.documents import count_rules, excel
 from jxc.inventory.documents.counts import sku_in_scope
-from jxc.inventory.documents.lifecycle import (
-    ensure_draft,
-    ensure_perm,
-    ensure_warehouses,
-    write_fields,
-)
+from jxc.inventory.documents.lifecycle import ensure_warehouses
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.inventory.models import Batch, Bin, LotBalance, StockBalance, StockMove
 

@@ -19,20 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents import assign_number
+from jxc.core.documents.actions import act, assign_number, ensure_draft, ensure_perm, lock, raise_if
 from jxc.core.errors import CountOverlap, ValidationFailed
 from jxc.core.services import record_audit
 from jxc.inventory import services as stock
 from jxc.inventory.documents import count_rules
-from jxc.inventory.documents.lifecycle import (
-    act,
-    ensure_draft,
-    ensure_perm,
-    ensure_warehouses,
-    lock,
-    raise_if,
-    reversal_date,
-)
+from jxc.inventory.documents.lifecycle import ensure_warehouses, reversal_date
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.inventory.models import LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 

@@ -14,9 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jxc.catalog.models import Category, Sku, Unit
-from jxc.core.documents import Document, SourceRef
-from jxc.core.fields import FactorField, MoneyField, QuantityField, UnitCostField
+from jxc.catalog.models import Category, Sku
+from jxc.core.documents.models import Document, DocumentLine, SourceRef
+from jxc.core.fields import MoneyField, QuantityField, UnitCostField
 from jxc.core.transitions import Workflow
 from jxc.core.visibility import BOOK, COST, mark
 from jxc.inventory.documents.choices import (
@@ -28,31 +28,6 @@ from jxc.inventory.documents.choices import (
     StockDocumentKind,
     TransferDifference,
 )
-
-
-class LineFields(models.Model):
-    """What every document line holds: the SKU, what was typed (quantity and unit, with the
-    unit's factor at the time) and the quantity in the base unit."""
-
-    line_no = models.PositiveIntegerField(_("line"), default=0)
-    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"))
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("unit"),
-    )
-    factor = FactorField(_("conversion factor"), default=Decimal(1))
-    qty = QuantityField(_("quantity"))
-    base_qty = QuantityField(_("quantity (base unit)"))
-    memo = models.CharField(_("memo"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["line_no", "id"]
-
 
 # --- 其他入库 / 其他出库 / 成本调整 / 期初库存 ---------------------------------------------------
 
@@ -165,7 +140,7 @@ STOCK_DOCUMENT_CLASSES: dict[str, type[StockDocument]] = {
 }
 
 
-class StockDocumentLine(LineFields):
+class StockDocumentLine(DocumentLine):
     """A line of a stock document. ``price`` is per entered unit: the receipt's unit cost, or
     the new unit cost of a cost adjustment; ``value_change`` adjusts a pool by an amount."""
 
@@ -185,7 +160,7 @@ class StockDocumentLine(LineFields):
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
     serials = models.TextField(_("serial numbers"), blank=True)
 
-    class Meta(LineFields.Meta):
+    class Meta(DocumentLine.Meta):
         verbose_name = _("stock document line")
         verbose_name_plural = _("stock document lines")
 
@@ -234,7 +209,7 @@ class Transfer(Document):
         return str(TRANSFER_STATUS_LABELS.get(self.status, self.get_status_display()))
 
 
-class TransferLine(LineFields):
+class TransferLine(DocumentLine):
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
     bin = models.ForeignKey(
         "inventory.Bin",
@@ -258,7 +233,7 @@ class TransferLine(LineFields):
     returned_qty = QuantityField(_("returned to source"))
     lost_qty = QuantityField(_("transit loss"))
 
-    class Meta(LineFields.Meta):
+    class Meta(DocumentLine.Meta):
         verbose_name = _("transfer line")
         verbose_name_plural = _("transfer lines")
         constraints = [
@@ -435,7 +410,7 @@ class Assembly(Document):
         return SourceRef(kind=self.kind, id=self.pk, number=self.number)
 
 
-class AssemblyLine(LineFields):
+class AssemblyLine(DocumentLine):
     """A component: how many go out (组装) or come back (拆卸)."""
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="lines")
@@ -449,7 +424,7 @@ class AssemblyLine(LineFields):
     )
     batch_number = models.CharField(_("batch number"), max_length=60, blank=True)
 
-    class Meta(LineFields.Meta):
+    class Meta(DocumentLine.Meta):
         verbose_name = _("assembly line")
         verbose_name_plural = _("assembly lines")
 

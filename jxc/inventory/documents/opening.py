@@ -14,14 +14,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Barcode, Sku
+from jxc.core.documents.actions import ensure_perm
+from jxc.core.documents.lines import LineInput, line_errors
 from jxc.core.errors import ImportRowsInvalid
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents import excel, rules
+from jxc.inventory.documents import excel
 from jxc.inventory.documents.choices import StockDocumentKind
-from jxc.inventory.documents.lifecycle import ensure_perm, sku_facts
+from jxc.inventory.documents.lifecycle import sku_facts
 from jxc.inventory.documents.models import OpeningStock, StockDocument
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.models import Bin, StockMove
 
 COLUMNS = {
@@ -134,7 +135,7 @@ def import_opening_stock(
             )
     facts = sku_facts(x.sku for _n, _w, x in parsed)
     errors = (
-        rules.line_errors([x for _n, _w, x in parsed], facts, incoming=True, needs_price=True)
+        line_errors([x for _n, _w, x in parsed], facts, incoming=True, needs_price=True)
         if parsed
         else {}
     )

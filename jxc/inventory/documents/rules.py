@@ -8,197 +8,30 @@ transfer shipped) and pass plain values in; everything here is exhaustively test
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.fields import CENT, MONEY_PLACES, QTY_PLACES, UNIT_COST_PLACES, fits, size_error
+from jxc.core.documents.lines import line_amount
+from jxc.core.documents.lots import Lot
+from jxc.core.fields import round_money
 from jxc.inventory.documents.choices import (
     INCOMING_KINDS,
     KIND_MOVE_REASON,
     REASONS_FOR_KIND,
     StockDocumentKind,
 )
+from jxc.inventory.ledger.costing import round_unit_cost
 from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
+
 K = StockDocumentKind
 
 
-@dataclass(frozen=True)
-class SkuFacts:
-    """What the rules need to know about a SKU: its label, tracking, base unit and the
-    units it may be entered in (unit id → factor), and which units allow decimals."""
-
-    id: int
-    label: str
-    tracking: str = "none"
-    base_unit_id: int | None = None
-    units: Mapping[int, Decimal] = field(default_factory=dict)
-    fraction_units: frozenset[int] = frozenset()
-
-    @property
-    def batch_tracked(self) -> bool:
-        return self.tracking == "batch"
-
-    @property
-    def serial_tracked(self) -> bool:
-        return self.tracking == "serial"
-
-
-@dataclass(frozen=True)
-class LineInput:
-    """A document line as entered (API, form, import). ``unit`` None = the base unit;
-    ``price`` is per entered unit."""
-
-    sku: int
-    qty: Decimal = ZERO
-    unit: int | None = None
-    price: Decimal | None = None
-    value_change: Decimal | None = None
-    bin: int | None = None
-    to_bin: int | None = None
-    batch_number: str = ""
-    production_date: dt.date | None = None
-    expiry_date: dt.date | None = None
-    serials: tuple[str, ...] = ()
-    memo: str = ""
-
-
-def parse_serials(text: str | Iterable[str]) -> tuple[str, ...]:
-    """Serial numbers typed one per line, or separated by commas or blanks."""
-    if isinstance(text, str):
-        parts = text.replace(",", " ").replace("\uff0c", " ").split()
-    else:
-        parts = [p.strip() for p in text]
-    return tuple(p for p in parts if p)
-
-
-def base_qty(qty: Decimal, factor: Decimal) -> Decimal:
-    """The quantity in the base unit (exact; checked to fit the stored places)."""
-    return qty * factor
-
-
-def round_money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def round_unit_cost(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-UNIT_COST_PLACES), rounding=ROUND_HALF_UP)
-
-
-def line_amount(qty: Decimal, price: Decimal | None) -> Decimal | None:
-    """金额 of a line: entered quantity × price per entered unit, to the 分."""
-    return None if price is None else round_money(qty * price)
-
-
 # --- line checks ------------------------------------------------------------------------
-
-
-def format_message(text, **params) -> str:
-    return str(text) % params if params else str(text)
-
-
-def line_errors(
-    lines: Sequence[LineInput],
-    facts: Mapping[int, SkuFacts],
-    *,
-    incoming: bool,
-    needs_price: bool = False,
-    cost_adjustment: bool = False,
-    allow_no_batch_out: bool = True,
-) -> dict[str, list[str]]:
-    """Every problem of the lines at once, keyed ``lines.<i>.<field>`` (0-based ``i``)."""
-    errors: dict[str, list[str]] = {}
-
-    def add(i: int, name: str, text, **params) -> None:
-        errors.setdefault(f"lines.{i}.{name}", []).append(format_message(text, **params))
-
-    if not lines:
-        errors["lines"] = [str(_("Add at least one line."))]
-        return errors
-    seen_serials: dict[tuple[int, str], int] = {}
-    for i, line in enumerate(lines):
-        sku = facts.get(line.sku)
-        if sku is None:
-            add(i, "sku", _("Select a valid SKU."))
-            continue
-        factor = Decimal(1)
-        if line.unit is not None and line.unit != sku.base_unit_id:
-            if line.unit not in sku.units:
-                add(i, "unit", _("%(sku)s is not kept in this unit."), sku=sku.label)
-            else:
-                factor = sku.units[line.unit]
-        unit_id = line.unit if line.unit is not None else sku.base_unit_id
-        if cost_adjustment:
-            _cost_adjustment_errors(i, line, add)
-            continue
-        if line.qty is None or line.qty <= 0:
-            add(i, "qty", _("Enter a quantity above zero."))
-            continue
-        if unit_id not in sku.fraction_units and line.qty != line.qty.to_integral_value():
-            add(i, "qty", _("%(sku)s is counted in whole units."), sku=sku.label)
-        qty = base_qty(line.qty, factor)
-        if (error := size_error(line.qty, QTY_PLACES) or size_error(qty, QTY_PLACES)) is not None:
-            add(i, "qty", error)
-            continue
-        if line.price is not None and line.price < 0:
-            add(i, "price", _("A cost cannot be below zero."))
-        elif line.price is not None and (error := size_error(line.price, UNIT_COST_PLACES)):
-            add(i, "price", error)
-        elif line.price is not None and not fits(round_money(qty * line.price), MONEY_PLACES):
-            # each factor in bounds, the product not: the move's value would not fit
-            add(i, "price", size_error(round_money(qty * line.price), MONEY_PLACES))
-        if needs_price and line.price is None:
-            add(i, "price", _("Enter the unit cost."))
-        if sku.batch_tracked and not line.batch_number.strip():
-            if incoming or not allow_no_batch_out:
-                add(
-                    i,
-                    "batch_number",
-                    _("%(sku)s is tracked by batch: enter the batch."),
-                    sku=sku.label,
-                )
-        if line.production_date and line.expiry_date and line.expiry_date < line.production_date:
-            add(i, "expiry_date", _("The expiry date is before the production date."))
-        if sku.serial_tracked:
-            if len(line.serials) != qty:
-                add(
-                    i,
-                    "serials",
-                    _("Enter one serial number per unit (%(qty)s)."),
-                    qty=plain_number(qty),
-                )
-            for s in line.serials:
-                key = (line.sku, s)
-                if key in seen_serials:
-                    add(i, "serials", _("Serial number %(serial)s appears twice."), serial=s)
-                seen_serials[key] = i
-        elif line.serials:
-            add(i, "serials", _("%(sku)s has no serial numbers."), sku=sku.label)
-    return errors
-
-
-def _cost_adjustment_errors(i: int, line: LineInput, add) -> None:
-    has_cost = line.price is not None
-    has_value = line.value_change is not None
-    if has_cost == has_value:
-        add(i, "price", _("Enter either the new unit cost or the value change."))
-    elif has_cost and line.price is not None and line.price < 0:
-        add(i, "price", _("A cost cannot be below zero."))
-    elif line.price is not None and (error := size_error(line.price, UNIT_COST_PLACES)):
-        add(i, "price", error)
-    elif line.value_change is not None and (error := size_error(line.value_change, MONEY_PLACES)):
-        add(i, "value_change", error)
-    elif has_value and line.value_change == 0:
-        add(i, "value_change", _("Enter a value change other than zero."))
-
-
-def plain_number(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def header_errors(kind: str, *, reason: str) -> dict[str, list[str]]:
@@ -212,16 +45,6 @@ def header_errors(kind: str, *, reason: str) -> dict[str, list[str]]:
 
 
 # --- posting: what a line does to stock ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Lot:
-    """Where a line's quantity sits: a bin and a batch (ids), how much, which serials."""
-
-    qty: Decimal
-    bin: int | None = None
-    batch: int | None = None
-    serials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,18 +103,3 @@ def stock_lines_for_document(
             else:
                 out.append(replace(base, qty=-lot.qty))
     return out
-
-
-def allocate(qty: Decimal, lots: Sequence[Lot]) -> tuple[list[Lot], Decimal]:
-    """Take ``qty`` from ``lots`` in the order given (FEFO order from the selector); returns
-    the lots taken and what could not be covered."""
-    taken: list[Lot] = []
-    want = qty
-    for lot in lots:
-        if want <= 0:
-            break
-        take = min(want, lot.qty)
-        if take > 0:
-            taken.append(Lot(qty=take, bin=lot.bin, batch=lot.batch))
-            want -= take
-    return taken, want

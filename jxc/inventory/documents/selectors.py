@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from jxc.catalog.models import SkuUnit
 from jxc.core import selectors as core_selectors
-from jxc.core.documents import Document
+from jxc.core.documents.models import Document
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import count_rules
 from jxc.inventory.documents.models import (

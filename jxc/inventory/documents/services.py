@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
-from jxc.core.documents import Document
-from jxc.inventory.documents import assembly, counts, lifecycle, transfers
+from jxc.core.documents.actions import approve, reject, submit, unapprove, void
+from jxc.core.documents.models import Document
+from jxc.inventory.documents import assembly, counts, transfers
 from jxc.inventory.documents.assembly import (
     create_assembly,
     post_assembly,
@@ -101,27 +102,27 @@ def _typed(doc: D) -> D:
 
 def submit_document(doc: D, *, user) -> D:
     """提交 (a draft with lines goes to review)."""
-    return lifecycle.submit(_typed(doc), user=user)
+    return submit(_typed(doc), user=user)
 
 
 def approve_document(doc: D, *, user) -> D:
     """审核."""
-    return lifecycle.approve(_typed(doc), user=user)
+    return approve(_typed(doc), user=user)
 
 
 def unapprove_document(doc: D, *, user) -> D:
     """反审核 / 撤回."""
-    return lifecycle.unapprove(_typed(doc), user=user)
+    return unapprove(_typed(doc), user=user)
 
 
 def reject_document(doc: D, *, user, reason: str) -> D:
     """驳回 (back to a draft, with the reason)."""
-    return lifecycle.reject(_typed(doc), user=user, reason=reason)
+    return reject(_typed(doc), user=user, reason=reason)
 
 
 def void_document(doc: D, *, user, reason: str) -> D:
     """作废 (before posting only)."""
-    return lifecycle.void(_typed(doc), user=user, reason=reason)
+    return void(_typed(doc), user=user, reason=reason)
 
 
 def post_document(doc: Any, *, user) -> Any:

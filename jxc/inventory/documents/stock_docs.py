@@ -1,6 +1,6 @@
 """其他入库 / 其他出库 / 成本调整 / 期初库存: create and edit drafts, post, 红冲.
 
-One mechanism for the four kinds: the lines are checked by ``rules.line_errors`` with the
+One mechanism for the four kinds: the lines are checked by ``line_errors`` with the
 kind's needs, and posted through ``rules.stock_lines_for_document``.
 """
 
@@ -12,26 +12,28 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.documents import assign_number
+from jxc.core.documents.actions import (
+    act,
+    assign_number,
+    audit_saved,
+    ensure_draft,
+    ensure_perm,
+    lock,
+    raise_if,
+    replace_lines,
+)
+from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields, parse_serials
+from jxc.core.documents.lots import Lot, issue_lots
 from jxc.core.errors import OpeningAfterMoves, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents import rules
 from jxc.inventory.documents.choices import INCOMING_KINDS, StockDocumentKind
 from jxc.inventory.documents.lifecycle import (
-    act,
-    audit_saved,
     available_lots,
     batches_by_number,
     bin_errors,
-    ensure_draft,
-    ensure_perm,
     ensure_warehouses,
-    issue_lots,
-    line_fields,
-    lock,
-    raise_if,
-    replace_lines,
     reversal_date,
     sku_facts,
 )
@@ -40,7 +42,7 @@ from jxc.inventory.documents.models import (
     StockDocument,
     StockDocumentLine,
 )
-from jxc.inventory.documents.rules import LineInput, PostLine
+from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.models import StockMove, Warehouse
 
 K = StockDocumentKind
@@ -48,11 +50,11 @@ K = StockDocumentKind
 
 def _check(
     kind: str, *, warehouse: Warehouse, reason: str, lines: Sequence[LineInput]
-) -> dict[int, rules.SkuFacts]:
+) -> dict[int, SkuFacts]:
     facts = sku_facts(x.sku for x in lines)
     errors = rules.header_errors(kind, reason=reason)
     errors.update(
-        rules.line_errors(
+        line_errors(
             lines,
             facts,
             incoming=kind in INCOMING_KINDS,
@@ -164,7 +166,7 @@ def _inputs(doc: StockDocument) -> list[LineInput]:
             batch_number=x.batch_number,
             production_date=x.production_date,
             expiry_date=x.expiry_date,
-            serials=rules.parse_serials(x.serials),
+            serials=parse_serials(x.serials),
             memo=x.memo,
         )
         for x in doc.lines.all()
@@ -192,10 +194,10 @@ def _post_lines(doc: StockDocument) -> list[PostLine]:
                 production_date=x.production_date,
                 expiry_date=x.expiry_date,
             ).pk
-        serials = rules.parse_serials(x.serials)
-        lots: tuple[rules.Lot, ...]
+        serials = parse_serials(x.serials)
+        lots: tuple[Lot, ...]
         if incoming or doc.kind == K.COST_ADJUSTMENT:
-            lots = (rules.Lot(qty=x.base_qty, bin=x.bin_id, batch=batch_id, serials=serials),)
+            lots = (Lot(qty=x.base_qty, bin=x.bin_id, batch=batch_id, serials=serials),)
         else:
             lots = issue_lots(
                 qty=x.base_qty,

@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core.documents.lines import format_message, plain_number
+from jxc.core.documents.lots import Lot
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents.rules import Lot, PostLine, format_message, plain_number
+from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)

@@ -15,32 +15,36 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.documents import assign_number, ensure_period_open, take_action
-from jxc.core.errors import OneStepNotAllowed, ValidationFailed
-from jxc.inventory import services as stock
-from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents import rules, transfer_rules
-from jxc.inventory.documents.choices import TransferDifference
-from jxc.inventory.documents.lifecycle import (
+from jxc.core.documents.actions import (
     act,
+    assign_number,
     audit_saved,
-    available_lots,
-    batches_by_number,
-    bin_errors,
     ensure_draft,
+    ensure_period_open,
     ensure_perm,
-    ensure_warehouses,
-    issue_lots,
-    line_fields,
     lock,
     raise_if,
     replace_lines,
-    reversal_date,
-    sku_facts,
+    take_action,
     write_fields,
 )
+from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields, parse_serials
+from jxc.core.documents.lots import issue_lots
+from jxc.core.errors import OneStepNotAllowed, ValidationFailed
+from jxc.inventory import services as stock
+from jxc.inventory.choices import MoveReason
+from jxc.inventory.documents import transfer_rules
+from jxc.inventory.documents.choices import TransferDifference
+from jxc.inventory.documents.lifecycle import (
+    available_lots,
+    batches_by_number,
+    bin_errors,
+    ensure_warehouses,
+    reversal_date,
+    sku_facts,
+)
 from jxc.inventory.documents.models import Transfer, TransferLine
-from jxc.inventory.documents.rules import LineInput, PostLine
+from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.documents.transfer_rules import ShippedSlice, TransferLineState
 from jxc.inventory.ledger.buckets import record_in_transit_many
 from jxc.inventory.models import StockMove, Warehouse
@@ -50,14 +54,14 @@ ZERO = Decimal(0)
 
 def _check(
     *, source: Warehouse, target: Warehouse, one_step: bool, lines: Sequence[LineInput]
-) -> dict[int, rules.SkuFacts]:
+) -> dict[int, SkuFacts]:
     errors: dict[str, list[str]] = {}
     if source.pk == target.pk:
         errors["to_warehouse"] = [str(_("Choose two different warehouses."))]
     if not target.is_active:
         errors["to_warehouse"] = [str(_("This warehouse is not active."))]
     facts = sku_facts(x.sku for x in lines)
-    errors.update(rules.line_errors(lines, facts, incoming=False))
+    errors.update(line_errors(lines, facts, incoming=False))
     errors.update(bin_errors(lines, source))
     errors.update(bin_errors(lines, target, attr="to_bin"))
     raise_if(errors)
@@ -155,7 +159,7 @@ def _inputs(t: Transfer) -> list[LineInput]:
             bin=x.bin_id,
             to_bin=x.to_bin_id,
             batch_number=x.batch_number,
-            serials=rules.parse_serials(x.serials),
+            serials=parse_serials(x.serials),
             memo=x.memo,
         )
         for x in t.lines.all()
@@ -179,7 +183,7 @@ def _post_lines(t: Transfer, lines: list[TransferLine]) -> list[PostLine]:
             sku_id=x.sku_id,
             bin_id=x.bin_id,
             batch_id=batch_id,
-            serials=rules.parse_serials(x.serials),
+            serials=parse_serials(x.serials),
             pool=pool,
         )
         out.append(
@@ -262,7 +266,7 @@ def _slices(t: Transfer, lines: list[TransferLine]) -> list[ShippedSlice]:
         .values_list("origin_id")
         .annotate(q=Sum("qty"))
     )
-    serials = {x.pk: rules.parse_serials(x.serials) for x in lines if x.serials}
+    serials = {x.pk: parse_serials(x.serials) for x in lines if x.serials}
     per_line: dict[int, int] = defaultdict(int)
     for o in outs:
         per_line[int(o["source_line"] or 0)] += 1

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from jxc.core.documents import lock_date
+from jxc.core.documents.actions import lock_date
 from jxc.core.periods import month_bounds
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.costing import (

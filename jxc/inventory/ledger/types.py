@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jxc.core.documents import SourceRef
+from jxc.core.documents.models import SourceRef
 
 __all__ = ["FefoPick", "SourceRef", "StockLine", "id_of", "pk_of"]
 

@@ -13,6 +13,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from jxc.core.documents.lines import LineInput
 from jxc.core.errors import (
     InsufficientStock,
     NoCostHistory,
@@ -739,7 +740,6 @@ def test_documents_other_receipt_issue_and_reversal(kit, owner):
     其他出库 1 → round(1 × 3.3366666667) = 3.34; pool 2 / 6.67.
     红冲 the issue (nothing since) → pool back to 3 / 10.01."""
     from jxc.inventory.documents import services as docs
-    from jxc.inventory.documents.rules import LineInput
 
     sku, wh = kit.sku("DOC1"), kit.warehouse("W1")
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from jxc.core.documents.lines import LineInput
 from jxc.core.errors import PeriodClosed
 from jxc.core.models import AuditLog, ClosedPeriod
 from jxc.core.periods import PeriodNotReady, close_period, reopen_period
@@ -69,7 +70,6 @@ def test_reopen_deletes_the_snapshot_and_is_audited(history, owner, kit):
 
 def test_unposted_stock_document_blocks_the_close(history, owner):
     from jxc.inventory.documents import services as docs
-    from jxc.inventory.documents.rules import LineInput
 
     doc = docs.create_stock_document(
         user=owner,

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from jxc.catalog import services as catalog
 from jxc.catalog.rules import UnitSpec
+from jxc.core.documents.lines import LineInput
 from jxc.core.services import set_active
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
-from jxc.inventory.documents.rules import LineInput
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from jxc.core.documents.lines import LineInput
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import (
     Assembly,
@@ -17,7 +18,6 @@ from jxc.inventory.documents.models import (
     StockDocument,
     Transfer,
 )
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.documents.tests import conftest as doc_fixtures
 from jxc.inventory.documents.tests.conftest import TODAY, balances, receive
 

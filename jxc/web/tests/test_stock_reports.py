@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jxc.core.documents.lines import LineInput
 from jxc.core.models import ClosedPeriod
 from jxc.inventory.testing import LedgerKit
 
@@ -179,7 +180,6 @@ def test_ledger_rows_link_to_their_documents(client_owner, owner, ledger):
     from decimal import Decimal
 
     from jxc.inventory.documents import services as docs
-    from jxc.inventory.documents.rules import LineInput
 
     doc = docs.create_stock_document(
         user=owner,

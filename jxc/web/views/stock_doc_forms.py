@@ -16,11 +16,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
+from jxc.core.documents.lines import LineInput, parse_serials
 from jxc.core.visibility import COST, field_marks
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents.choices import REASONS_FOR_KIND, AssemblyKind, OtherReason
 from jxc.inventory.documents.models import StockDocumentLine
-from jxc.inventory.documents.rules import LineInput, parse_serials
 from jxc.inventory.models import Bin
 from jxc.web.generic.forms import offer_active
 

@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jxc.core.documents.lines import line_amount, line_errors
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.selectors import company
 from jxc.core.visibility import MASK, can_view_cost
-from jxc.inventory.documents import rules
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import StockDocumentFilterSet
 from jxc.inventory.documents.lifecycle import sku_facts
@@ -38,7 +38,6 @@ from jxc.inventory.documents.models import (
     OtherIssue,
     OtherReceipt,
 )
-from jxc.inventory.documents.rules import line_amount
 from jxc.web.generic import Column, Screen
 from jxc.web.generic.columns import plain_decimal
 from jxc.web.generic.screen import Section
@@ -142,7 +141,7 @@ class DocumentScreen(Screen):
 
         if not lines:
             return {}
-        return rules.line_errors(
+        return line_errors(
             lines,
             sku_facts(x.sku for x in lines),
             incoming=self.kind in INCOMING_KINDS,

@@ -17,9 +17,9 @@ import pytest
 
 from jxc.catalog import services as catalog
 from jxc.catalog.rules import UnitSpec
+from jxc.core.documents.lines import LineInput
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.models import StockBalance
 
 D = Decimal

@@ -4,10 +4,10 @@ from decimal import Decimal as D
 
 import pytest
 
+from jxc.core.documents.lines import LineInput
 from jxc.core.errors import InsufficientStock, NoKitDefinition, PermissionDenied, ValidationFailed
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import Kit
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.documents.tests.conftest import TODAY, balances, post, receive
 from jxc.inventory.models import StockMove
 from jxc.inventory.testing import assert_ledger_consistent

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import Workbook
 
+from jxc.core.documents.lines import LineInput
 from jxc.core.errors import (
     CountOverlap,
     ImportRowsInvalid,
@@ -19,7 +20,6 @@ from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.counts import CountScope
 from jxc.inventory.documents.models import StockCountLine
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.documents.selectors import count_review
 from jxc.inventory.documents.tests.conftest import TODAY, balances, post, receive
 from jxc.inventory.models import StockMove

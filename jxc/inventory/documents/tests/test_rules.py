@@ -7,9 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
+from jxc.core.documents.lots import Lot, allocate
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents import assembly_rules, count_rules, rules, transfer_rules
-from jxc.inventory.documents.rules import LineInput, Lot, PostLine, SkuFacts
+from jxc.inventory.documents.rules import PostLine
 
 DAY = dt.date(2026, 11, 20)
 PCS, BOX, KG = 1, 2, 3
@@ -25,7 +27,7 @@ FACTS = {
 
 def errors(lines, **kw):
     kw.setdefault("incoming", True)
-    return rules.line_errors(lines, FACTS, **kw)
+    return line_errors(lines, FACTS, **kw)
 
 
 # --- line checks ---------------------------------------------------------------------------
@@ -107,8 +109,8 @@ def test_reasons_fit_the_direction():
 
 
 def test_serials_parse():
-    assert rules.parse_serials("a1, b2\nc3  d4，e5") == ("a1", "b2", "c3", "d4", "e5")
-    assert rules.parse_serials(["x", " ", "y "]) == ("x", "y")
+    assert parse_serials("a1, b2\nc3  d4，e5") == ("a1", "b2", "c3", "d4", "e5")
+    assert parse_serials(["x", " ", "y "]) == ("x", "y")
 
 
 # --- stock lines of the simple documents ----------------------------------------------------
@@ -165,9 +167,9 @@ def test_opening_and_cost_adjustment_lines():
 
 def test_allocate_takes_in_order_and_reports_the_rest():
     lots = [Lot(qty=D(2), batch=1), Lot(qty=D(5), batch=2)]
-    taken, rest = rules.allocate(D(4), lots)
+    taken, rest = allocate(D(4), lots)
     assert [(x.batch, x.qty) for x in taken] == [(1, D(2)), (2, D(2))] and rest == 0
-    taken, rest = rules.allocate(D(9), lots)
+    taken, rest = allocate(D(9), lots)
     assert sum(x.qty for x in taken) == D(7) and rest == D(2)
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from jxc.core.documents.lines import LineInput
 from jxc.core.errors import (
     InsufficientStock,
     InvalidTransition,
@@ -20,7 +21,6 @@ from jxc.inventory import selectors as stock_selectors
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import OtherIssue, OtherReceipt, StockDocument
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.documents.tests.conftest import TODAY, balances, post, receive
 from jxc.inventory.models import CostPool, StockMove
 from jxc.inventory.testing import assert_ledger_consistent

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from jxc.core.documents.lines import LineInput
 from jxc.core.errors import (
     InsufficientStock,
     InvalidTransition,
@@ -16,7 +17,6 @@ from jxc.core.services import update_company
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.choices import TRANSFER_STATUS_LABELS
-from jxc.inventory.documents.rules import LineInput
 from jxc.inventory.documents.tests.conftest import TODAY, balances, post, receive
 from jxc.inventory.documents.transfers import line_states
 from jxc.inventory.models import StockMove

@@ -1,0 +1,118 @@
+"""The two abstract tables every business paper is made of: the header (``Document``: number,
+business date, status, memo, who moved it and when) and its lines (``DocumentLine``: the SKU, what
+was typed — quantity and unit with the unit's factor at the time — and the base quantity)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.choices import DOCUMENT_WORKFLOW, DocumentStatus
+from jxc.core.fields import FactorField, QuantityField
+from jxc.core.transitions import Transition, Workflow
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a ledger row comes from: document kind, id, number (and line, per row)."""
+
+    kind: str
+    id: int
+    number: str
+
+
+class Document(models.Model):
+    """单据 header. Subclasses set DOC_TYPE (numbering), RESOURCE (permissions) and may
+    replace WORKFLOW."""
+
+    DOC_TYPE: ClassVar[str] = ""
+    RESOURCE: ClassVar[str] = ""
+    WORKFLOW: ClassVar[Workflow] = DOCUMENT_WORKFLOW
+
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
+    date = models.DateField(_("business date"), db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.DRAFT,
+        db_index=True,
+    )
+    memo = models.CharField(_("memo"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("posted by"),
+    )
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def ref(self) -> SourceRef:
+        return SourceRef(kind=self.DOC_TYPE, id=self.pk, number=self.number)
+
+    @property
+    def is_editable(self) -> bool:
+        """Lines and header may change only while the document is a draft."""
+        return self.status == DocumentStatus.DRAFT
+
+    def actions_for(self, user) -> list[Transition]:
+        """The buttons this user sees (derived from the same table that is enforced)."""
+        return self.WORKFLOW.actions_from(self.status, user=user, resource=self.RESOURCE)
+
+
+class DocumentLine(models.Model):
+    """What every document line holds: the SKU, what was typed (quantity and unit, with the
+    unit's factor at the time) and the quantity in the base unit."""
+
+    line_no = models.PositiveIntegerField(_("line"), default=0)
+    sku = models.ForeignKey(
+        "catalog.Sku", on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU")
+    )
+    unit = models.ForeignKey(
+        "catalog.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("unit"),
+    )
+    factor = FactorField(_("conversion factor"), default=Decimal(1))
+    qty = QuantityField(_("quantity"))
+    base_qty = QuantityField(_("quantity (base unit)"))
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["line_no", "id"]
