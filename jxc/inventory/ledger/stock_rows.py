@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.documents import SourceRef
+from jxc.core.documents.models import SourceRef
 from jxc.core.errors import InvalidStockLine
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.sql import insert_returning_ids, update_rows
