@@ -28,13 +28,15 @@ from jxc.inventory.ledger.types import FefoPick, StockLine
 
 ZERO = Decimal(0)
 _GIVEN_COST_REASONS = frozenset({MoveReason.OPENING, MoveReason.PURCHASE_RECEIPT})
+# (MoveReason.values builds a new list on every call: ~50 µs, five times per posting)
+_REASONS = frozenset(MoveReason.values)
 
 
 def line_problem(i: int, line: StockLine, lines: Sequence[StockLine]) -> str | None:
     """What is wrong with one stock line (None: nothing)."""
     if not isinstance(line.qty, Decimal):
         return str(_("the quantity must be a Decimal"))
-    if line.reason not in MoveReason.values:
+    if line.reason not in _REASONS:
         return str(_("unknown reason %(reason)s")) % {"reason": line.reason}
     if not isinstance(line.date, dt.date):
         return str(_("the business date is missing"))

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
-
 from jxc.inventory.ledger.costing import ZERO, money_of
 from jxc.inventory.ledger.pools import POOLS, rate_of
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import RunMove
-from jxc.inventory.ledger.sql import Reader, placeholders, update_rows
+from jxc.inventory.ledger.sql import Reader, Writes, placeholders
 from jxc.inventory.models import CostPool, LotBalance, StockBalance
 
 BALANCE_VALUES = Reader(StockBalance, ["id", "sku_id", "warehouse_id", "on_hand", "value"])
@@ -37,9 +35,13 @@ def write_balance_values(
     *,
     pools: dict,
     rates_before: dict | None = None,
+    writes: Writes | None = None,
 ) -> None:
     """Apply new moves (quantities, buckets, values) and re-valued moves (value changes) to
-    the balance rows; under the company pool recompute the warehouses' values."""
+    the balance rows; under the company pool recompute the warehouses' values. With
+    ``writes`` the updates join the caller's writes (sent by the caller)."""
+    own = writes is None
+    writes = writes or Writes()
     delta: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO, ZERO, None])
     for it in items:
         d = delta[(it.sku_id, it.warehouse_id)]
@@ -73,22 +75,30 @@ def write_balance_values(
         # pool's unit cost moved (a receipt), in refresh_company_values below
         for b in rows:
             b.value = money_of(b.on_hand, rates.get(b.sku_id, ZERO))
-    update_rows(
+    writes.update_rows(
         StockBalance,
         rows,
         ["on_hand", "value", "reserved", "on_order", "in_transit", "last_date", "allow_backorder"],
     )
     if scope != "warehouse":
         if rates is None:
-            refresh_company_values({k[0] for k in delta}, pools=pools)
+            writes.send()  # the refresh reads the balances and lots just written
+            refresh_company_values({k[0] for k in delta}, pools=pools, writes=writes)
         else:
             moved = {k for k, r in rates.items() if rates_before.get(k) != r}  # type: ignore[union-attr]
             if moved:
-                refresh_company_values(moved, pools=pools, skip={b.pk for b in rows})
+                writes.send()
+                refresh_company_values(moved, pools=pools, skip={b.pk for b in rows}, writes=writes)
+    if own:
+        writes.send()
 
 
 def refresh_company_values(
-    sku_ids, *, pools: dict[int, CostPool] | None = None, skip: set | None = None
+    sku_ids,
+    *,
+    pools: dict[int, CostPool] | None = None,
+    skip: set | None = None,
+    writes: Writes | None = None,
 ) -> None:
     """Company pool: a warehouse's stock value is its quantity × the pool's unit cost, to the
     分 (batch pools: per batch); so no warehouse shows value at zero quantity."""
@@ -137,8 +147,8 @@ def refresh_company_values(
             new = money_of(on_hand, rates.get((sku_id, None), ZERO))
         if new != value:
             updates.append((new, b_id))
-    if updates:
-        with connection.cursor() as cur:
-            cur.executemany(
-                f"UPDATE {StockBalance._meta.db_table} SET value = %s WHERE id = %s", updates
-            )
+    own = writes is None
+    writes = writes or Writes()
+    writes.update(StockBalance, ["value"], [list(u) for u in updates])
+    if own:
+        writes.send()

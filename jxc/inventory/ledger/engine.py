@@ -41,7 +41,7 @@ from jxc.inventory.ledger.run_moves import (
     run_move_from_row,
 )
 from jxc.inventory.ledger.run_writes import update_move_values, write_layers
-from jxc.inventory.ledger.sql import Reader, placeholders
+from jxc.inventory.ledger.sql import Reader, Writes, placeholders
 from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
 
 if TYPE_CHECKING:
@@ -386,6 +386,6 @@ class Run:
         """Re-valued moves: one statement per row, sent as one batch."""
         update_move_values(self.changed_existing(), lock_date)
 
-    def write_layers(self, ids: dict[int, int]) -> None:
+    def write_layers(self, ids: dict[int, int], writes: Writes) -> None:
         """FIFO layers and uses of every processed move (``ids``: new move seq → id)."""
-        write_layers(self, ids)
+        write_layers(self, ids, writes)

@@ -87,3 +87,96 @@ def lock_balances(
             b.allow_negative = want
             StockBalance.objects.filter(pk=b.pk).update(allow_negative=want)
     return found
+
+
+# --- a posting's locks, with what it reads beside them -------------------------------------
+# A posting needs the company's costing settings and lock date, the SKUs' codes and tracking
+# and the warehouses' names and negative-stock setting. Read in the two lock statements (one
+# round trip each on PostgreSQL) instead of five statements; the rows are locked in the same
+# order as lock_skus + lock_balances. First use of a SKU or a (SKU, warehouse) pair falls
+# back to those functions, which create the rows.
+
+
+def _company_columns() -> list[str]:
+    from jxc.core.models import ClosedPeriod, Company
+
+    company = f"(SELECT %s FROM {Company._meta.db_table} ORDER BY id LIMIT 1)"
+    closed = (
+        f"(SELECT CAST(year AS INTEGER) * 100 + month FROM {ClosedPeriod._meta.db_table} "
+        "ORDER BY year DESC, month DESC LIMIT 1)"
+    )
+    return [
+        company % "costing_method",
+        company % "cost_scope",
+        company % "allow_negative_stock",
+        closed,
+    ]
+
+
+def lock_skus_reading_context(
+    sku_ids: list[int],
+) -> tuple[dict[int, SkuLedger], dict[int, dict], tuple | None]:
+    """Lock the existing ledger rows of ``sku_ids`` (SKU order) and read, in the same
+    statement, each SKU's code, name and tracking, and the company's (costing method, cost
+    scope, allow negative stock, last closed month as yyyymm). Returns the ledger rows, the
+    SKUs and the company tuple (None when no ledger row exists yet or there is no company
+    row: the caller reads them itself)."""
+    from jxc.catalog.models import Product, Sku
+
+    table = _LEDGERS.table
+    st, pt = Sku._meta.db_table, Product._meta.db_table
+    sku = f"(SELECT %s FROM {st} s WHERE s.id = {table}.sku_id)"
+    tracking = (
+        f"(SELECT p.tracking FROM {st} s JOIN {pt} p ON p.id = s.product_id "
+        f"WHERE s.id = {table}.sku_id)"
+    )
+    ledgers, extras = _LEDGERS.rows_with(
+        [sku % "s.code", sku % "s.name", tracking, *_company_columns()],
+        f"sku_id IN ({placeholders(len(sku_ids))})",
+        sku_ids,
+        suffix=" ORDER BY sku_id" + for_update(),
+    )
+    found = {x.sku_id: x for x in ledgers}
+    skus = {
+        x.sku_id: {"id": x.sku_id, "code": e[0], "name": e[1], "product__tracking": e[2]}
+        for x, e in zip(ledgers, extras, strict=True)
+    }
+    company = None
+    if extras and extras[0][3] is not None:
+        company = (extras[0][3], extras[0][4], bool(extras[0][5]), extras[0][6])
+    return found, skus, company
+
+
+def lock_balances_reading_warehouses(
+    keys: set[tuple[int, int]], *, company_allows_negative: bool
+) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict]] | None:
+    """Lock the balance rows of (SKU, warehouse) pairs like :func:`lock_balances`, reading
+    each row's warehouse (name, allow negative) in the same statement; None when a pair has
+    no balance row yet (the caller goes through lock_balances, which creates it)."""
+    from jxc.inventory.models import Warehouse
+
+    wanted = sorted(keys)
+    skus = sorted({k[0] for k in wanted})
+    whs = sorted({k[1] for k in wanted})
+    table = _BALANCES.table
+    wh = f"(SELECT %s FROM {Warehouse._meta.db_table} w WHERE w.id = {table}.warehouse_id)"
+    rows, extras = _BALANCES.rows_with(
+        [wh % "w.name", wh % "w.allow_negative"],
+        f"sku_id IN ({placeholders(len(skus))}) AND warehouse_id IN ({placeholders(len(whs))})",
+        [*skus, *whs],
+        suffix=" ORDER BY sku_id, warehouse_id" + for_update(),
+    )
+    found = {(b.sku_id, b.warehouse_id): b for b in rows}
+    if any(k not in found for k in wanted):
+        return None
+    warehouses = {
+        b.warehouse_id: {"id": b.warehouse_id, "name": e[0], "allow_negative": bool(e[1])}
+        for b, e in zip(rows, extras, strict=True)
+    }
+    balances = {k: found[k] for k in wanted}
+    for (_s, w), b in balances.items():
+        want = warehouses[w]["allow_negative"] or company_allows_negative
+        if b.allow_negative != want and (want or b.on_hand >= 0):
+            b.allow_negative = want
+            StockBalance.objects.filter(pk=b.pk).update(allow_negative=want)
+    return balances, warehouses

@@ -13,7 +13,7 @@ from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.costing import ZERO, unit_cost_of
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import engine_method
-from jxc.inventory.ledger.sql import Reader, placeholders, update_rows
+from jxc.inventory.ledger.sql import Reader, Writes, placeholders, update_rows
 from jxc.inventory.models import CostPool, StockMove
 
 if TYPE_CHECKING:
@@ -153,7 +153,9 @@ def reference_prices(sku_ids: list[int]) -> dict[int, Decimal | None]:
     }
 
 
-def write_pools(run: Run, items: list[PostingLine], moves: list[StockMove]) -> None:
+def write_pools(
+    run: Run, items: list[PostingLine], moves: list[StockMove], writes: Writes | None = None
+) -> None:
     last: dict[int, tuple] = {}
     for it, mv in zip(items, moves, strict=True):
         pos = (mv.date, mv.pk)
@@ -187,7 +189,11 @@ def write_pools(run: Run, items: list[PostingLine], moves: list[StockMove]) -> N
         if positions:
             pool.last_date, pool.last_move_id = max(positions)
         changed.append(pool)
-    update_rows(CostPool, changed, ["qty", "value", "unit_cost", "last_date", "last_move_id"])
+    fields = ["qty", "value", "unit_cost", "last_date", "last_move_id"]
+    if writes is None:
+        update_rows(CostPool, changed, fields)
+    else:
+        writes.update_rows(CostPool, changed, fields)
 
 
 def rate_of(pool: CostPool) -> Decimal:

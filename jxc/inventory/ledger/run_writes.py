@@ -10,7 +10,7 @@ from django.db import connection
 
 from jxc.inventory.ledger.costing import FIFO, ZERO
 from jxc.inventory.ledger.run_moves import BIG, RunMove, chunks
-from jxc.inventory.ledger.sql import adapter, insert_returning_ids
+from jxc.inventory.ledger.sql import Writes, insert_returning_ids
 from jxc.inventory.models import CostLayer, LayerUse, StockMove
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ NEW_LAYER_FIELDS = [
 ]
 
 
-def write_layers(run: Run, ids: dict[int, int]) -> None:
+def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
     """FIFO layers and uses of every processed move. ``ids`` maps a new move's seq to
     its id. All pools at once: the replayed moves' rows go first, then one INSERT of the
     new layers (in pool order, so each gets the id it would get pool by pool), one batch
@@ -71,20 +71,8 @@ def write_layers(run: Run, ids: dict[int, int]) -> None:
             for x in layers.values()
             if x.touched and x.key not in created_keys and x.ref is not None
         )
-    layer_ids = insert_returning_ids(CostLayer, NEW_LAYER_FIELDS, new_rows)
-    new_ids = {
-        (r[0], r[3].toordinal(), r[1], r[2]): pk for r, pk in zip(new_rows, layer_ids, strict=True)
-    }
-    if updates:
-        with connection.cursor() as cur:
-            cur.executemany(
-                f"UPDATE {CostLayer._meta.db_table} SET remaining = %s WHERE id = %s",
-                updates,
-            )
-    uses: list[list] = []
-    a_move, a_layer, a_qty, a_value = (
-        adapter(LayerUse._meta.get_field(c)) for c in ("move_id", "layer_id", "qty", "value")
-    )
+    made = {(r[0], r[3].toordinal(), r[1], r[2]) for r in new_rows}
+    uses: list[tuple] = []  # (new layer's key, or None and the layer id; move, qty, value)
     for cursor in cursors:
         pool_id = cursor.pool.pk
         known = cursor.layer_ids
@@ -93,18 +81,29 @@ def write_layers(run: Run, ids: dict[int, int]) -> None:
                 continue
             move_id = m.id if m.id is not None else ids[m.seq]
             for u in m.uses:
-                k = (u.layer_key[0], real(u.layer_key[1]), u.layer_key[2])
-                layer_id = new_ids.get((pool_id, *k))
-                if layer_id is None:
-                    layer_id = known[k]
-                uses.append([a_move(move_id), a_layer(layer_id), a_qty(u.qty), a_value(u.value)])
-    if uses:
-        with connection.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {LayerUse._meta.db_table} (move_id, layer_id, qty, value) "
-                "VALUES (%s, %s, %s, %s)",
-                uses,
-            )
+                k = (pool_id, u.layer_key[0], real(u.layer_key[1]), u.layer_key[2])
+                if k in made:
+                    uses.append((k, None, move_id, u.qty, u.value))
+                else:
+                    uses.append((None, known[k[1:]], move_id, u.qty, u.value))
+    if any(u[0] is not None for u in uses):  # an issue from a layer made by this posting
+        layer_ids = insert_returning_ids(CostLayer, NEW_LAYER_FIELDS, new_rows)
+        new_ids = {
+            (r[0], r[3].toordinal(), r[1], r[2]): pk
+            for r, pk in zip(new_rows, layer_ids, strict=True)
+        }
+    else:  # nobody needs the new layers' ids: they go with the other writes
+        writes.insert(CostLayer, NEW_LAYER_FIELDS, new_rows)
+        new_ids = {}
+    writes.update(CostLayer, ["remaining"], [list(u) for u in updates])
+    writes.insert(
+        LayerUse,
+        ["move_id", "layer_id", "qty", "value"],
+        [
+            [move_id, layer_id if key is None else new_ids[key], qty, value]
+            for key, layer_id, move_id, qty, value in uses
+        ],
+    )
 
 
 def update_move_values(rows: list[RunMove], lock_date: dt.date | None) -> None:

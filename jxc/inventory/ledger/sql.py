@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 from django.db.models import signals
@@ -101,28 +101,48 @@ class Reader:
             for raw in fetch(sql, params)
         ]
 
+    def rows_with(
+        self, extra: list[str], where: str, params: list | tuple, *, suffix: str = ""
+    ) -> tuple[list, list[tuple]]:
+        """Like :meth:`rows`, with ``extra`` columns (SQL expressions, e.g. scalar subqueries
+        on the row: ``{table}.column`` names it) read in the same statement; returns the
+        instances and, per row, the extra values as the driver gives them."""
+        n = len(self.fields)
+        sql = f"SELECT {self.columns}, {', '.join(extra)} FROM {self.table} WHERE {where}{suffix}"
+        raws = fetch(sql, params)
+        convert = self.convert
+        objs = saved_instances(
+            self.model,
+            self.attnames,
+            [[c(v) for c, v in zip(convert, raw[:n], strict=True)] for raw in raws],
+        )
+        return objs, [tuple(raw[n:]) for raw in raws]
+
     def rows(self, where: str, params: list | tuple, *, suffix: str = "") -> list:
         sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}{suffix}"
-        model, attnames, alias = self.model, self.attnames, connection.alias
-        if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
-            return [
-                model.from_db(
-                    alias, attnames, [c(v) for c, v in zip(self.convert, raw, strict=True)]
-                )
-                for raw in fetch(sql, params)
-            ]
-        out = []
-        for raw in fetch(sql, params):
-            # what Model.from_db makes of these columns (the others deferred), without
-            # Model.__init__'s per-field work: no init signals are connected to the model
-            obj = model.__new__(model)
-            state = obj._state = ModelState()
-            state.adding, state.db = False, alias
-            obj.__dict__.update(
-                zip(attnames, [c(v) for c, v in zip(self.convert, raw, strict=True)], strict=True)
-            )
-            out.append(obj)
-        return out
+        convert = self.convert
+        return saved_instances(
+            self.model,
+            self.attnames,
+            [[c(v) for c, v in zip(convert, raw, strict=True)] for raw in fetch(sql, params)],
+        )
+
+
+def saved_instances(model: type[models.Model], attnames: list[str], rows: list[list]) -> list:
+    """Model instances of rows as stored (``Model.from_db`` with the other fields deferred);
+    without ``Model.__init__``'s per-field work when no init signal is connected to the
+    model."""
+    alias = connection.alias
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return [model.from_db(alias, attnames, row) for row in rows]
+    out = []
+    for row in rows:
+        obj = model.__new__(model)
+        state = obj._state = ModelState()
+        state.adding, state.db = False, alias
+        obj.__dict__.update(zip(attnames, row, strict=True))
+        out.append(obj)
+    return out
 
 
 def adapter(field):
@@ -138,6 +158,34 @@ def adapter(field):
     return lambda v: v
 
 
+def _adapters(model: type[models.Model], fields: tuple[str, ...]) -> list:
+    """The adapters of ``fields`` (None where the driver takes the value as it is), once per
+    model, fields and database."""
+    key = (model, fields, connection.vendor)
+    found = _ADAPTERS.get(key)
+    if found is None:
+        found = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            if isinstance(field, models.DateTimeField):
+                found.append(adapter(field))
+            elif connection.vendor == "sqlite" and isinstance(
+                field, models.DateField | models.DecimalField
+            ):
+                found.append(adapter(field))
+            else:
+                found.append(None)
+        _ADAPTERS[key] = found
+    return found
+
+
+_ADAPTERS: dict[tuple, list] = {}
+
+
+def adapted(adapters: list, row) -> list:
+    return [v if a is None else a(v) for a, v in zip(adapters, row, strict=True)]
+
+
 def insert_returning_ids(
     model: type[models.Model], fields: list[str], rows: list[list]
 ) -> list[int]:
@@ -149,7 +197,7 @@ def insert_returning_ids(
     ops = connection.ops
     cols: list[Any] = [opts.get_field(f) for f in fields]
     one = "(" + placeholders(len(cols)) + ")"
-    adapters = [adapter(c) for c in cols]
+    adapters = _adapters(model, tuple(fields))
     ids: list[int] = []
     per = max(1, 30000 // len(cols))  # SQLite allows 32,766 parameters per statement
     with connection.cursor() as cur:
@@ -163,7 +211,7 @@ def insert_returning_ids(
             )
             params: list = []
             for row in chunk:
-                params.extend(a(v) for a, v in zip(adapters, row, strict=True))
+                params.extend(adapted(adapters, row))
             cur.execute(sql, params)
             # ids grow in insertion order; RETURNING's own order is not promised
             ids.extend(sorted(r[0] for r in cur.fetchall()))
@@ -183,10 +231,93 @@ def update_rows(model, rows: list, fields: list[str]) -> None:
         + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
         + f" WHERE {ops.quote_name(model._meta.pk.column)} = %s"
     )
-    adapters = [adapter(c) for c in cols]
-    params = [
-        [a(getattr(r, c.attname)) for a, c in zip(adapters, cols, strict=True)] + [r.pk]
-        for r in rows
-    ]
+    adapters = _adapters(model, tuple(fields))
+    attnames = [c.attname for c in cols]
+    params = [[*adapted(adapters, [getattr(r, a) for a in attnames]), r.pk] for r in rows]
     with connection.cursor() as cur:
         cur.executemany(sql, params)
+
+
+class Writes:
+    """Writes whose results the posting does not read back (pools, balances, lots, layer
+    remainders and uses), gathered and sent with :meth:`send`.
+
+    PostgreSQL: one multi-statement query — per-row updates as ``UPDATE … FROM (VALUES …)``,
+    inserts as one multi-row INSERT — so one round trip instead of one per statement (the
+    driver binds on the client, which allows several statements). SQLite runs in-process:
+    each statement is executed as it comes (an executemany per table), nothing is held back.
+    """
+
+    def __init__(self) -> None:
+        self.deferred = connection.vendor == "postgresql"
+        self.sql: list[str] = []
+        self.params: list = []
+
+    def update(self, model: type[models.Model], fields: list[str], rows: list[list]) -> None:
+        """``rows``: the values of ``fields`` then the id, per row."""
+        if not rows:
+            return
+        ops = connection.ops
+        opts = model._meta
+        cols: list[Any] = [opts.get_field(f) for f in fields]
+        table, pk = ops.quote_name(opts.db_table), ops.quote_name(str(opts.pk.column))
+        adapters = _adapters(model, tuple(fields))
+        params = [[*adapted(adapters, r[:-1]), r[-1]] for r in rows]
+        if not self.deferred:
+            sql = (
+                f"UPDATE {table} SET "
+                + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
+                + f" WHERE {pk} = %s"
+            )
+            with connection.cursor() as cur:
+                cur.executemany(sql, params)
+            return
+        names = [f"c{i}" for i in range(len(cols))]
+        one = "(" + placeholders(len(cols) + 1) + ")"
+        self.sql.append(
+            f"UPDATE {table} AS t SET "
+            + ", ".join(
+                f"{ops.quote_name(c.column)} = CAST(v.{n} AS {c.db_type(connection)})"
+                for c, n in zip(cols, names, strict=True)
+            )
+            + " FROM (VALUES "
+            + ", ".join([one] * len(params))
+            + f") AS v({', '.join(names)}, id) WHERE t.{pk} = v.id"
+        )
+        for p in params:
+            self.params.extend(p)
+
+    def update_rows(self, model: type[models.Model], rows: list, fields: list[str]) -> None:
+        """Like :func:`update_rows`: ``fields`` of the instances ``rows``."""
+        attnames = [cast(Any, model._meta.get_field(f)).attname for f in fields]
+        self.update(model, fields, [[*(getattr(r, a) for a in attnames), r.pk] for r in rows])
+
+    def insert(self, model: type[models.Model], fields: list[str], rows: list[list]) -> None:
+        if not rows:
+            return
+        ops = connection.ops
+        opts = model._meta
+        cols = ", ".join(ops.quote_name(cast(Any, opts.get_field(f)).column) for f in fields)
+        adapters = _adapters(model, tuple(fields))
+        one = "(" + placeholders(len(fields)) + ")"
+        per = max(1, 30000 // len(fields))
+        for i in range(0, len(rows), per):
+            chunk = rows[i : i + per]
+            sql = f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) VALUES " + ", ".join(
+                [one] * len(chunk)
+            )
+            params = [v for r in chunk for v in adapted(adapters, r)]
+            if self.deferred:
+                self.sql.append(sql)
+                self.params.extend(params)
+            else:
+                with connection.cursor() as cur:
+                    cur.execute(sql, params)
+
+    def send(self) -> None:
+        if not self.sql:
+            return
+        sql, params = ";\n".join(self.sql), self.params
+        self.sql, self.params = [], []
+        with connection.cursor() as cur:
+            cur.execute(sql, params)

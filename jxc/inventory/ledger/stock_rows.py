@@ -12,84 +12,85 @@ from django.utils.translation import gettext_lazy as _
 from jxc.core.documents.models import SourceRef
 from jxc.core.errors import InvalidStockLine
 from jxc.inventory.ledger.posting_lines import PostingLine
-from jxc.inventory.ledger.sql import insert_returning_ids, update_rows
+from jxc.inventory.ledger.sql import Writes, insert_returning_ids, saved_instances
 from jxc.inventory.models import LotBalance, SerialNumber, StockMove
 
 CHUNK = 900
 
 
-# --- writing ------------------------------------------------------------------------------
+MOVE_COLUMNS = [
+    "date",
+    "sku_id",
+    "warehouse_id",
+    "bin_id",
+    "batch_id",
+    "pool_id",
+    "qty",
+    "entered_qty",
+    "entered_unit_id",
+    "unit_cost",
+    "value",
+    "variance",
+    "cost_basis",
+    "reason",
+    "source_kind",
+    "source_id",
+    "source_number",
+    "source_line",
+    "reverses_id",
+    "origin_id",
+    "pool_qty_after",
+    "pool_value_after",
+    "pool_unit_cost_after",
+    "user_id",
+    "created_at",
+]
 
 
 def write_moves(items: list[PostingLine], source: SourceRef, user) -> list[StockMove]:
+    """INSERT the posting's moves (one statement) and return them as saved StockMove
+    instances, in the order of ``items``."""
     user_id = user.pk if user is not None and getattr(user, "pk", None) else None
+    now = timezone.now()
+    kind, source_id, number = source.kind, source.id, source.number
     rows = []
     for it in items:
         m = it.m
         assert m is not None and m.after is not None
+        after = m.after
         rows.append(
-            StockMove(
-                date=it.date,
-                sku_id=it.sku_id,
-                warehouse_id=it.warehouse_id,
-                bin_id=it.bin_id,
-                batch_id=it.batch_id,
-                pool_id=it.pool_id,  # type: ignore[misc]
-                qty=it.qty,
-                entered_qty=it.entered_qty,
-                entered_unit_id=it.entered_unit_id,
-                unit_cost=m.unit_cost,
-                value=m.value,
-                variance=m.variance,
-                cost_basis=it.basis,
-                reason=it.reason,
-                source_kind=source.kind,
-                source_id=source.id,
-                source_number=source.number,
-                source_line=it.source_line,
-                reverses_id=it.reverses_id,
-                origin_id=it.origin_id,
-                pool_qty_after=m.after[0],
-                pool_value_after=m.after[1],
-                pool_unit_cost_after=m.after[2],
-                user_id=user_id,
-            )
+            [
+                it.date,
+                it.sku_id,
+                it.warehouse_id,
+                it.bin_id,
+                it.batch_id,
+                it.pool_id,
+                it.qty,
+                it.entered_qty,
+                it.entered_unit_id,
+                m.unit_cost,
+                m.value,
+                m.variance,
+                str(it.basis),
+                it.reason,
+                kind,
+                source_id,
+                number,
+                it.source_line,
+                it.reverses_id,
+                it.origin_id,
+                after[0],
+                after[1],
+                after[2],
+                user_id,
+                now,
+            ]
         )
-    fields = [
-        "date",
-        "sku_id",
-        "warehouse_id",
-        "bin_id",
-        "batch_id",
-        "pool_id",
-        "qty",
-        "entered_qty",
-        "entered_unit_id",
-        "unit_cost",
-        "value",
-        "variance",
-        "cost_basis",
-        "reason",
-        "source_kind",
-        "source_id",
-        "source_number",
-        "source_line",
-        "reverses_id",
-        "origin_id",
-        "pool_qty_after",
-        "pool_value_after",
-        "pool_unit_cost_after",
-        "user_id",
-        "created_at",
-    ]
-    now = timezone.now()
-    for mv in rows:
-        mv.created_at = now
-    ids = insert_returning_ids(StockMove, fields, [[getattr(mv, f) for f in fields] for mv in rows])
-    for mv, pk in zip(rows, ids, strict=True):
-        mv.pk = pk
-        mv._state.adding = False
-    moves = rows
+    ids = insert_returning_ids(StockMove, MOVE_COLUMNS, rows)
+    for row, pk in zip(rows, ids, strict=True):
+        row.append(pk)
+    moves = saved_instances(StockMove, [*MOVE_COLUMNS, "id"], rows)
     linked = [(it, moves[it.origin_line]) for it in items if it.origin_line is not None]
     for it, out in linked:
         moves[it.index].origin_id = out.pk
@@ -142,7 +143,7 @@ def lots_for(items: list[PostingLine]) -> dict[tuple, LotBalance]:
     return found
 
 
-def write_lots(items: list[PostingLine], lots: dict) -> None:
+def write_lots(items: list[PostingLine], lots: dict, writes: Writes) -> None:
     if not lots:
         return
     for it in items:
@@ -152,7 +153,7 @@ def write_lots(items: list[PostingLine], lots: dict) -> None:
         lot.qty += it.qty
         if lot.last_date is None or it.date > lot.last_date:
             lot.last_date = it.date
-    update_rows(LotBalance, list(lots.values()), ["qty", "last_date"])
+    writes.update_rows(LotBalance, list(lots.values()), ["qty", "last_date"])
 
 
 def write_serials(items: list[PostingLine], moves: list[StockMove]) -> None:

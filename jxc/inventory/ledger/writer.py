@@ -37,11 +37,16 @@ from jxc.inventory.ledger.guards import (
     check_origins,
     check_quantities,
 )
-from jxc.inventory.ledger.locks import lock_balances, lock_skus
+from jxc.inventory.ledger.locks import (
+    lock_balances,
+    lock_balances_reading_warehouses,
+    lock_skus,
+    lock_skus_reading_context,
+)
 from jxc.inventory.ledger.pools import ReferencePrices, pools_for, set_bases, write_pools
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import BIG, RunMove
-from jxc.inventory.ledger.sql import fetch, placeholders
+from jxc.inventory.ledger.sql import Writes, fetch, placeholders
 from jxc.inventory.ledger.stock_rows import lots_for, write_lots, write_moves, write_serials
 from jxc.inventory.ledger.types import StockLine
 from jxc.inventory.models import CostPool, SerialNumber, SkuLedger, StockMove, Warehouse
@@ -166,10 +171,7 @@ def _settings() -> tuple[_Company, dt.date | None]:
         company = _Company(c.costing_method, c.cost_scope, c.allow_negative_stock)
         found = fetch(last)
         ym = found[0][0] if found else None
-    if ym is None:
-        return company, None
-    y, m = divmod(int(ym), 100)
-    return company, dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    return company, _closed_until(ym)
 
 
 def _skus(sku_ids: list[int]) -> dict[int, dict]:
@@ -191,32 +193,60 @@ def _warehouses(wh_ids: list[int]) -> dict[int, dict]:
     return {r[0]: {"id": r[0], "name": r[1], "allow_negative": bool(r[2])} for r in rows}
 
 
+def _closed_until(ym) -> dt.date | None:
+    if ym is None:
+        return None
+    y, m = divmod(int(ym), 100)
+    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _refuse_unknown(items: list[PostingLine], skus: dict, warehouses: dict) -> None:
+    for it in items:
+        if it.sku_id not in skus or it.warehouse_id not in warehouses:
+            raise InvalidStockLine(line=it.index + 1, problem=_("unknown SKU or warehouse"))
+
+
 def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMove]:
-    company, closed_until = _settings()
+    sku_ids = sorted({it.sku_id for it in items})
+    wh_ids = sorted({it.warehouse_id for it in items})
+    # the SKUs' ledger rows locked, with the SKUs and the company settings in one statement
+    ledgers, skus, settings = lock_skus_reading_context(sku_ids)
+    if settings is not None:
+        company = _Company(settings[0], settings[1], settings[2])
+        closed_until = _closed_until(settings[3])
+    else:
+        company, closed_until = _settings()
     if closed_until is not None:
         for it in items:
             if it.date <= closed_until:
                 raise PeriodClosed(date=it.date.isoformat())
-    sku_ids = sorted({it.sku_id for it in items})
-    wh_ids = sorted({it.warehouse_id for it in items})
-    skus = _skus(sku_ids)
-    warehouses = _warehouses(wh_ids)
-    for it in items:
-        if it.sku_id not in skus or it.warehouse_id not in warehouses:
-            raise InvalidStockLine(line=it.index + 1, problem=_("unknown SKU or warehouse"))
+    warehouses: dict[int, dict] | None = None
+    if len(ledgers) < len(sku_ids):  # a SKU's first posting (or an unknown SKU)
+        skus, warehouses = _skus(sku_ids), _warehouses(wh_ids)
+        _refuse_unknown(items, skus, warehouses)
+        ledgers = lock_skus(sku_ids)
+    keys = {(it.sku_id, it.warehouse_id) for it in items}
+    locked = lock_balances_reading_warehouses(
+        keys, company_allows_negative=company.allow_negative_stock
+    )
+    if locked is None:  # a first posting in a warehouse (or an unknown warehouse)
+        if warehouses is None:
+            warehouses = _warehouses(wh_ids)
+            _refuse_unknown(items, skus, warehouses)
+        balances = lock_balances(
+            keys,
+            allow_negative={
+                k: bool(w["allow_negative"] or company.allow_negative_stock)
+                for k, w in warehouses.items()
+            },
+        )
+    else:
+        balances, warehouses = locked
     labels = {k: f"{s['code']} {s['name']}" for k, s in skus.items()}
     check_batches_and_serials(items, skus)
     origins = check_origins(items)
     set_bases(items, origins, company.cost_scope)
 
-    ledgers = lock_skus(sku_ids)
-    balances = lock_balances(
-        {(it.sku_id, it.warehouse_id) for it in items},
-        allow_negative={
-            k: bool(w["allow_negative"] or company.allow_negative_stock)
-            for k, w in warehouses.items()
-        },
-    )
     pools = pools_for(items, company, skus)
     rates_before = company_rates(pools) if company.cost_scope != "warehouse" else None
     lots = lots_for(items)
@@ -260,10 +290,12 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     moves = write_moves(items, source, user)
     ids = {it.m.seq: mv.pk for it, mv in zip(items, moves, strict=True)}  # type: ignore[union-attr]
     run.write_existing(closed_until)
-    run.write_layers(ids)
-    write_pools(run, items, moves)
-    write_lots(items, lots)  # before the balances: company values of batch pools read them
-    _write_balances(run, items, balances, company.cost_scope, rates_before)
+    writes = Writes()  # PostgreSQL: what follows goes in one round trip
+    run.write_layers(ids, writes)
+    write_pools(run, items, moves, writes)
+    write_lots(items, lots, writes)  # before the balances: company values of batch pools read them
+    _write_balances(run, items, balances, company.cost_scope, rates_before, writes)
+    writes.send()
     write_serials(items, moves)
     if deferred:
         from jxc.inventory.ledger.tasks import schedule_recost
@@ -276,10 +308,21 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
 
 
 def _write_balances(
-    run: Run, items: list[PostingLine], balances: dict, scope: str, rates_before: dict | None = None
+    run: Run,
+    items: list[PostingLine],
+    balances: dict,
+    scope: str,
+    rates_before: dict | None = None,
+    writes: Writes | None = None,
 ) -> None:
     write_balance_values(
-        run.changed_existing(), items, balances, scope, pools=run.pools, rates_before=rates_before
+        run.changed_existing(),
+        items,
+        balances,
+        scope,
+        pools=run.pools,
+        rates_before=rates_before,
+        writes=writes,
     )
 
 
@@ -322,7 +365,9 @@ def replay_pools(starts: dict[int, tuple], *, sku_ids: list[int]) -> int:
         run.open_cursor(pool_id, pos)
     run.run()
     run.write_existing(lock_date())
-    run.write_layers({})
-    write_pools(run, [], [])
+    writes = Writes()
+    run.write_layers({}, writes)
+    write_pools(run, [], [], writes)
+    writes.send()
     _write_balances(run, [], {}, company.cost_scope)
     return sum(len(c.processed) for c in run.cursors.values())
