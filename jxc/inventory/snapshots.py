@@ -68,7 +68,9 @@ class ExactSum(Aggregate):
 
     output_field = CharField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(  # type: ignore[override]
+        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context
+    ):
         sql, params = compiler.compile(self.get_source_expressions()[0])
         uses = split_sum_sql("?").count("?")  # the expression appears this often
         return split_sum_sql(sql), tuple(params) * uses
