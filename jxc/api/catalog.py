@@ -147,7 +147,7 @@ class SkuUnitOut(Schema):
     unit_name: str
     factor: Decimal
     is_base: bool
-    purchase_price: Decimal = Cost()
+    purchase_price: Decimal | None = Cost(None, description="参考进价; null: none (0 is a price)")
     retail_price: Decimal
     wholesale_price: Decimal
     member_price: Decimal

@@ -138,8 +138,17 @@ class SkuUnit(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"))
     factor = FactorField(_("conversion factor"), validators=[MinValueValidator(0)])
     is_base = models.BooleanField(_("base unit"), default=False)
+    # 参考进价: what a SKU that was never received is costed at (DOMAIN.md §5, "no cost
+    # history"); 0 is a price (free goods), None is no price at all (the issue is refused)
     purchase_price = mark(
-        UnitCostField(_("reference purchase price"), validators=[MinValueValidator(0)]), COST
+        UnitCostField(
+            _("reference purchase price"),
+            validators=[MinValueValidator(0)],
+            null=True,
+            blank=True,
+            default=None,
+        ),
+        COST,
     )
     retail_price = UnitCostField(_("retail price"), validators=[MinValueValidator(0)])
     wholesale_price = UnitCostField(_("wholesale price"), validators=[MinValueValidator(0)])

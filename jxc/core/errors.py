@@ -179,6 +179,17 @@ class InvalidStockLine(DomainError):
             self.code = VALUE_TOO_LARGE
 
 
+class ReturnExceedsOrigin(InvalidStockLine):
+    """All returns against one receipt (or one delivery, or one transfer out) together never
+    exceed its quantity (DOMAIN.md §5)."""
+
+    code = "return_exceeds_origin"
+    http_status = 409
+    default_message = _(
+        "Stock line %(line)s: only %(qty)s of %(number)s can still be returned or received back."
+    )
+
+
 class BucketBelowZero(DomainError):
     """Reserved, on order or in transit would go below zero."""
 

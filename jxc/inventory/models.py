@@ -369,7 +369,8 @@ class LotBalance(models.Model):
 class CostLayer(models.Model):
     """先进先出 cost layer: what is left of one receipt (or one slice of a transfer in).
     Consumed oldest first by (``date``, ``move_id``, ``idx``). Its remaining value is always
-    ``base_value × remaining / base_qty`` to the 分, so it cannot drift."""
+    ``base_value − round(base_value × taken / base_qty, 2)`` (taken = base_qty − remaining),
+    so it cannot drift."""
 
     pool = models.ForeignKey(CostPool, on_delete=models.PROTECT, related_name="layers")
     move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layers")

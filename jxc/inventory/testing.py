@@ -54,7 +54,8 @@ class LedgerKit:
 
         return update_company(user=self.user, **fields)
 
-    def sku(self, code: str, *, price="0", tracking: str = "none"):
+    def sku(self, code: str, *, price: str | None = "0", tracking: str = "none"):
+        """A product with one SKU; ``price`` is its reference purchase price (None: none)."""
         from jxc.catalog import services as catalog
         from jxc.catalog.models import Unit
         from jxc.catalog.rules import UnitSpec
@@ -69,7 +70,12 @@ class LedgerKit:
             name=f"商品{code}",
             base_unit=self._unit,
             tracking=tracking,
-            units=[UnitSpec(unit_id=self._unit.pk, prices={"purchase_price": D(price)})],
+            units=[
+                UnitSpec(
+                    unit_id=self._unit.pk,
+                    prices={} if price is None else {"purchase_price": D(price)},
+                )
+            ],
         )
         return product.skus.get()
 

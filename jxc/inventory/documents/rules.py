@@ -93,13 +93,12 @@ def stock_lines_for_document(
                 else:
                     out.append(replace(base, value=line.value_change, entered_qty=None))
             elif kind in INCOMING_KINDS:
-                if line.price is None:
-                    value = None
-                elif split:
-                    value = round_money(lot.qty * line.price / line.factor)
-                else:
-                    value = line_amount(line.qty, line.price)
-                out.append(replace(base, qty=lot.qty, value=value))
+                # DOMAIN.md §5: an incoming move's unit cost is the cost as entered (per base
+                # unit), not its rounded value ÷ quantity; the ledger values it round(q × c)
+                unit_cost = (
+                    None if line.price is None else round_unit_cost(line.price / line.factor)
+                )
+                out.append(replace(base, qty=lot.qty, unit_cost=unit_cost))
             else:
                 out.append(replace(base, qty=-lot.qty))
     return out

@@ -79,7 +79,7 @@ def unit_costs(sku_ids: Iterable[int], warehouse_id: int) -> dict[int, Decimal]:
         for sku_id, price in SkuUnit.objects.filter(sku_id__in=missing, is_base=True).values_list(
             "sku_id", "purchase_price"
         ):
-            if price:
+            if price is not None:  # 0 is a price (free goods)
                 out[sku_id] = price
     return out
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from jxc.core.fields import split_sum_sql, split_sum_value
-from jxc.inventory.ledger.costing import ZERO, money_of, share_of, unit_cost_of
+from jxc.inventory.ledger.costing import ZERO, layer_value, money_of, unit_cost_of
 from jxc.inventory.ledger.run_moves import engine_method
 from jxc.inventory.ledger.sql import decimal_sql, to_decimal
 from jxc.inventory.models import (
@@ -245,7 +245,7 @@ def _layer_problems(pools: dict[int, CostPool], recosting: set[int]) -> list[str
                 )
         if p.qty >= 0:
             q = sum((x.remaining for x in mine), ZERO)
-            v = sum((share_of(x.base_value, x.remaining, x.base_qty) for x in mine), ZERO)
+            v = sum((layer_value(x.base_value, x.remaining, x.base_qty) for x in mine), ZERO)
             if q != p.qty or v != p.value:
                 problems.append(f"pool {p.pk}: layers hold {q}/{v}, pool {p.qty}/{p.value}")
     return problems

@@ -94,16 +94,27 @@ def cost_spec(run: Run, cursor: Cursor, m: RunMove) -> CostSpec:
     if q > 0:
         if basis == CostBasis.FROM_ORIGIN:
             origin = m.origin_m or run.move(m.origin_id)
-            start = returned_before(run, origin, m)
+            start, start_value = returned_before(run, origin, m)
+            booked = None
             if m.reason == MoveReason.SALES_RETURN:
                 # DOMAIN.md §5: a customer return comes back at the unit cost the
                 # delivery line left with (its value over its quantity), not by the
-                # FIFO slices it consumed; telescoping keeps partial returns exact.
-                segments = [(-origin.qty, -origin.value, None)]
+                # FIFO slices it consumed: round(q × that unit), and the return that
+                # brings the whole line back takes exactly what is left of its value.
+                booked = costing.unit_cost_of(-origin.value, -origin.qty)
+                value = costing.return_value(q, -origin.qty, -origin.value, start, start_value)
+                pieces: tuple[Piece, ...] = (Piece(q, value),)
             else:  # a transfer in carries the exact layers the transfer out took
-                segments = run.segments(origin)
-            pieces = costing.pieces_from(segments, start, q)
-            return CostSpec(RECEIPT, q, pieces=pieces, key=key, fallback_cost=fb, sku_label=label)
+                pieces = costing.pieces_from(run.segments(origin), start, q)
+            return CostSpec(
+                RECEIPT,
+                q,
+                pieces=pieces,
+                unit_cost=booked,
+                key=key,
+                fallback_cost=fb,
+                sku_label=label,
+            )
         if basis == CostBasis.GIVEN_COST:
             return CostSpec(
                 RECEIPT, q, unit_cost=m.given, key=key, fallback_cost=fb, sku_label=label
@@ -142,10 +153,12 @@ def _unit_cost_before(run: Run, orig: RunMove) -> Decimal | None:
     return prev
 
 
-def returned_before(run: Run, origin: RunMove, m: RunMove) -> Decimal:
+def returned_before(run: Run, origin: RunMove, m: RunMove) -> tuple[Decimal, Decimal]:
     """How much of ``origin`` came back before ``m`` (earlier returns net of their
-    reversals): ``m`` takes the next slice."""
+    reversals), quantity and value: ``m`` takes the next slice."""
     total = ZERO
+    total_value = ZERO
+    by_id: dict[int, RunMove] = {}
     linked: list[RunMove] = []
     if origin.id is not None:
         for dep_id, _pool, _date in run.dependants(origin):
@@ -161,6 +174,9 @@ def returned_before(run: Run, origin: RunMove, m: RunMove) -> Decimal:
             continue
         seen.add(id(x))
         total += x.qty
+        total_value += x.value
+        if x.id is not None:
+            by_id[x.id] = x
     ids = [x.id for x in linked if x.id is not None]
     if ids:  # (new moves have no reversals yet)
         # the posted dependants of an origin are fixed during a run: read their reversals
@@ -169,9 +185,14 @@ def returned_before(run: Run, origin: RunMove, m: RunMove) -> Decimal:
         found = run.reversals_db.get(key)
         if found is None:
             found = run.reversals_db[key] = list(
-                StockMove.objects.filter(reverses_id__in=ids).values_list("id", "date", "qty")
+                StockMove.objects.filter(reverses_id__in=ids).values_list(
+                    "id", "date", "qty", "reverses_id"
+                )
             )
-        for rid, rdate, rqty in found:
+        for rid, rdate, rqty, reversed_id in found:
             if (rdate, rid) < m.pos:
                 total += rqty
-    return total
+                undone = by_id.get(reversed_id)
+                if undone is not None:  # a reversal takes out what the return brought
+                    total_value -= undone.value
+    return total, total_value

@@ -75,11 +75,21 @@ def unit_cost_of(value: Decimal, qty: Decimal) -> Decimal:
     return round_unit_cost(_CTX.divide(value, qty)) if qty else ZERO
 
 
+def layer_value(base_value: Decimal, remaining: Decimal, base_qty: Decimal) -> Decimal:
+    """What is left of a FIFO layer: its value less what was taken from it, where taking
+    ``t`` of it so far is worth ``round(base value × t / base qty, 2)`` (DOMAIN.md §5: each
+    share is rounded from the taken side, half up, and the layer empties to exactly its
+    value)."""
+    return base_value - share_of(base_value, base_qty - remaining, base_qty)
+
+
 @dataclass
 class Layer:
     """A FIFO cost layer: what is left (``qty``) of one receipt. Its remaining value is
-    always ``share_of(base_value, qty, base_qty)``: it never drifts and is 0 at quantity 0.
-    ``ref`` is the ledger's handle (a database id); ``touched`` marks a changed layer."""
+    always :func:`layer_value`: it never drifts and is 0 at quantity 0. ``receipt`` is the
+    receipt it came from (kept through transfers between warehouse pools, so a purchase
+    return against that receipt finds it); ``ref`` is the ledger's handle (a database id);
+    ``touched`` marks a changed layer."""
 
     key: tuple
     base_qty: Decimal
@@ -95,7 +105,7 @@ class Layer:
 
     @property
     def value(self) -> Decimal:
-        return share_of(self.base_value, self.qty, self.base_qty)
+        return layer_value(self.base_value, self.qty, self.base_qty)
 
 
 @dataclass
@@ -253,7 +263,10 @@ def _incoming_value(pool: PoolState, spec: CostSpec) -> tuple[Decimal, Decimal, 
     q = spec.qty
     if spec.pieces:
         value = sum((p.value for p in spec.pieces), ZERO)
-        return value, unit_cost_of(value, q), None
+        # a customer return names the delivery's booked unit cost; a transfer in is its
+        # value ÷ its quantity
+        unit = spec.unit_cost if spec.unit_cost is not None else unit_cost_of(value, q)
+        return value, unit, None
     if spec.value is not None:
         return spec.value, unit_cost_of(spec.value, q), None
     if spec.unit_cost is not None:
@@ -293,6 +306,12 @@ def _issue_avg(pool: PoolState, spec: CostSpec) -> Costed:
     if new_qty == 0 and pool.qty > 0:
         value = pool.value
         out = Costed(value=-value, unit_cost=pool.unit_cost)
+    elif new_qty < 0 < pool.qty:
+        # from positive to negative: the part that empties the pool takes its whole value,
+        # the rest goes out at round(rest × avg)
+        cost = pool.unit_cost if pool.unit_cost is not None else _current_cost(pool, spec)[0]
+        value = pool.value + money_of(-new_qty, cost)
+        out = Costed(value=-value, unit_cost=cost)
     else:
         cost, fallback = _current_cost(pool, spec)
         if fallback is not None:
@@ -485,15 +504,28 @@ def pieces_from(
 class PeriodicMove:
     """A move of the month for settlement, in (date, entry) order. ``kind``: ``in`` keeps
     its own value (receipts, gains, cost adjustments, transfers in from another pool when
-    ``source`` is None); ``out`` is re-valued at the month's unit cost (issues; customer
-    returns as negative issues); ``xin`` is a transfer in from pool ``source`` valued at that
-    pool's settled unit cost (``value`` then is a placeholder)."""
+    ``source`` is None); ``out`` is re-valued at the month's unit cost (issues); ``xin`` is a
+    transfer in from pool ``source`` valued at that pool's settled unit cost (``value`` then
+    is a placeholder); ``ret`` is a customer return of a delivery of the month (``source``:
+    the delivery's key), a negative issue at the delivery's booked unit after settlement."""
 
     key: object
     kind: str
     qty: Decimal
     value: Decimal
     source: object = None
+
+
+def return_value(
+    qty: Decimal, line_qty: Decimal, line_value: Decimal, back_qty: Decimal, back_value: Decimal
+) -> Decimal:
+    """A customer return of ``qty`` of a delivery line that went out as ``line_qty`` /
+    ``line_value`` (both positive), of which ``back_qty`` / ``back_value`` came back before:
+    ``round(qty × booked unit, 2)`` at the booked unit ``line_value ÷ line_qty``; the return
+    that brings the whole line back takes exactly what is left of its value (DOMAIN.md §5)."""
+    if back_qty + qty >= line_qty:
+        return line_value - back_value
+    return money_of(qty, unit_cost_of(line_value, line_qty))
 
 
 @dataclass
@@ -511,13 +543,17 @@ def settle_periodic(
     *,
     source_values: dict | None = None,
     unit: Decimal | None = None,
+    lines: dict | None = None,
 ) -> Settlement:
     """全月一次加权平均 of one pool: unit = (opening value + receipts value) / (opening qty +
     receipts qty); every outgoing move is re-valued at qty × unit to the 分; the ending value
     is what was available less what was issued, and when the month ends empty the residue
     goes to its last outgoing move. ``source_values`` gives the settled values of transfers
-    in (``xin``) by key; ``unit`` overrides the computed unit (from a solved system)."""
+    in (``xin``) by key; ``unit`` overrides the computed unit (from a solved system).
+    ``lines`` gives the settled (qty, value) of the deliveries customer returns (``ret``)
+    come back from, by the delivery's key, when the delivery is not among ``moves``."""
     source_values = source_values or {}
+    lines = dict(lines or {})
     values: dict = {}
     in_qty, in_value = opening_qty, opening_value
     for m in moves:
@@ -538,12 +574,29 @@ def settle_periodic(
             values[m.key] = v
             closing_qty += m.qty
             closing_value += v
+    back: dict = {}
+    for m in moves:
+        if m.kind == "ret":
+            if m.source in values:
+                line = (-_out_qty(moves, m.source), -values[m.source])
+            else:
+                line = lines.get(m.source, (m.qty, m.value))
+            bq, bv = back.get(m.source, (ZERO, ZERO))
+            v = return_value(m.qty, line[0], line[1], bq, bv)
+            back[m.source] = (bq + m.qty, bv + v)
+            values[m.key] = v
+            closing_qty += m.qty
+            closing_value += v
     if closing_qty == 0 and closing_value != 0:
-        last = next((m for m in reversed(moves) if m.kind == "out"), None)
+        last = next((m for m in reversed(moves) if m.kind == "out" and m.qty < 0), None)
         if last is not None:
             values[last.key] -= closing_value
             closing_value = ZERO
     return Settlement(unit, values, closing_qty, closing_value)
+
+
+def _out_qty(moves: list[PeriodicMove], key: object) -> Decimal:
+    return next(m.qty for m in moves if m.key == key)
 
 
 def solve_periodic_units(pools: dict) -> dict:

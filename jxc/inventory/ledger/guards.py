@@ -9,7 +9,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.errors import InsufficientAvailable, InsufficientStock, InvalidStockLine
+from jxc.core.errors import (
+    InsufficientAvailable,
+    InsufficientStock,
+    InvalidStockLine,
+    ReturnExceedsOrigin,
+)
 from jxc.inventory import rules
 from jxc.inventory.ledger.costing import ZERO
 from jxc.inventory.ledger.posting_lines import PostingLine
@@ -42,8 +47,9 @@ def check_batches_and_serials(items: list[PostingLine], skus: dict) -> None:
 
 
 def check_origins(items: list[PostingLine]) -> dict[int, StockMove]:
-    """Returns and transfers-in name the move they take their cost from; not more than it
-    moved may come back."""
+    """Returns and transfers-in name the move they take their cost from; all of them together
+    never take back more than it moved (customer returns of a delivery, transfers in of a
+    transfer out, purchase returns of a receipt: DOMAIN.md §5)."""
     ids = {it.origin_id for it in items if it.origin_id is not None}
     if not ids:
         return {}
@@ -65,17 +71,19 @@ def check_origins(items: list[PostingLine]) -> dict[int, StockMove]:
             )
             if problem:
                 raise InvalidStockLine(line=it.index + 1, problem=problem)
-            if it.qty > 0:
-                wanted[o.pk] += it.qty
+            if (it.qty > 0) != (o.qty > 0):  # a return against it, not a reversal
+                wanted[o.pk] += abs(it.qty)
     returned = returned_so_far(list(wanted))
     for origin_id, qty in wanted.items():
         o = origins[origin_id]
-        back = returned[origin_id]
-        if back + qty > -o.qty:
-            raise InvalidStockLine(
+        # what came back so far, as a positive quantity (the dependants' sign is the
+        # opposite of the origin's: returns of a delivery come in, of a receipt go out)
+        back = returned[origin_id] if o.qty < 0 else -returned[origin_id]
+        if back + qty > abs(o.qty):
+            raise ReturnExceedsOrigin(
                 line=next(it.index for it in items if it.origin_id == origin_id) + 1,
-                problem=str(_("only %(qty)s of %(number)s can still come back"))
-                % {"qty": -o.qty - back, "number": o.source_number},
+                qty=abs(o.qty) - back,
+                number=o.source_number,
             )
     return origins
 

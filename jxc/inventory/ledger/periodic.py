@@ -20,13 +20,14 @@ from django.db import transaction
 
 from jxc.core.documents.actions import lock_date
 from jxc.core.periods import month_bounds
-from jxc.inventory.choices import CostBasis
+from jxc.inventory.choices import CostBasis, MoveReason
 from jxc.inventory.ledger.costing import (
     ZERO,
     PeriodicMove,
     money_of,
     settle_periodic,
     solve_periodic_units,
+    unit_cost_of,
 )
 from jxc.inventory.ledger.locks import lock_skus
 from jxc.inventory.ledger.run_moves import MOVE_FIELDS, RunMove, run_move_from_row
@@ -112,12 +113,16 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
     kinds: dict[int, str] = {}
     sources: dict[int, int] = {}  # xin move id -> source pool id
     feeds: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    after: dict[int, set[int]] = defaultdict(set)  # pool -> pools settled before it
     for m in moves:
         kinds[m.id] = _kind(m, by_id)  # type: ignore[index]
         if kinds[m.id] == "xin":  # type: ignore[index]
             src = by_id[m.origin_id].pool_id  # type: ignore[index]
             sources[m.id] = src  # type: ignore[index]
             feeds[m.pool_id][src] += m.qty
+            after[m.pool_id].add(src)
+        elif kinds[m.id] == "ret":  # type: ignore[index]
+            after[m.pool_id].add(by_id[m.origin_id].pool_id)  # type: ignore[index]
     openings = {pid: _opening(pid, first) for pid in pools}
     system = {}
     for pid in pools:
@@ -128,6 +133,7 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
                 v += m.value
         system[pid] = (q, v, dict(feeds[pid]))
     units = solve_periodic_units(system)
+    cyclic = _in_cycles(list(pools), feeds)
     # Every outgoing move at its pool's settled unit first, so a transfer in takes the value
     # its source sends even inside a cycle; then each pool ties its month (the residue of a
     # pool that ends empty goes to its last issue). A residue moved onto a transfer out
@@ -138,35 +144,54 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
         for m in moves
         if kinds[m.id] == "out"  # type: ignore[index]
     }
-    order = _sources_first(list(pools), feeds)
+    order = _sources_first(list(pools), after)
     results: dict = {}
     for _round in range(len(order) + 2):
         before = dict(settled)
         for pid in order:
             plist = [
-                PeriodicMove(m.id, kinds[m.id], m.qty, m.value)  # type: ignore[index]
+                PeriodicMove(m.id, kinds[m.id], m.qty, m.value, m.origin_id)  # type: ignore[index]
                 for m in by_pool[pid]
-                if kinds[m.id] in ("in", "out", "xin")  # type: ignore[index]
+                if kinds[m.id] in ("in", "out", "xin", "ret")  # type: ignore[index]
             ]
             src_values = {
                 mid: -settled[by_id[mid].origin_id]  # type: ignore[index]
                 for mid in sources
                 if by_id[mid].pool_id == pid and by_id[mid].origin_id in settled
             }
+            # deliveries of another pool that customer returns here come back from
+            lines = {
+                m.origin_id: (-by_id[m.origin_id].qty, -settled[m.origin_id])  # type: ignore[index]
+                for m in by_pool[pid]
+                if kinds[m.id] == "ret" and m.origin_id in settled  # type: ignore[index]
+            }
+            # DOMAIN.md §5: each transfer's value is rounded to the 分 and the target's month
+            # unit is built from that booked value; only pools in a cycle of transfers take
+            # the unit of the solved system (theirs depend on each other)
             results[pid] = settle_periodic(
-                openings[pid][0], openings[pid][1], plist, source_values=src_values, unit=units[pid]
+                openings[pid][0],
+                openings[pid][1],
+                plist,
+                source_values=src_values,
+                unit=units[pid] if pid in cyclic else None,
+                lines=lines,
             )
             settled.update(results[pid].values)
         if settled == before:
             break
     for pid in order:
         result = results[pid]
-        unit = units[pid]
+        unit = result.unit_cost
         for m in by_pool[pid]:
             kind = kinds[m.id]  # type: ignore[index]
             if kind in ("out", "xin"):
                 m.value = result.values[m.id]
                 m.unit_cost = unit
+            elif kind == "ret":  # back at the delivery's booked unit after settlement
+                m.value = result.values[m.id]
+                line = by_id[m.origin_id]  # type: ignore[index]
+                line_value = -settled.get(line.id, line.value)
+                m.unit_cost = unit_cost_of(line_value, -line.qty)
             elif kind == "pair_out":
                 m.value = money_of(m.qty, unit) if m.qty != 0 else ZERO
                 settled[m.id] = m.value  # type: ignore[index]
@@ -202,11 +227,30 @@ def _kind(m: RunMove, month: dict) -> str:
     if m.qty < 0:
         return "out"
     if m.qty > 0 and m.basis == CostBasis.FROM_ORIGIN and m.origin_id in month:
-        origin = month[m.origin_id]
-        if origin.pool_id == m.pool_id:
-            return "out"  # a return of this month's delivery: a negative issue
+        if m.reason == MoveReason.SALES_RETURN:
+            # a return of this month's delivery: a negative issue at the delivery's booked
+            # unit after settlement (also into another warehouse's pool)
+            return "ret"
         return "xin"
     return "in"
+
+
+def _in_cycles(pool_ids: list[int], feeds: dict) -> set[int]:
+    """The pools that reach themselves through the month's transfers."""
+    out = set()
+    for start in pool_ids:
+        seen: set[int] = set()
+        todo = list(feeds.get(start, {}))
+        while todo:
+            p = todo.pop()
+            if p == start:
+                out.add(start)
+                break
+            if p in seen:
+                continue
+            seen.add(p)
+            todo.extend(feeds.get(p, {}))
+    return out
 
 
 def _sources_first(pool_ids: list[int], feeds: dict) -> list[int]:

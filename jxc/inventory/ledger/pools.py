@@ -144,9 +144,10 @@ class ReferencePrices:
 
 
 def reference_prices(sku_ids: list[int]) -> dict[int, Decimal | None]:
-    """参考进价 per base unit: the cost of a SKU that was never received (0 means none)."""
+    """参考进价 per base unit: the cost of a SKU that was never received (None: no price;
+    0 is a price — free goods are valued at 0)."""
     return {
-        sku_id: (price or None)
+        sku_id: price
         for sku_id, price in SkuUnit.objects.filter(sku_id__in=sku_ids, is_base=True).values_list(
             "sku_id", "purchase_price"
         )

@@ -348,7 +348,7 @@ def test_no_cost_history_uses_the_reference_purchase_price(kit):
 
 
 def test_no_cost_history_and_no_reference_price_is_refused(kit):
-    sku, wh = kit.sku("A"), kit.warehouse("A")
+    sku, wh = kit.sku("A", price=None), kit.warehouse("A")
     with pytest.raises(NoCostHistory) as exc:
         kit.post([kit.line(sku, wh, "1", R.COUNT_GAIN)])
     assert exc.value.code == "no_cost_history" and "A" in str(exc.value)

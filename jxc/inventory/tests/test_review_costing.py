@@ -509,7 +509,7 @@ def test_no_cost_history_reference_price_else_error(kit):
     Without a reference price: NoCostHistory, nothing written."""
     sku, wh = kit.sku("H1", price="7.35"), kit.warehouse("W1", allow_negative=True)
     assert fresh(kit.issue(sku, wh, "3", day=1)).value == D("-22.05")
-    bare = kit.sku("H2")
+    bare = kit.sku("H2", price=None)
     before = StockMove.objects.count()
     with pytest.raises(NoCostHistory):
         kit.issue(bare, wh, "1", day=1)
@@ -736,8 +736,9 @@ def test_closed_period_nothing_posted_or_revalued(kit, owner):
 
 
 def test_documents_other_receipt_issue_and_reversal(kit, owner):
-    """其他入库 in the base unit: 3 @ 3.335 → 10.005 → 10.01 (half up).
-    其他出库 1 → round(1 × 3.3366666667) = 3.34; pool 2 / 6.67.
+    """其他入库 in the base unit: 3 @ 3.335 → 10.005 → 10.01 (half up); the pool's unit cost
+    is the cost as entered, 3.335 (DOMAIN.md §5), not 10.01 ÷ 3.
+    其他出库 1 → round(1 × 3.335) = 3.34; pool 2 / 6.67.
     红冲 the issue (nothing since) → pool back to 3 / 10.01."""
     from jxc.inventory.documents import services as docs
 
@@ -758,10 +759,10 @@ def test_documents_other_receipt_issue_and_reversal(kit, owner):
 
     posted("other_receipt", "3", "3.335")
     p = pool(sku)
-    assert (p.qty, p.value, p.unit_cost) == (D(3), D("10.01"), D("3.3366666667"))
+    assert (p.qty, p.value, p.unit_cost) == (D(3), D("10.01"), D("3.335"))
     out = posted("other_issue", "1", reason="sample")
     assert bal(sku, wh).value == D("6.67")
     docs.reverse_document(out, user=owner, reason="录错")
     p = pool(sku)
-    assert (p.qty, p.value, p.unit_cost) == (D(3), D("10.01"), D("3.3366666667"))
+    assert (p.qty, p.value, p.unit_cost) == (D(3), D("10.01"), D("3.335"))
     done()

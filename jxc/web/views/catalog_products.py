@@ -72,7 +72,11 @@ def _base_price(name: str):
 
     def value(product: Product, user=None):
         prices = sorted(
-            {getattr(u, name) for s in _skus(product) if (u := _base_unit(s)) is not None}
+            {
+                price
+                for s in _skus(product)
+                if (u := _base_unit(s)) is not None and (price := getattr(u, name)) is not None
+            }
         )
         if not prices:
             return None

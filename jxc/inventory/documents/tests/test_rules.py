@@ -116,12 +116,19 @@ def test_serials_parse():
 # --- stock lines of the simple documents ----------------------------------------------------
 
 
-def test_receipt_lines_carry_the_typed_amount():
+def test_receipt_lines_carry_the_cost_as_entered_per_base_unit():
+    """DOMAIN.md §5: an incoming move's unit cost is the cost as entered (30.01 per 箱 of 12 →
+    2.5008333333 per 个); the ledger values it round(24 × 2.5008333333) = 60.02."""
     line = PostLine(
         id=5, sku=10, qty=D(2), base_qty=D(24), unit=BOX, price=D("30.01"), factor=D(12)
     )
     (out,) = rules.stock_lines_for_document("other_receipt", warehouse=1, date=DAY, lines=[line])
-    assert (out.qty, out.value, out.reason) == (D(24), D("60.02"), MoveReason.OTHER_RECEIPT)
+    assert (out.qty, out.unit_cost, out.value, out.reason) == (
+        D(24),
+        D("2.5008333333"),
+        None,
+        MoveReason.OTHER_RECEIPT,
+    )
     assert (out.entered_qty, out.entered_unit, out.source_line) == (D(2), BOX, 5)
 
 
@@ -151,7 +158,7 @@ def test_opening_and_cost_adjustment_lines():
         date=DAY,
         lines=[PostLine(id=1, sku=10, qty=D(10), base_qty=D(10), price=D("1.005"))],
     )
-    assert (op.reason, op.value) == (MoveReason.OPENING, D("10.05"))
+    assert (op.reason, op.unit_cost, op.value) == (MoveReason.OPENING, D("1.005"), None)
     new_cost, delta = rules.stock_lines_for_document(
         "cost_adjustment",
         warehouse=1,
