@@ -52,6 +52,12 @@ class SummaryRowOut(Schema):
     issues: dict[str, FigureOut]
     received: FigureOut
     issued: FigureOut
+    cost_difference: Decimal | None = Cost(
+        None,
+        description="成本差异: by warehouse under company costing, the change of the "
+        "warehouse's value caused by the pool's unit cost moving; opening + received − "
+        "issued + cost_difference = closing",
+    )
     closing: FigureOut
     recosting: bool = Field(False, description="成本重算中: the SKU's costs are being updated")
 
@@ -94,6 +100,7 @@ def _summary_row(r, recosting: Container[int] = ()) -> dict[str, Any]:
         "issues": {k: f.as_dict() for k, f in r.issues.items()},
         "received": r.received.as_dict(),
         "issued": r.issued.as_dict(),
+        "cost_difference": r.cost_difference,
         "closing": r.closing.as_dict(),
         "recosting": r.sku is not None and r.sku.id in recosting,
     }
@@ -103,7 +110,8 @@ def _summary_row(r, recosting: Container[int] = ()) -> dict[str, Any]:
 @requires("report.view")
 def movement_summary(request, query: Query[SummaryQuery]):  # type: ignore[type-arg]
     """收发存汇总: opening, receipts and issues by reason, closing — per SKU (× warehouse).
-    期初 + 入 − 出 = 期末 holds to the 分 on every row and in ``totals``."""
+    期初 + 入 − 出 ± 成本差异 = 期末 holds to the 分 on every row and in ``totals`` (by
+    warehouse under company costing a warehouse is valued at the pool's unit cost)."""
     start, end = summary_period(query)
     s = selectors.movement_summary(
         user=request.user,

@@ -459,8 +459,10 @@ class StockSnapshotPeriod(models.Model):
 
 
 class StockSnapshot(models.Model):
-    """Quantity and ledger value (Σ of the moves' values) of a SKU in a warehouse at the end
-    of a closed month. Pairs at zero quantity and zero value are not written."""
+    """Quantity and ledger value (Σ of the moves' values) of a SKU in a warehouse and cost
+    pool at the end of a closed month (a warehouse's value under company costing is then
+    valued at the pool's unit cost by the reader: docs/adr/0004). Rows at zero quantity and
+    zero value are not written; ``pool`` is None in snapshots written before it was kept."""
 
     period = models.ForeignKey(
         StockSnapshotPeriod,
@@ -472,6 +474,9 @@ class StockSnapshot(models.Model):
     warehouse = models.ForeignKey(
         Warehouse, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    pool = models.ForeignKey(
+        CostPool, on_delete=models.PROTECT, related_name="+", db_index=False, null=True
+    )
     qty = QuantityField(_("quantity"))
     value = mark(MoneyField(_("value")), COST)
 
@@ -480,6 +485,6 @@ class StockSnapshot(models.Model):
         verbose_name_plural = _("stock snapshot rows")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "sku", "warehouse"], name="uniq_stock_snapshot_row"
+                fields=["period", "sku", "warehouse", "pool"], name="uniq_stock_snapshot_row"
             )
         ]

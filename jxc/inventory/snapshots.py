@@ -1,9 +1,11 @@
 """Stock at a date, read from the last month-end snapshot plus the moves after it, and the
 snapshot writer the month close calls (ARCHITECTURE.md §3 "Snapshots").
 
-Values here are ledger values: the sum of the moves' values. Per SKU (over its warehouses) that
+Positions are ledger values: the sum of the moves' values. Per SKU (over its warehouses) that
 is the cost pools' value; under per-warehouse pools it is also each warehouse's value. Under
-the company pool a warehouse's share is what its moves carried (docs/adr/0002).
+company costing a warehouse is not a pool: its value at a date is its quantity × the pool's
+unit cost at that date, to the 分 (DOMAIN.md §5, docs/adr/0004) — :func:`valued_positions_at`
+(positions are kept per cost pool for it, :func:`pool_rates_at` gives the units).
 
 Sums are exact on every database and cheap to read: the database adds whole numbers of the
 field's smallest unit (10⁻⁶ for quantities, 分 for money) — SQLite keeps decimals as REAL, so
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -30,16 +32,18 @@ from django.db.models import (
     Func,
     OuterRef,
     QuerySet,
+    Subquery,
 )
 
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
 from jxc.core.models import ClosedPeriod
-from jxc.inventory.models import StockMove, StockSnapshot, StockSnapshotPeriod
+from jxc.inventory.models import CostPool, StockMove, StockSnapshot, StockSnapshotPeriod
 
 ZERO = Decimal(0)
 QTY_SCALE = 10**QTY_PLACES
 MONEY_SCALE = 10**MONEY_PLACES
 Key = tuple[int, int]  # (sku id, warehouse id)
+PoolKey = tuple[int, int, int | None]  # (sku id, warehouse id, cost pool id)
 
 
 class Position(NamedTuple):
@@ -158,14 +162,18 @@ def scaled_positions_at(
     warehouses=None,
     use_snapshots: bool = True,
     snapshot: StockSnapshotPeriod | None = None,
-) -> dict[Key, list[int]]:
-    """(SKU, warehouse) → [quantity in 10⁻⁶, value in 分] at the end of ``day``, zeros left
-    out: the last snapshot at or before ``day`` (or the ``snapshot`` given) plus the moves
-    after it; ``use_snapshots=False`` sums the whole ledger instead."""
+    by_pool: bool = False,
+) -> dict[Any, list[int]]:
+    """(SKU, warehouse) → [quantity in 10⁻⁶, ledger value in 分] at the end of ``day``, zeros
+    left out: the last snapshot at or before ``day`` (or the ``snapshot`` given) plus the
+    moves after it; ``use_snapshots=False`` sums the whole ledger instead. ``by_pool``: keyed
+    (SKU, warehouse, cost pool) instead."""
     if snapshot is None and use_snapshots:
         snapshot = snapshot_before(day)
-    out: dict[Key, list[int]] = {}
+    out: dict[Any, list[int]] = {}
     moves = scoped_moves(skus=skus, warehouses=warehouses).filter(date__lte=day)
+    group = ("sku_id", "warehouse_id", "pool_id") if by_pool else ("sku_id", "warehouse_id")
+    n = len(group)
     if snapshot is not None:
         rows = StockSnapshot.objects.filter(period=snapshot).order_by()
         sku_ids, wh_ids = _ids(skus), _ids(warehouses)
@@ -174,23 +182,122 @@ def scaled_positions_at(
         if wh_ids is not None:
             rows = rows.filter(warehouse_id__in=wh_ids)
         scaled = rows.values_list(
-            "sku_id", "warehouse_id", Scaled("qty", QTY_PLACES), Scaled("value", MONEY_PLACES)
+            "sku_id",
+            "warehouse_id",
+            "pool_id",
+            Scaled("qty", QTY_PLACES),
+            Scaled("value", MONEY_PLACES),
         )
-        for sku_id, wh_id, q, v in raw_rows(scaled):
-            out[(sku_id, wh_id)] = [int(q), int(v)]
+        for *key, q, v in raw_rows(scaled):
+            k = tuple(key[:n])
+            found = out.get(k)
+            if found is None:
+                out[k] = [int(q), int(v)]
+            else:  # (several pools of one SKU in one warehouse: batches)
+                found[0] += int(q)
+                found[1] += int(v)
         if snapshot.end_date >= day:
-            return out
+            return {k: p for k, p in out.items() if p[0] or p[1]}
         moves = moves.filter(date__gt=snapshot.end_date)
-    summed = moves.values_list("sku_id", "warehouse_id").annotate(q=qty_sum(), v=value_sum())
-    for sku_id, wh_id, q, v in raw_rows(summed):
-        found = out.get((sku_id, wh_id))
+    summed = moves.values_list(*group).annotate(q=qty_sum(), v=value_sum())
+    for *key, q, v in raw_rows(summed):
+        k = tuple(key)
+        found = out.get(k)
         q, v = split_sum_value(q), split_sum_value(v)
         if found is None:
-            out[(sku_id, wh_id)] = [q, v]
+            out[k] = [q, v]
         else:
             found[0] += q
             found[1] += v
     return {k: p for k, p in out.items() if p[0] or p[1]}
+
+
+def pool_rates_at(day: dt.date, *, skus=None) -> dict[int, Decimal]:
+    """The unit cost of every company cost pool (one not bound to a warehouse) at the end of
+    ``day``: the state its last move on or before ``day`` left — FIFO: value ÷ quantity while
+    it holds stock, else the stored unit cost (0 without one). Pools without a move by then
+    are left out. One index probe per pool (``move_pool_pos_idx``)."""
+    from jxc.inventory.ledger.costing import unit_cost_of
+
+    pools = CostPool.objects.filter(warehouse__isnull=True).order_by()
+    sku_ids = _ids(skus)
+    if sku_ids is not None:
+        pools = pools.filter(sku_id__in=sku_ids)
+    last = (
+        StockMove.objects.filter(pool_id=OuterRef("pk"), date__lte=day)
+        .order_by("-date", "-id")
+        .values("id")[:1]
+    )
+    rows = StockMove.objects.filter(
+        id__in=pools.annotate(last=Subquery(last)).values("last")
+    ).values_list(
+        "pool_id", "pool__method", "pool_qty_after", "pool_value_after", "pool_unit_cost_after"
+    )
+    out: dict[int, Decimal] = {}
+    for pool_id, method, qty, value, unit_cost in rows.order_by():
+        if method == "fifo" and qty > 0:
+            out[pool_id] = unit_cost_of(value, qty)
+        else:
+            out[pool_id] = unit_cost or ZERO
+    return out
+
+
+def cents_at(qty_units: int, rate: Decimal) -> int:
+    """round(quantity × unit cost, 2) in 分, from a quantity in 10⁻⁶ units."""
+    return int(
+        (Decimal(qty_units).scaleb(-QTY_PLACES) * rate)
+        .scaleb(MONEY_PLACES)
+        .quantize(_ONE, rounding=ROUND_HALF_UP)
+    )
+
+
+_ONE = Decimal(1)
+
+
+def value_warehouses(
+    by_pool: dict[Any, list[int]], rates: dict[int, Decimal]
+) -> dict[Key, list[int]]:
+    """Per (SKU, warehouse) [quantity, value] from positions per cost pool: a company pool's
+    part is its quantity × the pool's unit cost (``rates``), to the 分; a warehouse pool's (or
+    an unknown pool's, in an old snapshot) is its ledger value."""
+    out: dict[Key, list[int]] = {}
+    for (s, w, p), (q, v) in by_pool.items():
+        rate = rates.get(p) if p is not None else None
+        if rate is not None:
+            v = cents_at(q, rate)
+        found = out.get((s, w))
+        if found is None:
+            out[(s, w)] = [q, v]
+        else:
+            found[0] += q
+            found[1] += v
+    return {k: p for k, p in out.items() if p[0] or p[1]}
+
+
+def valued_positions_at(
+    day: dt.date,
+    *,
+    skus=None,
+    warehouses=None,
+    use_snapshots: bool = True,
+    snapshot: StockSnapshotPeriod | None = None,
+) -> dict[Key, Position]:
+    """在某日的库存 per warehouse as DOMAIN.md §5 values it: under company costing quantity ×
+    the pool's unit cost at ``day`` (per batch pool under 个别计价, then summed), under
+    per-warehouse costing the pool's (ledger) value."""
+    by_pool = scaled_positions_at(
+        day,
+        skus=skus,
+        warehouses=warehouses,
+        use_snapshots=use_snapshots,
+        snapshot=snapshot,
+        by_pool=True,
+    )
+    rates = pool_rates_at(day, skus=skus) if by_pool else {}
+    return {
+        k: Position(qty_of(q), money_of(v))
+        for k, (q, v) in value_warehouses(by_pool, rates).items()
+    }
 
 
 def positions_at(
@@ -211,16 +318,26 @@ def positions_at(
 
 @transaction.atomic
 def write_snapshot(*, year: int, month: int, end_date: dt.date) -> StockSnapshotPeriod:
-    """月结快照: write the quantity and value of every (SKU, warehouse) at ``end_date``."""
+    """月结快照: write the quantity and ledger value of every (SKU, warehouse, cost pool) at
+    ``end_date``."""
     StockSnapshotPeriod.objects.filter(year=year, month=month).delete()
-    positions = positions_at(end_date)
+    positions = scaled_positions_at(end_date, use_snapshots=True, by_pool=True)
     period = StockSnapshotPeriod.objects.create(
         year=year, month=month, end_date=end_date, rows=len(positions)
     )
     StockSnapshot.objects.bulk_create(
         (
-            StockSnapshot(period=period, sku_id=s, warehouse_id=w, qty=p.qty, value=p.value)
-            for (s, w), p in sorted(positions.items())
+            StockSnapshot(
+                period=period,
+                sku_id=s,
+                warehouse_id=w,
+                pool_id=p,
+                qty=qty_of(q),
+                value=money_of(v),
+            )
+            for (s, w, p), (q, v) in sorted(
+                positions.items(), key=lambda x: (x[0][:2], x[0][2] or 0)
+            )
         ),
         batch_size=2000,
     )

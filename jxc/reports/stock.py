@@ -29,6 +29,7 @@ from jxc.inventory.snapshots import (
     qty_sum,
     raw_rows,
     value_sum,
+    valued_positions_at,
 )
 
 __all__ = [
@@ -321,11 +322,17 @@ def stock_at_date(
     use_snapshots: bool = True,
 ) -> list[StockAtDateRow]:
     """库存查询(按日期): quantity and value per SKU (× warehouse) at the end of ``day``,
-    from the last month-end snapshot plus the moves after it."""
+    from the last month-end snapshot plus the moves after it. Per warehouse under company
+    costing the value is the quantity × the pool's unit cost at ``day`` (DOMAIN.md §5); per
+    SKU it is the ledger (the pools' value)."""
     wh_ids = scoped_warehouse_ids(user, warehouse)
     skus = sku_filter(category=category, q=q)
-    positions = positions_at(day, skus=skus, warehouses=wh_ids, use_snapshots=use_snapshots)
-    if not by_warehouse:
+    if by_warehouse:
+        positions = valued_positions_at(
+            day, skus=skus, warehouses=wh_ids, use_snapshots=use_snapshots
+        )
+    else:
+        positions = positions_at(day, skus=skus, warehouses=wh_ids, use_snapshots=use_snapshots)
         merged: dict[tuple[int, int], Position] = {}
         for (s, _w), p in positions.items():
             before = merged.get((s, 0), Position(ZERO, ZERO))

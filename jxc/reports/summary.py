@@ -2,9 +2,16 @@
 type, issues by type, closing — quantity, unit cost and value.
 
 Computed in the database: the opening is the last month-end snapshot plus the moves up to the
-day before the start (one GROUP BY), the period is one GROUP BY (SKU, warehouse, reason) over
-the period's moves. Sums are exact integers (10⁻⁶ units, 分), so 期初 + 入 − 出 = 期末 holds to
-the 分 on every row and in the totals; figures become Decimals only when read.
+day before the start (one GROUP BY), the period is one GROUP BY (SKU, warehouse, cost pool,
+reason) over the period's moves. Sums are exact integers (10⁻⁶ units, 分); figures become
+Decimals only when read.
+
+By warehouse under company costing a warehouse is not a pool: its opening and closing values
+are its quantity × the pool's unit cost on the day before the start and on the last day
+(DOMAIN.md §5, docs/adr/0004); receipts and issues are the moves' values, and the change of
+value caused by the pool's unit cost moving is the 成本差异 column, so 期初 + 入 − 出 ± 差异 =
+期末 holds to the 分 on every row and in the totals. Per SKU (and per warehouse under
+per-warehouse costing) the values are the pools' own and 成本差异 is 0.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from jxc.inventory.choices import MoveReason
 from jxc.inventory.models import StockSnapshot, StockSnapshotPeriod, Warehouse
 from jxc.inventory.snapshots import (
     Scaled,
+    cents_at,
     money_of,
+    pool_rates_at,
     qty_of,
     scoped_moves,
     snapshot_before,
@@ -74,15 +83,25 @@ class Layout:
 class SummaryRow:
     """One line of the summary (the totals line has ``sku`` None). Receipts are signed as
     posted; issues are shown positive; a 红冲 keeps its reason's column with the opposite
-    sign. Figures are read from the database row when asked for."""
+    sign. Figures are read from the database row when asked for. ``cv``: the closing value
+    in 分 when it is valued at the pool's unit cost (company costing, by warehouse), else
+    None (the ledger: opening + receipts − issues)."""
 
-    __slots__ = ("layout", "n", "sku", "warehouse")
+    __slots__ = ("cv", "layout", "n", "sku", "warehouse")
 
-    def __init__(self, sku: SkuInfo | None, warehouse: Warehouse | None, n, layout: Layout):
+    def __init__(
+        self,
+        sku: SkuInfo | None,
+        warehouse: Warehouse | None,
+        n,
+        layout: Layout,
+        cv: int | None = None,
+    ):
         self.sku = sku
         self.warehouse = warehouse
         self.n = n
         self.layout = layout
+        self.cv = cv
 
     def _sum(self, columns: list[int]) -> tuple[int, int]:
         n = self.n
@@ -101,12 +120,25 @@ class SummaryRow:
         q, v = self._sum(self.layout.outgoing)
         return _figure(-q, -v)
 
-    @property
-    def closing(self) -> Figure:
+    def _closing(self) -> tuple[int, int, int]:
+        """(closing qty, closing value, ledger closing value) in whole units."""
         n = self.n
         iq, iv = self._sum(self.layout.incoming)
         xq, xv = self._sum(self.layout.outgoing)
-        return _figure(int(n[2]) + iq + xq, int(n[3]) + iv + xv)
+        ledger = int(n[3]) + iv + xv
+        return int(n[2]) + iq + xq, ledger if self.cv is None else self.cv, ledger
+
+    @property
+    def closing(self) -> Figure:
+        q, v, _ledger = self._closing()
+        return _figure(q, v)
+
+    @property
+    def cost_difference(self) -> Decimal:
+        """成本差异: the change of the warehouse's value caused by the pool's unit cost moving
+        (期末 − (期初 + 入 − 出)); 0 where values are the pools' own."""
+        _q, v, ledger = self._closing()
+        return money_of(v - ledger)
 
     def by_reason(self, reason: str) -> Figure | None:
         """The receipts (or issues, shown positive) of one reason; None when there are none."""
@@ -148,13 +180,14 @@ def _opening_part(qs: QuerySet) -> QuerySet:
         .annotate(
             k=F("sku_id"),
             w=F("warehouse_id"),
+            p=F("pool_id"),
             oq=Scaled("qty", QTY_PLACES),
             ov=Scaled("value", MONEY_PLACES),
             r=Value("", output_field=CharField()),
             q=_ZERO,
             v=_ZERO,
         )
-        .values_list("k", "w", "oq", "ov", "r", "q", "v")
+        .values_list("k", "w", "p", "oq", "ov", "r", "q", "v")
     )
 
 
@@ -164,14 +197,53 @@ def _period_part(qs: QuerySet) -> QuerySet:
         .annotate(
             k=F("sku_id"),
             w=F("warehouse_id"),
+            p=F("pool_id"),
             oq=_ZERO,
             ov=_ZERO,
             r=F("reason"),
             q=Scaled("qty", QTY_PLACES),
             v=Scaled("value", MONEY_PLACES),
         )
-        .values_list("k", "w", "oq", "ov", "r", "q", "v")
+        .values_list("k", "w", "p", "oq", "ov", "r", "q", "v")
     )
+
+
+def _value_warehouses(
+    fetched: list[tuple], layout: Layout, start: dt.date, end: dt.date, skus
+) -> tuple[list[tuple], list[int | None]]:
+    """Rows per (SKU, warehouse, pool) → rows per (SKU, warehouse) whose opening value is the
+    quantity × the company pool's unit cost on the day before ``start``, with the closing
+    value at the pool's unit cost on ``end`` beside them (None: the ledger's)."""
+    opening_rates = pool_rates_at(start - dt.timedelta(days=1), skus=skus)
+    closing_rates = pool_rates_at(end, skus=skus)
+    qty_columns = [c + 1 for c in layout.incoming + layout.outgoing]  # in the fetched row
+    rows: dict[tuple[int, int], list] = {}
+    closing: dict[tuple[int, int], int | None] = {}
+    for r in fetched:
+        k, w, p = r[0], r[1], r[2]
+        row = [k, w, *r[3:]]
+        cv: int | None = None
+        if p is not None and (p in opening_rates or p in closing_rates):
+            oq = int(r[3])
+            cq = oq + sum(int(r[c]) for c in qty_columns)
+            row[3] = cents_at(oq, opening_rates[p]) if p in opening_rates else 0
+            cv = cents_at(cq, closing_rates[p]) if p in closing_rates else 0
+        key = (k, w)
+        found = rows.get(key)
+        if found is None:
+            rows[key] = row
+            closing[key] = cv
+        else:  # several pools of one SKU in one warehouse (batches under 个别计价)
+            before = _ledger_closing(found, layout) if closing[key] is None else closing[key]
+            mine = _ledger_closing(row, layout) if cv is None else cv
+            rows[key] = [k, w, *(int(a) + int(b) for a, b in zip(found[2:], row[2:], strict=True))]
+            closing[key] = before + mine  # type: ignore[operator]
+    keys = list(rows)
+    return [tuple(rows[x]) for x in keys], [closing[x] for x in keys]
+
+
+def _ledger_closing(row: list, layout: Layout) -> int:
+    return int(row[3]) + sum(int(row[c + 1]) for c in layout.incoming + layout.outgoing)
 
 
 def _sql(qs: QuerySet) -> tuple[str, tuple]:
@@ -237,28 +309,43 @@ def movement_summary(
             f"COALESCE({split_sum_sql('u.v', where='u.r = %s')}, '0')",
         ]
         select_params += [r, r, r, r]
-    wh_col, group = ("u.w", "u.k, u.w") if by_warehouse else ("0", "u.k")
+    # by warehouse: one row per (SKU, warehouse, cost pool), valued below
+    wh_col, group = ("u.w, u.p", "u.k, u.w, u.p") if by_warehouse else ("0, NULL", "u.k")
     sql = (
         f"SELECT u.k, {wh_col}, {', '.join(columns)} "
         f"FROM ({' UNION ALL '.join(union)}) u GROUP BY {group}"
     )
     with connections[period.db].cursor() as cursor:
         cursor.execute(sql, [*select_params, *union_params])
-        result = [(r[0], r[1], *map(split_sum_value, r[2:])) for r in cursor.fetchall()]
+        fetched = [(r[0], r[1], r[2], *map(split_sum_value, r[3:])) for r in cursor.fetchall()]
+    result, closing_values = (
+        _value_warehouses(fetched, layout, start, end, skus)
+        if by_warehouse
+        else ([(r[0], r[1], *r[3:]) for r in fetched], None)
+    )
 
     info = sku_info(skus, (r[0] for r in result))
     warehouses = Warehouse.objects.in_bulk(wh_ids) if by_warehouse else {}
-    out = [SummaryRow(info.get(r[0]), warehouses.get(r[1]), r, layout) for r in result]
+    if closing_values is None:
+        out = [SummaryRow(info.get(r[0]), warehouses.get(r[1]), r, layout) for r in result]
+    else:
+        out = [
+            SummaryRow(info.get(r[0]), warehouses.get(r[1]), r, layout, cv)
+            for r, cv in zip(result, closing_values, strict=True)
+        ]
     out.sort(key=lambda r: (r.sku.code if r.sku else "", r.warehouse.code if r.warehouse else ""))
     totals = [0, 0, *(sum(col) for col in list(zip(*result, strict=True))[2:])] if result else []
     if not result:
         totals = [0] * (4 + 2 * len(layout.reasons))
+    total_cv = None
+    if closing_values is not None:
+        total_cv = sum(r._closing()[1] for r in out)
     return MovementSummary(
         start=start,
         end=end,
         by_warehouse=by_warehouse,
         rows=out,
-        totals=SummaryRow(None, None, totals, layout),
+        totals=SummaryRow(None, None, totals, layout, total_cv),
         receipt_reasons=[r for r in layout.reasons if r in INCOMING],
         issue_reasons=[r for r in layout.reasons if r not in INCOMING],
         snapshot=snapshot,

@@ -54,7 +54,7 @@ def _summary(start, end, **kw):
 def run(size: int) -> dict:
     from jxc.core.periods import close_period, month_bounds
     from jxc.inventory.models import CostPool, StockSnapshot
-    from jxc.inventory.snapshots import positions_at
+    from jxc.inventory.snapshots import valued_positions_at
     from tests.bench import _stock_ledger
 
     skus = 20_000 if size >= 1_000_000 else max(size // 30, 20)
@@ -98,16 +98,23 @@ def run(size: int) -> dict:
     )
     fresh = json.loads(child.stdout)
 
-    # The figures are right: closing = the whole ledger; every row and the totals add up.
-    whole = positions_at(end, use_snapshots=False)
+    # The figures are right: closing = the whole ledger (per warehouse: quantity × the
+    # pool's unit cost, docs/adr/0004); every row and the totals add up; per SKU the closing
+    # is the pools' value.
+    whole = valued_positions_at(end, use_snapshots=False)
     t = summary.totals
     assert t.closing.qty == sum((p.qty for p in whole.values()), Decimal(0))
     assert t.closing.value == sum((p.value for p in whole.values()), Decimal(0))
     pools = CostPool.objects.all()
-    assert t.closing.value == sum((p.value for p in pools), Decimal(0))
-    for row in summary.rows:
+    per_sku = _summary(start, end, by_warehouse=False).totals
+    assert per_sku.closing.value == sum((p.value for p in pools), Decimal(0))
+    for row in [*summary.rows, t]:
         assert row.opening.qty + row.received.qty - row.issued.qty == row.closing.qty
-        assert row.opening.value + row.received.value - row.issued.value == row.closing.value
+        assert (
+            row.opening.value + row.received.value - row.issued.value + row.cost_difference
+            == row.closing.value
+        )
+    for row in summary.rows:
         assert whole.get((row.sku.id, row.warehouse.id), (Decimal(0), Decimal(0)))[1] == (
             row.closing.value
         )

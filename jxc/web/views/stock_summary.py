@@ -74,7 +74,7 @@ class SummaryForm(ScopeForm):
 
 def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     """收发存 columns: SKU, [warehouse], 期初, each receipt reason, 入库合计, each issue
-    reason, 出库合计, 期末 — quantity, unit cost and value."""
+    reason, 出库合计, [成本差异 by warehouse], 期末 — quantity, unit cost and value."""
     labels = dict(MoveReason.choices)
     cols = [
         Col("sku_code", gettext_lazy("SKU code"), link="sku_url"),
@@ -98,6 +98,8 @@ def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     for r in summary.issue_reasons:
         cols += block(r, labels[r])
     cols += block("issued", gettext_lazy("Total issued"))
+    if by_warehouse:  # the change of a warehouse's value caused by the pool's unit cost
+        cols.append(Col("cost_difference", gettext_lazy("Cost difference"), "money", cost=True))
     cols += block("closing", gettext_lazy("Closing"), unit_cost=True)
     return cols
 
@@ -129,6 +131,7 @@ def summary_row(r, reasons: list[str], recosting: Container[int] = ()) -> dict[s
         out[f"{key}_qty"] = f.qty
         out[f"{key}_value"] = f.value
         out[f"{key}_uc"] = f.unit_cost
+    out["cost_difference"] = r.cost_difference
     return out
 
 
@@ -162,7 +165,11 @@ def movement_summary(request):
         pager=pager,
         can_export=request.user.has_jxc_perm("report.export"),
         wide=True,
-        note=_("Opening + received − issued = closing, to the cent, on every row.")
+        note=(
+            _("Opening + received − issued ± cost difference = closing, to the cent, on every row.")
+            if by_warehouse
+            else _("Opening + received − issued = closing, to the cent, on every row.")
+        )
         + (
             " "
             + _("Read from the snapshot of %(month)s plus the moves after it.")
