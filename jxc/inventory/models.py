@@ -380,6 +380,16 @@ class CostLayer(models.Model):
     base_value = mark(MoneyField(), COST)
     unit_cost = mark(UnitCostField(), COST)
     remaining = QuantityField()
+    # the receipt its goods came from: the move itself for a receipt, the source layer's
+    # receipt for a transfer's slice (so a purchase return finds it in another warehouse)
+    receipt = models.ForeignKey(
+        StockMove,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["date", "move_id", "idx"]

@@ -35,6 +35,98 @@ def assert_ledger_consistent(*, deep: bool = True) -> None:
     assert not problems, "ledger self-check:\n" + "\n".join(problems[:50])
 
 
+def assert_costing_identities() -> None:
+    """DOMAIN.md §5 identities over the whole ledger (on top of the self-check):
+
+    - a FIFO pool's value is the sum of its layers' values (``costing.layer_value``);
+    - per-warehouse pools: each warehouse's value is its pool's; company pools: each
+      warehouse is worth round(on hand × the pool's unit cost), the warehouses' quantities add
+      up to the pool's, and their values to round(pool quantity × unit cost) within half a 分
+      per warehouse (FIFO: to the pool's value itself);
+    - no pool, no warehouse and no report row holds value at zero quantity;
+    - 库存查询(按日期) of the last move's date, per warehouse, equals 即时库存;
+    - returns are bounded by their origin: what came back against a move (customer returns
+      of a delivery, transfers in of a transfer out, purchase returns of a receipt; net of
+      reversals) never exceeds its quantity, and carries the opposite sign.
+    """
+    from collections import defaultdict
+
+    from jxc.inventory.ledger.costing import layer_value, money_of, unit_cost_of
+    from jxc.inventory.models import CostLayer, CostPool, StockBalance, StockMove
+    from jxc.inventory.snapshots import valued_positions_at
+
+    problems: list[str] = []
+    pools = {p.pk: p for p in CostPool.objects.all()}
+    layers: dict[int, list] = defaultdict(list)
+    for x in CostLayer.objects.filter(remaining__gt=0):
+        layers[x.pool_id].append(x)
+    balances = list(StockBalance.objects.all())
+    for p in pools.values():
+        if p.qty == 0 and p.value != 0:
+            problems.append(f"pool {p.pk}: value {p.value} at zero quantity")
+        if p.method == "fifo" and p.qty > 0:
+            v = sum(
+                (layer_value(x.base_value, x.remaining, x.base_qty) for x in layers[p.pk]), D(0)
+            )
+            if v != p.value:
+                problems.append(f"pool {p.pk}: layers {v} != value {p.value}")
+    for b in balances:
+        if b.on_hand == 0 and b.value != 0:
+            problems.append(f"balance {b.sku_id}/{b.warehouse_id}: value {b.value} at zero qty")
+    by_sku: dict[int, list] = defaultdict(list)
+    for b in balances:
+        by_sku[b.sku_id].append(b)
+    for p in pools.values():
+        mine = by_sku.get(p.sku_id, [])
+        if p.warehouse_id is not None:
+            if p.batch_id is None:
+                here = [b for b in mine if b.warehouse_id == p.warehouse_id]
+                got = here[0].value if here else D(0)
+                if got != p.value:
+                    problems.append(f"pool {p.pk}: warehouse value {got} != pool value {p.value}")
+            continue
+        if p.batch_id is not None or any(
+            q.sku_id == p.sku_id and q.pk != p.pk for q in pools.values()
+        ):
+            continue  # batch pools: checked per batch by the self-check
+        rate = unit_cost_of(p.value, p.qty) if p.method == "fifo" and p.qty > 0 else p.unit_cost
+        rate = rate or D(0)
+        if sum((b.on_hand for b in mine), D(0)) != p.qty:
+            problems.append(f"pool {p.pk}: warehouses' quantities != {p.qty}")
+        total = sum((b.value for b in mine), D(0))
+        whole = money_of(p.qty, rate)
+        if abs(total - whole) > D("0.005") * len(mine):
+            problems.append(f"pool {p.pk}: warehouses {total} vs qty × unit {whole}")
+        if p.method == "fifo" and whole != p.value:
+            problems.append(f"pool {p.pk}: FIFO qty × unit {whole} != value {p.value}")
+    last = StockMove.objects.order_by("-date").values_list("date", flat=True).first()
+    if last is not None:
+        report = valued_positions_at(last, use_snapshots=False)
+        for b in balances:
+            pos = report.get((b.sku_id, b.warehouse_id))
+            got = (pos.qty, pos.value) if pos is not None else (D(0), D(0))
+            if got != (b.on_hand, b.value):
+                problems.append(f"at {last} {b.sku_id}/{b.warehouse_id}: report {got} != 即时库存")
+        for key, pos in report.items():
+            if pos.qty == 0 and pos.value != 0:
+                problems.append(f"at {last} {key}: value {pos.value} at zero quantity")
+    back: dict[int, Decimal] = defaultdict(Decimal)
+    dependant_of: dict[int, int] = {}
+    for mid, origin_id, qty in StockMove.objects.filter(origin__isnull=False).values_list(
+        "id", "origin_id", "qty"
+    ):
+        back[origin_id] += qty
+        dependant_of[mid] = origin_id
+    for reversed_id, qty in StockMove.objects.filter(
+        reverses_id__in=list(dependant_of)
+    ).values_list("reverses_id", "qty"):
+        back[dependant_of[reversed_id]] += qty
+    for origin_id, qty in StockMove.objects.filter(pk__in=list(back)).values_list("id", "qty"):
+        if back[origin_id] * qty > 0 or abs(back[origin_id]) > abs(qty):
+            problems.append(f"move {origin_id} ({qty}): {back[origin_id]} came back against it")
+    assert not problems, "costing identities:\n" + "\n".join(problems[:50])
+
+
 def D(x) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(str(x))
 

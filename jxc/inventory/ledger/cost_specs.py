@@ -122,11 +122,13 @@ def cost_spec(run: Run, cursor: Cursor, m: RunMove) -> CostSpec:
         if basis == CostBasis.GIVEN_VALUE:
             return CostSpec(RECEIPT, q, value=m.given, key=key, fallback_cost=fb, sku_label=label)
         return CostSpec(RECEIPT, q, key=key, fallback_cost=fb, sku_label=label)
-    preferred: tuple = ()
+    receipt = None
     if basis == CostBasis.FROM_ORIGIN and (m.origin_m is not None or m.origin_id is not None):
+        # a return to the supplier: first the receipt's own layers in this pool, also those
+        # that came here by transfer (DOMAIN.md §5)
         origin = m.origin_m or run.move(m.origin_id)
-        preferred = run.created_layer_keys(origin)
-    return CostSpec(ISSUE, q, prefer=preferred, key=key, fallback_cost=fb, sku_label=label)
+        receipt = origin.seq
+    return CostSpec(ISSUE, q, prefer_receipt=receipt, key=key, fallback_cost=fb, sku_label=label)
 
 
 def _undo(run: Run, orig: RunMove) -> tuple | None:

@@ -98,6 +98,7 @@ class Layer:
     unit_cost: Decimal | None = None
     ref: object = None
     touched: bool = False
+    receipt: object = None
 
     def __post_init__(self):
         if self.unit_cost is None:
@@ -148,14 +149,16 @@ class Piece:
     qty: Decimal
     value: Decimal
     layer_key: tuple | None = None
+    receipt: object = None  # the receipt the goods came from (a transfer's FIFO slice)
 
 
 @dataclass(frozen=True)
 class CostSpec:
     """One move to value. ``key`` orders the layers it creates; ``prefer`` names layers an
-    issue takes first (a purchase return's receipt, a reversed receipt's own layers);
-    ``undo`` = (state before, state after) of the move a reversal cancels: when the pool is
-    still in the after state the reversal restores the before state exactly."""
+    issue takes first (a reversed receipt's own layers); ``prefer_receipt``: a purchase
+    return's receipt, whose layers in this pool (also those that came by transfer) it takes
+    first; ``undo`` = (state before, state after) of the move a reversal cancels: when the
+    pool is still in the after state the reversal restores the before state exactly."""
 
     mode: str
     qty: Decimal
@@ -165,6 +168,7 @@ class CostSpec:
     pieces: tuple[Piece, ...] = ()
     refill: bool = False
     prefer: tuple[tuple, ...] = ()
+    prefer_receipt: object = None
     fallback_cost: Decimal | None = None
     undo: tuple[tuple, tuple] | None = None
     sku_label: str = ""
@@ -177,6 +181,7 @@ class Use:
     layer_key: tuple
     qty: Decimal
     value: Decimal
+    receipt: object = None  # the receipt the layer came from
 
 
 @dataclass
@@ -364,12 +369,21 @@ def _receipt_fifo(pool: PoolState, spec: CostSpec) -> Costed:
         out.value = new_value - pool.value
         out.variance = brought - out.value
         if new_qty > 0:
-            layer = Layer((*spec.key, 0), new_qty, new_value, new_qty, cost, touched=True)
+            layer = Layer(
+                (*spec.key, 0),
+                new_qty,
+                new_value,
+                new_qty,
+                cost,
+                touched=True,
+                receipt=spec.key[1] if spec.key else None,
+            )
             _open(pool, layer)
             out.new_layers.append(layer)
         pool.qty, pool.value, pool.unit_cost = new_qty, new_value, cost
         return out
     pieces = spec.pieces or (Piece(q, brought),)
+    own_receipt = spec.key[1] if spec.key else None
     total = ZERO
     for i, piece in enumerate(pieces):
         target = pool.layer(piece.layer_key) if (spec.refill and piece.layer_key) else None
@@ -384,7 +398,12 @@ def _receipt_fifo(pool: PoolState, spec: CostSpec) -> Costed:
                 _open(pool, target)
             total += delta
         else:
-            layer = Layer((*spec.key, i), piece.qty, piece.value, piece.qty, touched=True)
+            # a layer remembers the receipt its goods came from: a transfer's slice keeps
+            # its source layer's, anything else is a receipt of its own
+            receipt = piece.receipt if piece.receipt is not None else own_receipt
+            layer = Layer(
+                (*spec.key, i), piece.qty, piece.value, piece.qty, touched=True, receipt=receipt
+            )
             _open(pool, layer)
             out.new_layers.append(layer)
             total += piece.value
@@ -405,7 +424,7 @@ def _consume(pool: PoolState, layer: Layer, want: Decimal) -> Use:
     if layer.qty == 0:
         pool.layers.remove(layer)
         pool.closed[layer.key] = layer
-    return Use(layer.key, take, used)
+    return Use(layer.key, take, used, layer.receipt)
 
 
 def _issue_fifo(pool: PoolState, spec: CostSpec) -> Costed:
@@ -419,6 +438,13 @@ def _issue_fifo(pool: PoolState, spec: CostSpec) -> Costed:
         if want == 0:
             break
         if layer is not None and layer.qty > 0:
+            use = _consume(pool, layer, want)
+            uses.append(use)
+            want -= use.qty
+    if spec.prefer_receipt is not None:  # the receipt's own layers first, oldest first
+        for layer in [x for x in pool.layers if x.receipt == spec.prefer_receipt]:
+            if want == 0:
+                break
             use = _consume(pool, layer, want)
             uses.append(use)
             want -= use.qty
@@ -472,24 +498,27 @@ def _revalue_fifo(pool: PoolState, spec: CostSpec) -> Costed:
 
 
 def pieces_from(
-    segments: list[tuple[Decimal, Decimal, tuple | None]],
+    segments: list[tuple],
     start: Decimal,
     qty: Decimal,
     *,
     keep_layers: bool = False,
 ) -> tuple[Piece, ...]:
     """The part [start, start + qty) of an outgoing move given as segments
-    ``(qty, value, layer key)`` (the layers it consumed, then any uncovered rest), each part
-    valued by telescoping so that taking everything back returns exactly what left."""
+    ``(qty, value, layer key[, receipt])`` (the layers it consumed, then any uncovered rest),
+    each part valued by telescoping so that taking everything back returns exactly what
+    left; each piece keeps the receipt its layer came from."""
     out: list[Piece] = []
     offset = ZERO
     end = start + qty
-    for seg_qty, seg_value, key in segments:
+    for seg in segments:
+        seg_qty, seg_value, key = seg[0], seg[1], seg[2]
+        receipt = seg[3] if len(seg) > 3 else None
         lo = max(start, offset) - offset
         hi = min(end, offset + seg_qty) - offset
         if hi > lo:
             value = share_of(seg_value, hi, seg_qty) - share_of(seg_value, lo, seg_qty)
-            out.append(Piece(hi - lo, value, key if keep_layers else None))
+            out.append(Piece(hi - lo, value, key if keep_layers else None, receipt))
         offset += seg_qty
     if offset < end:  # more back than went out (cannot happen through the ledger's checks)
         rest = end - max(offset, start)

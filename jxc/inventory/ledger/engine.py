@@ -47,7 +47,17 @@ from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
 if TYPE_CHECKING:
     import datetime as dt
 
-_LAYER_FIELDS = ["id", "move_id", "idx", "date", "base_qty", "base_value", "unit_cost", "remaining"]
+_LAYER_FIELDS = [
+    "id",
+    "move_id",
+    "idx",
+    "date",
+    "base_qty",
+    "base_value",
+    "unit_cost",
+    "remaining",
+    "receipt_id",
+]
 _LAYERS = Reader(CostLayer, _LAYER_FIELDS)
 _POOL_LAYERS = Reader(CostLayer, ["pool_id", *_LAYER_FIELDS])
 _MOVES = Reader(StockMove, list(MOVE_FIELDS))
@@ -190,6 +200,7 @@ class Run:
                 r["unit_cost"],
                 ref=layer_id,
                 touched=layer_id in given_back,
+                receipt=r["receipt_id"],
             )
             cursor.layer_ids[key] = layer_id
             if layer.qty > 0:
@@ -232,12 +243,16 @@ class Run:
         q = Q()
         for k in missing:
             q |= Q(move_id=k[1], idx=k[2])
-        for r in CostLayer.objects.filter(q, pool_id=cursor.pool.pk).values(
-            "id", "move_id", "idx", "date", "base_qty", "base_value", "unit_cost", "remaining"
-        ):
+        for r in CostLayer.objects.filter(q, pool_id=cursor.pool.pk).values(*_LAYER_FIELDS):
             key = layer_key(r["date"], r["move_id"], r["idx"])
             layer = Layer(
-                key, r["base_qty"], r["base_value"], r["remaining"], r["unit_cost"], ref=r["id"]
+                key,
+                r["base_qty"],
+                r["base_value"],
+                r["remaining"],
+                r["unit_cost"],
+                ref=r["id"],
+                receipt=r["receipt_id"],
             )
             cursor.layer_ids[key] = r["id"]
             if layer.qty > 0:  # pragma: no cover - open layers are loaded already
@@ -318,7 +333,7 @@ class Run:
                 self.mem[row["id"]] = run_move_from_row(row)
 
     def segments(self, o: RunMove) -> list[tuple]:
-        """What an outgoing move took out, as (qty, value, layer key) pieces."""
+        """What an outgoing move took out, as (qty, value, layer key, receipt) pieces."""
         n, total = -o.qty, -o.value
         pool = self.pools.get(o.pool_id)
         if pool is None:
@@ -326,17 +341,19 @@ class Run:
         if engine_method(pool.method) != FIFO:
             return [(n, total, None)]
         if o.processed or o.new:
-            uses = [(u.qty, u.value, u.layer_key) for u in (o.uses or []) if u.qty > 0]
+            uses = [
+                (u.qty, u.value, u.layer_key, u.receipt) for u in (o.uses or []) if u.qty > 0
+            ]
         else:
             uses = self._db_uses(o.id)  # type: ignore[arg-type]
         segs: list[tuple] = list(uses)
         rest_q = n - sum((s[0] for s in segs), ZERO)
         rest_v = total - sum((s[1] for s in segs), ZERO)
         if rest_q > 0:
-            segs.append((rest_q, rest_v, None))
+            segs.append((rest_q, rest_v, None, None))
         elif rest_v and segs:
-            q0, v0, k0 = segs[-1]
-            segs[-1] = (q0, v0 + rest_v, k0)
+            q0, v0, k0, r0 = segs[-1]
+            segs[-1] = (q0, v0 + rest_v, k0, r0)
         return segs
 
     def _db_uses(self, move_id: int) -> list[tuple]:
@@ -347,10 +364,18 @@ class Run:
                     u["qty"],
                     u["value"],
                     layer_key(u["layer__date"], u["layer__move_id"], u["layer__idx"]),
+                    u["layer__receipt_id"],
                 )
                 for u in LayerUse.objects.filter(move_id=move_id, qty__gt=0)
                 .order_by("id")
-                .values("qty", "value", "layer__date", "layer__move_id", "layer__idx")
+                .values(
+                    "qty",
+                    "value",
+                    "layer__date",
+                    "layer__move_id",
+                    "layer__idx",
+                    "layer__receipt_id",
+                )
             ]
             self._uses_db[move_id] = found
         return found

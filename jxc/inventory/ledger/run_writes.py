@@ -25,6 +25,7 @@ NEW_LAYER_FIELDS = [
     "base_value",
     "unit_cost",
     "remaining",
+    "receipt_id",
 ]
 
 
@@ -63,6 +64,7 @@ def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
                 x.base_value,
                 x.unit_cost or ZERO,
                 x.qty,
+                None if x.receipt is None else real(x.receipt),  # type: ignore[arg-type]
             ]
             for x in created
         )

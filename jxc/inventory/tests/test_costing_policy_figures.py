@@ -173,7 +173,6 @@ def test_reference_price_zero_is_a_price_only_none_refuses(kit):
         kit.issue(bare, wh, "1", day=1)
 
 
-@pytest.mark.xfail(strict=True, reason="layers do not remember their receipt yet (item 10)")
 def test_fifo_layers_keep_their_receipt_through_transfers(kit):
     """Item 10: FIFO per warehouse. WH1 receives 4 @ 10 (R1), WH2 4 @ 20; R1's 4 go to WH2
     (WH2 now holds R1's layer after its own). A purchase return of 4 against R1 from WH2
