@@ -341,9 +341,7 @@ class Run:
         if engine_method(pool.method) != FIFO:
             return [(n, total, None)]
         if o.processed or o.new:
-            uses = [
-                (u.qty, u.value, u.layer_key, u.receipt) for u in (o.uses or []) if u.qty > 0
-            ]
+            uses = [(u.qty, u.value, u.layer_key, u.receipt) for u in (o.uses or []) if u.qty > 0]
         else:
             uses = self._db_uses(o.id)  # type: ignore[arg-type]
         segs: list[tuple] = list(uses)
