@@ -376,14 +376,14 @@ def _receipt_fifo(pool: PoolState, spec: CostSpec) -> Costed:
                 new_qty,
                 cost,
                 touched=True,
-                receipt=spec.key[1] if spec.key else None,
+                receipt=spec.key[-1] if spec.key else None,
             )
             _open(pool, layer)
             out.new_layers.append(layer)
         pool.qty, pool.value, pool.unit_cost = new_qty, new_value, cost
         return out
     pieces = spec.pieces or (Piece(q, brought),)
-    own_receipt = spec.key[1] if spec.key else None
+    own_receipt = spec.key[-1] if spec.key else None  # the move's entry (its id, in the ledger)
     total = ZERO
     for i, piece in enumerate(pieces):
         target = pool.layer(piece.layer_key) if (spec.refill and piece.layer_key) else None
