@@ -14,9 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.documents.lines import line_amount
 from jxc.core.documents.lots import Lot
-from jxc.core.fields import round_money
 from jxc.inventory.documents.choices import (
     INCOMING_KINDS,
     KIND_MOVE_REASON,
