@@ -49,8 +49,8 @@ def test_company_pool_warehouse_values_are_qty_times_the_pool_unit(kit):
 def test_gain_with_a_stated_cost_keeps_the_cost_as_entered(kit):
     """Item 2: 报溢 (其他入库, reason surplus) of 0.004 @ 17.82 into an empty pool: the move is
     worth round(0.004 × 17.82) = 0.07 and the pool's unit cost is 17.82, not 0.07 ÷ 0.004."""
-    from jxc.inventory.documents import services as docs
     from jxc.core.documents.lines import LineInput
+    from jxc.inventory.documents import services as docs
     from jxc.inventory.documents.tests.conftest import post
 
     sku = kit.sku("A")
