@@ -3,6 +3,7 @@ the append-only audit log, API tokens and idempotency records."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import CostingMethod, CostScope
@@ -113,7 +114,8 @@ class DocumentSequence(models.Model):
 class AuditLog(models.Model):
     """操作记录: append-only record of every master-data change and state change."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # set before the hash is taken (record_audit), not at INSERT time as auto_now_add would
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("user")
     )
@@ -123,6 +125,8 @@ class AuditLog(models.Model):
     object_repr = models.CharField(_("object"), max_length=200)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # SHA-256 over the previous entry's hash and this entry's content (jxc.core.audit)
+    entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

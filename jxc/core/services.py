@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jxc.core import selectors
+from jxc.core import audit, selectors
 from jxc.core.errors import CostingLocked, DuplicateCode, NotFound, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Company, DocumentSequence, Role, User
 from jxc.core.permissions import DEFAULT_ROLES
@@ -91,8 +91,10 @@ def record_audit(
     changes: dict | None = None,
     reason: str = "",
 ) -> AuditLog:
-    """Append one line to the audit log (who, when, what, which fields from → to, why)."""
-    return AuditLog.objects.create(
+    """Append one line to the audit log (who, when, what, which fields from → to, why),
+    chained to the one before by its hash (jxc.core.audit)."""
+    entry = AuditLog(
+        at=timezone.now(),
         user=user if user is not None and user.pk else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -101,6 +103,21 @@ def record_audit(
         changes=changes or {},
         reason=reason[:500],
     )
+    with transaction.atomic():
+        audit.lock_chain()
+        entry.entry_hash = audit.entry_hash(
+            audit.last_hash(),
+            at=entry.at,
+            user_id=entry.user_id,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            object_repr=entry.object_repr,
+            changes=entry.changes,
+            reason=entry.reason,
+        )
+        entry.save()
+    return entry
 
 
 def save_audited(
