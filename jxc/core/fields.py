@@ -163,6 +163,14 @@ class FactorField(models.DecimalField):
         super().__init__(*args, **kwargs)
 
 
+def choices_check(field: str, values, *, name: str, blank: bool = False) -> models.CheckConstraint:
+    """A database check that ``field`` holds one of its choices (or "" when ``blank``)."""
+    condition = models.Q(**{f"{field}__in": list(values)})
+    if blank:
+        condition |= models.Q(**{field: ""})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
 # --- exact sums of scaled integers ------------------------------------------------------------
 # A report adds a decimal column as whole numbers of its smallest unit (SQLite keeps decimals
 # as REAL). One 64-bit SUM of those overflows after ~9,000 moves of 10⁹ (quantity × 10⁶):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import CostingMethod, CostScope
+from jxc.core.fields import choices_check
 from jxc.core.permissions import VIEW_COST, matches
 
 
@@ -92,6 +93,10 @@ class Company(models.Model):
             models.CheckConstraint(
                 condition=models.Q(price_decimals__lte=6), name="company_price_decimals_lte_6"
             ),
+            choices_check(
+                "costing_method", CostingMethod.values, name="company_costing_method_valid"
+            ),
+            choices_check("cost_scope", CostScope.values, name="company_cost_scope_valid"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku, Unit
-from jxc.core.fields import MoneyField, QuantityField, UnitCostField
+from jxc.core.choices import CostingMethod
+from jxc.core.fields import MoneyField, QuantityField, UnitCostField, choices_check
 from jxc.core.validators import code_validator, phone_validator
 from jxc.core.visibility import COST, mark
 from jxc.inventory.choices import CostBasis, MoveReason, WarehouseKind
@@ -51,6 +52,7 @@ class Warehouse(models.Model):
         ordering = ["code"]
         verbose_name = _("warehouse")
         verbose_name_plural = _("warehouses")
+        constraints = [choices_check("kind", WarehouseKind.values, name="warehouse_kind_valid")]
 
     def __str__(self) -> str:
         return self.name
@@ -158,6 +160,11 @@ class RecostJob(models.Model):
         ordering = ["-id"]
         verbose_name = _("re-costing job")
         verbose_name_plural = _("re-costing jobs")
+        constraints = [  # RecostJob.Status (not in scope inside Meta)
+            choices_check(
+                "status", ["pending", "running", "done", "failed"], name="recost_job_status_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.status} {self.done}/{self.total}"
@@ -205,6 +212,7 @@ class CostPool(models.Model):
             models.CheckConstraint(
                 condition=~Q(qty=0) | Q(value=0), name="cost_pool_no_value_at_zero_qty"
             ),
+            choices_check("method", CostingMethod.values, name="cost_pool_method_valid"),
         ]
 
     def __str__(self) -> str:
@@ -281,6 +289,11 @@ class StockMove(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(cost_basis__in=CostBasis.values), name="move_cost_basis_valid"
+            ),
+            choices_check("reason", MoveReason.values, name="move_reason_valid"),
+            # 红冲 at most once: a second reversal of the same move is refused by the database
+            models.UniqueConstraint(
+                fields=["reverses"], condition=Q(reverses__isnull=False), name="move_reversed_once"
             ),
         ]
 

@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
+from jxc.core.choices import DocumentStatus
 from jxc.core.documents.models import Document, DocumentLine, SourceRef
-from jxc.core.fields import MoneyField, QuantityField, UnitCostField
+from jxc.core.fields import MoneyField, QuantityField, UnitCostField, choices_check
 from jxc.core.transitions import Workflow
 from jxc.core.visibility import BOOK, COST, mark
 from jxc.inventory.documents.choices import (
@@ -57,6 +58,11 @@ class StockDocument(Document):
         verbose_name = _("stock document")
         verbose_name_plural = _("stock documents")
         indexes = [models.Index(fields=["kind", "date"], name="stockdoc_kind_date_idx")]
+        constraints = [
+            choices_check("status", DocumentStatus.values, name="stockdoc_status_valid"),
+            choices_check("kind", StockDocumentKind.values, name="stockdoc_kind_valid"),
+            choices_check("reason", OtherReason.values, name="stockdoc_reason_valid", blank=True),
+        ]
 
     def ref(self) -> SourceRef:
         return SourceRef(kind=self.kind, id=self.pk, number=self.number)
@@ -163,6 +169,15 @@ class StockDocumentLine(DocumentLine):
     class Meta(DocumentLine.Meta):
         verbose_name = _("stock document line")
         verbose_name_plural = _("stock document lines")
+        constraints = [
+            # a cost adjustment's line moves value only: quantity 0 with a cost or a change
+            models.CheckConstraint(
+                condition=Q(qty__gt=0, base_qty__gt=0)
+                | Q(qty=0, base_qty=0, price__isnull=False)
+                | Q(qty=0, base_qty=0, value_change__isnull=False),
+                name="stockdoc_line_qty_gt_0",
+            )
+        ]
 
 
 # --- 调拨单 ---------------------------------------------------------------------------------
@@ -202,7 +217,14 @@ class Transfer(Document):
             models.CheckConstraint(
                 condition=~Q(from_warehouse=models.F("to_warehouse")),
                 name="transfer_between_two_warehouses",
-            )
+            ),
+            choices_check("status", DocumentStatus.values, name="transfer_status_valid"),
+            choices_check(
+                "difference",
+                TransferDifference.values,
+                name="transfer_difference_valid",
+                blank=True,
+            ),
         ]
 
     def status_label(self) -> str:
@@ -240,7 +262,21 @@ class TransferLine(DocumentLine):
             models.CheckConstraint(
                 condition=Q(received_qty__gte=0, returned_qty__gte=0, lost_qty__gte=0),
                 name="transfer_line_received_gte_0",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(qty__gt=0, base_qty__gt=0), name="transfer_line_qty_gt_0"
+            ),
+            # received + returned + written off ≤ shipped; half a 10⁻⁶ of slack because SQLite
+            # adds the three as REAL (0.1 + 0.2 > 0.3 there)
+            models.CheckConstraint(
+                condition=Q(
+                    base_qty__gt=models.F("received_qty")
+                    + models.F("returned_qty")
+                    + models.F("lost_qty")
+                    - Decimal("0.0000005")
+                ),
+                name="transfer_line_not_beyond_shipped",
+            ),
         ]
 
     @property
@@ -294,6 +330,9 @@ class StockCount(Document):
         ordering = ["-date", "-id"]
         verbose_name = _("stock count")
         verbose_name_plural = _("stock counts")
+        constraints = [
+            choices_check("status", DocumentStatus.values, name="stock_count_status_valid")
+        ]
 
 
 class StockCountLine(models.Model):
@@ -403,7 +442,11 @@ class Assembly(Document):
         ordering = ["-date", "-id"]
         verbose_name = _("assembly")
         verbose_name_plural = _("assemblies")
-        constraints = [models.CheckConstraint(condition=Q(qty__gt=0), name="assembly_qty_gt_0")]
+        constraints = [
+            models.CheckConstraint(condition=Q(qty__gt=0), name="assembly_qty_gt_0"),
+            choices_check("status", DocumentStatus.values, name="assembly_status_valid"),
+            choices_check("kind", AssemblyKind.values, name="assembly_kind_valid"),
+        ]
 
     def ref(self) -> SourceRef:
         # Numbered and referenced per kind (组装单 ZZD…, 拆卸单 CXD…).
@@ -427,6 +470,11 @@ class AssemblyLine(DocumentLine):
     class Meta(DocumentLine.Meta):
         verbose_name = _("assembly line")
         verbose_name_plural = _("assembly lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(qty__gt=0, base_qty__gt=0), name="assembly_line_qty_gt_0"
+            )
+        ]
 
 
 DOCUMENT_MODELS: tuple[type[Document], ...] = (StockDocument, Transfer, StockCount, Assembly)
