@@ -86,3 +86,27 @@ def test_renderer_drops_marked_fields_by_the_operations_schema():
     data = {"count": 1, "items": [row], "totals": {"on_hand": "3", "value": "22.14"}}
     out = json.loads(RENDERER.render(Request(), data, response_status=200))
     assert out == {"count": 1, "items": [{"sku_id": 1, "on_hand": "3"}], "totals": {"on_hand": "3"}}
+
+
+# Names that always hold a cost figure in this code base: a field so named must carry the mark
+# (a safety net for new schemas; redaction itself never looks at names).
+COST_NAMES = {"unit_cost", "cost_amount", "purchase_price", "gain_value", "loss_value", "value"}
+
+
+def test_every_cost_named_field_of_the_api_is_marked(client_owner):
+    doc = client_owner.get("/api/v1/openapi.json").json()
+    unmarked = [
+        f"{name}.{prop}"
+        for name, schema in doc["components"]["schemas"].items()
+        if not name.endswith(("In", "Patch", "Query"))
+        for prop, spec in schema.get("properties", {}).items()
+        if prop in COST_NAMES and "cost" not in spec.get("x-hidden", [])
+    ]
+    assert not unmarked
+    marked = {
+        f"{name}.{prop}"
+        for name, schema in doc["components"]["schemas"].items()
+        for prop, spec in schema.get("properties", {}).items()
+        if "cost" in spec.get("x-hidden", [])
+    }
+    assert {"SkuUnitOut.purchase_price", "ReviewOut.gain_value", "MoveOut.unit_cost"} <= marked

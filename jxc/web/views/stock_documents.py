@@ -229,6 +229,9 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
         if obj is not None:
             lines = list(screen.lines_of(obj))
             rows = f.rows_of(lines, sku_units=f.units_of(x.sku_id for x in lines))
+    # The grid's state is in the page: a column the user may not see is not in its rows either.
+    hidden = f.COST_COLUMNS - set(columns)
+    rows = [{k: v for k, v in r.items() if k not in hidden} for r in rows]
     state = {
         "rows": rows,
         "columns": columns,
