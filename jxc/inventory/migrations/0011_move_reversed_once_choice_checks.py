@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ('inventory', '0008_move_cost_basis_choices'),
+        ('inventory', '0010_cost_layer_receipt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0009_move_reversed_once_choice_checks'),
+        ('inventory', '0011_move_reversed_once_choice_checks'),
     ]
 
     operations = [
