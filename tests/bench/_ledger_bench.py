@@ -32,3 +32,14 @@ def drop_ledger_of(sku_code_prefix: str) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         for sql, n in steps:
             cur.execute(sql, [sku_code_prefix + "%"] * n)
+
+
+def use_costing(method: str, scope: str) -> None:
+    """Set the company's costing method and pool for a benchmark's own SKUs. The settings
+    service refuses this once anything is posted (docs/adr/0003); a benchmark measures each
+    method on SKUs of its own in one shared database, whose pools keep the method they were
+    made with, so it sets the row directly."""
+    from jxc.core.models import Company
+    from jxc.core.selectors import company
+
+    Company.objects.filter(pk=company().pk).update(costing_method=method, cost_scope=scope)

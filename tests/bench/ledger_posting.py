@@ -17,10 +17,10 @@ LINES = 5
 
 
 def _setup(method: str, scope: str, tag: str):
-    from jxc.core.services import update_company
     from jxc.inventory.testing import LedgerKit
+    from tests.bench._ledger_bench import use_costing
 
-    update_company(user=None, costing_method=method, cost_scope=scope)
+    use_costing(method, scope)
     kit = LedgerKit(user=None, unit_name="个-posting")  # leave "个" to other benchmarks
     skus = [kit.sku(f"{tag}{i:04d}", price="1") for i in range(SKUS)]
     whs = [kit.warehouse(f"{tag}W{i}") for i in range(2)]
@@ -105,8 +105,7 @@ def _case(n: int, method: str, scope: str, tag: str) -> dict:
 
 
 def run(size: int) -> dict:
-    from jxc.core.services import update_company
-    from tests.bench._ledger_bench import drop_ledger_of
+    from tests.bench._ledger_bench import drop_ledger_of, use_costing
 
     try:
         return {
@@ -118,4 +117,4 @@ def run(size: int) -> dict:
     finally:
         drop_ledger_of("PA")
         drop_ledger_of("PF")
-        update_company(user=None, costing_method="moving_average", cost_scope="company")
+        use_costing("moving_average", "company")
