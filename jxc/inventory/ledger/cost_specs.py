@@ -103,7 +103,7 @@ def cost_spec(run: Run, cursor: Cursor, m: RunMove) -> CostSpec:
                 # brings the whole line back takes exactly what is left of its value.
                 booked = costing.unit_cost_of(-origin.value, -origin.qty)
                 value = costing.return_value(q, -origin.qty, -origin.value, start, start_value)
-                pieces: tuple[Piece, ...] = (Piece(q, value),)
+                pieces = (Piece(q, value),)
             else:  # a transfer in carries the exact layers the transfer out took
                 pieces = costing.pieces_from(run.segments(origin), start, q)
             return CostSpec(
