@@ -233,3 +233,48 @@ def test_patch_keeps_the_input_rules(client_owner, coke):
         assert status == 422 and set(body["params"]["errors"]) == set(bad), bad
     status, body = call(client_owner, "patch", f"/products/{coke.pk}", {"category_id": None})
     assert status == 200 and body["category_id"] is None and body["name"] == "可口可乐 330ml"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("unit", "field", "value"),
+    [
+        (0, "purchase_price", "1e400"),  # could not even be quantized: 500 before
+        (0, "retail_price", "123456789012345678"),  # written, then unreadable on SQLite
+        (1, "factor", "1e40"),
+    ],
+)
+def test_absurd_numbers_in_a_skus_units_are_field_errors(
+    client_owner, coke, units, unit, field, value
+):
+    sku = coke.skus.get()
+    rows = [
+        {"unit_id": units["ge"].pk, "factor": "1"},
+        {"unit_id": units["xiang"].pk, "factor": "24"},
+    ]
+    rows[unit][field] = value
+    status, body = call(client_owner, "put", f"/skus/{sku.pk}/units", {"units": rows})
+    assert status == 422, body
+    assert f"units.{unit}.{field}" in body["params"]["errors"]
+    status, body = call(client_owner, "get", f"/skus/{sku.pk}")
+    assert status == 200  # still readable, nothing was written
+
+
+@pytest.mark.django_db
+def test_absurd_shelf_life_is_refused(client_owner, coke, units):
+    """Before: 保质期 99999999999999 天 was saved (an overflow on PostgreSQL)."""
+    status, body = call(
+        client_owner,
+        "post",
+        "/products",
+        {
+            "code": "P9",
+            "name": "q",
+            "base_unit_id": units["ge"].pk,
+            "shelf_life_days": 99999999999999,
+        },
+    )
+    assert (status, list(body["params"]["errors"])) == (422, ["shelf_life_days"])
+    status, body = call(client_owner, "patch", f"/products/{coke.pk}", {"shelf_life_days": 36501})
+    assert status == 422
+    assert call(client_owner, "patch", f"/products/{coke.pk}", {"shelf_life_days": 365})[0] == 200

@@ -89,3 +89,22 @@ def test_stock_limits(client_owner, coke, warehouses, client_for, store_keeper):
     # a keeper without product.edit
     status, body = call(client_for(store_keeper), "put", path, {"min_qty": "1"})
     assert (status, body["code"]) == (403, "permission_denied")
+
+
+@pytest.mark.django_db
+def test_absurd_stock_limits_are_field_errors_and_leave_the_sku_readable(client_owner, coke):
+    """Before: max 123456789012345678901 was stored on SQLite; from then on the SKU's stock
+    limits and its product page answered 500."""
+    from jxc.inventory import services as inventory
+
+    sku = coke.skus.get()
+    wh = inventory.create_warehouse(user=None, code="W1", name="总仓")
+    for value in ("123456789012345678901", "1e400"):
+        status, body = call(
+            client_owner,
+            "put",
+            f"/skus/{sku.pk}/stock-limits/{wh.pk}",
+            {"min_qty": "1", "max_qty": value},
+        )
+        assert (status, list(body["params"]["errors"])) == (422, ["max_qty"])
+    assert call(client_owner, "get", f"/skus/{sku.pk}/stock-limits") == (200, [])

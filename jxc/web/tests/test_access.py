@@ -185,3 +185,30 @@ def test_cost_fields_are_not_offered_in_forms_for_sales(sales_user):
     form = F()
     drop_cost_fields(form, sales_user)
     assert list(form.fields) == ["retail_price"]
+
+
+@pytest.fixture
+def scoped_keeper(user_factory, owner, records):
+    from jxc.inventory import services as inventory
+
+    keeper = user_factory(roles=["keeper"], first_name="钱仓管")
+    inventory.set_user_warehouses(user=owner, target=keeper, warehouses=[records["warehouse"]])
+    return keeper
+
+
+def test_a_scoped_keeper_sees_the_warehouse_they_create(client_for, scoped_keeper, records):
+    """Before: saving 新增仓库 led a keeper limited to 总仓 to “页面不存在” (404)."""
+    client = client_for(scoped_keeper)
+    response = client.post(
+        reverse("web:warehouse_create"), {"code": "QA01", "name": "QA 仓", "kind": "warehouse"}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "QA 仓" in page.content.decode()
+    listing = client.get(reverse("web:warehouse_list")).content.decode()
+    assert "QA 仓" in listing and "ST01" not in listing
+    scoped_keeper.refresh_from_db()
+    assert sorted(scoped_keeper.scoped_warehouses.values_list("code", flat=True)) == [
+        "QA01",
+        "WH01",
+    ]

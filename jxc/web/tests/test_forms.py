@@ -1,9 +1,15 @@
 """新增 / 编辑 / 停用 through the services: Chinese field errors, nothing saved on error,
 duplicate codes on the code field, inline bins and contacts, 操作记录."""
 
+import re
+from decimal import Decimal as D
+
 import pytest
 from django.urls import reverse
 
+from jxc.catalog import services as catalog
+from jxc.catalog.models import SkuUnit
+from jxc.catalog.rules import UnitSpec
 from jxc.core.models import AuditLog
 from jxc.inventory.models import Bin
 from jxc.partners.models import Contact, Supplier
@@ -213,3 +219,91 @@ def test_warehouse_create_and_keeper(client_owner, owner):
     )
     assert response.status_code == 302
     assert Warehouse.objects.get(code="WH09").keeper == owner
+
+
+def _text(response) -> str:
+    """The page as a person reads it: tags dropped, whitespace collapsed."""
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_supplier_form_refuses_absurd_payment_terms(client_owner, owner):
+    """Before: 账期 9999999999 天 was saved from the form."""
+    from jxc.partners.models import Supplier
+
+    response = client_owner.post(
+        reverse("web:supplier_create"),
+        {"code": "S9", "name": "x", "payment_terms_days": "9999999999", "lead_time_days": "0"},
+    )
+    assert response.status_code == 200
+    assert "不能大于 3650" in response.content.decode()
+    assert not Supplier.objects.filter(code="S9").exists()
+
+
+def test_a_contacts_typo_can_be_corrected_and_the_contact_removed(client_owner, records):
+    """Before: a contact could only be added; a wrong phone number stayed for ever."""
+    from jxc.partners.models import Contact
+
+    customer, contact = records["customer"], records["contact"]
+    detail_url = reverse("web:customer_detail", args=[customer.pk])
+    page = client_owner.get(detail_url).content.decode()
+    edit_url = reverse("web:customer_contacts_edit", args=[customer.pk, contact.pk])
+    assert edit_url in page and 'data-testid="inline-remove"' in page
+    bad = client_owner.post(edit_url, {"name": "李经理", "phone": "12"})
+    assert "请输入有效的电话号码" in bad.content.decode()
+    contact.refresh_from_db()
+    assert contact.phone == ""
+    client_owner.post(edit_url, {"name": "李经理", "position": "采购经理", "phone": "13812345678"})
+    contact.refresh_from_db()
+    assert (contact.position, contact.phone) == ("采购经理", "13812345678")
+    history = _text(client_owner.get(detail_url))
+    assert "联系人: 李经理 → 李经理 采购经理 13812345678" in history
+    client_owner.post(reverse("web:customer_contacts_remove", args=[customer.pk, contact.pk]))
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert "联系人: 李经理 采购经理 13812345678 → —" in _text(client_owner.get(detail_url))
+
+
+def test_contacts_of_one_partner_cannot_be_edited_through_another(client_owner, owner, records):
+    other = records["supplier"]
+    url = reverse("web:supplier_contacts_edit", args=[other.pk, records["contact"].pk])
+    assert client_owner.get(url).status_code == 404
+
+
+def test_contacts_need_the_partners_edit_permission(client_for, records, user_factory):
+    cashier = user_factory(roles=["cashier"])  # customer.view and .create, not .edit
+    customer, contact = records["customer"], records["contact"]
+    client = client_for(cashier)
+    page = client.get(reverse("web:customer_detail", args=[customer.pk])).content.decode()
+    assert "inline-edit" not in page and "inline-remove" not in page
+    url = reverse("web:customer_contacts_remove", args=[customer.pk, contact.pk])
+    assert client.post(url).status_code == 403
+
+
+def test_a_bins_name_can_be_corrected(client_owner, records):
+    wh, bin_ = records["warehouse"], records["bin"]
+    url = reverse("web:warehouse_bins_edit", args=[wh.pk, bin_.pk])
+    assert client_owner.get(url).status_code == 200
+    client_owner.post(url, {"code": "A-01", "name": "一号货架（冷藏）"})
+    bin_.refresh_from_db()
+    assert bin_.name == "一号货架（冷藏）"
+
+
+def test_a_huge_price_on_the_units_page_is_called_too_large(client_owner, owner):
+    pcs = catalog.create_unit(user=owner, name="个")
+    product = catalog.create_product(
+        user=owner,
+        code="WJ0001",
+        name="中性笔",
+        base_unit=pcs,
+        units=[UnitSpec(unit_id=pcs.pk, prices={"retail_price": D("2")})],
+    )
+    sku = product.skus.get()
+    response = client_owner.post(
+        reverse("web:sku_units", args=[sku.pk]),
+        {"unit-0-unit": pcs.pk, "unit-0-retail_price": "1e400"},
+    )
+    assert response.status_code == 422
+    errors = response.context["row_errors"]
+    assert any("数值过大" in e for e in errors), errors
+    assert not any("位小数" in e for e in errors)
+    assert SkuUnit.objects.get(sku=sku).retail_price == D("2")

@@ -1,5 +1,6 @@
 """Lists: search, filters, sorting, pages with a total, the HTMX partial, Excel export."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -14,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 def _codes(body: str, prefix: str) -> list[str]:
-    import re
 
     return re.findall(rf">({prefix}\d+)</a>", body)
 
@@ -118,3 +118,25 @@ def test_category_tree_is_indented(client_owner, records):
     assert body.index("食品") < body.index("饮料")
     assert 'padding-left:1.5em">└ 饮料' in body
     assert 'padding-left:0em">食品' in body
+
+
+def test_english_list_headings_are_capitalised(client_owner, records):
+    """Before: the English customer list was titled ``customers`` with headers ``code name``."""
+    client_owner.cookies["django_language"] = "en"
+    body = client_owner.get(reverse("web:customer_list")).content.decode()
+    assert "<h1>Customers</h1>" in body
+    assert ">Credit limit</a>" in body and ">credit limit</a>" not in body
+    detail = client_owner.get(
+        reverse("web:customer_detail", args=[records["customer"].pk])
+    ).content.decode()
+    assert "<dt>Credit limit</dt>" in detail
+
+
+def test_an_htmx_list_refresh_after_the_session_ended_goes_to_the_sign_in_page(client, db):
+    """Before: typing in a list's search box after the session ended drew the whole sign-in
+    page inside the list."""
+    response = client.get(reverse("web:supplier_list"), {"q": "宁波"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("web:login") + "?next=")
+    plain = client.get(reverse("web:supplier_list"))
+    assert plain.status_code == 302  # a normal page load still redirects as before

@@ -1,5 +1,7 @@
 """设置: company settings, users (roles, warehouse scope, active), roles, API tokens, audit log."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -175,3 +177,116 @@ def test_audit_log_lists_search_and_detail(client_owner, records):
     detail = client_owner.get(reverse("web:auditlog_detail", args=[entry.pk])).content.decode()
     assert "宁波文具厂" in detail
     assert client_owner.get(reverse("web:auditlog_export")).status_code == 200
+
+
+def _text(response) -> str:
+    """The page as a person reads it: tags dropped, whitespace collapsed."""
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_short_password_error_is_in_chinese(client_owner, owner):
+    """Before: ``This password is too short. It must contain at least 8 characters.``"""
+    response = client_owner.post(
+        reverse("web:user_create"),
+        {"username": "weak", "password": "x7#", "first_name": "", "phone": "", "roles": []},
+    )
+    body = response.content.decode()
+    assert "This password is too short" not in body
+    assert "密码太短" in body
+    assert not User.objects.filter(username="weak").exists()
+    assert not AuditLog.objects.filter(object_repr="weak").exists()
+
+
+def test_user_phone_is_checked_like_every_other_phone(client_owner, owner):
+    """Before: a user saved with the phone ``abc``."""
+    response = client_owner.post(
+        reverse("web:user_create"),
+        {
+            "username": "xiaoli",
+            "password": "Strong-pass-2026",
+            "first_name": "小李",
+            "phone": "abc",
+            "all_warehouses": "on",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "请输入有效的电话号码" in body
+    assert not User.objects.filter(username="xiaoli").exists()
+    target = User.objects.get(username="boss")
+    edit = client_owner.post(
+        reverse("web:user_edit", args=[target.pk]),
+        {"first_name": "老板", "phone": "12", "all_warehouses": "on"},
+    )
+    assert "请输入有效的电话号码" in edit.content.decode()
+    target.refresh_from_db()
+    assert target.phone == ""
+
+
+def test_user_detail_says_full_name_like_the_list(client_owner, owner):
+    """Before: the list said 姓名, the user's page 名字."""
+    body = client_owner.get(reverse("web:user_detail", args=[owner.pk])).content.decode()
+    assert "<dt>姓名</dt>" in body and "<dt>名字</dt>" not in body
+
+
+def test_saving_a_user_unchanged_adds_no_warehouse_line(client_owner, user_factory):
+    """Before: every save of the user form logged ``warehouses: — → *`` again."""
+    target = user_factory(roles=["sales"], first_name="小王")
+    form = {"first_name": "小王", "phone": "", "all_warehouses": "on"}
+    form["roles"] = [Role.objects.get(code="sales").pk]
+    before = AuditLog.objects.filter(object_type="core.user", object_id=str(target.pk)).count()
+    client_owner.post(reverse("web:user_edit", args=[target.pk]), form)
+    client_owner.post(reverse("web:user_edit", args=[target.pk]), form)
+    after = AuditLog.objects.filter(object_type="core.user", object_id=str(target.pk)).count()
+    assert after == before
+
+
+def test_company_settings_name_each_document_type(client_owner, owner):
+    """Before: the prefixes read ``assembly 的单号前缀``, ``cost_adjustment 的单号前缀`` …"""
+    body = _text(client_owner.get(reverse("web:company_settings")))
+    assert "调拨单号前缀" in body and "其他入库单号前缀" in body and "拆卸单号前缀" in body
+    assert "cost_adjustment" not in body and "stock_count" not in body
+
+
+def test_owner_resets_a_users_password(client_owner, client_for, user_factory):
+    seller = user_factory(roles=["sales"])
+    detail = client_owner.get(reverse("web:user_detail", args=[seller.pk])).content.decode()
+    assert 'data-testid="btn-reset-password"' in detail
+    url = reverse("web:user_password", args=[seller.pk])
+    response = client_owner.post(
+        url, {"new_password1": "Reset-pass-2026", "new_password2": "Reset-pass-2026"}
+    )
+    assert response.status_code == 302
+    seller.refresh_from_db()
+    assert seller.check_password("Reset-pass-2026")
+    # only with user.edit
+    other = user_factory(roles=["sales"])
+    assert client_for(seller).get(reverse("web:user_password", args=[other.pk])).status_code == 403
+    assert "btn-reset-password" not in client_for(seller).get(reverse("web:home")).content.decode()
+
+
+def test_a_manager_cannot_take_away_their_own_right_to_manage_users(client_for, user_factory):
+    """Before: an owner (not the superuser) unticked 老板 on their own account and could then
+    open no settings at all: nobody was left to give the role back."""
+    manager = user_factory(roles=["owner"], first_name="店长")
+    client = client_for(manager)
+    url = reverse("web:user_edit", args=[manager.pk])
+    sales = Role.objects.get(code="sales").pk
+    response = client.post(
+        url, {"first_name": "店长改名", "phone": "", "roles": [sales], "all_warehouses": "on"}
+    )
+    assert response.status_code == 200
+    assert "不能取消自己管理用户的权限" in response.content.decode()
+    manager.refresh_from_db()
+    assert manager.first_name == "店长" and [r.code for r in manager.roles.all()] == ["owner"]
+    # someone else may change it, and they may change their own roles while keeping the right
+    other = user_factory(roles=["owner"])
+    assert (
+        client_for(other)
+        .post(url, {"first_name": "店长", "phone": "", "roles": [sales], "all_warehouses": "on"})
+        .status_code
+        == 302
+    )
+    manager.refresh_from_db()
+    assert [r.code for r in manager.roles.all()] == ["sales"]

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from jxc.core.models import AuditLog
 from jxc.partners import services as partners
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,64 @@ def test_base_page_loads_vendored_scripts_not_a_cdn(client_owner):
     assert "/static/vendor/htmx/htmx.min.js" in body
     assert "/static/vendor/alpinejs/alpine.min.js" in body
     assert "https://" not in body
+
+
+def test_locked_out_sign_in_is_the_sign_in_page_in_chinese(client, owner):
+    """Before: after five wrong passwords the browser showed one bare line of text, with no
+    way to switch the language or go back to the form."""
+    from django.conf import settings
+
+    url = reverse("web:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(url, {"username": "boss", "password": "wrong"})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "登录失败次数过多" in body
+    assert 'name="password"' in body and 'name="language"' in body  # the page, not a line
+    assert 'value="boss"' in body
+    right = client.post(url, {"username": "boss", "password": "Jxc-test-2026!"})
+    assert right.status_code == 429  # still throttled, even with the right password
+    assert "_auth_user_id" not in client.session
+
+
+def test_change_own_password_from_the_user_menu(client_for, user_factory):
+    """Before: there was no way to change the printed demo password except the CLI."""
+    seller = user_factory(roles=["sales"])
+    client = client_for(seller)
+    home = client.get(reverse("web:home")).content.decode()
+    assert reverse("web:password_change") in home and "修改密码" in home
+    url = reverse("web:password_change")
+    wrong = client.post(
+        url,
+        {
+            "old_password": "nope",
+            "new_password1": "Brand-new-2026",
+            "new_password2": "Brand-new-2026",
+        },
+    )
+    assert "原密码不正确" in wrong.content.decode()
+    mismatch = client.post(
+        url,
+        {"old_password": "Jxc-test-2026!", "new_password1": "Brand-new-2026", "new_password2": "x"},
+    )
+    assert "两次输入的密码不一致" in mismatch.content.decode()
+    weak = client.post(
+        url, {"old_password": "Jxc-test-2026!", "new_password1": "123", "new_password2": "123"}
+    )
+    assert "密码太短" in weak.content.decode()
+    seller.refresh_from_db()
+    assert seller.check_password("Jxc-test-2026!")
+    done = client.post(
+        url,
+        {
+            "old_password": "Jxc-test-2026!",
+            "new_password1": "Brand-new-2026",
+            "new_password2": "Brand-new-2026",
+        },
+    )
+    assert done.status_code == 302
+    seller.refresh_from_db()
+    assert seller.check_password("Brand-new-2026")
+    assert client.get(reverse("web:home")).status_code == 200  # still signed in
+    line = AuditLog.objects.filter(object_type="core.user", action="set_password").get()
+    assert line.user == seller and "Brand" not in str(line.changes)

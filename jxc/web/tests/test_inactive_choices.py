@@ -1,8 +1,6 @@
-"""QA: a form offers the active rows plus the ones the record holds now.
-
-Before: deactivate brand 晨光, edit product WJ0001, change only the memo, save → the brand was
-cleared (the select had no 晨光 option, so the browser posted none). The same held for a
-category, a SKU's unit rows and a draft warehouse document's warehouse."""
+"""A form offers the active rows plus the ones the record holds now: saving a record keeps a
+link to a row deactivated since (a brand, a category, a unit row, a warehouse, a keeper, a
+parent, a salesperson)."""
 
 import re
 from datetime import date
@@ -21,12 +19,82 @@ from jxc.inventory.documents import services as docs
 pytestmark = pytest.mark.django_db
 
 
-def _selected(html: str, name: str) -> str | None:
+def _posted(html: str, name: str) -> str | None:
     """The value the browser would post for a <select name=…>: its selected option."""
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
     assert select, name
     chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(1))
     return chosen.group(1) if chosen else None
+
+
+def _selected(html: str, name: str) -> list[str]:
+    """The option values a browser would send for the select (or checkboxes) ``name``."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if select:
+        return re.findall(r'<option value="([^"]*)"[^>]*selected', select.group(1))
+    return re.findall(rf'<input type="checkbox" name="{name}" value="(\d+)"[^>]*checked', html)
+
+
+def test_editing_a_warehouse_keeps_its_deactivated_keeper(
+    client_owner, owner, user_factory, records
+):
+    """Before: after the keeper's account was deactivated, saving the warehouse (only its
+    name changed) silently cleared 仓管员: the form no longer offered him."""
+    from jxc.core.services import set_active
+    from jxc.inventory import services as inventory
+
+    keeper = user_factory(roles=["keeper"], first_name="赵仓管")
+    wh = inventory.update_warehouse(records["warehouse"], user=owner, keeper=keeper)
+    set_active(keeper, active=False, user=owner)
+    url = reverse("web:warehouse_edit", args=[wh.pk])
+    html = client_owner.get(url).content.decode()
+    assert _selected(html, "keeper") == [str(keeper.pk)]
+    client_owner.post(
+        url, {"code": wh.code, "name": "总仓（新）", "kind": "warehouse", "keeper": keeper.pk}
+    )
+    wh.refresh_from_db()
+    assert (wh.name, wh.keeper) == ("总仓（新）", keeper)
+    new_form = client_owner.get(reverse("web:warehouse_create")).content.decode()
+    assert f'value="{keeper.pk}"' not in new_form  # not offered for new warehouses
+
+
+def test_editing_a_category_keeps_its_deactivated_parent(client_owner, owner, records):
+    """Before: saving 饮料 after its parent 食品 was deactivated moved it to the top level."""
+    from jxc.core.services import set_active
+
+    food, drink = records["category"], records["subcategory"]
+    set_active(food, active=False, user=owner)
+    url = reverse("web:category_edit", args=[drink.pk])
+    assert _selected(client_owner.get(url).content.decode(), "parent") == [str(food.pk)]
+    client_owner.post(url, {"code": "DRINK", "name": "饮品", "parent": food.pk})
+    drink.refresh_from_db()
+    assert (drink.name, drink.parent) == ("饮品", food)
+
+
+def test_editing_a_customer_keeps_its_deactivated_salesperson(
+    client_owner, owner, user_factory, records
+):
+    from jxc.core.services import set_active
+    from jxc.partners import services as partners
+
+    seller = user_factory(roles=["sales"])
+    customer = partners.update_customer(records["customer"], user=owner, salesperson=seller)
+    set_active(seller, active=False, user=owner)
+    url = reverse("web:customer_edit", args=[customer.pk])
+    assert _selected(client_owner.get(url).content.decode(), "salesperson") == [str(seller.pk)]
+
+
+def test_editing_a_user_keeps_a_deactivated_warehouse_in_scope(
+    client_owner, owner, user_factory, records
+):
+    from jxc.core.services import set_active
+    from jxc.inventory import services as inventory
+
+    keeper = user_factory(roles=["keeper"])
+    inventory.set_user_warehouses(user=owner, target=keeper, warehouses=[records["store"]])
+    set_active(records["store"], active=False, user=owner)
+    html = client_owner.get(reverse("web:user_edit", args=[keeper.pk])).content.decode()
+    assert _selected(html, "warehouses") == [str(records["store"].pk)]
 
 
 @pytest.fixture
@@ -57,15 +125,15 @@ def test_editing_only_the_memo_keeps_a_deactivated_brand_and_category(client_own
     url = reverse("web:product_edit", args=[product.pk])
     html = client_owner.get(url).content.decode()
     # What the browser posts back: every select's selected option.
-    assert _selected(html, "brand") == str(brand.pk)
-    assert _selected(html, "category") == str(category.pk)
+    assert _posted(html, "brand") == str(brand.pk)
+    assert _posted(html, "category") == str(category.pk)
     response = client_owner.post(
         url,
         {
             "name": product.name,
             "mnemonic": product.mnemonic,
-            "category": _selected(html, "category"),
-            "brand": _selected(html, "brand"),
+            "category": _posted(html, "category"),
+            "brand": _posted(html, "brand"),
             "tracking": product.tracking,
             "shelf_life_days": "",
             "memo": "只改备注",
@@ -115,11 +183,11 @@ def test_a_draft_keeps_its_deactivated_warehouse_on_save(client_owner, owner, wj
     set_active(zc, active=False, user=owner)
     url = f"/inventory/other-issues/{doc.pk}/edit/"
     html = client_owner.get(url).content.decode()
-    assert _selected(html, "warehouse") == str(zc.pk)
+    assert _posted(html, "warehouse") == str(zc.pk)
     response = client_owner.post(
         url,
         {
-            "warehouse": _selected(html, "warehouse"),
+            "warehouse": _posted(html, "warehouse"),
             "date": date.today().isoformat(),
             "reason": "sample",
             "memo": "只改备注",
