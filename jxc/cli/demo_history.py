@@ -9,18 +9,7 @@ from decimal import Decimal
 
 from jxc.cli.demo_data import D
 from jxc.core.documents.lines import LineInput
-
-
-def months_back(today, n: int):
-    """First days of the month ``n`` months before ``today``'s month … this month."""
-    import datetime as dt
-
-    out = []
-    y, m = today.year, today.month
-    for _i in range(n + 1):
-        out.append(dt.date(y, m, 1))
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return out[::-1]
+from jxc.core.periods import months_back
 
 
 def load_stock_history(rng: random.Random, boss, whs, skus, cats) -> None:

@@ -4,27 +4,16 @@ Defined once here so that precision is one decision. Never float (DOMAIN.md §4.
 Storage precision is fixed; the company's display decimals only round input and output.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.deconstruct import deconstructible
 
-QTY_PLACES = 6
-MONEY_PLACES = 2
-UNIT_COST_PLACES = 10
+# Rounding (round_money, round_unit_cost, value_of …) lives in jxc.core.numbers.
+from jxc.core.numbers import MONEY_PLACES, QTY_PLACES, UNIT_COST_PLACES
+
 FACTOR_PLACES = 10
-
-CENT = Decimal("0.01")
-
-
-def round_money(value: Decimal) -> Decimal:
-    """四舍五入 to the 分."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def round_to(value: Decimal, places: int) -> Decimal:
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 # Bounds (docs/ledger.md "Bounds"). Every stored figure keeps at most 15 significant digits, so

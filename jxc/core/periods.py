@@ -44,10 +44,41 @@ def register_period_step(step: PeriodStep) -> None:
     STEPS[step.name] = step
 
 
+# --- month arithmetic (the one home; pure) -----------------------------------------------
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + (month == 12), month % 12 + 1)
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - (month == 1), 12 if month == 1 else month - 1)
+
+
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of a month."""
     first = dt.date(year, month, 1)
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)
+    return first, dt.date(*next_month(year, month), 1) - dt.timedelta(days=1)
+
+
+def months_back(day: dt.date, n: int) -> list[dt.date]:
+    """The first days of the ``n`` months before ``day``'s month and of that month, oldest
+    first."""
+    out = []
+    y, m = day.year, day.month
+    for _i in range(n + 1):
+        out.append(dt.date(y, m, 1))
+        y, m = previous_month(y, m)
+    return out[::-1]
+
+
+def months_from(year: int, month: int, n: int) -> list[tuple[int, int]]:
+    """``n`` months from ``year``-``month`` on, as (year, month)."""
+    out = []
+    for _i in range(n):
+        out.append((year, month))
+        year, month = next_month(year, month)
+    return out
 
 
 def last_closed() -> ClosedPeriod | None:
@@ -59,7 +90,7 @@ def next_to_close() -> tuple[int, int] | None:
     last = last_closed()
     if last is None:
         return None
-    return (last.year + (last.month == 12), last.month % 12 + 1)
+    return next_month(last.year, last.month)
 
 
 def period_problems(year: int, month: int) -> list[str]:

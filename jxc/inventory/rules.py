@@ -14,9 +14,9 @@ from jxc.core.fields import (
     QTY_PLACES,
     UNIT_COST_PLACES,
     fits,
-    round_money,
     size_error,
 )
+from jxc.core.numbers import value_of
 from jxc.inventory.choices import (
     INCOMING_REASONS,
     ORIGIN_REASONS,
@@ -59,10 +59,8 @@ def line_problem(i: int, line: StockLine, lines: Sequence[StockLine]) -> str | N
         return str(_("a unit cost is zero or more, with at most 10 decimals"))
     if line.unit_cost is not None and not fits(line.unit_cost, UNIT_COST_PLACES):
         return size_error(line.unit_cost, UNIT_COST_PLACES)
-    if line.unit_cost is not None and not fits(
-        round_money(line.qty * line.unit_cost), MONEY_PLACES
-    ):
-        return size_error(round_money(line.qty * line.unit_cost), MONEY_PLACES)
+    if line.unit_cost is not None and not fits(value_of(line.qty, line.unit_cost), MONEY_PLACES):
+        return size_error(value_of(line.qty, line.unit_cost), MONEY_PLACES)
     if line.value is not None and not fits(line.value, MONEY_PLACES):
         return size_error(line.value, MONEY_PLACES)
     if line.value is not None and reason not in VALUE_ONLY_REASONS and line.value < 0:

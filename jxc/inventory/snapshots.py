@@ -10,14 +10,14 @@ unit cost at that date, to the 分 (DOMAIN.md §5, docs/adr/0004) — :func:`val
 Sums are exact on every database and cheap to read: the database adds whole numbers of the
 field's smallest unit (10⁻⁶ for quantities, 分 for money) — SQLite keeps decimals as REAL, so
 adding them as they are would add float error — and Python works on those integers until a
-figure is shown (``qty_of`` / ``money_of``).
+figure is shown (``jxc.core.numbers.qty_from_units`` / ``money_from_cents``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -37,6 +37,7 @@ from django.db.models import (
 
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
 from jxc.core.models import ClosedPeriod
+from jxc.core.numbers import cents_at, money_from_cents, qty_from_units, unit_cost_of
 from jxc.inventory.models import CostPool, StockMove, StockSnapshot, StockSnapshotPeriod
 
 ZERO = Decimal(0)
@@ -96,14 +97,6 @@ def value_sum(field: str = "value") -> Any:
 def exact(raw: Any, places: int) -> Decimal:
     """The Decimal of an :func:`exact_sum` result (None → 0)."""
     return ZERO if raw is None else Decimal(split_sum_value(raw)).scaleb(-places)
-
-
-def qty_of(units: int) -> Decimal:
-    return Decimal(units).scaleb(-QTY_PLACES)
-
-
-def money_of(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-MONEY_PLACES)
 
 
 def raw_rows(qs: QuerySet) -> list[tuple]:
@@ -217,8 +210,6 @@ def pool_rates_at(day: dt.date, *, skus=None) -> dict[int, Decimal]:
     ``day``: the state its last move on or before ``day`` left — FIFO: value ÷ quantity while
     it holds stock, else the stored unit cost (0 without one). Pools without a move by then
     are left out. One index probe per pool (``move_pool_pos_idx``)."""
-    from jxc.inventory.ledger.costing import unit_cost_of
-
     pools = CostPool.objects.filter(warehouse__isnull=True).order_by()
     sku_ids = _ids(skus)
     if sku_ids is not None:
@@ -240,18 +231,6 @@ def pool_rates_at(day: dt.date, *, skus=None) -> dict[int, Decimal]:
         else:
             out[pool_id] = unit_cost or ZERO
     return out
-
-
-def cents_at(qty_units: int, rate: Decimal) -> int:
-    """round(quantity × unit cost, 2) in 分, from a quantity in 10⁻⁶ units."""
-    return int(
-        (Decimal(qty_units).scaleb(-QTY_PLACES) * rate)
-        .scaleb(MONEY_PLACES)
-        .quantize(_ONE, rounding=ROUND_HALF_UP)
-    )
-
-
-_ONE = Decimal(1)
 
 
 def value_warehouses(
@@ -295,7 +274,7 @@ def valued_positions_at(
     )
     rates = pool_rates_at(day, skus=skus) if by_pool else {}
     return {
-        k: Position(qty_of(q), money_of(v))
+        k: Position(qty_from_units(q), money_from_cents(v))
         for k, (q, v) in value_warehouses(by_pool, rates).items()
     }
 
@@ -313,7 +292,7 @@ def positions_at(
     scaled = scaled_positions_at(
         day, skus=skus, warehouses=warehouses, use_snapshots=use_snapshots, snapshot=snapshot
     )
-    return {k: Position(qty_of(q), money_of(v)) for k, (q, v) in scaled.items()}
+    return {k: Position(qty_from_units(q), money_from_cents(v)) for k, (q, v) in scaled.items()}
 
 
 @transaction.atomic
@@ -332,8 +311,8 @@ def write_snapshot(*, year: int, month: int, end_date: dt.date) -> StockSnapshot
                 sku_id=s,
                 warehouse_id=w,
                 pool_id=p,
-                qty=qty_of(q),
-                value=money_of(v),
+                qty=qty_from_units(q),
+                value=money_from_cents(v),
             )
             for (s, w, p), (q, v) in sorted(
                 positions.items(), key=lambda x: (x[0][:2], x[0][2] or 0)

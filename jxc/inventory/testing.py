@@ -51,7 +51,8 @@ def assert_costing_identities() -> None:
     """
     from collections import defaultdict
 
-    from jxc.inventory.ledger.costing import layer_value, money_of, unit_cost_of
+    from jxc.core.numbers import unit_cost_of, value_of
+    from jxc.inventory.ledger.costing import layer_value
     from jxc.inventory.models import CostLayer, CostPool, StockBalance, StockMove
     from jxc.inventory.snapshots import valued_positions_at
 
@@ -94,7 +95,7 @@ def assert_costing_identities() -> None:
         if sum((b.on_hand for b in mine), D(0)) != p.qty:
             problems.append(f"pool {p.pk}: warehouses' quantities != {p.qty}")
         total = sum((b.value for b in mine), D(0))
-        whole = money_of(p.qty, rate)
+        whole = value_of(p.qty, rate)
         if abs(total - whole) > D("0.005") * len(mine):
             problems.append(f"pool {p.pk}: warehouses {total} vs qty × unit {whole}")
         if p.method == "fifo" and whole != p.value:

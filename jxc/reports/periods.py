@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from jxc.core.models import ClosedPeriod, User
-from jxc.core.periods import last_closed, month_bounds, next_to_close, period_problems
+from jxc.core.periods import (
+    last_closed,
+    month_bounds,
+    next_to_close,
+    period_problems,
+    previous_month,
+)
 from jxc.inventory.models import StockSnapshotPeriod
 
 __all__ = ["MonthStatus", "PeriodOverview", "can_reopen_period", "period_overview"]
@@ -43,10 +49,6 @@ class PeriodOverview:
     problems: list[str] = field(default_factory=list)
 
 
-def _previous(year: int, month: int) -> tuple[int, int]:
-    return (year - (month == 1), 12 if month == 1 else month - 1)
-
-
 def period_overview(*, months: int = 12, today: dt.date | None = None) -> PeriodOverview:
     """The last ``months`` months (newest first) with their close status, the month to close
     next (the one after the last closed; the previous month when none is closed yet) and
@@ -61,8 +63,8 @@ def period_overview(*, months: int = 12, today: dt.date | None = None) -> Period
     y, m = today.year, today.month
     for _ in range(months):
         out.append(MonthStatus(y, m, closed.get((y, m)), snapshots.get((y, m))))
-        y, m = _previous(y, m)
-    nxt = next_to_close() or _previous(today.year, today.month)
+        y, m = previous_month(y, m)
+    nxt = next_to_close() or previous_month(today.year, today.month)
     if month_bounds(*nxt)[1] >= today:
         return PeriodOverview(out, last_closed(), None)
     return PeriodOverview(out, last_closed(), nxt, period_problems(*nxt))

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 from jxc.catalog.models import Category, Sku
 from jxc.catalog.selectors import search_skus
-from jxc.core.fields import UNIT_COST_PLACES, round_to
+from jxc.core.numbers import unit_cost_of as _unit_cost
 from jxc.inventory.choices import INCOMING_REASONS, VALUE_ONLY_REASONS
 from jxc.inventory.models import LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 from jxc.inventory.selectors import warehouses_for
@@ -61,7 +61,7 @@ def unit_cost_of(qty: Decimal, value: Decimal) -> Decimal | None:
     """单价 = value ÷ quantity (10 places); None at zero quantity."""
     if not qty:
         return None
-    return round_to(value / qty, UNIT_COST_PLACES)
+    return _unit_cost(value, qty)
 
 
 def _id(obj: Any) -> Any:

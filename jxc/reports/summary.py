@@ -24,14 +24,12 @@ from django.db import connections
 from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
 
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
+from jxc.core.numbers import cents_at, money_from_cents, qty_from_units
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.models import StockSnapshot, StockSnapshotPeriod, Warehouse
 from jxc.inventory.snapshots import (
     Scaled,
-    cents_at,
-    money_of,
     pool_rates_at,
-    qty_of,
     scoped_moves,
     snapshot_before,
 )
@@ -66,7 +64,7 @@ class Figure:
 
 
 def _figure(q, v) -> Figure:
-    return Figure(qty_of(q), money_of(v))
+    return Figure(qty_from_units(q), money_from_cents(v))
 
 
 class Layout:
@@ -138,7 +136,7 @@ class SummaryRow:
         """成本差异: the change of the warehouse's value caused by the pool's unit cost moving
         (期末 − (期初 + 入 − 出)); 0 where values are the pools' own."""
         _q, v, ledger = self._closing()
-        return money_of(v - ledger)
+        return money_from_cents(v - ledger)
 
     def by_reason(self, reason: str) -> Figure | None:
         """The receipts (or issues, shown positive) of one reason; None when there are none."""

@@ -51,17 +51,15 @@ class Built:
 
 
 def _months(first: tuple[int, int], n: int) -> list[tuple[int, int]]:
-    y, m = first
-    out = []
-    for _ in range(n):
-        out.append((y, m))
-        y, m = y + (m == 12), m % 12 + 1
-    return out
+    from jxc.core.periods import months_from
+
+    return months_from(*first, n)
 
 
 def _month_days(y: int, m: int) -> int:
-    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
+    from jxc.core.periods import month_bounds
+
+    return month_bounds(y, m)[1].day
 
 
 def build(

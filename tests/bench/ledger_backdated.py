@@ -151,7 +151,7 @@ class _Builder:
         from django.db import connection
         from django.utils import timezone
 
-        from jxc.inventory.ledger.costing import ZERO, money_of
+        from jxc.inventory.ledger.costing import ZERO, value_of
         from jxc.inventory.models import CostPool, StockBalance, StockMove
 
         rows.sort(key=lambda r: r[0])  # global date order: ids grow with (date, entry)
@@ -207,7 +207,7 @@ class _Builder:
                     sku_id=p._sku.pk,
                     warehouse_id=p._wh.pk,
                     on_hand=p.qty,
-                    value=money_of(p.qty, p.unit_cost or ZERO),
+                    value=value_of(p.qty, p.unit_cost or ZERO),
                     last_date=p.last_date,
                 )
                 for p in pools.values()

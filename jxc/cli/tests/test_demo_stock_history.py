@@ -4,9 +4,9 @@ gives every report content: three closed-or-open months, snapshots, alerts, a co
 import pytest
 from django.utils import timezone
 
-from jxc.cli import demo, demo_history
+from jxc.cli import demo
 from jxc.core.models import User
-from jxc.core.periods import month_bounds
+from jxc.core.periods import month_bounds, months_back
 from jxc.inventory.choices import MoveReason as R
 from jxc.inventory.models import StockSnapshotPeriod
 from jxc.inventory.testing import assert_ledger_consistent
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_history_feeds_the_reports():
     demo.load_demo()
     boss = User.objects.get(username="boss")
-    months = demo_history.months_back(timezone.localdate(), 3)
+    months = months_back(timezone.localdate(), 3)
     assert StockSnapshotPeriod.objects.count() == 2  # the first two months are closed
 
     last = months[2]

@@ -43,8 +43,9 @@ def lock_date() -> dt.date | None:
     last = ClosedPeriod.objects.order_by("-year", "-month").first()
     if last is None:
         return None
-    nxt = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
+    from jxc.core.periods import month_bounds
+
+    return month_bounds(last.year, last.month)[1]
 
 
 def ensure_period_open(day: dt.date) -> None:

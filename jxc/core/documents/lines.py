@@ -20,9 +20,9 @@ from jxc.core.fields import (
     QTY_PLACES,
     UNIT_COST_PLACES,
     fits,
-    round_money,
     size_error,
 )
+from jxc.core.numbers import value_of
 
 ZERO = Decimal(0)
 
@@ -83,7 +83,7 @@ def base_qty(qty: Decimal, factor: Decimal) -> Decimal:
 
 def line_amount(qty: Decimal, price: Decimal | None) -> Decimal | None:
     """金额 of a line: entered quantity × price per entered unit, to the 分."""
-    return None if price is None else round_money(qty * price)
+    return None if price is None else value_of(qty, price)
 
 
 def format_message(text, **params) -> str:
@@ -137,9 +137,9 @@ def line_errors(
             add(i, "price", _("A cost cannot be below zero."))
         elif line.price is not None and (error := size_error(line.price, UNIT_COST_PLACES)):
             add(i, "price", error)
-        elif line.price is not None and not fits(round_money(qty * line.price), MONEY_PLACES):
+        elif line.price is not None and not fits(value_of(qty, line.price), MONEY_PLACES):
             # each factor in bounds, the product not: the move's value would not fit
-            add(i, "price", size_error(round_money(qty * line.price), MONEY_PLACES))
+            add(i, "price", size_error(value_of(qty, line.price), MONEY_PLACES))
         if needs_price and line.price is None:
             add(i, "price", _("Enter the unit cost."))
         if sku.batch_tracked and not line.batch_number.strip():

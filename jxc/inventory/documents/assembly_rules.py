@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from jxc.core.documents.lots import Lot
-from jxc.core.fields import round_money
+from jxc.core.numbers import round_money
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.ledger.types import StockLine

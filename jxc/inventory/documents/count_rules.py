@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from jxc.core.fields import CENT
+from jxc.core.numbers import value_of
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.ledger.types import StockLine
 
@@ -127,11 +127,7 @@ def variance_review(
         if line.counted is not None:
             counted += 1
         v = variance(line.book, line.counted, uncounted_as_zero=uncounted_as_zero)
-        value = (
-            (v * line.unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)
-            if line.unit_cost is not None
-            else None
-        )
+        value = value_of(v, line.unit_cost) if line.unit_cost is not None else None
         if v > 0:
             gain_q += v
             gain_v += value or ZERO

@@ -15,13 +15,13 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.lots import Lot
+from jxc.core.numbers import round_unit_cost
 from jxc.inventory.documents.choices import (
     INCOMING_KINDS,
     KIND_MOVE_REASON,
     REASONS_FOR_KIND,
     StockDocumentKind,
 )
-from jxc.inventory.ledger.costing import round_unit_cost
 from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)

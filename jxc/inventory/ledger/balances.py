@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from jxc.inventory.ledger.costing import ZERO, money_of
+from jxc.core.numbers import ZERO, value_of
 from jxc.inventory.ledger.pools import POOLS, rate_of
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import RunMove
@@ -74,7 +74,7 @@ def write_balance_values(
         # company pool: the touched warehouses are valued here; the others only when the
         # pool's unit cost moved (a receipt), in refresh_company_values below
         for b in rows:
-            b.value = money_of(b.on_hand, rates.get(b.sku_id, ZERO))
+            b.value = value_of(b.on_hand, rates.get(b.sku_id, ZERO))
     writes.update_rows(
         StockBalance,
         rows,
@@ -136,15 +136,15 @@ def refresh_company_values(
         if sku_id in batched:
             new = sum(
                 (
-                    money_of(q, rates.get((sku_id, bt), ZERO))
+                    value_of(q, rates.get((sku_id, bt), ZERO))
                     for bt, q in per_batch[(sku_id, wh_id)]
                 ),
                 ZERO,
             )
             rest = on_hand - sum((q for _bt, q in per_batch[(sku_id, wh_id)]), ZERO)
-            new += money_of(rest, rates.get((sku_id, None), ZERO))
+            new += value_of(rest, rates.get((sku_id, None), ZERO))
         else:
-            new = money_of(on_hand, rates.get((sku_id, None), ZERO))
+            new = value_of(on_hand, rates.get((sku_id, None), ZERO))
         if new != value:
             updates.append((new, b_id))
     own = writes is None

@@ -16,7 +16,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from jxc.core.fields import split_sum_sql, split_sum_value
-from jxc.inventory.ledger.costing import ZERO, layer_value, money_of, unit_cost_of
+from jxc.core.numbers import ZERO, unit_cost_of, value_of
+from jxc.inventory.ledger.costing import layer_value
 from jxc.inventory.ledger.run_moves import engine_method
 from jxc.inventory.ledger.sql import decimal_sql, to_decimal
 from jxc.inventory.models import (
@@ -169,12 +170,12 @@ def _company_values(pools: dict[int, CostPool]) -> dict[tuple, Decimal]:
             continue
         if sku_id in batched:
             parts = lots[(sku_id, wh_id)]
-            v = sum((money_of(q, rates.get((sku_id, b), ZERO)) for b, q in parts), ZERO)
-            v += money_of(
+            v = sum((value_of(q, rates.get((sku_id, b), ZERO)) for b, q in parts), ZERO)
+            v += value_of(
                 on_hand - sum((q for _b, q in parts), ZERO), rates.get((sku_id, None), ZERO)
             )
         else:
-            v = money_of(on_hand, rates[(sku_id, None)])
+            v = value_of(on_hand, rates[(sku_id, None)])
         out[(sku_id, wh_id)] = v
     return out
 

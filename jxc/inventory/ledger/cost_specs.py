@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from jxc.core.numbers import unit_cost_of
 from jxc.inventory.choices import CostBasis, MoveReason
 from jxc.inventory.ledger import costing
 from jxc.inventory.ledger.costing import (
@@ -101,7 +102,7 @@ def cost_spec(run: Run, cursor: Cursor, m: RunMove) -> CostSpec:
                 # delivery line left with (its value over its quantity), not by the
                 # FIFO slices it consumed: round(q × that unit), and the return that
                 # brings the whole line back takes exactly what is left of its value.
-                booked = costing.unit_cost_of(-origin.value, -origin.qty)
+                booked = unit_cost_of(-origin.value, -origin.qty)
                 value = costing.return_value(q, -origin.qty, -origin.value, start, start_value)
                 pieces = (Piece(q, value),)
             else:  # a transfer in carries the exact layers the transfer out took

@@ -8,71 +8,40 @@ and is tested without a database.
 Methods: ``AVERAGE`` serves 移动加权平均, the provisional cost of 全月一次加权平均 and 个别计价
 (each batch its own pool, moving average within it); ``FIFO`` keeps cost layers.
 
-Numbers: a move's value is rounded to the 分 once, half up; unit costs to 10 places and at
-most 15 significant digits (what SQLite's REAL keeps, so a state read back from either
-database equals the state computed in memory). Arithmetic runs at 60 digits.
+Numbers (jxc.core.numbers, the one home of the shared arithmetic): a move's value is rounded
+to the 分 once, half up; unit costs to 10 places and at most 15 significant digits (what
+SQLite's REAL keeps, so a state read back from either database equals the state computed in
+memory). Arithmetic runs at 60 digits.
 """
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from jxc.core.errors import NoCostHistory
+from jxc.core.numbers import (
+    CONTEXT as _CTX,
+)
+from jxc.core.numbers import (
+    ZERO,
+    round_unit_cost,
+    share_of,
+    unit_cost_of,
+    value_of,
+)
 
 AVERAGE = "average"
 FIFO = "fifo"
 
-ZERO = Decimal(0)
-CENT = Decimal("0.01")
-_UC_QUANTUM = Decimal("1e-10")
-_SIGNIFICANT = 15
-_CTX = Context(prec=60)
 
 # How a move is valued (the ledger derives it from the move's reason and links).
 RECEIPT = "receipt"  # incoming: pieces of an origin, a given value or cost, or the pool's cost
 ISSUE = "issue"  # outgoing at the pool's cost (average, or FIFO layers)
 REVALUE = "revalue"  # quantity 0: a new unit cost, or a value change, for what the pool holds
 NEUTRAL = "neutral"  # a company-pool transfer pair: qty and value out and back, cost unchanged
-
-
-def round_money(value: Decimal) -> Decimal:
-    """四舍五入 to the 分."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_CTX)
-
-
-def round_unit_cost(value: Decimal) -> Decimal:
-    """A unit cost: 10 decimals, half up, and no more than 15 significant digits."""
-    q = value.quantize(_UC_QUANTUM, rounding=ROUND_HALF_UP, context=_CTX)
-    if q and len(q.as_tuple().digits) > _SIGNIFICANT:
-        exp = Decimal(1).scaleb(q.adjusted() - _SIGNIFICANT + 1)
-        q = q.quantize(exp, rounding=ROUND_HALF_UP, context=_CTX).quantize(
-            _UC_QUANTUM, context=_CTX
-        )
-    return q
-
-
-def money_of(qty: Decimal, unit_cost: Decimal) -> Decimal:
-    """round(qty × unit cost, 0.01), computed exactly."""
-    return round_money(_CTX.multiply(qty, unit_cost))
-
-
-def share_of(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
-    """round(total × part / whole, 0.01): the value of part of a quantity.
-
-    Telescoping: ``share_of(t, a + b, w) - share_of(t, a, w)`` over consecutive parts adds
-    up to exactly ``t`` when the parts reach ``w``."""
-    if part == whole:
-        return round_money(total)
-    if not part:
-        return ZERO
-    return round_money(_CTX.divide(_CTX.multiply(total, part), whole))
-
-
-def unit_cost_of(value: Decimal, qty: Decimal) -> Decimal:
-    return round_unit_cost(_CTX.divide(value, qty)) if qty else ZERO
 
 
 def layer_value(base_value: Decimal, remaining: Decimal, base_qty: Decimal) -> Decimal:
@@ -253,7 +222,7 @@ def _neutral(pool: PoolState, spec: CostSpec) -> Costed:
         elif -q == pool.qty:
             value = pool.value
         else:
-            value = money_of(-q, rate)
+            value = value_of(-q, rate)
         pool.qty += q
         pool.value -= value
         return Costed(value=-value, unit_cost=rate, fallback_used=fallback)
@@ -275,9 +244,9 @@ def _incoming_value(pool: PoolState, spec: CostSpec) -> tuple[Decimal, Decimal, 
     if spec.value is not None:
         return spec.value, unit_cost_of(spec.value, q), None
     if spec.unit_cost is not None:
-        return money_of(q, spec.unit_cost), spec.unit_cost, None
+        return value_of(q, spec.unit_cost), spec.unit_cost, None
     cost, fallback = _current_cost(pool, spec)
-    return money_of(q, cost), cost, fallback
+    return value_of(q, cost), cost, fallback
 
 
 def _receipt_avg(pool: PoolState, spec: CostSpec) -> Costed:
@@ -294,7 +263,7 @@ def _receipt_avg(pool: PoolState, spec: CostSpec) -> Costed:
         pool.value = brought
         pool.unit_cost = cost
     else:
-        new_value = money_of(new_qty, cost)
+        new_value = value_of(new_qty, cost)
         out.value = new_value - pool.value
         out.variance = brought - out.value
         pool.value = new_value
@@ -315,13 +284,13 @@ def _issue_avg(pool: PoolState, spec: CostSpec) -> Costed:
         # from positive to negative: the part that empties the pool takes its whole value,
         # the rest goes out at round(rest × avg)
         cost = pool.unit_cost if pool.unit_cost is not None else _current_cost(pool, spec)[0]
-        value = pool.value + money_of(-new_qty, cost)
+        value = pool.value + value_of(-new_qty, cost)
         out = Costed(value=-value, unit_cost=cost)
     else:
         cost, fallback = _current_cost(pool, spec)
         if fallback is not None:
             pool.unit_cost = fallback
-        value = money_of(n, cost)
+        value = value_of(n, cost)
         out = Costed(value=-value, unit_cost=cost, fallback_used=fallback)
     pool.qty = new_qty
     pool.value -= value
@@ -338,7 +307,7 @@ def _revalue_avg(pool: PoolState, spec: CostSpec) -> Costed:
             pool.unit_cost = spec.unit_cost
         return Costed(value=ZERO, unit_cost=pool.unit_cost, variance=spec.value or ZERO)
     if spec.unit_cost is not None:
-        new_value = money_of(pool.qty, spec.unit_cost)
+        new_value = value_of(pool.qty, spec.unit_cost)
         pool.unit_cost = spec.unit_cost
     else:
         new_value = pool.value + (spec.value or ZERO)
@@ -365,7 +334,7 @@ def _receipt_fifo(pool: PoolState, spec: CostSpec) -> Costed:
     out = Costed(value=brought, unit_cost=cost, fallback_used=fallback)
     if pool.qty < 0:
         new_qty = pool.qty + q
-        new_value = money_of(new_qty, cost) if new_qty else ZERO
+        new_value = value_of(new_qty, cost) if new_qty else ZERO
         out.value = new_value - pool.value
         out.variance = brought - out.value
         if new_qty > 0:
@@ -458,7 +427,7 @@ def _issue_fifo(pool: PoolState, spec: CostSpec) -> Costed:
         cost, fallback = _current_cost(pool, spec)
         if fallback is not None:
             pool.unit_cost = fallback
-        total += money_of(want, cost)
+        total += value_of(want, cost)
     pool.qty -= n
     pool.value -= total
     if pool.qty == 0 and pool.value != 0:  # only after negative stock: no residue stays
@@ -474,7 +443,7 @@ def _revalue_fifo(pool: PoolState, spec: CostSpec) -> Costed:
             pool.unit_cost = spec.unit_cost
         return Costed(value=ZERO, unit_cost=pool.unit_cost, variance=spec.value or ZERO)
     if spec.unit_cost is not None:
-        new_value = money_of(pool.qty, spec.unit_cost)
+        new_value = value_of(pool.qty, spec.unit_cost)
     else:
         new_value = pool.value + (spec.value or ZERO)
     out = Costed(value=new_value - pool.value, unit_cost=None)
@@ -554,7 +523,7 @@ def return_value(
     that brings the whole line back takes exactly what is left of its value (DOMAIN.md §5)."""
     if back_qty + qty >= line_qty:
         return line_value - back_value
-    return money_of(qty, unit_cost_of(line_value, line_qty))
+    return value_of(qty, unit_cost_of(line_value, line_qty))
 
 
 @dataclass
@@ -599,7 +568,7 @@ def settle_periodic(
     closing_qty, closing_value = in_qty, in_value
     for m in moves:
         if m.kind == "out":
-            v = money_of(m.qty, unit)
+            v = value_of(m.qty, unit)
             values[m.key] = v
             closing_qty += m.qty
             closing_value += v

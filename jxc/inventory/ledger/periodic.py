@@ -19,15 +19,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from jxc.core.documents.actions import lock_date
+from jxc.core.numbers import ZERO, unit_cost_of, value_of
 from jxc.core.periods import month_bounds
 from jxc.inventory.choices import CostBasis, MoveReason
 from jxc.inventory.ledger.costing import (
-    ZERO,
     PeriodicMove,
-    money_of,
     settle_periodic,
     solve_periodic_units,
-    unit_cost_of,
 )
 from jxc.inventory.ledger.locks import lock_skus
 from jxc.inventory.ledger.run_moves import MOVE_FIELDS, RunMove, run_move_from_row
@@ -140,7 +138,7 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
     # changes what its destination received: go round again until nothing moves (a residue
     # is at most a few 分, so this settles in a pass or two).
     settled: dict = {
-        m.id: money_of(m.qty, units[m.pool_id])
+        m.id: value_of(m.qty, units[m.pool_id])
         for m in moves
         if kinds[m.id] == "out"  # type: ignore[index]
     }
@@ -193,7 +191,7 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
                 line_value = -settled.get(line.id, line.value)
                 m.unit_cost = unit_cost_of(line_value, -line.qty)
             elif kind == "pair_out":
-                m.value = money_of(m.qty, unit) if m.qty != 0 else ZERO
+                m.value = value_of(m.qty, unit) if m.qty != 0 else ZERO
                 settled[m.id] = m.value  # type: ignore[index]
                 m.unit_cost = unit
             elif kind == "pair_in":

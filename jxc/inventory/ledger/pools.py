@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jxc.catalog.models import SkuUnit
+from jxc.core.numbers import ZERO, unit_cost_of
 from jxc.inventory.choices import CostBasis
-from jxc.inventory.ledger.costing import ZERO, unit_cost_of
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import engine_method
 from jxc.inventory.ledger.sql import Reader, Writes, placeholders, update_rows

@@ -28,6 +28,7 @@ from jxc.core.errors import (
     PeriodClosed,
     ReversalBlocked,
 )
+from jxc.core.periods import month_bounds
 from jxc.inventory import rules
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.balances import company_rates, write_balance_values
@@ -197,7 +198,7 @@ def _closed_until(ym) -> dt.date | None:
     if ym is None:
         return None
     y, m = divmod(int(ym), 100)
-    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    return month_bounds(y, m)[1]
 
 
 def _refuse_unknown(items: list[PostingLine], skus: dict, warehouses: dict) -> None:

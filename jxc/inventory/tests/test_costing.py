@@ -33,26 +33,6 @@ def iss(q, **kw):
     return CostSpec(ISSUE, -D(q), key=(next(K),), **kw)
 
 
-def test_round_money_is_half_up():
-    assert c.round_money(D("0.005")) == D("0.01")
-    assert c.round_money(D("0.0049999")) == D("0.00")
-    assert c.round_money(D("-0.005")) == D("-0.01")
-    assert c.round_money(D("2.675")) == D("2.68")  # float would say 2.67
-
-
-def test_unit_cost_ten_places_and_fifteen_digits():
-    assert c.round_unit_cost(D(1) / D(3)) == D("0.3333333333")
-    assert c.round_unit_cost(D("123456.12345678905")) == D("123456.123456789")
-    assert c.unit_cost_of(D("100"), D("3")) == D("33.3333333333")
-
-
-def test_share_of_telescopes_to_the_whole():
-    total, whole = D("100.00"), D("3")
-    parts = [c.share_of(total, D(i), whole) - c.share_of(total, D(i - 1), whole) for i in (1, 2, 3)]
-    assert parts == [D("33.33"), D("33.34"), D("33.33")]
-    assert sum(parts) == total
-
-
 def test_moving_average_formula_and_issue_leaves_the_average():
     """avg = (value + q·c)/(qty + q); an issue is round(q × avg) and keeps avg."""
     pool = PoolState(AVERAGE)

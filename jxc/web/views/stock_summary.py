@@ -37,8 +37,8 @@ SUMMARY_PER_PAGE = 100
 
 def last_month(today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{first.year}-{first.month:02d}"
+    year, month = periods.previous_month(today.year, today.month)
+    return f"{year}-{month:02d}"
 
 
 class SummaryForm(ScopeForm):
