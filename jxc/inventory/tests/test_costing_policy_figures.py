@@ -186,3 +186,20 @@ def test_fifo_layers_keep_their_receipt_through_transfers(kit):
     assert back.value == D("-40.00")
     p = pool(sku, w2)
     assert (p.qty, p.value) == (D(4), D("80.00"))
+
+
+def test_periodic_return_into_another_warehouse_comes_back_at_the_settled_delivery_unit(kit):
+    """Item 7, per-warehouse pools (the rule written in docs/ledger.md): W1 receives 2 @ 10
+    and 2 @ 10.005, delivers 2; the customer returns 1 of that delivery into W2 in the same
+    month. Close: the delivery settles at 20.01 (unit 10.005) and the return comes into W2's
+    pool at that booked unit, round(1 × 10.005) = 10.01 — W1's pool settled first."""
+    kit.company(costing_method="periodic_average", cost_scope="warehouse")
+    sku, w1, w2 = kit.sku("A"), kit.warehouse("W1"), kit.warehouse("W2")
+    kit.receive(sku, w1, "2", "10", day=1)
+    kit.receive(sku, w1, "2", "10.005", day=2)
+    delivery = kit.issue(sku, w1, "2", day=3)
+    back = kit.sales_return(sku, w2, "1", day=4, origin=delivery)
+    settle_periodic_average(year=2026, month=1)
+    assert fresh(delivery).value == D("-20.01")
+    assert (fresh(back).value, fresh(back).unit_cost) == (D("10.01"), D("10.005"))
+    assert (pool(sku, w2).qty, pool(sku, w2).value) == (D(1), D("10.01"))
