@@ -167,3 +167,30 @@ def test_period_close_and_reopen(client_owner, client_for, user_factory, ledger)
     assert not ClosedPeriod.objects.exists()
     sales = client_for(user_factory(roles=["sales"]))
     assert call(sales, "post", "/periods/close", {"year": 2026, "month": 1})[0] == 403
+
+
+def test_movement_summary_cost_difference_per_warehouse(
+    client_owner, client_for, user_factory, owner
+):
+    """Company costing: W1 1 @ 10 on day 1, W2 1 @ 30 on day 2 → each warehouse is worth 20 at
+    the end of day 2; the summary of day 2 by warehouse ties with cost_difference (W1 +10,
+    W2 −10). Without cost.view the field is absent like every cost figure."""
+    from jxc.core.models import Role
+
+    kit = LedgerKit(user=owner)
+    sku, w1, w2 = kit.sku("A"), kit.warehouse("W1"), kit.warehouse("W2")
+    kit.receive(sku, w1, "1", "10", day=1)
+    kit.receive(sku, w2, "1", "30", day=2)
+    query = {"start": "2026-01-02", "end": "2026-01-02"}
+    status, body = call(client_owner, "get", "/stock/movement-summary", query)
+    assert status == 200, body
+    rows = {r["warehouse_code"]: r for r in body["items"]}
+    assert (rows["W1"]["opening"]["value"], rows["W1"]["cost_difference"]) == ("10", "10")
+    assert (rows["W2"]["received"]["value"], rows["W2"]["cost_difference"]) == ("30", "-10")
+    assert rows["W1"]["closing"]["value"] == rows["W2"]["closing"]["value"] == "20"
+    assert body["totals"]["cost_difference"] == "0"
+    Role.objects.create(code="viewer", name="报表查看", permissions=["report.view"])
+    viewer = client_for(user_factory(roles=["viewer"]))
+    status, body = call(viewer, "get", "/stock/movement-summary", query)
+    assert status == 200, body
+    assert all("cost_difference" not in r and "value" not in r["closing"] for r in body["items"])

@@ -202,3 +202,26 @@ def test_first_close_may_pick_an_earlier_month(client_owner, ledger):
     client_owner.post(reverse("web:period_close"), {"year": 2026, "month": 10, "ym": "2026-01"})
     assert list(ClosedPeriod.objects.values_list("year", "month")) == [(2026, 1)]
     assert 'data-testid="first-month"' not in page(client_owner, "web:period_list")
+
+
+def test_movement_summary_by_warehouse_has_the_cost_difference_column(client_owner, owner):
+    """Company costing: W1 1 @ 10 on day 1, W2 1 @ 30 on day 2. The summary of day 2 by
+    warehouse: W1 10 → 20 (成本差异 +10), W2 0 + 30 → 20 (成本差异 −10), on screen and in the
+    Excel file; grouped by SKU there is no such column."""
+    kit = LedgerKit(user=owner)
+    sku, w1, w2 = kit.sku("A"), kit.warehouse("W1"), kit.warehouse("W2")
+    kit.receive(sku, w1, "1", "10", day=1)
+    kit.receive(sku, w2, "1", "30", day=2)
+    params = {"start": "2026-01-02", "end": "2026-01-02"}
+    body = page(client_owner, "web:movement_summary", **params)
+    assert "成本差异" in body and "± 成本差异" in body
+    response = client_owner.get(reverse("web:movement_summary"), {**params, "export": "xlsx"})
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    col = next(i for r in rows[:2] for i, h in enumerate(r) if h == "成本差异")
+    by_wh = {r[3]: r for r in rows[2:-1]}
+    assert (by_wh["仓库W1"][col], by_wh["仓库W1"][-1]) == (10, 20)
+    assert (by_wh["仓库W2"][col], by_wh["仓库W2"][-1]) == (-10, 20)
+    assert rows[-1][col] == 0
+    per_sku = page(client_owner, "web:movement_summary", group="sku", **params)
+    assert "成本差异" not in per_sku
