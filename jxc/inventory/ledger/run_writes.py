@@ -108,15 +108,20 @@ def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
     )
 
 
+def refuse_closed(rows: list[RunMove], lock_date: dt.date | None) -> None:
+    """A re-valued move dated inside a closed month is refused (PeriodClosed)."""
+    if rows and lock_date is not None and any(m.date <= lock_date for m in rows):
+        from jxc.core.errors import PeriodClosed
+
+        raise PeriodClosed(date=min(m.date for m in rows).isoformat())
+
+
 def update_move_values(rows: list[RunMove], lock_date: dt.date | None) -> None:
     """Write re-valued moves (value, unit cost, variance, pool state after); never one
     dated inside a closed month."""
     if not rows:
         return
-    if lock_date is not None and any(m.date <= lock_date for m in rows):
-        from jxc.core.errors import PeriodClosed
-
-        raise PeriodClosed(date=min(m.date for m in rows).isoformat())
+    refuse_closed(rows, lock_date)
     table = StockMove._meta.db_table
     params = [
         (m.unit_cost, m.value, m.variance, m.after[0], m.after[1], m.after[2], m.id)  # type: ignore[index]

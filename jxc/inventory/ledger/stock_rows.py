@@ -156,22 +156,27 @@ def write_lots(items: list[PostingLine], lots: dict, writes: Writes) -> None:
     writes.update_rows(LotBalance, list(lots.values()), ["qty", "last_date"])
 
 
-def write_serials(items: list[PostingLine], moves: list[StockMove]) -> None:
-    """Each serial number comes in where it is not in stock, and goes out from where it is."""
-    todo = [(it, mv) for it, mv in zip(items, moves, strict=True) if it.serials]
+def plan_serials(items: list[PostingLine]) -> list[tuple[PostingLine, list[SerialNumber]]]:
+    """Each serial number comes in where it is not in stock, and goes out from where it is:
+    checked line by line (an earlier line of the posting may have moved it) before anything
+    is written; returns, per line with serial numbers, the rows as they will be saved."""
+    todo = [it for it in items if it.serials]
     if not todo:
-        return
-    through = SerialNumber.moves.through
-    links = []
-    for it, mv in todo:
-        existing = {
-            s.number: s
-            for s in SerialNumber.objects.select_for_update().filter(
-                sku_id=it.sku_id, number__in=it.serials
-            )
-        }
+        return []
+    state: dict[tuple[int, str], SerialNumber | None] = {}
+    plan = []
+    for it in todo:
+        need = [n for n in it.serials if (it.sku_id, n) not in state]
+        if need:
+            for found in SerialNumber.objects.select_for_update().filter(
+                sku_id=it.sku_id, number__in=need
+            ):
+                state[(it.sku_id, found.number)] = found
+            for n in need:
+                state.setdefault((it.sku_id, n), None)
+        rows = []
         for number in it.serials:
-            s = existing.get(number)
+            s: SerialNumber | None = state[(it.sku_id, number)]
             if it.qty > 0:
                 if s is not None and s.warehouse_id is not None:
                     raise InvalidStockLine(
@@ -180,7 +185,7 @@ def write_serials(items: list[PostingLine], moves: list[StockMove]) -> None:
                         % {"number": number},
                     )
                 if s is None:
-                    s = SerialNumber.objects.create(
+                    s = SerialNumber(
                         sku_id=it.sku_id,
                         number=number,
                         warehouse_id=it.warehouse_id,
@@ -188,7 +193,6 @@ def write_serials(items: list[PostingLine], moves: list[StockMove]) -> None:
                     )
                 else:
                     s.warehouse_id = it.warehouse_id
-                    s.save(update_fields=["warehouse"])
             else:
                 if s is None or s.warehouse_id != it.warehouse_id:
                     raise InvalidStockLine(
@@ -197,6 +201,33 @@ def write_serials(items: list[PostingLine], moves: list[StockMove]) -> None:
                         % {"number": number},
                     )
                 s.warehouse_id = None
+            state[(it.sku_id, number)] = s
+            rows.append(s)
+        plan.append((it, rows))
+    return plan
+
+
+def write_serials(
+    plan: list[tuple[PostingLine, list[SerialNumber]]], moves: list[StockMove]
+) -> None:
+    """Save the serial numbers as :func:`plan_serials` left them and link them to the moves."""
+    if not plan:
+        return
+    saved: set[int] = set()
+    for _it, rows in plan:
+        for s in rows:
+            if id(s) in saved:
+                continue
+            saved.add(id(s))
+            if s.pk is None:
+                s.save(force_insert=True)
+            else:
                 s.save(update_fields=["warehouse"])
-            links.append(through(stockmove_id=mv.pk, serialnumber_id=s.pk))
-    through.objects.bulk_create(links)
+    through = SerialNumber.moves.through
+    through.objects.bulk_create(
+        [
+            through(stockmove_id=moves[it.index].pk, serialnumber_id=s.pk)
+            for it, rows in plan
+            for s in rows
+        ]
+    )

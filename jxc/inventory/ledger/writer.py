@@ -10,11 +10,12 @@ write moves, layers, pools, balances, lots and serials. All in the caller's tran
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
@@ -47,8 +48,15 @@ from jxc.inventory.ledger.locks import (
 from jxc.inventory.ledger.pools import ReferencePrices, pools_for, set_bases, write_pools
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import BIG, RunMove
+from jxc.inventory.ledger.run_writes import refuse_closed
 from jxc.inventory.ledger.sql import Writes, fetch, placeholders
-from jxc.inventory.ledger.stock_rows import lots_for, write_lots, write_moves, write_serials
+from jxc.inventory.ledger.stock_rows import (
+    lots_for,
+    plan_serials,
+    write_lots,
+    write_moves,
+    write_serials,
+)
 from jxc.inventory.ledger.types import StockLine
 from jxc.inventory.models import CostPool, SerialNumber, SkuLedger, StockMove, Warehouse
 
@@ -56,7 +64,25 @@ from jxc.inventory.models import CostPool, SerialNumber, SkuLedger, StockMove, W
 RECOST_THRESHOLD = 2000
 
 
-@transaction.atomic
+def _in_a_transaction(fn):
+    """All or nothing, without a savepoint of its own (two statements fewer per posting; on
+    PostgreSQL two round trips). Called outside a transaction, the posting opens one. Inside
+    the caller's transaction, every refusal is raised before the first write (so the caller
+    may catch it and go on: only the empty ledger, balance, pool and lot rows a first posting
+    creates stay), and a failure while writing marks the caller's transaction for rollback
+    (``atomic(savepoint=False)``): nothing half-written can be committed."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if connection.in_atomic_block:
+            return fn(*args, **kwargs)
+        with transaction.atomic():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_in_a_transaction
 def record_moves(lines: Sequence[StockLine], *, source: SourceRef, user) -> list[StockMove]:
     """过账到库存流水: post the stock lines of one document, all or nothing.
 
@@ -75,7 +101,7 @@ def record_moves(lines: Sequence[StockLine], *, source: SourceRef, user) -> list
     return _post(items, source=source, user=user)
 
 
-@transaction.atomic
+@_in_a_transaction
 def reverse_moves(
     *, source: SourceRef, user, date: dt.date, reason: str = "", reversal: SourceRef | None = None
 ) -> list[StockMove]:
@@ -287,24 +313,28 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     deferred = _plan(run, new, ledgers)
     run.add_new(new)
     run.run()
+    refuse_closed(run.changed_existing(), closed_until)
+    serials = plan_serials(items)
 
-    moves = write_moves(items, source, user)
-    ids = {it.m.seq: mv.pk for it, mv in zip(items, moves, strict=True)}  # type: ignore[union-attr]
-    run.write_existing(closed_until)
-    writes = Writes()  # PostgreSQL: what follows goes in one round trip
-    run.write_layers(ids, writes)
-    write_pools(run, items, moves, writes)
-    write_lots(items, lots, writes)  # before the balances: company values of batch pools read them
-    _write_balances(run, items, balances, company.cost_scope, rates_before, writes)
-    writes.send()
-    write_serials(items, moves)
-    if deferred:
-        from jxc.inventory.ledger.tasks import schedule_recost
+    # nothing refused: write (see _in_a_transaction)
+    with transaction.atomic(savepoint=False):
+        moves = write_moves(items, source, user)
+        ids = {it.m.seq: mv.pk for it, mv in zip(items, moves, strict=True)}  # type: ignore[union-attr]
+        run.write_existing(closed_until)
+        writes = Writes()  # PostgreSQL: what follows goes in one round trip
+        run.write_layers(ids, writes)
+        write_pools(run, items, moves, writes)
+        write_lots(items, lots, writes)  # before the balances: company values of batch pools
+        _write_balances(run, items, balances, company.cost_scope, rates_before, writes)
+        writes.send()
+        write_serials(serials, moves)
+        if deferred:
+            from jxc.inventory.ledger.tasks import schedule_recost
 
-        schedule_recost(
-            {p: min((m.date, ids[m.seq]) for m in new if m.pool_id == p) for p in deferred},
-            source=source.number,
-        )
+            schedule_recost(
+                {p: min((m.date, ids[m.seq]) for m in new if m.pool_id == p) for p in deferred},
+                source=source.number,
+            )
     return moves
 
 

@@ -274,3 +274,36 @@ def test_moves_record_how_they_were_valued_and_the_database_refuses_unknown_base
     assert {m.cost_basis for m in StockMove.objects.all()} <= set(CostBasis.values)
     with pytest.raises(IntegrityError), transaction.atomic():
         StockMove.objects.filter(pk=receipt.pk).update(cost_basis="z")
+
+
+def test_a_refusal_leaves_the_callers_transaction_usable_and_a_failed_write_dooms_it(
+    kit, monkeypatch
+):
+    """record_moves takes no savepoint inside the caller's transaction (docs/ledger.md)."""
+    from django.db import connection, transaction
+
+    from jxc.core.errors import InsufficientStock
+    from jxc.inventory.ledger import pools
+
+    sku, wh = kit.sku("A"), kit.warehouse("A")
+    kit.receive(sku, wh, "2", "1")
+    with transaction.atomic():
+        with pytest.raises(InsufficientStock):
+            kit.issue(sku, wh, "5")
+        assert not connection.needs_rollback
+        kit.issue(sku, wh, "1")  # the caller's transaction goes on
+    assert StockBalance.objects.get(sku=sku, warehouse=wh).on_hand == 1
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pools, "update_rows", boom)
+    monkeypatch.setattr(pools.Writes, "update_rows", boom)
+    moves = StockMove.objects.count()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError):
+            kit.issue(sku, wh, "1")
+        assert connection.needs_rollback  # nothing half-written can be committed
+    assert StockMove.objects.count() == moves
+    assert StockBalance.objects.get(sku=sku, warehouse=wh).on_hand == 1
+    assert_ledger_consistent()
