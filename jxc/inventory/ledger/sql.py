@@ -180,6 +180,34 @@ def _adapters(model: type[models.Model], fields: tuple[str, ...]) -> list:
 
 
 _ADAPTERS: dict[tuple, list] = {}
+_ARRAY_TYPES: dict[tuple, list[str]] = {}
+
+
+def _array_types(model: type[models.Model], fields: tuple[str, ...]) -> list[str]:
+    """PostgreSQL: the array type to pass each column's values as (``unnest(%s::numeric[])``)."""
+    key = (model, fields)
+    found = _ARRAY_TYPES.get(key)
+    if found is None:
+        found = []
+        for name in fields:
+            base = str(cast(Any, model._meta.get_field(name)).db_type(connection))
+            base = base.split("(")[0].strip()
+            found.append(
+                {"varchar": "text", "bigserial": "bigint", "serial": "integer"}.get(base, base)
+            )
+        _ARRAY_TYPES[key] = found
+    return found
+
+
+def _unnest(
+    model: type[models.Model], fields: tuple[str, ...], rows: list[list]
+) -> tuple[str, list]:
+    """PostgreSQL: rows as ``unnest(%s::type[], …)`` of one array per column — a statement
+    whose text does not grow with the rows (the driver parses and caches it once)."""
+    adapters = _adapters(model, fields)
+    columns = [list(c) for c in zip(*(adapted(adapters, r) for r in rows), strict=True)]
+    sql = "unnest(" + ", ".join(f"%s::{t}[]" for t in _array_types(model, fields)) + ")"
+    return sql, columns
 
 
 def adapted(adapters: list, row) -> list:
@@ -199,6 +227,16 @@ def insert_returning_ids(
     one = "(" + placeholders(len(cols)) + ")"
     adapters = _adapters(model, tuple(fields))
     ids: list[int] = []
+    if connection.vendor == "postgresql":
+        source, arrays = _unnest(model, tuple(fields), rows)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {ops.quote_name(opts.db_table)} "
+                f"({', '.join(ops.quote_name(c.column) for c in cols)}) SELECT * FROM {source}"
+                f" RETURNING {ops.quote_name(str(opts.pk.column))}",
+                arrays,
+            )
+            return sorted(r[0] for r in cur.fetchall())
     per = max(1, 30000 // len(cols))  # SQLite allows 32,766 parameters per statement
     with connection.cursor() as cur:
         for i in range(0, len(rows), per):
@@ -242,10 +280,11 @@ class Writes:
     """Writes whose results the posting does not read back (pools, balances, lots, layer
     remainders and uses), gathered and sent with :meth:`send`.
 
-    PostgreSQL: one multi-statement query — per-row updates as ``UPDATE … FROM (VALUES …)``,
-    inserts as one multi-row INSERT — so one round trip instead of one per statement (the
-    driver binds on the client, which allows several statements). SQLite runs in-process:
-    each statement is executed as it comes (an executemany per table), nothing is held back.
+    PostgreSQL: one multi-statement query — updates as ``UPDATE … FROM unnest(…)``, inserts
+    as ``INSERT … SELECT * FROM unnest(…)``, one array per column, so the text does not grow
+    with the rows — one round trip instead of one per statement (Django's driver binds on
+    the client, which allows several statements). SQLite runs in-process: each statement is
+    executed as it comes (an executemany per table), nothing is held back.
     """
 
     def __init__(self) -> None:
@@ -261,9 +300,9 @@ class Writes:
         opts = model._meta
         cols: list[Any] = [opts.get_field(f) for f in fields]
         table, pk = ops.quote_name(opts.db_table), ops.quote_name(str(opts.pk.column))
-        adapters = _adapters(model, tuple(fields))
-        params = [[*adapted(adapters, r[:-1]), r[-1]] for r in rows]
         if not self.deferred:
+            adapters = _adapters(model, tuple(fields))
+            params = [[*adapted(adapters, r[:-1]), r[-1]] for r in rows]
             sql = (
                 f"UPDATE {table} SET "
                 + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
@@ -273,19 +312,15 @@ class Writes:
                 cur.executemany(sql, params)
             return
         names = [f"c{i}" for i in range(len(cols))]
-        one = "(" + placeholders(len(cols) + 1) + ")"
+        source, arrays = _unnest(model, (*fields, opts.pk.name), rows)
         self.sql.append(
             f"UPDATE {table} AS t SET "
             + ", ".join(
-                f"{ops.quote_name(c.column)} = CAST(v.{n} AS {c.db_type(connection)})"
-                for c, n in zip(cols, names, strict=True)
+                f"{ops.quote_name(c.column)} = v.{n}" for c, n in zip(cols, names, strict=True)
             )
-            + " FROM (VALUES "
-            + ", ".join([one] * len(params))
-            + f") AS v({', '.join(names)}, id) WHERE t.{pk} = v.id"
+            + f" FROM {source} AS v({', '.join(names)}, id) WHERE t.{pk} = v.id"
         )
-        for p in params:
-            self.params.extend(p)
+        self.params.extend(arrays)
 
     def update_rows(self, model: type[models.Model], rows: list, fields: list[str]) -> None:
         """Like :func:`update_rows`: ``fields`` of the instances ``rows``."""
@@ -298,6 +333,13 @@ class Writes:
         ops = connection.ops
         opts = model._meta
         cols = ", ".join(ops.quote_name(cast(Any, opts.get_field(f)).column) for f in fields)
+        if self.deferred:
+            source, arrays = _unnest(model, tuple(fields), rows)
+            self.sql.append(
+                f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) SELECT * FROM {source}"
+            )
+            self.params.extend(arrays)
+            return
         adapters = _adapters(model, tuple(fields))
         one = "(" + placeholders(len(fields)) + ")"
         per = max(1, 30000 // len(fields))
@@ -306,13 +348,8 @@ class Writes:
             sql = f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) VALUES " + ", ".join(
                 [one] * len(chunk)
             )
-            params = [v for r in chunk for v in adapted(adapters, r)]
-            if self.deferred:
-                self.sql.append(sql)
-                self.params.extend(params)
-            else:
-                with connection.cursor() as cur:
-                    cur.execute(sql, params)
+            with connection.cursor() as cur:
+                cur.execute(sql, [v for r in chunk for v in adapted(adapters, r)])
 
     def send(self) -> None:
         if not self.sql:
