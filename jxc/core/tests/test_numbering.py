@@ -101,3 +101,11 @@ def test_concurrent_allocations_on_sqlite_queue_instead_of_failing(doc_type, on_
         pytest.skip("the PostgreSQL variant above covers 500 allocations")
     numbers = _allocate_concurrently(doc_type, threads=8, per_thread=10)
     assert sorted(numbers) == [f"CGDD20261121-{i:04d}" for i in range(1, 81)]
+
+
+@pytest.mark.django_db
+def test_a_number_takes_one_statement_and_the_prefix_read(doc_type, django_assert_num_queries):
+    assert allocate_number(doc_type, day=DAY) == "CGDD20261121-0001"
+    with django_assert_num_queries(2):  # the counter's upsert, the company's prefixes
+        assert allocate_number(doc_type, day=DAY) == "CGDD20261121-0002"
+    assert DocumentSequence.objects.get(doc_type=doc_type, day=DAY).last == 2
