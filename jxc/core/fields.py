@@ -160,6 +160,25 @@ def choices_check(field: str, values, *, name: str, blank: bool = False) -> mode
     return models.CheckConstraint(condition=condition, name=name)
 
 
+# The database's own bound checks end in this, so an edge can tell "数值过大" from another
+# refused row (jxc.api.common.errors).
+BOUNDS_CHECK_SUFFIX = "_in_bounds"
+
+
+def bounds_check(*, name: str, qty=(), money=()) -> models.CheckConstraint:
+    """A database check that the quantity and money columns stay inside the bounds above:
+    the last line behind the writer's own checks (a pool's value, summed over many moves)."""
+    assert name.endswith(BOUNDS_CHECK_SUFFIX)
+    condition = models.Q()
+    for columns, bound in (
+        (qty, 10 ** WHOLE_DIGITS[QTY_PLACES]),
+        (money, 10 ** WHOLE_DIGITS[MONEY_PLACES]),
+    ):
+        for column in columns:
+            condition &= models.Q(**{f"{column}__lt": bound, f"{column}__gt": -bound})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
 # --- exact sums of scaled integers ------------------------------------------------------------
 # A report adds a decimal column as whole numbers of its smallest unit (SQLite keeps decimals
 # as REAL). One 64-bit SUM of those overflows after ~9,000 moves of 10⁹ (quantity × 10⁶):

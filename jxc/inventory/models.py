@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku, Unit
 from jxc.core.choices import CostingMethod
-from jxc.core.fields import MoneyField, QuantityField, UnitCostField, choices_check
+from jxc.core.fields import (
+    MoneyField,
+    QuantityField,
+    UnitCostField,
+    bounds_check,
+    choices_check,
+)
 from jxc.core.validators import code_validator, phone_validator
 from jxc.core.visibility import COST, mark
 from jxc.inventory.choices import CostBasis, MoveReason, WarehouseKind
@@ -213,6 +219,7 @@ class CostPool(models.Model):
                 condition=~Q(qty=0) | Q(value=0), name="cost_pool_no_value_at_zero_qty"
             ),
             choices_check("method", CostingMethod.values, name="cost_pool_method_valid"),
+            bounds_check(name="cost_pool_in_bounds", qty=["qty"], money=["value"]),
         ]
 
     def __str__(self) -> str:
@@ -291,6 +298,11 @@ class StockMove(models.Model):
                 condition=models.Q(cost_basis__in=CostBasis.values), name="move_cost_basis_valid"
             ),
             choices_check("reason", MoveReason.values, name="move_reason_valid"),
+            bounds_check(
+                name="move_in_bounds",
+                qty=["qty", "pool_qty_after"],
+                money=["value", "variance", "pool_value_after"],
+            ),
             # 红冲 at most once: a second reversal of the same move is refused by the database
             models.UniqueConstraint(
                 fields=["reverses"], condition=Q(reverses__isnull=False), name="move_reversed_once"
@@ -343,6 +355,11 @@ class StockBalance(models.Model):
                 condition=Q(reserved__gte=0, on_order__gte=0, in_transit__gte=0),
                 name="balance_buckets_gte_0",
             ),
+            bounds_check(
+                name="balance_in_bounds",
+                qty=["on_hand", "reserved", "on_order", "in_transit"],
+                money=["value"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -376,6 +393,7 @@ class LotBalance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sku", "warehouse", "key"], name="uniq_lot_balance"),
             models.CheckConstraint(condition=Q(qty__gte=0), name="lot_balance_gte_0"),
+            bounds_check(name="lot_balance_in_bounds", qty=["qty"]),
         ]
 
 

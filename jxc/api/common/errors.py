@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from jxc.api.common.rendering import json_response
-from jxc.core.errors import DomainError, NotFound, ValidationFailed
+from jxc.core.errors import DomainError, NotFound, ValidationFailed, ValueTooLarge
+from jxc.core.fields import BOUNDS_CHECK_SUFFIX
 
 logger = logging.getLogger("jxc.api")
 
@@ -129,7 +131,15 @@ def install_error_handlers(api) -> None:
         body = error_body("server_error", _("Something went wrong on the server."))
         return json_response(request, body, status=500)
 
+    def integrity_error(request, exc: IntegrityError):
+        # a database bound check (jxc.core.fields.bounds_check): 数值过大, not a server error
+        if BOUNDS_CHECK_SUFFIX in str(exc):
+            body = ValueTooLarge(message=_("A total would be too large for the books.")).as_dict()
+            return json_response(request, body, status=422)
+        return server_error(request, exc)
+
     api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(IntegrityError, integrity_error)
     api.add_exception_handler(NinjaValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, auth_error)
     api.add_exception_handler(HttpError, http_error)

@@ -15,6 +15,7 @@ from jxc.core.errors import (
     InvalidStockLine,
     ReturnExceedsOrigin,
 )
+from jxc.core.fields import QTY_PLACES, fits, size_error
 from jxc.inventory import rules
 from jxc.inventory.ledger.costing import ZERO
 from jxc.inventory.ledger.posting_lines import PostingLine
@@ -124,6 +125,8 @@ def check_quantities(items, balances, lots, labels, warehouses) -> None:
         its.sort(key=lambda x: (x.date, x.index))
         reserved = b.reserved - sum((x.release_reserved for x in its), ZERO)
         on_hand = b.on_hand + sum((x.qty for x in its), ZERO)
+        if not fits(on_hand, QTY_PLACES):  # 数值过大: beyond what a balance can hold exactly
+            raise InvalidStockLine(line=its[0].index + 1, problem=size_error(on_hand, QTY_PLACES))
         relaxed = b.allow_backorder or b.allow_negative
         if not relaxed and reserved > 0 and reserved > on_hand and any(x.qty < 0 for x in its):
             raise InsufficientAvailable(
