@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.choices import Tracking
-from jxc.core.fields import FactorField, UnitCostField
+from jxc.core.fields import FactorField, UnitCostField, choices_check
 from jxc.core.visibility import COST, mark
 
 
@@ -96,6 +96,7 @@ class Product(models.Model):
         ordering = ["code"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        constraints = [choices_check("tracking", Tracking.values, name="product_tracking_valid")]
 
     def __str__(self) -> str:
         return self.name

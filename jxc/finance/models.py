@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.fields import MoneyField
+from jxc.core.fields import MoneyField, choices_check
 from jxc.core.validators import code_validator
 from jxc.finance.choices import AccountKind
 
@@ -26,6 +26,7 @@ class Account(models.Model):
         ordering = ["code"]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [choices_check("kind", AccountKind.values, name="account_kind_valid")]
 
     def __str__(self) -> str:
         return self.name

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.fields import MoneyField
+from jxc.core.fields import MoneyField, choices_check
 from jxc.core.validators import code_validator, phone_validator, tax_number_validator
 from jxc.partners.choices import CustomerTier, PriceLevel
 
@@ -66,7 +66,9 @@ class Customer(Partner):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(credit_limit__gte=0), name="customer_credit_limit_gte_0"
-            )
+            ),
+            choices_check("tier", CustomerTier.values, name="customer_tier_valid"),
+            choices_check("price_level", PriceLevel.values, name="customer_price_level_valid"),
         ]
 
 

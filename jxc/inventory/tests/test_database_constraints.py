@@ -100,3 +100,18 @@ def test_transfer_line_never_takes_back_more_than_it_shipped(client_owner, kit):
     # exactly what was shipped, in parts that SQLite adds as REAL (0.1 + 0.2 > 0.3 there)
     lines.update(received_qty=D("0.1"), returned_qty=D("0.2"), lost_qty=D(0))
     assert lines.get().open_qty == 0
+
+
+def test_master_data_codes_hold_their_choices(kit, owner):
+    from jxc.catalog.models import Product
+    from jxc.finance.models import Account
+    from jxc.partners import services as partners
+    from jxc.partners.models import Customer
+
+    sku = kit.sku("A")
+    _refused(Product.objects.filter(pk=sku.product_id), tracking="magic")
+    customer = partners.create_customer(user=owner, code="C1", name="客户")
+    _refused(Customer.objects.filter(pk=customer.pk), tier="gold")
+    _refused(Customer.objects.filter(pk=customer.pk), price_level="free")
+    account = Account.objects.create(code="A1", name="现金")
+    _refused(Account.objects.filter(pk=account.pk), kind="bitcoin")
