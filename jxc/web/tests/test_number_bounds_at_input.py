@@ -4,7 +4,6 @@ the books' bounds (jxc.core.fields.WithinBounds on the model field) with the sta
 import pytest
 from django.urls import reverse
 
-from jxc.api.tests.conftest import call
 from jxc.partners.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +22,11 @@ def _customer(**over):
     }
     data.update(over)
     return data
+
+
+def call(client, method, path, data):
+    response = getattr(client, method)(f"/api/v1{path}", data, content_type="application/json")
+    return response.status_code, response.json()
 
 
 def test_web_form_says_the_number_is_too_large(client_owner):
