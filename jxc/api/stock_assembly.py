@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
 from jxc.api.common import Router, creates, get_or_404, listing, page_of, query_of, ref, requires
-from jxc.api.stock_documents import (
+from jxc.api.documents import (
     HeaderOut,
     LineIn,
     LineOut,
@@ -21,8 +21,8 @@ from jxc.api.stock_documents import (
     header_out,
     line_inputs,
     line_out,
-    sku_or_422,
 )
+from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE, sku_or_422
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
@@ -211,6 +211,8 @@ def update_assembly(request, id: int, payload: AssemblyEditIn):
 action_endpoints(
     router,
     "/assemblies",
+    actions=ACTIONS,
+    module=OPERATION_MODULE,
     name="assembly",
     resource="assembly",
     queryset=scoped,

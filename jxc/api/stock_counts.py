@@ -30,7 +30,8 @@ from jxc.api.common import (
     ref,
     requires,
 )
-from jxc.api.stock_documents import HeaderOut, action_endpoints, header_out
+from jxc.api.documents import HeaderOut, action_endpoints, header_out
+from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.catalog.models import Category, Sku
 from jxc.core.visibility import BOOK, COST, Marked, blank
 from jxc.inventory import selectors as stock_selectors
@@ -343,6 +344,8 @@ def review(request, id: int, differences: bool = False):
 action_endpoints(
     router,
     "/stock-counts",
+    actions=ACTIONS,
+    module=OPERATION_MODULE,
     name="stock_count",
     resource="stock_count",
     queryset=scoped,

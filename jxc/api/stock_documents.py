@@ -1,6 +1,6 @@
 """Warehouse documents through the API: 其他入库 / 其他出库 / 成本调整 / 期初库存, and the
-shared pieces (line schemas, workflow-action endpoints) the transfer, count and assembly
-routers use.
+workflow services (``ACTIONS``) every warehouse document's router uses (the shared schemas and
+``action_endpoints`` are in ``jxc.api.documents``).
 
     GET  /other-receipts            list (FilterSet: q, status, warehouse, reason, date range)
     POST /other-receipts            create a draft (Idempotency-Key honoured)
@@ -14,15 +14,11 @@ Cost figures (unit_cost, value, cost_amount) are absent for users without ``cost
 """
 
 import datetime as dt
-import json
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
-import pydantic
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Schema
 from ninja.files import UploadedFile
 
@@ -36,13 +32,17 @@ from jxc.api.common import (
     query_of,
     ref,
     requires,
-    with_perms,
+)
+from jxc.api.documents import (
+    HeaderOut,
+    LineIn,
+    LineOut,
+    action_endpoints,
+    header_out,
+    line_inputs,
+    line_out,
 )
 from jxc.catalog.models import Sku
-from jxc.core.documents.lines import LineInput, line_amount, parse_serials
-from jxc.core.documents.models import Document
-from jxc.core.errors import ValidationFailed
-from jxc.core.visibility import Cost
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
@@ -59,133 +59,8 @@ KIND_PATHS = {
 }
 
 
-# --- shared schemas ------------------------------------------------------------------------
-
-
-class LineIn(Schema):
-    """One line as entered: quantity in ``unit_id`` (default the base unit); ``unit_cost`` per
-    that unit (receipts, opening stock; the new cost for a cost adjustment); ``value`` the
-    value change of a cost adjustment."""
-
-    sku_id: int
-    qty: Decimal = Decimal(0)
-    unit_id: int | None = None
-    unit_cost: Decimal | None = None
-    value: Decimal | None = None
-    bin_id: int | None = None
-    to_bin_id: int | None = None
-    batch_number: str = Field("", max_length=60)
-    production_date: dt.date | None = None
-    expiry_date: dt.date | None = None
-    serials: list[str] = []
-    memo: str = Field("", max_length=200)
-
-
-class LineOut(Schema):
-    id: int
-    line_no: int
-    sku_id: int
-    sku_code: str
-    sku_name: str
-    unit_id: int | None
-    unit_name: str
-    factor: Decimal
-    qty: Decimal
-    base_qty: Decimal
-    unit_cost: Decimal | None = Cost(None)
-    value: Decimal | None = Cost(None)
-    cost_amount: Decimal | None = Cost(None)
-    bin_id: int | None = None
-    batch_number: str = ""
-    production_date: dt.date | None = None
-    expiry_date: dt.date | None = None
-    serials: list[str] = []
-    memo: str = ""
-
-
-class HeaderOut(Schema):
-    id: int
-    number: str
-    status: str
-    status_label: str
-    date: dt.date
-    memo: str
-    status_reason: str
-    created_by: str | None
-    created_at: dt.datetime
-    approved_at: dt.datetime | None
-    posted_at: dt.datetime | None
-    actions: list[str]
-
-
-class ActionIn(Schema):
-    reason: str = Field("", max_length=500)
-    date: dt.date | None = None
-
-
-def line_inputs(lines: list[LineIn]) -> list[LineInput]:
-    return [
-        LineInput(
-            sku=x.sku_id,
-            qty=x.qty,
-            unit=x.unit_id,
-            price=x.unit_cost,
-            value_change=x.value,
-            bin=x.bin_id,
-            to_bin=x.to_bin_id,
-            batch_number=x.batch_number,
-            production_date=x.production_date,
-            expiry_date=x.expiry_date,
-            serials=parse_serials(x.serials),
-            memo=x.memo,
-        )
-        for x in lines
-    ]
-
-
-def line_out(x: Any) -> dict[str, Any]:
-    """The common columns of any document line (select_related sku, unit)."""
-    price = getattr(x, "price", None)
-    return {
-        "id": x.pk,
-        "line_no": x.line_no,
-        "sku_id": x.sku_id,
-        "sku_code": x.sku.code,
-        "sku_name": str(x.sku),
-        "unit_id": x.unit_id,
-        "unit_name": str(x.unit) if x.unit_id else "",
-        "factor": x.factor,
-        "qty": x.qty,
-        "base_qty": x.base_qty,
-        "unit_cost": price,
-        "value": getattr(x, "value_change", None),
-        "cost_amount": line_amount(x.qty, price),
-        "bin_id": getattr(x, "bin_id", None),
-        "batch_number": getattr(x, "batch_number", ""),
-        "production_date": getattr(x, "production_date", None),
-        "expiry_date": getattr(x, "expiry_date", None),
-        "serials": list(parse_serials(getattr(x, "serials", ""))),
-        "memo": x.memo,
-    }
-
-
-def header_out(doc: Document, request: HttpRequest) -> dict[str, Any]:
-    label = getattr(doc, "status_label", None)
-    return {
-        "id": doc.pk,
-        "number": doc.number,
-        "status": doc.status,
-        "status_label": label() if callable(label) else str(doc.get_status_display()),  # type: ignore[attr-defined]
-        "date": doc.date,
-        "memo": doc.memo,
-        "status_reason": doc.status_reason,
-        "created_by": str(doc.created_by) if doc.created_by_id else None,
-        "created_at": doc.created_at,
-        "approved_at": doc.approved_at,
-        "posted_at": doc.posted_at,
-        "actions": [t.action for t in doc.actions_for(request.user)],
-    }
-
+# The operation ids of the warehouse documents' workflow steps (as when they were made here).
+OPERATION_MODULE = __name__
 
 ACTIONS: dict[str, Callable[..., Any]] = {
     "submit": lambda doc, user, body: docs.submit_document(doc, user=user),
@@ -198,69 +73,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         doc, user=user, reason=body.reason, date=body.date
     ),
 }
-
-
-def optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
-    """An optional JSON body (a bare POST, or one sent as a form by a browser, means
-    defaults), validated with ``schema``; errors are the usual 422."""
-    data: Any = {}
-    if request.body and request.content_type == "application/json":
-        try:
-            data = json.loads(request.body)
-        except ValueError as exc:
-            raise ValidationFailed(
-                {"__all__": [gettext("The request body is not valid JSON.")]}
-            ) from exc
-    try:
-        return schema.model_validate(data or {})
-    except pydantic.ValidationError as exc:
-        raise ValidationFailed(
-            {".".join(str(p) for p in e["loc"]) or "__all__": [e["msg"]] for e in exc.errors()}
-        ) from exc
-
-
-def optional_body_doc(schema: type[Schema]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
-
-def action_endpoints(
-    router: Router,
-    path: str,
-    *,
-    name: str,
-    resource: str,
-    queryset: Callable[[HttpRequest], QuerySet],
-    out: type[Schema],
-    to_out: Callable[[Any, HttpRequest], dict[str, Any]],
-    actions: dict[str, Callable[..., Any]] = ACTIONS,
-) -> None:
-    """``POST {path}/{id}/<action>`` for each workflow step (body: reason, date)."""
-
-    def make(action: str, run: Callable[..., Any]) -> None:
-        perm = f"{resource}.{action}"
-
-        @requires(perm)
-        def view(request, id: int):
-            doc = get_or_404(queryset(request), id)
-            done = run(doc, request.user, optional_body(request, ActionIn))
-            return to_out(type(done)._default_manager.get(pk=done.pk), request)
-
-        view.__name__ = f"{action}_{name}"
-        view.__doc__ = with_perms(f"{action.capitalize()} a {name.replace('_', ' ')}.", (perm,))
-        router.post(
-            f"{path}/{{id}}/{action}",
-            response=out,
-            summary=view.__doc__.split("\n")[0],
-            openapi_extra=optional_body_doc(ActionIn),
-        )(view)
-
-    for action, run in actions.items():
-        make(action, run)
 
 
 # --- 其他入库 / 其他出库 / 成本调整 / 期初库存 ----------------------------------------------------
@@ -365,6 +177,8 @@ def _kind_endpoints(kind: str) -> None:
     action_endpoints(
         router,
         path,
+        actions=ACTIONS,
+        module=OPERATION_MODULE,
         name=name,
         resource=resource,
         queryset=scoped,

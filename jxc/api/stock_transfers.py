@@ -25,7 +25,7 @@ from jxc.api.common import (
     ref,
     requires,
 )
-from jxc.api.stock_documents import (
+from jxc.api.documents import (
     HeaderOut,
     LineIn,
     LineOut,
@@ -36,6 +36,7 @@ from jxc.api.stock_documents import (
     optional_body,
     optional_body_doc,
 )
+from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
@@ -172,6 +173,8 @@ def update_transfer(request, id: int, payload: Patch[TransferIn]):  # type: igno
 action_endpoints(
     router,
     "/transfers",
+    actions=ACTIONS,
+    module=OPERATION_MODULE,
     name="transfer",
     resource="transfer",
     queryset=scoped,

@@ -1,8 +1,12 @@
-"""Reads of the catalog: SKU search by code, name, barcode or 助记码 (pinyin initials)."""
+"""Reads of the catalog: SKU search by code, name, barcode or 助记码 (pinyin initials); what
+document line checks need to know about SKUs (``sku_facts``)."""
+
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jxc.catalog.models import Barcode, Brand, Category, Product, Sku
+from jxc.core.documents.lines import SkuFacts
 from jxc.core.text import pinyin_initials
 
 
@@ -76,3 +80,27 @@ def search_brands(q: str = "", *, qs: QuerySet[Brand] | None = None) -> QuerySet
 
 def search_categories(q: str = "", *, qs: QuerySet[Category] | None = None) -> QuerySet[Category]:
     return _named_like(Category.objects.all() if qs is None else qs, q, "code", "name")
+
+
+def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
+    """What the rules need to know about these SKUs (two queries)."""
+    skus = (
+        Sku.objects.filter(pk__in=set(ids))
+        .select_related("product", "product__base_unit")
+        .prefetch_related("units__unit")
+    )
+    out = {}
+    for sku in skus:
+        units = {su.unit_id: su.factor for su in sku.units.all()}
+        fraction = frozenset(su.unit_id for su in sku.units.all() if su.unit.allow_fraction)
+        if sku.product.base_unit.allow_fraction:
+            fraction |= {sku.product.base_unit_id}
+        out[sku.pk] = SkuFacts(
+            id=sku.pk,
+            label=f"{sku.code} {sku}",
+            tracking=sku.product.tracking,
+            base_unit_id=sku.product.base_unit_id,
+            units=units,
+            fraction_units=fraction,
+        )
+    return out

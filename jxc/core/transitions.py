@@ -15,6 +15,8 @@ class Transition:
     action: str  # also the permission action: "<resource>.<action>"
     label: Any = ""
     needs_reason: bool = False
+    # Taken by a service as a consequence (e.g. the last 归还 completes a loan), never a button.
+    automatic: bool = False
 
 
 class Workflow:
@@ -30,7 +32,7 @@ class Workflow:
 
     def actions_from(self, source: str, *, user=None, resource: str | None = None):
         """The transitions a user may take from ``source`` (all of them without a user)."""
-        found = [t for t in self.transitions if t.source == source]
+        found = [t for t in self.transitions if t.source == source and not t.automatic]
         if user is not None and resource is not None:
             found = [t for t in found if user.has_jxc_perm(f"{resource}.{t.action}")]
         return found

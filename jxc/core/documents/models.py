@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import DOCUMENT_WORKFLOW, DocumentStatus
+from jxc.core.documents.declaration import DocumentType
 from jxc.core.fields import FactorField, QuantityField
 from jxc.core.transitions import Transition, Workflow
 
@@ -33,6 +34,8 @@ class Document(models.Model):
     DOC_TYPE: ClassVar[str] = ""
     RESOURCE: ClassVar[str] = ""
     WORKFLOW: ClassVar[Workflow] = DOCUMENT_WORKFLOW
+    # A declared type (jxc.core.documents.declaration) sets the three above.
+    TYPE: ClassVar[DocumentType | None] = None
 
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     date = models.DateField(_("business date"), db_index=True)
@@ -75,6 +78,13 @@ class Document(models.Model):
     class Meta:
         abstract = True
         ordering = ["-date", "-id"]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        declared = cls.__dict__.get("TYPE")
+        if declared is not None:
+            cls.DOC_TYPE, cls.RESOURCE = declared.code, declared.resource
+            cls.WORKFLOW = declared.workflow
 
     def __str__(self) -> str:
         return self.number

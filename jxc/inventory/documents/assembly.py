@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
+from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     act,
     audit_saved,
@@ -38,7 +39,6 @@ from jxc.inventory.documents.lifecycle import (
     bin_errors,
     ensure_warehouses,
     reversal_date,
-    sku_facts,
 )
 from jxc.inventory.documents.models import Assembly, AssemblyLine, Kit, KitComponent
 from jxc.inventory.documents.rules import PostLine

@@ -18,8 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jxc.catalog.models import Sku
-from jxc.core.documents.lines import LineInput, SkuFacts
+from jxc.core.documents.lines import LineInput
 from jxc.core.documents.lots import Lot
 from jxc.core.documents.models import Document
 from jxc.core.errors import PermissionDenied, ValidationFailed
@@ -47,30 +46,6 @@ def ensure_warehouses(user, *warehouses: Warehouse) -> None:
 
 
 # --- SKUs and lines -----------------------------------------------------------------------
-
-
-def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
-    """What the rules need to know about these SKUs (two queries)."""
-    skus = (
-        Sku.objects.filter(pk__in=set(ids))
-        .select_related("product", "product__base_unit")
-        .prefetch_related("units__unit")
-    )
-    out = {}
-    for sku in skus:
-        units = {su.unit_id: su.factor for su in sku.units.all()}
-        fraction = frozenset(su.unit_id for su in sku.units.all() if su.unit.allow_fraction)
-        if sku.product.base_unit.allow_fraction:
-            fraction |= {sku.product.base_unit_id}
-        out[sku.pk] = SkuFacts(
-            id=sku.pk,
-            label=f"{sku.code} {sku}",
-            tracking=sku.product.tracking,
-            base_unit_id=sku.product.base_unit_id,
-            units=units,
-            fraction_units=fraction,
-        )
-    return out
 
 
 def bin_errors(

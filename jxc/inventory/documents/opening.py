@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Barcode, Sku
+from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import ensure_perm
 from jxc.core.documents.lines import LineInput, line_errors
 from jxc.core.errors import ImportRowsInvalid
@@ -21,7 +22,6 @@ from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents import excel
 from jxc.inventory.documents.choices import StockDocumentKind
-from jxc.inventory.documents.lifecycle import sku_facts
 from jxc.inventory.documents.models import OpeningStock, StockDocument
 from jxc.inventory.models import Bin, StockMove
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     act,
     assign_number,
@@ -35,7 +36,6 @@ from jxc.inventory.documents.lifecycle import (
     bin_errors,
     ensure_warehouses,
     reversal_date,
-    sku_facts,
 )
 from jxc.inventory.documents.models import (
     STOCK_DOCUMENT_CLASSES,

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     act,
     assign_number,
@@ -41,7 +42,6 @@ from jxc.inventory.documents.lifecycle import (
     bin_errors,
     ensure_warehouses,
     reversal_date,
-    sku_facts,
 )
 from jxc.inventory.documents.models import Transfer, TransferLine
 from jxc.inventory.documents.rules import PostLine

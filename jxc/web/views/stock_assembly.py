@@ -26,11 +26,12 @@ from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import AssemblyFilterSet
 from jxc.inventory.documents.models import Assembly, Kit
 from jxc.web.generic import Column, Screen
+from jxc.web.generic.line_grid import parse_lines, row_errors
 from jxc.web.views import stock_doc_forms as f
-from jxc.web.views.stock_documents import DocumentScreen
+from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
-class AssemblyScreen(DocumentScreen):
+class AssemblyScreen(WarehouseDocumentScreen):
     model = Assembly
     resource = "assembly"
     name = "assembly"
@@ -162,9 +163,9 @@ def kit_form(request, pk: int | None = None, *, screen: KitScreen):
     grid_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         form = KitForm(request.POST)
-        parsed = f.parse_lines(request.POST, columns)
+        parsed = parse_lines(request.POST, columns)
         rows = parsed.rows
-        grid_errors = dict(f.row_errors(parsed.errors)[0])
+        grid_errors = dict(row_errors(parsed.errors)[0])
         if form.is_valid() and not parsed.errors:
             try:
                 kit = docs.set_kit(

@@ -31,16 +31,17 @@ from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import StockCountFilterSet
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.web.generic import Column
+from jxc.web.generic.documents import DocumentScreen, document_print, num
 from jxc.web.generic.screen import Section
 from jxc.web.views import stock_doc_forms as f
-from jxc.web.views.stock_documents import DocumentScreen, document_print, num
+from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
 def hides_book(count: StockCount) -> bool:
     return count.blind and count.status == "draft"
 
 
-class StockCountScreen(DocumentScreen):
+class StockCountScreen(WarehouseDocumentScreen):
     model = StockCount
     resource = "stock_count"
     name = "stock_count"

@@ -21,7 +21,7 @@ from jxc.core.errors import DomainError, ImportRowsInvalid
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.opening import template_header
 from jxc.web.generic.export import text_cell
-from jxc.web.views import stock_doc_forms as f
+from jxc.web.generic.line_grid import date_input
 
 
 def _check(screen, request, action: str) -> None:
@@ -31,7 +31,7 @@ def _check(screen, request, action: str) -> None:
 
 class OpeningImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx)"))
-    date = forms.DateField(label=gettext_lazy("business date"), widget=f.date_input())
+    date = forms.DateField(label=gettext_lazy("business date"), widget=date_input())
     post = forms.BooleanField(label=gettext_lazy("Post at once"), required=False)
 
 

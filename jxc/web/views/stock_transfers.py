@@ -27,12 +27,13 @@ from jxc.inventory.documents.choices import TransferDifference
 from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
 from jxc.web.generic import Column
+from jxc.web.generic.documents import num
 from jxc.web.generic.screen import Section
 from jxc.web.views import stock_doc_forms as f
-from jxc.web.views.stock_documents import DocumentScreen, num
+from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
-class TransferScreen(DocumentScreen):
+class TransferScreen(WarehouseDocumentScreen):
     model = Transfer
     resource = "transfer"
     name = "transfer"

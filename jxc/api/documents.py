@@ -1,0 +1,331 @@
+"""What every document's API shares: the line schemas (``LineIn`` / ``LineOut``), the header
+(``HeaderOut``), the body of a workflow step (``ActionIn``: reason, date) and
+``action_endpoints``, which gives a document ``POST {path}/{id}/<action>`` for each step of its
+workflow, with its permission and the optional body in the OpenAPI document, and
+``document_endpoints``: the whole API of a declared document type (list with filters, get,
+create with Idempotency-Key, patch a draft, the workflow steps).
+
+Cost figures (unit_cost, value, cost_amount) are absent for users without ``cost.view``.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pydantic
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from ninja import Field, Query, Schema
+
+from jxc.api.common import (
+    Patch,
+    Router,
+    creates,
+    get_or_404,
+    listing,
+    page_of,
+    query_of,
+    ref,
+    requires,
+    with_perms,
+)
+from jxc.core.documents import actions
+from jxc.core.documents.lines import LineInput, line_amount, parse_serials
+from jxc.core.documents.models import Document
+from jxc.core.errors import ValidationFailed
+from jxc.core.visibility import Cost
+
+
+class LineIn(Schema):
+    """One line as entered: quantity in ``unit_id`` (default the base unit); ``unit_cost`` per
+    that unit (receipts, opening stock; the new cost for a cost adjustment); ``value`` the
+    value change of a cost adjustment."""
+
+    sku_id: int
+    qty: Decimal = Decimal(0)
+    unit_id: int | None = None
+    unit_cost: Decimal | None = None
+    value: Decimal | None = None
+    bin_id: int | None = None
+    to_bin_id: int | None = None
+    batch_number: str = Field("", max_length=60)
+    production_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    serials: list[str] = []
+    memo: str = Field("", max_length=200)
+
+
+class LineOut(Schema):
+    id: int
+    line_no: int
+    sku_id: int
+    sku_code: str
+    sku_name: str
+    unit_id: int | None
+    unit_name: str
+    factor: Decimal
+    qty: Decimal
+    base_qty: Decimal
+    unit_cost: Decimal | None = Cost(None)
+    value: Decimal | None = Cost(None)
+    cost_amount: Decimal | None = Cost(None)
+    bin_id: int | None = None
+    batch_number: str = ""
+    production_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    serials: list[str] = []
+    memo: str = ""
+
+
+class HeaderOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    date: dt.date
+    memo: str
+    status_reason: str
+    created_by: str | None
+    created_at: dt.datetime
+    approved_at: dt.datetime | None
+    posted_at: dt.datetime | None
+    actions: list[str]
+
+
+class ActionIn(Schema):
+    reason: str = Field("", max_length=500)
+    date: dt.date | None = None
+
+
+def line_inputs(lines: list[LineIn]) -> list[LineInput]:
+    return [
+        LineInput(
+            sku=x.sku_id,
+            qty=x.qty,
+            unit=x.unit_id,
+            price=x.unit_cost,
+            value_change=x.value,
+            bin=x.bin_id,
+            to_bin=x.to_bin_id,
+            batch_number=x.batch_number,
+            production_date=x.production_date,
+            expiry_date=x.expiry_date,
+            serials=parse_serials(x.serials),
+            memo=x.memo,
+        )
+        for x in lines
+    ]
+
+
+def line_out(x: Any) -> dict[str, Any]:
+    """The common columns of any document line (select_related sku, unit)."""
+    price = getattr(x, "price", None)
+    return {
+        "id": x.pk,
+        "line_no": x.line_no,
+        "sku_id": x.sku_id,
+        "sku_code": x.sku.code,
+        "sku_name": str(x.sku),
+        "unit_id": x.unit_id,
+        "unit_name": str(x.unit) if x.unit_id else "",
+        "factor": x.factor,
+        "qty": x.qty,
+        "base_qty": x.base_qty,
+        "unit_cost": price,
+        "value": getattr(x, "value_change", None),
+        "cost_amount": line_amount(x.qty, price),
+        "bin_id": getattr(x, "bin_id", None),
+        "batch_number": getattr(x, "batch_number", ""),
+        "production_date": getattr(x, "production_date", None),
+        "expiry_date": getattr(x, "expiry_date", None),
+        "serials": list(parse_serials(getattr(x, "serials", ""))),
+        "memo": x.memo,
+    }
+
+
+def header_out(doc: Document, request: HttpRequest) -> dict[str, Any]:
+    label = getattr(doc, "status_label", None)
+    return {
+        "id": doc.pk,
+        "number": doc.number,
+        "status": doc.status,
+        "status_label": label() if callable(label) else str(doc.get_status_display()),  # type: ignore[attr-defined]
+        "date": doc.date,
+        "memo": doc.memo,
+        "status_reason": doc.status_reason,
+        "created_by": str(doc.created_by) if doc.created_by_id else None,
+        "created_at": doc.created_at,
+        "approved_at": doc.approved_at,
+        "posted_at": doc.posted_at,
+        "actions": [t.action for t in doc.actions_for(request.user)],
+    }
+
+
+# The workflow steps that need nothing document-specific (``run(doc, user, body)``).
+PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
+    "submit": lambda doc, user, body: actions.submit(doc, user=user),
+    "approve": lambda doc, user, body: actions.approve(doc, user=user),
+    "unapprove": lambda doc, user, body: actions.unapprove(doc, user=user),
+    "reject": lambda doc, user, body: actions.reject(doc, user=user, reason=body.reason),
+    "void": lambda doc, user, body: actions.void(doc, user=user, reason=body.reason),
+}
+
+
+def optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
+    """An optional JSON body (a bare POST, or one sent as a form by a browser, means
+    defaults), validated with ``schema``; errors are the usual 422."""
+    data: Any = {}
+    if request.body and request.content_type == "application/json":
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:
+            raise ValidationFailed(
+                {"__all__": [gettext("The request body is not valid JSON.")]}
+            ) from exc
+    try:
+        return schema.model_validate(data or {})
+    except pydantic.ValidationError as exc:
+        raise ValidationFailed(
+            {".".join(str(p) for p in e["loc"]) or "__all__": [e["msg"]] for e in exc.errors()}
+        ) from exc
+
+
+def optional_body_doc(schema: type[Schema]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+def action_endpoints(
+    router: Router,
+    path: str,
+    *,
+    name: str,
+    resource: str,
+    queryset: Callable[[HttpRequest], QuerySet],
+    out: type[Schema],
+    to_out: Callable[[Any, HttpRequest], dict[str, Any]],
+    actions: dict[str, Callable[..., Any]],
+    module: str = "",
+) -> None:
+    """``POST {path}/{id}/<action>`` for each workflow step (body: reason, date);
+    ``actions`` maps an action to ``run(doc, user, body)``. The OpenAPI operation ids read
+    ``<module>_<action>_<name>`` (``module`` defaults to that of ``to_out``), so they stay put
+    when this helper moves."""
+
+    def make(action: str, run: Callable[..., Any]) -> None:
+        perm = f"{resource}.{action}"
+
+        @requires(perm)
+        def view(request, id: int):
+            doc = get_or_404(queryset(request), id)
+            done = run(doc, request.user, optional_body(request, ActionIn))
+            return to_out(type(done)._default_manager.get(pk=done.pk), request)
+
+        view.__name__ = f"{action}_{name}"
+        view.__module__ = module or to_out.__module__
+        view.__doc__ = with_perms(f"{action.capitalize()} a {name.replace('_', ' ')}.", (perm,))
+        router.post(
+            f"{path}/{{id}}/{action}",
+            response=out,
+            summary=view.__doc__.split("\n")[0],
+            openapi_extra=optional_body_doc(ActionIn),
+        )(view)
+
+    for action, run in actions.items():
+        make(action, run)
+
+
+def document_endpoints(
+    router: Router,
+    path: str,
+    *,
+    model: type[Document],
+    scoped: Callable[[HttpRequest], QuerySet],
+    filterset: type,
+    header_in: type[Schema],
+    out: type[Schema],
+    to_out: Callable[[Any, HttpRequest], dict[str, Any]],
+    create: Callable[..., Any],
+    update: Callable[..., Any],
+    refs: dict[str, Callable[[HttpRequest], QuerySet]],
+    actions: dict[str, Callable[..., Any]],
+) -> None:
+    """The API of a declared document type: ``GET {path}`` (filters of ``filterset``), ``POST
+    {path}`` (Idempotency-Key), ``GET`` / ``PATCH {path}/{id}`` and ``POST {path}/{id}/<action>``.
+
+    ``header_in`` holds the header fields plus ``lines: list[LineIn]``; a field ``<name>_id``
+    listed in ``refs`` is looked up in ``refs[name](request)`` (a 422 on that field when it is
+    not there). ``create(user=…, lines=…, **header)`` and ``update(doc, user=…, lines=…,
+    **header)`` are the document's services."""
+    resource, name = model.RESOURCE, model.DOC_TYPE
+    label = str(model._meta.verbose_name)
+
+    def header_of(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+        header: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "lines":
+                continue
+            field = key.removesuffix("_id")
+            if key.endswith("_id") and field in refs:
+                header[field] = ref(refs[field](request), value, key)
+            else:
+                header[key] = value
+        return header
+
+    @requires(f"{resource}.view")
+    def list_view(request, query: Query[query_of(filterset)]):  # type: ignore[valid-type]
+        page = listing(request, scoped(request), filterset, query)
+        page["items"] = [to_out(d, request) for d in page["items"]]
+        return page
+
+    @requires(f"{resource}.view")
+    def get_view(request, id: int):
+        return to_out(get_or_404(scoped(request), id), request)
+
+    @creates(out, perm=f"{resource}.create")
+    def create_view(request, payload: header_in):  # type: ignore[valid-type]
+        data = payload.model_dump()
+        lines = line_inputs(payload.lines)  # type: ignore[attr-defined]
+        return to_out(create(user=request.user, lines=lines, **header_of(request, data)), request)
+
+    @requires(f"{resource}.edit")
+    def update_view(request, id: int, payload: Patch[header_in]):  # type: ignore[valid-type]
+        doc = get_or_404(scoped(request), id)
+        lines = payload.get("lines")
+        done = update(
+            doc,
+            user=request.user,
+            lines=None if lines is None else line_inputs([LineIn(**x) for x in lines]),
+            **header_of(request, payload),
+        )
+        return to_out(done, request)
+
+    for func, verb in (
+        (list_view, "list"),
+        (get_view, "get"),
+        (create_view, "create"),
+        (update_view, "update"),
+    ):
+        func.__name__ = f"{verb}_{name}"
+        func.__module__ = to_out.__module__
+    router.get(path, response=page_of(out), summary=f"List ({label})")(list_view)
+    router.get(f"{path}/{{id}}", response=out, summary=f"Get ({label})")(get_view)
+    router.post(path, response={201: out}, summary=f"Create ({label})")(create_view)
+    router.patch(f"{path}/{{id}}", response=out, summary=f"Update ({label})")(update_view)
+    action_endpoints(
+        router,
+        path,
+        name=name,
+        resource=resource,
+        queryset=scoped,
+        out=out,
+        to_out=to_out,
+        actions=actions,
+    )

@@ -1,0 +1,129 @@
+"""新建 / 修改 a draft of any declared document type: the header fields, all lines replaced,
+every problem reported at once, numbered, audited. The app's own service reads what the checks
+need (the SKUs' facts, its header checks) and calls these.
+
+    doc = create_document(LoanOut, user=u, header={"warehouse": wh, "date": d, …},
+                          lines=lines, facts=sku_facts(x.sku for x in lines),
+                          errors=bin_errors(lines, wh))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+from jxc.core.documents.actions import (
+    assign_number,
+    audit_saved,
+    ensure_draft,
+    ensure_perm,
+    lock,
+    raise_if,
+    replace_lines,
+)
+from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
+from jxc.core.documents.models import Document
+
+D = TypeVar("D", bound=Document)
+
+# LineInput attribute → line column, for the columns a line model has.
+LINE_COLUMNS = {
+    "price": "price",
+    "value_change": "value_change",
+    "bin": "bin_id",
+    "to_bin": "to_bin_id",
+    "batch_number": "batch_number",
+    "production_date": "production_date",
+    "expiry_date": "expiry_date",
+    "serials": "serials",
+}
+
+
+def lines_relation(model: type[Document]) -> tuple[type[Any], str]:
+    """The line model of a document model and the name of its link to the header."""
+    rel = model._meta.get_field("lines")  # type: ignore[misc]
+    return rel.related_model, rel.field.name  # type: ignore[union-attr,return-value]
+
+
+def line_rows(doc: Document, lines: Sequence[LineInput], facts: Mapping[int, SkuFacts]) -> list:
+    """The lines as rows of the document's line model (not saved)."""
+    line_model, parent = lines_relation(type(doc))
+    names = {f.attname for f in line_model._meta.concrete_fields}
+    rows = []
+    for i, x in enumerate(lines):
+        values: dict[str, Any] = line_fields(x, facts[x.sku], i)
+        for attr, column in LINE_COLUMNS.items():
+            if column in names:
+                value = getattr(x, attr)
+                values[column] = "\n".join(value) if attr == "serials" else value
+        if "batch_number" in values:
+            values["batch_number"] = values["batch_number"].strip()
+        rows.append(line_model(**{parent: doc}, **values))
+    return rows
+
+
+def _check(
+    doc_type_model: type[Document],
+    lines: Sequence[LineInput],
+    facts: Mapping[int, SkuFacts],
+    errors: Mapping[str, list[str]] | None,
+) -> None:
+    rules = {"incoming": False, **(doc_type_model.TYPE.line_rules if doc_type_model.TYPE else {})}
+    found = dict(errors or {})
+    found.update(line_errors(lines, facts, **rules))
+    raise_if(found)
+
+
+@transaction.atomic
+def create_document(
+    model: type[D],
+    *,
+    user,
+    header: Mapping[str, Any],
+    lines: Sequence[LineInput],
+    facts: Mapping[int, SkuFacts],
+    errors: Mapping[str, list[str]] | None = None,
+) -> D:
+    """A new draft with its lines; ``errors`` are the caller's own findings (header, bins)."""
+    ensure_perm(user, model.RESOURCE, "create")
+    _check(model, lines, facts, errors)
+    doc = model(**header)
+    doc.memo = doc.memo[:500]
+    doc.created_by = user
+    assign_number(doc)
+    doc.save()
+    line_model, parent = lines_relation(model)
+    replace_lines(line_model, parent, doc, line_rows(doc, lines, facts))
+    audit_saved(doc, user=user, creating=True, lines=len(lines))
+    return doc
+
+
+@transaction.atomic
+def update_document(
+    doc: D,
+    *,
+    user,
+    header: Mapping[str, Any],
+    lines: Sequence[LineInput] | None,
+    facts: Mapping[int, SkuFacts],
+    errors: Mapping[str, list[str]] | None = None,
+) -> D:
+    """Change a draft: the header fields given and, when ``lines`` is given, all lines."""
+    doc = lock(doc)
+    ensure_perm(user, doc.RESOURCE, "edit")
+    ensure_draft(doc)
+    if lines is not None:
+        _check(type(doc), lines, facts, errors)
+    else:
+        raise_if(dict(errors or {}))
+    for name, value in header.items():
+        setattr(doc, name, value)
+    doc.memo = doc.memo[:500]
+    doc.save()
+    if lines is not None:
+        line_model, parent = lines_relation(type(doc))
+        replace_lines(line_model, parent, doc, line_rows(doc, lines, facts))
+    audit_saved(doc, user=user, creating=False, lines=len(lines) if lines is not None else None)
+    return doc

@@ -1,0 +1,293 @@
+"""The screens every document shares: ``DocumentScreen`` (list with filters and export,
+detail with the lines, cost masking and the user's workflow buttons, a draft's form with the
+line grid, an A4 print view) and the views behind it.
+
+    class LoanOutScreen(DocumentScreen):
+        model = LoanOut; resource = "loan_out"; path = "inventory/loans-out"
+        columns = [Column("number", link=True), …]; filterset_class = …
+        header_form = LoanHeaderForm            # parses only; the service checks and saves
+        grid_columns = ["qty", "unit", "bin", "batch", "memo"]
+        transition_services = {**PLAIN_ACTIONS, "post": services.post_loan, …}
+
+        def save_document(self, request, obj, header, lines): …  # create or update the draft
+
+URLs (names ``web:<name>_list`` / ``_detail`` / ``_create`` / ``_edit`` / ``_print`` /
+``_transition`` / ``_export``) come from ``urls()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jxc.catalog.selectors import sku_facts
+from jxc.core.documents import actions
+from jxc.core.documents.lines import line_amount, line_errors
+from jxc.core.documents.services import lines_relation
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.core.selectors import company
+from jxc.core.visibility import MASK, can_view_cost
+from jxc.web.generic.columns import plain_decimal
+from jxc.web.generic.line_grid import (
+    GRID_COLUMNS,
+    bins_by_warehouse,
+    cost_columns,
+    parse_lines,
+    row_errors,
+    rows_of,
+    units_of,
+)
+from jxc.web.generic.screen import Screen, Section
+
+# The workflow steps that need nothing document-specific; a document adds post / reverse.
+PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
+    "submit": actions.submit,
+    "approve": actions.approve,
+    "unapprove": actions.unapprove,
+    "reject": actions.reject,
+    "void": actions.void,
+}
+
+
+def num(value: Decimal | None) -> str:
+    return "" if value is None else plain_decimal(value)
+
+
+class DocumentScreen(Screen):
+    """A document: list, detail with its lines and workflow buttons, a draft's form with the
+    line grid, an A4 print view. Subclasses set the ``Screen`` attributes and, for the form,
+    ``header_form`` (a form that only parses), ``grid_columns`` and ``save_document``."""
+
+    transition_services: ClassVar[dict[str, Callable[..., Any]]] = PLAIN_ACTIONS
+    detail_template = "web/inventory/document_detail.html"
+    print_template: ClassVar[str] = "web/inventory/document_print.html"
+    ordering = ("-date", "-id")
+    header_form: ClassVar[type[forms.Form]]
+    grid_columns: ClassVar[list[str]] = ["qty", "unit", "bin", "batch", "serials", "memo"]
+    kind: ClassVar[str] = ""
+    line_hint: ClassVar[Any] = ""
+
+    def title(self, obj) -> str:
+        return f"{self.verbose_name} {obj.number}"
+
+    def line_model(self) -> type[Any]:
+        return lines_relation(self.model)[0]
+
+    # --- lines, shown on the detail page and the print ----------------------------------
+
+    def line_columns(self, obj, user) -> list[tuple[Any, Callable[[Any], Any], bool]]:
+        """(label, value of a line, is a cost figure)."""
+        cols: list[tuple[Any, Callable[[Any], Any], bool]] = [
+            (_("SKU code"), lambda x: x.sku.code, False),
+            (_("name"), lambda x: f"{x.sku.name} {x.sku.spec}".strip(), False),
+        ]
+        if "qty" in self.grid_columns:
+            cols += [
+                (_("Quantity"), lambda x: num(x.qty), False),
+                (_("unit"), lambda x: str(x.unit) if x.unit_id else "", False),
+                (_("quantity (base unit)"), lambda x: num(x.base_qty), False),
+            ]
+        if "price" in self.grid_columns:
+            cols.append((_("Unit cost"), lambda x: num(x.price), True))
+        if "price" in self.grid_columns and "qty" in self.grid_columns:
+            cols.append((_("Amount"), lambda x: num(line_amount(x.qty, x.price)), True))
+        if "value" in self.grid_columns:
+            cols.append((_("value change"), lambda x: num(x.value_change), True))
+        if "bin" in self.grid_columns:
+            cols.append((_("Bin"), lambda x: x.bin.code if x.bin_id else "", False))
+        if "batch" in self.grid_columns:
+            cols.append((_("Batch number"), lambda x: x.batch_number, False))
+        if "expiry" in self.grid_columns:
+            cols.append((_("Expiry date"), lambda x: x.expiry_date or "", False))
+        cols.append((_("memo"), lambda x: x.memo, False))
+        return cols
+
+    def lines_of(self, obj):
+        return obj.lines.select_related("sku", "unit", "bin").order_by("line_no", "id")
+
+    def line_table(self, obj, user) -> dict[str, Any]:
+        see_cost = can_view_cost(user)
+        cols = self.line_columns(obj, user)
+        return {
+            "headers": [label for label, _get, _cost in cols],
+            "rows": [
+                [MASK if cost and not see_cost else get(x) for _label, get, cost in cols]
+                for x in self.lines_of(obj)
+            ],
+        }
+
+    def detail_sections(self, request, obj) -> list[Section]:
+        return [
+            Section(
+                title=gettext_lazy("Lines"),
+                template="web/inventory/_partials/doc_lines.html",
+                context=self.line_table(obj, request.user),
+                id="lines",
+            )
+        ]
+
+    def header_facts(self, obj) -> list[tuple[Any, Any]]:
+        """(label, value) pairs for the print header."""
+        facts = [(_("business date"), obj.date)]
+        warehouse = getattr(obj, "warehouse", None)
+        if warehouse is not None:
+            facts.append((_("warehouse"), warehouse))
+        return facts
+
+    # --- the draft form ---------------------------------------------------------------
+
+    def line_rule_options(self) -> dict[str, Any]:
+        """The options of ``line_errors`` for this document's lines (direction, price …)."""
+        return {"incoming": False}
+
+    def line_errors(self, lines) -> dict[str, list[str]]:
+        """The lines' own errors (pure rules), for a form whose header is also wrong."""
+        if not lines:
+            return {}
+        return line_errors(lines, sku_facts(x.sku for x in lines), **self.line_rule_options())
+
+    def form_initial(self, obj) -> dict[str, Any]:
+        """The header form's values: today for a new document, else the draft's own."""
+        if obj is None:
+            return {"date": timezone.localdate()}
+        return {name: obj.serializable_value(name) for name in self.header_form.base_fields}
+
+    def save_document(self, request, obj, header: dict[str, Any], lines):
+        """Create (``obj`` None) or update the draft through its services."""
+        raise NotImplementedError
+
+    def urls(self) -> list[URLPattern]:
+        p, n = self.url_path, self.url_name
+        return [
+            path(f"{p}/new/", document_form, {"screen": self}, name=f"{n}_create"),
+            path(f"{p}/<int:pk>/edit/", document_form, {"screen": self}, name=f"{n}_edit"),
+            path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print"),
+            *super().urls(),
+        ]
+
+
+def _check(screen: Screen, request, action: str) -> None:
+    if not screen.can(request.user, action):
+        raise PermissionDenied
+
+
+@login_required
+def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
+    """新建 / 修改草稿: header fields and the line grid; the service checks and saves."""
+    _check(screen, request, "edit" if pk else "create")
+    obj = get_object_or_404(screen.get_queryset(request), pk=pk) if pk else None
+    if obj is not None and not obj.is_editable:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect(screen.url("detail", obj.pk))
+    hidden = frozenset() if can_view_cost(request.user) else cost_columns(screen.line_model())
+    columns = [c for c in screen.grid_columns if c not in hidden]
+    grid_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        # ``initial``: the draft's own warehouse stays a valid choice (see offer_active).
+        form = screen.header_form(
+            request.POST, initial=screen.form_initial(obj), user=request.user, kind=screen.kind
+        )
+        parsed = parse_lines(request.POST, columns)
+        rows = parsed.rows
+        grid_errors = dict(row_errors(parsed.errors)[0])
+        if not form.is_valid() and not parsed.errors:
+            # The header is wrong, so the service is not asked; still show the lines' errors.
+            grid_errors.update(row_errors(screen.line_errors(parsed.lines))[0])
+        if form.is_valid() and not parsed.errors:
+            try:
+                saved = screen.save_document(request, obj, dict(form.cleaned_data), parsed.lines)
+            except DomainError as exc:
+                if isinstance(exc, ValidationFailed) and exc.errors:
+                    grid, header = row_errors(exc.errors)
+                    grid_errors.update(grid)
+                    for name, msgs in header.items():
+                        form.add_error(name if name in form.fields else None, msgs)
+                else:
+                    form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(screen.url("detail", saved.pk))
+        units = units_of(int(r["sku"]) for r in rows if r["sku"].isdigit())
+        for r in rows:
+            r["units"] = units.get(int(r["sku"]), []) if r["sku"].isdigit() else []
+    else:
+        form = screen.header_form(
+            initial=screen.form_initial(obj), user=request.user, kind=screen.kind
+        )
+        rows = []
+        if obj is not None:
+            lines = list(screen.lines_of(obj))
+            rows = rows_of(lines, sku_units=units_of(x.sku_id for x in lines))
+    # The grid's state is in the page: a column the user may not see is not in its rows either.
+    rows = [{k: v for k, v in r.items() if k not in hidden} for r in rows]
+    state = {
+        "rows": rows,
+        "columns": columns,
+        "labels": {k: str(v) for k, v in GRID_COLUMNS.items()},
+        "errors": grid_errors,
+        "bins": bins_by_warehouse(request.user),
+        "unitsUrl": "/inventory/docs/sku-units/",
+    }
+    title = (
+        _("Edit %(name)s") % {"name": f"{screen.verbose_name} {obj.number}"}
+        if obj
+        else _("New %(name)s") % {"name": screen.verbose_name}
+    )
+    return TemplateResponse(
+        request,
+        screen.form_template or "web/inventory/document_form.html",
+        {
+            "screen": screen,
+            "form": form,
+            "obj": obj,
+            "title": title,
+            "grid_state": state,
+            "grid_all_errors": grid_errors.get("all", []),
+            "line_hint": screen.line_hint,
+            "list_url": screen.url("list"),
+            "cancel_url": screen.url("detail", obj.pk) if obj else screen.url("list"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def document_print(request, pk: int, *, screen: DocumentScreen):
+    """打印: a clean A4 page of the document (the browser prints or saves it as PDF)."""
+    _check(screen, request, "view")
+    obj = get_object_or_404(screen.get_queryset(request), pk=pk)
+    return TemplateResponse(
+        request,
+        screen.print_template,
+        {
+            "screen": screen,
+            "obj": obj,
+            "company": company(),
+            "title": screen.verbose_name,
+            "facts": screen.header_facts(obj),
+            "status_label": obj.status_label()
+            if hasattr(obj, "status_label")
+            else obj.get_status_display(),
+            "table": screen.line_table(obj, request.user),
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+@login_required
+def sku_units(request, pk: int):
+    """The units a SKU can be entered in (for the line grid's unit choice)."""
+    return JsonResponse({"units": units_of([pk]).get(pk, [])})

@@ -1,0 +1,220 @@
+"""The line grid of every document form: the grid posts one list per column (``line_sku``,
+``line_qty`` …, aligned by position); ``parse_lines`` turns them into ``LineInput`` values for
+the service and keeps what was typed for showing the form again with each row's errors
+(``lines.<i>.<field>`` from the service, split off by ``row_errors``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jxc.catalog.models import SkuUnit
+from jxc.core.documents.lines import LineInput, parse_serials
+from jxc.core.visibility import COST, field_marks
+from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.models import Bin
+
+# Grid columns: name → (label, what the input holds). A document shows a subset.
+GRID_COLUMNS: dict[str, Any] = {
+    "qty": _("Quantity"),
+    "unit": _("unit"),
+    "price": _("Unit cost"),
+    "value": _("value change"),
+    "bin": _("Bin"),
+    "to_bin": _("to bin"),
+    "batch": _("Batch number"),
+    "production": _("Production date"),
+    "expiry": _("Expiry date"),
+    "serials": _("serial numbers"),
+    "memo": _("memo"),
+}
+FIELD_OF = {  # service error field → grid column
+    "sku": "sku",
+    "qty": "qty",
+    "unit": "unit",
+    "price": "price",
+    "value_change": "value",
+    "bin": "bin",
+    "to_bin": "to_bin",
+    "batch_number": "batch",
+    "production_date": "production",
+    "expiry_date": "expiry",
+    "serials": "serials",
+}
+
+
+def cost_columns(line_model) -> frozenset[str]:
+    """Grid columns holding a field the line model marks as a cost figure (unit cost, value
+    change): hidden from users without ``cost.view``."""
+    return frozenset(
+        column for field, column in FIELD_OF.items() if COST in field_marks(line_model, field)
+    )
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+@dataclass
+class ParsedLines:
+    lines: list[LineInput]
+    rows: list[dict[str, Any]]  # what was typed, per row, for the form shown again
+    errors: dict[str, list[str]]
+
+
+def _decimal(raw: str) -> Decimal | None:
+    raw = (raw or "").strip().replace(",", "")
+    if not raw:
+        return None
+    value = Decimal(raw)
+    if not value.is_finite():
+        raise InvalidOperation(raw)
+    return value
+
+
+def _int(raw: str) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _date(raw: str) -> dt.date | None:
+    raw = (raw or "").strip()
+    return dt.date.fromisoformat(raw) if raw else None
+
+
+def parse_lines(data, columns: list[str]) -> ParsedLines:
+    """The grid's rows (empty ones dropped) as service input, with format errors."""
+    get = data.getlist
+    skus = get("line_sku")
+    n = len(skus)
+
+    def col(name: str) -> list[str]:
+        values = get(f"line_{name}")
+        return values + [""] * (n - len(values))
+
+    cols = {name: col(name) for name in GRID_COLUMNS}
+    labels = col("sku_label")
+    lines: list[LineInput] = []
+    rows: list[dict[str, Any]] = []
+    errors: dict[str, list[str]] = {}
+    for i in range(n):
+        raw = {name: cols[name][i] for name in GRID_COLUMNS}
+        sku_id = _int(skus[i])
+        if sku_id is None and not any(v.strip() for v in raw.values()):
+            continue
+        index = len(rows)
+        rows.append({"sku": skus[i], "sku_label": labels[i], **raw})
+        values: dict[str, Any] = {}
+        for name, convert in (
+            ("qty", _decimal),
+            ("price", _decimal),
+            ("value", _decimal),
+            ("production", _date),
+            ("expiry", _date),
+        ):
+            try:
+                values[name] = convert(raw[name]) if name in columns else None
+            except (InvalidOperation, ValueError):
+                message = (
+                    _("Enter a valid date.")
+                    if name in ("production", "expiry")
+                    else _("Enter a number.")
+                )
+                errors.setdefault(f"lines.{index}.{name}", []).append(str(message))
+        if sku_id is None:
+            errors.setdefault(f"lines.{index}.sku", []).append(str(_("Select a valid SKU.")))
+        lines.append(
+            LineInput(
+                sku=sku_id or 0,
+                qty=values.get("qty") or Decimal(0),
+                unit=_int(raw["unit"]) if "unit" in columns else None,
+                price=values.get("price"),
+                value_change=values.get("value"),
+                bin=_int(raw["bin"]) if "bin" in columns else None,
+                to_bin=_int(raw["to_bin"]) if "to_bin" in columns else None,
+                batch_number=raw["batch"].strip() if "batch" in columns else "",
+                production_date=values.get("production"),
+                expiry_date=values.get("expiry"),
+                serials=parse_serials(raw["serials"]) if "serials" in columns else (),
+                memo=raw["memo"].strip()[:200] if "memo" in columns else "",
+            )
+        )
+    return ParsedLines(lines=lines, rows=rows, errors=errors)
+
+
+def row_errors(errors: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Split service errors into the grid's (``"<row>.<column>"``) and the header's."""
+    grid: dict[str, list[str]] = {}
+    header: dict[str, list[str]] = {}
+    for key, messages in errors.items():
+        parts = key.split(".")
+        if parts[0] == "lines" and len(parts) == 3:
+            grid.setdefault(f"{parts[1]}.{FIELD_OF.get(parts[2], parts[2])}", []).extend(messages)
+        elif parts[0] == "lines":
+            grid.setdefault("all", []).extend(messages)
+        else:
+            header.setdefault(key, []).extend(messages)
+    return grid, header
+
+
+def rows_of(lines, *, sku_units) -> list[dict[str, Any]]:
+    """Saved lines as grid rows (for editing a draft)."""
+
+    def text(v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, Decimal):
+            t = format(v.normalize(), "f")
+            return t
+        return str(v)
+
+    out = []
+    for x in lines:
+        out.append(
+            {
+                "sku": str(x.sku_id),
+                "sku_label": f"{x.sku.code} {x.sku}",
+                "units": sku_units.get(x.sku_id, []),
+                "qty": text(x.qty),
+                "unit": text(x.unit_id),
+                "price": text(getattr(x, "price", None)),
+                "value": text(getattr(x, "value_change", None)),
+                "bin": text(getattr(x, "bin_id", None)),
+                "to_bin": text(getattr(x, "to_bin_id", None)),
+                "batch": getattr(x, "batch_number", ""),
+                "production": text(getattr(x, "production_date", None)),
+                "expiry": text(getattr(x, "expiry_date", None)),
+                "serials": getattr(x, "serials", ""),
+                "memo": x.memo,
+            }
+        )
+    return out
+
+
+def units_of(sku_ids) -> dict[int, list[dict[str, Any]]]:
+    """The units each SKU may be entered in (base first)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for su in (
+        SkuUnit.objects.filter(sku_id__in=set(sku_ids))
+        .select_related("unit")
+        .order_by("sku_id", "-is_base", "factor")
+    ):
+        out.setdefault(su.sku_id, []).append(
+            {"id": su.unit_id, "name": su.unit.name, "factor": format(su.factor.normalize(), "f")}
+        )
+    return out
+
+
+def bins_by_warehouse(user) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for b in Bin.objects.filter(
+        warehouse__in=stock_selectors.warehouses_for(user), is_active=True
+    ).order_by("code"):
+        out.setdefault(str(b.warehouse_id), []).append({"id": b.pk, "code": b.code})
+    return out
