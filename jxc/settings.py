@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jxc.catalog",
     "jxc.partners",
     "jxc.inventory",
+    "jxc.loans",
     "jxc.finance",
     "jxc.reports",
     "jxc.web",

@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from jxc.catalog import services as catalog
 from jxc.catalog.models import Barcode, Sku
 from jxc.catalog.rules import UnitSpec
+from jxc.core.documents.actions import approve, submit
 from jxc.core.documents.lines import LineInput
 from jxc.core.visibility import COST, SCHEMA_KEY, marked_fields
 from jxc.finance import services as finance
@@ -37,6 +38,8 @@ from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import StockCount
 from jxc.inventory.models import StockBalance
+from jxc.loans import services as loans
+from jxc.loans.models import LoanIn, LoanOut
 from jxc.partners import services as partners
 from jxc.web.menu import MENU
 
@@ -158,6 +161,19 @@ def build_shop(owner) -> dict[str, Any]:
         user=owner, kind="assembly", warehouse=zc, date=today, kit_sku=kit, qty=D(3)
     )
     _post(assembly, owner)
+    # 借出单 partly returned, 借入单 posted: every GET of a declared document type is crawled.
+    customer = partners.create_customer(user=owner, code="KH-LOAN", name="借用客户")
+    supplier = partners.create_supplier(user=owner, code="GYS-LOAN", name="出借供应商")
+    for model, sku, partner in (
+        (LoanOut, c, {"customer": customer}),  # from 总仓's batch L2611
+        (LoanIn, a, {"supplier": supplier}),  # not in our stock: no figure changes
+    ):
+        loan = loans.create_loan(
+            model, user=owner, warehouse=zc, date=today, lines=[LineInput(sku=sku.pk, qty=D(2))],
+            **partner,
+        )  # fmt: skip
+        loan = loans.post_loan(approve(submit(loan, user=owner), user=owner), user=owner)
+        loans.return_loan(loan, user=owner, quantities={loan.lines.get().pk: D(1)})
 
     def count(warehouse, counted, *, blind=False, post=False):
         (sheet,) = docs.create_stock_counts(

@@ -8,6 +8,7 @@ from jxc.api import (
     core,
     finance,
     inventory,
+    loans,
     partners,
     stock_assembly,
     stock_counts,
@@ -42,6 +43,9 @@ for module in (core, catalog, partners, inventory, finance):
 # 仓库单据 (其他出入库, 成本调整, 期初, 调拨, 盘点, 组装).
 for module in (stock_documents, stock_transfers, stock_counts, stock_assembly):
     api.add_router("", module.router)
+
+# 借出单 / 借入单 (declared on the document platform).
+api.add_router("", loans.router)
 
 # 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
 api.add_router("", stock_reports.router)

@@ -281,3 +281,9 @@ class ImportRowsInvalid(ValidationFailed):
         data = super().as_dict()
         data["params"]["rows"] = [{k: str(v) for k, v in r.items()} for r in self.rows]
         return data
+
+
+class LoanPartlyReturned(DomainError):
+    code = "loan_partly_returned"
+    http_status = 409
+    default_message = _("%(number)s cannot be reversed: part of it has been returned already.")

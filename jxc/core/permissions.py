@@ -97,6 +97,7 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "transfer.*",
             "other*.*",
             "assembly.*",
+            "loan*.*",
         ],
     ),
     "finance": (

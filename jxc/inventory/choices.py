@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WarehouseKind(models.TextChoices):
     WAREHOUSE = "warehouse", _("Warehouse")
     STORE = "store", _("Store")
+    # 借出仓: where goods lent to a partner sit (still ours, valued, apart from the warehouse)
+    LENT = "lent", _("Lent out")
 
 
 class MoveReason(models.TextChoices):

@@ -53,6 +53,15 @@ class Warehouse(models.Model):
         help_text=_("Users limited to some warehouses see only those they are listed on."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A lent-out location (kind ``lent``) belongs to the warehouse the goods were lent from.
+    lent_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lent_location",
+        verbose_name=_("lent out from"),
+    )
 
     class Meta:
         ordering = ["code"]

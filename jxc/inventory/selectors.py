@@ -19,7 +19,9 @@ def warehouses_for(user, *, active_only: bool = False) -> QuerySet[Warehouse]:
         qs = qs.filter(is_active=True)
     if user is None or user.is_superuser or user.all_warehouses:
         return qs
-    return qs.filter(users=user)
+    # A lent-out location is seen by whoever sees the warehouse it belongs to.
+    own = Warehouse.objects.filter(users=user).values("pk")
+    return qs.filter(Q(pk__in=own) | Q(lent_from__in=own))
 
 
 def search_warehouses(q: str = "", *, user) -> QuerySet[Warehouse]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.core.errors import ValidationFailed
 from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import record_audit, save_audited, set_active
+from jxc.inventory.choices import WarehouseKind
 from jxc.inventory.models import Bin, StockLimit, Warehouse
 
 __all__ = ["set_active"]
@@ -34,6 +35,24 @@ def update_warehouse(warehouse: Warehouse, *, user, **fields: Any) -> Warehouse:
     for k, v in fields.items():
         setattr(warehouse, k, v)
     return save_audited(warehouse, user=user, unique_fields=("code",))
+
+
+def lent_location(warehouse: Warehouse) -> Warehouse:
+    """借出仓 of a warehouse: where what it lends out sits (made on first use). Its stock is
+    still ours and valued, but not on hand in the warehouse (docs/adr/0003-loans.md)."""
+    found = Warehouse.objects.filter(lent_from=warehouse).first()
+    if found is not None:
+        return found
+    made = Warehouse.objects.create(
+        code=f"{warehouse.code}-JC"[:40],
+        name=f"{warehouse.name} · {_('Lent out')}"[:80],
+        kind=WarehouseKind.LENT,
+        lent_from=warehouse,
+        site=warehouse.site,
+        allow_negative=False,
+    )
+    record_audit(user=None, obj=made, action="create", changes={"lent_from": [None, warehouse.pk]})
+    return made
 
 
 def create_bin(*, user, warehouse: Warehouse, code: str, name: str = "") -> Bin:

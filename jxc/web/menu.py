@@ -55,6 +55,8 @@ MENU: tuple[Module, ...] = (
             Item(_("Transfers"), "web:transfer_list", "transfer.view"),
             Item(_("Stock counts"), "web:stock_count_list", "stock_count.view"),
             Item(_("Assembly and disassembly"), "web:assembly_list", "assembly.view"),
+            Item(_("Loans out"), "web:loan_out_list", "loan_out.view"),
+            Item(_("Loans in"), "web:loan_in_list", "loan_in.view"),
             Item(_("Kit definitions"), "web:kit_list", "assembly.view"),
             Item(_("Cost adjustments"), "web:cost_adjustment_list", "cost_adjustment.view"),
             Item(_("Opening stock"), "web:opening_stock_list", "opening_stock.view"),

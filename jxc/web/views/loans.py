@@ -1,0 +1,216 @@
+"""借出单 / 借入单 screens, from their declarations (jxc.web.generic.documents): list with
+filters and export, detail with the lines and the user's workflow buttons, the draft's form
+with the line grid, print; plus 归还 on a posted loan and the list of what is still out.
+
+URLs: /inventory/loans-out/ (+ outstanding/), /inventory/loans-in/ (+ outstanding/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.choices import WarehouseKind
+from jxc.loans import selectors, services
+from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
+from jxc.loans.models import Loan, LoanIn, LoanOut
+from jxc.partners.models import Customer, Supplier
+from jxc.web.generic import Column
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
+from jxc.web.generic.forms import offer_active
+from jxc.web.generic.line_grid import date_input
+from jxc.web.generic.screen import Section
+
+
+class LoanHeaderForm(forms.Form):
+    warehouse = forms.ModelChoiceField(queryset=None, label=gettext_lazy("warehouse"))
+    date = forms.DateField(label=gettext_lazy("business date"), widget=date_input())
+    customer = forms.ModelChoiceField(queryset=None, label=gettext_lazy("customer"), required=False)
+    supplier = forms.ModelChoiceField(queryset=None, label=gettext_lazy("supplier"), required=False)
+    due_date = forms.DateField(label=gettext_lazy("due date"), widget=date_input(), required=False)
+    memo = forms.CharField(label=gettext_lazy("memo"), max_length=500, required=False)
+
+    def __init__(self, *args, user, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        own = stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)
+        offer_active(self, "warehouse", own)
+        offer_active(self, "customer", Customer.objects.order_by("code"))
+        offer_active(self, "supplier", Supplier.objects.order_by("code"))
+
+
+class LoanScreen(DocumentScreen):
+    header_form = LoanHeaderForm
+    list_template = "web/loans/loan_list.html"
+    select_related = ("warehouse", "customer", "supplier", "created_by")
+    warehouse_scope = "warehouse"
+    columns = [
+        Column("number", link=True),
+        Column("date"),
+        Column("warehouse", order_by="warehouse__code"),
+        Column("customer", order_by="customer__code"),
+        Column("supplier", order_by="supplier__code"),
+        Column("due_date"),
+        Column("status", kind="tag"),
+        Column("memo", order_by=False),
+    ]
+    detail_fields = [
+        "number",
+        "date",
+        "warehouse",
+        "customer",
+        "supplier",
+        "due_date",
+        "memo",
+        "status_reason",
+        "created_by",
+        "posted_at",
+    ]
+
+    def __init__(self):
+        self.grid_columns = list(self.model.TYPE.line_fields)
+        self.transition_services = {
+            **PLAIN_ACTIONS,
+            "post": services.post_loan,
+            "reverse": services.reverse_loan,
+        }
+        super().__init__()
+
+    def get_queryset(self, request):
+        return selectors.loans_for(request.user, self.model)
+
+    def line_columns(self, obj, user):
+        return [
+            *super().line_columns(obj, user),
+            (_("Returned"), lambda x: _num(x.returned_qty), False),
+            (_("Still out"), lambda x: _num(x.open_qty), False),
+        ]
+
+    def header_facts(self, obj) -> list[tuple[Any, Any]]:
+        return [
+            *super().header_facts(obj),
+            (_("partner"), obj.partner),
+            (_("due date"), obj.due_date or ""),
+        ]
+
+    def detail_sections(self, request, obj) -> list[Section]:
+        sections = super().detail_sections(request, obj)
+        if obj.status == "posted" and self.can(request.user, "return"):
+            sections.append(
+                Section(
+                    title=gettext_lazy("Return"),
+                    template="web/loans/_partials/loan_return.html",
+                    context={
+                        "lines": [x for x in self.lines_of(obj) if x.open_qty > 0],
+                        "url": self.url("return", obj.pk),
+                        "today": timezone.localdate().isoformat(),
+                    },
+                    id="return",
+                )
+            )
+        return sections
+
+    def save_document(self, request, obj, header: dict[str, Any], lines):
+        if obj is None:
+            return services.create_loan(self.model, user=request.user, lines=lines, **header)
+        return services.update_loan(obj, user=request.user, lines=lines, **header)
+
+    def urls(self) -> list[URLPattern]:
+        p, n = self.url_path, self.url_name
+        return [
+            path(f"{p}/outstanding/", outstanding, {"screen": self}, name=f"{n}_outstanding"),
+            path(f"{p}/<int:pk>/return/", return_view, {"screen": self}, name=f"{n}_return"),
+            *super().urls(),
+        ]
+
+
+def _num(value: Decimal) -> str:
+    from jxc.web.generic.documents import num
+
+    return num(value)
+
+
+class LoanOutScreen(LoanScreen):
+    model = LoanOut
+    resource = "loan_out"
+    name = "loan_out"
+    path = "inventory/loans-out"
+    filterset_class = LoanOutFilterSet
+    line_hint = gettext_lazy(
+        "Lent goods stay ours: they move to the warehouse's lent-out location until returned."
+    )
+
+
+class LoanInScreen(LoanScreen):
+    model = LoanIn
+    resource = "loan_in"
+    name = "loan_in"
+    path = "inventory/loans-in"
+    filterset_class = LoanInFilterSet
+    line_hint = gettext_lazy("Borrowed goods are not ours: they are not in stock or its value.")
+
+
+@login_required
+def return_view(request, pk: int, *, screen: LoanScreen):
+    """归还: the quantities that came back (base unit) per line."""
+    if request.method != "POST" or not screen.can(request.user, "return"):
+        raise PermissionDenied
+    loan: Loan = get_object_or_404(screen.get_queryset(request), pk=pk)
+    try:
+        quantities = {
+            int(key[4:]): Decimal(raw.strip())
+            for key, raw in request.POST.items()
+            if key.startswith("qty_") and raw.strip()
+        }
+        day = request.POST.get("date") or None
+        services.return_loan(
+            loan,
+            user=request.user,
+            quantities=quantities,
+            date=dt.date.fromisoformat(day) if day else None,
+        )
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Enter a number."))
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Returned."))
+    return redirect(screen.url("detail", loan.pk))
+
+
+@login_required
+def outstanding(request, *, screen: LoanScreen):
+    """未归还: per partner, what is still out, oldest first."""
+    if not screen.can(request.user, "view"):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "web/loans/outstanding.html",
+        {
+            "screen": screen,
+            "title": _("%(name)s: still out") % {"name": screen.verbose_name_plural},
+            "lines": selectors.outstanding_lines(request.user, screen.model),
+            "list_url": screen.url("list"),
+            "detail_name": f"web:{screen.url_name}_detail",
+            "today": timezone.localdate(),
+        },
+    )
+
+
+SCREENS = [LoanOutScreen(), LoanInScreen()]
+urlpatterns = [u for s in SCREENS for u in s.urls()]
