@@ -162,6 +162,7 @@ class Screen:
         return reverse(f"web:{self.url_name}_{view}", args=args)
 
     def urls(self) -> list[URLPattern]:
+        from jxc.web.generic import inlines as iv
         from jxc.web.generic import views as v
 
         p, n = self.url_path, self.url_name
@@ -201,7 +202,7 @@ class Screen:
             urls.append(
                 path(
                     f"{p}/<int:pk>/{inline.name}/add/",
-                    v.InlineAddView.as_view(screen=self, inline_name=inline.name),
+                    iv.InlineAddView.as_view(screen=self, inline_name=inline.name),
                     name=f"{n}_{inline.name}_add",
                 )
             )
@@ -209,7 +210,7 @@ class Screen:
                 urls.append(
                     path(
                         f"{p}/<int:pk>/{inline.name}/<int:row>/active/",
-                        v.InlineActiveView.as_view(screen=self, inline_name=inline.name),
+                        iv.InlineActiveView.as_view(screen=self, inline_name=inline.name),
                         name=f"{n}_{inline.name}_active",
                     )
                 )
@@ -217,7 +218,7 @@ class Screen:
                 urls.append(
                     path(
                         f"{p}/<int:pk>/{inline.name}/<int:row>/edit/",
-                        v.InlineEditView.as_view(screen=self, inline_name=inline.name),
+                        iv.InlineEditView.as_view(screen=self, inline_name=inline.name),
                         name=f"{n}_{inline.name}_edit",
                     )
                 )
@@ -225,7 +226,7 @@ class Screen:
                 urls.append(
                     path(
                         f"{p}/<int:pk>/{inline.name}/<int:row>/remove/",
-                        v.InlineRemoveView.as_view(screen=self, inline_name=inline.name),
+                        iv.InlineRemoveView.as_view(screen=self, inline_name=inline.name),
                         name=f"{n}_{inline.name}_remove",
                     )
                 )

@@ -1,5 +1,6 @@
 """The views every ``Screen`` gets: list (with HTMX partial refresh), Excel export, detail,
-create / edit through the domain service, 停用/启用, and inline rows on the detail page."""
+create / edit through the domain service, 停用/启用, workflow steps (inline rows: inlines.py;
+操作记录: audit.py)."""
 
 from __future__ import annotations
 
@@ -10,36 +11,22 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from jxc.core.errors import DomainError
-from jxc.core.selectors import audit_trail, company
+from jxc.core.selectors import company
 from jxc.core.visibility import can_view_cost
+from jxc.web.generic.audit import audit_rows
 from jxc.web.generic.columns import Column, display
 from jxc.web.generic.forms import apply_domain_error, drop_cost_fields
 from jxc.web.generic.screen import Inline, Screen, Section
 
 PER_PAGE_CHOICES = (20, 50, 100)
-AUDIT_ACTIONS = {
-    "create": pgettext_lazy("audit action", "Created"),
-    "update": pgettext_lazy("audit action", "Changed"),
-    "activate": pgettext_lazy("audit action", "Activated"),
-    "deactivate": pgettext_lazy("audit action", "Deactivated"),
-    "revoke": pgettext_lazy("audit action", "Revoked"),
-    "set_password": pgettext_lazy("audit action", "Password changed"),
-}
-
-
-# Audit keys that name no field: what they are called on screen.
-AUDIT_KEYS = {"stock_limit": pgettext_lazy("audit", "Stock limits")}
 
 
 def is_partial(request) -> bool:
@@ -312,146 +299,6 @@ def inline_section(screen: Screen, request, obj, inline: Inline, form=None) -> S
     )
 
 
-def audit_rows(obj, user, *, readable: bool = False) -> list[dict[str, Any]]:
-    """操作记录 of one object, newest first (see ``audit_entry_rows``)."""
-    return audit_entry_rows(audit_trail(obj), user, model=type(obj), readable=readable)
-
-
-def audit_entry_rows(entries, user, *, model=None, readable: bool = False) -> list[dict[str, Any]]:
-    """Audit lines with field labels, and cost figures masked for users without cost.view.
-
-    ``readable``: also name what is not a field of the model (a supplier's ``contacts``, a
-    user's ``warehouses``) and show lists of codes as the names of their rows (角色 仓管、销售
-    instead of ``['keeper', 'sales']``). Screens that post-process the raw keys and lists
-    themselves leave it off.
-    """
-    from django.apps import apps
-
-    from jxc.web.generic.columns import mask_value, model_field
-
-    out = []
-    for entry in entries:
-        entry_model = model
-        if entry_model is None:
-            try:
-                entry_model = apps.get_model(entry.object_type)
-            except (LookupError, ValueError):
-                entry_model = None
-        changes = []
-        for name, pair in (entry.changes or {}).items():
-            field = model_field(entry_model, name) if entry_model else None
-            label = getattr(field, "verbose_name", None) or name
-            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-            if entry.action == "create" and after in (None, "", False, [], {}):
-                continue  # a new record: only the fields that were filled in
-            if readable:
-                related = _related_model(entry_model, name, field)
-                if not getattr(field, "verbose_name", None) and related is not None:
-                    label = related._meta.verbose_name_plural
-                before, after = (
-                    _readable(
-                        field, related, mask_value(entry_model, name, v, user), owner=entry_model
-                    )
-                    for v in (before, after)
-                )
-                head, _sep, tail = name.partition(":")
-                if tail and label == name:  # "stock_limit:ZC" → 库存上下限 ZC
-                    label = f"{AUDIT_KEYS.get(head, head)} {tail}"
-                label = capfirst(label)
-            else:
-                before = mask_value(entry_model, name, audit_value(field, before), user)
-                after = mask_value(entry_model, name, audit_value(field, after), user)
-            changes.append(
-                {
-                    "label": label,
-                    "before": before,
-                    "after": after,
-                    "created": entry.action == "create",
-                }
-            )
-        out.append(
-            {
-                "entry": entry,
-                "action": AUDIT_ACTIONS.get(entry.action, entry.action),
-                "changes": changes,
-            }
-        )
-    return out
-
-
-def _related_model(model, name: str, field):
-    """The model a change's values point at: the field's (a foreign key, roles, a reverse
-    relation such as a supplier's contacts), else a model named like the key (a user's
-    ``warehouses`` data scope is stored under that name)."""
-    from django.apps import apps
-
-    related = getattr(field, "related_model", None)
-    if related is not None or model is None:
-        return related
-    candidates = [m for m in apps.get_models() if f"{m._meta.model_name}s" == name]
-    same_app = [m for m in candidates if m._meta.app_label == model._meta.app_label]
-    found = same_app or candidates
-    return found[0] if found else None
-
-
-def _readable(field, related, value, *, owner=None) -> Any:
-    """One side of a change for people: a list of codes or ids becomes the rows' names, rows
-    of a sub-table (a SKU's units) read ``计量单位: 箱, 换算率: 24, 零售价: 62.4``."""
-    if not isinstance(value, list):
-        return audit_value(field, value)
-    if not value:
-        return None
-    if any(isinstance(v, dict | list) for v in value):
-        if related is None or not all(isinstance(v, dict) for v in value):
-            return value
-        return "；".join(_readable_row(related, row, owner=owner) for row in value)
-    if related is None:
-        return " / ".join(str(v) for v in value)  # e.g. a stock limit's min / max
-    names = {}
-    if related is not None:
-        opts = related._meta
-        key = "code" if any(f.name == "code" for f in opts.get_fields()) else "pk"
-        wanted = [v for v in value if key == "code" or isinstance(v, int)]
-        names = {
-            str(getattr(row, key)): str(row)
-            for row in related._default_manager.filter(**{f"{key}__in": wanted})
-        }
-    return "、".join(names.get(str(v), str(v)) for v in value)
-
-
-def _readable_row(model, row: dict, *, owner=None) -> str:
-    from jxc.web.generic.columns import model_field
-
-    parts = []
-    for key, raw in row.items():
-        field = model_field(model, key)
-        if raw in (None, "", False, "0") or (
-            owner is not None and getattr(field, "related_model", None) is owner
-        ):
-            continue  # empty, or the link back to the record the entry is about
-        label = getattr(field, "verbose_name", None) or key
-        parts.append(f"{label}: {audit_value(field, raw)}")
-    return ", ".join(parts)
-
-
-def audit_value(field, value) -> Any:
-    """A stored audit value as a person reads it: labels of choices, names of related rows."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if value == "*":
-        return _("All")  # a data scope or permission list that covers everything
-    if field is None:
-        return value
-    if getattr(field, "choices", None):
-        return dict(field.flatchoices).get(value, value)
-    if getattr(field, "many_to_one", False) and isinstance(value, int | str):
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else value
-    return value
-
-
 class ObjectFormView(ScreenView):
     """新增 / 编辑: parse with the form, save with the service, errors back on the form."""
 
@@ -543,122 +390,6 @@ class ObjectTransitionView(ScreenView):
             else:
                 messages.success(request, _("%(action)s: done.") % {"action": step.label})
         return redirect(s.url("detail", obj.pk))
-
-
-class InlineView(ScreenView):
-    inline_name = ""
-
-    @property
-    def inline(self) -> Inline:
-        for inline in self.screen.inlines:
-            if inline.name == self.inline_name:
-                return inline
-        raise Http404
-
-    def check_inline(self, request, action: str) -> None:
-        self.check(request, "view")
-        if not request.user.has_jxc_perm(f"{self.inline.resource}.{action}"):
-            raise PermissionDenied
-
-
-class InlineAddView(InlineView):
-    def post(self, request, pk: int):
-        self.check_inline(request, self.inline.add_action)
-        inline = self.inline
-        obj = self.get_object(request, pk)
-        assert inline.form_class is not None and inline.create is not None
-        form = inline.form_class(data=request.POST)
-        drop_cost_fields(form, request.user)
-        if form.is_valid():
-            try:
-                inline.create(obj, request.user, dict(form.cleaned_data))
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(self.screen.url("detail", obj.pk) + f"#inline-{inline.name}")
-        detail = ObjectDetailView(screen=self.screen)
-        return detail.render(request, obj, inline_forms={inline.name: form})
-
-
-class InlineActiveView(InlineView):
-    def post(self, request, pk: int, row: int):
-        self.check_inline(request, "edit")
-        inline = self.inline
-        obj = self.get_object(request, pk)
-        target = get_object_or_404(inline.rows(obj), pk=row)
-        active = request.POST.get("active") == "1"
-        from jxc.core.services import set_active
-
-        set_active(target, active=active, user=request.user)
-        messages.success(request, _("Activated.") if active else _("Deactivated."))
-        return redirect(self.screen.url("detail", obj.pk) + f"#inline-{inline.name}")
-
-
-class InlineEditView(InlineView):
-    """修改 one related row (a contact's phone, a bin's name) with the inline's own form."""
-
-    def row(self, request, pk: int, row: int):
-        self.check_inline(request, self.inline.edit_action)
-        obj = self.get_object(request, pk)
-        return obj, get_object_or_404(self.inline.rows(obj), pk=row)
-
-    def get(self, request, pk: int, row: int):
-        obj, target = self.row(request, pk, row)
-        return self.render(request, obj, target, self.form(request, target))
-
-    def post(self, request, pk: int, row: int):
-        obj, target = self.row(request, pk, row)
-        inline = self.inline
-        form = self.form(request, target, data=request.POST)
-        if form.is_valid():
-            assert inline.update is not None
-            try:
-                inline.update(target, request.user, dict(form.cleaned_data))
-            except DomainError as exc:
-                apply_domain_error(form, exc, request)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(self.screen.url("detail", obj.pk) + f"#inline-{inline.name}")
-        return self.render(request, obj, target, form)
-
-    def form(self, request, target, data=None):
-        from django import forms as django_forms
-
-        form_class = self.inline.form_class
-        assert form_class is not None
-        kwargs: dict[str, Any] = {"data": data}
-        if issubclass(form_class, django_forms.ModelForm):
-            kwargs["instance"] = target
-        form = form_class(**kwargs)
-        drop_cost_fields(form, request.user)
-        return form
-
-    def render(self, request, obj, target, form):
-        context = {
-            **self.base_context(request),
-            "form": form,
-            "obj": obj,
-            "title": _("Edit %(name)s") % {"name": target},
-            "cancel_url": self.screen.url("detail", obj.pk) + f"#inline-{self.inline.name}",
-        }
-        return TemplateResponse(request, "web/generic/object_form.html", context)
-
-
-class InlineRemoveView(InlineView):
-    def post(self, request, pk: int, row: int):
-        self.check_inline(request, self.inline.edit_action)
-        inline = self.inline
-        obj = self.get_object(request, pk)
-        target = get_object_or_404(inline.rows(obj), pk=row)
-        assert inline.remove is not None
-        try:
-            inline.remove(target, request.user)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Removed."))
-        return redirect(self.screen.url("detail", obj.pk) + f"#inline-{inline.name}")
 
 
 __all__ = [

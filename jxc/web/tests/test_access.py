@@ -159,7 +159,7 @@ def test_cost_changes_masked_in_the_audit_trail(client_for, owner, sales_user, p
     )
     entry = AuditLog.objects.filter(object_type="catalog.sku").latest("id")
     assert "1.8" in str(entry.changes["units"])  # the log itself keeps everything
-    from jxc.web.generic.views import audit_entry_rows
+    from jxc.web.generic.audit import audit_entry_rows
 
     shown_to_sales = str(audit_entry_rows([entry], sales_user))
     shown_to_owner = str(audit_entry_rows([entry], owner))

@@ -36,9 +36,9 @@ from jxc.core.visibility import MASK, can_view_cost, field_marks, shows
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.inventory.models import StockLimit
+from jxc.web.generic.audit import audit_rows
 from jxc.web.generic.columns import PRICE, QTY, Column, plain_decimal
 from jxc.web.generic.screen import Screen
-from jxc.web.generic.views import audit_rows
 from jxc.web.views.catalog_products_forms import (
     VARIANT_PRICE_FIELDS,
     ProductEditForm,

@@ -26,8 +26,8 @@ from jxc.core.validators import phone_validator
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
 from jxc.web.generic import Column, Screen, Section, ServiceForm, apply_domain_error
+from jxc.web.generic.audit import audit_entry_rows, audit_rows
 from jxc.web.generic.forms import set_queryset
-from jxc.web.generic.views import audit_entry_rows, audit_rows
 
 # --- company settings ---------------------------------------------------------------------
 
@@ -479,7 +479,7 @@ def _audit_in_warehouse_scope(user, qs):
 
 
 def _audit_action(action: str) -> str:
-    from jxc.web.generic.views import AUDIT_ACTIONS
+    from jxc.web.generic.audit import AUDIT_ACTIONS
 
     return str(AUDIT_ACTIONS.get(action, action))
 
