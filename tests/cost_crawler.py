@@ -431,12 +431,12 @@ def _marked(data: Any, schema: dict, schemas: dict, *, blind: bool, at: str = ""
 
 
 def api_calls(
-    openapi: dict, owner_client: Client, *, per_operation: int = 3
+    openapi: dict, owner_client: Client, *, per_operation: int = 3, only: str | None = None
 ) -> tuple[list[tuple[str, str, dict]], list[str]]:
     """Every GET operation of the OpenAPI document with its path ids filled from the shop's
     data (up to ``per_operation`` of the ids the owner's list answers; every stock count),
     and the query variants that reach every branch. Returns the calls and the operations no
-    call could be made for."""
+    call could be made for. ``only``: just that operation."""
     today = timezone.localdate()
     sku = Sku.objects.order_by("pk").first()
     assert sku is not None
@@ -463,7 +463,7 @@ def api_calls(
     calls: list[tuple[str, str, dict]] = []
     missing: list[str] = []
     for template, ops in openapi["paths"].items():
-        if "get" not in ops:
+        if "get" not in ops or (only is not None and template != only):
             continue
         path = template.removeprefix(API)
         names = re.findall(r"{(\w+)}", path)
