@@ -37,7 +37,13 @@ from django.db.models import (
 
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
 from jxc.core.models import ClosedPeriod
-from jxc.core.numbers import cents_at, money_from_cents, qty_from_units, unit_cost_of
+from jxc.core.numbers import (
+    cents_at_units,
+    money_from_cents,
+    qty_from_units,
+    rate_units,
+    unit_cost_of,
+)
 from jxc.inventory.models import CostPool, StockMove, StockSnapshot, StockSnapshotPeriod
 
 ZERO = Decimal(0)
@@ -209,7 +215,10 @@ def pool_rates_at(day: dt.date, *, skus=None) -> dict[int, Decimal]:
     """The unit cost of every company cost pool (one not bound to a warehouse) at the end of
     ``day``: the state its last move on or before ``day`` left — FIFO: value ÷ quantity while
     it holds stock, else the stored unit cost (0 without one). Pools without a move by then
-    are left out. One index probe per pool (``move_pool_pos_idx``)."""
+    are left out. One index probe per pool (``move_pool_pos_idx``), one statement; decimals
+    arrive as text (no float, no per-row converter)."""
+    from jxc.inventory.ledger.sql import decimal_sql
+
     pools = CostPool.objects.filter(warehouse__isnull=True).order_by()
     sku_ids = _ids(skus)
     if sku_ids is not None:
@@ -219,17 +228,24 @@ def pool_rates_at(day: dt.date, *, skus=None) -> dict[int, Decimal]:
         .order_by("-date", "-id")
         .values("id")[:1]
     )
-    rows = StockMove.objects.filter(
-        id__in=pools.annotate(last=Subquery(last)).values("last")
-    ).values_list(
-        "pool_id", "pool__method", "pool_qty_after", "pool_value_after", "pool_unit_cost_after"
+    try:
+        inner, params = pools.annotate(last=Subquery(last)).values("last").query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    sql = (
+        f"SELECT m.pool_id, p.method, {decimal_sql('m.pool_qty_after')}, "
+        f"{decimal_sql('m.pool_value_after')}, {decimal_sql('m.pool_unit_cost_after')} "
+        f"FROM {StockMove._meta.db_table} m JOIN {CostPool._meta.db_table} p "
+        f"ON p.id = m.pool_id WHERE m.id IN ({inner})"
     )
     out: dict[int, Decimal] = {}
-    for pool_id, method, qty, value, unit_cost in rows.order_by():
-        if method == "fifo" and qty > 0:
-            out[pool_id] = unit_cost_of(value, qty)
-        else:
-            out[pool_id] = unit_cost or ZERO
+    with connections[pools.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for pool_id, method, qty, value, unit_cost in cursor.fetchall():
+            if method == "fifo" and qty is not None and Decimal(qty) > 0:
+                out[pool_id] = unit_cost_of(Decimal(value), Decimal(qty))
+            else:
+                out[pool_id] = ZERO if unit_cost is None else Decimal(unit_cost)
     return out
 
 
@@ -240,10 +256,11 @@ def value_warehouses(
     part is its quantity × the pool's unit cost (``rates``), to the 分; a warehouse pool's (or
     an unknown pool's, in an old snapshot) is its ledger value."""
     out: dict[Key, list[int]] = {}
+    units = {p: rate_units(r) for p, r in rates.items()}
     for (s, w, p), (q, v) in by_pool.items():
-        rate = rates.get(p) if p is not None else None
+        rate = units.get(p) if p is not None else None
         if rate is not None:
-            v = cents_at(q, rate)
+            v = cents_at_units(q, rate)
         found = out.get((s, w))
         if found is None:
             out[(s, w)] = [q, v]

@@ -17,14 +17,16 @@ per-warehouse costing) the values are the pools' own and 成本差异 is 0.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
-from django.db import connections
+from django.db import DataError, OperationalError, connections, transaction
 from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
 
-from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
-from jxc.core.numbers import cents_at, money_from_cents, qty_from_units
+from jxc.core.fields import MONEY_PLACES, QTY_PLACES, SPLIT
+from jxc.core.numbers import cents_at_units, money_from_cents, qty_from_units, rate_units
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.models import StockSnapshot, StockSnapshotPeriod, Warehouse
 from jxc.inventory.snapshots import (
@@ -208,40 +210,113 @@ def _period_part(qs: QuerySet) -> QuerySet:
 
 def _value_warehouses(
     fetched: list[tuple], layout: Layout, start: dt.date, end: dt.date, skus
-) -> tuple[list[tuple], list[int | None]]:
+) -> tuple[list[tuple], list[int | None], int]:
     """Rows per (SKU, warehouse, pool) → rows per (SKU, warehouse) whose opening value is the
     quantity × the company pool's unit cost on the day before ``start``, with the closing
-    value at the pool's unit cost on ``end`` beside them (None: the ledger's)."""
-    opening_rates = pool_rates_at(start - dt.timedelta(days=1), skus=skus)
-    closing_rates = pool_rates_at(end, skus=skus)
-    qty_columns = [c + 1 for c in layout.incoming + layout.outgoing]  # in the fetched row
-    rows: dict[tuple[int, int], list] = {}
+    value at the pool's unit cost on ``end`` beside them (None: the ledger's), and the total
+    of the closing values. Whole-number arithmetic (tens of thousands of rows)."""
+    opening_rates = {
+        p: rate_units(r) for p, r in pool_rates_at(start - dt.timedelta(days=1), skus=skus).items()
+    }
+    closing_rates = {p: rate_units(r) for p, r in pool_rates_at(end, skus=skus).items()}
+    qty_cols = [c + 1 for c in layout.incoming + layout.outgoing]  # in the fetched row
+    value_cols = [c + 2 for c in layout.incoming + layout.outgoing]
+    # the reason columns' sums, as tuples (itemgetter of one column gives the bare value)
+    qty_of = itemgetter(*qty_cols, 0) if qty_cols else (lambda r: ())
+    value_of = itemgetter(*value_cols, 0) if value_cols else (lambda r: ())
+    rows: dict[tuple[int, int], tuple] = {}
     closing: dict[tuple[int, int], int | None] = {}
+    total = 0
     for r in fetched:
-        k, w, p = r[0], r[1], r[2]
-        row = [k, w, *r[3:]]
-        cv: int | None = None
-        if p is not None and (p in opening_rates or p in closing_rates):
-            oq = int(r[3])
-            cq = oq + sum(int(r[c]) for c in qty_columns)
-            row[3] = cents_at(oq, opening_rates[p]) if p in opening_rates else 0
-            cv = cents_at(cq, closing_rates[p]) if p in closing_rates else 0
-        key = (k, w)
+        key = (r[0], r[1])
+        ro, rc = opening_rates.get(r[2]), closing_rates.get(r[2])
+        if ro is None and rc is None:  # a warehouse pool (or none known): the ledger's
+            row = (r[0], r[1], *r[3:])
+            cv = None
+            total += r[4] + sum(value_of(r)[:-1])
+        else:
+            oq = r[3]
+            cq = oq + sum(qty_of(r)[:-1])
+            ov = 0 if ro is None else cents_at_units(oq, ro)
+            cv = 0 if rc is None else cents_at_units(cq, rc)
+            row = (r[0], r[1], oq, ov, *r[5:])
+            total += cv
         found = rows.get(key)
         if found is None:
             rows[key] = row
             closing[key] = cv
         else:  # several pools of one SKU in one warehouse (batches under 个别计价)
-            before = _ledger_closing(found, layout) if closing[key] is None else closing[key]
-            mine = _ledger_closing(row, layout) if cv is None else cv
-            rows[key] = [k, w, *(int(a) + int(b) for a, b in zip(found[2:], row[2:], strict=True))]
-            closing[key] = before + mine  # type: ignore[operator]
-    keys = list(rows)
-    return [tuple(rows[x]) for x in keys], [closing[x] for x in keys]
+            before, mine = closing[key], cv
+            if before is None:
+                before = _ledger_closing(found, layout)
+            if mine is None:
+                mine = _ledger_closing(row, layout)
+            rows[key] = (r[0], r[1], *(a + b for a, b in zip(found[2:], row[2:], strict=True)))
+            closing[key] = before + mine
+    return list(rows.values()), list(closing.values()), total
 
 
-def _ledger_closing(row: list, layout: Layout) -> int:
-    return int(row[3]) + sum(int(row[c + 1]) for c in layout.incoming + layout.outgoing)
+def _ledger_closing(row: tuple, layout: Layout) -> int:
+    return row[3] + sum(row[c + 1] for c in layout.incoming + layout.outgoing)
+
+
+def _aggregate(
+    db: str,
+    layout: Layout,
+    union: list[str],
+    union_params: list,
+    wh_col: str,
+    group: str,
+    *,
+    split: bool = False,
+) -> list[tuple]:
+    """The one aggregate query: (SKU, warehouse, pool, opening qty, opening value, then qty
+    and value per reason) in whole units. CAST … AS BIGINT: PostgreSQL's SUM(bigint) is
+    numeric, which Python would read as tens of thousands of Decimals. FILTER (SQLite ≥ 3.30,
+    PostgreSQL) is cheaper than SUM(CASE …) per reason column. ``split``: each figure is added
+    as a high and a low half (÷ 10⁶) so that no sum overflows 64 bits however many moves there
+    are (jxc.core.fields.split_sum_sql, docs/ledger.md); the plain sums are tried first — the
+    books' bounds make an overflow need thousands of the largest figures in one row."""
+    sums = _split_sums if split else _sums
+    columns = [*sums("u.oq"), *sums("u.ov")]
+    select_params: list = []
+    for r in layout.reasons:
+        q, v = sums("u.q", "u.r = %s"), sums("u.v", "u.r = %s")
+        columns += [*q, *v]
+        select_params += [r] * (len(q) + len(v))
+    sql = (
+        f"SELECT u.k, {wh_col}, {', '.join(columns)} "
+        f"FROM ({' UNION ALL '.join(union)}) u GROUP BY {group}"
+    )
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, [*select_params, *union_params])
+        if not split:
+            return cursor.fetchall()
+        return [
+            (r[0], r[1], r[2], *[h * SPLIT + lo for h, lo in zip(r[3::2], r[4::2], strict=True)])
+            for r in cursor.fetchall()
+        ]
+
+
+def _vendor(db: str) -> str:
+    return connections[db].vendor
+
+
+def _sums(expr: str, where: str = "") -> list[str]:
+    flt = f" FILTER (WHERE {where})" if where else ""
+    return [f"COALESCE(CAST(SUM({expr}){flt} AS BIGINT), 0)"]
+
+
+def _split_sums(expr: str, where: str = "") -> list[str]:
+    """Two BIGINT columns: the sums of the high and the low part (÷ 10⁶) of the integer
+    ``expr``, 0 over no rows."""
+    flt = f" FILTER (WHERE {where})" if where else ""
+    high = f"({expr}) / {SPLIT}"  # integer division, towards zero on both databases
+    low = f"({expr}) - ({high}) * {SPLIT}"  # no "%": it would read as a query parameter
+    return [
+        f"COALESCE(CAST(SUM({high}){flt} AS BIGINT), 0)",
+        f"COALESCE(CAST(SUM({low}){flt} AS BIGINT), 0)",
+    ]
 
 
 def _sql(qs: QuerySet) -> tuple[str, tuple]:
@@ -296,31 +371,28 @@ def movement_summary(
         sql, params = _sql(part)
         union.append(sql)
         union_params.extend(params)
-    # split_sum_sql: the high and low parts of the scaled figures are added apart, so no sum
-    # overflows 64 bits however many moves there are (jxc.core.fields, docs/ledger.md).
-    # FILTER (SQLite ≥ 3.30, PostgreSQL) is cheaper than SUM(CASE …) per reason column.
-    columns = [split_sum_sql("u.oq"), split_sum_sql("u.ov")]
-    select_params: list = []
-    for r in layout.reasons:
-        columns += [
-            f"COALESCE({split_sum_sql('u.q', where='u.r = %s')}, '0')",
-            f"COALESCE({split_sum_sql('u.v', where='u.r = %s')}, '0')",
-        ]
-        select_params += [r, r, r, r]
-    # by warehouse: one row per (SKU, warehouse, cost pool), valued below
     wh_col, group = ("u.w, u.p", "u.k, u.w, u.p") if by_warehouse else ("0, NULL", "u.k")
-    sql = (
-        f"SELECT u.k, {wh_col}, {', '.join(columns)} "
-        f"FROM ({' UNION ALL '.join(union)}) u GROUP BY {group}"
-    )
-    with connections[period.db].cursor() as cursor:
-        cursor.execute(sql, [*select_params, *union_params])
-        fetched = [(r[0], r[1], r[2], *map(split_sum_value, r[3:])) for r in cursor.fetchall()]
-    result, closing_values = (
-        _value_warehouses(fetched, layout, start, end, skus)
-        if by_warehouse
-        else ([(r[0], r[1], *r[3:]) for r in fetched], None)
-    )
+    try:  # by warehouse: one row per (SKU, warehouse, cost pool), valued below
+        # (a savepoint on PostgreSQL, where a failed statement ends the transaction)
+        guard = (
+            transaction.atomic(using=period.db)
+            if _vendor(period.db) == "postgresql"
+            else nullcontext()
+        )
+        with guard:
+            fetched = _aggregate(period.db, layout, union, union_params, wh_col, group)
+    except (OperationalError, DataError) as exc:
+        if "overflow" not in str(exc) and "out of range" not in str(exc):
+            raise
+        # a sum beyond 64 bits (SQLite: "integer overflow", PostgreSQL: "bigint out of
+        # range"): add the high and low halves apart instead
+        fetched = _aggregate(period.db, layout, union, union_params, wh_col, group, split=True)
+    closing_values: list[int | None] | None = None
+    total_cv: int | None = None
+    if by_warehouse:
+        result, closing_values, total_cv = _value_warehouses(fetched, layout, start, end, skus)
+    else:
+        result = [(r[0], r[1], *r[3:]) for r in fetched]
 
     info = sku_info(skus, (r[0] for r in result))
     warehouses = Warehouse.objects.in_bulk(wh_ids) if by_warehouse else {}
@@ -335,9 +407,6 @@ def movement_summary(
     totals = [0, 0, *(sum(col) for col in list(zip(*result, strict=True))[2:])] if result else []
     if not result:
         totals = [0] * (4 + 2 * len(layout.reasons))
-    total_cv = None
-    if closing_values is not None:
-        total_cv = sum(r._closing()[1] for r in out)
     return MovementSummary(
         start=start,
         end=end,

@@ -44,3 +44,20 @@ def test_whole_numbers_from_the_database():
     assert n.qty_from_units(1_500_000) == D("1.5")
     assert n.cents_at(1_000_000, D("3.3333333333")) == 333  # 1 × 3.33…
     assert n.cents_at(3_000_000, D("1.005")) == 302  # 3.015 → 3.02, half up
+
+
+def test_integer_valuation_is_value_of():
+    """The reports value tens of thousands of rows in whole numbers; it is value_of exactly,
+    ties half up away from zero included."""
+    import random
+
+    rnd = random.Random(5)
+    cases = [(D("3"), D("1.005")), (D("-3"), D("1.005")), (D("0.004"), D("17.82"))]
+    cases += [(D("2.5"), D("0.001")), (D("-2.5"), D("0.001")), (D(0), D("7"))]
+    for _ in range(2000):
+        q = D(rnd.randint(-(10**12), 10**12)).scaleb(-6)
+        c = D(rnd.randint(0, 10**13)).scaleb(-10)
+        cases.append((q, c))
+    for q, c in cases:
+        cents = n.cents_at_units(int(q.scaleb(6)), n.rate_units(c))
+        assert n.money_from_cents(cents) == n.value_of(q, c), (q, c)

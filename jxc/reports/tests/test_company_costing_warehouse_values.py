@@ -106,3 +106,34 @@ def test_per_warehouse_costing_keeps_each_pool_value(kit, owner):
         "W1": (D("10.00"), 0),
         "W2": (D("30.00"), 0),
     }
+
+
+def test_a_sum_beyond_64_bits_is_added_in_halves(two_warehouses, owner, monkeypatch):
+    """The plain sums come first; when the database reports an overflow ("integer overflow" on
+    SQLite, "bigint out of range" on PostgreSQL) the summary adds each figure's high and low
+    halves apart and gives the same figures."""
+    from django.db import OperationalError
+
+    from jxc.reports import summary
+
+    def figures(s):
+        return [
+            (r.warehouse.code, r.opening.value, r.received.value, r.cost_difference, r.closing)
+            for r in s.rows
+        ]
+
+    plain = selectors.movement_summary(user=owner, start=DAY1, end=DAY2)
+    real = summary._aggregate
+    calls = []
+
+    def overflowing(*args, split=False, **kw):
+        calls.append(split)
+        if not split:
+            raise OperationalError("integer overflow")
+        return real(*args, split=split, **kw)
+
+    monkeypatch.setattr(summary, "_aggregate", overflowing)
+    halves = selectors.movement_summary(user=owner, start=DAY1, end=DAY2)
+    assert calls == [False, True]
+    assert figures(halves) == figures(plain)
+    assert halves.totals.closing == plain.totals.closing

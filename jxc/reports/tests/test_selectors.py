@@ -257,7 +257,9 @@ def test_query_counts_do_not_grow_with_skus(kit, owner):
     close_period(year=2026, month=1, user=owner)
     large = (count(summary), count(at_date), count(balances))
     # scope, snapshot, its rows, the moves (opening / period), SKUs, warehouses, and the
-    # company pools' unit costs (one query per date: day before the start and the end)
-    assert small[0] <= 9 and large[0] <= 9
+    # company pools' unit costs (one query per date: day before the start and the end); on
+    # PostgreSQL a savepoint around the aggregate (SAVEPOINT / RELEASE)
+    bound = 11 if connection.vendor == "postgresql" else 9
+    assert small[0] <= bound and large[0] <= bound
     assert small[1] <= 7 and large[1] <= 7
     assert large[2] == small[2] <= 2
