@@ -511,7 +511,7 @@ class StockSnapshotPeriod(models.Model):
 class StockSnapshot(models.Model):
     """Quantity and ledger value (Σ of the moves' values) of a SKU in a warehouse and cost
     pool at the end of a closed month (a warehouse's value under company costing is then
-    valued at the pool's unit cost by the reader: docs/adr/0004). Rows at zero quantity and
+    valued at the pool's unit cost by the reader: docs/adr/0005). Rows at zero quantity and
     zero value are not written; ``pool`` is None in snapshots written before it was kept."""
 
     period = models.ForeignKey(

@@ -4,7 +4,7 @@ snapshot writer the month close calls (ARCHITECTURE.md §3 "Snapshots").
 Positions are ledger values: the sum of the moves' values. Per SKU (over its warehouses) that
 is the cost pools' value; under per-warehouse pools it is also each warehouse's value. Under
 company costing a warehouse is not a pool: its value at a date is its quantity × the pool's
-unit cost at that date, to the 分 (DOMAIN.md §5, docs/adr/0004) — :func:`valued_positions_at`
+unit cost at that date, to the 分 (DOMAIN.md §5, docs/adr/0005) — :func:`valued_positions_at`
 (positions are kept per cost pool for it, :func:`pool_rates_at` gives the units).
 
 Sums are exact on every database and cheap to read: the database adds whole numbers of the

@@ -8,7 +8,7 @@ Decimals only when read.
 
 By warehouse under company costing a warehouse is not a pool: its opening and closing values
 are its quantity × the pool's unit cost on the day before the start and on the last day
-(DOMAIN.md §5, docs/adr/0004); receipts and issues are the moves' values, and the change of
+(DOMAIN.md §5, docs/adr/0005); receipts and issues are the moves' values, and the change of
 value caused by the pool's unit cost moving is the 成本差异 column, so 期初 + 入 − 出 ± 差异 =
 期末 holds to the 分 on every row and in the totals. Per SKU (and per warehouse under
 per-warehouse costing) the values are the pools' own and 成本差异 is 0.

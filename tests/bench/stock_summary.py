@@ -99,7 +99,7 @@ def run(size: int) -> dict:
     fresh = json.loads(child.stdout)
 
     # The figures are right: closing = the whole ledger (per warehouse: quantity × the
-    # pool's unit cost, docs/adr/0004); every row and the totals add up; per SKU the closing
+    # pool's unit cost, docs/adr/0005); every row and the totals add up; per SKU the closing
     # is the pools' value.
     whole = valued_positions_at(end, use_snapshots=False)
     t = summary.totals

@@ -1,4 +1,4 @@
-"""Company costing, warehouse values (DOMAIN.md §5, docs/adr/0004): a warehouse is worth its
+"""Company costing, warehouse values (DOMAIN.md §5, docs/adr/0005): a warehouse is worth its
 quantity × the pool's unit cost at the date, in 即时库存, 库存查询(按日期) and 收发存汇总 by
 warehouse, where the 成本差异 column ties 期初 + 入 − 出 ± 差异 = 期末 per warehouse.
 
