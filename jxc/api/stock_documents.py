@@ -17,19 +17,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, File, Form, Query, Schema
+from ninja import Field, File, Form, Schema
 from ninja.files import UploadedFile
 
 from jxc.api.common import (
-    Patch,
     Router,
-    creates,
-    get_or_404,
-    listing,
-    page_of,
-    query_of,
     ref,
     requires,
 )
@@ -37,9 +30,8 @@ from jxc.api.documents import (
     HeaderOut,
     LineIn,
     LineOut,
-    action_endpoints,
+    document_endpoints,
     header_out,
-    line_inputs,
     line_out,
 )
 from jxc.catalog.models import Sku
@@ -111,79 +103,21 @@ def stock_document_out(doc: StockDocument, request: HttpRequest) -> dict[str, An
 
 
 def _kind_endpoints(kind: str) -> None:
-    cls = STOCK_DOCUMENT_CLASSES[kind]
-    path = KIND_PATHS[kind]
-    resource = cls.RESOURCE
-    name = kind
-
-    def scoped(request) -> QuerySet:
-        return doc_selectors.stock_documents_for(request.user, kind=kind)
-
-    @requires(f"{resource}.view")
-    def list_view(request, query: Query[query_of(StockDocumentFilterSet)]):  # type: ignore[valid-type]
-        page = listing(request, scoped(request), StockDocumentFilterSet, query)
-        page["items"] = [stock_document_out(d, request) for d in page["items"]]
-        return page
-
-    @requires(f"{resource}.view")
-    def get_view(request, id: int):
-        return stock_document_out(get_or_404(scoped(request), id), request)
-
-    @creates(StockDocumentOut, perm=f"{resource}.create")
-    def create_view(request, payload: StockDocumentIn):
-        warehouse = ref(
-            stock_selectors.warehouses_for(request.user), payload.warehouse_id, "warehouse_id"
-        )
-        doc = docs.create_stock_document(
-            user=request.user,
-            kind=kind,
-            warehouse=warehouse,
-            date=payload.date,
-            reason=payload.reason,
-            memo=payload.memo,
-            lines=line_inputs(payload.lines),
-        )
-        return stock_document_out(doc, request)
-
-    @requires(f"{resource}.edit")
-    def update_view(request, id: int, payload: Patch[StockDocumentIn]):  # type: ignore[valid-type]
-        doc = get_or_404(scoped(request), id)
-        fields: dict[str, Any] = {k: payload[k] for k in ("date", "reason", "memo") if k in payload}
-        if "warehouse_id" in payload:
-            fields["warehouse"] = ref(
-                stock_selectors.warehouses_for(request.user),
-                payload["warehouse_id"],
-                "warehouse_id",
-            )
-        if payload.get("lines") is not None:
-            fields["lines"] = line_inputs([LineIn(**x) for x in payload["lines"]])
-        doc = docs.update_stock_document(doc, user=request.user, **fields)
-        return stock_document_out(doc, request)
-
-    for func, verb in (
-        (list_view, "list"),
-        (get_view, "get"),
-        (create_view, "create"),
-        (update_view, "update"),
-    ):
-        func.__name__ = f"{verb}_{name}"
-    label = str(cls._meta.verbose_name)
-    router.get(path, response=page_of(StockDocumentOut), summary=f"List ({label})")(list_view)
-    router.get(f"{path}/{{id}}", response=StockDocumentOut, summary=f"Get ({label})")(get_view)
-    router.post(path, response={201: StockDocumentOut}, summary=f"Create ({label})")(create_view)
-    router.patch(f"{path}/{{id}}", response=StockDocumentOut, summary=f"Update ({label})")(
-        update_view
-    )
-    action_endpoints(
+    """The kind's API from the document platform (its declaration is the proxy's TYPE)."""
+    model = STOCK_DOCUMENT_CLASSES[kind]
+    document_endpoints(
         router,
-        path,
-        actions=ACTIONS,
-        module=OPERATION_MODULE,
-        name=name,
-        resource=resource,
-        queryset=scoped,
+        KIND_PATHS[kind],
+        model=model,
+        scoped=lambda request: doc_selectors.stock_documents_for(request.user, kind=kind),
+        filterset=StockDocumentFilterSet,
+        header_in=StockDocumentIn,
         out=StockDocumentOut,
         to_out=stock_document_out,
+        create=lambda **fields: docs.create_stock_document(kind=kind, **fields),
+        update=docs.update_stock_document,
+        refs={"warehouse": lambda request: stock_selectors.warehouses_for(request.user)},
+        actions=ACTIONS,
     )
 
 

@@ -7,16 +7,14 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from jxc.core.permissions import ACTIONS, register_resource
     from jxc.core.services import register_document_type
-    from jxc.inventory.documents.choices import DOC_PREFIXES
+    from jxc.inventory.documents.choices import DOC_PREFIXES, STOCK_DOCUMENT_TYPES
 
+    for declared in STOCK_DOCUMENT_TYPES:
+        declared.register()
     for code, label in (
-        ("other_receipt", _("Other receipts")),
-        ("other_issue", _("Other issues")),
         ("transfer", _("Transfers")),
         ("stock_count", _("Stock counts")),
         ("assembly", _("Assembly and disassembly")),
-        ("cost_adjustment", _("Cost adjustments")),
-        ("opening_stock", _("Opening stock")),
     ):
         register_resource(code, label)
     # 调拨单: 调入 (receive) and 结案 (close) are permissions of their own.
@@ -24,10 +22,9 @@ def register() -> None:
     ACTIONS.setdefault("close", _("Close"))
     from django.utils.translation import pgettext_lazy
 
-    from jxc.inventory.documents.choices import AssemblyKind, StockDocumentKind
+    from jxc.inventory.documents.choices import AssemblyKind
 
     labels = {
-        **dict(StockDocumentKind.choices),
         **dict(AssemblyKind.choices),
         "transfer": pgettext_lazy("document type", "Transfer"),
         "stock_count": pgettext_lazy("document type", "Stock count"),

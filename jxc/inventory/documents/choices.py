@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jxc.core.choices import DOCUMENT_WORKFLOW, DocumentStatus
+from jxc.core.documents.declaration import DocumentType
 from jxc.core.transitions import Transition, Workflow
 from jxc.inventory.choices import MoveReason
 
@@ -96,14 +97,55 @@ TRANSFER_STATUS_LABELS: dict[str, Any] = {
     S.DONE: pgettext_lazy("transfer status", "Received"),
 }
 
-# Document kinds (SourceRef.kind / numbering) and their default number prefixes.
+# Document kinds (SourceRef.kind / numbering) not declared yet, and their default number prefixes.
 DOC_PREFIXES = {
-    K.OTHER_RECEIPT.value: "QTRK",
-    K.OTHER_ISSUE.value: "QTCK",
-    K.COST_ADJUSTMENT.value: "CBTZ",
-    K.OPENING.value: "QCKC",
     "transfer": "DBD",
     "stock_count": "PDD",
     AssemblyKind.ASSEMBLY.value: "ZZD",
     AssemblyKind.DISASSEMBLY.value: "CXD",
 }
+
+
+# 其他入库 / 其他出库 / 成本调整 / 期初库存, declared on the document platform (one table,
+# StockDocument, a proxy per kind names its declaration as TYPE).
+_RECEIPT_LINES = ("qty", "unit", "price", "bin", "batch", "production", "expiry", "serials", "memo")
+OTHER_RECEIPT = DocumentType(
+    code=K.OTHER_RECEIPT.value,
+    prefix="QTRK",
+    label=K.OTHER_RECEIPT.label,
+    plural=_("Other receipts"),
+    resource="other_receipt",
+    header_fields=("warehouse", "reason"),
+    line_fields=_RECEIPT_LINES,
+    line_rules={"incoming": True},
+)
+OTHER_ISSUE = DocumentType(
+    code=K.OTHER_ISSUE.value,
+    prefix="QTCK",
+    label=K.OTHER_ISSUE.label,
+    plural=_("Other issues"),
+    resource="other_issue",
+    header_fields=("warehouse", "reason"),
+    line_fields=("qty", "unit", "bin", "batch", "serials", "memo"),
+)
+COST_ADJUSTMENT = DocumentType(
+    code=K.COST_ADJUSTMENT.value,
+    prefix="CBTZ",
+    label=K.COST_ADJUSTMENT.label,
+    plural=_("Cost adjustments"),
+    resource="cost_adjustment",
+    header_fields=("warehouse",),
+    line_fields=("price", "value", "batch", "memo"),
+    line_rules={"cost_adjustment": True},
+)
+OPENING_STOCK = DocumentType(
+    code=K.OPENING.value,
+    prefix="QCKC",
+    label=K.OPENING.label,
+    plural=_("Opening stock"),
+    resource="opening_stock",
+    header_fields=("warehouse",),
+    line_fields=_RECEIPT_LINES,
+    line_rules={"incoming": True, "needs_price": True},
+)
+STOCK_DOCUMENT_TYPES = (OTHER_RECEIPT, OTHER_ISSUE, COST_ADJUSTMENT, OPENING_STOCK)

@@ -21,7 +21,11 @@ from jxc.core.fields import MoneyField, QuantityField, UnitCostField, choices_ch
 from jxc.core.transitions import Workflow
 from jxc.core.visibility import BOOK, COST, mark
 from jxc.inventory.documents.choices import (
+    COST_ADJUSTMENT,
     COUNT_WORKFLOW,
+    OPENING_STOCK,
+    OTHER_ISSUE,
+    OTHER_RECEIPT,
     TRANSFER_STATUS_LABELS,
     TRANSFER_WORKFLOW,
     AssemblyKind,
@@ -96,8 +100,7 @@ class StockDocumentOfKind(StockDocument):
 class OtherReceipt(StockDocumentOfKind):
     """其他入库: gifts, samples, surplus … received outside purchasing."""
 
-    DOC_TYPE = StockDocumentKind.OTHER_RECEIPT.value
-    RESOURCE = "other_receipt"
+    TYPE = OTHER_RECEIPT
 
     class Meta:
         proxy = True
@@ -108,8 +111,7 @@ class OtherReceipt(StockDocumentOfKind):
 class OtherIssue(StockDocumentOfKind):
     """其他出库: gifts, samples, internal use, damage … issued outside sales."""
 
-    DOC_TYPE = StockDocumentKind.OTHER_ISSUE.value
-    RESOURCE = "other_issue"
+    TYPE = OTHER_ISSUE
 
     class Meta:
         proxy = True
@@ -120,8 +122,7 @@ class OtherIssue(StockDocumentOfKind):
 class CostAdjustment(StockDocumentOfKind):
     """成本调整单: revalue a cost pool without changing its quantity."""
 
-    DOC_TYPE = StockDocumentKind.COST_ADJUSTMENT.value
-    RESOURCE = "cost_adjustment"
+    TYPE = COST_ADJUSTMENT
 
     class Meta:
         proxy = True
@@ -132,8 +133,7 @@ class CostAdjustment(StockDocumentOfKind):
 class OpeningStock(StockDocumentOfKind):
     """期初库存: what each warehouse holds at go-live, at its cost."""
 
-    DOC_TYPE = StockDocumentKind.OPENING.value
-    RESOURCE = "opening_stock"
+    TYPE = OPENING_STOCK
 
     class Meta:
         proxy = True

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -15,16 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     act,
-    assign_number,
-    audit_saved,
-    ensure_draft,
     ensure_perm,
-    lock,
-    raise_if,
-    replace_lines,
 )
-from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields, parse_serials
+from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots
+from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import OpeningAfterMoves, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
@@ -40,7 +38,6 @@ from jxc.inventory.documents.lifecycle import (
 from jxc.inventory.documents.models import (
     STOCK_DOCUMENT_CLASSES,
     StockDocument,
-    StockDocumentLine,
 )
 from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.models import StockMove, Warehouse
@@ -48,50 +45,33 @@ from jxc.inventory.models import StockMove, Warehouse
 K = StockDocumentKind
 
 
-def _check(
-    kind: str, *, warehouse: Warehouse, reason: str, lines: Sequence[LineInput]
-) -> dict[int, SkuFacts]:
-    facts = sku_facts(x.sku for x in lines)
+def _errors(
+    kind: str,
+    *,
+    warehouse: Warehouse,
+    reason: str,
+    lines: Sequence[LineInput],
+    facts: dict[int, SkuFacts] | None = None,
+) -> dict[str, list[str]]:
+    """What the platform does not check itself: the reason fits the kind, the bins are the
+    warehouse's, goods come into an active warehouse (and the lines, when not replaced)."""
     errors = rules.header_errors(kind, reason=reason)
-    errors.update(
-        line_errors(
-            lines,
-            facts,
-            incoming=kind in INCOMING_KINDS,
-            needs_price=kind == K.OPENING,
-            cost_adjustment=kind == K.COST_ADJUSTMENT,
-        )
-    )
+    if facts is not None:
+        rules_of = STOCK_DOCUMENT_CLASSES[kind].TYPE.line_rules  # type: ignore[union-attr]
+        errors.update(line_errors(lines, facts, **{"incoming": False, **rules_of}))
     errors.update(bin_errors(lines, warehouse))
     if kind in (K.OTHER_RECEIPT, K.OPENING) and warehouse is not None and not warehouse.is_active:
         errors["warehouse"] = [str(ValidationFailed.default_message)]
-    raise_if(errors)
-    return facts
+    return errors
 
 
-def _rows(doc: StockDocument, lines: Sequence[LineInput], facts) -> list[StockDocumentLine]:
-    rows = []
-    for i, x in enumerate(lines):
-        fields = line_fields(x, facts[x.sku], i)
-        if doc.kind == K.COST_ADJUSTMENT:
-            fields.update(qty=0, base_qty=0)
-        rows.append(
-            StockDocumentLine(
-                document=doc,
-                price=x.price,
-                value_change=x.value_change,
-                bin_id=x.bin,
-                batch_number=x.batch_number.strip(),
-                production_date=x.production_date,
-                expiry_date=x.expiry_date,
-                serials="\n".join(x.serials),
-                **fields,
-            )
-        )
-    return rows
+def _typed_lines(kind: str, lines: Sequence[LineInput]) -> list[LineInput]:
+    """A cost adjustment changes value only: its lines carry no quantity."""
+    if kind == K.COST_ADJUSTMENT:
+        return [replace(x, qty=Decimal(0)) for x in lines]
+    return list(lines)
 
 
-@transaction.atomic
 def create_stock_document(
     *,
     user,
@@ -110,17 +90,17 @@ def create_stock_document(
     ensure_warehouses(user, warehouse)
     if kind not in (K.OTHER_RECEIPT, K.OTHER_ISSUE):
         reason = ""
-    facts = _check(kind, warehouse=warehouse, reason=reason, lines=lines)
-    doc = cls(kind=kind, warehouse=warehouse, date=date, reason=reason, memo=memo[:500])
-    doc.created_by = user
-    assign_number(doc)
-    doc.save()
-    replace_lines(StockDocumentLine, "document", doc, _rows(doc, lines, facts))
-    audit_saved(doc, user=user, creating=True, lines=len(lines))
-    return doc
+    lines = _typed_lines(kind, lines)
+    return create_document(
+        cls,
+        user=user,
+        header={"warehouse": warehouse, "date": date, "reason": reason, "memo": memo},
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines),
+        errors=_errors(kind, warehouse=warehouse, reason=reason, lines=lines),
+    )
 
 
-@transaction.atomic
 def update_stock_document(
     doc: StockDocument,
     *,
@@ -132,26 +112,37 @@ def update_stock_document(
     lines: Sequence[LineInput] | None = None,
 ) -> StockDocument:
     """修改草稿: header fields given and, when ``lines`` is given, all lines replaced."""
-    doc = lock(doc.as_kind()).as_kind()
+    doc = doc.as_kind()
     ensure_perm(user, doc.RESOURCE, "edit")
-    ensure_draft(doc)
+    ensure_warehouses(user, *(w for w in (warehouse, doc.warehouse) if w is not None))
+    header: dict[str, Any] = {}
     if warehouse is not None:
-        ensure_warehouses(user, warehouse)
-        doc.warehouse = warehouse
-    ensure_warehouses(user, doc.warehouse)
+        header["warehouse"] = warehouse
     if date is not None:
-        doc.date = date
+        header["date"] = date
     if reason is not None and doc.kind in (K.OTHER_RECEIPT, K.OTHER_ISSUE):
-        doc.reason = reason
+        header["reason"] = reason
     if memo is not None:
-        doc.memo = memo[:500]
-    current = lines if lines is not None else _inputs(doc)
-    facts = _check(doc.kind, warehouse=doc.warehouse, reason=doc.reason, lines=current)
-    doc.save()
+        header["memo"] = memo
     if lines is not None:
-        replace_lines(StockDocumentLine, "document", doc, _rows(doc, lines, facts))
-    audit_saved(doc, user=user, creating=False, lines=len(lines) if lines is not None else None)
-    return doc
+        lines = _typed_lines(doc.kind, lines)
+    current = lines if lines is not None else _inputs(doc)
+    errors = _errors(
+        doc.kind,
+        warehouse=header.get("warehouse", doc.warehouse),
+        reason=header.get("reason", doc.reason),
+        lines=current,
+        # Lines kept as they are are checked again against the new header here.
+        facts=sku_facts(x.sku for x in current) if lines is None else None,
+    )
+    return update_document(
+        doc,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines or []),
+        errors=errors,
+    ).as_kind()
 
 
 def _inputs(doc: StockDocument) -> list[LineInput]:

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.inventory.documents import services as docs
-from jxc.inventory.documents.choices import INCOMING_KINDS
+from jxc.inventory.documents.choices import (
+    COST_ADJUSTMENT,
+    OPENING_STOCK,
+    OTHER_ISSUE,
+    OTHER_RECEIPT,
+)
 from jxc.inventory.documents.filters import StockDocumentFilterSet
 from jxc.inventory.documents.models import (
     CostAdjustment,
@@ -79,11 +84,7 @@ class StockDocumentScreen(WarehouseDocumentScreen):
         return super().get_queryset(request).filter(kind=self.kind)
 
     def line_rule_options(self) -> dict[str, Any]:
-        return {
-            "incoming": self.kind in INCOMING_KINDS,
-            "needs_price": self.kind == "opening_stock",
-            "cost_adjustment": self.kind == "cost_adjustment",
-        }
+        return {"incoming": False, **self.model.TYPE.line_rules}
 
     def form_initial(self, obj) -> dict[str, Any]:
         if obj is None:
@@ -116,17 +117,7 @@ class OtherReceiptScreen(StockDocumentScreen):
     name = "other_receipt"
     path = "inventory/other-receipts"
     columns = [*STOCK_DOC_COLUMNS[:3], Column("reason"), *STOCK_DOC_COLUMNS[3:]]
-    grid_columns = [
-        "qty",
-        "unit",
-        "price",
-        "bin",
-        "batch",
-        "production",
-        "expiry",
-        "serials",
-        "memo",
-    ]
+    grid_columns = list(OTHER_RECEIPT.line_fields)
     line_hint = gettext_lazy("An empty unit cost means the current cost of the SKU.")
 
 
@@ -137,7 +128,7 @@ class OtherIssueScreen(StockDocumentScreen):
     name = "other_issue"
     path = "inventory/other-issues"
     columns = [*STOCK_DOC_COLUMNS[:3], Column("reason"), *STOCK_DOC_COLUMNS[3:]]
-    grid_columns = ["qty", "unit", "bin", "batch", "serials", "memo"]
+    grid_columns = list(OTHER_ISSUE.line_fields)
     line_hint = gettext_lazy(
         "Without a bin or batch the stock is taken earliest expiry first. Goods leave at cost."
     )
@@ -150,7 +141,7 @@ class CostAdjustmentScreen(StockDocumentScreen):
     name = "cost_adjustment"
     path = "inventory/cost-adjustments"
     columns = STOCK_DOC_COLUMNS
-    grid_columns = ["price", "value", "batch", "memo"]
+    grid_columns = list(COST_ADJUSTMENT.line_fields)
     line_hint = gettext_lazy(
         "Per line either the new unit cost (base unit) or the change of the stock value."
     )
@@ -163,17 +154,7 @@ class OpeningStockScreen(StockDocumentScreen):
     name = "opening_stock"
     path = "inventory/opening-stock"
     columns = STOCK_DOC_COLUMNS
-    grid_columns = [
-        "qty",
-        "unit",
-        "price",
-        "bin",
-        "batch",
-        "production",
-        "expiry",
-        "serials",
-        "memo",
-    ]
+    grid_columns = list(OPENING_STOCK.line_fields)
     list_template = "web/inventory/opening_stock_list.html"
 
     def urls(self) -> list[URLPattern]:
