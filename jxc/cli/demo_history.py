@@ -49,7 +49,9 @@ def load_stock_history(rng: random.Random, boss, whs, skus, cats) -> None:
         if sku.pk in tracked:
             expiry = day + dt.timedelta(days=rng.randint(10, 25) if expiring else shelf[sku.pk])
             batch = f"{day:%Y%m%d}{sku.pk % 100:02d}"
-        cost = (price[sku.pk] * D(rng.choice(["0.95", "1", "1", "1.05"]))).quantize(D("0.01"))
+        cost = ((price[sku.pk] or D(0)) * D(rng.choice(["0.95", "1", "1", "1.05"]))).quantize(
+            D("0.01")
+        )
         return LineInput(sku=sku.pk, qty=n, price=cost, batch_number=batch, expiry_date=expiry)
 
     def post(doc) -> None:
