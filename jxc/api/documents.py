@@ -291,7 +291,7 @@ def document_endpoints(
 
     @creates(out, perm=f"{resource}.create")
     def create_view(request, payload: header_in):  # type: ignore[valid-type]
-        data = payload.model_dump()
+        data = payload.model_dump()  # type: ignore[attr-defined]
         lines = line_inputs(payload.lines)  # type: ignore[attr-defined]
         return to_out(create(user=request.user, lines=lines, **header_of(request, data)), request)
 

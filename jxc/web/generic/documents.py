@@ -21,7 +21,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -75,8 +74,10 @@ class DocumentScreen(Screen):
     detail_template = "web/inventory/document_detail.html"
     print_template: ClassVar[str] = "web/inventory/document_print.html"
     ordering = ("-date", "-id")
-    header_form: ClassVar[type[forms.Form]]
+    # A form class that only parses; it takes ``user=`` and ``kind=`` (so not type[Form]).
+    header_form: ClassVar[Any]
     grid_columns: ClassVar[list[str]] = ["qty", "unit", "bin", "batch", "serials", "memo"]
+    model: ClassVar[type[Any]]  # a Document with its lines (and ``TYPE`` when declared)
     kind: ClassVar[str] = ""
     line_hint: ClassVar[Any] = ""
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
+from jxc.inventory.models import Warehouse
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
@@ -37,10 +38,16 @@ from jxc.web.generic.screen import Section
 
 
 class LoanHeaderForm(forms.Form):
-    warehouse = forms.ModelChoiceField(queryset=None, label=gettext_lazy("warehouse"))
+    warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.none(), label=gettext_lazy("warehouse")
+    )
     date = forms.DateField(label=gettext_lazy("business date"), widget=date_input())
-    customer = forms.ModelChoiceField(queryset=None, label=gettext_lazy("customer"), required=False)
-    supplier = forms.ModelChoiceField(queryset=None, label=gettext_lazy("supplier"), required=False)
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(), label=gettext_lazy("customer"), required=False
+    )
+    supplier = forms.ModelChoiceField(
+        queryset=Supplier.objects.none(), label=gettext_lazy("supplier"), required=False
+    )
     due_date = forms.DateField(label=gettext_lazy("due date"), widget=date_input(), required=False)
     memo = forms.CharField(label=gettext_lazy("memo"), max_length=500, required=False)
 
@@ -81,8 +88,8 @@ class LoanScreen(DocumentScreen):
     ]
 
     def __init__(self):
-        self.grid_columns = list(self.model.TYPE.line_fields)
-        self.transition_services = {
+        self.grid_columns = list(self.model.TYPE.line_fields)  # type: ignore[misc]
+        self.transition_services = {  # type: ignore[misc]
             **PLAIN_ACTIONS,
             "post": services.post_loan,
             "reverse": services.reverse_loan,

@@ -132,7 +132,7 @@ class StockCountScreen(WarehouseDocumentScreen):
         for name, view in views.items():
             if name != "create":
                 out.append(
-                    path(f"{p}/<int:pk>/{name}/", view, {"screen": self}, name=f"{n}_{name}")
+                    path(f"{p}/<int:pk>/{name}/", view, {"screen": self}, name=f"{n}_{name}")  # type: ignore[call-overload]
                 )
         out += [
             path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print"),

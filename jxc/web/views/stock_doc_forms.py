@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Category, Sku
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents.choices import REASONS_FOR_KIND, AssemblyKind, OtherReason
+from jxc.inventory.models import Warehouse
 from jxc.web.generic.forms import offer_active
 from jxc.web.generic.line_grid import date_input
 
 
 class StockDocumentHeaderForm(forms.Form):
-    warehouse = forms.ModelChoiceField(queryset=None, label=_("warehouse"))
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("warehouse"))
     date = forms.DateField(label=_("business date"), widget=date_input())
     reason = forms.ChoiceField(label=_("reason"), required=False)
     memo = forms.CharField(label=_("memo"), max_length=500, required=False)
@@ -29,15 +30,21 @@ class StockDocumentHeaderForm(forms.Form):
         reasons = REASONS_FOR_KIND.get(kind)
         if reasons:
             labels = dict(OtherReason.choices)
-            self.fields["reason"].choices = [(r, labels[r]) for r in reasons]
+            reason = self.fields["reason"]
+            assert isinstance(reason, forms.ChoiceField)
+            reason.choices = [(r, labels[r]) for r in reasons]
             self.fields["reason"].required = True
         else:
             del self.fields["reason"]
 
 
 class TransferHeaderForm(forms.Form):
-    from_warehouse = forms.ModelChoiceField(queryset=None, label=_("from warehouse"))
-    to_warehouse = forms.ModelChoiceField(queryset=None, label=_("to warehouse"))
+    from_warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.none(), label=_("from warehouse")
+    )
+    to_warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.none(), label=_("to warehouse")
+    )
     date = forms.DateField(label=_("business date"), widget=date_input())
     one_step = forms.BooleanField(
         label=_("one step"),
@@ -54,9 +61,9 @@ class TransferHeaderForm(forms.Form):
 
 class AssemblyHeaderForm(forms.Form):
     kind = forms.ChoiceField(label=_("type"), choices=AssemblyKind.choices)
-    warehouse = forms.ModelChoiceField(queryset=None, label=_("warehouse"))
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("warehouse"))
     date = forms.DateField(label=_("business date"), widget=date_input())
-    kit_sku = forms.ModelChoiceField(queryset=None, label=_("kit SKU"))
+    kit_sku = forms.ModelChoiceField(queryset=Sku.objects.none(), label=_("kit SKU"))
     qty = forms.DecimalField(label=_("kits"), min_value=Decimal("0.000001"), decimal_places=6)
     kit_batch_number = forms.CharField(label=_("kit batch number"), max_length=60, required=False)
     memo = forms.CharField(label=_("memo"), max_length=500, required=False)
