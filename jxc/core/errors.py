@@ -102,6 +102,14 @@ class IdempotencyConflict(DomainError):
     default_message = _("This Idempotency-Key was already used with a different request.")
 
 
+class IdempotencyInProgress(DomainError):
+    code = "idempotency_in_progress"
+    http_status = 409
+    default_message = _(
+        "A request with this Idempotency-Key is still being processed. Try again shortly."
+    )
+
+
 class PeriodClosed(DomainError):
     code = "period_closed"
     http_status = 409

@@ -169,14 +169,15 @@ class ApiToken(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """Remembers the outcome of a POST that carried an Idempotency-Key."""
+    """Remembers the outcome of a POST that carried an Idempotency-Key. A row without a
+    ``status_code`` is a claim: that request is still running."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE)
     key = models.CharField(max_length=200)
     path = models.CharField(max_length=300)
     body_digest = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

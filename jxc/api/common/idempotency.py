@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db import IntegrityError
 from django.utils.translation import gettext
 from ninja import Header, Schema
 
@@ -42,7 +41,8 @@ def creates(
     """A POST that creates something: checks ``perm``, renders ``out`` with ``status`` and
     honours the ``Idempotency-Key`` header through ``run_idempotent``: a retry with the same
     key and body gets the first answer (same status and body, nothing created twice); the
-    same key with another body is 422 ``idempotency_conflict``.
+    same key with another body is 422 ``idempotency_conflict``; a retry racing the first
+    request waits briefly for its answer, else gets 409 ``idempotency_in_progress``.
 
     ``secret_fields`` are left out of what is remembered (a token is shown once only), so a
     replay returns them as null.
@@ -75,17 +75,10 @@ def creates(
                     }
                 )
             body = _canonical(request.body)
-            for attempt in (1, 2):
-                try:
-                    code, data = run_idempotent(
-                        user=request.user, key=key, path=request.path, body=body, create=create
-                    )
-                    break
-                except IntegrityError:
-                    # Two requests with one key at once: the loser's work was rolled back;
-                    # asking again returns the winner's answer.
-                    if attempt == 2:
-                        raise
+            code, data = run_idempotent(
+                user=request.user, key=key, path=request.path, body=body, create=create
+            )
+            # The answer of this request's own create (secrets included), else the replay.
             fresh = getattr(create, "answer", None)
             return json_response(request, fresh if fresh is not None else data, status=code)
 

@@ -122,3 +122,53 @@ def test_every_operation_checks_a_permission():
         for perm in perms:
             resource, _dot, action = perm.partition(".")
             assert resource and action, perm
+
+
+def _race(client_factory, path, payload, *, key, threads=10):
+    """``threads`` clients POST the same body with the same key at the same moment."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    start = threading.Barrier(threads)
+
+    def one(_i):
+        client = client_factory()
+        try:
+            start.wait()
+            return call(client, "post", path, payload, key=key)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(one, range(threads)))
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "model"),
+    [
+        ("/brands", {"name": "晨光"}, "catalog.Brand"),
+        ("/customers", {"code": "C1", "name": "张三"}, "partners.Customer"),
+    ],
+)
+@pytest.mark.django_db(transaction=True)
+def test_ten_racing_creates_with_one_key_give_one_stored_resource(
+    owner, client_for, path, payload, model
+):
+    """10 concurrent POSTs with one Idempotency-Key: each answer is the one stored resource
+    (201, same id, which exists) or 409 idempotency_in_progress; never a rolled-back id or
+    a duplicate_code."""
+    from django.apps import apps
+
+    answers = _race(lambda: client_for(owner), path, payload, key="race-1")
+    created = [body for status, body in answers if status == 201]
+    others = {(status, body["code"]) for status, body in answers if status != 201}
+    assert created, answers
+    assert others <= {(409, "idempotency_in_progress")}, answers
+    ids = {body["id"] for body in created}
+    Model = apps.get_model(model)
+    assert Model.objects.count() == 1
+    assert ids == {Model.objects.get().pk}
+    # once the first answer is stored, every retry gets it
+    assert call(client_for(owner), "post", path, payload, key="race-1") == (201, created[0])
