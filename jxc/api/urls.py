@@ -19,6 +19,7 @@ from jxc.api import (
     stock_transfers,
 )
 from jxc.api.common import AUTH, RENDERER, install_error_handlers
+from jxc.api.common.parsing import JxcParser
 
 api = NinjaAPI(
     title="jxc",
@@ -33,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTH,
     renderer=RENDERER,
+    parser=JxcParser(),
     docs_url="/docs",
 )
 install_error_handlers(api)

@@ -6,8 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db import IntegrityError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import DataError, IntegrityError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Router as NinjaRouter
@@ -31,7 +34,15 @@ class ErrorOut(Schema):
     params: dict[str, Any] = {}
 
 
-ERROR_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERROR_RESPONSES = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def error_body(code: str, message: Any, **params: Any) -> dict[str, Any]:
@@ -115,6 +126,12 @@ def install_error_handlers(api) -> None:
         return response
 
     def http_error(request, exc: HttpError):
+        # ninja turns whatever the body parser raised into a 400; keep our own answers.
+        cause = exc.__cause__
+        if isinstance(cause, DomainError):
+            return domain_error(request, cause)
+        if isinstance(cause, RequestDataTooBig):
+            return too_large(request, cause)
         if exc.status_code == 403 and "csrf" in str(exc).lower():
             body = error_body("csrf_failed", _("CSRF check failed. Reload the page and try again."))
         elif exc.status_code == 400:
@@ -125,6 +142,27 @@ def install_error_handlers(api) -> None:
 
     def not_found(request, exc: Http404):
         return json_response(request, NotFound().as_dict(), status=404)
+
+    def too_large(request, exc: RequestDataTooBig):
+        body = error_body(
+            "request_too_large",
+            _("The request is too large (at most %(size)s MB).")
+            % {"size": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024, 1)},
+        )
+        return json_response(request, body, status=413)
+
+    def bad_form(request, exc: Exception):
+        body = error_body("invalid_request", _("The request body is not valid form data."))
+        return json_response(request, body, status=400)
+
+    def out_of_range(request, exc: Exception):
+        # A number the database cannot hold (an id or quantity beyond 64 bits): SQLite's
+        # driver raises OverflowError, PostgreSQL a DataError ("bigint out of range").
+        logger.info("value out of range at %s: %s", request.path, exc)
+        body = ValidationFailed(
+            {"__all__": [gettext("A value in the request is too large or cannot be stored.")]}
+        )
+        return json_response(request, body.as_dict(), status=422)
 
     def server_error(request, exc: Exception):
         logger.exception("API error at %s", request.path, exc_info=exc)
@@ -144,6 +182,11 @@ def install_error_handlers(api) -> None:
     api.add_exception_handler(AuthenticationError, auth_error)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(MultiPartParserError, bad_form)
+    api.add_exception_handler(TooManyFieldsSent, bad_form)
+    api.add_exception_handler(OverflowError, out_of_range)
+    api.add_exception_handler(DataError, out_of_range)
     api.add_exception_handler(Exception, server_error)
 
 

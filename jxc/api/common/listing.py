@@ -13,10 +13,12 @@ from jxc.core.errors import ValidationFailed
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# Far beyond any real list, and page × page_size stays a number every database can hold.
+MAX_PAGE = 1_000_000
 
 
 class Paging(Schema):
-    page: int = Field(1, ge=1, description="1-based page number")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number")
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 

@@ -117,8 +117,12 @@ def add_count_line(
             return add_count_line(
                 _counting(count, user), sku=sku, bin_id=bin_id, batch_id=batch_id, _locked=True
             )
-    bin_ = Bin.objects.filter(pk=bin_id, warehouse=count.warehouse).first() if bin_id else None
-    if bin_id and bin_ is None:
+    bin_ = (
+        Bin.objects.filter(pk=bin_id, warehouse=count.warehouse).first()
+        if bin_id is not None
+        else None
+    )
+    if bin_id is not None and bin_ is None:
         raise ValidationFailed({"bin": [str(_("Select a bin of this warehouse."))]})
     ranged = bool(count.bin_from or count.bin_to)
     in_range = count_rules.in_bin_range(bin_.code if bin_ else None, count.bin_from, count.bin_to)
