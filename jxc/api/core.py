@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Schema
 
 from jxc.api.common import (
+    ErrorOut,
     Paging,
     Patch,
     Router,
@@ -82,17 +83,13 @@ class OwnPasswordIn(Schema):
     new_password: str = Field(..., min_length=1, max_length=128)
 
 
-@router.post("/me/password", response={204: None})
+@router.post("/me/password", response={204: None, 429: ErrorOut})
 @open_to_users
 def change_my_password(request, payload: OwnPasswordIn):
     """修改密码: the caller's own, after checking the old one (422 ``validation_failed`` with
     ``old_password`` or ``password`` errors otherwise). Other sessions of the user end."""
-    services.set_password(
-        request.user,
-        user=request.user,
-        password=payload.new_password,
-        old_password=payload.old_password,
-    )
+    services.check_own_password(request.user, password=payload.old_password, request=request)
+    services.set_password(request.user, user=request.user, password=payload.new_password)
     session = getattr(request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(request.user.pk):
         update_session_auth_hash(request, request.user)  # the browser stays signed in

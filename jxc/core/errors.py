@@ -102,6 +102,12 @@ class IdempotencyConflict(DomainError):
     default_message = _("This Idempotency-Key was already used with a different request.")
 
 
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    http_status = 429
+    default_message = _("Too many wrong passwords. Please wait 15 minutes and try again.")
+
+
 class IdempotencyInProgress(DomainError):
     code = "idempotency_in_progress"
     http_status = 409

@@ -300,6 +300,30 @@ def update_user(
     return target
 
 
+def check_own_password(target: User, *, password: str, request: Any) -> None:
+    """The user's current password (修改密码), checked like a login: django-axes counts the
+    failures for (user name, address) and locks out after ``AXES_FAILURE_LIMIT`` of them, for
+    login and for this check alike (429 ``too_many_attempts``)."""
+    from django.contrib.auth import authenticate
+    from django.utils.translation import gettext
+
+    from jxc.core.errors import TooManyAttempts
+
+    found = authenticate(request, username=target.get_username(), password=password)
+    if getattr(request, "axes_locked_out", False):
+        # Answered here (JSON or the form), not by axes' middleware with the login page.
+        request.axes_locked_out = False
+        raise TooManyAttempts()
+    if found is None or found.pk != target.pk:
+        raise ValidationFailed(
+            {
+                "old_password": [
+                    gettext("Your old password was entered incorrectly. Please enter it again.")
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def set_password(
     target: User, *, user: User | None, password: str, old_password: str | None = None

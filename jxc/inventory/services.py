@@ -15,8 +15,32 @@ from jxc.inventory.models import Bin, StockLimit, Warehouse
 __all__ = ["set_active"]
 
 
+# A warehouse's stock policy is a company setting: whoever keeps the warehouse (仓管) may edit
+# its name or keeper, but switching off the negative-stock guard needs ``company.edit``.
+WAREHOUSE_POLICY_FIELDS = ("allow_negative",)
+WAREHOUSE_POLICY_PERM = "company.edit"
+
+
+def _ensure_may_set_policy(user, warehouse: Warehouse | None, fields: dict[str, Any]) -> None:
+    from jxc.core.errors import PermissionDenied
+
+    if user is None or user.has_jxc_perm(WAREHOUSE_POLICY_PERM):
+        return
+    for name in WAREHOUSE_POLICY_FIELDS:
+        if name not in fields:
+            continue
+        current = (
+            getattr(warehouse, name)
+            if warehouse is not None
+            else (Warehouse._meta.get_field(name).get_default())
+        )
+        if fields[name] != current:
+            raise PermissionDenied(perm=WAREHOUSE_POLICY_PERM)
+
+
 @transaction.atomic
 def create_warehouse(*, user, **fields: Any) -> Warehouse:
+    _ensure_may_set_policy(user, None, fields)
     warehouse = save_audited(Warehouse(**fields), user=user, unique_fields=("code",))
     if user is not None and not (user.all_warehouses or user.is_superuser):
         # A user limited to some warehouses keeps seeing the one they just created.
@@ -32,6 +56,7 @@ def create_warehouse(*, user, **fields: Any) -> Warehouse:
 
 
 def update_warehouse(warehouse: Warehouse, *, user, **fields: Any) -> Warehouse:
+    _ensure_may_set_policy(user, warehouse, fields)
     for k, v in fields.items():
         setattr(warehouse, k, v)
     return save_audited(warehouse, user=user, unique_fields=("code",))

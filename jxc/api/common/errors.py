@@ -17,7 +17,9 @@ from ninja import Router as NinjaRouter
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
 
+from jxc.api.common.permissions import PermissionFirst
 from jxc.api.common.rendering import json_response
 from jxc.core.errors import DomainError, NotFound, ValidationFailed, ValueTooLarge
 from jxc.core.fields import BOUNDS_CHECK_SUFFIX
@@ -203,6 +205,9 @@ class Router(NinjaRouter):
         super().add_api_operation(
             path, methods, _answering(view_func, response), response=response, **kwargs
         )
+        for operation in self.path_operations[path].operations:
+            if type(operation) is Operation:
+                operation.__class__ = PermissionFirst
 
 
 def _answering(view_func: Callable, schemas: dict[int, Any]) -> Callable:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.core import services as core
-from jxc.core.errors import ValidationFailed
+from jxc.core.errors import TooManyAttempts, ValidationFailed
 from jxc.core.models import User
 
 
@@ -63,16 +63,20 @@ class ChangePasswordForm(SetPasswordForm):
 def change_password(request):
     """修改密码: the signed-in user's own; they stay signed in afterwards."""
     form = ChangePasswordForm(data=request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            core.check_own_password(
+                request.user, password=form.cleaned_data["old_password"], request=request
+            )
             core.set_password(
-                request.user,
-                user=request.user,
-                password=form.cleaned_data["new_password1"],
-                old_password=form.cleaned_data["old_password"],
+                request.user, user=request.user, password=form.cleaned_data["new_password1"]
             )
         except ValidationFailed as exc:
             form.show_refusal(exc)
+        except TooManyAttempts as exc:
+            form.add_error(None, str(exc))
+            status = 429
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password is changed."))
@@ -81,6 +85,7 @@ def change_password(request):
         request,
         "web/account/password.html",
         {"form": form, "title": _("Change password"), "cancel_url": reverse("web:home")},
+        status=status,
     )
 
 

@@ -54,6 +54,15 @@ class WarehouseScreen(Screen):
     form_class = WarehouseForm
     create_service = services.create_warehouse
     update_service = services.update_warehouse
+
+    def get_form(self, request, *, obj=None, data=None):
+        form = super().get_form(request, obj=obj, data=data)
+        if not request.user.has_jxc_perm(services.WAREHOUSE_POLICY_PERM):
+            # 允许负库存 is the company's policy: shown on the page, not offered here.
+            for name in services.WAREHOUSE_POLICY_FIELDS:
+                form.fields.pop(name, None)
+        return form
+
     inlines = [
         Inline(
             "bins",
