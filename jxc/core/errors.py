@@ -102,6 +102,31 @@ class IdempotencyConflict(DomainError):
     default_message = _("This Idempotency-Key was already used with a different request.")
 
 
+class SpreadsheetRefused(DomainError):
+    """An uploaded spreadsheet that no reader should open; ``params.reason`` says why:
+    file_too_large, zip_bomb, too_many_entries, too_many_rows, too_many_columns, malformed."""
+
+    code = "spreadsheet_refused"
+    http_status = 422
+    MESSAGES: dict[str, Any] = {
+        "file_too_large": _("The file is too large: at most %(max_mb)s MB can be imported."),
+        "zip_bomb": _("The file unpacks to far more than its own size; it cannot be imported."),
+        "too_many_entries": _("The file holds too many parts for a spreadsheet."),
+        "too_many_rows": _("The sheet has %(rows)s rows; at most %(max)s can be imported."),
+        "too_many_columns": _(
+            "The sheet has %(columns)s columns; at most %(max)s can be imported."
+        ),
+        "malformed": _("This is not a spreadsheet jxc can read (.xlsx, .xls, .ods)."),
+    }
+
+    def __init__(self, reason: str, **params: Any):
+        if "max" in params and reason == "file_too_large":
+            params["max_mb"] = params["max"] // (1024 * 1024)
+        super().__init__(
+            self.MESSAGES.get(reason, self.MESSAGES["malformed"]), reason=reason, **params
+        )
+
+
 class TooManyAttempts(DomainError):
     code = "too_many_attempts"
     http_status = 429

@@ -12,19 +12,25 @@ from typing import Any, BinaryIO
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core import spreadsheets
 from jxc.core.errors import ValidationFailed
 
 
 def read_rows(file: BinaryIO | bytes) -> list[list[Any]]:
-    """The first sheet's rows (.xlsx, .xls, .ods)."""
+    """The first sheet's rows (.xlsx, .xls, .ods); a file too big, a zip bomb or a sheet
+    beyond the import limits is refused first (422 ``spreadsheet_refused``)."""
     import io
 
     from python_calamine import CalamineError, CalamineWorkbook
 
     data = file if isinstance(file, bytes) else file.read()
+    # Measured before any reader allocates what the file claims (jxc.core.spreadsheets).
+    spreadsheets.check_spreadsheet(data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [list(r) for r in book.get_sheet_by_index(0).to_python(skip_empty_area=False)]
+        sheet = book.get_sheet_by_index(0)
+        spreadsheets.check_extent(sheet.total_height, sheet.total_width)
+        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     except (CalamineError, ValueError, OSError) as exc:
         raise ValidationFailed(
             {"file": [str(_("This is not a spreadsheet jxc can read (.xlsx, .xls, .ods)."))]}
