@@ -31,8 +31,10 @@ from jxc.api.common import (
     requires,
 )
 from jxc.api.documents import HeaderOut, action_endpoints, header_out
+from jxc.api.import_jobs import ImportJobOut, job_out
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.catalog.models import Category, Sku
+from jxc.core.models import ImportJob
 from jxc.core.visibility import BOOK, COST, Marked, blank
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
@@ -299,12 +301,16 @@ def add_line(request, id: int, payload: AddLineIn):
     return count_line_out(line, hide=hides_book(count))
 
 
-@router.post("/stock-counts/{id}/import", response=StockCountOut)
+@router.post("/stock-counts/{id}/import", response={200: StockCountOut, 202: ImportJobOut})
 @requires("stock_count.edit")
 def import_counts(request, id: int, file: File[UploadedFile]):
-    """导入实盘数 (.xlsx): SKU code or barcode, counted quantity, bin, batch."""
+    """导入实盘数 (.xlsx): SKU code or barcode, counted quantity, bin, batch. Every bad row is
+    reported at once (422). Up to 2,000 rows are applied at once (200, the sheet); more
+    are applied in the background (202, the import job: follow ``GET /import-jobs/{id}``)."""
     count = get_or_404(scoped(request), id)
-    docs.import_counts(count, user=request.user, file=file.read())
+    started = docs.start_count_import(count, user=request.user, file=file.read())
+    if isinstance(started, ImportJob):
+        return 202, job_out(started)
     return count_out(count, request)
 
 

@@ -7,6 +7,7 @@ from jxc.api import (
     catalog,
     core,
     finance,
+    import_jobs,
     inventory,
     loans,
     partners,
@@ -39,7 +40,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (core, catalog, partners, inventory, finance):
+for module in (core, catalog, partners, inventory, finance, import_jobs):
     api.add_router("", module.router)
 
 # 仓库单据 (其他出入库, 成本调整, 期初, 调拨, 盘点, 组装).

@@ -3,13 +3,13 @@
 import argparse
 import getpass
 import os
-import signal
-import subprocess
 import sys
 import time
 
 from django.conf import settings
 from django.core.management import call_command
+
+from jxc.cli.supervisor import Child, Supervisor
 
 
 def _prepare() -> None:
@@ -39,51 +39,49 @@ def serve(args: list[str]) -> int:
         accounts = demo.load_demo()
     else:
         accounts = demo.existing_demo_accounts()
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "jxc.wsgi:application",
-                "--bind",
-                opts.bind,
-                "--workers",
-                str(opts.workers),
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-                "--timeout",
-                "120",
-            ],
-        )
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "jxc.wsgi:application",
+        "--bind",
+        opts.bind,
+        "--workers",
+        str(opts.workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
     ]
+    children = [Child("web (gunicorn)", gunicorn)]
     if not opts.no_worker:
-        procs.append(subprocess.Popen([sys.executable, "-m", "jxc.cli", "worker"]))
+        children.append(Child("worker", [sys.executable, "-m", "jxc.cli", "worker"]))
     host, _, port = opts.bind.rpartition(":")
     print(demo.login_banner(f"http://{host}:{port}/", accounts), flush=True)
-
-    def stop(*_args):
-        for proc in procs:
-            proc.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while all(proc.poll() is None for proc in procs):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop()
-        for proc in procs:
-            proc.wait(timeout=30)
-    return 0
+    return Supervisor(children).run()
 
 
 def worker(args: list[str]) -> int:
-    call_command("db_worker", *args)
-    return 0
+    """The background task worker. A locked or unreachable database (SQLite busy past its
+    timeout, PostgreSQL restarting) does not end it: it waits and starts polling again."""
+    from django.db import DatabaseError, close_old_connections, connections
+
+    backoff = 1.0
+    while True:
+        started = time.monotonic()
+        try:
+            call_command("db_worker", *args)
+            return 0
+        except DatabaseError as exc:
+            if time.monotonic() - started > 60:
+                backoff = 1.0
+            print(f"[jxc worker] database error: {exc}; retrying in {backoff:.0f} s", flush=True)
+            close_old_connections()
+            connections.close_all()
+            time.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
 
 
 def demo_cmd(args: list[str]) -> int:

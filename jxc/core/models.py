@@ -211,3 +211,38 @@ class ClosedPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}"
+
+
+class ImportJob(models.Model):
+    """导入任务: a large import applied in the background, chunk by chunk, each chunk in a
+    short transaction of its own (no request or task holds the database's write lock for
+    long). ``items`` were checked before the job was made; ``handler`` (a dotted path) applies
+    a chunk of them; ``done`` of ``total`` is the progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    handler = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    items = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.status} {self.done}/{self.total}"

@@ -29,11 +29,7 @@ def _ensure_may_set_policy(user, warehouse: Warehouse | None, fields: dict[str, 
     for name in WAREHOUSE_POLICY_FIELDS:
         if name not in fields:
             continue
-        current = (
-            getattr(warehouse, name)
-            if warehouse is not None
-            else (Warehouse._meta.get_field(name).get_default())
-        )
+        current = getattr(warehouse if warehouse is not None else Warehouse(), name)
         if fields[name] != current:
             raise PermissionDenied(perm=WAREHOUSE_POLICY_PERM)
 

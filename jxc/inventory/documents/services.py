@@ -29,6 +29,7 @@ from jxc.inventory.documents.count_entry import (
     import_counts,
     record_counts,
     scan_barcode,
+    start_count_import,
 )
 from jxc.inventory.documents.counts import (
     CountScope,
@@ -84,6 +85,7 @@ __all__ = [
     "reverse_transfer",
     "scan_barcode",
     "set_kit",
+    "start_count_import",
     "submit_document",
     "unapprove_document",
     "update_assembly",

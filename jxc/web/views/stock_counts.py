@@ -303,14 +303,24 @@ def import_counts(request, pk: int, *, screen: StockCountScreen):
         messages.error(request, _("Choose a spreadsheet."))
         return redirect(screen.url("count", count.pk))
     try:
-        n = docs.import_counts(count, user=request.user, file=upload.read())
+        started = docs.start_count_import(count, user=request.user, file=upload.read())
     except ImportRowsInvalid as exc:
         for row in exc.rows[:20]:
             messages.error(request, _("Row %(row)s: %(column)s %(message)s") % row)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(count)s lines imported.") % {"count": n})
+        if isinstance(started, int):
+            messages.success(request, _("%(count)s lines imported.") % {"count": started})
+        else:
+            messages.info(
+                request,
+                _(
+                    "%(count)s rows are being imported in the background; "
+                    "reload the page in a moment to see them."
+                )
+                % {"count": started.total},
+            )
     return redirect(screen.url("count", count.pk))
 
 
