@@ -11,8 +11,10 @@ import time
 import pytest
 from django.test import Client
 
+from jxc.core import jobs
 from jxc.core.models import Role
 from jxc.core.permissions import DEFAULT_ROLES, VIEW_COST, all_permissions, matches
+from jxc.inventory.documents.count_entry import COUNT_IMPORT_HANDLER
 from tests.cost_crawler import Crawl, Figures, api_calls, build_shop
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +33,14 @@ def shop(owner, user_factory):
         permissions=[p for p in all_permissions() if not p.startswith("cost.")],
     )
     built["users"] = {code: user_factory(roles=[code]) for code in [*ROLES, ALL_BUT_COST]}
+    # 仓管's background count import (its job: GET /import-jobs/{id})
+    jobs.start_import(
+        kind="stock_count",
+        user=built["users"]["keeper"],
+        handler=COUNT_IMPORT_HANDLER,
+        items=[],
+        subject_id=built["blind"].pk,
+    )
     built["figures"] = Figures.of_shop()
     owner_client = Client()
     owner_client.force_login(owner)

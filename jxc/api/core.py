@@ -337,6 +337,7 @@ class CompanyIn(Schema):
     )
     cost_scope: Literal["company", "warehouse"] = "company"
     allow_negative_stock: bool = False
+    days_ahead: int = Field(7, ge=0, le=366)
     document_prefixes: dict[str, str] = {}
 
 
@@ -349,6 +350,7 @@ class CompanyOut(Schema):
     costing_method: str
     cost_scope: str
     allow_negative_stock: bool
+    days_ahead: int
     document_prefixes: dict[str, str]
 
 

@@ -6,9 +6,9 @@ GET /import-jobs/{id}    status, done of total, result, error — the caller's o
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Query, Schema
 
-from jxc.api.common import Router, get_or_404, open_to_users
+from jxc.api.common import Paging, Router, get_or_404, listing, open_to_users, page_of
 from jxc.core.models import ImportJob
 
 router = Router(tags=["imports"])
@@ -26,8 +26,23 @@ class ImportJobOut(Schema):
     finished_at: dt.datetime | None
 
 
+def visible_jobs(request):
+    """One's own jobs; whoever may read the audit log (the owner) sees everyone's."""
+    jobs = ImportJob.objects.all()
+    if request.user.has_jxc_perm("audit.view"):
+        return jobs
+    return jobs.filter(user=request.user)
+
+
 def job_out(job: ImportJob) -> dict[str, Any]:
     return ImportJobOut.from_orm(job).model_dump()
+
+
+@router.get("/import-jobs", response=page_of(ImportJobOut))
+@open_to_users
+def list_import_jobs(request, query: Query[Paging]):
+    """Import jobs, newest first: the caller's own (everyone's with ``audit.view``)."""
+    return listing(request, visible_jobs(request), None, query)
 
 
 @router.get("/import-jobs/{id}", response=ImportJobOut)
@@ -35,4 +50,4 @@ def job_out(job: ImportJob) -> dict[str, Any]:
 def get_import_job(request, id: int):
     """One of the caller's import jobs: ``status`` pending → running → done (or failed, with
     ``error``); ``done`` of ``total`` rows applied so far."""
-    return get_or_404(ImportJob.objects.filter(user=request.user), id)
+    return get_or_404(visible_jobs(request), id)

@@ -2,6 +2,7 @@
 the append-only audit log, API tokens and idempotency records."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,12 @@ class Company(models.Model):
         _("cost pool"), max_length=10, choices=CostScope.choices, default=CostScope.COMPANY
     )
     allow_negative_stock = models.BooleanField(_("allow negative stock by default"), default=False)
+    days_ahead = models.PositiveSmallIntegerField(
+        _("days ahead allowed"),
+        default=7,
+        validators=[MaxValueValidator(366)],
+        help_text=_("How many days after today a document may be dated."),
+    )
     document_prefixes = models.JSONField(_("document prefixes"), default=dict, blank=True)
 
     class Meta:

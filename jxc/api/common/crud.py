@@ -18,6 +18,13 @@ from jxc.api.common.listing import listing, page_of, query_of
 from jxc.api.common.permissions import get_or_404, requires, with_perms
 
 
+def _an_object(cls, value: Any) -> Any:
+    # ninja's Schema reads attributes of anything (a list would pass as "no fields sent").
+    if not isinstance(getattr(value, "_obj", value), dict):
+        raise ValueError("Enter an object.")
+    return value
+
+
 class _Patch:
     """``payload: Patch[ThingIn]`` is a dict of the fields the PATCH sent, validated with
     ``ThingIn``'s rules (lengths, ranges, choices). A field may be left out, but null only
@@ -34,7 +41,10 @@ class _Patch:
                 optional.default_factory = None
                 fields[name] = (info.annotation, optional)
             model = pydantic.create_model(
-                schema.__name__.removesuffix("In") + "Patch", __base__=Schema, **fields
+                schema.__name__.removesuffix("In") + "Patch",
+                __base__=Schema,
+                __validators__={"_an_object": pydantic.model_validator(mode="before")(_an_object)},
+                **fields,
             )
             as_dict = type(
                 f"{model.__name__}Dict",

@@ -30,8 +30,35 @@ D = TypeVar("D", bound=Document)
 BOOK_ACTIONS = frozenset({"post", "reverse", "unapprove"})
 
 
+def ensure_document_date(day: dt.date) -> None:
+    """A document's business date: not in a closed month, and not more than the company's
+    ``days_ahead`` after today (a 9999-12-31 typed by mistake). A 422 on ``date``."""
+    from jxc.core.selectors import company
+
+    closed_until = lock_date()
+    if closed_until is not None and day <= closed_until:
+        raise ValidationFailed(
+            {"date": [str(_("The month of %(date)s is closed.") % {"date": day.isoformat()})]}
+        )
+    days = company().days_ahead
+    latest = timezone.localdate() + dt.timedelta(days=days)
+    if day > latest:
+        raise ValidationFailed(
+            {
+                "date": [
+                    str(
+                        _("At most %(days)s days ahead: the latest date is %(latest)s.")
+                        % {"days": days, "latest": latest.isoformat()}
+                    )
+                ]
+            }
+        )
+
+
 def assign_number(doc: Document) -> None:
-    """Give a new document its number from the counter of its type and business date."""
+    """Give a new document its number from the counter of its type and business date (the
+    date checked first: ``ensure_document_date``)."""
+    ensure_document_date(doc.date)
     if not doc.number:
         doc.number = allocate_number(doc.DOC_TYPE, day=doc.date)
 
@@ -80,6 +107,8 @@ def take_action(
         raise ValidationFailed({"reason": [str(_("Please give a reason."))]})
     if action in BOOK_ACTIONS:
         ensure_period_open(locked.date)
+    if action == "post":
+        ensure_document_date(locked.date)
     if effect is not None:
         effect(locked)
     now = timezone.now()

@@ -17,6 +17,7 @@ from django.db import transaction
 from jxc.core.documents.actions import (
     assign_number,
     audit_saved,
+    ensure_document_date,
     ensure_draft,
     ensure_perm,
     lock,
@@ -118,6 +119,8 @@ def update_document(
         _check(type(doc), lines, facts, errors)
     else:
         raise_if(dict(errors or {}))
+    if header.get("date") is not None:
+        ensure_document_date(header["date"])
     for name, value in header.items():
         setattr(doc, name, value)
     doc.memo = doc.memo[:500]

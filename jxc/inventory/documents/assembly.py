@@ -19,6 +19,7 @@ from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     act,
     audit_saved,
+    ensure_document_date,
     ensure_draft,
     ensure_perm,
     lock,
@@ -186,6 +187,7 @@ def update_assembly(
     ensure_warehouses(user, a.warehouse)
     ensure_draft(a)
     if date is not None:
+        ensure_document_date(date)
         a.date = date
     if memo is not None:
         a.memo = memo[:500]

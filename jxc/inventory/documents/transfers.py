@@ -20,6 +20,7 @@ from jxc.core.documents.actions import (
     act,
     assign_number,
     audit_saved,
+    ensure_document_date,
     ensure_draft,
     ensure_period_open,
     ensure_perm,
@@ -134,6 +135,7 @@ def update_transfer(
     t.to_warehouse = to_warehouse or t.to_warehouse
     ensure_warehouses(user, t.from_warehouse, t.to_warehouse)
     if date is not None:
+        ensure_document_date(date)
         t.date = date
     if one_step is not None:
         t.one_step = one_step

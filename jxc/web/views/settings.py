@@ -43,6 +43,7 @@ class CompanyForm(ServiceForm):
             "costing_method",
             "cost_scope",
             "allow_negative_stock",
+            "days_ahead",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -237,7 +237,7 @@ def test_permissions_and_warehouse_scope(stock_world):
         docs.approve_document(doc, user=w.sales)
 
 
-def test_closed_period_refuses_posting_and_reversal(stock_world):
+def test_closed_period_refuses_posting_and_reversal(stock_world, monkeypatch):
     w = stock_world
     october = dt.date(2026, 10, 15)
     early = receive(w, w.sku_a, w.zc, 5, "2", date=october)
@@ -254,12 +254,21 @@ def test_closed_period_refuses_posting_and_reversal(stock_world):
     )
     docs.void_document(waiting, user=w.owner, reason="x")
     close_period(year=2026, month=10, user=w.owner)
-    doc = docs.approve_document(
-        docs.submit_document(
-            issue(w, [LineInput(sku=w.sku_a.pk, qty=D(1))], date=october), user=w.owner
-        ),
-        user=w.owner,
-    )
+    # a new document dated in the closed month is refused on its date …
+    with pytest.raises(ValidationFailed) as refused:
+        issue(w, [LineInput(sku=w.sku_a.pk, qty=D(1))], date=october)
+    assert list(refused.value.errors) == ["date"]
+    # … and one that got there anyway (made before that rule) is never posted
+    from jxc.core.documents import actions
+
+    with monkeypatch.context() as m:
+        m.setattr(actions, "ensure_document_date", lambda day: None)
+        doc = docs.approve_document(
+            docs.submit_document(
+                issue(w, [LineInput(sku=w.sku_a.pk, qty=D(1))], date=october), user=w.owner
+            ),
+            user=w.owner,
+        )
     before = balances()
     with pytest.raises(PeriodClosed) as exc:
         docs.post_document(doc, user=w.owner)
