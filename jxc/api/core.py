@@ -337,7 +337,7 @@ class CompanyIn(Schema):
     )
     cost_scope: Literal["company", "warehouse"] = "company"
     allow_negative_stock: bool = False
-    days_ahead: int = Field(7, ge=0, le=366)
+    days_ahead: int = Field(7, ge=0, le=366, strict=True)
     document_prefixes: dict[str, str] = {}
 
 
