@@ -20,6 +20,7 @@ def _company_form(**over):
         "price_decimals": "2",
         "costing_method": "moving_average",
         "cost_scope": "company",
+        "days_ahead": "7",
     }
     data.update(over)
     return data
