@@ -43,7 +43,7 @@ class _Patch:
             model = pydantic.create_model(
                 schema.__name__.removesuffix("In") + "Patch",
                 __base__=Schema,
-                __validators__={"_an_object": pydantic.model_validator(mode="before")(_an_object)},
+                __validators__={"_an_object": pydantic.model_validator(mode="before")(_an_object)},  # type: ignore[dict-item]
                 **fields,
             )
             as_dict = type(

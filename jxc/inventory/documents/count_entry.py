@@ -271,10 +271,10 @@ def plan_count_import(count: StockCount, *, user, file: BinaryIO | bytes) -> lis
     wanted_skus = sorted(set(sku_ids.values()))
     if batch_numbers:
         for part in _chunks(wanted_skus):
-            for pk, sku_id, number in Batch.objects.filter(
+            for pk, of_sku, number in Batch.objects.filter(
                 sku_id__in=part, number__in=sorted(batch_numbers)
             ).values_list("pk", "sku_id", "number"):
-                batches[(sku_id, number)] = pk
+                batches[(of_sku, number)] = pk
     items: list[list[Any]] = []
     for n, row in data:
         bad = len(problems)
@@ -364,10 +364,10 @@ def _books_at_freeze(count: StockCount, keys: set[tuple[int, int | None, int | N
                 "sku_id", "on_hand"
             )
         )
-        for sku_id, bin_id, batch_id, qty in LotBalance.objects.filter(
+        for s_id, b_id, t_id, qty in LotBalance.objects.filter(
             warehouse=count.warehouse, sku_id__in=part
         ).values_list("sku_id", "bin_id", "batch_id", "qty"):
-            lots[(sku_id, bin_id, batch_id)] = lots.get((sku_id, bin_id, batch_id), ZERO) + qty
+            lots[(s_id, b_id, t_id)] = lots.get((s_id, b_id, t_id), ZERO) + qty
         for row in (
             StockMove.objects.filter(
                 warehouse=count.warehouse, sku_id__in=part, id__gt=count.frozen_move_id
