@@ -7,19 +7,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from jxc.api.common import (
-    Patch,
-    Router,
-    activation_endpoints,
-    creates,
-    crud_endpoints,
-    get_or_404,
-    listing,
-    page_of,
-    query_of,
-    ref,
-    requires,
-)
+from jxc.api.common.crud import Patch, activation_endpoints, crud_endpoints
+from jxc.api.common.errors import Router
+from jxc.api.common.idempotency import creates
+from jxc.api.common.listing import listing, page_of, query_of
+from jxc.api.common.permissions import get_or_404, ref, requires
 from jxc.catalog import selectors, services
 from jxc.catalog.choices import PRICE_FIELDS
 from jxc.catalog.filters import (

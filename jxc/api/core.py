@@ -12,22 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Schema
 
-from jxc.api.common import (
-    ErrorOut,
-    Paging,
-    Patch,
-    Router,
-    activation_endpoints,
-    check_perm,
-    creates,
-    get_or_404,
-    listing,
-    open_to_users,
-    page_of,
-    query_of,
-    ref,
-    requires,
-)
+from jxc.api.common.crud import Patch, activation_endpoints
+from jxc.api.common.errors import ErrorOut, Router
+from jxc.api.common.idempotency import creates
+from jxc.api.common.listing import Paging, listing, page_of, query_of
+from jxc.api.common.permissions import check_perm, get_or_404, open_to_users, ref, requires
 from jxc.catalog.models import Brand, Category, Product, Sku, Unit
 from jxc.core import selectors as core_selectors
 from jxc.core import services

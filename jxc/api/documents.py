@@ -20,18 +20,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Schema
 
-from jxc.api.common import (
-    Patch,
-    Router,
-    creates,
-    get_or_404,
-    listing,
-    page_of,
-    query_of,
-    ref,
-    requires,
-    with_perms,
-)
+from jxc.api.common.crud import Patch
+from jxc.api.common.errors import Router
+from jxc.api.common.idempotency import creates
+from jxc.api.common.listing import listing, page_of, query_of
+from jxc.api.common.permissions import get_or_404, ref, requires, with_perms
 from jxc.core.documents import actions
 from jxc.core.documents.lines import LineInput, line_amount, parse_serials
 from jxc.core.documents.models import Document

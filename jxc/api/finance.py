@@ -6,10 +6,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from jxc.api.common import (
-    Router,
-    crud_endpoints,
-)
+from jxc.api.common.crud import crud_endpoints
+from jxc.api.common.errors import Router
 from jxc.finance import services
 from jxc.finance.filters import AccountFilterSet
 from jxc.finance.models import Account

@@ -8,7 +8,9 @@ from typing import Any
 
 from ninja import Query, Schema
 
-from jxc.api.common import Paging, Router, get_or_404, listing, open_to_users, page_of
+from jxc.api.common.errors import Router
+from jxc.api.common.listing import Paging, listing, page_of
+from jxc.api.common.permissions import get_or_404, open_to_users
 from jxc.core.models import ImportJob
 
 router = Router(tags=["imports"])

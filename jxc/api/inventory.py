@@ -8,13 +8,9 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from ninja import Field, Schema
 
-from jxc.api.common import (
-    Router,
-    crud_endpoints,
-    get_or_404,
-    ref,
-    requires,
-)
+from jxc.api.common.crud import crud_endpoints
+from jxc.api.common.errors import Router
+from jxc.api.common.permissions import get_or_404, ref, requires
 from jxc.catalog.models import Sku
 from jxc.inventory import selectors, services
 from jxc.inventory.filters import BinFilterSet, WarehouseFilterSet

@@ -12,7 +12,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jxc.api.common import Router, get_or_404, requires
+from jxc.api.common.errors import Router
+from jxc.api.common.permissions import get_or_404, requires
 from jxc.api.documents import (
     PLAIN_ACTIONS,
     HeaderOut,

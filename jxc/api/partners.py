@@ -6,14 +6,10 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from ninja import Field, Schema
 
-from jxc.api.common import (
-    Router,
-    creates,
-    crud_endpoints,
-    get_or_404,
-    ref,
-    requires,
-)
+from jxc.api.common.crud import crud_endpoints
+from jxc.api.common.errors import Router
+from jxc.api.common.idempotency import creates
+from jxc.api.common.permissions import get_or_404, ref, requires
 from jxc.partners import services
 from jxc.partners.filters import CustomerFilterSet, SupplierFilterSet
 from jxc.partners.models import Customer, Supplier

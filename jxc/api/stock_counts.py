@@ -20,16 +20,10 @@ from django.http import HttpRequest
 from ninja import Field, File, Query, Schema
 from ninja.files import UploadedFile
 
-from jxc.api.common import (
-    Router,
-    creates,
-    get_or_404,
-    listing,
-    page_of,
-    query_of,
-    ref,
-    requires,
-)
+from jxc.api.common.errors import Router
+from jxc.api.common.idempotency import creates
+from jxc.api.common.listing import listing, page_of, query_of
+from jxc.api.common.permissions import get_or_404, ref, requires
 from jxc.api.documents import HeaderOut, action_endpoints, header_out
 from jxc.api.import_jobs import ImportJobOut, job_out
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE

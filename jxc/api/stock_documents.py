@@ -21,11 +21,8 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Schema
 from ninja.files import UploadedFile
 
-from jxc.api.common import (
-    Router,
-    ref,
-    requires,
-)
+from jxc.api.common.errors import Router
+from jxc.api.common.permissions import ref, requires
 from jxc.api.documents import (
     HeaderOut,
     LineIn,

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
-from jxc.api.common import Router, requires
+from jxc.api.common.errors import Router
+from jxc.api.common.permissions import requires
 from jxc.core.visibility import Cost
 from jxc.reports.moves import move_detail
 

@@ -19,7 +19,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Schema
 
-from jxc.api.common import Router, get_or_404, requires
+from jxc.api.common.errors import Router
+from jxc.api.common.permissions import get_or_404, requires
 from jxc.catalog.models import Category, Sku
 from jxc.core.errors import ValidationFailed
 from jxc.core.visibility import Cost

@@ -17,7 +17,8 @@ from typing import Any
 from django.utils.translation import gettext
 from ninja import Field, Query, Schema
 
-from jxc.api.common import Router, get_or_404, requires
+from jxc.api.common.errors import Router
+from jxc.api.common.permissions import get_or_404, requires
 from jxc.api.stock_reports import FigureOut, ScopeQuery, _page, _scope, _sku, _sku_model, _wh
 from jxc.core import periods
 from jxc.core.errors import PermissionDenied, ValidationFailed

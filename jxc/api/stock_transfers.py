@@ -14,17 +14,11 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
-from jxc.api.common import (
-    Patch,
-    Router,
-    creates,
-    get_or_404,
-    listing,
-    page_of,
-    query_of,
-    ref,
-    requires,
-)
+from jxc.api.common.crud import Patch
+from jxc.api.common.errors import Router
+from jxc.api.common.idempotency import creates
+from jxc.api.common.listing import listing, page_of, query_of
+from jxc.api.common.permissions import get_or_404, ref, requires
 from jxc.api.documents import (
     HeaderOut,
     LineIn,

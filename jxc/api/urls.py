@@ -19,8 +19,10 @@ from jxc.api import (
     stock_summary,
     stock_transfers,
 )
-from jxc.api.common import AUTH, RENDERER, install_error_handlers
+from jxc.api.common.auth import AUTH
+from jxc.api.common.errors import install_error_handlers
 from jxc.api.common.parsing import JxcParser
+from jxc.api.common.rendering import RENDERER
 
 api = NinjaAPI(
     title="jxc",

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from jxc.api.common import RENDERER
+from jxc.api.common.rendering import RENDERER
 from jxc.api.tests.conftest import bearer, call
 from jxc.core.services import create_api_token
 

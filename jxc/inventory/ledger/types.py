@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jxc.core.documents.models import SourceRef
-
-__all__ = ["FefoPick", "SourceRef", "StockLine", "id_of", "pk_of"]
+__all__ = ["FefoPick", "StockLine", "id_of", "pk_of"]
 
 ZERO = Decimal(0)
 

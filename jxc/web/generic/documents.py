@@ -8,8 +8,8 @@ line grid, an A4 print view) and the views behind it.
         header_form = LoanHeaderForm            # parses only; the service checks and saves
         grid_columns = ["qty", "unit", "bin", "batch", "memo"]
         transition_services = {**PLAIN_ACTIONS, "post": services.post_loan, …}
-
-        def save_document(self, request, obj, header, lines): …  # create or update the draft
+        create_service = services.create_loan     # (model, *, user, lines, **header)
+        update_service = services.update_loan     # (doc, *, user, lines, **header)
 
 URLs (names ``web:<name>_list`` / ``_detail`` / ``_create`` / ``_edit`` / ``_print`` /
 ``_transition`` / ``_export``) come from ``urls()``.
@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -68,7 +68,10 @@ def num(value: Decimal | None) -> str:
 class DocumentScreen(Screen):
     """A document: list, detail with its lines and workflow buttons, a draft's form with the
     line grid, an A4 print view. Subclasses set the ``Screen`` attributes and, for the form,
-    ``header_form`` (a form that only parses), ``grid_columns`` and ``save_document``."""
+    ``header_form`` (a form that only parses), ``grid_columns`` and the draft's services
+    (the same the API calls): ``create_service(model, *, user, lines, **header)`` and
+    ``update_service(doc, *, user, lines, **header)``. A type without them has no typed form
+    (盘点单: its sheets are made, not typed)."""
 
     transition_services: ClassVar[dict[str, Callable[..., Any]]] = PLAIN_ACTIONS
     detail_template = "web/inventory/document_detail.html"
@@ -167,17 +170,25 @@ class DocumentScreen(Screen):
         return {name: obj.serializable_value(name) for name in self.header_form.base_fields}
 
     def save_document(self, request, obj, header: dict[str, Any], lines):
-        """Create (``obj`` None) or update the draft through its services."""
-        raise NotImplementedError
+        """Create (``obj`` None) or update the draft through the type's services."""
+        if obj is None:
+            if self.create_service is None:
+                raise Http404
+            return self.create_service(self.model, user=request.user, lines=lines, **header)
+        if self.update_service is None:
+            raise Http404
+        return self.update_service(obj, user=request.user, lines=lines, **header)
 
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name
-        return [
-            path(f"{p}/new/", document_form, {"screen": self}, name=f"{n}_create"),
-            path(f"{p}/<int:pk>/edit/", document_form, {"screen": self}, name=f"{n}_edit"),
-            path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print"),
-            *super().urls(),
-        ]
+        urls = [path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print")]
+        if self.create_service is not None:
+            urls.append(path(f"{p}/new/", document_form, {"screen": self}, name=f"{n}_create"))
+        if self.update_service is not None:
+            urls.append(
+                path(f"{p}/<int:pk>/edit/", document_form, {"screen": self}, name=f"{n}_edit")
+            )
+        return [*urls, *super().urls()]
 
 
 def _check(screen: Screen, request, action: str) -> None:

@@ -61,6 +61,8 @@ class LoanHeaderForm(forms.Form):
 
 class LoanScreen(DocumentScreen):
     header_form = LoanHeaderForm
+    create_service = services.create_loan
+    update_service = services.update_loan
     list_template = "web/loans/loan_list.html"
     select_related = ("warehouse", "customer", "supplier", "created_by")
     warehouse_scope = "warehouse"
@@ -129,11 +131,6 @@ class LoanScreen(DocumentScreen):
                 )
             )
         return sections
-
-    def save_document(self, request, obj, header: dict[str, Any], lines):
-        if obj is None:
-            return services.create_loan(self.model, user=request.user, lines=lines, **header)
-        return services.update_loan(obj, user=request.user, lines=lines, **header)
 
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name

@@ -90,17 +90,14 @@ class AssemblyScreen(WarehouseDocumentScreen):
             "memo": obj.memo,
         }
 
-    def save_document(self, request, obj, header, lines):
-        lines = lines or None
-        if obj is None:
-            return docs.create_assembly(user=request.user, lines=lines, **header)
+    @staticmethod
+    def create_service(model, *, user, lines, **header):
+        return docs.create_assembly(user=user, lines=lines or None, **header)
+
+    @staticmethod
+    def update_service(doc, *, user, lines, date, qty, memo, **header):
         return docs.update_assembly(
-            obj,
-            user=request.user,
-            date=header["date"],
-            qty=header["qty"],
-            memo=header["memo"],
-            lines=lines,
+            doc, user=user, date=date, qty=qty, memo=memo, lines=lines or None
         )
 
 

@@ -79,6 +79,11 @@ class StockDocumentScreen(WarehouseDocumentScreen):
     ]
 
     header_form = f.StockDocumentHeaderForm
+    update_service = docs.update_stock_document
+
+    @staticmethod
+    def create_service(model, **fields):
+        return docs.create_stock_document(kind=model.TYPE.code, **fields)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kind=self.kind)
@@ -95,13 +100,6 @@ class StockDocumentScreen(WarehouseDocumentScreen):
             "reason": getattr(obj, "reason", ""),
             "memo": obj.memo,
         }
-
-    def save_document(self, request, obj, header: dict[str, Any], lines):
-        if obj is None:
-            return docs.create_stock_document(
-                user=request.user, kind=self.kind, lines=lines, **header
-            )
-        return docs.update_stock_document(obj, user=request.user, lines=lines, **header)
 
     def header_facts(self, obj) -> list[tuple[Any, Any]]:
         facts = super().header_facts(obj)

@@ -41,6 +41,12 @@ class TransferScreen(WarehouseDocumentScreen):
     select_related = ("from_warehouse", "to_warehouse", "created_by")
     filterset_class = TransferFilterSet
     header_form = f.TransferHeaderForm
+
+    @staticmethod
+    def create_service(model, **fields):
+        return docs.create_transfer(**fields)
+
+    update_service = docs.update_transfer
     grid_columns = ["qty", "unit", "bin", "to_bin", "batch", "serials", "memo"]
     line_hint = gettext_lazy(
         "Goods leave at cost and arrive at the value they left with. Without a bin or batch the "
@@ -141,11 +147,6 @@ class TransferScreen(WarehouseDocumentScreen):
             "one_step": obj.one_step,
             "memo": obj.memo,
         }
-
-    def save_document(self, request, obj, header, lines):
-        if obj is None:
-            return docs.create_transfer(user=request.user, lines=lines, **header)
-        return docs.update_transfer(obj, user=request.user, lines=lines, **header)
 
     def urls(self) -> list[URLPattern]:
         p = self.url_path
