@@ -38,7 +38,7 @@ def assert_ledger_consistent(*, deep: bool = True) -> None:
 def assert_costing_identities() -> None:
     """DOMAIN.md §5 identities over the whole ledger (on top of the self-check):
 
-    - a FIFO pool's value is the sum of its layers' values (``costing.layer_value``);
+    - a FIFO pool's value is the sum of its layers' values (``costing.state.layer_value``);
     - per-warehouse pools: each warehouse's value is its pool's; company pools: each
       warehouse is worth round(on hand × the pool's unit cost), the warehouses' quantities add
       up to the pool's, and their values to round(pool quantity × unit cost) within half a 分
@@ -52,7 +52,7 @@ def assert_costing_identities() -> None:
     from collections import defaultdict
 
     from jxc.core.numbers import unit_cost_of, value_of
-    from jxc.inventory.ledger.costing import layer_value
+    from jxc.inventory.ledger.costing.state import layer_value
     from jxc.inventory.models import CostLayer, CostPool, StockBalance, StockMove
     from jxc.inventory.snapshots import valued_positions_at
 

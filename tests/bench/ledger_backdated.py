@@ -112,14 +112,8 @@ class _Builder:
             self._insert(rows)
 
     def _rows(self, sku, pool, wh, seq) -> list[tuple]:
-        from jxc.inventory.ledger.costing import (
-            AVERAGE,
-            ISSUE,
-            RECEIPT,
-            CostSpec,
-            PoolState,
-            cost_move,
-        )
+        from jxc.inventory.ledger.costing.state import AVERAGE, ISSUE, RECEIPT, CostSpec, PoolState
+        from jxc.inventory.ledger.costing.valuation import cost_move
 
         state = PoolState(AVERAGE)
         out = []
@@ -151,7 +145,7 @@ class _Builder:
         from django.db import connection
         from django.utils import timezone
 
-        from jxc.inventory.ledger.costing import ZERO, value_of
+        from jxc.core.numbers import ZERO, value_of
         from jxc.inventory.models import CostPool, StockBalance, StockMove
 
         rows.sort(key=lambda r: r[0])  # global date order: ids grow with (date, entry)
@@ -269,7 +263,8 @@ def _settle() -> None:
 
 def _check_target(pool_id: int) -> None:
     """The target pool's stored after-states equal a fresh replay of its moves."""
-    from jxc.inventory.ledger.costing import AVERAGE, ISSUE, RECEIPT, CostSpec, PoolState, cost_move
+    from jxc.inventory.ledger.costing.state import AVERAGE, ISSUE, RECEIPT, CostSpec, PoolState
+    from jxc.inventory.ledger.costing.valuation import cost_move
     from jxc.inventory.models import CostPool, StockMove
 
     state = PoolState(AVERAGE)

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from jxc.core.fields import split_sum_sql, split_sum_value
 from jxc.core.numbers import ZERO, unit_cost_of, value_of
-from jxc.inventory.ledger.costing import layer_value
+from jxc.inventory.ledger.costing.state import layer_value
 from jxc.inventory.ledger.run_moves import engine_method
 from jxc.inventory.ledger.sql import decimal_sql, to_decimal
 from jxc.inventory.models import (

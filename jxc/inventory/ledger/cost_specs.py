@@ -1,6 +1,7 @@
 """What a move's cost basis asks of the costing rules: each move of a run, with what it
 refers to (its origin, the move it reverses, earlier returns of the same origin), turned into
-a :class:`~jxc.inventory.ledger.costing.CostSpec` for :func:`costing.cost_move`.
+a :class:`~jxc.inventory.ledger.costing.state.CostSpec` for
+:func:`~jxc.inventory.ledger.costing.valuation.cost_move`.
 """
 
 from __future__ import annotations
@@ -8,18 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from jxc.core.numbers import unit_cost_of
+from jxc.core.numbers import ZERO, unit_cost_of
 from jxc.inventory.choices import CostBasis, MoveReason
-from jxc.inventory.ledger import costing
-from jxc.inventory.ledger.costing import (
-    ISSUE,
-    NEUTRAL,
-    RECEIPT,
-    REVALUE,
-    ZERO,
-    CostSpec,
-    Piece,
-)
+from jxc.inventory.ledger.costing.returns import pieces_from, return_value
+from jxc.inventory.ledger.costing.state import ISSUE, NEUTRAL, RECEIPT, REVALUE, CostSpec, Piece
 from jxc.inventory.ledger.run_moves import Cursor, RunMove, moves_before
 from jxc.inventory.models import StockMove
 
@@ -69,7 +62,7 @@ def cost_spec(run: Run, cursor: Cursor, m: RunMove) -> CostSpec:
             )
         if orig.qty < 0:
             segments = run.segments(orig)
-            pieces = costing.pieces_from(segments, ZERO, -orig.qty, keep_layers=True)
+            pieces = pieces_from(segments, ZERO, -orig.qty, keep_layers=True)
             run.ensure_layers(cursor, [p.layer_key for p in pieces])
             return CostSpec(
                 RECEIPT,
@@ -103,10 +96,10 @@ def cost_spec(run: Run, cursor: Cursor, m: RunMove) -> CostSpec:
                 # FIFO slices it consumed: round(q × that unit), and the return that
                 # brings the whole line back takes exactly what is left of its value.
                 booked = unit_cost_of(-origin.value, -origin.qty)
-                value = costing.return_value(q, -origin.qty, -origin.value, start, start_value)
+                value = return_value(q, -origin.qty, -origin.value, start, start_value)
                 pieces = (Piece(q, value),)
             else:  # a transfer in carries the exact layers the transfer out took
-                pieces = costing.pieces_from(run.segments(origin), start, q)
+                pieces = pieces_from(run.segments(origin), start, q)
             return CostSpec(
                 RECEIPT,
                 q,

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from jxc.core.numbers import ZERO
 from jxc.inventory.choices import CostBasis
-from jxc.inventory.ledger import costing
 from jxc.inventory.ledger.cost_specs import cost_spec
-from jxc.inventory.ledger.costing import FIFO, ISSUE, REVALUE, ZERO, Layer, PoolState
+from jxc.inventory.ledger.costing.state import FIFO, ISSUE, REVALUE, Layer, PoolState
+from jxc.inventory.ledger.costing.valuation import cost_move
 from jxc.inventory.ledger.run_moves import (
     MOVE_FIELDS,
     Cursor,
@@ -283,7 +284,7 @@ class Run:
         spec = cost_spec(self, cursor, m)
         if cursor.layers_pending and (spec.mode in (ISSUE, REVALUE) or spec.refill):
             self._load_layers(cursor, [])
-        result = costing.cost_move(cursor.state, spec)
+        result = cost_move(cursor.state, spec)
         m.value = result.value
         m.unit_cost = result.unit_cost
         m.variance = result.variance

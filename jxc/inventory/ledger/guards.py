@@ -16,8 +16,8 @@ from jxc.core.errors import (
     ReturnExceedsOrigin,
 )
 from jxc.core.fields import QTY_PLACES, fits, size_error
+from jxc.core.numbers import ZERO
 from jxc.inventory import rules
-from jxc.inventory.ledger.costing import ZERO
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import BIG
 from jxc.inventory.models import Batch, StockMove

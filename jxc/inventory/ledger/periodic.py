@@ -22,7 +22,7 @@ from jxc.core.documents.actions import lock_date
 from jxc.core.numbers import ZERO, unit_cost_of, value_of
 from jxc.core.periods import month_bounds
 from jxc.inventory.choices import CostBasis, MoveReason
-from jxc.inventory.ledger.costing import (
+from jxc.inventory.ledger.costing.settlement import (
     PeriodicMove,
     settle_periodic,
     solve_periodic_units,
@@ -211,7 +211,7 @@ def _settle_sku(pools: dict[int, CostPool], first: dt.date, last: dt.date) -> li
 
 
 def _kind(m: RunMove, month: dict) -> str:
-    """How a move takes part in the settlement (see costing.PeriodicMove)."""
+    """How a move takes part in the settlement (see costing.settlement.PeriodicMove)."""
     if m.basis == CostBasis.NEUTRAL_PAIR:
         return "pair_out" if m.qty < 0 else "pair_in"
     if m.basis == CostBasis.REVERSAL:

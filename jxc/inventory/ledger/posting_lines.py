@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jxc.core.numbers import ZERO
 from jxc.inventory.choices import CostBasis
-from jxc.inventory.ledger.costing import ZERO
 from jxc.inventory.ledger.run_moves import RunMove
 from jxc.inventory.ledger.types import StockLine, id_of
 

@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
+from jxc.core.numbers import ZERO
 from jxc.inventory.choices import CostBasis
-from jxc.inventory.ledger.costing import AVERAGE, FIFO, ZERO, Layer, PoolState, Use
+from jxc.inventory.ledger.costing.state import AVERAGE, FIFO, Layer, PoolState, Use
 from jxc.inventory.ledger.sql import Reader
 from jxc.inventory.models import CostPool, StockMove
 

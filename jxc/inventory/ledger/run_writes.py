@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from jxc.inventory.ledger.costing import FIFO, ZERO
+from jxc.core.numbers import ZERO
+from jxc.inventory.ledger.costing.state import FIFO
 from jxc.inventory.ledger.run_moves import BIG, RunMove, chunks
 from jxc.inventory.ledger.sql import Writes, insert_returning_ids
 from jxc.inventory.models import CostLayer, LayerUse, StockMove

@@ -7,8 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jxc.core.errors import NoCostHistory
-from jxc.inventory.ledger import costing as c
-from jxc.inventory.ledger.costing import (
+from jxc.inventory.ledger.costing.returns import pieces_from
+from jxc.inventory.ledger.costing.settlement import (
+    PeriodicMove,
+    settle_periodic,
+    solve_periodic_units,
+)
+from jxc.inventory.ledger.costing.state import (
     AVERAGE,
     FIFO,
     ISSUE,
@@ -19,6 +24,7 @@ from jxc.inventory.ledger.costing import (
     Piece,
     PoolState,
 )
+from jxc.inventory.ledger.costing.valuation import cost_move
 
 K = iter(range(10**6))
 
@@ -36,25 +42,25 @@ def iss(q, **kw):
 def test_moving_average_formula_and_issue_leaves_the_average():
     """avg = (value + q·c)/(qty + q); an issue is round(q × avg) and keeps avg."""
     pool = PoolState(AVERAGE)
-    c.cost_move(pool, rec(3, "10"))
-    c.cost_move(pool, rec(1, "11"))
+    cost_move(pool, rec(3, "10"))
+    cost_move(pool, rec(1, "11"))
     assert pool.unit_cost == D("10.25")
-    out = c.cost_move(pool, iss(1))
+    out = cost_move(pool, iss(1))
     assert out.value == D("-10.25") and pool.unit_cost == D("10.25")
     pool = PoolState(AVERAGE)
-    c.cost_move(pool, rec(3, value="10.00"))  # 3.3333333333
-    out = c.cost_move(pool, iss(1))
+    cost_move(pool, rec(3, value="10.00"))  # 3.3333333333
+    out = cost_move(pool, iss(1))
     assert out.value == D("-3.33")
     assert pool.value == D("6.67") and pool.unit_cost == D("3.3333333333")  # not 6.67 / 2
-    out = c.cost_move(pool, iss(2))  # empties the pool: takes all that is left
+    out = cost_move(pool, iss(2))  # empties the pool: takes all that is left
     assert out.value == D("-6.67") and pool.qty == 0 and pool.value == 0
 
 
 def test_fifo_consumes_oldest_layers_first():
     pool = PoolState(FIFO)
-    c.cost_move(pool, rec(10, "1"))
-    c.cost_move(pool, rec(10, "2"))
-    out = c.cost_move(pool, iss(15))
+    cost_move(pool, rec(10, "1"))
+    cost_move(pool, rec(10, "2"))
+    out = cost_move(pool, iss(15))
     assert out.value == D("-20.00")
     assert [(u.qty, u.value) for u in out.uses] == [(D(10), D("10.00")), (D(5), D("10.00"))]
     assert pool.value == D("10.00") and pool.layers[0].qty == 5
@@ -62,79 +68,79 @@ def test_fifo_consumes_oldest_layers_first():
 
 def test_fifo_prefer_named_layer_first():
     pool = PoolState(FIFO)
-    c.cost_move(pool, rec(10, "1"))
-    second = c.cost_move(pool, rec(10, "2")).new_layers[0].key
-    out = c.cost_move(pool, iss(4, prefer=(second,)))
+    cost_move(pool, rec(10, "1"))
+    second = cost_move(pool, rec(10, "2")).new_layers[0].key
+    out = cost_move(pool, iss(4, prefer=(second,)))
     assert out.value == D("-8.00")
 
 
 def test_no_cost_history_uses_reference_price_or_refuses():
     pool = PoolState(AVERAGE)
-    out = c.cost_move(pool, iss(2, fallback_cost=D("4.5")))
+    out = cost_move(pool, iss(2, fallback_cost=D("4.5")))
     assert out.value == D("-9.00") and out.fallback_used == D("4.5") and pool.qty == -2
     with pytest.raises(NoCostHistory):
-        c.cost_move(PoolState(AVERAGE), iss(1, sku_label="X"))
+        cost_move(PoolState(AVERAGE), iss(1, sku_label="X"))
     with pytest.raises(NoCostHistory):
-        c.cost_move(PoolState(FIFO), iss(1, sku_label="X"))
+        cost_move(PoolState(FIFO), iss(1, sku_label="X"))
 
 
 def test_receipt_into_negative_pool_sets_its_cost_and_records_variance():
     """DOMAIN.md §5 negative stock: the pool after holds qty after × receipt cost."""
     pool = PoolState(AVERAGE, D(0), D(0), D("10"))
-    c.cost_move(pool, iss(5))  # -5 @ 10 = -50
+    cost_move(pool, iss(5))  # -5 @ 10 = -50
     assert (pool.qty, pool.value) == (D(-5), D("-50.00"))
-    out = c.cost_move(pool, rec(8, "12"))  # brings 96; pool after 3 × 12 = 36
+    out = cost_move(pool, rec(8, "12"))  # brings 96; pool after 3 × 12 = 36
     assert out.value == D("86.00") and out.variance == D("10.00")
     assert (pool.qty, pool.value, pool.unit_cost) == (D(3), D("36.00"), D("12"))
     pool = PoolState(AVERAGE, D(-5), D("-50.00"), D("10"))
-    out = c.cost_move(pool, rec(2, "12"))  # still negative: -3 × 12
+    out = cost_move(pool, rec(2, "12"))  # still negative: -3 × 12
     assert pool.value == D("-36.00") and out.value == D("14.00") and out.variance == D("10.00")
 
 
 def test_revalue():
     pool = PoolState(AVERAGE)
-    c.cost_move(pool, rec(4, "10"))
-    out = c.cost_move(pool, CostSpec(REVALUE, D(0), unit_cost=D("12.5")))
+    cost_move(pool, rec(4, "10"))
+    out = cost_move(pool, CostSpec(REVALUE, D(0), unit_cost=D("12.5")))
     assert out.value == D("10.00") and pool.value == D("50.00")
-    out = c.cost_move(pool, CostSpec(REVALUE, D(0), value=D("-2.00")))
+    out = cost_move(pool, CostSpec(REVALUE, D(0), value=D("-2.00")))
     assert pool.value == D("48.00") and pool.unit_cost == D("12")
     fifo = PoolState(FIFO)
-    c.cost_move(fifo, rec(1, "1"))
-    c.cost_move(fifo, rec(1, "3"))
-    c.cost_move(fifo, CostSpec(REVALUE, D(0), key=(99,), value=D("1.00")))
+    cost_move(fifo, rec(1, "1"))
+    cost_move(fifo, rec(1, "3"))
+    cost_move(fifo, CostSpec(REVALUE, D(0), key=(99,), value=D("1.00")))
     assert fifo.value == D("5.00") and len(fifo.layers) == 1
 
 
 def test_neutral_pair_leaves_the_pool_as_it_was():
     pool = PoolState(AVERAGE)
-    c.cost_move(pool, rec(3, value="10.00"))
+    cost_move(pool, rec(3, value="10.00"))
     before = pool.snapshot()
-    out = c.cost_move(pool, CostSpec(NEUTRAL, D(-1)))
-    back = c.cost_move(pool, CostSpec(NEUTRAL, D(1), pieces=(Piece(D(1), -out.value),)))
+    out = cost_move(pool, CostSpec(NEUTRAL, D(-1)))
+    back = cost_move(pool, CostSpec(NEUTRAL, D(1), pieces=(Piece(D(1), -out.value),)))
     assert out.value == D("-3.33") and back.value == D("3.33") and pool.snapshot() == before
 
 
 def test_undo_restores_the_state_before():
     pool = PoolState(AVERAGE)
-    c.cost_move(pool, rec(3, value="10.00"))
+    cost_move(pool, rec(3, value="10.00"))
     before = pool.snapshot()
-    r = c.cost_move(pool, rec(7, "1.11"))
+    r = cost_move(pool, rec(7, "1.11"))
     after = pool.snapshot()
-    out = c.cost_move(pool, CostSpec(ISSUE, D(-7), undo=(before, after)))
+    out = cost_move(pool, CostSpec(ISSUE, D(-7), undo=(before, after)))
     assert out.value == -r.value and pool.snapshot() == before
 
 
 def test_pieces_from_slices_an_outgoing_move():
     segs = [(D(2), D("3.00"), ("a",)), (D(1), D("2.00"), ("b",))]
-    first = c.pieces_from(segs, D(0), D(1))
-    rest = c.pieces_from(segs, D(1), D(2))
+    first = pieces_from(segs, D(0), D(1))
+    rest = pieces_from(segs, D(1), D(2))
     assert sum(p.value for p in first + rest) == D("5.00")
-    assert c.pieces_from(segs, D(0), D(3), keep_layers=True)[1].layer_key == ("b",)
+    assert pieces_from(segs, D(0), D(3), keep_layers=True)[1].layer_key == ("b",)
 
 
 def test_periodic_settlement_ties_to_the_fen():
-    m = c.PeriodicMove
-    s = c.settle_periodic(
+    m = PeriodicMove
+    s = settle_periodic(
         D(1),
         D("1.00"),
         [
@@ -150,7 +156,7 @@ def test_periodic_settlement_ties_to_the_fen():
 
 def test_periodic_units_of_a_transfer_cycle():
     """A → B and B → A in one month: one linear system."""
-    units = c.solve_periodic_units(
+    units = solve_periodic_units(
         {"A": (D(10), D("100"), {"B": D(5)}), "B": (D(10), D("200"), {"A": D(5)})}
     )
     # uA·15 = 100 + 5 uB ; uB·15 = 200 + 5 uA  →  uA = 12.5, uB = 17.5
@@ -173,17 +179,15 @@ def test_engine_invariants(history, method):
     total = D(0)
     for kind, q, cents in history:
         if kind == "in":
-            out = c.cost_move(pool, rec(q, D(cents) / 100))
+            out = cost_move(pool, rec(q, D(cents) / 100))
         elif kind == "out":
             if pool.qty < q:
                 continue
-            out = c.cost_move(pool, iss(q))
+            out = cost_move(pool, iss(q))
         else:
             if pool.qty <= 0:
                 continue
-            out = c.cost_move(
-                pool, CostSpec(REVALUE, D(0), key=(next(K),), unit_cost=D(cents) / 100)
-            )
+            out = cost_move(pool, CostSpec(REVALUE, D(0), key=(next(K),), unit_cost=D(cents) / 100))
         total += out.value
         assert pool.value == total
         assert pool.qty != 0 or pool.value == 0
