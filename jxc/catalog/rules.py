@@ -118,3 +118,31 @@ def variant_errors(variants: list[VariantSpec]) -> dict[str, list]:
 def to_base(qty: Decimal, factor: Decimal) -> Decimal:
     """Entered quantity in a unit → base units (exact)."""
     return qty * factor
+
+
+def mixed_quantity(base_qty: Decimal, units: list[tuple[str, Decimal]]) -> str:
+    """3箱5瓶: a base-unit quantity in the SKU's units, largest first.
+
+    ``units`` are (name, base units per one); units smaller than the base (factor below 1)
+    are not used. What does not make a whole larger unit stays in the base unit, fractions
+    included (``3箱5.5千克``). Zero is ``0`` in the base unit; a negative quantity keeps one
+    sign in front (``-1箱2瓶``). Without a base unit (factor 1) in ``units`` the remainder
+    has no name and is shown as a number."""
+    base = next((name for name, factor in units if factor == 1), "")
+    larger = sorted(((f, n) for n, f in units if f > 1), reverse=True)
+    sign = "-" if base_qty < 0 else ""
+    rest = abs(base_qty)
+    parts: list[str] = []
+    for factor, name in larger:
+        whole = rest // factor
+        if whole:
+            parts.append(f"{_plain(whole)}{name}")
+            rest -= whole * factor
+    if rest or not parts:
+        parts.append(f"{_plain(rest)}{base}")
+    return sign + "".join(parts)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if value else "0"

@@ -53,6 +53,22 @@ def sku_by_barcode(code: str) -> Sku | None:
     return found.sku if found else None
 
 
+def codes_found(codes: Iterable[str]) -> dict[str, tuple[Sku, int | None]]:
+    """Scanned or typed codes → (SKU, unit id): a barcode names its unit (a 箱 barcode the
+    箱), a SKU code the base unit (None). Codes that match nothing are left out."""
+    wanted = {c.strip() for c in codes if c and c.strip()}
+    out: dict[str, tuple[Sku, int | None]] = {}
+    for b in Barcode.objects.filter(code__in=wanted).select_related(
+        "sku__product__base_unit", "sku_unit"
+    ):
+        out[b.code] = (b.sku, b.sku_unit.unit_id if b.sku_unit is not None else None)
+    rest = wanted - set(out)
+    if rest:
+        for sku in Sku.objects.filter(code__in=rest).select_related("product__base_unit"):
+            out[sku.code] = (sku, None)
+    return out
+
+
 def category_tree() -> list[Category]:
     return list(Category.objects.order_by("path"))
 

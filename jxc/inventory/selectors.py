@@ -1,6 +1,7 @@
 """Reads of inventory: master data within the user's warehouse scope, and the stock ledger."""
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
@@ -60,6 +61,17 @@ def available(*, sku, warehouse) -> Decimal:
     """可用量 = on hand − reserved (what a sales order may still take)."""
     b = balance_of(sku=sku, warehouse=warehouse)
     return b.on_hand - b.reserved if b is not None else Decimal(0)
+
+
+def available_by_sku(*, sku_ids: Iterable[int], warehouse) -> dict[int, Decimal]:
+    """可用量 of several SKUs in one warehouse (one query; a SKU never moved there is left
+    out)."""
+    return {
+        sku_id: on_hand - reserved
+        for sku_id, on_hand, reserved in StockBalance.objects.filter(
+            warehouse_id=_id(warehouse), sku_id__in=set(sku_ids)
+        ).values_list("sku_id", "on_hand", "reserved")
+    }
 
 
 def moves_for(source: SourceRef) -> QuerySet[StockMove]:

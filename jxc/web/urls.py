@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from jxc.web.generic import sku_lookup
 from jxc.web.views import (
     account,
     auth,
@@ -35,6 +36,7 @@ urlpatterns = [
     *catalog.urlpatterns,
     *inventory.urlpatterns,
     *stock_documents.urlpatterns,
+    *sku_lookup.urlpatterns,
     *stock_transfers.urlpatterns,
     *loans.urlpatterns,
     *stock_counts.urlpatterns,

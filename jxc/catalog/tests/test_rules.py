@@ -114,3 +114,49 @@ def test_a_number_too_large_for_its_column_says_so(raw, places, expected):
             assert [str(m) for m in rules.variant_errors(variant)["variants.0.retail_price"]] == [
                 expected
             ]
+
+
+BOTTLE_BOX = [("瓶", Decimal(1)), ("箱", Decimal(12))]
+
+
+@pytest.mark.parametrize(
+    ("qty", "units", "text"),
+    [
+        (Decimal(41), BOTTLE_BOX, "3箱5瓶"),
+        (Decimal(36), BOTTLE_BOX, "3箱"),
+        (Decimal(5), BOTTLE_BOX, "5瓶"),
+        (Decimal(0), BOTTLE_BOX, "0瓶"),
+        (Decimal("0.000000"), BOTTLE_BOX, "0瓶"),
+        (Decimal(-14), BOTTLE_BOX, "-1箱2瓶"),
+        (Decimal("12.5"), BOTTLE_BOX, "1箱0.5瓶"),
+        (Decimal("41.000000"), BOTTLE_BOX, "3箱5瓶"),
+        # 件 / 盒 (10) / 箱 (120): largest first, empty middle units left out
+        (Decimal(245), [("件", Decimal(1)), ("箱", Decimal(120)), ("盒", Decimal(10))], "2箱5件"),
+        (
+            Decimal(255),
+            [("件", Decimal(1)), ("箱", Decimal(120)), ("盒", Decimal(10))],
+            "2箱1盒5件",
+        ),
+        # a unit smaller than the base is not used; a single unit is the number and its name
+        (Decimal("1.5"), [("千克", Decimal(1)), ("克", Decimal("0.001"))], "1.5千克"),
+        (Decimal(7), [("个", Decimal(1))], "7个"),
+        # a factor with places: 2.5 kg bags
+        (Decimal(6), [("千克", Decimal(1)), ("袋", Decimal("2.5"))], "2袋1千克"),
+    ],
+)
+def test_mixed_quantity_shows_the_largest_units_first(qty, units, text):
+    assert rules.mixed_quantity(qty, units) == text
+
+
+def test_mixed_quantity_adds_back_to_the_base_quantity():
+    units = [("瓶", Decimal(1)), ("箱", Decimal(24)), ("板", Decimal(6))]
+    for n in range(0, 200):
+        text = rules.mixed_quantity(Decimal(n), units)
+        total, number = 0, ""
+        for ch in text:
+            if ch.isdigit():
+                number += ch
+            else:
+                total += int(number) * {"瓶": 1, "箱": 24, "板": 6}[ch]
+                number = ""
+        assert total == n, text

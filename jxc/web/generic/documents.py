@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents import actions
+from jxc.core.documents.approval import needs_approval
 from jxc.core.documents.lines import line_amount, line_errors
 from jxc.core.documents.services import lines_relation
 from jxc.core.errors import DomainError, ValidationFailed
@@ -41,9 +42,9 @@ from jxc.core.selectors import company
 from jxc.core.visibility import MASK, can_view_cost
 from jxc.web.generic.columns import plain_decimal
 from jxc.web.generic.line_grid import (
-    GRID_COLUMNS,
-    bins_by_warehouse,
     cost_columns,
+    grid_state,
+    in_units,
     parse_lines,
     row_errors,
     rows_of,
@@ -52,6 +53,9 @@ from jxc.web.generic.line_grid import (
 from jxc.web.generic.screen import Screen, Section
 
 # The workflow steps that need nothing document-specific; a document adds post / reverse.
+# 保存并过账 takes these steps in one click (for a user who may take each of them).
+AT_ONCE = ("submit", "approve", "post")
+
 PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
     "submit": actions.submit,
     "approve": actions.approve,
@@ -63,6 +67,29 @@ PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
 
 def num(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value)
+
+
+class Summed:
+    """A line column whose figures add up in the 合计 row: ``raw(line)`` is the Decimal."""
+
+    def __init__(self, raw: Callable[[Any], Decimal | None], places: int | None = None):
+        self.raw, self.places = raw, places
+
+    def text(self, value: Decimal | None) -> str:
+        if value is None:
+            return ""
+        return plain_decimal(value, self.places) if self.places is not None else num(value)
+
+    def __call__(self, line) -> str:
+        return self.text(self.raw(line))
+
+
+class InUnits:
+    """The line's base quantity in the SKU's units (3箱5瓶); filled by ``line_table``, which
+    reads every SKU's units in one query."""
+
+    def __call__(self, line, units=None) -> str:
+        return in_units(line.base_qty, (units or {}).get(line.sku_id, []))
 
 
 class DocumentScreen(Screen):
@@ -100,16 +127,19 @@ class DocumentScreen(Screen):
         ]
         if "qty" in self.grid_columns:
             cols += [
-                (_("Quantity"), lambda x: num(x.qty), False),
+                (_("Quantity"), Summed(lambda x: x.qty), False),
                 (_("unit"), lambda x: str(x.unit) if x.unit_id else "", False),
-                (_("quantity (base unit)"), lambda x: num(x.base_qty), False),
+                (_("quantity (base unit)"), Summed(lambda x: x.base_qty), False),
+                (_("in units"), InUnits(), False),
             ]
         if "price" in self.grid_columns:
             cols.append((_("Unit cost"), lambda x: num(x.price), True))
         if "price" in self.grid_columns and "qty" in self.grid_columns:
-            cols.append((_("Amount"), lambda x: num(line_amount(x.qty, x.price)), True))
+            cols.append(
+                (_("Amount"), Summed(lambda x: line_amount(x.qty, x.price), places=2), True)
+            )
         if "value" in self.grid_columns:
-            cols.append((_("value change"), lambda x: num(x.value_change), True))
+            cols.append((_("value change"), Summed(lambda x: x.value_change, places=2), True))
         if "bin" in self.grid_columns:
             cols.append((_("Bin"), lambda x: x.bin.code if x.bin_id else "", False))
         if "batch" in self.grid_columns:
@@ -123,14 +153,34 @@ class DocumentScreen(Screen):
         return obj.lines.select_related("sku", "unit", "bin").order_by("line_no", "id")
 
     def line_table(self, obj, user) -> dict[str, Any]:
+        """Headers, one row of cells per line and the 合计 row (quantities, base quantities,
+        amounts; a cost figure masked for a user without ``cost.view``)."""
         see_cost = can_view_cost(user)
         cols = self.line_columns(obj, user)
+        lines = list(self.lines_of(obj))
+        units = (
+            units_of(x.sku_id for x in lines)
+            if any(isinstance(get, InUnits) for _l, get, _c in cols)
+            else {}
+        )
+
+        def cell(x, get, cost):
+            if cost and not see_cost:
+                return MASK
+            return get(x, units) if isinstance(get, InUnits) else get(x)
+
+        def total(get, cost):
+            if not isinstance(get, Summed):
+                return ""
+            if cost and not see_cost:
+                return MASK
+            values = [v for v in (get.raw(x) for x in lines) if v is not None]
+            return get.text(sum(values, Decimal(0))) if values else ""
+
         return {
             "headers": [label for label, _get, _cost in cols],
-            "rows": [
-                [MASK if cost and not see_cost else get(x) for _label, get, cost in cols]
-                for x in self.lines_of(obj)
-            ],
+            "rows": [[cell(x, get, cost) for _label, get, cost in cols] for x in lines],
+            "totals": [total(get, cost) for _label, get, cost in cols] if lines else [],
         }
 
     def detail_sections(self, request, obj) -> list[Section]:
@@ -191,6 +241,35 @@ class DocumentScreen(Screen):
         return [*urls, *super().urls()]
 
 
+def can_post_at_once(screen: DocumentScreen, user, obj=None) -> bool:
+    """保存并过账 is offered to a user who holds submit, approve and post for this document
+    type, where no approval applies."""
+    return all(
+        a in screen.transition_services and screen.can(user, a) for a in AT_ONCE
+    ) and not needs_approval(screen.kind or screen.resource, obj)
+
+
+def post_at_once(screen: DocumentScreen, request, obj):
+    """提交 → 审核 → 过账 in one go, each step through the workflow table and its service (so
+    each is checked and recorded as if clicked). Stops at the first step refused, with the
+    reason shown; what was done stays done (a submitted document waits on its detail page)."""
+    for action in AT_ONCE:
+        if action == "approve" and needs_approval(screen.kind or screen.resource, obj):
+            messages.info(request, _("Submitted: this document needs an approval."))
+            return obj
+        step = next((t for t in screen.transitions_for(request, obj) if t.action == action), None)
+        if step is None:
+            messages.error(request, _("This step is not possible in the document's status."))
+            return obj
+        try:
+            obj = screen.transition(request, obj, step) or obj
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return obj
+    messages.success(request, _("Saved and posted."))
+    return obj
+
+
 def _check(screen: Screen, request, action: str) -> None:
     if not screen.can(request.user, action):
         raise PermissionDenied
@@ -230,7 +309,10 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
                 else:
                     form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Saved."))
+                if request.POST.get("and_post") and can_post_at_once(screen, request.user, saved):
+                    saved = post_at_once(screen, request, saved)
+                else:
+                    messages.success(request, _("Saved."))
                 return redirect(screen.url("detail", saved.pk))
         units = units_of(int(r["sku"]) for r in rows if r["sku"].isdigit())
         for r in rows:
@@ -245,14 +327,7 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
             rows = rows_of(lines, sku_units=units_of(x.sku_id for x in lines))
     # The grid's state is in the page: a column the user may not see is not in its rows either.
     rows = [{k: v for k, v in r.items() if k not in hidden} for r in rows]
-    state = {
-        "rows": rows,
-        "columns": columns,
-        "labels": {k: str(v) for k, v in GRID_COLUMNS.items()},
-        "errors": grid_errors,
-        "bins": bins_by_warehouse(request.user),
-        "unitsUrl": "/inventory/docs/sku-units/",
-    }
+    state = grid_state(rows=rows, columns=columns, errors=grid_errors, user=request.user)
     title = (
         _("Edit %(name)s") % {"name": f"{screen.verbose_name} {obj.number}"}
         if obj
@@ -268,6 +343,7 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
             "title": title,
             "grid_state": state,
             "grid_all_errors": grid_errors.get("all", []),
+            "save_and_post": can_post_at_once(screen, request.user, obj),
             "line_hint": screen.line_hint,
             "list_url": screen.url("list"),
             "cancel_url": screen.url("detail", obj.pk) if obj else screen.url("list"),

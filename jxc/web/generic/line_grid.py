@@ -12,9 +12,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import SkuUnit
+from jxc.catalog.rules import mixed_quantity
 from jxc.core.documents.lines import LineInput, parse_serials
 from jxc.core.visibility import COST, field_marks
 from jxc.inventory import selectors as stock_selectors
@@ -100,6 +102,7 @@ def parse_lines(data, columns: list[str]) -> ParsedLines:
 
     cols = {name: col(name) for name in GRID_COLUMNS}
     labels = col("sku_label")
+    variants = col("sku_variant")
     lines: list[LineInput] = []
     rows: list[dict[str, Any]] = []
     errors: dict[str, list[str]] = {}
@@ -109,7 +112,7 @@ def parse_lines(data, columns: list[str]) -> ParsedLines:
         if sku_id is None and not any(v.strip() for v in raw.values()):
             continue
         index = len(rows)
-        rows.append({"sku": skus[i], "sku_label": labels[i], **raw})
+        rows.append({"sku": skus[i], "sku_label": labels[i], "variant": variants[i], **raw})
         values: dict[str, Any] = {}
         for name, convert in (
             ("qty", _decimal),
@@ -179,7 +182,8 @@ def rows_of(lines, *, sku_units) -> list[dict[str, Any]]:
         out.append(
             {
                 "sku": str(x.sku_id),
-                "sku_label": f"{x.sku.code} {x.sku}",
+                "sku_label": f"{x.sku.code} {x.sku.name}",
+                "variant": x.sku.spec,
                 "units": sku_units.get(x.sku_id, []),
                 "qty": text(x.qty),
                 "unit": text(x.unit_id),
@@ -209,6 +213,39 @@ def units_of(sku_ids) -> dict[int, list[dict[str, Any]]]:
             {"id": su.unit_id, "name": su.unit.name, "factor": format(su.factor.normalize(), "f")}
         )
     return out
+
+
+def in_units(qty: Decimal | None, units: list[dict[str, Any]]) -> str:
+    """3箱5瓶 for a base quantity of a SKU with several units (``units_of``); "" for a SKU
+    with one unit (its base quantity says it all)."""
+    if qty is None or len(units) < 2:
+        return ""
+    return mixed_quantity(qty, [(u["name"], Decimal(u["factor"])) for u in units])
+
+
+def grid_texts() -> dict[str, str]:
+    """What the grid's script says (translated here: the script has no catalog)."""
+    return {
+        "available": str(_("available")),
+        "noMatch": str(_("No matching SKU.")),
+        "searching": str(_("Searching…")),
+        "notFound": str(_("No SKU has the barcode or code %(code)s.")),
+        "scanned": str(_("%(sku)s → %(qty)s")),
+        "retrying": str(_("No answer from the server; the scans are kept and sent again.")),
+    }
+
+
+def grid_state(*, rows, columns, errors, user) -> dict[str, Any]:
+    """The grid's starting state, read by the script from the page."""
+    return {
+        "rows": rows,
+        "columns": columns,
+        "labels": {k: str(v) for k, v in GRID_COLUMNS.items()},
+        "errors": errors,
+        "bins": bins_by_warehouse(user),
+        "skusUrl": reverse("web:grid_skus"),
+        "texts": grid_texts(),
+    }
 
 
 def bins_by_warehouse(user) -> dict[str, list[dict[str, Any]]]:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from jxc.catalog.rules import mixed_quantity
 from jxc.web.generic.columns import plain_decimal
 
 register = template.Library()
@@ -15,3 +16,16 @@ def qty(value) -> str:
     if value is None or value == "":
         return ""
     return plain_decimal(Decimal(value), grouping=False)
+
+
+@register.filter
+def mixed_qty(value, units) -> str:
+    """3箱5瓶: a base quantity in a SKU's units, given as (name, factor) pairs or the grid's
+    ``{"name", "factor"}`` dicts; "" when there is no quantity or only one unit."""
+    if value is None or value == "" or not units or len(units) < 2:
+        return ""
+    pairs = [
+        (u["name"], Decimal(u["factor"])) if isinstance(u, dict) else (u[0], Decimal(u[1]))
+        for u in units
+    ]
+    return mixed_quantity(Decimal(value), pairs)

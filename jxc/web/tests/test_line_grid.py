@@ -1,0 +1,146 @@
+"""The line grid's server side: the SKU lookup the picker and the scan queue ask (variant,
+unit of a box barcode, available quantity in the document's warehouse, 3箱5瓶), the 合计 row
+of the detail page and the print, 保存并过账, the ``mixed_qty`` filter."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.template import Context, Template
+
+from jxc.inventory.documents.models import OtherReceipt
+from jxc.inventory.documents.tests import conftest as doc_fixtures
+from jxc.inventory.documents.tests.conftest import TODAY, receive
+from jxc.inventory.models import StockBalance
+from jxc.web.tests.test_stock_documents_web import grid
+
+pytestmark = pytest.mark.django_db
+stock_world = doc_fixtures.stock_world
+
+
+def test_lookup_of_scanned_codes_names_the_unit_of_a_box_barcode(client_for, stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 41, "2")
+    client = client_for(w.owner)
+    r = client.get(
+        "/docs/grid/skus/",
+        {"code": ["6900000000028", "6900000000011", "A001", "NOPE"], "warehouse": w.zc.pk},
+    )
+    found = r.json()["found"]
+    assert set(found) == {"6900000000028", "6900000000011", "A001"}
+    box = found["6900000000028"]
+    assert box["unit"] == str(w.box.pk) and box["exact"] is True
+    assert box["available"] == "41" and box["available_text"] == "3箱5个"
+    assert found["6900000000011"]["unit"] == str(w.pcs.pk)
+    assert found["A001"]["unit"] == str(w.pcs.pk)  # a SKU code: the base unit
+
+
+def test_lookup_by_text_puts_an_exact_barcode_first_and_quantities_only_for_a_known_warehouse(
+    client_for, stock_world
+):
+    w = stock_world
+    receive(w, w.sku_b, w.bj, 5, "3")
+    keeper = client_for(w.keeper)
+    matches = keeper.get("/docs/grid/skus/", {"q": "6900000000035"}).json()["matches"]
+    assert [m["code"] for m in matches] == ["B001"] and matches[0]["exact"]
+    # No warehouse (or one the user may not use): no quantities at all, not zero.
+    assert matches[0]["available"] is None
+    owner_seen = client_for(w.owner).get("/docs/grid/skus/", {"q": "B001", "warehouse": w.bj.pk})
+    assert owner_seen.json()["matches"][0]["available"] == "5"
+    unknown = keeper.get("/docs/grid/skus/", {"q": "B001", "warehouse": 999_999}).json()
+    assert unknown["matches"][0]["available"] is None
+    assert client_for(w.owner).get("/docs/grid/skus/", {"q": ""}).json()["matches"] == []
+
+
+def test_detail_and_print_show_a_total_row_and_mixed_units(client_for, stock_world):
+    w = stock_world
+    client = client_for(w.owner)
+    r = client.post(
+        "/inventory/other-receipts/new/",
+        {
+            "date": TODAY.isoformat(),
+            "warehouse": w.zc.pk,
+            "reason": "other",
+            **grid(
+                {"sku": w.sku_a.pk, "qty": "3", "unit": w.box.pk, "price": "30"},
+                {"sku": w.sku_a.pk, "qty": "5", "unit": w.pcs.pk, "price": "2.5"},
+            ),
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    doc = OtherReceipt.objects.get()
+    page = client.get(f"/inventory/other-receipts/{doc.pk}/").content.decode()
+    assert 'data-testid="doc-total"' in page
+    total = page[page.index('data-testid="doc-total"') :].split("</tr>")[0]
+    assert ">8<" in total and ">41<" in total and ">102.50<" in total
+    assert "3箱" in page  # 36 个 in mixed units
+    printed = client.get(f"/inventory/other-receipts/{doc.pk}/print/").content.decode()
+    assert 'data-testid="print-total"' in printed and "102.50" in printed
+    # The keeper sees quantities but not the amounts.
+    keeper_page = client_for(w.keeper).get(f"/inventory/other-receipts/{doc.pk}/").content.decode()
+    keeper_total = keeper_page[keeper_page.index('data-testid="doc-total"') :].split("</tr>")[0]
+    assert "102.50" not in keeper_total and ">41<" in keeper_total
+
+
+def test_save_and_post_takes_submit_approve_post_in_one_request(client_for, stock_world):
+    w = stock_world
+    client = client_for(w.owner)
+    form = client.get("/inventory/other-receipts/new/").content.decode()
+    assert 'data-testid="btn-save-post"' in form
+    r = client.post(
+        "/inventory/other-receipts/new/",
+        {
+            "date": TODAY.isoformat(),
+            "warehouse": w.zc.pk,
+            "reason": "other",
+            "and_post": "1",
+            **grid({"sku": w.sku_a.pk, "qty": "2", "unit": w.box.pk, "price": "24"}),
+        },
+    )
+    assert r.status_code == 302
+    doc = OtherReceipt.objects.get()
+    assert doc.status == "posted"
+    assert StockBalance.objects.get(sku=w.sku_a, warehouse=w.zc).on_hand == D(24)
+
+
+def test_save_and_post_needs_every_step_and_no_approval(client_for, stock_world, monkeypatch):
+    from jxc.web.generic import documents
+
+    w = stock_world
+    sales = client_for(w.sales)  # may not even open the form
+    assert sales.get("/inventory/other-receipts/new/").status_code == 403
+    monkeypatch.setattr(documents, "needs_approval", lambda kind, document=None: True)
+    client = client_for(w.owner)
+    assert 'btn-save-post"' not in client.get("/inventory/other-receipts/new/").content.decode()
+    client.post(
+        "/inventory/other-receipts/new/",
+        {
+            "date": TODAY.isoformat(),
+            "warehouse": w.zc.pk,
+            "reason": "other",
+            "and_post": "1",
+            **grid({"sku": w.sku_a.pk, "qty": "2", "unit": w.pcs.pk, "price": "2"}),
+        },
+    )
+    assert OtherReceipt.objects.get().status == "draft"  # saved, nothing more
+
+
+def test_needs_approval_is_false_until_approval_rules_exist():
+    from jxc.core.documents.approval import needs_approval
+
+    assert needs_approval("other_receipt") is False
+
+
+@pytest.mark.parametrize(
+    ("qty", "units", "text"),
+    [
+        ("41", [("瓶", "1"), ("箱", "12")], "3箱5瓶"),
+        ("41.000000", [{"name": "瓶", "factor": "1"}, {"name": "箱", "factor": "12"}], "3箱5瓶"),
+        ("7", [("个", "1")], ""),  # one unit: the base quantity says it all
+        ("", [("瓶", "1"), ("箱", "12")], ""),
+    ],
+)
+def test_mixed_qty_filter(qty, units, text):
+    out = Template("{% load stock_docs %}{{ q|mixed_qty:units }}").render(
+        Context({"q": qty, "units": units})
+    )
+    assert out == text
