@@ -10,11 +10,14 @@ Cost figures (unit_cost, value, cost_amount) are absent for users without ``cost
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pydantic
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -26,10 +29,13 @@ from jxc.api.common.idempotency import creates
 from jxc.api.common.listing import listing, page_of, query_of
 from jxc.api.common.permissions import get_or_404, ref, requires, with_perms
 from jxc.core.documents import actions
+from jxc.core.documents.header import header_model_fields, is_optional, is_ref
 from jxc.core.documents.lines import LineInput, line_amount, parse_serials
 from jxc.core.documents.models import Document
 from jxc.core.errors import ValidationFailed
-from jxc.core.visibility import Cost
+from jxc.core.visibility import COST, Cost, marks_of
+from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.models import Warehouse
 
 
 class LineIn(Schema):
@@ -157,6 +163,141 @@ def header_out(doc: Document, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+# --- header schemas made from the declaration -----------------------------------------------
+
+# An extra output field: name → (type, value of the document or line).
+Extra = Mapping[str, tuple[Any, Callable[[Any], Any]]]
+
+
+@dataclass(frozen=True)
+class DocumentSchemas:
+    """The API shapes of a declared type: ``header_in`` (header fields + lines; PATCH takes
+    ``Patch[header_in]``), ``out`` and ``to_out(doc, request)``."""
+
+    header_in: type[Schema]
+    out: type[Schema]
+    to_out: Callable[[Any, HttpRequest], dict[str, Any]]
+
+
+def _python_type(field: Any) -> Any:
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.DateField):
+        return dt.date
+    if isinstance(field, models.DecimalField):
+        return Decimal
+    if isinstance(field, models.IntegerField):
+        return int
+    return str
+
+
+def _in_field(field: Any) -> tuple[str, tuple[Any, Any]]:
+    """``<name>_id: int`` for a link, the field's type otherwise; optional when the model
+    field may be empty (a text's empty value is "")."""
+    name = f"{field.name}_id" if is_ref(field) else field.name
+    kind = int if is_ref(field) else _python_type(field)
+    limit = {"max_length": field.max_length} if kind is str and field.max_length else {}
+    if not is_optional(field):
+        return name, (kind, Field(..., **limit))
+    if kind is str:
+        return name, (str, Field("", **limit))
+    if kind is bool:
+        return name, (bool, Field(bool(field.default), **limit))
+    return name, (kind | None, None)
+
+
+def _out_fields(field: Any) -> dict[str, tuple[Any, Any]]:
+    """A link: ``<name>_id`` and ``<name>_name``; a choice: ``<name>`` and ``<name>_label``."""
+    optional = field.null
+    if is_ref(field):
+        return {
+            f"{field.name}_id": (int | None if optional else int, ...),
+            f"{field.name}_name": (str, ...),
+        }
+    kind = _python_type(field)
+    if COST in marks_of(field):
+        return {field.name: (kind | None, Cost(None))}
+    out: dict[str, tuple[Any, Any]] = {field.name: (kind | None if optional else kind, ...)}
+    if field.choices:
+        out[f"{field.name}_label"] = (str, ...)
+    return out
+
+
+def _out_values(field: Any, doc: Any) -> dict[str, Any]:
+    if is_ref(field):
+        linked = getattr(doc, field.attname)
+        return {
+            f"{field.name}_id": linked,
+            f"{field.name}_name": str(getattr(doc, field.name)) if linked is not None else "",
+        }
+    value = getattr(doc, field.name)
+    if field.choices:
+        label = str(dict(field.flatchoices).get(value, "")) if value else ""
+        return {field.name: value, f"{field.name}_label": label}
+    return {field.name: value}
+
+
+def header_schemas(
+    model: type[Document],
+    name: str,
+    *,
+    module: str,
+    extra: Extra | None = None,
+    line_extra: Extra | None = None,
+    line_name: str = "",
+) -> DocumentSchemas:
+    """``<name>In`` / ``<name>Out`` of a declared type, from its header fields (the business
+    date and memo included) and model: a link is ``<field>_id`` in, ``<field>_id`` and
+    ``<field>_name`` out; a choice also gives ``<field>_label``. ``extra`` adds output fields
+    of the document, ``line_extra`` of each line (its schema ``<line_name>Out``). ``module``
+    (the router's ``__name__``) names the endpoints' OpenAPI operation ids."""
+    header = header_model_fields(model)
+    extra, line_extra = extra or {}, line_extra or {}
+    header_in = pydantic.create_model(  # type: ignore[call-overload]
+        f"{name}In",
+        __base__=Schema,
+        **dict(_in_field(f) for f in header),
+        lines=(list[LineIn], ...),
+    )
+    line_schema: Any = LineOut
+    if line_extra:
+        line_schema = pydantic.create_model(  # type: ignore[call-overload]
+            f"{line_name or name + 'Line'}Out",
+            __base__=LineOut,
+            **{k: (kind, ...) for k, (kind, _get) in line_extra.items()},
+        )
+    shown = [f for f in header if f.name not in HeaderOut.model_fields]
+    out = pydantic.create_model(  # type: ignore[call-overload]
+        f"{name}Out",
+        __base__=HeaderOut,
+        **{k: v for f in shown for k, v in _out_fields(f).items()},
+        **{k: (kind, ...) for k, (kind, _get) in extra.items()},
+        lines=(list[line_schema], ...),
+    )
+
+    def to_out(doc: Any, request: HttpRequest) -> dict[str, Any]:
+        data = header_out(doc, request)
+        for f in shown:
+            data.update(_out_values(f, doc))
+        data.update({k: get(doc) for k, (_kind, get) in extra.items()})
+        lines = doc.lines.select_related("sku", "unit").order_by("line_no", "id")
+        data["lines"] = [
+            {**line_out(x), **{k: get(x) for k, (_kind, get) in line_extra.items()}} for x in lines
+        ]
+        return data
+
+    to_out.__module__ = module
+    return DocumentSchemas(header_in=header_in, out=out, to_out=to_out)
+
+
+def default_ref(field: Any, request: HttpRequest) -> QuerySet:
+    """The rows a header link may name unless the type says otherwise (a warehouse: the
+    user's warehouses)."""
+    if field.related_model is Warehouse:
+        return stock_selectors.warehouses_for(request.user)
+    return field.related_model._default_manager.all()
+
+
 # The workflow steps that need nothing document-specific (``run(doc, user, body)``).
 PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
     "submit": lambda doc, user, body: actions.submit(doc, user=user),
@@ -242,23 +383,25 @@ def document_endpoints(
     model: type[Document],
     scoped: Callable[[HttpRequest], QuerySet],
     filterset: type,
-    header_in: type[Schema],
-    out: type[Schema],
-    to_out: Callable[[Any, HttpRequest], dict[str, Any]],
+    schemas: DocumentSchemas,
     create: Callable[..., Any],
     update: Callable[..., Any],
-    refs: dict[str, Callable[[HttpRequest], QuerySet]],
     actions: dict[str, Callable[..., Any]],
+    refs: Mapping[str, Callable[[HttpRequest], QuerySet]] | None = None,
 ) -> None:
     """The API of a declared document type: ``GET {path}`` (filters of ``filterset``), ``POST
     {path}`` (Idempotency-Key), ``GET`` / ``PATCH {path}/{id}`` and ``POST {path}/{id}/<action>``.
 
-    ``header_in`` holds the header fields plus ``lines: list[LineIn]``; a field ``<name>_id``
-    listed in ``refs`` is looked up in ``refs[name](request)`` (a 422 on that field when it is
-    not there). ``create(user=…, lines=…, **header)`` and ``update(doc, user=…, lines=…,
-    **header)`` are the document's services."""
+    ``schemas`` (``header_schemas``): ``header_in`` holds the header fields plus ``lines``; a
+    link ``<name>_id`` is looked up among the rows ``refs[name](request)`` (default
+    ``default_ref``: a warehouse among the user's), a 422 on that field when it is not there.
+    ``create(model, *, user, lines, **header)`` and ``update(doc, *, user, lines, **header)``
+    are the document's services (the same the screens call)."""
     resource, name = model.RESOURCE, model.DOC_TYPE
     label = str(model._meta.verbose_name)
+    header_in, out, to_out = schemas.header_in, schemas.out, schemas.to_out
+    links = {f.name: f for f in header_model_fields(model) if is_ref(f)}
+    refs = {**{n: partial(default_ref, f) for n, f in links.items()}, **(refs or {})}
 
     def header_of(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
         header: dict[str, Any] = {}
@@ -286,7 +429,8 @@ def document_endpoints(
     def create_view(request, payload: header_in):  # type: ignore[valid-type]
         data = payload.model_dump()  # type: ignore[attr-defined]
         lines = line_inputs(payload.lines)  # type: ignore[attr-defined]
-        return to_out(create(user=request.user, lines=lines, **header_of(request, data)), request)
+        made = create(model, user=request.user, lines=lines, **header_of(request, data))
+        return to_out(made, request)
 
     @requires(f"{resource}.edit")
     def update_view(request, id: int, payload: Patch[header_in]):  # type: ignore[valid-type]

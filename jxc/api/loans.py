@@ -8,54 +8,34 @@ GET  /loans-out/outstanding   what is still out, per partner
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from jxc.api.common.errors import Router
 from jxc.api.common.permissions import get_or_404, requires
-from jxc.api.documents import (
-    PLAIN_ACTIONS,
-    HeaderOut,
-    LineIn,
-    LineOut,
-    document_endpoints,
-    header_out,
-    line_out,
-)
-from jxc.inventory import selectors as stock_selectors
+from jxc.api.documents import PLAIN_ACTIONS, document_endpoints, header_schemas
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
-from jxc.partners.models import Customer, Supplier
 
 router = Router(tags=["loans"])
 
 
-class LoanDocumentIn(Schema):
-    warehouse_id: int
-    date: dt.date
-    customer_id: int | None = None
-    supplier_id: int | None = None
-    due_date: dt.date | None = None
-    memo: str = Field("", max_length=500)
-    lines: list[LineIn]
-
-
-class LoanLineOut(LineOut):
-    returned_qty: Decimal
-    open_qty: Decimal
-
-
-class LoanDocumentOut(HeaderOut):
-    warehouse_id: int
-    warehouse_name: str
-    customer_id: int | None
-    supplier_id: int | None
-    partner_name: str
-    due_date: dt.date | None
-    reversal_date: dt.date | None
-    lines: list[LoanLineOut]
+SCHEMAS = header_schemas(
+    LoanOut,
+    "LoanDocument",
+    module=__name__,
+    extra={
+        "partner_name": (str, lambda d: str(d.partner or "")),
+        "reversal_date": (dt.date | None, lambda d: d.reversal_date),
+    },
+    line_extra={
+        "returned_qty": (Decimal, lambda x: x.returned_qty),
+        "open_qty": (Decimal, lambda x: x.open_qty),
+    },
+    line_name="LoanLine",
+)
+loan_out = SCHEMAS.to_out
 
 
 class ReturnLineIn(Schema):
@@ -80,23 +60,6 @@ class OutstandingOut(Schema):
     qty: Decimal
     returned_qty: Decimal
     open_qty: Decimal
-
-
-def loan_out(doc: Loan, request) -> dict[str, Any]:
-    lines = doc.lines.select_related("sku", "unit").order_by("line_no", "id")
-    return {
-        **header_out(doc, request),
-        "warehouse_id": doc.warehouse_id,
-        "warehouse_name": str(doc.warehouse),
-        "customer_id": doc.customer_id,
-        "supplier_id": doc.supplier_id,
-        "partner_name": str(doc.partner or ""),
-        "due_date": doc.due_date,
-        "reversal_date": doc.reversal_date,
-        "lines": [
-            {**line_out(x), "returned_qty": x.returned_qty, "open_qty": x.open_qty} for x in lines
-        ],
-    }
 
 
 def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
@@ -137,7 +100,7 @@ def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
         return loan_out(type(done).objects.get(pk=done.pk), request)
 
     return_view.__name__ = f"return_{model.DOC_TYPE}"
-    router.post(f"{path}/{{id}}/return", response=LoanDocumentOut)(return_view)
+    router.post(f"{path}/{{id}}/return", response=SCHEMAS.out)(return_view)
 
     document_endpoints(
         router,
@@ -145,16 +108,9 @@ def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
         model=model,
         scoped=scoped,
         filterset=filterset,
-        header_in=LoanDocumentIn,
-        out=LoanDocumentOut,
-        to_out=loan_out,
-        create=lambda **kw: services.create_loan(model, **kw),
+        schemas=SCHEMAS,
+        create=services.create_loan,
         update=services.update_loan,
-        refs={
-            "warehouse": lambda r: stock_selectors.warehouses_for(r.user),
-            "customer": lambda r: Customer.objects.all(),
-            "supplier": lambda r: Supplier.objects.all(),
-        },
         actions={
             **PLAIN_ACTIONS,
             "post": lambda doc, user, body: services.post_loan(doc, user=user),

@@ -24,6 +24,7 @@ from ninja.files import UploadedFile
 from jxc.api.common.errors import Router
 from jxc.api.common.permissions import ref, requires
 from jxc.api.documents import (
+    DocumentSchemas,
     HeaderOut,
     LineIn,
     LineOut,
@@ -108,10 +109,8 @@ def _kind_endpoints(kind: str) -> None:
         model=model,
         scoped=lambda request: doc_selectors.stock_documents_for(request.user, kind=kind),
         filterset=StockDocumentFilterSet,
-        header_in=StockDocumentIn,
-        out=StockDocumentOut,
-        to_out=stock_document_out,
-        create=lambda **fields: docs.create_stock_document(kind=kind, **fields),
+        schemas=DocumentSchemas(StockDocumentIn, StockDocumentOut, stock_document_out),
+        create=lambda model, **fields: docs.create_stock_document(kind=kind, **fields),
         update=docs.update_stock_document,
         refs={"warehouse": lambda request: stock_selectors.warehouses_for(request.user)},
         actions=ACTIONS,

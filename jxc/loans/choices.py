@@ -19,7 +19,7 @@ LOAN_WORKFLOW = Workflow(
 )
 
 _COMMON = {
-    "header_fields": ("warehouse", "customer", "supplier", "due_date"),
+    "header_fields": ("warehouse", "date", "customer", "supplier", "due_date"),
     "line_fields": ("qty", "unit", "bin", "batch", "memo"),
     "workflow": LOAN_WORKFLOW,
     "extra_actions": {"return": pgettext_lazy("loan", "Return")},

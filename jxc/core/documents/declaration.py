@@ -2,7 +2,7 @@
 
     LOAN_OUT = DocumentType(
         code="loan_out", prefix="JCD", label=_("Loan out"), plural=_("Loans out"),
-        resource="loan_out", header_fields=("warehouse", "customer", "supplier", "due_date"),
+        resource="loan_out", header_fields=("warehouse", "date", "customer", "supplier", "due_date"),
         line_fields=("qty", "unit", "bin", "batch", "memo"),
         workflow=LOAN_WORKFLOW, extra_actions={"return": _("Return")},
     )
@@ -38,7 +38,9 @@ class DocumentType:
     label: Any  # one document (借出单)
     plural: Any  # the list, the menu and the permission resource (借出单)
     resource: str  # permissions "<resource>.<action>"
-    header_fields: tuple[str, ...] = ()  # typed on the form / API besides date and memo
+    # The header fields typed on the form / API, in order; the business date comes first
+    # unless named here, the memo last (jxc.core.documents.header).
+    header_fields: tuple[str, ...] = ()
     line_fields: tuple[str, ...] = ("qty", "unit", "memo")  # the line grid's columns
     line_rules: Mapping[str, bool] = field(default_factory=dict)  # lines.line_errors options
     workflow: Workflow = DOCUMENT_WORKFLOW

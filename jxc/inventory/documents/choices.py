@@ -115,7 +115,7 @@ OTHER_RECEIPT = DocumentType(
     label=K.OTHER_RECEIPT.label,
     plural=_("Other receipts"),
     resource="other_receipt",
-    header_fields=("warehouse", "reason"),
+    header_fields=("warehouse", "date", "reason"),
     line_fields=_RECEIPT_LINES,
     line_rules={"incoming": True},
 )
@@ -125,7 +125,7 @@ OTHER_ISSUE = DocumentType(
     label=K.OTHER_ISSUE.label,
     plural=_("Other issues"),
     resource="other_issue",
-    header_fields=("warehouse", "reason"),
+    header_fields=("warehouse", "date", "reason"),
     line_fields=("qty", "unit", "bin", "batch", "serials", "memo"),
 )
 COST_ADJUSTMENT = DocumentType(
@@ -134,7 +134,7 @@ COST_ADJUSTMENT = DocumentType(
     label=K.COST_ADJUSTMENT.label,
     plural=_("Cost adjustments"),
     resource="cost_adjustment",
-    header_fields=("warehouse",),
+    header_fields=("warehouse", "date"),
     line_fields=("price", "value", "batch", "memo"),
     line_rules={"cost_adjustment": True},
 )
@@ -144,7 +144,7 @@ OPENING_STOCK = DocumentType(
     label=K.OPENING.label,
     plural=_("Opening stock"),
     resource="opening_stock",
-    header_fields=("warehouse",),
+    header_fields=("warehouse", "date"),
     line_fields=_RECEIPT_LINES,
     line_rules={"incoming": True, "needs_price": True},
 )

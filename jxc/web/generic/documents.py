@@ -35,12 +35,14 @@ from django.utils.translation import gettext_lazy
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents import actions
 from jxc.core.documents.approval import needs_approval
+from jxc.core.documents.header import header_names, is_ref
 from jxc.core.documents.lines import line_amount, line_errors
 from jxc.core.documents.services import lines_relation
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.selectors import company
 from jxc.core.visibility import MASK, can_view_cost
-from jxc.web.generic.columns import plain_decimal
+from jxc.web.generic.columns import Column, plain_decimal
+from jxc.web.generic.header import header_form_for
 from jxc.web.generic.line_grid import (
     cost_columns,
     grid_state,
@@ -105,11 +107,60 @@ class DocumentScreen(Screen):
     print_template: ClassVar[str] = "web/inventory/document_print.html"
     ordering = ("-date", "-id")
     # A form class that only parses; it takes ``user=`` and ``kind=`` (so not type[Form]).
-    header_form: ClassVar[Any]
+    # Default: made from the declaration's header fields (jxc.web.generic.header).
+    header_form: ClassVar[Any] = None
+    # Default: the declaration's line fields.
     grid_columns: ClassVar[list[str]] = ["qty", "unit", "bin", "batch", "serials", "memo"]
     model: ClassVar[type[Any]]  # a Document with its lines (and ``TYPE`` when declared)
     kind: ClassVar[str] = ""
     line_hint: ClassVar[Any] = ""
+
+    def __init__(self):
+        declared = self.model.TYPE
+        if declared is not None:
+            self._declared_defaults(declared)
+        super().__init__()
+
+    def _declared_defaults(self, declared) -> None:
+        """What a declared type need not say: resource, URL name, grid, header form, list
+        columns and detail fields (each only when the screen does not set it)."""
+        header = [n for n in header_names(self.model) if n not in ("date", "memo")]
+        defaults: dict[str, Any] = {
+            "resource": declared.resource,
+            "name": declared.code,
+            "grid_columns": list(declared.line_fields),
+            "header_form": header_form_for(self.model, choices=self.header_choices),
+            "select_related": (*(n for n in header if _is_link(self.model, n)), "created_by"),
+            "columns": [
+                Column("number", link=True),
+                Column("date"),
+                *(_column(self.model, n) for n in header),
+                Column("status", kind="tag"),
+                Column("memo", order_by=False),
+            ],
+            "detail_fields": [
+                "number",
+                "date",
+                *header,
+                "memo",
+                "status_reason",
+                "created_by",
+                "posted_at",
+            ],
+        }
+        for attr, value in defaults.items():
+            if not any(attr in vars(c) for c in type(self).__mro__ if c not in _PLATFORM):
+                setattr(self, attr, value)
+
+    def header_choices(self, user) -> dict[str, Any]:
+        """The rows a header link offers this user, where the platform's default (a
+        warehouse: the user's warehouses; else every row) is not right."""
+        return {}
+
+    def line_rule_options(self) -> dict[str, Any]:
+        """The options of ``line_errors`` for this document's lines (direction, price …)."""
+        declared = self.model.TYPE
+        return {"incoming": False, **(declared.line_rules if declared is not None else {})}
 
     def title(self, obj) -> str:
         return f"{self.verbose_name} {obj.number}"
@@ -203,10 +254,6 @@ class DocumentScreen(Screen):
 
     # --- the draft form ---------------------------------------------------------------
 
-    def line_rule_options(self) -> dict[str, Any]:
-        """The options of ``line_errors`` for this document's lines (direction, price …)."""
-        return {"incoming": False}
-
     def line_errors(self, lines) -> dict[str, list[str]]:
         """The lines' own errors (pure rules), for a form whose header is also wrong."""
         if not lines:
@@ -268,6 +315,21 @@ def post_at_once(screen: DocumentScreen, request, obj):
             return obj
     messages.success(request, _("Saved and posted."))
     return obj
+
+
+# The classes whose attributes are defaults (a type's screen overrides them below these).
+_PLATFORM = (DocumentScreen, Screen, object)
+
+
+def _is_link(model, name: str) -> bool:
+    return is_ref(model._meta.get_field(name))
+
+
+def _column(model, name: str) -> Column:
+    field = model._meta.get_field(name)
+    if is_ref(field) and any(f.name == "code" for f in field.related_model._meta.get_fields()):
+        return Column(name, order_by=f"{name}__code")
+    return Column(name)
 
 
 def _check(screen: Screen, request, action: str) -> None:

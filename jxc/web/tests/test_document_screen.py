@@ -5,6 +5,10 @@ from django.http import Http404
 
 from jxc.loans import services
 from jxc.loans.models import LoanOut
+from jxc.loans.tests.conftest import (
+    loan_world,  # noqa: F401
+    stock_world,  # noqa: F401
+)
 from jxc.web.generic.documents import DocumentScreen
 
 
@@ -37,3 +41,34 @@ def test_a_document_screen_with_services_has_the_draft_form():
     assert {"bare_loan_create", "bare_loan_edit"} <= names
     # The services are kept as plain functions, not bound to the screen.
     assert _Editable.create_service is services.create_loan
+
+
+@pytest.mark.django_db
+def test_the_header_form_is_made_from_the_declaration(loan_world):  # noqa: F811
+    from jxc.inventory import services as stock
+    from jxc.web.views.loans import LoanOutScreen
+
+    w = loan_world
+    form_class = LoanOutScreen().header_form
+    fields = form_class.base_fields
+    assert list(fields) == ["warehouse", "date", "customer", "supplier", "due_date", "memo"]
+    assert fields["warehouse"].required and fields["date"].required
+    assert not fields["customer"].required and not fields["due_date"].required
+    assert fields["memo"].max_length == 500
+    assert fields["due_date"].label == LoanOut._meta.get_field("due_date").verbose_name
+    lent = stock.lent_location(w.zc)
+    offered = set(form_class(user=w.keeper).fields["warehouse"].queryset)
+    assert w.zc in offered and lent not in offered  # the loan screen narrows the default
+    assert w.customer in form_class(user=w.keeper).fields["customer"].queryset
+
+
+@pytest.mark.django_db
+def test_the_list_and_detail_come_from_the_declaration():
+    from jxc.web.views.loans import LoanInScreen
+
+    screen = LoanInScreen()
+    assert (screen.resource, screen.url_name) == ("loan_in", "loan_in")
+    assert screen.grid_columns == ["qty", "unit", "bin", "batch", "memo"]
+    names = [c.name for c in screen.list_columns]
+    assert names[:4] == ["number", "date", "warehouse", "customer"] and "due_date" in names
+    assert "warehouse" in screen.select_related and "created_by" in screen.select_related

@@ -11,7 +11,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,78 +24,26 @@ from django.utils.translation import gettext_lazy
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
-from jxc.inventory.models import Warehouse
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
-from jxc.partners.models import Customer, Supplier
-from jxc.web.generic import Column
-from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
-from jxc.web.generic.forms import offer_active
-from jxc.web.generic.line_grid import date_input
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen, num
 from jxc.web.generic.screen import Section
 
 
-class LoanHeaderForm(forms.Form):
-    warehouse = forms.ModelChoiceField(
-        queryset=Warehouse.objects.none(), label=gettext_lazy("warehouse")
-    )
-    date = forms.DateField(label=gettext_lazy("business date"), widget=date_input())
-    customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), label=gettext_lazy("customer"), required=False
-    )
-    supplier = forms.ModelChoiceField(
-        queryset=Supplier.objects.none(), label=gettext_lazy("supplier"), required=False
-    )
-    due_date = forms.DateField(label=gettext_lazy("due date"), widget=date_input(), required=False)
-    memo = forms.CharField(label=gettext_lazy("memo"), max_length=500, required=False)
-
-    def __init__(self, *args, user, kind: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        own = stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)
-        offer_active(self, "warehouse", own)
-        offer_active(self, "customer", Customer.objects.order_by("code"))
-        offer_active(self, "supplier", Supplier.objects.order_by("code"))
-
-
 class LoanScreen(DocumentScreen):
-    header_form = LoanHeaderForm
     create_service = services.create_loan
     update_service = services.update_loan
     list_template = "web/loans/loan_list.html"
-    select_related = ("warehouse", "customer", "supplier", "created_by")
-    warehouse_scope = "warehouse"
-    columns = [
-        Column("number", link=True),
-        Column("date"),
-        Column("warehouse", order_by="warehouse__code"),
-        Column("customer", order_by="customer__code"),
-        Column("supplier", order_by="supplier__code"),
-        Column("due_date"),
-        Column("status", kind="tag"),
-        Column("memo", order_by=False),
-    ]
-    detail_fields = [
-        "number",
-        "date",
-        "warehouse",
-        "customer",
-        "supplier",
-        "due_date",
-        "memo",
-        "status_reason",
-        "created_by",
-        "posted_at",
-    ]
+    transition_services = {
+        **PLAIN_ACTIONS,
+        "post": services.post_loan,
+        "reverse": services.reverse_loan,
+    }
 
-    def __init__(self):
-        self.grid_columns = list(self.model.TYPE.line_fields)  # type: ignore[misc]
-        self.transition_services = {  # type: ignore[misc]
-            **PLAIN_ACTIONS,
-            "post": services.post_loan,
-            "reverse": services.reverse_loan,
-        }
-        super().__init__()
+    def header_choices(self, user):
+        # A loan's warehouse is one of ours, never a lent-out location.
+        return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
 
     def get_queryset(self, request):
         return selectors.loans_for(request.user, self.model)
@@ -104,8 +51,8 @@ class LoanScreen(DocumentScreen):
     def line_columns(self, obj, user):
         return [
             *super().line_columns(obj, user),
-            (_("Returned"), lambda x: _num(x.returned_qty), False),
-            (_("Still out"), lambda x: _num(x.open_qty), False),
+            (_("Returned"), lambda x: num(x.returned_qty), False),
+            (_("Still out"), lambda x: num(x.open_qty), False),
         ]
 
     def header_facts(self, obj) -> list[tuple[Any, Any]]:
@@ -141,16 +88,8 @@ class LoanScreen(DocumentScreen):
         ]
 
 
-def _num(value: Decimal) -> str:
-    from jxc.web.generic.documents import num
-
-    return num(value)
-
-
 class LoanOutScreen(LoanScreen):
     model = LoanOut
-    resource = "loan_out"
-    name = "loan_out"
     path = "inventory/loans-out"
     filterset_class = LoanOutFilterSet
     line_hint = gettext_lazy(
@@ -160,8 +99,6 @@ class LoanOutScreen(LoanScreen):
 
 class LoanInScreen(LoanScreen):
     model = LoanIn
-    resource = "loan_in"
-    name = "loan_in"
     path = "inventory/loans-in"
     filterset_class = LoanInFilterSet
     line_hint = gettext_lazy("Borrowed goods are not ours: they are not in stock or its value.")

@@ -17,12 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.inventory.documents import services as docs
-from jxc.inventory.documents.choices import (
-    COST_ADJUSTMENT,
-    OPENING_STOCK,
-    OTHER_ISSUE,
-    OTHER_RECEIPT,
-)
 from jxc.inventory.documents.filters import StockDocumentFilterSet
 from jxc.inventory.documents.models import (
     CostAdjustment,
@@ -88,19 +82,6 @@ class StockDocumentScreen(WarehouseDocumentScreen):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kind=self.kind)
 
-    def line_rule_options(self) -> dict[str, Any]:
-        return {"incoming": False, **self.model.TYPE.line_rules}
-
-    def form_initial(self, obj) -> dict[str, Any]:
-        if obj is None:
-            return super().form_initial(obj)
-        return {
-            "warehouse": obj.warehouse_id,
-            "date": obj.date,
-            "reason": getattr(obj, "reason", ""),
-            "memo": obj.memo,
-        }
-
     def header_facts(self, obj) -> list[tuple[Any, Any]]:
         facts = super().header_facts(obj)
         if obj.reason:
@@ -110,23 +91,17 @@ class StockDocumentScreen(WarehouseDocumentScreen):
 
 class OtherReceiptScreen(StockDocumentScreen):
     model = OtherReceipt
-    resource = "other_receipt"
     kind = "other_receipt"
-    name = "other_receipt"
     path = "inventory/other-receipts"
     columns = [*STOCK_DOC_COLUMNS[:3], Column("reason"), *STOCK_DOC_COLUMNS[3:]]
-    grid_columns = list(OTHER_RECEIPT.line_fields)
     line_hint = gettext_lazy("An empty unit cost means the current cost of the SKU.")
 
 
 class OtherIssueScreen(StockDocumentScreen):
     model = OtherIssue
-    resource = "other_issue"
     kind = "other_issue"
-    name = "other_issue"
     path = "inventory/other-issues"
     columns = [*STOCK_DOC_COLUMNS[:3], Column("reason"), *STOCK_DOC_COLUMNS[3:]]
-    grid_columns = list(OTHER_ISSUE.line_fields)
     line_hint = gettext_lazy(
         "Without a bin or batch the stock is taken earliest expiry first. Goods leave at cost."
     )
@@ -134,12 +109,9 @@ class OtherIssueScreen(StockDocumentScreen):
 
 class CostAdjustmentScreen(StockDocumentScreen):
     model = CostAdjustment
-    resource = "cost_adjustment"
     kind = "cost_adjustment"
-    name = "cost_adjustment"
     path = "inventory/cost-adjustments"
     columns = STOCK_DOC_COLUMNS
-    grid_columns = list(COST_ADJUSTMENT.line_fields)
     line_hint = gettext_lazy(
         "Per line either the new unit cost (base unit) or the change of the stock value."
     )
@@ -147,12 +119,9 @@ class CostAdjustmentScreen(StockDocumentScreen):
 
 class OpeningStockScreen(StockDocumentScreen):
     model = OpeningStock
-    resource = "opening_stock"
     kind = "opening_stock"
-    name = "opening_stock"
     path = "inventory/opening-stock"
     columns = STOCK_DOC_COLUMNS
-    grid_columns = list(OPENING_STOCK.line_fields)
     list_template = "web/inventory/opening_stock_list.html"
 
     def urls(self) -> list[URLPattern]:
