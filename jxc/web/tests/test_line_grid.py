@@ -144,3 +144,35 @@ def test_mixed_qty_filter(qty, units, text):
         Context({"q": qty, "units": units})
     )
     assert out == text
+
+
+def test_count_scans_in_a_batch_add_to_typed_quantities(client_for, stock_world):
+    from jxc.inventory.documents import services as docs
+    from jxc.inventory.documents.models import StockCountLine
+
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 14, "2")
+    count = docs.create_stock_count(user=w.owner, warehouse=w.zc, date=TODAY)
+    line = StockCountLine.objects.get(count=count, sku=w.sku_a)
+    client = client_for(w.keeper)
+    r = client.post(
+        f"/inventory/stock-counts/{count.pk}/scan/",
+        {
+            "code": ["6900000000011", "6900000000028", "NOPE", "6900000000035"],
+            f"counted_{line.pk}": "7",
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    answer = r.json()
+    assert [x["ok"] for x in answer["results"]] == [True, True, False, True]
+    assert answer["counted"][str(line.pk)] == "20"  # typed 7 + 1 + a box of 12
+    assert answer["results"][2]["text"].startswith("✗ NOPE")
+    assert len(answer["new_rows"]) == 1 and "B001" in answer["new_rows"][0]  # 薯片 joined
+    line.refresh_from_db()
+    assert line.counted_qty == D(20)
+    bad = client.post(
+        f"/inventory/stock-counts/{count.pk}/scan/",
+        {"code": ["6900000000011"], f"counted_{line.pk}": "abc"},
+        HTTP_ACCEPT="application/json",
+    ).json()
+    assert bad["errors"][str(line.pk)] and bad["counted"][str(line.pk)] == "21"

@@ -34,6 +34,7 @@ from jxc.web.generic import Column
 from jxc.web.generic.documents import DocumentScreen, document_print, num
 from jxc.web.generic.screen import Section
 from jxc.web.views import stock_doc_forms as f
+from jxc.web.views.stock_count_scan import scan_batch, wants_json
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
@@ -244,6 +245,8 @@ def scan(request, pk: int, *, screen: StockCountScreen):
     count = _get(screen, request, pk, "edit")
     if request.method != "POST":
         raise PermissionDenied
+    if wants_json(request):  # the page's scan queue: several scans and typed quantities
+        return scan_batch(request, count, hide_book=hides_book(count))
     code = request.POST.get("code", "").strip()
     bin_id = request.POST.get("bin") or None
     before = count.lines.count()
