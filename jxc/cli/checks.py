@@ -44,3 +44,12 @@ def stock_ledger() -> list[str]:
     from jxc.inventory.ledger.checks import ledger_problems
 
     return ledger_problems()
+
+
+@register("party ledger: balances = Σ entries = open items, settlements within both sides")
+def party_ledger() -> list[str]:
+    """往来账自检: each partner's payable / receivable = Σ of its entries = Σ open on its items;
+    settled amounts = Σ settlements and never above either side (jxc.finance.checks)."""
+    from jxc.finance.checks import party_ledger_problems
+
+    return party_ledger_problems()

@@ -326,3 +326,44 @@ class LoanPartlyReturned(DomainError):
     code = "loan_partly_returned"
     http_status = 409
     default_message = _("%(number)s cannot be reversed: part of it has been returned already.")
+
+
+# --- the party ledger (finance) ---
+
+
+class InvalidPartyLine(DomainError):
+    code = "invalid_party_line"
+    default_message = _("Party ledger line %(line)s: %(problem)s")
+
+    def __init__(self, message: Any = None, **params: Any):
+        super().__init__(message, **params)
+        if is_too_large(params.get("problem", "")):
+            self.code = VALUE_TOO_LARGE
+
+
+class SettlementExceedsOpen(DomainError):
+    """核销 never takes more than either side has open (the database refuses it too)."""
+
+    code = "settlement_exceeds_open"
+    http_status = 409
+    default_message = _(
+        "Only %(open)s of %(number)s is still open; %(amount)s cannot be settled against it."
+    )
+
+
+class SettlementMismatch(DomainError):
+    """The two items of a settlement belong to one partner and one book, one raising the
+    balance and one lowering it."""
+
+    code = "settlement_mismatch"
+    default_message = _("%(debit)s and %(credit)s cannot be settled against each other.")
+
+
+class EntrySettled(DomainError):
+    """A party entry that is partly or wholly settled cannot be reversed."""
+
+    code = "entry_settled"
+    http_status = 409
+    default_message = _(
+        "%(source)s cannot be reversed: it is already settled. Undo the settlement first."
+    )

@@ -1,13 +1,16 @@
-"""资金账户: cash, bank, WeChat and Alipay accounts with their opening balance."""
+"""资金账户 (cash, bank, WeChat and Alipay accounts) and the party ledger (往来账): entries,
+open items, settlements (核销) and balances per partner."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.fields import MoneyField, choices_check
+from jxc.core.fields import MoneyField, bounds_check, choices_check
 from jxc.core.validators import code_validator
-from jxc.finance.choices import AccountKind
+from jxc.finance.choices import AccountKind, EntryKind, PartySide
 
 
 class Account(models.Model):
@@ -30,3 +33,204 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- the party ledger (往来账): what we owe suppliers and customers owe us ------------------
+
+
+def _one_partner(name: str, side_field: str = "side") -> models.CheckConstraint:
+    """A payable names a supplier and no customer; a receivable the other way round."""
+    return models.CheckConstraint(
+        condition=(
+            Q(**{side_field: PartySide.PAYABLE}, supplier__isnull=False, customer__isnull=True)
+            | Q(**{side_field: PartySide.RECEIVABLE}, customer__isnull=False, supplier__isnull=True)
+        ),
+        name=name,
+    )
+
+
+class PartyFields(models.Model):
+    side = models.CharField(_("book"), max_length=10, choices=PartySide.choices)
+    supplier = models.ForeignKey(
+        "partners.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("supplier"),
+    )
+    customer = models.ForeignKey(
+        "partners.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def partner_id(self) -> int:
+        return self.supplier_id or self.customer_id  # type: ignore[attr-defined, return-value]
+
+
+class PartyLedgerEntry(PartyFields):
+    """往来流水: one change of what a partner owes or is owed; append-only.
+
+    ``amount`` is signed: positive raises the balance (a receipt: we owe more; a delivery: the
+    customer owes more), negative lowers it (a payment, a return). Written only by
+    jxc.finance.party_ledger; corrected only by a counter-entry (``reverses``, at most once)."""
+
+    date = models.DateField(_("business date"))
+    due_date = models.DateField(_("payment due date"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    amount = MoneyField(_("amount"))
+    source_kind = models.CharField(max_length=40)
+    source_id = models.BigIntegerField()
+    source_number = models.CharField(_("document"), max_length=40, blank=True)
+    source_line = models.BigIntegerField(null=True, blank=True)
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("party ledger entry")
+        verbose_name_plural = _("party ledger entries")
+        indexes = [
+            models.Index(fields=["supplier", "date", "id"], name="party_entry_supplier_idx"),
+            models.Index(fields=["customer", "date", "id"], name="party_entry_customer_idx"),
+            models.Index(fields=["source_kind", "source_id"], name="party_entry_source_idx"),
+        ]
+        constraints = [
+            _one_partner("party_entry_one_partner"),
+            choices_check("kind", EntryKind.values, name="party_entry_kind_valid"),
+            models.CheckConstraint(condition=~Q(amount=0), name="party_entry_amount_not_zero"),
+            bounds_check(name="party_entry_in_bounds", money=["amount"]),
+            # 红冲 at most once
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False),
+                name="party_entry_reversed_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.source_number} {self.amount}"
+
+
+class OpenItem(PartyFields):
+    """未核销: the part of one entry not yet settled. ``settled`` has the sign of ``amount``
+    and never passes it (database check), so no settlement can take more than either side
+    has open."""
+
+    entry = models.OneToOneField(
+        PartyLedgerEntry, primary_key=True, on_delete=models.PROTECT, related_name="open_item"
+    )
+    date = models.DateField(_("business date"))
+    due_date = models.DateField(_("payment due date"), null=True, blank=True)
+    amount = MoneyField(_("amount"))
+    settled = MoneyField(_("settled"))
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        ordering = ["date", "entry_id"]
+        verbose_name = _("open item")
+        verbose_name_plural = _("open items")
+        indexes = [
+            models.Index(
+                fields=["supplier", "date"], condition=Q(is_open=True), name="open_supplier_idx"
+            ),
+            models.Index(
+                fields=["customer", "date"], condition=Q(is_open=True), name="open_customer_idx"
+            ),
+        ]
+        constraints = [
+            _one_partner("open_item_one_partner"),
+            models.CheckConstraint(
+                condition=(
+                    Q(amount__gt=0, settled__gte=0, settled__lte=F("amount"))
+                    | Q(amount__lt=0, settled__lte=0, settled__gte=F("amount"))
+                ),
+                name="open_item_settled_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=(Q(is_open=True) & ~Q(settled=F("amount")))
+                | Q(is_open=False, settled=F("amount")),
+                name="open_item_is_open",
+            ),
+            bounds_check(name="open_item_in_bounds", money=["amount", "settled"]),
+        ]
+
+    @property
+    def open_amount(self):
+        return self.amount - self.settled
+
+
+class Settlement(PartyFields):
+    """核销: ``amount`` of a positive item (a receipt we owe for) met by a negative one (a
+    payment, a return) of the same partner and book."""
+
+    date = models.DateField(_("business date"))
+    debit = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="settled_by_credits")
+    credit = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="settled_by_debits")
+    amount = MoneyField(_("amount"))
+    source_kind = models.CharField(max_length=40, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    source_number = models.CharField(_("document"), max_length=40, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            _one_partner("settlement_one_partner"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_amount_gt_0"),
+            models.CheckConstraint(condition=~Q(debit=F("credit")), name="settlement_two_items"),
+            bounds_check(name="settlement_in_bounds", money=["amount"]),
+        ]
+
+
+class PartyBalance(PartyFields):
+    """往来余额 of one partner in one book: Σ of its entries, kept by the writer."""
+
+    balance = MoneyField(_("balance"))
+
+    class Meta:
+        verbose_name = _("party balance")
+        verbose_name_plural = _("party balances")
+        constraints = [
+            _one_partner("party_balance_one_partner"),
+            models.UniqueConstraint(
+                fields=["supplier"],
+                condition=Q(supplier__isnull=False),
+                name="balance_one_supplier",
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(customer__isnull=False),
+                name="balance_one_customer",
+            ),
+            bounds_check(name="party_balance_in_bounds", money=["balance"]),
+        ]

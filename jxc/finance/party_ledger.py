@@ -1,0 +1,305 @@
+"""往来账 writer: the only code that adds party ledger entries, opens and settles open items
+and changes party balances (ARCHITECTURE.md §2–4, STYLE.md rule 3). Like the stock ledger's
+writer it knows no document: it gets a source reference and plain lines.
+
+Posting shape: check the lines (pure) → refuse closed periods → lock the partners' balance
+rows in id order → write entries and their open items → add to the balances. All in the
+caller's transaction (one is opened when there is none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from jxc.core.documents.actions import ensure_period_open
+from jxc.core.documents.models import SourceRef
+from jxc.core.errors import (
+    AlreadyReversed,
+    EntrySettled,
+    InvalidPartyLine,
+    NothingToReverse,
+    SettlementExceedsOpen,
+    SettlementMismatch,
+)
+from jxc.finance import rules
+from jxc.finance.choices import PartySide
+from jxc.finance.models import OpenItem, PartyBalance, PartyLedgerEntry, Settlement
+from jxc.finance.rules import PartyLine
+
+_Key = tuple[str, int]  # (side, partner id)
+
+
+def _partner(side: str, partner_id: int) -> dict[str, int | None]:
+    if side == PartySide.PAYABLE:
+        return {"supplier_id": partner_id, "customer_id": None}
+    return {"supplier_id": None, "customer_id": partner_id}
+
+
+def _key(row) -> _Key:
+    return (row.side, row.supplier_id or row.customer_id)
+
+
+def _lock_balances(keys: Iterable[_Key]) -> dict[_Key, PartyBalance]:
+    """The balance rows of these partners, created when missing, locked in id order (so two
+    postings for the same partners never deadlock)."""
+    keys = sorted(set(keys))
+    PartyBalance.objects.bulk_create(
+        [PartyBalance(side=side, **_partner(side, pid)) for side, pid in keys],
+        ignore_conflicts=True,
+    )
+    cond = Q(pk__in=[])
+    suppliers = [pid for side, pid in keys if side == PartySide.PAYABLE]
+    customers = [pid for side, pid in keys if side == PartySide.RECEIVABLE]
+    if suppliers:
+        cond |= Q(side=PartySide.PAYABLE, supplier_id__in=suppliers)
+    if customers:
+        cond |= Q(side=PartySide.RECEIVABLE, customer_id__in=customers)
+    rows = PartyBalance.objects.select_for_update().filter(cond).order_by("id")
+    return {_key(b): b for b in rows}
+
+
+def _add_to_balances(changes: dict[_Key, Decimal]) -> None:
+    balances = _lock_balances(changes)
+    for key, amount in changes.items():
+        if amount:
+            PartyBalance.objects.filter(pk=balances[key].pk).update(balance=F("balance") + amount)
+
+
+def _write(
+    lines: Sequence[PartyLine],
+    *,
+    source: SourceRef,
+    user,
+    reverses: Sequence[PartyLedgerEntry | None] | None = None,
+) -> list[PartyLedgerEntry]:
+    user_id = getattr(user, "pk", None)
+    entries = [
+        PartyLedgerEntry(
+            side=line.side,
+            **_partner(line.side, line.partner_id),
+            date=line.date,
+            due_date=line.due_date,
+            kind=line.kind,
+            amount=line.amount,
+            source_kind=source.kind,
+            source_id=source.id,
+            source_number=source.number,
+            source_line=line.source_line,
+            memo=line.memo[:200],
+            reverses=reverses[i] if reverses else None,
+            user_id=user_id,
+        )
+        for i, line in enumerate(lines)
+    ]
+    PartyLedgerEntry.objects.bulk_create(entries)
+    OpenItem.objects.bulk_create(
+        [
+            OpenItem(
+                entry=e,
+                side=e.side,
+                supplier_id=e.supplier_id,
+                customer_id=e.customer_id,
+                date=e.date,
+                due_date=e.due_date,
+                amount=e.amount,
+            )
+            for e in entries
+        ]
+    )
+    changes: dict[_Key, Decimal] = defaultdict(Decimal)
+    for e in entries:
+        changes[_key(e)] += e.amount
+    _add_to_balances(changes)
+    return entries
+
+
+@transaction.atomic
+def record_party_entries(
+    lines: Sequence[PartyLine], *, source: SourceRef, user
+) -> list[PartyLedgerEntry]:
+    """记往来账: add the party lines of one document (or payment), all or nothing; each
+    becomes an open item. Refuses (typed errors, nothing written) a line without a partner,
+    with a zero amount, more than 2 places or beyond the bounds, and a date in a closed
+    month."""
+    if not lines:
+        return []
+    problems = rules.party_line_problems(lines)
+    if problems:
+        i, problem = problems[0]
+        raise InvalidPartyLine(line=i + 1, problem=problem)
+    for day in sorted({line.date for line in lines}):
+        ensure_period_open(day)
+    return _write(lines, source=source, user=user)
+
+
+@transaction.atomic
+def reverse_party_entries(
+    *, source: SourceRef, user, date: dt.date, reversal: SourceRef | None = None
+) -> list[PartyLedgerEntry]:
+    """红冲: a counter-entry for every entry of ``source`` not reversed yet, dated ``date``,
+    each settled against the entry it reverses (so neither stays open). Refused while an
+    entry is settled in part or in whole (undo the settlement first), and a second time."""
+    originals = list(
+        PartyLedgerEntry.objects.filter(
+            source_kind=source.kind, source_id=source.id, reverses__isnull=True
+        ).order_by("id")
+    )
+    if not originals:
+        raise NothingToReverse(source=source.number)
+    done = set(
+        PartyLedgerEntry.objects.filter(reverses__in=originals).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    todo = [e for e in originals if e.pk not in done]
+    if not todo:
+        raise AlreadyReversed(source=source.number)
+    ensure_period_open(date)
+    _lock_balances(_key(e) for e in todo)
+    items = {
+        i.pk: i for i in OpenItem.objects.select_for_update().filter(pk__in=[e.pk for e in todo])
+    }
+    if any(items[e.pk].settled for e in todo):
+        raise EntrySettled(source=source.number)
+    lines = [
+        PartyLine(
+            side=e.side,
+            partner_id=e.supplier_id or e.customer_id,  # type: ignore[arg-type]
+            amount=-e.amount,
+            date=max(date, e.date),
+            kind=e.kind,
+            due_date=None,
+            source_line=e.source_line,
+            memo=e.memo,
+        )
+        for e in todo
+    ]
+    counters = _write(lines, source=reversal or source, user=user, reverses=todo)
+    counter_items = {i.pk: i for i in OpenItem.objects.filter(pk__in=[c.pk for c in counters])}
+    for original, counter in zip(todo, counters, strict=True):
+        a, b = items[original.pk], counter_items[counter.pk]
+        debit, credit = (a, b) if a.amount > 0 else (b, a)
+        _settle(debit, credit, abs(original.amount), date=counter.date, user=user, source=None)
+    return counters
+
+
+def _settle(
+    debit: OpenItem,
+    credit: OpenItem,
+    amount: Decimal,
+    *,
+    date: dt.date,
+    user,
+    source: SourceRef | None,
+) -> Settlement:
+    """Both items locked by the caller."""
+    if (
+        debit.side != credit.side
+        or debit.partner_id != credit.partner_id
+        or debit.amount <= 0
+        or credit.amount >= 0
+        or amount <= 0
+    ):
+        raise SettlementMismatch(debit=debit.entry_id, credit=credit.entry_id)
+    for item in (debit, credit):
+        if amount > abs(item.open_amount):
+            number = (
+                PartyLedgerEntry.objects.filter(pk=item.pk)
+                .values_list("source_number", flat=True)
+                .first()
+            )
+            raise SettlementExceedsOpen(
+                open=abs(item.open_amount), number=number or item.pk, amount=amount
+            )
+    debit.settled += amount
+    credit.settled -= amount
+    for item in (debit, credit):
+        item.is_open = item.settled != item.amount
+        OpenItem.objects.filter(pk=item.pk).update(
+            settled=F("settled") + (amount if item is debit else -amount), is_open=item.is_open
+        )
+    return Settlement.objects.create(
+        side=debit.side,
+        supplier_id=debit.supplier_id,
+        customer_id=debit.customer_id,
+        date=date,
+        debit=debit,
+        credit=credit,
+        amount=amount,
+        source_kind=source.kind if source else "",
+        source_id=source.id if source else None,
+        source_number=source.number if source else "",
+        user_id=getattr(user, "pk", None),
+    )
+
+
+def _lock_items(ids: Iterable[int]) -> dict[int, OpenItem]:
+    return {
+        i.pk: i
+        for i in OpenItem.objects.select_for_update().filter(pk__in=sorted(set(ids))).order_by("pk")
+    }
+
+
+@transaction.atomic
+def record_settlement(
+    *,
+    debit_id: int,
+    credit_id: int,
+    amount: Decimal,
+    date: dt.date,
+    user,
+    source: SourceRef | None = None,
+) -> Settlement:
+    """核销 by hand: meet ``amount`` of the open item ``debit_id`` (it raised the balance: a
+    receipt) with the open item ``credit_id`` (it lowered it: a payment, a return). Refuses
+    more than either has open (SettlementExceedsOpen), items of different partners or books
+    or the wrong way round (SettlementMismatch), a closed month."""
+    ensure_period_open(date)
+    items = _lock_items([debit_id, credit_id])
+    if debit_id not in items or credit_id not in items:
+        raise SettlementMismatch(debit=debit_id, credit=credit_id)
+    return _settle(items[debit_id], items[credit_id], amount, date=date, user=user, source=source)
+
+
+@transaction.atomic
+def settle_oldest_first(
+    item_id: int,
+    *,
+    date: dt.date,
+    user,
+    limit: Decimal | None = None,
+    source: SourceRef | None = None,
+) -> list[Settlement]:
+    """核销 automatically: meet what is open of item ``item_id`` (up to ``limit``) with the
+    partner's open items of the other sign, the oldest due first (jxc.finance.rules.allocate).
+    What finds no counterpart stays open (a prepayment)."""
+    ensure_period_open(date)
+    item = _lock_items([item_id])[item_id]
+    wanted = abs(item.open_amount) if limit is None else min(abs(item.open_amount), limit)
+    opposite = _opposite(item)
+    candidates = [
+        rules.Open(id=o.pk, date=o.date, due_date=o.due_date, open=o.open_amount) for o in opposite
+    ]
+    plan = rules.allocate(wanted, candidates)
+    locked = _lock_items(i for i, _a in plan)
+    out = []
+    for other_id, amount in plan:
+        other = locked[other_id]
+        debit, credit = (item, other) if item.amount > 0 else (other, item)
+        out.append(_settle(debit, credit, amount, date=date, user=user, source=source))
+    return out
+
+
+def _opposite(item: OpenItem):
+    qs = OpenItem.objects.filter(side=item.side, is_open=True)
+    if item.supplier_id:
+        qs = qs.filter(supplier_id=item.supplier_id)
+    else:
+        qs = qs.filter(customer_id=item.customer_id or 0)
+    return qs.filter(amount__lt=0) if item.amount > 0 else qs.filter(amount__gt=0)

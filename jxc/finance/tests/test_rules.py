@@ -1,0 +1,114 @@
+"""往来账 rules (pure): line checks, due dates, oldest-first allocation, aging, statement."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jxc.finance import rules
+from jxc.finance.rules import Open, PartyLine
+
+D = Decimal
+DAY = dt.date(2026, 3, 1)
+
+
+def _line(**kw):
+    base = dict(side="payable", partner_id=1, amount=D("10.00"), date=DAY)
+    return PartyLine(**{**base, **kw})
+
+
+@pytest.mark.parametrize(
+    "kw, words",
+    [
+        ({"side": "other"}, "book"),
+        ({"kind": "gift"}, "kind"),
+        ({"partner_id": 0}, "partner"),
+        ({"amount": D(0)}, "zero"),
+        ({"amount": D("1.001")}, "decimal places"),
+        ({"amount": D("1e13")}, "too large"),
+        ({"due_date": DAY - dt.timedelta(days=1)}, "due date"),
+    ],
+)
+def test_party_line_problems_name_each_refusal(kw, words):
+    with translation.override("en"):
+        problems = rules.party_line_problems([_line(), _line(**kw)])
+    assert [i for i, _p in problems] == [1]
+    assert words in problems[0][1].lower()
+
+
+def test_party_line_problems_accept_negative_amounts():
+    assert rules.party_line_problems([_line(amount=D("-99.99"), kind="payment")]) == []
+
+
+def test_due_date_follows_payment_terms():
+    assert rules.due_date_for(DAY, 30) == dt.date(2026, 3, 31)
+    assert rules.due_date_for(DAY, 0) == DAY
+
+
+def test_allocate_takes_oldest_due_first_and_stops_at_the_amount():
+    items = [
+        Open(3, dt.date(2026, 1, 5), dt.date(2026, 2, 4), D("50")),
+        Open(1, dt.date(2026, 1, 1), dt.date(2026, 3, 1), D("70")),
+        Open(2, dt.date(2026, 1, 2), None, D("30")),  # due on its date: first
+    ]
+    assert rules.allocate(D("100"), items) == [(2, D("30")), (3, D("50")), (1, D("20"))]
+
+
+def test_allocate_never_more_than_open_in_all():
+    items = [Open(1, DAY, None, D("-5")), Open(2, DAY, None, D("-7"))]
+    assert rules.allocate(D("100"), items) == [(1, D("5")), (2, D("7"))]
+    assert rules.allocate(D("0"), items) == []
+
+
+@given(
+    amount=st.decimals(min_value=0, max_value=10_000, places=2),
+    opens=st.lists(st.decimals(min_value="0.01", max_value=5_000, places=2), max_size=8),
+)
+def test_allocate_stays_within_both_sides(amount, opens):
+    items = [Open(i, DAY + dt.timedelta(days=i % 3), None, o) for i, o in enumerate(opens)]
+    plan = rules.allocate(amount, items)
+    taken = sum((a for _i, a in plan), D(0))
+    assert taken == min(amount, sum(opens, D(0)))
+    by_id = {i.id: i.open for i in items}
+    assert all(0 < a <= by_id[i] for i, a in plan)
+
+
+@pytest.mark.parametrize(
+    "days, bucket",
+    [
+        (-1, "not_due"),
+        (0, "0-30"),
+        (30, "0-30"),
+        (31, "31-60"),
+        (60, "31-60"),
+        (61, "61-90"),
+        (90, "61-90"),
+        (91, "90+"),
+    ],
+)
+def test_aging_bucket_edges(days, bucket):
+    assert rules.aging_bucket(DAY, DAY + dt.timedelta(days=days)) == bucket
+
+
+def test_aging_adds_up_to_what_is_open():
+    items = [
+        Open(1, DAY, DAY, D("100")),
+        Open(2, DAY, dt.date(2026, 5, 1), D("40")),
+        Open(3, dt.date(2025, 10, 1), None, D("-15")),
+    ]
+    got = rules.aging(items, dt.date(2026, 4, 15))
+    assert got == {"not_due": D("40"), "0-30": 0, "31-60": D("100"), "61-90": 0, "90+": D("-15")}
+    assert sum(got.values()) == D("125")
+
+
+def test_statement_rows_run_the_balance_from_the_opening():
+    rows = rules.statement_rows(
+        D("10"), [(DAY, "CGRK-1", "", D("100")), (DAY, "FK-1", "", D("-60.50"))]
+    )
+    assert [(r.increase, r.decrease, r.balance) for r in rows] == [
+        (D("100"), 0, D("110")),
+        (0, D("60.50"), D("49.50")),
+    ]
