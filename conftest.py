@@ -1,6 +1,6 @@
 """Fixtures for every test in the project (pytest-django; settings: jxc.settings).
 
-Users (made through ``jxc.core.services.create_user``, default roles ensured first):
+Users (made through ``jxc.core.accounts.create_user``, default roles ensured first):
 
     user_factory(roles=["purchaser"], **kw) -> User
         kw: username (default: unique "user-N"), password (default TEST_PASSWORD),
@@ -106,7 +106,7 @@ _usernames = itertools.count(1)
 @pytest.fixture
 def user_factory(db):
     """Create users with roles through the real service: ``user_factory(roles=["sales"])``."""
-    from jxc.core.services import create_user, ensure_default_roles
+    from jxc.core.accounts import create_user, ensure_default_roles
 
     ensure_default_roles()
 

@@ -18,8 +18,8 @@ from jxc.api.common.idempotency import creates
 from jxc.api.common.listing import Paging, listing, page_of, query_of
 from jxc.api.common.permissions import check_perm, get_or_404, open_to_users, ref, requires
 from jxc.catalog.models import Brand, Category, Product, Sku, Unit
+from jxc.core import accounts, services
 from jxc.core import selectors as core_selectors
-from jxc.core import services
 from jxc.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jxc.core.models import ApiToken, AuditLog, Role, User
 from jxc.core.permissions import DEFAULT_ROLES
@@ -77,8 +77,8 @@ class OwnPasswordIn(Schema):
 def change_my_password(request, payload: OwnPasswordIn):
     """修改密码: the caller's own, after checking the old one (422 ``validation_failed`` with
     ``old_password`` or ``password`` errors otherwise). Other sessions of the user end."""
-    services.check_own_password(request.user, password=payload.old_password, request=request)
-    services.set_password(request.user, user=request.user, password=payload.new_password)
+    accounts.check_own_password(request.user, password=payload.old_password, request=request)
+    accounts.set_password(request.user, user=request.user, password=payload.new_password)
     session = getattr(request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(request.user.pk):
         update_session_auth_hash(request, request.user)  # the browser stays signed in
@@ -195,7 +195,7 @@ def create_user(request, payload: UserIn):
     """New user with roles and, optionally, a warehouse scope."""
     _check_roles(payload.roles)
     with transaction.atomic():
-        user = services.create_user(
+        user = accounts.create_user(
             username=payload.username.strip(),
             password=payload.password,
             roles=payload.roles,
@@ -219,7 +219,7 @@ def update_user(request, id: int, payload: Patch[UserEditIn]):
             _set_warehouses(request, target, data.pop("warehouse_ids"))
         if data.get("roles") is not None:
             _check_roles(data["roles"])
-        services.update_user(target, user=request.user, **data)
+        accounts.update_user(target, user=request.user, **data)
     return users_queryset().get(pk=target.pk)
 
 
@@ -228,7 +228,7 @@ def update_user(request, id: int, payload: Patch[UserEditIn]):
 def reset_user_password(request, id: int, payload: PasswordIn):
     """重置密码 of a user; Django's password rules apply (422 with ``password`` errors)."""
     target = get_or_404(users_queryset(), id)
-    services.set_password(target, user=request.user, password=payload.password)
+    accounts.set_password(target, user=request.user, password=payload.password)
     return 204, None
 
 
@@ -299,7 +299,7 @@ def get_role(request, id: int):
 @creates(RoleOut, perm="user.create")
 def create_role(request, payload: RoleIn):
     """新增角色: code, name and permission patterns (422 ``duplicate_code`` / field errors)."""
-    return services.create_role(
+    return accounts.create_role(
         user=request.user, code=payload.code, name=payload.name, permissions=payload.permissions
     )
 
@@ -309,7 +309,7 @@ def create_role(request, payload: RoleIn):
 def update_role(request, id: int, payload: Patch[RoleEditIn]):
     """修改角色: name, permissions, and the code of a role that is not built in."""
     role = get_or_404(Role.objects.all(), id)
-    return services.update_role(role, user=request.user, **dict(payload))
+    return accounts.update_role(role, user=request.user, **dict(payload))
 
 
 # --- company settings ----------------------------------------------------------------------
@@ -394,7 +394,7 @@ def create_api_token(request, payload: ApiTokenIn):
     a token cannot mint further tokens."""
     if getattr(request, "jxc_token_auth", False):
         raise PermissionDenied(perm="apitoken.create")
-    token, plain = services.create_api_token(user=request.user, name=payload.name)
+    token, plain = accounts.create_api_token(user=request.user, name=payload.name)
     return {**ApiTokenOut.from_orm(token).model_dump(), "token": plain}
 
 
@@ -402,7 +402,7 @@ def create_api_token(request, payload: ApiTokenIn):
 @open_to_users
 def revoke_api_token(request, id: int):
     """Revoke one of your tokens: it stops working at once (401)."""
-    return services.revoke_api_token(token_id=id, user=request.user)
+    return accounts.revoke_api_token(token_id=id, user=request.user)
 
 
 # --- audit log (操作记录) ---------------------------------------------------------------------

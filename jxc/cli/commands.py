@@ -16,7 +16,7 @@ def _prepare() -> None:
     # whitenoise expects STATIC_ROOT to exist even while it serves from the apps' folders.
     os.makedirs(settings.STATIC_ROOT, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
-    from jxc.core.services import ensure_default_roles
+    from jxc.core.accounts import ensure_default_roles
 
     ensure_default_roles()
     if settings.PRODUCTION:
@@ -97,8 +97,8 @@ def demo_cmd(args: list[str]) -> int:
 
 
 def createadmin(args: list[str]) -> int:
+    from jxc.core.accounts import create_user
     from jxc.core.errors import DomainError
-    from jxc.core.services import create_user
 
     p = argparse.ArgumentParser(prog="jxc createadmin")
     p.add_argument("username")

@@ -42,13 +42,14 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
     from jxc.cli.demo_catalog import load_catalog, load_warehouses
     from jxc.cli.demo_history import load_stock_history
     from jxc.cli.demo_partners import load_accounts, load_partners
+    from jxc.core import accounts as user_services
     from jxc.core import services as core
 
-    core.ensure_default_roles()
+    user_services.ensure_default_roles()
     users: dict[str, Any] = {}
     accounts = []
     for username, role, name, label in DEMO_USERS:
-        users[role] = core.create_user(
+        users[role] = user_services.create_user(
             username=username,
             password=DEMO_PASSWORD,
             roles=[role],

@@ -44,7 +44,8 @@ from jxc.core.numbers import (
     rate_units,
     unit_cost_of,
 )
-from jxc.inventory.models import CostPool, StockMove, StockSnapshot, StockSnapshotPeriod
+from jxc.inventory.models import CostPool, StockMove
+from jxc.inventory.snapshot_models import StockSnapshot, StockSnapshotPeriod
 
 ZERO = Decimal(0)
 QTY_SCALE = 10**QTY_PLACES

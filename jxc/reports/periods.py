@@ -16,7 +16,7 @@ from jxc.core.periods import (
     period_problems,
     previous_month,
 )
-from jxc.inventory.models import StockSnapshotPeriod
+from jxc.inventory.snapshot_models import StockSnapshotPeriod
 
 __all__ = ["MonthStatus", "PeriodOverview", "can_reopen_period", "period_overview"]
 

@@ -28,7 +28,8 @@ from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES, SPLIT
 from jxc.core.numbers import cents_at_units, money_from_cents, qty_from_units, rate_units
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.models import StockSnapshot, StockSnapshotPeriod, Warehouse
+from jxc.inventory.models import Warehouse
+from jxc.inventory.snapshot_models import StockSnapshot, StockSnapshotPeriod
 from jxc.inventory.snapshots import (
     Scaled,
     pool_rates_at,

@@ -21,7 +21,7 @@ STEPS = ("create", "submit", "approve", "post")
 def _setup():
     from jxc.catalog import services as catalog
     from jxc.catalog.rules import UnitSpec
-    from jxc.core.services import create_user, ensure_default_roles
+    from jxc.core.accounts import create_user, ensure_default_roles
     from jxc.inventory import services as inventory
 
     ensure_default_roles()

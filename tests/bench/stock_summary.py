@@ -53,7 +53,8 @@ def _summary(start, end, **kw):
 
 def run(size: int) -> dict:
     from jxc.core.periods import close_period, month_bounds
-    from jxc.inventory.models import CostPool, StockSnapshot
+    from jxc.inventory.models import CostPool
+    from jxc.inventory.snapshot_models import StockSnapshot
     from jxc.inventory.snapshots import valued_positions_at
     from tests.bench import _stock_ledger
 

@@ -21,7 +21,7 @@ def _timed(fn):
 def run(size: int) -> dict:
     from jxc.catalog import services as catalog
     from jxc.catalog.rules import UnitSpec
-    from jxc.core.services import create_user, ensure_default_roles
+    from jxc.core.accounts import create_user, ensure_default_roles
     from jxc.inventory import services as inventory
     from jxc.inventory.documents import services as docs
     from jxc.inventory.ledger.checks import ledger_problems

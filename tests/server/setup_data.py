@@ -21,20 +21,22 @@ def build(n_skus: int, n_bins: int) -> dict:
 
     from jxc.catalog import services as catalog
     from jxc.catalog.rules import UnitSpec
-    from jxc.core import services as core
+    from jxc.core import accounts
     from jxc.inventory import services as inventory
     from jxc.inventory.documents import services as docs
 
     with transaction.atomic():  # one commit: far faster on SQLite
-        return _make(core, catalog, UnitSpec, inventory, docs, n_skus, n_bins)
+        return _make(accounts, catalog, UnitSpec, inventory, docs, n_skus, n_bins)
 
 
-def _make(core, catalog, UnitSpec, inventory, docs, n_skus: int, n_bins: int) -> dict:
-    core.ensure_default_roles()
-    owner = core.create_user(
+def _make(accounts, catalog, UnitSpec, inventory, docs, n_skus: int, n_bins: int) -> dict:
+    accounts.ensure_default_roles()
+    owner = accounts.create_user(
         username="boss", password="Server-test-2026", roles=["owner"], is_superuser=True
     )
-    keeper = core.create_user(username="cangguan", password="Server-test-2026", roles=["keeper"])
+    keeper = accounts.create_user(
+        username="cangguan", password="Server-test-2026", roles=["keeper"]
+    )
     pcs = catalog.create_unit(user=owner, name="个")
     zc = inventory.create_warehouse(user=owner, code="ZC", name="总仓")
     md = inventory.create_warehouse(user=owner, code="MD", name="门店仓")
@@ -51,8 +53,8 @@ def _make(core, catalog, UnitSpec, inventory, docs, n_skus: int, n_bins: int) ->
         skus.append(product.skus.get())
     count = docs.create_stock_count(user=owner, warehouse=zc, date=dt.date.today())
     return {
-        "owner_token": core.create_api_token(user=owner, name="load")[1],
-        "keeper_token": core.create_api_token(user=keeper, name="import")[1],
+        "owner_token": accounts.create_api_token(user=owner, name="load")[1],
+        "keeper_token": accounts.create_api_token(user=keeper, name="import")[1],
         "count_id": count.pk,
         "store_id": md.pk,
         "sku_ids": [s.pk for s in skus],

@@ -4,7 +4,7 @@ browser's login session (unsafe methods need the CSRF token)."""
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from jxc.core.services import user_for_token
+from jxc.core.accounts import user_for_token
 
 
 class TokenAuth(HttpBearer):

@@ -13,7 +13,7 @@ from ninja import Header, Schema
 from jxc.api.common.permissions import check_perm, with_perms
 from jxc.api.common.rendering import json_response, plain
 from jxc.core.errors import ValidationFailed
-from jxc.core.services import run_idempotent
+from jxc.core.idempotency import run_idempotent
 
 IDEMPOTENCY_KEY_MAX = 200
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from jxc.api.tests.conftest import API, bearer, call
+from jxc.core.accounts import create_api_token
 from jxc.core.models import ApiToken
-from jxc.core.services import create_api_token
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from jxc.api.common.rendering import RENDERER
 from jxc.api.tests.conftest import bearer, call
-from jxc.core.services import create_api_token
+from jxc.core.accounts import create_api_token
 
 
 def keys(data) -> set[str]:

@@ -9,7 +9,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
-from jxc.core.services import create_api_token
+from jxc.core.accounts import create_api_token
 
 EXAMPLES = 3
 # positive_data_acceptance expects 2xx for any schema-valid body, but the business rules the

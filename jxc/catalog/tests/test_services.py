@@ -205,7 +205,7 @@ def test_update_sku_units_and_add_barcode(units):
 
 
 def test_sku_picker_endpoint_finds_by_pinyin_and_exact_barcode(units, client):
-    from jxc.core.services import create_user, ensure_default_roles
+    from jxc.core.accounts import create_user, ensure_default_roles
 
     ensure_default_roles()
     _shirt(units)

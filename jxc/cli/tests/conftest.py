@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture
 def md_owner(db):
-    from jxc.core.services import create_user, ensure_default_roles
+    from jxc.core.accounts import create_user, ensure_default_roles
 
     ensure_default_roles()
     return create_user(

@@ -8,7 +8,7 @@ from jxc.cli import demo
 from jxc.core.models import User
 from jxc.core.periods import month_bounds, months_back
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.models import StockSnapshotPeriod
+from jxc.inventory.snapshot_models import StockSnapshotPeriod
 from jxc.inventory.testing import assert_ledger_consistent
 from jxc.reports import selectors
 

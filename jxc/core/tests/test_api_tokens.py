@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 
+from jxc.core.accounts import create_api_token, revoke_api_token, user_for_token
 from jxc.core.errors import NotFound, ValidationFailed
 from jxc.core.models import ApiToken
-from jxc.core.services import create_api_token, revoke_api_token, user_for_token
 
 
 @pytest.mark.django_db

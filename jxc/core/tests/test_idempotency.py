@@ -3,8 +3,8 @@
 import pytest
 
 from jxc.core.errors import IdempotencyConflict
+from jxc.core.idempotency import run_idempotent
 from jxc.core.models import IdempotencyRecord
-from jxc.core.services import run_idempotent
 
 
 class Creator:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from jxc.core.accounts import ensure_default_roles
 from jxc.core.models import Role
 from jxc.core.permissions import (
     ACTIONS,
@@ -11,7 +12,6 @@ from jxc.core.permissions import (
     matches,
     register_resource,
 )
-from jxc.core.services import ensure_default_roles
 
 
 def test_patterns_match_resources_and_actions():

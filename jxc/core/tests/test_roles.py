@@ -3,9 +3,9 @@
 import pytest
 from django.utils import translation
 
+from jxc.core.accounts import create_role, update_role
 from jxc.core.errors import DuplicateCode, ValidationFailed
 from jxc.core.models import AuditLog, Role
-from jxc.core.services import create_role, update_role
 
 pytestmark = pytest.mark.django_db
 

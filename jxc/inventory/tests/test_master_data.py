@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from jxc.catalog import services as catalog
+from jxc.core.accounts import create_user, ensure_default_roles
 from jxc.core.errors import DuplicateCode, ValidationFailed
 from jxc.core.models import AuditLog
-from jxc.core.services import create_user, ensure_default_roles
 from jxc.inventory import selectors, services
 from jxc.inventory.models import Bin, StockLimit, Warehouse
 

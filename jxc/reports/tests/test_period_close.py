@@ -11,7 +11,8 @@ from jxc.core.errors import PeriodClosed
 from jxc.core.models import AuditLog, ClosedPeriod
 from jxc.core.periods import PeriodNotReady, close_period, reopen_period
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.models import SkuLedger, StockSnapshot, StockSnapshotPeriod
+from jxc.inventory.models import SkuLedger
+from jxc.inventory.snapshot_models import StockSnapshot, StockSnapshotPeriod
 from jxc.inventory.testing import assert_ledger_consistent
 from jxc.reports import selectors
 from jxc.reports.tests.conftest import D, feb

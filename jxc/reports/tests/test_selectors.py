@@ -134,7 +134,7 @@ def test_stock_at_date_before_and_after_a_backdated_receipt(history, owner, kit)
 
 
 def test_snapshots_after_close_give_the_same_figures(history, owner):
-    from jxc.inventory.models import StockSnapshot
+    from jxc.inventory.snapshot_models import StockSnapshot
 
     before = selectors.movement_summary(user=owner, start=FEB1, end=FEB28)
     close_period(year=2026, month=1, user=owner)

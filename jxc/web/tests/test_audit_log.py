@@ -142,7 +142,7 @@ def test_audit_log_shows_unit_rows_and_stock_limits_as_words(
     assert "参考进价: 1.8" in body
     assert "{'" not in body and "stock_limit" not in body.lower()
     Role.objects.create(code="auditor", name="审计", permissions=["audit.view"])
-    from jxc.core.services import update_user
+    from jxc.core.accounts import update_user
 
     update_user(sales_user, user=None, roles=["auditor"])
     masked = _text(client_for(sales_user).get(reverse("web:auditlog_list"), {"q": "可乐"}))

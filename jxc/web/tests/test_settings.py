@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from jxc.core.accounts import user_for_token
 from jxc.core.models import ApiToken, AuditLog, Role, User
 from jxc.core.selectors import company
-from jxc.core.services import user_for_token
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_company_settings_refuse_bad_decimals(client_owner):
 
 
 def test_company_settings_read_only_without_edit(client_for, user_factory):
-    from jxc.core.services import update_user
+    from jxc.core.accounts import update_user
 
     viewer = user_factory(roles=[])
     role = Role.objects.create(code="viewer", name="只读", permissions=["company.view"])
@@ -158,7 +158,7 @@ def test_api_token_needs_a_name(client_owner, owner):
 
 def test_tokens_are_personal(client_for, owner, user_factory):
     other = user_factory(roles=["owner"])
-    from jxc.core.services import create_api_token
+    from jxc.core.accounts import create_api_token
 
     token, _plain = create_api_token(user=owner, name="老板的")
     client = client_for(other)

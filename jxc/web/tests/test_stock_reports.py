@@ -171,7 +171,7 @@ def test_home_shows_alert_counts(client_owner, client_for, sales_user, ledger, o
 
 
 def _user(any_user, role):
-    from jxc.core.services import create_user
+    from jxc.core.accounts import create_user
 
     return create_user(username=f"u-{role}", password="Jxc-test-2026!", roles=[role])
 

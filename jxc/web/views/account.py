@@ -1,6 +1,6 @@
 """修改密码 (one's own, from the user menu) and 重置密码 (someone else's, from the user's page).
 
-Both go through ``jxc.core.services.set_password``: Django's password validators decide, the
+Both go through ``jxc.core.accounts.set_password``: Django's password validators decide, the
 audit records who changed whose password, never the password.
 """
 
@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core import services as core
+from jxc.core import accounts
 from jxc.core.errors import TooManyAttempts, ValidationFailed
 from jxc.core.models import User
 
@@ -66,10 +66,10 @@ def change_password(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            core.check_own_password(
+            accounts.check_own_password(
                 request.user, password=form.cleaned_data["old_password"], request=request
             )
-            core.set_password(
+            accounts.set_password(
                 request.user, user=request.user, password=form.cleaned_data["new_password1"]
             )
         except ValidationFailed as exc:
@@ -98,7 +98,7 @@ def reset_password(request, pk: int):
     form = SetPasswordForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            core.set_password(
+            accounts.set_password(
                 target, user=request.user, password=form.cleaned_data["new_password1"]
             )
         except ValidationFailed as exc:

@@ -1,6 +1,6 @@
 """商品 screens: list (search, filters, sort, pages, Excel), 新增 with units and the 颜色 × 尺码
-matrix, detail (SKUs, units, barcodes, stock limits per warehouse, 操作记录), edit, 停用/启用,
-a SKU's units and prices, and the reusable SKU picker (HTMX search endpoint).
+matrix, edit, 停用/启用 (the detail page: ``catalog_product_detail``; a SKU's units and prices
+and the reusable SKU picker: ``catalog_skus``).
 
 The list and export are a generic ``Screen``; the rest is product-specific. Every write goes
 through jxc.catalog.services (and inventory's set_stock_limit); cost figures are masked by
@@ -16,27 +16,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.catalog import rules as catalog_rules
-from jxc.catalog import selectors, services
+from jxc.catalog import services
 from jxc.catalog.choices import PRICE_FIELDS
 from jxc.catalog.filters import ProductFilterSet
 from jxc.catalog.models import Product, Sku, SkuUnit, Unit
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.text import pinyin_initials
-from jxc.core.visibility import MASK, can_view_cost, field_marks, shows
-from jxc.inventory import selectors as inventory_selectors
-from jxc.inventory import services as inventory_services
-from jxc.inventory.models import StockLimit
-from jxc.web.generic.audit import audit_rows
+from jxc.core.visibility import field_marks
 from jxc.web.generic.columns import PRICE, QTY, Column, plain_decimal
 from jxc.web.generic.screen import Screen
 from jxc.web.views.catalog_products_forms import (
@@ -44,7 +38,6 @@ from jxc.web.views.catalog_products_forms import (
     ProductEditForm,
     ProductForm,
     RowSet,
-    StockLimitRow,
     parse_unit_rows,
     parse_variant_rows,
     place_service_errors,
@@ -329,151 +322,6 @@ def product_mnemonic(request):
     return JsonResponse({"mnemonic": pinyin_initials(request.GET.get("name", ""))})
 
 
-# --- 商品详情 ----------------------------------------------------------------------------
-
-
-@login_required
-def product_detail(request, pk: int):
-    """商品详情: SKUs with their units, prices and barcodes; 安全库存/最高库存 per warehouse
-    (POST saves every changed pair at once, or none when one is wrong); 操作记录."""
-    _require(request, "product.view")
-    product = get_object_or_404(_product_qs(), pk=pk)
-    skus = list(product.skus.all())
-    limit_rows = _stock_limit_rows(request.user, skus)
-    recosting = inventory_selectors.recosting_skus(skus)  # 成本重算中
-    status = 200
-    if request.method == "POST":
-        _require(request, "product.edit")
-        saved = _save_stock_limits(request, limit_rows)
-        if saved is not None:
-            messages.success(
-                request, _("Stock limits saved (%(count)s changed).") % {"count": saved}
-            )
-            return redirect(reverse("web:product_detail", args=[pk]) + "#stock-limits")
-        status = 422
-    return render(
-        request,
-        "web/catalog/product_detail.html",
-        {
-            "product": product,
-            "title": product.name,
-            "skus": [
-                {**_sku_view(request.user, sku), "recosting": sku.pk in recosting} for sku in skus
-            ],
-            "price_columns": [{"name": n, "label": price_labels()[n]} for n in PRICE_FIELDS],
-            "limit_rows": limit_rows,
-            "audit": _audit(request.user, product, skus),
-            "can_edit": request.user.has_jxc_perm("product.edit"),
-            "can_view_cost": can_view_cost(request.user),
-        },
-        status=status,
-    )
-
-
-def _sku_view(user, sku: Sku) -> dict[str, Any]:
-    labels = price_labels()
-    units = []
-    for su in sku.units.all():
-        prices = []
-        for name in PRICE_FIELDS:
-            value = getattr(su, name)
-            shown = _fmt(value, 2) if shows(field_marks(SkuUnit, name), user) else MASK
-            prices.append({"name": name, "value": shown, "label": labels[name]})
-        units.append(
-            {
-                "unit": su.unit.name,
-                "factor": _fmt(su.factor),
-                "is_base": su.is_base,
-                "prices": prices,
-                "barcodes": [b.code for b in su.barcodes.all()],
-            }
-        )
-    return {"sku": sku, "units": units, "barcodes": [b.code for b in sku.barcodes.all()]}
-
-
-def _stock_limit_rows(user, skus: list[Sku]) -> list[StockLimitRow]:
-    warehouses = list(inventory_selectors.warehouses_for(user, active_only=True).order_by("code"))
-    limits = {
-        (lim.sku_id, lim.warehouse_id): lim
-        for lim in StockLimit.objects.filter(sku__in=skus, warehouse__in=warehouses)
-    }
-    return [
-        StockLimitRow(sku, wh, limits.get((sku.pk, wh.pk))) for sku in skus for wh in warehouses
-    ]
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _save_stock_limits(request, rows: list[StockLimitRow]) -> int | None:
-    """Save the changed limits in one transaction; any wrong row keeps all of them unsaved."""
-    for row in rows:
-        row.read(request.POST)
-    changed = [row for row in rows if row.changed]
-    try:
-        with transaction.atomic():
-            for row in changed:
-                min_qty, max_qty = row.parsed()
-                if row.errors:
-                    continue
-                try:
-                    inventory_services.set_stock_limit(
-                        user=request.user,
-                        sku=row.sku,
-                        warehouse=row.warehouse,
-                        min_qty=min_qty,
-                        max_qty=max_qty,
-                    )
-                except ValidationFailed as exc:
-                    for name, msgs in exc.errors.items():
-                        row.errors.setdefault(name, []).extend(msgs)
-                except DomainError as exc:
-                    row.errors.setdefault("min_qty", []).append(str(exc))
-            if any(row.errors for row in changed):
-                raise _Rollback
-    except _Rollback:
-        messages.error(request, _("Nothing was saved: please correct the stock limits marked."))
-        return None
-    return len(changed)
-
-
-def _audit(user, product: Product, skus: list[Sku]) -> list[dict[str, Any]]:
-    """操作记录 of the product and its SKUs (units, prices, barcodes, stock limits), newest first.
-
-    Read as the generic 操作记录 reads them (``audit_rows(..., readable=True)``): a SKU's unit
-    rows as ``计量单位: 箱, 换算率: 24, 零售价: 60``, stock limits as ``库存上下限 ZC: 24 / 240``,
-    cost figures left out for users without cost.view."""
-    rows = audit_rows(product, user, readable=True)
-    for row in rows:
-        raw = (row["entry"].changes or {}).get("skus")
-        if not isinstance(raw, list) or len(raw) != 2:
-            continue
-        for change in row["changes"]:
-            if str(change["label"]) == str(capfirst(Sku._meta.verbose_name_plural)):
-                # the SKU codes, as typed, rather than their names
-                before, after = (", ".join(map(str, v)) if v else None for v in raw)
-                change.update(before=before, after=after)
-    for sku in skus:
-        for row in audit_rows(sku, user, readable=True):
-            row["changes"].insert(
-                0, {"label": _("SKU"), "before": None, "after": f"{sku.code} {sku.spec}".strip()}
-            )
-            rows.append(row)
-    rows.sort(key=lambda r: (r["entry"].at, r["entry"].pk), reverse=True)
-    return rows
-
-
-@login_required
-def product_image(request, pk: int):
-    """The product's picture, for signed-in users only (uploads are not public files)."""
-    _require(request, "product.view")
-    product = get_object_or_404(Product, pk=pk)
-    if not product.image:
-        raise Http404
-    return FileResponse(product.image.open("rb"))
-
-
 # --- 修改商品 / 停用 ---------------------------------------------------------------------
 
 
@@ -511,99 +359,12 @@ def product_edit(request, pk: int):
     )
 
 
-# --- a SKU's units and prices -----------------------------------------------------------
-
-
-@login_required
-def sku_units(request, pk: int):
-    """单位与价格 of one SKU: its units (1 箱 = 12 个), the prices per unit and unit barcodes."""
-    _require(request, "product.edit")
-    sku = get_object_or_404(Sku.objects.select_related("product__base_unit"), pk=pk)
-    product = sku.product
-    rowset = RowSet()
-    if request.method == "POST":
-        parse_unit_rows(
-            request.POST, base_unit_id=product.base_unit_id, user=request.user, rowset=rowset
-        )
-        if not rowset.has_errors:
-            try:
-                services.update_sku_units(sku, user=request.user, units=rowset.unit_specs)
-            except ValidationFailed as exc:
-                place_service_errors(exc, form=ProductEditForm(), rowset=rowset)
-                for msgs in exc.errors.get("__all__", []):
-                    rowset.add("units", msgs)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("web:product_detail", pk=product.pk)
-        status = 422
-    else:
-        rowset.units = _current_unit_rows(request.user, sku)
-        status = 200
-    labels = {**price_labels(), "unit": _("unit"), "factor": _("conversion factor")}
-    return render(
-        request,
-        "web/catalog/sku_units_form.html",
-        {
-            "sku": sku,
-            "product": product,
-            "title": _("Units and prices of %(sku)s") % {"sku": f"{sku.code} {sku}"},
-            "initial_state": {
-                **rowset.state(),
-                "unitChoices": _unit_choices(sku.units.values_list("unit_id", flat=True)),
-                "priceColumns": _price_columns(request.user),
-                "baseUnit": product.base_unit_id,
-                "baseUnitName": product.base_unit.name,
-            },
-            "row_errors": rowset.summary(labels) if request.method == "POST" else [],
-            "price_columns": _price_columns(request.user),
-        },
-        status=status,
-    )
-
-
-def _current_unit_rows(user, sku: Sku):
-    from jxc.web.views.catalog_products_forms import Row
-
-    rows = []
-    units = sorted(sku.units.select_related("unit"), key=lambda u: (not u.is_base, u.factor))
-    for i, su in enumerate(units):
-        barcode = su.barcodes.order_by("id").first()
-        values = {
-            "unit": str(su.unit_id),
-            "factor": _fmt(su.factor),
-            "barcode": barcode.code if barcode else "",
-        }
-        for name in visible_price_fields(user):
-            values[name] = _fmt(getattr(su, name))
-        rows.append(Row(index=i, values=values))
-    return rows
-
-
-# --- SKU picker -------------------------------------------------------------------------
-
-
-@login_required
-def sku_search(request):
-    """SKU picker: matching SKUs by code, name, 助记码 or barcode; an exact barcode comes first."""
-    q = request.GET.get("q", "").strip()
-    exact = selectors.sku_by_barcode(q) if q else None
-    skus = list(selectors.search_skus(q)[:PICKER_LIMIT]) if q else []
-    if exact is not None:
-        skus = [exact] + [s for s in skus if s.pk != exact.pk]
-    return render(
-        request, "web/catalog/_partials/sku_results.html", {"q": q, "skus": skus, "exact": exact}
-    )
-
-
 _P = "catalog/products"
-# The product screens' URLs (included by jxc/web/urls.py).
+# The product screens' URLs (included by jxc/web/urls.py; the detail page and a SKU's units and
+# picker are in catalog_product_detail and catalog_skus).
 urlpatterns = [
     *SCREEN.urls(),
     path(f"{_P}/new/", product_create, name="product_create"),
     path(f"{_P}/mnemonic/", product_mnemonic, name="product_mnemonic"),
-    path(f"{_P}/<int:pk>/", product_detail, name="product_detail"),
     path(f"{_P}/<int:pk>/edit/", product_edit, name="product_edit"),
-    path(f"{_P}/<int:pk>/image/", product_image, name="product_image"),
-    path("catalog/skus/<int:pk>/units/", sku_units, name="sku_units"),
-    path("catalog/skus/search/", sku_search, name="sku_search"),
 ]

@@ -1,0 +1,117 @@
+"""A SKU's units and prices, and the reusable SKU picker (HTMX search endpoint)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from jxc.catalog import selectors, services
+from jxc.catalog.models import Sku
+from jxc.core.errors import ValidationFailed
+from jxc.web.views.catalog_products import (
+    PICKER_LIMIT,
+    _fmt,
+    _price_columns,
+    _require,
+    _unit_choices,
+)
+from jxc.web.views.catalog_products_forms import (
+    ProductEditForm,
+    RowSet,
+    parse_unit_rows,
+    place_service_errors,
+    price_labels,
+    visible_price_fields,
+)
+
+# --- a SKU's units and prices -----------------------------------------------------------
+
+
+@login_required
+def sku_units(request, pk: int):
+    """单位与价格 of one SKU: its units (1 箱 = 12 个), the prices per unit and unit barcodes."""
+    _require(request, "product.edit")
+    sku = get_object_or_404(Sku.objects.select_related("product__base_unit"), pk=pk)
+    product = sku.product
+    rowset = RowSet()
+    if request.method == "POST":
+        parse_unit_rows(
+            request.POST, base_unit_id=product.base_unit_id, user=request.user, rowset=rowset
+        )
+        if not rowset.has_errors:
+            try:
+                services.update_sku_units(sku, user=request.user, units=rowset.unit_specs)
+            except ValidationFailed as exc:
+                place_service_errors(exc, form=ProductEditForm(), rowset=rowset)
+                for msgs in exc.errors.get("__all__", []):
+                    rowset.add("units", msgs)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("web:product_detail", pk=product.pk)
+        status = 422
+    else:
+        rowset.units = _current_unit_rows(request.user, sku)
+        status = 200
+    labels = {**price_labels(), "unit": _("unit"), "factor": _("conversion factor")}
+    return render(
+        request,
+        "web/catalog/sku_units_form.html",
+        {
+            "sku": sku,
+            "product": product,
+            "title": _("Units and prices of %(sku)s") % {"sku": f"{sku.code} {sku}"},
+            "initial_state": {
+                **rowset.state(),
+                "unitChoices": _unit_choices(sku.units.values_list("unit_id", flat=True)),
+                "priceColumns": _price_columns(request.user),
+                "baseUnit": product.base_unit_id,
+                "baseUnitName": product.base_unit.name,
+            },
+            "row_errors": rowset.summary(labels) if request.method == "POST" else [],
+            "price_columns": _price_columns(request.user),
+        },
+        status=status,
+    )
+
+
+def _current_unit_rows(user, sku: Sku):
+    from jxc.web.views.catalog_products_forms import Row
+
+    rows = []
+    units = sorted(sku.units.select_related("unit"), key=lambda u: (not u.is_base, u.factor))
+    for i, su in enumerate(units):
+        barcode = su.barcodes.order_by("id").first()
+        values = {
+            "unit": str(su.unit_id),
+            "factor": _fmt(su.factor),
+            "barcode": barcode.code if barcode else "",
+        }
+        for name in visible_price_fields(user):
+            values[name] = _fmt(getattr(su, name))
+        rows.append(Row(index=i, values=values))
+    return rows
+
+
+# --- SKU picker -------------------------------------------------------------------------
+
+
+@login_required
+def sku_search(request):
+    """SKU picker: matching SKUs by code, name, 助记码 or barcode; an exact barcode comes first."""
+    q = request.GET.get("q", "").strip()
+    exact = selectors.sku_by_barcode(q) if q else None
+    skus = list(selectors.search_skus(q)[:PICKER_LIMIT]) if q else []
+    if exact is not None:
+        skus = [exact] + [s for s in skus if s.pk != exact.pk]
+    return render(
+        request, "web/catalog/_partials/sku_results.html", {"q": q, "skus": skus, "exact": exact}
+    )
+
+
+urlpatterns = [
+    path("catalog/skus/<int:pk>/units/", sku_units, name="sku_units"),
+    path("catalog/skus/search/", sku_search, name="sku_search"),
+]
