@@ -36,10 +36,13 @@ def write_balance_values(
     pools: dict,
     rates_before: dict | None = None,
     writes: Writes | None = None,
+    others: list | None = None,
 ) -> None:
     """Apply new moves (quantities, buckets, values) and re-valued moves (value changes) to
     the balance rows; under the company pool recompute the warehouses' values. With
-    ``writes`` the updates join the caller's writes (sent by the caller)."""
+    ``writes`` the updates join the caller's writes (sent by the caller). ``others``: the
+    SKUs' balance rows in the other warehouses, locked and read with ``balances`` (company
+    pool; None: read them here when needed)."""
     own = writes is None
     writes = writes or Writes()
     delta: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO, ZERO, None])
@@ -70,11 +73,21 @@ def write_balance_values(
             b.allow_backorder = False
         rows.append(b)
     rates = company_rates(pools) if scope != "warehouse" and rates_before is not None else None
+    moved: set = set()
     if rates is not None:
         # company pool: the touched warehouses are valued here; the others only when the
-        # pool's unit cost moved (a receipt), in refresh_company_values below
+        # pool's unit cost moved (a receipt): from ``others``, else refresh_company_values
         for b in rows:
             b.value = value_of(b.on_hand, rates.get(b.sku_id, ZERO))
+        moved = {k for k, r in rates.items() if rates_before.get(k) != r}  # type: ignore[union-attr]
+        if moved and others is not None:
+            for b in others:
+                if b.sku_id in moved:
+                    new = value_of(b.on_hand, rates.get(b.sku_id, ZERO))
+                    if new != b.value:
+                        b.value = new
+                        rows.append(b)  # written with the touched rows, unchanged but value
+            moved = set()
     writes.update_rows(
         StockBalance,
         rows,
@@ -84,11 +97,9 @@ def write_balance_values(
         if rates is None:
             writes.send()  # the refresh reads the balances and lots just written
             refresh_company_values({k[0] for k in delta}, pools=pools, writes=writes)
-        else:
-            moved = {k for k, r in rates.items() if rates_before.get(k) != r}  # type: ignore[union-attr]
-            if moved:
-                writes.send()
-                refresh_company_values(moved, pools=pools, skip={b.pk for b in rows}, writes=writes)
+        elif moved:
+            writes.send()
+            refresh_company_values(moved, pools=pools, skip={b.pk for b in rows}, writes=writes)
     if own:
         writes.send()
 

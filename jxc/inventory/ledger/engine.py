@@ -42,7 +42,7 @@ from jxc.inventory.ledger.run_moves import (
     run_move_from_row,
 )
 from jxc.inventory.ledger.run_writes import update_move_values, write_layers
-from jxc.inventory.ledger.sql import Reader, Writes, placeholders
+from jxc.inventory.ledger.sql import Reader, Writes, fetch, placeholders
 from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
 
 if TYPE_CHECKING:
@@ -62,6 +62,32 @@ _LAYER_FIELDS = [
 _LAYERS = Reader(CostLayer, _LAYER_FIELDS)
 _POOL_LAYERS = Reader(CostLayer, ["pool_id", *_LAYER_FIELDS])
 _MOVES = Reader(StockMove, list(MOVE_FIELDS))
+
+
+_PLAIN = frozenset({CostBasis.POOL_COST, CostBasis.GIVEN_COST, CostBasis.GIVEN_VALUE})
+
+
+def _open_layers_of(pool_ids: list[int], limits: dict[int, int]) -> list[dict]:
+    """The open layers of the pools; of a pool in ``limits`` only the oldest ones until what
+    lies before a layer (its running sum of remaining quantities, oldest first) reaches the
+    limit — enough for issues of up to the limit (a window function, SQLite ≥ 3.25)."""
+    where = f"pool_id IN ({placeholders(len(pool_ids))}) AND {_LAYERS.q('remaining')} > 0"
+    if not limits:
+        return _POOL_LAYERS.values(where, pool_ids)
+    q = _LAYERS.q
+    before = (
+        f"SUM({q('remaining')}) OVER (PARTITION BY pool_id ORDER BY {q('date')}, "
+        f"{q('move_id')}, {q('idx')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    )
+    cases = " ".join("WHEN %s THEN l.before_qty < %s" for _ in limits)
+    sql = (
+        f"SELECT {_POOL_LAYERS.columns} FROM (SELECT *, {before} AS before_qty "
+        f"FROM {_LAYERS.table} WHERE {where}) AS l "
+        f"WHERE l.before_qty IS NULL OR CASE l.pool_id {cases} ELSE TRUE END"
+    )
+    params = [*pool_ids, *(v for p, n in limits.items() for v in (p, n))]
+    names, converted = _POOL_LAYERS.names, _POOL_LAYERS.converted
+    return [dict(zip(names, converted(raw), strict=True)) for raw in fetch(sql, params)]
 
 
 class Run:
@@ -178,7 +204,9 @@ class Run:
         consumed given back and the layers they created taken away."""
         pool_id = cursor.pool.pk
         cursor.layers_pending = False
-        rows: dict[int, dict[str, Any]] = {r["id"]: r for r in self._open_layer_rows(pool_id)}
+        rows: dict[int, dict[str, Any]] = {
+            r["id"]: r for r in self._open_layer_rows(pool_id, appending=not later_ids)
+        }
         later = set(later_ids)
         given_back: dict[int, Decimal] = defaultdict(Decimal)
         if later:
@@ -210,11 +238,16 @@ class Run:
                 cursor.state.closed[key] = layer
         cursor.state.layers.sort(key=lambda x: x.key)
 
-    def _open_layer_rows(self, pool_id: int) -> list[dict]:
+    def _open_layer_rows(self, pool_id: int, *, appending: bool) -> list[dict]:
         """Today's open layers of a pool. The first pool that needs them reads them for every
         pool of the run still waiting for its layers with an issue (or a reversal) among its
         new moves, in one query: nothing is written before the run ends, so what is read
-        ahead is what each pool would read itself."""
+        ahead is what each pool would read itself.
+
+        A pool whose new moves are only receipts and issues at the pool's cost (appended: no
+        replay, no reversal, return or revaluation) gets its oldest open layers up to what
+        its issues take, not all of them: those issues consume the oldest layers first and
+        nothing else looks at the others (:meth:`_issue_need`)."""
         rows = self._open_layers.pop(pool_id, None)
         if rows is not None:
             return rows
@@ -225,14 +258,25 @@ class Run:
         }
         waiting = [p for p in wanted if (c := self.cursors.get(p)) is not None and c.layers_pending]
         ids = [pool_id, *sorted(waiting)]
+        needs = {p: self._issue_need(p) for p in ids if appending or p != pool_id}
         found: dict[int, list[dict]] = {p: [] for p in ids}
         for chunk in chunks(ids):
-            where = f"pool_id IN ({placeholders(len(chunk))}) AND {_LAYERS.q('remaining')} > 0"
-            for r in _POOL_LAYERS.values(where, chunk):
+            for r in _open_layers_of(chunk, {p: n for p in chunk if (n := needs.get(p))}):
                 found[r.pop("pool_id")].append(r)
         rows = found.pop(pool_id)
         self._open_layers.update(found)
         return rows
+
+    def _issue_need(self, pool_id: int) -> int | None:
+        """How much of a pool's open layers (a whole number above it) its new moves can
+        take, when they are only receipts and issues valued at the pool's cost; else None."""
+        need = ZERO
+        for m in self.new_by_pool.get(pool_id, ()):
+            if m.qty == 0 or m.basis not in _PLAIN:
+                return None
+            if m.qty < 0:
+                need -= m.qty
+        return int(need) + 2  # whole units above the need: no rounding in the running sum
 
     def ensure_layers(self, cursor: Cursor, keys) -> None:
         """Bring emptied layers a reversal refills into the state (they are not loaded)."""

@@ -148,11 +148,15 @@ def lock_skus_reading_context(
 
 
 def lock_balances_reading_warehouses(
-    keys: set[tuple[int, int]], *, company_allows_negative: bool
-) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict]] | None:
+    keys: set[tuple[int, int]], *, company_allows_negative: bool, all_warehouses: bool = False
+) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], list[StockBalance]] | None:
     """Lock the balance rows of (SKU, warehouse) pairs like :func:`lock_balances`, reading
     each row's warehouse (name, allow negative) in the same statement; None when a pair has
-    no balance row yet (the caller goes through lock_balances, which creates it)."""
+    no balance row yet (the caller goes through lock_balances, which creates it).
+
+    ``all_warehouses`` (company pool): lock and read the SKUs' rows in every warehouse, in
+    the same order — a receipt moves the pool's unit cost, which re-values the SKU's stock in
+    the other warehouses too; returned third (the pairs' rows are not among them)."""
     from jxc.inventory.models import Warehouse
 
     wanted = sorted(keys)
@@ -160,10 +164,15 @@ def lock_balances_reading_warehouses(
     whs = sorted({k[1] for k in wanted})
     table = _BALANCES.table
     wh = f"(SELECT %s FROM {Warehouse._meta.db_table} w WHERE w.id = {table}.warehouse_id)"
+    where = f"sku_id IN ({placeholders(len(skus))})"
+    params = list(skus)
+    if not all_warehouses:
+        where += f" AND warehouse_id IN ({placeholders(len(whs))})"
+        params += whs
     rows, extras = _BALANCES.rows_with(
         [wh % "w.name", wh % "w.allow_negative"],
-        f"sku_id IN ({placeholders(len(skus))}) AND warehouse_id IN ({placeholders(len(whs))})",
-        [*skus, *whs],
+        where,
+        params,
         suffix=" ORDER BY sku_id, warehouse_id" + for_update(),
     )
     found = {(b.sku_id, b.warehouse_id): b for b in rows}
@@ -174,9 +183,10 @@ def lock_balances_reading_warehouses(
         for b, e in zip(rows, extras, strict=True)
     }
     balances = {k: found[k] for k in wanted}
+    others = [b for k, b in found.items() if k not in keys] if all_warehouses else []
     for (_s, w), b in balances.items():
         want = warehouses[w]["allow_negative"] or company_allows_negative
         if b.allow_negative != want and (want or b.on_hand >= 0):
             b.allow_negative = want
             StockBalance.objects.filter(pk=b.pk).update(allow_negative=want)
-    return balances, warehouses
+    return balances, warehouses, others

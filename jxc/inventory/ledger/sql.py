@@ -8,10 +8,12 @@ input."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
+import re
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import signals
 from django.db.models.base import ModelState
 
@@ -22,10 +24,94 @@ def placeholders(n: int) -> str:
     return ", ".join(["%s"] * n)
 
 
+# --- running statements -------------------------------------------------------------------
+# The hot path runs its statements on the driver's own connection: Django's cursor wrapper
+# (a cursor object per statement, the %s → ? rewrite by regular expression on SQLite, the
+# wrapper chain) costs more than SQLite takes to run them. Whenever something watches the
+# queries — an execute_wrapper (tests counting statements), the query log (DEBUG,
+# CaptureQueriesContext) — they go through Django's cursor as before, so every statement is
+# seen. Errors are Django's either way (wrap_database_errors), and a transaction marked for
+# rollback refuses them either way.
+
+_QMARK_RE = re.compile(r"(?<!%)%s")
+_QMARK: dict[str, str] = {}
+
+
+def is_sqlite() -> bool:
+    """The database is SQLite (fixed for the process: one database per settings)."""
+    found = _VENDOR.get("sqlite")
+    if found is None:
+        found = _VENDOR["sqlite"] = connection.vendor == "sqlite"
+    return found
+
+
+_VENDOR: dict[str, bool] = {}
+
+
+def _driver(db):
+    """The driver's connection when nothing watches the queries, else None."""
+    if db.execute_wrappers or db.queries_logged or db.connection is None:
+        return None
+    db.validate_no_broken_transaction()
+    return db.connection
+
+
+def _qmark(sql: str) -> str:
+    """SQLite: the statement with ? placeholders (Django's own rewrite), once per text."""
+    found = _QMARK.get(sql)
+    if found is None:
+        found = _QMARK[sql] = _QMARK_RE.sub("?", sql).replace("%%", "%")
+    return found
+
+
 def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()
+    """Run one statement and return its rows."""
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is None:
+        with db.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    with db.wrap_database_errors:
+        if is_sqlite():
+            return raw.execute(_qmark(sql), params).fetchall()
+        with raw.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+
+def execute(sql: str, params: list | tuple = ()) -> None:
+    """Run one statement (or, on PostgreSQL, several separated by semicolons)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is None:
+        with db.cursor() as cur:
+            cur.execute(sql, params)
+        return
+    with db.wrap_database_errors:
+        if is_sqlite():
+            raw.execute(_qmark(sql), params)
+            return
+        with raw.cursor() as cur:
+            cur.execute(sql, params)
+
+
+def execute_many(sql: str, rows: list) -> None:
+    """Run one statement once per parameter row."""
+    if not rows:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is None:
+        with db.cursor() as cur:
+            cur.executemany(sql, rows)
+        return
+    with db.wrap_database_errors:
+        if is_sqlite():
+            raw.executemany(_qmark(sql), rows)
+            return
+        with raw.cursor() as cur:
+            cur.executemany(sql, rows)
 
 
 def for_update() -> str:
@@ -36,7 +122,7 @@ def decimal_sql(expr: str) -> str:
     """Select a decimal column so it arrives without passing through a float: SQLite keeps
     decimals as REAL and its CAST to TEXT writes the 15 significant digits Django's own
     converter keeps; PostgreSQL's driver returns Decimal already."""
-    return f"CAST({expr} AS TEXT)" if connection.vendor == "sqlite" else expr
+    return f"CAST({expr} AS TEXT)" if is_sqlite() else expr
 
 
 def to_decimal(value: Any, places: int) -> Decimal | None:
@@ -68,12 +154,14 @@ class Reader:
         opts = model._meta
         self.fields: list[Any] = [opts.get_field(f) for f in fields]
         self.attnames = [f.attname for f in self.fields]
+        self.names = [f.name if not f.is_relation else f.attname for f in self.fields]
         quoted = [connection.ops.quote_name(f.column) for f in self.fields]
         self.columns = ", ".join(
             decimal_sql(q) if isinstance(f, models.DecimalField) else q
             for f, q in zip(self.fields, quoted, strict=True)
         )
         self.table = connection.ops.quote_name(opts.db_table)
+        self.select = f"SELECT {self.columns} FROM {self.table} WHERE "
         self.convert = [self._converter(f) for f in self.fields]
 
     @staticmethod
@@ -85,7 +173,11 @@ class Reader:
             return to_date
         if isinstance(field, models.BooleanField):
             return lambda v: bool(v) if v is not None else None
-        return lambda v: v
+        return None
+
+    def converted(self, raw) -> list:
+        """One row as the ORM would give it."""
+        return [v if c is None else c(v) for c, v in zip(self.convert, raw, strict=True)]
 
     def q(self, name: str) -> str:
         """A column of this model, quoted."""
@@ -94,11 +186,10 @@ class Reader:
 
     def values(self, where: str, params: list | tuple, *, suffix: str = "") -> list[dict]:
         """Like :meth:`rows`, as dicts (no model instances: cheaper for many rows)."""
-        sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}{suffix}"
-        names = [f.name if not f.is_relation else f.attname for f in self.fields]
+        names, converted = self.names, self.converted
         return [
-            {n: conv(v) for n, conv, v in zip(names, self.convert, raw, strict=True)}
-            for raw in fetch(sql, params)
+            dict(zip(names, converted(raw), strict=True))
+            for raw in fetch(self.select + where + suffix, params)
         ]
 
     def rows_with(
@@ -110,21 +201,16 @@ class Reader:
         n = len(self.fields)
         sql = f"SELECT {self.columns}, {', '.join(extra)} FROM {self.table} WHERE {where}{suffix}"
         raws = fetch(sql, params)
-        convert = self.convert
-        objs = saved_instances(
-            self.model,
-            self.attnames,
-            [[c(v) for c, v in zip(convert, raw[:n], strict=True)] for raw in raws],
-        )
+        converted = self.converted
+        objs = saved_instances(self.model, self.attnames, [converted(raw[:n]) for raw in raws])
         return objs, [tuple(raw[n:]) for raw in raws]
 
     def rows(self, where: str, params: list | tuple, *, suffix: str = "") -> list:
-        sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}{suffix}"
-        convert = self.convert
+        converted = self.converted
         return saved_instances(
             self.model,
             self.attnames,
-            [[c(v) for c, v in zip(convert, raw, strict=True)] for raw in fetch(sql, params)],
+            [converted(raw) for raw in fetch(self.select + where + suffix, params)],
         )
 
 
@@ -132,13 +218,14 @@ def saved_instances(model: type[models.Model], attnames: list[str], rows: list[l
     """Model instances of rows as stored (``Model.from_db`` with the other fields deferred);
     without ``Model.__init__``'s per-field work when no init signal is connected to the
     model."""
-    alias = connection.alias
+    alias = DEFAULT_DB_ALIAS
     if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
         return [model.from_db(alias, attnames, row) for row in rows]
     out = []
+    new, state_of = model.__new__, ModelState
     for row in rows:
-        obj = model.__new__(model)
-        state = obj._state = ModelState()
+        obj = new(model)
+        state = obj._state = state_of()
         state.adding, state.db = False, alias
         obj.__dict__.update(zip(attnames, row, strict=True))
         out.append(obj)
@@ -150,10 +237,18 @@ def adapter(field):
     they are (the drivers adapt them; the ledger's values are already rounded to their
     places), dates as ISO text on SQLite, datetimes the way Django stores them."""
     if isinstance(field, models.DateTimeField):
-        return lambda v: connection.ops.adapt_datetimefield_value(v)
-    if isinstance(field, models.DateField) and connection.vendor == "sqlite":
+        last: list[tuple] = [(None, None)]  # a posting's rows share one timestamp: once
+
+        def adapt(v):
+            pair = last[0]  # one reference read: threads may share the adapter
+            if pair[0] is not v:
+                pair = last[0] = (v, connection.ops.adapt_datetimefield_value(v))
+            return pair[1]
+
+        return adapt
+    if isinstance(field, models.DateField) and is_sqlite():
         return lambda v: v.isoformat() if v is not None else None
-    if isinstance(field, models.DecimalField) and connection.vendor == "sqlite":
+    if isinstance(field, models.DecimalField) and is_sqlite():
         return lambda v: str(v) if v is not None else None
     return lambda v: v
 
@@ -161,7 +256,7 @@ def adapter(field):
 def _adapters(model: type[models.Model], fields: tuple[str, ...]) -> list:
     """The adapters of ``fields`` (None where the driver takes the value as it is), once per
     model, fields and database."""
-    key = (model, fields, connection.vendor)
+    key = (model, fields)
     found = _ADAPTERS.get(key)
     if found is None:
         found = []
@@ -169,9 +264,7 @@ def _adapters(model: type[models.Model], fields: tuple[str, ...]) -> list:
             field = model._meta.get_field(name)
             if isinstance(field, models.DateTimeField):
                 found.append(adapter(field))
-            elif connection.vendor == "sqlite" and isinstance(
-                field, models.DateField | models.DecimalField
-            ):
+            elif is_sqlite() and isinstance(field, models.DateField | models.DecimalField):
                 found.append(adapter(field))
             else:
                 found.append(None)
@@ -221,39 +314,43 @@ def insert_returning_ids(
     their ids in the order of ``rows``."""
     if not rows:
         return []
-    opts = model._meta
-    ops = connection.ops
-    cols: list[Any] = [opts.get_field(f) for f in fields]
-    one = "(" + placeholders(len(cols)) + ")"
-    adapters = _adapters(model, tuple(fields))
+    key = tuple(fields)
+    head, pk = _insert_head(model, key)
+    if not is_sqlite():
+        source, arrays = _unnest(model, key, rows)
+        found = fetch(f"{head} SELECT * FROM {source} RETURNING {pk}", arrays)
+        return sorted(r[0] for r in found)
+    adapters = _adapters(model, key)
+    one = "(" + placeholders(len(fields)) + ")"
+    per = max(1, 30000 // len(fields))  # SQLite allows 32,766 parameters per statement
     ids: list[int] = []
-    if connection.vendor == "postgresql":
-        source, arrays = _unnest(model, tuple(fields), rows)
-        with connection.cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {ops.quote_name(opts.db_table)} "
-                f"({', '.join(ops.quote_name(c.column) for c in cols)}) SELECT * FROM {source}"
-                f" RETURNING {ops.quote_name(str(opts.pk.column))}",
-                arrays,
-            )
-            return sorted(r[0] for r in cur.fetchall())
-    per = max(1, 30000 // len(cols))  # SQLite allows 32,766 parameters per statement
-    with connection.cursor() as cur:
-        for i in range(0, len(rows), per):
-            chunk = rows[i : i + per]
-            sql = (
-                f"INSERT INTO {ops.quote_name(opts.db_table)} "
-                f"({', '.join(ops.quote_name(c.column) for c in cols)}) VALUES "
-                + ", ".join([one] * len(chunk))
-                + f" RETURNING {ops.quote_name(str(opts.pk.column))}"
-            )
-            params: list = []
-            for row in chunk:
-                params.extend(adapted(adapters, row))
-            cur.execute(sql, params)
-            # ids grow in insertion order; RETURNING's own order is not promised
-            ids.extend(sorted(r[0] for r in cur.fetchall()))
+    for i in range(0, len(rows), per):
+        chunk = rows[i : i + per]
+        sql = f"{head} VALUES {', '.join([one] * len(chunk))} RETURNING {pk}"
+        params: list = []
+        for row in chunk:
+            params.extend(adapted(adapters, row))
+        # ids grow in insertion order; RETURNING's own order is not promised
+        ids.extend(sorted(r[0] for r in fetch(sql, params)))
     return ids
+
+
+def _insert_head(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, str]:
+    """``INSERT INTO table (columns)`` and the quoted primary key, once per model and fields."""
+    key = (model, fields)
+    found = _INSERTS.get(key)
+    if found is None:
+        ops = connection.ops
+        opts = model._meta
+        cols = ", ".join(ops.quote_name(cast(Any, opts.get_field(f)).column) for f in fields)
+        found = _INSERTS[key] = (
+            f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols})",
+            ops.quote_name(str(opts.pk.column)),
+        )
+    return found
+
+
+_INSERTS: dict[tuple, tuple[str, str]] = {}
 
 
 def update_rows(model, rows: list, fields: list[str]) -> None:
@@ -262,18 +359,44 @@ def update_rows(model, rows: list, fields: list[str]) -> None:
     quadratic for a posting of thousands of lines.)"""
     if not rows:
         return
-    ops = connection.ops
-    cols = [model._meta.get_field(name) for name in fields]
-    sql = (
-        f"UPDATE {ops.quote_name(model._meta.db_table)} SET "
-        + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
-        + f" WHERE {ops.quote_name(model._meta.pk.column)} = %s"
-    )
-    adapters = _adapters(model, tuple(fields))
-    attnames = [c.attname for c in cols]
-    params = [[*adapted(adapters, [getattr(r, a) for a in attnames]), r.pk] for r in rows]
-    with connection.cursor() as cur:
-        cur.executemany(sql, params)
+    sql, adapters = _update_sql(model, tuple(fields))
+    get = _getter(model, tuple(fields))
+    execute_many(sql, [adapted(adapters, [*get(r), r.pk]) for r in rows])
+
+
+def _update_sql(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, list]:
+    """``UPDATE table SET f = %s, … WHERE id = %s`` and the parameters' adapters (the id's
+    last), once per model and fields."""
+    key = (model, fields)
+    found = _UPDATES.get(key)
+    if found is None:
+        ops = connection.ops
+        cols: list[Any] = [model._meta.get_field(name) for name in fields]
+        sql = (
+            f"UPDATE {ops.quote_name(model._meta.db_table)} SET "
+            + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
+            + f" WHERE {ops.quote_name(str(model._meta.pk.column))} = %s"
+        )
+        found = _UPDATES[key] = (sql, [*_adapters(model, fields), None])
+    return found
+
+
+def _getter(model: type[models.Model], fields: tuple[str, ...]):
+    """A function giving the values of ``fields`` of an instance, as a tuple."""
+    key = (model, fields)
+    found = _GETTERS.get(key)
+    if found is None:
+        names = [cast(Any, model._meta.get_field(f)).attname for f in fields]
+        found = _GETTERS[key] = (
+            operator.attrgetter(*names)
+            if len(names) > 1
+            else (lambda r, a=names[0]: (getattr(r, a),))
+        )
+    return found
+
+
+_UPDATES: dict[tuple, tuple[str, list]] = {}
+_GETTERS: dict[tuple, Any] = {}
 
 
 class Writes:
@@ -288,7 +411,7 @@ class Writes:
     """
 
     def __init__(self) -> None:
-        self.deferred = connection.vendor == "postgresql"
+        self.deferred = not is_sqlite()
         self.sql: list[str] = []
         self.params: list = []
 
@@ -296,21 +419,14 @@ class Writes:
         """``rows``: the values of ``fields`` then the id, per row."""
         if not rows:
             return
+        if not self.deferred:
+            sql, adapters = _update_sql(model, tuple(fields))
+            execute_many(sql, [adapted(adapters, r) for r in rows])
+            return
         ops = connection.ops
         opts = model._meta
         cols: list[Any] = [opts.get_field(f) for f in fields]
         table, pk = ops.quote_name(opts.db_table), ops.quote_name(str(opts.pk.column))
-        if not self.deferred:
-            adapters = _adapters(model, tuple(fields))
-            params = [[*adapted(adapters, r[:-1]), r[-1]] for r in rows]
-            sql = (
-                f"UPDATE {table} SET "
-                + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
-                + f" WHERE {pk} = %s"
-            )
-            with connection.cursor() as cur:
-                cur.executemany(sql, params)
-            return
         names = [f"c{i}" for i in range(len(cols))]
         source, arrays = _unnest(model, (*fields, opts.pk.name), rows)
         self.sql.append(
@@ -324,8 +440,8 @@ class Writes:
 
     def update_rows(self, model: type[models.Model], rows: list, fields: list[str]) -> None:
         """Like :func:`update_rows`: ``fields`` of the instances ``rows``."""
-        attnames = [cast(Any, model._meta.get_field(f)).attname for f in fields]
-        self.update(model, fields, [[*(getattr(r, a) for a in attnames), r.pk] for r in rows])
+        get = _getter(model, tuple(fields))
+        self.update(model, fields, [[*get(r), r.pk] for r in rows])
 
     def insert(self, model: type[models.Model], fields: list[str], rows: list[list]) -> None:
         if not rows:
@@ -348,13 +464,11 @@ class Writes:
             sql = f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) VALUES " + ", ".join(
                 [one] * len(chunk)
             )
-            with connection.cursor() as cur:
-                cur.execute(sql, [v for r in chunk for v in adapted(adapters, r)])
+            execute(sql, [v for r in chunk for v in adapted(adapters, r)])
 
     def send(self) -> None:
         if not self.sql:
             return
         sql, params = ";\n".join(self.sql), self.params
         self.sql, self.params = [], []
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
+        execute(sql, params)

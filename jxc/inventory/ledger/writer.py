@@ -254,8 +254,11 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
         ledgers = lock_skus(sku_ids)
     keys = {(it.sku_id, it.warehouse_id) for it in items}
     locked = lock_balances_reading_warehouses(
-        keys, company_allows_negative=company.allow_negative_stock
+        keys,
+        company_allows_negative=company.allow_negative_stock,
+        all_warehouses=company.cost_scope != "warehouse",
     )
+    others: list | None = None  # company pool: the SKUs' balance rows in other warehouses
     if locked is None:  # a first posting in a warehouse (or an unknown warehouse)
         if warehouses is None:
             warehouses = _warehouses(wh_ids)
@@ -268,7 +271,7 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
             },
         )
     else:
-        balances, warehouses = locked
+        balances, warehouses, others = locked
     labels = {k: f"{s['code']} {s['name']}" for k, s in skus.items()}
     check_batches_and_serials(items, skus)
     origins = check_origins(items)
@@ -325,7 +328,7 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
         run.write_layers(ids, writes)
         write_pools(run, items, moves, writes)
         write_lots(items, lots, writes)  # before the balances: company values of batch pools
-        _write_balances(run, items, balances, company.cost_scope, rates_before, writes)
+        _write_balances(run, items, balances, company.cost_scope, rates_before, writes, others)
         writes.send()
         write_serials(serials, moves)
         if deferred:
@@ -345,6 +348,7 @@ def _write_balances(
     scope: str,
     rates_before: dict | None = None,
     writes: Writes | None = None,
+    others: list | None = None,
 ) -> None:
     write_balance_values(
         run.changed_existing(),
@@ -354,6 +358,7 @@ def _write_balances(
         pools=run.pools,
         rates_before=rates_before,
         writes=writes,
+        others=others,
     )
 
 
