@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jxc.core",
     "jxc.catalog",
     "jxc.partners",
+    "jxc.approvals",
     "jxc.inventory",
     "jxc.loans",
     "jxc.finance",
@@ -169,6 +170,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (docs/approvals.md): e-mail over SMTP, links in messages to JXC_SITE_URL.
+EMAIL_BACKEND = os.environ.get("JXC_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("JXC_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("JXC_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JXC_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JXC_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("JXC_SMTP_STARTTLS")
+EMAIL_USE_SSL = _env_bool("JXC_SMTP_SSL")
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = os.environ.get("JXC_MAIL_FROM", "jxc@localhost")
+JXC_SITE_URL = os.environ.get("JXC_SITE_URL", "").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

@@ -4,6 +4,7 @@
 from ninja import NinjaAPI
 
 from jxc.api import (
+    approvals,
     catalog,
     core,
     finance,
@@ -56,3 +57,6 @@ api.add_router("", loans.router)
 api.add_router("", stock_reports.router)
 api.add_router("", stock_moves.router)
 api.add_router("", stock_summary.router)
+
+# 审批与通知: to-dos, decisions, rules, the delivery log.
+api.add_router("", approvals.router)

@@ -36,3 +36,8 @@ class InventoryConfig(AppConfig):
         from jxc.inventory.documents import apps_setup
 
         apps_setup.register()
+
+        # What the approval rules read from an issue and a count (jxc.approvals.facts).
+        from jxc.inventory.documents import approval_facts
+
+        approval_facts.register()

@@ -12,3 +12,9 @@ class LoansConfig(AppConfig):
 
         LOAN_OUT.register()
         LOAN_IN.register()
+
+        # 借出单 above an amount (at cost) may need approval (jxc.approvals.facts).
+        from jxc.approvals.facts import register_facts
+        from jxc.inventory.documents.approval_facts import issue_facts
+
+        register_facts("loan_out", issue_facts)

@@ -1,5 +1,6 @@
 """Context every page of the shell needs: company name, menu, to-do count."""
 
+from jxc.approvals.selectors import todo_count
 from jxc.core.selectors import company
 from jxc.web.menu import menu_for
 
@@ -11,7 +12,7 @@ def shell(request):
     return {
         "company": company(),
         "menu": menu_for(user, request.path),
-        # The to-do inbox (approvals) is wired by a later issue.
-        "todo_count": 0,
+        # 待办: documents waiting for my approval and open alerts for me.
+        "todo_count": todo_count(user),
         "can_tokens": user.has_jxc_perm("apitoken.view"),
     }

@@ -5,6 +5,7 @@ from django.urls import path
 from jxc.web.generic import sku_lookup
 from jxc.web.views import (
     account,
+    approvals,
     audit_log,
     auth,
     catalog,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     *account.urlpatterns,
+    *approvals.urlpatterns,
     *catalog_products.urlpatterns,
     *catalog_product_detail.urlpatterns,
     *catalog_skus.urlpatterns,

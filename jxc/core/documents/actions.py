@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
 from jxc.core.services import allocate_number, record_audit
@@ -100,7 +101,10 @@ def take_action(
     model = type(doc)
     locked = model._default_manager.select_for_update().get(pk=doc.pk)
     transition = ensure_transition(model.WORKFLOW, locked.status, action=action)
-    if check_permission and user is not None and model.RESOURCE:
+    # The approval policy (jxc.core.documents.approval) may decide who acts, and hold the
+    # status while more approvers are waiting.
+    gate = approval_policy().gate(locked, action=action, user=user, reason=reason)
+    if check_permission and user is not None and model.RESOURCE and not gate.authorised:
         if not user.has_jxc_perm(f"{model.RESOURCE}.{action}"):
             raise PermissionDenied()
     if transition.needs_reason and not reason.strip():
@@ -109,6 +113,8 @@ def take_action(
         ensure_period_open(locked.date)
     if action == "post":
         ensure_document_date(locked.date)
+    if not gate.proceed:
+        return locked
     if effect is not None:
         effect(locked)
     now = timezone.now()

@@ -98,8 +98,15 @@ class Document(models.Model):
         return self.status == DocumentStatus.DRAFT
 
     def actions_for(self, user) -> list[Transition]:
-        """The buttons this user sees (derived from the same table that is enforced)."""
-        return self.WORKFLOW.actions_from(self.status, user=user, resource=self.RESOURCE)
+        """The buttons this user sees (derived from the same table that is enforced; an
+        approval step decides who may approve, reject or withdraw: ``approval.may``)."""
+        from jxc.core.documents.approval import permitted
+
+        return [
+            t
+            for t in self.WORKFLOW.actions_from(self.status)
+            if permitted(self, t.action, user=user, resource=self.RESOURCE)
+        ]
 
 
 class DocumentLine(models.Model):

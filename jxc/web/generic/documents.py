@@ -66,6 +66,9 @@ PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
     "void": actions.void,
 }
 
+# Document type → its screen (filled as the screens are made, when the URLs load).
+DOCUMENT_SCREENS: dict[str, DocumentScreen] = {}
+
 
 def num(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value)
@@ -120,6 +123,8 @@ class DocumentScreen(Screen):
         if declared is not None:
             self._declared_defaults(declared)
         super().__init__()
+        # The to-do inbox finds a document's screen by its type (links, 过账 after approval).
+        DOCUMENT_SCREENS[self.model.DOC_TYPE] = self
 
     def _declared_defaults(self, declared) -> None:
         """What a declared type need not say: resource, URL name, grid, header form, list

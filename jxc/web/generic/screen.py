@@ -33,6 +33,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
 
 from jxc.core import services as core_services
+from jxc.core.documents.approval import permitted
+from jxc.core.documents.models import Document
 from jxc.web.generic.columns import Column
 from jxc.web.generic.forms import drop_cost_fields
 
@@ -300,6 +302,13 @@ class Screen:
         if workflow is None or not self.transition_services:
             return []
         current = getattr(obj, self.status_field)
+        if isinstance(obj, Document):  # an approval step decides who approves (approval.may)
+            return [
+                t
+                for t in workflow.actions_from(current)
+                if t.action in self.transition_services
+                and permitted(obj, t.action, user=request.user, resource=self.resource)
+            ]
         return [
             t
             for t in workflow.actions_from(current, user=request.user, resource=self.resource)

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from jxc.core.errors import DomainError
@@ -225,6 +226,7 @@ class ObjectDetailView(ScreenView):
             inline_section(s, request, obj, i, (inline_forms or {}).get(i.name)) for i in s.inlines
         ]
         sections += s.detail_sections(request, obj)
+        sections += approval_sections(obj)
         current = getattr(obj, s.status_field, None) if s.workflow_of(obj) else None
         context = {
             **self.base_context(request),
@@ -401,3 +403,23 @@ __all__ = [
     "ObjectListView",
     "is_partial",
 ]
+
+
+def approval_sections(obj) -> list[Section]:
+    """审批记录: every declared document shows its approval timeline (when it has one)."""
+    from jxc.approvals.services import timeline
+    from jxc.core.documents.models import Document
+
+    if not isinstance(obj, Document) or not obj.pk:
+        return []
+    rows = timeline(obj.ref().kind, obj.pk)
+    if not rows:
+        return []
+    return [
+        Section(
+            title=gettext_lazy("Approval timeline"),
+            template="web/approvals/_partials/timeline.html",
+            context={"rows": rows},
+            id="approval-timeline",
+        )
+    ]
