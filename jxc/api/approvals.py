@@ -21,7 +21,10 @@ from typing import Any, Literal
 from django.db.models import Q
 from ninja import Field, Query, Schema
 
-from jxc.api.common import Paging, Router, get_or_404, listing, open_to_users, page_of, requires
+from jxc.api.common.errors import Router
+from jxc.api.common.idempotency import creates
+from jxc.api.common.listing import Paging, listing, page_of
+from jxc.api.common.permissions import get_or_404, open_to_users, requires
 from jxc.approvals import configuration, notify, selectors, services
 from jxc.approvals.models import ApprovalRequest, ApprovalRule, Delivery
 from jxc.core.documents import actions
@@ -327,7 +330,7 @@ def _steps(steps: list[StepIn]) -> list[dict[str, Any]]:
 def _rule_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in data.items() if k not in ("steps", "warehouse_id", "requester_role")}
     if "warehouse_id" in data:
-        from jxc.api.common import ref
+        from jxc.api.common.permissions import ref
         from jxc.inventory.models import Warehouse
 
         fields["warehouse"] = (
@@ -350,14 +353,14 @@ def list_rules(request, query: Query[Paging]):
 
 
 @router.post("/approval-rules", response={201: RuleOut})
-@requires("approval.create")
+@creates(RuleOut, perm="approval.create")
 def create_rule(request, payload: RuleIn):
     """A new rule: conditions (all optional; every one set must hold) and ordered steps."""
     data = payload.model_dump()
     rule = configuration.save_rule(
         user=request.user, fields=_rule_fields(data), steps=_steps(payload.steps)
     )
-    return 201, rule_out(rule)
+    return rule_out(rule)
 
 
 @router.get("/approval-rules/{id}", response=RuleOut)

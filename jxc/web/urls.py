@@ -5,6 +5,7 @@ from django.urls import path
 from jxc.web.generic import sku_lookup
 from jxc.web.views import (
     account,
+    approval_settings,
     approvals,
     audit_log,
     auth,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     *account.urlpatterns,
     *approvals.urlpatterns,
+    *approval_settings.urlpatterns,
     *catalog_products.urlpatterns,
     *catalog_product_detail.urlpatterns,
     *catalog_skus.urlpatterns,
