@@ -9,7 +9,7 @@ import pytest
 
 from jxc.api.tests.conftest import bearer, call
 from jxc.approvals.models import Delivery
-from jxc.core.services import create_api_token
+from jxc.core.accounts import create_api_token
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.tests.conftest import stock_world  # noqa: F401
 from tests.approvals.conftest import issue, rule, world  # noqa: F401
