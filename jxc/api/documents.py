@@ -165,8 +165,13 @@ def header_out(doc: Document, request: HttpRequest) -> dict[str, Any]:
 
 # --- header schemas made from the declaration -----------------------------------------------
 
-# An extra output field: name → (type, value of the document or line).
-Extra = Mapping[str, tuple[Any, Callable[[Any], Any]]]
+# An extra output field: name → (type, value of the document or line[, default]); with a
+# default the field may be left out of an answer (the schema does not require it).
+Extra = Mapping[str, tuple[Any, ...]]
+
+
+def _extra_fields(extra: Extra) -> dict[str, tuple[Any, Any]]:
+    return {k: (v[0], v[2] if len(v) > 2 else ...) for k, v in extra.items()}
 
 
 @dataclass(frozen=True)
@@ -197,12 +202,12 @@ def _in_field(field: Any) -> tuple[str, tuple[Any, Any]]:
     name = f"{field.name}_id" if is_ref(field) else field.name
     kind = int if is_ref(field) else _python_type(field)
     limit = {"max_length": field.max_length} if kind is str and field.max_length else {}
+    if kind is bool:  # a flag left out is its default
+        return name, (bool, bool(field.default))
     if not is_optional(field):
         return name, (kind, Field(..., **limit))
     if kind is str:
         return name, (str, Field("", **limit))
-    if kind is bool:
-        return name, (bool, Field(bool(field.default), **limit))
     return name, (kind | None, None)
 
 
@@ -264,14 +269,14 @@ def header_schemas(
         line_schema = pydantic.create_model(  # type: ignore[call-overload]
             f"{line_name or name + 'Line'}Out",
             __base__=LineOut,
-            **{k: (kind, ...) for k, (kind, _get) in line_extra.items()},
+            **_extra_fields(line_extra),
         )
     shown = [f for f in header if f.name not in HeaderOut.model_fields]
     out = pydantic.create_model(  # type: ignore[call-overload]
         f"{name}Out",
         __base__=HeaderOut,
         **{k: v for f in shown for k, v in _out_fields(f).items()},
-        **{k: (kind, ...) for k, (kind, _get) in extra.items()},
+        **_extra_fields(extra),
         lines=(list[line_schema], ...),
     )
 
@@ -279,10 +284,10 @@ def header_schemas(
         data = header_out(doc, request)
         for f in shown:
             data.update(_out_values(f, doc))
-        data.update({k: get(doc) for k, (_kind, get) in extra.items()})
+        data.update({k: v[1](doc) for k, v in extra.items()})
         lines = doc.lines.select_related("sku", "unit").order_by("line_no", "id")
         data["lines"] = [
-            {**line_out(x), **{k: get(x) for k, (_kind, get) in line_extra.items()}} for x in lines
+            {**line_out(x), **{k: v[1](x) for k, v in line_extra.items()}} for x in lines
         ]
         return data
 
@@ -388,6 +393,9 @@ def document_endpoints(
     update: Callable[..., Any],
     actions: dict[str, Callable[..., Any]],
     refs: Mapping[str, Callable[[HttpRequest], QuerySet]] | None = None,
+    operation_names: Mapping[str, str] | None = None,
+    action_module: str = "",
+    docs: Mapping[str, str] | None = None,
 ) -> None:
     """The API of a declared document type: ``GET {path}`` (filters of ``filterset``), ``POST
     {path}`` (Idempotency-Key), ``GET`` / ``PATCH {path}/{id}`` and ``POST {path}/{id}/<action>``.
@@ -396,7 +404,10 @@ def document_endpoints(
     link ``<name>_id`` is looked up among the rows ``refs[name](request)`` (default
     ``default_ref``: a warehouse among the user's), a 422 on that field when it is not there.
     ``create(model, *, user, lines, **header)`` and ``update(doc, *, user, lines, **header)``
-    are the document's services (the same the screens call)."""
+    are the document's services (the same the screens call). The OpenAPI operation ids read
+    ``<module of to_out>_<verb>_<code>``; ``operation_names`` (verb → name) and
+    ``action_module`` keep those of an API that was there before the type was declared, and
+    ``docs`` (verb → description) its descriptions (the summaries then come from the names)."""
     resource, name = model.RESOURCE, model.DOC_TYPE
     label = str(model._meta.verbose_name)
     header_in, out, to_out = schemas.header_in, schemas.out, schemas.to_out
@@ -444,18 +455,23 @@ def document_endpoints(
         )
         return to_out(done, request)
 
+    summaries: dict[str, str | None] = {}
     for func, verb in (
         (list_view, "list"),
         (get_view, "get"),
         (create_view, "create"),
         (update_view, "update"),
     ):
-        func.__name__ = f"{verb}_{name}"
+        func.__name__ = (operation_names or {}).get(verb, f"{verb}_{name}")
         func.__module__ = to_out.__module__
-    router.get(path, response=page_of(out), summary=f"List ({label})")(list_view)
-    router.get(f"{path}/{{id}}", response=out, summary=f"Get ({label})")(get_view)
-    router.post(path, response={201: out}, summary=f"Create ({label})")(create_view)
-    router.patch(f"{path}/{{id}}", response=out, summary=f"Update ({label})")(update_view)
+        summaries[verb] = f"{verb.capitalize()} ({label})"
+        if docs is not None:  # ninja's summary (from the name), the description given
+            summaries[verb] = None
+            func.__doc__ = with_perms(docs.get(verb), func.jxc_perms)  # type: ignore[attr-defined]
+    router.get(path, response=page_of(out), summary=summaries["list"])(list_view)
+    router.get(f"{path}/{{id}}", response=out, summary=summaries["get"])(get_view)
+    router.post(path, response={201: out}, summary=summaries["create"])(create_view)
+    router.patch(f"{path}/{{id}}", response=out, summary=summaries["update"])(update_view)
     action_endpoints(
         router,
         path,
@@ -465,4 +481,5 @@ def document_endpoints(
         out=out,
         to_out=to_out,
         actions=actions,
+        module=action_module,
     )

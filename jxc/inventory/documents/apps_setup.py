@@ -5,28 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
-    from jxc.core.permissions import ACTIONS, register_resource
+    from jxc.core.permissions import register_resource
     from jxc.core.services import register_document_type
-    from jxc.inventory.documents.choices import DOC_PREFIXES, STOCK_DOCUMENT_TYPES
+    from jxc.inventory.documents.choices import DOC_PREFIXES, STOCK_DOCUMENT_TYPES, TRANSFER
 
-    for declared in STOCK_DOCUMENT_TYPES:
+    for declared in (*STOCK_DOCUMENT_TYPES, TRANSFER):
         declared.register()
     for code, label in (
-        ("transfer", _("Transfers")),
         ("stock_count", _("Stock counts")),
         ("assembly", _("Assembly and disassembly")),
     ):
         register_resource(code, label)
-    # 调拨单: 调入 (receive) and 结案 (close) are permissions of their own.
-    ACTIONS.setdefault("receive", _("Receive"))
-    ACTIONS.setdefault("close", _("Close"))
     from django.utils.translation import pgettext_lazy
 
     from jxc.inventory.documents.choices import AssemblyKind
 
     labels = {
         **dict(AssemblyKind.choices),
-        "transfer": pgettext_lazy("document type", "Transfer"),
         "stock_count": pgettext_lazy("document type", "Stock count"),
     }
     for doc_type, prefix in DOC_PREFIXES.items():

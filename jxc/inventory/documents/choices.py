@@ -97,9 +97,22 @@ TRANSFER_STATUS_LABELS: dict[str, Any] = {
     S.DONE: pgettext_lazy("transfer status", "Received"),
 }
 
+# 调拨单, declared on the document platform; 调入 (receive) and 结案 (close) are permissions
+# of their own.
+TRANSFER = DocumentType(
+    code="transfer",
+    prefix="DBD",
+    label=pgettext_lazy("document type", "Transfer"),
+    plural=_("Transfers"),
+    resource="transfer",
+    header_fields=("from_warehouse", "to_warehouse", "date", "one_step"),
+    line_fields=("qty", "unit", "bin", "to_bin", "batch", "serials", "memo"),
+    workflow=TRANSFER_WORKFLOW,
+    extra_actions={"receive": _("Receive"), "close": _("Close")},
+)
+
 # Document kinds (SourceRef.kind / numbering) not declared yet, and their default number prefixes.
 DOC_PREFIXES = {
-    "transfer": "DBD",
     "stock_count": "PDD",
     AssemblyKind.ASSEMBLY.value: "ZZD",
     AssemblyKind.DISASSEMBLY.value: "CXD",

@@ -26,8 +26,8 @@ from jxc.inventory.documents.choices import (
     OPENING_STOCK,
     OTHER_ISSUE,
     OTHER_RECEIPT,
+    TRANSFER,
     TRANSFER_STATUS_LABELS,
-    TRANSFER_WORKFLOW,
     AssemblyKind,
     OtherReason,
     StockDocumentKind,
@@ -187,9 +187,7 @@ class Transfer(Document):
     """调拨单: out of one warehouse, 调拨在途, into another (partly, in several receipts);
     ``one_step`` moves it in one posting (warehouses of the same site)."""
 
-    DOC_TYPE = "transfer"
-    RESOURCE = "transfer"
-    WORKFLOW: ClassVar[Workflow] = TRANSFER_WORKFLOW
+    TYPE = TRANSFER
 
     from_warehouse = models.ForeignKey(
         "inventory.Warehouse",

@@ -18,20 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     act,
-    assign_number,
-    audit_saved,
-    ensure_document_date,
-    ensure_draft,
     ensure_period_open,
     ensure_perm,
-    lock,
     raise_if,
-    replace_lines,
     take_action,
     write_fields,
 )
-from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields, parse_serials
+from jxc.core.documents.lines import LineInput, parse_serials
 from jxc.core.documents.lots import issue_lots
+from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import OneStepNotAllowed, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
@@ -53,102 +48,62 @@ from jxc.inventory.models import StockMove, Warehouse
 ZERO = Decimal(0)
 
 
-def _check(
-    *, source: Warehouse, target: Warehouse, one_step: bool, lines: Sequence[LineInput]
-) -> dict[int, SkuFacts]:
+def _errors(header: Mapping, lines: Sequence[LineInput]) -> dict[str, list[str]]:
+    """What the platform does not check itself: two different warehouses, the target active,
+    the bins of each side."""
+    source: Warehouse = header["from_warehouse"]
+    target: Warehouse = header["to_warehouse"]
     errors: dict[str, list[str]] = {}
     if source.pk == target.pk:
         errors["to_warehouse"] = [str(_("Choose two different warehouses."))]
     if not target.is_active:
         errors["to_warehouse"] = [str(_("This warehouse is not active."))]
-    facts = sku_facts(x.sku for x in lines)
-    errors.update(line_errors(lines, facts, incoming=False))
     errors.update(bin_errors(lines, source))
     errors.update(bin_errors(lines, target, attr="to_bin"))
-    raise_if(errors)
-    if one_step and not (source.site and source.site == target.site):
+    return errors
+
+
+def _ensure_one_step(header: Mapping) -> None:
+    source, target = header["from_warehouse"], header["to_warehouse"]
+    if header.get("one_step") and not (source.site and source.site == target.site):
         raise OneStepNotAllowed()
-    return facts
-
-
-def _rows(t: Transfer, lines: Sequence[LineInput], facts) -> list[TransferLine]:
-    return [
-        TransferLine(
-            transfer=t,
-            bin_id=x.bin,
-            to_bin_id=x.to_bin,
-            batch_number=x.batch_number.strip(),
-            serials="\n".join(x.serials),
-            **line_fields(x, facts[x.sku], i),
-        )
-        for i, x in enumerate(lines)
-    ]
 
 
 @transaction.atomic
-def create_transfer(
-    *,
-    user,
-    from_warehouse: Warehouse,
-    to_warehouse: Warehouse,
-    date: dt.date,
-    lines: Sequence[LineInput],
-    one_step: bool = False,
-    memo: str = "",
-) -> Transfer:
-    """新建调拨单 (a draft)."""
-    ensure_perm(user, Transfer.RESOURCE, "create")
-    ensure_warehouses(user, from_warehouse, to_warehouse)
-    facts = _check(source=from_warehouse, target=to_warehouse, one_step=one_step, lines=lines)
-    t = Transfer(
-        from_warehouse=from_warehouse,
-        to_warehouse=to_warehouse,
-        date=date,
-        one_step=one_step,
-        memo=memo[:500],
-        created_by=user,
+def create_transfer(*, user, lines: Sequence[LineInput], **header) -> Transfer:
+    """新建调拨单 (a draft): from / to warehouse, date, one step (same site), memo."""
+    ensure_warehouses(user, header["from_warehouse"], header["to_warehouse"])
+    header.setdefault("memo", "")
+    t = create_document(
+        Transfer,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines),
+        errors=_errors(header, lines),
     )
-    assign_number(t)
-    t.save()
-    replace_lines(TransferLine, "transfer", t, _rows(t, lines, facts))
-    audit_saved(t, user=user, creating=True, lines=len(lines))
+    _ensure_one_step(header)  # after every input error: rolls the draft back
     return t
 
 
 @transaction.atomic
 def update_transfer(
-    t: Transfer,
-    *,
-    user,
-    from_warehouse: Warehouse | None = None,
-    to_warehouse: Warehouse | None = None,
-    date: dt.date | None = None,
-    one_step: bool | None = None,
-    memo: str | None = None,
-    lines: Sequence[LineInput] | None = None,
+    t: Transfer, *, user, lines: Sequence[LineInput] | None = None, **header
 ) -> Transfer:
-    """修改调拨单草稿."""
-    t = lock(t)
-    ensure_perm(user, Transfer.RESOURCE, "edit")
-    ensure_draft(t)
-    t.from_warehouse = from_warehouse or t.from_warehouse
-    t.to_warehouse = to_warehouse or t.to_warehouse
-    ensure_warehouses(user, t.from_warehouse, t.to_warehouse)
-    if date is not None:
-        ensure_document_date(date)
-        t.date = date
-    if one_step is not None:
-        t.one_step = one_step
-    if memo is not None:
-        t.memo = memo[:500]
-    current = lines if lines is not None else _inputs(t)
-    facts = _check(
-        source=t.from_warehouse, target=t.to_warehouse, one_step=t.one_step, lines=current
+    """修改调拨单草稿: the header fields given and, when ``lines`` is given, all lines."""
+    given = {k: v for k, v in header.items() if v is not None}
+    names = ("from_warehouse", "to_warehouse", "date", "one_step")
+    merged = {**{k: getattr(t, k) for k in names}, **given}
+    ensure_warehouses(user, merged["from_warehouse"], merged["to_warehouse"])
+    t = update_document(
+        t,
+        user=user,
+        header=given,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines or []),
+        errors=_errors(merged, lines if lines is not None else _inputs(t)),
     )
-    t.save()
-    if lines is not None:
-        replace_lines(TransferLine, "transfer", t, _rows(t, lines, facts))
-    audit_saved(t, user=user, creating=False, lines=len(lines) if lines is not None else None)
+    _ensure_one_step(merged)
     return t
 
 

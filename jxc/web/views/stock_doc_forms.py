@@ -38,27 +38,6 @@ class StockDocumentHeaderForm(forms.Form):
             del self.fields["reason"]
 
 
-class TransferHeaderForm(forms.Form):
-    from_warehouse = forms.ModelChoiceField(
-        queryset=Warehouse.objects.none(), label=_("from warehouse")
-    )
-    to_warehouse = forms.ModelChoiceField(
-        queryset=Warehouse.objects.none(), label=_("to warehouse")
-    )
-    date = forms.DateField(label=_("business date"), widget=date_input())
-    one_step = forms.BooleanField(
-        label=_("one step"),
-        required=False,
-        help_text=_("Out and in at once (warehouses of the same site)."),
-    )
-    memo = forms.CharField(label=_("memo"), max_length=500, required=False)
-
-    def __init__(self, *args, user, kind: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("from_warehouse", "to_warehouse"):
-            offer_active(self, name, stock_selectors.warehouses_for(user))
-
-
 class AssemblyHeaderForm(forms.Form):
     kind = forms.ChoiceField(label=_("type"), choices=AssemblyKind.choices)
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("warehouse"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,25 +28,19 @@ from jxc.inventory.documents.models import Transfer
 from jxc.web.generic import Column
 from jxc.web.generic.documents import num
 from jxc.web.generic.screen import Section
-from jxc.web.views import stock_doc_forms as f
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
 class TransferScreen(WarehouseDocumentScreen):
     model = Transfer
-    resource = "transfer"
-    name = "transfer"
     path = "inventory/transfers"
-    select_related = ("from_warehouse", "to_warehouse", "created_by")
     filterset_class = TransferFilterSet
-    header_form = f.TransferHeaderForm
+    update_service = docs.update_transfer
 
     @staticmethod
     def create_service(model, **fields):
         return docs.create_transfer(**fields)
 
-    update_service = docs.update_transfer
-    grid_columns = ["qty", "unit", "bin", "to_bin", "batch", "serials", "memo"]
     line_hint = gettext_lazy(
         "Goods leave at cost and arrive at the value they left with. Without a bin or batch the "
         "stock is taken earliest expiry first."
@@ -79,6 +72,12 @@ class TransferScreen(WarehouseDocumentScreen):
         "created_by",
         "posted_at",
     ]
+
+    def __init__(self):
+        super().__init__()
+        self.header_form.base_fields["one_step"].help_text = gettext_lazy(
+            "Out and in at once (warehouses of the same site)."
+        )
 
     def get_queryset(self, request):
         return doc_selectors.transfers_for(request.user)
@@ -136,17 +135,6 @@ class TransferScreen(WarehouseDocumentScreen):
                     )
                 )
         return sections
-
-    def form_initial(self, obj) -> dict[str, Any]:
-        if obj is None:
-            return {"date": timezone.localdate()}
-        return {
-            "from_warehouse": obj.from_warehouse_id,
-            "to_warehouse": obj.to_warehouse_id,
-            "date": obj.date,
-            "one_step": obj.one_step,
-            "memo": obj.memo,
-        }
 
     def urls(self) -> list[URLPattern]:
         p = self.url_path
