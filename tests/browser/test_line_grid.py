@@ -285,6 +285,11 @@ def test_totals_and_mixed_units_on_the_detail_page_and_the_print(page, shop, log
     page.goto(f"/inventory/other-receipts/{owner_doc.pk}/print/")
     expect(page.get_by_test_id("print-total")).to_contain_text("102.50")
     expect(page.get_by_test_id("print-total")).to_contain_text("41")
+    # 即时库存: the 41 瓶 of the opening stock in mixed units beside the base quantity.
+    page.goto("/inventory/stock/")
+    row = page.locator("tr").filter(has_text="COLA330")
+    expect(row).to_contain_text("3箱5瓶")
+    expect(row.locator("td.col-on_hand")).to_have_text("41")
 
 
 def test_save_and_post_in_one_click(page, shop, login):

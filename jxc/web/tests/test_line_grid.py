@@ -176,3 +176,13 @@ def test_count_scans_in_a_batch_add_to_typed_quantities(client_for, stock_world)
         HTTP_ACCEPT="application/json",
     ).json()
     assert bad["errors"][str(line.pk)] and bad["counted"][str(line.pk)] == "21"
+
+
+def test_stock_on_hand_shows_mixed_units_beside_the_base_quantity(client_for, stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 41, "2")  # 个, 箱 of 12
+    receive(w, w.sku_b, w.zc, 5, "3")  # one unit only
+    page = client_for(w.owner).get("/inventory/stock/").content.decode()
+    assert "3箱5个" in page and ">41<" in page
+    chips = page[page.index("B001") :].split("</tr>")[0]
+    assert 'data-label="多单位数量"></td>' in chips  # one unit: its base quantity says it all

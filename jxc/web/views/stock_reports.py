@@ -22,6 +22,7 @@ from jxc.inventory.models import Warehouse
 from jxc.inventory.selectors import warehouses_for
 from jxc.reports import selectors
 from jxc.web.generic.forms import set_queryset
+from jxc.web.generic.line_grid import in_units, units_of
 from jxc.web.views.report_tables import (
     Col,
     document_url,
@@ -136,6 +137,7 @@ BALANCE_COLS = [
     *SKU_COLS,
     Col("warehouse", gettext_lazy("Warehouse")),
     Col("on_hand", gettext_lazy("On hand"), "qty"),
+    Col("on_hand_units", gettext_lazy("in units")),  # 3箱5瓶 (on screen only)
     Col("reserved", gettext_lazy("Reserved"), "qty"),
     Col("available", gettext_lazy("Available"), "qty"),
     Col("on_order", gettext_lazy("On order"), "qty"),
@@ -173,9 +175,15 @@ def stock_balances(request):
     totals_row = {"sku_code": _("Total"), **totals, "unit_cost": None}
     title = _("Stock on hand")
     if wants_export(request, "stock.export"):
+        cols = [c for c in cols if c.key != "on_hand_units"]
         return xlsx_response(title, cols, (_balance_row(b) for b in qs.iterator()), totals_row)
     cols = [c for c in cols if c.key != "note"]  # on screen the tag next to the name says it
     page, pager = paginate(request, qs)
+    units = units_of(b.sku_id for b in page)
+    rows = [
+        {**_balance_row(b), "on_hand_units": in_units(b.on_hand, units.get(b.sku_id, []))}
+        for b in page
+    ]
     return render(
         request,
         "web/reports/report.html",
@@ -183,7 +191,7 @@ def stock_balances(request):
             request,
             title,
             form,
-            table=table(cols, [_balance_row(b) for b in page], totals_row),
+            table=table(cols, rows, totals_row),
             pager=pager,
             can_export=request.user.has_jxc_perm("stock.export"),
         ),
