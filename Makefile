@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench bench-browser install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+# The line grid and the count page in headless Chromium against a real server (JSON).
+bench-browser: $(STAMP)
+	$(BIN)/python -m tests.bench_browser $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) test-artifacts

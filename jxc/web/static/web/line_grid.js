@@ -4,10 +4,12 @@
 // What happens here is only entry speed:
 // - the SKU picker floats above the page (teleported to <body>, so no table scroll area cuts
 //   it), ↑/↓ move, Enter chooses, each match shows its variant, unit and available quantity;
-// - scans (a barcode and Enter, from the scan box or typed into a picker) go into a queue that
-//   is answered in batches, so a burst of scans loses none and Enter never outruns the
-//   search; a repeat adds 1 to the same line (same SKU, same unit);
-// - Enter moves to the next cell and opens a new line at the end; Ctrl+S saves;
+// - scans into the scan box go into a queue answered in batches, so a burst loses none; a
+//   barcode or a word and Enter in a picker is looked up at once, and the keys typed while
+//   it is on its way are held and replayed where the answer puts the cursor, so Enter never
+//   outruns the search; a repeat adds 1 to the same line (same SKU, same unit);
+// - Enter moves to the next cell and opens a new line at the end; Ctrl+S saves,
+//   Ctrl+Shift+S saves and posts (where offered);
 // - the 合计 row (quantity, base quantity, amount) follows every keystroke.
 (function () {
   let seq = 0;
@@ -50,11 +52,14 @@
       scanNote: "",
       scanOk: true,
       saving: false,
+      busy: 0,
+      held: [],
 
       init() {
         const place = () => { if (this.picker.open) this.placePicker(); };
         window.addEventListener("scroll", place, true);
         window.addEventListener("resize", place);
+        window.addEventListener("keydown", (e) => this.holdKey(e), true);
       },
 
       // --- rows ---------------------------------------------------------------------------
@@ -203,7 +208,7 @@
         const n = this.picker.items.length;
         if (!this.picker.open || !n) return;
         this.picker.index = (this.picker.index + step + n) % n;
-        this.$nextTick(() => {
+        this.soon(() => {
           const li = document.querySelector(".grid-picker li.active");
           if (li) li.scrollIntoView({ block: "nearest" });
         });
@@ -223,7 +228,7 @@
           this.pickerEnter(row, el);
         }
       },
-      pickerEnter(row, el) {
+      async pickerEnter(row, el) {
         const q = el.value.trim();
         if (!q || (row.sku && q === row.sku_label)) {
           this.closePicker();
@@ -235,22 +240,74 @@
           this.choose(row, this.picker.items[this.picker.index]);
           return;
         }
-        // The answer is not here yet (a scanner is faster than any search): queue the code and
-        // go on in a fresh line, so the next scan has somewhere to land.
+        // The list for this text is not here yet (a scanner is faster than any search, and
+        // so is a quick typist): ask now, and hold the keys that come meanwhile until the
+        // answer has put the cursor where they belong.
         this.closePicker();
         this.searchSeq++;
-        el.value = row.sku_label;
-        this.enqueue({ code: q, rowKey: row.key, typed: true });
-        this.nextLine(row);
+        this.busy += 1;
+        try {
+          let item = null, matches = [];
+          try {
+            item = (await this.fetchSkus({ code: [q] })).found[q] || null;
+            if (!item) matches = (await this.fetchSkus({ q })).matches;
+          } catch (e) {
+            row.note = this.texts.retrying;
+          }
+          if (item) {
+            const merged = this.placeScan(item, row);
+            if (merged) { el.value = ""; } else { this.nextLine(row); }
+          } else if (matches.length) {
+            this.choose(row, matches[0]);
+          } else if (!row.note) {
+            row.note = fill(this.texts.notFound, { code: q });
+          }
+        } finally {
+          this.busy -= 1;
+        }
+        this.soon(() => this.replay());
+      },
+      // Keys typed while the grid waits for an answer: held, then replayed in order.
+      holdKey(event) {
+        if (!this.busy || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+        if (!this.$root.contains(document.activeElement)) return;
+        if (event.key.length === 1 || ["Enter", "Tab", "Backspace"].includes(event.key)) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          this.held.push({ key: event.key, shift: event.shiftKey });
+        }
+      },
+      replay() {
+        while (this.held.length && !this.busy) {
+          const { key, shift } = this.held.shift();
+          const el = document.activeElement;
+          if (key === "Enter") {
+            el.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+          } else if (key === "Tab") {
+            const fields = [...this.$root.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
+              .filter((f) => !f.disabled && f.tabIndex >= 0 && visible(f));
+            const next = fields[fields.indexOf(el) + (shift ? -1 : 1)];
+            if (next) next.focus();
+          } else if (el && "value" in el && el.tagName !== "SELECT") {
+            const start = el.selectionStart == null ? el.value.length : el.selectionStart;
+            const end = el.selectionEnd == null ? el.value.length : el.selectionEnd;
+            el.value = key === "Backspace"
+              ? (start !== end ? el.value.slice(0, start) + el.value.slice(end) : el.value.slice(0, Math.max(0, start - 1)) + el.value.slice(end))
+              : el.value.slice(0, start) + key + el.value.slice(end);
+            el.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        }
       },
       choose(row, item) {
         this.closePicker();
         this.setSku(row, item);
         if (item.exact && !String(row.qty).trim()) row.qty = "1";
-        this.$nextTick(() => {
+        this.soon(() => {
           const el = this.rowEl(row);
           const next = el && el.querySelector("[data-grid-cell]:not(.picker-input)");
-          if (next) { next.focus(); if (next.select) next.select(); }
+          if (!next) throw new Error("line not drawn yet");
+          next.focus();
+          if (next.select) next.select();
         });
       },
       chooseFromPanel(j) {
@@ -263,7 +320,7 @@
       scanBox(event) {
         const code = event.target.value.trim();
         event.target.value = "";
-        if (code) this.enqueue({ code, rowKey: null, typed: false });
+        if (code) this.enqueue({ code });
       },
       enqueue(entry) {
         this.queue.push(entry);
@@ -285,60 +342,48 @@
             continue;
           }
           this.queue.splice(0, batch.length);
-          for (const entry of batch) await this.applyScan(entry, found[entry.code]);
+          for (const entry of batch) this.applyScan(entry, found[entry.code]);
         }
         this.draining = null;
       },
-      async applyScan(entry, item) {
-        const target = entry.rowKey ? this.rows.find((r) => r.key === entry.rowKey) : null;
-        if (!item && entry.typed) {
-          // Not a code: a word typed and Enter before the list came, so take its first match.
-          let matches = [];
-          try { matches = (await this.fetchSkus({ q: entry.code })).matches; } catch (e) { matches = []; }
-          if (target && matches.length) {
-            this.setSku(target, matches[0]);
-            const active = document.activeElement;
-            const idle = active && active.classList.contains("picker-input") && !active.value;
-            if (idle) this.choose(target, matches[0]);
-            return;
-          }
-        }
+      applyScan(entry, item) {
         if (!item) {
           this.scanOk = false;
           this.scanNote = fill(this.texts.notFound, { code: entry.code });
-          if (target && !target.sku) target.note = this.scanNote;
           return;
         }
+        const row = this.placeScan(item, null) || this.rows.find((r) => r.sku === String(item.id) && String(r.unit) === String(item.unit));
+        this.scanOk = true;
+        this.scanNote = fill(this.texts.scanned, { sku: item.label, qty: row ? row.qty : "1" });
+      },
+      // A scanned SKU: a line with the same SKU and unit gets 1 more (returned); else the
+      // given blank line, or a new line kept before the blank last one, gets it with 1.
+      placeScan(item, target) {
         const same = this.rows.find((r) => r.sku === String(item.id) && String(r.unit) === String(item.unit));
-        let row = same;
         if (same) {
           same.qty = qtyText((Number.isNaN(num(same.qty)) ? 0 : num(same.qty)) + 1);
-          if (target && target !== same && this.isBlank(target) && !this.holdsFocus(target) && target !== this.rows[this.rows.length - 1]) {
-            this.rows.splice(this.rows.indexOf(target), 1);
-          }
-        } else {
-          if (target && this.isBlank(target)) {
-            row = target;
-          } else {
-            // Keep the line being typed into last: the scanned SKU goes just before it.
-            row = blank();
-            const last = this.rows[this.rows.length - 1];
-            const at = last && this.isBlank(last) ? this.rows.length - 1 : this.rows.length;
-            this.rows.splice(at, 0, row);
-            row = this.rows[at];
-          }
-          this.setSku(row, item);
-          row.qty = "1";
+          return same;
         }
-        this.scanOk = true;
-        this.scanNote = fill(this.texts.scanned, { sku: item.label, qty: row.qty });
+        let row = target && this.isBlank(target) ? target : null;
+        if (!row) {
+          const last = this.rows[this.rows.length - 1];
+          const at = last && this.isBlank(last) ? this.rows.length - 1 : this.rows.length;
+          this.rows.splice(at, 0, blank());
+          row = this.rows[at];
+        }
+        this.setSku(row, item);
+        row.qty = "1";
+        return null;
       },
       holdsFocus(row) {
         const el = this.rowEl(row);
         return !!(el && el.contains(document.activeElement));
       },
-      idle() {
-        return this.draining || Promise.resolve();
+      async idle() {
+        while (this.draining || this.busy || this.held.length) {
+          if (this.draining) await this.draining;
+          await new Promise((done) => setTimeout(done, 20));
+        }
       },
 
       // --- keyboard -------------------------------------------------------------------------
@@ -386,9 +431,11 @@
         if (i >= 0 && i < fields.length - 1) fields[i + 1].focus();
       },
       onWindowKey(event) {
+        // Ctrl+S saves; Ctrl+Shift+S is 保存并过账 where the button is offered.
         if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === "s" || event.key === "S")) {
           event.preventDefault();
-          this.save(null);
+          const post = event.shiftKey && this.$root.querySelector("[name=and_post]");
+          this.save(post || null);
         }
       },
       async save(submitter) {
@@ -400,7 +447,7 @@
       },
       onSubmit(event) {
         // Scans still on their way are part of the document: wait for them, then send.
-        if (this.queue.length || this.draining) {
+        if (this.queue.length || this.draining || this.busy || this.held.length) {
           event.preventDefault();
           const submitter = event.submitter;
           this.saving = false;
