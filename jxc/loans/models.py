@@ -58,6 +58,12 @@ def _one_partner(name: str) -> models.CheckConstraint:
     )
 
 
+def _returned_in_range(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(returned_qty__gte=0, returned_qty__lte=models.F("base_qty")), name=name
+    )
+
+
 class LoanLine(DocumentLine):
     bin = models.ForeignKey(
         "inventory.Bin",
@@ -97,12 +103,7 @@ class LoanOutLine(LoanLine):
     class Meta(LoanLine.Meta):
         verbose_name = _("loan out line")
         verbose_name_plural = _("loan out lines")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(returned_qty__gte=0, returned_qty__lte=models.F("base_qty")),
-                name="loan_out_line_returned_in_range",
-            )
-        ]
+        constraints = [_returned_in_range("loan_out_line_returned_in_range")]
 
 
 class LoanIn(Loan):
@@ -122,9 +123,4 @@ class LoanInLine(LoanLine):
     class Meta(LoanLine.Meta):
         verbose_name = _("loan in line")
         verbose_name_plural = _("loan in lines")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(returned_qty__gte=0, returned_qty__lte=models.F("base_qty")),
-                name="loan_in_line_returned_in_range",
-            )
-        ]
+        constraints = [_returned_in_range("loan_in_line_returned_in_range")]

@@ -1,14 +1,19 @@
 """Filters of the warehouse-document lists: one definition for the web list and the API.
 The queryset handed in is already scoped (``selectors.*_for(user)``)."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import DocumentStatus
+from jxc.core.documents.header import header_model_fields, is_ref
 from jxc.inventory.documents.choices import AssemblyKind, OtherReason
 from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, Transfer
 from jxc.inventory.filters import _scoped_warehouses
+from jxc.inventory.models import Warehouse
 
 
 def _ordering(*names: str) -> django_filters.OrderingFilter:
@@ -27,6 +32,22 @@ class DocumentFilterSet(django_filters.FilterSet):
         if not value:
             return qs
         return qs.filter(Q(number__icontains=value) | Q(memo__icontains=value))
+
+
+def document_filterset(model: type) -> type[DocumentFilterSet]:
+    """The list filters of a declared type: the common ones, plus one per header link (a
+    warehouse among the user's) and per header choice, labelled like the field."""
+    attrs: dict[str, Any] = {}
+    for field in header_model_fields(model):
+        label = capfirst(field.verbose_name)
+        if is_ref(field):
+            rows = field.related_model._default_manager.all()
+            qs = _scoped_warehouses if field.related_model is Warehouse else rows
+            attrs[field.name] = django_filters.ModelChoiceFilter(queryset=qs, label=label)
+        elif field.choices:
+            attrs[field.name] = django_filters.ChoiceFilter(choices=field.choices, label=label)
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
+    return type(f"{model.__name__}FilterSet", (DocumentFilterSet,), attrs)
 
 
 class StockDocumentFilterSet(DocumentFilterSet):

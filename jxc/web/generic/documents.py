@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents import actions
 from jxc.core.documents.approval import needs_approval
-from jxc.core.documents.header import header_names, is_ref
+from jxc.core.documents.header import header_model_fields, header_names, is_ref
 from jxc.core.documents.lines import line_amount, line_errors
 from jxc.core.documents.services import lines_relation
 from jxc.core.errors import DomainError, ValidationFailed
@@ -250,11 +250,18 @@ class DocumentScreen(Screen):
         ]
 
     def header_facts(self, obj) -> list[tuple[Any, Any]]:
-        """(label, value) pairs for the print header."""
-        facts = [(_("business date"), obj.date)]
-        warehouse = getattr(obj, "warehouse", None)
-        if warehouse is not None:
-            facts.append((_("warehouse"), warehouse))
+        """(label, value) pairs for the print header (and an approver's card): the business
+        date, then the declared header fields that hold something (a choice by its label)."""
+        facts: list[tuple[Any, Any]] = [(_("business date"), obj.date)]
+        if self.model.TYPE is None:
+            warehouse = getattr(obj, "warehouse", None)
+            return facts + ([(_("warehouse"), warehouse)] if warehouse is not None else [])
+        for field in header_model_fields(self.model):
+            value = getattr(obj, field.name)
+            if field.name in ("date", "memo") or value in (None, "") or isinstance(value, bool):
+                continue
+            shown = getattr(obj, f"get_{field.name}_display")() if field.choices else value
+            facts.append((field.verbose_name, shown))
         return facts
 
     # --- the draft form ---------------------------------------------------------------

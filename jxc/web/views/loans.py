@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,13 +52,6 @@ class LoanScreen(DocumentScreen):
             *super().line_columns(obj, user),
             (_("Returned"), lambda x: num(x.returned_qty), False),
             (_("Still out"), lambda x: num(x.open_qty), False),
-        ]
-
-    def header_facts(self, obj) -> list[tuple[Any, Any]]:
-        return [
-            *super().header_facts(obj),
-            (_("partner"), obj.partner),
-            (_("due date"), obj.due_date or ""),
         ]
 
     def detail_sections(self, request, obj) -> list[Section]:

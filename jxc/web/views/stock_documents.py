@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.urls import URLPattern, path
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.inventory.documents import services as docs
@@ -81,12 +80,6 @@ class StockDocumentScreen(WarehouseDocumentScreen):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kind=self.kind)
-
-    def header_facts(self, obj) -> list[tuple[Any, Any]]:
-        facts = super().header_facts(obj)
-        if obj.reason:
-            facts.append((_("reason"), obj.get_reason_display()))
-        return facts
 
 
 class OtherReceiptScreen(StockDocumentScreen):
