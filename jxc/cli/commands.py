@@ -72,6 +72,10 @@ def worker(args: list[str]) -> int:
     while True:
         started = time.monotonic()
         try:
+            # 预警: the alert scan queues itself again; the first one is queued here.
+            from jxc.approvals.alerts import ensure_scheduled
+
+            ensure_scheduled()
             call_command("db_worker", *args)
             return 0
         except DatabaseError as exc:

@@ -39,6 +39,7 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 
 def _load(rng: random.Random) -> list[tuple[str, str, str]]:
+    from jxc.cli.demo_approvals import load_approval_rules
     from jxc.cli.demo_catalog import load_catalog, load_warehouses
     from jxc.cli.demo_history import load_stock_history
     from jxc.cli.demo_partners import load_accounts, load_partners
@@ -66,6 +67,7 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
     load_partners(rng, boss, users["sales"])
     load_accounts(boss)
     load_stock_history(rng, boss, whs, skus, cats)
+    load_approval_rules(boss)
     return accounts
 
 

@@ -13,3 +13,8 @@ class ReportsConfig(AppConfig):
         register_resource("stock", _("Stock (on hand, ledger, alerts)"))
         register_resource("report", _("Reports"))
         register_resource("period", _("Period close"))
+
+        # 预警规则: the stock breaches the scheduled alert scan raises (jxc.approvals.alerts).
+        from jxc.reports import alert_sources
+
+        alert_sources.register()

@@ -176,3 +176,22 @@ def test_demo_is_deterministic():
 def test_check_passes_after_demo(capsys):
     demo.load_demo()
     assert jxc_main(["check"]) == 0
+
+
+def test_demo_has_approval_and_alert_rules(demo_accounts):
+    """§6 of the approvals issue: the demo's rules, stored for the types that exist later too."""
+    from jxc.approvals.models import AlertRule, ApprovalRule
+
+    rules = {r.name: r for r in ApprovalRule.objects.prefetch_related("steps__role")}
+    big = rules["采购 5 万以上"]
+    assert (big.doc_type, big.amount_over) == ("purchase_order", Decimal("50000"))
+    assert [s.role.code for s in big.steps.all()] == ["purchaser", "owner"]
+    assert rules["销售折让超过 10%"].discount_over_pct == Decimal("10")
+    assert rules["盘点差异超过 1000 元"].variance_over == Decimal("1000")
+    assert {r.doc_type for r in rules.values()} >= {
+        "other_issue",
+        "stock_count",
+        "cost_adjustment",
+        "loan_out",
+    }
+    assert AlertRule.objects.filter(kind="below_min", notify_role__code="keeper").exists()
