@@ -8,9 +8,17 @@ IMMEDIATE (settings), so writers queue for the whole database instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from jxc.inventory.ledger.sql import Reader, for_update, placeholders
-from jxc.inventory.models import SkuLedger, StockBalance
+from jxc.inventory.ledger.sql import (
+    Reader,
+    fetch,
+    fetch_each,
+    for_update,
+    is_sqlite,
+    placeholders,
+)
+from jxc.inventory.models import SkuLedger, StockBalance, StockMove
 
 _LEDGERS = Reader(SkuLedger, ["sku_id", "recosting", "recost_job_id"])
 _BALANCES = Reader(
@@ -121,6 +129,11 @@ def lock_skus_reading_context(
     scope, allow negative stock, last closed month as yyyymm). Returns the ledger rows, the
     SKUs and the company tuple (None when no ledger row exists yet or there is no company
     row: the caller reads them itself)."""
+    sql, params = _sku_lock_sql(sku_ids)
+    return _sku_lock_parse(fetch(sql, params))
+
+
+def _sku_lock_sql(sku_ids: list[int]) -> tuple[str, list]:
     from jxc.catalog.models import Product, Sku
 
     table = _LEDGERS.table
@@ -130,12 +143,16 @@ def lock_skus_reading_context(
         f"(SELECT p.tracking FROM {st} s JOIN {pt} p ON p.id = s.product_id "
         f"WHERE s.id = {table}.sku_id)"
     )
-    ledgers, extras = _LEDGERS.rows_with(
+    sql = _LEDGERS.sql_with(
         [sku % "s.code", sku % "s.name", tracking, *_company_columns()],
         f"sku_id IN ({placeholders(len(sku_ids))})",
-        sku_ids,
-        suffix=" ORDER BY sku_id" + for_update(),
+        " ORDER BY sku_id" + for_update(),
     )
+    return sql, list(sku_ids)
+
+
+def _sku_lock_parse(raws) -> tuple[dict[int, SkuLedger], dict[int, dict], tuple | None]:
+    ledgers, extras = _LEDGERS.parse_with(raws)
     found = {x.sku_id: x for x in ledgers}
     skus = {
         x.sku_id: {"id": x.sku_id, "code": e[0], "name": e[1], "product__tracking": e[2]}
@@ -157,11 +174,24 @@ def lock_balances_reading_warehouses(
     ``all_warehouses`` (company pool): lock and read the SKUs' rows in every warehouse, in
     the same order — a receipt moves the pool's unit cost, which re-values the SKU's stock in
     the other warehouses too; returned third (the pairs' rows are not among them)."""
+    sql, params = _balance_lock_sql(keys, all_warehouses=all_warehouses)
+    return _balance_lock_parse(
+        fetch(sql, params),
+        keys,
+        company_allows_negative=company_allows_negative,
+        all_warehouses=all_warehouses,
+    )
+
+
+def _balance_lock_sql(
+    keys: set[tuple[int, int]], *, all_warehouses: bool, guard: list[int] | None = None
+) -> tuple[str, list]:
+    """``guard``: lock only if every one of these SKUs has its ledger row (so no balance row
+    is locked before a ledger row the posting still has to create: one lock order)."""
     from jxc.inventory.models import Warehouse
 
-    wanted = sorted(keys)
-    skus = sorted({k[0] for k in wanted})
-    whs = sorted({k[1] for k in wanted})
+    skus = sorted({k[0] for k in keys})
+    whs = sorted({k[1] for k in keys})
     table = _BALANCES.table
     wh = f"(SELECT %s FROM {Warehouse._meta.db_table} w WHERE w.id = {table}.warehouse_id)"
     where = f"sku_id IN ({placeholders(len(skus))})"
@@ -169,20 +199,32 @@ def lock_balances_reading_warehouses(
     if not all_warehouses:
         where += f" AND warehouse_id IN ({placeholders(len(whs))})"
         params += whs
-    rows, extras = _BALANCES.rows_with(
+    if guard is not None:
+        where += (
+            f" AND (SELECT COUNT(*) FROM {_LEDGERS.table} l "
+            f"WHERE l.sku_id IN ({placeholders(len(guard))})) = %s"
+        )
+        params += [*guard, len(guard)]
+    sql = _BALANCES.sql_with(
         [wh % "w.name", wh % "w.allow_negative"],
         where,
-        params,
-        suffix=" ORDER BY sku_id, warehouse_id" + for_update(),
+        " ORDER BY sku_id, warehouse_id" + for_update(),
     )
+    return sql, params
+
+
+def _balance_lock_parse(
+    raws, keys: set[tuple[int, int]], *, company_allows_negative: bool, all_warehouses: bool
+) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], list[StockBalance]] | None:
+    rows, extras = _BALANCES.parse_with(raws)
     found = {(b.sku_id, b.warehouse_id): b for b in rows}
-    if any(k not in found for k in wanted):
+    if any(k not in found for k in keys):
         return None
     warehouses = {
         b.warehouse_id: {"id": b.warehouse_id, "name": e[0], "allow_negative": bool(e[1])}
         for b, e in zip(rows, extras, strict=True)
     }
-    balances = {k: found[k] for k in wanted}
+    balances = {k: found[k] for k in sorted(keys)}
     others = [b for k, b in found.items() if k not in keys] if all_warehouses else []
     for (_s, w), b in balances.items():
         want = warehouses[w]["allow_negative"] or company_allows_negative
@@ -190,3 +232,88 @@ def lock_balances_reading_warehouses(
             b.allow_negative = want
             StockBalance.objects.filter(pk=b.pk).update(allow_negative=want)
     return balances, warehouses, others
+
+
+# --- everything a posting reads before it values, in one round trip ------------------------
+
+
+@dataclass
+class PostingReads:
+    """What :func:`read_for_posting` found: the SKUs' ledger rows, the SKUs, the company
+    tuple (see :func:`lock_skus_reading_context`), the balance rows as
+    :func:`lock_balances_reading_warehouses` returns them (None: not all there, or a SKU
+    without its ledger row), whether they include the other warehouses, the cost pools of
+    the candidate keys, and new move ids (PostgreSQL)."""
+
+    ledgers: dict[int, SkuLedger]
+    skus: dict[int, dict]
+    company: tuple | None
+    balance_rows: list[tuple]
+    all_warehouses: bool
+    pools: list
+    move_ids: list[int] | None
+
+
+# the last posting's pool scope: the balance rows to lock are read before the company's
+# settings are; a wrong guess costs a second read, never a wrong result
+_SCOPE: dict[str, bool] = {"all_warehouses": True}
+
+
+def read_for_posting(
+    sku_ids: list[int], keys: set[tuple[int, int]], pool_keys: set[str], *, new_moves: int
+) -> PostingReads:
+    """Lock the SKUs' ledger rows and their balance rows (in that order, as lock_skus and
+    lock_balances do) and read the SKUs, the company, the warehouses, the cost pools with
+    the given keys and — PostgreSQL — ``new_moves`` ids for the moves, in one round trip."""
+    from jxc.inventory.ledger.pools import POOLS
+
+    all_warehouses = _SCOPE["all_warehouses"]
+    statements = [
+        _sku_lock_sql(sku_ids),
+        _balance_lock_sql(keys, all_warehouses=all_warehouses, guard=sku_ids),
+    ]
+    keys_sql = placeholders(len(pool_keys))
+    statements.append(
+        (
+            POOLS.select
+            + f"sku_id IN ({placeholders(len(sku_ids))}) AND {POOLS.q('key')} IN ({keys_sql})",
+            [*sku_ids, *sorted(pool_keys)],
+        )
+    )
+    if new_moves and not is_sqlite():
+        statements.append(
+            (
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [StockMove._meta.db_table, new_moves],
+            )
+        )
+    found = fetch_each(statements)
+    ledgers, skus, company = _sku_lock_parse(found[0])
+    return PostingReads(
+        ledgers=ledgers,
+        skus=skus,
+        company=company,
+        balance_rows=found[1],
+        all_warehouses=all_warehouses,
+        pools=POOLS.parse(found[2]),
+        move_ids=sorted(r[0] for r in found[3]) if len(found) > 3 else None,
+    )
+
+
+def balances_read(
+    reads: PostingReads, keys: set[tuple[int, int]], *, company_allows_negative: bool, scope: str
+) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], list[StockBalance] | None] | None:
+    """The balance rows of :func:`read_for_posting` as lock_balances_reading_warehouses
+    returns them, the other warehouses' rows None when they were not read (company pool:
+    the caller reads them when it needs them); None when a row is missing."""
+    _SCOPE["all_warehouses"] = scope != "warehouse"
+    locked = _balance_lock_parse(
+        reads.balance_rows,
+        keys,
+        company_allows_negative=company_allows_negative,
+        all_warehouses=reads.all_warehouses,
+    )
+    if locked is None:
+        return None
+    balances, warehouses, others = locked
+    return balances, warehouses, others if reads.all_warehouses else None

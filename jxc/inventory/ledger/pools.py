@@ -71,8 +71,23 @@ def pool_key(
     return key, wh, batch
 
 
-def pools_for(items: list[PostingLine], company, skus: dict) -> dict[int, CostPool]:
-    """The cost pool of every line, created on first use (under the SKU's ledger lock)."""
+def candidate_pool_keys(items: list[PostingLine]) -> set[str]:
+    """Every key the lines' pools may have, whatever the company's pool scope and method
+    (read with the locks, before the settings are known)."""
+    keys = {""}
+    for it in items:
+        keys.add(f"w{it.warehouse_id}")
+        if it.batch_id is not None:
+            keys.update((f"b{it.batch_id}", f"w{it.warehouse_id}b{it.batch_id}"))
+    return keys
+
+
+def pools_for(
+    items: list[PostingLine], company, skus: dict, *, known: list[CostPool] | None = None
+) -> dict[int, CostPool]:
+    """The cost pool of every line, created on first use (under the SKU's ledger lock).
+    ``known``: pools read under the lock already (read_for_posting), used when they are
+    all there."""
     wanted: dict[tuple, tuple] = {}
     for it in items:
         if it.pool_id is not None:
@@ -82,7 +97,11 @@ def pools_for(items: list[PostingLine], company, skus: dict) -> dict[int, CostPo
         )
         wanted[(it.sku_id, key)] = (wh, batch)
     known_ids = [it.pool_id for it in items if it.pool_id is not None]
-    found = {(p.sku_id, p.key): p for p in pools_by_key(known_ids, wanted)}
+    found: dict[tuple, CostPool] = {}
+    if known is not None and not known_ids:
+        found = {(p.sku_id, p.key): p for p in known if (p.sku_id, p.key) in wanted}
+    if len(found) < len(wanted) or known_ids:
+        found = {(p.sku_id, p.key): p for p in pools_by_key(known_ids, wanted)}
     missing = [k for k in wanted if k not in found]
     if missing:
         CostPool.objects.bulk_create(

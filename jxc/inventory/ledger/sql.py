@@ -80,6 +80,42 @@ def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
             return cur.fetchall()
 
 
+def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """Run several statements in order and return the rows of each: on PostgreSQL in one
+    round trip (one multi-statement query; Django binds parameters on the client, so the
+    driver allows it), on SQLite one after the other (in-process, no round trip)."""
+    if is_sqlite() or len(statements) < 2:
+        return [fetch(sql, params) for sql, params in statements]
+    sql = ";\n".join(s for s, _p in statements)
+    params = [v for _s, p in statements for v in p]
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    out: list[list[tuple]] = []
+    with db.cursor() if raw is None else _wrapped(db, raw) as cur:
+        cur.execute(sql, params)
+        out.append(cur.fetchall())
+        while cur.nextset():
+            out.append(cur.fetchall())
+    return out
+
+
+class _wrapped:
+    """The driver's cursor, its errors turned into Django's."""
+
+    def __init__(self, db, raw):
+        self.db, self.cur = db, raw.cursor()
+
+    def __enter__(self):
+        self.db.wrap_database_errors.__enter__()
+        return self.cur
+
+    def __exit__(self, *exc):
+        try:
+            self.cur.close()
+        finally:
+            self.db.wrap_database_errors.__exit__(*exc)
+
+
 def execute(sql: str, params: list | tuple = ()) -> None:
     """Run one statement (or, on PostgreSQL, several separated by semicolons)."""
     db = connections[DEFAULT_DB_ALIAS]
@@ -198,12 +234,23 @@ class Reader:
         """Like :meth:`rows`, with ``extra`` columns (SQL expressions, e.g. scalar subqueries
         on the row: ``{table}.column`` names it) read in the same statement; returns the
         instances and, per row, the extra values as the driver gives them."""
+        return self.parse_with(fetch(self.sql_with(extra, where, suffix), params))
+
+    def sql_with(self, extra: list[str], where: str, suffix: str = "") -> str:
+        """The statement :meth:`rows_with` runs."""
+        return f"SELECT {self.columns}, {', '.join(extra)} FROM {self.table} WHERE {where}{suffix}"
+
+    def parse_with(self, raws: list[tuple]) -> tuple[list, list[tuple]]:
+        """The rows of :meth:`sql_with` as :meth:`rows_with` returns them."""
         n = len(self.fields)
-        sql = f"SELECT {self.columns}, {', '.join(extra)} FROM {self.table} WHERE {where}{suffix}"
-        raws = fetch(sql, params)
         converted = self.converted
         objs = saved_instances(self.model, self.attnames, [converted(raw[:n]) for raw in raws])
         return objs, [tuple(raw[n:]) for raw in raws]
+
+    def parse(self, raws: list[tuple]) -> list:
+        """Rows of ``self.select`` as instances (like :meth:`rows`)."""
+        converted = self.converted
+        return saved_instances(self.model, self.attnames, [converted(raw) for raw in raws])
 
     def rows(self, where: str, params: list | tuple, *, suffix: str = "") -> list:
         converted = self.converted

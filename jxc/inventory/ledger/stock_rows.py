@@ -47,9 +47,17 @@ MOVE_COLUMNS = [
 ]
 
 
-def write_moves(items: list[PostingLine], source: SourceRef, user) -> list[StockMove]:
+def write_moves(
+    items: list[PostingLine],
+    source: SourceRef,
+    user,
+    *,
+    ids: list[int] | None = None,
+    writes: Writes | None = None,
+) -> list[StockMove]:
     """INSERT the posting's moves (one statement) and return them as saved StockMove
-    instances, in the order of ``items``."""
+    instances, in the order of ``items``. With ``ids`` (taken from the sequence already)
+    the INSERT joins ``writes`` instead of running now."""
     user_id = user.pk if user is not None and getattr(user, "pk", None) else None
     now = timezone.now()
     kind, source_id, number = source.kind, source.id, source.number
@@ -87,9 +95,13 @@ def write_moves(items: list[PostingLine], source: SourceRef, user) -> list[Stock
                 now,
             ]
         )
-    ids = insert_returning_ids(StockMove, MOVE_COLUMNS, rows)
-    for row, pk in zip(rows, ids, strict=True):
-        row.append(pk)
+    if ids is not None and writes is not None:
+        for row, pk in zip(rows, ids, strict=True):
+            row.append(pk)
+        writes.insert(StockMove, [*MOVE_COLUMNS, "id"], rows)
+    else:
+        for row, pk in zip(rows, insert_returning_ids(StockMove, MOVE_COLUMNS, rows), strict=True):
+            row.append(pk)
     moves = saved_instances(StockMove, [*MOVE_COLUMNS, "id"], rows)
     linked = [(it, moves[it.origin_line]) for it in items if it.origin_line is not None]
     for it, out in linked:

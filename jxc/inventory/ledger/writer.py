@@ -40,12 +40,19 @@ from jxc.inventory.ledger.guards import (
     check_quantities,
 )
 from jxc.inventory.ledger.locks import (
+    balances_read,
     lock_balances,
     lock_balances_reading_warehouses,
     lock_skus,
-    lock_skus_reading_context,
+    read_for_posting,
 )
-from jxc.inventory.ledger.pools import ReferencePrices, pools_for, set_bases, write_pools
+from jxc.inventory.ledger.pools import (
+    ReferencePrices,
+    candidate_pool_keys,
+    pools_for,
+    set_bases,
+    write_pools,
+)
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import BIG, RunMove
 from jxc.inventory.ledger.run_writes import refuse_closed
@@ -236,8 +243,11 @@ def _refuse_unknown(items: list[PostingLine], skus: dict, warehouses: dict) -> N
 def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMove]:
     sku_ids = sorted({it.sku_id for it in items})
     wh_ids = sorted({it.warehouse_id for it in items})
-    # the SKUs' ledger rows locked, with the SKUs and the company settings in one statement
-    ledgers, skus, settings = lock_skus_reading_context(sku_ids)
+    keys = {(it.sku_id, it.warehouse_id) for it in items}
+    # one round trip: the SKUs' ledger rows locked with the SKUs and the company settings,
+    # the balance rows locked with their warehouses, the cost pools, new move ids
+    reads = read_for_posting(sku_ids, keys, candidate_pool_keys(items), new_moves=len(items))
+    ledgers, skus, settings = reads.ledgers, reads.skus, reads.company
     if settings is not None:
         company = _Company(settings[0], settings[1], settings[2])
         closed_until = _closed_until(settings[3])
@@ -248,16 +258,24 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
             if it.date <= closed_until:
                 raise PeriodClosed(date=it.date.isoformat())
     warehouses: dict[int, dict] | None = None
+    known_pools: list | None = reads.pools
     if len(ledgers) < len(sku_ids):  # a SKU's first posting (or an unknown SKU)
         skus, warehouses = _skus(sku_ids), _warehouses(wh_ids)
         _refuse_unknown(items, skus, warehouses)
         ledgers = lock_skus(sku_ids)
-    keys = {(it.sku_id, it.warehouse_id) for it in items}
-    locked = lock_balances_reading_warehouses(
+        known_pools = None  # read before the lock: read again
+    locked = balances_read(
+        reads,
         keys,
         company_allows_negative=company.allow_negative_stock,
-        all_warehouses=company.cost_scope != "warehouse",
+        scope=company.cost_scope,
     )
+    if locked is None:
+        locked = lock_balances_reading_warehouses(
+            keys,
+            company_allows_negative=company.allow_negative_stock,
+            all_warehouses=company.cost_scope != "warehouse",
+        )
     others: list | None = None  # company pool: the SKUs' balance rows in other warehouses
     if locked is None:  # a first posting in a warehouse (or an unknown warehouse)
         if warehouses is None:
@@ -277,7 +295,7 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     origins = check_origins(items)
     set_bases(items, origins, company.cost_scope)
 
-    pools = pools_for(items, company, skus)
+    pools = pools_for(items, company, skus, known=known_pools)
     rates_before = company_rates(pools) if company.cost_scope != "warehouse" else None
     lots = lots_for(items)
     check_quantities(items, balances, lots, labels, warehouses)
@@ -321,10 +339,16 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
 
     # nothing refused: write (see _in_a_transaction)
     with transaction.atomic(savepoint=False):
-        moves = write_moves(items, source, user)
+        writes = Writes()  # PostgreSQL: what follows goes in one round trip
+        # the moves join it when their ids are known already and nothing writes them before
+        # (a transfer's link to its out line, a pool left for the background re-costing)
+        defer = reads.move_ids is not None and not deferred
+        defer = defer and all(it.origin_line is None for it in items)
+        moves = write_moves(
+            items, source, user, ids=reads.move_ids if defer else None, writes=writes
+        )
         ids = {it.m.seq: mv.pk for it, mv in zip(items, moves, strict=True)}  # type: ignore[union-attr]
         run.write_existing(closed_until)
-        writes = Writes()  # PostgreSQL: what follows goes in one round trip
         run.write_layers(ids, writes)
         write_pools(run, items, moves, writes)
         write_lots(items, lots, writes)  # before the balances: company values of batch pools
