@@ -52,14 +52,28 @@ def size_problem(value: Decimal, places: int) -> str | None:
     whole_digits = max(value.adjusted() + 1, 0)
     if whole_digits > WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):
         return "too_large"
-    try:
-        if value != value.quantize(Decimal(1).scaleb(-places)):
-            return "places"
-    except InvalidOperation:
-        return "too_large"
-    if value and len(value.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS:
+    _sign, digits, exponent = value.as_tuple()
+    if exponent < -places:  # (cheap first: most figures have no more decimals than stored)
+        try:
+            if value != value.quantize(_quantum(places)):
+                return "places"
+        except InvalidOperation:
+            return "too_large"
+    if len(digits) > SIGNIFICANT_DIGITS and len(value.normalize().as_tuple().digits) > (
+        SIGNIFICANT_DIGITS
+    ):
         return "digits"
     return None
+
+
+def _quantum(places: int) -> Decimal:
+    found = _QUANTA.get(places)
+    if found is None:
+        found = _QUANTA[places] = Decimal(1).scaleb(-places)
+    return found
+
+
+_QUANTA: dict[int, Decimal] = {}
 
 
 def size_error(value: Decimal, places: int) -> str | None:
