@@ -53,7 +53,8 @@ def size_problem(value: Decimal, places: int) -> str | None:
     if whole_digits > WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):
         return "too_large"
     _sign, digits, exponent = value.as_tuple()
-    if exponent < -places:  # (cheap first: most figures have no more decimals than stored)
+    # finite (above), so the exponent is an int; most figures have no more decimals
+    if int(exponent) < -places:
         try:
             if value != value.quantize(_quantum(places)):
                 return "places"
