@@ -1,11 +1,14 @@
 """Reads of the catalog: SKU search by code, name, barcode or 助记码 (pinyin initials); what
 document line checks need to know about SKUs (``sku_facts``)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from jxc.catalog.models import Barcode, Brand, Category, Product, Sku
+from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, Unit
 from jxc.core.documents.lines import SkuFacts
 from jxc.core.text import pinyin_initials
 
@@ -99,24 +102,66 @@ def search_categories(q: str = "", *, qs: QuerySet[Category] | None = None) -> Q
 
 
 def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
-    """What the rules need to know about these SKUs (two queries)."""
-    skus = (
-        Sku.objects.filter(pk__in=set(ids))
-        .select_related("product", "product__base_unit")
-        .prefetch_related("units__unit")
-    )
-    out = {}
-    for sku in skus:
-        units = {su.unit_id: su.factor for su in sku.units.all()}
-        fraction = frozenset(su.unit_id for su in sku.units.all() if su.unit.allow_fraction)
-        if sku.product.base_unit.allow_fraction:
-            fraction |= {sku.product.base_unit_id}
-        out[sku.pk] = SkuFacts(
-            id=sku.pk,
-            label=f"{sku.code} {sku}",
-            tracking=sku.product.tracking,
-            base_unit_id=sku.product.base_unit_id,
-            units=units,
-            fraction_units=fraction,
+    """What the rules need to know about these SKUs, in one statement (a document's create
+    and update read it: no model instances, no prefetch)."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    if not wanted:
+        return {}
+    sql, factor = _facts_sql()
+    with connection.cursor() as cur:
+        cur.execute(sql % ", ".join(["%s"] * len(wanted)), wanted)
+        rows = cur.fetchall()
+    head: dict[int, tuple] = {}
+    units: dict[int, dict[int, Decimal]] = {}
+    fraction: dict[int, set[int]] = {}
+    for pk, code, name, spec, tracking, base_unit, base_fraction, unit, ratio, frac in rows:
+        if pk not in head:
+            head[pk] = (f"{code} {f'{name} {spec}'.strip()}", tracking, base_unit)
+            units[pk], fraction[pk] = {}, ({base_unit} if base_fraction else set())
+        if unit is not None:
+            units[pk][unit] = factor(ratio)
+            if frac:
+                fraction[pk].add(unit)
+    return {
+        pk: SkuFacts(
+            id=pk,
+            label=label,
+            tracking=tracking,
+            base_unit_id=base_unit,
+            units=units[pk],
+            fraction_units=frozenset(fraction[pk]),
         )
-    return out
+        for pk, (label, tracking, base_unit) in head.items()
+    }
+
+
+_FACTS: dict[str, tuple] = {}
+
+
+def _facts_sql() -> tuple[str, Callable[[Any], Decimal]]:
+    """The statement (``%s`` for the id placeholders) and the factor's conversion (the ORM's:
+    SQLite hands decimals back as numbers)."""
+    found = _FACTS.get(connection.vendor)
+    if found is None:
+        q = connection.ops.quote_name
+        t = {m: q(m._meta.db_table) for m in (Sku, Product, Unit, SkuUnit)}
+        sql = (
+            "SELECT s.id, s.code, s.name, s.spec, p.tracking, p.base_unit_id, bu.allow_fraction, "
+            f"su.unit_id, su.factor, u.allow_fraction FROM {t[Sku]} s "
+            f"JOIN {t[Product]} p ON p.id = s.product_id "
+            f"JOIN {t[Unit]} bu ON bu.id = p.base_unit_id "
+            f"LEFT JOIN {t[SkuUnit]} su ON su.sku_id = s.id "
+            f"LEFT JOIN {t[Unit]} u ON u.id = su.unit_id "
+            "WHERE s.id IN (%s)"
+        )
+        col = SkuUnit._meta.get_field("factor").get_col(SkuUnit._meta.db_table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+        def factor(value: Any) -> Decimal:
+            for conv in convs:
+                value = conv(value, col, connection)
+            return value
+
+        found = (sql, factor)
+        _FACTS[connection.vendor] = found
+    return found

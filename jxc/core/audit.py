@@ -8,6 +8,12 @@ the chain from there on; ``jxc check`` walks it (:func:`chain_problems`). Databa
 Appends are serialised so the chain never forks: on PostgreSQL a transaction-scoped advisory
 lock is taken before the last hash is read, and held until commit (entries are numbered and
 chained in the order of that lock); SQLite's write transactions are serialised already.
+
+An append (:func:`append`) is one statement: ``INSERT … SELECT`` reads the chain's head and
+takes the hash in the database (SQLite: ``jxc_sha256``, registered on every connection;
+PostgreSQL: ``sha256``, the advisory lock in the same round trip as the statement before it)
+over the content text made here — the same text :func:`entry_hash` hashes, so ``jxc check``
+recomputes it in Python.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 
@@ -27,8 +33,7 @@ def _text(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
-def entry_hash(
-    previous: str,
+def entry_content(
     *,
     at: dt.datetime,
     user_id: int | None,
@@ -39,30 +44,112 @@ def entry_hash(
     changes: Any,
     reason: str,
 ) -> str:
-    """The hash of one entry chained to the one before (pure; "" before the first)."""
+    """The text an entry's hash covers besides the previous hash (pure)."""
     # changes as the database gives them back (JSON), keys sorted: the same on both databases
     plain = json.loads(json.dumps(changes or {}, default=str))
-    content = json.dumps(
+    return json.dumps(
         [_text(at), user_id, action, object_type, object_id, object_repr, plain, reason],
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
 
 
-def lock_chain() -> None:
-    """Serialise appends until the end of the transaction (PostgreSQL; SQLite already is)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def last_hash() -> str:
+def entry_hash(previous: str, **content: Any) -> str:
+    """The hash of one entry chained to the one before (pure; "" before the first)."""
+    return _sha256(f"{previous}\n{entry_content(**content)}")
+
+
+# the columns an append writes, in order (entry_hash last, taken by the database)
+_COLUMNS = ("at", "user", "action", "object_type", "object_id", "object_repr", "changes", "reason")
+_SQL: dict[str, str] = {}
+
+
+def _append_sql(vendor: str) -> str:
+    sql = _SQL.get(vendor)
+    if sql is None:
+        from jxc.core.models import AuditLog
+
+        ops = connection.ops
+        opts = AuditLog._meta
+        table = ops.quote_name(opts.db_table)
+        cols = [ops.quote_name(cast(Any, opts.get_field(f)).column) for f in _COLUMNS]
+        head = f"COALESCE((SELECT entry_hash FROM {table} ORDER BY id DESC LIMIT 1), '')"
+        if vendor == "postgresql":
+            digest = f"encode(sha256(convert_to({head} || chr(10) || %s, 'UTF8')), 'hex')"
+            lock = "SELECT pg_advisory_xact_lock(%s); "
+        else:
+            digest = f"jxc_sha256({head} || char(10) || %s)"
+            lock = ""
+        sql = (
+            f"{lock}INSERT INTO {table} ({', '.join(cols)}, entry_hash) "
+            f"SELECT {', '.join(['%s'] * len(cols))}, {digest} RETURNING id, entry_hash"
+        )
+        _SQL[vendor] = sql
+    return sql
+
+
+def append(
+    *,
+    at: dt.datetime,
+    user_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: Any,
+    reason: str,
+    before: tuple[str, list[Any]] | None = None,
+) -> tuple[int, str]:
+    """Append one entry to the chain in one statement (one round trip); its id and hash.
+
+    Inside the caller's transaction when there is one (the entry goes or stays with it),
+    else a transaction of its own (one statement; on PostgreSQL the lock and the insert are
+    one implicit transaction). ``before``: a statement of the caller's (SQL, parameters)
+    run just before, in the same round trip on PostgreSQL (a document's new status)."""
     from jxc.core.models import AuditLog
 
-    last = AuditLog.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-    return last or ""
+    opts = AuditLog._meta
+    values = (at, user_id, action, object_type, object_id, object_repr, changes, reason)
+    params: list[Any] = [
+        cast(Any, opts.get_field(f)).get_db_prep_save(v, connection)
+        for f, v in zip(_COLUMNS, values, strict=True)
+    ]
+    params.append(
+        entry_content(
+            at=at,
+            user_id=user_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            changes=changes,
+            reason=reason,
+        )
+    )
+    vendor = connection.vendor
+    sql = _append_sql(vendor)
+    with connection.cursor() as cur:
+        if vendor == "postgresql":
+            params.insert(0, _CHAIN_LOCK)
+            if before is not None:
+                sql = f"{before[0]}; {sql}"
+                params[:0] = before[1]
+                cur.execute(sql, params)
+                cur.nextset()
+            else:
+                cur.execute(sql, params)
+            cur.nextset()
+        else:
+            if before is not None:
+                cur.execute(*before)
+            cur.execute(sql, params)
+        pk, digest = cur.fetchone()
+    return pk, digest
 
 
 def chain_problems(*, limit: int = 20) -> list[str]:
@@ -132,6 +219,8 @@ def _guard() -> int:
 
 
 def register_sqlite_guard(sender, connection, **kwargs) -> None:
-    """connection_created: give each SQLite connection ``jxc_audit_guard()``."""
+    """connection_created: give each SQLite connection ``jxc_audit_guard()`` and
+    ``jxc_sha256(text)`` (the hex SHA-256 of the text's UTF-8, as :func:`append` asks)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("jxc_audit_guard", 0, _guard, deterministic=False)
+        connection.connection.create_function("jxc_sha256", 1, _sha256, deterministic=True)

@@ -28,13 +28,14 @@ def register_document_type(doc_type: str, prefix: str, *, label: Any = None) -> 
         DOCUMENT_TYPE_LABELS[doc_type] = label
 
 
-def allocate_number(doc_type: str, *, day: dt.date) -> str:
+def allocate_number(doc_type: str, *, day: dt.date, prefixes: dict[str, str] | None = None) -> str:
     """Take the next number of a document type for a day, e.g. ``CGDD20261121-0001``.
 
     Runs in the caller's transaction: the counter row stays locked until it commits, so
     numbers are never handed out twice, and a rolled-back document gives its number back.
     One statement (insert the day's counter at 1, or add 1 to it; both databases lock the
     row it touches) instead of a savepoint, an insert, a locking read, an update and a read.
+    ``prefixes``: the company's, when the caller has read them already.
     """
     ops = connection.ops
     table = ops.quote_name(DocumentSequence._meta.db_table)
@@ -47,7 +48,11 @@ def allocate_number(doc_type: str, *, day: dt.date) -> str:
             [doc_type, ops.adapt_datefield_value(day)],
         )
         number = cur.fetchone()[0]
-    prefix = selectors.document_prefix(doc_type, DEFAULT_PREFIXES.get(doc_type, doc_type.upper()))
+    default = DEFAULT_PREFIXES.get(doc_type, doc_type.upper())
+    if prefixes is None:
+        prefix = selectors.document_prefix(doc_type, default)
+    else:
+        prefix = prefixes.get(doc_type) or default
     return f"{prefix}{day:%Y%m%d}-{number:04d}"
 
 
@@ -90,9 +95,11 @@ def record_audit(
     action: str,
     changes: dict | None = None,
     reason: str = "",
+    before: tuple[str, list[Any]] | None = None,
 ) -> AuditLog:
     """Append one line to the audit log (who, when, what, which fields from → to, why),
-    chained to the one before by its hash (jxc.core.audit)."""
+    chained to the one before by its hash (jxc.core.audit). ``before``: a statement to run
+    first in the same round trip (``audit.append``)."""
     entry = AuditLog(
         at=timezone.now(),
         user=user if user is not None and user.pk else None,
@@ -103,20 +110,19 @@ def record_audit(
         changes=changes or {},
         reason=reason[:500],
     )
-    with transaction.atomic():
-        audit.lock_chain()
-        entry.entry_hash = audit.entry_hash(
-            audit.last_hash(),
-            at=entry.at,
-            user_id=entry.user_id,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            object_repr=entry.object_repr,
-            changes=entry.changes,
-            reason=entry.reason,
-        )
-        entry.save()
+    # one statement: the chain's head is read and the hash taken by the database
+    entry.pk, entry.entry_hash = audit.append(
+        at=entry.at,
+        user_id=entry.user_id,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        object_repr=entry.object_repr,
+        changes=entry.changes,
+        reason=entry.reason,
+        before=before,
+    )
+    entry._state.adding = False
     return entry
 
 

@@ -106,3 +106,37 @@ def test_concurrent_writers_never_fork_the_chain(owner):
     assert not errors, errors[:3]
     assert AuditLog.objects.filter(object_type="core.role").count() == 50
     assert chain_problems() == []
+
+
+@pytest.mark.django_db
+def test_an_append_is_one_statement_hashed_as_the_check_recomputes_it(owner):
+    """The database reads the chain's head and takes the SHA-256 (SQLite: jxc_sha256,
+    PostgreSQL: sha256) over the text Python hashes: non-ASCII content included."""
+    from django.test.utils import CaptureQueriesContext
+
+    from jxc.core.audit import entry_hash
+
+    first = _entries(owner, 1)[0]
+    role = Role.objects.create(code="r2", name="仓管员·甲")
+    with CaptureQueriesContext(connection) as q:
+        entry = record_audit(
+            user=owner, obj=role, action="update", changes={"名称": ["旧", "新"]}, reason="改名"
+        )
+    assert len(q) == 1
+    stored = AuditLog.objects.get(pk=entry.pk)
+    assert (
+        stored.entry_hash
+        == entry.entry_hash
+        == entry_hash(
+            first.entry_hash,
+            at=stored.at,
+            user_id=owner.pk,
+            action="update",
+            object_type="core.role",
+            object_id=str(role.pk),
+            object_repr="仓管员·甲",
+            changes={"名称": ["旧", "新"]},
+            reason="改名",
+        )
+    )
+    assert chain_problems() == []

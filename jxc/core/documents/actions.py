@@ -11,8 +11,10 @@ workflow actions that need nothing document-specific (提交, 审核, 反审核,
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -31,17 +33,61 @@ D = TypeVar("D", bound=Document)
 BOOK_ACTIONS = frozenset({"post", "reverse", "unapprove"})
 
 
-def ensure_document_date(day: dt.date) -> None:
+@dataclass(frozen=True)
+class BookCalendar:
+    """What the date guard, the period lock and the numbering read: the last day of the last
+    closed month, how many days ahead a document may be dated, the company's prefixes."""
+
+    closed_until: dt.date | None
+    days_ahead: int
+    prefixes: dict[str, str]
+
+
+_CALENDAR_SQL: dict[str, str] = {}
+
+
+def book_calendar() -> BookCalendar:
+    """The company's settings and the lock date in one statement (read every time, as
+    ``jxc.core.selectors.company``: never a stale copy)."""
+    from jxc.core.models import ClosedPeriod, Company
+
+    sql = _CALENDAR_SQL.get(connection.vendor)
+    if sql is None:
+        q = connection.ops.quote_name
+        sql = (
+            f"SELECT c.days_ahead, c.document_prefixes, (SELECT p.year * 100 + p.month FROM "
+            f"{q(ClosedPeriod._meta.db_table)} p ORDER BY p.year DESC, p.month DESC LIMIT 1) "
+            f"FROM {q(Company._meta.db_table)} c ORDER BY c.id LIMIT 1"
+        )
+        _CALENDAR_SQL[connection.vendor] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        row = cur.fetchone()
+    if row is None:
+        from jxc.core.selectors import company
+
+        company()  # created with its defaults on first use
+        return book_calendar()
+    days, prefixes, closed = row
+    if isinstance(prefixes, str | bytes):
+        prefixes = json.loads(prefixes)
+    closed_until = None
+    if closed is not None:
+        from jxc.core.periods import month_bounds
+
+        closed_until = month_bounds(int(closed) // 100, int(closed) % 100)[1]
+    return BookCalendar(closed_until=closed_until, days_ahead=days, prefixes=prefixes or {})
+
+
+def ensure_document_date(day: dt.date, calendar: BookCalendar | None = None) -> None:
     """A document's business date: not in a closed month, and not more than the company's
     ``days_ahead`` after today (a 9999-12-31 typed by mistake). A 422 on ``date``."""
-    from jxc.core.selectors import company
-
-    closed_until = lock_date()
-    if closed_until is not None and day <= closed_until:
+    cal = calendar or book_calendar()
+    if cal.closed_until is not None and day <= cal.closed_until:
         raise ValidationFailed(
             {"date": [str(_("The month of %(date)s is closed.") % {"date": day.isoformat()})]}
         )
-    days = company().days_ahead
+    days = cal.days_ahead
     latest = timezone.localdate() + dt.timedelta(days=days)
     if day > latest:
         raise ValidationFailed(
@@ -59,26 +105,20 @@ def ensure_document_date(day: dt.date) -> None:
 def assign_number(doc: Document) -> None:
     """Give a new document its number from the counter of its type and business date (the
     date checked first: ``ensure_document_date``)."""
-    ensure_document_date(doc.date)
+    cal = book_calendar()
+    ensure_document_date(doc.date, cal)
     if not doc.number:
-        doc.number = allocate_number(doc.DOC_TYPE, day=doc.date)
+        doc.number = allocate_number(doc.DOC_TYPE, day=doc.date, prefixes=cal.prefixes)
 
 
 def lock_date() -> dt.date | None:
     """The last day of the last closed month (None while no month is closed)."""
-    from jxc.core.models import ClosedPeriod
-
-    last = ClosedPeriod.objects.order_by("-year", "-month").first()
-    if last is None:
-        return None
-    from jxc.core.periods import month_bounds
-
-    return month_bounds(last.year, last.month)[1]
+    return book_calendar().closed_until
 
 
-def ensure_period_open(day: dt.date) -> None:
+def ensure_period_open(day: dt.date, calendar: BookCalendar | None = None) -> None:
     """Refuse anything that would change the books on a date inside a closed month."""
-    closed_until = lock_date()
+    closed_until = (calendar or book_calendar()).closed_until
     if closed_until is not None and day <= closed_until:
         raise PeriodClosed(date=day.isoformat())
 
@@ -96,10 +136,12 @@ def take_action(
     """Move a document along its declared workflow: 提交, 审核, 反审核, 过账, 作废, 红冲 ….
 
     ``effect`` (e.g. recording the stock moves of a posting) runs after the checks and before
-    the new status is saved, in the same transaction: all or nothing.
+    the new status is saved, in the same transaction: all or nothing. The row is read under
+    lock, so of two users acting on one document at once the second sees what the first did
+    and gets the clear error (``invalid_transition``).
     """
     model = type(doc)
-    locked = model._default_manager.select_for_update().get(pk=doc.pk)
+    locked = lock(doc)
     transition = ensure_transition(model.WORKFLOW, locked.status, action=action)
     # The approval policy (jxc.core.documents.approval) may decide who acts, and hold the
     # status while more approvers are waiting.
@@ -110,36 +152,133 @@ def take_action(
     if transition.needs_reason and not reason.strip():
         raise ValidationFailed({"reason": [str(_("Please give a reason."))]})
     if action in BOOK_ACTIONS:
-        ensure_period_open(locked.date)
-    if action == "post":
-        ensure_document_date(locked.date)
+        cal = book_calendar()
+        ensure_period_open(locked.date, cal)
+        if action == "post":
+            ensure_document_date(locked.date, cal)
     if not gate.proceed:
         return locked
     if effect is not None:
         effect(locked)
-    now = timezone.now()
     source = locked.status
     locked.status = transition.target
-    locked.status_reason = reason.strip()[:500] if reason else locked.status_reason
-    fields = ["status", "status_reason"]
-    if action == "approve":
-        locked.approved_by, locked.approved_at = user, now
-        fields += ["approved_by", "approved_at"]
-    elif action == "post":
-        locked.posted_by, locked.posted_at = user, now
-        fields += ["posted_by", "posted_at"]
-    locked.save(update_fields=fields)
+    fields = ["status"]
+    if reason:
+        locked.status_reason = reason.strip()[:500]
+        fields.append("status_reason")
+    stamp = _STAMPS.get(action)
+    if stamp is not None:
+        setattr(locked, stamp[0], user)
+        setattr(locked, stamp[1], timezone.now())
+        fields += stamp
+    # the new status and the audit line: one round trip on PostgreSQL
     record_audit(
         user=user,
         obj=locked,
         action=action,
         changes={"status": [source, transition.target]},
         reason=reason,
+        before=update_statement(locked, fields),
     )
     # The caller's instance sees the new state too.
-    for name in fields:
+    for name in ("status", "status_reason", *(stamp or ())):
         setattr(doc, name, getattr(locked, name))
     return locked
+
+
+# who and when an action stamps on the document
+_STAMPS = {"approve": ("approved_by", "approved_at"), "post": ("posted_by", "posted_at")}
+
+
+def _kind_of(model: type[Model]) -> str | None:
+    """A proxy of one kind (其他入库 …) reads only its rows (its manager filters on kind)."""
+    if model._meta.proxy and any(f.name == "kind" for f in model._meta.concrete_fields):
+        return model.DOC_TYPE  # type: ignore[attr-defined]
+    return None
+
+
+_LOCK_SQL: dict[tuple, tuple[str, Callable[[Sequence[Any]], Any]]] = {}
+
+
+def lock(doc: D) -> D:
+    """The document's row read under lock (PostgreSQL: ``FOR UPDATE``; SQLite's write
+    transaction holds the database already), as the default manager would find it: one
+    cached statement, no query compiled."""
+    model = type(doc)
+    key = (connection.vendor, model)
+    found = _LOCK_SQL.get(key)
+    if found is None:
+        q = connection.ops.quote_name
+        opts = model._meta
+        columns = list(opts.concrete_fields)
+        sql = (
+            "SELECT "
+            + ", ".join(q(str(f.column)) for f in columns)
+            + f" FROM {q(opts.db_table)} WHERE {q(str(opts.pk.column))} = %s"  # type: ignore[union-attr]
+            + (" AND kind = %s" if _kind_of(model) is not None else "")
+            + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+        )
+        found = (sql, row_builder(model, columns))
+        _LOCK_SQL[key] = found
+    sql, build = found
+    kind = _kind_of(model)
+    with connection.cursor() as cur:
+        cur.execute(sql, [doc.pk] if kind is None else [doc.pk, kind])
+        row = cur.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+    return build(row)
+
+
+def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
+    """``UPDATE <table> SET <fields> WHERE id = …`` with its parameters, for ``obj``'s values
+    (the text cached per model and fields)."""
+    model = type(obj)
+    opts = model._meta
+    key = (connection.vendor, model, tuple(fields))
+    found = _UPDATE_SQL.get(key)
+    if found is None:
+        q = connection.ops.quote_name
+        cols = [cast(Any, opts.get_field(f)) for f in fields]
+        sql = (
+            f"UPDATE {q(opts.db_table)} SET "
+            + ", ".join(f"{q(c.column)} = %s" for c in cols)
+            + f" WHERE {q(str(opts.pk.column))} = %s"  # type: ignore[union-attr]
+        )
+        found = (sql, cols)
+        _UPDATE_SQL[key] = found
+    sql, cols = found
+    params = [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in cols]
+    params.append(obj.pk)
+    return sql, params
+
+
+_UPDATE_SQL: dict[tuple, tuple[str, list[Any]]] = {}
+
+
+def row_builder(model: type[D], columns: list) -> Callable[[Sequence[Any]], D]:
+    """Turns a row of ``columns`` read with a plain cursor into an instance, with the
+    conversions the ORM applies (SQLite: dates and decimals from text …)."""
+    table = model._meta.db_table
+    attnames = [f.attname for f in columns]
+    steps = []
+    for i, f in enumerate(columns):
+        col = f.get_col(table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if convs:
+            steps.append((i, col, convs))
+    alias = connection.alias
+
+    def build(values: Sequence[Any]) -> D:
+        values = list(values)
+        for i, col, convs in steps:
+            value = values[i]
+            for conv in convs:
+                value = conv(value, col, connection)
+            values[i] = value
+        return model.from_db(alias, attnames, values)
+
+    return build
 
 
 # --- checks and line saving every document service shares ---------------------------
@@ -153,10 +292,6 @@ def ensure_perm(user, resource: str, action: str) -> None:
 def ensure_draft(doc: Document) -> None:
     if not doc.is_editable:
         raise NotEditable(number=doc.number)
-
-
-def lock(doc: D) -> D:
-    return type(doc)._default_manager.select_for_update().get(pk=doc.pk)
 
 
 def raise_if(errors: dict[str, list[str]]) -> None:

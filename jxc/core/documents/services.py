@@ -95,8 +95,8 @@ def create_document(
     doc.created_by = user
     assign_number(doc)
     doc.save()
-    line_model, parent = lines_relation(model)
-    replace_lines(line_model, parent, doc, line_rows(doc, lines, facts))
+    line_model, _parent = lines_relation(model)
+    line_model._default_manager.bulk_create(line_rows(doc, lines, facts), batch_size=500)
     audit_saved(doc, user=user, creating=True, lines=len(lines))
     return doc
 

@@ -12,7 +12,6 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import sku_facts
@@ -233,9 +232,9 @@ def _ensure_before_go_live(doc: StockDocument) -> None:
         raise OpeningAfterMoves(sku=str(Sku.objects.get(pk=moved)), warehouse=str(doc.warehouse))
 
 
-@transaction.atomic
 def post_stock_document(doc: StockDocument, *, user) -> StockDocument:
-    """过账: the document's stock lines into the ledger, all or nothing."""
+    """过账: the document's stock lines into the ledger, all or nothing (one transaction:
+    ``take_action``'s)."""
     doc = doc.as_kind()
 
     def effect(locked: StockDocument) -> None:
@@ -251,7 +250,6 @@ def post_stock_document(doc: StockDocument, *, user) -> StockDocument:
     return act(doc, action="post", user=user, effect=effect)
 
 
-@transaction.atomic
 def reverse_stock_document(
     doc: StockDocument, *, user, reason: str, date: dt.date | None = None
 ) -> StockDocument:

@@ -262,7 +262,7 @@ def test_closed_period_refuses_posting_and_reversal(stock_world, monkeypatch):
     from jxc.core.documents import actions
 
     with monkeypatch.context() as m:
-        m.setattr(actions, "ensure_document_date", lambda day: None)
+        m.setattr(actions, "ensure_document_date", lambda day, calendar=None: None)
         doc = docs.approve_document(
             docs.submit_document(
                 issue(w, [LineInput(sku=w.sku_a.pk, qty=D(1))], date=october), user=w.owner

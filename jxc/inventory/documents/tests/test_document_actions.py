@@ -1,0 +1,184 @@
+"""How a document moves (``jxc.core.documents.actions.take_action``): one status UPDATE that
+matches only the status the caller's copy shows; a stale copy or a race falls back to the
+locking read and its clear error. Every action audited, the chain intact; what each step of
+the document flow costs in statements (issue 10 §2)."""
+
+import threading
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jxc.core.audit import chain_problems
+from jxc.core.documents import actions
+from jxc.core.documents.lines import LineInput
+from jxc.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from jxc.core.models import AuditLog
+from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.models import OtherIssue, OtherReceipt, StockDocument
+from jxc.inventory.documents.tests.conftest import TODAY, receive
+from jxc.inventory.models import StockMove
+from jxc.inventory.testing import assert_ledger_consistent
+
+
+def _issue(w, qty=1):
+    return docs.create_stock_document(
+        user=w.owner,
+        kind="other_issue",
+        warehouse=w.zc,
+        date=TODAY,
+        reason="sample",
+        lines=[LineInput(sku=w.sku_a.pk, qty=D(qty))],
+    )
+
+
+def _audit(doc):
+    return list(
+        AuditLog.objects.filter(object_type=doc._meta.label_lower, object_id=str(doc.pk))
+        .order_by("id")
+        .values_list("action", "changes")
+    )
+
+
+@pytest.mark.django_db
+def test_each_action_is_audited_from_to_and_the_chain_verifies(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    doc = _issue(w)
+    for action in (docs.submit_document, docs.approve_document, docs.post_document):
+        doc = action(doc, user=w.owner)
+    assert _audit(doc) == [
+        ("create", {"lines": [None, 1]}),
+        ("submit", {"status": ["draft", "submitted"]}),
+        ("approve", {"status": ["submitted", "approved"]}),
+        ("post", {"status": ["approved", "posted"]}),
+    ]
+    fresh = OtherIssue.objects.get(pk=doc.pk)
+    assert (fresh.status, fresh.approved_by, fresh.posted_by) == ("posted", w.owner, w.owner)
+    assert fresh.approved_at is not None and fresh.posted_at == doc.posted_at
+    assert chain_problems() == []
+
+
+@pytest.mark.django_db
+def test_a_stale_copy_is_refused_with_the_clear_error_and_changes_nothing(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    doc = docs.approve_document(docs.submit_document(_issue(w), user=w.owner), user=w.owner)
+    stale = OtherIssue.objects.get(pk=doc.pk)  # read while approved
+    docs.post_document(doc, user=w.owner)
+    moves, entries = StockMove.objects.count(), AuditLog.objects.count()
+    with pytest.raises(InvalidTransition) as exc:
+        docs.post_document(stale, user=w.owner)
+    assert exc.value.code == "invalid_transition"
+    assert StockMove.objects.count() == moves and AuditLog.objects.count() == entries
+    assert OtherIssue.objects.get(pk=doc.pk).status == "posted"
+
+
+@pytest.mark.django_db
+def test_a_copy_behind_the_document_acts_on_what_the_document_is_now(stock_world):
+    """The copy says 草稿, the document is 待审核 meanwhile: 审核 is taken from the row read
+    under lock, and audited from 待审核."""
+    w = stock_world
+    doc = _issue(w)
+    stale = OtherIssue.objects.get(pk=doc.pk)
+    docs.submit_document(doc, user=w.owner)
+    approved = docs.approve_document(stale, user=w.owner)
+    assert approved.status == stale.status == "approved"
+    assert _audit(doc)[-1] == ("approve", {"status": ["submitted", "approved"]})
+
+
+@pytest.mark.django_db
+def test_refused_permission_leaves_the_status_as_it_was(stock_world):
+    w = stock_world
+    doc = docs.submit_document(_issue(w), user=w.owner)
+    with pytest.raises(PermissionDenied):
+        docs.approve_document(doc, user=w.sales)
+    assert OtherIssue.objects.get(pk=doc.pk).status == "submitted"
+    assert _audit(doc)[-1][0] == "submit"
+
+
+@pytest.mark.django_db
+def test_a_reason_is_required_and_kept(stock_world):
+    w = stock_world
+    doc = docs.submit_document(_issue(w), user=w.owner)
+    with pytest.raises(ValidationFailed):
+        docs.reject_document(doc, user=w.owner, reason="  ")
+    assert OtherIssue.objects.get(pk=doc.pk).status == "submitted"
+    doc = docs.reject_document(doc, user=w.owner, reason="数量不对")
+    fresh = OtherIssue.objects.get(pk=doc.pk)
+    assert (fresh.status, fresh.status_reason) == ("draft", "数量不对")
+
+
+@pytest.mark.django_db
+def test_a_document_of_another_kind_is_not_moved_through_this_kind(stock_world):
+    w = stock_world
+    doc = _issue(w)
+    other = OtherReceipt.objects.model(
+        **{f.attname: getattr(doc, f.attname) for f in StockDocument._meta.concrete_fields}
+    )
+    other._state.adding = False
+    with pytest.raises(OtherReceipt.DoesNotExist):
+        actions.submit(other, user=w.owner)  # the service would retype it (as_kind)
+    assert OtherIssue.objects.get(pk=doc.pk).status == "draft"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_users_posting_one_document_at_once_exactly_one_wins(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    doc = docs.approve_document(docs.submit_document(_issue(w, 2), user=w.owner), user=w.owner)
+    copies = [OtherIssue.objects.get(pk=doc.pk) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    results: list = []
+
+    def work(copy):
+        try:
+            barrier.wait(timeout=30)
+            docs.post_document(copy, user=w.owner)
+            results.append("posted")
+        except InvalidTransition as exc:
+            results.append(exc.code)
+        except BaseException as exc:  # anything else fails the test below
+            results.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in copies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(results) == ["invalid_transition", "posted"]
+    assert StockMove.objects.filter(source_kind="other_issue", source_id=doc.pk).count() == 1
+    assert [a for a, _c in _audit(doc)].count("post") == 1
+    assert chain_problems() == []
+    assert_ledger_consistent()
+
+
+# Statements each step takes for a one-line 其他出库, at most (the test runs inside a
+# transaction, so each service's own transaction is a savepoint here: 2 statements more than
+# in production; on PostgreSQL the new status and the audit line are one round trip, the
+# ledger's writes one more fewer). Each action also asks the approval policy (one read).
+# Raise a bound only with a reason: these are the figures issue 10 §2 is measured by.
+STEP_BOUNDS = {"create": 8, "submit": 7, "approve": 6, "post": 17}
+
+
+@pytest.mark.django_db
+def test_statements_per_step_of_the_document_flow(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    counts = {}
+    with CaptureQueriesContext(connection) as q:
+        doc = _issue(w)
+    counts["create"] = len(q)
+    for step, action in (
+        ("submit", docs.submit_document),
+        ("approve", docs.approve_document),
+        ("post", docs.post_document),
+    ):
+        with CaptureQueriesContext(connection) as q:
+            doc = action(doc, user=w.owner)
+        counts[step] = len(q)
+    assert counts == {k: min(counts[k], v) for k, v in STEP_BOUNDS.items()}, counts
+    assert chain_problems() == []
