@@ -111,12 +111,41 @@ TRANSFER = DocumentType(
     extra_actions={"receive": _("Receive"), "close": _("Close")},
 )
 
-# Document kinds (SourceRef.kind / numbering) not declared yet, and their default number prefixes.
-DOC_PREFIXES = {
-    "stock_count": "PDD",
-    AssemblyKind.ASSEMBLY.value: "ZZD",
-    AssemblyKind.DISASSEMBLY.value: "CXD",
-}
+# 盘点单: declared for its numbering, permissions and screen; its sheets are made (not typed)
+# and counted by its own services (counts.py, count_entry.py) and API.
+STOCK_COUNT = DocumentType(
+    code="stock_count",
+    prefix="PDD",
+    label=pgettext_lazy("document type", "Stock count"),
+    plural=_("Stock counts"),
+    resource="stock_count",
+    header_fields=("warehouse", "date", "category", "blind", "uncounted_as_zero"),
+    line_fields=("bin", "batch", "memo"),
+    workflow=COUNT_WORKFLOW,
+)
+
+# 组装单 / 拆卸单: one table (``Assembly.kind``), numbered per kind; declared for numbering,
+# permissions and screen, saved by their own services (assembly.py) and API.
+_ASSEMBLY_HEADER = ("kind", "warehouse", "date", "kit_sku", "qty", "kit_batch_number")
+ASSEMBLY = DocumentType(
+    code=AssemblyKind.ASSEMBLY.value,
+    prefix="ZZD",
+    label=AssemblyKind.ASSEMBLY.label,
+    plural=_("Assembly and disassembly"),
+    resource="assembly",
+    header_fields=_ASSEMBLY_HEADER,
+    line_fields=("qty", "unit", "bin", "batch", "memo"),
+)
+DISASSEMBLY = DocumentType(
+    code=AssemblyKind.DISASSEMBLY.value,
+    prefix="CXD",
+    label=AssemblyKind.DISASSEMBLY.label,
+    plural=_("Assembly and disassembly"),
+    resource="assembly",
+    header_fields=_ASSEMBLY_HEADER,
+    line_fields=("qty", "unit", "bin", "batch", "memo"),
+    line_rules={"incoming": True},
+)
 
 
 # 其他入库 / 其他出库 / 成本调整 / 期初库存, declared on the document platform (one table,

@@ -18,14 +18,14 @@ from jxc.catalog.models import Category, Sku
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.models import Document, DocumentLine, SourceRef
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField, choices_check
-from jxc.core.transitions import Workflow
 from jxc.core.visibility import BOOK, COST, mark
 from jxc.inventory.documents.choices import (
+    ASSEMBLY,
     COST_ADJUSTMENT,
-    COUNT_WORKFLOW,
     OPENING_STOCK,
     OTHER_ISSUE,
     OTHER_RECEIPT,
+    STOCK_COUNT,
     TRANSFER,
     TRANSFER_STATUS_LABELS,
     AssemblyKind,
@@ -290,9 +290,7 @@ class StockCount(Document):
     """盘点单: a count sheet of a warehouse (optionally one category and a bin range) with
     the book quantity frozen when it was made. Variance = counted − frozen book."""
 
-    DOC_TYPE = "stock_count"
-    RESOURCE = "stock_count"
-    WORKFLOW: ClassVar[Workflow] = COUNT_WORKFLOW
+    TYPE = STOCK_COUNT
 
     warehouse = models.ForeignKey(
         "inventory.Warehouse",
@@ -409,8 +407,7 @@ class KitComponent(models.Model):
 class Assembly(Document):
     """组装单 (components out at cost, the kit in at their sum) or 拆卸单 (the reverse)."""
 
-    DOC_TYPE = "assembly"
-    RESOURCE = "assembly"
+    TYPE = ASSEMBLY  # 拆卸单 rows are numbered and referenced as DISASSEMBLY (``ref``)
 
     kind = models.CharField(
         _("type"), max_length=12, choices=AssemblyKind.choices, default=AssemblyKind.ASSEMBLY

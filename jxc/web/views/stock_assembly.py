@@ -33,14 +33,11 @@ from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 class AssemblyScreen(WarehouseDocumentScreen):
     model = Assembly
-    resource = "assembly"
-    name = "assembly"
     path = "inventory/assemblies"
     warehouse_scope = "warehouse"
     select_related = ("warehouse", "kit_sku", "created_by")
     filterset_class = AssemblyFilterSet
     header_form = f.AssemblyHeaderForm
-    grid_columns = ["qty", "unit", "bin", "batch", "memo"]
     line_hint = gettext_lazy(
         "Leave the lines empty to take the components from the kit definition × the number of "
         "kits. Assembly: components out at cost, the kit in at their sum; disassembly: the reverse."

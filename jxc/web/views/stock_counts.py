@@ -44,8 +44,6 @@ def hides_book(count: StockCount) -> bool:
 
 class StockCountScreen(WarehouseDocumentScreen):
     model = StockCount
-    resource = "stock_count"
-    name = "stock_count"
     path = "inventory/stock-counts"
     warehouse_scope = "warehouse"
     select_related = ("warehouse", "category", "created_by")
