@@ -100,7 +100,7 @@ def test_a_burst_of_scans_10ms_apart_loses_none(page, sheet, login):
     assert _db_counted(sheet, sheet["cola"]) == D(12)
 
 
-def test_a_scan_adds_to_a_typed_quantity(page, sheet, login):
+def test_a_scan_adds_to_a_typed_quantity(page, sheet, login, shot):
     box = _open(page, login, sheet)
     _counted(page, "COLA330").fill("7")
     box.focus()
@@ -109,6 +109,7 @@ def test_a_scan_adds_to_a_typed_quantity(page, sheet, login):
     expect(_counted(page, "COLA330")).to_have_value("8")
     expect(page.get_by_test_id("scan-feedback")).to_contain_text("→ 8")
     assert _db_counted(sheet, sheet["cola"]) == D(8)
+    shot(page, "count-page")
 
 
 def test_tab_from_the_scan_box_reaches_the_first_count_box_and_enter_moves_on(page, sheet, login):

@@ -226,7 +226,7 @@ def test_a_burst_of_twenty_scans_at_10ms_loses_none_and_enter_outruns_the_search
     expect(page.get_by_test_id("grid-row").nth(2).get_by_test_id("grid-qty")).to_be_focused()
 
 
-def test_keyboard_enter_moves_on_opens_a_line_and_ctrl_s_saves(page, shop, login):
+def test_keyboard_enter_moves_on_opens_a_line_and_ctrl_s_saves(page, shop, login, shot):
     _new_receipt(page, login, shop)
     picker = page.get_by_test_id("sku-picker").first
     picker.fill("COLA")
@@ -255,6 +255,8 @@ def test_keyboard_enter_moves_on_opens_a_line_and_ctrl_s_saves(page, shop, login
     expect(page.get_by_test_id("sku-picker").nth(1)).to_be_focused()
     _scan(page, page.get_by_test_id("sku-picker").nth(1), BOX)
     expect(page.get_by_test_id("total-base")).to_have_text("= 17瓶")
+    page.evaluate("document.querySelector('.table-wrap').scrollLeft = 0")
+    shot(page, "grid")
     page.keyboard.press("Control+s")
     expect(page.locator("h1")).to_contain_text("其他入库")
     expect(page.get_by_test_id("doc-total")).to_be_visible()
@@ -324,3 +326,19 @@ def _boss():
 
 def _box_unit(shop) -> int:
     return shop["cola"].units.get(factor=12).unit_id
+
+
+def test_grid_at_phone_width_scans_and_totals(phone_page, shop, login, shot):
+    """At 375 px each line is a card with its labels; the scan box, the lines and the 合计
+    fit the screen (nothing wider than the phone)."""
+    page = phone_page
+    _new_receipt(page, login, shop)
+    _scan(page, page.get_by_test_id("grid-scan"), BOX)
+    _scan(page, page.get_by_test_id("grid-scan"), BOTTLE)
+    expect(page.get_by_test_id("total-qty")).to_have_text("2")
+    expect(page.get_by_test_id("total-base")).to_have_text("= 13瓶")
+    for testid in ("grid-scan", "sku-picker", "grid-qty", "total-qty"):
+        box = page.get_by_test_id(testid).first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375 + 1, (testid, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    shot(page, "grid_phone", full_page=True)

@@ -227,6 +227,8 @@ def grid_texts() -> dict[str, str]:
     """What the grid's script says (translated here: the script has no catalog)."""
     return {
         "available": str(_("available")),
+        "baseQty": str(_("quantity (base unit)")),
+        "amount": str(_("Amount")),
         "noMatch": str(_("No matching SKU.")),
         "searching": str(_("Searching…")),
         "notFound": str(_("No SKU has the barcode or code %(code)s.")),

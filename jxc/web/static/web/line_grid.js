@@ -120,6 +120,9 @@
       },
 
       // --- the 合计 row ---------------------------------------------------------------------
+      totalLabel(c) {
+        return { qty: this.labels.qty, unit: this.texts.baseQty, price: this.texts.amount, value: this.labels.value }[c] || "";
+      },
       get totals() {
         let qty = 0, base = 0, amount = 0, value = 0, lines = 0;
         const units = new Set(), baseUnits = new Set();
