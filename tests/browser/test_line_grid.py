@@ -342,3 +342,20 @@ def test_grid_at_phone_width_scans_and_totals(phone_page, shop, login, shot):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375 + 1, (testid, box)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     shot(page, "grid_phone", full_page=True)
+
+
+def test_the_transfer_form_has_the_same_grid(page, shop, owner, login):
+    """调拨单 (converted onto the platform) gets the grid with nothing of its own: a scan
+    adds the box, the picker shows what is available in the warehouse it leaves."""
+    store = inventory.create_warehouse(user=owner, code="ST01", name="门店")
+    login(page, "boss")
+    page.goto("/inventory/transfers/new/")
+    expect(page.get_by_test_id("grid-row")).to_have_count(1)
+    page.locator("select[name=from_warehouse]").select_option(str(shop["warehouse"].pk))
+    page.locator("select[name=to_warehouse]").select_option(str(store.pk))
+    _scan(page, page.get_by_test_id("grid-scan"), BOX)
+    expect(page.get_by_test_id("total-base")).to_have_text("= 12瓶")
+    picker = page.get_by_test_id("sku-picker").last
+    picker.fill("圆领")
+    red = page.get_by_test_id("sku-result").filter(has_text="红 / S")
+    expect(red.get_by_test_id("result-available")).to_have_text("可用 5件")
