@@ -10,7 +10,7 @@ import pytest
 from jxc.approvals.models import Notification
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.tests.conftest import stock_world  # noqa: F401
-from tests.approvals.conftest import issue, rule, world  # noqa: F401
+from tests.approvals.conftest import TODAY, issue, rule, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -80,3 +80,30 @@ def test_notifications_tab_shows_and_marks_read(world, client_for):  # noqa: F81
     page = client_for(w.keeper).get("/todo/?tab=notices").content.decode()
     assert "QTCK-1" in page
     assert not Notification.objects.filter(user=w.keeper, read_at__isnull=True).exists()
+
+
+def test_save_and_post_follows_the_rules(world, client_for):  # noqa: F811
+    """保存并过账 asks the approval policy: below the rule's amount the document posts in one
+    go; above it the button is not a way around the approver (the draft is only saved)."""
+    from jxc.inventory.documents.models import OtherIssue
+    from jxc.web.tests.test_stock_documents_web import grid
+
+    w = world
+    rule(w, amount_over=D("100"), steps=[(None, [w.sup1], "any")])
+    client = client_for(w.owner)
+
+    def save_and_post(qty):
+        client.post(
+            "/inventory/other-issues/new/",
+            {
+                "date": TODAY.isoformat(),
+                "warehouse": w.zc.pk,
+                "reason": "internal_use",
+                "and_post": "1",
+                **grid({"sku": w.sku_a.pk, "qty": qty, "unit": w.pcs.pk}),
+            },
+        )
+        return OtherIssue.objects.latest("id")
+
+    assert save_and_post("10").status == "posted"  # 100.00: not above
+    assert save_and_post("11").status == "draft"  # 110.00: waits for sup1
