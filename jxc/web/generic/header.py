@@ -19,8 +19,9 @@ from jxc.inventory.models import Warehouse
 from jxc.web.generic.forms import offer_active, set_queryset
 from jxc.web.generic.line_grid import date_input
 
-# name → the rows this user may pick (a type narrows the defaults with its own).
-Choices = Callable[[Any], Mapping[str, QuerySet]]
+# name → the rows this user may pick, or the (value, label) pairs of a choice (a type
+# narrows the defaults with its own).
+Choices = Callable[[Any], Mapping[str, Any]]
 
 
 def default_choices(field: Any, user) -> QuerySet:
@@ -55,6 +56,10 @@ def header_form_for(model: type[models.Model], *, choices: Choices | None = None
         narrowed = choices(user) if choices is not None else {}
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
+                if isinstance(field, forms.ChoiceField) and name in narrowed:
+                    # A choice this type narrows (a reason per direction) must be made.
+                    field.choices = list(narrowed[name])
+                    field.required = True
                 continue
             model_field = model._meta.get_field(name)
             qs = narrowed.get(name)

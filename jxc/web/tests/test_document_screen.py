@@ -72,3 +72,13 @@ def test_the_list_and_detail_come_from_the_declaration():
     names = [c.name for c in screen.list_columns]
     assert names[:4] == ["number", "date", "warehouse", "customer"] and "due_date" in names
     assert "warehouse" in screen.select_related and "created_by" in screen.select_related
+
+
+@pytest.mark.django_db
+def test_a_screen_narrows_a_generated_choice(owner):
+    from jxc.web.views.stock_documents import CostAdjustmentScreen, OtherIssueScreen
+
+    reason = OtherIssueScreen().header_form(user=owner).fields["reason"]
+    values = [v for v, _label in reason.choices]
+    assert reason.required and "damage" in values and "surplus" not in values  # 报溢 only in
+    assert "reason" not in CostAdjustmentScreen().header_form(user=owner).fields

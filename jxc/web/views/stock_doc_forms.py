@@ -10,32 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
 from jxc.inventory import selectors as stock_selectors
-from jxc.inventory.documents.choices import REASONS_FOR_KIND, AssemblyKind, OtherReason
+from jxc.inventory.documents.choices import AssemblyKind
 from jxc.inventory.models import Warehouse
 from jxc.web.generic.forms import offer_active
 from jxc.web.generic.line_grid import date_input
-
-
-class StockDocumentHeaderForm(forms.Form):
-    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("warehouse"))
-    date = forms.DateField(label=_("business date"), widget=date_input())
-    reason = forms.ChoiceField(label=_("reason"), required=False)
-    memo = forms.CharField(label=_("memo"), max_length=500, required=False)
-
-    def __init__(self, *args, user, kind: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A draft keeps its warehouse even if it was deactivated since (offer_active reads the
-        # draft's values from ``initial``, which the view passes on GET and POST).
-        offer_active(self, "warehouse", stock_selectors.warehouses_for(user))
-        reasons = REASONS_FOR_KIND.get(kind)
-        if reasons:
-            labels = dict(OtherReason.choices)
-            reason = self.fields["reason"]
-            assert isinstance(reason, forms.ChoiceField)
-            reason.choices = [(r, labels[r]) for r in reasons]
-            self.fields["reason"].required = True
-        else:
-            del self.fields["reason"]
 
 
 class AssemblyHeaderForm(forms.Form):

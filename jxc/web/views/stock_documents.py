@@ -16,6 +16,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy
 
 from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.choices import REASONS_FOR_KIND, OtherReason
 from jxc.inventory.documents.filters import StockDocumentFilterSet
 from jxc.inventory.documents.models import (
     CostAdjustment,
@@ -25,7 +26,6 @@ from jxc.inventory.documents.models import (
 )
 from jxc.web.generic import Column
 from jxc.web.generic.documents import DocumentScreen, sku_units
-from jxc.web.views import stock_doc_forms as f
 
 WORKFLOW_SERVICES: dict[str, Callable[..., Any]] = {
     "submit": docs.submit_document,
@@ -71,7 +71,6 @@ class StockDocumentScreen(WarehouseDocumentScreen):
         "posted_at",
     ]
 
-    header_form = f.StockDocumentHeaderForm
     update_service = docs.update_stock_document
 
     @staticmethod
@@ -80,6 +79,11 @@ class StockDocumentScreen(WarehouseDocumentScreen):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kind=self.kind)
+
+    def header_choices(self, user) -> dict[str, Any]:
+        # 报损 only out, 报溢 only in: the reasons that fit the direction.
+        labels = dict(OtherReason.choices)
+        return {"reason": [(r, labels[r]) for r in REASONS_FOR_KIND.get(self.kind, ())]}
 
 
 class OtherReceiptScreen(StockDocumentScreen):
