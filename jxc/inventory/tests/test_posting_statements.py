@@ -1,0 +1,84 @@
+"""What one posting costs the database, counted (issue 10 §2: the stable measure of posting
+speed on a shared machine; docs/ledger.md "Benchmark"). A five-line document of SKUs that
+were posted before: on PostgreSQL every statement the writer runs is a round trip."""
+
+import pytest
+from django.db import connection, transaction
+
+from jxc.inventory.choices import MoveReason as R
+from jxc.inventory.testing import assert_ledger_consistent
+
+pytestmark = pytest.mark.django_db
+
+
+class _Statements:
+    def __init__(self):
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+
+def _five_line_postings(kit, method: str, scope: str):
+    """The benchmark's shape: five SKUs, two warehouses, opening stock; returns a function
+    posting a five-line receipt or issue in one warehouse and the statements it ran."""
+    kit.company(costing_method=method, cost_scope=scope)
+    skus = [kit.sku(f"ST{i}", price="1") for i in range(5)]
+    whs = [kit.warehouse("STW1"), kit.warehouse("STW2")]
+    for wh in whs:
+        kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
+
+    def post(sign: int, reason: str, wh=whs[0]) -> list[str]:
+        lines = [
+            kit.line(s, wh, str(sign * (i + 1)), reason, unit_cost="12.5" if sign > 0 else None)
+            for i, s in enumerate(skus)
+        ]
+        counted = _Statements()
+        with transaction.atomic(), connection.execute_wrapper(counted):
+            kit.post(lines)
+        return counted.sql
+
+    return post
+
+
+def _expected(sqlite: int, postgresql: int) -> int:
+    return sqlite if connection.vendor == "sqlite" else postgresql
+
+
+@pytest.mark.parametrize(
+    ("method", "scope", "receipt", "issue"),
+    [
+        # SQLite: 3 reads (SKU locks with the SKUs and company, balances with the warehouses,
+        # pools), the moves, the pools, the balances (the other warehouse's value with them);
+        # FIFO: + new layers / + the open layers read, their remainders and the layer uses.
+        # PostgreSQL: the reads in one round trip, the writes in another.
+        ("moving_average", "company", (6, 2), (6, 2)),
+        ("fifo", "warehouse", (7, 2), (9, 3)),
+    ],
+)
+def test_a_five_line_posting_takes_a_fixed_number_of_statements(kit, method, scope, receipt, issue):
+    post = _five_line_postings(kit, method, scope)
+    post(1, R.PURCHASE_RECEIPT)  # the first posting after the opening may read what it needs
+    received = post(1, R.PURCHASE_RECEIPT)
+    issued = post(-1, R.SALES_DELIVERY)
+    assert len(received) == _expected(*receipt), received
+    assert len(issued) == _expected(*issue), issued
+    assert_ledger_consistent()
+
+
+def test_the_other_warehouses_are_revalued_from_the_lock_read(kit):
+    """Company pool: a receipt in one warehouse moves the unit cost, so the SKU's stock in
+    the other warehouse is valued again — from the balance rows read with the locks, in the
+    same UPDATE as the touched rows (no statement of its own)."""
+    from jxc.core.numbers import unit_cost_of, value_of
+    from jxc.inventory.models import StockBalance
+    from jxc.inventory.testing import D
+
+    post = _five_line_postings(kit, "moving_average", "company")
+    statements = post(1, R.PURCHASE_RECEIPT)
+    assert not [s for s in statements if 'SET "value" = ' in s and "on_hand" not in s]
+    other = StockBalance.objects.filter(warehouse__code="STW2", sku__code="ST0").get()
+    # 200 at 10 + 1 at 12.5 → average 2012.50 / 201 (10.0124378109); STW2 holds 100 of it
+    assert other.value == value_of(D("100"), unit_cost_of(D("2012.50"), D("201"))) == D("1001.24")
+    assert_ledger_consistent()
