@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 375, "height": 740}
 TIMEOUT_MS = 10_000
+LOGIN_TIMEOUT_MS = 30_000
 SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -139,7 +140,9 @@ def login():
     """Log in through the real form (axes, CSRF and the redirect included)."""
 
     def do(page, username: str, password: str = TEST_PASSWORD, *, next_path: str = ""):
-        page.goto("/login/" + (f"?next={next_path}" if next_path else ""))
+        # The live server's first answer (URLs, templates, static files found) is the slow
+        # one; on a loaded machine it passes the default 10 s.
+        page.goto("/login/" + (f"?next={next_path}" if next_path else ""), timeout=LOGIN_TIMEOUT_MS)
         page.locator("input[name=username]").fill(username)
         page.locator("input[name=password]").fill(password)
         with page.expect_navigation():
