@@ -24,8 +24,10 @@ from jxc.core.documents.actions import (
     raise_if,
     replace_lines,
 )
+from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document
+from jxc.core.visibility import COST, can_view_cost, marked_fields
 
 D = TypeVar("D", bound=Document)
 
@@ -101,6 +103,25 @@ def create_document(
     return doc
 
 
+def _with_hidden_kept(doc: Document, lines: Sequence[LineInput], *, user) -> list[LineInput]:
+    """A user without ``cost.view`` sends the lines without the cost figures the draft's
+    lines hold (unit cost, value change): they keep them (jxc.core.documents.hidden)."""
+    if can_view_cost(user):
+        return list(lines)
+    line_model, parent = lines_relation(type(doc))
+    cost = set(marked_fields(line_model, COST))
+    attrs = [attr for attr, column in LINE_COLUMNS.items() if column in cost]
+    if not attrs:
+        return list(lines)
+    saved = [
+        {"sku": row["sku_id"], **{a: row[LINE_COLUMNS[a]] for a in attrs}}
+        for row in line_model._default_manager.filter(**{parent: doc})
+        .order_by("line_no")
+        .values("sku_id", *(LINE_COLUMNS[a] for a in attrs))
+    ]
+    return keep_hidden(lines, saved, attrs)
+
+
 @transaction.atomic
 def update_document(
     doc: D,
@@ -116,6 +137,7 @@ def update_document(
     ensure_perm(user, doc.RESOURCE, "edit")
     ensure_draft(doc)
     if lines is not None:
+        lines = _with_hidden_kept(doc, lines, user=user)
         _check(type(doc), lines, facts, errors)
     else:
         raise_if(dict(errors or {}))
