@@ -19,8 +19,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.operation import Operation
 
-from jxc.api.common.permissions import PermissionFirst
 from jxc.api.common.rendering import json_response
+from jxc.api.common.strict import StrictInputs
 from jxc.core.errors import DomainError, NotFound, ValidationFailed, ValueTooLarge
 from jxc.core.fields import BOUNDS_CHECK_SUFFIX
 
@@ -64,6 +64,7 @@ _PYDANTIC_MESSAGES = {
     "decimal_type": _("Enter a number."),
     "finite_number": _("Enter a number."),
     "bool_parsing": _("Enter true or false."),
+    "bool_type": _("Enter true or false."),
     "greater_than_equal": _("Ensure this value is greater than or equal to %(ge)s."),
     "less_than_equal": _("Ensure this value is less than or equal to %(le)s."),
     "greater_than": _("Ensure this value is greater than %(gt)s."),
@@ -71,6 +72,9 @@ _PYDANTIC_MESSAGES = {
     "enum": _("Select one of: %(expected)s."),
     "date_from_datetime_parsing": _("Enter a valid date."),
     "date_parsing": _("Enter a valid date."),
+    "date_type": _("Enter a valid date."),
+    "datetime_parsing": _("Enter a valid date."),
+    "datetime_type": _("Enter a valid date."),
     "list_type": _("Enter a list."),
     "json_invalid": _("The request body is not valid JSON."),
     "model_attributes_type": _("Enter an object."),
@@ -207,7 +211,7 @@ class Router(NinjaRouter):
         )
         for operation in self.path_operations[path].operations:
             if type(operation) is Operation:
-                operation.__class__ = PermissionFirst
+                operation.__class__ = StrictInputs
 
 
 def _answering(view_func: Callable, schemas: dict[int, Any]) -> Callable:
