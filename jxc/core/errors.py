@@ -367,3 +367,11 @@ class EntrySettled(DomainError):
     default_message = _(
         "%(source)s cannot be reversed: it is already settled. Undo the settlement first."
     )
+
+
+class SerialTrackedNotLendable(DomainError):
+    """借出 / 借入 of a serial-tracked SKU: loans record no serial numbers (docs/adr/0004)."""
+
+    code = "serial_tracked_not_lendable"
+    http_status = 422
+    default_message = _("%(sku)s is tracked by serial number: it cannot be lent or borrowed.")

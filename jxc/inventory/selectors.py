@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jxc.core.documents.models import SourceRef
 from jxc.inventory import rules
+from jxc.inventory.choices import WarehouseKind
 from jxc.inventory.ledger.types import FefoPick, pk_of
 from jxc.inventory.models import LayerUse, LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 
@@ -23,6 +24,12 @@ def warehouses_for(user, *, active_only: bool = False) -> QuerySet[Warehouse]:
     # A lent-out location is seen by whoever sees the warehouse it belongs to.
     own = Warehouse.objects.filter(users=user).values("pk")
     return qs.filter(Q(pk__in=own) | Q(lent_from__in=own))
+
+
+def document_warehouses(user, *, active_only: bool = False) -> QuerySet[Warehouse]:
+    """The warehouses a document may name: the user's, without the lent-out locations (only
+    loans move goods in and out of those, docs/adr/0004)."""
+    return warehouses_for(user, active_only=active_only).exclude(kind=WarehouseKind.LENT)
 
 
 def search_warehouses(q: str = "", *, user) -> QuerySet[Warehouse]:

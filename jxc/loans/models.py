@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core.choices import DocumentStatus
 from jxc.core.documents.models import Document, DocumentLine
-from jxc.core.fields import QuantityField
+from jxc.core.fields import QuantityField, choices_check
 from jxc.loans.choices import LOAN_IN, LOAN_OUT
 
 
@@ -94,7 +95,10 @@ class LoanOut(Loan):
     class Meta(Loan.Meta):
         verbose_name = _("loan out")
         verbose_name_plural = _("loans out")
-        constraints = [_one_partner("loan_out_one_partner")]
+        constraints = [
+            _one_partner("loan_out_one_partner"),
+            choices_check("status", DocumentStatus.values, name="loan_out_status_valid"),
+        ]
 
 
 class LoanOutLine(LoanLine):
@@ -103,7 +107,12 @@ class LoanOutLine(LoanLine):
     class Meta(LoanLine.Meta):
         verbose_name = _("loan out line")
         verbose_name_plural = _("loan out lines")
-        constraints = [_returned_in_range("loan_out_line_returned_in_range")]
+        constraints = [
+            _returned_in_range("loan_out_line_returned_in_range"),
+            models.CheckConstraint(
+                condition=Q(qty__gt=0, base_qty__gt=0), name="loan_out_line_qty_gt_0"
+            ),
+        ]
 
 
 class LoanIn(Loan):
@@ -114,7 +123,10 @@ class LoanIn(Loan):
     class Meta(Loan.Meta):
         verbose_name = _("loan in")
         verbose_name_plural = _("loans in")
-        constraints = [_one_partner("loan_in_one_partner")]
+        constraints = [
+            _one_partner("loan_in_one_partner"),
+            choices_check("status", DocumentStatus.values, name="loan_in_status_valid"),
+        ]
 
 
 class LoanInLine(LoanLine):
@@ -123,4 +135,9 @@ class LoanInLine(LoanLine):
     class Meta(LoanLine.Meta):
         verbose_name = _("loan in line")
         verbose_name_plural = _("loan in lines")
-        constraints = [_returned_in_range("loan_in_line_returned_in_range")]
+        constraints = [
+            _returned_in_range("loan_in_line_returned_in_range"),
+            models.CheckConstraint(
+                condition=Q(qty__gt=0, base_qty__gt=0), name="loan_in_line_qty_gt_0"
+            ),
+        ]

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import act, ensure_period_open, raise_if, take_action, write_fields
-from jxc.core.documents.lines import LineInput
+from jxc.core.documents.lines import LineInput, SkuFacts
 from jxc.core.documents.lots import Lot, issue_lots
 from jxc.core.documents.services import create_document, update_document
-from jxc.core.errors import LoanPartlyReturned, ValidationFailed
+from jxc.core.errors import LoanPartlyReturned, SerialTrackedNotLendable, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.choices import WarehouseKind
 from jxc.inventory.documents.lifecycle import (
@@ -54,15 +54,26 @@ def _errors(user, header: Mapping[str, Any], lines: Sequence[LineInput] | None) 
     return errors
 
 
+def refuse_serial_tracked(skus: Sequence[int], facts: Mapping[int, SkuFacts]) -> None:
+    """A loan records no serial numbers, so a serial-tracked SKU is refused with its own code
+    (``serial_tracked_not_lendable``) rather than lent without them (docs/adr/0004)."""
+    for i, sku in enumerate(skus):
+        found = facts.get(sku)
+        if found is not None and found.serial_tracked:
+            raise SerialTrackedNotLendable(field=f"lines.{i}.sku", sku=found.label)
+
+
 def create_loan(model: type[L], *, user, lines: Sequence[LineInput], **header: Any) -> L:
     """新建借出单 / 借入单 (a draft): warehouse, date, customer or supplier, due date, memo."""
     header.setdefault("memo", "")
+    facts = sku_facts(x.sku for x in lines)
+    refuse_serial_tracked([x.sku for x in lines], facts)
     return create_document(
         model,
         user=user,
         header=header,
         lines=lines,
-        facts=sku_facts(x.sku for x in lines),
+        facts=facts,
         errors=_errors(user, header, lines),
     )
 
@@ -71,12 +82,14 @@ def update_loan(doc: L, *, user, lines: Sequence[LineInput] | None = None, **hea
     """修改草稿: the header fields given and, when ``lines`` is given, all lines."""
     merged = {k: getattr(doc, k) for k in ("warehouse", "customer", "supplier", "date", "due_date")}
     merged.update(header)
+    facts = sku_facts(x.sku for x in lines or [])
+    refuse_serial_tracked([x.sku for x in lines or []], facts)
     return update_document(
         doc,
         user=user,
         header=header,
         lines=lines,
-        facts=sku_facts(x.sku for x in lines or []),
+        facts=facts,
         errors=_errors(user, merged, lines),
     )
 
@@ -110,9 +123,11 @@ def post_loan(doc: L, *, user) -> L:
 
     def effect(locked: Loan) -> None:
         ensure_warehouses(user, locked.warehouse)
+        lines = list(locked.lines.all())
+        # a SKU may have become serial-tracked since the draft was saved
+        refuse_serial_tracked([x.sku_id for x in lines], sku_facts(x.sku_id for x in lines))
         if not isinstance(locked, LoanOut):
             return
-        lines = list(locked.lines.all())
         known = batches_by_number((x.sku_id, x.batch_number) for x in lines)
         lots = available_lots(locked.warehouse_id, {x.sku_id for x in lines})
         moves = rules.lending_lines(

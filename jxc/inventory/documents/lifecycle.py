@@ -23,6 +23,7 @@ from jxc.core.documents.lots import Lot
 from jxc.core.documents.models import Document
 from jxc.core.errors import PermissionDenied, ValidationFailed
 from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.choices import WarehouseKind
 from jxc.inventory.models import Batch, Bin, LotBalance, StockBalance, StockMove, Warehouse
 
 D = TypeVar("D", bound=Document)
@@ -32,7 +33,13 @@ D = TypeVar("D", bound=Document)
 
 
 def ensure_warehouses(user, *warehouses: Warehouse) -> None:
-    """Data scope: a user limited to some warehouses acts only on those."""
+    """Data scope: a user limited to some warehouses acts only on those. A lent-out location
+    (借出仓) is no document's warehouse: only loans move goods in and out of it
+    (docs/adr/0004)."""
+    if any(w.kind == WarehouseKind.LENT for w in warehouses):
+        raise ValidationFailed(
+            {"warehouse": [str(_("A lent-out location holds only what loans moved there."))]}
+        )
     if user is None or user.is_superuser or user.all_warehouses:
         return  # every warehouse (as stock_selectors.warehouses_for): no query needed
     allowed = set(

@@ -28,7 +28,7 @@ def default_choices(field: Any, user) -> QuerySet:
     """What a header link offers unless the type says otherwise."""
     related = field.related_model
     if related is Warehouse:
-        return stock_selectors.warehouses_for(user)
+        return stock_selectors.document_warehouses(user)  # never a lent-out location
     return related._default_manager.all()
 
 

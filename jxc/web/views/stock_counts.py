@@ -151,7 +151,7 @@ def new_counts(request, *, screen: StockCountScreen):
     """新建盘点单: one sheet per scope row (warehouse, category, bins), the book frozen now."""
     if not screen.can(request.user, "create"):
         raise PermissionDenied
-    warehouses = list(stock_selectors.warehouses_for(request.user, active_only=True))
+    warehouses = list(stock_selectors.document_warehouses(request.user, active_only=True))
     scopes_in: list[dict[str, str]] = []
     if request.method == "POST":
         form = f.CountSheetForm(request.POST)

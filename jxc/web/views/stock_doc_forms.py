@@ -27,7 +27,7 @@ class AssemblyHeaderForm(forms.Form):
 
     def __init__(self, *args, user, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        offer_active(self, "warehouse", stock_selectors.warehouses_for(user))
+        offer_active(self, "warehouse", stock_selectors.document_warehouses(user))
         offer_active(self, "kit_sku", Sku.objects.order_by("code"), active="kit__is_active")
 
 
