@@ -11,6 +11,7 @@ from ninja import Query, Schema
 from jxc.api.common.errors import Router
 from jxc.api.common.listing import Paging, listing, page_of
 from jxc.api.common.permissions import get_or_404, open_to_users
+from jxc.core.jobs import fail_stalled_imports
 from jxc.core.models import ImportJob
 
 router = Router(tags=["imports"])
@@ -29,7 +30,9 @@ class ImportJobOut(Schema):
 
 
 def visible_jobs(request):
-    """One's own jobs; whoever may read the audit log (the owner) sees everyone's."""
+    """One's own jobs; whoever may read the audit log (the owner) sees everyone's. A job
+    whose worker died is shown failed, not running for ever (``fail_stalled_imports``)."""
+    fail_stalled_imports()
     jobs = ImportJob.objects.all()
     if request.user.has_jxc_perm("audit.view"):
         return jobs
@@ -51,5 +54,6 @@ def list_import_jobs(request, query: Query[Paging]):
 @open_to_users
 def get_import_job(request, id: int):
     """One of the caller's import jobs: ``status`` pending → running → done (or failed, with
-    ``error``); ``done`` of ``total`` rows applied so far."""
+    ``error``); ``done`` of ``total`` rows applied so far. A running job whose worker has
+    committed nothing for 5 minutes lost its worker: it answers failed, with the reason."""
     return get_or_404(visible_jobs(request), id)

@@ -68,10 +68,13 @@ def worker(args: list[str]) -> int:
     timeout, PostgreSQL restarting) does not end it: it waits and starts polling again."""
     from django.db import DatabaseError, close_old_connections, connections
 
+    from jxc.core.jobs import fail_stalled_imports
+
     backoff = 1.0
     while True:
         started = time.monotonic()
         try:
+            fail_stalled_imports()  # jobs whose worker died before this one started
             # 预警: the alert scan queues itself again; the first one is queued here.
             from jxc.approvals.alerts import ensure_scheduled
 

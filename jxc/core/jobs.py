@@ -6,6 +6,13 @@ that the background worker applies ``CHUNK`` items at a time, each chunk in its 
 transaction, with ``done`` / ``total`` as progress. So no request and no task holds SQLite's
 write lock for more than a moment, and other users keep posting while 30,000 rows go in.
 
+The worker holds a lease on the job it applies: ``heartbeat_at`` is renewed with every chunk
+it commits, and only while the job is still running. A worker killed mid-job (SIGKILL, the
+machine restarted) leaves a job "running" that nothing will finish: once its lease is older
+than ``LEASE`` it is marked failed with a message saying so (``fail_stalled_imports``, run when
+the worker starts and whenever someone reads import jobs). A worker that was only slow and
+comes back after that finds the job failed: its chunk is rolled back and it stops.
+
 A handler is a function ``apply(job, items, *, final)`` named by its dotted path (stored on
 the job): it locks what it changes, applies the chunk, and may set ``job.result``; it runs
 again on the same chunk after a crash, so it must be idempotent (set, not add).
@@ -17,6 +24,7 @@ again on the same chunk after a crash, so it must be idempotent (set, not add).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +32,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django_tasks import task
 
 from jxc.core.models import ImportJob, User
@@ -31,6 +40,13 @@ from jxc.core.models import ImportJob, User
 logger = logging.getLogger("jxc.jobs")
 
 CHUNK = 500  # items per transaction: well under a second of writing
+# A chunk takes well under a second, a locked database is waited out for seconds: a running
+# job without a committed chunk for this long has lost its worker.
+LEASE = dt.timedelta(minutes=5)
+
+
+class LeaseLost(Exception):
+    """The job was marked failed while this worker was applying it (its lease ran out)."""
 
 
 def start_import(
@@ -61,14 +77,15 @@ def apply_all(handler: Callable[..., None], job: ImportJob) -> None:
 
 
 def run_import(job_id: int) -> ImportJob:
-    """Apply the job's items chunk by chunk from where it stopped; each chunk and its
-    progress commit together."""
+    """Apply the job's items chunk by chunk from where it stopped; each chunk, its progress
+    and the renewed lease commit together."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
         return job
     handler = import_string(job.handler)
+    now = timezone.now()
     ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJob.Status.RUNNING, started_at=job.started_at or timezone.now()
+        status=ImportJob.Status.RUNNING, started_at=job.started_at or now, heartbeat_at=now
     )
     try:
         while job.done < job.total:
@@ -77,7 +94,15 @@ def run_import(job_id: int) -> ImportJob:
             with transaction.atomic():
                 handler(job, chunk, final=final)
                 job.done += len(chunk)
-                ImportJob.objects.filter(pk=job_id).update(done=job.done, result=job.result)
+                renewed = ImportJob.objects.filter(
+                    pk=job_id, status=ImportJob.Status.RUNNING
+                ).update(done=job.done, result=job.result, heartbeat_at=timezone.now())
+                if not renewed:
+                    raise LeaseLost
+    except LeaseLost:
+        logger.warning("import job %s was marked failed while it ran: stopped", job_id)
+        job.refresh_from_db()
+        return job
     except Exception as exc:
         logger.exception("import job %s failed", job_id)
         message = str(exc)
@@ -88,11 +113,36 @@ def run_import(job_id: int) -> ImportJob:
         )
         job.refresh_from_db()
         return job
-    ImportJob.objects.filter(pk=job_id).update(
+    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.DONE, finished_at=timezone.now(), items=[]
     )
     job.refresh_from_db()
     return job
+
+
+def fail_stalled_imports(*, now: dt.datetime | None = None) -> int:
+    """Mark failed every running job whose worker's lease ran out (no chunk committed for
+    ``LEASE``): its worker died. The rows applied so far stay applied (handlers set, not add,
+    so importing the file again is safe). Returns how many were marked."""
+    now = now or timezone.now()
+    stale = now - LEASE
+    marked = 0
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).only(
+        "pk", "done", "total", "heartbeat_at", "started_at"
+    ):
+        last = job.heartbeat_at or job.started_at
+        if last is not None and last >= stale:
+            continue
+        message = gettext(
+            "The background worker stopped while applying this import: no progress for "
+            "%(minutes)s minutes, %(done)s of %(total)s rows applied. Import the file again."
+        ) % {"minutes": int(LEASE.total_seconds() // 60), "done": job.done, "total": job.total}
+        # only if it is still the same stalled run (a worker may have renewed it meanwhile)
+        marked += ImportJob.objects.filter(
+            pk=job.pk, status=ImportJob.Status.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(status=ImportJob.Status.FAILED, error=message, finished_at=now)
+        logger.error("import job %s lost its worker: marked failed", job.pk)
+    return marked
 
 
 @task()
