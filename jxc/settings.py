@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jxc.approvals",
     "jxc.inventory",
     "jxc.loans",
+    "jxc.purchasing",
     "jxc.finance",
     "jxc.reports",
     "jxc.web",

@@ -32,6 +32,7 @@ from jxc.catalog.rules import UnitSpec
 from jxc.core.documents.actions import approve, submit
 from jxc.core.documents.lines import LineInput
 from jxc.core.visibility import COST, SCHEMA_KEY, marked_fields
+from jxc.finance import payments as supplier_payments
 from jxc.finance import services as finance
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import selectors as doc_selectors
@@ -41,6 +42,9 @@ from jxc.inventory.models import StockBalance
 from jxc.loans import services as loans
 from jxc.loans.models import LoanIn, LoanOut
 from jxc.partners import services as partners
+from jxc.purchasing import receipts as purchase_receipts
+from jxc.purchasing import services as purchasing
+from jxc.purchasing.models import SupplierPrice
 from jxc.web.menu import MENU
 
 D = Decimal
@@ -99,6 +103,7 @@ def build_shop(owner) -> dict[str, Any]:
     b = product("B001", "薯片", "11.4137", "6900000000035")
     c = product("C001", "牛奶", "3.0917", "6900000000042", tracking="batch")
     e = product("E001", "大米", "4.5123", "6900000000059")
+    soy = product("P001", "酱油", "6.2417", "6900000000073")  # bought only (采购), below
     kit = product("K001", "礼盒", "0", "6900000000066")
     catalog.update_sku_units(  # an audited change of a reference purchase price
         a,
@@ -174,6 +179,25 @@ def build_shop(owner) -> dict[str, Any]:
         )  # fmt: skip
         loan = loans.post_loan(approve(submit(loan, user=owner), user=owner), user=owner)
         loans.return_loan(loan, user=owner, quantities={loan.lines.get().pk: D(1)})
+    # 采购: a price list row, an approved order and its posted receipt (prices, amounts and
+    # unit costs are cost figures), in a warehouse and of a SKU nothing else here touches.
+    cg = inventory.create_warehouse(user=owner, code="CG", name="采购仓")
+    purchasing.create_supplier_price(
+        user=owner, supplier=supplier, sku=soy, unit=pcs, price=D("11.6251"), valid_from=today
+    )
+    order = purchasing.create_purchase_order(
+        user=owner, supplier=supplier, warehouse=cg, date=today,
+        lines=[LineInput(sku=soy.pk, qty=D(7)), LineInput(sku=soy.pk, qty=D(3), price=D("7.5337"))],
+    )  # fmt: skip
+    order = purchasing.approve_purchase_order(submit(order, user=owner), user=owner)
+    receipt = purchase_receipts.receive_orders([order], user=owner, date=today)
+    purchase_receipts.post_purchase_receipt(
+        approve(submit(receipt, user=owner), user=owner), user=owner
+    )
+    bank = finance.create_account(user=owner, code="YH-CG", name="采购付款户", kind="bank")
+    supplier_payments.record_supplier_payment(
+        user=owner, supplier=supplier, account=bank, amount=D(50), date=today
+    )
 
     def count(warehouse, counted, *, blind=False, post=False):
         (sheet,) = docs.create_stock_counts(
@@ -451,6 +475,13 @@ def api_calls(
             {"date": (today - dt.timedelta(1)).isoformat()},
         ],
         "/stock-counts/{id}/review": [{}, {"differences": "true"}],
+        "/suppliers/{id}/statement": [
+            {"date_from": (today - dt.timedelta(40)).isoformat(), "date_to": today.isoformat()}
+        ],
+        "/purchase-orders/quote": [
+            {"supplier_id": p.supplier_id, "sku_id": p.sku_id, "unit_id": p.unit_id}
+            for p in SupplierPrice.objects.all()[:1]
+        ],
         "/audit-log": [
             {"object_type": "sku", "object_id": sku.pk},
             {"object_type": "product", "object_id": sku.product_id},

@@ -2,6 +2,7 @@
 tokens and the audit log (操作记录) of one object."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 import django_filters
@@ -327,6 +328,11 @@ class CompanyIn(Schema):
     cost_scope: Literal["company", "warehouse"] = "company"
     allow_negative_stock: bool = False
     days_ahead: int = Field(7, ge=0, le=366, strict=True)
+    purchase_prices_include_tax: bool = True
+    default_tax_rate: Decimal = Field(Decimal(13), ge=0, le=100, max_digits=5, decimal_places=2)
+    over_receipt_tolerance: Decimal = Field(
+        Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2
+    )
     document_prefixes: dict[str, str] = {}
 
 
@@ -340,6 +346,9 @@ class CompanyOut(Schema):
     cost_scope: str
     allow_negative_stock: bool
     days_ahead: int
+    purchase_prices_include_tax: bool
+    default_tax_rate: Decimal
+    over_receipt_tolerance: Decimal
     document_prefixes: dict[str, str]
 
 

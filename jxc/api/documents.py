@@ -100,12 +100,16 @@ class ActionIn(Schema):
 
 
 def line_inputs(lines: list[LineIn]) -> list[LineInput]:
+    """The lines as service input; a type's own line schema (a subclass of ``LineIn``) may add
+    ``price`` (an order's price, instead of ``unit_cost``), ``tax_rate``, ``discount_rate``,
+    ``promised_date``, and for a line made against an order line ``order_line_id``,
+    ``rejected_qty`` and ``reject_reason``."""
     return [
         LineInput(
             sku=x.sku_id,
             qty=x.qty,
             unit=x.unit_id,
-            price=x.unit_cost,
+            price=x.unit_cost if x.unit_cost is not None else getattr(x, "price", None),
             value_change=x.value,
             bin=x.bin_id,
             to_bin=x.to_bin_id,
@@ -114,6 +118,12 @@ def line_inputs(lines: list[LineIn]) -> list[LineInput]:
             expiry_date=x.expiry_date,
             serials=parse_serials(x.serials),
             memo=x.memo,
+            tax_rate=getattr(x, "tax_rate", None),
+            discount_rate=getattr(x, "discount_rate", None),
+            promised_date=getattr(x, "promised_date", None),
+            source_line=getattr(x, "order_line_id", None),
+            rejected_qty=getattr(x, "rejected_qty", None),
+            reject_reason=getattr(x, "reject_reason", ""),
         )
         for x in lines
     ]
@@ -182,6 +192,7 @@ class DocumentSchemas:
     header_in: type[Schema]
     out: type[Schema]
     to_out: Callable[[Any, HttpRequest], dict[str, Any]]
+    line_in: type[LineIn] = LineIn
 
 
 def _python_type(field: Any) -> Any:
@@ -250,19 +261,21 @@ def header_schemas(
     extra: Extra | None = None,
     line_extra: Extra | None = None,
     line_name: str = "",
+    line_in: type[LineIn] = LineIn,
 ) -> DocumentSchemas:
     """``<name>In`` / ``<name>Out`` of a declared type, from its header fields (the business
     date and memo included) and model: a link is ``<field>_id`` in, ``<field>_id`` and
     ``<field>_name`` out; a choice also gives ``<field>_label``. ``extra`` adds output fields
     of the document, ``line_extra`` of each line (its schema ``<line_name>Out``). ``module``
-    (the router's ``__name__``) names the endpoints' OpenAPI operation ids."""
+    (the router's ``__name__``) names the endpoints' OpenAPI operation ids; ``line_in`` is the
+    type's line schema when it takes more than ``LineIn`` (an order's price, tax, discount)."""
     header = header_model_fields(model)
     extra, line_extra = extra or {}, line_extra or {}
     header_in = pydantic.create_model(  # type: ignore[call-overload]
         f"{name}In",
         __base__=Schema,
         **dict(_in_field(f) for f in header),
-        lines=(list[LineIn], ...),
+        lines=(list[line_in], ...),  # type: ignore[valid-type]
     )
     line_schema: Any = LineOut
     if line_extra:
@@ -292,7 +305,7 @@ def header_schemas(
         return data
 
     to_out.__module__ = module
-    return DocumentSchemas(header_in=header_in, out=out, to_out=to_out)
+    return DocumentSchemas(header_in=header_in, out=out, to_out=to_out, line_in=line_in)
 
 
 def default_ref(field: Any, request: HttpRequest) -> QuerySet:
@@ -450,7 +463,7 @@ def document_endpoints(
         done = update(
             doc,
             user=request.user,
-            lines=None if lines is None else line_inputs([LineIn(**x) for x in lines]),
+            lines=None if lines is None else line_inputs([schemas.line_in(**x) for x in lines]),
             **header_of(request, payload),
         )
         return to_out(done, request)

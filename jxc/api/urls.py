@@ -12,6 +12,7 @@ from jxc.api import (
     inventory,
     loans,
     partners,
+    purchasing,
     stock_assembly,
     stock_counts,
     stock_documents,
@@ -52,6 +53,9 @@ for module in (stock_documents, stock_transfers, stock_counts, stock_assembly):
 
 # 借出单 / 借入单 (declared on the document platform).
 api.add_router("", loans.router)
+
+# 采购: 供应商价目表, 采购订单.
+api.add_router("", purchasing.router)
 
 # 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
 api.add_router("", stock_reports.router)

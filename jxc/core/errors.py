@@ -375,3 +375,21 @@ class SerialTrackedNotLendable(DomainError):
     code = "serial_tracked_not_lendable"
     http_status = 422
     default_message = _("%(sku)s is tracked by serial number: it cannot be lent or borrowed.")
+
+
+# --- purchasing ---
+
+
+class OrderPartlyReceived(DomainError):
+    """反审核 of a purchase order only while nothing of it is received."""
+
+    code = "order_partly_received"
+    http_status = 409
+    default_message = _("%(number)s cannot be unapproved: part of it has been received already.")
+
+
+class OverReceipt(ValidationFailed):
+    """A receipt takes in more than ordered beyond the company's over-receipt tolerance."""
+
+    code = "over_receipt"
+    default_message = _("More than ordered would be received. Please correct the quantities.")

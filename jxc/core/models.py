@@ -2,7 +2,7 @@
 the append-only audit log, API tokens and idempotency records."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +89,25 @@ class Company(models.Model):
         help_text=_("How many days after today a document may be dated."),
     )
     document_prefixes = models.JSONField(_("document prefixes"), default=dict, blank=True)
+    # 采购: prices typed with VAT (含税, the usual Chinese invoice price) or without (不含税)
+    purchase_prices_include_tax = models.BooleanField(
+        _("purchase prices include VAT"), default=True
+    )
+    default_tax_rate = models.DecimalField(
+        _("default VAT rate %"),
+        max_digits=5,
+        decimal_places=2,
+        default=13,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    over_receipt_tolerance = models.DecimalField(
+        _("over-receipt tolerance %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("How much more than ordered a purchase receipt may take in, in per cent."),
+    )
 
     class Meta:
         verbose_name = _("company")
@@ -99,6 +118,15 @@ class Company(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(price_decimals__lte=6), name="company_price_decimals_lte_6"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    default_tax_rate__gte=0,
+                    default_tax_rate__lte=100,
+                    over_receipt_tolerance__gte=0,
+                    over_receipt_tolerance__lte=100,
+                ),
+                name="company_purchase_rates_in_range",
             ),
             choices_check(
                 "costing_method", CostingMethod.values, name="company_costing_method_valid"

@@ -98,6 +98,8 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "other*.*",
             "assembly.*",
             "loan*.*",
+            "purchase_order.view",  # receives against orders; prices hidden (no cost.view)
+            "purchase_receipt.*",
         ],
     ),
     "finance": (
@@ -116,6 +118,7 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "category.view",
             "brand.view",
             "*payment.*",
+            "purchase*.view",
             "invoice.*",
             "period.*",
             "report.*",

@@ -23,3 +23,26 @@ class EntryKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
     PAYMENT = "payment", _("Payment")
     OPENING = "opening", _("Opening balance")
+
+
+def _payment_type():
+    """付款单, declared once: numbering FK…, permissions ``supplier_payment.*``. Recorded and
+    posted in one step (money already left the account); corrected by 红冲 (not yet)."""
+    from django.utils.translation import pgettext_lazy
+
+    from jxc.core.choices import DocumentStatus
+    from jxc.core.documents.declaration import DocumentType
+    from jxc.core.transitions import Transition, Workflow
+
+    S = DocumentStatus
+    return DocumentType(
+        code="supplier_payment",
+        prefix="FK",
+        label=pgettext_lazy("document type", "Supplier payment"),
+        plural=_("Supplier payments"),
+        resource="supplier_payment",
+        workflow=Workflow((Transition(S.DRAFT, S.POSTED, "post", _("Post"), automatic=True),)),
+    )
+
+
+SUPPLIER_PAYMENT = _payment_type()

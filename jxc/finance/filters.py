@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.finance import selectors
 from jxc.finance.choices import AccountKind
-from jxc.finance.models import Account
+from jxc.finance.models import Account, SupplierPayment
 
 
 class AccountFilterSet(django_filters.FilterSet):
@@ -26,3 +26,19 @@ class AccountFilterSet(django_filters.FilterSet):
         if not (value or "").strip():
             return qs
         return qs.filter(pk__in=selectors.search_accounts(value).values("pk"))
+
+
+class SupplierPaymentFilterSet(django_filters.FilterSet):
+    """付款单 list: by supplier, account, dates."""
+
+    supplier = django_filters.NumberFilter(field_name="supplier_id", label=_("Supplier"))
+    account = django_filters.NumberFilter(field_name="account_id", label=_("account"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    ordering = django_filters.OrderingFilter(
+        fields=[(n, n) for n in ("id", "date", "number", "amount")], label=_("Order by")
+    )
+
+    class Meta:
+        model = SupplierPayment
+        fields: list[str] = []

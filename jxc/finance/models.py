@@ -8,9 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core.documents.models import Document
 from jxc.core.fields import MoneyField, bounds_check, choices_check
 from jxc.core.validators import code_validator
-from jxc.finance.choices import AccountKind, EntryKind, PartySide
+from jxc.finance.choices import SUPPLIER_PAYMENT, AccountKind, EntryKind, PartySide
 
 
 class Account(models.Model):
@@ -233,4 +234,28 @@ class PartyBalance(PartyFields):
                 name="balance_one_customer",
             ),
             bounds_check(name="party_balance_in_bounds", money=["balance"]),
+        ]
+
+
+class SupplierPayment(Document):
+    """付款单: money paid to a supplier from one of our accounts; posted, it lowers what we owe
+    (a negative payable) and is settled against open receipts — the oldest due first or as
+    chosen; what is left open is a prepayment (预付) for later receipts."""
+
+    TYPE = SUPPLIER_PAYMENT
+
+    supplier = models.ForeignKey(
+        "partners.Supplier", on_delete=models.PROTECT, related_name="+", verbose_name=_("supplier")
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("account")
+    )
+    amount = MoneyField(_("amount"))
+
+    class Meta(Document.Meta):
+        verbose_name = _("supplier payment")
+        verbose_name_plural = _("supplier payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="supplier_payment_amount_gt_0"),
+            bounds_check(name="supplier_payment_in_bounds", money=["amount"]),
         ]

@@ -36,7 +36,12 @@ MENU: tuple[Module, ...] = (
         "purchasing",
         _("Purchasing"),
         "购",
-        (Item(_("Suppliers"), "web:supplier_list", "supplier.view"),),
+        (
+            Item(_("Suppliers"), "web:supplier_list", "supplier.view"),
+            Item(_("Supplier price list"), "web:supplier_price_list", "purchase_price.view"),
+            Item(_("Purchase orders"), "web:purchase_order_list", "purchase_order.view"),
+            Item(_("Purchase receipts"), "web:purchase_receipt_list", "purchase_receipt.view"),
+        ),
     ),
     Module(
         "sales",

@@ -65,6 +65,15 @@ class LineInput:
     expiry_date: dt.date | None = None
     serials: tuple[str, ...] = ()
     memo: str = ""
+    # order lines (采购订单): tax rate and discount in per cent, the promised date
+    tax_rate: Decimal | None = None
+    discount_rate: Decimal | None = None
+    promised_date: dt.date | None = None
+    # lines made against another document's line (采购入库单 ← 采购订单): that line's id, and
+    # what arrived but was rejected at inspection (in the entered unit) with the reason
+    source_line: int | None = None
+    rejected_qty: Decimal | None = None
+    reject_reason: str = ""
 
 
 def parse_serials(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -98,8 +107,10 @@ def line_errors(
     needs_price: bool = False,
     cost_adjustment: bool = False,
     allow_no_batch_out: bool = True,
+    stock_details: bool = True,
 ) -> dict[str, list[str]]:
-    """Every problem of the lines at once, keyed ``lines.<i>.<field>`` (0-based ``i``)."""
+    """Every problem of the lines at once, keyed ``lines.<i>.<field>`` (0-based ``i``).
+    ``stock_details`` False: an order, which names no batch and no serial numbers."""
     errors: dict[str, list[str]] = {}
 
     def add(i: int, name: str, text, **params) -> None:
@@ -142,6 +153,8 @@ def line_errors(
             add(i, "price", size_error(value_of(qty, line.price), MONEY_PLACES))
         if needs_price and line.price is None:
             add(i, "price", _("Enter the unit cost."))
+        if not stock_details:
+            continue
         if sku.batch_tracked and not line.batch_number.strip():
             if incoming or not allow_no_batch_out:
                 add(

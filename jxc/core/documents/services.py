@@ -41,6 +41,12 @@ LINE_COLUMNS = {
     "production_date": "production_date",
     "expiry_date": "expiry_date",
     "serials": "serials",
+    "tax_rate": "tax_rate",
+    "discount_rate": "discount_rate",
+    "promised_date": "promised_date",
+    "source_line": "source_line_id",
+    "rejected_qty": "rejected_qty",
+    "reject_reason": "reject_reason",
 }
 
 

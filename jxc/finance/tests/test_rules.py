@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jxc.finance import rules
@@ -63,6 +63,7 @@ def test_allocate_never_more_than_open_in_all():
     assert rules.allocate(D("0"), items) == []
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     amount=st.decimals(min_value=0, max_value=10_000, places=2),
     opens=st.lists(st.decimals(min_value="0.01", max_value=5_000, places=2), max_size=8),

@@ -117,6 +117,7 @@ class DocumentScreen(Screen):
     model: ClassVar[type[Any]]  # a Document with its lines (and ``TYPE`` when declared)
     kind: ClassVar[str] = ""
     line_hint: ClassVar[Any] = ""
+    grid_labels: ClassVar[dict[str, Any]] = {}  # a type's own names of grid columns
 
     def __init__(self):
         declared = self.model.TYPE
@@ -401,7 +402,9 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
             rows = rows_of(lines, sku_units=units_of(x.sku_id for x in lines))
     # The grid's state is in the page: a column the user may not see is not in its rows either.
     rows = [{k: v for k, v in r.items() if k not in hidden} for r in rows]
-    state = grid_state(rows=rows, columns=columns, errors=grid_errors, user=request.user)
+    state = grid_state(
+        rows=rows, columns=columns, errors=grid_errors, user=request.user, labels=screen.grid_labels
+    )
     title = (
         _("Edit %(name)s") % {"name": f"{screen.verbose_name} {obj.number}"}
         if obj

@@ -34,6 +34,12 @@ GRID_COLUMNS: dict[str, Any] = {
     "production": _("Production date"),
     "expiry": _("Expiry date"),
     "serials": _("serial numbers"),
+    "tax_rate": _("Tax rate %"),
+    "discount": _("Discount %"),
+    "promised": _("Promised date"),
+    "source": _("Order"),
+    "rejected": _("Rejected"),
+    "reject_reason": _("Reject reason"),
     "memo": _("memo"),
 }
 FIELD_OF = {  # service error field → grid column
@@ -48,6 +54,12 @@ FIELD_OF = {  # service error field → grid column
     "production_date": "production",
     "expiry_date": "expiry",
     "serials": "serials",
+    "tax_rate": "tax_rate",
+    "discount_rate": "discount",
+    "promised_date": "promised",
+    "source_line": "source",
+    "rejected_qty": "rejected",
+    "reject_reason": "reject_reason",
 }
 
 
@@ -103,6 +115,7 @@ def parse_lines(data, columns: list[str]) -> ParsedLines:
     cols = {name: col(name) for name in GRID_COLUMNS}
     labels = col("sku_label")
     variants = col("sku_variant")
+    sources = col("source_label")
     lines: list[LineInput] = []
     rows: list[dict[str, Any]] = []
     errors: dict[str, list[str]] = {}
@@ -112,7 +125,15 @@ def parse_lines(data, columns: list[str]) -> ParsedLines:
         if sku_id is None and not any(v.strip() for v in raw.values()):
             continue
         index = len(rows)
-        rows.append({"sku": skus[i], "sku_label": labels[i], "variant": variants[i], **raw})
+        rows.append(
+            {
+                "sku": skus[i],
+                "sku_label": labels[i],
+                "variant": variants[i],
+                "source_label": sources[i],
+                **raw,
+            }
+        )
         values: dict[str, Any] = {}
         for name, convert in (
             ("qty", _decimal),
@@ -120,13 +141,17 @@ def parse_lines(data, columns: list[str]) -> ParsedLines:
             ("value", _decimal),
             ("production", _date),
             ("expiry", _date),
+            ("tax_rate", _decimal),
+            ("discount", _decimal),
+            ("promised", _date),
+            ("rejected", _decimal),
         ):
             try:
                 values[name] = convert(raw[name]) if name in columns else None
             except (InvalidOperation, ValueError):
                 message = (
                     _("Enter a valid date.")
-                    if name in ("production", "expiry")
+                    if name in ("production", "expiry", "promised")
                     else _("Enter a number.")
                 )
                 errors.setdefault(f"lines.{index}.{name}", []).append(str(message))
@@ -146,6 +171,14 @@ def parse_lines(data, columns: list[str]) -> ParsedLines:
                 expiry_date=values.get("expiry"),
                 serials=parse_serials(raw["serials"]) if "serials" in columns else (),
                 memo=raw["memo"].strip()[:200] if "memo" in columns else "",
+                tax_rate=values.get("tax_rate"),
+                discount_rate=values.get("discount"),
+                promised_date=values.get("promised"),
+                source_line=_int(raw["source"]) if "source" in columns else None,
+                rejected_qty=values.get("rejected"),
+                reject_reason=raw["reject_reason"].strip()[:200]
+                if "reject_reason" in columns
+                else "",
             )
         )
     return ParsedLines(lines=lines, rows=rows, errors=errors)
@@ -195,6 +228,13 @@ def rows_of(lines, *, sku_units) -> list[dict[str, Any]]:
                 "production": text(getattr(x, "production_date", None)),
                 "expiry": text(getattr(x, "expiry_date", None)),
                 "serials": getattr(x, "serials", ""),
+                "tax_rate": text(getattr(x, "tax_rate", None)),
+                "discount": text(getattr(x, "discount_rate", None)),
+                "promised": text(getattr(x, "promised_date", None)),
+                "source": text(getattr(x, "source_line_id", None)),
+                "source_label": str(getattr(x, "source_label", "") or ""),
+                "rejected": text(getattr(x, "rejected_qty", None)),
+                "reject_reason": getattr(x, "reject_reason", ""),
                 "memo": x.memo,
             }
         )
@@ -237,12 +277,13 @@ def grid_texts() -> dict[str, str]:
     }
 
 
-def grid_state(*, rows, columns, errors, user) -> dict[str, Any]:
-    """The grid's starting state, read by the script from the page."""
+def grid_state(*, rows, columns, errors, user, labels=None) -> dict[str, Any]:
+    """The grid's starting state, read by the script from the page (``labels``: a type's own
+    names of some columns, e.g. 单价 instead of 单位成本)."""
     return {
         "rows": rows,
         "columns": columns,
-        "labels": {k: str(v) for k, v in GRID_COLUMNS.items()},
+        "labels": {k: str(v) for k, v in {**GRID_COLUMNS, **(labels or {})}.items()},
         "errors": errors,
         "bins": bins_by_warehouse(user),
         "skusUrl": reverse("web:grid_skus"),

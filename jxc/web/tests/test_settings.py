@@ -21,6 +21,9 @@ def _company_form(**over):
         "costing_method": "moving_average",
         "cost_scope": "company",
         "days_ahead": "7",
+        "purchase_prices_include_tax": "on",
+        "default_tax_rate": "13",
+        "over_receipt_tolerance": "0",
     }
     data.update(over)
     return data

@@ -35,6 +35,9 @@ class CompanyForm(ServiceForm):
             "cost_scope",
             "allow_negative_stock",
             "days_ahead",
+            "purchase_prices_include_tax",
+            "default_tax_rate",
+            "over_receipt_tolerance",
         ]
 
     def __init__(self, *args, **kwargs):

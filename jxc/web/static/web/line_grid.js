@@ -16,7 +16,8 @@
   const blank = () => ({
     key: "r" + seq++, sku: "", sku_label: "", variant: "", units: [], available_text: "", tracking: "",
     note: "", qty: "", unit: "", price: "", value: "", bin: "", to_bin: "", batch: "",
-    production: "", expiry: "", serials: "", memo: "",
+    production: "", expiry: "", serials: "", memo: "", tax_rate: "", discount: "", promised: "",
+    source: "", source_label: "", rejected: "", reject_reason: "",
   });
 
   function num(text) {

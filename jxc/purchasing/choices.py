@@ -1,0 +1,75 @@
+"""采购订单, declared once, and its workflow: 草稿 → 待审核 → 已审核 (the ordered quantities are
+on order); 反审核 while nothing is received; 强制结单 closes the rest and releases it; fully
+received, the order is 已完成 by itself."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jxc.core.choices import DOCUMENT_WORKFLOW, DocumentStatus
+from jxc.core.documents.declaration import DocumentType
+from jxc.core.transitions import Transition, Workflow
+
+S = DocumentStatus
+
+ORDER_WORKFLOW = Workflow(
+    (
+        Transition(S.DRAFT, S.SUBMITTED, "submit", _("Submit")),
+        Transition(S.SUBMITTED, S.DRAFT, "unapprove", _("Withdraw")),
+        Transition(S.SUBMITTED, S.APPROVED, "approve", _("Approve")),
+        Transition(S.SUBMITTED, S.DRAFT, "reject", _("Reject"), needs_reason=True),
+        Transition(S.APPROVED, S.SUBMITTED, "unapprove", _("Unapprove")),
+        Transition(
+            S.APPROVED,
+            S.CLOSED,
+            "close",
+            pgettext_lazy("purchase order", "Force close"),
+            needs_reason=True,
+        ),
+        Transition(S.APPROVED, S.DONE, "complete", _("Complete"), automatic=True),
+        Transition(S.DRAFT, S.VOID, "void", _("Void"), needs_reason=True),
+        Transition(S.SUBMITTED, S.VOID, "void", _("Void"), needs_reason=True),
+    )
+)
+
+PURCHASE_ORDER = DocumentType(
+    code="purchase_order",
+    prefix="CGDD",
+    label=pgettext_lazy("document type", "Purchase order"),
+    plural=_("Purchase orders"),
+    resource="purchase_order",
+    header_fields=("supplier", "warehouse", "date", "prices_include_tax"),
+    line_fields=("qty", "unit", "price", "tax_rate", "discount", "promised", "memo"),
+    line_rules={"stock_details": False},  # an order names no batch or serial numbers
+    workflow=ORDER_WORKFLOW,
+    extra_actions={"close": pgettext_lazy("purchase order", "Force close")},
+)
+
+# 采购入库单: 草稿 → 待审核 → 已审核 → 已过账 (作废 before posting). 红冲 comes with the
+# receipt's reversal of the payable and the order's received quantities (not yet).
+RECEIPT_WORKFLOW = Workflow(
+    tuple(t for t in DOCUMENT_WORKFLOW.transitions if t.action != "reverse")
+)
+
+PURCHASE_RECEIPT = DocumentType(
+    code="purchase_receipt",
+    prefix="CGRK",
+    label=pgettext_lazy("document type", "Purchase receipt"),
+    plural=_("Purchase receipts"),
+    resource="purchase_receipt",
+    header_fields=("supplier", "warehouse", "date"),
+    line_fields=(
+        "source",
+        "qty",
+        "unit",
+        "rejected",
+        "reject_reason",
+        "bin",
+        "batch",
+        "production",
+        "expiry",
+        "serials",
+        "memo",
+    ),
+    line_rules={"incoming": True},
+    workflow=RECEIPT_WORKFLOW,
+)

@@ -1,0 +1,337 @@
+"""采购入库单 writes: drafts against approved order lines (several orders of one supplier),
+and posting — accepted goods into stock at the order price excl. VAT through the ledger's
+writer, 在途 taken off, the order lines' received quantities, and the payable through the
+party ledger's writer (ARCHITECTURE.md §4 posting shape)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from jxc.catalog.selectors import sku_facts
+from jxc.core import selectors as core_selectors
+from jxc.core.choices import DocumentStatus
+from jxc.core.documents.actions import act, raise_if, take_action, write_fields
+from jxc.core.documents.lines import LineInput, plain_number
+from jxc.core.documents.services import create_document, update_document
+from jxc.core.errors import OverReceipt
+from jxc.finance import party_ledger
+from jxc.finance.rules import PartyLine, due_date_for
+from jxc.inventory import services as stock
+from jxc.inventory.choices import MoveReason
+from jxc.inventory.documents.lifecycle import bin_errors, ensure_warehouses
+from jxc.inventory.ledger.types import StockLine
+from jxc.purchasing import rules
+from jxc.purchasing.models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseReceipt,
+    PurchaseReceiptLine,
+)
+from jxc.purchasing.services import _header_errors
+
+
+def _order_lines(ids) -> dict[int, PurchaseOrderLine]:
+    return {
+        x.pk: x
+        for x in PurchaseOrderLine.objects.select_related("document").filter(pk__in=set(ids))
+    }
+
+
+def _checked(
+    lines: Sequence[LineInput], header: Mapping[str, Any]
+) -> tuple[list[LineInput], dict[str, list[str]], dict[str, list[str]]]:
+    """The lines with the order line's unit, price and rate; the errors; the over-receipt
+    errors apart (their own code)."""
+    found = _order_lines(x.source_line for x in lines if x.source_line)
+    tolerance = core_selectors.company().over_receipt_tolerance
+    facts = sku_facts(x.sku for x in lines)
+    out: list[LineInput] = []
+    errors: dict[str, list[str]] = {}
+    over: dict[str, list[str]] = {}
+    incoming: dict[int, Decimal] = defaultdict(Decimal)
+    for i, x in enumerate(lines):
+        order_line = found.get(x.source_line or 0)
+        if order_line is None:
+            errors.setdefault(f"lines.{i}.source_line", []).append(
+                _("Select a line of an approved purchase order.")
+            )
+            out.append(x)
+            continue
+        order = order_line.document
+        if (
+            order.status != DocumentStatus.APPROVED
+            or order.supplier_id != header["supplier"].pk
+            or order.warehouse_id != header["warehouse"].pk
+        ):
+            errors.setdefault(f"lines.{i}.source_line", []).append(
+                _("%(number)s is not an approved order of this supplier for this warehouse.")
+                % {"number": order.number}
+            )
+        if order_line.sku_id != x.sku:
+            errors.setdefault(f"lines.{i}.sku", []).append(
+                _("The SKU is not the one ordered on %(number)s.") % {"number": order.number}
+            )
+        rejected = x.rejected_qty or Decimal(0)
+        if rejected < 0:
+            errors.setdefault(f"lines.{i}.rejected_qty", []).append(
+                _("Enter a quantity of zero or more.")
+            )
+        elif rejected and not x.reject_reason.strip():
+            errors.setdefault(f"lines.{i}.reject_reason", []).append(
+                _("Give the reason of the rejection.")
+            )
+        x = dataclasses.replace(
+            x,
+            unit=x.unit if x.unit is not None else order_line.unit_id,
+            price=order_line.price,
+            tax_rate=order_line.tax_rate,
+            rejected_qty=rejected,
+        )
+        fact = facts.get(x.sku)
+        factor = fact.units.get(x.unit, Decimal(1)) if fact and x.unit is not None else Decimal(1)
+        incoming[order_line.pk] += (x.qty or Decimal(0)) * factor
+        left = rules.over_receipt(
+            ordered=order_line.base_qty,
+            received=order_line.received_qty,
+            incoming=incoming[order_line.pk],
+            tolerance=tolerance,
+        )
+        if left is not None:
+            over.setdefault(f"lines.{i}.qty", []).append(
+                _(
+                    "At most %(left)s more of %(number)s line %(line)s can be received "
+                    "(ordered %(ordered)s, tolerance %(tolerance)s%%)."
+                )
+                % {
+                    "left": plain_number(left),
+                    "number": order.number,
+                    "line": order_line.line_no,
+                    "ordered": plain_number(order_line.base_qty),
+                    "tolerance": plain_number(tolerance),
+                }
+            )
+        out.append(x)
+    return out, errors, over
+
+
+def _errors(user, header, lines):
+    """Header and line errors of a receipt; over-receipt raises at once (OverReceipt) with
+    every other problem beside it. Drafts hold no quantity: posting checks again, locked."""
+    errors = _header_errors(user, header)
+    lines, line_errors, over = _checked(lines, header)
+    errors.update(line_errors)
+    errors.update(bin_errors(lines, header["warehouse"]))
+    if over:
+        # every problem at once, under the over-receipt code
+        raise OverReceipt({**errors, **over})
+    return lines, errors
+
+
+def _write_amounts(doc: PurchaseReceipt) -> PurchaseReceipt:
+    """The accepted quantity at the order's price: 不含税金额 / 税额 / 价税合计 per line and in
+    all (jxc.purchasing.rules.line_amounts on base units), the unit cost the order fixed."""
+    lines = list(doc.lines.select_related("source_line", "source_line__document"))
+    amounts = []
+    for x in lines:
+        o = x.source_line
+        a = rules.line_amounts(
+            qty=x.base_qty,
+            price=rules.base_price(o.price, o.factor),
+            tax_rate=o.tax_rate,
+            discount_rate=o.discount_rate,
+            includes_tax=o.document.prices_include_tax,
+        )
+        x.net_amount, x.tax_amount, x.gross_amount = a.net, a.tax, a.gross
+        x.unit_cost = o.unit_cost
+        amounts.append(a)
+    write_fields(
+        PurchaseReceiptLine, lines, ["net_amount", "tax_amount", "gross_amount", "unit_cost"]
+    )
+    t = rules.order_totals(amounts)
+    doc.net_amount, doc.tax_amount, doc.total_amount = t.net, t.tax, t.gross
+    doc.save(update_fields=["net_amount", "tax_amount", "total_amount"])
+    return doc
+
+
+@transaction.atomic
+def create_purchase_receipt(
+    model: type[PurchaseReceipt] = PurchaseReceipt,
+    *,
+    user,
+    lines: Sequence[LineInput],
+    **header: Any,
+) -> PurchaseReceipt:
+    """新建采购入库单 (a draft): supplier, warehouse, date; lines against approved order lines
+    of that supplier and warehouse (several orders allowed): accepted quantity and unit,
+    rejected quantity with its reason, bin, batch, dates, serial numbers. More than ordered
+    beyond the tolerance is refused (``over_receipt``)."""
+    header.setdefault("memo", "")
+    lines, errors = _errors(user, header, lines)
+    doc = create_document(
+        model,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines),
+        errors=errors,
+    )
+    return _write_amounts(doc)
+
+
+@transaction.atomic
+def update_purchase_receipt(
+    doc: PurchaseReceipt, *, user, lines: Sequence[LineInput] | None = None, **header: Any
+) -> PurchaseReceipt:
+    """修改草稿."""
+    merged = {k: getattr(doc, k) for k in ("warehouse", "supplier", "date")}
+    merged.update(header)
+    errors: dict[str, list[str]] = {}
+    if lines is not None:
+        lines, errors = _errors(user, merged, lines)
+    else:
+        errors = _header_errors(user, merged)
+    doc = update_document(
+        doc,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines or []),
+        errors=errors,
+    )
+    return _write_amounts(doc)
+
+
+@transaction.atomic
+def receive_orders(
+    orders: Sequence[PurchaseOrder], *, user, date=None, memo: str = ""
+) -> PurchaseReceipt:
+    """生成入库单: a draft receipt of everything still open on these approved orders (one
+    supplier, one warehouse), in the orders' units where whole, else in the base unit."""
+    from django.utils import timezone
+
+    first = orders[0]
+    lines = []
+    for order in orders:
+        for x in order.lines.order_by("line_no", "id"):
+            if x.open_qty <= 0:
+                continue
+            whole = x.open_qty / x.factor
+            unit, qty = (
+                (x.unit_id, whole) if whole == whole.to_integral_value() else (None, x.open_qty)
+            )
+            lines.append(LineInput(sku=x.sku_id, qty=qty, unit=unit, source_line=x.pk))
+    return create_purchase_receipt(
+        user=user,
+        supplier=first.supplier,
+        warehouse=first.warehouse,
+        date=date or max(timezone.localdate(), max(o.date for o in orders)),
+        memo=memo,
+        lines=lines,
+    )
+
+
+@transaction.atomic
+def post_purchase_receipt(doc: PurchaseReceipt, *, user) -> PurchaseReceipt:
+    """采购入库过账: put the accepted goods into stock at the order price excl. VAT, take them
+    off 在途, add them to the order lines' received quantities (an order fully received is
+    已完成) and record what we owe the supplier (due after its payment terms)."""
+    touched: set[int] = set()
+
+    def effect(locked: PurchaseReceipt) -> None:
+        ensure_warehouses(user, locked.warehouse)
+        lines = list(locked.lines.select_related("sku").order_by("line_no", "id"))
+        order_lines = {
+            x.pk: x
+            for x in PurchaseOrderLine.objects.select_for_update()
+            .select_related("document")
+            .filter(pk__in={x.source_line_id for x in lines})
+            .order_by("pk")
+        }
+        header = {"supplier": locked.supplier, "warehouse": locked.warehouse}
+        # the draft's checks again, on the order lines as they are now (locked): another
+        # receipt may have been posted since, or the order closed
+        _lines, problems = _errors(
+            user,
+            header,
+            [
+                LineInput(
+                    sku=x.sku_id,
+                    qty=x.qty,
+                    unit=x.unit_id,
+                    source_line=x.source_line_id,
+                    rejected_qty=x.rejected_qty,
+                    reject_reason=x.reject_reason,
+                    bin=x.bin_id,
+                )
+                for x in lines
+            ],
+        )
+        raise_if(problems)
+        left: dict[int, Decimal] = {k: o.open_qty for k, o in order_lines.items()}
+        moves = []
+        for x in lines:
+            o = order_lines[x.source_line_id]
+            off = min(left[o.pk], x.base_qty)
+            left[o.pk] -= off
+            batch = None
+            if x.batch_number:
+                batch = stock.ensure_batch(
+                    sku=x.sku_id,
+                    number=x.batch_number,
+                    production_date=x.production_date,
+                    expiry_date=x.expiry_date,
+                )
+            moves.append(
+                StockLine(
+                    sku=x.sku_id,
+                    warehouse=locked.warehouse_id,
+                    qty=x.base_qty,
+                    reason=MoveReason.PURCHASE_RECEIPT,
+                    date=locked.date,
+                    bin=x.bin_id,
+                    batch=batch,
+                    unit_cost=o.unit_cost,
+                    entered_qty=x.qty,
+                    entered_unit=x.unit_id,
+                    source_line=x.pk,
+                    serials=tuple(s for s in x.serials.split() if s),
+                    receive_on_order=off,
+                )
+            )
+        stock.record_moves(moves, source=locked.ref(), user=user)
+        for x in lines:
+            PurchaseOrderLine.objects.filter(pk=x.source_line_id).update(
+                received_qty=F("received_qty") + x.base_qty
+            )
+            touched.add(order_lines[x.source_line_id].document_id)
+        due = due_date_for(locked.date, locked.supplier.payment_terms_days)
+        if locked.total_amount:
+            party_ledger.record_party_entries(
+                [
+                    PartyLine(
+                        side="payable",
+                        partner_id=locked.supplier_id,
+                        amount=locked.total_amount,
+                        date=locked.date,
+                        due_date=due,
+                    )
+                ],
+                source=locked.ref(),
+                user=user,
+            )
+        locked.due_date = due
+        locked.save(update_fields=["due_date"])
+
+    doc = act(doc, action="post", user=user, effect=effect)
+    for order in PurchaseOrder.objects.filter(pk__in=touched, status=DocumentStatus.APPROVED):
+        if all(x.open_qty <= 0 for x in order.lines.all()):
+            take_action(order, action="complete", user=user, check_permission=False)
+    return doc

@@ -1,0 +1,102 @@
+"""Purchase to pay, as a business story (issue 14, the part built so far):
+
+Given a supplier with 30 days' terms, a bank account and a SKU kept in 个 and 箱 (12)
+When the buyer orders 5 箱 at 含税 67.80 a box (13 % VAT) and the order is approved
+Then 60 个 are on order
+When 3 箱 arrive, 1 of them broken and rejected, and the 2 accepted are posted into stock
+And later 3 箱 more arrive and are posted (the rejected one was sent again)
+Then the order is done, nothing is on order, 60 个 are in stock at 5.00 (不含税)
+And we owe the supplier 2 × 67.80 + 3 × 67.80 = 339.00
+When finance pays 200.00 (oldest receipt first) and then 200.00 more
+Then the first receipt is settled, the second has 0 open, 61.00 is paid in advance
+And the statement of the month closes at −61.00, and every self-check is clean.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from jxc.cli import checks
+from jxc.core.documents import actions
+from jxc.core.documents.lines import LineInput
+from jxc.finance import payments, selectors
+from jxc.finance.checks import party_ledger_problems
+from jxc.finance.models import OpenItem, PartyBalance
+from jxc.inventory.models import StockBalance
+from jxc.inventory.testing import assert_ledger_consistent
+from jxc.purchasing import receipts, services
+from jxc.purchasing.models import PurchaseOrder
+from jxc.purchasing.tests.conftest import DAY, shop  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+ZERO = Decimal(0)
+
+
+def test_purchase_to_pay(shop, capsys):  # noqa: F811
+    from jxc.finance.services import create_account
+
+    bank = create_account(user=shop.user, code="YH1", name="工商银行", kind="bank")
+    order = services.create_purchase_order(
+        user=shop.user,
+        supplier=shop.supplier,
+        warehouse=shop.warehouse,
+        date=DAY,
+        prices_include_tax=True,
+        lines=[LineInput(sku=shop.cola.pk, qty=D(5), unit=shop.box.pk, price=D("67.80"))],
+    )
+    assert (order.net_amount, order.tax_amount, order.total_amount) == (
+        D("300.00"), D("39.00"), D("339.00")
+    )  # fmt: skip
+    order = services.approve_purchase_order(actions.submit(order, user=shop.user), user=shop.user)
+    balance = StockBalance.objects.get(sku=shop.cola, warehouse=shop.warehouse)
+    assert balance.on_order == D(60)
+
+    line = order.lines.get()
+
+    def receive(qty, rejected=ZERO, day=DAY):
+        receipt = receipts.create_purchase_receipt(
+            user=shop.user,
+            supplier=shop.supplier,
+            warehouse=shop.warehouse,
+            date=day,
+            lines=[
+                LineInput(
+                    sku=shop.cola.pk, qty=qty, unit=shop.box.pk, source_line=line.pk,
+                    rejected_qty=rejected, reject_reason="破损" if rejected else "",
+                )
+            ],
+        )  # fmt: skip
+        receipt = actions.approve(actions.submit(receipt, user=shop.user), user=shop.user)
+        return receipts.post_purchase_receipt(receipt, user=shop.user)
+
+    first = receive(D(2), rejected=D(1))
+    second = receive(D(3), day=DAY + dt.timedelta(days=3))
+    balance.refresh_from_db()
+    assert (balance.on_hand, balance.value, balance.on_order) == (D(60), D("300.00"), D(0))
+    assert PurchaseOrder.objects.get(pk=order.pk).status == "done"
+    assert (first.total_amount, second.total_amount) == (D("135.60"), D("203.40"))
+    assert PartyBalance.objects.get(supplier=shop.supplier).balance == D("339.00")
+
+    pay1 = payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D("200.00"),
+        date=DAY + dt.timedelta(days=10),
+    )  # fmt: skip
+    payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D("200.00"),
+        date=DAY + dt.timedelta(days=12),
+    )  # fmt: skip
+    items = {o.entry.source_number: o for o in OpenItem.objects.select_related("entry")}
+    assert items[first.number].is_open is False and items[second.number].is_open is False
+    assert items[pay1.number].is_open is False
+    assert [o.open_amount for o in selectors.supplier_open_items(shop.supplier.pk)] == [D("-61.00")]
+    opening, rows, closing = selectors.supplier_statement(
+        shop.supplier.pk, date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31)
+    )
+    assert opening == 0 and closing == D("-61.00") and len(rows) == 4
+    assert PartyBalance.objects.get(supplier=shop.supplier).balance == D("-61.00")
+    assert_ledger_consistent()
+    assert party_ledger_problems() == []
+    assert checks.run_all() == 0
+    assert "party ledger" in capsys.readouterr().out
