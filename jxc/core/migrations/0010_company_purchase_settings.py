@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_company_days_ahead'),
+        ('core', '0009_import_job_heartbeat'),
     ]
 
     operations = [
