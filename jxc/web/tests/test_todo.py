@@ -107,3 +107,17 @@ def test_save_and_post_follows_the_rules(world, client_for):  # noqa: F811
 
     assert save_and_post("10").status == "posted"  # 100.00: not above
     assert save_and_post("11").status == "draft"  # 110.00: waits for sup1
+
+
+def test_each_user_chooses_channels_per_event(world, client_for):  # noqa: F811
+    from jxc.approvals import notify
+
+    w = world
+    client = client_for(w.keeper)
+    page = client.get("/todo/settings/").content.decode()
+    assert "待我审批" in page and "电子邮件" in page
+    r = client.post("/todo/settings/", {"approved:email": "1", "rejected:inapp": "1"})
+    assert r.status_code == 302
+    assert notify.channels_of([w.keeper.pk], "approved")[w.keeper.pk] == {"email"}
+    assert notify.channels_of([w.keeper.pk], "rejected")[w.keeper.pk] == {"inapp"}
+    assert notify.channels_of([w.keeper.pk], "posted")[w.keeper.pk] == set()
