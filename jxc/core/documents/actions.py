@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
+from jxc.core.documents.rows import columns_sql, exists_where, row_builder
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
 from jxc.core.services import allocate_number, record_audit
 from jxc.core.transitions import ensure_transition
@@ -210,15 +211,13 @@ def lock(doc: D) -> D:
     if found is None:
         q = connection.ops.quote_name
         opts = model._meta
-        columns = list(opts.concrete_fields)
         sql = (
-            "SELECT "
-            + ", ".join(q(str(f.column)) for f in columns)
+            f"SELECT {columns_sql(model)}"
             + f" FROM {q(opts.db_table)} WHERE {q(str(opts.pk.column))} = %s"  # type: ignore[union-attr]
             + (" AND kind = %s" if _kind_of(model) is not None else "")
             + (" FOR UPDATE" if connection.features.has_select_for_update else "")
         )
-        found = (sql, row_builder(model, columns))
+        found = (sql, row_builder(model))
         _LOCK_SQL[key] = found
     sql, build = found
     kind = _kind_of(model)
@@ -254,31 +253,6 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
 
 
 _UPDATE_SQL: dict[tuple, tuple[str, list[Any]]] = {}
-
-
-def row_builder(model: type[D], columns: list) -> Callable[[Sequence[Any]], D]:
-    """Turns a row of ``columns`` read with a plain cursor into an instance, with the
-    conversions the ORM applies (SQLite: dates and decimals from text …)."""
-    table = model._meta.db_table
-    attnames = [f.attname for f in columns]
-    steps = []
-    for i, f in enumerate(columns):
-        col = f.get_col(table)
-        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if convs:
-            steps.append((i, col, convs))
-    alias = connection.alias
-
-    def build(values: Sequence[Any]) -> D:
-        values = list(values)
-        for i, col, convs in steps:
-            value = values[i]
-            for conv in convs:
-                value = conv(value, col, connection)
-            values[i] = value
-        return model.from_db(alias, attnames, values)
-
-    return build
 
 
 # --- checks and line saving every document service shares ---------------------------
@@ -346,7 +320,8 @@ def submit(doc: D, *, user, check: Callable[[D], None] | None = None) -> D:
     """提交: a draft with lines goes to review."""
 
     def effect(locked: D) -> None:
-        if not locked.lines.exists():  # type: ignore[attr-defined]
+        rel = type(locked)._meta.get_field("lines")
+        if not exists_where(rel.related_model, rel.field.column, locked.pk):  # type: ignore[union-attr,arg-type]
             raise ValidationFailed({"lines": [str(_("Add at least one line."))]})
         if check is not None:
             check(locked)

@@ -27,6 +27,7 @@ from jxc.core.documents.actions import (
 from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document
+from jxc.core.documents.rows import insert_many, rows_where
 from jxc.core.visibility import COST, can_view_cost, marked_fields
 
 D = TypeVar("D", bound=Document)
@@ -54,6 +55,13 @@ def lines_relation(model: type[Document]) -> tuple[type[Any], str]:
     """The line model of a document model and the name of its link to the header."""
     rel = model._meta.get_field("lines")  # type: ignore[misc]
     return rel.related_model, rel.field.name  # type: ignore[union-attr,return-value]
+
+
+def saved_lines(doc: Document) -> list:
+    """The document's lines as saved, in line order (one cached statement)."""
+    line_model, parent = lines_relation(type(doc))
+    column = line_model._meta.get_field(parent).column
+    return rows_where(line_model, column, doc.pk, order=("line_no", "id"))
 
 
 def line_rows(doc: Document, lines: Sequence[LineInput], facts: Mapping[int, SkuFacts]) -> list:
@@ -104,7 +112,7 @@ def create_document(
     assign_number(doc)
     doc.save()
     line_model, _parent = lines_relation(model)
-    line_model._default_manager.bulk_create(line_rows(doc, lines, facts), batch_size=500)
+    insert_many(line_model, line_rows(doc, lines, facts))
     audit_saved(doc, user=user, creating=True, lines=len(lines))
     return doc
 

@@ -14,13 +14,15 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import F, Max
+from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.lines import LineInput
 from jxc.core.documents.lots import Lot
 from jxc.core.documents.models import Document
+from jxc.core.documents.rows import converter
 from jxc.core.errors import PermissionDenied, ValidationFailed
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
@@ -93,23 +95,18 @@ def available_lots(warehouse_id: int, sku_ids: Iterable[int]) -> dict[int, list[
     bin and no batch first, then bins and batches earliest expiry first (先到期先出)."""
     sku_ids = set(sku_ids)
     out: dict[int, list[Lot]] = defaultdict(list)
-    on_hand = dict(
-        StockBalance.objects.filter(warehouse_id=warehouse_id, sku_id__in=sku_ids).values_list(
-            "sku_id", "on_hand"
-        )
-    )
-    lots = (
-        LotBalance.objects.filter(warehouse_id=warehouse_id, sku_id__in=sku_ids, qty__gt=0)
-        .order_by(
-            "sku_id",
-            F("batch__expiry_date").asc(nulls_last=True),
-            F("batch__production_date").asc(nulls_last=True),
-            "batch__number",
-            "bin__code",
-            "id",
-        )
-        .values_list("sku_id", "bin_id", "batch_id", "qty")
-    )
+    if not sku_ids:
+        return out
+    balances_sql, lots_sql = _lots_sql()
+    marks = ", ".join(["%s"] * len(sku_ids))
+    args = [warehouse_id, *sku_ids]
+    qty = converter(LotBalance, "qty")
+    on_hand_of = converter(StockBalance, "on_hand")
+    with connection.cursor() as cur:
+        cur.execute(balances_sql % marks, args)
+        on_hand = {sku: on_hand_of(q) for sku, q in cur.fetchall()}
+        cur.execute(lots_sql % marks, args)
+        lots = [(sku, bin_id, batch, qty(q)) for sku, bin_id, batch, q in cur.fetchall()]
     in_lots: dict[int, Decimal] = defaultdict(Decimal)
     rows: dict[int, list[Lot]] = defaultdict(list)
     for sku_id, bin_id, batch_id, qty in lots:
@@ -121,6 +118,30 @@ def available_lots(warehouse_id: int, sku_ids: Iterable[int]) -> dict[int, list[
             out[sku_id].append(Lot(qty=plain))
         out[sku_id].extend(rows[sku_id])
     return out
+
+
+_LOTS_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _lots_sql() -> tuple[str, str]:
+    """The two reads of ``available_lots`` (``%s`` for the SKU placeholders): balances, and
+    the lots with stock in the order an issue takes them (先到期先出), as the ORM would
+    order them."""
+    found = _LOTS_SQL.get(connection.vendor)
+    if found is None:
+        q = connection.ops.quote_name
+        t = {m: q(m._meta.db_table) for m in (StockBalance, LotBalance, Batch, Bin)}
+        found = (
+            f"SELECT sku_id, on_hand FROM {t[StockBalance]} "
+            "WHERE warehouse_id = %%s AND sku_id IN (%s)",
+            f"SELECT l.sku_id, l.bin_id, l.batch_id, l.qty FROM {t[LotBalance]} l "
+            f"LEFT JOIN {t[Batch]} b ON b.id = l.batch_id LEFT JOIN {t[Bin]} n ON n.id = l.bin_id "
+            "WHERE l.warehouse_id = %%s AND l.sku_id IN (%s) AND l.qty > 0 "
+            "ORDER BY l.sku_id, b.expiry_date ASC NULLS LAST, b.production_date ASC NULLS LAST, "
+            "b.number, n.code, l.id",
+        )
+        _LOTS_SQL[connection.vendor] = found
+    return found
 
 
 # --- workflow actions without a document-specific effect ---------------------------------

@@ -21,7 +21,7 @@ from jxc.core.documents.actions import (
 )
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots
-from jxc.core.documents.services import create_document, update_document
+from jxc.core.documents.services import create_document, saved_lines, update_document
 from jxc.core.errors import OpeningAfterMoves, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
@@ -166,7 +166,7 @@ def _inputs(doc: StockDocument) -> list[LineInput]:
 def _post_lines(doc: StockDocument) -> list[PostLine]:
     """The saved lines with the lots they fill (receipts: their batch, created on first
     receipt) or take (issues: the named bin / batch, else 先到期先出)."""
-    lines = list(doc.lines.all())
+    lines = saved_lines(doc)
     incoming = doc.kind in INCOMING_KINDS
     known = batches_by_number((x.sku_id, x.batch_number) for x in lines)
     pool = {} if incoming else available_lots(doc.warehouse_id, {x.sku_id for x in lines})

@@ -1,0 +1,151 @@
+"""Reading and writing document rows with cached statements instead of compiled queries
+(issue 10 §2: a document's create → submit → approve → post spent most of its time in
+Django's query compiler). The values go through the model fields exactly as the ORM sends
+and reads them (``pre_save`` / ``get_db_prep_save`` out, the backend's converters in), so the
+rows are the same; only the SQL text is built once per model.
+
+    doc = insert_one(doc)                 # INSERT … RETURNING id (auto_now_add and all)
+    insert_many(line_model, rows)         # one multi-row INSERT
+    rows_where(line_model, "document_id", doc.pk, order=("line_no", "id"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
+
+from django.db import connection
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+_BUILDERS: dict[tuple, Callable[[Sequence[Any]], Any]] = {}
+_SQL: dict[tuple, Any] = {}
+
+
+def _q(name: Any) -> str:
+    return connection.ops.quote_name(str(name))
+
+
+def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callable[..., M]:
+    """Turns a row of ``columns`` (default: every concrete field, in order) read with a plain
+    cursor into an instance, with the conversions the ORM applies (SQLite: dates, decimals
+    and booleans from their stored form)."""
+    cols = list(model._meta.concrete_fields if columns is None else columns)
+    key = (connection.vendor, model, tuple(f.attname for f in cols))
+    found = _BUILDERS.get(key)
+    if found is not None:
+        return found
+    table = model._meta.db_table
+    attnames = [f.attname for f in cols]
+    steps = []
+    for i, f in enumerate(cols):
+        col = f.get_col(table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if convs:
+            steps.append((i, col, convs))
+    alias = connection.alias
+
+    def build(values: Sequence[Any]) -> M:
+        values = list(values)
+        for i, col, convs in steps:
+            value = values[i]
+            for conv in convs:
+                value = conv(value, col, connection)
+            values[i] = value
+        return model.from_db(alias, attnames, values)
+
+    _BUILDERS[key] = build
+    return build
+
+
+def converter(model: type[Model], name: str) -> Callable[[Any], Any]:
+    """The ORM's conversion of a value of ``model.name`` read with a plain cursor."""
+    key = ("conv", connection.vendor, model, name)
+    found = _SQL.get(key)
+    if found is None:
+        field = cast(Any, model._meta.get_field(name))
+        col = field.get_col(model._meta.db_table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+        def found(value: Any) -> Any:
+            for conv in convs:
+                value = conv(value, col, connection)
+            return value
+
+        _SQL[key] = found
+    return found
+
+
+def columns_sql(model: type[Model]) -> str:
+    """Every concrete column of ``model``, quoted, in field order (for ``row_builder``)."""
+    return ", ".join(_q(f.column) for f in model._meta.concrete_fields)
+
+
+def rows_where(
+    model: type[M], column: str, value: Any, *, order: Sequence[str] = ("id",)
+) -> list[M]:
+    """The rows of ``model`` whose ``column`` is ``value``, ordered: instances, one cached
+    statement."""
+    key = ("where", connection.vendor, model, column, tuple(order))
+    sql = _SQL.get(key)
+    if sql is None:
+        opts = model._meta
+        sql = (
+            f"SELECT {columns_sql(model)} FROM {_q(opts.db_table)} WHERE {_q(column)} = %s "
+            "ORDER BY " + ", ".join(_q(cast(Any, opts.get_field(f)).column) for f in order)
+        )
+        _SQL[key] = sql
+    build = row_builder(model)
+    with connection.cursor() as cur:
+        cur.execute(sql, [value])
+        return [build(r) for r in cur.fetchall()]
+
+
+def exists_where(model: type[Model], column: str, value: Any) -> bool:
+    key = ("exists", connection.vendor, model, column)
+    sql = _SQL.get(key)
+    if sql is None:
+        sql = f"SELECT 1 FROM {_q(model._meta.db_table)} WHERE {_q(column)} = %s LIMIT 1"
+        _SQL[key] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql, [value])
+        return cur.fetchone() is not None
+
+
+def _insert_fields(model: type[Model]) -> list[Any]:
+    pk = model._meta.pk
+    return [f for f in model._meta.concrete_fields if f is not pk]
+
+
+def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
+    """``INSERT … VALUES (…), (…) RETURNING id``: the rows saved, their ids set, as
+    ``bulk_create`` would (defaults, ``auto_now_add``), in one statement per 500 rows."""
+    if not rows:
+        return list(rows)
+    fields = _insert_fields(model)
+    opts = model._meta
+    pk_column = _q(cast(Any, opts.pk).column)
+    head = f"INSERT INTO {_q(opts.db_table)} ({', '.join(_q(f.column) for f in fields)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        params: list[Any] = []
+        for obj in chunk:
+            for f in fields:
+                params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+        sql = head + ", ".join([one] * len(chunk)) + f" RETURNING {pk_column}"
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            ids = [r[0] for r in cur.fetchall()]
+        # both databases return the rows of a multi-row VALUES in their order
+        for obj, pk in zip(chunk, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = connection.alias
+    return list(rows)
+
+
+def insert_one(obj: M) -> M:
+    """Save a new row (``Model.save`` for an insert, without compiling the query)."""
+    return insert_many(type(obj), [obj])[0]
