@@ -237,7 +237,10 @@ class DocumentScreen(Screen):
         return {
             "headers": [label for label, _get, _cost in cols],
             "rows": [[cell(x, get, cost) for _label, get, cost in cols] for x in lines],
-            "totals": [total(get, cost) for _label, get, cost in cols] if lines else [],
+            # A 合计 row only where something adds up (a count sheet's columns do not).
+            "totals": [total(get, cost) for _label, get, cost in cols]
+            if lines and any(isinstance(get, Summed) for _l, get, _c in cols)
+            else [],
         }
 
     def detail_sections(self, request, obj) -> list[Section]:

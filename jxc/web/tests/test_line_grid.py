@@ -186,3 +186,13 @@ def test_stock_on_hand_shows_mixed_units_beside_the_base_quantity(client_for, st
     assert "3箱5个" in page and ">41<" in page
     chips = page[page.index("B001") :].split("</tr>")[0]
     assert 'data-label="多单位数量"></td>' in chips  # one unit: its base quantity says it all
+
+
+def test_no_total_row_where_nothing_adds_up(client_for, stock_world):
+    from jxc.inventory.documents import services as docs
+
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 14, "2")
+    count = docs.create_stock_count(user=w.owner, warehouse=w.zc, date=TODAY)
+    page = client_for(w.owner).get(f"/inventory/stock-counts/{count.pk}/").content.decode()
+    assert 'data-testid="doc-line"' in page and 'data-testid="doc-total"' not in page
