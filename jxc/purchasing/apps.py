@@ -14,3 +14,13 @@ class PurchasingConfig(AppConfig):
         register_resource("purchase_price", _("Supplier price list"))
         PURCHASE_ORDER.register()
         PURCHASE_RECEIPT.register()
+
+        # [Approvals]: a rule's amount is the order's (receipt's) 价税合计; receipts made from
+        # an order (drafts too) block its 反审核.
+        from jxc.approvals.facts import register_facts
+        from jxc.approvals.services import register_downstream
+        from jxc.purchasing.selectors import receipts_of_order
+
+        register_facts("purchase_order", lambda doc: {"amount": doc.total_amount})
+        register_facts("purchase_receipt", lambda doc: {"amount": doc.total_amount})
+        register_downstream("purchase_order", receipts_of_order)

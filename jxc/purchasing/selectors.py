@@ -97,3 +97,16 @@ def last_prices(*, supplier=None, sku=None) -> QuerySet[LastPurchasePrice]:
     if sku is not None:
         qs = qs.filter(sku=sku)
     return qs.order_by("-date", "-id")
+
+
+def receipts_of_order(order) -> list[str]:
+    """The numbers of the receipts (not void) made against an order's lines."""
+    from jxc.core.choices import DocumentStatus
+
+    return sorted(
+        set(
+            PurchaseReceipt.objects.filter(lines__source_line__document=order)
+            .exclude(status=DocumentStatus.VOID)
+            .values_list("number", flat=True)
+        )
+    )

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from jxc.approvals.errors import DownstreamExists
 from jxc.core.documents import actions
 from jxc.core.documents.lines import LineInput
-from jxc.core.errors import InvalidTransition, OrderPartlyReceived, OverReceipt, ValidationFailed
+from jxc.core.errors import InvalidTransition, OverReceipt, ValidationFailed
 from jxc.finance.checks import party_ledger_problems
 from jxc.finance.models import OpenItem, PartyBalance, PartyLedgerEntry
 from jxc.inventory.models import StockBalance, StockMove
@@ -110,8 +111,9 @@ def test_two_partial_arrivals_with_a_rejection(shop):
     _post(shop, first)
     assert _balance(shop, shop.cola).on_order == D(4)
     assert PurchaseOrder.objects.get(pk=po.pk).status == "approved"
-    with pytest.raises(OrderPartlyReceived):
+    with pytest.raises(DownstreamExists) as exc:  # [Approvals]: receipts made from it
         services.unapprove_purchase_order(po, user=shop.user)
+    assert exc.value.code == "downstream_exists"
     second = receipts.receive_orders([PurchaseOrder.objects.get(pk=po.pk)], user=shop.user)
     assert second.lines.get().qty == D(4)
     _post(shop, second)
@@ -189,3 +191,17 @@ def test_lines_of_another_supplier_or_a_closed_order_refused(shop):
     with pytest.raises(ValidationFailed):
         _receipt(shop, [LineInput(sku=shop.cola.pk, qty=D(1))])
     assert not PurchaseReceipt.objects.exists()
+
+
+def test_approval_rules_see_the_order_total_and_a_draft_receipt_blocks_unapproval(shop):
+    from jxc.approvals.errors import DownstreamExists
+    from jxc.approvals.facts import facts_of
+
+    po = _approved(shop, [LineInput(sku=shop.cola.pk, qty=D(3), price=D("11.30"))])
+    assert facts_of(po, shop.user).amount == po.total_amount == D("33.90")
+    draft = receipts.receive_orders([po], user=shop.user, date=DAY)
+    with pytest.raises(DownstreamExists):
+        services.unapprove_purchase_order(po, user=shop.user)
+    actions.void(draft, user=shop.user, reason="重复")
+    po = services.unapprove_purchase_order(po, user=shop.user)
+    assert po.status == "submitted" and _balance(shop, shop.cola).on_order == 0
