@@ -121,3 +121,21 @@ def test_each_user_chooses_channels_per_event(world, client_for):  # noqa: F811
     assert notify.channels_of([w.keeper.pk], "approved")[w.keeper.pk] == {"email"}
     assert notify.channels_of([w.keeper.pk], "rejected")[w.keeper.pk] == {"inapp"}
     assert notify.channels_of([w.keeper.pk], "posted")[w.keeper.pk] == set()
+
+
+def test_a_step_approver_without_the_permission_approves_on_the_document_page(
+    world,  # noqa: F811
+    client_for,
+):
+    w = world
+    rule(w, steps=[(w.supervisor_role, [], "any")])  # 仓库主管: only other*.view
+    doc = docs.submit_document(issue(w, "2"), user=w.keeper)
+    sup = client_for(w.sup1)
+    page = sup.get(f"/inventory/other-issues/{doc.pk}/").content.decode()
+    assert 'data-testid="btn-approve"' in page and 'data-testid="btn-reject"' in page
+    r = sup.post(f"/inventory/other-issues/{doc.pk}/do/approve/")
+    assert r.status_code == 302
+    doc.refresh_from_db()
+    assert doc.status == "approved"
+    # and someone neither in the step nor holding the permission still gets a 403
+    assert client_for(w.sup2).post(f"/inventory/other-issues/{doc.pk}/do/post/").status_code == 403
