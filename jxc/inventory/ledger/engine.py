@@ -90,6 +90,43 @@ def _open_layers_of(pool_ids: list[int], limits: dict[int, int]) -> list[dict]:
     return [dict(zip(names, converted(raw), strict=True)) for raw in fetch(sql, params)]
 
 
+def open_layers_sql(limits: dict[tuple[int, str], int]) -> tuple[str, list]:
+    """The open layers of the FIFO pools (SKU id, pool key) of ``limits``, the oldest ones
+    of each until what lies before a layer reaches its limit (as :func:`_open_layers_of`),
+    by the pools' keys: read with the posting's locks, before the pools' ids are known.
+    Rows: the pool's (SKU id, key), then the pool id and the layer's fields."""
+    from jxc.inventory.ledger.pools import POOLS
+
+    q = _LAYERS.q
+    pools = f"{POOLS.table} p"
+    before = (
+        f"SUM(c.{q('remaining')}) OVER (PARTITION BY c.pool_id ORDER BY c.{q('date')}, "
+        f"c.{q('move_id')}, c.{q('idx')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    )
+    skus = sorted({k[0] for k in limits})
+    keys = sorted({k[1] for k in limits})
+    cases = " ".join("WHEN l.p_sku = %s AND l.p_key = %s THEN l.before_qty < %s" for _ in limits)
+    sql = (
+        f"SELECT l.p_sku, l.p_key, {_POOL_LAYERS.columns} FROM (SELECT c.*, p.sku_id AS p_sku, "
+        f"p.{POOLS.q('key')} AS p_key, {before} AS before_qty FROM {_LAYERS.table} c "
+        f"JOIN {pools} ON p.id = c.pool_id WHERE p.sku_id IN ({placeholders(len(skus))}) "
+        f"AND p.{POOLS.q('key')} IN ({placeholders(len(keys))}) AND p.method = %s "
+        f"AND c.{q('remaining')} > 0) AS l "
+        f"WHERE l.before_qty IS NULL OR CASE {cases} ELSE FALSE END"
+    )
+    params = [*skus, *keys, "fifo", *(v for (sku, key), n in limits.items() for v in (sku, key, n))]
+    return sql, params
+
+
+def parse_open_layers(raws: list[tuple]) -> dict[tuple[int, str], list[dict]]:
+    """The rows of :func:`open_layers_sql` by the pool's (SKU id, key)."""
+    names, converted = _POOL_LAYERS.names, _POOL_LAYERS.converted
+    out: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    for raw in raws:
+        out[(raw[0], raw[1])].append(dict(zip(names, converted(raw[2:]), strict=True)))
+    return out
+
+
 class Run:
     """One costing run over some pools of some SKUs (their ledger rows are locked)."""
 
@@ -120,6 +157,8 @@ class Run:
         self.replayed = 0
         self.detached: set[int] = set()
         self._open_layers: dict[int, list[dict]] = {}  # pool id -> open layer rows, read ahead
+        # pool id -> (limit, open layer rows) read with the posting's locks (seed_open_layers)
+        self._seeded: dict[int, tuple[int, list[dict]]] = {}
 
     # --- setting up -----------------------------------------------------------------------
 
@@ -136,6 +175,16 @@ class Run:
         for pool_id, ms in by_pool.items():
             first = min(m.pos for m in ms)
             self.open_cursor(pool_id, first, detached=pool_id in self.detached)
+
+    def seed_open_layers(
+        self, rows: dict[tuple[int, str], list[dict]], limits: dict[tuple[int, str], int]
+    ) -> None:
+        """Open layers read with the posting's locks (:func:`open_layers_sql`), by the pool's
+        (SKU id, key); used for a pool whose issues take no more than the limit read."""
+        for pool_id, pool in self.pools.items():
+            limit = limits.get((pool.sku_id, pool.key))
+            if limit is not None:
+                self._seeded[pool_id] = (limit, rows.get((pool.sku_id, pool.key), []))
 
     def later_count(self, pool_id: int, start: tuple) -> int:
         """How many existing moves a replay of the pool from ``start`` would re-value."""
@@ -251,6 +300,11 @@ class Run:
         rows = self._open_layers.pop(pool_id, None)
         if rows is not None:
             return rows
+        seeded = self._seeded.pop(pool_id, None)
+        if seeded is not None and appending:
+            need = self._issue_need(pool_id)
+            if need is not None and need <= seeded[0]:
+                return seeded[1]
         wanted = {
             m.pool_id
             for m in self.new

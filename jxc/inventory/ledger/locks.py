@@ -251,6 +251,7 @@ class PostingReads:
     balance_rows: list[tuple]
     all_warehouses: bool
     pools: list
+    extra_rows: list[tuple]
     move_ids: list[int] | None
 
 
@@ -260,11 +261,17 @@ _SCOPE: dict[str, bool] = {"all_warehouses": True}
 
 
 def read_for_posting(
-    sku_ids: list[int], keys: set[tuple[int, int]], pool_keys: set[str], *, new_moves: int
+    sku_ids: list[int],
+    keys: set[tuple[int, int]],
+    pool_keys: set[str],
+    *,
+    new_moves: int,
+    extra: tuple[str, list] | None = None,
 ) -> PostingReads:
     """Lock the SKUs' ledger rows and their balance rows (in that order, as lock_skus and
     lock_balances do) and read the SKUs, the company, the warehouses, the cost pools with
-    the given keys and — PostgreSQL — ``new_moves`` ids for the moves, in one round trip."""
+    the given keys, the ``extra`` statement's rows and — PostgreSQL — ``new_moves`` ids for
+    the moves, in one round trip."""
     from jxc.inventory.ledger.pools import POOLS
 
     all_warehouses = _SCOPE["all_warehouses"]
@@ -280,6 +287,8 @@ def read_for_posting(
             [*sku_ids, *sorted(pool_keys)],
         )
     )
+    if extra is not None:
+        statements.append(extra)
     if new_moves and not is_sqlite():
         statements.append(
             (
@@ -296,7 +305,8 @@ def read_for_posting(
         balance_rows=found[1],
         all_warehouses=all_warehouses,
         pools=POOLS.parse(found[2]),
-        move_ids=sorted(r[0] for r in found[3]) if len(found) > 3 else None,
+        extra_rows=found[3] if extra is not None else [],
+        move_ids=sorted(r[0] for r in found[-1]) if new_moves and not is_sqlite() else None,
     )
 
 

@@ -14,6 +14,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,7 @@ from jxc.core.periods import month_bounds
 from jxc.inventory import rules
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.balances import company_rates, write_balance_values
-from jxc.inventory.ledger.engine import Run
+from jxc.inventory.ledger.engine import Run, open_layers_sql, parse_open_layers
 from jxc.inventory.ledger.guards import (
     check_batches_and_serials,
     check_origins,
@@ -246,7 +247,16 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     keys = {(it.sku_id, it.warehouse_id) for it in items}
     # one round trip: the SKUs' ledger rows locked with the SKUs and the company settings,
     # the balance rows locked with their warehouses, the cost pools, new move ids
-    reads = read_for_posting(sku_ids, keys, candidate_pool_keys(items), new_moves=len(items))
+    # FIFO issues: the open layers they can take, by the pool keys they may have
+    # (read when the last posting had FIFO pools: the method is known after the read)
+    layer_limits = _issue_limits(items) if _LAST_POOLS["fifo"] else {}
+    reads = read_for_posting(
+        sku_ids,
+        keys,
+        candidate_pool_keys(items),
+        new_moves=len(items),
+        extra=open_layers_sql(layer_limits) if layer_limits else None,
+    )
     ledgers, skus, settings = reads.ledgers, reads.skus, reads.company
     if settings is not None:
         company = _Company(settings[0], settings[1], settings[2])
@@ -306,6 +316,9 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
         fallback=ReferencePrices(sku_ids),
         labels=labels,
     )
+    _LAST_POOLS["fifo"] = any(p.method == "fifo" for p in pools.values())
+    if layer_limits and known_pools is not None:
+        run.seed_open_layers(parse_open_layers(reads.extra_rows), layer_limits)
     new = []
     for it in items:
         m = RunMove(
@@ -363,6 +376,22 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
                 source=source.number,
             )
     return moves
+
+
+# whether the last posting had FIFO pools: a guess of whether the next one needs open layers
+_LAST_POOLS: dict[str, bool] = {"fifo": True}
+
+
+def _issue_limits(items: list[PostingLine]) -> dict[tuple[int, str], int]:
+    """Per (SKU id, pool key) a FIFO pool of the lines may have (company pool "", warehouse
+    pool "w<id>"), how much of its open layers the lines' issues can take: a whole number
+    above their quantity (Run._issue_need). Empty without issues."""
+    need: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for it in items:
+        if it.qty < 0:
+            need[(it.sku_id, "")] -= it.qty
+            need[(it.sku_id, f"w{it.warehouse_id}")] -= it.qty
+    return {k: int(v) + 2 for k, v in need.items()}
 
 
 def _write_balances(
