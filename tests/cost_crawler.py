@@ -26,11 +26,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from jxc.approvals import configuration
+from jxc.approvals.models import ApprovalRequest
 from jxc.catalog import services as catalog
 from jxc.catalog.models import Barcode, Sku
 from jxc.catalog.rules import UnitSpec
 from jxc.core.documents.actions import approve, submit
 from jxc.core.documents.lines import LineInput
+from jxc.core.models import Role
 from jxc.core.visibility import COST, SCHEMA_KEY, marked_fields
 from jxc.finance import payments as supplier_payments
 from jxc.finance import services as finance
@@ -210,6 +213,15 @@ def build_shop(owner) -> dict[str, Any]:
     count(md, {b: D(7), a: D(5)}, post=True)  # 盘亏 2 of B, 盘盈 1 of A, posted
     count(zc, {a: D(1), b: D(29)})  # a draft with differences: its review values them
     blind = count(bj, {e: BLIND_COUNTED}, blind=True)
+    # 审批: a rule (成本调整单 always needs the owner) and a 成本调整单 waiting on it, made
+    # last so the documents above went straight through: its request and summary are crawled.
+    configuration.save_rule(
+        user=owner,
+        fields={"name": "成本调整", "doc_type": "cost_adjustment", "priority": 10},
+        steps=[{"role": Role.objects.get(code="owner"), "users": [], "mode": "any"}],
+    )
+    waiting = _doc(owner, "cost_adjustment", zc, [LineInput(sku=a.pk, price=D("9.6217"))])
+    submit(waiting, user=owner)
     return {"owner": owner, "blind": blind, "skus": [a, b, c, e, kit], "warehouses": [zc, md, bj]}
 
 
@@ -491,6 +503,10 @@ def api_calls(
         "sku_id": list(Sku.objects.order_by("-pk").values_list("pk", flat=True)),  # kit first
         "code": list(Barcode.objects.values_list("code", flat=True)),
     }
+    # ids whose list lives under another path (an approval request is listed in /todos)
+    listed_elsewhere: dict[str, list[Any]] = {
+        "/approval-requests/{id}": list(ApprovalRequest.objects.values_list("pk", flat=True)),
+    }
     calls: list[tuple[str, str, dict]] = []
     missing: list[str] = []
     for template, ops in openapi["paths"].items():
@@ -501,7 +517,9 @@ def api_calls(
         values: list[Any] = [None]
         if names:
             (name,) = names  # one path parameter per operation today
-            if name in fill:
+            if path in listed_elsewhere:
+                values = listed_elsewhere[path]
+            elif name in fill:
                 values = fill[name]
             else:
                 listing = path.split(f"/{{{name}}}")[0]

@@ -445,7 +445,7 @@ def list_notifications(request, query: Query[Paging]):
     return listing(request, selectors.notifications(request.user), None, query)
 
 
-class AlertOut(Schema):
+class RaisedAlertOut(Schema):
     id: int
     rule: str
     kind: str
@@ -464,7 +464,7 @@ class AlertOut(Schema):
         return obj.rule.kind
 
 
-@router.get("/alerts", response=page_of(AlertOut))
+@router.get("/alerts", response=page_of(RaisedAlertOut))
 @open_to_users
 def list_alerts(request, query: Query[Paging]):
     """预警: the open alerts of the rules that tell me."""

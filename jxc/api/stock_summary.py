@@ -258,7 +258,7 @@ class PeriodsOut(Schema):
     can_reopen: bool
 
 
-class CloseIn(Schema):
+class PeriodCloseIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
     month: int = Field(..., ge=1, le=12)
 
@@ -301,7 +301,7 @@ def period_status(request, months: int = Query(12, ge=1, le=60)):  # type: ignor
 
 @router.post("/periods/close", response=ClosedOut)
 @requires("period.post")
-def close_period(request, payload: CloseIn):
+def close_period(request, payload: PeriodCloseIn):
     """结账: close a month (409 ``period_not_ready`` with every problem when it cannot)."""
     return periods.close_period(year=payload.year, month=payload.month, user=request.user)
 

@@ -58,7 +58,7 @@ class ReceiveIn(Schema):
     date: dt.date | None = None
 
 
-class CloseIn(Schema):
+class TransferCloseIn(Schema):
     difference: Literal["return", "write_off"] = "return"
     reason: str = Field("", max_length=500)
     date: dt.date | None = None
@@ -108,7 +108,7 @@ def receive_transfer(request, id: int):
 
 @router.post("/transfers/{id}/close", response=TransferOut)
 @requires("transfer.close")
-def close_transfer(request, id: int, payload: CloseIn):
+def close_transfer(request, id: int, payload: TransferCloseIn):
     """结案: what never arrived goes back to the source or is written off."""
     t = get_or_404(scoped(request), id)
     t = docs.close_transfer(

@@ -1,0 +1,43 @@
+"""Every schema of the OpenAPI document has a name of its own: two classes with one name
+would be one entry in ``components.schemas``, and the second silently replaces the first
+(an approvals ``AlertOut`` once hid the stock summary's from the document)."""
+
+from collections import defaultdict
+
+from pydantic import BaseModel
+
+from jxc.api.urls import api
+
+
+def _models(annotation, seen: set) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
+        for info in annotation.model_fields.values():
+            _models(info.annotation, seen)
+        return
+    for arg in getattr(annotation, "__args__", ()) or ():
+        _models(arg, seen)
+
+
+def _all_models() -> set:
+    seen: set = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for op in path_view.operations:
+                for model in op.models:
+                    _models(model, seen)
+                for response in op.response_models.values():
+                    _models(response, seen)
+    return seen
+
+
+def test_no_two_schemas_share_a_name_in_the_openapi_document():
+    by_name: dict[str, set[str]] = defaultdict(set)
+    models = _all_models()
+    for model in models:
+        by_name[model.__name__].add(f"{model.__module__}.{model.__qualname__}")
+    assert len(models) > 100
+    clashes = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert not clashes, clashes
