@@ -32,7 +32,6 @@ from django.db.models import (
     Func,
     OuterRef,
     QuerySet,
-    Subquery,
 )
 
 from jxc.core.fields import MONEY_PLACES, QTY_PLACES, split_sum_sql, split_sum_value
@@ -216,37 +215,60 @@ def pool_rates_at(day: dt.date, *, skus=None) -> dict[int, Decimal]:
     """The unit cost of every company cost pool (one not bound to a warehouse) at the end of
     ``day``: the state its last move on or before ``day`` left — FIFO: value ÷ quantity while
     it holds stock, else the stored unit cost (0 without one). Pools without a move by then
-    are left out. One index probe per pool (``move_pool_pos_idx``), one statement; decimals
-    arrive as text (no float, no per-row converter)."""
+    are left out."""
+    return pool_rates_on([day], skus=skus)[0]
+
+
+def pool_rates_on(days: list[dt.date], *, skus=None) -> list[dict[int, Decimal]]:
+    """:func:`pool_rates_at` for several days in one statement (one pass over the pools).
+    A pool whose last move (``last_date`` / ``last_move_id``) is on or before a day takes that
+    move without looking; only the others cost an index probe (``move_pool_pos_idx``).
+    Decimals arrive as text (no float, no per-row converter)."""
     from jxc.inventory.ledger.sql import decimal_sql
 
     pools = CostPool.objects.filter(warehouse__isnull=True).order_by()
     sku_ids = _ids(skus)
     if sku_ids is not None:
         pools = pools.filter(sku_id__in=sku_ids)
-    last = (
-        StockMove.objects.filter(pool_id=OuterRef("pk"), date__lte=day)
-        .order_by("-date", "-id")
-        .values("id")[:1]
-    )
     try:
-        inner, params = pools.annotate(last=Subquery(last)).values("last").query.sql_with_params()
+        inner, inner_params = pools.values(
+            "id", "method", "last_date", "last_move_id"
+        ).query.sql_with_params()
     except EmptyResultSet:
-        return {}
+        return [{} for _day in days]
+    moves = StockMove._meta.db_table
+    picks, joins, columns, params = [], [], [], []
+    for i, day in enumerate(days):
+        picks.append(
+            f"CASE WHEN x.last_date <= %s THEN x.last_move_id ELSE (SELECT s.id FROM {moves} s "
+            f"WHERE s.pool_id = x.id AND s.date <= %s ORDER BY s.date DESC, s.id DESC LIMIT 1) "
+            f"END AS m{i}"
+        )
+        params += [day, day]
+        joins.append(f"LEFT JOIN {moves} m{i} ON m{i}.id = y.m{i}")
+        columns += [
+            decimal_sql(f"m{i}.pool_qty_after"),
+            decimal_sql(f"m{i}.pool_value_after"),
+            decimal_sql(f"m{i}.pool_unit_cost_after"),
+            f"m{i}.id",
+        ]
     sql = (
-        f"SELECT m.pool_id, p.method, {decimal_sql('m.pool_qty_after')}, "
-        f"{decimal_sql('m.pool_value_after')}, {decimal_sql('m.pool_unit_cost_after')} "
-        f"FROM {StockMove._meta.db_table} m JOIN {CostPool._meta.db_table} p "
-        f"ON p.id = m.pool_id WHERE m.id IN ({inner})"
+        f"SELECT y.id, y.method, {', '.join(columns)} FROM "
+        f"(SELECT x.id, x.method, {', '.join(picks)} FROM ({inner}) x) y {' '.join(joins)}"
     )
-    out: dict[int, Decimal] = {}
+    out: list[dict[int, Decimal]] = [{} for _day in days]
     with connections[pools.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        for pool_id, method, qty, value, unit_cost in cursor.fetchall():
-            if method == "fifo" and qty is not None and Decimal(qty) > 0:
-                out[pool_id] = unit_cost_of(Decimal(value), Decimal(qty))
-            else:
-                out[pool_id] = ZERO if unit_cost is None else Decimal(unit_cost)
+        cursor.execute(sql, [*params, *inner_params])
+        for row in cursor.fetchall():
+            pool_id, method = row[0], row[1]
+            for i in range(len(days)):
+                qty, value, unit_cost, found = row[2 + 4 * i : 6 + 4 * i]
+                if found is None:
+                    continue  # no move by that day
+                if method == "fifo" and qty is not None and Decimal(qty) > 0:
+                    out[i][pool_id] = unit_cost_of(Decimal(value), Decimal(qty))
+                else:
+                    out[i][pool_id] = ZERO if unit_cost is None else Decimal(unit_cost)
     return out
 
 

@@ -32,7 +32,7 @@ from jxc.inventory.models import Warehouse
 from jxc.inventory.snapshot_models import StockSnapshot, StockSnapshotPeriod
 from jxc.inventory.snapshots import (
     Scaled,
-    pool_rates_at,
+    pool_rates_on,
     scoped_moves,
     snapshot_before,
 )
@@ -216,10 +216,9 @@ def _value_warehouses(
     quantity × the company pool's unit cost on the day before ``start``, with the closing
     value at the pool's unit cost on ``end`` beside them (None: the ledger's), and the total
     of the closing values. Whole-number arithmetic (tens of thousands of rows)."""
-    opening_rates = {
-        p: rate_units(r) for p, r in pool_rates_at(start - dt.timedelta(days=1), skus=skus).items()
-    }
-    closing_rates = {p: rate_units(r) for p, r in pool_rates_at(end, skus=skus).items()}
+    at_start, at_end = pool_rates_on([start - dt.timedelta(days=1), end], skus=skus)
+    opening_rates = {p: rate_units(r) for p, r in at_start.items()}
+    closing_rates = {p: rate_units(r) for p, r in at_end.items()}
     qty_cols = [c + 1 for c in layout.incoming + layout.outgoing]  # in the fetched row
     value_cols = [c + 2 for c in layout.incoming + layout.outgoing]
     # the reason columns' sums, as tuples (itemgetter of one column gives the bare value)
