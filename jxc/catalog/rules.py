@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.choices import PRICE_FIELDS
-from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES, size_error
+from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES, entry_error, size_error
 
 BARCODE_RE = re.compile(r"^[0-9A-Za-z\-]{4,64}$")
 
@@ -62,9 +62,17 @@ def parse_decimal(raw, *, places: int) -> Decimal:
     return value
 
 
-def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
+def unit_errors(
+    units: list[UnitSpec],
+    *,
+    base_unit_id: int,
+    price_places: int | None = None,
+    factor_places: int | None = None,
+) -> dict[str, list]:
     """Field errors for a SKU's unit list: one base unit with factor 1, factors > 0 and exact,
-    no unit twice, prices ≥ 0 and exact, barcodes well-formed and not repeated."""
+    no unit twice, prices ≥ 0 and exact, barcodes well-formed and not repeated. Prices and
+    factors have at most the company's price and quantity decimals (``price_places``,
+    ``factor_places``)."""
     errors: dict[str, list] = {}
 
     def add(key: str, message) -> None:
@@ -78,7 +86,7 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
         seen.add(spec.unit_id)
         if spec.factor <= 0:
             add(f"units.{i}.factor", _("The conversion factor must be greater than zero."))
-        elif (error := size_error(spec.factor, FACTOR_PLACES)) is not None:
+        elif (error := entry_error(spec.factor, FACTOR_PLACES, at_most=factor_places)) is not None:
             add(f"units.{i}.factor", error)
         if spec.unit_id == base_unit_id and spec.factor != 1:
             add(f"units.{i}.factor", _("The base unit's factor is 1."))
@@ -87,7 +95,7 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
                 add(f"units.{i}.{name}", _("Unknown price."))
             elif price < 0:
                 add(f"units.{i}.{name}", _("A price cannot be below zero."))
-            elif (error := size_error(price, UNIT_COST_PLACES)) is not None:
+            elif (error := entry_error(price, UNIT_COST_PLACES, at_most=price_places)) is not None:
                 add(f"units.{i}.{name}", error)
         if spec.barcode:
             if not BARCODE_RE.match(spec.barcode):
@@ -100,7 +108,9 @@ def unit_errors(units: list[UnitSpec], *, base_unit_id: int) -> dict[str, list]:
     return errors
 
 
-def variant_errors(variants: list[VariantSpec]) -> dict[str, list]:
+def variant_errors(
+    variants: list[VariantSpec], *, price_places: int | None = None
+) -> dict[str, list]:
     """Field errors for the variant rows' own base-unit prices: known, ≥ 0 and exact."""
     errors: dict[str, list] = {}
     for i, spec in enumerate(variants):
@@ -110,7 +120,7 @@ def variant_errors(variants: list[VariantSpec]) -> dict[str, list]:
                 errors.setdefault(key, []).append(_("Unknown price."))
             elif price < 0:
                 errors.setdefault(key, []).append(_("A price cannot be below zero."))
-            elif (error := size_error(price, UNIT_COST_PLACES)) is not None:
+            elif (error := entry_error(price, UNIT_COST_PLACES, at_most=price_places)) is not None:
                 errors.setdefault(key, []).append(error)
     return errors
 

@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, Unit
 from jxc.core.documents.lines import SkuFacts
+from jxc.core.fields import UNIT_COST_PLACES
+from jxc.core.models import Company
 from jxc.core.text import pinyin_initials
 
 
@@ -114,7 +116,10 @@ def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
     head: dict[int, tuple] = {}
     units: dict[int, dict[int, Decimal]] = {}
     fraction: dict[int, set[int]] = {}
-    for pk, code, name, spec, tracking, base_unit, base_fraction, unit, ratio, frac in rows:
+    # the company's price decimals come in the same statement (a price typed with more places
+    # is refused by the line rules); no company row yet: the stored places
+    places = next((r[-1] for r in rows if r[-1] is not None), UNIT_COST_PLACES)
+    for pk, code, name, spec, tracking, base_unit, base_fraction, unit, ratio, frac, _p in rows:
         if pk not in head:
             head[pk] = (f"{code} {f'{name} {spec}'.strip()}", tracking, base_unit)
             units[pk], fraction[pk] = {}, ({base_unit} if base_fraction else set())
@@ -130,6 +135,7 @@ def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
             base_unit_id=base_unit,
             units=units[pk],
             fraction_units=frozenset(fraction[pk]),
+            price_places=int(places),
         )
         for pk, (label, tracking, base_unit) in head.items()
     }
@@ -144,10 +150,12 @@ def _facts_sql() -> tuple[str, Callable[[Any], Decimal]]:
     found = _FACTS.get(connection.vendor)
     if found is None:
         q = connection.ops.quote_name
-        t = {m: q(m._meta.db_table) for m in (Sku, Product, Unit, SkuUnit)}
+        t = {m: q(m._meta.db_table) for m in (Sku, Product, Unit, SkuUnit, Company)}
         sql = (
             "SELECT s.id, s.code, s.name, s.spec, p.tracking, p.base_unit_id, bu.allow_fraction, "
-            f"su.unit_id, su.factor, u.allow_fraction FROM {t[Sku]} s "
+            "su.unit_id, su.factor, u.allow_fraction, "
+            f"(SELECT c.price_decimals FROM {t[Company]} c ORDER BY c.id LIMIT 1) "
+            f"FROM {t[Sku]} s "
             f"JOIN {t[Product]} p ON p.id = s.product_id "
             f"JOIN {t[Unit]} bu ON bu.id = p.base_unit_id "
             f"LEFT JOIN {t[SkuUnit]} su ON su.sku_id = s.id "

@@ -10,6 +10,7 @@ from jxc.catalog import rules
 from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, Unit
 from jxc.catalog.rules import UnitSpec, VariantSpec
 from jxc.core.errors import DuplicateCode, ValidationFailed
+from jxc.core.selectors import company
 from jxc.core.services import record_audit, save_audited, set_active, snapshot
 from jxc.core.text import pinyin_initials
 
@@ -124,11 +125,12 @@ def create_product(
     """新增商品: a product with its SKUs (the 颜色 × 尺码 matrix, or one SKU), each with the
     same units and prices. Every error is reported at once; nothing is saved unless all is valid."""
     units = units or [UnitSpec(unit_id=base_unit.pk)]
-    errors = rules.unit_errors(units, base_unit_id=base_unit.pk)
+    errors = rules.unit_errors(units, base_unit_id=base_unit.pk, **_entry_places())
     if variants is None:
         matrix = rules.variant_matrix(values1 or [], values2 or [])
         variants = [VariantSpec(value1=a, value2=b) for a, b in matrix]
-    for k, msgs in rules.variant_errors(variants).items():
+    places = _entry_places()
+    for k, msgs in rules.variant_errors(variants, price_places=places["price_places"]).items():
         errors.setdefault(k, []).extend(msgs)
     if (values1 and not attribute1.strip()) or (values2 and not attribute2.strip()):
         errors.setdefault("attribute1", []).append(
@@ -229,11 +231,17 @@ def update_product(product: Product, *, user, **fields: Any) -> Product:
     return product
 
 
+def _entry_places() -> dict[str, int]:
+    """The company's decimals a typed price and a conversion factor may have."""
+    c = company()
+    return {"price_places": c.price_decimals, "factor_places": c.qty_decimals}
+
+
 @transaction.atomic
 def update_sku_units(sku: Sku, *, user, units: list[UnitSpec]) -> Sku:
     """Replace a SKU's units, prices and unit barcodes (the base unit stays the product's)."""
     base_id = sku.product.base_unit_id
-    errors = rules.unit_errors(units, base_unit_id=base_id)
+    errors = rules.unit_errors(units, base_unit_id=base_id, **_entry_places())
     barcodes = [u.barcode for u in units if u.barcode]
     clash = (
         Barcode.objects.filter(code__in=barcodes).exclude(sku=sku).values_list("code", flat=True)

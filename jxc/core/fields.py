@@ -95,6 +95,20 @@ def size_error(value: Decimal, places: int) -> str | None:
     return _("At most %(places)s decimal places.") % {"places": places}
 
 
+def entry_error(value: Decimal, places: int, *, at_most: int | None = None) -> str | None:
+    """:func:`size_error` for a figure a user enters, and at most ``at_most`` decimals (the
+    company's price or quantity decimals) where that is fewer than are stored: 1.1234567
+    typed as a price of a company that keeps 2 places is refused, not silently kept."""
+    from django.utils.translation import gettext as _
+
+    error = size_error(value, places)
+    if error is not None or at_most is None or at_most >= places:
+        return error
+    if Decimal(value) != Decimal(value).quantize(Decimal(1).scaleb(-at_most)):
+        return _("At most %(places)s decimal places.") % {"places": at_most}
+    return None
+
+
 def TOO_LARGE_MESSAGE() -> str:
     from django.utils.translation import gettext as _
 

@@ -126,6 +126,29 @@ def record_audit(
     return entry
 
 
+def _full_clean(instance: models.Model) -> None:
+    """``full_clean`` with a violated check constraint reported on its field in plain words
+    (jxc.core.constraints), never by the constraint's name."""
+    from jxc.core.constraints import validate_constraints
+
+    errors: dict[str, list] = {}
+    try:
+        instance.full_clean(validate_constraints=False)
+    except DjangoValidationError as exc:
+        errors = (
+            dict(exc.error_dict)
+            if hasattr(exc, "error_dict")
+            else {NON_FIELD_ERRORS: exc.error_list}
+        )
+    try:
+        validate_constraints(instance, exclude=set(errors))
+    except DjangoValidationError as exc:
+        for name, errs in exc.error_dict.items():
+            errors.setdefault(name, []).extend(errs)
+    if errors:
+        raise DjangoValidationError(errors)
+
+
 def save_audited(
     instance: M,
     *,
@@ -141,7 +164,7 @@ def save_audited(
     creating = instance.pk is None
     before = {} if creating else snapshot(type(instance)._default_manager.get(pk=instance.pk))
     try:
-        instance.full_clean()
+        _full_clean(instance)
     except DjangoValidationError as exc:
         errors = getattr(exc, "error_dict", {})
         for name in unique_fields:
@@ -157,6 +180,10 @@ def save_audited(
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
+        from jxc.core.constraints import constraint_errors
+
+        if (found := constraint_errors(exc)) is not None:
+            raise ValidationFailed(found) from exc
         field = next(
             (f for f in unique_fields if f in str(exc)), unique_fields[0] if unique_fields else None
         )

@@ -4,6 +4,7 @@ open items, settlements (核销) and balances per partner."""
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,8 @@ class Account(models.Model):
     )
     bank_name = models.CharField(_("bank"), max_length=80, blank=True)
     account_number = models.CharField(_("account number"), max_length=40, blank=True)
-    opening_balance = MoneyField(_("opening balance"))
+    # An account opens with what is in it: never below zero (an overdraft is a later movement).
+    opening_balance = MoneyField(_("opening balance"), validators=[MinValueValidator(0)])
     opening_date = models.DateField(_("opening date"), default=dt.date.today)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -180,6 +180,11 @@ def install_error_handlers(api) -> None:
         if BOUNDS_CHECK_SUFFIX in str(exc):
             body = ValueTooLarge(message=_("A total would be too large for the books.")).as_dict()
             return json_response(request, body, status=422)
+        # any other constraint of ours: an error on its field, never the constraint's name
+        from jxc.core.constraints import constraint_errors
+
+        if (found := constraint_errors(exc)) is not None:
+            return json_response(request, ValidationFailed(found).as_dict(), status=422)
         return server_error(request, exc)
 
     api.add_exception_handler(DomainError, domain_error)

@@ -19,6 +19,7 @@ from jxc.core.fields import (
     MONEY_PLACES,
     QTY_PLACES,
     UNIT_COST_PLACES,
+    entry_error,
     fits,
     size_error,
 )
@@ -38,6 +39,8 @@ class SkuFacts:
     base_unit_id: int | None = None
     units: Mapping[int, Decimal] = field(default_factory=dict)
     fraction_units: frozenset[int] = frozenset()
+    # the company's price decimals: a price or cost typed with more is refused
+    price_places: int = UNIT_COST_PLACES
 
     @property
     def batch_tracked(self) -> bool:
@@ -133,7 +136,7 @@ def line_errors(
                 factor = sku.units[line.unit]
         unit_id = line.unit if line.unit is not None else sku.base_unit_id
         if cost_adjustment:
-            _cost_adjustment_errors(i, line, add)
+            _cost_adjustment_errors(i, line, add, price_places=sku.price_places)
             continue
         if line.qty is None or line.qty <= 0:
             add(i, "qty", _("Enter a quantity above zero."))
@@ -146,7 +149,9 @@ def line_errors(
             continue
         if line.price is not None and line.price < 0:
             add(i, "price", _("A cost cannot be below zero."))
-        elif line.price is not None and (error := size_error(line.price, UNIT_COST_PLACES)):
+        elif line.price is not None and (
+            error := entry_error(line.price, UNIT_COST_PLACES, at_most=sku.price_places)
+        ):
             add(i, "price", error)
         elif line.price is not None and not fits(value_of(qty, line.price), MONEY_PLACES):
             # each factor in bounds, the product not: the move's value would not fit
@@ -183,14 +188,18 @@ def line_errors(
     return errors
 
 
-def _cost_adjustment_errors(i: int, line: LineInput, add) -> None:
+def _cost_adjustment_errors(
+    i: int, line: LineInput, add, *, price_places: int = UNIT_COST_PLACES
+) -> None:
     has_cost = line.price is not None
     has_value = line.value_change is not None
     if has_cost == has_value:
         add(i, "price", _("Enter either the new unit cost or the value change."))
     elif has_cost and line.price is not None and line.price < 0:
         add(i, "price", _("A cost cannot be below zero."))
-    elif line.price is not None and (error := size_error(line.price, UNIT_COST_PLACES)):
+    elif line.price is not None and (
+        error := entry_error(line.price, UNIT_COST_PLACES, at_most=price_places)
+    ):
         add(i, "price", error)
     elif line.value_change is not None and (error := size_error(line.value_change, MONEY_PLACES)):
         add(i, "value_change", error)

@@ -164,6 +164,7 @@ def create_assembly(
         memo=memo[:500],
         created_by=user,
     )
+    ensure_document_date(date)
     a.number = allocate_number(kind, day=date)
     a.save()
     replace_lines(AssemblyLine, "assembly", a, _rows(a, lines, facts))

@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents.actions import act, assign_number, ensure_draft, ensure_perm, lock, raise_if
+from jxc.core.documents.actions import (
+    act,
+    assign_number,
+    ensure_document_date,
+    ensure_draft,
+    ensure_perm,
+    lock,
+    raise_if,
+)
 from jxc.core.errors import CountOverlap, ValidationFailed
 from jxc.core.services import record_audit
 from jxc.inventory import services as stock
@@ -251,6 +259,7 @@ def update_stock_count(
     ensure_warehouses(user, count.warehouse)
     ensure_draft(count)
     if date is not None:
+        ensure_document_date(date)
         count.date = date
     if blind is not None:
         count.blind = blind

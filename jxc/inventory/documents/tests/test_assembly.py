@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from jxc.core.documents.lines import LineInput
+from jxc.core.services import update_company
 from jxc.core.errors import InsufficientStock, NoKitDefinition, PermissionDenied, ValidationFailed
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import Kit
@@ -25,6 +26,7 @@ def gift_box(stock_world):
 
 def test_assemble_kits_at_the_components_cost(stock_world, gift_box):
     w = stock_world
+    update_company(user=w.owner, price_decimals=4)  # costs to the 0.1 分
     receive(w, w.sku_a, w.zc, 10, "2.5")
     receive(w, w.sku_b, w.zc, 10, "1.333")
     a = docs.create_assembly(

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from jxc.core.documents.lines import LineInput
+from jxc.core.services import update_company
 from jxc.core.errors import (
     InsufficientStock,
     InvalidTransition,
@@ -95,6 +96,7 @@ def test_other_issue_posts_out_at_cost_and_twice_changes_nothing(stock_world):
 
 def test_reversal_restores_balances_exactly(stock_world):
     w = stock_world
+    update_company(user=w.owner, price_decimals=4)  # costs to the 0.1 分
     receive(w, w.sku_a, w.zc, 7, "3.3333")
     before = balances()
     pools_before = list(CostPool.objects.values_list("qty", "value", "unit_cost"))
