@@ -67,7 +67,11 @@ INSTALLED_APPS = [
     "jxc.finance",
     "jxc.reports",
     "jxc.web",
+    "django.forms",  # the widgets' own templates, after jxc.web's overrides of them
 ]
+# Form widgets render through the project's templates, so jxc.web can override one (the
+# empty choice of a select reads "" or the field's own words, never "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -150,6 +154,7 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["jxc.formats"]  # dates 2026-12-06 and numbers 1,042.80 in every language
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -169,6 +169,7 @@ class AlertsOut(Schema):
     counts: dict[str, int]
     below_min: list[AlertOut]
     above_max: list[AlertOut]
+    expired: list[AlertOut] = Field(description="已过期: batches in stock past their expiry")
     near_expiry: list[AlertOut]
     no_movement: list[AlertOut]
 
@@ -176,8 +177,9 @@ class AlertsOut(Schema):
 @router.get("/stock/alerts", response=AlertsOut)
 @requires("stock.view")
 def stock_alerts(request, query: Query[AlertQuery]):  # type: ignore[type-arg]
-    """库存预警: below the minimum, above the maximum, near expiry (within
-    ``near_expiry_days``), no movement for ``no_movement_days`` — at most ``limit`` rows each."""
+    """库存预警: below the minimum, above the maximum, expired, near expiry (within
+    ``near_expiry_days``, not yet expired), no movement for ``no_movement_days`` — at most
+    ``limit`` rows each."""
     warehouse = None
     if query.warehouse_id is not None:
         warehouse = get_or_404(warehouses_for(request.user), query.warehouse_id)
@@ -185,6 +187,7 @@ def stock_alerts(request, query: Query[AlertQuery]):  # type: ignore[type-arg]
     lists = {
         "below_min": selectors.below_min(user=user, warehouse=warehouse),
         "above_max": selectors.above_max(user=user, warehouse=warehouse),
+        "expired": selectors.expired_lots(user=user, warehouse=warehouse),
         "near_expiry": selectors.near_expiry_lots(
             user=user, days=query.near_expiry_days, warehouse=warehouse
         ),
@@ -215,16 +218,17 @@ def stock_alerts(request, query: Query[AlertQuery]):  # type: ignore[type-arg]
         }
         for x in lists["above_max"][:n]
     ]
-    out["near_expiry"] = [
-        {
-            **_sku_model(x.sku),
-            **_wh(x.warehouse),
-            "on_hand": x.qty,
-            "batch_number": x.batch.number,
-            "expiry_date": x.batch.expiry_date,
-        }
-        for x in lists["near_expiry"][:n]
-    ]
+    for code in ("expired", "near_expiry"):
+        out[code] = [
+            {
+                **_sku_model(x.sku),
+                **_wh(x.warehouse),
+                "on_hand": x.qty,
+                "batch_number": x.batch.number,
+                "expiry_date": x.batch.expiry_date,
+            }
+            for x in lists[code][:n]
+        ]
     out["no_movement"] = [
         {
             **_sku_model(x.sku),

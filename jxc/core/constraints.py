@@ -103,8 +103,9 @@ def validate_constraints(instance: models.Model, *, exclude=None) -> None:
             else:
                 # unique constraints keep Django's message and code ("unique" …)
                 key = NON_FIELD_ERRORS
-                if getattr(constraint, "fields", None) and len(constraint.fields) == 1:
-                    key = constraint.fields[0]
+                fields = getattr(constraint, "fields", None) or ()
+                if len(fields) == 1:
+                    key = fields[0]
                 errors.setdefault(key, []).extend(exc.error_list)
     if errors:
         raise ValidationError(errors)

@@ -22,6 +22,7 @@ __all__ = [
     "above_max",
     "alert_counts",
     "below_min",
+    "expired_lots",
     "near_expiry_lots",
     "no_movement",
 ]
@@ -85,8 +86,18 @@ def above_max(*, user, warehouse=None) -> QuerySet[Any]:  # StockLimit + excess
 def near_expiry_lots(
     *, user, days: int = NEAR_EXPIRY_DAYS, warehouse=None, today: dt.date | None = None
 ) -> QuerySet[LotBalance]:
-    """临期: batches in stock that expire within ``days`` (expired ones first)."""
-    return near_expiry(days=days, today=today).filter(
+    """临期: batches in stock that expire within ``days`` from today (today included); those
+    already expired are their own list (``expired_lots``), not 临期 with negative days."""
+    day = today or timezone.localdate()
+    return near_expiry(days=days, today=day).filter(
+        warehouse_id__in=scoped_warehouse_ids(user, warehouse), batch__expiry_date__gte=day
+    )
+
+
+def expired_lots(*, user, warehouse=None, today: dt.date | None = None) -> QuerySet[LotBalance]:
+    """已过期: batches still in stock whose expiry date has passed (longest expired first)."""
+    day = today or timezone.localdate()
+    return near_expiry(days=-1, today=day).filter(
         warehouse_id__in=scoped_warehouse_ids(user, warehouse)
     )
 
@@ -124,6 +135,7 @@ def alert_counts(
     return {
         "below_min": below_min(user=user).count(),
         "above_max": above_max(user=user).count(),
+        "expired": expired_lots(user=user, today=today).count(),
         "near_expiry": near_expiry_lots(user=user, days=near_expiry_days, today=today).count(),
         "no_movement": no_movement(user=user, days=no_movement_days, today=today).count(),
     }

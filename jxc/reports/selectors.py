@@ -4,7 +4,8 @@
 库存流水         stock_moves, sku_ledger
 库存查询(按日期) stock_at_date
 收发存汇总       movement_summary
-库存预警         below_min, above_max, near_expiry_lots, no_movement, alert_counts
+库存预警         below_min, above_max, expired_lots, near_expiry_lots, no_movement,
+                 alert_counts
 月结             period_overview, can_reopen_period
 成本重算任务     recost_jobs, recosting_jobs_by_sku, recosting_skus
 """
@@ -16,6 +17,7 @@ from jxc.reports.alerts import (
     above_max,
     alert_counts,
     below_min,
+    expired_lots,
     near_expiry_lots,
     no_movement,
 )
@@ -56,6 +58,7 @@ __all__ = [
     "balance_totals",
     "below_min",
     "can_reopen_period",
+    "expired_lots",
     "is_incoming",
     "lot_balances",
     "movement_summary",

@@ -5,11 +5,22 @@ from jxc.core.selectors import company
 from jxc.web.menu import menu_for
 
 
+def html_lang(language: str | None) -> str:
+    """The HTML ``lang`` a browser understands: zh-CN for Django's zh-hans (its validation
+    bubbles and date inputs then read Chinese), else the language as it is."""
+    code = (language or "zh-hans").lower()
+    return "zh-CN" if code.startswith("zh") else code
+
+
 def shell(request):
+    from django.utils.translation import get_language
+
     user = getattr(request, "user", None)
+    lang = {"html_lang": html_lang(get_language())}
     if user is None or not user.is_authenticated:
-        return {}
+        return lang
     return {
+        **lang,
         "company": company(),
         "menu": menu_for(user, request.path),
         # 待办: documents waiting for my approval and open alerts for me.

@@ -21,6 +21,7 @@ class Item:
     label: object
     url_name: str
     perm: str  # "<resource>.<action>"; "" = every signed-in user
+    also: str = ""  # a second permission the item needs (cost.view for cost screens)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ MENU: tuple[Module, ...] = (
             Item(_("Stock ledger"), "web:stock_moves", "stock.view"),
             Item(_("Stock at a date"), "web:stock_at_date", "stock.view"),
             Item(_("Stock alerts"), "web:stock_alerts", "stock.view"),
-            Item(_("Re-costing jobs"), "web:recost_jobs", "stock.view"),
+            # a cost screen: only for those who see costs (a keeper has no use for it)
+            Item(_("Re-costing jobs"), "web:recost_jobs", "stock.view", also="cost.view"),
         ),
     ),
     Module(
@@ -136,7 +138,7 @@ def menu_for(user, path: str = "") -> list[dict]:
     for module in MENU:
         items = []
         for item in module.items:
-            if item.perm and not user.has_jxc_perm(item.perm):
+            if any(p and not user.has_jxc_perm(p) for p in (item.perm, item.also)):
                 continue
             url = _url(item.url_name)
             if url is None:

@@ -18,7 +18,21 @@ AUDIT_ACTIONS = {
     "deactivate": pgettext_lazy("audit action", "Deactivated"),
     "revoke": pgettext_lazy("audit action", "Revoked"),
     "set_password": pgettext_lazy("audit action", "Password changed"),
+    "count": pgettext_lazy("audit action", "Counts entered"),
+    "import": pgettext_lazy("audit action", "Imported"),
+    "close_period": pgettext_lazy("audit action", "Month closed"),
+    "reopen_period": pgettext_lazy("audit action", "Month reopened"),
 }
+
+
+def audit_action_label(code: str) -> str:
+    """What an audit line's action is called on screen: its own name above, else the
+    permission action of the same code (提交, 审核, 过账, 红冲, 调入, 结案, 归还 …), never the
+    code itself unless nothing names it."""
+    from jxc.core.permissions import ACTIONS
+
+    label = AUDIT_ACTIONS.get(code) or ACTIONS.get(code)
+    return str(label) if label is not None else code
 
 
 # Audit keys that name no field: what they are called on screen.
@@ -85,7 +99,7 @@ def audit_entry_rows(entries, user, *, model=None, readable: bool = False) -> li
         out.append(
             {
                 "entry": entry,
-                "action": AUDIT_ACTIONS.get(entry.action, entry.action),
+                "action": audit_action_label(entry.action),
                 "changes": changes,
             }
         )

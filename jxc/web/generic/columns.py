@@ -111,6 +111,7 @@ class Column:
     cost: bool = False
     css: str = ""
     marks: frozenset[str] = NONE
+    hide_empty: bool = False  # a detail row left out while the record has no value for it
 
     def bind(self, model: type[models.Model]) -> Column:
         """A copy with label, kind and ordering filled in from the model (once per screen)."""

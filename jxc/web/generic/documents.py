@@ -97,6 +97,38 @@ class InUnits:
         return in_units(line.base_qty, (units or {}).get(line.sku_id, []))
 
 
+def money(value: Decimal | None) -> str:
+    """An amount as every screen shows money: 1,042.80."""
+    return "" if value is None else plain_decimal(value, 2)
+
+
+def price(value: Decimal | None, places: int) -> str:
+    """A unit cost or price with the company's price decimals (9.80, not 9.8), more only
+    where the figure has them (a cost of 4.3536 keeps its places)."""
+    if value is None:
+        return ""
+    exact = value.normalize()
+    shown = max(places, -exact.as_tuple().exponent if exact.as_tuple().exponent < 0 else 0)
+    return plain_decimal(value, min(shown, 4))
+
+
+def booked_amounts(obj) -> dict[int, Decimal]:
+    """What each line of a posted document was booked at in the ledger (line id → amount,
+    all its moves together): a line entered without a cost (the current cost) shows the cost
+    it was received or issued at."""
+    from jxc.inventory.selectors import moves_for
+
+    if getattr(obj, "posted_at", None) is None or not hasattr(obj, "ref"):
+        return {}
+    out: dict[int, Decimal] = {}
+    for line_id, value in (
+        moves_for(obj.ref()).filter(reverses__isnull=True).values_list("source_line", "value")
+    ):
+        if line_id is not None:
+            out[line_id] = out.get(line_id, Decimal(0)) + abs(value)
+    return out
+
+
 class DocumentScreen(Screen):
     """A document: list, detail with its lines and workflow buttons, a draft's form with the
     line grid, an A4 print view. Subclasses set the ``Screen`` attributes and, for the form,
@@ -189,12 +221,24 @@ class DocumentScreen(Screen):
                 (_("quantity (base unit)"), Summed(lambda x: x.base_qty), False),
                 (_("in units"), InUnits(), False),
             ]
+        places = company().price_decimals
+        booked = booked_amounts(obj) if "price" in self.grid_columns else {}
+
+        def amount(x) -> Decimal | None:
+            if x.price is not None:
+                return line_amount(x.qty, x.price)
+            return booked.get(x.pk)
+
+        def unit_cost(x) -> Decimal | None:
+            if x.price is not None:
+                return x.price
+            value = booked.get(x.pk)
+            return None if value is None or not x.qty else value / x.qty
+
         if "price" in self.grid_columns:
-            cols.append((_("Unit cost"), lambda x: num(x.price), True))
+            cols.append((_("Unit cost"), lambda x: price(unit_cost(x), places), True))
         if "price" in self.grid_columns and "qty" in self.grid_columns:
-            cols.append(
-                (_("Amount"), Summed(lambda x: line_amount(x.qty, x.price), places=2), True)
-            )
+            cols.append((_("Amount"), Summed(amount, places=2), True))
         if "value" in self.grid_columns:
             cols.append((_("value change"), Summed(lambda x: x.value_change, places=2), True))
         if "bin" in self.grid_columns:

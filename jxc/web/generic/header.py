@@ -57,8 +57,10 @@ def header_form_for(model: type[models.Model], *, choices: Choices | None = None
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 if isinstance(field, forms.ChoiceField) and name in narrowed:
-                    # A choice this type narrows (a reason per direction) must be made.
-                    field.choices = list(narrowed[name])
+                    # A choice this type narrows (a reason per direction) must be made, by
+                    # the user: nothing is preselected (a 赠品 went out unnoticed).
+                    offered = [c for c in narrowed[name] if c[0] != ""]
+                    field.choices = [("", "---------"), *offered]
                     field.required = True
                 continue
             model_field = model._meta.get_field(name)

@@ -31,12 +31,24 @@ from django.db import models
 from django.db.models import QuerySet
 from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
+from django.utils.translation import pgettext_lazy
 
 from jxc.core import services as core_services
 from jxc.core.documents.approval import permitted
 from jxc.core.documents.models import Document
 from jxc.web.generic.columns import Column
 from jxc.web.generic.forms import drop_cost_fields
+
+# Detail rows named by a string that need more than the model field gives: a document's
+# ``status_reason`` (why it was voided, rejected or reversed) is called so, and shown only when
+# there is one, so 原因 does not appear twice beside the document's own reason (赠品 …).
+DETAIL_COLUMNS = {
+    "status_reason": Column(
+        "status_reason",
+        label=pgettext_lazy("document", "Reason for rejecting, voiding or reversing"),
+        hide_empty=True,
+    ),
+}
 
 # Function-valued attributes a subclass may set to a plain function (not a method).
 _FUNCTION_ATTRS = ("create_service", "update_service", "active_service", "search")
@@ -137,7 +149,8 @@ class Screen:
         self.list_columns = [c.bind(self.model) for c in self.columns]
         fields = self.detail_fields if self.detail_fields is not None else self.columns
         self.detail_columns = [
-            (Column(c) if isinstance(c, str) else c).bind(self.model) for c in fields
+            (DETAIL_COLUMNS.get(c) or Column(c) if isinstance(c, str) else c).bind(self.model)
+            for c in fields
         ]
         self.has_active = any(f.name == "is_active" for f in meta.get_fields())
 

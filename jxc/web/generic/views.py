@@ -221,7 +221,11 @@ class ObjectDetailView(ScreenView):
     def render(self, request, obj, *, inline_forms: dict | None = None, status: int = 200):
         s = self.screen
         user, dec = request.user, decimals()
-        fields = [(c, c.html(obj, user=user, decimals=dec)) for c in s.detail_columns]
+        fields = [
+            (c, c.html(obj, user=user, decimals=dec))
+            for c in s.detail_columns
+            if not (c.hide_empty and getattr(obj, c.name, None) in (None, ""))
+        ]
         sections: list[Section] = [
             inline_section(s, request, obj, i, (inline_forms or {}).get(i.name)) for i in s.inlines
         ]

@@ -12,7 +12,16 @@ register = template.Library()
 
 @register.filter
 def qty(value) -> str:
-    """An exact quantity without storage padding: 12, 2.5, -1 (never 1E+2)."""
+    """An exact quantity without storage padding, grouped like every number on screen:
+    12, 2.5, -1, 99,999 (never 1E+2)."""
+    if value is None or value == "":
+        return ""
+    return plain_decimal(Decimal(value))
+
+
+@register.filter
+def qty_input(value) -> str:
+    """A quantity as an input's value: exact and without grouping (the parser takes it)."""
     if value is None or value == "":
         return ""
     return plain_decimal(Decimal(value), grouping=False)

@@ -112,9 +112,9 @@ def _audit_in_warehouse_scope(user, qs):
 
 
 def _audit_action(action: str) -> str:
-    from jxc.web.generic.audit import AUDIT_ACTIONS
+    from jxc.web.generic.audit import audit_action_label
 
-    return str(AUDIT_ACTIONS.get(action, action))
+    return audit_action_label(action)
 
 
 urlpatterns = AuditLogScreen().urls()

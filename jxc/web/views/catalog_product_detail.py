@@ -76,12 +76,18 @@ def product_detail(request, pk: int):
 def _sku_view(user, sku: Sku) -> dict[str, Any]:
     labels = price_labels()
     units = []
-    for su in sku.units.all():
+    all_units = list(sku.units.all())
+    base = next((u for u in all_units if u.is_base), None)
+    for su in all_units:
         prices = []
         for name in PRICE_FIELDS:
             value = getattr(su, name)
+            derived = False
+            if not su.is_base and not value and base is not None and getattr(base, name):
+                # a unit without its own price costs factor × the base unit's (箱 = 24 × 瓶)
+                value, derived = getattr(base, name) * su.factor, True
             shown = _fmt(value, 2) if shows(field_marks(SkuUnit, name), user) else MASK
-            prices.append({"name": name, "value": shown, "label": labels[name]})
+            prices.append({"name": name, "value": shown, "label": labels[name], "derived": derived})
         units.append(
             {
                 "unit": su.unit.name,

@@ -87,6 +87,7 @@ def stock_alert_cards(user) -> list[dict]:
     labels = {
         "below_min": _("Below minimum stock"),
         "above_max": _("Above maximum stock"),
+        "expired": _("Expired"),
         "near_expiry": _("Expiring soon"),
         "no_movement": _("No movement"),
     }

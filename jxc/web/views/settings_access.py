@@ -185,7 +185,7 @@ class RoleForm(ServiceForm):
     ``<resource>.*`` so actions added later fall in place, as in the built-in roles."""
 
     patterns = forms.CharField(
-        label=gettext_lazy("Other patterns"),
+        label=gettext_lazy("Wildcard patterns (advanced)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "wide": True}),
         help_text=gettext_lazy("One per line, e.g. purchase*.* or *.view; * is every permission."),
@@ -210,15 +210,36 @@ class RoleForm(ServiceForm):
     def action_labels(self) -> list:
         return list(ACTIONS.values())
 
+    def main_fields(self) -> list:
+        """The fields above the grid (the wildcard patterns go below it, folded away)."""
+        return [self[name] for name in self.fields if name != "patterns"]
+
     def grid(self) -> list[dict]:
+        """Rows of the matrix: each cell (permission, ticked, granted by a wildcard pattern
+        such as ``stock*.view``: shown ticked and greyed, not a box to tick)."""
+        wildcards = [p for p in self._patterns_now() if not _in_grid(p)]
         return [
             {
                 "label": label,
                 "code": code,
-                "cells": [(f"{code}.{a}", f"{code}.{a}" in self.ticked) for a in ACTIONS],
+                "cells": [
+                    (
+                        f"{code}.{a}",
+                        f"{code}.{a}" in self.ticked,
+                        matches(wildcards, f"{code}.{a}"),
+                        action_label,
+                    )
+                    for a, action_label in ACTIONS.items()
+                ],
             }
             for code, label in RESOURCES.items()
         ]
+
+    def _patterns_now(self) -> list[str]:
+        if self.is_bound:
+            text = self.data.get("patterns") or ""
+            return [p.strip() for p in re.split(r"[\s,，]+", text) if p.strip()]
+        return list(self.instance.permissions or []) if self.instance.pk else []
 
     def clean(self):
         data = super().clean()
@@ -263,7 +284,7 @@ class RoleScreen(Screen):
         Column(
             "permissions",
             label=gettext_lazy("Permissions"),
-            value=lambda r, _u: " ".join(r.permissions),
+            value=lambda r, _u: permission_summary(r.permissions),
             order_by=False,
         ),
     ]
@@ -285,10 +306,35 @@ class RoleScreen(Screen):
             Section(
                 title=_("Permissions"),
                 template="web/settings/_role_permissions.html",
-                context={"actions": list(ACTIONS.values()), "rows": rows, "role": obj},
+                context={
+                    "actions": list(ACTIONS.values()),
+                    "rows": rows,
+                    "role": obj,
+                    "everything": "*" in obj.permissions,
+                },
                 id="permissions",
             )
         ]
+
+
+def permission_summary(patterns: list[str]) -> str:
+    """A role's permissions in words, from the resource × action matrix they grant:
+    ``供应商（全部）、商品（查看、新增、修改、导出）`` — never the raw patterns."""
+    if "*" in patterns:
+        return str(_("Every permission"))
+    parts = []
+    for code, label in RESOURCES.items():
+        granted = [str(lbl) for a, lbl in ACTIONS.items() if matches(patterns, f"{code}.{a}")]
+        if len(granted) == len(ACTIONS):
+            parts.append(str(_("%(resource)s (all)") % {"resource": label}))
+        elif granted:
+            parts.append(
+                str(
+                    _("%(resource)s (%(actions)s)")
+                    % {"resource": label, "actions": "、".join(granted)}
+                )
+            )
+    return "；".join(parts) or str(_("None"))
 
 
 urlpatterns = [*UserScreen().urls(), *RoleScreen().urls()]

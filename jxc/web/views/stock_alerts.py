@@ -102,37 +102,49 @@ def stock_alerts(request):
             ),
         }
     )
+
+    def lot_rows(lots, days: Col, sign: int) -> dict[str, Any]:
+        return table(
+            [
+                *SKU_COLS,
+                wh_col,
+                Col("batch", gettext_lazy("Batch")),
+                Col("bin", gettext_lazy("Bin")),
+                Col("qty", gettext_lazy("Quantity"), "qty"),
+                Col("expiry_date", gettext_lazy("Expiry date"), "date"),
+                days,
+            ],
+            [
+                {
+                    **base(x),
+                    "batch": batch.number,
+                    "bin": x.bin.code if x.bin else "",
+                    "qty": x.qty,
+                    "expiry_date": batch.expiry_date,
+                    "days": sign * (batch.expiry_date - today).days if batch.expiry_date else None,
+                }
+                for x in lots[:ALERT_LIMIT]
+                if (batch := x.batch) is not None
+            ],
+        )
+
+    # Expired batches are their own list, not 临期 with a negative number of days left.
+    lots = selectors.expired_lots(user=user, warehouse=wh)
+    sections.append(
+        {
+            "code": "expired",
+            "title": _("Expired"),
+            "count": lots.count(),
+            "table": lot_rows(lots, Col("days", gettext_lazy("Days past expiry")), -1),
+        }
+    )
     lots = selectors.near_expiry_lots(user=user, days=expiry_days, warehouse=wh)
     sections.append(
         {
             "code": "near_expiry",
             "title": _("Expiring within %(days)d days") % {"days": expiry_days},
             "count": lots.count(),
-            "table": table(
-                [
-                    *SKU_COLS,
-                    wh_col,
-                    Col("batch", gettext_lazy("Batch")),
-                    Col("bin", gettext_lazy("Bin")),
-                    Col("qty", gettext_lazy("Quantity"), "qty"),
-                    Col("expiry_date", gettext_lazy("Expiry date"), "date"),
-                    Col("days_left", gettext_lazy("Days left")),
-                ],
-                [
-                    {
-                        **base(x),
-                        "batch": batch.number,
-                        "bin": x.bin.code if x.bin else "",
-                        "qty": x.qty,
-                        "expiry_date": batch.expiry_date,
-                        "days_left": (batch.expiry_date - today).days
-                        if batch.expiry_date
-                        else None,
-                    }
-                    for x in lots[:ALERT_LIMIT]
-                    if (batch := x.batch) is not None
-                ],
-            ),
+            "table": lot_rows(lots, Col("days", gettext_lazy("Days left")), 1),
         }
     )
     idle = selectors.no_movement(user=user, days=idle_days, warehouse=wh)

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 
 from jxc.core.documents.lines import LineInput
-from jxc.core.services import update_company
 from jxc.core.errors import InsufficientStock, NoKitDefinition, PermissionDenied, ValidationFailed
+from jxc.core.services import update_company
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import Kit
 from jxc.inventory.documents.tests.conftest import TODAY, balances, post, receive

@@ -6,7 +6,6 @@ from decimal import Decimal as D
 import pytest
 
 from jxc.core.documents.lines import LineInput
-from jxc.core.services import update_company
 from jxc.core.errors import (
     InsufficientStock,
     InvalidTransition,
@@ -18,6 +17,7 @@ from jxc.core.errors import (
 )
 from jxc.core.models import AuditLog
 from jxc.core.periods import close_period
+from jxc.core.services import update_company
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
