@@ -102,8 +102,8 @@ def validate_constraints(instance: models.Model, *, exclude=None) -> None:
                     errors.setdefault(name, []).extend(msgs)
             else:
                 # unique constraints keep Django's message and code ("unique" …)
-                key = NON_FIELD_ERRORS
-                fields = getattr(constraint, "fields", None) or ()
+                key: str = NON_FIELD_ERRORS
+                fields: tuple[str, ...] = tuple(getattr(constraint, "fields", None) or ())
                 if len(fields) == 1:
                     key = fields[0]
                 errors.setdefault(key, []).extend(exc.error_list)

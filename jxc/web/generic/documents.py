@@ -107,9 +107,9 @@ def price(value: Decimal | None, places: int) -> str:
     where the figure has them (a cost of 4.3536 keeps its places)."""
     if value is None:
         return ""
-    exact = value.normalize()
-    shown = max(places, -exact.as_tuple().exponent if exact.as_tuple().exponent < 0 else 0)
-    return plain_decimal(value, min(shown, 4))
+    exponent = value.normalize().as_tuple().exponent
+    own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return plain_decimal(value, min(max(places, own), 4))
 
 
 def booked_amounts(obj) -> dict[int, Decimal]:
