@@ -333,6 +333,12 @@ class CompanyIn(Schema):
     over_receipt_tolerance: Decimal = Field(
         Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2
     )
+    count_variance_value: Decimal = Field(
+        Decimal(1000), ge=0, lt=10**13, description="盘点 variance worth more needs confirming"
+    )
+    count_variance_percent: int = Field(
+        100, ge=0, le=10000, strict=True, description="盘点 variance above this % of the book"
+    )
     document_prefixes: dict[str, str] = {}
 
 
@@ -349,6 +355,8 @@ class CompanyOut(Schema):
     purchase_prices_include_tax: bool
     default_tax_rate: Decimal
     over_receipt_tolerance: Decimal
+    count_variance_value: Decimal
+    count_variance_percent: int
     document_prefixes: dict[str, str]
 
 

@@ -97,6 +97,10 @@ class HeaderOut(Schema):
 class ActionIn(Schema):
     reason: str = Field("", max_length=500)
     date: dt.date | None = None
+    confirm: bool = Field(
+        False,
+        description="过账 of a 盘点单: the variances beyond the company's limits were checked",
+    )
 
 
 def line_inputs(lines: list[LineIn]) -> list[LineInput]:

@@ -344,7 +344,12 @@ def review(request, id: int, differences: bool = False):
 action_endpoints(
     router,
     "/stock-counts",
-    actions=ACTIONS,
+    actions={
+        **ACTIONS,
+        "post": lambda doc, user, body: docs.post_stock_count(
+            doc, user=user, confirm_large=body.confirm
+        ),
+    },
     module=OPERATION_MODULE,
     name="stock_count",
     resource="stock_count",

@@ -161,6 +161,17 @@ class InsufficientStock(DomainError):
     )
 
 
+class LargeVarianceUnconfirmed(DomainError):
+    """A count would post variances beyond the company's limits that nobody confirmed."""
+
+    code = "large_variance_unconfirmed"
+    http_status = 409
+    default_message = _(
+        "%(lines)s line(s) differ from the book by more than the company allows without a "
+        "check (%(skus)s): check the counts and confirm them to post."
+    )
+
+
 class InsufficientAvailable(DomainError):
     """A reservation asks for more than on hand minus already reserved."""
 

@@ -88,6 +88,22 @@ class Company(models.Model):
         validators=[MaxValueValidator(366)],
         help_text=_("How many days after today a document may be dated."),
     )
+    # A count line differing from the book by more than either (0: no limit) must be
+    # confirmed before the count is posted (4040 typed for 40 posted a 3,991-unit 盘盈).
+    count_variance_value = models.DecimalField(
+        _("count variance needing confirmation (value)"),
+        max_digits=18,
+        decimal_places=2,
+        default=1000,
+        validators=[MinValueValidator(0)],
+        help_text=_("A count line whose variance is worth more than this must be confirmed."),
+    )
+    count_variance_percent = models.PositiveSmallIntegerField(
+        _("count variance needing confirmation (%)"),
+        default=100,
+        validators=[MaxValueValidator(10000)],
+        help_text=_("A count line differing from the book by more than this share."),
+    )
     document_prefixes = models.JSONField(_("document prefixes"), default=dict, blank=True)
     # 采购: prices typed with VAT (含税, the usual Chinese invoice price) or without (不含税)
     purchase_prices_include_tax = models.BooleanField(

@@ -53,8 +53,11 @@ def test_owner_reads_the_summary_and_closes_the_month(new_page, last_month, logi
 
     page.goto("/reports/periods/")
     expect(page.locator("h1")).to_have_text("月结")
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.get_by_test_id("btn-close").click()
     expect(page.locator(".toast")).to_contain_text("已结账")
+    assert f"{m['start']:%Y-%m}" in asked[0] and "过账" in asked[0], asked
     assert ClosedPeriod.objects.filter(year=m["start"].year, month=m["start"].month).exists()
     with pytest.raises(PeriodClosed):
         m["kit"].receive(m["cola"], m["zc"], "1", "2", day=m["start"])

@@ -44,8 +44,10 @@ def test_documents_other_receipt_issue_and_reversal(kit, owner):
     is the cost as entered, 3.335 (DOMAIN.md §5), not 10.01 ÷ 3.
     其他出库 1 → round(1 × 3.335) = 3.34; pool 2 / 6.67.
     红冲 the issue (nothing since) → pool back to 3 / 10.01."""
+    from jxc.core.services import update_company
     from jxc.inventory.documents import services as docs
 
+    update_company(user=owner, price_decimals=3)  # a cost to the 厘 is typed as such
     sku, wh = kit.sku("DOC1"), kit.warehouse("W1")
 
     def posted(kind, qty, price=None, reason="other"):

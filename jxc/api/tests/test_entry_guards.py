@@ -242,3 +242,24 @@ def test_the_unit_spec_rule_takes_the_company_places():
     assert unit_errors(specs, base_unit_id=1, factor_places=2) == {
         "units.1.factor": ["最多 2 位小数。"]
     }
+
+
+def test_a_stock_error_speaks_in_the_sku_unit_without_padding(client_for, world):
+    w = world
+    client = client_for(w.owner)
+    status, doc = call(client, "post", "/opening-stock", BODIES["opening-stock"](w, str(today())))
+    body = BODIES["opening-stock"](w, str(today()))
+    body["lines"] = _line(w, qty="104", unit_cost="2")
+    _s, more = call(client, "post", "/opening-stock", body)
+    for d in (doc, more):
+        for action in ("submit", "approve", "post"):
+            assert call(client, "post", f"/opening-stock/{d['id']}/{action}")[0] == 200
+    issue = BODIES["other-issues"](w, str(today()))
+    issue["lines"] = [{"sku_id": w.sku_a.pk, "qty": "99999"}]
+    _s, out = call(client, "post", "/other-issues", issue)
+    for action in ("submit", "approve"):
+        call(client, "post", f"/other-issues/{out['id']}/{action}")
+    status, answer = call(client, "post", f"/other-issues/{out['id']}/post")
+    assert (status, answer["code"]) == (409, "insufficient_stock"), answer
+    assert "现有 105 个，需要 99,999 个" in answer["message"], answer["message"]
+    assert "105.000000" not in answer["message"]

@@ -146,3 +146,23 @@ def variance_review(
         gain_value=gain_v,
         loss_value=loss_v,
     )
+
+
+def large_variances(
+    rows: Sequence[VarianceRow], *, value_limit: Decimal, percent_limit: int
+) -> list[VarianceRow]:
+    """The lines to confirm before posting: a variance worth more than ``value_limit``, or
+    larger than ``percent_limit`` % of the book (anything found where the book had none counts
+    by value only). A limit of 0 is no limit. Largest value first."""
+    out = []
+    for r in rows:
+        if r.variance == 0:
+            continue
+        by_value = value_limit > 0 and r.value is not None and abs(r.value) > value_limit
+        book = r.line.book
+        by_share = percent_limit > 0 and book > 0 and abs(r.variance) * 100 > book * percent_limit
+        if by_value or by_share:
+            out.append(r)
+    return sorted(
+        out, key=lambda r: (-(abs(r.value) if r.value is not None else ZERO), -abs(r.variance))
+    )

@@ -28,7 +28,7 @@ from jxc.core.documents.actions import (
     lock,
     raise_if,
 )
-from jxc.core.errors import CountOverlap, ValidationFailed
+from jxc.core.errors import CountOverlap, LargeVarianceUnconfirmed, ValidationFailed
 from jxc.core.services import record_audit
 from jxc.inventory import services as stock
 from jxc.inventory.documents import count_rules
@@ -284,12 +284,21 @@ def count_line_values(count: StockCount) -> list[count_rules.CountLineValues]:
 
 
 @transaction.atomic
-def post_stock_count(count: StockCount, *, user) -> StockCount:
+def post_stock_count(count: StockCount, *, user, confirm_large: bool = False) -> StockCount:
     """确认盘点 (过账): post 盘盈 / 盘亏 for every line whose counted quantity differs from the
-    frozen book — as a change to today's balance, so moves posted after the freeze stay."""
+    frozen book — as a change to today's balance, so moves posted after the freeze stay.
+    Variances beyond the company's limits need ``confirm_large`` (a 4040 typed for 40)."""
 
     def effect(locked: StockCount) -> None:
         ensure_warehouses(user, locked.warehouse)
+        from jxc.inventory.documents.selectors import large_count_variances
+
+        large = large_count_variances(locked)
+        if large and not confirm_large:
+            codes = Sku.objects.filter(pk__in={r.line.sku for r in large}).values_list(
+                "code", flat=True
+            )
+            raise LargeVarianceUnconfirmed(lines=len(large), skus=", ".join(sorted(codes)[:5]))
         values = count_line_values(locked)
         lines = count_rules.count_stock_lines(
             warehouse=locked.warehouse_id,

@@ -103,3 +103,14 @@ def count_review(
     return count_rules.variance_review(
         values, uncounted_as_zero=count.uncounted_as_zero, only_differences=only_differences
     )
+
+
+def large_count_variances(count: StockCount) -> list[count_rules.VarianceRow]:
+    """The lines whose variance is beyond the company's limits (value or share of the book),
+    largest first: the review shows them first, and posting needs them confirmed."""
+    limits = core_selectors.company()
+    return count_rules.large_variances(
+        count_review(count, only_differences=True).rows,
+        value_limit=limits.count_variance_value,
+        percent_limit=limits.count_variance_percent,
+    )

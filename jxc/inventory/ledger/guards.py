@@ -25,6 +25,17 @@ from jxc.inventory.models import Batch, StockMove
 CHUNK = 900
 
 
+def in_base_unit(sku_id: int, qty: Decimal) -> str:
+    """A quantity as the person reads it in an error: in the SKU's base unit, without the
+    stored padding and grouped (``99,999 件``, not ``99999.000000``). One query, on the
+    error path only."""
+    from jxc.catalog.models import Sku
+
+    unit = Sku.objects.filter(pk=sku_id).values_list("product__base_unit__name", flat=True).first()
+    text = format(Decimal(qty).normalize(), ",f")
+    return f"{text} {unit}" if unit else text
+
+
 def check_batches_and_serials(items: list[PostingLine], skus: dict) -> None:
     batch_ids = {it.batch_id for it in items if it.batch_id is not None}
     owners = (
@@ -132,8 +143,8 @@ def check_quantities(items, balances, lots, labels, warehouses) -> None:
             raise InsufficientAvailable(
                 sku=labels[key[0]],
                 warehouse=warehouses[key[1]]["name"],
-                available=max(b.on_hand - b.reserved, ZERO),
-                requested=-sum((x.qty for x in its if x.qty < 0), ZERO),
+                available=in_base_unit(key[0], max(b.on_hand - b.reserved, ZERO)),
+                requested=in_base_unit(key[0], -sum((x.qty for x in its if x.qty < 0), ZERO)),
             )
         if b.allow_negative or all(x.qty >= 0 for x in its):
             continue
@@ -182,7 +193,12 @@ def ensure_never_negative(now, last_date, its, moves_of: dict, sku_label, where)
     running = start
     for d, q in events:
         if running + q < 0:
+            sku_id = moves_of["sku_id"]
             raise InsufficientStock(
-                sku=sku_label, warehouse=where, date=d.isoformat(), available=running, requested=-q
+                sku=sku_label,
+                warehouse=where,
+                date=d.isoformat(),
+                available=in_base_unit(sku_id, running),
+                requested=in_base_unit(sku_id, -q),
             )
         running += q

@@ -13,6 +13,7 @@ from jxc.catalog import services as catalog
 from jxc.catalog.models import Barcode, Product, Sku, SkuUnit
 from jxc.catalog.rules import UnitSpec
 from jxc.core.models import AuditLog
+from jxc.core.services import update_company
 from jxc.inventory import services as inventory
 from jxc.inventory.models import StockLimit
 
@@ -152,13 +153,16 @@ def test_create_with_two_units_and_a_colour_size_matrix(client_owner, md):
         assert [b.code for b in sku.barcodes.all()] == [f"0069000000{i}"]
 
 
-def test_create_single_sku_keeps_unit_barcodes_and_exact_factor(client_owner, md):
-    data = _post(md, **{"unit-1-factor": "0.3333333333"})
+def test_create_single_sku_keeps_unit_barcodes_and_exact_factor(client_owner, md, owner):
+    # a factor has at most the company's quantity decimals (2 by default, 6 at most)
+    assert client_owner.post(NEW, _post(md, **{"unit-1-factor": "0.333333"})).status_code == 422
+    update_company(user=owner, qty_decimals=6)
+    data = _post(md, **{"unit-1-factor": "0.333333"})
     response = client_owner.post(NEW, data)
     assert response.status_code == 302
     sku = Sku.objects.get(code="COLA")
     case = sku.units.get(unit=md["case"])
-    assert case.factor == Decimal("0.3333333333")
+    assert case.factor == Decimal("0.333333")
     assert Barcode.objects.get(code="06901234567892").sku_unit.unit == md["pcs"]
     assert Barcode.objects.get(code="16901234567899").sku_unit == case
     assert sku.mnemonic == "kkkl330ml"

@@ -51,7 +51,7 @@ def test_page_renders_for_owner(client_owner, records, name, key, text):
     assert response.status_code == 200
     body = response.content.decode()
     assert text in body
-    assert 'lang="zh-hans"' in body
+    assert 'lang="zh-CN"' in body
 
 
 def test_user_role_and_audit_detail_pages(client_owner, owner, records):

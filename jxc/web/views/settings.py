@@ -38,6 +38,8 @@ class CompanyForm(ServiceForm):
             "purchase_prices_include_tax",
             "default_tax_rate",
             "over_receipt_tolerance",
+            "count_variance_value",
+            "count_variance_percent",
         ]
 
     def __init__(self, *args, **kwargs):

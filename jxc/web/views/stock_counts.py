@@ -78,6 +78,13 @@ class StockCountScreen(WarehouseDocumentScreen):
     def lines_of(self, obj):
         return obj.lines.select_related("sku", "bin", "batch").order_by("line_no", "id")
 
+    def transition(self, request, obj, transition, reason: str = ""):
+        if transition.action == "post":
+            # the review's tick "I checked the large variances" (checked again by the service)
+            confirm = request.POST.get("confirm_large") == "1"
+            return docs.post_stock_count(obj, user=request.user, confirm_large=confirm)
+        return super().transition(request, obj, transition, reason)
+
     def line_columns(self, obj, user):
         hide = hides_book(obj)
         cols: list[Any] = [
@@ -334,13 +341,18 @@ def review(request, pk: int, *, screen: StockCountScreen):
     see_cost = can_view_cost(request.user)
     hide = hides_book(count)
     lines = {x.pk: x for x in _lines(count)}
+    # lines beyond the company's limits first (a 4040 typed for 40 is seen before posting)
+    large = [] if hide else [r.line.id for r in doc_selectors.large_count_variances(count)]
+    rank = {line_id: i for i, line_id in enumerate(large)}
+    ordered = sorted(summary.rows, key=lambda r: rank.get(r.line.id, len(rank)))
     rows = [
         {
             "line": lines[r.line.id],
             "variance": r.variance,
             "value": (num(r.value) if r.value is not None else "") if see_cost else MASK,
+            "large": r.line.id in rank,
         }
-        for r in summary.rows
+        for r in ordered
     ]
     return TemplateResponse(
         request,
@@ -354,6 +366,7 @@ def review(request, pk: int, *, screen: StockCountScreen):
             "only": only,
             "hide_book": hide,
             "see_cost": see_cost,
+            "large_count": len(large),
             "transitions": [
                 {"t": t, "url": screen.url("transition", count.pk, t.action)}
                 for t in screen.transitions_for(request, count)
