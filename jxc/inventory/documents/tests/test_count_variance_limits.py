@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from jxc.api.tests.conftest import call
 from jxc.core.errors import LargeVarianceUnconfirmed
 from jxc.core.services import update_company
 from jxc.inventory.documents import count_rules
@@ -76,15 +75,3 @@ def test_the_limits_are_company_settings(stock_world):
     update_company(user=w.owner, count_variance_value=D(0), count_variance_percent=0)
     assert large_count_variances(count) == []
     assert docs.post_stock_count(count, user=w.owner).status == "posted"
-
-
-def test_the_api_asks_for_confirm_on_post(client_for, stock_world):
-    w = stock_world
-    count = _counted(w, "4040")
-    client = client_for(w.owner)
-    status, body = call(client, "post", f"/stock-counts/{count.pk}/post")
-    assert (status, body["code"]) == (409, "large_variance_unconfirmed"), body
-    status, body = call(client, "post", f"/stock-counts/{count.pk}/post", {"confirm": True})
-    assert (status, body["status"]) == (200, "posted"), body
-    status, company = call(client, "get", "/company")
-    assert (company["count_variance_value"], company["count_variance_percent"]) == ("1000", 100)
