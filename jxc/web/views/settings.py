@@ -44,6 +44,9 @@ class CompanyForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left empty, a count variance limit keeps what it is (it has a default).
+        for name in ("count_variance_value", "count_variance_percent"):
+            self.fields[name].required = False
         prefixes = (self.instance.document_prefixes or {}) if self.instance else {}
         # One input per registered document type (purchase order, receipt …).
         for doc_type, default in core.DEFAULT_PREFIXES.items():
@@ -58,6 +61,9 @@ class CompanyForm(ServiceForm):
 
     def service_data(self):
         data = dict(self.cleaned_data)
+        for name in ("count_variance_value", "count_variance_percent"):
+            if data.get(name) is None:
+                data.pop(name, None)
         prefixes = {}
         for name in [n for n in data if n.startswith("prefix_")]:
             value = data.pop(name).strip()
