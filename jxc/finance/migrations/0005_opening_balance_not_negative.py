@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('finance', '0003_party_ledger'),
+        ('finance', '0004_supplier_payments'),
     ]
 
     operations = [
