@@ -203,18 +203,18 @@ def test_the_web_account_form_refuses_minus_100_and_ten_to_the_fifteen(client_fo
 
 def test_company_settings_out_of_range_name_the_field_not_the_constraint(client_for, world):
     client = client_for(world.owner)
-    response = client.post(
-        "/settings/company/",
-        {
-            "name": "好运来",
-            "currency": "CNY",
-            "qty_decimals": 99,
-            "price_decimals": 2,
-            "costing_method": "moving_average",
-            "cost_scope": "company",
-            "days_ahead": 7,
-        },
-    )
+    form = {
+        "name": "好运来",
+        "qty_decimals": "99",
+        "price_decimals": "2",
+        "costing_method": "moving_average",
+        "cost_scope": "company",
+        "days_ahead": "7",
+        "purchase_prices_include_tax": "on",
+        "default_tax_rate": "13",
+        "over_receipt_tolerance": "0",
+    }
+    response = client.post("/settings/company/", form)
     text = response.content.decode()
     assert "company_qty_decimals_lte_6" not in text and "约束" not in text
     assert response.context["form"].errors["qty_decimals"] == ["不能大于 6。"]
