@@ -92,6 +92,11 @@ class Document(models.Model):
     def ref(self) -> SourceRef:
         return SourceRef(kind=self.DOC_TYPE, id=self.pk, number=self.number)
 
+    def prepare_insert(self) -> None:
+        """What ``save`` sets on a new row before its INSERT (nothing here). The platform
+        inserts a new draft without ``Model.save`` (``jxc.core.documents.rows.insert_one``)
+        and calls this first: a type whose ``save`` does more must do it here too."""
+
     @property
     def is_editable(self) -> bool:
         """Lines and header may change only while the document is a draft."""

@@ -27,7 +27,7 @@ from jxc.core.documents.actions import (
 from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document
-from jxc.core.documents.rows import insert_many, rows_where
+from jxc.core.documents.rows import insert_many, insert_one, rows_where
 from jxc.core.visibility import COST, can_view_cost, marked_fields
 
 D = TypeVar("D", bound=Document)
@@ -110,7 +110,8 @@ def create_document(
     doc.memo = doc.memo[:500]
     doc.created_by = user
     assign_number(doc)
-    doc.save()
+    doc.prepare_insert()
+    insert_one(doc)
     line_model, _parent = lines_relation(model)
     insert_many(line_model, line_rows(doc, lines, facts))
     audit_saved(doc, user=user, creating=True, lines=len(lines))

@@ -92,8 +92,11 @@ class StockDocumentOfKind(StockDocument):
     class Meta:
         proxy = True
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def prepare_insert(self) -> None:
         self.kind = self.DOC_TYPE
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.prepare_insert()
         super().save(*args, **kwargs)
 
 
