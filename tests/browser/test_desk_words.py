@@ -132,7 +132,7 @@ def test_the_role_page_is_a_permission_matrix_in_chinese(new_page, shop, login, 
     grid = page.get_by_test_id("permission-grid")
     grid.locator("tr[data-resource=cost] td[data-label='查看'] input").check()
     expect(page.get_by_test_id("wildcard-patterns")).not_to_have_attribute("open", "")
-    shot(page, "permission-matrix", full_page=True)
+    shot(page, "permission-matrix")
     page.get_by_test_id("btn-save").click()
     grid = page.get_by_test_id("permission-grid")
     expect(grid.locator("tr[data-resource=cost] td[data-label='查看'] input")).to_be_checked()
@@ -213,3 +213,47 @@ def test_one_date_and_one_number_format_and_chinese_html(page, shop, login):
     assert not re.search(r"\d+年\d+月\d+日", main), main
     page.goto("/inventory/other-receipts/new/")
     expect(page.locator("input[name=date]")).to_have_attribute("type", "date")
+
+
+def test_the_movement_summary_on_a_phone_names_each_group(new_page, shop, login, shot):
+    page = new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    login(page, "boss")
+    page.goto(f"/reports/movement-summary/?month={dt.date.today():%Y-%m}")
+    card = page.get_by_test_id("report-table").locator("tbody tr").first
+    labels = card.locator("td:visible").evaluate_all("cells => cells.map(c => c.dataset.label)")
+    groups = {label.split(" · ")[0] for label in labels if " · " in label}
+    assert {"期初", "期末"} <= groups, labels
+    assert not [label for label in labels if label in ("数量", "金额")], labels  # never bare
+    hidden = card.locator("td.col-detail")
+    if hidden.count():
+        expect(hidden.first).to_be_hidden()
+        page.get_by_test_id("detail-toggle").click()
+        expect(hidden.first).to_be_visible()
+        page.get_by_test_id("detail-toggle").click()
+    shot(page, "movement-summary-phone")
+
+
+def test_document_lines_carry_their_labels_on_a_phone_and_toasts_leave_the_buttons(
+    new_page, shop, login
+):
+    page = new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    login(page, "boss")
+    page.goto(f"/inventory/other-receipts/{shop['surplus'].pk}/")
+    line = page.get_by_test_id("doc-line").first
+    expect(line.locator("td[data-label='数量']")).to_be_visible()
+    expect(line.locator("td[data-label='单位成本']")).to_contain_text("2.50")
+    print_button = page.get_by_test_id("btn-print")
+    page.evaluate(
+        "() => { const t = document.getElementById('toasts'); const d = document.createElement("
+        "'div'); d.className = 'toast toast-success'; d.textContent = '已保存。'; t.append(d); }"
+    )
+    toast = page.locator("#toasts .toast").last.bounding_box()
+    button = print_button.bounding_box()
+    assert toast and button
+    overlap = not (
+        toast["x"] + toast["width"] <= button["x"]
+        or button["x"] + button["width"] <= toast["x"]
+        or toast["y"] + toast["height"] <= button["y"]
+        or button["y"] + button["height"] <= toast["y"]
+    )
+    assert not overlap, (toast, button)

@@ -38,3 +38,9 @@ def mixed_qty(value, units) -> str:
         for u in units
     ]
     return mixed_quantity(Decimal(value), pairs)
+
+
+@register.filter
+def with_labels(cells, labels) -> list[tuple]:
+    """(label, cell) pairs of a table row, so a phone's card names every value."""
+    return list(zip(labels, cells, strict=False))

@@ -34,6 +34,7 @@ class Col:
     group: Any = None
     link: str = ""  # row key holding the URL this cell links to
     tag: str = ""  # row key holding a tag shown after the cell's text (成本重算中); not exported
+    detail: bool = False  # folded away on a phone until the reader asks for the detail
 
     @property
     def numeric(self) -> bool:
@@ -95,6 +96,7 @@ def table(cols: Sequence[Col], rows: Iterable[dict], totals: dict | None = None)
         "groups": groups[0] if groups else None,
         "rows": [cells(r) for r in rows],
         "totals": cells(totals) if totals is not None else None,
+        "has_detail": any(c.detail for c in cols),
     }
 
 

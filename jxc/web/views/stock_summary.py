@@ -84,19 +84,30 @@ def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     if by_warehouse:
         cols.append(Col("warehouse", gettext_lazy("Warehouse")))
 
-    def block(key: str, group: Any, unit_cost: bool = False) -> list[Col]:
-        out = [Col(f"{key}_qty", gettext_lazy("Quantity"), "qty", group=group)]
+    def block(key: str, group: Any, unit_cost: bool = False, detail: bool = False) -> list[Col]:
+        # ``detail``: a reason's own block, folded away on a phone (期初, 入库/出库 合计 and 期末
+        # stay, each card row named with its group: 期初 · 数量)
+        out = [Col(f"{key}_qty", gettext_lazy("Quantity"), "qty", group=group, detail=detail)]
         if unit_cost:
             out.append(Col(f"{key}_uc", gettext_lazy("Unit cost"), "price", cost=True, group=group))
-        out.append(Col(f"{key}_value", gettext_lazy("Amount"), "money", cost=True, group=group))
+        out.append(
+            Col(
+                f"{key}_value",
+                gettext_lazy("Amount"),
+                "money",
+                cost=True,
+                group=group,
+                detail=detail,
+            )
+        )
         return out
 
     cols += block("opening", gettext_lazy("Opening"), unit_cost=True)
     for r in summary.receipt_reasons:
-        cols += block(r, labels[r])
+        cols += block(r, labels[r], detail=True)
     cols += block("received", gettext_lazy("Total received"))
     for r in summary.issue_reasons:
-        cols += block(r, labels[r])
+        cols += block(r, labels[r], detail=True)
     cols += block("issued", gettext_lazy("Total issued"))
     if by_warehouse:  # the change of a warehouse's value caused by the pool's unit cost
         cols.append(Col("cost_difference", gettext_lazy("Cost difference"), "money", cost=True))
