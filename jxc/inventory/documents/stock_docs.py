@@ -21,6 +21,7 @@ from jxc.core.documents.actions import (
 )
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots
+from jxc.core.documents.rows import rows_where
 from jxc.core.documents.services import create_document, saved_lines, update_document
 from jxc.core.errors import OpeningAfterMoves, ValidationFailed
 from jxc.inventory import services as stock
@@ -239,6 +240,8 @@ def post_stock_document(doc: StockDocument, *, user) -> StockDocument:
 
     def effect(locked: StockDocument) -> None:
         locked.as_kind()
+        # the warehouse read with a cached statement (its kind and the user's scope)
+        locked.warehouse = rows_where(Warehouse, "id", locked.warehouse_id)[0]
         ensure_warehouses(user, locked.warehouse)
         if locked.kind == K.OPENING:
             _ensure_before_go_live(locked)
