@@ -177,7 +177,12 @@ def record_counts(count: StockCount, *, user, counts: Mapping[int, Decimal | Non
     """录入实盘数: counted quantities (base unit) per line id; None clears a line."""
     count = _counting(count, user)
     errors: dict[str, list[str]] = {}
-    lines = {x.pk: x for x in StockCountLine.objects.filter(count=count, pk__in=list(counts))}
+    lines = {
+        x.pk: x
+        for x in StockCountLine.objects.filter(count=count, pk__in=list(counts)).select_related(
+            "sku__product__base_unit"
+        )
+    }
     changed = []
     for line_id, raw in counts.items():
         line = lines.get(int(line_id))
@@ -189,6 +194,14 @@ def record_counts(count: StockCount, *, user, counts: Mapping[int, Decimal | Non
         except (ValueError, ArithmeticError) as exc:
             errors[f"lines.{line_id}.counted_qty"] = [
                 str(exc) if isinstance(exc, ValueError) and exc.args else str(_("Enter a number."))
+            ]
+            continue
+        qty, base = line.counted_qty, line.sku.product.base_unit
+        if qty is not None and not base.allow_fraction and qty != qty.to_integral_value():
+            # 1.5 罐: refused with the row and the SKU named (the count keeps what was typed)
+            errors[f"lines.{line_id}.counted_qty"] = [
+                str(_("Line %(line)s, %(sku)s: counted in whole %(unit)s."))
+                % {"line": line.line_no, "sku": f"{line.sku.code} {line.sku}", "unit": base.name}
             ]
             continue
         changed.append(line)

@@ -75,3 +75,18 @@ def test_the_limits_are_company_settings(stock_world):
     update_company(user=w.owner, count_variance_value=D(0), count_variance_percent=0)
     assert large_count_variances(count) == []
     assert docs.post_stock_count(count, user=w.owner).status == "posted"
+
+
+def test_a_count_of_one_and_a_half_for_a_whole_unit_names_the_row(stock_world):
+    from jxc.core.errors import ValidationFailed
+
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 40, "2")
+    count = docs.create_stock_count(user=w.owner, warehouse=w.zc, date=TODAY)
+    line = count.lines.get(sku=w.sku_a)
+    with pytest.raises(ValidationFailed) as caught:
+        docs.record_counts(count, user=w.owner, counts={line.pk: D("1.5")})
+    (message,) = caught.value.errors[f"lines.{line.pk}.counted_qty"]
+    assert f"第 {line.line_no} 行" in message and "A001" in message and "个" in message, message
+    line.refresh_from_db()
+    assert line.counted_qty is None
