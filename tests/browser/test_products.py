@@ -222,7 +222,7 @@ def test_home_and_menu_in_chinese_at_phone_width(phone_page, owner, shop, login,
     for text in (dashboard.inner_text(), page.locator(".sidebar").text_content()):
         english = set(re.findall(r"[A-Za-z]{2,}", text)) - {"SKU", "API"}
         assert not english, f"untranslated on the home page: {sorted(english)}"
-    assert page.evaluate("document.documentElement.lang") == "zh-hans"
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
     # nothing wider than the phone: no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     sidebar = page.locator(".sidebar")

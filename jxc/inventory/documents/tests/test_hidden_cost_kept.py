@@ -9,6 +9,7 @@ import pytest
 
 from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput
+from jxc.core.services import update_company
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import OtherReceipt
@@ -57,7 +58,9 @@ def test_a_figure_the_user_entered_is_not_replaced():
 
 
 def draft_with_unit_costs(w):
-    """An 其他入库 draft in 门店仓 whose unit costs the owner entered."""
+    """An 其他入库 draft in 门店仓 whose unit costs the owner entered (four places: the
+    company keeps four)."""
+    update_company(user=w.owner, price_decimals=4)
     inventory.set_user_warehouses(user=w.owner, target=w.keeper, warehouses=[w.md])
     return docs.create_stock_document(
         user=w.owner,
