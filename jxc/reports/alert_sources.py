@@ -55,17 +55,19 @@ def above_max(rule: AlertRule) -> Iterable[Breach]:
         )
 
 
-def _lots(rule: AlertRule, *, expired: bool) -> Iterable[Breach]:
-    today = timezone.localdate()
-    days = 0 if expired else _days(rule, alerts.NEAR_EXPIRY_DAYS)
-    for lot in alerts.near_expiry_lots(user=None, days=days, warehouse=rule.warehouse_id):
+def _lots(lots: Iterable, *, expired: bool) -> Iterable[Breach]:
+    for lot in lots:
         batch = lot.batch
         expiry = batch.expiry_date if batch is not None else None
-        if expiry is None or expired != (expiry < today):
+        if expiry is None:
             continue
         yield Breach(
             key=f"lot:{lot.pk}",
-            title=_("%(sku)s batch %(batch)s in %(warehouse)s expires %(date)s")
+            title=(
+                _("%(sku)s batch %(batch)s in %(warehouse)s expired %(date)s")
+                if expired
+                else _("%(sku)s batch %(batch)s in %(warehouse)s expires %(date)s")
+            )
             % {
                 "sku": lot.sku,
                 "batch": batch.number if batch is not None else "",
@@ -77,11 +79,15 @@ def _lots(rule: AlertRule, *, expired: bool) -> Iterable[Breach]:
 
 
 def near_expiry(rule: AlertRule) -> Iterable[Breach]:
-    return _lots(rule, expired=False)
+    """临期: in stock, expiring within the rule's days (today included), not yet expired."""
+    days = _days(rule, alerts.NEAR_EXPIRY_DAYS)
+    lots = alerts.near_expiry_lots(user=None, days=days, warehouse=rule.warehouse_id)
+    return _lots(lots, expired=False)
 
 
 def expired(rule: AlertRule) -> Iterable[Breach]:
-    return _lots(rule, expired=True)
+    """已过期: in stock past its expiry date (its own kind, never 临期)."""
+    return _lots(alerts.expired_lots(user=None, warehouse=rule.warehouse_id), expired=True)
 
 
 def no_movement(rule: AlertRule) -> Iterable[Breach]:
