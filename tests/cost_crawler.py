@@ -34,6 +34,7 @@ from jxc.catalog.rules import UnitSpec
 from jxc.core.documents.actions import approve, submit
 from jxc.core.documents.lines import LineInput
 from jxc.core.models import Role
+from jxc.core.services import update_company
 from jxc.core.visibility import COST, SCHEMA_KEY, marked_fields
 from jxc.finance import payments as supplier_payments
 from jxc.finance import services as finance
@@ -79,7 +80,9 @@ def _doc(owner, kind, warehouse, lines, reason="other"):
 
 
 def build_shop(owner) -> dict[str, Any]:
-    """Every kind of stock document, posted or in progress, with distinctive unit costs."""
+    """Every kind of stock document, posted or in progress, with distinctive unit costs
+    (four places: the company keeps four)."""
+    update_company(user=owner, price_decimals=4)
     today = timezone.localdate()
     pcs = catalog.create_unit(user=owner, name="个")
     box = catalog.create_unit(user=owner, name="箱")

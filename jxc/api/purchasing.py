@@ -19,6 +19,7 @@ from ninja import Field, Schema
 
 from jxc.api.common.crud import crud_endpoints
 from jxc.api.common.errors import Router
+from jxc.api.common.idempotency import creates
 from jxc.api.common.permissions import ref, requires
 from jxc.api.documents import PLAIN_ACTIONS, LineIn, document_endpoints, header_schemas
 from jxc.catalog.models import Sku, Unit
@@ -250,7 +251,7 @@ class ReceiveOrdersIn(Schema):
 
 
 @router.post("/purchase-receipts/from-orders", response={201: RECEIPT_SCHEMAS.out})
-@requires("purchase_receipt.create")
+@creates(RECEIPT_SCHEMAS.out, perm="purchase_receipt.create")
 def receive_purchase_orders(request, payload: ReceiveOrdersIn):
     """生成入库单: a draft receipt of everything still open on these approved orders of one
     supplier and warehouse (edit its quantities, rejections and batches, then post)."""
@@ -262,7 +263,7 @@ def receive_purchase_orders(request, payload: ReceiveOrdersIn):
             {"order_ids": [gettext("The orders are of different suppliers or warehouses.")]}
         )
     made = receipts.receive_orders(orders, user=request.user, date=payload.date, memo=payload.memo)
-    return 201, RECEIPT_SCHEMAS.to_out(made, request)
+    return RECEIPT_SCHEMAS.to_out(made, request)
 
 
 document_endpoints(

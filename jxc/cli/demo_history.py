@@ -47,7 +47,12 @@ def load_stock_history(rng: random.Random, boss, whs, skus, cats) -> None:
     def receipt_line(sku, n: Decimal, day, *, expiring: bool = False) -> LineInput:
         batch, expiry = "", None
         if sku.pk in tracked:
-            expiry = day + dt.timedelta(days=rng.randint(10, 25) if expiring else shelf[sku.pk])
+            # the expiring few run out 10–25 days from today (临期), whenever they came in
+            expiry = (
+                today + dt.timedelta(days=rng.randint(10, 25))
+                if expiring
+                else day + dt.timedelta(days=shelf[sku.pk])
+            )
             batch = f"{day:%Y%m%d}{sku.pk % 100:02d}"
         cost = ((price[sku.pk] or D(0)) * D(rng.choice(["0.95", "1", "1", "1.05"]))).quantize(
             D("0.01")
@@ -78,7 +83,7 @@ def load_stock_history(rng: random.Random, boss, whs, skus, cats) -> None:
                 held[(sku.pk, wh.pk)] = have - n
         return out
 
-    # 期初: most SKUs in 总仓, a fifth in the store; a few batches expire within weeks.
+    # 期初: most SKUs in 总仓, a fifth in the store; a few batches expire within weeks of today.
     opening_day = months[0]
     in_zc = skus[::2]
     in_store = skus[1::5]
