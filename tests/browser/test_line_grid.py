@@ -101,6 +101,8 @@ def _new_receipt(page, login, shop):
     page.goto("/inventory/other-receipts/new/")
     expect(page.get_by_test_id("grid-row")).to_have_count(1)  # Alpine has started
     page.locator("select[name=warehouse]").select_option(str(shop["warehouse"].pk))
+    # 原因 has no preselected choice (desk's words): the user picks one.
+    page.locator("select[name=reason]").select_option("other")
 
 
 def _scan(page, target, code: str) -> None:
