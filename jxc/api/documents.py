@@ -9,7 +9,6 @@ Cost figures (unit_cost, value, cost_amount) are absent for users without ``cost
 """
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,19 +19,18 @@ import pydantic
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
 from ninja import Field, Query, Schema
 
 from jxc.api.common.crud import Patch
 from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
 from jxc.api.common.listing import listing, page_of, query_of
+from jxc.api.common.parsing import optional_body, optional_body_doc
 from jxc.api.common.permissions import get_or_404, ref, requires, with_perms
 from jxc.core.documents import actions
 from jxc.core.documents.header import header_model_fields, is_optional, is_ref
 from jxc.core.documents.lines import LineInput, line_amount, parse_serials
 from jxc.core.documents.models import Document
-from jxc.core.errors import ValidationFailed
 from jxc.core.visibility import COST, Cost, marks_of
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.models import Warehouse
@@ -328,34 +326,6 @@ PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
     "reject": lambda doc, user, body: actions.reject(doc, user=user, reason=body.reason),
     "void": lambda doc, user, body: actions.void(doc, user=user, reason=body.reason),
 }
-
-
-def optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
-    """An optional JSON body (a bare POST, or one sent as a form by a browser, means
-    defaults), validated with ``schema``; errors are the usual 422."""
-    data: Any = {}
-    if request.body and request.content_type == "application/json":
-        try:
-            data = json.loads(request.body)
-        except ValueError as exc:
-            raise ValidationFailed(
-                {"__all__": [gettext("The request body is not valid JSON.")]}
-            ) from exc
-    try:
-        return schema.model_validate(data or {})
-    except pydantic.ValidationError as exc:
-        raise ValidationFailed(
-            {".".join(str(p) for p in e["loc"]) or "__all__": [e["msg"]] for e in exc.errors()}
-        ) from exc
-
-
-def optional_body_doc(schema: type[Schema]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
 
 
 def action_endpoints(

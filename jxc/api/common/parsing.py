@@ -5,9 +5,11 @@ a JSON body, a query string or a form is a 422 on its field."""
 import json
 from typing import Any, cast
 
+import pydantic
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
+from ninja import Schema
 from ninja.parser import Parser
 
 from jxc.core.errors import ValidationFailed
@@ -50,3 +52,31 @@ class JxcParser(Parser):
         if data is not request.FILES:
             refuse_nul({k: v for k, v in result.items()})
         return result
+
+
+def optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
+    """An optional JSON body (a bare POST, or one sent as a form by a browser, means
+    defaults), validated with ``schema``; errors are the usual 422."""
+    data: Any = {}
+    if request.body and request.content_type == "application/json":
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:
+            raise ValidationFailed(
+                {"__all__": [gettext("The request body is not valid JSON.")]}
+            ) from exc
+    try:
+        return schema.model_validate(data or {})
+    except pydantic.ValidationError as exc:
+        raise ValidationFailed(
+            {".".join(str(p) for p in e["loc"]) or "__all__": [e["msg"]] for e in exc.errors()}
+        ) from exc
+
+
+def optional_body_doc(schema: type[Schema]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }

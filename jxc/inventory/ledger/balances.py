@@ -10,7 +10,8 @@ from jxc.core.numbers import ZERO, value_of
 from jxc.inventory.ledger.pools import POOLS, rate_of
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import RunMove
-from jxc.inventory.ledger.sql import Reader, Writes, placeholders
+from jxc.inventory.ledger.sql import Reader, placeholders
+from jxc.inventory.ledger.sql_writes import Writes
 from jxc.inventory.models import CostPool, LotBalance, StockBalance
 
 BALANCE_VALUES = Reader(StockBalance, ["id", "sku_id", "warehouse_id", "on_hand", "value"])

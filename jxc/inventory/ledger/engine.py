@@ -28,6 +28,7 @@ from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.cost_specs import cost_spec
 from jxc.inventory.ledger.costing.state import FIFO, ISSUE, REVALUE, Layer, PoolState
 from jxc.inventory.ledger.costing.valuation import cost_move
+from jxc.inventory.ledger.open_layers import LAYER_FIELDS, LAYERS, open_layers_of
 from jxc.inventory.ledger.run_moves import (
     MOVE_FIELDS,
     Cursor,
@@ -42,89 +43,17 @@ from jxc.inventory.ledger.run_moves import (
     run_move_from_row,
 )
 from jxc.inventory.ledger.run_writes import update_move_values, write_layers
-from jxc.inventory.ledger.sql import Reader, Writes, fetch, placeholders
+from jxc.inventory.ledger.sql import Reader, placeholders
+from jxc.inventory.ledger.sql_writes import Writes
 from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
 
 if TYPE_CHECKING:
     import datetime as dt
 
-_LAYER_FIELDS = [
-    "id",
-    "move_id",
-    "idx",
-    "date",
-    "base_qty",
-    "base_value",
-    "unit_cost",
-    "remaining",
-    "receipt_id",
-]
-_LAYERS = Reader(CostLayer, _LAYER_FIELDS)
-_POOL_LAYERS = Reader(CostLayer, ["pool_id", *_LAYER_FIELDS])
 _MOVES = Reader(StockMove, list(MOVE_FIELDS))
 
 
 _PLAIN = frozenset({CostBasis.POOL_COST, CostBasis.GIVEN_COST, CostBasis.GIVEN_VALUE})
-
-
-def _open_layers_of(pool_ids: list[int], limits: dict[int, int]) -> list[dict]:
-    """The open layers of the pools; of a pool in ``limits`` only the oldest ones until what
-    lies before a layer (its running sum of remaining quantities, oldest first) reaches the
-    limit — enough for issues of up to the limit (a window function, SQLite ≥ 3.25)."""
-    where = f"pool_id IN ({placeholders(len(pool_ids))}) AND {_LAYERS.q('remaining')} > 0"
-    if not limits:
-        return _POOL_LAYERS.values(where, pool_ids)
-    q = _LAYERS.q
-    before = (
-        f"SUM({q('remaining')}) OVER (PARTITION BY pool_id ORDER BY {q('date')}, "
-        f"{q('move_id')}, {q('idx')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-    )
-    cases = " ".join("WHEN %s THEN l.before_qty < %s" for _ in limits)
-    sql = (
-        f"SELECT {_POOL_LAYERS.columns} FROM (SELECT *, {before} AS before_qty "
-        f"FROM {_LAYERS.table} WHERE {where}) AS l "
-        f"WHERE l.before_qty IS NULL OR CASE l.pool_id {cases} ELSE TRUE END"
-    )
-    params = [*pool_ids, *(v for p, n in limits.items() for v in (p, n))]
-    names, converted = _POOL_LAYERS.names, _POOL_LAYERS.converted
-    return [dict(zip(names, converted(raw), strict=True)) for raw in fetch(sql, params)]
-
-
-def open_layers_sql(limits: dict[tuple[int, str], int]) -> tuple[str, list]:
-    """The open layers of the FIFO pools (SKU id, pool key) of ``limits``, the oldest ones
-    of each until what lies before a layer reaches its limit (as :func:`_open_layers_of`),
-    by the pools' keys: read with the posting's locks, before the pools' ids are known.
-    Rows: the pool's (SKU id, key), then the pool id and the layer's fields."""
-    from jxc.inventory.ledger.pools import POOLS
-
-    q = _LAYERS.q
-    pools = f"{POOLS.table} p"
-    before = (
-        f"SUM(c.{q('remaining')}) OVER (PARTITION BY c.pool_id ORDER BY c.{q('date')}, "
-        f"c.{q('move_id')}, c.{q('idx')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-    )
-    skus = sorted({k[0] for k in limits})
-    keys = sorted({k[1] for k in limits})
-    cases = " ".join("WHEN l.p_sku = %s AND l.p_key = %s THEN l.before_qty < %s" for _ in limits)
-    sql = (
-        f"SELECT l.p_sku, l.p_key, {_POOL_LAYERS.columns} FROM (SELECT c.*, p.sku_id AS p_sku, "
-        f"p.{POOLS.q('key')} AS p_key, {before} AS before_qty FROM {_LAYERS.table} c "
-        f"JOIN {pools} ON p.id = c.pool_id WHERE p.sku_id IN ({placeholders(len(skus))}) "
-        f"AND p.{POOLS.q('key')} IN ({placeholders(len(keys))}) AND p.method = %s "
-        f"AND c.{q('remaining')} > 0) AS l "
-        f"WHERE l.before_qty IS NULL OR CASE {cases} ELSE FALSE END"
-    )
-    params = [*skus, *keys, "fifo", *(v for (sku, key), n in limits.items() for v in (sku, key, n))]
-    return sql, params
-
-
-def parse_open_layers(raws: list[tuple]) -> dict[tuple[int, str], list[dict]]:
-    """The rows of :func:`open_layers_sql` by the pool's (SKU id, key)."""
-    names, converted = _POOL_LAYERS.names, _POOL_LAYERS.converted
-    out: dict[tuple[int, str], list[dict]] = defaultdict(list)
-    for raw in raws:
-        out[(raw[0], raw[1])].append(dict(zip(names, converted(raw[2:]), strict=True)))
-    return out
 
 
 class Run:
@@ -264,7 +193,7 @@ class Run:
                     given_back[use["layer_id"]] += use["qty"]
             missing = [i for i in given_back if i not in rows]
             for chunk in chunks(missing):
-                for found in _LAYERS.values(f"id IN ({placeholders(len(chunk))})", chunk):
+                for found in LAYERS.values(f"id IN ({placeholders(len(chunk))})", chunk):
                     rows[found["id"]] = found
         for layer_id, r in rows.items():
             if r["move_id"] in later:
@@ -315,7 +244,7 @@ class Run:
         needs = {p: self._issue_need(p) for p in ids if appending or p != pool_id}
         found: dict[int, list[dict]] = {p: [] for p in ids}
         for chunk in chunks(ids):
-            for r in _open_layers_of(chunk, {p: n for p in chunk if (n := needs.get(p))}):
+            for r in open_layers_of(chunk, {p: n for p in chunk if (n := needs.get(p))}):
                 found[r.pop("pool_id")].append(r)
         rows = found.pop(pool_id)
         self._open_layers.update(found)
@@ -342,7 +271,7 @@ class Run:
         q = Q()
         for k in missing:
             q |= Q(move_id=k[1], idx=k[2])
-        for r in CostLayer.objects.filter(q, pool_id=cursor.pool.pk).values(*_LAYER_FIELDS):
+        for r in CostLayer.objects.filter(q, pool_id=cursor.pool.pk).values(*LAYER_FIELDS):
             key = layer_key(r["date"], r["move_id"], r["idx"])
             layer = Layer(
                 key,

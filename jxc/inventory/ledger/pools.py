@@ -13,7 +13,8 @@ from jxc.core.numbers import ZERO, unit_cost_of
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import engine_method
-from jxc.inventory.ledger.sql import Reader, Writes, placeholders, update_rows
+from jxc.inventory.ledger.sql import Reader, placeholders
+from jxc.inventory.ledger.sql_writes import Writes, update_rows
 from jxc.inventory.models import CostPool, StockMove
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from django.db import connection
 from jxc.core.numbers import ZERO
 from jxc.inventory.ledger.costing.state import FIFO
 from jxc.inventory.ledger.run_moves import BIG, RunMove, chunks
-from jxc.inventory.ledger.sql import Writes, insert_returning_ids
+from jxc.inventory.ledger.sql_writes import Writes, insert_returning_ids
 from jxc.inventory.models import CostLayer, LayerUse, StockMove
 
 if TYPE_CHECKING:

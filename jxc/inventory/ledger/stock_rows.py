@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from jxc.core.documents.models import SourceRef
 from jxc.core.errors import InvalidStockLine
 from jxc.inventory.ledger.posting_lines import PostingLine
-from jxc.inventory.ledger.sql import Writes, insert_returning_ids, saved_instances
+from jxc.inventory.ledger.sql import saved_instances
+from jxc.inventory.ledger.sql_writes import Writes, insert_returning_ids
 from jxc.inventory.models import LotBalance, SerialNumber, StockMove
 
 CHUNK = 900

@@ -34,7 +34,7 @@ from jxc.core.periods import month_bounds
 from jxc.inventory import rules
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.balances import company_rates, write_balance_values
-from jxc.inventory.ledger.engine import Run, open_layers_sql, parse_open_layers
+from jxc.inventory.ledger.engine import Run
 from jxc.inventory.ledger.guards import (
     check_batches_and_serials,
     check_origins,
@@ -47,6 +47,7 @@ from jxc.inventory.ledger.locks import (
     lock_skus,
     read_for_posting,
 )
+from jxc.inventory.ledger.open_layers import open_layers_sql, parse_open_layers
 from jxc.inventory.ledger.pools import (
     ReferencePrices,
     candidate_pool_keys,
@@ -57,7 +58,8 @@ from jxc.inventory.ledger.pools import (
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import BIG, RunMove
 from jxc.inventory.ledger.run_writes import refuse_closed
-from jxc.inventory.ledger.sql import Writes, fetch, placeholders
+from jxc.inventory.ledger.sql import fetch, placeholders
+from jxc.inventory.ledger.sql_writes import Writes
 from jxc.inventory.ledger.stock_rows import (
     lots_for,
     plan_serials,

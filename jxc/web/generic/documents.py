@@ -41,12 +41,12 @@ from jxc.core.documents.services import lines_relation
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.selectors import company
 from jxc.core.visibility import MASK, can_view_cost
-from jxc.web.generic.columns import Column, plain_decimal
+from jxc.web.generic.columns import Column
 from jxc.web.generic.header import header_form_for
+from jxc.web.generic.line_figures import InUnits, Summed, booked_amounts, price
 from jxc.web.generic.line_grid import (
     cost_columns,
     grid_state,
-    in_units,
     parse_lines,
     row_errors,
     rows_of,
@@ -68,65 +68,6 @@ PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
 
 # Document type → its screen (filled as the screens are made, when the URLs load).
 DOCUMENT_SCREENS: dict[str, DocumentScreen] = {}
-
-
-def num(value: Decimal | None) -> str:
-    return "" if value is None else plain_decimal(value)
-
-
-class Summed:
-    """A line column whose figures add up in the 合计 row: ``raw(line)`` is the Decimal."""
-
-    def __init__(self, raw: Callable[[Any], Decimal | None], places: int | None = None):
-        self.raw, self.places = raw, places
-
-    def text(self, value: Decimal | None) -> str:
-        if value is None:
-            return ""
-        return plain_decimal(value, self.places) if self.places is not None else num(value)
-
-    def __call__(self, line) -> str:
-        return self.text(self.raw(line))
-
-
-class InUnits:
-    """The line's base quantity in the SKU's units (3箱5瓶); filled by ``line_table``, which
-    reads every SKU's units in one query."""
-
-    def __call__(self, line, units=None) -> str:
-        return in_units(line.base_qty, (units or {}).get(line.sku_id, []))
-
-
-def money(value: Decimal | None) -> str:
-    """An amount as every screen shows money: 1,042.80."""
-    return "" if value is None else plain_decimal(value, 2)
-
-
-def price(value: Decimal | None, places: int) -> str:
-    """A unit cost or price with the company's price decimals (9.80, not 9.8), more only
-    where the figure has them (a cost of 4.3536 keeps its places)."""
-    if value is None:
-        return ""
-    exponent = value.normalize().as_tuple().exponent
-    own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return plain_decimal(value, min(max(places, own), 4))
-
-
-def booked_amounts(obj) -> dict[int, Decimal]:
-    """What each line of a posted document was booked at in the ledger (line id → amount,
-    all its moves together): a line entered without a cost (the current cost) shows the cost
-    it was received or issued at."""
-    from jxc.inventory.selectors import moves_for
-
-    if getattr(obj, "posted_at", None) is None or not hasattr(obj, "ref"):
-        return {}
-    out: dict[int, Decimal] = {}
-    for line_id, value in (
-        moves_for(obj.ref()).filter(reverses__isnull=True).values_list("source_line", "value")
-    ):
-        if line_id is not None:
-            out[line_id] = out.get(line_id, Decimal(0)) + abs(value)
-    return out
 
 
 class DocumentScreen(Screen):

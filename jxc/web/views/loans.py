@@ -26,7 +26,8 @@ from jxc.inventory.choices import WarehouseKind
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
-from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen, num
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
+from jxc.web.generic.line_figures import num
 from jxc.web.generic.screen import Section
 
 

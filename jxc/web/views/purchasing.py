@@ -34,8 +34,9 @@ from jxc.purchasing.filters import (
 )
 from jxc.purchasing.models import PurchaseOrder, PurchaseReceipt, SupplierPrice
 from jxc.web.generic import Column, Screen, ServiceForm
-from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen, Summed, num
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.forms import offer_active
+from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
 
 

@@ -31,7 +31,8 @@ from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import StockCountFilterSet
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.web.generic import Column
-from jxc.web.generic.documents import DocumentScreen, document_print, num
+from jxc.web.generic.documents import DocumentScreen, document_print
+from jxc.web.generic.line_figures import num
 from jxc.web.generic.screen import Section
 from jxc.web.views import stock_doc_forms as f
 from jxc.web.views.stock_count_scan import scan_batch, wants_json

@@ -26,7 +26,7 @@ from jxc.inventory.documents.choices import TransferDifference
 from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
 from jxc.web.generic import Column
-from jxc.web.generic.documents import num
+from jxc.web.generic.line_figures import num
 from jxc.web.generic.screen import Section
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 

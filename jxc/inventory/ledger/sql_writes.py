@@ -1,0 +1,254 @@
+"""Plain SQL writes for the ledger's hot path: rows inserted and updated from tuples with
+cached statement texts and per-field adapters (:mod:`.sql` holds the connection helpers and
+the readers). Parameters only; no SQL built from input."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, cast
+
+from django.db import connection, models
+
+from jxc.inventory.ledger.sql import execute, execute_many, fetch, is_sqlite, placeholders
+
+
+def adapter(field):
+    """How to pass a value of ``field`` as a query parameter, cheaply: decimals and ids go as
+    they are (the drivers adapt them; the ledger's values are already rounded to their
+    places), dates as ISO text on SQLite, datetimes the way Django stores them."""
+    if isinstance(field, models.DateTimeField):
+        last: list[tuple] = [(None, None)]  # a posting's rows share one timestamp: once
+
+        def adapt(v):
+            pair = last[0]  # one reference read: threads may share the adapter
+            if pair[0] is not v:
+                pair = last[0] = (v, connection.ops.adapt_datetimefield_value(v))
+            return pair[1]
+
+        return adapt
+    if isinstance(field, models.DateField) and is_sqlite():
+        return lambda v: v.isoformat() if v is not None else None
+    if isinstance(field, models.DecimalField) and is_sqlite():
+        return lambda v: str(v) if v is not None else None
+    return lambda v: v
+
+
+def _adapters(model: type[models.Model], fields: tuple[str, ...]) -> list:
+    """The adapters of ``fields`` (None where the driver takes the value as it is), once per
+    model, fields and database."""
+    key = (model, fields)
+    found = _ADAPTERS.get(key)
+    if found is None:
+        found = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            if isinstance(field, models.DateTimeField):
+                found.append(adapter(field))
+            elif is_sqlite() and isinstance(field, models.DateField | models.DecimalField):
+                found.append(adapter(field))
+            else:
+                found.append(None)
+        _ADAPTERS[key] = found
+    return found
+
+
+_ADAPTERS: dict[tuple, list] = {}
+_ARRAY_TYPES: dict[tuple, list[str]] = {}
+
+
+def _array_types(model: type[models.Model], fields: tuple[str, ...]) -> list[str]:
+    """PostgreSQL: the array type to pass each column's values as (``unnest(%s::numeric[])``)."""
+    key = (model, fields)
+    found = _ARRAY_TYPES.get(key)
+    if found is None:
+        found = []
+        for name in fields:
+            base = str(cast(Any, model._meta.get_field(name)).db_type(connection))
+            base = base.split("(")[0].strip()
+            found.append(
+                {"varchar": "text", "bigserial": "bigint", "serial": "integer"}.get(base, base)
+            )
+        _ARRAY_TYPES[key] = found
+    return found
+
+
+def _unnest(
+    model: type[models.Model], fields: tuple[str, ...], rows: list[list]
+) -> tuple[str, list]:
+    """PostgreSQL: rows as ``unnest(%s::type[], …)`` of one array per column — a statement
+    whose text does not grow with the rows (the driver parses and caches it once)."""
+    adapters = _adapters(model, fields)
+    columns = [list(c) for c in zip(*(adapted(adapters, r) for r in rows), strict=True)]
+    sql = "unnest(" + ", ".join(f"%s::{t}[]" for t in _array_types(model, fields)) + ")"
+    return sql, columns
+
+
+def adapted(adapters: list, row) -> list:
+    return [v if a is None else a(v) for a, v in zip(adapters, row, strict=True)]
+
+
+def insert_returning_ids(
+    model: type[models.Model], fields: list[str], rows: list[list]
+) -> list[int]:
+    """INSERT rows with multi-row INSERT … RETURNING (PostgreSQL, SQLite ≥ 3.35) and return
+    their ids in the order of ``rows``."""
+    if not rows:
+        return []
+    key = tuple(fields)
+    head, pk = _insert_head(model, key)
+    if not is_sqlite():
+        source, arrays = _unnest(model, key, rows)
+        found = fetch(f"{head} SELECT * FROM {source} RETURNING {pk}", arrays)
+        return sorted(r[0] for r in found)
+    adapters = _adapters(model, key)
+    one = "(" + placeholders(len(fields)) + ")"
+    per = max(1, 30000 // len(fields))  # SQLite allows 32,766 parameters per statement
+    ids: list[int] = []
+    for i in range(0, len(rows), per):
+        chunk = rows[i : i + per]
+        sql = f"{head} VALUES {', '.join([one] * len(chunk))} RETURNING {pk}"
+        params: list = []
+        for row in chunk:
+            params.extend(adapted(adapters, row))
+        # ids grow in insertion order; RETURNING's own order is not promised
+        ids.extend(sorted(r[0] for r in fetch(sql, params)))
+    return ids
+
+
+def _insert_head(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, str]:
+    """``INSERT INTO table (columns)`` and the quoted primary key, once per model and fields."""
+    key = (model, fields)
+    found = _INSERTS.get(key)
+    if found is None:
+        ops = connection.ops
+        opts = model._meta
+        cols = ", ".join(ops.quote_name(cast(Any, opts.get_field(f)).column) for f in fields)
+        found = _INSERTS[key] = (
+            f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols})",
+            ops.quote_name(str(opts.pk.column)),
+        )
+    return found
+
+
+_INSERTS: dict[tuple, tuple[str, str]] = {}
+
+
+def update_rows(model, rows: list, fields: list[str]) -> None:
+    """Write ``fields`` of ``rows`` back: one ``UPDATE … WHERE id = %s`` per row through a
+    single executemany. (Django's bulk_update builds a CASE per field with a branch per row:
+    quadratic for a posting of thousands of lines.)"""
+    if not rows:
+        return
+    sql, adapters = _update_sql(model, tuple(fields))
+    get = _getter(model, tuple(fields))
+    execute_many(sql, [adapted(adapters, [*get(r), r.pk]) for r in rows])
+
+
+def _update_sql(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, list]:
+    """``UPDATE table SET f = %s, … WHERE id = %s`` and the parameters' adapters (the id's
+    last), once per model and fields."""
+    key = (model, fields)
+    found = _UPDATES.get(key)
+    if found is None:
+        ops = connection.ops
+        cols: list[Any] = [model._meta.get_field(name) for name in fields]
+        sql = (
+            f"UPDATE {ops.quote_name(model._meta.db_table)} SET "
+            + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
+            + f" WHERE {ops.quote_name(str(model._meta.pk.column))} = %s"
+        )
+        found = _UPDATES[key] = (sql, [*_adapters(model, fields), None])
+    return found
+
+
+def _getter(model: type[models.Model], fields: tuple[str, ...]):
+    """A function giving the values of ``fields`` of an instance, as a tuple."""
+    key = (model, fields)
+    found = _GETTERS.get(key)
+    if found is None:
+        names = [cast(Any, model._meta.get_field(f)).attname for f in fields]
+        found = _GETTERS[key] = (
+            operator.attrgetter(*names)
+            if len(names) > 1
+            else (lambda r, a=names[0]: (getattr(r, a),))
+        )
+    return found
+
+
+_UPDATES: dict[tuple, tuple[str, list]] = {}
+_GETTERS: dict[tuple, Any] = {}
+
+
+class Writes:
+    """Writes whose results the posting does not read back (pools, balances, lots, layer
+    remainders and uses), gathered and sent with :meth:`send`.
+
+    PostgreSQL: one multi-statement query — updates as ``UPDATE … FROM unnest(…)``, inserts
+    as ``INSERT … SELECT * FROM unnest(…)``, one array per column, so the text does not grow
+    with the rows — one round trip instead of one per statement (Django's driver binds on
+    the client, which allows several statements). SQLite runs in-process: each statement is
+    executed as it comes (an executemany per table), nothing is held back.
+    """
+
+    def __init__(self) -> None:
+        self.deferred = not is_sqlite()
+        self.sql: list[str] = []
+        self.params: list = []
+
+    def update(self, model: type[models.Model], fields: list[str], rows: list[list]) -> None:
+        """``rows``: the values of ``fields`` then the id, per row."""
+        if not rows:
+            return
+        if not self.deferred:
+            sql, adapters = _update_sql(model, tuple(fields))
+            execute_many(sql, [adapted(adapters, r) for r in rows])
+            return
+        ops = connection.ops
+        opts = model._meta
+        cols: list[Any] = [opts.get_field(f) for f in fields]
+        table, pk = ops.quote_name(opts.db_table), ops.quote_name(str(opts.pk.column))
+        names = [f"c{i}" for i in range(len(cols))]
+        source, arrays = _unnest(model, (*fields, opts.pk.name), rows)
+        self.sql.append(
+            f"UPDATE {table} AS t SET "
+            + ", ".join(
+                f"{ops.quote_name(c.column)} = v.{n}" for c, n in zip(cols, names, strict=True)
+            )
+            + f" FROM {source} AS v({', '.join(names)}, id) WHERE t.{pk} = v.id"
+        )
+        self.params.extend(arrays)
+
+    def update_rows(self, model: type[models.Model], rows: list, fields: list[str]) -> None:
+        """Like :func:`update_rows`: ``fields`` of the instances ``rows``."""
+        get = _getter(model, tuple(fields))
+        self.update(model, fields, [[*get(r), r.pk] for r in rows])
+
+    def insert(self, model: type[models.Model], fields: list[str], rows: list[list]) -> None:
+        if not rows:
+            return
+        ops = connection.ops
+        opts = model._meta
+        cols = ", ".join(ops.quote_name(cast(Any, opts.get_field(f)).column) for f in fields)
+        if self.deferred:
+            source, arrays = _unnest(model, tuple(fields), rows)
+            self.sql.append(
+                f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) SELECT * FROM {source}"
+            )
+            self.params.extend(arrays)
+            return
+        adapters = _adapters(model, tuple(fields))
+        one = "(" + placeholders(len(fields)) + ")"
+        per = max(1, 30000 // len(fields))
+        for i in range(0, len(rows), per):
+            chunk = rows[i : i + per]
+            sql = f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) VALUES " + ", ".join(
+                [one] * len(chunk)
+            )
+            execute(sql, [v for r in chunk for v in adapted(adapters, r)])
+
+    def send(self) -> None:
+        if not self.sql:
+            return
+        sql, params = ";\n".join(self.sql), self.params
+        self.sql, self.params = [], []
+        execute(sql, params)
