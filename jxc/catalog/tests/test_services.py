@@ -212,7 +212,7 @@ def test_sku_picker_endpoint_finds_by_pinyin_and_exact_barcode(units, client):
     services.add_barcode(Sku.objects.get(code="P-05"), user=None, code="06900001")
     boss = create_user(username="boss", password="Zq8!long-pass", roles=["owner"])
     client.force_login(boss)
-    html = client.get("/catalog/skus/search/", {"q": "kkkl"}).content.decode()
-    assert html.count('data-testid="sku-result"') == 6
-    html = client.get("/catalog/skus/search/", {"q": "06900001"}).content.decode()
-    assert 'data-sku-code="P-05"' in html and "data-exact=" in html
+    matches = client.get("/docs/grid/skus/", {"q": "kkkl"}).json()["matches"]
+    assert len(matches) == 6
+    matches = client.get("/docs/grid/skus/", {"q": "06900001"}).json()["matches"]
+    assert matches[0]["code"] == "P-05" and matches[0]["exact"]

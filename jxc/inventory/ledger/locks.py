@@ -114,18 +114,6 @@ def _company_columns() -> list[str]:
     ]
 
 
-def lock_skus_reading_context(
-    sku_ids: list[int],
-) -> tuple[dict[int, SkuLedger], dict[int, dict], tuple | None]:
-    """Lock the existing ledger rows of ``sku_ids`` (SKU order) and read, in the same
-    statement, each SKU's code, name and tracking, and the company's (costing method, cost
-    scope, allow negative stock, last closed month as yyyymm). Returns the ledger rows, the
-    SKUs and the company tuple (None when no ledger row exists yet or there is no company
-    row: the caller reads them itself)."""
-    sql, params = _sku_lock_sql(sku_ids)
-    return _sku_lock_parse(fetch(sql, params))
-
-
 def _sku_lock_sql(sku_ids: list[int]) -> tuple[str, list]:
     from jxc.catalog.models import Product, Sku
 
@@ -233,7 +221,8 @@ def _balance_lock_parse(
 @dataclass
 class PostingReads:
     """What :func:`read_for_posting` found: the SKUs' ledger rows, the SKUs, the company
-    tuple (see :func:`lock_skus_reading_context`), the balance rows as
+    tuple (costing method, cost scope, allow negative stock,
+    last closed month as yyyymm), the balance rows as
     :func:`lock_balances_reading_warehouses` returns them (None: not all there, or a SKU
     without its ledger row), whether they include the other warehouses, the cost pools of
     the candidate keys, and new move ids (PostgreSQL)."""

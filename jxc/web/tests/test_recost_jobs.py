@@ -106,11 +106,13 @@ def test_tag_and_job_while_recosting_then_gone_once_it_has_run(client_owner, bac
     assert "hx-trigger" not in html and 'data-testid="polling"' not in html
 
 
-def test_recost_jobs_need_stock_view_and_are_in_the_menu(client_for, user_factory, backdated):
+def test_recost_jobs_need_stock_and_cost_view_and_are_in_the_menu(
+    client_for, user_factory, backdated
+):
     nobody = client_for(user_factory(roles=[]))
     assert nobody.get(reverse("web:recost_jobs")).status_code == 403
-    keeper = client_for(user_factory(roles=["keeper"]))
-    body = get(keeper, "web:recost_jobs")
+    finance = client_for(user_factory(roles=["finance"]))  # stock.view and cost.view
+    body = get(finance, "web:recost_jobs")
     assert reverse("web:recost_jobs") in body  # the menu item 库存 → 成本重算任务
     assert f'id="recost-job-{backdated["job"].pk}"' in body
 
@@ -122,3 +124,13 @@ def test_a_failed_job_shows_its_error(client_owner, backdated):
     body = get(client_owner, "web:recost_jobs")
     assert 'data-status="failed"' in body and "ValueError: boom" in body
     assert "hx-trigger" not in body
+
+
+def test_recost_jobs_page_needs_cost_view_even_by_url(client_for, user_factory, backdated):
+    """仓管 sees stock but not costs: the jobs page (costs being re-valued) is refused even
+    when typed as a URL, not only left out of the menu."""
+    keeper = user_factory(roles=["keeper"])
+    assert keeper.has_jxc_perm("stock.view") and not keeper.has_jxc_perm("cost.view")
+    url = reverse("web:recost_jobs")
+    assert client_for(keeper).get(url).status_code == 403
+    assert client_for(keeper).get(url, headers={"HX-Request": "true"}).status_code == 403

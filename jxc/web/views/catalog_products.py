@@ -46,9 +46,6 @@ from jxc.web.views.catalog_products_forms import (
     visible_price_fields,
 )
 
-PICKER_LIMIT = 20
-
-
 # --- the list and export (generic Screen) ------------------------------------------------
 
 

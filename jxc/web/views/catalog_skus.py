@@ -1,4 +1,4 @@
-"""A SKU's units and prices, and the reusable SKU picker (HTMX search endpoint)."""
+"""A SKU's units and prices (the line grid's SKU picker is jxc.web.generic.sku_lookup)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from jxc.catalog import selectors, services
+from jxc.catalog import services
 from jxc.catalog.models import Sku
 from jxc.core.errors import ValidationFailed
 from jxc.web.views.catalog_products import (
-    PICKER_LIMIT,
     _fmt,
     _price_columns,
     _require,
@@ -95,23 +94,6 @@ def _current_unit_rows(user, sku: Sku):
     return rows
 
 
-# --- SKU picker -------------------------------------------------------------------------
-
-
-@login_required
-def sku_search(request):
-    """SKU picker: matching SKUs by code, name, 助记码 or barcode; an exact barcode comes first."""
-    q = request.GET.get("q", "").strip()
-    exact = selectors.sku_by_barcode(q) if q else None
-    skus = list(selectors.search_skus(q)[:PICKER_LIMIT]) if q else []
-    if exact is not None:
-        skus = [exact] + [s for s in skus if s.pk != exact.pk]
-    return render(
-        request, "web/catalog/_partials/sku_results.html", {"q": q, "skus": skus, "exact": exact}
-    )
-
-
 urlpatterns = [
     path("catalog/skus/<int:pk>/units/", sku_units, name="sku_units"),
-    path("catalog/skus/search/", sku_search, name="sku_search"),
 ]

@@ -18,8 +18,10 @@ POLL_SECONDS = 3
 
 @login_required
 def recost_jobs(request):
-    """成本重算任务: status, SKUs, done / total moves, started / finished, error."""
+    """成本重算任务: status, SKUs, done / total moves, started / finished, error. The jobs
+    concern costs, so they need ``cost.view`` as well (as the menu entry does)."""
     require(request, "stock.view")
+    require(request, "cost.view")
     jobs = selectors.recost_jobs(limit=100)
     ctx = {
         "title": _("Re-costing jobs"),
