@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jxc.inventory",
     "jxc.loans",
     "jxc.purchasing",
+    "jxc.sales",
     "jxc.finance",
     "jxc.reports",
     "jxc.web",

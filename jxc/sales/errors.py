@@ -1,0 +1,52 @@
+"""Typed errors of sales, each with a stable ``code`` (the API's) and a Chinese message."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.errors import DomainError, InsufficientAvailable, ValidationFailed
+
+
+class StockShort(InsufficientAvailable):
+    """库存不足: approving an order would reserve more than is available (the customer takes
+    no back orders). ``shortfalls`` lists each SKU with what is available and what is short."""
+
+    code = "insufficient_available"
+    default_message = _("Not enough stock available in %(warehouse)s: %(shortfalls)s")
+
+
+class CreditLimitExceeded(DomainError):
+    """超信用额度: open receivables plus this order pass the customer's credit limit and no
+    approval rule took the order (a manager approves with ``credit.approve``)."""
+
+    code = "credit_limit_exceeded"
+    http_status = 409
+    default_message = _(
+        "%(customer)s would owe %(exposure)s, above the credit limit %(limit)s: a manager must "
+        "approve the order."
+    )
+
+
+class BelowMinPrice(ValidationFailed):
+    """低于最低售价: refused by the sales settings, or waiting for a manager's approval."""
+
+    code = "below_min_price"
+    default_message = _("A price is below the lowest sale price.")
+
+
+class OverDelivery(ValidationFailed):
+    """A delivery takes more than an order line has open (or reserved)."""
+
+    code = "over_delivery"
+    default_message = _("More than ordered would be delivered. Please correct the quantities.")
+
+
+class OverReturn(ValidationFailed):
+    """A return takes back more than the delivery line has left to return."""
+
+    code = "over_return"
+    default_message = _("More than delivered would be returned. Please correct the quantities.")
+
+
+class OrderPartlyDelivered(DomainError):
+    code = "order_partly_delivered"
+    http_status = 409
+    default_message = _("%(number)s cannot be unapproved: part of it has been delivered already.")
