@@ -153,3 +153,59 @@ def test_a_decision_on_a_step_already_passed_is_refused(world):
         services.decide(req, user=w.sup1, approve=True, step=1)
     req.refresh_from_db()
     assert req.step == 2 and req.decisions.filter(step=2).count() == 0
+
+
+# --- the cheap probe: documents no rule touched ----------------------------------------------
+
+
+def _approval_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries if "approvals_" in q["sql"]]
+
+
+def test_without_rules_each_step_asks_the_approvals_tables_once(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+    doc = issue(w, "2")
+    for step in (docs.submit_document, docs.approve_document, docs.post_document):
+        with CaptureQueriesContext(connection) as seen:
+            doc = step(doc, user=w.keeper)
+        asked = _approval_statements(seen.captured_queries)
+        # one statement asks both: any active rule of the type, any round of the document
+        assert len(asked) == 1, step.__name__
+        assert "approvals_approvalrule" in asked[0] and "approvals_approvalrequest" in asked[0]
+    assert doc.status == "posted"
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_a_rule_added_after_a_plain_submission_applies_to_the_next_one(world):
+    w = world
+    first = docs.submit_document(issue(w, "2"), user=w.keeper)
+    assert not ApprovalRequest.objects.filter(doc_id=first.pk).exists()
+    rule(w, steps=[(w.supervisor_role, [], "any")])
+    second = docs.submit_document(issue(w, "2"), user=w.keeper)
+    assert _pending(second).status == "pending"
+    with pytest.raises(NotYourStep):
+        docs.approve_document(second, user=w.keeper)
+
+
+def test_a_round_opened_under_a_rule_since_switched_off_still_waits_for_its_step(world):
+    w = world
+    r = rule(w, steps=[(w.supervisor_role, [], "any")])
+    doc = docs.submit_document(issue(w, "2"), user=w.keeper)
+    type(r).objects.filter(pk=r.pk).update(active=False)
+    with pytest.raises(NotYourStep):
+        docs.approve_document(doc, user=w.keeper)
+    assert docs.approve_document(doc, user=w.sup1).status == "approved"
+
+
+def test_unapprove_is_refused_while_downstream_documents_exist_without_any_rule(world):
+    w = world
+    doc = docs.approve_document(docs.submit_document(issue(w, "3"), user=w.keeper), user=w.owner)
+    services.register_downstream("other_issue", lambda d: ["XSCK20261120-0001"])
+    try:
+        with pytest.raises(DownstreamExists):
+            docs.unapprove_document(doc, user=w.owner)
+    finally:
+        services._DOWNSTREAM.pop("other_issue", None)
