@@ -194,13 +194,15 @@ def _probe(doc: Any) -> tuple[bool, bool]:
     if sql is None:
         q = connection.ops.quote_name
         rule, req = ApprovalRule._meta, ApprovalRequest._meta
+
+        def col(opts: Any, name: str) -> str:
+            return q(str(opts.get_field(name).column))
+
         sql = _PROBE_SQL[connection.vendor] = (
             f"SELECT EXISTS (SELECT 1 FROM {q(rule.db_table)} WHERE "
-            f"{q(rule.get_field('doc_type').column)} = %s AND "
-            f"{q(rule.get_field('active').column)}), "
+            f"{col(rule, 'doc_type')} = %s AND {col(rule, 'active')}), "
             f"EXISTS (SELECT 1 FROM {q(req.db_table)} WHERE "
-            f"{q(req.get_field('doc_type').column)} = %s AND "
-            f"{q(req.get_field('doc_id').column)} = %s)"
+            f"{col(req, 'doc_type')} = %s AND {col(req, 'doc_id')} = %s)"
         )
     doc_type = doc_type_of(doc)
     with connection.cursor() as cur:
