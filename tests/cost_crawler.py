@@ -47,6 +47,7 @@ from jxc.loans import services as loans
 from jxc.loans.models import LoanIn, LoanOut
 from jxc.partners import services as partners
 from jxc.purchasing import receipts as purchase_receipts
+from jxc.purchasing import returns as purchase_returns
 from jxc.purchasing import services as purchasing
 from jxc.purchasing.models import SupplierPrice
 from jxc.web.menu import MENU
@@ -197,9 +198,12 @@ def build_shop(owner) -> dict[str, Any]:
     )  # fmt: skip
     order = purchasing.approve_purchase_order(submit(order, user=owner), user=owner)
     receipt = purchase_receipts.receive_orders([order], user=owner, date=today)
-    purchase_receipts.post_purchase_receipt(
+    receipt = purchase_receipts.post_purchase_receipt(
         approve(submit(receipt, user=owner), user=owner), user=owner
     )
+    # 采购退货: one back against the receipt (credit, stock cost and variance are cost figures)
+    back = purchase_returns.return_receipt(receipt, user=owner, date=today)
+    purchase_returns.post_purchase_return(approve(submit(back, user=owner), user=owner), user=owner)
     bank = finance.create_account(user=owner, code="YH-CG", name="采购付款户", kind="bank")
     supplier_payments.record_supplier_payment(
         user=owner, supplier=supplier, account=bank, amount=D(50), date=today

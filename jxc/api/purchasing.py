@@ -280,3 +280,7 @@ document_endpoints(
         "post": lambda doc, user, body: receipts.post_purchase_receipt(doc, user=user),
     },
 )
+
+
+# The other purchasing documents add their endpoints to this router.
+from jxc.api import purchase_returns  # noqa: E402, F401

@@ -221,9 +221,9 @@ def _settle(
     credit.settled -= amount
     for item in (debit, credit):
         item.is_open = item.settled != item.amount
-        OpenItem.objects.filter(pk=item.pk).update(
-            settled=F("settled") + (amount if item is debit else -amount), is_open=item.is_open
-        )
+        # the locked row's figure, summed here in Decimal: SQLite would add two REALs
+        # (1.13 + 2.26 = 3.3899999999999997 ≠ 3.39) and the database check refuse the row
+        OpenItem.objects.filter(pk=item.pk).update(settled=item.settled, is_open=item.is_open)
     return Settlement.objects.create(
         side=debit.side,
         supplier_id=debit.supplier_id,

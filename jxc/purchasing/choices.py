@@ -73,3 +73,19 @@ PURCHASE_RECEIPT = DocumentType(
     line_rules={"incoming": True},
     workflow=RECEIPT_WORKFLOW,
 )
+
+# 采购退货单: 草稿 → 待审核 → 已审核 → 已过账 (作废 before posting): goods back to the supplier,
+# out of stock at the policy cost, the credit taken off what we owe.
+RETURN_WORKFLOW = RECEIPT_WORKFLOW
+
+PURCHASE_RETURN = DocumentType(
+    code="purchase_return",
+    prefix="CGTH",
+    label=pgettext_lazy("document type", "Purchase return"),
+    plural=_("Purchase returns"),
+    resource="purchase_return",
+    header_fields=("supplier", "warehouse", "date", "prices_include_tax", "reason"),
+    line_fields=("source", "qty", "unit", "price", "tax_rate", "bin", "batch", "serials", "memo"),
+    line_rules={},
+    workflow=RETURN_WORKFLOW,
+)

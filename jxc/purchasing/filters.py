@@ -9,7 +9,7 @@ from jxc.inventory.documents.filters import DocumentFilterSet
 from jxc.inventory.filters import _scoped_warehouses
 from jxc.partners.models import Supplier
 from jxc.purchasing import selectors
-from jxc.purchasing.models import PurchaseOrder, PurchaseReceipt, SupplierPrice
+from jxc.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReturn, SupplierPrice
 
 
 class PurchaseOrderFilterSet(DocumentFilterSet):
@@ -31,6 +31,17 @@ class PurchaseReceiptFilterSet(DocumentFilterSet):
 
     class Meta:
         model = PurchaseReceipt
+        fields: list[str] = []
+
+
+class PurchaseReturnFilterSet(DocumentFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=_scoped_warehouses, label=_("Warehouse"))
+    supplier = django_filters.ModelChoiceFilter(
+        queryset=Supplier.objects.all(), label=_("Supplier")
+    )
+
+    class Meta:
+        model = PurchaseReturn
         fields: list[str] = []
 
 

@@ -211,6 +211,7 @@ class PurchaseReceiptLine(DocumentLine):
     tax_amount = mark(MoneyField(_("VAT")), COST)
     gross_amount = mark(MoneyField(_("total incl. VAT")), COST)
     unit_cost = mark(UnitCostField(_("unit cost excl. VAT")), COST)
+    returned_qty = QuantityField(_("returned (base unit)"))
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("purchase receipt line")
@@ -223,6 +224,10 @@ class PurchaseReceiptLine(DocumentLine):
                 condition=Q(rejected_qty=0) | ~Q(reject_reason=""),
                 name="receipt_line_reject_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(returned_qty__gte=0, returned_qty__lte=F("base_qty")),
+                name="receipt_line_returned_within_qty",
+            ),
         ]
 
     @property
@@ -233,3 +238,17 @@ class PurchaseReceiptLine(DocumentLine):
     def source_label(self) -> str:
         line = self.source_line
         return f"{line.document.number} #{line.line_no}" if self.source_line_id else ""
+
+
+from jxc.purchasing.return_models import PurchaseReturn, PurchaseReturnLine  # noqa: E402
+
+__all__ = [
+    "LastPurchasePrice",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "PurchaseReceipt",
+    "PurchaseReceiptLine",
+    "PurchaseReturn",
+    "PurchaseReturnLine",
+    "SupplierPrice",
+]

@@ -128,3 +128,26 @@ def over_receipt(
 def base_price(price: Decimal, factor: Decimal) -> Decimal:
     """An order's price per its entered unit as the price per base unit (exact)."""
     return CONTEXT.divide(price, factor) if factor else price
+
+
+def round_price(price: Decimal) -> Decimal:
+    """A price kept with 10 places."""
+    return round_unit_cost(price)
+
+
+def returned_share(
+    *, net: Decimal, gross: Decimal, received: Decimal, before: Decimal, qty: Decimal
+) -> LineAmounts:
+    """The credit of returning ``qty`` of a receipt line that took in ``received`` (base
+    units) at ``net`` / ``gross``, after ``before`` went back already: the line's amounts
+    pro rata, telescoped (round(total × (before + qty) ÷ received) − round(total × before ÷
+    received)), so returning everything gives back exactly the line's amounts."""
+
+    def part(total: Decimal) -> Decimal:
+        upto = round_money(CONTEXT.divide(CONTEXT.multiply(total, before + qty), received))
+        done = round_money(CONTEXT.divide(CONTEXT.multiply(total, before), received))
+        return upto - done
+
+    n, g = part(net), part(gross)
+    unit = round_unit_cost(CONTEXT.divide(n, qty)) if qty else ZERO
+    return LineAmounts(net=n, tax=g - n, gross=g, unit_cost=unit)

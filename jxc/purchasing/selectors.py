@@ -15,6 +15,7 @@ from jxc.purchasing.models import (
     LastPurchasePrice,
     PurchaseOrder,
     PurchaseReceipt,
+    PurchaseReturn,
     SupplierPrice,
 )
 
@@ -29,6 +30,13 @@ def orders_for(user) -> QuerySet[PurchaseOrder]:
 def receipts_for(user) -> QuerySet[PurchaseReceipt]:
     """采购入库单 of the user's warehouses."""
     return PurchaseReceipt.objects.select_related("supplier", "warehouse", "created_by").filter(
+        warehouse__in=stock_selectors.warehouses_for(user)
+    )
+
+
+def returns_for(user) -> QuerySet[PurchaseReturn]:
+    """采购退货单 of the user's warehouses."""
+    return PurchaseReturn.objects.select_related("supplier", "warehouse", "created_by").filter(
         warehouse__in=stock_selectors.warehouses_for(user)
     )
 

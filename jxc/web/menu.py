@@ -42,6 +42,7 @@ MENU: tuple[Module, ...] = (
             Item(_("Supplier price list"), "web:supplier_price_list", "purchase_price.view"),
             Item(_("Purchase orders"), "web:purchase_order_list", "purchase_order.view"),
             Item(_("Purchase receipts"), "web:purchase_receipt_list", "purchase_receipt.view"),
+            Item(_("Purchase returns"), "web:purchase_return_list", "purchase_return.view"),
         ),
     ),
     Module(

@@ -234,6 +234,18 @@ class PurchaseReceiptScreen(DocumentScreen):
     def header_facts(self, obj) -> list[tuple[Any, Any]]:
         return [*super().header_facts(obj), (_("supplier"), obj.supplier)]
 
+    def detail_sections(self, request, obj) -> list[Section]:
+        from jxc.web.views import purchase_returns
+
+        sections = super().detail_sections(request, obj)
+        found = purchase_returns.return_section(request, obj, self)
+        return [*sections, found] if found is not None else sections
+
+    def urls(self) -> list[URLPattern]:
+        from jxc.web.views import purchase_returns
+
+        return [*purchase_returns.receipt_urls(self), *super().urls()]
+
 
 @login_required
 def receive_view(request, pk: int, *, screen: PurchaseOrderScreen):
@@ -252,3 +264,13 @@ def receive_view(request, pk: int, *, screen: PurchaseOrderScreen):
 RECEIPTS = PurchaseReceiptScreen()
 SCREENS = [SupplierPriceScreen(), PurchaseOrderScreen(), RECEIPTS]
 urlpatterns = [u for s in SCREENS for u in s.urls()]
+
+
+def _more() -> list[URLPattern]:
+    """The other purchasing documents' screens (their own modules)."""
+    from jxc.web.views import purchase_returns
+
+    return purchase_returns.urlpatterns
+
+
+urlpatterns += _more()
