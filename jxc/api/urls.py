@@ -13,6 +13,7 @@ from jxc.api import (
     loans,
     partners,
     purchasing,
+    sales,
     stock_assembly,
     stock_counts,
     stock_documents,
@@ -56,6 +57,9 @@ api.add_router("", loans.router)
 
 # 采购: 供应商价目表, 采购订单.
 api.add_router("", purchasing.router)
+
+# 销售: 报价单, 销售订单, 出库通知单, 销售出库单, 销售退货单.
+api.add_router("", sales.router)
 
 # 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
 api.add_router("", stock_reports.router)

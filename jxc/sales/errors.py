@@ -50,3 +50,11 @@ class OrderPartlyDelivered(DomainError):
     code = "order_partly_delivered"
     http_status = 409
     default_message = _("%(number)s cannot be unapproved: part of it has been delivered already.")
+
+
+class NotOnPickList(DomainError):
+    """A scanned code names nothing left to pick on the list."""
+
+    code = "not_on_pick_list"
+    http_status = 409
+    default_message = _("%(code)s is not on %(number)s, or is picked in full already.")
