@@ -100,6 +100,10 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "loan*.*",
             "purchase_order.view",  # receives against orders; prices hidden (no cost.view)
             "purchase_receipt.*",
+            "sales_order.view",  # picks and ships against orders; no prices needed
+            "sales_pick.*",
+            "sales_delivery.*",
+            "sales_return.*",
         ],
     ),
     "finance": (

@@ -49,7 +49,14 @@ MENU: tuple[Module, ...] = (
         "sales",
         _("Sales"),
         "销",
-        (Item(_("Customers"), "web:customer_list", "customer.view"),),
+        (
+            Item(_("Customers"), "web:customer_list", "customer.view"),
+            Item(_("Quotations"), "web:quotation_list", "quotation.view"),
+            Item(_("Sales orders"), "web:sales_order_list", "sales_order.view"),
+            Item(_("Pick lists"), "web:sales_pick_list", "sales_pick.view"),
+            Item(_("Sales deliveries"), "web:sales_delivery_list", "sales_delivery.view"),
+            Item(_("Sales returns"), "web:sales_return_list", "sales_return.view"),
+        ),
     ),
     Module(
         "inventory",

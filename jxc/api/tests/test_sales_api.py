@@ -80,9 +80,7 @@ def test_order_to_delivery_through_the_api(client_for, world):  # noqa: F811
             "customer_id": w.customer.pk,
             "warehouse_id": w.warehouse.pk,
             "date": w.today.isoformat(),
-            "lines": [
-                {"sku_id": w.cola.pk, "qty": "2", "delivery_line_id": d["lines"][0]["id"]}
-            ],
+            "lines": [{"sku_id": w.cola.pk, "qty": "2", "delivery_line_id": d["lines"][0]["id"]}],
         },
     )
     assert status == 201 and r["lines"][0]["delivery_line_id"] == d["lines"][0]["id"]
@@ -123,7 +121,9 @@ def test_pick_list_scanned_through_the_api(client_for, world):  # noqa: F811
     assert status == 201 and pick["lines"][0]["batch_number"] == "L1"
     call(client, "post", f"/pick-lists/{pick['id']}/approve")
     code = w.tea.barcodes.first().code
-    status, pick = call(client, "post", f"/pick-lists/{pick['id']}/scan", {"code": code, "qty": "2"})
+    status, pick = call(
+        client, "post", f"/pick-lists/{pick['id']}/scan", {"code": code, "qty": "2"}
+    )
     assert status == 200 and pick["lines"][0]["picked_qty"] == "2"
     status, err = call(client, "post", f"/pick-lists/{pick['id']}/scan", {"code": code})
     assert status == 409 and err["code"] == "not_on_pick_list"

@@ -1,0 +1,101 @@
+"""销售 screens: menu, the order form (its grid and the availability panel the grid feeds), an
+order typed on the form priced for the customer, 审核 reserving, 生成出库通知单 and scanning,
+生成出库单 and posting, the delivery's cost hidden without cost.view, the return screen, lists,
+print and export."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from jxc.core.documents.lines import LineInput
+from jxc.inventory.models import StockBalance
+from jxc.sales import orders
+from jxc.sales.models import PickList, SalesDelivery, SalesOrder
+from jxc.sales.tests.conftest import world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def grid(*lines):
+    data: dict[str, list] = {}
+    keys = ("sku", "sku_label", "qty", "unit", "price", "tax_rate", "discount", "promised", "memo")
+    for line in lines:
+        for key in keys:
+            data.setdefault(f"line_{key}", []).append(str(line.get(key, "")))
+    return data
+
+
+def test_order_form_to_pick_delivery_and_posting(client_for, world):  # noqa: F811
+    w = world
+    w.receive(w.cola, 30, "1.20", batch=None)
+    client = client_for(w.user)
+    home = client.get("/").content.decode()
+    for url in (
+        "/sales/quotations/",
+        "/sales/orders/",
+        "/sales/pick-lists/",
+        "/sales/deliveries/",
+        "/sales/returns/",
+    ):
+        assert url in home
+        assert client.get(url).status_code == 200
+    form = client.get("/sales/orders/new/").content.decode()
+    assert 'data-testid="availability"' in form and "/api/v1/sales-orders/availability" in form
+    response = client.post(
+        "/sales/orders/new/",
+        {
+            "customer": w.customer.pk, "warehouse": w.warehouse.pk, "date": w.today.isoformat(),
+            "prices_include_tax": "on",
+            **grid({"sku": w.cola.pk, "qty": "12"}),
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    order = SalesOrder.objects.get()
+    assert order.total_amount == D("30.00")  # 12 × 批发价 2.50
+    for action in ("submit", "approve"):
+        assert client.post(f"/sales/orders/{order.pk}/do/{action}/").status_code == 302
+    assert StockBalance.objects.get(sku=w.cola).reserved == 12
+    page = client.get(f"/sales/orders/{order.pk}/").content.decode()
+    assert 'data-testid="btn-pick"' in page and 'data-testid="btn-deliver"' in page
+    response = client.post(f"/sales/orders/{order.pk}/pick/")
+    pick = PickList.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/sales/pick-lists/{pick.pk}/"
+    )
+    client.post(f"/sales/pick-lists/{pick.pk}/do/approve/")
+    assert 'data-testid="scan-form"' in client.get(f"/sales/pick-lists/{pick.pk}/").content.decode()
+    code = w.cola.barcodes.first().code
+    client.post(f"/sales/pick-lists/{pick.pk}/scan/", {"code": code, "qty": "12"})
+    client.post(f"/sales/pick-lists/{pick.pk}/do/complete/")
+    pick.refresh_from_db()
+    assert pick.status == "done" and pick.lines.get().picked_qty == 12
+    response = client.post(f"/sales/pick-lists/{pick.pk}/deliver/")
+    delivery = SalesDelivery.objects.get()
+    assert response.status_code == 302
+    for action in ("submit", "approve", "post"):
+        assert client.post(f"/sales/deliveries/{delivery.pk}/do/{action}/").status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == "posted" and delivery.cost_amount == D("14.40")
+    detail = client.get(f"/sales/deliveries/{delivery.pk}/").content.decode()
+    assert "14.40" in detail
+    assert client.get(f"/sales/deliveries/{delivery.pk}/print/").status_code == 200
+    assert client.get("/sales/deliveries/export/").status_code == 200
+    assert client.get("/sales/returns/new/").status_code == 200
+
+
+def test_salesperson_sees_no_cost_on_a_delivery(client_for, user_factory, world):  # noqa: F811
+    from jxc.core.documents.actions import approve, submit
+    from jxc.sales import deliveries
+
+    w = world
+    w.receive(w.cola, 10, "1.37")
+    o = orders.create_sales_order(
+        user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today,
+        lines=[LineInput(sku=w.cola.pk, qty=D(3))],
+    )  # fmt: skip
+    o = orders.approve_sales_order(orders.submit_sales_order(o, user=w.user), user=w.user)
+    d = deliveries.deliver_orders([o], user=w.user)
+    deliveries.post_sales_delivery(approve(submit(d, user=w.user), user=w.user), user=w.user)
+    clerk = client_for(user_factory(roles=["sales"]))
+    page = clerk.get(f"/sales/deliveries/{d.pk}/").content.decode()
+    assert "4.11" not in page and "7.50" in page  # cost 3 × 1.37 hidden, the amount shown
