@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from django.db import models
@@ -210,13 +210,18 @@ def _python_type(field: Any) -> Any:
 
 
 def _in_field(field: Any) -> tuple[str, tuple[Any, Any]]:
-    """``<name>_id: int`` for a link, the field's type otherwise; optional when the model
-    field may be empty (a text's empty value is "")."""
+    """``<name>_id: int`` for a link, one of its values for a choice, the field's type
+    otherwise; optional when the model field may be empty (a text's empty value is "") or is
+    a flag or a choice with a default."""
     name = f"{field.name}_id" if is_ref(field) else field.name
     kind = int if is_ref(field) else _python_type(field)
     limit = {"max_length": field.max_length} if kind is str and field.max_length else {}
     if kind is bool:  # a flag left out is its default
         return name, (bool, bool(field.default))
+    if field.choices and not field.blank:  # a kind: one of its values, else its default
+        kind, limit = Literal[tuple(v for v, _label in field.flatchoices)], {}
+        if field.has_default():
+            return name, (kind, field.get_default())
     if not is_optional(field):
         return name, (kind, Field(..., **limit))
     if kind is str:
@@ -264,20 +269,22 @@ def header_schemas(
     line_extra: Extra | None = None,
     line_name: str = "",
     line_in: type[LineIn] = LineIn,
+    lines_optional: bool = False,
 ) -> DocumentSchemas:
     """``<name>In`` / ``<name>Out`` of a declared type, from its header fields (the business
     date and memo included) and model: a link is ``<field>_id`` in, ``<field>_id`` and
     ``<field>_name`` out; a choice also gives ``<field>_label``. ``extra`` adds output fields
     of the document, ``line_extra`` of each line (its schema ``<line_name>Out``). ``module``
     (the router's ``__name__``) names the endpoints' OpenAPI operation ids; ``line_in`` is the
-    type's line schema when it takes more than ``LineIn`` (an order's price, tax, discount)."""
+    type's line schema when it takes more than ``LineIn`` (an order's price, tax, discount);
+    ``lines_optional``: the lines may be left out (the service makes them: a kit's components)."""
     header = header_model_fields(model)
     extra, line_extra = extra or {}, line_extra or {}
     header_in = pydantic.create_model(  # type: ignore[call-overload]
         f"{name}In",
         __base__=Schema,
         **dict(_in_field(f) for f in header),
-        lines=(list[line_in], ...),  # type: ignore[valid-type]
+        lines=(list[line_in] | None, None) if lines_optional else (list[line_in], ...),  # type: ignore[valid-type]
     )
     line_schema: Any = LineOut
     if line_extra:
@@ -426,7 +433,8 @@ def document_endpoints(
     @creates(out, perm=f"{resource}.create")
     def create_view(request, payload: header_in):  # type: ignore[valid-type]
         data = payload.model_dump()  # type: ignore[attr-defined]
-        lines = line_inputs(payload.lines)  # type: ignore[attr-defined]
+        given = payload.lines  # type: ignore[attr-defined]
+        lines = None if given is None else line_inputs(given)
         made = create(model, user=request.user, lines=lines, **header_of(request, data))
         return to_out(made, request)
 

@@ -1,4 +1,5 @@
-"""组装单 / 拆卸单 and kit definitions (BOM) through the API.
+"""组装单 / 拆卸单 (from their declarations, jxc.api.documents) and kit definitions (BOM)
+through the API.
 
 GET /kits, GET/PUT /kits/{sku_id}      a kit's components per unit
 GET/POST /assemblies, GET/PATCH /assemblies/{id}   (``kind``: assembly | disassembly)
@@ -7,30 +8,21 @@ POST /assemblies/{id}/submit | approve | unapprove | reject | void | post | reve
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Schema
+from ninja import Field, Schema
 
 from jxc.api.common.errors import Router
-from jxc.api.common.idempotency import creates
-from jxc.api.common.listing import listing, page_of, query_of
-from jxc.api.common.permissions import get_or_404, ref, requires
-from jxc.api.documents import (
-    HeaderOut,
-    LineIn,
-    LineOut,
-    action_endpoints,
-    header_out,
-    line_inputs,
-    line_out,
-)
+from jxc.api.common.permissions import get_or_404, requires
+from jxc.api.documents import document_endpoints, header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE, sku_or_422
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import AssemblyFilterSet
 from jxc.inventory.documents.models import Assembly, Kit
+from jxc.inventory.models import Bin
 
 router = Router(tags=["assembly"])
 
@@ -106,119 +98,43 @@ def set_kit(request, sku_id: int, payload: KitIn):
     return kit_out(kit)
 
 
-class AssemblyIn(Schema):
-    kind: Literal["assembly", "disassembly"] = "assembly"
-    warehouse_id: int
-    date: dt.date
-    kit_sku_id: int
-    qty: Decimal
-    kit_bin_id: int | None = None
-    kit_batch_number: str = Field("", max_length=60)
-    memo: str = Field("", max_length=500)
-    lines: list[LineIn] | None = None
-
-
-class AssemblyEditIn(Schema):
-    date: dt.date | None = None
-    qty: Decimal | None = None
-    memo: str | None = Field(None, max_length=500)
-    lines: list[LineIn] | None = None
-
-
-class AssemblyOut(HeaderOut):
-    kind: str
-    warehouse_id: int
-    warehouse_name: str
-    kit_sku_id: int
-    kit_sku_code: str
-    kit_sku_name: str
-    qty: Decimal
-    kit_bin_id: int | None
-    kit_batch_number: str
-    reversal_date: dt.date | None
-    lines: list[LineOut]
+SCHEMAS = header_schemas(
+    Assembly,
+    "Assembly",
+    module=__name__,
+    extra={
+        "kit_sku_code": (str, lambda a: a.kit_sku.code),
+        "reversal_date": (dt.date | None, lambda a: a.reversal_date),
+    },
+    lines_optional=True,
+)
+AssemblyOut = SCHEMAS.out
 
 
 def scoped(request: HttpRequest):
     return doc_selectors.assemblies_for(request.user)
 
 
-def assembly_out(a: Assembly, request: HttpRequest) -> dict[str, Any]:
-    return {
-        **header_out(a, request),
-        "kind": a.kind,
-        "warehouse_id": a.warehouse_id,
-        "warehouse_name": str(a.warehouse),
-        "kit_sku_id": a.kit_sku_id,
-        "kit_sku_code": a.kit_sku.code,
-        "kit_sku_name": str(a.kit_sku),
-        "qty": a.qty,
-        "kit_bin_id": a.kit_bin_id,
-        "kit_batch_number": a.kit_batch_number,
-        "reversal_date": a.reversal_date,
-        "lines": [
-            line_out(x) for x in a.lines.select_related("sku", "unit").order_by("line_no", "id")
-        ],
-    }
-
-
-@router.get("/assemblies", response=page_of(AssemblyOut))
-@requires("assembly.view")
-def list_assemblies(request, query: Query[query_of(AssemblyFilterSet)]):  # type: ignore[valid-type]
-    page = listing(request, scoped(request), AssemblyFilterSet, query)
-    page["items"] = [assembly_out(a, request) for a in page["items"]]
-    return page
-
-
-@router.get("/assemblies/{id}", response=AssemblyOut)
-@requires("assembly.view")
-def get_assembly(request, id: int):
-    return assembly_out(get_or_404(scoped(request), id), request)
-
-
-@router.post("/assemblies", response={201: AssemblyOut})
-@creates(AssemblyOut, perm="assembly.create")
-def create_assembly(request, payload: AssemblyIn):
-    """新建组装单 / 拆卸单: components from the kit definition × qty unless lines are given."""
-    warehouse = ref(
-        stock_selectors.warehouses_for(request.user), payload.warehouse_id, "warehouse_id"
-    )
-    bin_ = None
-    if payload.kit_bin_id is not None:
-        bin_ = ref(warehouse.bins.all(), payload.kit_bin_id, "kit_bin_id")
-    a = docs.create_assembly(
-        user=request.user,
-        kind=payload.kind,
-        warehouse=warehouse,
-        date=payload.date,
-        kit_sku=sku_or_422(payload.kit_sku_id, "kit_sku_id"),
-        qty=payload.qty,
-        kit_bin=bin_,
-        kit_batch_number=payload.kit_batch_number,
-        memo=payload.memo,
-        lines=line_inputs(payload.lines) if payload.lines is not None else None,
-    )
-    return assembly_out(a, request)
-
-
-@router.patch("/assemblies/{id}", response=AssemblyOut)
-@requires("assembly.edit")
-def update_assembly(request, id: int, payload: AssemblyEditIn):
-    a = get_or_404(scoped(request), id)
-    fields: dict[str, Any] = payload.dict(exclude_none=True)
-    if payload.lines is not None:
-        fields["lines"] = line_inputs(payload.lines)
-    return assembly_out(docs.update_assembly(a, user=request.user, **fields), request)
-
-
-action_endpoints(
+document_endpoints(
     router,
     "/assemblies",
+    model=Assembly,
+    scoped=scoped,
+    filterset=AssemblyFilterSet,
+    schemas=SCHEMAS,
+    create=docs.create_assembly,
+    update=docs.update_assembly,
     actions=ACTIONS,
-    module=OPERATION_MODULE,
-    name="assembly",
-    resource="assembly",
-    queryset=scoped,
-    out=AssemblyOut,
-    to_out=assembly_out,
+    refs={
+        "kit_bin": lambda request: Bin.objects.filter(
+            warehouse__in=stock_selectors.warehouses_for(request.user)
+        ),
+    },
+    # The operation ids and descriptions this API had before 组装单 went on the platform.
+    operation_names={"list": "list_assemblies"},
+    action_module=OPERATION_MODULE,
+    docs={
+        "create": "新建组装单 / 拆卸单: components from the kit definition × qty unless lines "
+        "are given."
+    },
 )

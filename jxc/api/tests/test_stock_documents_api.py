@@ -287,3 +287,34 @@ def test_kits_and_assemblies(client_for, stock_world):
     )
     assert (status, body["code"]) == (422, "no_kit_definition")
     assert_ledger_consistent()
+
+
+def test_assemblies_on_the_platform_kind_kit_bin_and_patch(client_for, stock_world):
+    """The declared type's API: ``kind`` one of its values (default 组装), the kit's bin among
+    the user's warehouses' and of the document's, a PATCH that recomputes the components."""
+    from jxc.inventory.documents import services as docs
+
+    w = stock_world
+    docs.set_kit(user=w.owner, sku=w.sku_k, components=[(w.sku_a.pk, D(2))])
+    elsewhere = inventory.create_bin(user=w.owner, warehouse=w.md, code="M-1")
+    here = inventory.create_bin(user=w.owner, warehouse=w.zc, code="Z-1")
+    client = client_for(w.owner)
+    made = {"warehouse_id": w.zc.pk, "date": DAY, "kit_sku_id": w.sku_k.pk, "qty": "1"}
+    status, body = call(client, "post", "/assemblies", {**made, "kind": "kit"})
+    assert status == 422 and "kind" in str(body)
+    status, body = call(client, "post", "/assemblies", {**made, "kit_bin_id": elsewhere.pk})
+    assert status == 422 and "kit_bin" in str(body), body
+    status, a = call(
+        client, "post", "/assemblies", {**made, "kind": "disassembly", "kit_bin_id": here.pk}
+    )
+    assert status == 201 and a["number"].startswith("CXD")
+    assert (a["kind"], a["kind_label"], a["kit_bin_id"], a["kit_sku_code"]) == (
+        "disassembly",
+        "拆卸",
+        here.pk,
+        "K001",
+    )
+    status, a = call(client, "patch", f"/assemblies/{a['id']}", {"qty": "3"})
+    assert status == 200 and [x["base_qty"] for x in a["lines"]] == ["6"]
+    status, body = call(client, "patch", f"/assemblies/{a['id']}", {"kind": "assembly"})
+    assert status == 422 and "kind" in str(body), body

@@ -109,7 +109,9 @@ def assign_number(doc: Document) -> None:
     cal = book_calendar()
     ensure_document_date(doc.date, cal)
     if not doc.number:
-        doc.number = allocate_number(doc.DOC_TYPE, day=doc.date, prefixes=cal.prefixes)
+        declared = doc.declared()
+        kind = declared.code if declared is not None else doc.DOC_TYPE
+        doc.number = allocate_number(kind, day=doc.date, prefixes=cal.prefixes)
 
 
 def lock_date() -> dt.date | None:

@@ -92,6 +92,11 @@ class Document(models.Model):
     def ref(self) -> SourceRef:
         return SourceRef(kind=self.DOC_TYPE, id=self.pk, number=self.number)
 
+    def declared(self) -> DocumentType | None:
+        """The declaration this row follows: its numbering and its line checks. A table
+        holding several declared types (组装单 / 拆卸单) answers per row."""
+        return type(self).TYPE
+
     def prepare_insert(self) -> None:
         """What ``save`` sets on a new row before its INSERT (nothing here). The platform
         inserts a new draft without ``Model.save`` (``jxc.core.documents.rows.insert_one``)

@@ -82,12 +82,13 @@ def line_rows(doc: Document, lines: Sequence[LineInput], facts: Mapping[int, Sku
 
 
 def _check(
-    doc_type_model: type[Document],
+    doc: Document,
     lines: Sequence[LineInput],
     facts: Mapping[int, SkuFacts],
     errors: Mapping[str, list[str]] | None,
 ) -> None:
-    rules = {"incoming": False, **(doc_type_model.TYPE.line_rules if doc_type_model.TYPE else {})}
+    declared = doc.declared()
+    rules = {"incoming": False, **(declared.line_rules if declared is not None else {})}
     found = dict(errors or {})
     found.update(line_errors(lines, facts, **rules))
     raise_if(found)
@@ -105,8 +106,8 @@ def create_document(
 ) -> D:
     """A new draft with its lines; ``errors`` are the caller's own findings (header, bins)."""
     ensure_perm(user, model.RESOURCE, "create")
-    _check(model, lines, facts, errors)
     doc = model(**header)
+    _check(doc, lines, facts, errors)
     doc.memo = doc.memo[:500]
     doc.created_by = user
     assign_number(doc)
@@ -151,15 +152,15 @@ def update_document(
     doc = lock(doc)
     ensure_perm(user, doc.RESOURCE, "edit")
     ensure_draft(doc)
+    for name, value in header.items():  # before the checks: a kind may change them
+        setattr(doc, name, value)
     if lines is not None:
         lines = _with_hidden_kept(doc, lines, user=user)
-        _check(type(doc), lines, facts, errors)
+        _check(doc, lines, facts, errors)
     else:
         raise_if(dict(errors or {}))
     if header.get("date") is not None:
         ensure_document_date(header["date"])
-    for name, value in header.items():
-        setattr(doc, name, value)
     doc.memo = doc.memo[:500]
     doc.save()
     if lines is not None:

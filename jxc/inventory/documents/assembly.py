@@ -8,29 +8,22 @@ current cost × quantity (to the 分, adding up exactly).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
 from jxc.catalog.selectors import sku_facts
-from jxc.core.documents.actions import (
-    act,
-    audit_saved,
-    ensure_document_date,
-    ensure_draft,
-    ensure_perm,
-    lock,
-    raise_if,
-    replace_lines,
-)
-from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
+from jxc.core.documents.actions import act, ensure_perm, raise_if
+from jxc.core.documents.lines import LineInput
 from jxc.core.documents.lots import Lot, issue_lots
+from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import NoKitDefinition, ValidationFailed
 from jxc.core.fields import QTY_PLACES, size_error
-from jxc.core.services import allocate_number, record_audit
+from jxc.core.services import record_audit
 from jxc.inventory import services as stock
 from jxc.inventory.documents import assembly_rules
 from jxc.inventory.documents.choices import AssemblyKind
@@ -41,7 +34,7 @@ from jxc.inventory.documents.lifecycle import (
     ensure_warehouses,
     reversal_date,
 )
-from jxc.inventory.documents.models import Assembly, AssemblyLine, Kit, KitComponent
+from jxc.inventory.documents.models import Assembly, Kit, KitComponent
 from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.documents.selectors import unit_costs
 from jxc.inventory.models import Warehouse
@@ -98,123 +91,91 @@ def _bom(kit_sku: Sku) -> list[tuple[int, Decimal]]:
     return list(kit.components.values_list("sku_id", "qty"))
 
 
-def _check(
-    *, kind: str, warehouse: Warehouse, kit_sku: Sku, qty: Decimal, lines: Sequence[LineInput]
-) -> dict[int, SkuFacts]:
+def _components(header: Mapping[str, Any]) -> list[LineInput]:
+    """The kit's components × the number of kits, from its definition."""
+    qty = header.get("qty")
+    if qty is None or qty <= 0:
+        return []
+    bom = _bom(header["kit_sku"])
+    return [LineInput(sku=s, qty=q) for s, q in assembly_rules.component_quantities(bom, qty)]
+
+
+def _errors(user, header: Mapping[str, Any], lines: Sequence[LineInput]) -> dict:
+    """The header's checks and what the lines need beyond the platform's (bins, no kit in
+    itself); the platform checks the lines by kind (拆卸 brings components in)."""
+    warehouse: Warehouse = header["warehouse"]
+    ensure_warehouses(user, warehouse)
     errors: dict[str, list[str]] = {}
-    if kind not in AssemblyKind.values:
+    if header.get("kind") not in AssemblyKind.values:
         errors["kind"] = [str(ValidationFailed.default_message)]
+    qty = header.get("qty")
     if qty is None or qty <= 0:
         errors["qty"] = [str(_("Enter a quantity above zero."))]
     elif (error := size_error(qty, QTY_PLACES)) is not None:
         errors["qty"] = [error]
-    facts = sku_facts([x.sku for x in lines] + [kit_sku.pk])
-    errors.update(line_errors(lines, facts, incoming=kind == AssemblyKind.DISASSEMBLY))
+    kit_bin = header.get("kit_bin")
+    if kit_bin is not None and (kit_bin.warehouse_id != warehouse.pk or not kit_bin.is_active):
+        errors["kit_bin"] = [str(_("Select a bin of this warehouse."))]
     errors.update(bin_errors(lines, warehouse))
     for i, x in enumerate(lines):
-        if x.sku == kit_sku.pk:
+        if x.sku == header["kit_sku"].pk:
             errors[f"lines.{i}.sku"] = [str(_("A kit cannot contain itself."))]
-    raise_if(errors)
-    return facts
+    return errors
 
 
-def _rows(a: Assembly, lines: Sequence[LineInput], facts) -> list[AssemblyLine]:
-    return [
-        AssemblyLine(
-            assembly=a,
-            bin_id=x.bin,
-            batch_number=x.batch_number.strip(),
-            **line_fields(x, facts[x.sku], i),
-        )
-        for i, x in enumerate(lines)
-    ]
-
-
-@transaction.atomic
 def create_assembly(
+    model: type[Assembly] = Assembly,
     *,
     user,
-    kind: str,
-    warehouse: Warehouse,
-    date: dt.date,
-    kit_sku: Sku,
-    qty: Decimal,
     lines: Sequence[LineInput] | None = None,
-    kit_bin=None,
-    kit_batch_number: str = "",
-    memo: str = "",
+    **header: Any,
 ) -> Assembly:
-    """新建组装单 / 拆卸单: components from the kit's definition × ``qty`` unless given."""
-    ensure_perm(user, Assembly.RESOURCE, "create")
-    ensure_warehouses(user, warehouse)
-    if lines is None:
-        lines = [
-            LineInput(sku=s, qty=q)
-            for s, q in assembly_rules.component_quantities(_bom(kit_sku), qty)
-        ]
-    facts = _check(kind=kind, warehouse=warehouse, kit_sku=kit_sku, qty=qty, lines=lines)
-    a = Assembly(
-        kind=kind,
-        warehouse=warehouse,
-        date=date,
-        kit_sku=kit_sku,
-        qty=qty,
-        kit_bin=kit_bin,
-        kit_batch_number=kit_batch_number.strip(),
-        memo=memo[:500],
-        created_by=user,
+    """新建组装单 / 拆卸单 (``kind``): warehouse, date, kit SKU, number of kits, the kit's bin
+    and batch; the components from the kit's definition × ``qty`` unless lines are given."""
+    header = {"kind": AssemblyKind.ASSEMBLY, "memo": "", **header}
+    header["kit_batch_number"] = header.get("kit_batch_number", "").strip()
+    lines = list(lines or []) or _components(header)
+    return create_document(
+        model,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines),
+        errors=_errors(user, header, lines),
     )
-    ensure_document_date(date)
-    a.number = allocate_number(kind, day=date)
-    a.save()
-    replace_lines(AssemblyLine, "assembly", a, _rows(a, lines, facts))
-    audit_saved(a, user=user, creating=True, lines=len(lines))
-    return a
 
 
-@transaction.atomic
 def update_assembly(
-    a: Assembly,
-    *,
-    user,
-    date: dt.date | None = None,
-    qty: Decimal | None = None,
-    lines: Sequence[LineInput] | None = None,
-    memo: str | None = None,
+    doc: Assembly, *, user, lines: Sequence[LineInput] | None = None, **header: Any
 ) -> Assembly:
-    """修改草稿; a new kit quantity without lines takes the components from the definition."""
-    a = lock(a)
-    ensure_perm(user, Assembly.RESOURCE, "edit")
-    ensure_warehouses(user, a.warehouse)
-    ensure_draft(a)
-    if date is not None:
-        ensure_document_date(date)
-        a.date = date
-    if memo is not None:
-        a.memo = memo[:500]
-    if qty is not None:
-        a.qty = qty
-        if lines is None:
-            lines = [
-                LineInput(sku=s, qty=q)
-                for s, q in assembly_rules.component_quantities(_bom(a.kit_sku), qty)
-            ]
-    current = (
-        lines
-        if lines is not None
-        else [
+    """修改草稿: the header fields given and the lines; without lines, a new kit or number
+    of kits takes the components from the definition. The kind stays (it gave the number)."""
+    fields = ("kind", "warehouse", "kit_sku", "qty", "kit_bin", "date")
+    merged = {k: getattr(doc, k) for k in fields}
+    merged.update(header)
+    if "kit_batch_number" in header:
+        header["kit_batch_number"] = header["kit_batch_number"].strip()
+    errors = {}
+    if header.get("kind", doc.kind) != doc.kind:
+        errors["kind"] = [str(_("A saved document keeps its type; make a new one."))]
+    if not lines and ({"kit_sku", "qty"} & header.keys()):
+        lines = _components(merged)
+    elif not lines and ({"warehouse"} & header.keys()):
+        lines = [  # the bins are checked against the new warehouse
             LineInput(
                 sku=x.sku_id, qty=x.qty, unit=x.unit_id, bin=x.bin_id, batch_number=x.batch_number
             )
-            for x in a.lines.all()
+            for x in doc.lines.all()
         ]
+    errors.update(_errors(user, merged, lines or []))
+    return update_document(
+        doc,
+        user=user,
+        header=header,
+        lines=lines or None,
+        facts=sku_facts(x.sku for x in lines or []),
+        errors=errors,
     )
-    facts = _check(kind=a.kind, warehouse=a.warehouse, kit_sku=a.kit_sku, qty=a.qty, lines=current)
-    a.save()
-    if lines is not None:
-        replace_lines(AssemblyLine, "assembly", a, _rows(a, lines, facts))
-    audit_saved(a, user=user, creating=False, lines=len(lines) if lines is not None else None)
-    return a
 
 
 def _batch_id(sku_id: int, number: str, *, create: bool) -> int | None:

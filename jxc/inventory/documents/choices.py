@@ -124,9 +124,9 @@ STOCK_COUNT = DocumentType(
     workflow=COUNT_WORKFLOW,
 )
 
-# 组装单 / 拆卸单: one table (``Assembly.kind``), numbered per kind; declared for numbering,
-# permissions and screen, saved by their own services (assembly.py) and API.
-_ASSEMBLY_HEADER = ("kind", "warehouse", "date", "kit_sku", "qty", "kit_batch_number")
+# 组装单 / 拆卸单: one table (``Assembly.kind``); a row follows the declaration of its kind
+# (``Assembly.declared``): numbered per kind, a 拆卸单's components checked as coming in.
+_ASSEMBLY_HEADER = ("kind", "warehouse", "date", "kit_sku", "qty", "kit_bin", "kit_batch_number")
 ASSEMBLY = DocumentType(
     code=AssemblyKind.ASSEMBLY.value,
     prefix="ZZD",

@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
 from jxc.core.choices import DocumentStatus
+from jxc.core.documents.declaration import DocumentType
 from jxc.core.documents.models import Document, DocumentLine, SourceRef
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField, choices_check
 from jxc.core.visibility import BOOK, COST, mark
 from jxc.inventory.documents.choices import (
     ASSEMBLY,
     COST_ADJUSTMENT,
+    DISASSEMBLY,
     OPENING_STOCK,
     OTHER_ISSUE,
     OTHER_RECEIPT,
@@ -449,6 +451,10 @@ class Assembly(Document):
     def ref(self) -> SourceRef:
         # Numbered and referenced per kind (组装单 ZZD…, 拆卸单 CXD…).
         return SourceRef(kind=self.kind, id=self.pk, number=self.number)
+
+    def declared(self) -> DocumentType:
+        """拆卸单 follows its own declaration: numbered CXD…, its components come in."""
+        return DISASSEMBLY if self.kind == AssemblyKind.DISASSEMBLY else ASSEMBLY
 
 
 class AssemblyLine(DocumentLine):

@@ -16,28 +16,29 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.catalog.models import Sku
 from jxc.core.errors import DomainError, ValidationFailed
+from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import AssemblyFilterSet
 from jxc.inventory.documents.models import Assembly, Kit
+from jxc.inventory.models import Bin
 from jxc.web.generic import Column, Screen
 from jxc.web.generic.line_grid import parse_lines, row_errors
-from jxc.web.views import stock_doc_forms as f
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
 class AssemblyScreen(WarehouseDocumentScreen):
+    """From the declaration (header form, detail, print); one list for both kinds."""
+
     model = Assembly
     path = "inventory/assemblies"
-    warehouse_scope = "warehouse"
-    select_related = ("warehouse", "kit_sku", "created_by")
     filterset_class = AssemblyFilterSet
-    header_form = f.AssemblyHeaderForm
+    create_service = docs.create_assembly
+    update_service = docs.update_assembly
     line_hint = gettext_lazy(
         "Leave the lines empty to take the components from the kit definition × the number of "
         "kits. Assembly: components out at cost, the kit in at their sum; disassembly: the reverse."
@@ -51,51 +52,19 @@ class AssemblyScreen(WarehouseDocumentScreen):
         Column("qty"),
         Column("status", kind="tag"),
     ]
-    detail_fields = [
-        "number",
-        "kind",
-        "date",
-        "warehouse",
-        "kit_sku",
-        "qty",
-        "kit_batch_number",
-        "memo",
-        "status_reason",
-        "created_by",
-        "posted_at",
-    ]
 
-    def header_facts(self, obj):
-        return [
-            (_("type"), obj.get_kind_display()),
-            (_("business date"), obj.date),
-            (_("warehouse"), obj.warehouse),
-            (_("kit SKU"), f"{obj.kit_sku.code} {obj.kit_sku}"),
-            (_("kits"), obj.qty.normalize()),
-        ]
-
-    def form_initial(self, obj) -> dict[str, Any]:
-        if obj is None:
-            return {"date": timezone.localdate(), "kind": "assembly", "qty": 1}
+    def header_choices(self, user):
+        # A kit SKU has an active definition; the kit's bin is one of the user's warehouses'.
         return {
-            "kind": obj.kind,
-            "warehouse": obj.warehouse_id,
-            "date": obj.date,
-            "kit_sku": obj.kit_sku_id,
-            "qty": obj.qty,
-            "kit_batch_number": obj.kit_batch_number,
-            "memo": obj.memo,
+            "kit_sku": Sku.objects.filter(kit__is_active=True).order_by("code"),
+            "kit_bin": Bin.objects.filter(
+                warehouse__in=stock_selectors.warehouses_for(user)
+            ).select_related("warehouse"),
         }
 
-    @staticmethod
-    def create_service(model, *, user, lines, **header):
-        return docs.create_assembly(user=user, lines=lines or None, **header)
-
-    @staticmethod
-    def update_service(doc, *, user, lines, date, qty, memo, **header):
-        return docs.update_assembly(
-            doc, user=user, date=date, qty=qty, memo=memo, lines=lines or None
-        )
+    def form_initial(self, obj) -> dict[str, Any]:
+        initial = super().form_initial(obj)
+        return {"qty": 1, **initial} if obj is None else initial
 
 
 # --- 组装件定义 (BOM) -------------------------------------------------------------------------

@@ -113,3 +113,45 @@ def test_kit_definition_is_replaced_and_audited(stock_world, gift_box):
     kit = docs.set_kit(user=w.owner, sku=w.sku_k, components=[(w.sku_b.pk, D(3))])
     assert Kit.objects.count() == 1
     assert list(kit.components.values_list("sku_id", "qty")) == [(w.sku_b.pk, D(3))]
+
+
+def test_line_checks_follow_the_kind_a_batch_comes_in_named(stock_world):
+    """组装 takes a batch-tracked component out 先到期先出 (no batch needed); 拆卸 brings it
+    back in, so its batch must be named — the platform checks each row by its kind."""
+    w = stock_world
+    docs.set_kit(user=w.owner, sku=w.sku_k, components=[(w.sku_c.pk, D(1))])
+    made = {"warehouse": w.zc, "date": TODAY, "kit_sku": w.sku_k, "qty": D(1)}
+    a = docs.create_assembly(user=w.owner, kind="assembly", **made)
+    assert a.number.startswith("ZZD") and a.lines.get().batch_number == ""
+    with pytest.raises(ValidationFailed) as exc:
+        docs.create_assembly(user=w.owner, kind="disassembly", **made)
+    assert "lines.0.batch_number" in exc.value.errors
+    d = docs.create_assembly(
+        user=w.owner,
+        kind="disassembly",
+        lines=[LineInput(sku=w.sku_c.pk, qty=D(1), batch_number="L1")],
+        **made,
+    )
+    assert d.number.startswith("CXD") and d.ref().kind == "disassembly"
+    with pytest.raises(ValidationFailed) as exc:
+        docs.update_assembly(d, user=w.owner, lines=[LineInput(sku=w.sku_c.pk, qty=D(2))])
+    assert "lines.0.batch_number" in exc.value.errors
+
+
+def test_a_draft_keeps_its_kind_and_its_kit_bin_is_of_its_warehouse(stock_world, gift_box):
+    w = stock_world
+    from jxc.inventory import services as inventory
+
+    other = inventory.create_bin(user=w.owner, warehouse=w.md, code="A-01")
+    made = {"warehouse": w.zc, "date": TODAY, "kit_sku": w.sku_k, "qty": D(1)}
+    with pytest.raises(ValidationFailed) as exc:
+        docs.create_assembly(user=w.owner, kit_bin=other, **made)
+    assert set(exc.value.errors) == {"kit_bin"}
+    a = docs.create_assembly(user=w.owner, **made)
+    assert a.kind == "assembly"
+    with pytest.raises(ValidationFailed) as exc:
+        docs.update_assembly(a, user=w.owner, kind="disassembly")
+    assert set(exc.value.errors) == {"kind"}
+    a = docs.update_assembly(a, user=w.owner, kit_batch_number=" K1 ", memo="礼盒")
+    a.refresh_from_db()
+    assert (a.kind, a.kit_batch_number, a.memo, a.lines.count()) == ("assembly", "K1", "礼盒", 2)
