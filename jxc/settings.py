@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jxc.sales",
     "jxc.finance",
     "jxc.reports",
+    "jxc.imports",
     "jxc.web",
     "django.forms",  # the widgets' own templates, after jxc.web's overrides of them
 ]

@@ -129,7 +129,18 @@ def import_opening_stock(
     unit cost. Every bad row is reported at once (422 ``import_rows_invalid`` with
     ``params.rows``); nothing is written unless all rows are good. One document per warehouse,
     posted when ``post`` is true."""
-    made = docs.import_opening_stock(user=request.user, file=file.read(), date=date, post=post)
+    from jxc.imports import services as imports
+
+    batch = imports.import_at_once(
+        "opening-stock",
+        user=request.user,
+        data=file.read(),
+        filename=file.name or "",
+        options={"date": date, "post": post},
+    )
+    made = StockDocument.objects.filter(pk__in=batch.result.get("documents", [])).order_by(
+        "warehouse__code"
+    )
     return [stock_document_out(d, request) for d in made]
 
 

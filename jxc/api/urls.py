@@ -9,6 +9,7 @@ from jxc.api import (
     core,
     finance,
     import_jobs,
+    imports,
     inventory,
     loans,
     partners,
@@ -45,7 +46,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (core, catalog, partners, inventory, finance, import_jobs):
+for module in (core, catalog, partners, inventory, finance, import_jobs, imports):
     api.add_router("", module.router)
 
 # 仓库单据 (其他出入库, 成本调整, 期初, 调拨, 盘点, 组装).

@@ -117,6 +117,10 @@ class SpreadsheetRefused(DomainError):
             "The sheet has %(columns)s columns; at most %(max)s can be imported."
         ),
         "malformed": _("This is not a spreadsheet jxc can read (.xlsx, .xls, .ods)."),
+        "unsafe_xml": _(
+            "The file declares XML entities or a document type, which a spreadsheet never "
+            "needs; it cannot be imported."
+        ),
     }
 
     def __init__(self, reason: str, **params: Any):

@@ -8,6 +8,12 @@ the number of entries, their uncompressed size and compression ratio (zip bombs)
 every worksheet's declared ``<dimension>`` and the position of every row and cell, read by
 streaming the XML with a regular expression (no parser, no entities, bounded memory).
 Anything beyond the limits is a 422 ``spreadsheet_refused`` with the reason.
+
+Every XML part of a zip spreadsheet is then streamed once through defusedxml's parser (no
+tree is built): a DOCTYPE, an entity declaration or an external reference (billion laughs,
+XXE) refuses the file before a reader sees it. Macros (``vbaProject.bin`` of an .xlsm) are
+never read, and formulas are never evaluated: the readers take the value Excel saved with
+the cell.
 """
 
 from __future__ import annotations
@@ -17,7 +23,11 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from jxc.core.errors import SpreadsheetRefused
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.errors import SpreadsheetRefused, ValidationFailed
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -125,6 +135,35 @@ def _check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile | None:
     return book
 
 
+class _NoTree:
+    """A parser target that keeps nothing: the XML is checked, not loaded."""
+
+    def start(self, tag, attrib):
+        pass
+
+    def end(self, tag):
+        pass
+
+    def data(self, data):
+        pass
+
+    def close(self):
+        return None
+
+
+def _check_xml(stream) -> None:
+    """One XML part through defusedxml, streamed: no DTD, no entities, no external refs."""
+    parser = DefusedXMLParser(target=_NoTree(), forbid_dtd=True)
+    try:
+        while chunk := stream.read(_CHUNK):
+            parser.feed(chunk)
+        parser.close()
+    except DefusedXmlException as exc:
+        raise _refuse("unsafe_xml") from exc
+    except Exception as exc:  # expat's ParseError: not well-formed
+        raise _refuse("malformed") from exc
+
+
 def check_spreadsheet(data: bytes, *, limits: Limits | None = None) -> None:
     """Refuse (422 ``spreadsheet_refused``) a spreadsheet that no reader should open: too
     big a file, a zip bomb, or a worksheet declaring or using more rows or columns than an
@@ -138,11 +177,35 @@ def check_spreadsheet(data: bytes, *, limits: Limits | None = None) -> None:
     with book:
         for info in book.infolist():
             name = info.filename
+            if name.startswith("xl/worksheets/") and name.endswith(".bin"):
+                raise _refuse("malformed")  # .xlsb: binary sheets this gate cannot measure
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 with book.open(info) as stream:
                     _scan_sheet_xml(stream, limits)  # type: ignore[arg-type]
+        for info in book.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                with book.open(info) as stream:
+                    _check_xml(stream)
 
 
 def check_extent(rows: int, columns: int, *, limits: Limits | None = None) -> None:
     """The range a reader found (for formats not scanned before loading)."""
     _check_extent(rows, columns, limits or Limits())
+
+
+def read_sheet(data: bytes, *, limits: Limits | None = None) -> list[list]:
+    """The first sheet's rows (.xlsx, .xlsm, .xls, .ods) as plain values, after the gate
+    above: a hostile file is refused (422 ``spreadsheet_refused``) before any reader opens it.
+    Formula cells give the value saved with them; nothing is evaluated."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    check_spreadsheet(data, limits=limits)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        check_extent(sheet.total_height, sheet.total_width, limits=limits)
+        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    except (CalamineError, ValueError, OSError) as exc:
+        raise ValidationFailed(
+            {"file": [str(_("This is not a spreadsheet jxc can read (.xlsx, .xls, .ods)."))]}
+        ) from exc

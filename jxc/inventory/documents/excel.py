@@ -4,37 +4,19 @@ English or in the user's language."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
-from jxc.core import spreadsheets
-from jxc.core.errors import ValidationFailed
+from jxc.core import cells, spreadsheets
 
 
 def read_rows(file: BinaryIO | bytes) -> list[list[Any]]:
-    """The first sheet's rows (.xlsx, .xls, .ods); a file too big, a zip bomb or a sheet
-    beyond the import limits is refused first (422 ``spreadsheet_refused``)."""
-    import io
-
-    from python_calamine import CalamineError, CalamineWorkbook
-
+    """The first sheet's rows (.xlsx, .xls, .ods); a file too big, a zip bomb, unsafe XML or
+    a sheet beyond the import limits is refused first (422 ``spreadsheet_refused``)."""
     data = file if isinstance(file, bytes) else file.read()
-    # Measured before any reader allocates what the file claims (jxc.core.spreadsheets).
-    spreadsheets.check_spreadsheet(data)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        spreadsheets.check_extent(sheet.total_height, sheet.total_width)
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-    except (CalamineError, ValueError, OSError) as exc:
-        raise ValidationFailed(
-            {"file": [str(_("This is not a spreadsheet jxc can read (.xlsx, .xls, .ods)."))]}
-        ) from exc
+    return spreadsheets.read_sheet(data)
 
 
 def _norm(text: Any) -> str:
@@ -59,39 +41,8 @@ def header_map(header: Iterable[Any], columns: Mapping[str, Any]) -> dict[str, i
     return found
 
 
-def text(value: Any) -> str:
-    """A code or number typed in a cell, as text (12345 stays "12345", not "12345.0")."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def number(value: Any) -> Decimal | None:
-    """A cell as an exact decimal; None when empty. Raises ValueError when not a number."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    try:
-        if isinstance(value, float):
-            result = Decimal(repr(value))
-        else:
-            result = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise ValueError(value) from exc
-    if not result.is_finite():
-        raise ValueError(value)
-    return result
-
-
-def date(value: Any) -> dt.date | None:
-    """A cell as a date (a date cell, or text 2026-11-20); None when empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip().replace("/", "-"))
+# The cell readers of every import (jxc.core.cells): 2026/1/5, 2026年1月5日, Excel serial
+# dates; 1,234.50, ￥1234.5, full-width digits; codes kept as text.
+text = cells.code
+number = cells.decimal
+date = cells.date

@@ -40,7 +40,6 @@ from jxc.inventory.documents.counts import (
     update_stock_count,
 )
 from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, Transfer
-from jxc.inventory.documents.opening import import_opening_stock
 from jxc.inventory.documents.stock_docs import (
     create_stock_document,
     post_stock_document,
@@ -69,7 +68,6 @@ __all__ = [
     "create_stock_document",
     "create_transfer",
     "import_counts",
-    "import_opening_stock",
     "post_assembly",
     "post_document",
     "post_stock_count",

@@ -79,5 +79,5 @@ def test_numbers_stay_numbers(client_owner, kit):
 
 def test_opening_import_template_has_text_headers(client_owner):
     url = reverse("web:opening_stock_template")
-    cells = _cells(client_owner.get(url))
+    cells = _cells(client_owner.get(url, follow=True))
     assert cells and all(c.data_type == "s" for c in cells if c.value is not None)
