@@ -30,7 +30,9 @@ def test_template_has_chinese_headers_instructions_dropdowns_and_examples(stock_
     assert notes.title == "说明" and notes["A2"].value == "商品编码或条码"
     assert data["A2"].value == "P0001" and data["A2"].number_format == "@"
     lists = list(data.data_validations.dataValidation)
-    assert lists, data.data_validations and lists[0].type == "list" and "B2:B5000" in str(lists[0].sqref)
+    assert lists, (
+        data.data_validations and lists[0].type == "list" and "B2:B5000" in str(lists[0].sqref)
+    )
     hidden = book.worksheets[2]
     assert hidden.sheet_state == "hidden" and {hidden["B1"].value, hidden["B2"].value} >= {"MD"}
 
