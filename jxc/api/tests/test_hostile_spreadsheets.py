@@ -150,10 +150,10 @@ def test_the_web_uploads_show_the_refusal(client_for, stock_world):
 
     client = client_for(stock_world.owner)
     response = client.post(
-        "/inventory/opening-stock/import/",
+        "/imports/opening-stock/",
         {"file": SimpleUploadedFile("o.xlsx", far_cell()), "date": DAY},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert str(SpreadsheetRefused("too_many_rows", rows=1048576, max=spreadsheets.MAX_ROWS)) in (
         response.content.decode()
     )
