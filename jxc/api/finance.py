@@ -1,7 +1,7 @@
-"""Finance API: cash and bank accounts (资金账户: 现金, 银行, 微信, 支付宝); 付款单 with
-settlement (POST /supplier-payments), a supplier's open items and statement
-(GET /suppliers/{id}/open-items, /suppliers/{id}/statement), payables aging
-(GET /payables/aging)."""
+"""Finance API: cash and bank accounts (资金账户: 现金, 银行, 微信, 支付宝); 付款单 and 收款单
+with settlement (POST /supplier-payments, /customer-payments), a partner's open items, 核销
+later and statement (/suppliers/{id}/…, /customers/{id}/open-items, /settle, /statement),
+payables and receivables aging (GET /payables/aging, /receivables/aging)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -15,15 +15,13 @@ from jxc.api.common.idempotency import creates
 from jxc.api.common.listing import listing, page_of, query_of
 from jxc.api.common.permissions import get_or_404, ref, requires
 from jxc.finance import payments, selectors, services
-from jxc.finance.filters import AccountFilterSet, SupplierPaymentFilterSet
-from jxc.finance.models import (
-    Account,
-    OpenItem,
-    PartyLedgerEntry,
-    Settlement,
-    SupplierPayment,
+from jxc.finance.filters import (
+    AccountFilterSet,
+    CustomerPaymentFilterSet,
+    SupplierPaymentFilterSet,
 )
-from jxc.partners.models import Supplier
+from jxc.finance.models import Account, PartyPayment, SupplierPayment
+from jxc.partners.models import Customer, Supplier
 
 router = Router(tags=["finance"])
 
@@ -71,7 +69,7 @@ crud_endpoints(
 )
 
 
-# --- 付款单, 对账单, 应付账龄 ----------------------------------------------------------------
+# --- 付款单 / 收款单, 核销, 对账单, 账龄: one set of endpoints per book ------------------------
 
 
 class AllocationIn(Schema):
@@ -79,15 +77,26 @@ class AllocationIn(Schema):
     amount: Decimal = Field(..., gt=0)
 
 
-class SupplierPaymentIn(Schema):
-    supplier_id: int
+class _PaymentIn(Schema):
     account_id: int
     amount: Decimal = Field(..., gt=0)
+    discount: Decimal = Field(Decimal(0), ge=0, description="现金折扣 given beside the money")
+    write_off: Decimal = Field(Decimal(0), ge=0, description="抹零: small change given up")
     date: dt.date
     memo: str = Field("", max_length=500)
     allocations: list[AllocationIn] = Field(
-        [], description="Open items to settle (else automatic, the oldest due first)"
+        [],
+        description="Open items to settle: documents to pay (positive), returns or earlier "
+        "payments to offset (negative); else automatic, the oldest due first",
     )
+
+
+class SupplierPaymentIn(_PaymentIn):
+    supplier_id: int
+
+
+class CustomerPaymentIn(_PaymentIn):
+    customer_id: int
 
 
 class SettlementOut(Schema):
@@ -96,93 +105,62 @@ class SettlementOut(Schema):
     amount: Decimal
 
 
-class SupplierPaymentOut(Schema):
+class _PaymentOut(Schema):
     id: int
     number: str
     status: str
     date: dt.date
-    supplier_id: int
-    supplier_name: str
     account_id: int
     account_name: str
     amount: Decimal
+    discount: Decimal
+    write_off: Decimal
     memo: str
     settled: list[SettlementOut]
     unsettled: Decimal
 
 
-def _payment_out(p: SupplierPayment) -> dict:
-    entry = PartyLedgerEntry.objects.filter(source_kind=p.DOC_TYPE, source_id=p.pk).first()
-    settled = (
-        Settlement.objects.filter(credit_id=entry.pk).select_related("debit__entry")
-        if entry
-        else []
-    )
-    item = OpenItem.objects.filter(pk=entry.pk).first() if entry else None
+class SupplierPaymentOut(_PaymentOut):
+    supplier_id: int
+    supplier_name: str
+
+
+class CustomerPaymentOut(_PaymentOut):
+    customer_id: int
+    customer_name: str
+
+
+def _payment_out(p: PartyPayment) -> dict:
+    by_debit: dict[int, dict] = {}
+    for s in payments.settled_by(p):
+        row = by_debit.setdefault(
+            s.debit_id,
+            {"open_item_id": s.debit_id, "number": s.debit.entry.source_number, "amount": 0},
+        )
+        row["amount"] += s.amount
+    partner = "supplier" if isinstance(p, SupplierPayment) else "customer"
     return {
         "id": p.pk,
         "number": p.number,
         "status": p.status,
         "date": p.date,
-        "supplier_id": p.supplier_id,
-        "supplier_name": str(p.supplier),
+        f"{partner}_id": getattr(p, f"{partner}_id"),
+        f"{partner}_name": str(getattr(p, partner)),
         "account_id": p.account_id,
         "account_name": str(p.account),
         "amount": p.amount,
+        "discount": p.discount,
+        "write_off": p.write_off,
         "memo": p.memo,
-        "settled": [
-            {"open_item_id": s.debit_id, "number": s.debit.entry.source_number, "amount": s.amount}
-            for s in settled
-        ],
-        "unsettled": -item.open_amount if item else Decimal(0),
+        "settled": list(by_debit.values()),
+        "unsettled": payments.unsettled(p),
     }
-
-
-@router.post("/supplier-payments", response={201: SupplierPaymentOut})
-@creates(SupplierPaymentOut, perm="supplier_payment.create")
-def create_supplier_payment(request, payload: SupplierPaymentIn):
-    """付款: pay a supplier from an account and settle it against open receipts (chosen, or
-    the oldest due first); what is not settled stays as a prepayment."""
-    payment = payments.record_supplier_payment(
-        user=request.user,
-        supplier=ref(Supplier.objects.all(), payload.supplier_id, "supplier_id"),
-        account=ref(Account.objects.all(), payload.account_id, "account_id"),
-        amount=payload.amount,
-        date=payload.date,
-        memo=payload.memo,
-        allocations=[(a.open_item_id, a.amount) for a in payload.allocations] or None,
-    )
-    return _payment_out(payment)
-
-
-@router.get("/supplier-payments", response=page_of(SupplierPaymentOut))
-@requires("supplier_payment.view")
-def list_supplier_payments(
-    request,
-    query: Query[query_of(SupplierPaymentFilterSet)],  # type: ignore[valid-type]
-):
-    """付款单 list."""
-    page = listing(
-        request,
-        SupplierPayment.objects.select_related("supplier", "account"),
-        SupplierPaymentFilterSet,
-        query,
-    )
-    page["items"] = [_payment_out(p) for p in page["items"]]
-    return page
-
-
-@router.get("/supplier-payments/{id}", response=SupplierPaymentOut)
-@requires("supplier_payment.view")
-def get_supplier_payment(request, id: int):
-    return _payment_out(
-        get_or_404(SupplierPayment.objects.select_related("supplier", "account"), id)
-    )
 
 
 class OpenItemOut(Schema):
     id: int
     number: str
+    kind: str
     date: dt.date
     due_date: dt.date | None
     amount: Decimal
@@ -190,23 +168,23 @@ class OpenItemOut(Schema):
     open: Decimal
 
 
-@router.get("/suppliers/{id}/open-items", response=list[OpenItemOut])
-@requires("supplier_payment.view")
-def supplier_open_items(request, id: int):
-    """未核销: receipts still owed for and payments not yet settled (预付), oldest due first."""
-    get_or_404(Supplier.objects.all(), id)
-    return [
-        {
-            "id": o.pk,
-            "number": o.entry.source_number,
-            "date": o.date,
-            "due_date": o.due_date,
-            "amount": o.amount,
-            "settled": o.settled,
-            "open": o.open_amount,
-        }
-        for o in selectors.supplier_open_items(id)
-    ]
+class SettlePairIn(Schema):
+    debit_id: int = Field(..., description="Open item of a document (positive)")
+    credit_id: int = Field(..., description="Open item of a payment or a return (negative)")
+    amount: Decimal = Field(..., gt=0)
+
+
+class SettleIn(Schema):
+    date: dt.date
+    pairs: list[SettlePairIn] = Field(
+        [], description="By hand; empty: every open credit against the open documents, oldest first"
+    )
+
+
+class SettledOut(Schema):
+    debit_id: int
+    credit_id: int
+    amount: Decimal
 
 
 class StatementRowOut(Schema):
@@ -219,7 +197,7 @@ class StatementRowOut(Schema):
 
 
 class StatementOut(Schema):
-    supplier_id: int
+    partner_id: int
     date_from: dt.date
     date_to: dt.date
     opening: Decimal
@@ -227,25 +205,9 @@ class StatementOut(Schema):
     closing: Decimal
 
 
-@router.get("/suppliers/{id}/statement", response=StatementOut)
-@requires("supplier_payment.view")
-def supplier_statement(request, id: int, date_from: dt.date, date_to: dt.date):
-    """供应商对账单: opening balance, each receipt and payment of the period, closing balance."""
-    get_or_404(Supplier.objects.all(), id)
-    opening, rows, closing = selectors.supplier_statement(id, date_from=date_from, date_to=date_to)
-    return {
-        "supplier_id": id,
-        "date_from": date_from,
-        "date_to": date_to,
-        "opening": opening,
-        "rows": [r.__dict__ for r in rows],
-        "closing": closing,
-    }
-
-
 class AgingOut(Schema):
-    supplier_id: int
-    supplier_name: str
+    partner_id: int
+    partner_name: str
     not_due: Decimal
     days_0_30: Decimal
     days_31_60: Decimal
@@ -254,22 +216,183 @@ class AgingOut(Schema):
     total: Decimal
 
 
-@router.get("/payables/aging", response=list[AgingOut])
-@requires("supplier_payment.view")
-def payables_aging(request, as_of: dt.date | None = None):
-    """应付账龄: per supplier what is open by days past the due date."""
-    found = selectors.payables_aging(as_of=as_of or dt.date.today())
-    names = dict(Supplier.objects.filter(pk__in=found).values_list("pk", "name"))
-    return [
-        {
-            "supplier_id": sup,
-            "supplier_name": names.get(sup, ""),
-            "not_due": a["buckets"]["not_due"],
-            "days_0_30": a["buckets"]["0-30"],
-            "days_31_60": a["buckets"]["31-60"],
-            "days_61_90": a["buckets"]["61-90"],
-            "over_90": a["buckets"]["90+"],
-            "total": a["total"],
+def _book_endpoints(
+    book: payments.PaymentBook,
+    *,
+    path: str,
+    partners: str,
+    partner_model,
+    aging_path: str,
+    in_: type[_PaymentIn],
+    out: type[_PaymentOut],
+    filterset,
+    words: dict[str, str],
+) -> None:
+    """付款单 (payable) or 收款单 (receivable): create with settlement, list, read; a partner's
+    open items, 核销 later, 对账单; the book's aging."""
+    resource = book.resource
+    partner_field = book.partner_field
+
+    @router.post(path, response={201: out}, summary=words["create"])
+    @creates(out, perm=f"{resource}.create")
+    def create_payment(request, payload: in_):  # type: ignore[valid-type]
+        data: _PaymentIn = payload
+        p = payments.record_payment(
+            book,
+            user=request.user,
+            partner=ref(partner_model.objects.all(), getattr(data, f"{partner_field}_id"),
+                        f"{partner_field}_id"),
+            account=ref(Account.objects.all(), data.account_id, "account_id"),
+            amount=data.amount,
+            discount=data.discount,
+            write_off=data.write_off,
+            date=data.date,
+            memo=data.memo,
+            allocations=[(a.open_item_id, a.amount) for a in data.allocations] or None,
+        )  # fmt: skip
+        return _payment_out(p)
+
+    create_payment.__name__ = f"create_{resource}"
+
+    @router.get(path, response=page_of(out), summary=words["list"])
+    @requires(f"{resource}.view")
+    def list_payments(
+        request,
+        query: Query[query_of(filterset)],  # type: ignore[valid-type]
+    ):
+        page = listing(
+            request,
+            book.model._default_manager.select_related(partner_field, "account"),
+            filterset,
+            query,
+        )
+        page["items"] = [_payment_out(p) for p in page["items"]]
+        return page
+
+    list_payments.__name__ = f"list_{resource}s"
+
+    @router.get(f"{path}/{{id}}", response=out, summary=words["get"])
+    @requires(f"{resource}.view")
+    def get_payment(request, id: int):
+        return _payment_out(
+            get_or_404(book.model._default_manager.select_related(partner_field, "account"), id)
+        )
+
+    get_payment.__name__ = f"get_{resource}"
+
+    @router.get(f"{partners}/{{id}}/open-items", response=list[OpenItemOut], summary=words["open"])
+    @requires(f"{resource}.view")
+    def open_items(request, id: int):
+        get_or_404(partner_model.objects.all(), id)
+        return [
+            {
+                "id": o.pk,
+                "number": o.entry.source_number,
+                "kind": o.entry.kind,
+                "date": o.date,
+                "due_date": o.due_date,
+                "amount": o.amount,
+                "settled": o.settled,
+                "open": o.open_amount,
+            }
+            for o in selectors.open_items(book.side, id)
+        ]
+
+    open_items.__name__ = f"{partner_field}_open_items"
+
+    @router.post(f"{partners}/{{id}}/settle", response=list[SettledOut], summary=words["settle"])
+    @requires(f"{resource}.create")
+    def settle(request, id: int, payload: SettleIn):
+        get_or_404(partner_model.objects.all(), id)
+        done = payments.settle_open_items(
+            book,
+            user=request.user,
+            partner_id=id,
+            date=payload.date,
+            pairs=[(p.debit_id, p.credit_id, p.amount) for p in payload.pairs] or None,
+        )
+        return [
+            {"debit_id": s.debit_id, "credit_id": s.credit_id, "amount": s.amount} for s in done
+        ]
+
+    settle.__name__ = f"settle_{partner_field}_items"
+
+    @router.get(f"{partners}/{{id}}/statement", response=StatementOut, summary=words["statement"])
+    @requires(f"{resource}.view")
+    def statement(request, id: int, date_from: dt.date, date_to: dt.date):
+        get_or_404(partner_model.objects.all(), id)
+        opening, rows, closing = selectors.statement(
+            book.side, id, date_from=date_from, date_to=date_to
+        )
+        return {
+            "partner_id": id,
+            "date_from": date_from,
+            "date_to": date_to,
+            "opening": opening,
+            "rows": [r.__dict__ for r in rows],
+            "closing": closing,
         }
-        for sup, a in sorted(found.items())
-    ]
+
+    statement.__name__ = f"{partner_field}_statement"
+
+    @router.get(aging_path, response=list[AgingOut], summary=words["aging"])
+    @requires(f"{resource}.view")
+    def aging(request, as_of: dt.date | None = None):
+        found = selectors.aging(book.side, as_of=as_of or dt.date.today())
+        names = dict(partner_model.objects.filter(pk__in=found).values_list("pk", "name"))
+        return [
+            {
+                "partner_id": pid,
+                "partner_name": names.get(pid, ""),
+                "not_due": a["buckets"]["not_due"],
+                "days_0_30": a["buckets"]["0-30"],
+                "days_31_60": a["buckets"]["31-60"],
+                "days_61_90": a["buckets"]["61-90"],
+                "over_90": a["buckets"]["90+"],
+                "total": a["total"],
+            }
+            for pid, a in sorted(found.items())
+        ]
+
+    aging.__name__ = f"{book.side}s_aging"
+
+
+_book_endpoints(
+    payments.PAYABLE,
+    path="/supplier-payments",
+    partners="/suppliers",
+    partner_model=Supplier,
+    aging_path="/payables/aging",
+    in_=SupplierPaymentIn,
+    out=SupplierPaymentOut,
+    filterset=SupplierPaymentFilterSet,
+    words={
+        "create": "付款: pay a supplier and settle (chosen, or the oldest due first)",
+        "list": "付款单 list",
+        "get": "付款单",
+        "open": "未核销: receipts still owed for, payments not yet settled (预付)",
+        "settle": "核销 later: 预付 and returns against open receipts",
+        "statement": "供应商对账单: opening, receipts and payments, closing",
+        "aging": "应付账龄",
+    },
+)
+_book_endpoints(
+    payments.RECEIVABLE,
+    path="/customer-payments",
+    partners="/customers",
+    partner_model=Customer,
+    aging_path="/receivables/aging",
+    in_=CustomerPaymentIn,
+    out=CustomerPaymentOut,
+    filterset=CustomerPaymentFilterSet,
+    words={
+        "create": "收款: money from a customer, settled against deliveries (chosen, or the "
+        "oldest due first), returns offset, discount and 抹零 beside it",
+        "list": "收款单 list",
+        "get": "收款单",
+        "open": "未核销: deliveries still owed, returns and receipts not yet settled (预收)",
+        "settle": "核销 later: 预收 and returns against open deliveries",
+        "statement": "客户对账单: opening, deliveries, returns and receipts, closing",
+        "aging": "应收账龄",
+    },
+)

@@ -384,6 +384,14 @@ class EntrySettled(DomainError):
     )
 
 
+class AccountNotPermitted(DomainError):
+    """收款 / 付款 through an account whose roles do not include the user's."""
+
+    code = "account_not_permitted"
+    http_status = 403
+    default_message = _("You may not take money in or out of the account %(account)s.")
+
+
 class SerialTrackedNotLendable(DomainError):
     """借出 / 借入 of a serial-tracked SKU: loans record no serial numbers (docs/adr/0004)."""
 

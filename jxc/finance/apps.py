@@ -9,7 +9,8 @@ class FinanceConfig(AppConfig):
 
     def ready(self):
         from jxc.core.permissions import register_resource
-        from jxc.finance.choices import SUPPLIER_PAYMENT
+        from jxc.finance.choices import CUSTOMER_PAYMENT, SUPPLIER_PAYMENT
 
         register_resource("account", _("Cash and bank accounts"))
         SUPPLIER_PAYMENT.register()
+        CUSTOMER_PAYMENT.register()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.finance import selectors
 from jxc.finance.choices import AccountKind
-from jxc.finance.models import Account, SupplierPayment
+from jxc.finance.models import Account, CustomerPayment, SupplierPayment
 
 
 class AccountFilterSet(django_filters.FilterSet):
@@ -41,4 +41,20 @@ class SupplierPaymentFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = SupplierPayment
+        fields: list[str] = []
+
+
+class CustomerPaymentFilterSet(django_filters.FilterSet):
+    """收款单 list: by customer, account, dates."""
+
+    customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
+    account = django_filters.NumberFilter(field_name="account_id", label=_("account"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    ordering = django_filters.OrderingFilter(
+        fields=[(n, n) for n in ("id", "date", "number", "amount")], label=_("Order by")
+    )
+
+    class Meta:
+        model = CustomerPayment
         fields: list[str] = []

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from jxc.core.documents.models import Document
 from jxc.core.fields import MoneyField, bounds_check, choices_check
 from jxc.core.validators import code_validator
-from jxc.finance.choices import SUPPLIER_PAYMENT, AccountKind, EntryKind, PartySide
+from jxc.finance.choices import (
+    CUSTOMER_PAYMENT,
+    SUPPLIER_PAYMENT,
+    AccountKind,
+    EntryKind,
+    PartySide,
+)
 
 
 class Account(models.Model):
@@ -27,6 +33,11 @@ class Account(models.Model):
     opening_balance = MoneyField(_("opening balance"), validators=[MinValueValidator(0)])
     opening_date = models.DateField(_("opening date"), default=dt.date.today)
     is_active = models.BooleanField(_("active"), default=True)
+    # Who may pay in or out of this account (收款 / 付款 / 门店收银): these roles only; none
+    # named: every role with the payment permission.
+    roles = models.ManyToManyField(
+        "core.Role", blank=True, related_name="+", verbose_name=_("roles that may use it")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -239,7 +250,37 @@ class PartyBalance(PartyFields):
         ]
 
 
-class SupplierPayment(Document):
+class PartyPayment(Document):
+    """What a 付款单 and a 收款单 share: money through one of our accounts, and what was given
+    up beside it — a discount (折扣) and 抹零 — each its own party entry (jxc.finance.payments)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("account")
+    )
+    amount = MoneyField(_("amount"))
+    discount = MoneyField(_("discount"))
+    write_off = MoneyField(_("rounding off"))
+
+    class Meta(Document.Meta):
+        abstract = True
+
+    @property
+    def total(self):
+        """What the partner's book drops by: paid + discount + 抹零."""
+        return self.amount + self.discount + self.write_off
+
+
+def _payment_checks(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(condition=Q(amount__gt=0), name=f"{prefix}_amount_gt_0"),
+        models.CheckConstraint(
+            condition=Q(discount__gte=0, write_off__gte=0), name=f"{prefix}_given_not_negative"
+        ),
+        bounds_check(name=f"{prefix}_in_bounds", money=["amount", "discount", "write_off"]),
+    ]
+
+
+class SupplierPayment(PartyPayment):
     """付款单: money paid to a supplier from one of our accounts; posted, it lowers what we owe
     (a negative payable) and is settled against open receipts — the oldest due first or as
     chosen; what is left open is a prepayment (预付) for later receipts."""
@@ -249,15 +290,26 @@ class SupplierPayment(Document):
     supplier = models.ForeignKey(
         "partners.Supplier", on_delete=models.PROTECT, related_name="+", verbose_name=_("supplier")
     )
-    account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("account")
-    )
-    amount = MoneyField(_("amount"))
 
-    class Meta(Document.Meta):
+    class Meta(PartyPayment.Meta):
         verbose_name = _("supplier payment")
         verbose_name_plural = _("supplier payments")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="supplier_payment_amount_gt_0"),
-            bounds_check(name="supplier_payment_in_bounds", money=["amount"]),
-        ]
+        constraints = _payment_checks("supplier_payment")
+
+
+class CustomerPayment(PartyPayment):
+    """收款单: money received from a customer into one of our accounts; posted, it lowers what
+    the customer owes (a negative receivable) and is settled against open deliveries — the
+    oldest due first or as chosen, returns offset by hand; what is left open is a 预收款 that
+    later deliveries take up."""
+
+    TYPE = CUSTOMER_PAYMENT
+
+    customer = models.ForeignKey(
+        "partners.Customer", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+
+    class Meta(PartyPayment.Meta):
+        verbose_name = _("customer receipt")
+        verbose_name_plural = _("customer receipts")
+        constraints = _payment_checks("customer_payment")

@@ -268,6 +268,31 @@ def record_settlement(
 
 
 @transaction.atomic
+def record_settlements(
+    pairs: Sequence[tuple[int, int, Decimal]],
+    *,
+    date: dt.date,
+    user,
+    source: SourceRef | None = None,
+) -> list[Settlement]:
+    """核销 of several pairs (debit id, credit id, amount) at once, all or nothing: every item
+    locked first, in primary-key order (so two settlements of one partner queue instead of
+    deadlocking), then each pair checked and settled as ``record_settlement`` does."""
+    if not pairs:
+        return []
+    ensure_period_open(date)
+    items = _lock_items(i for d, c, _a in pairs for i in (d, c))
+    out = []
+    for debit_id, credit_id, amount in pairs:
+        if debit_id not in items or credit_id not in items:
+            raise SettlementMismatch(debit=debit_id, credit=credit_id)
+        out.append(
+            _settle(items[debit_id], items[credit_id], amount, date=date, user=user, source=source)
+        )
+    return out
+
+
+@transaction.atomic
 def settle_oldest_first(
     item_id: int,
     *,

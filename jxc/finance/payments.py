@@ -1,104 +1,304 @@
-"""付款单 writes: pay a supplier from an account and settle it (核销) against what we owe —
-the oldest due first, or the receipts chosen — all in one transaction; what is not settled
-stays open as a prepayment (预付) that later receipts take up (jxc.finance.party_ledger)."""
+"""付款单 and 收款单: one mechanism for both books (docs/finance.md).
+
+Money moves through one of our accounts and is settled (核销) against the partner's open
+documents: a supplier's receipts we owe for, a customer's deliveries. Beside the money a
+discount (折扣) and 抹零 may be given; each is its own party entry, so the account holds what
+was paid and the partner's book drops by paid + discount + 抹零. What finds no document stays
+open as a prepayment (预付 / 预收) that ``settle_open_items`` takes up later.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jxc.core.documents.actions import assign_number, audit_saved, ensure_perm, take_action
-from jxc.core.errors import ValidationFailed
+from jxc.core.errors import AccountNotPermitted, ValidationFailed
 from jxc.core.fields import size_error
-from jxc.core.numbers import MONEY_PLACES
-from jxc.finance import party_ledger
-from jxc.finance.models import Account, OpenItem, SupplierPayment
+from jxc.core.numbers import MONEY_PLACES, ZERO
+from jxc.finance import party_ledger, rules
+from jxc.finance.models import (
+    Account,
+    CustomerPayment,
+    OpenItem,
+    PartyLedgerEntry,
+    PartyPayment,
+    Settlement,
+    SupplierPayment,
+)
 from jxc.finance.rules import PartyLine
 
 
-def _errors(*, supplier, account: Account, amount: Decimal, allocations) -> dict:
+@dataclass(frozen=True)
+class PaymentBook:
+    """One side of the mechanism: which book, which document, which partner field."""
+
+    side: str  # "payable" or "receivable"
+    model: type[PartyPayment]
+    partner_field: str  # "supplier" or "customer"
+
+    @property
+    def resource(self) -> str:
+        return self.model.RESOURCE
+
+    def items(self, partner_id: int):
+        return OpenItem.objects.filter(side=self.side, **{f"{self.partner_field}_id": partner_id})
+
+
+PAYABLE = PaymentBook("payable", SupplierPayment, "supplier")
+RECEIVABLE = PaymentBook("receivable", CustomerPayment, "customer")
+BOOKS = {"payable": PAYABLE, "receivable": RECEIVABLE}
+
+
+def ensure_may_use_account(user, account: Account) -> None:
+    """Money in or out of an account whose roles are named: only for users holding one of
+    them (AccountNotPermitted, 403); an account naming no role is open to every user with
+    the payment permission."""
+    if user is None or getattr(user, "is_superuser", False):
+        return
+    allowed = set(account.roles.values_list("pk", flat=True))
+    if allowed and not allowed & set(user.roles.values_list("pk", flat=True)):
+        raise AccountNotPermitted(account=account.name)
+
+
+def _money_error(value: Decimal | None, *, above_zero: bool) -> str | None:
+    if value is None or (value <= 0 if above_zero else value < 0):
+        return _("Enter an amount above zero.") if above_zero else _("Enter zero or more.")
+    return size_error(value, MONEY_PLACES)
+
+
+def _errors(
+    book: PaymentBook, *, partner, account: Account, amount, discount, write_off, allocations
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not supplier.is_active:
-        errors["supplier"] = [_("The supplier is inactive.")]
+    if not partner.is_active:
+        errors[book.partner_field] = [
+            _("The supplier is inactive.")
+            if book.partner_field == "supplier"
+            else _("The customer is inactive.")
+        ]
     if not account.is_active:
         errors["account"] = [_("The account is inactive.")]
-    if amount is None or amount <= 0:
-        errors["amount"] = [_("Enter an amount above zero.")]
-    elif (problem := size_error(amount, MONEY_PLACES)) is not None:
-        errors["amount"] = [problem]
-    if allocations:
-        total = sum((a for _i, a in allocations), Decimal(0))
-        if any(a <= 0 for _i, a in allocations):
-            errors["allocations"] = [_("Each settled amount is above zero.")]
-        elif amount is not None and total > amount:
-            errors["allocations"] = [
-                _("%(total)s is settled, more than the payment of %(amount)s.")
-                % {"total": total, "amount": amount}
-            ]
+    for name, value, above_zero in (
+        ("amount", amount, True),
+        ("discount", discount, False),
+        ("write_off", write_off, False),
+    ):
+        if (problem := _money_error(value, above_zero=above_zero)) is not None:
+            errors[name] = [problem]
+    if allocations and any(a is None or a <= 0 for _i, a in allocations):
+        errors["allocations"] = [_("Each settled amount is above zero.")]
+    elif allocations and len({i for i, _a in allocations}) != len(allocations):
+        errors["allocations"] = [_("Each open item is named once.")]
     return errors
 
 
 @transaction.atomic
-def record_supplier_payment(
+def record_payment(
+    book: PaymentBook,
     *,
     user,
-    supplier,
+    partner,
     account: Account,
     amount: Decimal,
     date: dt.date,
     memo: str = "",
+    discount: Decimal = ZERO,
+    write_off: Decimal = ZERO,
     allocations: Sequence[tuple[int, Decimal]] | None = None,
-) -> SupplierPayment:
-    """付款: record ``amount`` paid to ``supplier`` from ``account`` on ``date`` and settle it:
-    against the open items named in ``allocations`` ((open item id, amount) — receipts we owe
-    for), else automatically, the oldest due first. Never more than the payment, never more
-    than an item has open (``settlement_exceeds_open``); the rest is a prepayment."""
-    ensure_perm(user, "supplier_payment", "create")
-    raise_errors = _errors(
-        supplier=supplier, account=account, amount=amount, allocations=allocations
+    check_permission: bool = True,
+) -> PartyPayment:
+    """付款 / 收款: record ``amount`` through ``account`` with ``partner`` on ``date`` (with a
+    discount and 抹零 given beside it) and settle it: against the open items named in
+    ``allocations`` ((open item id, amount): documents to pay; returns or earlier payments to
+    offset), else automatically the oldest due first. Never more than an item has open
+    (``settlement_exceeds_open``), never more than paid + given; the rest is a prepayment."""
+    if check_permission:
+        ensure_perm(user, book.resource, "create")
+    ensure_may_use_account(user, account)
+    errors = _errors(
+        book,
+        partner=partner,
+        account=account,
+        amount=amount,
+        discount=discount,
+        write_off=write_off,
+        allocations=allocations,
     )
-    if raise_errors:
-        raise ValidationFailed(raise_errors)
-    payment = SupplierPayment(
-        supplier=supplier, account=account, amount=amount, date=date, memo=memo[:500]
+    if errors:
+        raise ValidationFailed(errors)
+    payment = book.model(
+        **{book.partner_field: partner},
+        account=account,
+        amount=amount,
+        discount=discount,
+        write_off=write_off,
+        date=date,
+        memo=memo[:500],
     )
     payment.created_by = user
     assign_number(payment)
     payment.save()
     audit_saved(payment, user=user, creating=True, lines=None)
 
-    def effect(locked: SupplierPayment) -> None:
-        [entry] = party_ledger.record_party_entries(
-            [
-                PartyLine(
-                    side="payable",
-                    partner_id=supplier.pk,
-                    amount=-amount,
-                    date=date,
-                    kind="payment",
-                    memo=memo[:200],
-                )
-            ],
-            source=locked.ref(),
-            user=user,
+    def effect(locked: PartyPayment) -> None:
+        lines = [
+            PartyLine(
+                side=book.side,
+                partner_id=partner.pk,
+                amount=-value,
+                date=date,
+                kind=kind,
+                memo=memo[:200],
+            )
+            for kind, value in (
+                ("discount", discount),
+                ("write_off", write_off),
+                ("payment", amount),
+            )
+            if value
+        ]
+        entries = party_ledger.record_party_entries(lines, source=locked.ref(), user=user)
+        pairs = _settlement_plan(
+            book, partner_id=partner.pk, entries=entries, allocations=allocations
         )
-        if allocations:
-            for item_id, part in allocations:
-                if not OpenItem.objects.filter(pk=item_id, supplier=supplier).exists():
-                    raise ValidationFailed({"allocations": [_("Select a valid choice.")]})
-                party_ledger.record_settlement(
-                    debit_id=item_id,
-                    credit_id=entry.pk,
-                    amount=part,
-                    date=date,
-                    user=user,
-                    source=locked.ref(),
-                )
-        else:
-            party_ledger.settle_oldest_first(entry.pk, date=date, user=user, source=locked.ref())
+        party_ledger.record_settlements(pairs, date=date, user=user, source=locked.ref())
 
     return take_action(payment, action="post", user=user, effect=effect, check_permission=False)
+
+
+def _settlement_plan(
+    book: PaymentBook,
+    *,
+    partner_id: int,
+    entries: Sequence[PartyLedgerEntry],
+    allocations: Sequence[tuple[int, Decimal]] | None,
+) -> list[tuple[int, int, Decimal]]:
+    """(debit, credit, amount) pairs: the discount and 抹零 first (they are given against
+    documents, never left open), then the money."""
+    given = sum((-e.amount for e in entries if e.kind != "payment"), ZERO)
+    paid = sum((-e.amount for e in entries), ZERO)
+    credits = [(e.pk, -e.amount) for e in entries]  # discount, 抹零, money: in that order
+    if allocations:
+        found = {
+            i.pk: i for i in book.items(partner_id).filter(pk__in=[i for i, _a in allocations])
+        }
+        if len(found) != len(allocations):
+            raise ValidationFailed({"allocations": [_("Select a valid choice.")]})
+        debits = [(i, a) for i, a in allocations if found[i].amount > 0]
+        offsets = [(i, a) for i, a in allocations if found[i].amount < 0]
+        chosen = sum((a for _i, a in debits), ZERO)
+        offset = sum((a for _i, a in offsets), ZERO)
+        if chosen > paid + offset:
+            raise ValidationFailed(
+                {
+                    "allocations": [
+                        _("%(total)s is settled, more than the payment of %(amount)s.")
+                        % {"total": chosen, "amount": paid + offset}
+                    ]
+                }
+            )
+        if chosen < given + offset:
+            raise ValidationFailed(
+                {
+                    "allocations": [
+                        _(
+                            "%(needed)s (returns and payments offset, discount, rounding off) "
+                            "must be settled against documents; %(total)s is chosen."
+                        )
+                        % {"needed": given + offset, "total": chosen}
+                    ]
+                }
+            )
+        return rules.pair_settlements(debits, offsets + credits)
+    opens = [
+        rules.Open(id=o.pk, date=o.date, due_date=o.due_date, open=o.open_amount)
+        for o in book.items(partner_id).filter(is_open=True, amount__gt=0)
+    ]
+    debits = rules.allocate(paid, opens)
+    if sum((a for _i, a in debits), ZERO) < given:
+        raise ValidationFailed(
+            {
+                "discount": [
+                    _(
+                        "A discount or rounding off is given against open documents: only "
+                        "%(open)s is open."
+                    )
+                    % {"open": sum((a for _i, a in debits), ZERO)}
+                ]
+            }
+        )
+    return rules.pair_settlements(debits, credits)
+
+
+@transaction.atomic
+def settle_open_items(
+    book: PaymentBook,
+    *,
+    user,
+    partner_id: int,
+    date: dt.date,
+    pairs: Sequence[tuple[int, int, Decimal]] | None = None,
+) -> list[Settlement]:
+    """核销 later: meet open documents with what lowers the book — a 预收 / 预付 left open, a
+    return — by hand (``pairs``: (document item, payment or return item, amount)), else all
+    of the partner's open credits against its open documents, both oldest due first."""
+    ensure_perm(user, book.resource, "create")
+    items = book.items(partner_id).filter(is_open=True)
+    if pairs:
+        ids = {i for d, c, _a in pairs for i in (d, c)}
+        if items.filter(pk__in=ids).count() != len(ids):
+            raise ValidationFailed({"pairs": [_("Select a valid choice.")]})
+        if any(a is None or a <= 0 for _d, _c, a in pairs):
+            raise ValidationFailed({"pairs": [_("Each settled amount is above zero.")]})
+        plan = list(pairs)
+    else:
+
+        def side(qs) -> list[tuple[int, Decimal]]:
+            opens = [
+                rules.Open(id=o.pk, date=o.date, due_date=o.due_date, open=o.open_amount)
+                for o in qs
+            ]
+            return [(o.id, abs(o.open)) for o in rules.oldest_first(opens)]
+
+        plan = rules.pair_settlements(
+            side(items.filter(amount__gt=0)), side(items.filter(amount__lt=0))
+        )
+    return party_ledger.record_settlements(plan, date=date, user=user)
+
+
+def record_supplier_payment(*, supplier, **kwargs) -> PartyPayment:
+    """付款: pay a supplier (``record_payment`` on the payable book)."""
+    return record_payment(PAYABLE, partner=supplier, **kwargs)
+
+
+def record_customer_payment(*, customer, **kwargs) -> PartyPayment:
+    """收款: money from a customer (``record_payment`` on the receivable book)."""
+    return record_payment(RECEIVABLE, partner=customer, **kwargs)
+
+
+def settled_by(payment: PartyPayment) -> list[Settlement]:
+    """What a 付款单 / 收款单 settled (its own entries, and the returns it offset)."""
+    return list(
+        Settlement.objects.filter(source_kind=payment.DOC_TYPE, source_id=payment.pk)
+        .select_related("debit__entry")
+        .order_by("id")
+    )
+
+
+def unsettled(payment: PartyPayment) -> Decimal:
+    """What of a payment's money is still open: a prepayment (预付 / 预收), as a positive
+    number."""
+    entry = (
+        OpenItem.objects.filter(
+            entry__source_kind=payment.DOC_TYPE, entry__source_id=payment.pk, entry__kind="payment"
+        )
+        .only("amount", "settled")
+        .first()
+    )
+    return -entry.open_amount if entry else ZERO

@@ -18,7 +18,7 @@ from jxc.core.fields import size_error
 from jxc.core.numbers import MONEY_PLACES, ZERO
 
 SIDES = ("payable", "receivable")
-KINDS = ("document", "payment", "opening")
+KINDS = ("document", "payment", "opening", "discount", "write_off")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,30 @@ def allocate(amount: Decimal, items: Iterable[Open]) -> list[tuple[int, Decimal]
         left -= take
         if not left:
             break
+    return out
+
+
+def pair_settlements(
+    debits: Sequence[tuple[int, Decimal]], credits: Sequence[tuple[int, Decimal]]
+) -> list[tuple[int, int, Decimal]]:
+    """Which credit meets which debit: walk both lists in their order, each pair taking what
+    is left of both, until either list runs out. Returns (debit id, credit id, amount); the
+    total is the smaller of the two sums, no item takes more than it offers."""
+    out: list[tuple[int, int, Decimal]] = []
+    d_ids = [i for i, a in debits if a > 0]
+    d_left = [Decimal(a) for _i, a in debits if a > 0]
+    c_ids = [i for i, a in credits if a > 0]
+    c_left = [Decimal(a) for _i, a in credits if a > 0]
+    di = ci = 0
+    while di < len(d_left) and ci < len(c_left):
+        take = min(d_left[di], c_left[ci])
+        out.append((d_ids[di], c_ids[ci], take))
+        d_left[di] -= take
+        c_left[ci] -= take
+        if not d_left[di]:
+            di += 1
+        if not c_left[ci]:
+            ci += 1
     return out
 
 

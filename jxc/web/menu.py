@@ -86,7 +86,15 @@ MENU: tuple[Module, ...] = (
         "finance",
         _("Finance"),
         "财",
-        (Item(_("Cash and bank accounts"), "web:account_list", "account.view"),),
+        (
+            Item(_("Cash and bank accounts"), "web:account_list", "account.view"),
+            Item(_("Customer receipts"), "web:customer_payment_list", "customer_payment.view"),
+            Item(
+                _("Receivables open items"),
+                "web:customer_payment_open_items",
+                "customer_payment.view",
+            ),
+        ),
     ),
     Module(
         "reports",

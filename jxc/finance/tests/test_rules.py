@@ -113,3 +113,32 @@ def test_statement_rows_run_the_balance_from_the_opening():
         (D("100"), 0, D("110")),
         (0, D("60.50"), D("49.50")),
     ]
+
+
+_amounts = st.lists(
+    st.tuples(st.integers(1, 50), st.decimals(D("0.01"), D("500"), places=2)),
+    max_size=6,
+    unique_by=lambda t: t[0],
+)
+
+
+@given(debits=_amounts, credits=_amounts)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_pair_settlements_never_takes_more_than_an_item_offers(debits, credits):
+    credits = [(i + 100, a) for i, a in credits]
+    pairs = rules.pair_settlements(debits, credits)
+    assert all(a > 0 for _d, _c, a in pairs)
+    for i, offered in debits:
+        assert sum((a for d, _c, a in pairs if d == i), D(0)) <= offered
+    for i, offered in credits:
+        assert sum((a for _d, c, a in pairs if c == i), D(0)) <= offered
+    total = sum((a for _d, _c, a in pairs), D(0))
+    assert total == min(sum((a for _i, a in debits), D(0)), sum((a for _i, a in credits), D(0)))
+
+
+def test_pair_settlements_follows_the_order_given():
+    assert rules.pair_settlements([(1, D(5)), (2, D(5))], [(9, D(3)), (8, D(10))]) == [
+        (1, 9, D(3)),
+        (1, 8, D(2)),
+        (2, 8, D(5)),
+    ]

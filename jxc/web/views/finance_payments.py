@@ -1,0 +1,244 @@
+"""收款单 screens (and the same for 付款单, one class for both books): the list with filters
+and export, the form — partner, account, money, discount, 抹零 — with the partner's open items
+to settle by hand (left empty: the oldest due first), the detail with what was settled; a
+partner's open items with 核销 later (automatic or chosen).
+
+URLs: /finance/receipts/ (+ new/, <id>/, open-items/?partner=, settle/<partner>/).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.finance import payments, rules, selectors
+from jxc.finance.filters import CustomerPaymentFilterSet
+from jxc.finance.models import Account, CustomerPayment
+from jxc.partners.models import Customer
+from jxc.web.generic import Column, Screen, ServiceForm
+from jxc.web.generic.forms import set_queryset
+from jxc.web.generic.screen import Section
+
+ALLOC = "alloc_"  # POST fields alloc_<open item id> = amount settled by hand
+
+
+def usable_accounts(user):
+    """The active accounts this user may take money in or out of (Account.roles)."""
+    qs = Account.objects.filter(is_active=True)
+    if user.is_superuser:
+        return qs
+    roles = list(user.roles.values_list("pk", flat=True))
+    return qs.filter(Q(roles__isnull=True) | Q(roles__in=roles)).distinct()
+
+
+def posted_allocations(post) -> list[tuple[int, Decimal]]:
+    """The amounts typed against open items (alloc_<id>), blanks and zeros left out."""
+    out = []
+    for key, value in post.items():
+        if not key.startswith(ALLOC) or not value.strip():
+            continue
+        try:
+            item, amount = int(key[len(ALLOC) :]), Decimal(value.strip().replace(",", ""))
+        except (ValueError, InvalidOperation):
+            raise ValidationFailed({"__all__": [_("Enter a number.")]}) from None
+        if amount:
+            out.append((item, amount))
+    return out
+
+
+class CustomerPaymentForm(ServiceForm):
+    class Meta:
+        model = CustomerPayment
+        fields = ["customer", "account", "date", "amount", "discount", "write_off", "memo"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class PaymentScreen(Screen):
+    """One book's 收款单 / 付款单: ``book`` names the side, the partner and the document."""
+
+    book: payments.PaymentBook
+    partner_model: Any
+    form_template = "web/finance/payment_form.html"
+    columns = [
+        Column("number", link=True),
+        Column("date"),
+        Column("account"),
+        Column("amount"),
+        Column("discount"),
+        Column("write_off"),
+        Column("memo"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        field = self.book.partner_field
+        cols = type(self).columns
+        self.columns = [cols[0], cols[1], Column(field), *cols[2:]]  # type: ignore[misc]
+        self.select_related = (field, "account")  # type: ignore[misc]
+
+    def get_form(self, request, *, obj=None, data=None):
+        form = super().get_form(request, obj=obj, data=data)
+        if obj is None:
+            set_queryset(form, "account", usable_accounts(request.user))
+            set_queryset(
+                form, self.book.partner_field, self.partner_model.objects.filter(is_active=True)
+            )
+            form.initial.setdefault("date", timezone.localdate())
+            for name in ("discount", "write_off"):
+                form.fields[name].required = False
+        return form
+
+    def create(self, request, form):
+        data = dict(form.cleaned_data)
+        partner = data.pop(self.book.partner_field)
+        for name in ("discount", "write_off"):
+            data[name] = data.get(name) or Decimal(0)
+        try:
+            return payments.record_payment(
+                self.book,
+                user=request.user,
+                partner=partner,
+                allocations=posted_allocations(request.POST) or None,
+                **data,
+            )
+        except ValidationFailed as exc:
+            moved = {("__all__" if k == "allocations" else k): v for k, v in exc.errors.items()}
+            raise ValidationFailed(moved) from exc
+
+    def detail_sections(self, request, obj) -> list[Section]:
+        rows = payments.settled_by(obj)
+        return [
+            Section(
+                title=_("Settled"),
+                template="web/finance/_partials/settled.html",
+                context={"rows": rows, "unsettled": payments.unsettled(obj)},
+                id="settled",
+            )
+        ]
+
+    def urls(self) -> list[URLPattern]:
+        p, n = self.url_path, self.url_name
+        return [
+            path(f"{p}/open-items/", open_items_view, {"screen": self}, name=f"{n}_open_items"),
+            path(f"{p}/settle/<int:partner>/", settle_view, {"screen": self}, name=f"{n}_settle"),
+            *super().urls(),
+        ]
+
+
+class CustomerPaymentScreen(PaymentScreen):
+    model = CustomerPayment
+    resource = "customer_payment"
+    name = "customer_payment"
+    path = "finance/receipts"
+    book = payments.RECEIVABLE
+    partner_model = Customer
+    filterset_class = CustomerPaymentFilterSet
+    form_class = CustomerPaymentForm
+    create_service = payments.record_customer_payment
+
+
+def _open_rows(screen: PaymentScreen, partner_id: int) -> list[dict]:
+    items = list(selectors.open_items(screen.book.side, partner_id))
+    ordered = rules.oldest_first(
+        rules.Open(id=o.pk, date=o.date, due_date=o.due_date, open=o.open_amount) for o in items
+    )
+    by_id = {o.pk: o for o in items}
+    return [
+        {
+            "id": o.id,
+            "number": by_id[o.id].entry.source_number,
+            "kind": by_id[o.id].entry.get_kind_display(),
+            "date": o.date,
+            "due_date": o.due_date,
+            "amount": by_id[o.id].amount,
+            "open": o.open,
+            "credit": o.open < 0,
+        }
+        for o in ordered
+    ]
+
+
+@login_required
+def open_items_view(request, *, screen: PaymentScreen):
+    """The partner's open items (HTMX into the form, or a page with 核销 later)."""
+    if not screen.can(request.user, "view"):
+        raise PermissionDenied
+    partner_id = request.GET.get("partner") or request.GET.get(screen.book.partner_field) or ""
+    partner = (
+        get_object_or_404(screen.partner_model.objects.all(), pk=int(partner_id))
+        if partner_id.isdigit()
+        else None
+    )
+    rows = _open_rows(screen, partner.pk) if partner else []
+    context = {
+        "screen": screen,
+        "partner": partner,
+        "rows": rows,
+        "may_settle": screen.can(request.user, "create"),
+        "settle_url": screen.url("settle", partner.pk) if partner else "",
+        "today": timezone.localdate(),
+    }
+    if request.headers.get("HX-Request"):
+        return TemplateResponse(request, "web/finance/_partials/open_items.html", context)
+    context["partners"] = screen.partner_model.objects.filter(is_active=True).order_by("code")
+    context["partner_label"] = screen.partner_model._meta.verbose_name
+    return TemplateResponse(request, "web/finance/open_items.html", context)
+
+
+@login_required
+def settle_view(request, partner: int, *, screen: PaymentScreen):
+    """核销 later: the amounts typed against documents met by those typed against credits
+    (预收 / 预付, returns), in the order shown; none typed: everything, oldest first."""
+    if request.method != "POST" or not screen.can(request.user, "create"):
+        raise PermissionDenied
+    get_object_or_404(screen.partner_model.objects.all(), pk=partner)
+    back = f"{screen.url('open_items')}?partner={partner}"
+    try:
+        chosen = posted_allocations(request.POST)
+        pairs = None
+        if chosen:
+            signs = {r["id"]: r["credit"] for r in _open_rows(screen, partner)}
+            debits = [(i, a) for i, a in chosen if not signs.get(i, False)]
+            credits = [(i, a) for i, a in chosen if signs.get(i, False)]
+            if sum(a for _i, a in debits) != sum(a for _i, a in credits):
+                raise ValidationFailed(
+                    {"__all__": [_("What is settled against documents must equal what is used.")]}
+                )
+            pairs = rules.pair_settlements(debits, credits)
+        done = payments.settle_open_items(
+            screen.book,
+            user=request.user,
+            partner_id=partner,
+            date=timezone.localdate(),
+            pairs=pairs,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc) if not isinstance(exc, ValidationFailed) else _flat(exc))
+        return redirect(back)
+    if done:
+        total = sum((s.amount for s in done), Decimal(0))
+        messages.success(request, _("%(total)s settled.") % {"total": f"{total:,.2f}"})
+    else:
+        messages.info(request, _("Nothing to settle."))
+    return redirect(back)
+
+
+def _flat(exc: ValidationFailed) -> str:
+    return " ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc)
+
+
+CUSTOMER_PAYMENTS = CustomerPaymentScreen()
+SCREENS = [CUSTOMER_PAYMENTS]
+urlpatterns = [u for s in SCREENS for u in s.urls()]
