@@ -60,3 +60,4 @@ class AlertKind(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     NO_MOVEMENT = "no_movement", _("No movement")
     ABNORMAL_MOVE = "abnormal_move", _("Abnormal move")
+    OVERDUE_RECEIVABLE = "overdue_receivable", _("Overdue receivable")

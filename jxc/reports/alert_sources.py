@@ -122,6 +122,34 @@ def abnormal_moves(rule: AlertRule) -> Iterable[Breach]:
         )
 
 
+def overdue_receivables(rule: AlertRule) -> Iterable[Breach]:
+    """逾期应收: a customer whose deliveries are open past their due date by more than the
+    rule's days (default 0), one breach per customer while anything of it stays overdue."""
+    from jxc.finance.selectors import overdue_receivables as overdue
+    from jxc.partners.models import Customer
+
+    days = _days(rule, 0)
+    rows = overdue(as_of=timezone.localdate(), min_days=days)
+    names = dict(
+        Customer.objects.filter(pk__in=[r["customer_id"] for r in rows]).values_list("pk", "name")
+    )
+    try:
+        url = reverse("web:customer_payment_open_items")
+    except NoReverseMatch:
+        url = ""
+    for r in rows:
+        yield Breach(
+            key=f"customer:{r['customer_id']}",
+            title=_("%(customer)s: %(amount)s overdue since %(date)s")
+            % {
+                "customer": names.get(r["customer_id"], r["customer_id"]),
+                "amount": f"{r['open']:,.2f}",
+                "date": r["oldest"].isoformat(),
+            },
+            url=f"{url}?partner={r['customer_id']}" if url else "",
+        )
+
+
 def _n(value) -> str:
     return format(value.normalize(), "f") if value is not None else ""
 
@@ -133,3 +161,4 @@ def register() -> None:
     register_alert_source("expired", expired)
     register_alert_source("no_movement", no_movement)
     register_alert_source("abnormal_move", abnormal_moves)
+    register_alert_source("overdue_receivable", overdue_receivables)
