@@ -46,6 +46,7 @@ from jxc.inventory.models import StockBalance
 from jxc.loans import services as loans
 from jxc.loans.models import LoanIn, LoanOut
 from jxc.partners import services as partners
+from jxc.purchasing import landed_costs
 from jxc.purchasing import receipts as purchase_receipts
 from jxc.purchasing import returns as purchase_returns
 from jxc.purchasing import services as purchasing
@@ -204,6 +205,11 @@ def build_shop(owner) -> dict[str, Any]:
     # 采购退货: one back against the receipt (credit, stock cost and variance are cost figures)
     back = purchase_returns.return_receipt(receipt, user=owner, date=today)
     purchase_returns.post_purchase_return(approve(submit(back, user=owner), user=owner), user=owner)
+    # 费用分摊: freight spread over the receipt (amounts and shares are cost figures)
+    charge = landed_costs.allocate_to_receipts(
+        [receipt], user=owner, date=today, amount=D("3.77"), tax_amount=D(0)
+    )
+    landed_costs.post_landed_cost(approve(submit(charge, user=owner), user=owner), user=owner)
     bank = finance.create_account(user=owner, code="YH-CG", name="采购付款户", kind="bank")
     supplier_payments.record_supplier_payment(
         user=owner, supplier=supplier, account=bank, amount=D(50), date=today

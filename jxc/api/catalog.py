@@ -170,6 +170,7 @@ class SkuOut(Schema):
     value2: str
     mnemonic: str
     base_unit_id: int
+    weight: Decimal = Field(Decimal(0), description="kg per base unit (费用分摊 by weight)")
     is_active: bool
     units: list[SkuUnitOut]
     barcodes: list[BarcodeOut]
@@ -266,6 +267,19 @@ def update_sku_units(request, id: int, payload: SkuUnitsIn):
     """Replace a SKU's units, prices and unit barcodes (the base unit stays the product's)."""
     sku = get_or_404(Sku.objects.select_related("product"), id)
     services.update_sku_units(sku, user=request.user, units=_unit_specs(payload.units))
+    return skus_queryset().get(pk=sku.pk)
+
+
+class SkuWeightIn(Schema):
+    weight: Decimal = Field(..., ge=0, max_digits=15, decimal_places=6)
+
+
+@router.put("/skus/{id}/weight", response=SkuOut)
+@requires("product.edit")
+def update_sku_weight(request, id: int, payload: SkuWeightIn):
+    """重量 (kg per base unit): what 费用分摊 by weight spreads a charge by."""
+    sku = get_or_404(Sku.objects.select_related("product"), id)
+    services.update_sku_weight(sku, user=request.user, weight=payload.weight)
     return skus_queryset().get(pk=sku.pk)
 
 

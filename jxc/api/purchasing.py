@@ -283,4 +283,6 @@ document_endpoints(
 
 
 # The other purchasing documents add their endpoints to this router.
-from jxc.api import purchase_returns  # noqa: E402, F401
+from jxc.api import landed_costs, purchase_returns  # noqa: E402
+
+__all__ = ["landed_costs", "purchase_returns", "router"]

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.choices import Tracking
-from jxc.core.fields import FactorField, UnitCostField, choices_check
+from jxc.core.fields import FactorField, QuantityField, UnitCostField, choices_check
 from jxc.core.visibility import COST, mark
 
 
@@ -115,6 +115,8 @@ class Sku(models.Model):
     value2 = models.CharField(_("attribute value 2"), max_length=30, blank=True)
     mnemonic = models.CharField(_("mnemonic code"), max_length=40, blank=True, db_index=True)
     image = models.ImageField(_("image"), upload_to="skus/", blank=True)
+    # 重量 (kg per base unit): what 费用分摊 by weight spreads a charge by
+    weight = QuantityField(_("weight (kg)"), validators=[MinValueValidator(0)])
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -273,6 +273,18 @@ def update_sku_units(sku: Sku, *, user, units: list[UnitSpec]) -> Sku:
     return sku
 
 
+def update_sku_weight(sku: Sku, *, user, weight: Decimal) -> Sku:
+    """重量: kg per base unit (费用分摊 by weight spreads a charge by it)."""
+    from jxc.core.fields import QTY_PLACES, size_error
+
+    if weight < 0:
+        raise ValidationFailed({"weight": [_("Enter a weight of zero or more.")]})
+    if (problem := size_error(weight, QTY_PLACES)) is not None:
+        raise ValidationFailed({"weight": [problem]})
+    sku.weight = weight
+    return save_audited(sku, user=user)
+
+
 @transaction.atomic
 def add_barcode(sku: Sku, *, user, code: str, sku_unit: SkuUnit | None = None) -> Barcode:
     code = code.strip()

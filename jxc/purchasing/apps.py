@@ -9,12 +9,18 @@ class PurchasingConfig(AppConfig):
 
     def ready(self):
         from jxc.core.permissions import register_resource
-        from jxc.purchasing.choices import PURCHASE_ORDER, PURCHASE_RECEIPT, PURCHASE_RETURN
+        from jxc.purchasing.choices import (
+            LANDED_COST,
+            PURCHASE_ORDER,
+            PURCHASE_RECEIPT,
+            PURCHASE_RETURN,
+        )
 
         register_resource("purchase_price", _("Supplier price list"))
         PURCHASE_ORDER.register()
         PURCHASE_RECEIPT.register()
         PURCHASE_RETURN.register()
+        LANDED_COST.register()
 
         # [Approvals]: a rule's amount is the order's (receipt's) 价税合计; receipts made from
         # an order (drafts too) block its 反审核.
@@ -25,4 +31,5 @@ class PurchasingConfig(AppConfig):
         register_facts("purchase_order", lambda doc: {"amount": doc.total_amount})
         register_facts("purchase_receipt", lambda doc: {"amount": doc.total_amount})
         register_facts("purchase_return", lambda doc: {"amount": doc.total_amount})
+        register_facts("landed_cost", lambda doc: {"amount": doc.total_amount})
         register_downstream("purchase_order", receipts_of_order)

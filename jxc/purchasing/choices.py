@@ -2,6 +2,7 @@
 on order); 反审核 while nothing is received; 强制结单 closes the rest and releases it; fully
 received, the order is 已完成 by itself."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -88,4 +89,34 @@ PURCHASE_RETURN = DocumentType(
     line_fields=("source", "qty", "unit", "price", "tax_rate", "bin", "batch", "serials", "memo"),
     line_rules={},
     workflow=RETURN_WORKFLOW,
+)
+
+
+class ChargeKind(models.TextChoices):
+    """What a landed cost is for."""
+
+    FREIGHT = "freight", _("Freight")
+    DUTY = "duty", _("Duty")
+    OTHER = "other", _("Other charge")
+
+
+class AllocationMethod(models.TextChoices):
+    """How a landed cost is spread over the receipt lines."""
+
+    VALUE = "value", _("By value")
+    QUANTITY = "quantity", _("By quantity")
+    WEIGHT = "weight", _("By weight")
+
+
+# 费用分摊单: 草稿 → 待审核 → 已审核 → 已过账 (作废 before posting).
+LANDED_COST = DocumentType(
+    code="landed_cost",
+    prefix="FYFT",
+    label=pgettext_lazy("document type", "Landed cost"),
+    plural=_("Landed costs"),
+    resource="landed_cost",
+    header_fields=("supplier", "date", "charge_kind", "method", "amount", "tax_amount"),
+    line_fields=("source", "qty", "unit", "memo"),
+    line_rules={"stock_details": False},
+    workflow=RECEIPT_WORKFLOW,
 )

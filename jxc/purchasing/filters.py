@@ -9,7 +9,13 @@ from jxc.inventory.documents.filters import DocumentFilterSet
 from jxc.inventory.filters import _scoped_warehouses
 from jxc.partners.models import Supplier
 from jxc.purchasing import selectors
-from jxc.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReturn, SupplierPrice
+from jxc.purchasing.models import (
+    LandedCost,
+    PurchaseOrder,
+    PurchaseReceipt,
+    PurchaseReturn,
+    SupplierPrice,
+)
 
 
 class PurchaseOrderFilterSet(DocumentFilterSet):
@@ -42,6 +48,16 @@ class PurchaseReturnFilterSet(DocumentFilterSet):
 
     class Meta:
         model = PurchaseReturn
+        fields: list[str] = []
+
+
+class LandedCostFilterSet(DocumentFilterSet):
+    supplier = django_filters.ModelChoiceFilter(
+        queryset=Supplier.objects.all(), label=_("Supplier")
+    )
+
+    class Meta:
+        model = LandedCost
         fields: list[str] = []
 
 

@@ -212,6 +212,7 @@ class PurchaseReceiptLine(DocumentLine):
     gross_amount = mark(MoneyField(_("total incl. VAT")), COST)
     unit_cost = mark(UnitCostField(_("unit cost excl. VAT")), COST)
     returned_qty = QuantityField(_("returned (base unit)"))
+    landed_cost = mark(MoneyField(_("landed cost")), COST)
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("purchase receipt line")
@@ -240,9 +241,12 @@ class PurchaseReceiptLine(DocumentLine):
         return f"{line.document.number} #{line.line_no}" if self.source_line_id else ""
 
 
+from jxc.purchasing.landed_models import LandedCost, LandedCostLine  # noqa: E402
 from jxc.purchasing.return_models import PurchaseReturn, PurchaseReturnLine  # noqa: E402
 
 __all__ = [
+    "LandedCost",
+    "LandedCostLine",
     "LastPurchasePrice",
     "PurchaseOrder",
     "PurchaseOrderLine",

@@ -151,3 +151,21 @@ def returned_share(
     n, g = part(net), part(gross)
     unit = round_unit_cost(CONTEXT.divide(n, qty)) if qty else ZERO
     return LineAmounts(net=n, tax=g - n, gross=g, unit_cost=unit)
+
+
+def allocate_charge(amount: Decimal, bases: list[Decimal]) -> list[Decimal]:
+    """费用分摊: ``amount`` (to the 分) spread over lines in proportion to ``bases`` (value,
+    quantity or weight), each share to the 分 and the shares adding up to ``amount`` exactly:
+    the cents left after rounding down go to the largest remainders (first line on a tie).
+    Empty or all-zero bases: ValueError (the service says which basis is missing)."""
+    total = sum(bases, ZERO)
+    if total <= 0 or any(b < 0 for b in bases):
+        raise ValueError("nothing to allocate by")
+    cents = int((amount * 100).to_integral_value())
+    exact = [CONTEXT.divide(CONTEXT.multiply(Decimal(cents), b), total) for b in bases]
+    floors = [int(e.to_integral_value(rounding="ROUND_FLOOR")) for e in exact]
+    left = cents - sum(floors)
+    order = sorted(range(len(bases)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [Decimal(c).scaleb(-2) for c in floors]

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from jxc.inventory import selectors as stock_selectors
 from jxc.purchasing.models import (
+    LandedCost,
     LastPurchasePrice,
     PurchaseOrder,
     PurchaseReceipt,
@@ -39,6 +40,11 @@ def returns_for(user) -> QuerySet[PurchaseReturn]:
     return PurchaseReturn.objects.select_related("supplier", "warehouse", "created_by").filter(
         warehouse__in=stock_selectors.warehouses_for(user)
     )
+
+
+def landed_costs_for(user) -> QuerySet[LandedCost]:
+    """费用分摊单 (every user who may see them sees them all: a charge is no warehouse's)."""
+    return LandedCost.objects.select_related("supplier", "created_by")
 
 
 def search_supplier_prices(*, supplier=None, sku=None, q: str = "") -> QuerySet[SupplierPrice]:

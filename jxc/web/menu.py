@@ -43,6 +43,7 @@ MENU: tuple[Module, ...] = (
             Item(_("Purchase orders"), "web:purchase_order_list", "purchase_order.view"),
             Item(_("Purchase receipts"), "web:purchase_receipt_list", "purchase_receipt.view"),
             Item(_("Purchase returns"), "web:purchase_return_list", "purchase_return.view"),
+            Item(_("Landed costs"), "web:landed_cost_list", "landed_cost.view"),
         ),
     ),
     Module(

@@ -1,0 +1,155 @@
+"""费用分摊单 screens (from its declaration: list, detail, the draft's grid, print), 费用分摊 on
+a posted receipt (a draft spread over its lines), and adding another receipt's lines to a
+draft. URLs: /purchasing/landed-costs/ (+ <id>/add-receipt/),
+/purchasing/receipts/<id>/landed-cost/."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jxc.core.errors import DomainError
+from jxc.purchasing import landed_costs, selectors
+from jxc.purchasing.filters import LandedCostFilterSet
+from jxc.purchasing.models import LandedCost
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
+from jxc.web.generic.line_figures import Summed, num
+from jxc.web.generic.screen import Section
+
+
+class LandedCostScreen(DocumentScreen):
+    model = LandedCost
+    path = "purchasing/landed-costs"
+    filterset_class = LandedCostFilterSet
+    create_service = landed_costs.create_landed_cost
+    update_service = landed_costs.update_landed_cost
+    transition_services = {
+        **PLAIN_ACTIONS,
+        "submit": landed_costs.submit_landed_cost,
+        "post": landed_costs.post_landed_cost,
+    }
+    grid_labels = {"source": gettext_lazy("Receipt")}
+    line_hint = gettext_lazy(
+        "A landed cost is made from a posted purchase receipt (Landed cost on the receipt); "
+        "add other receipts by their number on the draft's page. The amount excl. VAT is spread "
+        "over the lines by value, quantity or weight and raises their cost; goods already "
+        "issued are re-costed. The amount with VAT is owed to the charge's supplier."
+    )
+
+    def get_queryset(self, request):
+        return selectors.landed_costs_for(request.user)
+
+    def lines_of(self, obj):
+        return obj.lines.select_related(
+            "sku", "unit", "source_line", "source_line__document"
+        ).order_by("line_no", "id")
+
+    def line_columns(self, obj, user):
+        cols = list(super().line_columns(obj, user))
+        memo = cols.pop()
+        return [
+            (_("Receipt"), lambda x: x.source_label, False),
+            *cols,
+            (_("weight (kg)"), lambda x: num(x.sku.weight), False),
+            (_("allocated"), Summed(lambda x: x.share, places=2), True),
+            memo,
+        ]
+
+    def detail_sections(self, request, obj) -> list[Section]:
+        sections = super().detail_sections(request, obj)
+        if obj.is_editable and self.can(request.user, "edit"):
+            sections.append(
+                Section(
+                    title=gettext_lazy("Add a receipt"),
+                    template="web/purchasing/_partials/add_receipt.html",
+                    context={"url": self.url("add_receipt", obj.pk)},
+                    id="add-receipt",
+                )
+            )
+        return sections
+
+    def urls(self) -> list[URLPattern]:
+        p, n = self.url_path, self.url_name
+        return [
+            path(
+                f"{p}/<int:pk>/add-receipt/",
+                add_receipt_view,
+                {"screen": self},
+                name=f"{n}_add_receipt",
+            ),
+            *super().urls(),
+        ]
+
+
+LANDED = LandedCostScreen()
+
+
+@login_required
+def add_receipt_view(request, pk: int, *, screen: LandedCostScreen):
+    if request.method != "POST" or not screen.can(request.user, "edit"):
+        raise PermissionDenied
+    doc = get_object_or_404(screen.get_queryset(request), pk=pk)
+    number = request.POST.get("number", "").strip()
+    receipt = selectors.receipts_for(request.user).filter(number=number).first()
+    if receipt is None:
+        messages.error(request, _("No purchase receipt %(number)s.") % {"number": number})
+    else:
+        try:
+            landed_costs.add_receipts(doc, [receipt], user=request.user)
+            messages.success(request, _("Saved."))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    return redirect(screen.url("detail", doc.pk))
+
+
+def landed_cost_section(request, receipt, receipt_screen) -> Section | None:
+    """费用分摊 on a posted receipt."""
+    if receipt.status != "posted" or not request.user.has_jxc_perm("landed_cost.create"):
+        return None
+    return Section(
+        title=gettext_lazy("Landed cost"),
+        template="web/purchasing/_partials/make_from.html",
+        context={
+            "url": receipt_screen.url("landed_cost", receipt.pk),
+            "hint": _(
+                "A draft landed cost spread over this receipt's lines is made; enter the "
+                "charge's supplier, amount and allocation, then post."
+            ),
+            "button": _("Make a landed cost"),
+            "testid": "landed-cost-form",
+        },
+        id="landed-cost",
+    )
+
+
+@login_required
+def landed_cost_view(request, pk: int, *, screen):
+    if request.method != "POST" or not request.user.has_jxc_perm("landed_cost.create"):
+        raise PermissionDenied
+    receipt = get_object_or_404(screen.get_queryset(request), pk=pk)
+    try:
+        made = landed_costs.allocate_to_receipts([receipt], user=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(screen.url("detail", receipt.pk))
+    return redirect(LANDED.url("edit", made.pk))
+
+
+def receipt_urls(screen) -> list[URLPattern]:
+    p, n = screen.url_path, screen.url_name
+    return [
+        path(
+            f"{p}/<int:pk>/landed-cost/",
+            landed_cost_view,
+            {"screen": screen},
+            name=f"{n}_landed_cost",
+        )
+    ]
+
+
+urlpatterns = LANDED.urls()
