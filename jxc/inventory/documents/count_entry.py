@@ -172,6 +172,15 @@ def _check_qty(value: Any) -> Decimal | None:
     return qty
 
 
+def whole_count_message(line: StockCountLine) -> str:
+    """1.5 罐 refused: the row, the SKU and the unit named."""
+    return str(_("Line %(line)s, %(sku)s: counted in whole %(unit)s.")) % {
+        "line": line.line_no,
+        "sku": f"{line.sku.code} {line.sku}",
+        "unit": line.sku.product.base_unit.name,
+    }
+
+
 @transaction.atomic
 def record_counts(count: StockCount, *, user, counts: Mapping[int, Decimal | None]) -> StockCount:
     """录入实盘数: counted quantities (base unit) per line id; None clears a line."""
@@ -199,10 +208,7 @@ def record_counts(count: StockCount, *, user, counts: Mapping[int, Decimal | Non
         qty, base = line.counted_qty, line.sku.product.base_unit
         if qty is not None and not base.allow_fraction and qty != qty.to_integral_value():
             # 1.5 罐: refused with the row and the SKU named (the count keeps what was typed)
-            errors[f"lines.{line_id}.counted_qty"] = [
-                str(_("Line %(line)s, %(sku)s: counted in whole %(unit)s."))
-                % {"line": line.line_no, "sku": f"{line.sku.code} {line.sku}", "unit": base.name}
-            ]
+            errors[f"lines.{line_id}.counted_qty"] = [whole_count_message(line)]
             continue
         changed.append(line)
     if errors:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from jxc.catalog.rules import mixed_quantity
+from jxc.inventory.documents.count_entry import whole_count_message
 from jxc.web.generic.columns import plain_decimal
 
 register = template.Library()
@@ -38,6 +39,18 @@ def mixed_qty(value, units) -> str:
         for u in units
     ]
     return mixed_quantity(Decimal(value), pairs)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template ("" when absent or no mapping)."""
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def whole_count_error(line) -> str:
+    """What a count line of a whole-number unit says to 1.5 (the service's own words)."""
+    return whole_count_message(line)
 
 
 @register.filter

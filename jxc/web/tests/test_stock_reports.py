@@ -94,8 +94,9 @@ def test_movement_summary_page_and_export(client_owner, ledger):
     assert header[0] == "SKU 编码" and "数量" in header and "金额" in header
     totals = rows[-1]
     assert totals[0] == "合计"
-    # the last three columns are the closing quantity, unit cost and amount
-    assert (totals[-3], totals[-1]) == (10, 95.25)
+    # the last columns are the closing quantity (then in units), unit cost and amount
+    assert (totals[-4], totals[-1]) == (10, 95.25)
+    assert header[-3] == "数量（多单位）"
 
 
 def test_summary_needs_report_permission_and_masks_costs(client_for, user_factory, ledger):

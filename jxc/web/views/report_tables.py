@@ -1,11 +1,16 @@
 """Report tables for the stock pages: one column list serves the HTML table, the totals row
 and the Excel export; cost columns are left out for users without ``cost.view``
-(jxc.core.visibility), and numbers stay numbers in the .xlsx."""
+(jxc.core.visibility), and numbers stay numbers in the .xlsx.
+
+Mixed units: a quantity column declared ``mixed`` shows a SKU's quantity also in its units
+(3箱5瓶) beside the base quantity, on screen under the figure and in the export as a text
+column after it, for every row that names its SKU (``sku_id``) when the SKU has several units.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,10 +18,12 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from jxc.core.visibility import can_view_cost
 from jxc.web.generic.columns import plain_decimal
 from jxc.web.generic.export import NUMBER_FORMATS, xlsx_file
+from jxc.web.generic.line_grid import in_units, units_of
 
 NUMERIC = frozenset(NUMBER_FORMATS)
 PER_PAGE = 50
@@ -35,6 +42,7 @@ class Col:
     link: str = ""  # row key holding the URL this cell links to
     tag: str = ""  # row key holding a tag shown after the cell's text (成本重算中); not exported
     detail: bool = False  # folded away on a phone until the reader asks for the detail
+    mixed: bool = False  # a base quantity also shown in the row's SKU's units (3箱5瓶)
 
     @property
     def numeric(self) -> bool:
@@ -75,9 +83,49 @@ def header_rows(cols: Sequence[Col]) -> tuple[list[dict], list[Col]] | None:
     return groups, list(cols)
 
 
-def table(cols: Sequence[Col], rows: Iterable[dict], totals: dict | None = None) -> dict:
-    """Template context of ``web/reports/_table.html``."""
+UNITS = "__units"  # row key suffix of a mixed column's 3箱5瓶 text
+UNITS_CHUNK = 500  # rows whose SKUs' units are read at once
+
+
+def with_units(cols: Sequence[Col], rows: Iterable[dict]) -> Iterator[dict]:
+    """The rows, each ``mixed`` column's quantity also in the SKU's units (row ``sku_id``),
+    under ``<key>__units``; the units are read once per chunk of rows."""
+    keys = [c.key for c in cols if c.mixed]
+    if not keys:
+        yield from rows
+        return
+    chunk: list[dict] = []
+
+    def flush() -> Iterator[dict]:
+        units = units_of(r["sku_id"] for r in chunk if r.get("sku_id"))
+        for r in chunk:
+            its = units.get(r.get("sku_id") or 0, [])
+            larger = [Decimal(u["factor"]) for u in its if Decimal(u["factor"]) > 1]
+            if larger:  # nothing below one larger unit: 5瓶 says no more than 5
+                least = min(larger)
+                for k in keys:
+                    if isinstance(q := r.get(k), Decimal) and abs(q) >= least:
+                        r[k + UNITS] = in_units(q, its)
+            yield r
+
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= UNITS_CHUNK:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
+
+
+def table(
+    cols: Sequence[Col], rows: Iterable[dict], totals: dict | None = None, *, fold: bool = False
+) -> dict:
+    """Template context of ``web/reports/_table.html``; ``fold``: on a phone each card shows
+    its quantities only until opened (收发存汇总's many figures)."""
     cols = list(cols)
+    rows = list(with_units(cols, rows))
+    if totals is not None:
+        totals = next(with_units(cols, [totals]))
 
     def cells(row: dict) -> list[dict]:
         return [
@@ -86,6 +134,7 @@ def table(cols: Sequence[Col], rows: Iterable[dict], totals: dict | None = None)
                 "col": c,
                 "url": row.get(c.link) if c.link else "",
                 "tag": row.get(c.tag) if c.tag else "",
+                "units": row.get(c.key + UNITS, "") if c.mixed else "",
             }
             for c in cols
         ]
@@ -97,11 +146,29 @@ def table(cols: Sequence[Col], rows: Iterable[dict], totals: dict | None = None)
         "rows": [cells(r) for r in rows],
         "totals": cells(totals) if totals is not None else None,
         "has_detail": any(c.detail for c in cols),
+        "fold": fold,
     }
 
 
+PAGE_SIZES = (20, 50, 100)
+PHONE_PER_PAGE = 20
+
+
+def is_phone(request) -> bool:
+    """A phone's browser (its client hint, else its user agent): fewer rows a page."""
+    if request.headers.get("Sec-CH-UA-Mobile") == "?1":
+        return True
+    return "Mobile" in request.headers.get("User-Agent", "")
+
+
 def paginate(request, items, per_page: int = PER_PAGE):
-    """A page of ``items`` and the pager links (the filters kept in every link)."""
+    """A page of ``items`` and the pager links (the filters kept in every link); the reader
+    may choose 20, 50 or 100 rows a page (``per_page``), a phone starts at 20."""
+    raw = request.GET.get("per_page", "")
+    if raw.isdigit() and int(raw) in PAGE_SIZES:
+        per_page = int(raw)
+    elif is_phone(request):
+        per_page = min(per_page, PHONE_PER_PAGE)
     paginator = Paginator(items, per_page)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -112,7 +179,31 @@ def paginate(request, items, per_page: int = PER_PAGE):
             continue
         params["page"] = n
         links.append({"n": n, "current": n == page.number, "query": params.urlencode()})
-    return page, {"count": paginator.count, "links": links if paginator.num_pages > 1 else []}
+    sizes = []
+    if paginator.count > PAGE_SIZES[0]:
+        for n in PAGE_SIZES:
+            params = request.GET.copy()
+            params.pop("page", None)
+            params["per_page"] = n
+            sizes.append({"n": n, "current": n == per_page, "query": params.urlencode()})
+    return page, {
+        "count": paginator.count,
+        "links": links if paginator.num_pages > 1 else [],
+        "sizes": sizes,
+    }
+
+
+def export_columns(cols: Sequence[Col]) -> list[Col]:
+    """Each mixed quantity column and, after it, a text column with the same quantity in the
+    SKU's units (the number stays a number)."""
+    out: list[Col] = []
+    for c in cols:
+        out.append(c)
+        if c.mixed:
+            out.append(
+                Col(c.key + UNITS, _("%(label)s in units") % {"label": c.label}, group=c.group)
+            )
+    return out
 
 
 def export_query(request) -> str:
@@ -124,7 +215,12 @@ def export_query(request) -> str:
 
 def xlsx_response(title: str, cols: Sequence[Col], rows: Iterable[dict], totals=None):
     """The report as an .xlsx with Chinese (the user's language) headers (two header rows
-    when the columns are grouped)."""
+    when the columns are grouped); a mixed quantity column is followed by its text in the
+    SKU's units."""
+    cols = export_columns(cols)
+    rows = with_units(cols, rows)
+    if totals is not None:
+        totals = next(with_units(cols, [dict(totals)]))
     groups = header_rows(cols)
     return xlsx_file(
         title,

@@ -30,7 +30,9 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _typed(request) -> tuple[dict[int, Decimal | None], dict[str, list[str]]]:
+def typed_counts(request) -> tuple[dict[int, Decimal | None], dict[str, list[str]]]:
+    """The typed counted quantities (``counted_<line>``), and the ones that are no number
+    (line id → why)."""
     counts: dict[int, Decimal | None] = {}
     errors: dict[str, list[str]] = {}
     for key, raw in request.POST.items():
@@ -43,20 +45,34 @@ def _typed(request) -> tuple[dict[int, Decimal | None], dict[str, list[str]]]:
     return counts, errors
 
 
+def line_errors(exc: ValidationFailed) -> dict[str, list[str]]:
+    """The service's ``lines.<id>.counted_qty`` errors by line id (others under ``all``)."""
+    out: dict[str, list[str]] = {}
+    for key, messages in exc.errors.items():
+        parts = key.split(".")
+        out.setdefault(parts[1] if len(parts) == 3 else "all", []).extend(messages)
+    return out
+
+
 def scan_batch(request, count: StockCount, *, hide_book: bool) -> JsonResponse:
     """Typed quantities first, then each scan in order (each its own short transaction, as a
     single scan is)."""
-    counts, errors = _typed(request)
-    if counts:
+    counts, errors = typed_counts(request)
+    while counts:
         try:
             docs.record_counts(count, user=request.user, counts=counts)
+            break
         except ValidationFailed as exc:
-            for key, messages in exc.errors.items():
-                errors.setdefault(key.split(".")[1] if key.count(".") == 2 else key, []).extend(
-                    messages
-                )
+            refused = line_errors(exc)
+            for key, messages in refused.items():
+                errors.setdefault(key, []).extend(messages)
+            # the other typed boxes still count (as each scan does); a refused one keeps
+            # what was typed on the page
+            left = {pk: v for pk, v in counts.items() if str(pk) not in refused}
+            counts = left if "all" not in refused and len(left) < len(counts) else {}
         except DomainError as exc:
             errors.setdefault("all", []).append(str(exc))
+            break
     bin_raw = request.POST.get("bin", "")
     bin_id = int(bin_raw) if bin_raw.isdigit() else None
     before = set(count.lines.values_list("pk", flat=True))
@@ -82,7 +98,7 @@ def scan_batch(request, count: StockCount, *, hide_book: bool) -> JsonResponse:
     lines = {
         x.pk: x
         for x in StockCountLine.objects.filter(pk__in=list(touched)).select_related(
-            "sku", "bin", "batch"
+            "sku__product__base_unit", "bin", "batch"
         )
     }
     new_rows = [

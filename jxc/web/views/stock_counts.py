@@ -8,12 +8,12 @@ URLs: /inventory/stock-counts/ (+ new/, <pk>/, <pk>/count/, <pk>/scan/, <pk>/cou
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -35,7 +35,7 @@ from jxc.web.generic.documents import DocumentScreen, document_print
 from jxc.web.generic.line_figures import num
 from jxc.web.generic.screen import Section
 from jxc.web.views import stock_doc_forms as f
-from jxc.web.views.stock_count_scan import scan_batch, wants_json
+from jxc.web.views.stock_count_scan import line_errors, scan_batch, typed_counts, wants_json
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
@@ -223,13 +223,12 @@ def new_counts(request, *, screen: StockCountScreen):
 
 
 def _lines(count: StockCount):
-    return count.lines.select_related("sku", "bin", "batch").order_by("line_no", "id")
+    return count.lines.select_related("sku__product__base_unit", "bin", "batch").order_by(
+        "line_no", "id"
+    )
 
 
-@login_required
-def count_page(request, pk: int, *, screen: StockCountScreen):
-    """录入 / 扫码: the scan box (autofocus; Enter adds one) and the counted quantities."""
-    count = _get(screen, request, pk)
+def _count_page(request, count: StockCount, screen, *, typed=None, row_errors=None, status=200):
     return TemplateResponse(
         request,
         "web/inventory/stockcount_count.html",
@@ -241,8 +240,17 @@ def count_page(request, pk: int, *, screen: StockCountScreen):
             "hide_book": hides_book(count),
             "editable": count.is_editable and screen.can(request.user, "edit"),
             "bins": count.warehouse.bins.filter(is_active=True).order_by("code"),
+            "typed": typed or {},
+            "row_errors": row_errors or {},
         },
+        status=status,
     )
+
+
+@login_required
+def count_page(request, pk: int, *, screen: StockCountScreen):
+    """录入 / 扫码: the scan box (autofocus; Enter adds one) and the counted quantities."""
+    return _count_page(request, _get(screen, request, pk), screen)
 
 
 @login_required
@@ -287,20 +295,35 @@ def save_counts(request, pk: int, *, screen: StockCountScreen):
     count = _get(screen, request, pk, "edit")
     if request.method != "POST":
         raise PermissionDenied
-    counts: dict[int, Decimal | None] = {}
+    counts, row_errors = typed_counts(request)
     try:
-        for key, raw in request.POST.items():
-            if key.startswith("counted_"):
-                counts[int(key[8:])] = Decimal(raw.strip()) if raw.strip() else None
-        docs.record_counts(count, user=request.user, counts=counts)
-    except (InvalidOperation, ValueError):
-        messages.error(request, _("Enter a number."))
+        with transaction.atomic():  # all or nothing: a box that is no number saves none
+            docs.record_counts(count, user=request.user, counts=counts)
+            if row_errors:
+                transaction.set_rollback(True)
     except ValidationFailed as exc:
-        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc))
+        for key, msgs in line_errors(exc).items():
+            row_errors.setdefault(key, []).extend(msgs)
     except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Saved."))
+        row_errors.setdefault("all", []).append(str(exc))
+    if row_errors:
+        # Each refused quantity is said at its row, and every box keeps what was typed.
+        typed = {
+            int(k[8:]): v
+            for k, v in request.POST.items()
+            if k.startswith("counted_") and k[8:].isdigit()
+        }
+        for message in row_errors.pop("all", []):
+            messages.error(request, message)
+        return _count_page(
+            request,
+            count,
+            screen,
+            typed=typed,
+            row_errors={int(k): " ".join(v) for k, v in row_errors.items() if k.isdigit()},
+            status=400,
+        )
+    messages.success(request, _("Saved."))
     return redirect(screen.url("count", count.pk))
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from jxc.core.errors import NotFound
 from jxc.core.visibility import can_view_cost
 from jxc.reports.moves import move_detail
+from jxc.web.generic.line_grid import in_units, units_of
 from jxc.web.views.report_tables import document_url
 
 
@@ -39,6 +40,7 @@ def stock_move_detail(request, pk: int):
             "m": m,
             "document_url": document_url(m.source_kind, m.source_id),
             "layers": layers,
+            "in_units": in_units(m.qty, units_of([m.sku_id]).get(m.sku_id, [])),
             "show_cost": can_view_cost(request.user),
         },
     )

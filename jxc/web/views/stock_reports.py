@@ -22,7 +22,6 @@ from jxc.inventory.models import Warehouse
 from jxc.inventory.selectors import warehouses_for
 from jxc.reports import selectors
 from jxc.web.generic.forms import set_queryset
-from jxc.web.generic.line_grid import in_units, units_of
 from jxc.web.views.report_tables import (
     Col,
     document_url,
@@ -123,6 +122,7 @@ def recosting_tag(recosting: bool) -> str:
 
 def sku_row(sku: Sku, recosting: bool = False) -> dict[str, Any]:
     return {
+        "sku_id": sku.pk,
         "sku_code": sku.code,
         "sku_name": str(sku),
         "unit": sku.product.base_unit.name,
@@ -136,10 +136,9 @@ def sku_row(sku: Sku, recosting: bool = False) -> dict[str, Any]:
 BALANCE_COLS = [
     *SKU_COLS,
     Col("warehouse", gettext_lazy("Warehouse")),
-    Col("on_hand", gettext_lazy("On hand"), "qty"),
-    Col("on_hand_units", gettext_lazy("in units")),  # 3箱5瓶 (on screen only)
+    Col("on_hand", gettext_lazy("On hand"), "qty", mixed=True),
     Col("reserved", gettext_lazy("Reserved"), "qty"),
-    Col("available", gettext_lazy("Available"), "qty"),
+    Col("available", gettext_lazy("Available"), "qty", mixed=True),
     Col("on_order", gettext_lazy("On order"), "qty"),
     Col("in_transit", gettext_lazy("In transit"), "qty"),
     Col("unit_cost", gettext_lazy("Unit cost"), "price", cost=True),
@@ -175,15 +174,10 @@ def stock_balances(request):
     totals_row = {"sku_code": _("Total"), **totals, "unit_cost": None}
     title = _("Stock on hand")
     if wants_export(request, "stock.export"):
-        cols = [c for c in cols if c.key != "on_hand_units"]
         return xlsx_response(title, cols, (_balance_row(b) for b in qs.iterator()), totals_row)
     cols = [c for c in cols if c.key != "note"]  # on screen the tag next to the name says it
     page, pager = paginate(request, qs)
-    units = units_of(b.sku_id for b in page)
-    rows = [
-        {**_balance_row(b), "on_hand_units": in_units(b.on_hand, units.get(b.sku_id, []))}
-        for b in page
-    ]
+    rows = [_balance_row(b) for b in page]
     return render(
         request,
         "web/reports/report.html",
@@ -204,7 +198,7 @@ LOT_COLS = [
     Col("production_date", gettext_lazy("Production date"), "date"),
     Col("expiry_date", gettext_lazy("Expiry date"), "date"),
     Col("bin", gettext_lazy("Bin")),
-    Col("qty", gettext_lazy("Quantity"), "qty"),
+    Col("qty", gettext_lazy("Quantity"), "qty", mixed=True),
 ]
 
 
@@ -217,6 +211,7 @@ def stock_sku(request, sku_id: int):
     cols = [c for c in visible(BALANCE_COLS[3:], request.user) if c.key != "note"]
     lots = [
         {
+            "sku_id": sku.pk,
             "warehouse": lot.warehouse.name,
             "batch": lot.batch.number if lot.batch else "",
             "production_date": lot.batch.production_date if lot.batch else None,
@@ -249,12 +244,12 @@ LEDGER_COLS = [
     Col("warehouse", gettext_lazy("Warehouse")),
     Col("batch", gettext_lazy("Batch")),
     Col("bin", gettext_lazy("Bin")),
-    Col("in_qty", gettext_lazy("In"), "qty", group=gettext_lazy("Quantity")),
-    Col("out_qty", gettext_lazy("Out"), "qty", group=gettext_lazy("Quantity")),
+    Col("in_qty", gettext_lazy("In"), "qty", group=gettext_lazy("Quantity"), mixed=True),
+    Col("out_qty", gettext_lazy("Out"), "qty", group=gettext_lazy("Quantity"), mixed=True),
     Col("unit_cost", gettext_lazy("Unit cost"), "price", cost=True, group=gettext_lazy("Amount")),
     Col("in_value", gettext_lazy("In"), "money", cost=True, group=gettext_lazy("Amount")),
     Col("out_value", gettext_lazy("Out"), "money", cost=True, group=gettext_lazy("Amount")),
-    Col("balance_qty", gettext_lazy("Quantity"), "qty", group=gettext_lazy("Balance")),
+    Col("balance_qty", gettext_lazy("Quantity"), "qty", group=gettext_lazy("Balance"), mixed=True),
     Col("balance_value", gettext_lazy("Value"), "money", cost=True, group=gettext_lazy("Balance")),
 ]
 MOVE_LIST_COLS = [*SKU_COLS, *LEDGER_COLS[:-2]]
@@ -315,11 +310,13 @@ def stock_moves(request):
             for r in led.rows
         ]
         opening = {
+            "sku_id": sku.pk,
             "document": _("Opening balance"),
             "balance_qty": led.opening.qty,
             "balance_value": led.opening.value,
         }
         closing = {
+            "sku_id": sku.pk,
             "document": _("Closing balance"),
             "in_qty": led.in_qty,
             "out_qty": led.out_qty,
@@ -381,7 +378,7 @@ AT_DATE_COLS = [
     *SKU_COLS,
     Col("category", gettext_lazy("Category")),
     Col("warehouse", gettext_lazy("Warehouse")),
-    Col("qty", gettext_lazy("Quantity"), "qty"),
+    Col("qty", gettext_lazy("Quantity"), "qty", mixed=True),
     Col("unit_cost", gettext_lazy("Unit cost"), "price", cost=True),
     Col("value", gettext_lazy("Value"), "money", cost=True),
 ]
@@ -409,6 +406,7 @@ def stock_at_date(request):
     def row(r) -> dict[str, Any]:
         return {
             "recosting_tag": recosting_tag(r.sku.id in flagged),
+            "sku_id": r.sku.id,
             "sku_code": r.sku.code,
             "sku_name": r.sku.label,
             "unit": r.sku.unit,

@@ -32,7 +32,7 @@ from jxc.web.views.stock_reports import (
     wants_export,
 )
 
-SUMMARY_PER_PAGE = 100
+SUMMARY_PER_PAGE = 50
 
 
 def last_month(today: dt.date | None = None) -> str:
@@ -87,7 +87,16 @@ def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     def block(key: str, group: Any, unit_cost: bool = False, detail: bool = False) -> list[Col]:
         # ``detail``: a reason's own block, folded away on a phone (期初, 入库/出库 合计 and 期末
         # stay, each card row named with its group: 期初 · 数量)
-        out = [Col(f"{key}_qty", gettext_lazy("Quantity"), "qty", group=group, detail=detail)]
+        out = [
+            Col(
+                f"{key}_qty",
+                gettext_lazy("Quantity"),
+                "qty",
+                group=group,
+                detail=detail,
+                mixed=True,
+            )
+        ]
         if unit_cost:
             out.append(Col(f"{key}_uc", gettext_lazy("Unit cost"), "price", cost=True, group=group))
         out.append(
@@ -119,6 +128,7 @@ def summary_row(r, reasons: list[str], recosting: Container[int] = ()) -> dict[s
     out: dict[str, Any] = {}
     if r.sku is not None:
         out.update(
+            sku_id=r.sku.id,
             recosting_tag=recosting_tag(r.sku.id in recosting),
             sku_code=r.sku.code,
             sku_name=r.sku.label,
@@ -172,7 +182,7 @@ def movement_summary(request):
         title,
         form,
         subtitle=_("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()},
-        table=table(cols, [summary_row(r, reasons, flagged) for r in page], totals),
+        table=table(cols, [summary_row(r, reasons, flagged) for r in page], totals, fold=True),
         pager=pager,
         can_export=request.user.has_jxc_perm("report.export"),
         wide=True,

@@ -3,7 +3,8 @@
 // Every scan is queued the moment Enter comes and sent with whatever gathered meanwhile, so a
 // scanner's burst (10–30 ms apart) loses none; quantities typed but not saved travel with the
 // scans and are recorded first, so a scan adds to them (typed 7, one scan → 8). Enter in a
-// count box moves to the next box, never sends the page.
+// count box moves to the next box, never sends the page. A refused quantity is said at its
+// row (1.5 for a whole-number unit as it is typed) and the box keeps it.
 (function () {
   window.countScan = function (options) {
     return {
@@ -14,6 +15,13 @@
       note: "",
       ok: true,
 
+      init() {
+        // Back with refused quantities: what was typed is still not saved (a scan adds to it),
+        // and the first refused box has the focus, not the scan box.
+        for (const input of this.$root.querySelectorAll("input.counted[data-typed]")) this.dirty.add(input.name);
+        const wrong = this.$root.querySelector("tr.has-error input.counted");
+        if (wrong) this.$nextTick(() => { wrong.focus(); wrong.select(); });
+      },
       scan() {
         const box = this.$refs.code;
         const code = box.value.trim();
@@ -59,6 +67,7 @@
         for (const [name, value] of Object.entries(sent)) {
           const input = this.$root.querySelector('input[name="' + name + '"]');
           const pk = name.slice(8);
+          this.rowError(pk, (answer.errors[pk] || []).join(" "));
           if (answer.errors[pk]) continue;  // refused: the box keeps what was typed
           if (!input || input.value === value) this.dirty.delete(name);
         }
@@ -85,7 +94,27 @@
         else if (last) { this.ok = last.ok; this.note = last.text; }
       },
       typed(event) {
-        if (event.target.matches("input.counted")) this.dirty.add(event.target.name);
+        if (!event.target.matches("input.counted")) return;
+        this.dirty.add(event.target.name);
+        this.checked(event);
+      },
+      rowError(pk, text) {
+        const tr = document.getElementById("line-" + pk);
+        if (!tr) return;
+        const box = tr.querySelector(".row-error");
+        if (box) box.textContent = text;
+        tr.classList.toggle("has-error", !!text);
+        const input = tr.querySelector("input.counted");
+        if (input) input.toggleAttribute("aria-invalid", !!text);
+      },
+      checked(event) {
+        // A whole-number unit (罐, 瓶) refuses 1.5 at its row while it is typed (said then,
+        // not when the box is left: the row growing under a click on 保存 would eat it).
+        const input = event.target;
+        if (!input.matches("input.counted")) return;
+        const raw = input.value.trim().replace(/,/g, "");
+        const wrong = input.dataset.whole && raw !== "" && !/^-?\d+(\.0*)?$/.test(raw) && !isNaN(Number(raw));
+        this.rowError(input.name.slice(8), wrong ? input.dataset.whole : "");
       },
       enter(event) {
         // Enter in a count box goes to the next box (the last one: to 保存), never sends.

@@ -9,7 +9,8 @@
 //   it is on its way are held and replayed where the answer puts the cursor, so Enter never
 //   outruns the search; a repeat adds 1 to the same line (same SKU, same unit);
 // - Enter moves to the next cell and opens a new line at the end; Ctrl+S saves,
-//   Ctrl+Shift+S saves and posts (where offered);
+//   Ctrl+Shift+S saves and posts (where offered); the scan box has the focus when the page
+//   opens and F2 brings it back;
 // - the 合计 row (quantity, base quantity, amount) follows every keystroke.
 (function () {
   let seq = 0;
@@ -61,6 +62,18 @@
         window.addEventListener("scroll", place, true);
         window.addEventListener("resize", place);
         window.addEventListener("keydown", (e) => this.holdKey(e), true);
+        // The scan box has the focus when the page opens (a scanner's first code lands in
+        // it), unless the page came back with errors to correct or a box was chosen already.
+        this.soon(() => {
+          const here = document.activeElement;
+          if (this.$root.querySelector("[data-testid=form-errors]")) return;
+          if (here && here !== document.body && here !== document.documentElement) return;
+          this.focusScan();
+        });
+      },
+      focusScan() {
+        const box = this.$root.querySelector("[data-scan]");
+        if (box) { box.focus(); box.select(); }
       },
 
       // --- rows ---------------------------------------------------------------------------
@@ -435,6 +448,13 @@
         if (i >= 0 && i < fields.length - 1) fields[i + 1].focus();
       },
       onWindowKey(event) {
+        // F2 goes back to the scan box from anywhere on the form.
+        if (event.key === "F2" && !event.ctrlKey && !event.altKey && !event.metaKey) {
+          event.preventDefault();
+          this.closePicker();
+          this.focusScan();
+          return;
+        }
         // Ctrl+S saves; Ctrl+Shift+S is 保存并过账 where the button is offered.
         if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === "s" || event.key === "S")) {
           event.preventDefault();
