@@ -60,11 +60,15 @@ def test_a_word_in_one_box_saves_none_and_says_so_at_its_row(client_for, sheet):
 
 def test_a_scan_batch_keeps_the_other_typed_boxes_and_names_the_refused_line(client_for, sheet):
     w, count, a, rice = sheet
-    answer = client_for(w.keeper).post(
-        f"/inventory/stock-counts/{count.pk}/scan/",
-        {"code": ["6900000000011"], f"counted_{a.pk}": "1.5", f"counted_{rice.pk}": "2.5"},
-        HTTP_ACCEPT="application/json",
-    ).json()
+    answer = (
+        client_for(w.keeper)
+        .post(
+            f"/inventory/stock-counts/{count.pk}/scan/",
+            {"code": ["6900000000011"], f"counted_{a.pk}": "1.5", f"counted_{rice.pk}": "2.5"},
+            HTTP_ACCEPT="application/json",
+        )
+        .json()
+    )
     assert "只能按整个计数" in answer["errors"][str(a.pk)][0]
     rice.refresh_from_db()
     assert rice.counted_qty == D("2.5")
