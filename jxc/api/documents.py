@@ -195,6 +195,8 @@ class DocumentSchemas:
     out: type[Schema]
     to_out: Callable[[Any, HttpRequest], dict[str, Any]]
     line_in: type[LineIn] = LineIn
+    # PATCH's body when not ``Patch[header_in]`` (a 盘点单: some header fields stay as made)
+    patch_in: type[Schema] | None = None
 
 
 def _python_type(field: Any) -> Any:
@@ -405,6 +407,7 @@ def document_endpoints(
     resource, name = model.RESOURCE, model.DOC_TYPE
     label = str(model._meta.verbose_name)
     header_in, out, to_out = schemas.header_in, schemas.out, schemas.to_out
+    patch_in = schemas.patch_in or Patch[header_in]  # type: ignore[valid-type]
     links = {f.name: f for f in header_model_fields(model) if is_ref(f)}
     refs = {**{n: partial(default_ref, f) for n, f in links.items()}, **(refs or {})}
 
@@ -433,14 +436,16 @@ def document_endpoints(
     @creates(out, perm=f"{resource}.create")
     def create_view(request, payload: header_in):  # type: ignore[valid-type]
         data = payload.model_dump()  # type: ignore[attr-defined]
-        given = payload.lines  # type: ignore[attr-defined]
-        lines = None if given is None else line_inputs(given)
+        given = data.get("lines")  # none: the service makes them (a kit's, a count's)
+        lines = None if given is None else line_inputs(payload.lines)  # type: ignore[attr-defined]
         made = create(model, user=request.user, lines=lines, **header_of(request, data))
         return to_out(made, request)
 
     @requires(f"{resource}.edit")
-    def update_view(request, id: int, payload: Patch[header_in]):  # type: ignore[valid-type]
+    def update_view(request, id: int, payload: patch_in):  # type: ignore[valid-type]
         doc = get_or_404(scoped(request), id)
+        if not isinstance(payload, dict):
+            payload = payload.model_dump(exclude_none=True)
         lines = payload.get("lines")
         done = update(
             doc,

@@ -17,14 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Query, Schema
+from ninja import Field, File, Schema
 from ninja.files import UploadedFile
 
 from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
-from jxc.api.common.listing import listing, page_of, query_of
 from jxc.api.common.permissions import get_or_404, ref, requires
-from jxc.api.documents import HeaderOut, action_endpoints, header_out
+from jxc.api.documents import DocumentSchemas, HeaderOut, document_endpoints, header_out
 from jxc.api.import_jobs import ImportJobOut, job_out
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.catalog.models import Category, Sku
@@ -207,14 +206,6 @@ def _scope(request, s: CountScopeIn) -> docs.CountScope:
     )
 
 
-@router.get("/stock-counts", response=page_of(StockCountOut))
-@requires("stock_count.view")
-def list_stock_counts(request, query: Query[query_of(StockCountFilterSet)]):  # type: ignore[valid-type]
-    page = listing(request, scoped(request), StockCountFilterSet, query)
-    page["items"] = [count_out(c, request) for c in page["items"]]
-    return page
-
-
 @router.post("/stock-counts/batch", response={201: StockCountBatchOut})
 @creates(StockCountBatchOut, perm="stock_count.create")
 def create_stock_counts(request, payload: StockCountsIn):
@@ -229,36 +220,6 @@ def create_stock_counts(request, payload: StockCountsIn):
         memo=payload.memo,
     )
     return {"items": [count_out(c, request) for c in counts]}
-
-
-@router.get("/stock-counts/{id}", response=StockCountOut)
-@requires("stock_count.view")
-def get_stock_count(request, id: int):
-    return count_out(get_or_404(scoped(request), id), request)
-
-
-@router.post("/stock-counts", response={201: StockCountOut})
-@creates(StockCountOut, perm="stock_count.create")
-def create_stock_count(request, payload: StockCountIn):
-    """新建盘点单: the book quantity of the scope is frozen now."""
-    (count,) = docs.create_stock_counts(
-        user=request.user,
-        date=payload.date,
-        scopes=[_scope(request, payload)],
-        blind=payload.blind,
-        uncounted_as_zero=payload.uncounted_as_zero,
-        include_zero=payload.include_zero,
-        memo=payload.memo,
-    )
-    return count_out(count, request)
-
-
-@router.patch("/stock-counts/{id}", response=StockCountOut)
-@requires("stock_count.edit")
-def update_stock_count(request, id: int, payload: StockCountEditIn):
-    count = get_or_404(scoped(request), id)
-    fields = payload.dict(exclude_none=True)
-    return count_out(docs.update_stock_count(count, user=request.user, **fields), request)
 
 
 @router.post("/stock-counts/{id}/scan", response=CountLineOut)
@@ -341,19 +302,23 @@ def review(request, id: int, differences: bool = False):
     )
 
 
-action_endpoints(
+document_endpoints(
     router,
     "/stock-counts",
+    model=StockCount,
+    scoped=scoped,
+    filterset=StockCountFilterSet,
+    schemas=DocumentSchemas(StockCountIn, StockCountOut, count_out, patch_in=StockCountEditIn),
+    create=docs.create_stock_count,
+    update=docs.update_stock_count,
     actions={
         **ACTIONS,
         "post": lambda doc, user, body: docs.post_stock_count(
             doc, user=user, confirm_large=body.confirm
         ),
     },
-    module=OPERATION_MODULE,
-    name="stock_count",
-    resource="stock_count",
-    queryset=scoped,
-    out=StockCountOut,
-    to_out=count_out,
+    # The operation ids and descriptions this API had before 盘点单 went on the platform.
+    operation_names={"list": "list_stock_counts"},
+    action_module=OPERATION_MODULE,
+    docs={"create": "新建盘点单: the book quantity of the scope is frozen now."},
 )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,17 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents.actions import (
-    act,
-    assign_number,
-    ensure_document_date,
-    ensure_draft,
-    ensure_perm,
-    lock,
-    raise_if,
-)
+from jxc.core.documents.actions import act, assign_number, audit_saved, ensure_perm, raise_if
+from jxc.core.documents.services import update_document
 from jxc.core.errors import CountOverlap, LargeVarianceUnconfirmed, ValidationFailed
-from jxc.core.services import record_audit
 from jxc.inventory import services as stock
 from jxc.inventory.documents import count_rules
 from jxc.inventory.documents.lifecycle import ensure_warehouses, reversal_date
@@ -176,7 +169,7 @@ def _make_sheet(
         ],
         batch_size=500,
     )
-    record_audit(user=user, obj=count, action="create", changes={"lines": [None, len(rows)]})
+    audit_saved(count, user=user, creating=True, lines=len(rows))
     return count
 
 
@@ -218,6 +211,7 @@ def create_stock_counts(
 
 
 def create_stock_count(
+    model: type[StockCount] = StockCount,
     *,
     user,
     warehouse: Warehouse,
@@ -229,8 +223,10 @@ def create_stock_count(
     uncounted_as_zero: bool = False,
     include_zero: bool = False,
     memo: str = "",
+    lines: None = None,
 ) -> StockCount:
-    """新建盘点单 for one warehouse (and optionally one category and a bin range)."""
+    """新建盘点单 for one warehouse (and optionally one category and a bin range); its lines
+    are the book frozen now, never typed (``lines`` is the platform's argument, unused)."""
     scope = CountScope(warehouse=warehouse, category=category, bin_from=bin_from, bin_to=bin_to)
     return create_stock_counts(
         user=user,
@@ -243,33 +239,13 @@ def create_stock_count(
     )[0]
 
 
-@transaction.atomic
-def update_stock_count(
-    count: StockCount,
-    *,
-    user,
-    date: dt.date | None = None,
-    blind: bool | None = None,
-    uncounted_as_zero: bool | None = None,
-    memo: str | None = None,
-) -> StockCount:
-    """修改盘点单 header (the scope and the frozen book stay as made)."""
-    count = lock(count)
-    ensure_perm(user, StockCount.RESOURCE, "edit")
+def update_stock_count(count: StockCount, *, user, lines: None = None, **header: Any) -> StockCount:
+    """修改盘点单 header: date, blind, uncounted as zero, memo (the scope and the frozen book
+    stay as made)."""
     ensure_warehouses(user, count.warehouse)
-    ensure_draft(count)
-    if date is not None:
-        ensure_document_date(date)
-        count.date = date
-    if blind is not None:
-        count.blind = blind
-    if uncounted_as_zero is not None:
-        count.uncounted_as_zero = uncounted_as_zero
-    if memo is not None:
-        count.memo = memo[:500]
-    count.save()
-    record_audit(user=user, obj=count, action="update")
-    return count
+    made = set(header) - {"date", "blind", "uncounted_as_zero", "memo"}
+    errors = {k: [str(_("A count sheet keeps the scope it was made with."))] for k in made}
+    return update_document(count, user=user, header=header, lines=None, facts={}, errors=errors)
 
 
 def count_line_values(count: StockCount) -> list[count_rules.CountLineValues]:

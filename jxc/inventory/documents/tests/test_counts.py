@@ -262,3 +262,19 @@ def test_count_header_edit_only_in_draft(stock_world):
         docs.record_counts(count, user=w.owner, counts={})
     count = docs.unapprove_document(count, user=w.owner)
     assert count.status == "draft"
+
+
+def test_a_sheet_keeps_its_scope_when_its_header_changes(stock_world):
+    """修改盘点单 goes through the platform's update: date, blind, memo change and are
+    audited; the scope it was frozen with does not."""
+    from jxc.core.models import AuditLog
+
+    w = stock_world
+    count = docs.create_stock_count(user=w.owner, warehouse=w.zc, date=TODAY)
+    with pytest.raises(ValidationFailed) as exc:
+        docs.update_stock_count(count, user=w.owner, category=w.drinks, memo="x")
+    assert set(exc.value.errors) == {"category"}
+    count = docs.update_stock_count(count, user=w.owner, uncounted_as_zero=True, memo="复盘")
+    count.refresh_from_db()
+    assert (count.category_id, count.uncounted_as_zero, count.memo) == (None, True, "复盘")
+    assert AuditLog.objects.filter(object_id=str(count.pk), action="update").exists()
