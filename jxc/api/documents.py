@@ -444,14 +444,15 @@ def document_endpoints(
     @requires(f"{resource}.edit")
     def update_view(request, id: int, payload: patch_in):  # type: ignore[valid-type]
         doc = get_or_404(scoped(request), id)
-        if not isinstance(payload, dict):
-            payload = payload.model_dump(exclude_none=True)
-        lines = payload.get("lines")
+        sent: dict[str, Any] = (
+            payload if isinstance(payload, dict) else payload.model_dump(exclude_none=True)  # type: ignore[attr-defined]
+        )
+        lines = sent.get("lines")
         done = update(
             doc,
             user=request.user,
             lines=None if lines is None else line_inputs([schemas.line_in(**x) for x in lines]),
-            **header_of(request, payload),
+            **header_of(request, sent),
         )
         return to_out(done, request)
 
