@@ -66,7 +66,7 @@ def header_map(spec: ImportSpec, header: list[Any]) -> dict[str, int]:
         labels[_norm(c.name)] = c.name
         for lang in ("en", "zh-hans", translation.get_language() or "zh-hans"):
             with translation.override(lang):
-                labels[_norm(str(c.label))] = c.name
+                labels[_norm(cells.normalise(str(c.label)))] = c.name
     found: dict[str, int] = {}
     for i, cell in enumerate(header):
         hit = labels.get(_norm(cells.normalise(cell)))
@@ -214,7 +214,8 @@ def _plan(spec: ImportSpec, ctx: Context, data: bytes) -> tuple[list[dict[str, A
     if not rows:
         return [], total
     items = spec.check(rows, ctx)
-    return items, total
+    bad = {int(p["row"]) for p in ctx.problems}
+    return [i for i in items if i["row"] not in bad], total
 
 
 def _try_write(spec: ImportSpec, ctx: Context, items: list[dict[str, Any]]) -> None:
@@ -247,7 +248,8 @@ def preview_import(
         raise ValidationFailed({"mode": [_("Select a valid choice.")]})
     ctx = Context(spec=spec, user=user, mode=mode, options=parse_options(spec, options or {}))
     items, total = _plan(spec, ctx, data)
-    if not ctx.problems and items and len(items) <= INLINE_ROWS:
+    # the good rows are tried even when others are bad: every problem is found at once
+    if items and len(items) <= INLINE_ROWS:
         _try_write(spec, ctx, [i for i in items if i.get("action") != "skip"])
     ctx.problems.sort(key=lambda p: (int(p["row"]), p["column"]))
     return ImportBatch.objects.create(

@@ -115,6 +115,48 @@ class Context:
                 seen[key] = r.number
 
 
+def each_row(items: list[dict[str, Any]], ctx: Context, write_one: Callable[[dict], None]) -> None:
+    """Write item by item, each in a savepoint: what a service refuses becomes a problem of
+    that row and the others are still tried, so the preview names every bad row at once; if
+    any was refused, nothing stays written (``ImportRowsInvalid``)."""
+    from django.db import transaction
+
+    from jxc.core.errors import DomainError, ImportRowsInvalid, ValidationFailed
+
+    before = len(ctx.problems)
+    names = {c.name for c in ctx.spec.columns}
+    for item in items:
+        ctx.row = item["row"]
+        try:
+            with transaction.atomic():
+                write_one(item)
+        except ValidationFailed as exc:
+            for name, messages in (exc.errors or {"": [str(exc)]}).items():
+                for m in messages:
+                    ctx.problem(ctx.row, name if name in names else None, m)
+        except DomainError as exc:
+            ctx.problem(ctx.row, None, str(exc))
+    if len(ctx.problems) > before:
+        raise ImportRowsInvalid(ctx.problems[before:])
+
+
+def keyed(rows: list[Row], ctx: Context, key: str, existing: set[str]) -> list[tuple[Row, str]]:
+    """新增 / 更新 / 跳过: each row with what happens to it by the code in ``key``: a code
+    that exists is updated or skipped as the user chose, or (add new only) named as taken."""
+    out = []
+    for r in rows:
+        if r[key] in existing:
+            if ctx.mode == "create":
+                ctx.problem(
+                    r.number, key, _("This code exists already: %(code)s.") % {"code": r[key]}
+                )
+                continue
+            out.append((r, "update" if ctx.mode == "update" else "skip"))
+        else:
+            out.append((r, "create"))
+    return out
+
+
 Check = Callable[[list[Row], Context], list[dict[str, Any]]]
 Write = Callable[[list[dict[str, Any]], Context], None]
 
