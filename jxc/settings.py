@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jxc.purchasing",
     "jxc.sales",
     "jxc.finance",
+    "jxc.retail",
     "jxc.reports",
     "jxc.imports",
     "jxc.web",

@@ -265,14 +265,22 @@ class PartyPayment(Document):
         abstract = True
 
     @property
+    def is_refund(self) -> bool:
+        return self.amount < 0
+
+    @property
     def total(self):
-        """What the partner's book drops by: paid + discount + 抹零."""
+        """What the partner's book drops by: paid + discount + 抹零 (a refund: raises it)."""
         return self.amount + self.discount + self.write_off
 
 
 def _payment_checks(prefix: str) -> list[models.BaseConstraint]:
+    # A negative amount is a refund (退款: money back out to the partner): nothing given beside it.
     return [
-        models.CheckConstraint(condition=Q(amount__gt=0), name=f"{prefix}_amount_gt_0"),
+        models.CheckConstraint(
+            condition=Q(amount__gt=0) | Q(amount__lt=0, discount=0, write_off=0),
+            name=f"{prefix}_amount_not_zero",
+        ),
         models.CheckConstraint(
             condition=Q(discount__gte=0, write_off__gte=0), name=f"{prefix}_given_not_negative"
         ),

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jxc.core.documents.actions import assign_number, audit_saved, ensure_perm, take_action
-from jxc.core.errors import AccountNotPermitted, ValidationFailed
+from jxc.core.errors import AccountNotPermitted, SettlementExceedsOpen, ValidationFailed
 from jxc.core.fields import size_error
 from jxc.core.numbers import MONEY_PLACES, ZERO
 from jxc.finance import party_ledger, rules
@@ -272,6 +272,68 @@ def settle_open_items(
     return party_ledger.record_settlements(plan, date=date, user=user)
 
 
+@transaction.atomic
+def record_refund(
+    book: PaymentBook,
+    *,
+    user,
+    partner,
+    account: Account,
+    amount: Decimal,
+    date: dt.date,
+    memo: str = "",
+    against: Sequence[int] | None = None,
+    check_permission: bool = True,
+) -> PartyPayment:
+    """退款: ``amount`` back out of ``account`` to ``partner`` (a customer's return paid back,
+    a supplier's refund of a prepayment: the same document with a negative amount). It raises
+    the book and is settled against what the partner has open in its favour — the returns or
+    advances named in ``against`` (open item ids), else the oldest first; never more than is
+    open in its favour (``settlement_exceeds_open``, nothing written)."""
+    if check_permission:
+        ensure_perm(user, book.resource, "create")
+    ensure_may_use_account(user, account)
+    errors = _errors(
+        book, partner=partner, account=account, amount=amount, discount=ZERO, write_off=ZERO,
+        allocations=None,
+    )  # fmt: skip
+    if errors:
+        raise ValidationFailed(errors)
+    credits = book.items(partner.pk).filter(is_open=True, amount__lt=0)
+    if against:
+        credits = credits.filter(pk__in=against)
+    opens = [
+        rules.Open(id=o.pk, date=o.date, due_date=o.due_date, open=o.open_amount) for o in credits
+    ]
+    plan = rules.allocate(amount, opens)
+    room = sum((a for _i, a in plan), ZERO)
+    if room < amount:
+        raise SettlementExceedsOpen(open=room, number=partner, amount=amount)
+    payment = book.model(
+        **{book.partner_field: partner}, account=account, amount=-amount, date=date, memo=memo[:500]
+    )
+    payment.created_by = user
+    assign_number(payment)
+    payment.save()
+    audit_saved(payment, user=user, creating=True, lines=None)
+
+    def effect(locked: PartyPayment) -> None:
+        [entry] = party_ledger.record_party_entries(
+            [PartyLine(side=book.side, partner_id=partner.pk, amount=amount, date=date,
+                       kind="payment", memo=memo[:200])],
+            source=locked.ref(),
+            user=user,
+        )  # fmt: skip
+        party_ledger.record_settlements(
+            [(entry.pk, credit, part) for credit, part in plan],
+            date=date,
+            user=user,
+            source=locked.ref(),
+        )
+
+    return take_action(payment, action="post", user=user, effect=effect, check_permission=False)
+
+
 def record_supplier_payment(*, supplier, **kwargs) -> PartyPayment:
     """付款: pay a supplier (``record_payment`` on the payable book)."""
     return record_payment(PAYABLE, partner=supplier, **kwargs)
@@ -301,4 +363,4 @@ def unsettled(payment: PartyPayment) -> Decimal:
         .only("amount", "settled")
         .first()
     )
-    return -entry.open_amount if entry else ZERO
+    return abs(entry.open_amount) if entry else ZERO

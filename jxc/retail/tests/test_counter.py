@@ -1,0 +1,128 @@
+"""门店零售: a counter sale of scanned items (a repeated scan adds one) paid partly in cash
+(change given) and partly by WeChat posts the delivery and two receipts at once; the next
+day one item comes back and is refunded in cash; the 日结 of each day per cashier and method
+adds up; bad input refused with nothing written."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from jxc.core.errors import (
+    AccountNotPermitted,
+    InsufficientStock,
+    PermissionDenied,
+    ValidationFailed,
+)
+from jxc.finance.checks import party_ledger_problems
+from jxc.finance.models import CustomerPayment, OpenItem, PartyBalance
+from jxc.retail import selectors, services
+from jxc.retail.services import Paid
+from jxc.sales.models import SalesDelivery, SalesReturn
+from jxc.sales.tests.conftest import world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+COLA, TEA = "69COLA0000000", "69TEA00000000"
+
+
+@pytest.fixture
+def counter(world, user_factory):  # noqa: F811
+    from jxc.finance.services import create_account
+
+    world.receive(world.cola, "100", "1.20")
+    world.receive(world.tea, "50", "2.00")
+    cashier = user_factory(roles=["cashier"], first_name="收银小李")
+    cash = create_account(user=world.user, code="XJ", name="现金", kind="cash")
+    wechat = create_account(user=world.user, code="WX", name="微信", kind="wechat")
+    return world, cashier, cash, wechat
+
+
+def test_counter_sale_split_payment_return_next_day_and_day_totals(counter):
+    w, cashier, cash, wechat = counter
+    day = w.today - dt.timedelta(days=1)
+    sale = services.record_counter_sale(
+        user=cashier,
+        warehouse=w.warehouse,
+        items=[(COLA, D(1)), (TEA, D(1)), (COLA, D(1)), (COLA, D(1))],  # cola scanned 3 times
+        paid=[Paid(cash, D("10.00")), Paid(wechat, D("4.00"))],
+        tendered_cash=D("20"),
+        date=day,
+    )
+    assert sale.total == D("14.00") and sale.change == D("10.00")  # 3 × 3.00 + 5.00
+    d = sale.delivery
+    assert d.status == "posted" and d.customer.code == services.WALK_IN_CODE
+    assert sorted((x.sku_id, x.base_qty) for x in d.lines.all()) == sorted(
+        [(w.cola.pk, D(3)), (w.tea.pk, D(1))]
+    )
+    assert d.cost_amount == D("5.60")  # 3 × 1.20 + 2.00
+    assert [r.amount for r in sale.receipts] == [D("10.00"), D("4.00")]
+    assert not OpenItem.objects.get(
+        entry__source_id=d.pk, entry__source_kind="sales_delivery"
+    ).is_open
+    # next day: one cola back, refunded in cash
+    cola_line = d.lines.get(sku=w.cola)
+    ret, refund = services.return_counter_sale(
+        user=cashier, delivery=d, items=[(cola_line.pk, D(1))], refund_account=cash, date=w.today
+    )
+    assert ret.status == "posted" and refund.amount == D("-3.00")
+    assert PartyBalance.objects.get(customer=d.customer).balance == 0
+    assert party_ledger_problems() == []
+    # 日结
+    first = selectors.day_summary(day)
+    assert [(r["cashier"], r["method"], r["taken"], r["count"]) for r in first] == [
+        ("收银小李", "cash", D("10.00"), 1),
+        ("收银小李", "wechat", D("4.00"), 1),
+    ]
+    assert selectors.totals(first)["net"] == D("14.00")
+    second = selectors.day_summary(w.today, cashier_id=cashier.pk)
+    assert [(r["method"], r["refunded"], r["net"]) for r in second] == [
+        ("cash", D("3.00"), D("-3.00"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "items, paid, field",
+    [
+        ([(COLA, D(0))], [("cash", "3")], "lines"),
+        ([(COLA, D(-1))], [("cash", "3")], "lines"),
+        ([("NO-SUCH", D(1))], [("cash", "3")], "lines"),
+        ([(COLA, D(1))], [("cash", "2")], "paid"),  # does not add up
+        ([(COLA, D(1))], [("cash", "0")], "paid"),
+    ],
+)
+def test_bad_counter_input_refused_nothing_written(counter, items, paid, field):
+    w, cashier, cash, wechat = counter
+    accounts = {"cash": cash, "wechat": wechat}
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_counter_sale(
+            user=cashier,
+            warehouse=w.warehouse,
+            items=items,
+            paid=[Paid(accounts[k], D(v)) for k, v in paid],
+        )
+    assert field in exc.value.errors
+    assert not SalesDelivery.objects.exists() and not CustomerPayment.objects.exists()
+
+
+def test_counter_refusals_account_permission_stock(counter, user_factory):
+    from jxc.core.models import Role
+
+    w, cashier, cash, wechat = counter
+    cash.roles.set([Role.objects.get(code="finance")])
+    with pytest.raises(AccountNotPermitted):
+        services.record_counter_sale(
+            user=cashier, warehouse=w.warehouse, items=[(COLA, D(1))], paid=[Paid(cash, D(3))]
+        )
+    with pytest.raises(PermissionDenied):
+        services.record_counter_sale(
+            user=user_factory(roles=["keeper"]), warehouse=w.warehouse, items=[(COLA, D(1))],
+            paid=[Paid(wechat, D(3))],
+        )  # fmt: skip
+    with pytest.raises(InsufficientStock):
+        services.record_counter_sale(
+            user=cashier, warehouse=w.warehouse, items=[(TEA, D(51))], paid=[Paid(wechat, D(255))]
+        )
+    assert not SalesDelivery.objects.exists() and not SalesReturn.objects.exists()
+    assert not CustomerPayment.objects.exists()
+    assert not cashier.has_jxc_perm("sales_delivery.post")  # the grant does not outlive the sale
