@@ -53,3 +53,12 @@ def party_ledger() -> list[str]:
     from jxc.finance.checks import party_ledger_problems
 
     return party_ledger_problems()
+
+
+@register("sales: reserved on approved orders = reserved in stock balances")
+def sales_reservations() -> list[str]:
+    """已占用自检: what approved orders hold reserved equals the balances' reserved
+    (jxc.sales.selectors.reservation_problems)."""
+    from jxc.sales.selectors import reservation_problems
+
+    return reservation_problems()

@@ -250,3 +250,35 @@ def delivery_downstream(delivery) -> list[str]:
             .values_list("number", flat=True)
         )
     )
+
+
+def reservation_problems() -> list[str]:
+    """已占用自检: per SKU and warehouse, Σ reserved on approved order lines = the balance's
+    reserved (the ledger's reservation function is only called by orders)."""
+    on_orders: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for sku, wh, qty in (
+        SalesOrderLine.objects.filter(reserved_qty__gt=0)
+        .values_list("sku_id", "document__warehouse_id")
+        .annotate(q=Sum("reserved_qty"))
+        .values_list("sku_id", "document__warehouse_id", "q")
+    ):
+        on_orders[(sku, wh)] += qty
+    problems = []
+    not_approved = SalesOrderLine.objects.filter(reserved_qty__gt=0).exclude(
+        document__status=DocumentStatus.APPROVED
+    )
+    for number in not_approved.values_list("document__number", flat=True).distinct()[:50]:
+        problems.append(f"{number}: holds a reservation but is not approved")
+    balances = {
+        (b.sku_id, b.warehouse_id): b.reserved
+        for b in StockBalance.objects.filter(reserved__gt=0).only(
+            "sku_id", "warehouse_id", "reserved"
+        )
+    }
+    for key in sorted(set(on_orders) | set(balances)):
+        if on_orders.get(key, ZERO) != balances.get(key, ZERO):
+            problems.append(
+                f"SKU {key[0]} warehouse {key[1]}: orders reserve {on_orders.get(key, ZERO)}, "
+                f"the balance {balances.get(key, ZERO)}"
+            )
+    return problems

@@ -1,0 +1,263 @@
+"""Sales under load (issue 15, concurrency): three figures.
+
+- ``hot_sku``: orders of 1 unit of one SKU — created, submitted and approved (the reservation)
+  through ``jxc.sales.orders`` — from 8 client threads at once (each its own connection, as
+  a server's workers): orders/s and the p50 / p95 latency of one order (target on PostgreSQL
+  ≥ 200 orders/s, p95 ≤ 100 ms).
+- ``full_flow``: order of 5 lines → 审核 (reserve) → 生成出库单 → 过账 (stock out at cost,
+  COGS, receivable) → receipt with settlement, one after another (target ≥ 250 flows/s on
+  SQLite, ≥ 100 on PostgreSQL). The receipt is written at the party-ledger level (a payment
+  entry + 核销 oldest first) until the 收款单 service lands.
+- ``ledger_delivery``: 5-line delivery postings straight into the ledger writer
+  (``record_moves``, reason sales_delivery; target ≥ 800 docs/s SQLite, ≥ 250 PostgreSQL).
+
+The ledger and reservation self-checks run at the end and must be clean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+import time
+from decimal import Decimal
+
+SIZES = {"tiny": 16, "full": 800}
+LINES = 5
+CLIENTS = 8
+
+
+def _setup():
+    from django.utils import timezone
+
+    from jxc.catalog import services as catalog
+    from jxc.catalog.rules import UnitSpec
+    from jxc.core.accounts import create_user, ensure_default_roles
+    from jxc.inventory import services as inventory
+    from jxc.partners.services import create_customer
+
+    ensure_default_roles()
+    user = create_user(
+        username="bench-sales", password="Zq7!pLx-2026-sale", roles=["owner"], is_superuser=False
+    )
+    unit = catalog.create_unit(user=user, name="个-sales")
+    product = catalog.create_product(
+        user=user,
+        code="SB",
+        name="销售压测商品",
+        base_unit=unit,
+        units=[
+            UnitSpec(
+                unit_id=unit.pk,
+                prices={"purchase_price": Decimal("3"), "retail_price": Decimal("9")},
+            )
+        ],
+        attribute1="色",
+        values1=[f"C{i:02d}" for i in range(10)],
+        attribute2="码",
+        values2=[f"S{j:02d}" for j in range(5)],
+    )
+    skus = list(product.skus.order_by("pk").values_list("pk", flat=True))
+    warehouse = inventory.create_warehouse(user=user, code="SB", name="销售压测仓")
+    customer = create_customer(user=user, code="SB-KH", name="压测客户")
+    return user, skus, warehouse, customer, timezone.localdate()
+
+
+def _stock(user, skus, warehouse, qty: Decimal, day: dt.date) -> None:
+    from jxc.core.documents.models import SourceRef
+    from jxc.inventory import services as inventory
+    from jxc.inventory.choices import MoveReason
+    from jxc.inventory.ledger.types import StockLine
+
+    inventory.record_moves(
+        [
+            StockLine(
+                sku=s,
+                warehouse=warehouse.pk,
+                qty=qty,
+                reason=MoveReason.OPENING,
+                date=day - dt.timedelta(days=1),
+                unit_cost=Decimal("3.25"),
+            )
+            for s in skus
+        ],
+        source=SourceRef(kind="bench_opening", id=1, number="SB-OPEN"),
+        user=user,
+    )
+
+
+def _order(user, customer, warehouse, day, lines):
+    from jxc.sales import orders
+
+    o = orders.create_sales_order(
+        user=user, customer=customer, warehouse=warehouse, date=day, lines=lines
+    )
+    o = orders.submit_sales_order(o, user=user)
+    return orders.approve_sales_order(o, user=user)
+
+
+def _hot_sku(size: int, user, customer, warehouse, day, sku) -> dict:
+    from django.db import connection
+
+    from jxc.core.documents.lines import LineInput
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+    per = max(1, size // CLIENTS)
+    start = threading.Barrier(CLIENTS)
+
+    def client() -> None:
+        mine = []
+        try:
+            start.wait()
+            for _ in range(per):
+                t0 = time.perf_counter()
+                _order(user, customer, warehouse, day, [LineInput(sku=sku, qty=Decimal(1))])
+                mine.append(time.perf_counter() - t0)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    if errors:
+        raise errors[0]
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2)
+
+    return {
+        "orders": len(latencies),
+        "clients": CLIENTS,
+        "seconds": round(wall, 3),
+        "orders_per_s": round(len(latencies) / wall, 1),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+    }
+
+
+def _receipt(user, customer, amount: Decimal, day: dt.date, n: int) -> None:
+    """A receipt at the party-ledger level: the payment entry, settled oldest first."""
+    from django.db import transaction
+
+    from jxc.core.documents.models import SourceRef
+    from jxc.finance import party_ledger
+    from jxc.finance.rules import PartyLine
+
+    with transaction.atomic():
+        entry = party_ledger.record_party_entries(
+            [
+                PartyLine(
+                    side="receivable",
+                    partner_id=customer.pk,
+                    amount=-amount,
+                    date=day,
+                    kind="payment",
+                )
+            ],
+            source=SourceRef(kind="bench_receipt", id=n, number=f"SB-SK{n:05d}"),
+            user=user,
+        )[0]
+        party_ledger.settle_oldest_first(entry.pk, date=day, user=user)
+
+
+def _full_flow(size: int, rng, user, customer, warehouse, day, skus) -> dict:
+    from jxc.core.documents import actions
+    from jxc.core.documents.lines import LineInput
+    from jxc.sales import deliveries
+
+    baskets = [
+        [
+            LineInput(
+                sku=s, qty=Decimal(rng.randint(1, 3)), price=Decimal(rng.randint(500, 999)) / 100
+            )
+            for s in rng.sample(skus, LINES)
+        ]
+        for _ in range(size)
+    ]
+    steps = dict.fromkeys(("order", "deliver", "post", "receipt"), 0.0)
+    began = time.perf_counter()
+    for n, lines in enumerate(baskets):
+        t0 = time.perf_counter()
+        order = _order(user, customer, warehouse, day, lines)
+        t1 = time.perf_counter()
+        d = deliveries.deliver_orders([order], user=user, date=day)
+        d = actions.approve(actions.submit(d, user=user), user=user)
+        t2 = time.perf_counter()
+        d = deliveries.post_sales_delivery(d, user=user)
+        t3 = time.perf_counter()
+        _receipt(user, customer, d.total_amount, day, n)
+        t4 = time.perf_counter()
+        for name, a, b in zip(steps, (t0, t1, t2, t3), (t1, t2, t3, t4), strict=True):
+            steps[name] += b - a
+    wall = time.perf_counter() - began
+    return {
+        "flows": size,
+        "lines_per_order": LINES,
+        "seconds": round(wall, 3),
+        "flows_per_s": round(size / wall, 1),
+        "step_ms": {k: round(1000 * v / size, 3) for k, v in steps.items()},
+        "receipt": "party ledger (payment entry + settle_oldest_first), not a 收款单",
+    }
+
+
+def _ledger_delivery(size: int, rng, user, warehouse, day, skus) -> dict:
+    from jxc.core.documents.models import SourceRef
+    from jxc.inventory import services as inventory
+    from jxc.inventory.choices import MoveReason
+    from jxc.inventory.ledger.types import StockLine
+
+    docs = [
+        [
+            StockLine(
+                sku=s,
+                warehouse=warehouse.pk,
+                qty=-Decimal(rng.randint(1, 2)),
+                reason=MoveReason.SALES_DELIVERY,
+                date=day,
+                source_line=i,
+            )
+            for i, s in enumerate(rng.sample(skus, LINES))
+        ]
+        for _ in range(size)
+    ]
+    began = time.perf_counter()
+    for n, lines in enumerate(docs):
+        inventory.record_moves(
+            lines,
+            source=SourceRef(kind="sales_delivery", id=10**6 + n, number=f"SB-L{n}"),
+            user=user,
+        )
+    wall = time.perf_counter() - began
+    return {"documents": size, "seconds": round(wall, 3), "docs_per_s": round(size / wall, 1)}
+
+
+def run(size: int) -> dict:
+    from tests.bench._ledger_bench import drop_ledger_of
+
+    rng = random.Random(15)
+    user, skus, warehouse, customer, day = _setup()
+    try:
+        _stock(user, skus, warehouse, Decimal(20 * size + 100), day)
+        hot = _hot_sku(size, user, customer, warehouse, day, skus[0])
+        flow = _full_flow(max(1, size // 4), rng, user, customer, warehouse, day, skus[1:])
+        ledger = _ledger_delivery(size, rng, user, warehouse, day, skus[1:])
+        from jxc.finance.checks import party_ledger_problems
+        from jxc.inventory.ledger.checks import ledger_problems
+        from jxc.sales.selectors import reservation_problems
+
+        problems = ledger_problems() + party_ledger_problems() + reservation_problems()
+        if problems:
+            raise AssertionError("self-checks after the benchmark: " + "; ".join(problems[:5]))
+        return {"hot_sku": hot, "full_flow": flow, "ledger_delivery": ledger}
+    finally:
+        drop_ledger_of("SB")
