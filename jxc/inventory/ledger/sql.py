@@ -74,9 +74,7 @@ def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
     with db.wrap_database_errors:
         if is_sqlite():
             return raw.execute(_qmark(sql), params).fetchall()
-        with raw.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
+        return _pipelined(raw, [(sql, params)])[0]
 
 
 def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
@@ -85,12 +83,15 @@ def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     driver allows it), on SQLite one after the other (in-process, no round trip)."""
     if is_sqlite() or len(statements) < 2:
         return [fetch(sql, params) for sql, params in statements]
-    sql = ";\n".join(s for s, _p in statements)
-    params = [v for _s, p in statements for v in p]
     db = connections[DEFAULT_DB_ALIAS]
     raw = _driver(db)
+    if raw is not None:
+        with db.wrap_database_errors:
+            return _pipelined(raw, statements)
+    sql = ";\n".join(s for s, _p in statements)
+    params = [v for _s, p in statements for v in p]
     out: list[list[tuple]] = []
-    with db.cursor() if raw is None else _wrapped(db, raw) as cur:
+    with db.cursor() as cur:
         cur.execute(sql, params)
         out.append(cur.fetchall())
         while cur.nextset():
@@ -98,21 +99,42 @@ def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     return out
 
 
-class _wrapped:
-    """The driver's cursor, its errors turned into Django's."""
+def _pipelined(raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
+    """PostgreSQL, the driver's connection: the statements sent together (pipeline mode: one
+    round trip however many), bound on the server and prepared — once per connection and
+    text (the driver keeps the last ``prepared_max`` and deallocates older ones), so the
+    server stops parsing and planning the same statements for every posting: planning took
+    about as long as executing. (Django's own cursor binds on the client and prepares
+    nothing: every statement is parsed and planned each time.) The texts are few: fixed
+    (``unnest`` of one array per column) or one per number of SKUs / warehouses. Returns the
+    rows of each statement ([] for one that returns none)."""
+    import psycopg
 
-    def __init__(self, db, raw):
-        self.db, self.cur = db, raw.cursor()
+    if raw.prepare_threshold is None:
+        # Django connects with automatic preparing off; the ledger asks for it statement by
+        # statement (prepare=True below), nothing else is prepared: Django's cursors bind
+        # on the client, which never prepares
+        raw.prepare_threshold = _NEVER
+    cursors = []
+    try:
+        with raw.pipeline():
+            # generic plans: planned once per connection, not once per posting (PostgreSQL
+            # would otherwise keep re-planning a statement whose custom plans look cheaper);
+            # LOCAL: until the transaction ends, and Django's client-bound statements have
+            # no parameters, so this changes nothing for them
+            raw.execute(_GENERIC)
+            for sql, params in statements:
+                cur = psycopg.Cursor(raw)
+                cursors.append(cur)
+                cur.execute(sql, params, prepare=True)
+        return [cur.fetchall() if cur.description is not None else [] for cur in cursors]
+    finally:
+        for cur in cursors:
+            cur.close()
 
-    def __enter__(self):
-        self.db.wrap_database_errors.__enter__()
-        return self.cur
 
-    def __exit__(self, *exc):
-        try:
-            self.cur.close()
-        finally:
-            self.db.wrap_database_errors.__exit__(*exc)
+_GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
+_NEVER = 2**62  # executions before the driver would prepare a statement on its own
 
 
 def execute(sql: str, params: list | tuple = ()) -> None:
@@ -127,8 +149,25 @@ def execute(sql: str, params: list | tuple = ()) -> None:
         if is_sqlite():
             raw.execute(_qmark(sql), params)
             return
-        with raw.cursor() as cur:
-            cur.execute(sql, params)
+        _pipelined(raw, [(sql, params)])
+
+
+def execute_each(statements: list[tuple[str, list]]) -> None:
+    """Run several statements that return no rows: on PostgreSQL in one round trip (pipeline
+    mode with the driver's connection, else one multi-statement query), on SQLite one after
+    the other."""
+    if is_sqlite() or len(statements) < 2:
+        for sql, params in statements:
+            execute(sql, params)
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is not None:
+        with db.wrap_database_errors:
+            _pipelined(raw, statements)
+        return
+    with db.cursor() as cur:
+        cur.execute(";\n".join(s for s, _p in statements), [v for _s, p in statements for v in p])
 
 
 def execute_many(sql: str, rows: list) -> None:

@@ -9,7 +9,14 @@ from typing import Any, cast
 
 from django.db import connection, models
 
-from jxc.inventory.ledger.sql import execute, execute_many, fetch, is_sqlite, placeholders
+from jxc.inventory.ledger.sql import (
+    execute,
+    execute_each,
+    execute_many,
+    fetch,
+    is_sqlite,
+    placeholders,
+)
 
 
 def adapter(field):
@@ -192,8 +199,7 @@ class Writes:
 
     def __init__(self) -> None:
         self.deferred = not is_sqlite()
-        self.sql: list[str] = []
-        self.params: list = []
+        self.statements: list[tuple[str, list]] = []
 
     def update(self, model: type[models.Model], fields: list[str], rows: list[list]) -> None:
         """``rows``: the values of ``fields`` then the id, per row."""
@@ -209,14 +215,16 @@ class Writes:
         table, pk = ops.quote_name(opts.db_table), ops.quote_name(str(opts.pk.column))
         names = [f"c{i}" for i in range(len(cols))]
         source, arrays = _unnest(model, (*fields, opts.pk.name), rows)
-        self.sql.append(
-            f"UPDATE {table} AS t SET "
-            + ", ".join(
-                f"{ops.quote_name(c.column)} = v.{n}" for c, n in zip(cols, names, strict=True)
+        self.statements.append(
+            (
+                f"UPDATE {table} AS t SET "
+                + ", ".join(
+                    f"{ops.quote_name(c.column)} = v.{n}" for c, n in zip(cols, names, strict=True)
+                )
+                + f" FROM {source} AS v({', '.join(names)}, id) WHERE t.{pk} = v.id",
+                arrays,
             )
-            + f" FROM {source} AS v({', '.join(names)}, id) WHERE t.{pk} = v.id"
         )
-        self.params.extend(arrays)
 
     def update_rows(self, model: type[models.Model], rows: list, fields: list[str]) -> None:
         """Like :func:`update_rows`: ``fields`` of the instances ``rows``."""
@@ -231,10 +239,12 @@ class Writes:
         cols = ", ".join(ops.quote_name(cast(Any, opts.get_field(f)).column) for f in fields)
         if self.deferred:
             source, arrays = _unnest(model, tuple(fields), rows)
-            self.sql.append(
-                f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) SELECT * FROM {source}"
+            self.statements.append(
+                (
+                    f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) SELECT * FROM {source}",
+                    arrays,
+                )
             )
-            self.params.extend(arrays)
             return
         adapters = _adapters(model, tuple(fields))
         one = "(" + placeholders(len(fields)) + ")"
@@ -247,8 +257,6 @@ class Writes:
             execute(sql, [v for r in chunk for v in adapted(adapters, r)])
 
     def send(self) -> None:
-        if not self.sql:
-            return
-        sql, params = ";\n".join(self.sql), self.params
-        self.sql, self.params = [], []
-        execute(sql, params)
+        statements, self.statements = self.statements, []
+        if statements:
+            execute_each(statements)
