@@ -24,7 +24,7 @@ def test_postings_reuse_prepared_statements_with_generic_plans(kit, method):
     wh = kit.warehouse("PPW")
     for s in skus:
         kit.receive(s, wh, "10", "5")  # first postings: the rows are created
-    for n in range(4):
+    for _n in range(4):
         kit.post([kit.line(s, wh, "2", R.PURCHASE_RECEIPT, unit_cost="6") for s in skus])
         kit.post([kit.line(s, wh, "-1", R.SALES_DELIVERY) for s in skus])
     found = _prepared()
