@@ -35,7 +35,8 @@ def openapi_of(tree: Path) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", DUMP], cwd=tree, env=env, capture_output=True, text=True, check=True
     )
-    return json.loads(out.stdout)
+    # the document is the last line: ninja prints its warnings (a reused operation id) first
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def tree_at(rev: str) -> Path:
