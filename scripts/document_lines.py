@@ -46,6 +46,28 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "jxc/web/views/stock_transfers.py",
         ),
     ),
+    # 组装单 / 拆卸单 with the kit definitions (组装件 BOM) they take the components from
+    "assembly": (
+        ("组装单", "拆卸单"),
+        (
+            "jxc/inventory/documents/assembly.py",
+            "jxc/inventory/documents/assembly_rules.py",
+            "jxc/api/stock_assembly.py",
+            "jxc/web/views/stock_assembly.py",
+        ),
+    ),
+    # 盘点单: sheets made with the book frozen, counted by scan / typing / import, reviewed
+    "count": (
+        ("盘点单",),
+        (
+            "jxc/inventory/documents/counts.py",
+            "jxc/inventory/documents/count_entry.py",
+            "jxc/inventory/documents/count_rules.py",
+            "jxc/api/stock_counts.py",
+            "jxc/web/views/stock_counts.py",
+            "jxc/web/views/stock_count_scan.py",
+        ),
+    ),
 }
 
 SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}

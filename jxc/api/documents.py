@@ -33,6 +33,7 @@ from jxc.core.documents.lines import LineInput, line_amount, parse_serials
 from jxc.core.documents.models import Document
 from jxc.core.visibility import COST, Cost, marks_of
 from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.documents.selectors import documents_for
 from jxc.inventory.models import Warehouse
 
 
@@ -319,6 +320,10 @@ def header_schemas(
     return DocumentSchemas(header_in=header_in, out=out, to_out=to_out, line_in=line_in)
 
 
+def _documents_for(model: type[Document], request: HttpRequest) -> QuerySet:
+    return documents_for(request.user, model)
+
+
 def default_ref(field: Any, request: HttpRequest) -> QuerySet:
     """The rows a header link may name unless the type says otherwise (a warehouse: the
     user's warehouses)."""
@@ -382,7 +387,7 @@ def document_endpoints(
     path: str,
     *,
     model: type[Document],
-    scoped: Callable[[HttpRequest], QuerySet],
+    scoped: Callable[[HttpRequest], QuerySet] | None = None,
     filterset: type,
     schemas: DocumentSchemas,
     create: Callable[..., Any],
@@ -394,7 +399,8 @@ def document_endpoints(
     docs: Mapping[str, str] | None = None,
 ) -> None:
     """The API of a declared document type: ``GET {path}`` (filters of ``filterset``), ``POST
-    {path}`` (Idempotency-Key), ``GET`` / ``PATCH {path}/{id}`` and ``POST {path}/{id}/<action>``.
+    {path}`` (Idempotency-Key), ``GET`` / ``PATCH {path}/{id}`` and ``POST {path}/{id}/<action>``,
+    each on the rows ``scoped(request)`` (default: ``documents_for`` the user).
 
     ``schemas`` (``header_schemas``): ``header_in`` holds the header fields plus ``lines``; a
     link ``<name>_id`` is looked up among the rows ``refs[name](request)`` (default
@@ -405,6 +411,8 @@ def document_endpoints(
     ``action_module`` keep those of an API that was there before the type was declared, and
     ``docs`` (verb → description) its descriptions (the summaries then come from the names)."""
     resource, name = model.RESOURCE, model.DOC_TYPE
+    if scoped is None:  # of (from or to) the user's warehouses
+        scoped = partial(_documents_for, model)
     label = str(model._meta.verbose_name)
     header_in, out, to_out = schemas.header_in, schemas.out, schemas.to_out
     patch_in = schemas.patch_in or Patch[header_in]  # type: ignore[valid-type]

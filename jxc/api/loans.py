@@ -14,6 +14,7 @@ from ninja import Schema
 from jxc.api.common.errors import Router
 from jxc.api.common.permissions import get_or_404, requires
 from jxc.api.documents import PLAIN_ACTIONS, document_endpoints, header_schemas
+from jxc.inventory.documents.selectors import documents_for
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
@@ -64,7 +65,7 @@ class OutstandingOut(Schema):
 
 def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
     def scoped(request):
-        return selectors.loans_for(request.user, model)
+        return documents_for(request.user, model)
 
     @requires(f"{model.RESOURCE}.view")
     def outstanding(request):

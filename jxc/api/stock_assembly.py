@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Schema
 
 from jxc.api.common.errors import Router
@@ -18,7 +17,6 @@ from jxc.api.common.permissions import get_or_404, requires
 from jxc.api.documents import document_endpoints, header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE, sku_or_422
 from jxc.inventory import selectors as stock_selectors
-from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import AssemblyFilterSet
 from jxc.inventory.documents.models import Assembly, Kit
@@ -111,15 +109,10 @@ SCHEMAS = header_schemas(
 AssemblyOut = SCHEMAS.out
 
 
-def scoped(request: HttpRequest):
-    return doc_selectors.assemblies_for(request.user)
-
-
 document_endpoints(
     router,
     "/assemblies",
     model=Assembly,
-    scoped=scoped,
     filterset=AssemblyFilterSet,
     schemas=SCHEMAS,
     create=docs.create_assembly,

@@ -145,7 +145,7 @@ class StockCountBatchOut(Schema):
 
 
 def scoped(request: HttpRequest):
-    return doc_selectors.counts_for(request.user)
+    return doc_selectors.documents_for(request.user, StockCount)
 
 
 def hides_book(count: StockCount) -> bool:

@@ -1,19 +1,13 @@
-"""Reads of the loans: the ones a user may see, and what is still out per partner."""
+"""Reads of the loans: what is still out per partner (the loans a user may see are
+``documents_for``, the platform's)."""
 
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
 from jxc.core.choices import DocumentStatus
-from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.documents.selectors import documents_for
 from jxc.loans.models import Loan, LoanInLine, LoanOut, LoanOutLine
-
-
-def loans_for(user, model: type[Loan]) -> QuerySet:
-    """借出单 / 借入单 of the user's warehouses."""
-    return model._default_manager.select_related(
-        "warehouse", "customer", "supplier", "created_by"
-    ).filter(warehouse__in=stock_selectors.warehouses_for(user))
 
 
 def outstanding_lines(user, model: type[Loan], *, customer=None, supplier=None) -> QuerySet:
@@ -22,7 +16,7 @@ def outstanding_lines(user, model: type[Loan], *, customer=None, supplier=None) 
     qs = line_model.objects.select_related(
         "document", "document__customer", "document__supplier", "document__warehouse", "sku"
     ).filter(
-        document__in=loans_for(user, model).filter(status=DocumentStatus.POSTED),
+        document__in=documents_for(user, model).filter(status=DocumentStatus.POSTED),
     )
     if customer is not None:
         qs = qs.filter(document__customer=customer)

@@ -10,16 +10,12 @@ from django.db.models import Q, QuerySet
 
 from jxc.catalog.models import SkuUnit
 from jxc.core import selectors as core_selectors
+from jxc.core.documents.header import header_model_fields, is_ref
 from jxc.core.documents.models import Document
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import count_rules
-from jxc.inventory.documents.models import (
-    Assembly,
-    StockCount,
-    StockDocument,
-    Transfer,
-)
-from jxc.inventory.models import CostPool, StockMove
+from jxc.inventory.documents.models import StockCount, StockDocument, Transfer
+from jxc.inventory.models import CostPool, StockMove, Warehouse
 
 ZERO = Decimal(0)
 
@@ -32,24 +28,22 @@ def stock_documents_for(user, *, kind: str | None = None) -> QuerySet[StockDocum
     return qs.filter(kind=kind) if kind else qs
 
 
+def documents_for(user, model: type[Document]) -> QuerySet:
+    """The documents of a declared type this user may see: of (from or to) one of their
+    warehouses, the header's links read along (借出单, 调拨单, 盘点单, 组装单 …)."""
+    links = [f for f in header_model_fields(model) if is_ref(f)]
+    scope = stock_selectors.warehouses_for(user).values("pk")
+    held = Q()
+    for f in links:
+        if f.related_model is Warehouse:
+            held |= Q(**{f"{f.name}__in": scope})
+    rows = model._default_manager.select_related(*(f.name for f in links), "created_by")
+    return rows.filter(held) if held else rows
+
+
 def transfers_for(user) -> QuerySet[Transfer]:
     """调拨单 the user may see: from or to one of their warehouses."""
-    scope = stock_selectors.warehouses_for(user).values("pk")
-    return Transfer.objects.select_related("from_warehouse", "to_warehouse", "created_by").filter(
-        Q(from_warehouse__in=scope) | Q(to_warehouse__in=scope)
-    )
-
-
-def counts_for(user) -> QuerySet[StockCount]:
-    return StockCount.objects.select_related("warehouse", "category", "created_by").filter(
-        warehouse__in=stock_selectors.warehouses_for(user)
-    )
-
-
-def assemblies_for(user) -> QuerySet[Assembly]:
-    return Assembly.objects.select_related("warehouse", "kit_sku", "created_by").filter(
-        warehouse__in=stock_selectors.warehouses_for(user)
-    )
+    return documents_for(user, Transfer)
 
 
 def moves_of(doc: Document) -> QuerySet[StockMove]:

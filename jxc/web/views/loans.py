@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
+from jxc.inventory.documents.selectors import documents_for
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
@@ -46,7 +47,7 @@ class LoanScreen(DocumentScreen):
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
 
     def get_queryset(self, request):
-        return selectors.loans_for(request.user, self.model)
+        return documents_for(request.user, self.model)
 
     def line_columns(self, obj, user):
         return [
