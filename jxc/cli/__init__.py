@@ -6,6 +6,12 @@ jxc worker       run the background task worker only
 jxc demo         load the demo company (only into an empty database)
 jxc createadmin  create an owner account (asks for the password)
 jxc check        run the system checks and the data self-checks (stock ledger …)
+jxc backup [FILE] [--verify]
+                 back the database up (SQLite online backup, PostgreSQL pg_dump); --verify
+                 restores it into a scratch database, compares row counts and sums and runs
+                 jxc check there
+jxc restore FILE [--yes]
+                 put a backup in place of the database
 jxc rebuild-balances [--dry-run]
                  rebuild stock balances, cost pools, lots and FIFO layers from the ledger
 jxc <other>      any Django management command (migrate, shell, …)

@@ -232,7 +232,6 @@ def test_the_movement_summary_on_a_phone_names_each_group(new_page, shop, login,
         page.get_by_test_id("detail-toggle").click()
         expect(hidden.first).to_be_visible()
         page.get_by_test_id("detail-toggle").click()
-    shot(page, "movement-summary-phone")
 
 
 def test_document_lines_carry_their_labels_on_a_phone_and_toasts_leave_the_buttons(
