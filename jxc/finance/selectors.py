@@ -20,6 +20,12 @@ def search_accounts(q: str = "") -> QuerySet[Account]:
 # --- 往来账 reads: open items, statement, aging — one set for both books ------------------------
 
 _PARTNER = {"payable": "supplier_id", "receivable": "customer_id"}
+_CENT = Decimal("0.01")
+
+
+def _cents(value) -> Decimal:
+    """A database sum back to the 分 (SQLite adds decimals as REAL)."""
+    return Decimal(value or 0).quantize(_CENT)
 
 
 def open_items(side: str, partner_id: int):
@@ -87,7 +93,7 @@ def overdue_receivables(*, as_of, min_days: int = 0) -> list[dict]:
         .annotate(open=Sum(F("amount") - F("settled")), oldest=Min("due_date"))
         .order_by("customer_id")
     )
-    return [dict(r) for r in rows]
+    return [{**r, "open": _cents(r["open"])} for r in rows]
 
 
 def due_within(side: str, *, as_of, days: int = 0) -> Decimal:
@@ -98,14 +104,14 @@ def due_within(side: str, *, as_of, days: int = 0) -> Decimal:
     total = OpenItem.objects.filter(
         side=side, is_open=True, amount__gt=0, due_date__lte=as_of + dt.timedelta(days=days)
     ).aggregate(v=Sum(F("amount") - F("settled")))["v"]
-    return total or ZERO
+    return _cents(total)
 
 
 def book_total(side: str) -> Decimal:
     """The whole book: Σ of the partners' balances (应收 / 应付 余额)."""
     from jxc.finance.models import PartyBalance
 
-    return PartyBalance.objects.filter(side=side).aggregate(v=Sum("balance"))["v"] or ZERO
+    return _cents(PartyBalance.objects.filter(side=side).aggregate(v=Sum("balance"))["v"])
 
 
 def account_balances(*, as_of=None) -> list[dict]:
@@ -128,7 +134,7 @@ def account_balances(*, as_of=None) -> list[dict]:
             "code": a.code,
             "name": a.name,
             "kind": a.kind,
-            "balance": a.opening_balance + ins.get(a.pk, ZERO) - outs.get(a.pk, ZERO),
+            "balance": _cents(a.opening_balance + ins.get(a.pk, ZERO) - outs.get(a.pk, ZERO)),
         }
         for a in Account.objects.filter(is_active=True).order_by("code")
     ]

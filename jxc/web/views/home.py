@@ -74,8 +74,58 @@ def home(request):
     return render(
         request,
         "web/home.html",
-        {"cards": cards, "shortcuts": shortcuts, "alerts": stock_alert_cards(user)},
+        {
+            "cards": cards,
+            "shortcuts": shortcuts,
+            "alerts": stock_alert_cards(user),
+            "owner": owner_panel(user),
+        },
     )
+
+
+def owner_panel(user) -> dict | None:
+    """老板's figures: sales (with report.view or sales delivery view), gross profit and margin
+    and the cost line only with cost.view, receivables / payables and cash with the finance
+    permissions; the last 30 days as a chart (ECharts, served from static)."""
+    from django.utils import timezone
+
+    from jxc.core.visibility import can_view_cost
+    from jxc.reports.dashboard import owner_figures
+
+    sees_sales = user.has_jxc_perm("report.view") or user.has_jxc_perm("sales_delivery.view")
+    sees_money = user.has_jxc_perm("customer_payment.view") or user.has_jxc_perm(
+        "supplier_payment.view"
+    )
+    if not (sees_sales or sees_money):
+        return None
+    figures = owner_figures(timezone.localdate())
+    cost = can_view_cost(user)
+    chart = {
+        "days": [d["date"].strftime("%m-%d") for d in figures["last30"]],
+        "sales": [str(d["sales"]) for d in figures["last30"]],
+        "profit": [str(d["profit"]) for d in figures["last30"]] if cost else [],
+        "labels": {"sales": _("Sales"), "profit": _("Gross profit")},
+    }
+    return {
+        "sales": sees_sales,
+        "money": sees_money,
+        "cost": cost,
+        "today": figures["today"],
+        "month": figures["month"],
+        "receivable": figures["receivable"],
+        "receivable_due": figures["receivable_due"],
+        "payable": figures["payable"],
+        "payable_due": figures["payable_due"],
+        "accounts": figures["accounts"] if user.has_jxc_perm("account.view") else [],
+        "chart": chart,
+        "todo": _todo_count(user),
+    }
+
+
+def _todo_count(user) -> int:
+    from jxc.approvals.selectors import todo_count
+
+    return todo_count(user)
 
 
 def stock_alert_cards(user) -> list[dict]:
