@@ -190,11 +190,12 @@ class Writes:
     """Writes whose results the posting does not read back (pools, balances, lots, layer
     remainders and uses), gathered and sent with :meth:`send`.
 
-    PostgreSQL: one multi-statement query — updates as ``UPDATE … FROM unnest(…)``, inserts
-    as ``INSERT … SELECT * FROM unnest(…)``, one array per column, so the text does not grow
-    with the rows — one round trip instead of one per statement (Django's driver binds on
-    the client, which allows several statements). SQLite runs in-process: each statement is
-    executed as it comes (an executemany per table), nothing is held back.
+    PostgreSQL: one round trip — updates as ``UPDATE … FROM unnest(…)``, inserts as
+    ``INSERT … SELECT * FROM unnest(…)``, one array per column, so the text does not grow
+    with the rows and each is prepared once per connection — sent together in pipeline mode
+    (:func:`.sql.execute_each`; a multi-statement query through Django's cursor while
+    something watches the queries). SQLite runs in-process: each statement is executed as
+    it comes (an executemany per table), nothing is held back.
     """
 
     def __init__(self) -> None:
