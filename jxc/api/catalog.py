@@ -23,6 +23,7 @@ from jxc.catalog.filters import (
 )
 from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, Unit
 from jxc.catalog.rules import UnitSpec, VariantSpec
+from jxc.catalog.variants import add_variants
 from jxc.core.errors import NotFound, ValidationFailed
 from jxc.core.visibility import Cost
 
@@ -416,6 +417,34 @@ def create_product(request, payload: ProductIn):
         variants=[VariantSpec(**v) for v in variants] if variants is not None else None,
         **_product_refs(data),
     )
+
+
+class VariantBarcodeIn(Schema):
+    value1: str = ""
+    value2: str = ""
+    barcode: str = Field(..., max_length=40)
+
+
+class VariantsIn(Schema):
+    values1: list[str] = []
+    values2: list[str] = []
+    barcodes: list[VariantBarcodeIn] = []
+
+
+@router.post("/products/{id}/variants", response={201: ProductDetailOut})
+@requires("product.edit")
+def add_product_variants(request, id: int, payload: VariantsIn):
+    """追加颜色 / 尺码: the new cells' SKUs with the units and prices of the same size (else
+    colour) and the base-unit barcodes given."""
+    product = get_or_404(Product.objects.all(), id)
+    add_variants(
+        product,
+        user=request.user,
+        values1=payload.values1,
+        values2=payload.values2,
+        barcodes={(b.value1, b.value2): b.barcode for b in payload.barcodes},
+    )
+    return 201, get_or_404(Product.objects.all(), id)
 
 
 @router.patch("/products/{id}", response=ProductOut)

@@ -156,3 +156,25 @@ def mixed_quantity(base_qty: Decimal, units: list[tuple[str, Decimal]]) -> str:
 def _plain(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text if value else "0"
+
+
+def new_variant_cells(
+    existing: list[tuple[str, str]], values1: list[str], values2: list[str]
+) -> list[tuple[str, str]]:
+    """追加规格: the 颜色 × 尺码 cells a new colour or size adds — every combination of the
+    values there are and the ones added, less the cells that exist, in matrix order."""
+    old1 = list(dict.fromkeys(v1 for v1, _ in existing))
+    old2 = list(dict.fromkeys(v2 for _, v2 in existing))
+    all1 = list(dict.fromkeys([*old1, *(v.strip() for v in values1 if v.strip())]))
+    all2 = list(dict.fromkeys([*old2, *(v.strip() for v in values2 if v.strip())]))
+    have = set(existing)
+    return [(a, b) for a in all1 for b in all2 if (a, b) not in have]
+
+
+def variant_template(cell: tuple[str, str], existing: list[tuple[str, str]]) -> tuple[str, str]:
+    """The SKU a new cell copies its units and prices from: the same size (prices follow the
+    size: XL dearer), else the same colour, else the first SKU."""
+    return next(
+        (c for c in existing if cell[1] and c[1] == cell[1]),
+        next((c for c in existing if cell[0] and c[0] == cell[0]), existing[0]),
+    )

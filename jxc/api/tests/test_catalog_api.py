@@ -278,3 +278,40 @@ def test_absurd_shelf_life_is_refused(client_owner, coke, units):
     status, body = call(client_owner, "patch", f"/products/{coke.pk}", {"shelf_life_days": 36501})
     assert status == 422
     assert call(client_owner, "patch", f"/products/{coke.pk}", {"shelf_life_days": 365})[0] == 200
+
+
+@pytest.mark.django_db
+def test_add_a_colour_later_through_the_api(client_owner, client_for, user_factory, units):
+    payload = {
+        "code": "FZ009",
+        "name": "卫衣",
+        "base_unit_id": units["jian"].pk,
+        "units": [{"unit_id": units["jian"].pk, "retail_price": "99"}],
+        "attribute1": "颜色",
+        "values1": ["红"],
+        "attribute2": "尺码",
+        "values2": ["M", "L"],
+        "variants": None,
+        "tracking": "none",
+    }
+    _s, product = call(client_owner, "post", "/products", payload)
+    status, product = call(
+        client_owner,
+        "post",
+        f"/products/{product['id']}/variants",
+        {
+            "values1": ["黑"],
+            "barcodes": [{"value1": "黑", "value2": "L", "barcode": "6911111111110"}],
+        },
+    )
+    assert status == 201, product
+    assert [s["spec"] for s in product["skus"]][2:] == ["黑 / M", "黑 / L"]
+    assert product["skus"][3]["units"][0]["retail_price"] == "99"
+    assert Sku.objects.get(spec="黑 / L").barcodes.get().code == "6911111111110"
+    status, _body = call(
+        client_owner, "post", f"/products/{product['id']}/variants", {"values1": ["黑"]}
+    )
+    assert status == 422
+    keeper = client_for(user_factory(roles=["keeper"]))
+    status, _b = call(keeper, "post", f"/products/{product['id']}/variants", {"values2": ["XL"]})
+    assert status == 403
