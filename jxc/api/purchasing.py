@@ -283,6 +283,6 @@ document_endpoints(
 
 
 # The other purchasing documents add their endpoints to this router.
-from jxc.api import landed_costs, purchase_returns  # noqa: E402
+from jxc.api import landed_costs, purchase_requisitions, purchase_returns  # noqa: E402
 
-__all__ = ["landed_costs", "purchase_returns", "router"]
+__all__ = ["landed_costs", "purchase_requisitions", "purchase_returns", "router"]

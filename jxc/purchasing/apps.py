@@ -13,6 +13,7 @@ class PurchasingConfig(AppConfig):
             LANDED_COST,
             PURCHASE_ORDER,
             PURCHASE_RECEIPT,
+            PURCHASE_REQUISITION,
             PURCHASE_RETURN,
         )
 
@@ -21,6 +22,7 @@ class PurchasingConfig(AppConfig):
         PURCHASE_RECEIPT.register()
         PURCHASE_RETURN.register()
         LANDED_COST.register()
+        PURCHASE_REQUISITION.register()
 
         # [Approvals]: a rule's amount is the order's (receipt's) 价税合计; receipts made from
         # an order (drafts too) block its 反审核.
@@ -33,3 +35,8 @@ class PurchasingConfig(AppConfig):
         register_facts("purchase_return", lambda doc: {"amount": doc.total_amount})
         register_facts("landed_cost", lambda doc: {"amount": doc.total_amount})
         register_downstream("purchase_order", receipts_of_order)
+
+        from jxc.purchasing.requisitions import orders_of, requisition_amount
+
+        register_downstream("purchase_requisition", orders_of)
+        register_facts("purchase_requisition", lambda doc: {"amount": requisition_amount(doc)})

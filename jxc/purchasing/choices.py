@@ -120,3 +120,32 @@ LANDED_COST = DocumentType(
     line_rules={"stock_details": False},
     workflow=RECEIPT_WORKFLOW,
 )
+
+# 采购申请: 草稿 → 待审核 → 已审核 (by the [Approvals] rules); 生成采购订单 turns the approved
+# lines into orders, one per chosen supplier, and the requisition is 已完成; 关闭 with a reason.
+REQUISITION_WORKFLOW = Workflow(
+    (
+        Transition(S.DRAFT, S.SUBMITTED, "submit", _("Submit")),
+        Transition(S.SUBMITTED, S.DRAFT, "unapprove", _("Withdraw")),
+        Transition(S.SUBMITTED, S.APPROVED, "approve", _("Approve")),
+        Transition(S.SUBMITTED, S.DRAFT, "reject", _("Reject"), needs_reason=True),
+        Transition(S.APPROVED, S.SUBMITTED, "unapprove", _("Unapprove")),
+        Transition(S.APPROVED, S.CLOSED, "close", _("Close"), needs_reason=True),
+        Transition(S.APPROVED, S.DONE, "complete", _("Complete"), automatic=True),
+        Transition(S.DRAFT, S.VOID, "void", _("Void"), needs_reason=True),
+        Transition(S.SUBMITTED, S.VOID, "void", _("Void"), needs_reason=True),
+    )
+)
+
+PURCHASE_REQUISITION = DocumentType(
+    code="purchase_requisition",
+    prefix="CGSQ",
+    label=pgettext_lazy("document type", "Purchase requisition"),
+    plural=_("Purchase requisitions"),
+    resource="purchase_requisition",
+    header_fields=("warehouse", "date", "needed_by"),
+    line_fields=("qty", "unit", "memo"),
+    line_rules={"stock_details": False},
+    workflow=REQUISITION_WORKFLOW,
+    extra_actions={"close": _("Close")},
+)

@@ -13,6 +13,7 @@ from jxc.purchasing.models import (
     LandedCost,
     PurchaseOrder,
     PurchaseReceipt,
+    PurchaseRequisition,
     PurchaseReturn,
     SupplierPrice,
 )
@@ -58,6 +59,14 @@ class LandedCostFilterSet(DocumentFilterSet):
 
     class Meta:
         model = LandedCost
+        fields: list[str] = []
+
+
+class PurchaseRequisitionFilterSet(DocumentFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=_scoped_warehouses, label=_("Warehouse"))
+
+    class Meta:
+        model = PurchaseRequisition
         fields: list[str] = []
 
 

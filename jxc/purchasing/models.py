@@ -242,6 +242,10 @@ class PurchaseReceiptLine(DocumentLine):
 
 
 from jxc.purchasing.landed_models import LandedCost, LandedCostLine  # noqa: E402
+from jxc.purchasing.requisition_models import (  # noqa: E402
+    PurchaseRequisition,
+    PurchaseRequisitionLine,
+)
 from jxc.purchasing.return_models import PurchaseReturn, PurchaseReturnLine  # noqa: E402
 
 __all__ = [
@@ -252,6 +256,8 @@ __all__ = [
     "PurchaseOrderLine",
     "PurchaseReceipt",
     "PurchaseReceiptLine",
+    "PurchaseRequisition",
+    "PurchaseRequisitionLine",
     "PurchaseReturn",
     "PurchaseReturnLine",
     "SupplierPrice",

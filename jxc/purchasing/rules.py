@@ -169,3 +169,24 @@ def allocate_charge(amount: Decimal, bases: list[Decimal]) -> list[Decimal]:
     for i in order[:left]:
         floors[i] += 1
     return [Decimal(c).scaleb(-2) for c in floors]
+
+
+def suggested_quantity(
+    *,
+    target: Decimal,
+    projected: Decimal,
+    factor: Decimal = Decimal(1),
+    moq: Decimal = ZERO,
+    pack: Decimal = ZERO,
+) -> Decimal:
+    """补货建议: what to order of a SKU, in the unit of its price list row (``factor`` base
+    units each): ``target`` (the maximum stock, else the minimum) − ``projected`` (available +
+    on order + in transit, so what is already ordered counts), rounded up to whole units of
+    that unit, then to the MOQ and whole packs. Zero when nothing is short."""
+    need = target - projected
+    if need <= 0:
+        return ZERO
+    in_unit = CONTEXT.divide(need, factor) if factor else need
+    if in_unit != in_unit.to_integral_value():
+        in_unit = in_unit.to_integral_value(rounding="ROUND_CEILING")
+    return order_quantity(in_unit, moq=moq, pack=pack)

@@ -16,6 +16,7 @@ from jxc.purchasing.models import (
     LastPurchasePrice,
     PurchaseOrder,
     PurchaseReceipt,
+    PurchaseRequisition,
     PurchaseReturn,
     SupplierPrice,
 )
@@ -45,6 +46,13 @@ def returns_for(user) -> QuerySet[PurchaseReturn]:
 def landed_costs_for(user) -> QuerySet[LandedCost]:
     """费用分摊单 (every user who may see them sees them all: a charge is no warehouse's)."""
     return LandedCost.objects.select_related("supplier", "created_by")
+
+
+def requisitions_for(user) -> QuerySet[PurchaseRequisition]:
+    """采购申请 of the user's warehouses."""
+    return PurchaseRequisition.objects.select_related("warehouse", "created_by").filter(
+        warehouse__in=stock_selectors.warehouses_for(user)
+    )
 
 
 def search_supplier_prices(*, supplier=None, sku=None, q: str = "") -> QuerySet[SupplierPrice]:

@@ -40,6 +40,11 @@ MENU: tuple[Module, ...] = (
         (
             Item(_("Suppliers"), "web:supplier_list", "supplier.view"),
             Item(_("Supplier price list"), "web:supplier_price_list", "purchase_price.view"),
+            Item(
+                _("Purchase requisitions"),
+                "web:purchase_requisition_list",
+                "purchase_requisition.view",
+            ),
             Item(_("Purchase orders"), "web:purchase_order_list", "purchase_order.view"),
             Item(_("Purchase receipts"), "web:purchase_receipt_list", "purchase_receipt.view"),
             Item(_("Purchase returns"), "web:purchase_return_list", "purchase_return.view"),

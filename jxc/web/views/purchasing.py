@@ -275,9 +275,13 @@ urlpatterns = [u for s in SCREENS for u in s.urls()]
 
 def _more() -> list[URLPattern]:
     """The other purchasing documents' screens (their own modules)."""
-    from jxc.web.views import landed_costs, purchase_returns
+    from jxc.web.views import landed_costs, purchase_requisitions, purchase_returns
 
-    return [*purchase_returns.urlpatterns, *landed_costs.urlpatterns]
+    return [
+        *purchase_returns.urlpatterns,
+        *landed_costs.urlpatterns,
+        *purchase_requisitions.urlpatterns,
+    ]
 
 
 urlpatterns += _more()

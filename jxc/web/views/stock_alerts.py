@@ -174,7 +174,13 @@ def stock_alerts(request):
     return render(
         request,
         "web/reports/stock_alerts.html",
-        {"title": _("Stock alerts"), "form": form, "sections": sections, "limit": ALERT_LIMIT},
+        {
+            "title": _("Stock alerts"),
+            "form": form,
+            "sections": sections,
+            "limit": ALERT_LIMIT,
+            "can_requisition": user.has_jxc_perm("purchase_requisition.create"),
+        },
     )
 
 
