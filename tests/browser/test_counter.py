@@ -1,0 +1,53 @@
+"""门店零售 at phone width (issue 15): a 收银 scans three items (one code twice: its quantity
+becomes 2), pays in cash with change due shown live, and one click posts the delivery and the
+receipt; the screen fits 375 px."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from jxc.finance.models import CustomerPayment
+from jxc.retail.tests.test_counter import COLA, TEA
+from jxc.sales.models import SalesDelivery
+from jxc.sales.tests.conftest import world  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def till(world, user_factory):  # noqa: F811
+    from jxc.finance.services import create_account
+
+    world.receive(world.cola, "100", "1.20")
+    world.receive(world.tea, "50", "2.00")
+    user_factory(roles=["cashier"], username="cashier", first_name="收银小李")
+    create_account(user=world.user, code="XJ", name="现金", kind="cash")
+    create_account(user=world.user, code="WX", name="微信", kind="wechat")
+    return world
+
+
+def test_cashier_sells_three_scanned_items_at_phone_width(phone_page, till, login):
+    page = phone_page
+    login(page, "cashier")
+    page.goto("/sales/counter/")
+    box = page.get_by_test_id("counter-scan")
+    expect(box).to_be_focused()
+    for code in (COLA, TEA, COLA):
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+    expect(page.get_by_test_id("counter-total")).to_have_text("11.00")  # 2 × 3.00 + 5.00
+    expect(page.get_by_test_id("counter-qty")).to_have_count(2)
+    expect(page.get_by_test_id("counter-qty").first).to_have_value("2")
+    expect(page.get_by_test_id("pay-cash")).to_have_value("11.00")
+    page.get_by_test_id("counter-tendered").fill("20")
+    expect(page.get_by_test_id("counter-change")).to_have_text("9.00")
+    for testid in ("counter-scan", "counter-sell", "counter-tendered"):
+        bbox = page.get_by_test_id(testid).bounding_box()
+        assert bbox["x"] >= 0 and bbox["x"] + bbox["width"] <= 375 + 1, testid
+    page.get_by_test_id("counter-sell").click()
+    expect(page.get_by_test_id("counter-done")).to_contain_text("9.00")
+    d = SalesDelivery.objects.get()
+    assert d.status == "posted" and d.total_amount == Decimal("11.00")
+    assert list(CustomerPayment.objects.values_list("amount", flat=True)) == [Decimal("11.00")]
+    expect(page.get_by_test_id("counter-total")).to_have_text("0.00")  # ready for the next
