@@ -105,6 +105,8 @@ class Company(models.Model):
         help_text=_("A count line differing from the book by more than this share."),
     )
     document_prefixes = models.JSONField(_("document prefixes"), default=dict, blank=True)
+    # 开账日: set by 开账 (the go-live wizard); nothing may be dated before it.
+    opening_date = models.DateField(_("opening date"), null=True, blank=True, editable=False)
     # 采购: prices typed with VAT (含税, the usual Chinese invoice price) or without (不含税)
     purchase_prices_include_tax = models.BooleanField(
         _("purchase prices include VAT"), default=True

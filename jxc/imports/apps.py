@@ -7,3 +7,8 @@ class ImportsConfig(AppConfig):
     label = "imports"
     verbose_name = _("Imports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from jxc.core.permissions import register_resource
+
+        register_resource("opening_balance", _("Opening receivables and payables"))

@@ -330,7 +330,9 @@ def repreview(batch: ImportBatch, *, user, mode: str) -> ImportBatch:
 
 def _context(batch: ImportBatch, user) -> tuple[ImportSpec, Context]:
     spec = spec_for(batch.kind)
-    return spec, Context(spec=spec, user=user, mode=batch.mode, options=dict(batch.options))
+    return spec, Context(
+        spec=spec, user=user, mode=batch.mode, options=dict(batch.options), batch_id=batch.pk
+    )
 
 
 def confirm_import(batch: ImportBatch, *, user) -> ImportBatch:

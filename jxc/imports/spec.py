@@ -93,6 +93,7 @@ class Context:
     problems: list[dict[str, Any]] = field(default_factory=list)
     result: dict[str, Any] = field(default_factory=dict)
     row: int = 0  # the row a writer is at (a domain error is reported there)
+    batch_id: int = 0  # the import batch being confirmed (0 in the preview's trial write)
 
     def problem(self, row: int, column: str | None, message: Any) -> None:
         label = self.spec.label_of(column) if column else ""

@@ -131,6 +131,7 @@ MENU: tuple[Module, ...] = (
         (
             Item(_("Company settings"), "web:company_settings", "company.view"),
             Item(_("Imports"), "web:import_hub", "product.create"),
+            Item(_("Go-live wizard"), "web:golive", "company.edit"),
             Item(_("Users"), "web:user_list", "user.view"),
             Item(_("Roles"), "web:role_list", "user.view"),
             Item(_("API tokens"), "web:apitoken_list", "apitoken.view"),

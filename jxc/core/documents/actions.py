@@ -42,6 +42,7 @@ class BookCalendar:
     closed_until: dt.date | None
     days_ahead: int
     prefixes: dict[str, str]
+    opening_date: dt.date | None = None  # 开账日: nothing is dated before it
 
 
 _CALENDAR_SQL: dict[str, str] = {}
@@ -57,7 +58,8 @@ def book_calendar() -> BookCalendar:
         q = connection.ops.quote_name
         sql = (
             f"SELECT c.days_ahead, c.document_prefixes, (SELECT p.year * 100 + p.month FROM "
-            f"{q(ClosedPeriod._meta.db_table)} p ORDER BY p.year DESC, p.month DESC LIMIT 1) "
+            f"{q(ClosedPeriod._meta.db_table)} p ORDER BY p.year DESC, p.month DESC LIMIT 1), "
+            f"c.opening_date "
             f"FROM {q(Company._meta.db_table)} c ORDER BY c.id LIMIT 1"
         )
         _CALENDAR_SQL[connection.vendor] = sql
@@ -69,7 +71,9 @@ def book_calendar() -> BookCalendar:
 
         company()  # created with its defaults on first use
         return book_calendar()
-    days, prefixes, closed = row
+    days, prefixes, closed, opening = row
+    if isinstance(opening, str):
+        opening = dt.date.fromisoformat(opening)
     if isinstance(prefixes, str | bytes):
         prefixes = json.loads(prefixes)
     closed_until = None
@@ -77,13 +81,26 @@ def book_calendar() -> BookCalendar:
         from jxc.core.periods import month_bounds
 
         closed_until = month_bounds(int(closed) // 100, int(closed) % 100)[1]
-    return BookCalendar(closed_until=closed_until, days_ahead=days, prefixes=prefixes or {})
+    return BookCalendar(
+        closed_until=closed_until, days_ahead=days, prefixes=prefixes or {}, opening_date=opening
+    )
 
 
 def ensure_document_date(day: dt.date, calendar: BookCalendar | None = None) -> None:
     """A document's business date: not in a closed month, and not more than the company's
     ``days_ahead`` after today (a 9999-12-31 typed by mistake). A 422 on ``date``."""
     cal = calendar or book_calendar()
+    if cal.opening_date is not None and day < cal.opening_date:
+        raise ValidationFailed(
+            {
+                "date": [
+                    str(
+                        _("Before the opening date %(opening)s: the books start there.")
+                        % {"opening": cal.opening_date.isoformat()}
+                    )
+                ]
+            }
+        )
     if cal.closed_until is not None and day <= cal.closed_until:
         raise ValidationFailed(
             {"date": [str(_("The month of %(date)s is closed.") % {"date": day.isoformat()})]}
@@ -121,8 +138,10 @@ def lock_date() -> dt.date | None:
 
 def ensure_period_open(day: dt.date, calendar: BookCalendar | None = None) -> None:
     """Refuse anything that would change the books on a date inside a closed month."""
-    closed_until = (calendar or book_calendar()).closed_until
-    if closed_until is not None and day <= closed_until:
+    cal = calendar or book_calendar()
+    if cal.closed_until is not None and day <= cal.closed_until:
+        raise PeriodClosed(date=day.isoformat())
+    if cal.opening_date is not None and day < cal.opening_date:
         raise PeriodClosed(date=day.isoformat())
 
 
