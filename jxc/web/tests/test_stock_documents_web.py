@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from jxc.core.documents.lines import LineInput
+from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import (
     Assembly,
@@ -358,3 +359,32 @@ def test_sku_units_and_scope(client_for, stock_world):
         lines=[LineInput(sku=w.sku_a.pk, qty=D(1))],
     )
     assert keeper.get(f"/inventory/other-issues/{doc.pk}/").status_code == 200
+
+
+def test_assembly_form_is_the_declared_header_with_the_grid(client_for, stock_world):
+    """The generated header form offers kit SKUs with a definition only and the kit's bin;
+    a 拆卸单 saved from it is numbered as one and keeps its typed lines."""
+    w = stock_world
+    docs.set_kit(user=w.owner, sku=w.sku_k, components=[(w.sku_a.pk, D(2))])
+    z1 = inventory.create_bin(user=w.owner, warehouse=w.zc, code="Z-1")
+    client = client_for(w.owner)
+    body = client.get("/inventory/assemblies/new/").content.decode()
+    assert 'name="kit_bin"' in body and "ZC:Z-1" in body and 'name="qty"' in body
+    kits = body.split('name="kit_sku"')[1].split("</select>")[0]
+    assert f'value="{w.sku_k.pk}"' in kits and f'value="{w.sku_a.pk}"' not in kits
+    r = client.post(
+        "/inventory/assemblies/new/",
+        {
+            "kind": "disassembly",
+            "warehouse": w.zc.pk,
+            "date": DAY,
+            "kit_sku": w.sku_k.pk,
+            "qty": "1",
+            "kit_bin": z1.pk,
+            **grid({"sku": w.sku_a.pk, "qty": "3"}),
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    a = Assembly.objects.get()
+    assert a.number.startswith("CXD") and a.kit_bin == z1
+    assert [x.base_qty for x in a.lines.all()] == [D(3)]
