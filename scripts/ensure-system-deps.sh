@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the system programs the test suite needs are present:
-#   PostgreSQL server binaries (initdb, pg_ctl), Debian chromium, a CJK font, gettext.
+#   PostgreSQL server binaries (initdb, pg_ctl), Debian chromium, a CJK font (the browser
+#   tests and the PDF print: fonts-wqy-microhei, which ReportLab embeds), gettext.
 # Missing pieces are installed with apt-get when running as root. With CI=true anything
 # still missing afterwards is a hard failure (never a skip); otherwise a warning.
 set -uo pipefail

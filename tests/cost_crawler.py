@@ -320,6 +320,7 @@ class Crawl:
     api_ok: set[str] = field(default_factory=set)  # operations answered 200
     pages: set[str] = field(default_factory=set)
     exports: set[str] = field(default_factory=set)
+    pdfs: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.client = Client()
@@ -389,6 +390,10 @@ class Crawl:
                 self.exports.add(url)
                 self._workbook(url, response.content)
                 continue
+            if "application/pdf" in kind:
+                self.pdfs.add(url)
+                self._scan(f"PDF {url}", _pdf_text(response.content))
+                continue
             if "html" not in kind:
                 continue
             self.pages.add(url)
@@ -411,6 +416,12 @@ class Crawl:
                         self.leaks.append(f"export {url}: cost figure {value}")
                     elif isinstance(value, str) and self.figures.in_text(value):
                         self.leaks.append(f"export {url}: cost figure in {value!r}")
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 _SKIP = ("/static/", "/api/", "/i18n/", "/logout", "/accounts/logout", "/media/", "/admin/")
@@ -526,6 +537,8 @@ def api_calls(
         if "get" not in ops or (only is not None and template != only):
             continue
         path = template.removeprefix(API)
+        if path.endswith("/pdf"):
+            continue  # a PDF: the screens' crawl reads the same printer's PDFs
         names = re.findall(r"{(\w+)}", path)
         values: list[Any] = [None]
         if names:

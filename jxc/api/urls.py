@@ -13,6 +13,7 @@ from jxc.api import (
     inventory,
     loans,
     partners,
+    printing,
     purchasing,
     sales,
     stock_assembly,
@@ -69,3 +70,6 @@ api.add_router("", stock_summary.router)
 
 # 审批与通知: to-dos, decisions, rules, the delivery log.
 api.add_router("", approvals.router)
+
+# 打印: any document as a PDF.
+api.add_router("", printing.router)

@@ -79,6 +79,12 @@ class PermissionDenied(DomainError):
     default_message = _("You do not have permission to do this.")
 
 
+class EmailFailed(DomainError):
+    code = "email_failed"
+    http_status = 502
+    default_message = _("The e-mail could not be sent: %(reason)s")
+
+
 class InvalidTransition(DomainError):
     code = "invalid_transition"
     http_status = 409

@@ -64,6 +64,7 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "brand.view",
             "warehouse.view",
             "purchase*.*",
+            "payables.view",  # 供应商对账单, 应付账龄
             "stock*.view",
             "report.view",
         ],
@@ -122,6 +123,8 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "category.view",
             "brand.view",
             "*payment.*",
+            "payables.*",
+            "receivables.*",
             "purchase*.view",
             "invoice.*",
             "period.*",

@@ -164,17 +164,19 @@ class StatementRow:
     increase: Decimal  # what raised the balance (a receipt)
     decrease: Decimal  # what lowered it (a payment, a return), as a positive number
     balance: Decimal
+    kind: str = ""  # the source document's type (purchase_receipt, supplier_payment …)
+    source_id: int | None = None
+    due_date: dt.date | None = None
 
 
-def statement_rows(
-    opening: Decimal, entries: Iterable[tuple[dt.date, str, str, Decimal]]
-) -> list[StatementRow]:
-    """对账单: from the opening balance, each entry (date, document, memo, signed amount) in
-    order with the running balance after it."""
+def statement_rows(opening: Decimal, entries: Iterable[tuple]) -> list[StatementRow]:
+    """对账单: from the opening balance, each entry (date, document, memo, signed amount, and
+    optionally source kind, source id, due date) in order with the running balance after it."""
     balance = Decimal(opening)
     rows = []
-    for date, number, memo, amount in entries:
+    for date, number, memo, amount, *source in entries:
         balance += amount
+        kind, source_id, due = (*source, None, None, None)[:3] if source else ("", None, None)
         rows.append(
             StatementRow(
                 date=date,
@@ -183,6 +185,9 @@ def statement_rows(
                 increase=amount if amount > 0 else ZERO,
                 decrease=-amount if amount < 0 else ZERO,
                 balance=balance,
+                kind=kind or "",
+                source_id=source_id,
+                due_date=due,
             )
         )
     return rows

@@ -1,6 +1,7 @@
 """Reads of finance master data."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Min, Q, QuerySet, Sum
@@ -41,22 +42,48 @@ def open_items(side: str, partner_id: int):
     )
 
 
-def statement(side: str, partner_id: int, *, date_from, date_to):
-    """对账单 for a period: the balance before ``date_from``, each entry (document, payment,
-    discount, 抹零) in the period with the running balance, the balance at the end."""
+@dataclass(frozen=True)
+class Statement:
+    """对账单 of one partner for a period: the balance before it, each entry with the running
+    balance, the balance at its end; the period's increases and decreases."""
+
+    opening: Decimal
+    rows: list
+    closing: Decimal
+    increase: Decimal
+    decrease: Decimal
+
+
+def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statement:
+    """对账单: the balance before ``date_from`` (one SUM in the database), each entry (document,
+    payment, discount, 抹零) of the period in date order with the running balance, its source
+    kind, id and due date, and the balance at ``date_to``."""
     from jxc.finance import rules
     from jxc.finance.models import PartyLedgerEntry
 
     entries = PartyLedgerEntry.objects.filter(side=side, **{_PARTNER[side]: partner_id})
-    opening = sum(entries.filter(date__lt=date_from).values_list("amount", flat=True), ZERO)
+    opening = entries.filter(date__lt=date_from).aggregate(t=Sum("amount"))["t"] or ZERO
     rows = rules.statement_rows(
         opening,
         entries.filter(date__gte=date_from, date__lte=date_to)
         .order_by("date", "id")
-        .values_list("date", "source_number", "memo", "amount"),
+        .values_list(
+            "date", "source_number", "memo", "amount", "source_kind", "source_id", "due_date"
+        ),
     )
-    closing = rows[-1].balance if rows else opening
-    return opening, rows, closing
+    return Statement(
+        opening=Decimal(opening),
+        rows=rows,
+        closing=rows[-1].balance if rows else Decimal(opening),
+        increase=sum((r.increase for r in rows), ZERO),
+        decrease=sum((r.decrease for r in rows), ZERO),
+    )
+
+
+def statement(side: str, partner_id: int, *, date_from, date_to):
+    """对账单 for a period: (opening, rows, closing) — ``party_statement`` in short."""
+    found = party_statement(side, partner_id, date_from=date_from, date_to=date_to)
+    return found.opening, found.rows, found.closing
 
 
 def aging(side: str, *, as_of, partner_id: int | None = None) -> dict[int, dict]:

@@ -18,6 +18,10 @@ class PurchasingConfig(AppConfig):
         )
 
         register_resource("purchase_price", _("Supplier price list"))
+        # 发送给供应商 (e-mail with the PDF): purchase_order.email
+        from jxc.core.permissions import ACTIONS
+
+        ACTIONS.setdefault("email", _("E-mail"))
         PURCHASE_ORDER.register()
         PURCHASE_RECEIPT.register()
         PURCHASE_RETURN.register()

@@ -2,6 +2,7 @@
 
 from jxc.approvals.selectors import todo_count
 from jxc.core.selectors import company
+from jxc.web.generic.printing import pdf_available
 from jxc.web.menu import menu_for
 
 
@@ -26,4 +27,6 @@ def shell(request):
         # 待办: documents waiting for my approval and open alerts for me.
         "todo_count": todo_count(user),
         "can_tokens": user.has_jxc_perm("apitoken.view"),
+        # 打印 offers the server's PDF where it has a CJK font, else the page print
+        "pdf_print_available": pdf_available(),
     }

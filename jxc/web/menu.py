@@ -102,6 +102,11 @@ MENU: tuple[Module, ...] = (
                 "web:customer_payment_open_items",
                 "customer_payment.view",
             ),
+            Item(_("Supplier payments"), "web:supplier_payment_list", "supplier_payment.view"),
+            Item(_("Supplier statement"), "web:payables_statement", "payables.view"),
+            Item(_("Payables aging"), "web:payables_aging", "payables.view"),
+            Item(_("Customer statement"), "web:receivables_statement", "receivables.view"),
+            Item(_("Receivables aging"), "web:receivables_aging", "receivables.view"),
         ),
     ),
     Module(

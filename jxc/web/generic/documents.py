@@ -1,6 +1,6 @@
 """The screens every document shares: ``DocumentScreen`` (list with filters and export,
 detail with the lines, cost masking and the user's workflow buttons, a draft's form with the
-line grid, an A4 print view) and the views behind it.
+line grid, the PDF print and its HTML fallback) and the views behind it.
 
     class LoanOutScreen(DocumentScreen):
         model = LoanOut; resource = "loan_out"; path = "inventory/loans-out"
@@ -11,7 +11,7 @@ line grid, an A4 print view) and the views behind it.
         create_service = services.create_loan     # (model, *, user, lines, **header)
         update_service = services.update_loan     # (doc, *, user, lines, **header)
 
-URLs (names ``web:<name>_list`` / ``_detail`` / ``_create`` / ``_edit`` / ``_print`` /
+URLs (names ``web:<name>_list`` / ``_detail`` / ``_create`` / ``_edit`` / ``_print`` / ``_pdf`` /
 ``_transition`` / ``_export``) come from ``urls()``.
 """
 
@@ -51,6 +51,13 @@ from jxc.web.generic.line_grid import (
     row_errors,
     rows_of,
     units_of,
+)
+from jxc.web.generic.printing import (
+    document_amount,
+    document_pdf,
+    document_print,
+    register_printer,
+    signatures_of,
 )
 from jxc.web.generic.screen import Screen, Section
 
@@ -277,9 +284,26 @@ class DocumentScreen(Screen):
             raise Http404
         return self.update_service(obj, user=request.user, lines=lines, **header)
 
-    def urls(self) -> list[URLPattern]:
+    # --- print (jxc.web.generic.printing): the PDF and its HTML fallback ----------------
+
+    def print_amount(self, obj, user) -> Decimal | None:
+        """The amount the print spells out in words (大写金额), or None."""
+        return document_amount(self, obj, user)
+
+    def print_signatures(self, obj) -> list[tuple[Any, Any]]:
+        return signatures_of(obj)
+
+    def print_urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name
-        urls = [path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print")]
+        register_printer(self)
+        return [
+            path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print"),
+            path(f"{p}/<int:pk>/pdf/", document_pdf, {"screen": self}, name=f"{n}_pdf"),
+        ]
+
+    def urls(self) -> list[URLPattern]:
+        urls = self.print_urls()
+        p, n = self.url_path, self.url_name
         if self.create_service is not None:
             urls.append(path(f"{p}/new/", document_form, {"screen": self}, name=f"{n}_create"))
         if self.update_service is not None:
@@ -414,29 +438,6 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
             "cancel_url": screen.url("detail", obj.pk) if obj else screen.url("list"),
         },
         status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-def document_print(request, pk: int, *, screen: DocumentScreen):
-    """打印: a clean A4 page of the document (the browser prints or saves it as PDF)."""
-    _check(screen, request, "view")
-    obj = get_object_or_404(screen.get_queryset(request), pk=pk)
-    return TemplateResponse(
-        request,
-        screen.print_template,
-        {
-            "screen": screen,
-            "obj": obj,
-            "company": company(),
-            "title": screen.verbose_name,
-            "facts": screen.header_facts(obj),
-            "status_label": obj.status_label()
-            if hasattr(obj, "status_label")
-            else obj.get_status_display(),
-            "table": screen.line_table(obj, request.user),
-            "printed_at": timezone.localtime(),
-        },
     )
 
 

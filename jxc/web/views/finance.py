@@ -1,11 +1,14 @@
-"""财务: cash, bank, WeChat and Alipay accounts."""
+"""财务: cash, bank, WeChat and Alipay accounts; 对账单 and 账龄 of both books."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from jxc.finance import services
 from jxc.finance.filters import AccountFilterSet
 from jxc.finance.models import Account
+from jxc.partners.models import Customer, Supplier
 from jxc.web.generic import Column, Screen, ServiceForm
+from jxc.web.views.party_books import PartyBook
 
 
 class AccountForm(ServiceForm):
@@ -43,5 +46,29 @@ class AccountScreen(Screen):
     update_service = services.update_account
 
 
+# 应付: 供应商对账单 and 应付账龄; 应收: 客户对账单 and 应收账龄 — the same pages over each book
+PAYABLES = PartyBook(
+    side="payable",
+    code="payables",
+    partner_model=Supplier,
+    resource="payables",
+    statement_title=gettext_lazy("Supplier statement"),
+    aging_title=gettext_lazy("Payables aging"),
+    partner_label=gettext_lazy("Supplier"),
+    increase_label=gettext_lazy("Payable raised"),
+    decrease_label=gettext_lazy("Paid or returned"),
+)
+RECEIVABLES = PartyBook(
+    side="receivable",
+    code="receivables",
+    partner_model=Customer,
+    resource="receivables",
+    statement_title=gettext_lazy("Customer statement"),
+    aging_title=gettext_lazy("Receivables aging"),
+    partner_label=gettext_lazy("Customer"),
+    increase_label=gettext_lazy("Receivable raised"),
+    decrease_label=gettext_lazy("Received or returned"),
+)
+
 SCREENS = [AccountScreen()]
-urlpatterns = [u for s in SCREENS for u in s.urls()]
+urlpatterns = [*(u for s in SCREENS for u in s.urls()), *PAYABLES.urls(), *RECEIVABLES.urls()]

@@ -1,9 +1,10 @@
-"""收款单 screens (and the same for 付款单, one class for both books): the list with filters
+"""收款单 and 付款单 screens (one class for both books): the list with filters
 and export, the form — partner, account, money, discount, 抹零 — with the partner's open items
 to settle by hand (left empty: the oldest due first), the detail with what was settled; a
 partner's open items with 核销 later (automatic or chosen).
 
-URLs: /finance/receipts/ (+ new/, <id>/, open-items/?partner=, settle/<partner>/).
+URLs: /finance/receipts/ and /finance/supplier-payments/ (+ new/, <id>/, open-items/?partner=,
+settle/<partner>/).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.finance import payments, rules, selectors
-from jxc.finance.filters import CustomerPaymentFilterSet
-from jxc.finance.models import Account, CustomerPayment
-from jxc.partners.models import Customer
+from jxc.finance.filters import CustomerPaymentFilterSet, SupplierPaymentFilterSet
+from jxc.finance.models import Account, CustomerPayment, SupplierPayment
+from jxc.partners.models import Customer, Supplier
 from jxc.web.generic import Column, Screen, ServiceForm
 from jxc.web.generic.forms import set_queryset
 from jxc.web.generic.screen import Section
@@ -149,6 +150,27 @@ class CustomerPaymentScreen(PaymentScreen):
     create_service = payments.record_customer_payment
 
 
+class SupplierPaymentForm(ServiceForm):
+    class Meta:
+        model = SupplierPayment
+        fields = ["supplier", "account", "date", "amount", "discount", "write_off", "memo"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class SupplierPaymentScreen(PaymentScreen):
+    """付款单: the same screen on the payable book (财务 → 付款单)."""
+
+    model = SupplierPayment
+    resource = "supplier_payment"
+    name = "supplier_payment"
+    path = "finance/supplier-payments"
+    book = payments.PAYABLE
+    partner_model = Supplier
+    filterset_class = SupplierPaymentFilterSet
+    form_class = SupplierPaymentForm
+    create_service = payments.record_supplier_payment
+
+
 def _open_rows(screen: PaymentScreen, partner_id: int) -> list[dict]:
     items = list(selectors.open_items(screen.book.side, partner_id))
     ordered = rules.oldest_first(
@@ -240,5 +262,6 @@ def _flat(exc: ValidationFailed) -> str:
 
 
 CUSTOMER_PAYMENTS = CustomerPaymentScreen()
-SCREENS = [CUSTOMER_PAYMENTS]
+SUPPLIER_PAYMENTS = SupplierPaymentScreen()
+SCREENS = [CUSTOMER_PAYMENTS, SUPPLIER_PAYMENTS]
 urlpatterns = [u for s in SCREENS for u in s.urls()]

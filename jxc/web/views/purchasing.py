@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jxc.core import selectors as core_selectors
 from jxc.core.documents import actions
-from jxc.core.errors import DomainError
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.core.visibility import can_view_cost
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
 from jxc.partners.models import Supplier
-from jxc.purchasing import receipts, selectors, services
+from jxc.purchasing import mail, receipts, selectors, services
 from jxc.purchasing.filters import (
     PurchaseOrderFilterSet,
     PurchaseReceiptFilterSet,
@@ -37,6 +38,7 @@ from jxc.web.generic import Column, Screen, ServiceForm
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.forms import offer_active
 from jxc.web.generic.line_figures import Summed, num
+from jxc.web.generic.printing import document_pdf_bytes
 from jxc.web.generic.screen import Section
 
 
@@ -170,12 +172,22 @@ class PurchaseOrderScreen(DocumentScreen):
                     id="receive",
                 )
             )
+        if obj.status in mail.SENDABLE and can_email(request.user):
+            sections.append(
+                Section(
+                    title=gettext_lazy("Send to the supplier"),
+                    template="web/purchasing/_partials/email_order.html",
+                    context={"to": mail.supplier_email(obj), "url": self.url("email", obj.pk)},
+                    id="email",
+                )
+            )
         return sections
 
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name
         return [
             path(f"{p}/<int:pk>/receive/", receive_view, {"screen": self}, name=f"{n}_receive"),
+            path(f"{p}/<int:pk>/email/", email_view, {"screen": self}, name=f"{n}_email"),
             *super().urls(),
         ]
 
@@ -266,6 +278,36 @@ def receive_view(request, pk: int, *, screen: PurchaseOrderScreen):
         messages.error(request, str(exc))
         return redirect(screen.url("detail", order.pk))
     return redirect(RECEIPTS.url("edit", receipt.pk))
+
+
+def can_email(user) -> bool:
+    """发送给供应商 needs the permission and sight of the prices (the PDF carries them)."""
+    return user.has_jxc_perm("purchase_order.email") and can_view_cost(user)
+
+
+@login_required
+def email_view(request, pk: int, *, screen: PurchaseOrderScreen):
+    """发送给供应商: the order's PDF by e-mail, recorded in its history."""
+    if request.method != "POST" or not can_email(request.user):
+        raise PermissionDenied
+    order = get_object_or_404(screen.get_queryset(request), pk=pk)
+    try:
+        pdf = document_pdf_bytes(screen, order, request.user)
+        mail.email_purchase_order(
+            order,
+            user=request.user,
+            to=request.POST.get("to", ""),
+            pdf=pdf,
+            message=request.POST.get("message", ""),
+        )
+    except DomainError as exc:
+        text = str(exc)
+        if isinstance(exc, ValidationFailed) and exc.errors:
+            text = " ".join(m for msgs in exc.errors.values() for m in msgs)
+        messages.error(request, text)
+    else:
+        messages.success(request, _("Sent to %(to)s.") % {"to": request.POST.get("to", "")})
+    return redirect(screen.url("detail", order.pk))
 
 
 RECEIPTS = PurchaseReceiptScreen()

@@ -31,7 +31,7 @@ from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import StockCountFilterSet
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.web.generic import Column
-from jxc.web.generic.documents import DocumentScreen, document_print
+from jxc.web.generic.documents import DocumentScreen
 from jxc.web.generic.line_figures import num
 from jxc.web.generic.screen import Section
 from jxc.web.views import stock_doc_forms as f
@@ -141,9 +141,7 @@ class StockCountScreen(WarehouseDocumentScreen):
                 out.append(
                     path(f"{p}/<int:pk>/{name}/", view, {"screen": self}, name=f"{n}_{name}")  # type: ignore[call-overload]
                 )
-        out += [
-            path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print"),
-        ]
+        out += self.print_urls()
         # The generic list / detail / transitions (no draft form: a sheet is made, not typed).
         return out + [u for u in super(DocumentScreen, self).urls()]
 

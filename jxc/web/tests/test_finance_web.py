@@ -1,0 +1,142 @@
+"""财务 screens: 付款单 (settled automatically or by hand, a prepayment settled later, only from
+an account the user may use), 供应商对账单 and 应付账龄 (screen, Excel with Chinese headers, PDF),
+the permissions and the role migration's patterns."""
+
+import datetime as dt
+import io
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from jxc.core.documents.models import SourceRef
+from jxc.finance import payments
+from jxc.finance.models import OpenItem, SupplierPayment
+from jxc.finance.party_ledger import record_party_entries
+from jxc.finance.rules import PartyLine
+from jxc.finance.services import create_account
+from jxc.purchasing.tests.conftest import DAY, shop  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def owe(shop, n, amount, day, due):  # noqa: F811
+    [entry] = record_party_entries(
+        [PartyLine(side="payable", partner_id=shop.supplier.pk, amount=D(amount), date=day,
+                   due_date=due)],
+        source=SourceRef("purchase_receipt", n, f"CGRK-{n}"),
+        user=shop.user,
+    )  # fmt: skip
+    return entry
+
+
+@pytest.fixture
+def books(shop):  # noqa: F811
+    bank = create_account(user=shop.user, code="YH1", name="工商银行", kind="bank")
+    first = owe(shop, 1, "100.00", DAY, DAY)
+    second = owe(shop, 2, "50.00", DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=40))
+    return bank, first, second
+
+
+def test_supplier_payments_by_hand_and_automatic(client_for, shop, books):  # noqa: F811
+    bank, first, second = books
+    client = client_for(shop.user)
+    assert client.get("/finance/supplier-payments/new/").status_code == 200
+    items = client.get(
+        f"/finance/supplier-payments/open-items/?supplier={shop.supplier.pk}&in_form=1"
+    ).content.decode()
+    assert "CGRK-1" in items and "CGRK-2" in items
+    base = {"supplier": shop.supplier.pk, "account": bank.pk, "date": DAY.isoformat()}
+    response = client.post(
+        "/finance/supplier-payments/new/",
+        {**base, "amount": "70", "discount": "0", "write_off": "0", f"alloc_{second.pk}": "50"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert OpenItem.objects.get(pk=second.pk).is_open is False  # chosen, not the oldest
+    assert OpenItem.objects.get(pk=first.pk).open_amount == D(100)
+    client.post(
+        "/finance/supplier-payments/new/",
+        {**base, "amount": "60", "discount": "0", "write_off": "0"},
+    )
+    assert OpenItem.objects.get(pk=first.pk).open_amount == D(40)  # the oldest due first
+    listing = client.get("/finance/supplier-payments/").content.decode()
+    assert all(p.number in listing for p in SupplierPayment.objects.all())
+
+
+def test_paying_from_an_account_needs_permission_on_it(shop, books, user_factory):  # noqa: F811
+    from jxc.core.models import Role
+
+    _bank, _first, _second = books
+    clerk = user_factory(roles=["finance"])
+    petty = create_account(user=shop.user, code="XJ9", name="备用金")
+    petty.roles.set([Role.objects.get(code="owner")])
+    with pytest.raises(Exception) as refused:
+        payments.record_supplier_payment(
+            user=clerk, supplier=shop.supplier, account=petty, amount=D(1), date=DAY
+        )
+    assert getattr(refused.value, "code", "") == "account_not_permitted"
+    assert refused.value.http_status == 403
+
+
+def test_statement_screen_excel_and_pdf(client_for, shop, books):  # noqa: F811
+    bank, _first, _second = books
+    payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D(30),
+        date=DAY + dt.timedelta(days=5),
+    )  # fmt: skip
+    client = client_for(shop.user)
+    query = (
+        f"partner={shop.supplier.pk}&date_from={(DAY + dt.timedelta(days=1)).isoformat()}"
+        f"&date_to={(DAY + dt.timedelta(days=30)).isoformat()}"
+    )
+    page = client.get(f"/finance/payables/statement/?{query}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    opening = page.context["statement"].opening
+    assert opening == D(100) and page.context["statement"].closing == D(120)
+    assert "CGRK-2" in text and "付款单" in text and "期初余额" in text
+    book = load_workbook(
+        io.BytesIO(client.get(f"/finance/payables/statement/?{query}&export=xlsx").content)
+    )
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("日期", "单据类型", "单据编号")
+    assert rows[1][-1] == 100 and rows[-1][-1] == 120  # opening … closing, numbers as numbers
+    pdf = client.get(f"/finance/payables/statement/?{query}&export=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    pdf_text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "供应商对账单" in pdf_text and "CGRK-2" in pdf_text and "120.00" in pdf_text
+
+
+def test_aging_screen_by_due_date_with_excel_and_pdf(client_for, shop, books):  # noqa: F811
+    client = client_for(shop.user)
+    as_of = DAY + dt.timedelta(days=45)  # CGRK-1 45 days past due, CGRK-2 5 days
+    page = client.get(f"/finance/payables/aging/?as_of={as_of.isoformat()}")
+    row = page.context["table"]["rows"][0]
+    texts = {c["col"].key: c["text"] for c in row}
+    assert (texts["31-60"], texts["0-30"], texts["total"]) == ("100.00", "50.00", "150.00")
+    assert f"/finance/payables/statement/?partner={shop.supplier.pk}" in page.content.decode()
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/finance/payables/aging/?as_of={as_of}&export=xlsx").content)
+    ).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["编码", "供应商", "未到期"] and "31–60 天" in header
+    pdf = client.get(f"/finance/payables/aging/?as_of={as_of}&export=pdf")
+    assert "应付账龄" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+
+
+def test_who_sees_the_finance_screens(client_for, shop, books, user_factory):  # noqa: F811
+    keeper = client_for(user_factory(roles=["keeper"]))
+    assert keeper.get("/finance/payables/aging/").status_code == 403
+    assert keeper.get("/finance/supplier-payments/new/").status_code == 403
+    buyer = client_for(user_factory(roles=["purchaser"]))
+    assert buyer.get("/finance/payables/aging/").status_code == 200
+    assert buyer.get("/finance/payables/aging/?export=xlsx").status_code == 403
+    finance = client_for(user_factory(roles=["finance"]))
+    home = finance.get("/").content.decode()
+    for url in (
+        "/finance/supplier-payments/",
+        "/finance/payables/statement/",
+        "/finance/payables/aging/",
+    ):
+        assert url in home
