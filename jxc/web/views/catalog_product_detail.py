@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jxc.catalog.choices import PRICE_FIELDS
 from jxc.catalog.models import Product, Sku, SkuUnit
+from jxc.catalog.variants import add_variants
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.visibility import MASK, can_view_cost, field_marks, shows
 from jxc.inventory import selectors as inventory_selectors
@@ -183,7 +184,34 @@ def product_image(request, pk: int):
     return FileResponse(product.image.open("rb"))
 
 
+@login_required
+def product_add_variants(request, pk: int):
+    """追加颜色 / 尺码 from the product page: comma- or space-separated new values."""
+    _require(request, "product.edit")
+    product = get_object_or_404(Product, pk=pk)
+    if request.method != "POST":
+        return redirect(reverse("web:product_detail", args=[pk]))
+
+    def values(name: str) -> list[str]:
+        return [v for v in request.POST.get(name, "").replace("，", ",").replace(",", " ").split()]
+
+    try:
+        made = add_variants(
+            product, user=request.user, values1=values("values1"), values2=values("values2")
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(str(m) for ms in exc.errors.values() for m in ms))
+    else:
+        messages.success(
+            request,
+            _("%(count)s SKUs added: %(codes)s")
+            % {"count": len(made), "codes": ", ".join(s.code for s in made)},
+        )
+    return redirect(reverse("web:product_detail", args=[pk]) + "#skus")
+
+
 urlpatterns = [
     path("catalog/products/<int:pk>/", product_detail, name="product_detail"),
+    path("catalog/products/<int:pk>/variants/", product_add_variants, name="product_add_variants"),
     path("catalog/products/<int:pk>/image/", product_image, name="product_image"),
 ]
