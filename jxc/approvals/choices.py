@@ -61,3 +61,5 @@ class AlertKind(models.TextChoices):
     NO_MOVEMENT = "no_movement", _("No movement")
     ABNORMAL_MOVE = "abnormal_move", _("Abnormal move")
     OVERDUE_RECEIVABLE = "overdue_receivable", _("Overdue receivable")
+    ORDER_PAST_PROMISED = "order_late", _("Order line past its promised date")
+    OVER_CREDIT_LIMIT = "over_credit", _("Customer over its credit limit")

@@ -29,3 +29,7 @@ class SalesConfig(AppConfig):
         register_facts("sales_return", lambda doc: {"amount": doc.total_amount})
         register_downstream("sales_order", selectors.order_downstream)
         register_downstream("sales_delivery", selectors.delivery_downstream)
+
+        from jxc.sales import alert_sources
+
+        alert_sources.register()
