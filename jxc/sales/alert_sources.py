@@ -57,10 +57,13 @@ def over_credit(rule) -> Iterable[Breach]:
         .order_by("customer_id")
     )
     for b in rows:
+        customer = b.customer
+        if customer is None:
+            continue
         yield Breach(
             key=f"customer:{b.customer_id}",
             title=_("%(customer)s owes %(owed)s, above its credit limit %(limit)s")
-            % {"customer": b.customer, "owed": b.balance, "limit": b.customer.credit_limit},
+            % {"customer": customer, "owed": b.balance, "limit": customer.credit_limit},
         )
 
 
