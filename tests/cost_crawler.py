@@ -38,6 +38,9 @@ from jxc.core.services import update_company
 from jxc.core.visibility import COST, SCHEMA_KEY, marked_fields
 from jxc.finance import payments as supplier_payments
 from jxc.finance import services as finance
+from jxc.imports import registry as import_registry
+from jxc.imports import workbook as import_workbook
+from jxc.imports.models import ImportBatch
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
@@ -46,11 +49,15 @@ from jxc.inventory.models import StockBalance
 from jxc.loans import services as loans
 from jxc.loans.models import LoanIn, LoanOut
 from jxc.partners import services as partners
-from jxc.purchasing import landed_costs
+from jxc.partners.models import Customer
+from jxc.purchasing import landed_costs, requisitions
 from jxc.purchasing import receipts as purchase_receipts
 from jxc.purchasing import returns as purchase_returns
 from jxc.purchasing import services as purchasing
 from jxc.purchasing.models import SupplierPrice
+from jxc.sales import deliveries, picking
+from jxc.sales import orders as sales_orders
+from jxc.sales import returns as sales_returns
 from jxc.web.menu import MENU
 
 D = Decimal
@@ -215,6 +222,47 @@ def build_shop(owner) -> dict[str, Any]:
         user=owner, supplier=supplier, account=bank, amount=D(50), date=today
     )
 
+    # 采购申请: a draft for 酱油 (the suggested supplier's quote is a cost figure)
+    requisitions.create_requisition(
+        user=owner, warehouse=cg, date=today, lines=[LineInput(sku=soy.pk, qty=D(5))]
+    )
+    # 销售: a quotation turned into an order, approved (reserved), picked by FEFO, delivered in
+    # part, one unit back and the customer's payment, in a warehouse nothing else touches:
+    # the deliveries' and the return's costs and margins are cost figures.
+    tea = product("T001", "茶叶", "5.8317", "6900000000080")
+    xs = inventory.create_warehouse(user=owner, code="XS", name="销售仓")
+    _post(
+        _doc(owner, "other_receipt", xs, [LineInput(sku=tea.pk, qty=D(8), price=D("5.8317"))]),
+        owner,
+    )
+    buyer = partners.create_customer(user=owner, code="C02", name="孤山便利店")
+    quote = sales_orders.create_quotation(
+        user=owner, customer=buyer, warehouse=xs, date=today,
+        lines=[LineInput(sku=tea.pk, qty=D(5), price=D("19.9"))],
+    )  # fmt: skip
+    order = sales_orders.order_from_quotation(
+        approve(submit(quote, user=owner), user=owner), user=owner
+    )
+    order = sales_orders.approve_sales_order(
+        sales_orders.submit_sales_order(order, user=owner), user=owner
+    )
+    approve(picking.create_pick_list([order], user=owner), user=owner)
+    delivery = deliveries.create_sales_delivery(
+        user=owner, customer=buyer, warehouse=xs, date=today,
+        lines=[LineInput(sku=tea.pk, qty=D(3), source_line=order.lines.get().pk)],
+    )  # fmt: skip
+    delivery = deliveries.post_sales_delivery(
+        approve(submit(delivery, user=owner), user=owner), user=owner
+    )
+    back = sales_returns.create_sales_return(
+        user=owner, customer=buyer, warehouse=xs, date=today,
+        lines=[LineInput(sku=tea.pk, qty=D(1), source_line=delivery.lines.get().pk)],
+    )  # fmt: skip
+    sales_returns.post_sales_return(approve(submit(back, user=owner), user=owner), user=owner)
+    supplier_payments.record_customer_payment(
+        user=owner, customer=buyer, account=bank, amount=D(20), date=today
+    )
+
     def count(warehouse, counted, *, blind=False, post=False):
         (sheet,) = docs.create_stock_counts(
             user=owner, date=today, scopes=[docs.CountScope(warehouse=warehouse)], blind=blind
@@ -353,6 +401,9 @@ class Crawl:
             if response.status_code != 200:
                 continue
             self.api_ok.add(template)
+            if response["Content-Type"].startswith(import_workbook.XLSX):
+                self._workbook(where, response.content)  # a template or an errors copy
+                continue
             body = response.content.decode()
             self._scan(where, body)
             op = openapi["paths"][template]["get"]
@@ -514,6 +565,15 @@ def api_calls(
         "/suppliers/{id}/statement": [
             {"date_from": (today - dt.timedelta(40)).isoformat(), "date_to": today.isoformat()}
         ],
+        "/customers/{id}/statement": [
+            {"date_from": (today - dt.timedelta(40)).isoformat(), "date_to": today.isoformat()}
+        ],
+        "/sales-orders/price": [
+            {"customer_id": c.pk, "sku_id": sku.pk} for c in Customer.objects.order_by("pk")[:1]
+        ],
+        "/sales-orders/availability": [
+            {"sku_id": s} for s in Sku.objects.values_list("pk", flat=True)[:2]
+        ],
         "/purchase-orders/quote": [
             {"supplier_id": p.supplier_id, "sku_id": p.sku_id, "unit_id": p.unit_id}
             for p in SupplierPrice.objects.all()[:1]
@@ -526,10 +586,13 @@ def api_calls(
     fill: dict[str, list[Any]] = {
         "sku_id": list(Sku.objects.order_by("-pk").values_list("pk", flat=True)),  # kit first
         "code": list(Barcode.objects.values_list("code", flat=True)),
+        "kind": list(import_registry.MODULES),
     }
     # ids whose list lives under another path (an approval request is listed in /todos)
     listed_elsewhere: dict[str, list[Any]] = {
         "/approval-requests/{id}": list(ApprovalRequest.objects.values_list("pk", flat=True)),
+        "/import-batches/{id}": list(ImportBatch.objects.values_list("pk", flat=True)),
+        "/import-batches/{id}/errors": list(ImportBatch.objects.values_list("pk", flat=True)),
     }
     calls: list[tuple[str, str, dict]] = []
     missing: list[str] = []

@@ -14,6 +14,8 @@ from django.test import Client
 from jxc.core import jobs
 from jxc.core.models import Role
 from jxc.core.permissions import DEFAULT_ROLES, VIEW_COST, all_permissions, matches
+from jxc.imports import registry, workbook
+from jxc.imports import services as imports
 from jxc.inventory.documents.count_entry import COUNT_IMPORT_HANDLER
 from tests.cost_crawler import Crawl, Figures, api_calls, build_shop
 
@@ -40,6 +42,14 @@ def shop(owner, user_factory):
         handler=COUNT_IMPORT_HANDLER,
         items=[],
         subject_id=built["blind"].pk,
+    )
+    # 导入: a customers file previewed from its own template by the user who may import (a
+    # batch is its user's: GET /import-batches/{id} and its errors copy)
+    imports.preview_import(
+        "customers",
+        user=built["users"][ALL_BUT_COST],
+        data=workbook.template(registry.spec_for("customers")),
+        filename="customers.xlsx",
     )
     built["figures"] = Figures.of_shop()
     owner_client = Client()
