@@ -233,7 +233,12 @@ def _book_endpoints(
     resource = book.resource
     partner_field = book.partner_field
 
-    @router.post(path, response={201: out}, summary=words["create"])
+    @router.post(
+        path,
+        response={201: out},
+        summary=words["create"],
+        operation_id=f"jxc_api_finance_create_{resource}",
+    )
     @creates(out, perm=f"{resource}.create")
     def create_payment(request, payload: in_):  # type: ignore[valid-type]
         data: _PaymentIn = payload
@@ -252,9 +257,12 @@ def _book_endpoints(
         )  # fmt: skip
         return _payment_out(p)
 
-    create_payment.__name__ = f"create_{resource}"
-
-    @router.get(path, response=page_of(out), summary=words["list"])
+    @router.get(
+        path,
+        response=page_of(out),
+        summary=words["list"],
+        operation_id=f"jxc_api_finance_list_{resource}s",
+    )
     @requires(f"{resource}.view")
     def list_payments(
         request,
@@ -269,18 +277,24 @@ def _book_endpoints(
         page["items"] = [_payment_out(p) for p in page["items"]]
         return page
 
-    list_payments.__name__ = f"list_{resource}s"
-
-    @router.get(f"{path}/{{id}}", response=out, summary=words["get"])
+    @router.get(
+        f"{path}/{{id}}",
+        response=out,
+        summary=words["get"],
+        operation_id=f"jxc_api_finance_get_{resource}",
+    )
     @requires(f"{resource}.view")
     def get_payment(request, id: int):
         return _payment_out(
             get_or_404(book.model._default_manager.select_related(partner_field, "account"), id)
         )
 
-    get_payment.__name__ = f"get_{resource}"
-
-    @router.get(f"{partners}/{{id}}/open-items", response=list[OpenItemOut], summary=words["open"])
+    @router.get(
+        f"{partners}/{{id}}/open-items",
+        response=list[OpenItemOut],
+        summary=words["open"],
+        operation_id=f"jxc_api_finance_{partner_field}_open_items",
+    )
     @requires(f"{resource}.view")
     def open_items(request, id: int):
         get_or_404(partner_model.objects.all(), id)
@@ -298,9 +312,12 @@ def _book_endpoints(
             for o in selectors.open_items(book.side, id)
         ]
 
-    open_items.__name__ = f"{partner_field}_open_items"
-
-    @router.post(f"{partners}/{{id}}/settle", response=list[SettledOut], summary=words["settle"])
+    @router.post(
+        f"{partners}/{{id}}/settle",
+        response=list[SettledOut],
+        summary=words["settle"],
+        operation_id=f"jxc_api_finance_settle_{partner_field}_items",
+    )
     @requires(f"{resource}.create")
     def settle(request, id: int, payload: SettleIn):
         get_or_404(partner_model.objects.all(), id)
@@ -315,9 +332,12 @@ def _book_endpoints(
             {"debit_id": s.debit_id, "credit_id": s.credit_id, "amount": s.amount} for s in done
         ]
 
-    settle.__name__ = f"settle_{partner_field}_items"
-
-    @router.get(f"{partners}/{{id}}/statement", response=StatementOut, summary=words["statement"])
+    @router.get(
+        f"{partners}/{{id}}/statement",
+        response=StatementOut,
+        summary=words["statement"],
+        operation_id=f"jxc_api_finance_{partner_field}_statement",
+    )
     @requires(f"{resource}.view")
     def statement(request, id: int, date_from: dt.date, date_to: dt.date):
         get_or_404(partner_model.objects.all(), id)
@@ -333,9 +353,12 @@ def _book_endpoints(
             "closing": closing,
         }
 
-    statement.__name__ = f"{partner_field}_statement"
-
-    @router.get(aging_path, response=list[AgingOut], summary=words["aging"])
+    @router.get(
+        aging_path,
+        response=list[AgingOut],
+        summary=words["aging"],
+        operation_id=f"jxc_api_finance_{book.side}s_aging",
+    )
     @requires(f"{resource}.view")
     def aging(request, as_of: dt.date | None = None):
         found = selectors.aging(book.side, as_of=as_of or dt.date.today())
@@ -353,8 +376,6 @@ def _book_endpoints(
             }
             for pid, a in sorted(found.items())
         ]
-
-    aging.__name__ = f"{book.side}s_aging"
 
 
 _book_endpoints(
