@@ -432,7 +432,7 @@ class VariantsIn(Schema):
 
 
 @router.post("/products/{id}/variants", response={201: ProductDetailOut})
-@requires("product.edit")
+@creates(ProductDetailOut, perm="product.edit")
 def add_product_variants(request, id: int, payload: VariantsIn):
     """追加颜色 / 尺码: the new cells' SKUs with the units and prices of the same size (else
     colour) and the base-unit barcodes given."""
@@ -444,7 +444,7 @@ def add_product_variants(request, id: int, payload: VariantsIn):
         values2=payload.values2,
         barcodes={(b.value1, b.value2): b.barcode for b in payload.barcodes},
     )
-    return 201, get_or_404(Product.objects.all(), id)
+    return get_or_404(Product.objects.all(), id)
 
 
 @router.patch("/products/{id}", response=ProductOut)

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from ninja import File, Form, Schema
 from ninja.files import UploadedFile
 
-from jxc.api.common.errors import Router
+from jxc.api.common.errors import ErrorOut, Router
 from jxc.api.common.permissions import get_or_404, open_to_users
 from jxc.core.errors import PermissionDenied, ValidationFailed
 from jxc.imports import registry, services, workbook
@@ -132,7 +132,9 @@ def import_template(request, kind: str):
     return response
 
 
-@router.post("/imports/{kind}/preview", response={200: ImportBatchOut, 422: ImportBatchOut})
+@router.post(
+    "/imports/{kind}/preview", response={200: ImportBatchOut, 422: ImportBatchOut | ErrorOut}
+)
 @open_to_users
 def preview(
     request,

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 
 from jxc.api.common.idempotency import creates
-from jxc.api.common.permissions import requires
 from jxc.api.documents import PLAIN_ACTIONS, document_endpoints, header_schemas
 from jxc.api.purchasing import SCHEMAS as ORDER_SCHEMAS
 from jxc.api.purchasing import router
@@ -68,14 +67,15 @@ class MakeOrdersIn(Schema):
     date: dt.date | None = None
 
 
-@router.post(
-    "/purchase-requisitions/{id}/make-orders",
-    response={201: list[ORDER_SCHEMAS.out]},  # type: ignore[name-defined]
-)
-@requires("purchase_order.create")
+class OrdersMadeOut(Schema):
+    orders: list[ORDER_SCHEMAS.out]  # type: ignore[name-defined]
+
+
+@router.post("/purchase-requisitions/{id}/make-orders", response={201: OrdersMadeOut})
+@creates(OrdersMadeOut, perm="purchase_order.create")
 def make_purchase_orders(request, id: int, payload: MakeOrdersIn):
     """生成采购订单: the approved lines not ordered yet, one draft order per supplier (the one
-    given per line, else the line's own); 409 ``nothing_to_order``, 422 ``supplier_missing``."""
+    given per line, else the line's own), as ``orders``; 409 ``nothing_to_order``, 422 ``supplier_missing``."""
     req = get_object_or_404(selectors.requisitions_for(request.user), pk=id)
     orders = requisitions.make_orders(
         req,
@@ -83,7 +83,7 @@ def make_purchase_orders(request, id: int, payload: MakeOrdersIn):
         suppliers={x.line_id: x.supplier_id for x in payload.lines},
         date=payload.date,
     )
-    return 201, [ORDER_SCHEMAS.to_out(o, request) for o in orders]
+    return {"orders": [ORDER_SCHEMAS.to_out(o, request) for o in orders]}
 
 
 document_endpoints(

@@ -78,6 +78,7 @@ _PYDANTIC_MESSAGES = {
     "list_type": _("Enter a list."),
     "json_invalid": _("The request body is not valid JSON."),
     "model_attributes_type": _("Enter an object."),
+    "model_type": _("Enter an object."),
     "dict_type": _("Enter an object."),
 }
 

@@ -107,10 +107,16 @@ def type_errors(annotation: Any, value: Any, loc: Loc, *, text: bool) -> list[tu
         for key, item in value.items():
             found_in += type_errors(pair[1], item, (*loc, key), text=text)
         return found_in
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel | ModelToDict):
+        if not isinstance(value, dict) and not text:
+            # an object is declared: null, a list, text or a number is not one (a body whose
+            # fields are all optional would otherwise take any of them as "all defaults")
+            return [(loc, "model_type")]
+        if not isinstance(value, dict):
+            return []  # text: pydantic's to judge
+        if issubclass(annotation, ModelToDict):  # Patch[ThingIn]
+            return model_errors(annotation._wrapped_model, value, loc, text=text)
         return model_errors(annotation, value, loc, text=text)
-    if isinstance(annotation, type) and issubclass(annotation, ModelToDict):  # Patch[ThingIn]
-        return model_errors(annotation._wrapped_model, value, loc, text=text)
     if value is None or (text and not isinstance(value, str)):
         return []  # a missing value or a collection of text: pydantic's to judge
     error = _scalar_error(annotation, value, text=text)

@@ -33,10 +33,11 @@ def test_requisition_from_alert_to_orders(client_for, shop):  # noqa: F811
     assert (status, err["code"]) == (409, "invalid_transition")  # not approved yet
     for action in ("submit", "approve"):
         call(client, "post", f"/purchase-requisitions/{req['id']}/{action}")
-    status, orders = call(
+    status, made = call(
         client, "post", f"/purchase-requisitions/{req['id']}/make-orders",
         {"lines": [{"line_id": line["id"], "supplier_id": shop.supplier.pk}], "date": str(DAY)},
     )  # fmt: skip
+    orders = made["orders"]
     assert status == 201 and len(orders) == 1 and orders[0]["number"].startswith("CGDD")
     assert call(client, "post", f"/purchase-requisitions/{req['id']}/make-orders", {})[0] == 409
     status, got = call(client, "get", f"/purchase-requisitions/{req['id']}")

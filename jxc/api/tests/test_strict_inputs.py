@@ -92,3 +92,18 @@ def test_the_checker_knows_optional_lists_and_nested_types():
     assert type_errors(Decimal, False, ("v",), text=False) == [(("v",), "decimal_type")]
     assert type_errors(dt.datetime, "2026-01-02T03:04:05+08:00", ("t",), text=True) == []
     assert type_errors(dt.datetime, "0", ("t",), text=True) == [(("t",), "date_parsing")]
+
+
+@pytest.mark.parametrize("body", ["null", "[]", '"x"', "1", "true"])
+def test_a_body_that_is_not_an_object_is_refused_even_when_every_field_is_optional(
+    client_owner, body
+):
+    """采购申请 from the alerts takes a body whose fields are all optional: anything but an
+    object was once taken as "all defaults" and made requisitions."""
+    from jxc.purchasing.models import PurchaseRequisition
+
+    response = client_owner.post(
+        "/api/v1/purchase-requisitions/from-alerts", body, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert not PurchaseRequisition.objects.exists()
