@@ -191,6 +191,9 @@ EMAIL_USE_SSL = _env_bool("JXC_SMTP_SSL")
 EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = os.environ.get("JXC_MAIL_FROM", "jxc@localhost")
 JXC_SITE_URL = os.environ.get("JXC_SITE_URL", "").rstrip("/")
+# 店内码: the prefix of the internal EAN-13 barcodes given to variants added later
+# (GS1 restricted circulation, 2–7 digits starting with 2; jxc.core.barcodes).
+JXC_INTERNAL_BARCODE_PREFIX = os.environ.get("JXC_INTERNAL_BARCODE_PREFIX", "200")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

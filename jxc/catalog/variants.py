@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jxc.catalog import rules
 from jxc.catalog.models import Barcode, Product, Sku, SkuUnit
+from jxc.core import barcodes as barcode_rules
 from jxc.core.errors import DuplicateCode, ValidationFailed
 from jxc.core.services import record_audit
 
@@ -24,8 +26,10 @@ def add_variants(
 ) -> list[Sku]:
     """追加颜色 / 尺码: the SKUs of every new 颜色 × 尺码 cell, each with the units, factors and
     prices of the SKU it copies (``rules.variant_template``: same size, else same colour),
-    its code numbered after the product's last, and its base unit's barcode when one is given
-    for the cell (a barcode names one SKU, so none is copied; neither are box barcodes)."""
+    its code numbered after the product's last, and its base unit's barcode: the one given for
+    the cell, else — when the SKU it copies has a base-unit barcode (the product is scanned) —
+    an internal EAN-13 (``internal_barcode``). A barcode names one SKU, so none is copied;
+    neither are box barcodes."""
     product = Product.objects.select_for_update().get(pk=product.pk)
     values1, values2 = values1 or [], values2 or []
     errors: dict[str, list] = {}
@@ -37,7 +41,7 @@ def add_variants(
         errors.setdefault("values2", []).append(
             _("Name the attribute (e.g. colour) before listing its values.")
         )
-    skus = list(product.skus.order_by("id").prefetch_related("units"))
+    skus = list(product.skus.order_by("id").prefetch_related("units__barcodes"))
     existing = [(s.value1, s.value2) for s in skus]
     cells = rules.new_variant_cells(existing, values1, values2)
     if not cells and not errors:
@@ -83,6 +87,8 @@ def add_variants(
             )
             if su.is_base and cell in barcodes:
                 Barcode.objects.create(code=barcodes[cell], sku=sku, sku_unit=su)
+            elif su.is_base and u.barcodes.all():
+                Barcode.objects.create(code=internal_barcode(sku), sku=sku, sku_unit=su)
         made.append(sku)
     record_audit(
         user=user,
@@ -91,3 +97,16 @@ def add_variants(
         changes={"skus": [[s.code for s in skus], [s.code for s in [*skus, *made]]]},
     )
     return made
+
+
+def internal_barcode(sku: Sku) -> str:
+    """店内码: an internal EAN-13 for ``sku`` — the configured prefix, the SKU's id, the check
+    digit (unique as SKU ids are); should someone have typed that code for another SKU, the
+    next free number after the highest internal code in use."""
+    prefix = barcode_rules.internal_prefix(settings.JXC_INTERNAL_BARCODE_PREFIX)
+    code = barcode_rules.internal_ean13(prefix, sku.pk)
+    if not Barcode.objects.filter(code=code).exists():
+        return code
+    used = Barcode.objects.filter(code__startswith=prefix, code__regex=r"^[0-9]{13}$")
+    highest = max((int(c[len(prefix) : 12]) for c in used.values_list("code", flat=True)), default=0)
+    return barcode_rules.internal_ean13(prefix, highest + 1)

@@ -10,6 +10,7 @@ import pytest
 from jxc.catalog import rules, services
 from jxc.catalog.rules import UnitSpec, VariantSpec
 from jxc.catalog.variants import add_variants
+from jxc.core import barcodes as barcode_rules
 from jxc.core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,70 @@ def test_variant_template_prefers_the_same_size():
     assert rules.variant_template(("蓝", "XL"), existing) == ("红", "XL")
     assert rules.variant_template(("白", "XXL"), existing) == ("白", "S")
     assert rules.variant_template(("蓝", "XXL"), existing) == ("红", "M")
+
+
+@pytest.fixture
+def scanned_shirt(owner):
+    """A product whose SKUs carry the manufacturer's barcodes on their base unit."""
+    pcs = services.create_unit(user=owner, name="件")
+    return services.create_product(
+        user=owner,
+        code="POLO",
+        name="Polo衫",
+        base_unit=pcs,
+        units=[UnitSpec(unit_id=pcs.pk, prices={"retail_price": D("99")})],
+        attribute1="颜色",
+        attribute2="尺码",
+        variants=[
+            VariantSpec(value1="白", value2="M", barcode="6901234567892"),
+            VariantSpec(value1="白", value2="L", barcode="6901234567885"),
+        ],
+    )
+
+
+def test_variants_added_later_get_unique_internal_ean13_barcodes(scanned_shirt, owner, settings):
+    settings.JXC_INTERNAL_BARCODE_PREFIX = "2088"
+    made = add_variants(
+        scanned_shirt, user=owner, values1=["黑"], barcodes={("黑", "L"): "6900000099991"}
+    )
+    codes = {s.value2: s.barcodes.get().code for s in made}
+    assert codes["L"] == "6900000099991"  # the one typed wins
+    internal = codes["M"]
+    assert internal.startswith("2088") and barcode_rules.is_ean13(internal)
+    assert internal == barcode_rules.internal_ean13("2088", made[0].pk)
+    assert made[0].barcodes.get().sku_unit.is_base
+    # someone typed the next SKU's internal code for another SKU: the next free number is used
+    taken = barcode_rules.internal_ean13("2088", made[-1].pk + 1)
+    services.add_barcode(scanned_shirt.skus.first(), user=owner, code=taken)
+    more = add_variants(scanned_shirt, user=owner, values1=["灰"])
+    new = [s.barcodes.get().code for s in more]
+    assert taken not in new and len(set(new)) == 2
+    assert all(barcode_rules.is_ean13(c) and c.startswith("2088") for c in new)
+
+
+def test_a_product_without_barcodes_gets_none_for_new_variants(shirt, owner):
+    made = add_variants(shirt, user=owner, values1=["蓝"])
+    assert not any(s.barcodes.exists() for s in made)
+
+
+@pytest.mark.parametrize(
+    "code,ok",
+    [
+        ("6901234567892", True),
+        ("6901234567893", False),
+        ("690123456789", False),
+        ("69012345678921", False),
+        ("690123456789X", False),
+        ("６９０１２３４５６７８９２", False),
+    ],
+)
+def test_is_ean13(code, ok):
+    assert barcode_rules.is_ean13(code) is ok
+
+
+def test_internal_prefix_falls_back_to_the_default():
+    assert barcode_rules.internal_prefix("29") == "29"
+    assert barcode_rules.internal_prefix("690") == "200"  # not restricted circulation
+    assert barcode_rules.internal_prefix("") == "200"
+    with pytest.raises(ValueError):
+        barcode_rules.internal_ean13("2000000", 10**6)
