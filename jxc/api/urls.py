@@ -11,6 +11,7 @@ from jxc.api import (
     import_jobs,
     imports,
     inventory,
+    labels,
     loans,
     partners,
     printing,
@@ -73,3 +74,4 @@ api.add_router("", approvals.router)
 
 # 打印: any document as a PDF.
 api.add_router("", printing.router)
+api.add_router("", labels.router)

@@ -108,5 +108,7 @@ def internal_barcode(sku: Sku) -> str:
     if not Barcode.objects.filter(code=code).exists():
         return code
     used = Barcode.objects.filter(code__startswith=prefix, code__regex=r"^[0-9]{13}$")
-    highest = max((int(c[len(prefix) : 12]) for c in used.values_list("code", flat=True)), default=0)
+    highest = max(
+        (int(c[len(prefix) : 12]) for c in used.values_list("code", flat=True)), default=0
+    )
     return barcode_rules.internal_ean13(prefix, highest + 1)

@@ -124,6 +124,7 @@ MENU: tuple[Module, ...] = (
         "资",
         (
             Item(_("Products"), "web:product_list", "product.view"),
+            Item(_("Print labels"), "web:labels", "product.view"),
             Item(_("Units"), "web:unit_list", "unit.view"),
             Item(_("Categories"), "web:category_list", "category.view"),
             Item(_("Brands"), "web:brand_list", "brand.view"),
