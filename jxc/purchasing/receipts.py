@@ -6,7 +6,6 @@ party ledger's writer (ARCHITECTURE.md §4 posting shape)."""
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,12 +13,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.actions import act, raise_if, take_action, write_fields
 from jxc.core.documents.lines import LineInput, plain_number
+from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import OverReceipt
 from jxc.finance import party_ledger
@@ -38,101 +39,72 @@ from jxc.purchasing.models import (
 from jxc.purchasing.services import _header_errors
 
 
-def _order_lines(ids) -> dict[int, PurchaseOrderLine]:
-    return {
-        x.pk: x
-        for x in PurchaseOrderLine.objects.select_related("document").filter(pk__in=set(ids))
-    }
+def _take(x: LineInput, order_line: PurchaseOrderLine, _factor: Decimal) -> LineInput:
+    """A line against an order line takes its unit, price and VAT rate."""
+    return dataclasses.replace(
+        x,
+        unit=x.unit if x.unit is not None else order_line.unit_id,
+        price=order_line.price,
+        tax_rate=order_line.tax_rate,
+        rejected_qty=x.rejected_qty or Decimal(0),
+    )
 
 
-def _checked(
-    lines: Sequence[LineInput], header: Mapping[str, Any]
-) -> tuple[list[LineInput], dict[str, list[str]], dict[str, list[str]]]:
+ORDER_LINE = LinkedSource(
+    line_model=PurchaseOrderLine,
+    statuses=(DocumentStatus.APPROVED,),
+    partner="supplier",
+    required=True,
+    # what was ordered plus the company's over-receipt tolerance, less what came in
+    context=lambda: core_selectors.company().over_receipt_tolerance,
+    open_qty=lambda line, tolerance: (
+        rules.receivable_limit(ordered=line.base_qty, tolerance=tolerance) - line.received_qty
+    ),
+    missing=gettext_lazy("Select a line of an approved purchase order."),
+    mismatch=gettext_lazy(
+        "%(number)s is not an approved order of this supplier for this warehouse."
+    ),
+    other_sku=gettext_lazy("The SKU is not the one ordered on %(number)s."),
+    too_much=gettext_lazy(
+        "At most %(left)s more of %(number)s line %(line)s can be received "
+        "(ordered %(ordered)s, tolerance %(tolerance)s%%)."
+    ),
+    over_params=lambda line, tolerance: {
+        "ordered": plain_number(line.base_qty),
+        "tolerance": plain_number(tolerance),
+    },
+    over_error=OverReceipt,
+    take=_take,
+)
+
+
+def _checked(lines: Sequence[LineInput], header: Mapping[str, Any]) -> LinkedCheck:
     """The lines with the order line's unit, price and rate; the errors; the over-receipt
-    errors apart (their own code)."""
-    found = _order_lines(x.source_line for x in lines if x.source_line)
-    tolerance = core_selectors.company().over_receipt_tolerance
-    facts = sku_facts(x.sku for x in lines)
-    out: list[LineInput] = []
-    errors: dict[str, list[str]] = {}
-    over: dict[str, list[str]] = {}
-    incoming: dict[int, Decimal] = defaultdict(Decimal)
-    for i, x in enumerate(lines):
-        order_line = found.get(x.source_line or 0)
-        if order_line is None:
-            errors.setdefault(f"lines.{i}.source_line", []).append(
-                _("Select a line of an approved purchase order.")
-            )
-            out.append(x)
-            continue
-        order = order_line.document
-        if (
-            order.status != DocumentStatus.APPROVED
-            or order.supplier_id != header["supplier"].pk
-            or order.warehouse_id != header["warehouse"].pk
-        ):
-            errors.setdefault(f"lines.{i}.source_line", []).append(
-                _("%(number)s is not an approved order of this supplier for this warehouse.")
-                % {"number": order.number}
-            )
-        if order_line.sku_id != x.sku:
-            errors.setdefault(f"lines.{i}.sku", []).append(
-                _("The SKU is not the one ordered on %(number)s.") % {"number": order.number}
-            )
+    errors apart (their own code); what was rejected at inspection needs its reason."""
+    check = check_linked(ORDER_LINE, lines, header, facts=sku_facts(x.sku for x in lines))
+    for i in check.sources:
+        x = lines[i]
         rejected = x.rejected_qty or Decimal(0)
         if rejected < 0:
-            errors.setdefault(f"lines.{i}.rejected_qty", []).append(
+            check.errors.setdefault(f"lines.{i}.rejected_qty", []).append(
                 _("Enter a quantity of zero or more.")
             )
         elif rejected and not x.reject_reason.strip():
-            errors.setdefault(f"lines.{i}.reject_reason", []).append(
+            check.errors.setdefault(f"lines.{i}.reject_reason", []).append(
                 _("Give the reason of the rejection.")
             )
-        x = dataclasses.replace(
-            x,
-            unit=x.unit if x.unit is not None else order_line.unit_id,
-            price=order_line.price,
-            tax_rate=order_line.tax_rate,
-            rejected_qty=rejected,
-        )
-        fact = facts.get(x.sku)
-        factor = fact.units.get(x.unit, Decimal(1)) if fact and x.unit is not None else Decimal(1)
-        incoming[order_line.pk] += (x.qty or Decimal(0)) * factor
-        left = rules.over_receipt(
-            ordered=order_line.base_qty,
-            received=order_line.received_qty,
-            incoming=incoming[order_line.pk],
-            tolerance=tolerance,
-        )
-        if left is not None:
-            over.setdefault(f"lines.{i}.qty", []).append(
-                _(
-                    "At most %(left)s more of %(number)s line %(line)s can be received "
-                    "(ordered %(ordered)s, tolerance %(tolerance)s%%)."
-                )
-                % {
-                    "left": plain_number(left),
-                    "number": order.number,
-                    "line": order_line.line_no,
-                    "ordered": plain_number(order_line.base_qty),
-                    "tolerance": plain_number(tolerance),
-                }
-            )
-        out.append(x)
-    return out, errors, over
+    return check
 
 
 def _errors(user, header, lines):
     """Header and line errors of a receipt; over-receipt raises at once (OverReceipt) with
     every other problem beside it. Drafts hold no quantity: posting checks again, locked."""
     errors = _header_errors(user, header)
-    lines, line_errors, over = _checked(lines, header)
-    errors.update(line_errors)
-    errors.update(bin_errors(lines, header["warehouse"]))
-    if over:
-        # every problem at once, under the over-receipt code
-        raise OverReceipt({**errors, **over})
-    return lines, errors
+    check = _checked(lines, header)
+    errors.update(check.errors)
+    errors.update(bin_errors(check.lines, header["warehouse"]))
+    ORDER_LINE.raise_over(errors, check.over)
+    return check.lines, errors
 
 
 def _write_amounts(doc: PurchaseReceipt) -> PurchaseReceipt:

@@ -7,7 +7,6 @@ VAT − stock cost kept as the purchase price variance (ARCHITECTURE.md §4 post
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,12 +15,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.actions import act, raise_if, write_fields
 from jxc.core.documents.lines import LineInput, plain_number
+from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked
 from jxc.core.documents.services import create_document, update_document
 from jxc.finance import party_ledger
 from jxc.finance.models import OpenItem
@@ -44,110 +45,73 @@ from jxc.purchasing.services import _header_errors
 ZERO = Decimal(0)
 
 
-def _receipt_lines(ids, *, lock: bool = False) -> dict[int, PurchaseReceiptLine]:
-    qs = PurchaseReceiptLine.objects.select_related(
-        "document", "source_line", "source_line__document"
-    ).filter(pk__in=set(ids))
-    if lock:
-        qs = qs.select_for_update().order_by("pk")
-    return {x.pk: x for x in qs}
+def _take(x: LineInput, r: PurchaseReceiptLine, _factor: Decimal) -> LineInput:
+    """A line against a receipt line takes its unit, VAT rate, batch and bin (its price is
+    the receipt's: written with the amounts)."""
+    return dataclasses.replace(
+        x,
+        unit=x.unit if x.unit is not None else r.unit_id,
+        price=None,
+        tax_rate=r.tax_rate,
+        batch_number=x.batch_number or r.batch_number,
+        bin=x.bin if x.bin is not None else r.bin_id,
+    )
 
 
-def _checked(
-    lines: Sequence[LineInput], header: Mapping[str, Any], *, returning_now: bool = False
-) -> tuple[list[LineInput], dict[str, list[str]], dict[str, list[str]]]:
+RECEIPT_LINE = LinkedSource(
+    line_model=PurchaseReceiptLine,
+    statuses=(DocumentStatus.POSTED,),
+    partner="supplier",
+    related=("document", "source_line", "source_line__document"),
+    open_qty=lambda r, _ctx: r.base_qty - r.returned_qty,
+    missing=gettext_lazy("Select a line of a posted purchase receipt."),
+    mismatch=gettext_lazy(
+        "%(number)s is not a posted receipt of this supplier into this warehouse."
+    ),
+    other_sku=gettext_lazy("The SKU is not the one received on %(number)s."),
+    too_much=gettext_lazy(
+        "At most %(left)s of %(number)s line %(line)s can still be returned "
+        "(received %(received)s, returned %(returned)s)."
+    ),
+    over_params=lambda r, _ctx: {
+        "received": plain_number(r.base_qty),
+        "returned": plain_number(r.returned_qty),
+    },
+    over_error=ReturnExceedsReceived,
+    take=_take,
+)
+
+
+def _checked(lines: Sequence[LineInput], header: Mapping[str, Any]) -> LinkedCheck:
     """The lines with what a linked line takes from its receipt (unit, rate, batch, bin), the
-    errors, and the "more than received" errors apart (their own code)."""
-    found = _receipt_lines(x.source_line for x in lines if x.source_line)
-    facts = sku_facts(x.sku for x in lines)
+    errors, and the "more than received" errors apart (their own code). An unlinked line
+    needs its price and rate, and the return its reason."""
+    check = check_linked(RECEIPT_LINE, lines, header, facts=sku_facts(x.sku for x in lines))
     default_rate = core_selectors.company().default_tax_rate
-    out: list[LineInput] = []
-    errors: dict[str, list[str]] = {}
-    over: dict[str, list[str]] = {}
-    taking: dict[int, Decimal] = defaultdict(Decimal)
-
-    def add(where: dict, i: int, name: str, text: str) -> None:
-        where.setdefault(f"lines.{i}.{name}", []).append(text)
-
-    unlinked = False
-    for i, x in enumerate(lines):
-        if not x.source_line:
-            unlinked = True
-            rate = default_rate if x.tax_rate is None else x.tax_rate
-            if x.price is None or x.price <= 0:
-                add(errors, i, "price", _("Enter a price above zero."))
-            if not (0 <= rate <= 100):
-                add(errors, i, "tax_rate", _("The VAT rate is between 0 and 100 %."))
-            out.append(dataclasses.replace(x, tax_rate=rate))
-            continue
-        r = found.get(x.source_line)
-        if r is None:
-            add(errors, i, "source_line", _("Select a line of a posted purchase receipt."))
-            out.append(x)
-            continue
-        receipt = r.document
-        if (
-            receipt.status != DocumentStatus.POSTED
-            or receipt.supplier_id != header["supplier"].pk
-            or receipt.warehouse_id != header["warehouse"].pk
-        ):
-            add(
-                errors,
-                i,
-                "source_line",
-                _("%(number)s is not a posted receipt of this supplier into this warehouse.")
-                % {"number": receipt.number},
+    for i in check.free:
+        x = lines[i]
+        rate = default_rate if x.tax_rate is None else x.tax_rate
+        if x.price is None or x.price <= 0:
+            check.errors.setdefault(f"lines.{i}.price", []).append(_("Enter a price above zero."))
+        if not (0 <= rate <= 100):
+            check.errors.setdefault(f"lines.{i}.tax_rate", []).append(
+                _("The VAT rate is between 0 and 100 %.")
             )
-        if r.sku_id != x.sku:
-            add(
-                errors,
-                i,
-                "sku",
-                _("The SKU is not the one received on %(number)s.") % {"number": receipt.number},
-            )
-        x = dataclasses.replace(
-            x,
-            unit=x.unit if x.unit is not None else r.unit_id,
-            price=None,  # the receipt's price: written with the amounts
-            tax_rate=r.tax_rate,
-            batch_number=x.batch_number or r.batch_number,
-            bin=x.bin if x.bin is not None else r.bin_id,
-        )
-        fact = facts.get(x.sku)
-        factor = fact.units.get(x.unit, Decimal(1)) if fact and x.unit is not None else Decimal(1)
-        taking[r.pk] += (x.qty or ZERO) * factor
-        left = r.base_qty - r.returned_qty
-        if taking[r.pk] > left:
-            add(
-                over,
-                i,
-                "qty",
-                _(
-                    "At most %(left)s of %(number)s line %(line)s can still be returned "
-                    "(received %(received)s, returned %(returned)s)."
-                )
-                % {
-                    "left": plain_number(max(left, ZERO)),
-                    "number": receipt.number,
-                    "line": r.line_no,
-                    "received": plain_number(r.base_qty),
-                    "returned": plain_number(r.returned_qty),
-                },
-            )
-        out.append(x)
-    if unlinked and not str(header.get("reason") or "").strip():
-        errors["reason"] = [_("A line not linked to a receipt needs the reason of the return.")]
-    return out, errors, over
+        check.lines[i] = dataclasses.replace(x, tax_rate=rate)
+    if check.free and not str(header.get("reason") or "").strip():
+        check.errors["reason"] = [
+            _("A line not linked to a receipt needs the reason of the return.")
+        ]
+    return check
 
 
 def _errors(user, header, lines):
     errors = _header_errors(user, header)
-    lines, line_errors, over = _checked(lines, header)
-    errors.update(line_errors)
-    errors.update(bin_errors(lines, header["warehouse"]))
-    if over:
-        raise ReturnExceedsReceived({**errors, **over})
-    return lines, errors
+    check = _checked(lines, header)
+    errors.update(check.errors)
+    errors.update(bin_errors(check.lines, header["warehouse"]))
+    RECEIPT_LINE.raise_over(errors, check.over)
+    return check.lines, errors
 
 
 def _write_amounts(doc: PurchaseReturn) -> PurchaseReturn:
@@ -326,7 +290,7 @@ def post_purchase_return(doc: PurchaseReturn, *, user) -> PurchaseReturn:
     def effect(locked: PurchaseReturn) -> None:
         ensure_warehouses(user, locked.warehouse)
         lines = list(locked.lines.select_related("sku").order_by("line_no", "id"))
-        receipt_lines = _receipt_lines(
+        receipt_lines = RECEIPT_LINE.source_lines(
             (x.source_line_id for x in lines if x.source_line_id), lock=True
         )
         header = {

@@ -15,11 +15,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.actions import act, raise_if, write_fields
-from jxc.core.documents.lines import LineInput, parse_serials, plain_number
+from jxc.core.documents.lines import LineInput, parse_serials
+from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked, merge_free
 from jxc.core.documents.lots import Lot, issue_lots
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import ValidationFailed
@@ -41,98 +43,60 @@ from jxc.sales.models import SalesDelivery, SalesDeliveryLine, SalesOrder, Sales
 ZERO = Decimal(0)
 
 
-def _order_lines(ids) -> dict[int, SalesOrderLine]:
-    return {
-        x.pk: x for x in SalesOrderLine.objects.select_related("document").filter(pk__in=set(ids))
-    }
+def _take(x: LineInput, order_line: SalesOrderLine, factor: Decimal) -> LineInput:
+    """A line against an order line takes its unit, VAT, discount and its price per this
+    line's unit."""
+    price = order_line.price
+    if factor != order_line.factor and order_line.factor:
+        price = rules.unit_of(price * factor, order_line.factor)
+    return dataclasses.replace(
+        x,
+        unit=x.unit if x.unit is not None else order_line.unit_id,
+        price=price,
+        tax_rate=order_line.tax_rate,
+        discount_rate=order_line.discount_rate,
+    )
+
+
+ORDER_LINE = LinkedSource(
+    line_model=SalesOrderLine,
+    statuses=(DocumentStatus.APPROVED,),
+    partner="customer",
+    open_qty=lambda line, _ctx: line.base_qty - line.delivered_qty,
+    missing=gettext_lazy("Select a line of an approved sales order."),
+    mismatch=gettext_lazy(
+        "%(number)s is not an approved order of this customer from this warehouse."
+    ),
+    other_sku=gettext_lazy("The SKU is not the one ordered on %(number)s."),
+    too_much=gettext_lazy("At most %(left)s more of %(number)s line %(line)s can be delivered."),
+    over_error=OverDelivery,
+    take=_take,
+)
 
 
 def _checked(
     lines: Sequence[LineInput],
     header: Mapping[str, Any],
     found: Mapping[int, SalesOrderLine] | None = None,
-) -> tuple[list[LineInput], dict[str, list[str]], dict[str, list[str]]]:
+) -> LinkedCheck:
     """Lines against order lines take the order line's unit, price, rate and discount; free
     lines (no order) are priced like an order line. Errors; over-delivery errors apart."""
-    if found is None:
-        found = _order_lines(x.source_line for x in lines if x.source_line)
-    facts = sku_facts(x.sku for x in lines)
-    out: list[LineInput] = []
-    errors: dict[str, list[str]] = {}
-    over: dict[str, list[str]] = {}
-    incoming: dict[int, Decimal] = defaultdict(Decimal)
-    free: list[tuple[int, LineInput]] = []
-    for i, x in enumerate(lines):
-        if not x.source_line:
-            free.append((i, x))
-            out.append(x)
-            continue
-        order_line = found.get(x.source_line)
-        if order_line is None:
-            errors.setdefault(f"lines.{i}.source_line", []).append(
-                _("Select a line of an approved sales order.")
-            )
-            out.append(x)
-            continue
-        order = order_line.document
-        if (
-            order.status != DocumentStatus.APPROVED
-            or order.customer_id != header["customer"].pk
-            or order.warehouse_id != header["warehouse"].pk
-        ):
-            errors.setdefault(f"lines.{i}.source_line", []).append(
-                _("%(number)s is not an approved order of this customer from this warehouse.")
-                % {"number": order.number}
-            )
-        if order_line.sku_id != x.sku:
-            errors.setdefault(f"lines.{i}.sku", []).append(
-                _("The SKU is not the one ordered on %(number)s.") % {"number": order.number}
-            )
-        unit = x.unit if x.unit is not None else order_line.unit_id
-        fact = facts.get(x.sku)
-        factor = fact.units.get(unit, Decimal(1)) if fact and unit is not None else Decimal(1)
-        # the order's price per its unit, as the price per this line's unit
-        price = order_line.price
-        if factor != order_line.factor and order_line.factor:
-            price = rules.unit_of(price * factor, order_line.factor)
-        x = dataclasses.replace(
-            x,
-            unit=unit,
-            price=price,
-            tax_rate=order_line.tax_rate,
-            discount_rate=order_line.discount_rate,
-        )
-        incoming[order_line.pk] += (x.qty or ZERO) * factor
-        left = rules.over_quantity(
-            limit=order_line.base_qty,
-            done=order_line.delivered_qty,
-            incoming=incoming[order_line.pk],
-        )
-        if left is not None:
-            over.setdefault(f"lines.{i}.qty", []).append(
-                _("At most %(left)s more of %(number)s line %(line)s can be delivered.")
-                % {"left": plain_number(left), "number": order.number, "line": order_line.line_no}
-            )
-        out.append(x)
-    if free:
-        priced, free_errors, below = orders.priced_lines([x for _i, x in free], header)
-        for (i, _x), (j, y) in zip(free, enumerate(priced), strict=True):
-            out[i] = y
-            for key, msgs in {**free_errors, **below}.items():
-                prefix = f"lines.{j}."
-                if key.startswith(prefix):
-                    errors.setdefault(f"lines.{i}." + key[len(prefix) :], []).extend(msgs)
-    errors.update(bin_errors(out, header["warehouse"]))
-    return out, errors, over
+    check = check_linked(
+        ORDER_LINE, lines, header, facts=sku_facts(x.sku for x in lines), found=found
+    )
+    if check.free:
+        priced, free_errors, below = orders.priced_lines([lines[i] for i in check.free], header)
+        merge_free(check, priced, {**free_errors, **below})
+    check.errors.update(bin_errors(check.lines, header["warehouse"]))
+    return check
 
 
 def _errors(user, header, lines, found=None):
     errors = orders.header_errors(user, header)
-    lines, line_errors, over = _checked(lines, header, found)
-    errors.update(line_errors)
-    if over:
-        raise OverDelivery({**errors, **over})
-    return lines, errors
+    check = _checked(lines, header, found)
+    errors.update(check.errors)
+    ORDER_LINE.raise_over(errors, check.over)
+    return check.lines, errors
 
 
 def _write_amounts(doc: SalesDelivery) -> SalesDelivery:

@@ -16,11 +16,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.actions import act, raise_if, take_action, write_fields
-from jxc.core.documents.lines import LineInput, plain_number
+from jxc.core.documents.lines import LineInput
+from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked, merge_free
 from jxc.core.documents.services import create_document, update_document
 from jxc.finance import party_ledger
 from jxc.finance.rules import PartyLine
@@ -36,83 +38,49 @@ from jxc.sales.models import SalesDelivery, SalesDeliveryLine, SalesReturn, Sale
 ZERO = Decimal(0)
 
 
-def _delivery_lines(ids) -> dict[int, SalesDeliveryLine]:
-    return {
-        x.pk: x
-        for x in SalesDeliveryLine.objects.select_related("document").filter(pk__in=set(ids))
-    }
+def _take(x: LineInput, d: SalesDeliveryLine, factor: Decimal) -> LineInput:
+    """A line against a delivery line takes its unit, VAT, discount, batch and its price per
+    this line's unit."""
+    return dataclasses.replace(
+        x,
+        unit=x.unit if x.unit is not None else d.unit_id,
+        price=d.price if factor == d.factor else rules.unit_of(d.price * factor, d.factor),
+        tax_rate=d.tax_rate,
+        discount_rate=d.discount_rate,
+        batch_number=x.batch_number or d.batch_number or _batch_of(d),
+    )
 
 
-def _checked(lines: Sequence[LineInput], header: Mapping[str, Any], found=None):
-    if found is None:
-        found = _delivery_lines(x.source_line for x in lines if x.source_line)
-    facts = sku_facts(x.sku for x in lines)
-    out: list[LineInput] = []
-    errors: dict[str, list[str]] = {}
-    over: dict[str, list[str]] = {}
-    incoming: dict[int, Decimal] = defaultdict(Decimal)
-    free: list[tuple[int, LineInput]] = []
-    for i, x in enumerate(lines):
-        if not x.source_line:
-            free.append((i, x))
-            out.append(x)
-            continue
-        d = found.get(x.source_line)
-        if d is None:
-            errors.setdefault(f"lines.{i}.source_line", []).append(
-                _("Select a line of a posted sales delivery.")
-            )
-            out.append(x)
-            continue
-        delivery = d.document
-        if (
-            delivery.status != DocumentStatus.POSTED
-            or delivery.customer_id != header["customer"].pk
-        ):
-            errors.setdefault(f"lines.{i}.source_line", []).append(
-                _("%(number)s is not a posted delivery to this customer.")
-                % {"number": delivery.number}
-            )
-        if d.sku_id != x.sku:
-            errors.setdefault(f"lines.{i}.sku", []).append(
-                _("The SKU is not the one delivered on %(number)s.") % {"number": delivery.number}
-            )
-        unit = x.unit if x.unit is not None else d.unit_id
-        fact = facts.get(x.sku)
-        factor = fact.units.get(unit, Decimal(1)) if fact and unit is not None else Decimal(1)
-        price = d.price if factor == d.factor else rules.unit_of(d.price * factor, d.factor)
-        x = dataclasses.replace(
-            x,
-            unit=unit,
-            price=price,
-            tax_rate=d.tax_rate,
-            discount_rate=d.discount_rate,
-            batch_number=x.batch_number or d.batch_number or _batch_of(d),
-        )
-        incoming[d.pk] += (x.qty or ZERO) * factor
-        left = rules.over_quantity(limit=d.base_qty, done=d.returned_qty, incoming=incoming[d.pk])
-        if left is not None:
-            over.setdefault(f"lines.{i}.qty", []).append(
-                _("At most %(left)s more of %(number)s line %(line)s can be returned.")
-                % {"left": plain_number(left), "number": delivery.number, "line": d.line_no}
-            )
-        out.append(x)
-    if free:
+DELIVERY_LINE = LinkedSource(
+    line_model=SalesDeliveryLine,
+    statuses=(DocumentStatus.POSTED,),
+    partner="customer",
+    warehouse=None,  # back into any warehouse
+    open_qty=lambda d, _ctx: d.base_qty - d.returned_qty,
+    missing=gettext_lazy("Select a line of a posted sales delivery."),
+    mismatch=gettext_lazy("%(number)s is not a posted delivery to this customer."),
+    other_sku=gettext_lazy("The SKU is not the one delivered on %(number)s."),
+    too_much=gettext_lazy("At most %(left)s more of %(number)s line %(line)s can be returned."),
+    over_error=OverReturn,
+    take=_take,
+)
+
+
+def _checked(lines: Sequence[LineInput], header: Mapping[str, Any], found=None) -> LinkedCheck:
+    check = check_linked(
+        DELIVERY_LINE, lines, header, facts=sku_facts(x.sku for x in lines), found=found
+    )
+    if check.free:
         if not str(header.get("reason") or "").strip():
-            errors.setdefault("reason", []).append(
+            check.errors.setdefault("reason", []).append(
                 _("A return not linked to a delivery needs a reason.")
             )
         priced, free_errors, _below = orders.priced_lines(
-            [x for _i, x in free], header, check_min=False
+            [lines[i] for i in check.free], header, check_min=False
         )
-        for (i, _x), (j, y) in zip(free, enumerate(priced), strict=True):
-            out[i] = y
-            for key, msgs in free_errors.items():
-                prefix = f"lines.{j}."
-                if key.startswith(prefix):
-                    errors.setdefault(f"lines.{i}." + key[len(prefix) :], []).extend(msgs)
-    errors.update(bin_errors(out, header["warehouse"]))
-    return out, errors, over
+        merge_free(check, priced, free_errors)
+    check.errors.update(bin_errors(check.lines, header["warehouse"]))
+    return check
 
 
 def _batch_of(d: SalesDeliveryLine) -> str:
@@ -133,11 +101,10 @@ def _batch_of(d: SalesDeliveryLine) -> str:
 
 def _errors(user, header, lines, found=None):
     errors = orders.header_errors(user, header)
-    lines, line_errors, over = _checked(lines, header, found)
-    errors.update(line_errors)
-    if over:
-        raise OverReturn({**errors, **over})
-    return lines, errors
+    check = _checked(lines, header, found)
+    errors.update(check.errors)
+    DELIVERY_LINE.raise_over(errors, check.over)
+    return check.lines, errors
 
 
 def _write_amounts(doc: SalesReturn) -> SalesReturn:
