@@ -13,7 +13,8 @@ from ninja import Schema
 
 from jxc.api.common.errors import Router
 from jxc.api.common.permissions import get_or_404, requires
-from jxc.api.documents import PLAIN_ACTIONS, document_endpoints, header_schemas
+from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints
+from jxc.api.documents.schemas import header_schemas
 from jxc.inventory.documents.selectors import documents_for
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 
 from jxc.api.common.idempotency import creates
-from jxc.api.documents import PLAIN_ACTIONS, document_endpoints, header_schemas
+from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints
+from jxc.api.documents.schemas import header_schemas
 from jxc.api.purchasing import SCHEMAS as ORDER_SCHEMAS
 from jxc.api.purchasing import router
 from jxc.inventory import selectors as stock_selectors

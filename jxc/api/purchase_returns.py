@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 
 from jxc.api.common.idempotency import creates
-from jxc.api.documents import PLAIN_ACTIONS, LineIn, document_endpoints, header_schemas
+from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints
+from jxc.api.documents.lines import LineIn
+from jxc.api.documents.schemas import header_schemas
 from jxc.api.purchasing import router
 from jxc.core.visibility import Cost
 from jxc.purchasing import returns, selectors

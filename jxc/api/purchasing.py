@@ -21,7 +21,9 @@ from jxc.api.common.crud import crud_endpoints
 from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
 from jxc.api.common.permissions import ref, requires
-from jxc.api.documents import PLAIN_ACTIONS, LineIn, document_endpoints, header_schemas
+from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints
+from jxc.api.documents.lines import LineIn
+from jxc.api.documents.schemas import header_schemas
 from jxc.catalog.models import Sku, Unit
 from jxc.core.errors import ValidationFailed
 from jxc.core.services import set_active

@@ -29,7 +29,9 @@ from ninja import Field, Schema
 from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
 from jxc.api.common.permissions import get_or_404, ref, requires
-from jxc.api.documents import PLAIN_ACTIONS, LineIn, document_endpoints, header_schemas
+from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints
+from jxc.api.documents.lines import LineIn
+from jxc.api.documents.schemas import header_schemas
 from jxc.core.documents import actions
 from jxc.core.errors import ValidationFailed
 from jxc.core.visibility import Cost
@@ -73,7 +75,7 @@ class SalesReturnLineIn(PricedLineIn):
     delivery_line_id: int | None = None
 
     @property
-    def order_line_id(self) -> int | None:  # what jxc.api.documents.line_inputs reads
+    def order_line_id(self) -> int | None:  # what jxc.api.documents.lines.line_inputs reads
         return self.delivery_line_id
 
 
@@ -425,7 +427,7 @@ class ExchangeOut(Schema):
 @creates(ExchangeOut, perm="sales_return.create")
 def exchange(request, payload: ExchangeIn):
     """换货: the goods coming back and the goods going out instead, both posted in one step."""
-    from jxc.api.documents import line_inputs
+    from jxc.api.documents.lines import line_inputs
     from jxc.inventory import selectors as stock_selectors
 
     ret, delivery = returns.exchange_sales_return(

@@ -14,7 +14,8 @@ from ninja import Field, Schema
 
 from jxc.api.common.errors import Router
 from jxc.api.common.permissions import get_or_404, requires
-from jxc.api.documents import document_endpoints, header_schemas
+from jxc.api.documents.endpoints import document_endpoints
+from jxc.api.documents.schemas import header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE, sku_or_422
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import services as docs

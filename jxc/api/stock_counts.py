@@ -23,7 +23,8 @@ from ninja.files import UploadedFile
 from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
 from jxc.api.common.permissions import get_or_404, ref, requires
-from jxc.api.documents import DocumentSchemas, HeaderOut, document_endpoints, header_out
+from jxc.api.documents.endpoints import document_endpoints
+from jxc.api.documents.schemas import DocumentSchemas, HeaderOut, header_out
 from jxc.api.import_jobs import ImportJobOut, job_out
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.catalog.models import Category, Sku

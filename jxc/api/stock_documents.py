@@ -23,15 +23,9 @@ from ninja.files import UploadedFile
 
 from jxc.api.common.errors import Router
 from jxc.api.common.permissions import ref, requires
-from jxc.api.documents import (
-    DocumentSchemas,
-    HeaderOut,
-    LineIn,
-    LineOut,
-    document_endpoints,
-    header_out,
-    line_out,
-)
+from jxc.api.documents.endpoints import document_endpoints
+from jxc.api.documents.lines import LineIn, LineOut, line_out
+from jxc.api.documents.schemas import DocumentSchemas, HeaderOut, header_out
 from jxc.catalog.models import Sku
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors

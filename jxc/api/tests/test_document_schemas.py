@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from jxc.api.documents import header_schemas
+from jxc.api.documents.schemas import header_schemas
 from jxc.api.loans import SCHEMAS
 from jxc.core.documents.lines import LineInput
 from jxc.inventory.documents.models import OtherReceipt

@@ -1,7 +1,7 @@
 """The header fields of a declared document type, read from its declaration and its model:
 the business date (first unless ``header_fields`` places it), the declared fields, the memo.
 The web form and the API schemas are made from these (``jxc.web.generic.header``,
-``jxc.api.documents.header_schemas``), so a type declares each header field once, on its
+``jxc.api.documents.schemas.header_schemas``), so a type declares each header field once, on its
 model."""
 
 from __future__ import annotations
