@@ -12,6 +12,7 @@ MODULES = {
     "products": "jxc.imports.products",
     "customers": "jxc.imports.partners",
     "suppliers": "jxc.imports.partners",
+    "supplier-prices": "jxc.imports.supplier_prices",
     "opening-stock": "jxc.imports.opening_stock",
     "opening-balances": "jxc.imports.opening_balances",
     "accounts": "jxc.imports.opening_balances",
