@@ -37,6 +37,7 @@ from jxc.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRule
 from jxc.core.documents.approval import PLAIN, ApprovalPolicy, Gate
 from jxc.core.models import User
 from jxc.core.services import record_audit
+from jxc.core.statements import fetch
 
 # The step the approver saw (the inbox and the API send it), and the comment of a decision.
 _expected: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
@@ -205,9 +206,7 @@ def _probe(doc: Any) -> tuple[bool, bool]:
             f"{col(req, 'doc_type')} = %s AND {col(req, 'doc_id')} = %s)"
         )
     doc_type = doc_type_of(doc)
-    with connection.cursor() as cur:
-        cur.execute(sql, [doc_type, doc_type, doc.pk])
-        rule_exists, request_exists = cur.fetchone()
+    rule_exists, request_exists = fetch(sql, [doc_type, doc_type, doc.pk])[0]
     return bool(rule_exists), bool(request_exists)
 
 

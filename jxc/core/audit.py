@@ -25,6 +25,8 @@ from typing import Any, cast
 
 from django.db import connection
 
+from jxc.core.statements import fetch_each
+
 # pg_advisory_xact_lock key: "jxc audit chain"
 _CHAIN_LOCK = 0x6A78_6361_7564_6974 & 0x7FFF_FFFF_FFFF_FFFF
 
@@ -81,16 +83,19 @@ def _append_sql(vendor: str) -> str:
         head = f"COALESCE((SELECT entry_hash FROM {table} ORDER BY id DESC LIMIT 1), '')"
         if vendor == "postgresql":
             digest = f"encode(sha256(convert_to({head} || chr(10) || %s, 'UTF8')), 'hex')"
-            lock = "SELECT pg_advisory_xact_lock(%s); "
         else:
             digest = f"jxc_sha256({head} || char(10) || %s)"
-            lock = ""
+        # VALUES, not SELECT: bound on the server (PostgreSQL), a parameter takes the type of
+        # its column (a NULL user too)
         sql = (
-            f"{lock}INSERT INTO {table} ({', '.join(cols)}, entry_hash) "
-            f"SELECT {', '.join(['%s'] * len(cols))}, {digest} RETURNING id, entry_hash"
+            f"INSERT INTO {table} ({', '.join(cols)}, entry_hash) "
+            f"VALUES ({', '.join(['%s'] * len(cols))}, {digest}) RETURNING id, entry_hash"
         )
         _SQL[vendor] = sql
     return sql
+
+
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
 
 
 def append(
@@ -132,23 +137,14 @@ def append(
         )
     )
     vendor = connection.vendor
-    sql = _append_sql(vendor)
-    with connection.cursor() as cur:
-        if vendor == "postgresql":
-            params.insert(0, _CHAIN_LOCK)
-            if before is not None:
-                sql = f"{before[0]}; {sql}"
-                params[:0] = before[1]
-                cur.execute(sql, params)
-                cur.nextset()
-            else:
-                cur.execute(sql, params)
-            cur.nextset()
-        else:
-            if before is not None:
-                cur.execute(*before)
-            cur.execute(sql, params)
-        pk, digest = cur.fetchone()
+    statements: list[tuple[str, list[Any]]] = [] if before is None else [before]
+    if vendor == "postgresql":
+        statements.append((_LOCK_SQL, [_CHAIN_LOCK]))
+    statements.append((_append_sql(vendor), params))
+    # one round trip on PostgreSQL: in a transaction prepared statements in pipeline mode,
+    # else one multi-statement query (one implicit transaction: the lock is held until the
+    # entry is in)
+    pk, digest = fetch_each(statements)[-1][0]
     return pk, digest
 
 

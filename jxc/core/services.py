@@ -13,6 +13,7 @@ from django.utils import timezone
 from jxc.core import audit, selectors
 from jxc.core.errors import CostingLocked, DuplicateCode, ValidationFailed
 from jxc.core.models import AuditLog, Company, DocumentSequence, User
+from jxc.core.statements import fetch
 
 M = TypeVar("M", bound=models.Model)
 
@@ -40,14 +41,12 @@ def allocate_number(doc_type: str, *, day: dt.date, prefixes: dict[str, str] | N
     ops = connection.ops
     table = ops.quote_name(DocumentSequence._meta.db_table)
     last = ops.quote_name("last")
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} (doc_type, day, {last}) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (doc_type, day) DO UPDATE SET {last} = {table}.{last} + 1 "
-            f"RETURNING {last}",
-            [doc_type, ops.adapt_datefield_value(day)],
-        )
-        number = cur.fetchone()[0]
+    number = fetch(
+        f"INSERT INTO {table} (doc_type, day, {last}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT (doc_type, day) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}",
+        [doc_type, ops.adapt_datefield_value(day)],
+    )[0][0]
     default = DEFAULT_PREFIXES.get(doc_type, doc_type.upper())
     if prefixes is None:
         prefix = selectors.document_prefix(doc_type, default)

@@ -26,6 +26,7 @@ from jxc.core.documents.models import Document
 from jxc.core.documents.rows import columns_sql, exists_where, row_builder
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
 from jxc.core.services import allocate_number, record_audit
+from jxc.core.statements import fetch
 from jxc.core.transitions import ensure_transition
 
 D = TypeVar("D", bound=Document)
@@ -63,15 +64,13 @@ def book_calendar() -> BookCalendar:
             f"FROM {q(Company._meta.db_table)} c ORDER BY c.id LIMIT 1"
         )
         _CALENDAR_SQL[connection.vendor] = sql
-    with connection.cursor() as cur:
-        cur.execute(sql)
-        row = cur.fetchone()
-    if row is None:
+    rows = fetch(sql)
+    if not rows:
         from jxc.core.selectors import company
 
         company()  # created with its defaults on first use
         return book_calendar()
-    days, prefixes, closed, opening = row
+    days, prefixes, closed, opening = rows[0]
     if isinstance(opening, str):
         opening = dt.date.fromisoformat(opening)
     if isinstance(prefixes, str | bytes):
@@ -242,12 +241,10 @@ def lock(doc: D) -> D:
         _LOCK_SQL[key] = found
     sql, build = found
     kind = _kind_of(model)
-    with connection.cursor() as cur:
-        cur.execute(sql, [doc.pk] if kind is None else [doc.pk, kind])
-        row = cur.fetchone()
-    if row is None:
+    rows = fetch(sql, [doc.pk] if kind is None else [doc.pk, kind])
+    if not rows:
         raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
-    return build(row)
+    return build(rows[0])
 
 
 def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:

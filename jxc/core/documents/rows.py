@@ -17,6 +17,8 @@ from typing import Any, TypeVar, cast
 from django.db import connection
 from django.db.models import Model
 
+from jxc.core.statements import fetch
+
 M = TypeVar("M", bound=Model)
 
 _BUILDERS: dict[tuple, Callable[[Sequence[Any]], Any]] = {}
@@ -97,9 +99,7 @@ def rows_where(
         )
         _SQL[key] = sql
     build = row_builder(model)
-    with connection.cursor() as cur:
-        cur.execute(sql, [value])
-        return [build(r) for r in cur.fetchall()]
+    return [build(r) for r in fetch(sql, [value])]
 
 
 def exists_where(model: type[Model], column: str, value: Any) -> bool:
@@ -108,9 +108,7 @@ def exists_where(model: type[Model], column: str, value: Any) -> bool:
     if sql is None:
         sql = f"SELECT 1 FROM {_q(model._meta.db_table)} WHERE {_q(column)} = %s LIMIT 1"
         _SQL[key] = sql
-    with connection.cursor() as cur:
-        cur.execute(sql, [value])
-        return cur.fetchone() is not None
+    return bool(fetch(sql, [value]))
 
 
 def _insert_fields(model: type[Model]) -> list[Any]:
@@ -135,9 +133,7 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
             for f in fields:
                 params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
         sql = head + ", ".join([one] * len(chunk)) + f" RETURNING {pk_column}"
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            ids = [r[0] for r in cur.fetchall()]
+        ids = [r[0] for r in fetch(sql, params)]
         # both databases return the rows of a multi-row VALUES in their order
         for obj, pk in zip(chunk, ids, strict=True):
             obj.pk = pk

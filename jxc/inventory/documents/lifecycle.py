@@ -24,6 +24,7 @@ from jxc.core.documents.lots import Lot
 from jxc.core.documents.models import Document
 from jxc.core.documents.rows import converter
 from jxc.core.errors import PermissionDenied, ValidationFailed
+from jxc.core.statements import fetch_each
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
 from jxc.inventory.models import Batch, Bin, LotBalance, StockBalance, StockMove, Warehouse
@@ -102,11 +103,10 @@ def available_lots(warehouse_id: int, sku_ids: Iterable[int]) -> dict[int, list[
     args = [warehouse_id, *sku_ids]
     qty = converter(LotBalance, "qty")
     on_hand_of = converter(StockBalance, "on_hand")
-    with connection.cursor() as cur:
-        cur.execute(balances_sql % marks, args)
-        on_hand = {sku: on_hand_of(q) for sku, q in cur.fetchall()}
-        cur.execute(lots_sql % marks, args)
-        lots = [(sku, bin_id, batch, qty(q)) for sku, bin_id, batch, q in cur.fetchall()]
+    # one round trip on PostgreSQL
+    found = fetch_each([(balances_sql % marks, args), (lots_sql % marks, args)])
+    on_hand = {sku: on_hand_of(q) for sku, q in found[0]}
+    lots = [(sku, bin_id, batch, qty(q)) for sku, bin_id, batch, q in found[1]]
     in_lots: dict[int, Decimal] = defaultdict(Decimal)
     rows: dict[int, list[Lot]] = defaultdict(list)
     for sku_id, bin_id, batch_id, qty in lots:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from jxc.inventory.ledger.sql import Reader, fetch, fetch_each, for_update, is_sqlite, placeholders
+from jxc.core.statements import fetch, fetch_each, is_sqlite
+from jxc.inventory.ledger.sql import Reader, for_update, placeholders
 from jxc.inventory.models import SkuLedger, StockBalance, StockMove
 
 _LEDGERS = Reader(SkuLedger, ["sku_id", "recosting", "recost_job_id"])

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from jxc.inventory.ledger.sql import Reader, fetch, placeholders
+from jxc.core.statements import fetch
+from jxc.inventory.ledger.sql import Reader, placeholders
 from jxc.inventory.models import CostLayer
 
 LAYER_FIELDS = [

@@ -9,14 +9,8 @@ from typing import Any, cast
 
 from django.db import connection, models
 
-from jxc.inventory.ledger.sql import (
-    execute,
-    execute_each,
-    execute_many,
-    fetch,
-    is_sqlite,
-    placeholders,
-)
+from jxc.core.statements import execute, execute_each, execute_many, fetch, is_sqlite
+from jxc.inventory.ledger.sql import placeholders
 
 
 def adapter(field):

@@ -31,6 +31,7 @@ from jxc.core.errors import (
     ReversalBlocked,
 )
 from jxc.core.periods import month_bounds
+from jxc.core.statements import fetch
 from jxc.inventory import rules
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.balances import company_rates, write_balance_values
@@ -58,7 +59,7 @@ from jxc.inventory.ledger.pools import (
 from jxc.inventory.ledger.posting_lines import PostingLine
 from jxc.inventory.ledger.run_moves import BIG, RunMove
 from jxc.inventory.ledger.run_writes import refuse_closed
-from jxc.inventory.ledger.sql import fetch, placeholders
+from jxc.inventory.ledger.sql import placeholders
 from jxc.inventory.ledger.sql_writes import Writes
 from jxc.inventory.ledger.stock_rows import (
     lots_for,

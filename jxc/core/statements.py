@@ -1,0 +1,178 @@
+"""Statements on the driver's own connection, for the hot paths (the ledger's posting, the
+documents' create → submit → approve → post): Django's cursor wrapper (a cursor object per
+statement, the %s → ? rewrite by regular expression on SQLite, the wrapper chain) costs more
+than SQLite takes to run them, and on PostgreSQL Django binds on the client, so the server
+parses and plans every statement every time. Here PostgreSQL gets them bound on the server and
+prepared (planned once per connection and text), several in one round trip (pipeline mode).
+
+Whenever something watches the queries — an execute_wrapper (tests counting statements), the
+query log (DEBUG, CaptureQueriesContext) — they go through Django's cursor as before, so every
+statement is seen. Errors are Django's either way (wrap_database_errors), and a transaction
+marked for rollback refuses them either way. Parameters only; no SQL built from input.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+_QMARK_RE = re.compile(r"(?<!%)%s")
+_QMARK: dict[str, str] = {}
+
+
+def is_sqlite() -> bool:
+    """The database is SQLite (fixed for the process: one database per settings)."""
+    found = _VENDOR.get("sqlite")
+    if found is None:
+        found = _VENDOR["sqlite"] = connection.vendor == "sqlite"
+    return found
+
+
+_VENDOR: dict[str, bool] = {}
+
+
+def _driver(db):
+    """The driver's connection when nothing watches the queries, else None (and on
+    PostgreSQL outside a transaction: a pipeline there would make the statements one implicit
+    transaction of their own)."""
+    if db.execute_wrappers or db.queries_logged or db.connection is None:
+        return None
+    if not db.in_atomic_block and not is_sqlite():
+        return None
+    db.validate_no_broken_transaction()
+    return db.connection
+
+
+def _qmark(sql: str) -> str:
+    """SQLite: the statement with ? placeholders (Django's own rewrite), once per text."""
+    found = _QMARK.get(sql)
+    if found is None:
+        found = _QMARK[sql] = _QMARK_RE.sub("?", sql).replace("%%", "%")
+    return found
+
+
+def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+    """Run one statement and return its rows."""
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is None:
+        with db.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    with db.wrap_database_errors:
+        if is_sqlite():
+            return raw.execute(_qmark(sql), params).fetchall()
+        return _pipelined(raw, [(sql, params)])[0]
+
+
+def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """Run several statements in order and return the rows of each: on PostgreSQL in one
+    round trip (one multi-statement query; Django binds parameters on the client, so the
+    driver allows it), on SQLite one after the other (in-process, no round trip)."""
+    if is_sqlite() or len(statements) < 2:
+        return [fetch(sql, params) for sql, params in statements]
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is not None:
+        with db.wrap_database_errors:
+            return _pipelined(raw, statements)
+    sql = ";\n".join(s for s, _p in statements)
+    params = [v for _s, p in statements for v in p]
+    out: list[list[tuple]] = []
+    with db.cursor() as cur:
+        cur.execute(sql, params)
+        out.append(cur.fetchall())
+        while cur.nextset():
+            out.append(cur.fetchall())
+    return out
+
+
+def _pipelined(raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
+    """PostgreSQL, the driver's connection: the statements sent together (pipeline mode: one
+    round trip however many), bound on the server and prepared — once per connection and
+    text (the driver keeps the last ``prepared_max`` and deallocates older ones), so the
+    server stops parsing and planning the same statements for every posting: planning took
+    about as long as executing. (Django's own cursor binds on the client and prepares
+    nothing: every statement is parsed and planned each time.) The texts are few: fixed
+    (``unnest`` of one array per column) or one per number of SKUs / warehouses. Returns the
+    rows of each statement ([] for one that returns none)."""
+    import psycopg
+
+    if raw.prepare_threshold is None:
+        # Django connects with automatic preparing off; the ledger asks for it statement by
+        # statement (prepare=True below), nothing else is prepared: Django's cursors bind
+        # on the client, which never prepares
+        raw.prepare_threshold = _NEVER
+    cursors = []
+    try:
+        with raw.pipeline():
+            # generic plans: planned once per connection, not once per posting (PostgreSQL
+            # would otherwise keep re-planning a statement whose custom plans look cheaper);
+            # LOCAL: until the transaction ends, and Django's client-bound statements have
+            # no parameters, so this changes nothing for them
+            raw.execute(_GENERIC)
+            for sql, params in statements:
+                cur = psycopg.Cursor(raw)
+                cursors.append(cur)
+                cur.execute(sql, params, prepare=True)
+        return [cur.fetchall() if cur.description is not None else [] for cur in cursors]
+    finally:
+        for cur in cursors:
+            cur.close()
+
+
+_GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
+_NEVER = 2**62  # executions before the driver would prepare a statement on its own
+
+
+def execute(sql: str, params: list | tuple = ()) -> None:
+    """Run one statement (or, on PostgreSQL, several separated by semicolons)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is None:
+        with db.cursor() as cur:
+            cur.execute(sql, params)
+        return
+    with db.wrap_database_errors:
+        if is_sqlite():
+            raw.execute(_qmark(sql), params)
+            return
+        _pipelined(raw, [(sql, params)])
+
+
+def execute_each(statements: list[tuple[str, list]]) -> None:
+    """Run several statements that return no rows: on PostgreSQL in one round trip (pipeline
+    mode with the driver's connection, else one multi-statement query), on SQLite one after
+    the other."""
+    if is_sqlite() or len(statements) < 2:
+        for sql, params in statements:
+            execute(sql, params)
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is not None:
+        with db.wrap_database_errors:
+            _pipelined(raw, statements)
+        return
+    with db.cursor() as cur:
+        cur.execute(";\n".join(s for s, _p in statements), [v for _s, p in statements for v in p])
+
+
+def execute_many(sql: str, rows: list) -> None:
+    """Run one statement once per parameter row."""
+    if not rows:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    raw = _driver(db)
+    if raw is None:
+        with db.cursor() as cur:
+            cur.executemany(sql, rows)
+        return
+    with db.wrap_database_errors:
+        if is_sqlite():
+            raw.executemany(_qmark(sql), rows)
+            return
+        with raw.cursor() as cur:
+            cur.executemany(sql, rows)
