@@ -23,7 +23,7 @@ import hashlib
 import json
 from typing import Any, cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from jxc.core.statements import fetch_each
 
@@ -119,10 +119,18 @@ def append(
     from jxc.core.models import AuditLog
 
     opts = AuditLog._meta
-    values = (at, user_id, action, object_type, object_id, object_repr, changes, reason)
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
+    # as the fields would send them (get_db_prep_save), without their machinery for the
+    # plain ones: text as it is, the user's id as it is, the changes as JSON
     params: list[Any] = [
-        cast(Any, opts.get_field(f)).get_db_prep_save(v, connection)
-        for f, v in zip(_COLUMNS, values, strict=True)
+        cast(Any, opts.get_field("at")).get_db_prep_save(at, db),
+        None if user_id is None else int(user_id),
+        str(action),
+        str(object_type),
+        str(object_id),
+        str(object_repr),
+        db.ops.adapt_json_value(changes, cast(Any, opts.get_field("changes")).encoder),
+        str(reason),
     ]
     params.append(
         entry_content(

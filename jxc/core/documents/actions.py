@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -265,7 +265,8 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
         found = (sql, cols)
         _UPDATE_SQL[key] = found
     sql, cols = found
-    params = [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in cols]
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
+    params = [c.get_db_prep_save(getattr(obj, c.attname), db) for c in cols]
     params.append(obj.pk)
     return sql, params
 

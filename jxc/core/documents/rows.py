@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from django.db import connection
-from django.db.models import Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model, signals
+from django.db.models.base import ModelState
 
 from jxc.core.statements import fetch
 
@@ -47,6 +48,10 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
         if convs:
             steps.append((i, col, convs))
     alias = connection.alias
+    # as Model.from_db, without Model.__init__'s per-field work (nothing listens to the
+    # model's init signals: no field or app needs them)
+    plain = not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model))
+    new, state_of = model.__new__, ModelState
 
     def build(values: Sequence[Any]) -> M:
         values = list(values)
@@ -55,7 +60,13 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
             for conv in convs:
                 value = conv(value, col, connection)
             values[i] = value
-        return model.from_db(alias, attnames, values)
+        if not plain:
+            return model.from_db(alias, attnames, values)
+        obj = new(model)
+        state = obj._state = state_of()
+        state.adding, state.db = False, alias
+        obj.__dict__.update(zip(attnames, values, strict=True))
+        return obj
 
     _BUILDERS[key] = build
     return build
@@ -111,9 +122,21 @@ def exists_where(model: type[Model], column: str, value: Any) -> bool:
     return bool(fetch(sql, [value]))
 
 
-def _insert_fields(model: type[Model]) -> list[Any]:
-    pk = model._meta.pk
-    return [f for f in model._meta.concrete_fields if f is not pk]
+def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str]:
+    """The fields an insert writes, ``INSERT INTO … (…) VALUES ``, one row's placeholders
+    and ``RETURNING id`` (cached per model)."""
+    key = ("insert", connection.vendor, model)
+    found = _SQL.get(key)
+    if found is None:
+        pk = model._meta.pk
+        fields = [f for f in model._meta.concrete_fields if f is not pk]
+        head = (
+            f"INSERT INTO {_q(model._meta.db_table)} "
+            f"({', '.join(_q(f.column) for f in fields)}) VALUES "
+        )
+        tail = f" RETURNING {_q(cast(Any, pk).column)}"
+        found = _SQL[key] = (fields, head, "(" + ", ".join(["%s"] * len(fields)) + ")", tail)
+    return found
 
 
 def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
@@ -121,24 +144,22 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
     ``bulk_create`` would (defaults, ``auto_now_add``), in one statement per 500 rows."""
     if not rows:
         return list(rows)
-    fields = _insert_fields(model)
-    opts = model._meta
-    pk_column = _q(cast(Any, opts.pk).column)
-    head = f"INSERT INTO {_q(opts.db_table)} ({', '.join(_q(f.column) for f in fields)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    fields, head, one, tail = _insert_head(model)
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
+    alias = db.alias
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
         params: list[Any] = []
         for obj in chunk:
             for f in fields:
-                params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-        sql = head + ", ".join([one] * len(chunk)) + f" RETURNING {pk_column}"
+                params.append(f.get_db_prep_save(f.pre_save(obj, True), db))
+        sql = head + ", ".join([one] * len(chunk)) + tail
         ids = [r[0] for r in fetch(sql, params)]
         # both databases return the rows of a multi-row VALUES in their order
         for obj, pk in zip(chunk, ids, strict=True):
             obj.pk = pk
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = alias
     return list(rows)
 
 
