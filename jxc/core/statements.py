@@ -60,7 +60,7 @@ def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
     if raw is None:
         with db.cursor() as cur:
             cur.execute(sql, params)
-            return cur.fetchall()
+            return _rows(cur)
     with db.wrap_database_errors:
         if is_sqlite():
             return raw.execute(_qmark(sql), params).fetchall()
@@ -83,10 +83,15 @@ def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     out: list[list[tuple]] = []
     with db.cursor() as cur:
         cur.execute(sql, params)
-        out.append(cur.fetchall())
+        out.append(_rows(cur))
         while cur.nextset():
-            out.append(cur.fetchall())
+            out.append(_rows(cur))
     return out
+
+
+def _rows(cur) -> list[tuple]:
+    """The rows of the cursor's current result ([] for a statement that returns none)."""
+    return cur.fetchall() if cur.description is not None else []
 
 
 def _pipelined(raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
