@@ -273,12 +273,20 @@ def update_sku_units(sku: Sku, *, user, units: list[UnitSpec]) -> Sku:
     return sku
 
 
+MAX_WEIGHT = Decimal(100_000)  # kg per base unit
+
+
 def update_sku_weight(sku: Sku, *, user, weight: Decimal) -> Sku:
     """重量: kg per base unit (费用分摊 by weight spreads a charge by it)."""
     from jxc.core.fields import QTY_PLACES, size_error
 
     if weight < 0:
         raise ValidationFailed({"weight": [_("Enter a weight of zero or more.")]})
+    if weight > MAX_WEIGHT:
+        # 100 t for one base unit is a typing slip, and it would swamp a 费用分摊 by weight
+        raise ValidationFailed(
+            {"weight": [_("Enter a weight of at most %(max)s kg.") % {"max": f"{MAX_WEIGHT:,}"}]}
+        )
     if (problem := size_error(weight, QTY_PLACES)) is not None:
         raise ValidationFailed({"weight": [problem]})
     sku.weight = weight

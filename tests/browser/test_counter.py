@@ -51,3 +51,45 @@ def test_cashier_sells_three_scanned_items_at_phone_width(phone_page, till, logi
     assert d.status == "posted" and d.total_amount == Decimal("11.00")
     assert list(CustomerPayment.objects.values_list("amount", flat=True)) == [Decimal("11.00")]
     expect(page.get_by_test_id("counter-total")).to_have_text("0.00")  # ready for the next
+
+
+def test_cashier_scans_three_items_splits_cash_and_wechat_and_the_day_summary_adds_up(
+    phone_page, till, login
+):
+    """Three different items (one scanned twice), 微信 10.00 typed: the rest of the total goes
+    on 现金, the cash handed over gives the change; posted, the 日结 has each method and the
+    total."""
+    from jxc.sales.tests.conftest import make_sku
+
+    w = till
+    juice = make_sku(w.user, "JUICE", w.unit, w.box, retail="4.50", wholesale="4.00")
+    w.receive(juice, "20", "2.00")
+    page = phone_page
+    login(page, "cashier")
+    page.goto("/sales/counter/")
+    expect(page.get_by_test_id("counter-scan")).to_be_focused()
+    for code in (COLA, TEA, "69JUICE000000", COLA):
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+    expect(page.get_by_test_id("counter-qty")).to_have_count(3)
+    expect(page.get_by_test_id("counter-total")).to_have_text("15.50")  # 2 × 3.00 + 5.00 + 4.50
+    page.get_by_test_id("pay-wechat").fill("10")
+    expect(page.get_by_test_id("pay-cash")).to_have_value("5.50")
+    page.get_by_test_id("counter-tendered").fill("10")
+    expect(page.get_by_test_id("counter-change")).to_have_text("4.50")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    page.get_by_test_id("counter-sell").click()
+    expect(page.get_by_test_id("counter-done")).to_contain_text("4.50")
+    d = SalesDelivery.objects.get()
+    assert d.status == "posted" and d.total_amount == Decimal("15.50")
+    assert sorted(CustomerPayment.objects.values_list("account__kind", "amount")) == [
+        ("cash", Decimal("5.50")),
+        ("wechat", Decimal("10.00")),
+    ]
+    page.goto("/sales/counter/day/")
+    rows = page.get_by_test_id("day-row")
+    expect(rows).to_have_count(2)
+    expect(page.locator("[data-testid=day-row][data-method=cash]")).to_contain_text("5.50")
+    expect(page.locator("[data-testid=day-row][data-method=wechat]")).to_contain_text("10.00")
+    expect(page.get_by_test_id("day-taken")).to_have_text("15.50")
+    expect(page.get_by_test_id("day-net")).to_have_text("15.50")

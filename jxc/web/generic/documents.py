@@ -274,6 +274,11 @@ class DocumentScreen(Screen):
             return {"date": timezone.localdate()}
         return {name: obj.serializable_value(name) for name in self.header_form.base_fields}
 
+    def new_document(self, request) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A new document's header values and grid rows (a type may start it from another
+        document named in the query, e.g. a receipt from its order)."""
+        return self.form_initial(None), []
+
     def save_document(self, request, obj, header: dict[str, Any], lines):
         """Create (``obj`` None) or update the draft through the type's services."""
         if obj is None:
@@ -405,10 +410,10 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
         for r in rows:
             r["units"] = units.get(int(r["sku"]), []) if r["sku"].isdigit() else []
     else:
+        initial, rows = screen.new_document(request) if obj is None else (None, [])
         form = screen.header_form(
-            initial=screen.form_initial(obj), user=request.user, kind=screen.kind
+            initial=initial or screen.form_initial(obj), user=request.user, kind=screen.kind
         )
-        rows = []
         if obj is not None:
             lines = list(screen.lines_of(obj))
             rows = rows_of(lines, sku_units=units_of(x.sku_id for x in lines))

@@ -124,6 +124,9 @@ def parse_lines(data, columns: list[str]) -> ParsedLines:
         sku_id = _int(skus[i])
         if sku_id is None and not any(v.strip() for v in raw.values()):
             continue
+        if raw["source"].strip() and not raw["qty"].strip() and not raw["rejected"].strip():
+            # a line of its source (an order) left without a quantity: none of it this time
+            continue
         index = len(rows)
         rows.append(
             {

@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.finance import payments, rules, selectors
@@ -30,6 +31,7 @@ from jxc.finance.models import Account, CustomerPayment, SupplierPayment
 from jxc.partners.models import Customer, Supplier
 from jxc.web.generic import Column, Screen, ServiceForm
 from jxc.web.generic.forms import set_queryset
+from jxc.web.generic.printing import document_pdf, document_print, register_printer
 from jxc.web.generic.screen import Section
 
 ALLOC = "alloc_"  # POST fields alloc_<open item id> = amount settled by hand
@@ -72,6 +74,9 @@ class PaymentScreen(Screen):
     book: payments.PaymentBook
     partner_model: Any
     form_template = "web/finance/payment_form.html"
+    detail_template = "web/finance/payment_detail.html"
+    signer: Any = ""  # who signs for the money on the print (收款人 / 交款人)
+    print_template = "web/inventory/document_print.html"
     columns = [
         Column("number", link=True),
         Column("date"),
@@ -129,11 +134,56 @@ class PaymentScreen(Screen):
             )
         ]
 
+    # --- print: the documents' mechanism (jxc.web.generic.printing), A4 or 241 × 140 三联,
+    # with the 大写金额 of the amount and what was settled as the lines
+
+    def header_facts(self, obj) -> list[tuple[Any, Any]]:
+        facts: list[tuple[Any, Any]] = [
+            (_("business date"), obj.date),
+            (self.partner_model._meta.verbose_name, getattr(obj, self.book.partner_field)),
+            (_("account"), obj.account),
+            (_("amount"), f"{obj.amount:,.2f}"),
+        ]
+        if obj.discount:
+            facts.append((_("discount"), f"{obj.discount:,.2f}"))
+        if obj.write_off:
+            facts.append((_("rounding off"), f"{obj.write_off:,.2f}"))
+        return facts
+
+    def line_table(self, obj, user) -> dict[str, Any]:
+        """What the payment settled: one row per document, the advance left open last."""
+        rows: list[list[Any]] = [
+            [s.debit.entry.source_number, s.date, f"{s.amount:,.2f}"]
+            for s in payments.settled_by(obj)
+        ]
+        left = payments.unsettled(obj)
+        if left:
+            rows.append([_("Advance left open"), "", f"{left:,.2f}"])
+        total = sum((s.amount for s in payments.settled_by(obj)), Decimal(0)) + left
+        return {
+            "headers": [_("Document"), _("business date"), _("amount")],
+            "rows": rows,
+            "totals": [_("Total"), "", f"{total:,.2f}"] if rows else [],
+        }
+
+    def print_amount(self, obj, user) -> Decimal | None:
+        return obj.amount
+
+    def print_signatures(self, obj) -> list[tuple[Any, Any]]:
+        return [
+            (_("Made by"), obj.created_by or ""),
+            (pgettext("money", "Cashier"), ""),
+            (self.signer, ""),
+        ]
+
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name
+        register_printer(self)
         return [
             path(f"{p}/open-items/", open_items_view, {"screen": self}, name=f"{n}_open_items"),
             path(f"{p}/settle/<int:partner>/", settle_view, {"screen": self}, name=f"{n}_settle"),
+            path(f"{p}/<int:pk>/print/", document_print, {"screen": self}, name=f"{n}_print"),
+            path(f"{p}/<int:pk>/pdf/", document_pdf, {"screen": self}, name=f"{n}_pdf"),
             *super().urls(),
         ]
 
@@ -145,6 +195,7 @@ class CustomerPaymentScreen(PaymentScreen):
     path = "finance/receipts"
     book = payments.RECEIVABLE
     partner_model = Customer
+    signer = gettext_lazy("Paid in by")
     filterset_class = CustomerPaymentFilterSet
     form_class = CustomerPaymentForm
     create_service = payments.record_customer_payment
@@ -166,6 +217,7 @@ class SupplierPaymentScreen(PaymentScreen):
     path = "finance/supplier-payments"
     book = payments.PAYABLE
     partner_model = Supplier
+    signer = gettext_lazy("Received by")
     filterset_class = SupplierPaymentFilterSet
     form_class = SupplierPaymentForm
     create_service = payments.record_supplier_payment

@@ -38,6 +38,7 @@ from jxc.web.generic import Column, Screen, ServiceForm
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.forms import offer_active
 from jxc.web.generic.line_figures import Summed, num
+from jxc.web.generic.line_grid import units_of
 from jxc.web.generic.printing import document_pdf_bytes
 from jxc.web.generic.screen import Section
 
@@ -168,7 +169,11 @@ class PurchaseOrderScreen(DocumentScreen):
                 Section(
                     title=pgettext_lazy("purchase order", "Receive"),
                     template="web/purchasing/_partials/receive_order.html",
-                    context={"lines": open_lines, "url": self.url("receive", obj.pk)},
+                    context={
+                        "lines": open_lines,
+                        "url": self.url("receive", obj.pk),
+                        "scan_url": f"{RECEIPTS.url('create')}?order={obj.pk}",
+                    },
                     id="receive",
                 )
             )
@@ -220,6 +225,36 @@ class PurchaseReceiptScreen(DocumentScreen):
 
     def get_queryset(self, request):
         return selectors.receipts_for(request.user)
+
+    def new_document(self, request) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """扫码收货: ``?order=<id>`` starts the receipt with the order's open lines and no
+        quantities; each scan of a line's barcode adds one (lines left empty are not part of
+        the receipt)."""
+        initial, rows = super().new_document(request)
+        order_id = request.GET.get("order", "")
+        if not order_id.isdigit():
+            return initial, rows
+        order = get_object_or_404(
+            selectors.orders_for(request.user).filter(status="approved"), pk=int(order_id)
+        )
+        lines = [
+            x for x in order.lines.select_related("sku").order_by("line_no", "id") if x.open_qty > 0
+        ]
+        units = units_of(x.sku_id for x in lines)
+        initial = {**initial, "supplier": order.supplier_id, "warehouse": order.warehouse_id}
+        rows = [
+            {
+                "sku": str(x.sku_id),
+                "sku_label": f"{x.sku.code} {x.sku.name}",
+                "variant": x.sku.spec,
+                "units": units.get(x.sku_id, []),
+                "unit": str(x.unit_id),
+                "source": str(x.pk),
+                "source_label": f"{order.number} #{x.line_no}",
+            }
+            for x in lines
+        ]
+        return initial, rows
 
     def header_choices(self, user) -> dict[str, Any]:
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}

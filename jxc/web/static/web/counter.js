@@ -80,6 +80,13 @@
         if (kind) { for (const m of this.methods) this.paid[m.kind] = ""; this.paid[kind] = this.show(this.total); return; }
         if (!others.length && this.methods.some((m) => m.kind === "cash")) this.paid.cash = this.show(this.total);
       },
+      // 分开付: an amount typed on 微信 / 支付宝 / 银行卡 leaves the rest of the total on cash
+      split(kind) {
+        if (kind === "cash" || !this.methods.some((m) => m.kind === "cash")) return;
+        const others = this.methods.filter((m) => m.kind !== "cash").reduce((t, m) => t + this.cents(this.paid[m.kind]), 0);
+        const rest = this.total - others;
+        this.paid.cash = rest > 0 ? this.show(rest) : "";
+      },
       async sell() {
         if (!this.lines.length) return;
         const body = {
