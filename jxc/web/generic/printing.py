@@ -11,7 +11,7 @@ the PDFs) and ``<path>/<pk>/pdf/?paper=a4|241x140``; the API asks the same print
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +33,28 @@ from jxc.core.visibility import COST, can_view_cost, field_marks
 
 if TYPE_CHECKING:
     from jxc.web.generic.documents import DocumentScreen
+
+
+class PrintedScreen(Protocol):
+    """What a screen declares to print its records here (a document screen, or a 付款单 /
+    收款单 screen): the facts of the header, the table of lines, the amount in words and the
+    signatures; the views find the record through its queryset and permissions."""
+
+    @property
+    def model(self) -> Any: ...
+    @property
+    def verbose_name(self) -> Any: ...
+    @property
+    def print_template(self) -> str: ...
+
+    def can(self, user, action: str) -> bool: ...
+    def get_queryset(self, request) -> Any: ...
+    def url(self, view: str, *args) -> str: ...
+    def header_facts(self, obj) -> list[tuple[Any, Any]]: ...
+    def line_table(self, obj, user) -> dict[str, Any]: ...
+    def print_amount(self, obj, user) -> Decimal | None: ...
+    def print_signatures(self, obj) -> list[tuple[Any, Any]]: ...
+
 
 # 三联: the three copies of a continuous form, named down the right margin
 COPIES = (
@@ -70,7 +92,7 @@ def document_amount(screen: DocumentScreen, obj, user) -> Decimal | None:
     return None
 
 
-def printable_of(screen: DocumentScreen, obj, user) -> Printable:
+def printable_of(screen: PrintedScreen, obj, user) -> Printable:
     """What the paper says for this document and this reader."""
     table = screen.line_table(obj, user)
     amount = screen.print_amount(obj, user)
@@ -116,7 +138,7 @@ def pdf_response(content: bytes, filename: str, *, attachment: bool = False) -> 
     return response
 
 
-def document_pdf_bytes(screen: DocumentScreen, obj, user, paper: str = "a4") -> bytes:
+def document_pdf_bytes(screen: PrintedScreen, obj, user, paper: str = "a4") -> bytes:
     return render_pdf(printable_of(screen, obj, user), paper=paper)
 
 
@@ -126,7 +148,7 @@ def _check(screen, request) -> None:
 
 
 @login_required
-def document_pdf(request, pk: int, *, screen: DocumentScreen):
+def document_pdf(request, pk: int, *, screen: PrintedScreen):
     """打印 (PDF): the document on A4 or 241 × 140 三联 paper; without the font on this
     machine, the HTML print instead (with a word why)."""
     _check(screen, request)
@@ -140,7 +162,7 @@ def document_pdf(request, pk: int, *, screen: DocumentScreen):
 
 
 @login_required
-def document_print(request, pk: int, *, screen: DocumentScreen):
+def document_print(request, pk: int, *, screen: PrintedScreen):
     """打印 (page): a clean A4 page of the document that the browser prints — the fallback of
     the PDF, from the same facts and lines."""
     _check(screen, request)
@@ -166,7 +188,7 @@ def document_print(request, pk: int, *, screen: DocumentScreen):
     )
 
 
-def register_printer(screen: DocumentScreen) -> None:
+def register_printer(screen: PrintedScreen) -> None:
     """Let the API print this document type (it cannot import the screens)."""
 
     def printer(request, pk: int, paper: str) -> bytes:
