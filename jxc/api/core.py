@@ -333,6 +333,15 @@ class CompanyIn(Schema):
     over_receipt_tolerance: Decimal = Field(
         Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2
     )
+    invoice_match_tolerance: Decimal = Field(
+        Decimal(0), ge=0, lt=10**13, decimal_places=2, description="三单匹配 tolerance (amount)"
+    )
+    invoice_match_tolerance_percent: Decimal = Field(
+        Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2, description="… or per cent"
+    )
+    qc_reject_alert_percent: Decimal = Field(
+        Decimal(5), ge=0, le=100, max_digits=5, decimal_places=2, description="质检拒收率预警 %"
+    )
     count_variance_value: Decimal = Field(
         Decimal(1000), ge=0, lt=10**13, description="盘点 variance worth more needs confirming"
     )
@@ -355,6 +364,9 @@ class CompanyOut(Schema):
     purchase_prices_include_tax: bool
     default_tax_rate: Decimal
     over_receipt_tolerance: Decimal
+    invoice_match_tolerance: Decimal
+    invoice_match_tolerance_percent: Decimal
+    qc_reject_alert_percent: Decimal
     count_variance_value: Decimal
     count_variance_percent: int
     document_prefixes: dict[str, str]

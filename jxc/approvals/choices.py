@@ -63,3 +63,5 @@ class AlertKind(models.TextChoices):
     OVERDUE_RECEIVABLE = "overdue_receivable", _("Overdue receivable")
     ORDER_PAST_PROMISED = "order_late", _("Order line past its promised date")
     OVER_CREDIT_LIMIT = "over_credit", _("Customer over its credit limit")
+    PURCHASE_LATE = "po_late", _("Purchase order line past its promised date")
+    QC_REJECTS = "qc_rejects", _("Receipt rejecting more than the QC threshold")

@@ -126,6 +126,33 @@ class Company(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("How much more than ordered a purchase receipt may take in, in per cent."),
     )
+    # 三单匹配: an order line's invoiced amount may differ from what was received by this much
+    # (the larger of the two) and still match; 0 and 0: to the 分.
+    invoice_match_tolerance = models.DecimalField(
+        _("invoice match tolerance (amount)"),
+        max_digits=18,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("An invoice line may differ from the goods received by this amount."),
+    )
+    invoice_match_tolerance_percent = models.DecimalField(
+        _("invoice match tolerance %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("… or by this share of the amount received, whichever is larger."),
+    )
+    # 预警: a posted receipt rejecting more than this share of what arrived is an alert
+    qc_reject_alert_percent = models.DecimalField(
+        _("QC reject rate alert %"),
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("A purchase receipt rejecting more than this share of what arrived."),
+    )
 
     class Meta:
         verbose_name = _("company")
@@ -145,6 +172,16 @@ class Company(models.Model):
                     over_receipt_tolerance__lte=100,
                 ),
                 name="company_purchase_rates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    invoice_match_tolerance__gte=0,
+                    invoice_match_tolerance_percent__gte=0,
+                    invoice_match_tolerance_percent__lte=100,
+                    qc_reject_alert_percent__gte=0,
+                    qc_reject_alert_percent__lte=100,
+                ),
+                name="company_match_and_qc_in_range",
             ),
             choices_check(
                 "costing_method", CostingMethod.values, name="company_costing_method_valid"

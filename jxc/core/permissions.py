@@ -126,6 +126,7 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "payables.*",
             "receivables.*",
             "purchase*.view",
+            "purchase_invoice.*",  # 进项发票: finance records the supplier's invoices
             "invoice.*",
             "period.*",
             "report.*",

@@ -11,6 +11,7 @@ class PurchasingConfig(AppConfig):
         from jxc.core.permissions import register_resource
         from jxc.purchasing.choices import (
             LANDED_COST,
+            PURCHASE_INVOICE,
             PURCHASE_ORDER,
             PURCHASE_RECEIPT,
             PURCHASE_REQUISITION,
@@ -27,6 +28,7 @@ class PurchasingConfig(AppConfig):
         PURCHASE_RETURN.register()
         LANDED_COST.register()
         PURCHASE_REQUISITION.register()
+        PURCHASE_INVOICE.register()
 
         # [Approvals]: a rule's amount is the order's (receipt's) 价税合计; receipts made from
         # an order (drafts too) block its 反审核.
@@ -44,3 +46,9 @@ class PurchasingConfig(AppConfig):
 
         register_downstream("purchase_requisition", orders_of)
         register_facts("purchase_requisition", lambda doc: {"amount": requisition_amount(doc)})
+        register_facts("purchase_invoice", lambda doc: {"amount": doc.total_amount})
+
+        # 预警: an order line past its promised date, a receipt rejecting too much at QC
+        from jxc.purchasing import alert_sources
+
+        alert_sources.register()

@@ -149,3 +149,26 @@ PURCHASE_REQUISITION = DocumentType(
     workflow=REQUISITION_WORKFLOW,
     extra_actions={"close": _("Close")},
 )
+
+# 进项发票: a record of the supplier's VAT invoice (草稿 → 待审核 → 已审核 → 已过账 = registered,
+# 作废 before). It writes nothing to the stock or the party ledger: the receipt made the payable.
+PURCHASE_INVOICE = DocumentType(
+    code="purchase_invoice",
+    prefix="JXFP",
+    label=pgettext_lazy("document type", "Supplier invoice"),
+    plural=_("Supplier invoices"),
+    resource="purchase_invoice",
+    header_fields=("supplier", "invoice_number", "date", "amount", "tax_amount"),
+    line_fields=("source", "qty", "value", "memo"),
+    line_rules={"stock_details": False},
+    workflow=RECEIPT_WORKFLOW,
+)
+
+
+class MismatchReason(models.TextChoices):
+    """Why an order line's invoices do not match what was ordered and received (三单匹配)."""
+
+    QTY = "qty_mismatch", _("Quantity differs")
+    PRICE = "price_mismatch", _("Price differs")
+    NOT_RECEIVED = "not_received", _("Not received")
+    OVER_INVOICED = "over_invoiced", _("Invoiced over the order")

@@ -26,3 +26,17 @@ class SupplierMissing(ValidationFailed):
 
     code = "supplier_missing"
     default_message = _("Choose the supplier of every line to order.")
+
+
+class DuplicateInvoiceNumber(ValidationFailed):
+    """The supplier's invoice number is already recorded (a voided record frees it)."""
+
+    code = "duplicate_invoice_number"
+    default_message = _("This invoice number of the supplier is already recorded.")
+
+
+class InvoiceTotalDiffers(ValidationFailed):
+    """The invoice's amount excl. VAT is not the sum of its lines."""
+
+    code = "invoice_total_differs"
+    default_message = _("The invoice amount differs from the sum of its lines.")

@@ -241,6 +241,7 @@ class PurchaseReceiptLine(DocumentLine):
         return f"{line.document.number} #{line.line_no}" if self.source_line_id else ""
 
 
+from jxc.purchasing.invoice_models import PurchaseInvoice, PurchaseInvoiceLine  # noqa: E402
 from jxc.purchasing.landed_models import LandedCost, LandedCostLine  # noqa: E402
 from jxc.purchasing.requisition_models import (  # noqa: E402
     PurchaseRequisition,
@@ -252,6 +253,8 @@ __all__ = [
     "LandedCost",
     "LandedCostLine",
     "LastPurchasePrice",
+    "PurchaseInvoice",
+    "PurchaseInvoiceLine",
     "PurchaseOrder",
     "PurchaseOrderLine",
     "PurchaseReceipt",

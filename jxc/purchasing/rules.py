@@ -190,3 +190,44 @@ def suggested_quantity(
     if in_unit != in_unit.to_integral_value():
         in_unit = in_unit.to_integral_value(rounding="ROUND_CEILING")
     return order_quantity(in_unit, moq=moq, pack=pack)
+
+
+@dataclass(frozen=True)
+class LineMatch:
+    """三单匹配 of one order line: why it does not match (None: it matches) and the invoiced
+    amount less the amount received."""
+
+    reason: str | None
+    received_amount: Decimal
+    ordered_amount: Decimal
+    difference: Decimal
+
+
+def match_line(
+    *,
+    ordered_qty: Decimal,
+    received_qty: Decimal,
+    invoiced_qty: Decimal,
+    invoiced_amount: Decimal,
+    unit_price: Decimal,
+    tolerance: Decimal = ZERO,
+    tolerance_percent: Decimal = ZERO,
+) -> LineMatch:
+    """Order ↔ receipt ↔ invoice for one order line (base quantities, amounts excl. VAT at the
+    order's net price per base unit). Invoiced more than received: beyond what was ordered
+    超额开票 (``over_invoiced``), else 未到货 (``not_received``); less: 数量不符
+    (``qty_mismatch``); the same quantity at an amount differing from received × price by more
+    than the tolerance (the larger of the amount and the per cent of the amount received):
+    单价不符 (``price_mismatch``)."""
+    received_amount = round_money(received_qty * unit_price)
+    ordered_amount = round_money(ordered_qty * unit_price)
+    difference = invoiced_amount - received_amount
+    allowed = max(tolerance, round_money(abs(received_amount) * tolerance_percent / HUNDRED))
+    reason: str | None = None
+    if invoiced_qty > received_qty:
+        reason = "over_invoiced" if invoiced_qty > ordered_qty else "not_received"
+    elif invoiced_qty < received_qty:
+        reason = "qty_mismatch"
+    elif abs(difference) > allowed:
+        reason = "price_mismatch"
+    return LineMatch(reason, received_amount, ordered_amount, difference)

@@ -38,6 +38,9 @@ class CompanyForm(ServiceForm):
             "purchase_prices_include_tax",
             "default_tax_rate",
             "over_receipt_tolerance",
+            "invoice_match_tolerance",
+            "invoice_match_tolerance_percent",
+            "qc_reject_alert_percent",
             "count_variance_value",
             "count_variance_percent",
         ]

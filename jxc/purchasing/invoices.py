@@ -1,0 +1,302 @@
+"""进项发票 writes: a draft naming the receipt lines of one supplier it bills (made from posted
+receipts, and from returns as negative lines: 红字), its header checked (an active supplier,
+the supplier's invoice number once), and registering it (过账). The invoice is a record: it
+writes nothing to the stock ledger or the party ledger — the receipt made the payable
+(docs/purchasing.md "进项发票"). Its lines feed the three-way match (``matching``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jxc.catalog.selectors import sku_facts
+from jxc.core.choices import DocumentStatus
+from jxc.core.documents import actions
+from jxc.core.documents.actions import act, raise_if, write_fields
+from jxc.core.documents.lines import LineInput
+from jxc.core.documents.services import create_document, update_document
+from jxc.core.fields import size_error
+from jxc.core.numbers import MONEY_PLACES
+from jxc.purchasing.errors import DuplicateInvoiceNumber, InvoiceTotalDiffers
+from jxc.purchasing.models import (
+    PurchaseInvoice,
+    PurchaseInvoiceLine,
+    PurchaseReceipt,
+    PurchaseReceiptLine,
+    PurchaseReturn,
+)
+
+ZERO = Decimal(0)
+HEADER = ("supplier", "invoice_number", "amount", "tax_amount")
+
+
+def _duplicate(header: Mapping[str, Any], *, pk: int | None) -> bool:
+    supplier, number = header.get("supplier"), (header.get("invoice_number") or "").strip()
+    return bool(
+        supplier is not None
+        and number
+        and PurchaseInvoice.objects.filter(supplier=supplier, invoice_number=number)
+        .exclude(status=DocumentStatus.VOID)
+        .exclude(pk=pk)
+        .exists()
+    )
+
+
+def _header_errors(header: Mapping[str, Any], *, pk: int | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    supplier = header.get("supplier")
+    if supplier is not None and not supplier.is_active:
+        errors["supplier"] = [_("The supplier is inactive.")]
+    number = (header.get("invoice_number") or "").strip()
+    if not number:
+        errors["invoice_number"] = [_("Enter the invoice number.")]
+    elif len(number) > 40:
+        errors["invoice_number"] = [_("At most 40 characters.")]
+    elif _duplicate(header, pk=pk):
+        errors["invoice_number"] = [
+            _("Invoice %(number)s of %(supplier)s is already recorded.")
+            % {"number": number, "supplier": supplier}
+        ]
+    for name in ("amount", "tax_amount"):
+        if (problem := size_error(header.get(name) or ZERO, MONEY_PLACES)) is not None:
+            errors[name] = [problem]
+    return errors
+
+
+def _raise_header(errors: dict[str, list[str]], header: Mapping[str, Any], pk) -> None:
+    """A number already recorded has its own code (the other problems come along)."""
+    if errors and _duplicate(header, pk=pk):
+        raise DuplicateInvoiceNumber(errors)
+
+
+def _checked(
+    lines: Sequence[LineInput], supplier_id: int | None
+) -> tuple[list[LineInput], dict[str, list[str]]]:
+    """Each line names a receipt line of the supplier (the receipt not voided) and an amount
+    other than zero; a receipt line is billed once and credited once per invoice. The line
+    takes the receipt line's SKU in the base unit."""
+    found = {
+        x.pk: x
+        for x in PurchaseReceiptLine.objects.select_related("document").filter(
+            pk__in={x.source_line for x in lines if x.source_line}
+        )
+    }
+    out: list[LineInput] = []
+    errors: dict[str, list[str]] = {}
+    seen: set[tuple[int, bool]] = set()
+
+    def add(i: int, name: str, text: str) -> None:
+        errors.setdefault(f"lines.{i}.{name}", []).append(text)
+
+    for i, x in enumerate(lines):
+        r = found.get(x.source_line or 0)
+        if r is None or r.document.status == DocumentStatus.VOID:
+            add(i, "source_line", _("Select a line of a purchase receipt."))
+            out.append(x)
+            continue
+        if supplier_id is not None and r.document.supplier_id != supplier_id:
+            add(
+                i,
+                "source_line",
+                _("%(number)s is a receipt of another supplier.") % {"number": r.document.number},
+            )
+        amount = x.value_change
+        if amount is None or amount == 0:
+            add(i, "value_change", _("Enter the invoiced amount (negative for goods returned)."))
+        elif (problem := size_error(amount, MONEY_PLACES)) is not None:
+            add(i, "value_change", problem)
+        key = (r.pk, bool(amount is not None and amount < 0))
+        if key in seen:
+            add(
+                i,
+                "source_line",
+                _("%(number)s line %(line)s appears twice.")
+                % {"number": r.document.number, "line": r.line_no},
+            )
+        seen.add(key)
+        out.append(dataclasses.replace(x, sku=r.sku_id, unit=None, source_line=r.pk))
+    return out, errors
+
+
+def _write_links(doc: PurchaseInvoice) -> PurchaseInvoice:
+    """Each line's order line (the receipt line's), and the invoice's total with VAT."""
+    rows = list(doc.lines.select_related("source_line"))
+    for x in rows:
+        x.order_line_id = x.source_line.source_line_id
+    write_fields(PurchaseInvoiceLine, rows, ["order_line_id"])
+    doc.total_amount = doc.amount + doc.tax_amount
+    doc.save(update_fields=["total_amount"])
+    return doc
+
+
+@transaction.atomic
+def create_purchase_invoice(
+    model: type[PurchaseInvoice] = PurchaseInvoice,
+    *,
+    user,
+    lines: Sequence[LineInput],
+    **header: Any,
+) -> PurchaseInvoice:
+    """登记进项发票 (a draft): supplier, the supplier's invoice number, date, amount excl. VAT,
+    VAT; lines naming the receipt lines billed, each with its invoiced base quantity and
+    amount excl. VAT (negative: goods returned)."""
+    header.setdefault("memo", "")
+    header["invoice_number"] = (header.get("invoice_number") or "").strip()
+    errors = _header_errors(header, pk=None)
+    supplier = header.get("supplier")
+    lines, line_errors = _checked(lines, supplier.pk if supplier is not None else None)
+    _raise_header({**errors, **line_errors}, header, None)
+    doc = create_document(
+        model,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines),
+        errors={**errors, **line_errors},
+    )
+    return _write_links(doc)
+
+
+@transaction.atomic
+def update_purchase_invoice(
+    doc: PurchaseInvoice, *, user, lines: Sequence[LineInput] | None = None, **header: Any
+) -> PurchaseInvoice:
+    """修改草稿."""
+    if "invoice_number" in header:
+        header["invoice_number"] = (header["invoice_number"] or "").strip()
+    merged = {k: getattr(doc, k) for k in HEADER}
+    merged.update(header)
+    errors = _header_errors(merged, pk=doc.pk)
+    line_errors: dict[str, list[str]] = {}
+    if lines is not None:
+        lines, line_errors = _checked(lines, merged["supplier"].pk)
+    elif "supplier" in header:
+        saved = [
+            LineInput(
+                sku=x.sku_id, qty=x.qty, source_line=x.source_line_id, value_change=x.value_change
+            )
+            for x in doc.lines.all()
+        ]
+        line_errors = _checked(saved, merged["supplier"].pk)[1]
+    _raise_header({**errors, **line_errors}, merged, doc.pk)
+    doc = update_document(
+        doc,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=sku_facts(x.sku for x in lines or []),
+        errors={**errors, **line_errors},
+    )
+    return _write_links(doc)
+
+
+def lines_of(
+    receipts: Sequence[PurchaseReceipt] = (), returns: Sequence[PurchaseReturn] = ()
+) -> list[LineInput]:
+    """What a supplier bills for these documents: each receipt line's accepted base quantity
+    and amount excl. VAT, each linked return line's as a negative amount."""
+    out = [
+        LineInput(sku=x.sku_id, qty=x.base_qty, source_line=x.pk, value_change=x.net_amount)
+        for r in receipts
+        for x in r.lines.order_by("line_no", "id")
+    ]
+    out += [
+        LineInput(
+            sku=x.sku_id, qty=x.base_qty, source_line=x.source_line_id, value_change=-x.net_amount
+        )
+        for r in returns
+        for x in r.lines.filter(source_line__isnull=False).order_by("line_no", "id")
+    ]
+    return out
+
+
+@transaction.atomic
+def invoice_from(
+    *,
+    user,
+    receipts: Sequence[PurchaseReceipt] = (),
+    returns: Sequence[PurchaseReturn] = (),
+    date=None,
+    **header: Any,
+) -> PurchaseInvoice:
+    """登记发票 from documents: a draft billing every line of these receipts (and crediting
+    these returns' linked lines); the supplier is theirs, the amount the sum of the lines,
+    the VAT theirs — change them to what the paper says."""
+    docs = [*receipts, *returns]
+    header.setdefault("supplier", docs[0].supplier)
+    lines = lines_of(receipts, returns)
+    header.setdefault("amount", sum((x.value_change or ZERO for x in lines), ZERO))
+    tax = sum((r.tax_amount for r in receipts), ZERO) - sum((r.tax_amount for r in returns), ZERO)
+    header.setdefault("tax_amount", tax)
+    return create_purchase_invoice(
+        user=user,
+        date=date or max(timezone.localdate(), *(d.date for d in docs)),
+        lines=lines,
+        **header,
+    )
+
+
+@transaction.atomic
+def add_documents(
+    doc: PurchaseInvoice,
+    *,
+    user,
+    receipts: Sequence[PurchaseReceipt] = (),
+    returns: Sequence[PurchaseReturn] = (),
+) -> PurchaseInvoice:
+    """Bill these receipts' (credit these returns') lines on a draft too."""
+    have = [
+        LineInput(
+            sku=x.sku_id, qty=x.qty, source_line=x.source_line_id, value_change=x.value_change,
+            memo=x.memo,
+        )
+        for x in doc.lines.order_by("line_no", "id")
+    ]  # fmt: skip
+    known = {(x.source_line, (x.value_change or ZERO) < 0) for x in have}
+    more = [
+        x
+        for x in lines_of(receipts, returns)
+        if (x.source_line, (x.value_change or ZERO) < 0) not in known
+    ]
+    return update_purchase_invoice(doc, user=user, lines=[*have, *more])
+
+
+def _ready(doc: PurchaseInvoice) -> None:
+    """What an invoice needs before review and registering: its lines still bill receipts of
+    its supplier, and its amount is the sum of its lines."""
+    lines = list(doc.lines.order_by("line_no", "id"))
+    saved = [
+        LineInput(
+            sku=x.sku_id, qty=x.qty, source_line=x.source_line_id, value_change=x.value_change
+        )
+        for x in lines
+    ]
+    raise_if(_checked(saved, doc.supplier_id)[1])
+    total = sum((x.value_change for x in lines), ZERO)
+    if total != doc.amount:
+        raise InvoiceTotalDiffers(
+            {
+                "amount": [
+                    _("The amount %(amount)s is not the sum of the lines, %(lines)s.")
+                    % {"amount": doc.amount, "lines": total}
+                ]
+            }
+        )
+
+
+def submit_purchase_invoice(doc: PurchaseInvoice, *, user) -> PurchaseInvoice:
+    """提交: lines of the supplier's receipts, the amount their sum."""
+    return actions.submit(doc, user=user, check=_ready)
+
+
+@transaction.atomic
+def post_purchase_invoice(doc: PurchaseInvoice, *, user) -> PurchaseInvoice:
+    """登记 (过账): the invoice counts in the three-way match from now on. Nothing is written to
+    the stock or the party ledger: the receipts made the payable."""
+    return act(doc, action="post", user=user, effect=_ready)
