@@ -50,6 +50,7 @@ from jxc.loans import services as loans
 from jxc.loans.models import LoanIn, LoanOut
 from jxc.partners import services as partners
 from jxc.partners.models import Customer
+from jxc.purchasing import invoices as purchase_invoices
 from jxc.purchasing import landed_costs, requisitions
 from jxc.purchasing import receipts as purchase_receipts
 from jxc.purchasing import returns as purchase_returns
@@ -217,6 +218,15 @@ def build_shop(owner) -> dict[str, Any]:
         [receipt], user=owner, date=today, amount=D("3.77"), tax_amount=D(0)
     )
     landed_costs.post_landed_cost(approve(submit(charge, user=owner), user=owner), user=owner)
+    # 进项发票: the receipt billed but not the return, registered: the three-way match lists
+    # its order lines as 未到货 (order prices and amounts are cost figures)
+    bill = purchase_invoices.invoice_from(
+        user=owner, receipts=[receipt], invoice_number="CRAWL-1", date=today
+    )
+    purchase_invoices.post_purchase_invoice(
+        approve(purchase_invoices.submit_purchase_invoice(bill, user=owner), user=owner),
+        user=owner,
+    )
     bank = finance.create_account(user=owner, code="YH-CG", name="采购付款户", kind="bank")
     supplier_payments.record_supplier_payment(
         user=owner, supplier=supplier, account=bank, amount=D(50), date=today

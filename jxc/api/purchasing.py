@@ -285,6 +285,17 @@ document_endpoints(
 
 
 # The other purchasing documents add their endpoints to this router.
-from jxc.api import landed_costs, purchase_requisitions, purchase_returns  # noqa: E402
+from jxc.api import (  # noqa: E402
+    landed_costs,
+    purchase_invoices,
+    purchase_requisitions,
+    purchase_returns,
+)
 
-__all__ = ["landed_costs", "purchase_requisitions", "purchase_returns", "router"]
+__all__ = [
+    "landed_costs",
+    "purchase_invoices",
+    "purchase_requisitions",
+    "purchase_returns",
+    "router",
+]

@@ -11,6 +11,7 @@ from jxc.partners.models import Supplier
 from jxc.purchasing import selectors
 from jxc.purchasing.models import (
     LandedCost,
+    PurchaseInvoice,
     PurchaseOrder,
     PurchaseReceipt,
     PurchaseRequisition,
@@ -59,6 +60,19 @@ class LandedCostFilterSet(DocumentFilterSet):
 
     class Meta:
         model = LandedCost
+        fields: list[str] = []
+
+
+class PurchaseInvoiceFilterSet(DocumentFilterSet):
+    supplier = django_filters.ModelChoiceFilter(
+        queryset=Supplier.objects.all(), label=_("Supplier")
+    )
+    invoice_number = django_filters.CharFilter(
+        field_name="invoice_number", lookup_expr="icontains", label=_("Invoice number")
+    )
+
+    class Meta:
+        model = PurchaseInvoice
         fields: list[str] = []
 
 

@@ -49,6 +49,9 @@ MENU: tuple[Module, ...] = (
             Item(_("Purchase receipts"), "web:purchase_receipt_list", "purchase_receipt.view"),
             Item(_("Purchase returns"), "web:purchase_return_list", "purchase_return.view"),
             Item(_("Landed costs"), "web:landed_cost_list", "landed_cost.view"),
+            Item(_("Supplier invoices"), "web:purchase_invoice_list", "purchase_invoice.view"),
+            Item(_("Invoice mismatches"), "web:invoice_mismatches", "purchase_invoice.view"),
+            Item(_("Supplier performance"), "web:supplier_performance", "supplier.view"),
         ),
     ),
     Module(

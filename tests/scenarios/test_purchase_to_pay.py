@@ -107,7 +107,7 @@ def test_alert_to_statement_with_landed_cost_and_return(shop, capsys):  # noqa: 
     requisition (up to the maximum 60, in 箱 of 12 from the price list: 5 箱) → an [Approvals]
     rule over ¥100 sends it to the owner, who approves → 生成采购订单 → two partial receipts, one
     箱 rejected at inspection on the first → 12.00 freight from a carrier spread by quantity →
-    one 箱 returned to the supplier → the rest paid, settled oldest first → the statement
+    one 箱 returned to the supplier → the invoices matched (three-way) → the rest paid, settled oldest first → the statement
     closes at zero, and every self-check is clean."""
     from jxc.approvals import configuration
     from jxc.core.models import Role
@@ -172,6 +172,25 @@ def test_alert_to_statement_with_landed_cost_and_return(shop, capsys):  # noqa: 
     assert (back.total_amount, back.stock_cost, back.price_variance) == (
         D("67.80"), D("62.40"), D("-2.40")
     )  # fmt: skip
+    assert PartyBalance.objects.get(supplier=shop.supplier).balance == D("271.20")
+    # invoice match: the first receipt's invoice alone leaves 数量不符 (24 of 48 bottles
+    # billed); the second, with the return credited (红字), closes the match. Invoices are
+    # records: what we owe does not move.
+    from jxc.purchasing import invoices, matching
+
+    def register(**documents):
+        bill = invoices.invoice_from(user=shop.user, date=DAY + dt.timedelta(days=6), **documents)
+        bill = invoices.submit_purchase_invoice(bill, user=shop.user)
+        return invoices.post_purchase_invoice(actions.approve(bill, user=shop.user), user=shop.user)
+
+    register(receipts=[first], invoice_number="44030001")
+    (row,) = matching.invoice_match(supplier=shop.supplier.pk)
+    assert (row.reason, row.received_qty, row.invoiced_qty, row.difference) == (
+        "qty_mismatch", D(48), D(24), D("-120.00")
+    )  # fmt: skip
+    credit = register(receipts=[second], returns=[back], invoice_number="44030002")
+    assert (credit.amount, credit.tax_amount) == (D("120.00"), D("15.60"))  # 180 − 60, 23.40 − 7.80
+    assert matching.invoice_match(supplier=shop.supplier.pk) == []
     assert PartyBalance.objects.get(supplier=shop.supplier).balance == D("271.20")
     payments.record_supplier_payment(
         user=shop.user, supplier=shop.supplier, account=bank, amount=D("271.20"),

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jxc.core.documents.header import header_model_fields
 from jxc.core.printing import registry
 from jxc.core.printing.fonts import cjk_font
 from jxc.core.printing.money_words import amount_in_words
@@ -100,7 +101,20 @@ def printable_of(screen: PrintedScreen, obj, user) -> Printable:
     if totals and totals[1] in ("", None):
         totals[1] = _("Total")  # in the first wide column (the # column is too narrow)
     facts: list[tuple[Any, Any]] = []
+    # a header field marked as a cost figure (an invoice's or a landed cost's amount) is left
+    # off the paper of a reader without cost.view
+    hidden = (
+        set()
+        if can_view_cost(user)
+        else {
+            str(f.verbose_name)
+            for f in header_model_fields(screen.model)
+            if COST in field_marks(screen.model, f.name)
+        }
+    )
     for label, value in screen.header_facts(obj):
+        if str(label) in hidden:
+            continue
         if all(str(label) != str(seen) for seen, _v in facts):
             facts.append((label, value))
     status = obj.status_label() if hasattr(obj, "status_label") else obj.get_status_display()

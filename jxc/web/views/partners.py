@@ -89,6 +89,12 @@ class SupplierScreen(Screen):
     update_service = services.update_supplier
     inlines = [_contacts_inline("supplier")]
 
+    def detail_sections(self, request, obj):
+        """供应商绩效 and its price trend (jxc.web.views.supplier_reports)."""
+        from jxc.web.views.supplier_reports import supplier_section
+
+        return [*super().detail_sections(request, obj), *supplier_section(request, obj)]
+
 
 class CustomerScreen(Screen):
     model = Customer

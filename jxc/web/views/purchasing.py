@@ -283,21 +283,23 @@ class PurchaseReceiptScreen(DocumentScreen):
         return [*super().header_facts(obj), (_("supplier"), obj.supplier)]
 
     def detail_sections(self, request, obj) -> list[Section]:
-        from jxc.web.views import landed_costs, purchase_returns
+        from jxc.web.views import landed_costs, purchase_invoices, purchase_returns
 
         sections = super().detail_sections(request, obj)
         more = [
             purchase_returns.return_section(request, obj, self),
             landed_costs.landed_cost_section(request, obj, self),
+            purchase_invoices.invoice_section(request, obj, self),
         ]
         return [*sections, *(x for x in more if x is not None)]
 
     def urls(self) -> list[URLPattern]:
-        from jxc.web.views import landed_costs, purchase_returns
+        from jxc.web.views import landed_costs, purchase_invoices, purchase_returns
 
         return [
             *purchase_returns.receipt_urls(self),
             *landed_costs.receipt_urls(self),
+            *purchase_invoices.receipt_urls(self),
             *super().urls(),
         ]
 
@@ -353,12 +355,20 @@ urlpatterns = [u for s in SCREENS for u in s.urls()]
 
 def _more() -> list[URLPattern]:
     """The other purchasing documents' screens (their own modules)."""
-    from jxc.web.views import landed_costs, purchase_requisitions, purchase_returns
+    from jxc.web.views import (
+        landed_costs,
+        purchase_invoices,
+        purchase_requisitions,
+        purchase_returns,
+        supplier_reports,
+    )
 
     return [
         *purchase_returns.urlpatterns,
         *landed_costs.urlpatterns,
         *purchase_requisitions.urlpatterns,
+        *purchase_invoices.urlpatterns,
+        *supplier_reports.urlpatterns,
     ]
 
 

@@ -1,0 +1,174 @@
+"""进项发票 screens (from its declaration: list, detail, the draft's grid, print), 登记发票 on a
+posted receipt (a draft billing its lines), adding a receipt's (or a return's, credited) lines
+to a draft by number, and the invoice's own three-way match on its page.
+URLs: /purchasing/invoices/ (+ <id>/add-document/), /purchasing/receipts/<id>/invoice/."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jxc.core.errors import DomainError
+from jxc.core.visibility import can_view_cost
+from jxc.purchasing import invoices, matching, selectors
+from jxc.purchasing.filters import PurchaseInvoiceFilterSet
+from jxc.purchasing.models import PurchaseInvoice
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
+from jxc.web.generic.line_figures import Summed
+from jxc.web.generic.screen import Section
+from jxc.web.views.report_tables import table, visible
+
+
+class PurchaseInvoiceScreen(DocumentScreen):
+    model = PurchaseInvoice
+    path = "purchasing/invoices"
+    filterset_class = PurchaseInvoiceFilterSet
+    create_service = invoices.create_purchase_invoice
+    update_service = invoices.update_purchase_invoice
+    transition_services = {
+        **PLAIN_ACTIONS,
+        "submit": invoices.submit_purchase_invoice,
+        "post": invoices.post_purchase_invoice,
+    }
+    grid_labels = {
+        "source": gettext_lazy("Receipt"),
+        "value": gettext_lazy("invoiced amount excl. VAT"),
+    }
+    line_hint = gettext_lazy(
+        "An invoice is recorded from a posted purchase receipt (Record invoice on the receipt); "
+        "add other receipts, or returns (credited as negative amounts), by their number on the "
+        "draft's page. Quantity is the invoiced quantity in the base unit. Registered (posted), "
+        "it is matched against the order and the receipts; it does not change what is owed."
+    )
+
+    def get_queryset(self, request):
+        return matching.invoices_for(request.user)
+
+    def lines_of(self, obj):
+        return obj.lines.select_related(
+            "sku", "unit", "source_line", "source_line__document"
+        ).order_by("line_no", "id")
+
+    def line_columns(self, obj, user):
+        cols = list(super().line_columns(obj, user))
+        memo = cols.pop()
+        cols.pop()  # the generic "value change": ours is the invoiced amount
+        return [
+            (_("Receipt"), lambda x: x.source_label, False),
+            *cols,
+            (_("invoiced amount excl. VAT"), Summed(lambda x: x.value_change, places=2), True),
+            memo,
+        ]
+
+    def detail_sections(self, request, obj) -> list[Section]:
+        sections = super().detail_sections(request, obj)
+        if obj.is_editable and self.can(request.user, "edit"):
+            sections.append(
+                Section(
+                    title=gettext_lazy("Add a receipt or return"),
+                    template="web/purchasing/_partials/add_document.html",
+                    context={"url": self.url("add_document", obj.pk)},
+                    id="add-document",
+                )
+            )
+        if obj.status == "posted":
+            from jxc.web.views.supplier_reports import match_cols, match_rows
+
+            rows = matching.invoice_match(invoice=obj.pk, mismatches_only=False)
+            sections.append(
+                Section(
+                    title=gettext_lazy("Three-way match"),
+                    template="web/purchasing/_partials/match_table.html",
+                    context={
+                        "table": table(visible(match_cols(), request.user), match_rows(rows)),
+                        "cost": can_view_cost(request.user),
+                    },
+                    id="match",
+                )
+            )
+        return sections
+
+    def urls(self) -> list[URLPattern]:
+        p, n = self.url_path, self.url_name
+        return [
+            path(
+                f"{p}/<int:pk>/add-document/",
+                add_document_view,
+                {"screen": self},
+                name=f"{n}_add_document",
+            ),
+            *super().urls(),
+        ]
+
+
+INVOICES = PurchaseInvoiceScreen()
+
+
+@login_required
+def add_document_view(request, pk: int, *, screen: PurchaseInvoiceScreen):
+    """Add a receipt's lines (a return's, credited) to a draft, by its number."""
+    if request.method != "POST" or not screen.can(request.user, "edit"):
+        raise PermissionDenied
+    doc = get_object_or_404(screen.get_queryset(request), pk=pk)
+    number = request.POST.get("number", "").strip()
+    receipt = selectors.receipts_for(request.user).filter(number=number).first()
+    back = selectors.returns_for(request.user).filter(number=number).first()
+    if receipt is None and back is None:
+        messages.error(request, _("No purchase receipt or return %(number)s.") % {"number": number})
+    else:
+        try:
+            invoices.add_documents(
+                doc,
+                user=request.user,
+                receipts=[receipt] if receipt else [],
+                returns=[back] if back else [],
+            )
+            messages.success(request, _("Saved."))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    return redirect(screen.url("detail", doc.pk))
+
+
+def invoice_section(request, receipt, receipt_screen) -> Section | None:
+    """登记发票 on a posted receipt."""
+    if receipt.status != "posted" or not request.user.has_jxc_perm("purchase_invoice.create"):
+        return None
+    return Section(
+        title=gettext_lazy("Record invoice"),
+        template="web/purchasing/_partials/invoice_from.html",
+        context={"url": receipt_screen.url("invoice", receipt.pk)},
+        id="invoice",
+    )
+
+
+@login_required
+def invoice_view(request, pk: int, *, screen):
+    if request.method != "POST" or not request.user.has_jxc_perm("purchase_invoice.create"):
+        raise PermissionDenied
+    receipt = get_object_or_404(screen.get_queryset(request), pk=pk)
+    try:
+        made = invoices.invoice_from(
+            user=request.user,
+            receipts=[receipt],
+            invoice_number=request.POST.get("invoice_number", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        for problems in getattr(exc, "errors", {}).values():
+            for text in problems:
+                messages.error(request, text)
+        return redirect(screen.url("detail", receipt.pk))
+    return redirect(INVOICES.url("edit", made.pk))
+
+
+def receipt_urls(screen) -> list[URLPattern]:
+    p, n = screen.url_path, screen.url_name
+    return [path(f"{p}/<int:pk>/invoice/", invoice_view, {"screen": screen}, name=f"{n}_invoice")]
+
+
+urlpatterns = INVOICES.urls()
