@@ -43,7 +43,7 @@ def _duplicate(header: Mapping[str, Any], *, pk: int | None) -> bool:
         and number
         and PurchaseInvoice.objects.filter(supplier=supplier, invoice_number=number)
         .exclude(status=DocumentStatus.VOID)
-        .exclude(pk=pk)
+        .exclude(pk=pk or 0)
         .exists()
     )
 
@@ -228,15 +228,15 @@ def invoice_from(
     """登记发票 from documents: a draft billing every line of these receipts (and crediting
     these returns' linked lines); the supplier is theirs, the amount the sum of the lines,
     the VAT theirs — change them to what the paper says."""
-    docs = [*receipts, *returns]
-    header.setdefault("supplier", docs[0].supplier)
+    header.setdefault("supplier", (receipts[0] if receipts else returns[0]).supplier)
+    dates = [d.date for d in (*receipts, *returns)]
     lines = lines_of(receipts, returns)
     header.setdefault("amount", sum((x.value_change or ZERO for x in lines), ZERO))
     tax = sum((r.tax_amount for r in receipts), ZERO) - sum((r.tax_amount for r in returns), ZERO)
     header.setdefault("tax_amount", tax)
     return create_purchase_invoice(
         user=user,
-        date=date or max(timezone.localdate(), *(d.date for d in docs)),
+        date=date or max(timezone.localdate(), *dates),
         lines=lines,
         **header,
     )

@@ -81,7 +81,7 @@ def invoice_match(
         r["order_line_id"]: r
         for r in PurchaseInvoiceLine.objects.filter(document__status=POSTED, order_line_id__in=ids)
         .values("order_line_id")
-        .annotate(qty=Sum(signed, output_field=_QTY), amount=Sum("value_change"))
+        .annotate(qty=Sum(signed, output_field=_QTY), invoiced=Sum("value_change"))
     }
     received = dict(
         PurchaseReceiptLine.objects.filter(document__status=POSTED, source_line_id__in=ids)
@@ -110,7 +110,7 @@ def invoice_match(
             ordered_qty=po.base_qty,
             received_qty=got,
             invoiced_qty=inv["qty"] or ZERO,
-            invoiced_amount=inv["amount"] or ZERO,
+            invoiced_amount=inv["invoiced"] or ZERO,
             unit_price=po.unit_cost,
             tolerance=company.invoice_match_tolerance,
             tolerance_percent=company.invoice_match_tolerance_percent,
@@ -133,7 +133,7 @@ def invoice_match(
                 received_qty=got,
                 received_amount=m.received_amount,
                 invoiced_qty=inv["qty"] or ZERO,
-                invoiced_amount=inv["amount"] or ZERO,
+                invoiced_amount=inv["invoiced"] or ZERO,
                 difference=m.difference,
                 reason=m.reason,
                 invoices=numbers.get(po.pk, []),

@@ -92,12 +92,12 @@ def supplier_performance(
         p.receipt_lines, p.on_time_lines = r["lines"], r["on_time"]
         p.rejected_qty = r["rejected"] or ZERO
         p.arrived_qty = (r["accepted"] or ZERO) + p.rejected_qty
-    for r in ordered.values("document__supplier_id").annotate(
+    for o in ordered.values("document__supplier_id").annotate(
         qty=Sum("base_qty"),
         filled=Sum(Least(F("received_qty"), F("base_qty")), output_field=_QTY),
     ):
-        p = row(r["document__supplier_id"])
-        p.ordered_qty, p.filled_qty = r["qty"] or ZERO, r["filled"] or ZERO
+        p = row(o["document__supplier_id"])
+        p.ordered_qty, p.filled_qty = o["qty"] or ZERO, o["filled"] or ZERO
     for s in Supplier.objects.filter(pk__in=found).only("pk", "code", "name"):
         found[s.pk].code, found[s.pk].name = s.code, s.name
     return sorted(found.values(), key=lambda p: (p.code, p.supplier_id))

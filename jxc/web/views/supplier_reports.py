@@ -39,7 +39,7 @@ class RangeForm(forms.Form):
     date_to = forms.DateField(label=gettext_lazy("To"), widget=_date_input(), required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
@@ -49,7 +49,7 @@ class RangeForm(forms.Form):
 def _range(
     form: RangeForm, *, default_days: int | None
 ) -> tuple[Any, dt.date | None, dt.date | None]:
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     end = data.get("date_to")
     start = data.get("date_from")
     if default_days is not None:
