@@ -23,6 +23,7 @@ from jxc.core.documents.lines import LineInput
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.fields import size_error
 from jxc.core.numbers import MONEY_PLACES
+from jxc.partners.models import Supplier
 from jxc.purchasing.errors import DuplicateInvoiceNumber, InvoiceTotalDiffers
 from jxc.purchasing.models import (
     PurchaseInvoice,
@@ -51,7 +52,11 @@ def _duplicate(header: Mapping[str, Any], *, pk: int | None) -> bool:
 def _header_errors(header: Mapping[str, Any], *, pk: int | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     supplier = header.get("supplier")
-    if supplier is not None and not supplier.is_active:
+    # read again: the instance may come cached from a receipt loaded before it was deactivated
+    if (
+        supplier is not None
+        and not Supplier.objects.filter(pk=supplier.pk, is_active=True).exists()
+    ):
         errors["supplier"] = [_("The supplier is inactive.")]
     number = (header.get("invoice_number") or "").strip()
     if not number:

@@ -23,6 +23,16 @@ from jxc.web.generic.audit import audit_rows
 # --- company settings ---------------------------------------------------------------------
 
 
+# Left empty, these keep what they are (they have defaults).
+OPTIONAL_SETTINGS = (
+    "count_variance_value",
+    "count_variance_percent",
+    "invoice_match_tolerance",
+    "invoice_match_tolerance_percent",
+    "qc_reject_alert_percent",
+)
+
+
 class CompanyForm(ServiceForm):
     class Meta:
         model = Company
@@ -48,7 +58,7 @@ class CompanyForm(ServiceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Left empty, a count variance limit keeps what it is (it has a default).
-        for name in ("count_variance_value", "count_variance_percent"):
+        for name in OPTIONAL_SETTINGS:
             self.fields[name].required = False
         prefixes = (self.instance.document_prefixes or {}) if self.instance else {}
         # One input per registered document type (purchase order, receipt …).
@@ -64,7 +74,7 @@ class CompanyForm(ServiceForm):
 
     def service_data(self):
         data = dict(self.cleaned_data)
-        for name in ("count_variance_value", "count_variance_percent"):
+        for name in OPTIONAL_SETTINGS:
             if data.get(name) is None:
                 data.pop(name, None)
         prefixes = {}
