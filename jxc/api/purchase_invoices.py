@@ -19,7 +19,9 @@ from ninja import Field, Query, Schema
 
 from jxc.api.common.idempotency import creates
 from jxc.api.common.permissions import get_or_404, requires
-from jxc.api.documents import PLAIN_ACTIONS, LineIn, document_endpoints, header_schemas
+from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints
+from jxc.api.documents.lines import LineIn
+from jxc.api.documents.schemas import header_schemas
 from jxc.api.purchasing import router
 from jxc.core.errors import ValidationFailed
 from jxc.core.visibility import Cost
