@@ -17,6 +17,7 @@ class ImportBatch(models.Model):
         APPLYING = "applying", _("Importing")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Rolled back")
 
     class Mode(models.TextChoices):
         CREATE = "create", _("Add new only")

@@ -19,7 +19,7 @@ from jxc.core.fields import MAX_MONEY, MONEY_PLACES
 from jxc.finance import services as finance
 from jxc.finance.choices import AccountKind, EntryKind, PartySide
 from jxc.finance.models import Account, PartyLedgerEntry
-from jxc.finance.party_ledger import record_party_entries
+from jxc.finance.party_ledger import record_party_entries, reverse_party_entries
 from jxc.finance.rules import PartyLine
 from jxc.imports.spec import (
     CHOICE,
@@ -156,6 +156,28 @@ def write_balances(items: list[dict[str, Any]], ctx: Context) -> None:
     each_row(items, ctx, one)
 
 
+def undo_balances(result: dict[str, Any], ctx: Context) -> None:
+    """撤销: the batch's entries reversed by the party ledger's 红冲 (each counter-entry
+    settled against its original), on the opening date."""
+    from jxc.core.errors import NothingToReverse
+
+    try:
+        record = reverse_party_entries(
+            source=SourceRef(kind=SOURCE_KIND, id=ctx.batch_id, number=""),
+            user=ctx.user,
+            date=_option_date(ctx),
+        )
+    except NothingToReverse:
+        record = []
+    ctx.result["reversed"] = len(record)
+
+
+def undo_accounts(result: dict[str, Any], ctx: Context) -> None:
+    from jxc.imports.rollback import delete_created
+
+    delete_created((Account, "pk", list(result.get("created", []))))
+
+
 BALANCES = ImportSpec(
     kind="opening-balances",
     title=_("Opening receivables and payables"),
@@ -164,6 +186,7 @@ BALANCES = ImportSpec(
     options=OPTIONS,
     check=check_balances,
     write=write_balances,
+    undo=undo_balances,
     filename="opening-balances",
     notes=(
         _(
@@ -238,7 +261,8 @@ def write_accounts(items: list[dict[str, Any]], ctx: Context) -> None:
         if item["action"] == "update":
             finance.update_account(Account.objects.get(code=item["code"]), user=ctx.user, **fields)
         else:
-            finance.create_account(user=ctx.user, code=item["code"], **fields)
+            account = finance.create_account(user=ctx.user, code=item["code"], **fields)
+            ctx.result.setdefault("created", []).append(account.pk)
 
     each_row(items, ctx, one)
 
@@ -253,6 +277,7 @@ ACCOUNTS = ImportSpec(
     existing=existing_accounts,
     check=check_accounts,
     write=write_accounts,
+    undo=undo_accounts,
     filename="accounts",
 )
 SPECS = {BALANCES.kind: BALANCES, ACCOUNTS.kind: ACCOUNTS}

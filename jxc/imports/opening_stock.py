@@ -208,6 +208,25 @@ def write(items: list[dict[str, Any]], ctx: Context) -> None:
         made.append(doc.pk)
 
 
+def undo(result: dict[str, Any], ctx: Context) -> None:
+    """撤销: the ledger is append-only — each posted document the batch made is taken back by
+    红冲 (the ledger's reversing moves, linked to the originals), one document per
+    transaction; a draft is voided. A document reversed or voided already is left as it is."""
+    from jxc.core.choices import DocumentStatus
+    from jxc.inventory.documents.models import StockDocument
+
+    reason = str(_("Import rolled back"))
+    for doc in StockDocument.objects.filter(pk__in=result.get("documents", [])).order_by("pk"):
+        if doc.status == DocumentStatus.POSTED and doc.reversal_date is None:
+            docs.reverse_document(doc, user=ctx.user, reason=reason, date=doc.date)
+        elif doc.status in (
+            DocumentStatus.DRAFT,
+            DocumentStatus.SUBMITTED,
+            DocumentStatus.APPROVED,
+        ):
+            docs.void_document(doc, user=ctx.user, reason=reason)
+
+
 SPEC = ImportSpec(
     kind="opening-stock",
     title=_("Opening stock"),
@@ -216,6 +235,7 @@ SPEC = ImportSpec(
     options=OPTIONS,
     check=check,
     write=write,
+    undo=undo,
     filename="opening-stock",
     notes=(
         _("One opening-stock document is made per warehouse (per 500 rows of a large file)."),

@@ -138,6 +138,7 @@ def _write(side: str):
             update(partner, user=ctx.user, **fields)
         else:
             partner = create(user=ctx.user, code=item["code"], **fields)
+            ctx.result.setdefault("created", []).append(partner.pk)
         if item.get("contact"):
             exists = Contact.objects.filter(**{side: partner}, name=item["contact"]).exists()
             if not exists:
@@ -157,6 +158,15 @@ def _write(side: str):
     return write
 
 
+def _undo(model):
+    def undo(result: dict[str, Any], ctx: Context) -> None:
+        from jxc.imports.rollback import delete_created
+
+        delete_created((model, "pk", list(result.get("created", []))))
+
+    return undo
+
+
 CUSTOMERS = ImportSpec(
     kind="customers",
     title=_("Customers"),
@@ -166,6 +176,7 @@ CUSTOMERS = ImportSpec(
     existing=_existing(Customer),
     check=_check(Customer),
     write=_write("customer"),
+    undo=_undo(Customer),
     filename="customers",
     notes=(_("A contact person with a phone is also added to the partner's contacts."),),
 )
@@ -178,6 +189,7 @@ SUPPLIERS = ImportSpec(
     existing=_existing(Supplier),
     check=_check(Supplier),
     write=_write("supplier"),
+    undo=_undo(Supplier),
     filename="suppliers",
     notes=(_("A contact person with a phone is also added to the partner's contacts."),),
 )

@@ -17,8 +17,9 @@ from jxc.catalog import rules as catalog_rules
 from jxc.catalog import services as catalog
 from jxc.catalog.choices import PRICE_FIELDS, Tracking
 from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, Unit
-from jxc.catalog.rules import UnitSpec, VariantSpec
+from jxc.core.errors import ImportRowsInvalid
 from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES
+from jxc.imports.product_writer import create_products, undo_products
 from jxc.imports.spec import (
     CHOICE,
     CODE,
@@ -255,70 +256,6 @@ def _brand(name: str, ctx: Context) -> Brand | None:
     return brand or catalog.create_brand(user=ctx.user, name=name)
 
 
-def _create(item: dict[str, Any], ctx: Context) -> None:
-    units = {
-        u.name: u for u in Unit.objects.filter(name__in=[item["base_unit"], item["unit2"] or ""])
-    }
-    base = units[item["base_unit"]]
-    variants = item["variants"]
-    single = len(variants) == 1
-    specs = [
-        UnitSpec(
-            unit_id=base.pk,
-            prices=_prices(item),
-            barcode=variants[0]["barcode"] if single else "",
-        )
-    ]
-    if item["unit2"]:
-        specs.append(
-            UnitSpec(
-                unit_id=units[item["unit2"]].pk,
-                factor=Decimal(item["factor2"]),
-                barcode=variants[0]["barcode2"] if single else "",
-            )
-        )
-    colour = any(v["colour"] for v in variants)
-    size = any(v["size"] for v in variants)
-    product = catalog.create_product(
-        user=ctx.user,
-        code=item["code"],
-        name=item["name"],
-        base_unit=base,
-        units=specs,
-        category=Category.objects.get(pk=item["category_id"]) if item["category_id"] else None,
-        brand=_brand(item["brand"], ctx),
-        tracking=item["tracking"] or Tracking.NONE,
-        shelf_life_days=item["shelf_life_days"],
-        attribute1=gettext("Colour") if colour and not single else "",
-        attribute2=gettext("Size") if size and not single else "",
-        variants=None
-        if single
-        else [
-            VariantSpec(
-                value1=v["colour"],
-                value2=v["size"],
-                code=v["sku_code"],
-                barcode=v["barcode"],
-                prices={k: Decimal(p) for k, p in v["prices"].items()},
-            )
-            for v in variants
-        ],
-        memo=item["memo"] or "",
-    )
-    if single and variants[0]["sku_code"] and variants[0]["sku_code"] != product.code:
-        Sku.objects.filter(product=product).update(code=variants[0]["sku_code"])
-    if not single and item["unit2"]:
-        for v in variants:
-            if v["barcode2"]:
-                sku = Sku.objects.get(product=product, value1=v["colour"], value2=v["size"])
-                catalog.add_barcode(
-                    sku,
-                    user=ctx.user,
-                    code=v["barcode2"],
-                    sku_unit=SkuUnit.objects.get(sku=sku, unit=units[item["unit2"]]),
-                )
-
-
 def _update(item: dict[str, Any], ctx: Context) -> None:
     """更新: the product's name, category, brand, shelf life and memo, and the base-unit
     prices of the SKUs named (a SKU code, or the only SKU)."""
@@ -355,11 +292,26 @@ def _update(item: dict[str, Any], ctx: Context) -> None:
 
 
 def write(items: list[dict[str, Any]], ctx: Context) -> None:
-    def one(item: dict[str, Any]) -> None:
-        (_update if item["action"] == "update" else _create)(item, ctx)
-        ctx.result[item["action"]] = ctx.result.get(item["action"], 0) + 1
+    """更新 row by row through the catalog's services, 新增 set-based (``product_writer``);
+    every refused row of both is named before the error is raised."""
+    before = len(ctx.problems)
 
-    each_row(items, ctx, one)
+    def update(item: dict[str, Any]) -> None:
+        _update(item, ctx)
+        ctx.result["update"] = ctx.result.get("update", 0) + 1
+
+    updates = [i for i in items if i["action"] == "update"]
+    if updates:
+        try:
+            each_row(updates, ctx, update)
+        except ImportRowsInvalid:
+            pass
+    try:
+        create_products([i for i in items if i["action"] == "create"], ctx)
+    except ImportRowsInvalid:
+        pass
+    if len(ctx.problems) > before:
+        raise ImportRowsInvalid(ctx.problems[before:])
 
 
 SPEC = ImportSpec(
@@ -371,6 +323,7 @@ SPEC = ImportSpec(
     existing=existing,
     check=check,
     write=write,
+    undo=undo_products,
     filename="products",
     notes=(
         _(

@@ -389,7 +389,8 @@ def confirm_import(batch: ImportBatch, *, user) -> ImportBatch:
 
 def apply_import_chunk(job, items: list[dict[str, Any]], *, final: bool) -> None:
     """``jxc.core.jobs`` handler: one chunk of a confirmed import batch."""
-    batch = ImportBatch.objects.get(pk=job.subject_id)
+    # the file and its rows stay on disk: the job carries the chunk
+    batch = ImportBatch.objects.only("pk", "kind", "mode", "options").get(pk=job.subject_id)
     spec, ctx = _context(batch, job.user)
     ctx.result = dict(job.result)
     spec.write(items, ctx)

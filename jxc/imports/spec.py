@@ -160,6 +160,7 @@ def keyed(rows: list[Row], ctx: Context, key: str, existing: set[str]) -> list[t
 
 Check = Callable[[list[Row], Context], list[dict[str, Any]]]
 Write = Callable[[list[dict[str, Any]], Context], None]
+Undo = Callable[[dict[str, Any], Context], None]
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ class ImportSpec:
     """One import. ``check`` turns good rows into JSON items (reporting problems on the
     context; it reads the database in a few set-based queries, it never writes); ``write``
     applies a list of items and must be idempotent per item (a background import applies them
-    in chunks, and a chunk may run again after a crash). ``key`` names the code column whose
+    in chunks, and a chunk may run again after a crash); it records what it created in
+    ``ctx.result`` so that ``undo`` can take the whole batch back. ``key`` names the code column whose
     existing values the user chooses to update or skip (``existing`` finds them)."""
 
     kind: str
@@ -183,6 +185,8 @@ class ImportSpec:
     filename: str = "import"
     # False when the items must go in together (one document): never split into chunks
     chunked: bool = True
+    # takes back what ``write`` recorded in the batch's result (``jxc.imports.rollback``)
+    undo: Undo | None = None
 
     def label_of(self, name: str) -> str:
         for c in (*self.columns, *self.options):
