@@ -7,6 +7,7 @@ GET  /import-batches/{id}             a batch: status, counts, problems (行号,
 GET  /import-batches/{id}/errors      the uploaded file with an error column (.xlsx)
 POST /import-batches/{id}/confirm     write the previewed rows: 200 done, 202 in the background
                                       (follow ``GET /import-jobs/{job_id}``)
+POST /import-batches/{id}/rollback    take back everything the batch wrote (cancels a running one)
 """
 
 import datetime as dt
@@ -185,6 +186,18 @@ def batch_errors(request, id: int):
     response = HttpResponse(workbook.errors_copy(batch), content_type=workbook.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{batch.kind}-errors.xlsx"'
     return response
+
+
+@router.post("/import-batches/{id}/rollback", response={200: ImportBatchOut})
+@open_to_users
+def rollback_batch(request, id: int):
+    """撤销导入: take back everything a confirmed batch wrote — a background import that failed
+    midway, one still running (cancelled first) or one that finished. A 422
+    ``import_in_use`` when something uses its rows by now, ``import_not_undoable`` when the
+    batch is not confirmed, updated existing codes or its kind has no rollback."""
+    from jxc.imports.rollback import rollback_import
+
+    return 200, batch_out(rollback_import(_own(request, id), user=request.user))
 
 
 @router.post("/import-batches/{id}/confirm", response={200: ImportBatchOut, 202: ImportBatchOut})

@@ -240,12 +240,18 @@ def run(size: int) -> dict:
     catalog.create_unit(user=user, name="个-imp")
     catalog.create_unit(user=user, name="箱-imp")
     _warehouses(user)
-    products = _products(user, size)
-    opening = _opening_stock(user, size)
-    busy = _busy(user, size)
-    problems = ledger_problems()
-    if problems:
-        raise AssertionError("ledger self-check: " + "; ".join(problems[:5]))
+    try:
+        products = _products(user, size)
+        opening = _opening_stock(user, size)
+        busy = _busy(user, size)
+        problems = ledger_problems()
+        if problems:
+            raise AssertionError("ledger self-check: " + "; ".join(problems[:5]))
+    finally:
+        # the benchmarks after this one in the same database see only their own stock
+        from tests.bench._ledger_bench import drop_ledger_of
+
+        drop_ledger_of("IB")
     load = os.getloadavg()
     return {
         "products": products,

@@ -179,3 +179,25 @@ def test_only_the_owner_or_a_user_allowed_to_import_may_roll_back(stock_world, c
     with pytest.raises(DomainError):
         rollback.rollback_import(batch, user=w.keeper)
     assert ImportJob.objects.get(pk=batch.job_id).status == "pending"
+
+
+def test_screen_and_api_roll_back_a_batch(client_for, stock_world, chunked):
+    w = stock_world
+    before = _counts()
+    client = client_for(w.owner)
+    batch = services.confirm_import(
+        services.preview_import("products", user=w.owner, data=_products(3)), user=w.owner
+    )
+    page = client.get(f"/imports/batches/{batch.pk}/")
+    assert 'data-testid="btn-rollback"' in page.content.decode()
+    assert jobs.run_import(batch.job_id).status == "done" and _counts() != before
+    r = client.post(f"/imports/batches/{batch.pk}/rollback/")
+    assert r.status_code == 302 and _counts() == before
+    r = client.post(f"/api/v1/import-batches/{batch.pk}/rollback")
+    assert r.status_code == 422 and r.json()["code"] == "import_not_undoable"
+    batch = services.confirm_import(
+        services.preview_import("products", user=w.owner, data=_products(3, "S")), user=w.owner
+    )
+    r = client.post(f"/api/v1/import-batches/{batch.pk}/rollback")  # cancelled before it ran
+    assert r.status_code == 200 and r.json()["status"] == "undone"
+    assert jobs.run_import(batch.job_id).status == "failed" and _counts() == before

@@ -181,6 +181,24 @@ def batch_confirm(request, pk: int):
 
 
 @login_required
+def batch_rollback(request, pk: int):
+    """撤销导入 / 取消: take back everything the batch wrote (a background import that failed
+    or still runs is stopped first)."""
+    from jxc.imports.rollback import rollback_import
+
+    batch, spec = _batch(request, pk)
+    if request.method != "POST":
+        return redirect("web:import_batch", pk=pk)
+    try:
+        rollback_import(batch, user=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Rolled back: %(title)s.") % {"title": spec.title})
+    return redirect("web:import_batch", pk=pk)
+
+
+@login_required
 def batch_errors(request, pk: int):
     """错误文件: the uploaded rows with an error column."""
     batch, spec = _batch(request, pk)
@@ -199,6 +217,7 @@ urlpatterns = [
     path("imports/batches/<int:pk>/mode/", batch_mode, name="import_batch_mode"),
     path("imports/batches/<int:pk>/confirm/", batch_confirm, name="import_batch_confirm"),
     path("imports/batches/<int:pk>/errors/", batch_errors, name="import_batch_errors"),
+    path("imports/batches/<int:pk>/rollback/", batch_rollback, name="import_batch_rollback"),
     path("imports/<slug:kind>/", upload, name="import_upload"),
     path("imports/<slug:kind>/template/", template_file, name="import_template"),
 ]
