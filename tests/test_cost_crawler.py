@@ -16,7 +16,6 @@ from jxc.core.models import Role
 from jxc.core.permissions import DEFAULT_ROLES, VIEW_COST, all_permissions, matches
 from jxc.imports import registry, workbook
 from jxc.imports import services as imports
-from jxc.inventory.documents.count_entry import COUNT_IMPORT_HANDLER
 from tests.cost_crawler import Crawl, Figures, api_calls, build_shop
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +36,9 @@ def shop(owner, user_factory):
     built["users"] = {code: user_factory(roles=[code]) for code in [*ROLES, ALL_BUT_COST]}
     # 仓管's background count import (its job: GET /import-jobs/{id})
     jobs.start_import(
-        kind="stock_count",
+        kind="import:stock-count",
         user=built["users"]["keeper"],
-        handler=COUNT_IMPORT_HANDLER,
+        handler=imports.HANDLER,
         items=[],
         subject_id=built["blind"].pk,
     )

@@ -30,6 +30,7 @@ from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.catalog.models import Category, Sku
 from jxc.core.models import ImportJob
 from jxc.core.visibility import BOOK, COST, Marked, blank
+from jxc.imports import services as import_services
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
@@ -260,13 +261,21 @@ def add_line(request, id: int, payload: AddLineIn):
 @router.post("/stock-counts/{id}/import", response={200: StockCountOut, 202: ImportJobOut})
 @requires("stock_count.edit")
 def import_counts(request, id: int, file: File[UploadedFile]):
-    """导入实盘数 (.xlsx): SKU code or barcode, counted quantity, bin, batch. Every bad row is
-    reported at once (422). Up to 2,000 rows are applied at once (200, the sheet); more
-    are applied in the background (202, the import job: follow ``GET /import-jobs/{id}``)."""
+    """导入实盘数 (.xlsx): SKU code or barcode, counted quantity, bin, batch — the import
+    framework's preview and confirm in one call (``kind`` ``stock-count``; the screens preview
+    first). Every bad row is reported at once (422 ``import_rows_invalid``), nothing written.
+    Up to 2,000 rows are applied at once (200, the sheet); more are applied in the background
+    (202, the import job: follow ``GET /import-jobs/{id}``)."""
     count = get_or_404(scoped(request), id)
-    started = docs.start_count_import(count, user=request.user, file=file.read())
-    if isinstance(started, ImportJob):
-        return 202, job_out(started)
+    batch = import_services.import_at_once(
+        "stock-count",
+        user=request.user,
+        data=file.read(),
+        filename=file.name or "",
+        options={"count": count.pk},
+    )
+    if batch.job_id is not None:
+        return 202, job_out(ImportJob.objects.get(pk=batch.job_id))
     return count_out(count, request)
 
 

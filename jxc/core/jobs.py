@@ -17,8 +17,8 @@ A handler is a function ``apply(job, items, *, final)`` named by its dotted path
 the job): it locks what it changes, applies the chunk, and may set ``job.result``; it runs
 again on the same chunk after a crash, so it must be idempotent (set, not add).
 
-    job = start_import(kind="stock_count", user=user, subject_id=count.pk,
-                       handler="jxc.inventory.documents.count_entry.apply_count_chunk",
+    job = start_import(kind="import:stock-count", user=user, subject_id=batch.pk,
+                       handler="jxc.imports.services.apply_import_chunk",
                        items=items)
 """
 

@@ -16,7 +16,7 @@ def test_a_job_whose_worker_died_reads_as_failed(client_owner, owner):
     stalled = ImportJob.objects.create(
         kind="stock_count",
         user=owner,
-        handler="jxc.inventory.documents.count_entry.apply_count_chunk",
+        handler="jxc.imports.services.apply_import_chunk",
         items=[{}] * 4000,
         total=4000,
         done=1500,
@@ -27,7 +27,7 @@ def test_a_job_whose_worker_died_reads_as_failed(client_owner, owner):
     fresh = ImportJob.objects.create(
         kind="stock_count",
         user=owner,
-        handler="jxc.inventory.documents.count_entry.apply_count_chunk",
+        handler="jxc.imports.services.apply_import_chunk",
         total=4000,
         status="running",
         heartbeat_at=timezone.now(),

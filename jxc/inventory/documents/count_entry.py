@@ -1,12 +1,13 @@
 """Counting into a 盘点单 draft: typing counted quantities, scanning barcodes (a scanner types
 the code and Enter; each scan adds one of the barcode's unit), adding a SKU found that is not
-on the sheet, and importing counted quantities from a spreadsheet."""
+on the sheet, and the count-specific halves of importing counted quantities from a spreadsheet
+(the import itself is ``jxc.imports.stock_counts`` on the import framework)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Q, Sum, Value
@@ -16,14 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Barcode, Sku
 from jxc.core.documents.actions import ensure_draft, ensure_perm, write_fields
 from jxc.core.errors import (
-    ImportRowsInvalid,
     NotOnCountSheet,
     UnknownBarcode,
     ValidationFailed,
 )
 from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import record_audit
-from jxc.inventory.documents import count_rules, excel
+from jxc.inventory.documents import count_rules
 from jxc.inventory.documents.counts import sku_in_scope
 from jxc.inventory.documents.lifecycle import ensure_warehouses
 from jxc.inventory.documents.models import StockCount, StockCountLine
@@ -218,17 +218,8 @@ def record_counts(count: StockCount, *, user, counts: Mapping[int, Decimal | Non
     return count
 
 
-IMPORT_COLUMNS = {
-    "code": _("SKU code or barcode"),
-    "counted_qty": _("Counted quantity"),
-    "bin": _("Bin"),
-    "batch_number": _("Batch number"),
-}
-
-
-# Up to this many rows an import is applied in the request; more go to a background job
-# (jxc.core.jobs) applied in chunks, so no request holds the write lock for long.
-INLINE_IMPORT_ROWS = 2_000
+# 导入实盘数 goes through the import framework (``jxc.imports.stock_counts``: template, preview,
+# errors copy, confirm, background chunks); these are its count-specific halves.
 _IN = 500  # ids per IN (...) list
 
 
@@ -249,100 +240,88 @@ def _skus_by_code(codes: set[str]) -> dict[str, int]:
     return found
 
 
-def plan_count_import(count: StockCount, *, user, file: BinaryIO | bytes) -> list[list[Any]]:
-    """导入实盘数, the checking half (reads only): every bad row reported at once
-    (ImportRowsInvalid), else the items ``[row, sku_id, bin_id, batch_id, qty]`` to apply."""
+def counting_sheet(count_id: int, *, user) -> StockCount:
+    """The 盘点单 an import goes into: one the user may edit, of their warehouses, a draft."""
+    count = StockCount.objects.select_related("warehouse", "category").filter(pk=count_id).first()
+    if count is None:
+        from jxc.core.errors import NotFound
+
+        raise NotFound()
     ensure_perm(user, StockCount.RESOURCE, "edit")
     ensure_warehouses(user, count.warehouse)
     ensure_draft(count)
-    rows = excel.read_rows(file)
-    if not rows:
-        raise ImportRowsInvalid(
-            [{"row": 1, "column": "", "message": str(_("The sheet is empty."))}]
-        )
-    cols = excel.header_map(rows[0], IMPORT_COLUMNS)
-    problems: list[dict[str, Any]] = []
-    for name in ("code", "counted_qty"):
-        if name not in cols:
-            problems.append(
-                {
-                    "row": 1,
-                    "column": str(IMPORT_COLUMNS[name]),
-                    "message": str(_("Column missing.")),
-                }
-            )
-    if problems:
-        raise ImportRowsInvalid(problems)
+    return count
 
-    def cell(row: list, name: str) -> Any:
-        i = cols.get(name)
-        return row[i] if i is not None and i < len(row) else None
 
-    def problem(n: int, column: str, message: Any) -> None:
-        problems.append({"row": n, "column": str(IMPORT_COLUMNS[column]), "message": str(message)})
-
-    data = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
-    codes = {excel.text(cell(r, "code")) for _n, r in data} - {""}
-    sku_ids = _skus_by_code(codes)
+def check_count_rows(
+    count: StockCount,
+    rows: list[tuple[int, str, Decimal, str, str]],
+    problem: Callable[[int, str, Any], None],
+) -> list[dict[str, Any]]:
+    """导入实盘数, the checking half (reads only, set-based): ``rows`` are (row number, SKU code
+    or barcode, counted quantity in the base unit, bin code, batch number); every bad one is
+    reported through ``problem(row, column, message)`` (columns ``code``, ``counted_qty``,
+    ``bin``, ``batch_number``). Returns the items ``{row, sku_id, bin_id, batch_id, qty}``."""
+    sku_ids = _skus_by_code({code for _n, code, _q, _b, _t in rows})
     bins = dict(Bin.objects.filter(warehouse=count.warehouse).values_list("code", "pk"))
-    batch_numbers = {excel.text(cell(r, "batch_number")) for _n, r in data} - {""}
+    batch_numbers = {number for _n, _c, _q, _b, number in rows if number}
     batches: dict[tuple[int, str], int] = {}
-    wanted_skus = sorted(set(sku_ids.values()))
     if batch_numbers:
-        for part in _chunks(wanted_skus):
+        for part in _chunks(sorted(set(sku_ids.values()))):
             for pk, of_sku, number in Batch.objects.filter(
                 sku_id__in=part, number__in=sorted(batch_numbers)
             ).values_list("pk", "sku_id", "number"):
                 batches[(of_sku, number)] = pk
-    items: list[list[Any]] = []
-    for n, row in data:
-        bad = len(problems)
-        code = excel.text(cell(row, "code"))
+    items: list[dict[str, Any]] = []
+    for n, code, qty, bin_code, batch_number in rows:
+        bad = False
         sku_id = sku_ids.get(code)
-        if not code:
-            problem(n, "code", _("Required."))
-        elif sku_id is None:
+        if sku_id is None:
             problem(n, "code", UnknownBarcode(barcode=code))
-        try:
-            qty = _check_qty(excel.number(cell(row, "counted_qty")))
-            if qty is None:
-                raise ValueError(str(_("Required.")))
-        except (ValueError, ArithmeticError) as exc:
-            message = str(exc) if isinstance(exc, ValueError) and exc.args else ""
-            problem(n, "counted_qty", message or _("Enter a number."))
-            qty = None
-        bin_code = excel.text(cell(row, "bin"))
+            bad = True
         bin_id = bins.get(bin_code) if bin_code else None
         if bin_code and bin_id is None:
             problem(n, "bin", _("Select a bin of this warehouse."))
-        batch_number = excel.text(cell(row, "batch_number"))
+            bad = True
         batch_id = None
         if batch_number and sku_id is not None:
             batch_id = batches.get((sku_id, batch_number))
             if batch_id is None:
                 problem(n, "batch_number", _("There is no such batch of this SKU."))
-        if len(problems) == bad and sku_id is not None and qty is not None:
-            items.append([n, sku_id, bin_id, batch_id, str(qty)])
+                bad = True
+        if not bad and sku_id is not None:
+            items.append(
+                {
+                    "row": n,
+                    "sku_id": sku_id,
+                    "bin_id": bin_id,
+                    "batch_id": batch_id,
+                    "qty": str(qty),
+                }
+            )
     # SKUs that get a new line must lie in the sheet's scope (category, bin range).
-    lines = _sheet_lines(count, {i[1] for i in items})
-    new = [i for i in items if _find_line(lines, i[1], i[2], i[3]) is None]
+    lines = _sheet_lines(count, {i["sku_id"] for i in items})
+    new = [i for i in items if _find_line(lines, i["sku_id"], i["bin_id"], i["batch_id"]) is None]
     if new:
         skus = {
             s.pk: s
-            for part in _chunks(sorted({i[1] for i in new}))
+            for part in _chunks(sorted({i["sku_id"] for i in new}))
             for s in Sku.objects.filter(pk__in=part).select_related("product__category")
         }
         bin_codes = {pk: code for code, pk in bins.items()}
         ranged = bool(count.bin_from or count.bin_to)
-        for n, sku_id, bin_id, _batch_id, _qty in new:
-            sku = skus[sku_id]
+        out_of_scope = set()
+        for i in new:
+            sku = skus[i["sku_id"]]
             in_range = count_rules.in_bin_range(
-                bin_codes.get(bin_id) if bin_id else None, count.bin_from, count.bin_to
+                bin_codes.get(i["bin_id"]) if i["bin_id"] else None, count.bin_from, count.bin_to
             )
             if not sku_in_scope(count, sku) or (ranged and not in_range):
-                problem(n, "code", NotOnCountSheet(sku=f"{sku.code} {sku}", number=count.number))
-    if problems:
-        raise ImportRowsInvalid(problems)
+                problem(
+                    i["row"], "code", NotOnCountSheet(sku=f"{sku.code} {sku}", number=count.number)
+                )
+                out_of_scope.add(i["row"])
+        items = [i for i in items if i["row"] not in out_of_scope]
     return items
 
 
@@ -407,13 +386,14 @@ def _books_at_freeze(count: StockCount, keys: set[tuple[int, int | None, int | N
     return books
 
 
-def _apply_count_items(count: StockCount, items: list[list[Any]]) -> int:
+def _apply_count_items(count: StockCount, items: list[dict[str, Any]]) -> int:
     """Set the counted quantities of ``items`` (set-based: lines found in one read, new
     lines made in one insert, quantities written in one executemany). Idempotent."""
-    lines = _sheet_lines(count, {i[1] for i in items})
+    keyed = [(i["sku_id"], i["bin_id"], i["batch_id"], i["qty"]) for i in items]
+    lines = _sheet_lines(count, {k[0] for k in keyed})
     missing = {
         (sku_id, bin_id, batch_id)
-        for _n, sku_id, bin_id, batch_id, _q in items
+        for sku_id, bin_id, batch_id, _q in keyed
         if _find_line(lines, sku_id, bin_id, batch_id) is None
     }
     if missing:
@@ -434,9 +414,9 @@ def _apply_count_items(count: StockCount, items: list[list[Any]]) -> int:
                 )
             )
         StockCountLine.objects.bulk_create(made, batch_size=_IN)
-        lines = _sheet_lines(count, {i[1] for i in items})
+        lines = _sheet_lines(count, {k[0] for k in keyed})
     counted: dict[int, Decimal] = {}
-    for _n, sku_id, bin_id, batch_id, qty in items:
+    for sku_id, bin_id, batch_id, qty in keyed:
         pk = _find_line(lines, sku_id, bin_id, batch_id)
         assert pk is not None
         counted[pk] = Decimal(qty)  # a later row for the same line wins
@@ -448,50 +428,10 @@ def _apply_count_items(count: StockCount, items: list[list[Any]]) -> int:
     return len(counted)
 
 
-def apply_count_chunk(job, items: list[list[Any]], *, final: bool) -> None:
-    """``jxc.core.jobs`` handler of a background count import: one chunk, under the sheet's
-    lock (a sheet submitted meanwhile stops the job with that error)."""
-    count = _counting(StockCount(pk=job.subject_id), job.user)
-    job.result["lines"] = job.result.get("lines", 0) + _apply_count_items(count, items)
-    if final:
-        record_audit(
-            user=job.user, obj=count, action="import", changes={"lines": [None, job.total]}
-        )
-
-
-COUNT_IMPORT_HANDLER = "jxc.inventory.documents.count_entry.apply_count_chunk"
-
-
-def import_counts(count: StockCount, *, user, file: BinaryIO | bytes) -> int:
-    """导入实盘数 from a spreadsheet: SKU code or barcode, counted quantity (base unit),
-    optionally bin and batch. Every bad row is reported at once; nothing changes unless all
-    rows are good. Returns the number of lines set (applied here, in one transaction)."""
-    items = plan_count_import(count, user=user, file=file)
-    with transaction.atomic():
-        count = _counting(count, user)
-        n = _apply_count_items(count, items)
-        record_audit(user=user, obj=count, action="import", changes={"lines": [None, n]})
+def apply_count_import(count: StockCount, items: list[dict[str, Any]], *, user) -> int:
+    """导入实盘数, the writing half: the counted quantities of ``items`` set under the sheet's
+    lock (a sheet submitted meanwhile refuses), audited. Returns the number of lines set."""
+    count = _counting(count, user)
+    n = _apply_count_items(count, items)
+    record_audit(user=user, obj=count, action="import", changes={"lines": [None, n]})
     return n
-
-
-def start_count_import(count: StockCount, *, user, file: BinaryIO | bytes):
-    """导入实盘数 as the API and the screen do it: checked at once (422 with every bad row);
-    up to ``INLINE_IMPORT_ROWS`` rows applied at once (returns the number of lines set),
-    more handed to a background job applied in chunks (returns the ``ImportJob``)."""
-    from jxc.core import jobs
-
-    items = plan_count_import(count, user=user, file=file)
-    if len(items) <= INLINE_IMPORT_ROWS:
-        with transaction.atomic():
-            count = _counting(count, user)
-            n = _apply_count_items(count, items)
-            record_audit(user=user, obj=count, action="import", changes={"lines": [None, n]})
-        return n
-    with transaction.atomic():
-        return jobs.start_import(
-            kind="stock_count",
-            user=user,
-            handler=COUNT_IMPORT_HANDLER,
-            items=items,
-            subject_id=count.pk,
-        )

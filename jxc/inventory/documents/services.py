@@ -26,10 +26,11 @@ from jxc.inventory.documents.assembly import (
 )
 from jxc.inventory.documents.count_entry import (
     add_count_line,
-    import_counts,
+    apply_count_import,
+    check_count_rows,
+    counting_sheet,
     record_counts,
     scan_barcode,
-    start_count_import,
 )
 from jxc.inventory.documents.counts import (
     CountScope,
@@ -60,14 +61,16 @@ D = TypeVar("D", bound=Document)
 __all__ = [
     "CountScope",
     "add_count_line",
+    "apply_count_import",
     "approve_document",
+    "check_count_rows",
     "close_transfer",
+    "counting_sheet",
     "create_assembly",
     "create_stock_count",
     "create_stock_counts",
     "create_stock_document",
     "create_transfer",
-    "import_counts",
     "post_assembly",
     "post_document",
     "post_stock_count",
@@ -83,7 +86,6 @@ __all__ = [
     "reverse_transfer",
     "scan_barcode",
     "set_kit",
-    "start_count_import",
     "submit_document",
     "unapprove_document",
     "update_assembly",

@@ -126,6 +126,13 @@ def _progress(batch: ImportBatch) -> dict:
     }
 
 
+def _back(batch: ImportBatch) -> str:
+    """Where an import started elsewhere returns to (the count sheet of 导入实盘数)."""
+    if batch.kind == "stock-count" and str(batch.options.get("count", "")).isdigit():
+        return reverse("web:stock_count_count", args=[int(batch.options["count"])])
+    return ""
+
+
 @login_required
 def batch_detail(request, pk: int):
     """预览: counts, every problem (行号, 列, 原因), the errors copy, the choice for existing
@@ -140,6 +147,7 @@ def batch_detail(request, pk: int):
         "modes": ImportBatch.Mode.choices,
         "progress": _progress(batch),
         "poll_seconds": POLL_SECONDS,
+        "back": _back(batch),
     }
     if request.htmx:
         return render(request, "web/imports/_partials/progress.html", context)

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.catalog.models import Category
-from jxc.core.errors import DomainError, ImportRowsInvalid, ValidationFailed
+from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.visibility import MASK, can_view_cost
+from jxc.imports import services as import_services
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
@@ -327,31 +328,25 @@ def save_counts(request, pk: int, *, screen: StockCountScreen):
 
 @login_required
 def import_counts(request, pk: int, *, screen: StockCountScreen):
+    """导入实盘数: the file goes to the import framework's preview (every problem with row and
+    column, the errors copy, confirm); nothing is written before the confirm."""
     count = _get(screen, request, pk, "edit")
     upload = request.FILES.get("file")
     if request.method != "POST" or upload is None:
         messages.error(request, _("Choose a spreadsheet."))
         return redirect(screen.url("count", count.pk))
     try:
-        started = docs.start_count_import(count, user=request.user, file=upload.read())
-    except ImportRowsInvalid as exc:
-        for row in exc.rows[:20]:
-            messages.error(request, _("Row %(row)s: %(column)s %(message)s") % row)
+        batch = import_services.preview_import(
+            "stock-count",
+            user=request.user,
+            data=upload.read(),
+            filename=upload.name or "",
+            options={"count": count.pk},
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
-    else:
-        if isinstance(started, int):
-            messages.success(request, _("%(count)s lines imported.") % {"count": started})
-        else:
-            messages.info(
-                request,
-                _(
-                    "%(count)s rows are being imported in the background; "
-                    "reload the page in a moment to see them."
-                )
-                % {"count": started.total},
-            )
-    return redirect(screen.url("count", count.pk))
+        return redirect(screen.url("count", count.pk))
+    return redirect("web:import_batch", pk=batch.pk)
 
 
 @login_required

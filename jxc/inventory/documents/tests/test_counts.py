@@ -9,7 +9,6 @@ from openpyxl import Workbook
 from jxc.core.documents.lines import LineInput
 from jxc.core.errors import (
     CountOverlap,
-    ImportRowsInvalid,
     InvalidTransition,
     NotEditable,
     NotOnCountSheet,
@@ -196,42 +195,6 @@ def test_typed_counts_are_checked(stock_world):
     docs.record_counts(count, user=w.owner, counts={line.pk: None})
     line.refresh_from_db()
     assert line.counted_qty is None
-
-
-def test_import_counted_quantities(stock_world):
-    w = stock_world
-    shelf = inventory.create_bin(user=w.owner, warehouse=w.zc, code="A-01")
-    receive(w, w.sku_a, w.zc, 4, "2")
-    receive(w, w.sku_c, w.zc, 3, "1", batch_number="L1", bin=shelf.pk)
-    count = docs.create_stock_count(user=w.owner, warehouse=w.zc, date=TODAY)
-    good = xlsx(
-        [
-            ["SKU code or barcode", "Counted quantity", "Bin", "Batch number"],
-            [6900000000011, 5, None, None],
-            ["C001", "2", "A-01", "L1"],
-        ]
-    )
-    assert docs.import_counts(count, user=w.owner, file=good) == 2
-    assert line_of(count, w.sku_a).counted_qty == D(5)
-    assert line_of(count, w.sku_c).counted_qty == D(2)
-    bad = xlsx(
-        [
-            ["商品编码或条码", "实盘数量", "货位", "批次号"],
-            ["A001", 1, None, None],
-            ["XXXX", 1, None, None],
-            ["A001", -2, None, None],
-            ["A001", 1, "Z-9", None],
-            ["C001", 1, "A-01", "NOPE"],
-        ]
-    )
-    with pytest.raises(ImportRowsInvalid) as exc:
-        docs.import_counts(count, user=w.owner, file=bad)
-    assert [r["row"] for r in exc.value.rows] == [3, 4, 5, 6]
-    assert line_of(count, w.sku_a).counted_qty == D(5)  # nothing changed
-    with pytest.raises(ImportRowsInvalid):
-        docs.import_counts(count, user=w.owner, file=xlsx([["whatever"], [1]]))
-    with pytest.raises(ValidationFailed):
-        docs.import_counts(count, user=w.owner, file=b"not a spreadsheet")
 
 
 def test_confirm_twice_and_void(stock_world):
