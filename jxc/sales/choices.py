@@ -149,4 +149,32 @@ SALES_RETURN = DocumentType(
     workflow=POSTING_WORKFLOW,
 )
 
-DOCUMENT_TYPES = (QUOTATION, SALES_ORDER, PICK_LIST, SALES_DELIVERY, SALES_RETURN)
+
+class InvoiceKind(models.TextChoices):
+    """增值税专用发票 or 普通发票 (a 销项发票 record)."""
+
+    SPECIAL = "special", _("Special VAT invoice")
+    ORDINARY = "ordinary", _("Ordinary VAT invoice")
+
+
+# 销项发票: a record of an invoice issued to a customer; recorded in one step (登记), 作废 with
+# a reason frees what it covered of its deliveries. It never touches the party ledger.
+INVOICE_WORKFLOW = Workflow(
+    (
+        Transition(S.DRAFT, S.POSTED, "post", pgettext_lazy("invoice", "Record"), automatic=True),
+        Transition(S.POSTED, S.VOID, "void", _("Void"), needs_reason=True),
+    )
+)
+
+SALES_INVOICE = DocumentType(
+    code="sales_invoice",
+    prefix="XXFP",
+    label=pgettext_lazy("document type", "Sales invoice"),
+    plural=_("Sales invoices"),
+    resource="sales_invoice",
+    header_fields=("customer", "date", "invoice_number", "kind", "net_amount", "tax_amount"),
+    line_fields=(),
+    workflow=INVOICE_WORKFLOW,
+)
+
+DOCUMENT_TYPES = (QUOTATION, SALES_ORDER, PICK_LIST, SALES_DELIVERY, SALES_RETURN, SALES_INVOICE)

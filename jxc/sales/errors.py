@@ -58,3 +58,13 @@ class NotOnPickList(DomainError):
     code = "not_on_pick_list"
     http_status = 409
     default_message = _("%(code)s is not on %(number)s, or is picked in full already.")
+
+
+class OverInvoiced(ValidationFailed):
+    """A 销项发票 for more than the documents it names have not been invoiced yet."""
+
+    code = "over_invoiced"
+    default_message = _(
+        "The invoice is for more than the chosen documents have left to invoice. Please "
+        "correct the amounts."
+    )

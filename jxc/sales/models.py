@@ -287,10 +287,19 @@ class SalesDelivery(SalesHeader):
         verbose_name=_("pick list"),
     )
 
+    # 已开票: Σ of the live 销项发票 covering it (jxc.sales.invoices); never above 价税合计
+    invoiced_amount = MoneyField(_("invoiced"))
+
     class Meta(SalesHeader.Meta):
         verbose_name = _("sales delivery")
         verbose_name_plural = _("sales deliveries")
         indexes = [models.Index(fields=["customer", "date"], name="sd_customer_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoiced_amount__gte=0, invoiced_amount__lte=F("total_amount")),
+                name="sd_invoiced_within",
+            )
+        ]
 
     @property
     def gross_profit(self) -> Decimal:
@@ -356,9 +365,18 @@ class SalesReturn(SalesHeader):
         verbose_name=_("exchange delivery"),
     )
 
+    # 已开票 (as a positive figure): what 销项发票 took of it as a negative amount
+    invoiced_amount = MoneyField(_("invoiced"))
+
     class Meta(SalesHeader.Meta):
         verbose_name = _("sales return")
         verbose_name_plural = _("sales returns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoiced_amount__gte=0, invoiced_amount__lte=F("total_amount")),
+                name="sr_invoiced_within",
+            )
+        ]
 
 
 class SalesReturnLine(PricedLine):
@@ -386,3 +404,6 @@ class SalesReturnLine(PricedLine):
     def source_label(self) -> str:
         line = self.source_line
         return f"{line.document.number} #{line.line_no}" if line is not None else ""
+
+
+from jxc.sales.invoice_models import SalesInvoice, SalesInvoiceLink  # noqa: E402, F401

@@ -186,3 +186,23 @@ def over_quantity(*, limit: Decimal, done: Decimal, incoming: Decimal) -> Decima
 def unit_of(value: Decimal, qty: Decimal) -> Decimal:
     """value ÷ quantity (10 places; 0 at quantity 0)."""
     return round_unit_cost(CONTEXT.divide(value, qty)) if qty else ZERO
+
+
+def invoice_allocation(total: Decimal, opens: Sequence[Decimal]) -> list[Decimal] | None:
+    """What a 销项发票 of ``total`` (价税合计) covers of each document, given what each has not
+    invoiced yet (a delivery > 0, a return < 0): every return in full, then the deliveries in
+    the order given, the last one covered in part. None when the total is above what the
+    documents have open together (or the returns leave nothing to invoice)."""
+    returned = sum((o for o in opens if o < 0), ZERO)
+    left = total - returned  # the deliveries carry the invoice and what the returns take off
+    if total <= 0 or left > sum((o for o in opens if o > 0), ZERO):
+        return None
+    out = []
+    for o in opens:
+        if o < 0:
+            out.append(o)
+        else:
+            take = min(o, max(left, ZERO))
+            left -= take
+            out.append(take)
+    return out

@@ -3,12 +3,13 @@ warehouse has available and projected for the order grid, a customer's open rece
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 
 from jxc.catalog.models import SkuUnit
 from jxc.core.choices import DocumentStatus
@@ -282,3 +283,63 @@ def reservation_problems() -> list[str]:
                 f"the balance {balances.get(key, ZERO)}"
             )
     return problems
+
+
+# --- 销项发票: what is not invoiced yet ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Uninvoiced:
+    """A posted delivery (or return: ``uninvoiced`` < 0) not invoiced in full."""
+
+    kind: str  # "delivery" / "return"
+    id: int
+    number: str
+    date: dt.date
+    customer_id: int
+    customer: str
+    total_amount: Decimal
+    invoiced_amount: Decimal
+    uninvoiced: Decimal
+
+
+def uninvoiced_documents(user, *, customer_id: int | None = None) -> list[Uninvoiced]:
+    """未开票出库单: the posted deliveries (and returns, negative) of the user's warehouses whose
+    价税合计 is not covered by 销项发票 yet, by customer, oldest first (two queries)."""
+    out = []
+    for kind, qs, sign in (
+        ("delivery", deliveries_for(user), 1),
+        ("return", returns_for(user), -1),
+    ):
+        qs = qs.filter(status=DocumentStatus.POSTED, invoiced_amount__lt=F("total_amount"))
+        if customer_id is not None:
+            qs = qs.filter(customer_id=customer_id)
+        for d in qs.order_by():
+            out.append(
+                Uninvoiced(
+                    kind=kind,
+                    id=d.pk,
+                    number=d.number,
+                    date=d.date,
+                    customer_id=d.customer_id,
+                    customer=str(d.customer),
+                    total_amount=d.total_amount * sign,
+                    invoiced_amount=d.invoiced_amount * sign,
+                    uninvoiced=(d.total_amount - d.invoiced_amount) * sign,
+                )
+            )
+    out.sort(key=lambda r: (r.customer, r.customer_id, r.date, r.kind, r.number))
+    return out
+
+
+def uninvoiced_by_customer(rows: Iterable[Uninvoiced]) -> list[dict]:
+    """The rows grouped per customer with the customer's total not invoiced."""
+    groups: dict[int, dict] = {}
+    for r in rows:
+        group = groups.setdefault(
+            r.customer_id,
+            {"customer_id": r.customer_id, "customer": r.customer, "uninvoiced": ZERO, "rows": []},
+        )
+        group["uninvoiced"] += r.uninvoiced
+        group["rows"].append(r)
+    return list(groups.values())
