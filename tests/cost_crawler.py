@@ -57,6 +57,7 @@ from jxc.purchasing import returns as purchase_returns
 from jxc.purchasing import services as purchasing
 from jxc.purchasing.models import SupplierPrice
 from jxc.sales import deliveries, picking
+from jxc.sales import invoices as sales_invoices
 from jxc.sales import orders as sales_orders
 from jxc.sales import returns as sales_returns
 from jxc.web.menu import MENU
@@ -269,6 +270,11 @@ def build_shop(owner) -> dict[str, Any]:
         lines=[LineInput(sku=tea.pk, qty=D(1), source_line=delivery.lines.get().pk)],
     )  # fmt: skip
     sales_returns.post_sales_return(approve(submit(back, user=owner), user=owner), user=owner)
+    # 销项发票 for part of the delivery: its record, and the rest on the 未开票 list
+    sales_invoices.record_sales_invoice(
+        user=owner, customer=buyer, date=today, invoice_number="04400001",
+        net_amount=D("30.00"), tax_amount=D("3.90"), deliveries=[delivery.pk],
+    )  # fmt: skip
     supplier_payments.record_customer_payment(
         user=owner, customer=buyer, account=bank, amount=D(20), date=today
     )

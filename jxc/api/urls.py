@@ -17,6 +17,7 @@ from jxc.api import (
     printing,
     purchasing,
     sales,
+    sales_invoices,
     stock_assembly,
     stock_counts,
     stock_documents,
@@ -63,6 +64,7 @@ api.add_router("", purchasing.router)
 
 # 销售: 报价单, 销售订单, 出库通知单, 销售出库单, 销售退货单.
 api.add_router("", sales.router)
+api.add_router("", sales_invoices.router)
 
 # 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
 api.add_router("", stock_reports.router)

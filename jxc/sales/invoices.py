@@ -35,16 +35,23 @@ def _header_errors(*, invoice_number: str, kind: str, net_amount, tax_amount) ->
     if not invoice_number:
         errors["invoice_number"] = [_("Enter the invoice number.")]
     elif len(invoice_number) > 40:
-        errors["invoice_number"] = [_("Ensure this value has at most 40 characters.")]
-    elif SalesInvoice.objects.filter(invoice_number=invoice_number).exclude(
-        status=DocumentStatus.VOID
-    ).exists():
+        errors["invoice_number"] = [
+            _("Ensure this value has at most %(max_length)s characters.") % {"max_length": 40}
+        ]
+    elif (
+        SalesInvoice.objects.filter(invoice_number=invoice_number)
+        .exclude(status=DocumentStatus.VOID)
+        .exists()
+    ):
         errors["invoice_number"] = [
             _("Invoice %(number)s is recorded already.") % {"number": invoice_number}
         ]
     if kind not in InvoiceKind.values:
         errors["kind"] = [_("Select a valid choice.")]
-    for name, value, above_zero in (("net_amount", net_amount, True), ("tax_amount", tax_amount, False)):
+    for name, value, above_zero in (
+        ("net_amount", net_amount, True),
+        ("tax_amount", tax_amount, False),
+    ):
         if value is None or (value <= 0 if above_zero else value < 0):
             errors[name] = [
                 _("Enter an amount above zero.") if above_zero else _("Enter zero or more.")
@@ -59,9 +66,9 @@ def _locked(model, ids: Sequence[int], *, user, customer) -> tuple[list, list[st
     and the problems: not found or out of the user's warehouses, not posted, another
     customer's."""
     problems: list[str] = []
-    seen = model.objects.filter(
-        pk__in=ids, warehouse__in=warehouses_for(user)
-    ).values_list("pk", flat=True)
+    seen = model.objects.filter(pk__in=ids, warehouse__in=warehouses_for(user)).values_list(
+        "pk", flat=True
+    )
     missing = set(ids) - set(seen)
     if missing:
         problems.append(_("Select a valid choice."))
@@ -166,7 +173,9 @@ def record_sales_invoice(
                 amount=share,
             )
         )
-        type(doc).objects.filter(pk=doc.pk).update(invoiced_amount=F("invoiced_amount") + abs(share))
+        type(doc).objects.filter(pk=doc.pk).update(
+            invoiced_amount=F("invoiced_amount") + abs(share)
+        )
     SalesInvoiceLink.objects.bulk_create(links)
     audit_saved(invoice, user=user, creating=True, lines=len(links))
     return take_action(invoice, action="post", user=user, check_permission=False)

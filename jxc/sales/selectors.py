@@ -26,6 +26,7 @@ from jxc.sales.models import (
     PickList,
     Quotation,
     SalesDelivery,
+    SalesInvoice,
     SalesOrder,
     SalesOrderLine,
     SalesReturn,
@@ -33,7 +34,12 @@ from jxc.sales.models import (
 )
 
 ZERO = Decimal(0)
-LEVEL_FIELDS = {"retail": "retail_price", "wholesale": "wholesale_price", "member": "member_price"}
+LEVEL_FIELDS = {
+    "retail": "retail_price",
+    "wholesale": "wholesale_price",
+    "member": "member_price",
+    "vip": "vip_price",
+}
 
 
 def settings() -> SalesSettings:
@@ -343,3 +349,8 @@ def uninvoiced_by_customer(rows: Iterable[Uninvoiced]) -> list[dict]:
         group["uninvoiced"] += r.uninvoiced
         group["rows"].append(r)
     return list(groups.values())
+
+
+def invoices_for(user) -> QuerySet[SalesInvoice]:
+    """销项发票 (customer records: not kept per warehouse)."""
+    return SalesInvoice.objects.select_related("customer", "created_by")

@@ -65,6 +65,8 @@ MENU: tuple[Module, ...] = (
             Item(_("Pick lists"), "web:sales_pick_list", "sales_pick.view"),
             Item(_("Sales deliveries"), "web:sales_delivery_list", "sales_delivery.view"),
             Item(_("Sales returns"), "web:sales_return_list", "sales_return.view"),
+            Item(_("Sales invoices"), "web:sales_invoice_list", "sales_invoice.view"),
+            Item(_("Uninvoiced deliveries"), "web:sales_invoice_uninvoiced", "sales_invoice.view"),
             Item(_("Counter"), "web:counter", "retail_sale.create"),
             Item(_("Daily summary"), "web:counter_day", "retail_sale.view"),
         ),
