@@ -58,6 +58,8 @@ class Printable:
     page_label: str = "%(page)s / %(pages)s"
     copies: Sequence[Any] = ()  # 三联: the copies' names, printed down the right margin
     landscape: bool = False
+    qr: str = ""  # a QR code of this text at the top right of the first page (the number)
+    signature_boxes: bool = False  # the signatures as boxes to sign in (送货人 / 收货人 / 日期)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -138,12 +140,32 @@ def render_pdf(data: Printable, *, paper: str = "a4") -> bytes:
         return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), st)
 
     story: list[Any] = []
-    story.append(para(data.company, style(p.body, TA_CENTER)))
-    story.append(para(data.title, style(p.title, TA_CENTER, p.title * 1.4)))
+    heading: list[Any] = [
+        para(data.company, style(p.body, TA_CENTER)),
+        para(data.title, style(p.title, TA_CENTER, p.title * 1.4)),
+    ]
     if data.number or data.status:
-        story.append(
+        heading.append(
             para(" · ".join(x for x in (data.number, data.status) if x), style(p.body, TA_RIGHT))
         )
+    if data.qr:  # the QR code in the top right corner, beside the title and the number
+        side = QR_SIDE_MM * MM
+        box = Table(
+            [[heading, qr_flowable(data.qr, side)]], colWidths=[usable - side - MM, side + MM]
+        )
+        box.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ]
+            )
+        )
+        story.append(box)
+    else:
+        story += heading
     story.append(Spacer(1, 2 * MM))
 
     facts = [(str(k), "" if v is None else str(v)) for k, v in data.facts]
@@ -175,11 +197,21 @@ def render_pdf(data: Printable, *, paper: str = "a4") -> bytes:
         story += [Spacer(1, 1 * MM), para(f"{data.memo_label}：{data.memo}")]
     if data.signatures:
         n = len(data.signatures)
-        sig = Table(
-            [[para(f"{k}：{v or ''}") for k, v in data.signatures]],
-            colWidths=[usable / n] * n,
-        )
-        sig.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 1)]))
+        cells = [para(f"{k}：{v or ''}") for k, v in data.signatures]
+        if data.signature_boxes:  # a box to sign in under each label
+            sig = Table([cells], colWidths=[usable / n] * n, rowHeights=[12 * MM])
+            sig.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ]
+                )
+            )
+        else:
+            sig = Table([cells], colWidths=[usable / n] * n)
+            sig.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 1)]))
         story += [Spacer(1, 4 * MM), sig]
 
     buffer = io.BytesIO()
@@ -226,6 +258,51 @@ def render_pdf(data: Printable, *, paper: str = "a4") -> bytes:
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     template.build(story, canvasmaker=_numbered_canvas(font, data.page_label, p))
     return buffer.getvalue()
+
+
+QR_SIDE_MM = 18  # on both papers: the title is centred, the QR sits in the top right corner
+QR_FORM = "jxc_qr"  # the form XObject the QR is drawn into (a reader finds it by name)
+
+
+def qr_drawing(text: str, side: float):
+    """The QR code of ``text`` as a ReportLab drawing ``side`` points square (error
+    correction M: a smudged dot-matrix print still scans)."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(text, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _qr_flowable_class():
+    from reportlab.graphics import renderPDF
+    from reportlab.platypus import Flowable
+
+    class _Qr(Flowable):
+        """The QR code, drawn once into a named form XObject and placed."""
+
+        def __init__(self, text: str, side: float):
+            super().__init__()
+            self.text, self.side = text, side
+
+        def wrap(self, avail_width, avail_height):
+            return self.side, self.side
+
+        def draw(self):
+            canvas = self.canv
+            canvas.beginForm(QR_FORM)
+            renderPDF.draw(qr_drawing(self.text, self.side), canvas, 0, 0)
+            canvas.endForm()
+            canvas.doForm(QR_FORM)
+
+    return _Qr
+
+
+def qr_flowable(text: str, side: float):
+    return _qr_flowable_class()(text, side)
 
 
 def _lines_table(data, usable, font, p, head, cell, cell_right, para, colors):

@@ -201,11 +201,12 @@ class DocumentScreen(Screen):
     def lines_of(self, obj):
         return obj.lines.select_related("sku", "unit", "bin").order_by("line_no", "id")
 
-    def line_table(self, obj, user) -> dict[str, Any]:
+    def line_table(self, obj, user, *, without_cost: bool = False) -> dict[str, Any]:
         """Headers, one row of cells per line and the 合计 row (quantities, base quantities,
-        amounts; a cost figure masked for a user without ``cost.view``)."""
+        amounts; a cost figure masked for a user without ``cost.view``, left out for anyone
+        with ``without_cost``: a paper that goes to the customer)."""
         see_cost = can_view_cost(user)
-        cols = self.line_columns(obj, user)
+        cols = [c for c in self.line_columns(obj, user) if not (without_cost and c[2])]
         lines = list(self.lines_of(obj))
         units = (
             units_of(x.sku_id for x in lines)
@@ -297,6 +298,16 @@ class DocumentScreen(Screen):
 
     def print_signatures(self, obj) -> list[tuple[Any, Any]]:
         return signatures_of(obj)
+
+    print_title: Any = None  # the paper's title when not the document's name (送货单)
+
+    def print_line_table(self, obj, user) -> dict[str, Any]:
+        """The lines on the paper (the detail page's, unless a screen leaves some out)."""
+        return self.line_table(obj, user)
+
+    def print_extras(self, obj) -> dict[str, Any]:
+        """More of ``Printable`` for this document (``qr``, ``signature_boxes``)."""
+        return {}
 
     def print_urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name

@@ -95,7 +95,7 @@ def document_amount(screen: DocumentScreen, obj, user) -> Decimal | None:
 
 def printable_of(screen: PrintedScreen, obj, user) -> Printable:
     """What the paper says for this document and this reader."""
-    table = screen.line_table(obj, user)
+    table = screen.print_line_table(obj, user)
     amount = screen.print_amount(obj, user)
     totals = ["", *table["totals"]] if table["totals"] else []
     if totals and totals[1] in ("", None):
@@ -118,8 +118,8 @@ def printable_of(screen: PrintedScreen, obj, user) -> Printable:
         if all(str(label) != str(seen) for seen, _v in facts):
             facts.append((label, value))
     status = obj.status_label() if hasattr(obj, "status_label") else obj.get_status_display()
-    return Printable(
-        title=str(screen.verbose_name),
+    data = Printable(
+        title=str(screen.print_title or screen.verbose_name),
         company=company().name,
         number=f"{_('number')}: {obj.number}",
         status=str(status),
@@ -138,6 +138,9 @@ def printable_of(screen: PrintedScreen, obj, user) -> Printable:
         page_label=_("Page %(page)s of %(pages)s"),
         copies=COPIES,
     )
+    for name, value in screen.print_extras(obj).items():  # a QR code, signature boxes …
+        setattr(data, name, value)
+    return data
 
 
 def paper_of(request) -> str:
@@ -189,10 +192,10 @@ def document_print(request, pk: int, *, screen: PrintedScreen):
             "screen": screen,
             "obj": obj,
             "company": company(),
-            "title": screen.verbose_name,
+            "title": data.title,
             "facts": data.facts,
             "status_label": data.status,
-            "table": screen.line_table(obj, request.user),
+            "table": screen.print_line_table(obj, request.user),
             "amount_label": data.amount_label,
             "amount_words": data.amount_words,
             "signatures": data.signatures,

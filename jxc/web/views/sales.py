@@ -306,6 +306,19 @@ class SalesDeliveryScreen(SalesScreen):
     def line_columns(self, obj, user):
         return [(_("Order"), lambda x: x.source_label, False), *super().line_columns(obj, user)]
 
+    # 送货单: the delivery's print goes with the goods to the customer — no cost or margin on
+    # it (whoever prints), boxes for 送货人 / 收货人 / 日期, a QR code of the number.
+    print_title = pgettext_lazy("print", "Delivery note")
+
+    def print_line_table(self, obj, user):
+        return self.line_table(obj, user, without_cost=True)
+
+    def print_signatures(self, obj):
+        return [(_("Delivered by"), ""), (_("Received by"), ""), (_("Date"), "")]
+
+    def print_extras(self, obj):
+        return {"qr": obj.number, "signature_boxes": True}
+
 
 class SalesReturnScreen(SalesScreen):
     model = SalesReturn
