@@ -16,6 +16,7 @@ from jxc.api import (
     partners,
     printing,
     purchasing,
+    retail,
     sales,
     sales_invoices,
     stock_assembly,
@@ -65,6 +66,7 @@ api.add_router("", purchasing.router)
 # 销售: 报价单, 销售订单, 出库通知单, 销售出库单, 销售退货单.
 api.add_router("", sales.router)
 api.add_router("", sales_invoices.router)
+api.add_router("", retail.router)  # 门店零售: counter sales, refunds, 日结
 
 # 库存报表 (即时库存, 库存流水, 按日期, 收发存汇总, 预警) and 月结.
 api.add_router("", stock_reports.router)

@@ -6,8 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Q
+
 from jxc.core.numbers import ZERO
-from jxc.finance.models import CustomerPayment
+from jxc.finance.models import Account, CustomerPayment
 
 
 def day_summary(day: dt.date, *, cashier_id: int | None = None) -> list[dict]:
@@ -72,3 +74,16 @@ def scanned(code: str, *, customer) -> dict | None:
         "name": str(sku),
         "price": line.price,
     }
+
+
+def method_accounts(user) -> dict[str, Account]:
+    """Payment method (the account kind: cash / wechat / alipay / bank) → the first active
+    account of that kind this user may take money into (by code; Account.roles)."""
+    qs = Account.objects.filter(is_active=True)
+    if not user.is_superuser:
+        roles = list(user.roles.values_list("pk", flat=True))
+        qs = qs.filter(Q(roles__isnull=True) | Q(roles__in=roles)).distinct()
+    out: dict[str, Account] = {}
+    for account in qs.order_by("code"):
+        out.setdefault(account.kind, account)
+    return out
