@@ -144,6 +144,7 @@ class SkuUnitOut(Schema):
     retail_price: Decimal
     wholesale_price: Decimal
     member_price: Decimal
+    vip_price: Decimal
     min_price: Decimal
 
     @staticmethod
@@ -206,6 +207,7 @@ class UnitPriceIn(Schema):
     retail_price: Decimal | None = None
     wholesale_price: Decimal | None = None
     member_price: Decimal | None = None
+    vip_price: Decimal | None = None
     min_price: Decimal | None = None
 
 

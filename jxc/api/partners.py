@@ -106,7 +106,7 @@ def create_supplier_contact(request, id: int, payload: ContactIn):
 
 class CustomerIn(PartnerIn):
     tier: Literal["ordinary", "key", "vip"] = "ordinary"
-    price_level: Literal["retail", "wholesale", "member"] = "retail"
+    price_level: Literal["retail", "wholesale", "member", "vip"] = "retail"
     credit_limit: Decimal = Decimal(0)
     salesperson_id: int | None = None
     allow_backorder: bool = False

@@ -8,4 +8,11 @@ class Tracking(models.TextChoices):
     SERIAL = "serial", _("Serial number")
 
 
-PRICE_FIELDS = ("purchase_price", "retail_price", "wholesale_price", "member_price", "min_price")
+PRICE_FIELDS = (
+    "purchase_price",
+    "retail_price",
+    "wholesale_price",
+    "member_price",
+    "vip_price",
+    "min_price",
+)

@@ -156,6 +156,7 @@ class SkuUnit(models.Model):
     retail_price = UnitCostField(_("retail price"), validators=[MinValueValidator(0)])
     wholesale_price = UnitCostField(_("wholesale price"), validators=[MinValueValidator(0)])
     member_price = UnitCostField(_("member price"), validators=[MinValueValidator(0)])
+    vip_price = UnitCostField(_("VIP price"), validators=[MinValueValidator(0)])
     min_price = UnitCostField(_("lowest sale price"), validators=[MinValueValidator(0)])
 
     class Meta:
@@ -174,6 +175,7 @@ class SkuUnit(models.Model):
                     retail_price__gte=0,
                     wholesale_price__gte=0,
                     member_price__gte=0,
+                    vip_price__gte=0,
                     min_price__gte=0,
                 ),
                 name="sku_unit_prices_gte_0",

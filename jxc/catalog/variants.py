@@ -12,7 +12,7 @@ from jxc.core import barcodes as barcode_rules
 from jxc.core.errors import DuplicateCode, ValidationFailed
 from jxc.core.services import record_audit
 
-PRICE_FIELDS = rules.PRICE_FIELDS  # the five prices of a unit
+PRICE_FIELDS = rules.PRICE_FIELDS  # the six prices of a unit
 
 
 @transaction.atomic

@@ -12,3 +12,4 @@ class PriceLevel(models.TextChoices):
     RETAIL = "retail", _("Retail price")
     WHOLESALE = "wholesale", _("Wholesale price")
     MEMBER = "member", _("Member price")
+    VIP = "vip", _("VIP price")
