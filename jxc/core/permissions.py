@@ -80,7 +80,8 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "brand.view",
             "warehouse.view",
             "quotation.*",
-            "sales*.*",
+            "sales*.*",  # 销售订单 … 销项发票 (sales_invoice)
+            "receivables.view",  # 客户对账单, 应收账龄: chasing payment
             "stock*.view",
         ],
     ),
@@ -105,6 +106,7 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "sales_pick.*",
             "sales_delivery.*",
             "sales_return.*",
+            "customer.view",  # ships to customers: a delivery typed without an order names one
         ],
     ),
     "finance": (
@@ -128,6 +130,7 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "purchase*.view",
             "purchase_invoice.*",  # 进项发票: finance records the supplier's invoices
             "invoice.*",
+            "sales_invoice.*",  # 销项发票
             "period.*",
             "report.*",
             "stock*.view",
@@ -136,6 +139,15 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
     ),
     "cashier": (
         _("Cashier"),
-        ["product.view", "customer.view", "customer.create", "retail*.*", "account.view"],
+        [
+            "product.view",
+            "customer.view",
+            "customer.create",
+            "retail*.*",
+            "account.view",
+            # finds a counter sale's lines to refund and reprints its 送货单
+            "sales_delivery.view",
+            "sales_delivery.print",
+        ],
     ),
 }

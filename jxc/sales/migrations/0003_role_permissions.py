@@ -1,0 +1,41 @@
+"""The built-in roles of an existing database get the sales / counter / invoice permissions
+the default roles (jxc.core.permissions.DEFAULT_ROLES) declare since they were made:
+销售 reads customer statements and aging (receivables.view), 仓管 sees customers (a delivery
+typed without an order names one), 收银 finds a counter sale's lines to refund and reprints its
+送货单 (sales_delivery.view / print), 财务 records 销项发票 (sales_invoice.*). A role renamed or
+edited keeps what it has; a pattern already there is not added twice."""
+
+from django.db import migrations
+
+ADDED = {
+    "sales": ["receivables.view"],
+    "keeper": ["customer.view"],
+    "cashier": ["sales_delivery.view", "sales_delivery.print"],
+    "finance": ["sales_invoice.*"],
+}
+
+
+def add(apps, schema_editor):
+    Role = apps.get_model("core", "Role")
+    for code, patterns in ADDED.items():
+        for role in Role.objects.filter(code=code):
+            have = list(role.permissions or [])
+            role.permissions = have + [p for p in patterns if p not in have]
+            role.save(update_fields=["permissions"])
+
+
+def remove(apps, schema_editor):
+    Role = apps.get_model("core", "Role")
+    for code, patterns in ADDED.items():
+        for role in Role.objects.filter(code=code):
+            role.permissions = [p for p in role.permissions or [] if p not in patterns]
+            role.save(update_fields=["permissions"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("sales", "0002_sales_invoices"),
+        ("core", "0013_purchase_finance_role_permissions"),
+    ]
+
+    operations = [migrations.RunPython(add, remove)]
