@@ -4,11 +4,11 @@ Given a wholesale customer with a credit limit of 500 and tea in two batches (th
 expiring first),
 when a 销售报价单 is approved and turned into an order that passes the credit limit, a manager
 approves it (the quantity is reserved), the warehouse picks it by FEFO with a scanner, two
-partial deliveries are posted, one line comes back, and the customer pays with settlement,
-then each delivery line's gross margin is price − cost, the receivable is what is open, the
-statement runs from the documents to a zero balance, and the books check clean.
-
-Not here yet: the 销项发票 record (the cash side's)."""
+partial deliveries are posted, one line comes back, the 销项发票 is recorded for both
+deliveries less the return, and the customer pays with settlement,
+then each delivery line's gross margin is price − cost, the invoice leaves the receivable as it
+was (a record only) and nothing uninvoiced, the receivable is what is open, the statement runs
+from the documents to a zero balance, and the books check clean."""
 
 import datetime as dt
 from decimal import Decimal as D
@@ -22,9 +22,9 @@ from jxc.finance.checks import party_ledger_problems
 from jxc.finance.models import PartyBalance
 from jxc.inventory.ledger.checks import ledger_problems
 from jxc.inventory.models import LotBalance, StockBalance
-from jxc.sales import deliveries, orders, picking, returns
+from jxc.sales import deliveries, invoices, orders, picking, returns
 from jxc.sales.errors import CreditLimitExceeded
-from jxc.sales.selectors import reservation_problems
+from jxc.sales.selectors import reservation_problems, uninvoiced_documents
 from jxc.sales.tests.conftest import world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,18 @@ def test_quotation_to_cash_with_fefo_partial_deliveries_a_return_and_settlement(
     assert r.lines.get().cost_amount == D("12.00") and r.total_amount == D("25.00")
     owed = PartyBalance.objects.get(side="receivable", customer=w.customer).balance
     assert owed == D("120.00") + D("500.00") - D("25.00")
+    # 销项发票 for both deliveries less the return: 500 − 25 = 475 (价税合计); a record only
+    mine = [x for x in uninvoiced_documents(w.user) if x.number in (first.number, second.number)]
+    assert sum(x.uninvoiced for x in mine) == D("500.00")
+    inv = invoices.record_sales_invoice(
+        user=w.user, customer=w.customer, date=w.today, invoice_number="44031234",
+        net_amount=D("420.35"), tax_amount=D("54.65"),
+        deliveries=[first.pk, second.pk], returns=[r.pk],
+    )  # fmt: skip
+    assert inv.total_amount == D("475.00") and inv.links.count() == 3
+    assert PartyBalance.objects.get(side="receivable", customer=w.customer).balance == owed
+    left = {x.number for x in uninvoiced_documents(w.user)}
+    assert not left & {first.number, second.number, r.number}
     # the return's credit is settled against the deliveries (核销), then the customer pays
     # everything, settled oldest first
     from jxc.finance import party_ledger
