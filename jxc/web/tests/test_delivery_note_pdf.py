@@ -40,11 +40,11 @@ def _xobjects(page) -> list[str]:
 @pytest.mark.parametrize(("paper", "size_mm"), [("a4", (210, 297)), ("241x140", (241, 140))])
 def test_delivery_note_pdf_has_number_words_boxes_and_qr(
     client_for,
-    world,
+    world,  # noqa: F811
     delivery,
     paper,
     size_mm,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     seen: list[str] = []
     real = pdf.qr_drawing
