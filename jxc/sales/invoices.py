@@ -178,7 +178,10 @@ def record_sales_invoice(
         )
     SalesInvoiceLink.objects.bulk_create(links)
     audit_saved(invoice, user=user, creating=True, lines=len(links))
-    return take_action(invoice, action="post", user=user, check_permission=False)
+    invoice = take_action(invoice, action="post", user=user, check_permission=False)
+    if invoice.status != DocumentStatus.POSTED:  # an approval rule held it: nothing is kept
+        raise ValidationFailed({"__all__": [_("An approval rule holds this invoice.")]})
+    return invoice
 
 
 @transaction.atomic
