@@ -8,7 +8,7 @@ POST /counter-sales/{id}/refunds         退货退款: delivery lines and quanti
 GET  /counter-sales/day-summary?date=    日结 per cashier and payment method
 
 Permissions as the screens: ``retail_sale.create`` sells and refunds; the summary needs
-``retail_sale.view`` (a cashier: their own) or ``customer_payment.view`` (everyone).
+``retail_sale.view`` (a cashier: their own; with ``customer_payment.view``, as 财务: everyone's).
 Refused, nothing written (422 with the field): no items, a quantity ≤ 0, an unknown code,
 payments not adding up to the sale, less cash handed over than the cash payment; stock short
 (``insufficient_stock``); an account the cashier may not use (403 ``account_not_permitted``).
@@ -24,8 +24,8 @@ from ninja import Field, Schema
 
 from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
-from jxc.api.common.permissions import get_or_404, ref
-from jxc.core.errors import PermissionDenied, ValidationFailed
+from jxc.api.common.permissions import get_or_404, ref, requires
+from jxc.core.errors import ValidationFailed
 from jxc.finance.models import Account, PartyPayment
 from jxc.inventory import selectors as stock_selectors
 from jxc.partners.models import Customer
@@ -236,14 +236,13 @@ def refund_counter_sale(request, id: int, payload: CounterRefundIn):
 
 
 @router.get("/counter-sales/day-summary", response=DaySummaryOut, summary="交班 / 日结 summary")
+@requires("retail_sale.view")
 def counter_day_summary(request, date: dt.date | None = None, cashier_id: int | None = None):
     """Per cashier and payment method on ``date`` (default today): money taken, refunded, the
-    net and the number of receipts. Needs ``retail_sale.view`` (a cashier sees their own) or
-    ``customer_payment.view`` (everyone, or one ``cashier_id``)."""
+    net and the number of receipts. A cashier sees their own; with ``customer_payment.view``
+    (财务) everyone's, or one ``cashier_id``'s."""
     user = request.user
     everyone = user.has_jxc_perm("customer_payment.view")
-    if not (everyone or user.has_jxc_perm("retail_sale.view")):
-        raise PermissionDenied(perm="retail_sale.view")
     day = date or timezone.localdate()
     rows = selectors.day_summary(day, cashier_id=cashier_id if everyone else user.pk)
     return {"date": day, "rows": rows, **selectors.totals(rows)}

@@ -131,6 +131,7 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "purchase_invoice.*",  # 进项发票: finance records the supplier's invoices
             "invoice.*",
             "sales_invoice.*",  # 销项发票
+            "retail_sale.view",  # 交班日结 of every cashier
             "period.*",
             "report.*",
             "stock*.view",

@@ -2,7 +2,8 @@
 the default roles (jxc.core.permissions.DEFAULT_ROLES) declare since they were made:
 销售 reads customer statements and aging (receivables.view), 仓管 sees customers (a delivery
 typed without an order names one), 收银 finds a counter sale's lines to refund and reprints its
-送货单 (sales_delivery.view / print), 财务 records 销项发票 (sales_invoice.*). A role renamed or
+送货单 (sales_delivery.view / print), 财务 records 销项发票 (sales_invoice.*) and reads every
+cashier's 日结 (retail_sale.view). A role renamed or
 edited keeps what it has; a pattern already there is not added twice."""
 
 from django.db import migrations
@@ -11,7 +12,7 @@ ADDED = {
     "sales": ["receivables.view"],
     "keeper": ["customer.view"],
     "cashier": ["sales_delivery.view", "sales_delivery.print"],
-    "finance": ["sales_invoice.*"],
+    "finance": ["sales_invoice.*", "retail_sale.view"],
 }
 
 

@@ -32,6 +32,7 @@ def test_old_roles_get_the_new_permissions_once_and_lose_only_them_on_reverse(db
     got = {r.code: r.permissions for r in Role.objects.all()}
     assert got["cashier"] == [*BEFORE["cashier"], "sales_delivery.view", "sales_delivery.print"]
     assert matches(got["finance"], "sales_invoice.create")
+    assert matches(got["finance"], "retail_sale.view")
     assert not matches(BEFORE["finance"], "sales_invoice.create")
     assert matches(got["keeper"], "customer.view") and matches(got["sales"], "receivables.view")
     assert got["custom"] == ["sales_order.view"]
