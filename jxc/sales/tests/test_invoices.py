@@ -196,21 +196,3 @@ def test_database_refuses_invoiced_above_the_delivery_total(world):
     d1 = _deliver(w, 10, "11.30")
     with pytest.raises(IntegrityError), transaction.atomic():
         SalesDelivery.objects.filter(pk=d1.pk).update(invoiced_amount=D("113.01"))
-
-
-def test_an_approval_rule_on_invoices_refuses_the_record_and_keeps_nothing(world):
-    from jxc.approvals import configuration
-    from jxc.core.models import Role
-
-    w = world
-    w.receive(w.cola, 50, "1")
-    d1 = _deliver(w, 10, "11.30")
-    configuration.save_rule(
-        user=w.user,
-        fields={"name": "发票", "doc_type": "sales_invoice", "priority": 10},
-        steps=[{"role": Role.objects.get(code="owner"), "users": [], "mode": "any"}],
-    )
-    with pytest.raises(ValidationFailed):
-        _invoice(w, "100", "13", ds=[d1], number="R1")
-    d1.refresh_from_db()
-    assert not SalesInvoice.objects.exists() and d1.invoiced_amount == 0
