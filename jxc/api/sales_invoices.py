@@ -18,7 +18,7 @@ from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
 from jxc.api.common.listing import listing, page_of, query_of
 from jxc.api.common.permissions import get_or_404, ref, requires
-from jxc.api.documents import ActionIn
+from jxc.api.documents.schemas import ActionIn
 from jxc.partners.models import Customer
 from jxc.sales import invoices, selectors
 from jxc.sales.filters import SalesInvoiceFilterSet

@@ -93,9 +93,17 @@ def document_amount(screen: DocumentScreen, obj, user) -> Decimal | None:
     return None
 
 
+def print_table(screen: PrintedScreen, obj, user) -> dict[str, Any]:
+    """The lines on the paper: the screen's ``print_line_table`` if it has one (a 送货单 leaves
+    the cost out), else its detail's ``line_table``."""
+    chosen = getattr(screen, "print_line_table", None) or screen.line_table
+    return chosen(obj, user)
+
+
 def printable_of(screen: PrintedScreen, obj, user) -> Printable:
-    """What the paper says for this document and this reader."""
-    table = screen.print_line_table(obj, user)
+    """What the paper says for this document and this reader (a screen may add a title of its
+    own, ``print_title``, and more of ``Printable``, ``print_extras``: a QR code …)."""
+    table = print_table(screen, obj, user)
     amount = screen.print_amount(obj, user)
     totals = ["", *table["totals"]] if table["totals"] else []
     if totals and totals[1] in ("", None):
@@ -119,7 +127,7 @@ def printable_of(screen: PrintedScreen, obj, user) -> Printable:
             facts.append((label, value))
     status = obj.status_label() if hasattr(obj, "status_label") else obj.get_status_display()
     data = Printable(
-        title=str(screen.print_title or screen.verbose_name),
+        title=str(getattr(screen, "print_title", None) or screen.verbose_name),
         company=company().name,
         number=f"{_('number')}: {obj.number}",
         status=str(status),
@@ -138,7 +146,8 @@ def printable_of(screen: PrintedScreen, obj, user) -> Printable:
         page_label=_("Page %(page)s of %(pages)s"),
         copies=COPIES,
     )
-    for name, value in screen.print_extras(obj).items():  # a QR code, signature boxes …
+    extras = getattr(screen, "print_extras", None)
+    for name, value in (extras(obj) if extras else {}).items():  # a QR code, boxes to sign …
         setattr(data, name, value)
     return data
 
@@ -195,7 +204,7 @@ def document_print(request, pk: int, *, screen: PrintedScreen):
             "title": data.title,
             "facts": data.facts,
             "status_label": data.status,
-            "table": screen.print_line_table(obj, request.user),
+            "table": print_table(screen, obj, request.user),
             "amount_label": data.amount_label,
             "amount_words": data.amount_words,
             "signatures": data.signatures,
