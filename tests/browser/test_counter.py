@@ -54,7 +54,7 @@ def test_cashier_sells_three_scanned_items_at_phone_width(phone_page, till, logi
 
 
 def test_cashier_scans_three_items_splits_cash_and_wechat_and_the_day_summary_adds_up(
-    phone_page, till, login
+    phone_page, till, login, shot
 ):
     """Three different items (one scanned twice), 微信 10.00 typed: the rest of the total goes
     on 现金, the cash handed over gives the change; posted, the 日结 has each method and the
@@ -77,6 +77,7 @@ def test_cashier_scans_three_items_splits_cash_and_wechat_and_the_day_summary_ad
     expect(page.get_by_test_id("pay-cash")).to_have_value("5.50")
     page.get_by_test_id("counter-tendered").fill("10")
     expect(page.get_by_test_id("counter-change")).to_have_text("4.50")
+    shot(page, "counter-split-payment_phone", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     page.get_by_test_id("counter-sell").click()
     expect(page.get_by_test_id("counter-done")).to_contain_text("4.50")

@@ -63,7 +63,7 @@ def _scan(page, code: str) -> None:
 
 
 def test_alert_to_approved_order_received_by_scanning_paid_and_on_the_statement(
-    new_page, login, shop
+    new_page, login, shop, shot
 ):
     # 采购: the alert → a requisition, submitted
     buyer = new_page()
@@ -114,6 +114,7 @@ def test_alert_to_approved_order_received_by_scanning_paid_and_on_the_statement(
     expect(rows).to_have_count(1)  # every scan went to the order's line
     rows.first.locator("input[name=line_rejected]").fill("2")
     rows.first.locator("input[name=line_reject_reason]").fill("瓶身破损")
+    shot(keeper, "receive-by-scanning")
     keeper.get_by_test_id("btn-save-post").click()
     expect(keeper.locator("h1")).to_contain_text("已过账")
     receipt = PurchaseReceipt.objects.get()

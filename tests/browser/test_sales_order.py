@@ -22,7 +22,7 @@ def stocked(world, sales_user):  # noqa: F811
 
 
 def test_salesperson_sees_availability_follow_the_typed_quantity_and_approval_names_the_shortfall(
-    page, stocked, login
+    page, stocked, login, shot
 ):
     w = stocked
     login(page, "sales")
@@ -48,6 +48,8 @@ def test_salesperson_sees_availability_follow_the_typed_quantity_and_approval_na
     qty.fill("150")
     expect(box.get_by_test_id("available-after")).to_have_text("-50")
     expect(box.locator("tr.row-short")).to_have_count(1)
+    expect(box.locator("tr.row-short")).to_contain_text("150 · 缺货")
+    shot(page, "sales-order-availability", full_page=True)
     assert not SalesOrder.objects.exists()  # all of it before saving
 
     page.get_by_test_id("btn-save").click()

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jxc.catalog.models import SkuUnit
 from jxc.catalog.rules import mixed_quantity
@@ -38,7 +39,7 @@ GRID_COLUMNS: dict[str, Any] = {
     "discount": _("Discount %"),
     "promised": _("Promised date"),
     "source": _("Order"),
-    "rejected": _("Rejected"),
+    "rejected": pgettext_lazy("quantity", "Rejected"),
     "reject_reason": _("Reject reason"),
     "memo": _("memo"),
 }

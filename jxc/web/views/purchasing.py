@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from jxc.core import selectors as core_selectors
 from jxc.core.documents import actions
@@ -270,7 +270,7 @@ class PurchaseReceiptScreen(DocumentScreen):
         return [
             (_("Order"), lambda x: x.source_label, False),
             *cols,
-            (_("Rejected"), Summed(lambda x: x.rejected_qty), False),
+            (pgettext("quantity", "Rejected"), Summed(lambda x: x.rejected_qty), False),
             (_("Reject reason"), lambda x: x.reject_reason, False),
             (_("Price"), lambda x: num(x.price), True),
             (_("amount excl. VAT"), Summed(lambda x: x.net_amount, places=2), True),
