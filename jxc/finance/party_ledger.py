@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from jxc.core.documents.actions import ensure_period_open
 from jxc.core.documents.models import SourceRef
@@ -65,10 +65,16 @@ def _lock_balances(keys: Iterable[_Key]) -> dict[_Key, PartyBalance]:
 
 
 def _add_to_balances(changes: dict[_Key, Decimal]) -> None:
+    """Each balance is the locked row's figure plus the change, summed here in Decimal and
+    written as a value: ``F("balance") + amount`` would add two REALs on SQLite (0.1 + 0.2 =
+    0.30000000000000004), and the drift would surface in SQL comparisons (超信用额度, the
+    self-check) and grow with every posting."""
     balances = _lock_balances(changes)
     for key, amount in changes.items():
         if amount:
-            PartyBalance.objects.filter(pk=balances[key].pk).update(balance=F("balance") + amount)
+            row = balances[key]
+            row.balance += amount
+            PartyBalance.objects.filter(pk=row.pk).update(balance=row.balance)
 
 
 def _write(

@@ -217,3 +217,24 @@ def test_check_finds_a_tampered_balance_and_open_item(owner, supplier):
     problems = party_ledger_problems()
     assert any("balance payable" in p and "!= entries" in p for p in problems)
     assert any(f"open item {entry.pk}: settled" in p for p in problems)
+
+
+def test_balance_sums_exactly_in_the_database(owner, supplier, customer):
+    """Thirty postings of 0.10 and 0.20 (and their payment) leave the stored balance exactly
+    what the entries add up to, as the database itself compares it: summed as REALs on SQLite
+    (``balance + 0.1``…) it would drift to 8.999999999999998 and neither the equality below nor
+    the 超信用额度 comparison (balance > credit limit) would hold."""
+    from django.db import connection
+
+    for i in range(30):
+        _post(owner, supplier, "0.10" if i % 2 else "0.20")
+        _post(owner, customer, "0.10" if i % 2 else "0.20", side="receivable")
+    _post(owner, customer, "-4.50", side="receivable", kind="payment")
+    want = {"payable": D("4.50"), "receivable": D("0.00")}
+    for side, amount in want.items():
+        assert PartyBalance.objects.filter(side=side, balance=amount).count() == 1
+    with connection.cursor() as cur:
+        cur.execute("SELECT side, CAST(balance AS TEXT) FROM finance_partybalance")
+        stored = {side: D(text) for side, text in cur.fetchall()}
+    assert stored == want
+    assert party_ledger_problems() == []
