@@ -42,7 +42,7 @@ def pytest_configure(config):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if db["ENGINE"] in ("django.db.backends.sqlite3", "jxc.core.db.sqlite3"):
         # A file, not Django's in-memory default: same WAL/IMMEDIATE/timeout options as in
         # production (they come from settings.DATABASES OPTIONS), and threads that open
         # their own connections see committed data. xdist adds a _gwN suffix per worker.

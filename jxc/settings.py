@@ -123,6 +123,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE makes writers queue at BEGIN
     # (instead of failing on upgrade from a read lock); the timeout is how long they queue.
+    # Django's backend, with writers that wait their turn before BEGIN IMMEDIATE instead of
+    # polling in SQLite's busy handler (jxc.core.db.sqlite3: no "database is locked").
+    DATABASES["default"]["ENGINE"] = "jxc.core.db.sqlite3"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

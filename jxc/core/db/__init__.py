@@ -1,0 +1,1 @@
+"""Database backends of jxc (``settings.DATABASES`` ENGINE)."""
