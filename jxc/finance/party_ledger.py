@@ -47,21 +47,30 @@ def _key(row) -> _Key:
 
 def _lock_balances(keys: Iterable[_Key]) -> dict[_Key, PartyBalance]:
     """The balance rows of these partners, created when missing, locked in id order (so two
-    postings for the same partners never deadlock)."""
+    postings for the same partners never deadlock). A partner's first posting creates its
+    row; later ones find it and only lock it."""
     keys = sorted(set(keys))
-    PartyBalance.objects.bulk_create(
-        [PartyBalance(side=side, **_partner(side, pid)) for side, pid in keys],
-        ignore_conflicts=True,
-    )
-    cond = Q(pk__in=[])
-    suppliers = [pid for side, pid in keys if side == PartySide.PAYABLE]
-    customers = [pid for side, pid in keys if side == PartySide.RECEIVABLE]
-    if suppliers:
-        cond |= Q(side=PartySide.PAYABLE, supplier_id__in=suppliers)
-    if customers:
-        cond |= Q(side=PartySide.RECEIVABLE, customer_id__in=customers)
-    rows = PartyBalance.objects.select_for_update().filter(cond).order_by("id")
-    return {_key(b): b for b in rows}
+
+    def select() -> dict[_Key, PartyBalance]:
+        cond = Q(pk__in=[])
+        suppliers = [pid for side, pid in keys if side == PartySide.PAYABLE]
+        customers = [pid for side, pid in keys if side == PartySide.RECEIVABLE]
+        if suppliers:
+            cond |= Q(side=PartySide.PAYABLE, supplier_id__in=suppliers)
+        if customers:
+            cond |= Q(side=PartySide.RECEIVABLE, customer_id__in=customers)
+        rows = PartyBalance.objects.select_for_update().filter(cond).order_by("id")
+        return {_key(b): b for b in rows}
+
+    found = select()
+    missing = [k for k in keys if k not in found]
+    if missing:
+        PartyBalance.objects.bulk_create(
+            [PartyBalance(side=side, **_partner(side, pid)) for side, pid in missing],
+            ignore_conflicts=True,
+        )
+        found = select()
+    return found
 
 
 def _add_to_balances(changes: dict[_Key, Decimal]) -> None:

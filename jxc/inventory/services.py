@@ -159,8 +159,10 @@ from jxc.inventory.ledger.buckets import (  # noqa: E402
     ensure_batch,
     record_in_transit,
     record_on_order,
+    record_on_order_many,
     release,
     reserve,
+    reserve_many,
 )
 from jxc.inventory.ledger.checks import rebuild_balances  # noqa: E402
 from jxc.inventory.ledger.locks import lock_skus  # noqa: E402
@@ -174,8 +176,10 @@ __all__ += [
     "record_in_transit",
     "record_moves",
     "record_on_order",
+    "record_on_order_many",
     "release",
     "reserve",
+    "reserve_many",
     "reverse_moves",
     "settle_periodic_average",
 ]

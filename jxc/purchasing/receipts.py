@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -279,11 +278,12 @@ def post_purchase_receipt(doc: PurchaseReceipt, *, user) -> PurchaseReceipt:
                 )
             )
         stock.record_moves(moves, source=locked.ref(), user=user)
+        # the locked order lines' figures, summed here in Decimal (SQLite adds REALs)
         for x in lines:
-            PurchaseOrderLine.objects.filter(pk=x.source_line_id).update(
-                received_qty=F("received_qty") + x.base_qty
-            )
-            touched.add(order_lines[x.source_line_id].document_id)
+            o = order_lines[x.source_line_id]
+            o.received_qty += x.base_qty
+            touched.add(o.document_id)
+        write_fields(PurchaseOrderLine, list(order_lines.values()), ["received_qty"])
         due = due_date_for(locked.date, locked.supplier.payment_terms_days)
         if locked.total_amount:
             party_ledger.record_party_entries(

@@ -8,7 +8,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -209,34 +209,42 @@ def update_purchase_order(
 
 
 def _on_order(doc: PurchaseOrder, quantities: Mapping[int, Decimal]) -> None:
-    """Change 在途 of the order's warehouse by ``quantities`` (SKU → signed base quantity)."""
-    for sku_id in sorted(quantities):
-        if quantities[sku_id]:
-            stock.record_on_order(sku=sku_id, warehouse=doc.warehouse_id, qty=quantities[sku_id])
+    """Change 在途 of the order's warehouse by ``quantities`` (SKU → signed base quantity),
+    every SKU in one call of the ledger."""
+    stock.record_on_order_many(
+        (sku_id, doc.warehouse_id, qty) for sku_id, qty in sorted(quantities.items()) if qty
+    )
 
 
-def _open_by_sku(doc: PurchaseOrder) -> dict[int, Decimal]:
+def _open_by_sku(doc: PurchaseOrder, lines: Sequence[PurchaseOrderLine] | None = None):
     out: dict[int, Decimal] = defaultdict(Decimal)
-    for x in doc.lines.all():
+    for x in doc.lines.all() if lines is None else lines:
         out[x.sku_id] += x.open_qty
     return out
 
 
-def _remember_prices(doc: PurchaseOrder) -> None:
-    """最近进价: the order's price per supplier and SKU (the last line of a SKU wins)."""
-    for x in doc.lines.order_by("line_no", "id"):
-        LastPurchasePrice.objects.update_or_create(
-            supplier_id=doc.supplier_id,
-            sku_id=x.sku_id,
-            defaults={
-                "unit_id": x.unit_id,
-                "price": x.price,
-                "includes_tax": doc.prices_include_tax,
-                "tax_rate": x.tax_rate,
-                "date": doc.date,
-                "source_number": doc.number,
-            },
-        )
+def _remember_prices(doc: PurchaseOrder, lines: Sequence[PurchaseOrderLine]) -> None:
+    """最近进价: the order's price per supplier and SKU (the last line of a SKU wins), in one
+    upsert."""
+    latest = {x.sku_id: x for x in sorted(lines, key=lambda x: (x.line_no, x.pk))}
+    LastPurchasePrice.objects.bulk_create(
+        [
+            LastPurchasePrice(
+                supplier_id=doc.supplier_id,
+                sku_id=x.sku_id,
+                unit_id=cast(int, x.unit_id),
+                price=x.price,
+                includes_tax=doc.prices_include_tax,
+                tax_rate=x.tax_rate,
+                date=doc.date,
+                source_number=doc.number,
+            )
+            for x in latest.values()
+        ],
+        update_conflicts=True,
+        unique_fields=["supplier", "sku"],
+        update_fields=["unit", "price", "includes_tax", "tax_rate", "date", "source_number"],
+    )
 
 
 @transaction.atomic
@@ -246,8 +254,9 @@ def approve_purchase_order(doc: PurchaseOrder, *, user) -> PurchaseOrder:
 
     def effect(locked: PurchaseOrder) -> None:
         ensure_warehouses(user, locked.warehouse)
-        _on_order(locked, _open_by_sku(locked))
-        _remember_prices(locked)
+        lines = list(locked.lines.all())
+        _on_order(locked, _open_by_sku(locked, lines))
+        _remember_prices(locked, lines)
 
     return act(doc, action="approve", user=user, effect=effect)
 

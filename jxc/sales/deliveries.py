@@ -78,22 +78,25 @@ def _checked(
     lines: Sequence[LineInput],
     header: Mapping[str, Any],
     found: Mapping[int, SalesOrderLine] | None = None,
+    facts: Mapping[int, Any] | None = None,
 ) -> LinkedCheck:
     """Lines against order lines take the order line's unit, price, rate and discount; free
     lines (no order) are priced like an order line. Errors; over-delivery errors apart."""
-    check = check_linked(
-        ORDER_LINE, lines, header, facts=sku_facts(x.sku for x in lines), found=found
-    )
+    if facts is None:
+        facts = sku_facts(x.sku for x in lines)
+    check = check_linked(ORDER_LINE, lines, header, facts=facts, found=found)
     if check.free:
-        priced, free_errors, below = orders.priced_lines([lines[i] for i in check.free], header)
+        priced, free_errors, below = orders.priced_lines(
+            [lines[i] for i in check.free], header, facts=facts
+        )
         merge_free(check, priced, {**free_errors, **below})
     check.errors.update(bin_errors(check.lines, header["warehouse"]))
     return check
 
 
-def _errors(user, header, lines, found=None):
+def _errors(user, header, lines, found=None, facts=None):
     errors = orders.header_errors(user, header)
-    check = _checked(lines, header, found)
+    check = _checked(lines, header, found, facts)
     errors.update(check.errors)
     ORDER_LINE.raise_over(errors, check.over)
     return check.lines, errors
@@ -117,15 +120,9 @@ def create_sales_delivery(
     than an order line has open is refused (``over_delivery``)."""
     header.setdefault("memo", "")
     header.setdefault("prices_include_tax", True)
-    lines, errors = _errors(user, header, lines)
-    doc = create_document(
-        model,
-        user=user,
-        header=header,
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines),
-        errors=errors,
-    )
+    facts = sku_facts(x.sku for x in lines)
+    lines, errors = _errors(user, header, lines, facts=facts)
+    doc = create_document(model, user=user, header=header, lines=lines, facts=facts, errors=errors)
     return _write_amounts(doc)
 
 
@@ -288,10 +285,11 @@ def post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
             x.cost_amount = cost[x.pk]
             x.unit_cost = rules.unit_of(x.cost_amount, x.base_qty)
         write_fields(SalesDeliveryLine, lines, ["cost_amount", "unit_cost"])
-        for x in lines:
-            if x.source_line_id:
-                orders.add_delivered(x.source_line_id, delivered=x.base_qty, released=release[x.pk])
-                touched.add(order_lines[x.source_line_id].document_id)
+        orders.add_delivered(
+            order_lines,
+            [(x.source_line_id, x.base_qty, release[x.pk]) for x in lines if x.source_line_id],
+        )
+        touched.update(o.document_id for o in order_lines.values())
         due = due_date_for(locked.date, locked.customer.payment_terms_days)
         if locked.total_amount:
             party_ledger.record_party_entries(

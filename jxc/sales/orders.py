@@ -9,10 +9,9 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jxc.catalog.models import Sku
@@ -63,18 +62,26 @@ def header_errors(user, header: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def priced_lines(
-    lines: Sequence[LineInput], header: Mapping[str, Any], *, check_min: bool = True
+    lines: Sequence[LineInput],
+    header: Mapping[str, Any],
+    *,
+    check_min: bool = True,
+    facts: Mapping[int, Any] | None = None,
+    catalog: Mapping[tuple[int, int | None], Any] | None = None,
 ) -> tuple[list[LineInput], dict[str, list[str]], dict[str, list[str]]]:
     """The lines with what was not typed filled in — the price by price resolution (客户协议价
     → price level → 历史单价) turned into the document's 含税 / 不含税, the company's VAT
     rate, no discount — and their problems; lines below 最低售价 apart (refused by the
-    settings, else left for a manager's approval)."""
-    facts = sku_facts(x.sku for x in lines)
+    settings, else left for a manager's approval). ``facts`` and ``catalog`` (the SKUs' facts
+    and unit prices at the customer's level), when the caller has read them already."""
+    if facts is None:
+        facts = sku_facts(x.sku for x in lines)
     base = {k: f.base_unit_id for k, f in facts.items()}
     keys = [(x.sku, x.unit if x.unit is not None else base.get(x.sku)) for x in lines]
     customer = header["customer"]
-    found = selectors.price_candidates(customer, keys)
-    catalog = selectors.unit_prices(keys, customer.price_level)
+    if catalog is None:
+        catalog = selectors.unit_prices(keys, customer.price_level)
+    found = selectors.price_candidates(customer, keys, levels=catalog)
     rate_default = core_selectors.company().default_tax_rate
     includes = bool(header.get("prices_include_tax", True))
     inactive = set(
@@ -125,11 +132,15 @@ def priced_lines(
 H = TypeVar("H", bound=SalesHeader)
 
 
-def write_amounts(doc: H, line_model, *, customer_level: str) -> H:
+def write_amounts(
+    doc: H, line_model, *, customer_level: str, catalog: Mapping[Any, Any] | None = None
+) -> H:
     """金额 / 税额 / 价税合计 of every line and the document, each line's list price and
-    最低售价 in its unit (as the document's 含税 / 不含税)."""
+    最低售价 in its unit (as the document's 含税 / 不含税). ``catalog``: the unit prices at
+    ``customer_level`` of every SKU on the document, when the caller has read them already."""
     lines = list(doc.lines.all())
-    catalog = selectors.unit_prices([(x.sku_id, x.unit_id) for x in lines], customer_level)
+    if catalog is None:
+        catalog = selectors.unit_prices([(x.sku_id, x.unit_id) for x in lines], customer_level)
     amounts = []
     fields = ["net_amount", "tax_amount", "gross_amount", "list_price"]
     has_min = any(f.name == "min_price" for f in line_model._meta.concrete_fields)
@@ -172,12 +183,16 @@ def _draft(model, line_model, *, user, lines, header, doc=None):
         merged.update(header)
     errors = header_errors(user, merged)
     below: dict[str, list[str]] = {}
+    facts = sku_facts(x.sku for x in lines or [])
+    level = merged["customer"].price_level
+    catalog = None
     if lines is not None:
-        lines, line_errors, below = priced_lines(lines, merged)
+        # every unit of the SKUs: the lines' units, and the base unit for the rest
+        catalog = selectors.unit_prices([(x.sku, x.unit) for x in lines], level)
+        lines, line_errors, below = priced_lines(lines, merged, facts=facts, catalog=catalog)
         errors.update(line_errors)
     if below:
         raise BelowMinPrice({**errors, **below})
-    facts = sku_facts(x.sku for x in lines or [])
     if doc is None:
         made = create_document(
             model, user=user, header=header, lines=lines, facts=facts, errors=errors
@@ -186,7 +201,8 @@ def _draft(model, line_model, *, user, lines, header, doc=None):
         made = update_document(
             doc, user=user, header=header, lines=lines, facts=facts, errors=errors
         )
-    return write_amounts(made, line_model, customer_level=merged["customer"].price_level)
+    # a draft whose lines were kept (header only) has SKUs not read here
+    return write_amounts(made, line_model, customer_level=level, catalog=catalog)
 
 
 # --- 报价单 ----------------------------------------------------------------------------------
@@ -319,23 +335,19 @@ def _reserved_by_sku(lines: Sequence[SalesOrderLine]) -> dict[int, Decimal]:
 
 
 def reserve_lines(doc: SalesOrder, lines: Sequence[SalesOrderLine], *, backorder: bool) -> None:
-    """占用: reserve each SKU's open quantity in the order's warehouse (SKUs in id order, the
-    ledger's conditional update); every shortfall is collected and raised together."""
+    """占用: reserve each SKU's open quantity in the order's warehouse, all SKUs in one call of
+    the ledger (locked in id order, checked, written together); every shortfall is listed."""
     wanted = {k: q for k, q in _open_by_sku(lines).items() if q > 0}
-    short: list[tuple[int, Decimal, Decimal]] = []
-    for sku_id in sorted(wanted):
-        try:
-            with transaction.atomic():
-                stock.reserve(
-                    sku=sku_id,
-                    warehouse=doc.warehouse_id,
-                    qty=wanted[sku_id],
-                    allow_backorder=backorder,
-                )
-        except InsufficientAvailable as exc:
-            available = Decimal(str(exc.params.get("available", "0")))
-            short.append((sku_id, wanted[sku_id] - available, available))
-    if short:
+    try:
+        stock.reserve_many(
+            [(sku_id, doc.warehouse_id, qty) for sku_id, qty in sorted(wanted.items())],
+            allow_backorder=backorder,
+        )
+    except InsufficientAvailable as exc:
+        short = [
+            (sku_id, requested - available, available)
+            for sku_id, _w, requested, available in exc.params.get("shortfalls", [])
+        ]
         names = dict(
             Sku.objects.filter(pk__in=[s for s, _q, _a in short]).values_list("pk", "name")
         )
@@ -350,7 +362,7 @@ def reserve_lines(doc: SalesOrder, lines: Sequence[SalesOrderLine], *, backorder
             sku=", ".join(str(names.get(s, s)) for s, _q, _a in short),
             available=", ".join(plain_number(a) for _s, _q, a in short),
             requested=", ".join(plain_number(wanted[s]) for s, _q, _a in short),
-        )
+        ) from exc
     for x in lines:
         x.reserved_qty = x.open_qty
     write_fields(SalesOrderLine, list(lines), ["reserved_qty"])
@@ -367,21 +379,26 @@ def release_lines(doc: SalesOrder, lines: Sequence[SalesOrderLine]) -> None:
 
 
 def _remember_prices(doc: SalesOrder, lines: Sequence[SalesOrderLine]) -> None:
-    """历史单价: the order's price per customer and SKU (the last line of a SKU wins)."""
-    for x in lines:
-        if x.unit_id is None:
-            continue
-        LastSalePrice.objects.update_or_create(
-            customer_id=doc.customer_id,
-            sku_id=x.sku_id,
-            defaults={
-                "unit_id": x.unit_id,
-                "price": x.price,
-                "includes_tax": doc.prices_include_tax,
-                "date": doc.date,
-                "source_number": doc.number,
-            },
-        )
+    """历史单价: the order's price per customer and SKU (the last line of a SKU wins), written
+    in one upsert."""
+    latest = {x.sku_id: x for x in lines if x.unit_id is not None}
+    LastSalePrice.objects.bulk_create(
+        [
+            LastSalePrice(
+                customer_id=doc.customer_id,
+                sku_id=x.sku_id,
+                unit_id=cast(int, x.unit_id),
+                price=x.price,
+                includes_tax=doc.prices_include_tax,
+                date=doc.date,
+                source_number=doc.number,
+            )
+            for x in latest.values()
+        ],
+        update_conflicts=True,
+        unique_fields=["customer", "sku"],
+        update_fields=["unit", "price", "includes_tax", "date", "source_number"],
+    )
 
 
 def _ensure_may_approve(locked: SalesOrder, lines: Sequence[SalesOrderLine], user) -> bool:
@@ -470,17 +487,39 @@ def lock_order_lines(ids) -> dict[int, SalesOrderLine]:
     }
 
 
-def add_delivered(line_id: int, *, delivered: Decimal, released: Decimal) -> None:
-    SalesOrderLine.objects.filter(pk=line_id).update(
-        delivered_qty=F("delivered_qty") + delivered, reserved_qty=F("reserved_qty") - released
+def add_delivered(
+    order_lines: Mapping[int, SalesOrderLine], changes: Sequence[tuple[int, Decimal, Decimal]]
+) -> None:
+    """Add (line id, delivered, released) to the locked order lines' delivered quantities and
+    take what was released off their reservations: summed here in Decimal (SQLite would add
+    REALs) and written in one statement."""
+    for line_id, delivered, released in changes:
+        x = order_lines[line_id]
+        x.delivered_qty += delivered
+        x.reserved_qty -= released
+    write_fields(
+        SalesOrderLine,
+        [order_lines[i] for i in sorted({c[0] for c in changes})],
+        ["delivered_qty", "reserved_qty"],
     )
 
 
 def complete_if_delivered(order_ids, *, user) -> None:
-    """An approved order whose lines are all delivered is 已完成."""
-    for order in SalesOrder.objects.filter(pk__in=set(order_ids), status=DocumentStatus.APPROVED):
-        if all(x.open_qty <= 0 for x in order.lines.all()):
-            take_action(order, action="complete", user=user, check_permission=False)
+    """An approved order whose lines are all delivered is 已完成 (its lines read in one
+    query; the order itself is read under lock by the action)."""
+    ids = set(order_ids)
+    if not ids:
+        return
+    still_open: set[int] = set()
+    for doc_id, base_qty, delivered in SalesOrderLine.objects.filter(
+        document_id__in=ids
+    ).values_list("document_id", "base_qty", "delivered_qty"):
+        if base_qty - delivered > 0:
+            still_open.add(doc_id)
+    for order in SalesOrder.objects.filter(
+        pk__in=ids - still_open, status=DocumentStatus.APPROVED
+    ).order_by("pk"):
+        take_action(order, action="complete", user=user, check_permission=False)
 
 
 def balance_available(sku_id: int, warehouse_id: int) -> Decimal:

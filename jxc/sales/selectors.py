@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -110,9 +110,12 @@ def unit_prices(pairs: Iterable[tuple[int, int | None]], level: str) -> dict:
     return out
 
 
-def price_candidates(customer, pairs: Iterable[tuple[int, int | None]]) -> dict:
+def price_candidates(
+    customer, pairs: Iterable[tuple[int, int | None]], *, levels: Mapping | None = None
+) -> dict:
     """(SKU, unit) → the candidates of price resolution (rules.pick_price): the customer's
-    own price, its price level's, the last price sold to it in that unit. Three queries."""
+    own price, its price level's, the last price sold to it in that unit. Three queries
+    (two when ``levels``, the ``unit_prices`` of these SKUs at its level, is given)."""
     pairs = list(pairs)
     skus = {s for s, _u in pairs}
     out: dict[tuple[int, int | None], list[rules.PriceCandidate]] = defaultdict(list)
@@ -121,7 +124,8 @@ def price_candidates(customer, pairs: Iterable[tuple[int, int | None]]) -> dict:
         for p in CustomerPrice.objects.filter(customer=customer, sku_id__in=skus, is_active=True)
     }
     last = {p.sku_id: p for p in LastSalePrice.objects.filter(customer=customer, sku_id__in=skus)}
-    levels = unit_prices(pairs, customer.price_level)
+    if levels is None:
+        levels = unit_prices(pairs, customer.price_level)
     for sku, unit in pairs:
         key = (sku, unit)
         if key in own:

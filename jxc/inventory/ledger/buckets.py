@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -57,6 +57,62 @@ def reserve(*, sku, warehouse, qty: Decimal, allow_backorder: bool = False) -> S
 
 
 @transaction.atomic
+def reserve_many(
+    wanted: Iterable[tuple[Any, Any, Decimal]], *, allow_backorder: bool = False
+) -> None:
+    """占用 of several (SKU, warehouse, quantity) at once — an order's lines — all or none,
+    with the rule of ``reserve``: the rows are locked (SKUs, then balances, in order), every
+    pair checked against on hand − reserved, then written exactly (Decimal, not a REAL sum on
+    SQLite). Short pairs raise one ``InsufficientAvailable`` for the first, with
+    ``shortfalls`` [(sku id, warehouse id, requested, available), …] listing them all;
+    nothing is written then."""
+    total: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for sku, warehouse, qty in wanted:
+        _positive(qty)
+        total[(pk_of(sku), pk_of(warehouse))] += qty
+    if not total:
+        return
+    from jxc.core import selectors as core_selectors
+
+    lock_skus({k[0] for k in total})
+    whs = {k[1] for k in total}
+    allow = dict(Warehouse.objects.filter(pk__in=whs).values_list("pk", "allow_negative"))
+    if not all(allow.values()):
+        company_allow = core_selectors.company().allow_negative_stock
+        allow = {w: bool(a) or company_allow for w, a in allow.items()}
+    rows = lock_balances(total, allow_negative=allow)
+    short = []
+    updates = []
+    for key in sorted(total):
+        b, qty = rows[key], total[key]
+        available = b.on_hand - b.reserved
+        if available < qty and not allow_backorder:
+            short.append((key[0], key[1], qty, max(available, Decimal(0))))
+            continue
+        reserved = b.reserved + qty
+        flag = reserved > b.on_hand if allow_backorder else b.allow_backorder
+        updates.append((reserved, flag, b.pk))
+    if short:
+        from jxc.catalog.models import Sku
+
+        sku_id, wh_id, requested, available = short[0]
+        raise InsufficientAvailable(
+            sku=str(Sku.objects.get(pk=sku_id)),
+            warehouse=str(Warehouse.objects.get(pk=wh_id)),
+            available=available,
+            requested=requested,
+            shortfalls=short,
+        )
+    field = StockBalance._meta.get_field("reserved")
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"UPDATE {StockBalance._meta.db_table} SET reserved = %s, allow_backorder = %s"
+            " WHERE id = %s",
+            [(field.get_db_prep_save(r, connection), a, pk) for r, a, pk in updates],
+        )
+
+
+@transaction.atomic
 def release(*, sku, warehouse, qty: Decimal) -> StockBalance:
     """释放占用: give back ``qty`` of a reservation (order closed, line reduced)."""
     _positive(qty)
@@ -98,6 +154,17 @@ def record_in_transit_many(changes: Iterable[tuple[Any, Any, Decimal]]) -> None:
     """调拨在途 of many (SKU, warehouse) pairs at once — a transfer of thousands of lines —
     with the locks and the never-below-zero rule of ``record_in_transit``, in one pass:
     the rows are locked (SKUs, then balances, in order), checked, then written exactly."""
+    _change_many("in_transit", _("In transit"), changes)
+
+
+@transaction.atomic
+def record_on_order_many(changes: Iterable[tuple[Any, Any, Decimal]]) -> None:
+    """在途 of many (SKU, warehouse) pairs at once — an order's lines — with the rule of
+    ``record_on_order``, in one pass (locked in order, checked, written exactly)."""
+    _change_many("on_order", _("On order"), changes)
+
+
+def _change_many(bucket: str, label, changes: Iterable[tuple[Any, Any, Decimal]]) -> None:
     total: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for sku, warehouse, qty in changes:
         total[(pk_of(sku), pk_of(warehouse))] += qty
@@ -107,27 +174,24 @@ def record_in_transit_many(changes: Iterable[tuple[Any, Any, Decimal]]) -> None:
     from jxc.core import selectors as core_selectors
 
     lock_skus({k[0] for k in total})
-    company_allow = core_selectors.company().allow_negative_stock
-    allow = {
-        w: bool(a) or company_allow
-        for w, a in Warehouse.objects.filter(pk__in={k[1] for k in total}).values_list(
-            "pk", "allow_negative"
-        )
-    }
+    allow = dict(
+        Warehouse.objects.filter(pk__in={k[1] for k in total}).values_list("pk", "allow_negative")
+    )
+    if not all(allow.values()):
+        company_allow = core_selectors.company().allow_negative_stock
+        allow = {w: bool(a) or company_allow for w, a in allow.items()}
     rows = lock_balances(total, allow_negative=allow)
-    field = StockBalance._meta.get_field("in_transit")
+    field = cast(Any, StockBalance._meta.get_field(bucket))
     updates = []
     for key in sorted(total):
         b = rows[key]
-        new = b.in_transit + total[key]
+        new = getattr(b, bucket) + total[key]
         if new < 0:
-            raise BucketBelowZero(
-                bucket=_("In transit"), sku=str(b.sku), warehouse=str(b.warehouse)
-            )
+            raise BucketBelowZero(bucket=label, sku=str(b.sku), warehouse=str(b.warehouse))
         updates.append((field.get_db_prep_save(new, connection), b.pk))
     with connection.cursor() as cur:
         cur.executemany(
-            f"UPDATE {StockBalance._meta.db_table} SET in_transit = %s WHERE id = %s", updates
+            f"UPDATE {StockBalance._meta.db_table} SET {bucket} = %s WHERE id = %s", updates
         )
 
 
