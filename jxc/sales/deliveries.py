@@ -36,7 +36,7 @@ from jxc.inventory.documents.lifecycle import (
     ensure_warehouses,
 )
 from jxc.inventory.ledger.types import StockLine
-from jxc.sales import orders, rules
+from jxc.sales import orders, rules, selectors
 from jxc.sales.errors import OverDelivery
 from jxc.sales.models import SalesDelivery, SalesDeliveryLine, SalesOrder, SalesOrderLine
 
@@ -122,6 +122,29 @@ def create_sales_delivery(
     header.setdefault("prices_include_tax", True)
     facts = sku_facts(x.sku for x in lines)
     lines, errors = _errors(user, header, lines, facts=facts)
+    found = None
+    if not errors:
+        catalog = selectors.unit_prices(
+            [(x.sku, x.unit) for x in lines], header["customer"].price_level
+        )
+        found = orders.precomputed_amounts(
+            lines,
+            facts,
+            includes_tax=bool(header["prices_include_tax"]),
+            catalog=catalog,
+            line_model=SalesDeliveryLine,
+        )
+    if found is not None:
+        values, totals = found
+        return create_document(
+            model,
+            user=user,
+            header={**header, **totals},
+            lines=lines,
+            facts=facts,
+            errors=errors,
+            line_values=values,
+        )
     doc = create_document(model, user=user, header=header, lines=lines, facts=facts, errors=errors)
     return _write_amounts(doc)
 

@@ -132,6 +132,50 @@ def priced_lines(
 H = TypeVar("H", bound=SalesHeader)
 
 
+def amount_values(
+    lines: Sequence[tuple[int, int | None, Decimal, Decimal, Decimal, Decimal]],
+    *,
+    includes_tax: bool,
+    catalog: Mapping[Any, Any],
+    with_min: bool,
+) -> tuple[list[dict[str, Decimal]], dict[str, Decimal]]:
+    """金额 / 税额 / 价税合计 and the list price (and 最低售价) in its unit, as the document's
+    含税 / 不含税, of lines given as (SKU, unit, qty, price, VAT rate, discount); and the
+    document's three totals."""
+    out = []
+    amounts = []
+    for sku, unit_id, qty, price, tax_rate, discount_rate in lines:
+        a = rules.line_amounts(
+            qty=qty,
+            price=price,
+            tax_rate=tax_rate,
+            discount_rate=discount_rate,
+            includes_tax=includes_tax,
+        )
+        unit = catalog.get((sku, unit_id))
+        list_price = unit.list_price if unit else ZERO
+        min_price = unit.min_price if unit else ZERO
+        if not includes_tax:
+            list_price = rules.without_tax(list_price, tax_rate)
+            min_price = rules.without_tax(min_price, tax_rate)
+        values = {
+            "net_amount": a.net,
+            "tax_amount": a.tax,
+            "gross_amount": a.gross,
+            "list_price": list_price,
+        }
+        if with_min:
+            values["min_price"] = min_price
+        out.append(values)
+        amounts.append(a)
+    t = rules.totals(amounts)
+    return out, {"net_amount": t.net, "tax_amount": t.tax, "total_amount": t.gross}
+
+
+def _has_min(line_model) -> bool:
+    return any(f.name == "min_price" for f in line_model._meta.concrete_fields)
+
+
 def write_amounts(
     doc: H, line_model, *, customer_level: str, catalog: Mapping[Any, Any] | None = None
 ) -> H:
@@ -141,33 +185,46 @@ def write_amounts(
     lines = list(doc.lines.all())
     if catalog is None:
         catalog = selectors.unit_prices([(x.sku_id, x.unit_id) for x in lines], customer_level)
-    amounts = []
-    fields = ["net_amount", "tax_amount", "gross_amount", "list_price"]
-    has_min = any(f.name == "min_price" for f in line_model._meta.concrete_fields)
-    for x in lines:
-        a = rules.line_amounts(
-            qty=x.qty,
-            price=x.price,
-            tax_rate=x.tax_rate,
-            discount_rate=x.discount_rate,
-            includes_tax=doc.prices_include_tax,
-        )
-        x.net_amount, x.tax_amount, x.gross_amount = a.net, a.tax, a.gross
-        unit = catalog.get((x.sku_id, x.unit_id))
-        list_price = unit.list_price if unit else ZERO
-        min_price = unit.min_price if unit else ZERO
-        if not doc.prices_include_tax:
-            list_price = rules.without_tax(list_price, x.tax_rate)
-            min_price = rules.without_tax(min_price, x.tax_rate)
-        x.list_price = list_price
-        if has_min:
-            x.min_price = min_price
-        amounts.append(a)
-    write_fields(line_model, lines, [*fields, "min_price"] if has_min else fields)
-    t = rules.totals(amounts)
-    doc.net_amount, doc.tax_amount, doc.total_amount = t.net, t.tax, t.gross
-    doc.save(update_fields=["net_amount", "tax_amount", "total_amount"])
+    with_min = _has_min(line_model)
+    values, totals = amount_values(
+        [(x.sku_id, x.unit_id, x.qty, x.price, x.tax_rate, x.discount_rate) for x in lines],
+        includes_tax=doc.prices_include_tax,
+        catalog=catalog,
+        with_min=with_min,
+    )
+    for x, v in zip(lines, values, strict=True):
+        for name, value in v.items():
+            setattr(x, name, value)
+    write_fields(line_model, lines, list(values[0]) if values else [])
+    for name, value in totals.items():
+        setattr(doc, name, value)
+    doc.save(update_fields=list(totals))
     return doc
+
+
+def precomputed_amounts(
+    lines: Sequence[LineInput],
+    facts: Mapping[int, Any],
+    *,
+    includes_tax: bool,
+    catalog: Mapping[Any, Any],
+    line_model,
+) -> tuple[list[dict[str, Decimal]], dict[str, Decimal]] | None:
+    """The amounts of new lines before they are saved (``amount_values``), so the draft is
+    written whole; None when a line lacks what they need (its errors are reported instead)."""
+    rows = []
+    for x in lines:
+        fact = facts.get(x.sku)
+        if fact is None or None in (x.qty, x.price, x.tax_rate, x.discount_rate):
+            return None
+        unit = x.unit if x.unit is not None else fact.base_unit_id
+        rows.append(
+            (x.sku, unit, x.qty, cast(Decimal, x.price), cast(Decimal, x.tax_rate),
+             cast(Decimal, x.discount_rate))
+        )  # fmt: skip
+    return amount_values(
+        rows, includes_tax=includes_tax, catalog=catalog, with_min=_has_min(line_model)
+    )
 
 
 def _draft(model, line_model, *, user, lines, header, doc=None):
@@ -194,6 +251,26 @@ def _draft(model, line_model, *, user, lines, header, doc=None):
     if below:
         raise BelowMinPrice({**errors, **below})
     if doc is None:
+        found = None
+        if lines is not None and catalog is not None and not errors:
+            found = precomputed_amounts(
+                lines,
+                facts,
+                includes_tax=bool(merged.get("prices_include_tax", True)),
+                catalog=catalog,
+                line_model=line_model,
+            )
+        if found is not None:
+            values, totals = found
+            return create_document(
+                model,
+                user=user,
+                header={**header, **totals},
+                lines=lines,
+                facts=facts,
+                errors=errors,
+                line_values=values,
+            )
         made = create_document(
             model, user=user, header=header, lines=lines, facts=facts, errors=errors
         )

@@ -64,8 +64,14 @@ def saved_lines(doc: Document) -> list:
     return rows_where(line_model, column, doc.pk, order=("line_no", "id"))
 
 
-def line_rows(doc: Document, lines: Sequence[LineInput], facts: Mapping[int, SkuFacts]) -> list:
-    """The lines as rows of the document's line model (not saved)."""
+def line_rows(
+    doc: Document,
+    lines: Sequence[LineInput],
+    facts: Mapping[int, SkuFacts],
+    extra: Sequence[Mapping[str, Any]] | None = None,
+) -> list:
+    """The lines as rows of the document's line model (not saved); ``extra``: more columns
+    per line the app computed (amounts), in line order."""
     line_model, parent = lines_relation(type(doc))
     names = {f.attname for f in line_model._meta.concrete_fields}
     rows = []
@@ -77,6 +83,8 @@ def line_rows(doc: Document, lines: Sequence[LineInput], facts: Mapping[int, Sku
                 values[column] = "\n".join(value) if attr == "serials" else value
         if "batch_number" in values:
             values["batch_number"] = values["batch_number"].strip()
+        if extra is not None:
+            values.update(extra[i])
         rows.append(line_model(**{parent: doc}, **values))
     return rows
 
@@ -103,8 +111,11 @@ def create_document(
     lines: Sequence[LineInput],
     facts: Mapping[int, SkuFacts],
     errors: Mapping[str, list[str]] | None = None,
+    line_values: Sequence[Mapping[str, Any]] | None = None,
 ) -> D:
-    """A new draft with its lines; ``errors`` are the caller's own findings (header, bins)."""
+    """A new draft with its lines; ``errors`` are the caller's own findings (header, bins);
+    ``line_values``: columns per line the app computed before saving (amounts), so nothing
+    is written after the audit line (on PostgreSQL it holds the audit chain's lock)."""
     ensure_perm(user, model.RESOURCE, "create")
     doc = model(**header)
     _check(doc, lines, facts, errors)
@@ -114,7 +125,7 @@ def create_document(
     doc.prepare_insert()
     insert_one(doc)
     line_model, _parent = lines_relation(model)
-    insert_many(line_model, line_rows(doc, lines, facts))
+    insert_many(line_model, line_rows(doc, lines, facts, line_values))
     audit_saved(doc, user=user, creating=True, lines=len(lines))
     return doc
 
