@@ -415,6 +415,12 @@ def reserve_lines(doc: SalesOrder, lines: Sequence[SalesOrderLine], *, backorder
     """占用: reserve each SKU's open quantity in the order's warehouse, all SKUs in one call of
     the ledger (locked in id order, checked, written together); every shortfall is listed."""
     wanted = {k: q for k, q in _open_by_sku(lines).items() if q > 0}
+    # the order's own rows first: on PostgreSQL the SKUs' rows stay locked from the
+    # reservation to COMMIT, shared by every order of those SKUs (a failed reservation
+    # rolls all of it back)
+    for x in lines:
+        x.reserved_qty = x.open_qty
+    write_fields(SalesOrderLine, list(lines), ["reserved_qty"])
     try:
         stock.reserve_many(
             [(sku_id, doc.warehouse_id, qty) for sku_id, qty in sorted(wanted.items())],
@@ -440,9 +446,6 @@ def reserve_lines(doc: SalesOrder, lines: Sequence[SalesOrderLine], *, backorder
             available=", ".join(plain_number(a) for _s, _q, a in short),
             requested=", ".join(plain_number(wanted[s]) for s, _q, _a in short),
         ) from exc
-    for x in lines:
-        x.reserved_qty = x.open_qty
-    write_fields(SalesOrderLine, list(lines), ["reserved_qty"])
 
 
 def release_lines(doc: SalesOrder, lines: Sequence[SalesOrderLine]) -> None:
@@ -518,11 +521,11 @@ def approve_sales_order(doc: SalesOrder, *, user) -> SalesOrder:
         lines = list(SalesOrderLine.objects.filter(document=locked).order_by("line_no", "id"))
         exceeded = _ensure_may_approve(locked, lines, user)
         backorder = bool(locked.customer.allow_backorder)
-        reserve_lines(locked, lines, backorder=backorder)
-        _remember_prices(locked, lines)
         SalesOrder.objects.filter(pk=locked.pk).update(
             credit_exceeded=exceeded, backorder=backorder
         )
+        reserve_lines(locked, lines, backorder=backorder)
+        _remember_prices(locked, lines)
 
     return act(doc, action="approve", user=user, effect=effect)
 
