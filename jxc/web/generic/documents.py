@@ -60,6 +60,7 @@ from jxc.web.generic.printing import (
     signatures_of,
 )
 from jxc.web.generic.screen import Screen, Section
+from jxc.web.generic.steps import DetailStep
 
 # The workflow steps that need nothing document-specific; a document adds post / reverse.
 # 保存并过账 takes these steps in one click (for a user who may take each of them).
@@ -98,6 +99,8 @@ class DocumentScreen(Screen):
     kind: ClassVar[str] = ""
     line_hint: ClassVar[Any] = ""
     grid_labels: ClassVar[dict[str, Any]] = {}  # a type's own names of grid columns
+    # forms on the detail page that take a step of their own (归还, 调入 …)
+    steps: ClassVar[tuple[DetailStep, ...]] = ()
 
     def __init__(self):
         declared = self.model.TYPE
@@ -237,14 +240,14 @@ class DocumentScreen(Screen):
         }
 
     def detail_sections(self, request, obj) -> list[Section]:
-        return [
-            Section(
-                title=gettext_lazy("Lines"),
-                template="web/inventory/_partials/doc_lines.html",
-                context=self.line_table(obj, request.user),
-                id="lines",
-            )
-        ]
+        lines = Section(
+            title=gettext_lazy("Lines"),
+            template="web/inventory/_partials/doc_lines.html",
+            context=self.line_table(obj, request.user),
+            id="lines",
+        )
+        steps = (step.section(self, request, obj) for step in self.steps)
+        return [lines, *(s for s in steps if s is not None)]
 
     def header_facts(self, obj) -> list[tuple[Any, Any]]:
         """(label, value) pairs for the print header (and an approver's card): the business
@@ -318,7 +321,7 @@ class DocumentScreen(Screen):
         ]
 
     def urls(self) -> list[URLPattern]:
-        urls = self.print_urls()
+        urls = [*(step.url(self) for step in self.steps), *self.print_urls()]
         p, n = self.url_path, self.url_name
         if self.create_service is not None:
             urls.append(path(f"{p}/new/", document_form, {"screen": self}, name=f"{n}_create"))

@@ -7,32 +7,37 @@ URLs: /inventory/loans-out/ (+ outstanding/), /inventory/loans-in/ (+ outstandin
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError, ValidationFailed
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
 from jxc.inventory.documents.selectors import documents_for
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
-from jxc.loans.models import Loan, LoanIn, LoanOut
+from jxc.loans.models import LoanIn, LoanOut
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import num
-from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import DetailStep
 
 
 class LoanScreen(DocumentScreen):
+    steps = (
+        DetailStep(
+            action="return",
+            title=gettext_lazy("Return"),
+            template="web/loans/_partials/loan_return.html",
+            run=lambda loan, user, form: services.return_loan(
+                loan, user=user, quantities=form.quantities(), date=form.date()
+            ),
+            done=gettext_lazy("Returned."),
+        ),
+    )
     create_service = services.create_loan
     update_service = services.update_loan
     list_template = "web/loans/loan_list.html"
@@ -56,28 +61,10 @@ class LoanScreen(DocumentScreen):
             (_("Still out"), lambda x: num(x.open_qty), False),
         ]
 
-    def detail_sections(self, request, obj) -> list[Section]:
-        sections = super().detail_sections(request, obj)
-        if obj.status == "posted" and self.can(request.user, "return"):
-            sections.append(
-                Section(
-                    title=gettext_lazy("Return"),
-                    template="web/loans/_partials/loan_return.html",
-                    context={
-                        "lines": [x for x in self.lines_of(obj) if x.open_qty > 0],
-                        "url": self.url("return", obj.pk),
-                        "today": timezone.localdate().isoformat(),
-                    },
-                    id="return",
-                )
-            )
-        return sections
-
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name
         return [
             path(f"{p}/outstanding/", outstanding, {"screen": self}, name=f"{n}_outstanding"),
-            path(f"{p}/<int:pk>/return/", return_view, {"screen": self}, name=f"{n}_return"),
             *super().urls(),
         ]
 
@@ -96,36 +83,6 @@ class LoanInScreen(LoanScreen):
     path = "inventory/loans-in"
     filterset_class = LoanInFilterSet
     line_hint = gettext_lazy("Borrowed goods are not ours: they are not in stock or its value.")
-
-
-@login_required
-def return_view(request, pk: int, *, screen: LoanScreen):
-    """归还: the quantities that came back (base unit) per line."""
-    if request.method != "POST" or not screen.can(request.user, "return"):
-        raise PermissionDenied
-    loan: Loan = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        quantities = {
-            int(key[4:]): Decimal(raw.strip())
-            for key, raw in request.POST.items()
-            if key.startswith("qty_") and raw.strip()
-        }
-        day = request.POST.get("date") or None
-        services.return_loan(
-            loan,
-            user=request.user,
-            quantities=quantities,
-            date=dt.date.fromisoformat(day) if day else None,
-        )
-    except (InvalidOperation, ValueError):
-        messages.error(request, _("Enter a number."))
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Returned."))
-    return redirect(screen.url("detail", loan.pk))
 
 
 @login_required

@@ -6,20 +6,12 @@ URLs: /inventory/transfers/ (+ new/, <pk>/, <pk>/edit/, <pk>/print/, <pk>/receiv
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError, ValidationFailed
 from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.choices import TransferDifference
@@ -27,12 +19,51 @@ from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
 from jxc.web.generic import Column
 from jxc.web.generic.line_figures import num
-from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import DetailStep, StepForm
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
+
+
+def _receive(t: Transfer, user, form: StepForm) -> Transfer:
+    """调入: the quantities that arrived (base unit) and the bins they went to, per line."""
+    return docs.receive_transfer(
+        t,
+        user=user,
+        quantities=form.quantities(),
+        bins=form.per_line("bin_", int) or None,
+        date=form.date(),
+    )
+
+
+RECEIVE = DetailStep(
+    action="receive",
+    title=gettext_lazy("Receive"),
+    template="web/inventory/_partials/transfer_receive.html",
+    run=_receive,
+    done=gettext_lazy("Received."),
+    context=lambda screen, t: {
+        "lines": [x for x in screen.lines_of(t) if x.open_qty > 0],
+        "bins": t.to_warehouse.bins.filter(is_active=True).order_by("code"),
+    },
+)
+# 结案: what is still in transit goes back to the source or is written off
+CLOSE = DetailStep(
+    action="close",
+    title=gettext_lazy("Close with a difference"),
+    template="web/inventory/_partials/transfer_close.html",
+    run=lambda t, user, form: docs.close_transfer(
+        t, user=user, difference=form.data.get("difference", ""), reason=form.data.get("reason", "")
+    ),
+    done=gettext_lazy("Closed."),
+    context=lambda screen, t: {
+        "choices": TransferDifference.choices,
+        "open": sum((x.open_qty for x in t.lines.all()), Decimal(0)),
+    },
+)
 
 
 class TransferScreen(WarehouseDocumentScreen):
     model = Transfer
+    steps = (RECEIVE, CLOSE)
     path = "inventory/transfers"
     filterset_class = TransferFilterSet
     update_service = docs.update_transfer
@@ -101,98 +132,6 @@ class TransferScreen(WarehouseDocumentScreen):
             (_("from warehouse"), obj.from_warehouse),
             (_("to warehouse"), obj.to_warehouse),
         ]
-
-    def detail_sections(self, request, obj) -> list[Section]:
-        sections = super().detail_sections(request, obj)
-        if obj.status == "posted":
-            user = request.user
-            lines = [x for x in self.lines_of(obj) if x.open_qty > 0]
-            if user.has_jxc_perm("transfer.receive"):
-                sections.append(
-                    Section(
-                        title=gettext_lazy("Receive"),
-                        template="web/inventory/_partials/transfer_receive.html",
-                        context={
-                            "lines": lines,
-                            "url": self.url("receive", obj.pk),
-                            "today": timezone.localdate().isoformat(),
-                            "bins": obj.to_warehouse.bins.filter(is_active=True).order_by("code"),
-                        },
-                        id="receive",
-                    )
-                )
-            if user.has_jxc_perm("transfer.close"):
-                sections.append(
-                    Section(
-                        title=gettext_lazy("Close with a difference"),
-                        template="web/inventory/_partials/transfer_close.html",
-                        context={
-                            "url": self.url("close", obj.pk),
-                            "choices": TransferDifference.choices,
-                            "open": sum((x.open_qty for x in lines), Decimal(0)),
-                        },
-                        id="close",
-                    )
-                )
-        return sections
-
-    def urls(self) -> list[URLPattern]:
-        p = self.url_path
-        return [
-            path(f"{p}/<int:pk>/receive/", receive, {"screen": self}, name="transfer_receive"),
-            path(f"{p}/<int:pk>/close/", close, {"screen": self}, name="transfer_close"),
-            *super().urls(),
-        ]
-
-
-@login_required
-def receive(request, pk: int, *, screen: TransferScreen):
-    """调入: the quantities that arrived (base unit) per line."""
-    if request.method != "POST" or not request.user.has_jxc_perm("transfer.receive"):
-        raise PermissionDenied
-    t = get_object_or_404(screen.get_queryset(request), pk=pk)
-    quantities: dict[int, Decimal] = {}
-    bins: dict[int, int | None] = {}
-    try:
-        for key, raw in request.POST.items():
-            if key.startswith("qty_") and raw.strip():
-                quantities[int(key[4:])] = Decimal(raw.strip())
-            if key.startswith("bin_") and raw.strip():
-                bins[int(key[4:])] = int(raw)
-        day = request.POST.get("date") or None
-        date = dt.date.fromisoformat(day) if day else None
-        docs.receive_transfer(
-            t, user=request.user, quantities=quantities, bins=bins or None, date=date
-        )
-    except (InvalidOperation, ValueError):
-        messages.error(request, _("Enter a number."))
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Received."))
-    return redirect(screen.url("detail", t.pk))
-
-
-@login_required
-def close(request, pk: int, *, screen: TransferScreen):
-    """结案: what is still in transit goes back to the source or is written off."""
-    if request.method != "POST" or not request.user.has_jxc_perm("transfer.close"):
-        raise PermissionDenied
-    t = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        docs.close_transfer(
-            t,
-            user=request.user,
-            difference=request.POST.get("difference", ""),
-            reason=request.POST.get("reason", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Closed."))
-    return redirect(screen.url("detail", t.pk))
 
 
 SCREENS = [TransferScreen()]

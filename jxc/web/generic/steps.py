@@ -1,0 +1,119 @@
+"""Steps taken from a form on a document's detail page (归还 of a loan, 调入 and 结案 of a
+transfer), declared once per step:
+
+    RETURN = DetailStep(
+        action="return", title=_("Return"), template="web/loans/_partials/loan_return.html",
+        run=lambda loan, user, form: services.return_loan(
+            loan, user=user, quantities=form.quantities(), date=form.date()),
+        done=_("Returned."),
+    )
+    class LoanScreen(DocumentScreen):
+        steps = (RETURN,)
+
+The screen shows the step's section (with ``url``, ``today`` and the open ``lines``) to a
+user holding ``<resource>.<action>`` while the document is posted, and serves its POST at
+``<path>/<pk>/<action>/`` (URL name ``<name>_<action>``): the service's refusal is shown as
+a message, the page goes back to the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jxc.core.errors import DomainError, ValidationFailed
+from jxc.web.generic.screen import Section
+
+
+class StepForm:
+    """What a step's form sent: per-line numbers keyed ``<prefix><line id>``, the date."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def per_line(self, prefix: str, kind: Callable[[str], Any]) -> dict[int, Any]:
+        return {
+            int(key[len(prefix) :]): kind(raw.strip())
+            for key, raw in self.data.items()
+            if key.startswith(prefix) and raw.strip()
+        }
+
+    def quantities(self) -> dict[int, Decimal]:
+        """``qty_<line id>``: the quantity of each line (base unit); blank lines left out."""
+        return self.per_line("qty_", Decimal)
+
+    def date(self) -> dt.date | None:
+        day = self.data.get("date") or None
+        return dt.date.fromisoformat(day) if day else None
+
+
+def _posted(obj) -> bool:
+    return obj.status == "posted"
+
+
+def _open_lines(screen, obj) -> dict[str, Any]:
+    return {"lines": [x for x in screen.lines_of(obj) if x.open_qty > 0]}
+
+
+@dataclass(frozen=True)
+class DetailStep:
+    action: str  # the permission <resource>.<action>, the URL's last part
+    title: Any  # the section's title
+    template: str  # the section's form
+    run: Callable[[Any, Any, StepForm], Any]  # (document, user, form): the service
+    done: Any  # said when the service took the step
+    shown: Callable[[Any], bool] = _posted  # when the section is on the page
+    # the section's context beside url and today (default: the lines still open)
+    context: Callable[[Any, Any], dict[str, Any]] = field(default=_open_lines)
+
+    def section(self, screen, request, obj) -> Section | None:
+        if not (self.shown(obj) and screen.can(request.user, self.action)):
+            return None
+        return Section(
+            title=self.title,
+            template=self.template,
+            context={
+                **self.context(screen, obj),
+                "url": screen.url(self.action, obj.pk),
+                "today": timezone.localdate().isoformat(),
+            },
+            id=self.action,
+        )
+
+    def url(self, screen) -> URLPattern:
+        return path(
+            f"{screen.url_path}/<int:pk>/{self.action}/",
+            step_view,
+            {"screen": screen, "step": self},
+            name=f"{screen.url_name}_{self.action}",
+        )
+
+
+@login_required
+def step_view(request, pk: int, *, screen, step: DetailStep):
+    """A detail page's step: the service with what the form sent; back to the document."""
+    if request.method != "POST" or not screen.can(request.user, step.action):
+        raise PermissionDenied
+    obj = get_object_or_404(screen.get_queryset(request), pk=pk)
+    try:
+        step.run(obj, request.user, StepForm(request.POST))
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Enter a number."))
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, step.done)
+    return redirect(screen.url("detail", obj.pk))
