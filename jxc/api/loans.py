@@ -12,10 +12,9 @@ from decimal import Decimal
 from ninja import Schema
 
 from jxc.api.common.errors import Router
-from jxc.api.common.permissions import get_or_404, requires
-from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints
+from jxc.api.common.permissions import requires
+from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints, step_endpoint
 from jxc.api.documents.schemas import header_schemas
-from jxc.inventory.documents.selectors import documents_for
 from jxc.loans import selectors, services
 from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
@@ -37,7 +36,6 @@ SCHEMAS = header_schemas(
     },
     line_name="LoanLine",
 )
-loan_out = SCHEMAS.to_out
 
 
 class ReturnLineIn(Schema):
@@ -65,9 +63,6 @@ class OutstandingOut(Schema):
 
 
 def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
-    def scoped(request):
-        return documents_for(request.user, model)
-
     @requires(f"{model.RESOURCE}.view")
     def outstanding(request):
         """未归还: the lines of posted loans with something still out, by partner."""
@@ -91,24 +86,25 @@ def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
     outstanding.__name__ = f"outstanding_{model.DOC_TYPE}"
     router.get(f"{path}/outstanding", response=list[OutstandingOut])(outstanding)
 
-    @requires(f"{model.RESOURCE}.return")
-    def return_view(request, id: int, payload: ReturnIn):
-        """归还: what came back per line (base unit); no lines = everything still out."""
-        doc = get_or_404(scoped(request), id)
-        quantities = {x.line_id: x.qty for x in payload.lines} or None
-        done = services.return_loan(
-            doc, user=request.user, quantities=quantities, date=payload.date
-        )
-        return loan_out(type(done).objects.get(pk=done.pk), request)
-
-    return_view.__name__ = f"return_{model.DOC_TYPE}"
-    router.post(f"{path}/{{id}}/return", response=SCHEMAS.out)(return_view)
-
+    step_endpoint(
+        router,
+        path,
+        "return",
+        model=model,
+        schemas=SCHEMAS,
+        body=ReturnIn,
+        run=lambda loan, user, body: services.return_loan(
+            loan,
+            user=user,
+            quantities={x.line_id: x.qty for x in body.lines} or None,
+            date=body.date,
+        ),
+        doc="归还: what came back per line (base unit); no lines = everything still out.",
+    )
     document_endpoints(
         router,
         path,
         model=model,
-        scoped=scoped,
         filterset=filterset,
         schemas=SCHEMAS,
         create=services.create_loan,

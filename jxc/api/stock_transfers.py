@@ -15,9 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from jxc.api.common.errors import Router
-from jxc.api.common.parsing import optional_body, optional_body_doc
-from jxc.api.common.permissions import get_or_404, requires
-from jxc.api.documents.endpoints import document_endpoints
+from jxc.api.documents.endpoints import document_endpoints, step_endpoint
 from jxc.api.documents.schemas import header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.inventory.documents import selectors as doc_selectors
@@ -45,8 +43,6 @@ SCHEMAS = header_schemas(
         "difference": (Decimal, lambda x: x.base_qty - x.received_qty),
     },
 )
-TransferOut = SCHEMAS.out
-transfer_out = SCHEMAS.to_out
 
 
 class ReceiveLineIn(Schema):
@@ -90,34 +86,38 @@ document_endpoints(
 )
 
 
-@router.post(
-    "/transfers/{id}/receive", response=TransferOut, openapi_extra=optional_body_doc(ReceiveIn)
-)
-@requires("transfer.receive")
-def receive_transfer(request, id: int):
-    """调入 at the destination: per line, or (no body) everything still in transit."""
-    t = get_or_404(scoped(request), id)
-    payload = optional_body(request, ReceiveIn)
+def _receive(t: Transfer, user, body: ReceiveIn) -> Transfer:
     quantities = bins = None
-    if payload.lines is not None:
-        quantities = {x.line_id: x.qty for x in payload.lines}
-        bins = {x.line_id: x.to_bin_id for x in payload.lines if x.to_bin_id is not None}
-    t = docs.receive_transfer(
-        t, user=request.user, quantities=quantities, bins=bins or None, date=payload.date
+    if body.lines is not None:
+        quantities = {x.line_id: x.qty for x in body.lines}
+        bins = {x.line_id: x.to_bin_id for x in body.lines if x.to_bin_id is not None}
+    return docs.receive_transfer(
+        t, user=user, quantities=quantities, bins=bins or None, date=body.date
     )
-    return transfer_out(Transfer.objects.get(pk=t.pk), request)
 
 
-@router.post("/transfers/{id}/close", response=TransferOut)
-@requires("transfer.close")
-def close_transfer(request, id: int, payload: TransferCloseIn):
-    """结案: what never arrived goes back to the source or is written off."""
-    t = get_or_404(scoped(request), id)
-    t = docs.close_transfer(
-        t,
-        user=request.user,
-        difference=payload.difference,
-        reason=payload.reason,
-        date=payload.date,
-    )
-    return transfer_out(Transfer.objects.get(pk=t.pk), request)
+step_endpoint(
+    router,
+    "/transfers",
+    "receive",
+    model=Transfer,
+    scoped=scoped,
+    schemas=SCHEMAS,
+    body=ReceiveIn,
+    optional=True,
+    run=_receive,
+    doc="调入 at the destination: per line, or (no body) everything still in transit.",
+)
+step_endpoint(
+    router,
+    "/transfers",
+    "close",
+    model=Transfer,
+    scoped=scoped,
+    schemas=SCHEMAS,
+    body=TransferCloseIn,
+    run=lambda t, user, body: docs.close_transfer(
+        t, user=user, difference=body.difference, reason=body.reason, date=body.date
+    ),
+    doc="结案: what never arrived goes back to the source or is written off.",
+)

@@ -200,3 +200,45 @@ def document_endpoints(
         actions=actions,
         module=action_module,
     )
+
+
+def step_endpoint(
+    router: Router,
+    path: str,
+    action: str,
+    *,
+    model: type[Document],
+    schemas: DocumentSchemas,
+    body: type[Schema],
+    run: Callable[[Any, Any, Any], Any],
+    doc: str,
+    scoped: Callable[[HttpRequest], QuerySet] | None = None,
+    optional: bool = False,
+) -> None:
+    """``POST {path}/{id}/<action>``: a step of the type's own (归还, 调入, 结案) with its body,
+    ``run(document, user, body)`` the service; permission ``<resource>.<action>``, the
+    document as answer. ``optional``: the body may be left out (``body()`` then). The
+    operation id reads ``<module of to_out>_<action>_<code>``."""
+    perm = f"{model.RESOURCE}.{action}"
+    if scoped is None:
+        scoped = partial(_documents_for, model)
+
+    def answer(request: HttpRequest, id: int, payload: Any) -> dict[str, Any]:
+        done = run(get_or_404(scoped(request), id), request.user, payload)
+        return schemas.to_out(type(done)._default_manager.get(pk=done.pk), request)
+
+    def without_body(request, id: int):
+        return answer(request, id, optional_body(request, body))
+
+    def with_body(request, id: int, payload: body):  # type: ignore[valid-type]
+        return answer(request, id, payload)
+
+    view: Callable[..., Any] = without_body if optional else with_body
+    view.__name__ = f"{action}_{model.DOC_TYPE}"
+    view.__module__ = schemas.to_out.__module__
+    view.__doc__ = doc
+    router.post(
+        f"{path}/{{id}}/{action}",
+        response=schemas.out,
+        openapi_extra=optional_body_doc(body) if optional else None,
+    )(requires(perm)(view))

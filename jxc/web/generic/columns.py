@@ -197,6 +197,8 @@ def _guess_kind(field: models.Field | None, name: str) -> str:
 
 def _choice_label(obj: Any, name: str, value: Any) -> Any:
     holder = resolve(obj, name.rsplit("__", 1)[0]) if "__" in name else obj
+    if name == "status" and callable(own := getattr(holder, "status_label", None)):
+        return own()  # a type's own names of its statuses (调拨单: in transit, received)
     getter = getattr(holder, f"get_{name.rsplit('__', 1)[-1]}_display", None)
     return str(getter()) if callable(getter) else value
 

@@ -95,3 +95,23 @@ def test_loan_in_screens(client_for, loan_world):  # noqa: F811
     assert client.get("/inventory/loans-in/").status_code == 200
     assert doc.number in client.get("/inventory/loans-in/").content.decode()
     assert client.get(f"/inventory/loans-in/{doc.pk}/edit/").status_code == 200
+
+
+def test_the_return_step_shows_on_a_posted_loan_only_and_takes_posts_only(client_for, loan_world):  # noqa: F811
+    """The detail-page step (jxc.web.generic.steps): no form on a draft, a GET refused, a
+    user without the step's permission refused."""
+    w = loan_world
+    receive(w, w.sku_a, w.zc, 10, "2")
+    client = client_for(w.owner)
+    client.post("/inventory/loans-out/new/", {**header(w), **grid({"sku": w.sku_a.pk, "qty": "2"})})
+    loan = LoanOut.objects.get()
+    assert (
+        'data-testid="return-form"'
+        not in client.get(f"/inventory/loans-out/{loan.pk}/").content.decode()
+    )
+    assert client.get(f"/inventory/loans-out/{loan.pk}/return/").status_code == 403
+    line = loan.lines.get()
+    refused = client_for(w.sales).post(
+        f"/inventory/loans-out/{loan.pk}/return/", {f"qty_{line.pk}": "1"}
+    )
+    assert refused.status_code == 403

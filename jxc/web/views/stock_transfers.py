@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +16,6 @@ from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.choices import TransferDifference
 from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
-from jxc.web.generic import Column
 from jxc.web.generic.line_figures import num
 from jxc.web.generic.steps import DetailStep, StepForm
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
@@ -76,21 +74,6 @@ class TransferScreen(WarehouseDocumentScreen):
         "Goods leave at cost and arrive at the value they left with. Without a bin or batch the "
         "stock is taken earliest expiry first."
     )
-    columns = [
-        Column("number", link=True),
-        Column("date"),
-        Column("from_warehouse", order_by="from_warehouse__code"),
-        Column("to_warehouse", order_by="to_warehouse__code"),
-        Column("one_step"),
-        Column(
-            "status",
-            kind="tag",
-            render=lambda t, user: format_html(
-                '<span class="tag tag-{}">{}</span>', t.status, t.status_label()
-            ),
-        ),
-        Column("memo", order_by=False),
-    ]
     detail_fields = [
         "number",
         "date",
@@ -125,13 +108,6 @@ class TransferScreen(WarehouseDocumentScreen):
 
     def lines_of(self, obj):
         return obj.lines.select_related("sku", "unit", "bin", "to_bin").order_by("line_no", "id")
-
-    def header_facts(self, obj):
-        return [
-            (_("business date"), obj.date),
-            (_("from warehouse"), obj.from_warehouse),
-            (_("to warehouse"), obj.to_warehouse),
-        ]
 
 
 SCREENS = [TransferScreen()]
