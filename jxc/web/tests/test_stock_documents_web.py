@@ -390,3 +390,21 @@ def test_assembly_form_is_the_declared_header_with_the_grid(client_for, stock_wo
     a = Assembly.objects.get()
     assert a.number.startswith("CXD") and a.kit_bin == z1
     assert [x.base_qty for x in a.lines.all()] == [D(3)]
+
+
+def test_kit_form_puts_component_errors_in_the_grid_and_saves_nothing(client_for, stock_world):
+    """The grid form (jxc.web.generic.grid_form): a service error on ``components.<i>.<field>``
+    lands on that grid cell, the page answers 400 with what was typed, nothing is saved."""
+    w = stock_world
+    client = client_for(w.owner)
+    r = client.post(
+        "/inventory/kits/new/",
+        {
+            "sku_code": "K001",
+            **grid({"sku": w.sku_a.pk, "qty": "2"}, {"sku": w.sku_a.pk, "qty": "1"}),
+        },
+    )
+    page = r.content.decode()
+    assert r.status_code == 400 and not Kit.objects.exists()
+    assert "1.sku" in page  # the second row's SKU cell carries the error
+    assert client.get("/inventory/kits/new/").status_code == 200

@@ -9,25 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.catalog.models import Sku
-from jxc.core.errors import DomainError, ValidationFailed
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import AssemblyFilterSet
 from jxc.inventory.documents.models import Assembly, Kit
 from jxc.inventory.models import Bin
 from jxc.web.generic import Column, Screen
-from jxc.web.generic.line_grid import parse_lines, row_errors
+from jxc.web.generic.grid_form import grid_form_page
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
@@ -122,69 +119,32 @@ def kit_form(request, pk: int | None = None, *, screen: KitScreen):
     if not screen.can(request.user, "edit"):
         raise PermissionDenied
     kit = get_object_or_404(Kit.objects.select_related("sku"), pk=pk) if pk else None
-    columns = ["qty"]
-    grid_errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        form = KitForm(request.POST)
-        parsed = parse_lines(request.POST, columns)
-        rows = parsed.rows
-        grid_errors = dict(row_errors(parsed.errors)[0])
-        if form.is_valid() and not parsed.errors:
-            try:
-                kit = docs.set_kit(
-                    user=request.user,
-                    sku=form.cleaned_data["sku"],
-                    components=[(x.sku, x.qty) for x in parsed.lines],
-                    memo=form.cleaned_data["memo"],
-                )
-            except ValidationFailed as exc:
-                for key, msgs in exc.errors.items():
-                    parts = key.split(".")
-                    if parts[0] == "components" and len(parts) == 3:
-                        grid_errors.setdefault(f"{parts[1]}.{parts[2]}", []).extend(msgs)
-                    else:
-                        form.add_error(None, msgs)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(screen.url("detail", kit.pk))
-    else:
-        initial = {"sku_code": kit.sku.code, "memo": kit.memo} if kit else {}
-        form = KitForm(initial=initial)
-        rows = []
-        if kit is not None:
-            for c in kit.components.select_related("sku"):
-                rows.append(
-                    {
-                        "sku": str(c.sku_id),
-                        "sku_label": f"{c.sku.code} {c.sku}",
-                        "qty": format(c.qty.normalize(), "f"),
-                    }
-                )
-    state = {
-        "rows": rows,
-        "columns": columns,
-        "labels": {"qty": str(_("quantity per kit"))},
-        "errors": grid_errors,
-        "bins": {},
-        "unitsUrl": "/inventory/docs/sku-units/",
-    }
-    return TemplateResponse(
-        request,
-        "web/inventory/document_form.html",
+    rows = [
         {
-            "screen": screen,
-            "form": form,
-            "obj": None,
-            "title": _("Kit definition"),
-            "grid_state": state,
-            "grid_all_errors": grid_errors.get("all", []),
-            "line_hint": _("The components of one kit (base unit)."),
-            "list_url": screen.url("list"),
-            "cancel_url": screen.url("detail", kit.pk) if kit else screen.url("list"),
-        },
-        status=400 if request.method == "POST" else 200,
+            "sku": str(c.sku_id),
+            "sku_label": f"{c.sku.code} {c.sku}",
+            "qty": format(c.qty.normalize(), "f"),
+        }
+        for c in (kit.components.select_related("sku") if kit else ())
+    ]
+    return grid_form_page(
+        request,
+        screen=screen,
+        form=KitForm,
+        columns=["qty"],
+        rows=rows,
+        initial={"sku_code": kit.sku.code, "memo": kit.memo} if kit else {},
+        save=lambda data, lines: docs.set_kit(
+            user=request.user,
+            sku=data["sku"],
+            components=[(x.sku, x.qty) for x in lines],
+            memo=data["memo"],
+        ),
+        lines_key="components",
+        title=_("Kit definition"),
+        hint=_("The components of one kit (base unit)."),
+        labels={"qty": _("quantity per kit")},
+        cancel_url=screen.url("detail", kit.pk) if kit else screen.url("list"),
     )
 
 
