@@ -68,6 +68,69 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "jxc/web/views/stock_count_scan.py",
         ),
     ),
+    # the sales documents (issue 15), one app for five types; 销项发票 (invoices) apart
+    "sales": (
+        ("报价单", "销售订单", "拣货单", "销售出库单", "销售退货单"),
+        (
+            *(
+                f"jxc/sales/{m}.py"
+                for m in (
+                    "__init__",
+                    "apps",
+                    "alert_sources",
+                    "choices",
+                    "errors",
+                    "filters",
+                    "models",
+                    "rules",
+                    "selectors",
+                    "orders",
+                    "picking",
+                    "deliveries",
+                    "returns",
+                )
+            ),
+            "jxc/api/sales.py",
+            "jxc/web/views/sales.py",
+        ),
+    ),
+    # the purchasing documents (issue 14); 进项发票, three-way match and supplier performance apart
+    "purchasing": (
+        ("采购申请", "采购订单", "采购入库单", "采购退货单", "费用分摊单"),
+        (
+            *(
+                f"jxc/purchasing/{m}.py"
+                for m in (
+                    "__init__",
+                    "apps",
+                    "alert_sources",
+                    "choices",
+                    "errors",
+                    "filters",
+                    "mail",
+                    "models",
+                    "requisition_models",
+                    "return_models",
+                    "landed_models",
+                    "rules",
+                    "selectors",
+                    "services",
+                    "requisitions",
+                    "receipts",
+                    "returns",
+                    "landed_costs",
+                )
+            ),
+            "jxc/api/purchasing.py",
+            "jxc/api/purchase_requisitions.py",
+            "jxc/api/purchase_returns.py",
+            "jxc/api/landed_costs.py",
+            "jxc/web/views/purchasing.py",
+            "jxc/web/views/purchase_requisitions.py",
+            "jxc/web/views/purchase_returns.py",
+            "jxc/web/views/landed_costs.py",
+        ),
+    ),
 }
 
 SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
