@@ -18,9 +18,13 @@ from jxc.purchasing.tests.helpers import approved_order, posted_receipt
 pytestmark = pytest.mark.django_db
 
 
-def test_po_line_past_its_promised_date_fires_and_clears(shop):
+def test_po_line_past_its_promised_date_fires_and_clears(shop, client_for):
+    from jxc.approvals import configuration, selectors
+
     today = timezone.localdate()
-    rule = AlertRule.objects.create(name="采购交期", kind="po_late")
+    rule = configuration.save_alert_rule(
+        user=shop.user, name="采购交期", kind="po_late", notify_users=[shop.user]
+    )
     order = approved_order(
         shop,
         [LineInput(sku=shop.cola.pk, qty=D(10), price=D(5), promised_date=today - dt.timedelta(days=1)),
@@ -31,6 +35,12 @@ def test_po_line_past_its_promised_date_fires_and_clears(shop):
     alert = Alert.objects.get(rule=rule)
     assert order.number in alert.title and "10" in alert.title
     assert alert.url.endswith(f"/{order.pk}/")
+    # in the to-do inbox of whom the rule tells
+    assert [a.pk for a in selectors.alerts_for(shop.user)] == [alert.pk]
+    from django.urls import reverse
+
+    inbox = client_for(shop.user).get(reverse("web:todo") + "?tab=alerts").content.decode()
+    assert order.number in inbox and "采购交期" in inbox and "尚有 6" not in inbox
     posted_receipt(shop, order, qty=D(4), date=today)
     assert check_rule(rule) == (0, 0)  # 6 still open
     services.close_purchase_order(order, user=shop.user, reason="不要了")
