@@ -256,7 +256,7 @@ def write(items: list[dict[str, Any]], ctx: Context) -> None:
                 setattr(found, name, value)
             services.update_supplier_price(found, user=ctx.user)
         else:
-            services.create_supplier_price(
+            made = services.create_supplier_price(
                 user=ctx.user,
                 supplier=suppliers[item["supplier_id"]],
                 sku=skus[item["sku_id"]],
@@ -264,9 +264,17 @@ def write(items: list[dict[str, Any]], ctx: Context) -> None:
                 valid_from=valid_from,
                 **_fields(item),
             )
+            ctx.result.setdefault("created", []).append(made.pk)
         ctx.result[item["action"]] = ctx.result.get(item["action"], 0) + 1
 
     each_row(items, ctx, write_one)
+
+
+def undo(result: dict[str, Any], ctx: Context) -> None:
+    """撤销: the prices the batch created are deleted (a price is no document's row)."""
+    from jxc.imports.rollback import delete_created
+
+    delete_created((SupplierPrice, "pk", list(result.get("created", []))))
 
 
 SUPPLIER_PRICES = ImportSpec(
@@ -277,6 +285,7 @@ SUPPLIER_PRICES = ImportSpec(
     key="valid_from",
     check=check,
     write=write,
+    undo=undo,
     filename="supplier-prices",
     notes=(
         _(

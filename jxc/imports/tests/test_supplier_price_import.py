@@ -229,3 +229,15 @@ def test_fuzz_every_bad_price_row_named_and_nothing_written(world, defects):
         services.confirm_import(batch, user=world.owner)
         assert SupplierPrice.objects.count() == before + len(good) - 1
         SupplierPrice.objects.exclude(valid_from=dt.date(2020, 1, 1)).delete()
+
+
+def test_a_confirmed_price_list_can_be_rolled_back(world):
+    from jxc.imports.rollback import rollback_import
+
+    data = xlsx([HEADER, ["S001", "A001", "个", "2.5", None, None, None, None, None, "2026-01-05"]])
+    batch = services.confirm_import(
+        services.preview_import("supplier-prices", user=world.owner, data=data), user=world.owner
+    )
+    assert SupplierPrice.objects.count() == 1
+    assert rollback_import(batch, user=world.owner).status == "undone"
+    assert SupplierPrice.objects.count() == 0
