@@ -31,8 +31,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.support import TEST_PASSWORD
+
+# Property tests measure correctness, not speed: on a loaded 2-core machine Hypothesis'
+# timing checks (deadline, too_slow data generation) fail tests whose properties hold.
+settings.register_profile("jxc", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("jxc")
 
 _sqlite_dir: str | None = None
 
