@@ -186,7 +186,7 @@ def _open_round(doc: Any, user: Any, rule: ApprovalRule) -> ApprovalRequest:
 _PROBE_SQL: dict[str, str] = {}
 
 
-def _probe(doc: Any) -> tuple[bool, bool]:
+def _probe_statement(doc: Any) -> tuple[str, list[Any]]:
     """(an active rule exists for the document's type, an approval request exists for the
     document), in one plain statement on two indexed columns: most documents of most shops
     have neither, and then no step of theirs needs the ORM reads of the rules and rounds.
@@ -206,7 +206,15 @@ def _probe(doc: Any) -> tuple[bool, bool]:
             f"{col(req, 'doc_type')} = %s AND {col(req, 'doc_id')} = %s)"
         )
     doc_type = doc_type_of(doc)
-    rule_exists, request_exists = fetch(sql, [doc_type, doc_type, doc.pk])[0]
+    return sql, [doc_type, doc_type, doc.pk]
+
+
+def _probe(doc: Any, prefetched: tuple[Any, ...] | None = None) -> tuple[bool, bool]:
+    """:func:`_probe_statement`'s answer: read now, or the row ``take_action`` read with the
+    document's."""
+    if prefetched is None:
+        prefetched = fetch(*_probe_statement(doc))[0]
+    rule_exists, request_exists = prefetched
     return bool(rule_exists), bool(request_exists)
 
 
@@ -239,13 +247,26 @@ class RulePolicy(ApprovalPolicy):
             return True if req.submitted_by_id == user.pk else None
         return _may_decide(req, user)
 
-    def gate(self, doc: Any, *, action: str, user: Any, reason: str = "") -> Gate:
+    def prefetch(self, doc: Any, *, action: str, user: Any) -> tuple[str, list[Any]] | None:
+        if user is None or not getattr(user, "pk", None) or action not in _GATED:
+            return None
+        return _probe_statement(doc)
+
+    def gate(
+        self,
+        doc: Any,
+        *,
+        action: str,
+        user: Any,
+        reason: str = "",
+        prefetched: tuple[Any, ...] | None = None,
+    ) -> Gate:
         if user is None or not getattr(user, "pk", None):
             return PLAIN
         if action not in _GATED:
             return PLAIN
         status = doc.status
-        rule_exists, request_exists = _probe(doc)
+        rule_exists, request_exists = _probe(doc, prefetched)
         if action == "unapprove" and status == "approved":
             finder = _DOWNSTREAM.get(doc_type_of(doc))
             made = finder(doc) if finder is not None else []

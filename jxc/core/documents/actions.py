@@ -26,7 +26,7 @@ from jxc.core.documents.models import Document
 from jxc.core.documents.rows import columns_sql, exists_where, row_builder
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
 from jxc.core.services import allocate_number, record_audit
-from jxc.core.statements import fetch
+from jxc.core.statements import fetch, fetch_each
 from jxc.core.transitions import ensure_transition
 
 D = TypeVar("D", bound=Document)
@@ -49,9 +49,7 @@ class BookCalendar:
 _CALENDAR_SQL: dict[str, str] = {}
 
 
-def book_calendar() -> BookCalendar:
-    """The company's settings and the lock date in one statement (read every time, as
-    ``jxc.core.selectors.company``: never a stale copy)."""
+def _calendar_sql() -> str:
     from jxc.core.models import ClosedPeriod, Company
 
     sql = _CALENDAR_SQL.get(connection.vendor)
@@ -64,7 +62,17 @@ def book_calendar() -> BookCalendar:
             f"FROM {q(Company._meta.db_table)} c ORDER BY c.id LIMIT 1"
         )
         _CALENDAR_SQL[connection.vendor] = sql
-    rows = fetch(sql)
+    return sql
+
+
+def book_calendar() -> BookCalendar:
+    """The company's settings and the lock date in one statement (read every time, as
+    ``jxc.core.selectors.company``: never a stale copy)."""
+    return _calendar_of(fetch(_calendar_sql()))
+
+
+def _calendar_of(rows: list[tuple]) -> BookCalendar:
+    """The calendar from the rows of :func:`_calendar_sql`."""
     if not rows:
         from jxc.core.selectors import company
 
@@ -162,18 +170,35 @@ def take_action(
     and gets the clear error (``invalid_transition``).
     """
     model = type(doc)
-    locked = lock(doc)
+    policy = approval_policy()
+    # the row under lock, what the approval policy asks and the calendar: one round trip on
+    # PostgreSQL
+    statements = [lock_statement(doc)]
+    probe = policy.prefetch(doc, action=action, user=user)
+    if probe is not None:
+        statements.append(probe)
+    books = action in BOOK_ACTIONS
+    if books:
+        statements.append((_calendar_sql(), []))
+    found = fetch_each(statements)
+    locked = locked_row(doc, found[0])
     transition = ensure_transition(model.WORKFLOW, locked.status, action=action)
     # The approval policy (jxc.core.documents.approval) may decide who acts, and hold the
     # status while more approvers are waiting.
-    gate = approval_policy().gate(locked, action=action, user=user, reason=reason)
+    gate = policy.gate(
+        locked,
+        action=action,
+        user=user,
+        reason=reason,
+        prefetched=found[1][0] if probe is not None else None,
+    )
     if check_permission and user is not None and model.RESOURCE and not gate.authorised:
         if not user.has_jxc_perm(f"{model.RESOURCE}.{action}"):
             raise PermissionDenied()
     if transition.needs_reason and not reason.strip():
         raise ValidationFailed({"reason": [str(_("Please give a reason."))]})
-    if action in BOOK_ACTIONS:
-        cal = book_calendar()
+    if books:
+        cal = _calendar_of(found[-1])
         ensure_period_open(locked.date, cal)
         if action == "post":
             ensure_document_date(locked.date, cal)
@@ -225,6 +250,11 @@ def lock(doc: D) -> D:
     """The document's row read under lock (PostgreSQL: ``FOR UPDATE``; SQLite's write
     transaction holds the database already), as the default manager would find it: one
     cached statement, no query compiled."""
+    return locked_row(doc, fetch(*lock_statement(doc)))
+
+
+def lock_statement(doc: Document) -> tuple[str, list[Any]]:
+    """The statement :func:`lock` runs (SQL, parameters)."""
     model = type(doc)
     key = (connection.vendor, model)
     found = _LOCK_SQL.get(key)
@@ -239,12 +269,16 @@ def lock(doc: D) -> D:
         )
         found = (sql, row_builder(model))
         _LOCK_SQL[key] = found
-    sql, build = found
     kind = _kind_of(model)
-    rows = fetch(sql, [doc.pk] if kind is None else [doc.pk, kind])
+    return found[0], [doc.pk] if kind is None else [doc.pk, kind]
+
+
+def locked_row(doc: D, rows: list[tuple]) -> D:
+    """The document from the rows of :func:`lock_statement`."""
+    model = type(doc)
     if not rows:
         raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
-    return build(rows[0])
+    return _LOCK_SQL[(connection.vendor, model)][1](rows[0])
 
 
 def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:

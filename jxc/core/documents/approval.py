@@ -43,7 +43,21 @@ class ApprovalPolicy:
         """Does ``doc`` wait (or would it, once submitted) for approvers?"""
         return False
 
-    def gate(self, doc: Any, *, action: str, user: Any, reason: str = "") -> Gate:
+    def prefetch(self, doc: Any, *, action: str, user: Any) -> tuple[str, list[Any]] | None:
+        """A statement (SQL, parameters) whose one row ``gate`` will want for this step, or
+        None: ``take_action`` reads it with the document's row (one round trip) and hands
+        the row to ``gate`` as ``prefetched``."""
+        return None
+
+    def gate(
+        self,
+        doc: Any,
+        *,
+        action: str,
+        user: Any,
+        reason: str = "",
+        prefetched: tuple[Any, ...] | None = None,
+    ) -> Gate:
         """Check and record ``action`` on the locked ``doc``; raise a DomainError to refuse."""
         return PLAIN
 
