@@ -1,0 +1,57 @@
+"""PostgreSQL: the document flow's own statements (the row under lock, the approvals probe, the
+calendar, numbering, the lines, the audit line) are bound on the server and prepared once per
+connection with a generic plan, like the ledger's (issue 10 §2: planning every statement again
+took about as long as running it). docs/ledger.md "Benchmark"."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+
+from jxc.core.audit import chain_problems
+from jxc.core.documents.lines import LineInput
+from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.tests.conftest import TODAY, receive
+from jxc.inventory.testing import assert_ledger_consistent
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
+
+
+def _prepared() -> dict[str, tuple[int, int]]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {r[0]: (r[1], r[2]) for r in cur.fetchall()}
+
+
+def _plans(found: dict[str, tuple[int, int]], start: str, contains: str = "") -> list:
+    return [v for k, v in found.items() if k.startswith(start) and contains in k]
+
+
+def test_each_step_of_the_document_flow_reuses_prepared_statements(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 50, "2")
+    for _n in range(4):
+        doc = docs.create_stock_document(
+            user=w.owner,
+            kind="other_issue",
+            warehouse=w.zc,
+            date=TODAY,
+            reason="sample",
+            lines=[LineInput(sku=w.sku_a.pk, qty=D(1))],
+        )
+        for step in (docs.submit_document, docs.approve_document, docs.post_document):
+            doc = step(doc, user=w.owner)
+        assert doc.status == "posted"
+    found = _prepared()
+    locks = [v for k, v in found.items() if "FOR UPDATE" in k and "inventory_stockdocument" in k]
+    audit = _plans(found, 'INSERT INTO "core_auditlog"')
+    probe = _plans(found, "SELECT EXISTS", "approvals_approvalrule")
+    numbering = _plans(found, 'INSERT INTO "core_documentsequence"')
+    # three locked reads per document (submit, approve, post), four audit lines, three probes
+    assert locks and max(g for g, _c in locks) >= 12
+    assert audit and max(g for g, _c in audit) >= 16
+    assert probe and max(g for g, _c in probe) >= 12
+    assert numbering and max(g for g, _c in numbering) >= 4
+    assert all(c == 0 for _g, c in [*locks, *audit, *probe, *numbering])
+    assert chain_problems() == []
+    assert_ledger_consistent()
