@@ -177,6 +177,7 @@ def _busy(user, n: int) -> dict:
                         kind="other_receipt",
                         warehouse=wh,
                         date=day,
+                        reason="gift",
                         lines=[
                             LineInput(
                                 sku=sku_ids[(k * 7 + j) % len(sku_ids)],

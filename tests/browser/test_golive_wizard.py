@@ -171,15 +171,21 @@ def test_a_company_moves_in_through_the_wizard_from_its_spreadsheets(page, login
     # a document dated before the opening date is refused
     from jxc.catalog.models import Sku
     from jxc.core.documents.lines import LineInput
-    from jxc.core.errors import DomainError
+    from jxc.core.errors import DomainError, PeriodClosed
     from jxc.inventory.documents import services as docs
     from jxc.inventory.models import Warehouse
 
-    with pytest.raises(DomainError):
-        docs.create_stock_document(
+    def other_receipt(day: dt.date):
+        return docs.create_stock_document(
             user=owner,
             kind="other_receipt",
             warehouse=Warehouse.objects.get(code="ZC"),
-            date=OPENING - dt.timedelta(days=1),
+            date=day,
+            reason="gift",
             lines=[LineInput(sku=Sku.objects.get(code="P001").pk, qty=Decimal(1), price=1)],
         )
+
+    with pytest.raises(DomainError) as refused:
+        other_receipt(OPENING - dt.timedelta(days=1))
+    assert isinstance(refused.value, PeriodClosed) or "date" in getattr(refused.value, "errors", {})
+    assert other_receipt(OPENING).status == "draft"  # on the opening date itself: fine
