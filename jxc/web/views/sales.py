@@ -314,7 +314,11 @@ class SalesDeliveryScreen(SalesScreen):
         return self.line_table(obj, user, without_cost=True)
 
     def print_signatures(self, obj):
-        return [(_("Delivered by"), ""), (_("Received by"), ""), (_("Date"), "")]
+        return [
+            (pgettext_lazy("delivery note", "Delivered by"), ""),
+            (pgettext_lazy("delivery note", "Received by"), ""),
+            (_("Date"), ""),
+        ]
 
     def print_extras(self, obj):
         return {"qr": obj.number, "signature_boxes": True}
