@@ -42,3 +42,6 @@ def test_home_shows_real_figures_and_hides_cost_without_permission(
     assert chart["profit"] == []
     till = client_for(cashier).get("/").content.decode()  # a cashier: neither sales nor money
     assert 'data-testid="owner-panel"' not in till
+    # a keeper ships and views deliveries, yet does not see what the company sold
+    store = client_for(user_factory(roles=["keeper"])).get("/").content.decode()
+    assert 'data-testid="owner-panel"' not in store and "9.73" not in store

@@ -84,7 +84,7 @@ def home(request):
 
 
 def owner_panel(user) -> dict | None:
-    """老板's figures: sales (with report.view or sales delivery view), gross profit and margin
+    """老板's figures: sales (with report.view or sales_order.create), gross profit and margin
     and the cost line only with cost.view, receivables / payables and cash with the finance
     permissions; the last 30 days as a chart (ECharts, served from static)."""
     from django.utils import timezone
@@ -92,7 +92,9 @@ def owner_panel(user) -> dict | None:
     from jxc.core.visibility import can_view_cost
     from jxc.reports.dashboard import owner_figures
 
-    sees_sales = user.has_jxc_perm("report.view") or user.has_jxc_perm("sales_delivery.view")
+    # The company's sales are for those who report or sell: a cashier or a keeper views
+    # deliveries (to refund, reprint, ship) without seeing what the whole company sold.
+    sees_sales = user.has_jxc_perm("report.view") or user.has_jxc_perm("sales_order.create")
     sees_money = user.has_jxc_perm("customer_payment.view") or user.has_jxc_perm(
         "supplier_payment.view"
     )
