@@ -83,7 +83,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _start_transaction_under_autocommit(self) -> None:
         turn = _turn_for(self.settings_dict["NAME"])
-        timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+        # seconds, as Django hands the same OPTIONS value to sqlite3.connect
+        timeout = self.settings_dict.get("OPTIONS", {}).get("timeout", 5)
         if turn is not None and turn.take(timeout):
             self._turn = turn
         try:
