@@ -4,9 +4,11 @@
 from ninja import NinjaAPI
 
 from jxc.api import (
+    api_tokens,
     approvals,
+    audit_log,
     catalog,
-    core,
+    company,
     finance,
     import_jobs,
     imports,
@@ -26,6 +28,7 @@ from jxc.api import (
     stock_reports,
     stock_summary,
     stock_transfers,
+    users,
 )
 from jxc.api.common.auth import AUTH
 from jxc.api.common.errors import install_error_handlers
@@ -50,7 +53,18 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (core, catalog, partners, inventory, finance, import_jobs, imports):
+for module in (
+    users,
+    company,
+    api_tokens,
+    audit_log,
+    catalog,
+    partners,
+    inventory,
+    finance,
+    import_jobs,
+    imports,
+):
     api.add_router("", module.router)
 
 # 仓库单据 (其他出入库, 成本调整, 期初, 调拨, 盘点, 组装).

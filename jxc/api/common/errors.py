@@ -204,9 +204,19 @@ def install_error_handlers(api) -> None:
 
 class Router(NinjaRouter):
     """A ninja Router whose operations document the error responses (``ErrorOut``) and tell
-    the renderer their response schemas, so that it redacts by the schemas' marks."""
+    the renderer their response schemas, so that it redacts by the schemas' marks.
+
+    ``moved=(module, former)``: the endpoints written in ``module`` keep the OpenAPI
+    operation ids they had in ``former`` (``<former>_<function>``), so a module split by
+    what it does changes no client's generated names."""
+
+    def __init__(self, *args, moved: tuple[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moved = moved
 
     def add_api_operation(self, path, methods, view_func, *, response=None, **kwargs):
+        if self.moved and view_func.__module__ == self.moved[0] and not kwargs.get("operation_id"):
+            kwargs["operation_id"] = f"{self.moved[1]}_{view_func.__name__}".replace(".", "_")
         if response is None:
             response = {}
         elif not isinstance(response, dict):

@@ -1,9 +1,7 @@
-"""Core API: the current user, users and roles (owner only), company settings, personal API
-tokens and the audit log (操作记录) of one object."""
+"""Users API: the current user (me, own password), users and roles (owner only).
+Split from ``jxc.api.core``: the operation ids stay ``jxc_api_core_<function>``."""
 
-import datetime as dt
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 import django_filters
 from django.contrib.auth import SESSION_KEY, update_session_auth_hash
@@ -16,22 +14,16 @@ from ninja import Field, Query, Schema
 from jxc.api.common.crud import Patch, activation_endpoints
 from jxc.api.common.errors import ErrorOut, Router
 from jxc.api.common.idempotency import creates
-from jxc.api.common.listing import Paging, listing, page_of, query_of
-from jxc.api.common.permissions import check_perm, get_or_404, open_to_users, ref, requires
-from jxc.catalog.models import Brand, Category, Product, Sku, Unit
+from jxc.api.common.listing import listing, page_of, query_of
+from jxc.api.common.permissions import get_or_404, open_to_users, ref, requires
 from jxc.core import accounts, services
-from jxc.core import selectors as core_selectors
-from jxc.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jxc.core.models import ApiToken, AuditLog, Role, User
+from jxc.core.errors import ValidationFailed
+from jxc.core.models import Role, User
 from jxc.core.permissions import DEFAULT_ROLES
-from jxc.core.visibility import redact_record
-from jxc.finance.models import Account
 from jxc.inventory import selectors as inventory_selectors
 from jxc.inventory import services as inventory_services
-from jxc.inventory.models import Bin
-from jxc.partners.models import Customer, Supplier
 
-router = Router(tags=["core"])
+router = Router(tags=["core"], moved=(__name__, "jxc.api.core"))
 
 
 # --- me ------------------------------------------------------------------------------------
@@ -311,192 +303,3 @@ def update_role(request, id: int, payload: Patch[RoleEditIn]):
     """修改角色: name, permissions, and the code of a role that is not built in."""
     role = get_or_404(Role.objects.all(), id)
     return accounts.update_role(role, user=request.user, **dict(payload))
-
-
-# --- company settings ----------------------------------------------------------------------
-
-
-class CompanyIn(Schema):
-    name: str = Field(..., min_length=1, max_length=120)
-    tax_number: str = Field("", max_length=20)
-    currency: str = Field("CNY", min_length=3, max_length=3)
-    qty_decimals: int = Field(2, ge=0, le=6)
-    price_decimals: int = Field(2, ge=0, le=6)
-    costing_method: Literal["moving_average", "fifo", "periodic_average", "specific"] = (
-        "moving_average"
-    )
-    cost_scope: Literal["company", "warehouse"] = "company"
-    allow_negative_stock: bool = False
-    days_ahead: int = Field(7, ge=0, le=366, strict=True)
-    purchase_prices_include_tax: bool = True
-    default_tax_rate: Decimal = Field(Decimal(13), ge=0, le=100, max_digits=5, decimal_places=2)
-    over_receipt_tolerance: Decimal = Field(
-        Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2
-    )
-    invoice_match_tolerance: Decimal = Field(
-        Decimal(0), ge=0, lt=10**13, decimal_places=2, description="三单匹配 tolerance (amount)"
-    )
-    invoice_match_tolerance_percent: Decimal = Field(
-        Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2, description="… or per cent"
-    )
-    qc_reject_alert_percent: Decimal = Field(
-        Decimal(5), ge=0, le=100, max_digits=5, decimal_places=2, description="质检拒收率预警 %"
-    )
-    count_variance_value: Decimal = Field(
-        Decimal(1000), ge=0, lt=10**13, description="盘点 variance worth more needs confirming"
-    )
-    count_variance_percent: int = Field(
-        100, ge=0, le=10000, strict=True, description="盘点 variance above this % of the book"
-    )
-    document_prefixes: dict[str, str] = {}
-
-
-class CompanyOut(Schema):
-    name: str
-    tax_number: str
-    currency: str
-    qty_decimals: int
-    price_decimals: int
-    costing_method: str
-    cost_scope: str
-    allow_negative_stock: bool
-    days_ahead: int
-    purchase_prices_include_tax: bool
-    default_tax_rate: Decimal
-    over_receipt_tolerance: Decimal
-    invoice_match_tolerance: Decimal
-    invoice_match_tolerance_percent: Decimal
-    qc_reject_alert_percent: Decimal
-    count_variance_value: Decimal
-    count_variance_percent: int
-    document_prefixes: dict[str, str]
-
-
-@router.get("/company", response=CompanyOut)
-@requires("company.view")
-def get_company(request):
-    """公司设置."""
-    return core_selectors.company()
-
-
-@router.patch("/company", response=CompanyOut)
-@requires("company.edit")
-def update_company(request, payload: Patch[CompanyIn]):
-    return services.update_company(user=request.user, **payload)
-
-
-# --- personal API tokens -------------------------------------------------------------------
-
-
-class ApiTokenIn(Schema):
-    name: str = Field(..., min_length=1, max_length=60, examples=["ERP"])
-
-
-class ApiTokenOut(Schema):
-    id: int
-    name: str
-    prefix: str
-    created_at: dt.datetime
-    last_used_at: dt.datetime | None
-    revoked_at: dt.datetime | None
-
-
-class ApiTokenCreatedOut(ApiTokenOut):
-    token: str | None = Field(
-        None,
-        description="The token: shown in this answer only (null when an Idempotency-Key "
-        "replays it). Send it as 'Authorization: Bearer <token>'.",
-    )
-
-
-@router.get("/api-tokens", response=list[ApiTokenOut])
-@open_to_users
-def list_api_tokens(request):
-    """Your own personal API tokens (revoked ones included, with the time of revocation)."""
-    return list(ApiToken.objects.filter(user=request.user).order_by("-id"))
-
-
-@router.post("/api-tokens", response={201: ApiTokenCreatedOut})
-@creates(ApiTokenCreatedOut, perm="apitoken.create", secret_fields=("token",))
-def create_api_token(request, payload: ApiTokenIn):
-    """A new personal token carrying your permissions. Made from a login session only:
-    a token cannot mint further tokens."""
-    if getattr(request, "jxc_token_auth", False):
-        raise PermissionDenied(perm="apitoken.create")
-    token, plain = accounts.create_api_token(user=request.user, name=payload.name)
-    return {**ApiTokenOut.from_orm(token).model_dump(), "token": plain}
-
-
-@router.post("/api-tokens/{id}/revoke", response=ApiTokenOut)
-@open_to_users
-def revoke_api_token(request, id: int):
-    """Revoke one of your tokens: it stops working at once (401)."""
-    return accounts.revoke_api_token(token_id=id, user=request.user)
-
-
-# --- audit log (操作记录) ---------------------------------------------------------------------
-
-
-def _all(model):
-    return lambda request: model.objects.all()
-
-
-# object_type → (permission to see the object, the objects the user may see)
-AUDITED: dict[str, tuple[str, Any]] = {
-    "unit": ("unit.view", _all(Unit)),
-    "category": ("category.view", _all(Category)),
-    "brand": ("brand.view", _all(Brand)),
-    "product": ("product.view", _all(Product)),
-    "sku": ("product.view", _all(Sku)),
-    "warehouse": ("warehouse.view", lambda r: inventory_selectors.warehouses_for(r.user)),
-    "bin": (
-        "bin.view",
-        lambda r: Bin.objects.filter(warehouse__in=inventory_selectors.warehouses_for(r.user)),
-    ),
-    "supplier": ("supplier.view", _all(Supplier)),
-    "customer": ("customer.view", _all(Customer)),
-    "account": ("account.view", _all(Account)),
-    "user": ("user.view", _all(User)),
-    "role": ("user.view", _all(Role)),
-}
-
-
-class AuditOut(Schema):
-    id: int
-    at: dt.datetime
-    user_id: int | None
-    user_name: str
-    action: str
-    object_type: str
-    object_id: str
-    object_repr: str
-    changes: dict[str, Any]
-    reason: str
-
-    @staticmethod
-    def resolve_user_name(obj: AuditLog) -> str:
-        return str(obj.user) if obj.user_id else ""
-
-
-class AuditQuery(Paging):
-    object_type: Literal[tuple(AUDITED)]  # type: ignore[valid-type]
-    object_id: int
-
-
-@router.get("/audit-log", response=page_of(AuditOut))
-@requires("audit.view")
-def audit_log(request, query: Query[AuditQuery]):
-    """操作记录 of one object: who changed what, when, from → to; newest first.
-    Also needs the object's own view permission and warehouse scope."""
-    perm, visible = AUDITED[query.object_type]
-    check_perm(request, perm)
-    obj = visible(request).filter(pk=query.object_id).first()
-    if obj is None:
-        raise NotFound()
-    qs = AuditLog.objects.select_related("user").filter(
-        object_type=obj._meta.label_lower, object_id=str(obj.pk)
-    )
-    page = listing(request, qs.order_by("-at", "-id"), None, query)
-    for entry in page["items"]:  # changes are the object's fields: hidden by their marks
-        entry.changes = redact_record(type(obj), entry.changes, request.user)
-    return page
