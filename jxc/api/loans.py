@@ -13,10 +13,9 @@ from ninja import Schema
 
 from jxc.api.common.errors import Router
 from jxc.api.common.permissions import requires
-from jxc.api.documents.endpoints import PLAIN_ACTIONS, document_endpoints, step_endpoint
+from jxc.api.documents.endpoints import document_endpoints, step_endpoint, workflow_actions
 from jxc.api.documents.schemas import header_schemas
 from jxc.loans import selectors, services
-from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import Loan, LoanIn, LoanOut
 
 router = Router(tags=["loans"])
@@ -62,7 +61,7 @@ class OutstandingOut(Schema):
     open_qty: Decimal
 
 
-def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
+def _endpoints(model: type[Loan], path: str) -> None:
     @requires(f"{model.RESOURCE}.view")
     def outstanding(request):
         """未归还: the lines of posted loans with something still out, by partner."""
@@ -105,19 +104,12 @@ def _endpoints(model: type[Loan], path: str, filterset: type) -> None:
         router,
         path,
         model=model,
-        filterset=filterset,
         schemas=SCHEMAS,
         create=services.create_loan,
         update=services.update_loan,
-        actions={
-            **PLAIN_ACTIONS,
-            "post": lambda doc, user, body: services.post_loan(doc, user=user),
-            "reverse": lambda doc, user, body: services.reverse_loan(
-                doc, user=user, reason=body.reason, date=body.date
-            ),
-        },
+        actions=workflow_actions(post=services.post_loan, reverse=services.reverse_loan),
     )
 
 
-_endpoints(LoanOut, "/loans-out", LoanOutFilterSet)
-_endpoints(LoanIn, "/loans-in", LoanInFilterSet)
+_endpoints(LoanOut, "/loans-out")
+_endpoints(LoanIn, "/loans-in")

@@ -24,6 +24,7 @@ from jxc.core.documents import actions
 from jxc.core.documents.header import header_model_fields, is_ref
 from jxc.core.documents.models import Document
 from jxc.inventory import selectors as stock_selectors
+from jxc.inventory.documents.filters import document_filterset
 from jxc.inventory.documents.selectors import documents_for
 from jxc.inventory.models import Warehouse
 
@@ -48,6 +49,18 @@ PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
     "reject": lambda doc, user, body: actions.reject(doc, user=user, reason=body.reason),
     "void": lambda doc, user, body: actions.void(doc, user=user, reason=body.reason),
 }
+
+
+def workflow_actions(*, post: Callable[..., Any], reverse: Callable[..., Any]) -> dict:
+    """The workflow steps of a type whose 过账 and 红冲 are its own services,
+    ``post(doc, *, user)`` and ``reverse(doc, *, user, reason, date)``."""
+    return {
+        **PLAIN_ACTIONS,
+        "post": lambda doc, user, body: post(doc, user=user),
+        "reverse": lambda doc, user, body: reverse(
+            doc, user=user, reason=body.reason, date=body.date
+        ),
+    }
 
 
 def action_endpoints(
@@ -96,7 +109,7 @@ def document_endpoints(
     *,
     model: type[Document],
     scoped: Callable[[HttpRequest], QuerySet] | None = None,
-    filterset: type,
+    filterset: type | None = None,
     schemas: DocumentSchemas,
     create: Callable[..., Any],
     update: Callable[..., Any],
@@ -106,7 +119,8 @@ def document_endpoints(
     action_module: str = "",
     docs: Mapping[str, str] | None = None,
 ) -> None:
-    """The API of a declared document type: ``GET {path}`` (filters of ``filterset``), ``POST
+    """The API of a declared document type: ``GET {path}`` (filters of ``filterset``, default
+    those of the declaration: ``document_filterset``), ``POST
     {path}`` (Idempotency-Key), ``GET`` / ``PATCH {path}/{id}`` and ``POST {path}/{id}/<action>``,
     each on the rows ``scoped(request)`` (default: ``documents_for`` the user).
 
@@ -119,6 +133,7 @@ def document_endpoints(
     ``action_module`` keep those of an API that was there before the type was declared, and
     ``docs`` (verb → description) its descriptions (the summaries then come from the names)."""
     resource, name = model.RESOURCE, model.DOC_TYPE
+    filterset = filterset or document_filterset(model)
     if scoped is None:  # of (from or to) the user's warehouses
         scoped = partial(_documents_for, model)
     label = str(model._meta.verbose_name)

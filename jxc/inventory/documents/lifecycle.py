@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
@@ -19,14 +19,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.documents.lines import LineInput
-from jxc.core.documents.lots import Lot
+from jxc.core.documents.actions import act
+from jxc.core.documents.lines import LineInput, parse_serials
+from jxc.core.documents.lots import Lot, issue_lots
 from jxc.core.documents.models import Document
 from jxc.core.documents.rows import converter
 from jxc.core.errors import PermissionDenied, ValidationFailed
 from jxc.core.statements import fetch_each
 from jxc.inventory import selectors as stock_selectors
+from jxc.inventory import services as stock
 from jxc.inventory.choices import WarehouseKind
+from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.models import Batch, Bin, LotBalance, StockBalance, StockMove, Warehouse
 
 D = TypeVar("D", bound=Document)
@@ -161,3 +164,88 @@ def reversal_date(doc: Document, date: dt.date | None = None) -> dt.date:
             {"date": [str(_("A reversal cannot be dated before the document's moves."))]}
         )
     return day
+
+
+# --- posting and 红冲 of a stock document ----------------------------------------------------
+
+
+def batch_id_of(
+    sku_id: int, number: str, *, create: bool, field: str = "batch_number"
+) -> int | None:
+    """The batch a line names (none when blank): created on first receipt (``create``),
+    else it must exist (an error on ``field``)."""
+    number = number.strip()
+    if not number:
+        return None
+    found = batches_by_number([(sku_id, number)]).get((sku_id, number))
+    if found is None and create:
+        return stock.ensure_batch(sku=sku_id, number=number).pk
+    if found is None:
+        raise ValidationFailed({field: [str(_("There is no such batch of this SKU."))]})
+    return found
+
+
+def issue_lines(
+    lines: Sequence, pool: dict[int, list[Lot]], *, quantities: Mapping[int, Decimal] | None = None
+) -> list[PostLine]:
+    """Saved lines as they leave stock, each with the lots it takes from ``pool``
+    (``available_lots``): the bin and batch the line names, else earliest expiry first
+    (先到期先出), its serial numbers. With ``quantities`` (line id → base quantity: a part of
+    the lines, e.g. 归还) only those, from any bin and batch of the pool."""
+    named = quantities is None
+    wanted = {x.pk: x.base_qty for x in lines} if named else dict(quantities or {})
+    by_id = {x.pk: x for x in lines}
+    known = batches_by_number((x.sku_id, x.batch_number) for x in lines) if named else {}
+    out: list[PostLine] = []
+    errors: dict[str, list[str]] = {}
+    for line_id, qty in wanted.items():
+        x = by_id[line_id]
+        number = x.batch_number.strip() if named else ""
+        if number and (x.sku_id, number) not in known:
+            errors[f"lines.{x.line_no - 1}.batch_number"] = [
+                str(_("There is no such batch of this SKU."))
+            ]
+            continue
+        lots = issue_lots(
+            qty=qty,
+            sku_id=x.sku_id,
+            bin_id=x.bin_id if named else None,
+            batch_id=known.get((x.sku_id, number)),
+            serials=parse_serials(getattr(x, "serials", "")) if named else (),
+            pool=pool,
+        )
+        out.append(
+            PostLine(id=x.pk, sku=x.sku_id, qty=x.qty, base_qty=qty, unit=x.unit_id, lots=lots)
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def reverse_stock(
+    doc: D,
+    *,
+    user,
+    reason: str,
+    date: dt.date | None = None,
+    check: Callable[[D], None] | None = None,
+    moves: bool = True,
+    then: Callable[[D], None] | None = None,
+) -> D:
+    """红冲 of a posted stock document: ``check`` it may be reversed, every move it made
+    reversed on the reversal date (``moves``: it made some), ``then`` what else undoes it;
+    the date is kept on the document when it has a ``reversal_date``."""
+
+    def effect(locked: D) -> None:
+        if check is not None:
+            check(locked)
+        day = reversal_date(locked, date)
+        if moves:
+            stock.reverse_moves(source=locked.ref(), user=user, date=day, reason=reason)
+        if then is not None:
+            then(locked)
+        if hasattr(locked, "reversal_date"):
+            locked.reversal_date = day
+            locked.save(update_fields=["reversal_date"])
+
+    return act(doc, action="reverse", user=user, reason=reason, effect=effect)

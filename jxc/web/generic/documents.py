@@ -41,6 +41,8 @@ from jxc.core.documents.services import lines_relation
 from jxc.core.errors import DomainError, ValidationFailed
 from jxc.core.selectors import company
 from jxc.core.visibility import MASK, can_view_cost
+from jxc.inventory.documents.filters import document_filterset
+from jxc.inventory.documents.selectors import documents_for
 from jxc.web.generic.columns import Column
 from jxc.web.generic.header import header_form_for
 from jxc.web.generic.line_figures import InUnits, Summed, booked_amounts, price
@@ -111,13 +113,14 @@ class DocumentScreen(Screen):
         DOCUMENT_SCREENS[self.model.DOC_TYPE] = self
 
     def _declared_defaults(self, declared) -> None:
-        """What a declared type need not say: resource, URL name, grid, header form, list
-        columns and detail fields (each only when the screen does not set it)."""
+        """What a declared type need not say: resource, URL name, grid, list filters, header
+        form, list columns and detail fields (each only when the screen does not set it)."""
         header = [n for n in header_names(self.model) if n not in ("date", "memo")]
         defaults: dict[str, Any] = {
             "resource": declared.resource,
             "name": declared.code,
             "grid_columns": list(declared.line_fields),
+            "filterset_class": document_filterset(self.model),
             "header_form": header_form_for(self.model, choices=self.header_choices),
             "select_related": (*(n for n in header if _is_link(self.model, n)), "created_by"),
             "columns": [
@@ -140,6 +143,13 @@ class DocumentScreen(Screen):
         for attr, value in defaults.items():
             if not any(attr in vars(c) for c in type(self).__mro__ if c not in _PLATFORM):
                 setattr(self, attr, value)
+
+    def get_queryset(self, request):
+        """The documents of a declared type this user may see, as the API's: of (from or to)
+        one of their warehouses (``documents_for``)."""
+        if self.model.TYPE is None:
+            return super().get_queryset(request)
+        return documents_for(request.user, self.model)
 
     def header_choices(self, user) -> dict[str, Any]:
         """The rows a header link offers this user, where the platform's default (a

@@ -17,9 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
-from jxc.inventory.documents.selectors import documents_for
 from jxc.loans import selectors, services
-from jxc.loans.filters import LoanInFilterSet, LoanOutFilterSet
 from jxc.loans.models import LoanIn, LoanOut
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import num
@@ -51,9 +49,6 @@ class LoanScreen(DocumentScreen):
         # A loan's warehouse is one of ours, never a lent-out location.
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
 
-    def get_queryset(self, request):
-        return documents_for(request.user, self.model)
-
     def line_columns(self, obj, user):
         return [
             *super().line_columns(obj, user),
@@ -72,7 +67,6 @@ class LoanScreen(DocumentScreen):
 class LoanOutScreen(LoanScreen):
     model = LoanOut
     path = "inventory/loans-out"
-    filterset_class = LoanOutFilterSet
     line_hint = gettext_lazy(
         "Lent goods stay ours: they move to the warehouse's lent-out location until returned."
     )
@@ -81,7 +75,6 @@ class LoanOutScreen(LoanScreen):
 class LoanInScreen(LoanScreen):
     model = LoanIn
     path = "inventory/loans-in"
-    filterset_class = LoanInFilterSet
     line_hint = gettext_lazy("Borrowed goods are not ours: they are not in stock or its value.")
 
 

@@ -1,0 +1,103 @@
+"""新建 / 修改 the draft of a declared stock document type from one check of the type: the
+platform's ``create_document`` / ``update_document`` with the SKUs' facts, the user's
+warehouses, and on a change the draft's header merged with what was sent (so the check sees
+the whole header) and, unless new lines were sent, its saved lines checked again.
+
+    def _check(user, header, lines, facts):          # every field of the header
+        return bin_errors(lines, header["warehouse"])
+    create_loan, update_loan = draft_services(_check)
+
+``create(model, *, user, lines, **header)`` and ``update(doc, *, user, lines=None, **header)``
+are what the screens and the API call (``DocumentScreen.create_service``,
+``document_endpoints(create=…)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from jxc.catalog.selectors import sku_facts
+from jxc.core.documents.header import header_model_fields
+from jxc.core.documents.lines import LineInput, SkuFacts, parse_serials
+from jxc.core.documents.models import Document
+from jxc.core.documents.services import LINE_COLUMNS, create_document, update_document
+from jxc.inventory.documents.lifecycle import ensure_warehouses
+from jxc.inventory.models import Warehouse
+
+Check = Callable[[Any, dict[str, Any], Sequence[LineInput], Mapping[int, SkuFacts]], dict]
+# (draft or None, the header sent, the header merged, the lines sent) → the lines to save
+Prepare = Callable[[Any, dict[str, Any], dict[str, Any], Sequence[LineInput] | None], Any]
+
+
+def header_values(doc: Document) -> dict[str, Any]:
+    """The draft's declared header fields as they are saved."""
+    return {f.name: getattr(doc, f.name) for f in header_model_fields(type(doc))}
+
+
+def saved_inputs(doc: Document) -> list[LineInput]:
+    """The draft's saved lines as entered lines (to check them against a changed header)."""
+    rows = doc.lines.order_by("line_no", "id")  # type: ignore[attr-defined]
+    names = {f.attname for f in rows.model._meta.concrete_fields}
+    columns = {a: c for a, c in LINE_COLUMNS.items() if c in names}
+    return [
+        LineInput(
+            sku=x.sku_id,
+            qty=x.qty,
+            unit=x.unit_id,
+            memo=x.memo,
+            **{a: getattr(x, c) for a, c in columns.items() if a != "serials"},
+            **({"serials": parse_serials(x.serials)} if "serials" in columns else {}),
+        )
+        for x in rows
+    ]
+
+
+def draft_services(
+    check: Check,
+    *,
+    prepare: Prepare | None = None,
+    after: Callable[[dict[str, Any]], None] | None = None,
+) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The create and update services of a type: ``check(user, header, lines, facts)`` its
+    own errors (the platform checks the lines by the declaration; ``facts`` are those of the
+    lines sent); ``prepare`` may make the lines (a kit's components) or refuse a header;
+    ``after(header)`` a last check (its refusal rolls the draft back). Every warehouse of the
+    header must be one of the user's."""
+
+    def checked(user, header: dict[str, Any], lines, facts) -> dict:
+        ensure_warehouses(user, *(v for v in header.values() if isinstance(v, Warehouse)))
+        return check(user, header, lines, facts)
+
+    @transaction.atomic
+    def create(model: type[Document], *, user, lines=None, **header: Any) -> Any:
+        header.setdefault("memo", "")
+        if prepare is not None:
+            lines = prepare(None, header, header, lines)
+        facts = sku_facts(x.sku for x in lines)
+        errors = checked(user, header, lines, facts)
+        doc = create_document(
+            model, user=user, header=header, lines=lines, facts=facts, errors=errors
+        )
+        if after is not None:
+            after(header)
+        return doc
+
+    @transaction.atomic
+    def update(doc: Document, *, user, lines=None, **header: Any) -> Any:
+        merged = {**header_values(doc), **header}
+        if prepare is not None:
+            lines = prepare(doc, header, merged, lines)
+        facts = sku_facts(x.sku for x in lines or [])
+        current = lines if lines is not None else saved_inputs(doc)
+        errors = checked(user, merged, current, facts)
+        doc = update_document(
+            doc, user=user, header=header, lines=lines, facts=facts, errors=errors
+        )
+        if after is not None:
+            after(merged)
+        return doc
+
+    return create, update
