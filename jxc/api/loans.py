@@ -27,7 +27,6 @@ SCHEMAS = header_schemas(
     module=__name__,
     extra={
         "partner_name": (str, lambda d: str(d.partner or "")),
-        "reversal_date": (dt.date | None, lambda d: d.reversal_date),
     },
     line_extra={
         "returned_qty": (Decimal, lambda x: x.returned_qty),

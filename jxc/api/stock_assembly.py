@@ -6,7 +6,6 @@ GET/POST /assemblies, GET/PATCH /assemblies/{id}   (``kind``: assembly | disasse
 POST /assemblies/{id}/submit | approve | unapprove | reject | void | post | reverse
 """
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -17,11 +16,9 @@ from jxc.api.common.permissions import get_or_404, requires
 from jxc.api.documents.endpoints import document_endpoints
 from jxc.api.documents.schemas import header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE, sku_or_422
-from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import AssemblyFilterSet
 from jxc.inventory.documents.models import Assembly, Kit
-from jxc.inventory.models import Bin
 
 router = Router(tags=["assembly"])
 
@@ -103,7 +100,6 @@ SCHEMAS = header_schemas(
     module=__name__,
     extra={
         "kit_sku_code": (str, lambda a: a.kit_sku.code),
-        "reversal_date": (dt.date | None, lambda a: a.reversal_date),
     },
     lines_optional=True,
 )
@@ -119,11 +115,6 @@ document_endpoints(
     create=docs.create_assembly,
     update=docs.update_assembly,
     actions=ACTIONS,
-    refs={
-        "kit_bin": lambda request: Bin.objects.filter(
-            warehouse__in=stock_selectors.warehouses_for(request.user)
-        ),
-    },
     # The operation ids and descriptions this API had before 组装单 went on the platform.
     operation_names={"list": "list_assemblies"},
     action_module=OPERATION_MODULE,

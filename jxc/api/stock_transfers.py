@@ -32,7 +32,6 @@ SCHEMAS = header_schemas(
     module=__name__,
     extra={
         "difference": (str, lambda t: t.difference),
-        "reversal_date": (dt.date | None, lambda t: t.reversal_date),
     },
     line_extra={
         "to_bin_id": (int | None, lambda x: x.to_bin_id, None),
@@ -73,7 +72,7 @@ document_endpoints(
     scoped=scoped,
     filterset=TransferFilterSet,
     schemas=SCHEMAS,
-    create=lambda model, **fields: docs.create_transfer(**fields),
+    create=docs.create_transfer,
     update=docs.update_transfer,
     actions=ACTIONS,
     # The operation ids and descriptions this API had before 调拨单 was declared.

@@ -26,7 +26,7 @@ from jxc.core.documents.models import Document
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents.filters import document_filterset
 from jxc.inventory.documents.selectors import documents_for
-from jxc.inventory.models import Warehouse
+from jxc.inventory.models import Bin, Warehouse
 
 
 def _documents_for(model: type[Document], request: HttpRequest) -> QuerySet:
@@ -35,9 +35,11 @@ def _documents_for(model: type[Document], request: HttpRequest) -> QuerySet:
 
 def default_ref(field: Any, request: HttpRequest) -> QuerySet:
     """The rows a header link may name unless the type says otherwise (a warehouse: the
-    user's warehouses)."""
+    user's warehouses; a bin: one of theirs)."""
     if field.related_model is Warehouse:
         return stock_selectors.warehouses_for(request.user)
+    if field.related_model is Bin:
+        return Bin.objects.filter(warehouse__in=stock_selectors.warehouses_for(request.user))
     return field.related_model._default_manager.all()
 
 

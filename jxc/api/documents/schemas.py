@@ -163,12 +163,15 @@ def header_schemas(
     """``<name>In`` / ``<name>Out`` of a declared type, from its header fields (the business
     date and memo included) and model: a link is ``<field>_id`` in, ``<field>_id`` and
     ``<field>_name`` out; a choice also gives ``<field>_label``. ``extra`` adds output fields
-    of the document, ``line_extra`` of each line (its schema ``<line_name>Out``). ``module``
-    (the router's ``__name__``) names the endpoints' OpenAPI operation ids; ``line_in`` is the
+    of the document, ``line_extra`` of each line (its schema ``<line_name>Out``); a document
+    that keeps its 红冲 date answers it (``reversal_date``). ``module`` (the router's
+    ``__name__``) names the endpoints' OpenAPI operation ids; ``line_in`` is the
     type's line schema when it takes more than ``LineIn`` (an order's price, tax, discount);
     ``lines_optional``: the lines may be left out (the service makes them: a kit's components)."""
     header = header_model_fields(model)
-    extra, line_extra = extra or {}, line_extra or {}
+    extra, line_extra = dict(extra or {}), line_extra or {}
+    if any(f.name == "reversal_date" for f in model._meta.fields):  # 红冲's date, when kept
+        extra["reversal_date"] = (dt.date | None, lambda d: d.reversal_date)
     header_in = pydantic.create_model(  # type: ignore[call-overload]
         f"{name}In",
         __base__=Schema,

@@ -16,23 +16,23 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
-from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import act, ensure_perm, raise_if
 from jxc.core.documents.lines import LineInput
 from jxc.core.documents.lots import Lot, issue_lots
-from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import NoKitDefinition, ValidationFailed
 from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import record_audit
 from jxc.inventory import services as stock
 from jxc.inventory.documents import assembly_rules
 from jxc.inventory.documents.choices import AssemblyKind
+from jxc.inventory.documents.drafts import draft_services
 from jxc.inventory.documents.lifecycle import (
     available_lots,
-    batches_by_number,
+    batch_id_of,
     bin_errors,
     ensure_warehouses,
-    reversal_date,
+    issue_lines,
+    reverse_stock,
 )
 from jxc.inventory.documents.models import Assembly, Kit, KitComponent
 from jxc.inventory.documents.rules import PostLine
@@ -100,11 +100,10 @@ def _components(header: Mapping[str, Any]) -> list[LineInput]:
     return [LineInput(sku=s, qty=q) for s, q in assembly_rules.component_quantities(bom, qty)]
 
 
-def _errors(user, header: Mapping[str, Any], lines: Sequence[LineInput]) -> dict:
+def _check(user, header: Mapping[str, Any], lines: Sequence[LineInput], facts) -> dict:
     """The header's checks and what the lines need beyond the platform's (bins, no kit in
     itself); the platform checks the lines by kind (拆卸 brings components in)."""
     warehouse: Warehouse = header["warehouse"]
-    ensure_warehouses(user, warehouse)
     errors: dict[str, list[str]] = {}
     if header.get("kind") not in AssemblyKind.values:
         errors["kind"] = [str(ValidationFailed.default_message)]
@@ -123,71 +122,28 @@ def _errors(user, header: Mapping[str, Any], lines: Sequence[LineInput]) -> dict
     return errors
 
 
-def create_assembly(
-    model: type[Assembly] = Assembly,
-    *,
-    user,
-    lines: Sequence[LineInput] | None = None,
-    **header: Any,
-) -> Assembly:
-    """新建组装单 / 拆卸单 (``kind``): warehouse, date, kit SKU, number of kits, the kit's bin
-    and batch; the components from the kit's definition × ``qty`` unless lines are given."""
-    header = {"kind": AssemblyKind.ASSEMBLY, "memo": "", **header}
-    header["kit_batch_number"] = header.get("kit_batch_number", "").strip()
-    lines = list(lines or []) or _components(header)
-    return create_document(
-        model,
-        user=user,
-        header=header,
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines),
-        errors=_errors(user, header, lines),
-    )
-
-
-def update_assembly(
-    doc: Assembly, *, user, lines: Sequence[LineInput] | None = None, **header: Any
-) -> Assembly:
-    """修改草稿: the header fields given and the lines; without lines, a new kit or number
-    of kits takes the components from the definition. The kind stays (it gave the number)."""
-    fields = ("kind", "warehouse", "kit_sku", "qty", "kit_bin", "date")
-    merged = {k: getattr(doc, k) for k in fields}
-    merged.update(header)
+def _prepare(doc: Assembly | None, header: dict, merged: dict, lines) -> Any:
+    """The components from the kit's definition × the number of kits unless lines are given
+    (on a change: when the kit or the number changes); a saved document keeps its kind (it
+    gave the number)."""
+    if doc is None:
+        header.setdefault("kind", AssemblyKind.ASSEMBLY)
+        header["kit_batch_number"] = header.get("kit_batch_number", "").strip()
+        return list(lines or []) or _components(header)
     if "kit_batch_number" in header:
         header["kit_batch_number"] = header["kit_batch_number"].strip()
-    errors = {}
     if header.get("kind", doc.kind) != doc.kind:
-        errors["kind"] = [str(_("A saved document keeps its type; make a new one."))]
+        raise ValidationFailed(
+            {"kind": [str(_("A saved document keeps its type; make a new one."))]}
+        )
     if not lines and ({"kit_sku", "qty"} & header.keys()):
-        lines = _components(merged)
-    elif not lines and ({"warehouse"} & header.keys()):
-        lines = [  # the bins are checked against the new warehouse
-            LineInput(
-                sku=x.sku_id, qty=x.qty, unit=x.unit_id, bin=x.bin_id, batch_number=x.batch_number
-            )
-            for x in doc.lines.all()
-        ]
-    errors.update(_errors(user, merged, lines or []))
-    return update_document(
-        doc,
-        user=user,
-        header=header,
-        lines=lines or None,
-        facts=sku_facts(x.sku for x in lines or []),
-        errors=errors,
-    )
+        return _components(merged)
+    return lines or None
 
 
-def _batch_id(sku_id: int, number: str, *, create: bool) -> int | None:
-    number = number.strip()
-    if not number:
-        return None
-    found = batches_by_number([(sku_id, number)]).get((sku_id, number))
-    if found is None and create:
-        return stock.ensure_batch(sku=sku_id, number=number).pk
-    if found is None:
-        raise ValidationFailed({"batch_number": [str(_("There is no such batch of this SKU."))]})
-    return found
+# 新建组装单 / 拆卸单 (``kind``: warehouse, date, kit SKU, number of kits, the kit's bin and
+# batch) and 修改草稿
+create_assembly, update_assembly = draft_services(_check, model=Assembly, prepare=_prepare)
 
 
 @transaction.atomic
@@ -197,56 +153,37 @@ def post_assembly(a: Assembly, *, user) -> Assembly:
     def effect(locked: Assembly) -> None:
         ensure_warehouses(user, locked.warehouse)
         lines = list(locked.lines.all())
-        wh, day = locked.warehouse_id, locked.date
+        wh, day, kit = locked.warehouse_id, locked.date, locked.kit_sku_id
         if locked.kind == AssemblyKind.ASSEMBLY:
             pool = available_lots(wh, {x.sku_id for x in lines})
-            post_lines = [
-                PostLine(
-                    id=x.pk,
-                    sku=x.sku_id,
-                    qty=x.qty,
-                    base_qty=x.base_qty,
-                    unit=x.unit_id,
-                    lots=issue_lots(
-                        qty=x.base_qty,
-                        sku_id=x.sku_id,
-                        bin_id=x.bin_id,
-                        batch_id=_batch_id(x.sku_id, x.batch_number, create=False),
-                        serials=(),
-                        pool=pool,
-                    ),
-                )
-                for x in lines
-            ]
             outs = stock.record_moves(
-                assembly_rules.assembly_out_lines(warehouse=wh, date=day, lines=post_lines),
+                assembly_rules.assembly_out_lines(
+                    warehouse=wh, date=day, lines=issue_lines(lines, pool)
+                ),
                 source=locked.ref(),
                 user=user,
             )
             kit_in = assembly_rules.kit_in_line(
-                kit=locked.kit_sku_id,
+                kit=kit,
                 warehouse=wh,
                 date=day,
                 qty=locked.qty,
                 component_values=[m.value for m in outs],
                 bin=locked.kit_bin_id,
-                batch=_batch_id(locked.kit_sku_id, locked.kit_batch_number, create=True),
+                batch=batch_id_of(kit, locked.kit_batch_number, create=True),
             )
             stock.record_moves([kit_in], source=locked.ref(), user=user)
             return
-        pool = available_lots(wh, {locked.kit_sku_id})
         kit_lots = issue_lots(
             qty=locked.qty,
-            sku_id=locked.kit_sku_id,
+            sku_id=kit,
             bin_id=locked.kit_bin_id,
-            batch_id=_batch_id(locked.kit_sku_id, locked.kit_batch_number, create=False),
+            batch_id=batch_id_of(kit, locked.kit_batch_number, create=False),
             serials=(),
-            pool=pool,
+            pool=available_lots(wh, {kit}),
         )
         kit_out = [
-            assembly_rules.kit_out_line(
-                kit=locked.kit_sku_id, warehouse=wh, date=day, qty=lot.qty, lot=lot
-            )
+            assembly_rules.kit_out_line(kit=kit, warehouse=wh, date=day, qty=lot.qty, lot=lot)
             for lot in kit_lots
         ]
         outs = stock.record_moves(kit_out, source=locked.ref(), user=user)
@@ -264,7 +201,7 @@ def post_assembly(a: Assembly, *, user) -> Assembly:
                     Lot(
                         qty=x.base_qty,
                         bin=x.bin_id,
-                        batch=_batch_id(x.sku_id, x.batch_number, create=True),
+                        batch=batch_id_of(x.sku_id, x.batch_number, create=True),
                     ),
                 ),
             )
@@ -281,21 +218,6 @@ def post_assembly(a: Assembly, *, user) -> Assembly:
     return act(a, action="post", user=user, effect=effect)
 
 
-@transaction.atomic
 def reverse_assembly(a: Assembly, *, user, reason: str, date: dt.date | None = None) -> Assembly:
     """红冲: all moves of the assembly reversed (components back, kit out — or the reverse)."""
-
-    def effect(locked: Assembly) -> None:
-        day = reversal_date(locked, date)
-        stock.reverse_moves(source=locked.ref(), user=user, date=day, reason=reason)
-        locked.reversal_date = day
-        locked.save(update_fields=["reversal_date"])
-
-    return act(a, action="reverse", user=user, reason=reason, effect=effect)
-
-
-post = post_assembly
-
-
-def reverse(a: Assembly, *, user, reason: str, date: dt.date | None = None) -> Assembly:
-    return reverse_assembly(a, user=user, reason=reason, date=date)
+    return reverse_stock(a, user=user, reason=reason, date=date)

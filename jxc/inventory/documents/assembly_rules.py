@@ -10,7 +10,7 @@ from decimal import Decimal
 from jxc.core.documents.lots import Lot
 from jxc.core.numbers import round_money
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents.rules import PostLine
+from jxc.inventory.documents.rules import PostLine, lots_out
 from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
@@ -27,24 +27,7 @@ def assembly_out_lines(
     *, warehouse: int, date: dt.date, lines: Sequence[PostLine]
 ) -> list[StockLine]:
     """组装: every component out at its cost."""
-    out = []
-    for line in lines:
-        for lot in line.lots or (Lot(qty=line.base_qty),):
-            out.append(
-                StockLine(
-                    sku=line.sku,
-                    warehouse=warehouse,
-                    qty=-lot.qty,
-                    reason=MoveReason.ASSEMBLY_OUT,
-                    date=date,
-                    bin=lot.bin,
-                    batch=lot.batch,
-                    serials=lot.serials,
-                    entered_qty=lot.qty,
-                    source_line=line.id,
-                )
-            )
-    return out
+    return lots_out(warehouse=warehouse, date=date, lines=lines, reason=MoveReason.ASSEMBLY_OUT)
 
 
 def kit_in_line(

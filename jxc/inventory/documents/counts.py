@@ -25,7 +25,7 @@ from jxc.core.documents.services import update_document
 from jxc.core.errors import CountOverlap, LargeVarianceUnconfirmed, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.documents import count_rules
-from jxc.inventory.documents.lifecycle import ensure_warehouses, reversal_date
+from jxc.inventory.documents.lifecycle import ensure_warehouses, reverse_stock
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.inventory.models import LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 
@@ -301,22 +301,9 @@ def post_stock_count(count: StockCount, *, user, confirm_large: bool = False) ->
     return act(count, action="post", user=user, effect=effect)
 
 
-@transaction.atomic
 def reverse_stock_count(
     count: StockCount, *, user, reason: str, date: dt.date | None = None
 ) -> StockCount:
     """红冲 of a confirmed count: its gains and losses reversed."""
-
-    def effect(locked: StockCount) -> None:
-        day = reversal_date(locked, date)
-        if StockMove.objects.filter(source_kind=locked.DOC_TYPE, source_id=locked.pk).exists():
-            stock.reverse_moves(source=locked.ref(), user=user, date=day, reason=reason)
-
-    return act(count, action="reverse", user=user, reason=reason, effect=effect)
-
-
-post = post_stock_count
-
-
-def reverse(count: StockCount, *, user, reason: str, date: dt.date | None = None) -> StockCount:
-    return reverse_stock_count(count, user=user, reason=reason, date=date)
+    moved = StockMove.objects.filter(source_kind=count.DOC_TYPE, source_id=count.pk).exists()
+    return reverse_stock(count, user=user, reason=reason, date=date, moves=moved)

@@ -42,44 +42,43 @@ def saved_inputs(doc: Document) -> list[LineInput]:
     rows = doc.lines.order_by("line_no", "id")  # type: ignore[attr-defined]
     names = {f.attname for f in rows.model._meta.concrete_fields}
     columns = {a: c for a, c in LINE_COLUMNS.items() if c in names}
-    return [
-        LineInput(
-            sku=x.sku_id,
-            qty=x.qty,
-            unit=x.unit_id,
-            memo=x.memo,
-            **{a: getattr(x, c) for a, c in columns.items() if a != "serials"},
-            **({"serials": parse_serials(x.serials)} if "serials" in columns else {}),
-        )
-        for x in rows
-    ]
+    out = []
+    for x in rows:
+        values: dict[str, Any] = {a: getattr(x, c) for a, c in columns.items()}
+        if "serials" in values:
+            values["serials"] = parse_serials(values["serials"])
+        out.append(LineInput(sku=x.sku_id, qty=x.qty, unit=x.unit_id, memo=x.memo, **values))
+    return out
 
 
 def draft_services(
     check: Check,
     *,
+    model: type[Document] | None = None,
     prepare: Prepare | None = None,
     after: Callable[[dict[str, Any]], None] | None = None,
 ) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """The create and update services of a type: ``check(user, header, lines, facts)`` its
     own errors (the platform checks the lines by the declaration; ``facts`` are those of the
     lines sent); ``prepare`` may make the lines (a kit's components) or refuse a header;
-    ``after(header)`` a last check (its refusal rolls the draft back). Every warehouse of the
-    header must be one of the user's."""
+    ``after(header)`` a last check (its refusal rolls the draft back); ``model`` the one the
+    create makes when it is not named. Every warehouse of the header must be the user's."""
 
     def checked(user, header: dict[str, Any], lines, facts) -> dict:
         ensure_warehouses(user, *(v for v in header.values() if isinstance(v, Warehouse)))
         return check(user, header, lines, facts)
 
     @transaction.atomic
-    def create(model: type[Document], *, user, lines=None, **header: Any) -> Any:
+    def create(made: type[Document] | None = None, *, user, lines=None, **header: Any) -> Any:
         header.setdefault("memo", "")
         if prepare is not None:
             lines = prepare(None, header, header, lines)
         facts = sku_facts(x.sku for x in lines)
         errors = checked(user, header, lines, facts)
+        target = made or model
+        assert target is not None, "a model to create"
         doc = create_document(
-            model, user=user, header=header, lines=lines, facts=facts, errors=errors
+            target, user=user, header=header, lines=lines, facts=facts, errors=errors
         )
         if after is not None:
             after(header)

@@ -61,6 +61,31 @@ class PostLine:
     lots: tuple[Lot, ...] = ()
 
 
+def lots_out(
+    *, warehouse: int, date: dt.date, lines: Sequence[PostLine], reason: str
+) -> list[StockLine]:
+    """Every lot each line takes leaves the warehouse at its cost (调出, 组装's components,
+    …): one ledger line per lot, naming the document line."""
+    out = []
+    for line in lines:
+        for lot in line.lots or (Lot(qty=line.base_qty),):
+            out.append(
+                StockLine(
+                    sku=line.sku,
+                    warehouse=warehouse,
+                    qty=-lot.qty,
+                    reason=reason,
+                    date=date,
+                    bin=lot.bin,
+                    batch=lot.batch,
+                    serials=lot.serials,
+                    entered_qty=lot.qty,
+                    source_line=line.id,
+                )
+            )
+    return out
+
+
 def stock_lines_for_document(
     kind: str, *, warehouse: int, date: dt.date, lines: Sequence[PostLine]
 ) -> list[StockLine]:

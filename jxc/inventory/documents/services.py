@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from jxc.core.documents.actions import approve, reject, submit, unapprove, void
 from jxc.core.documents.models import Document
-from jxc.inventory.documents import assembly, counts, transfers
 from jxc.inventory.documents.assembly import (
     create_assembly,
     post_assembly,
@@ -131,21 +130,26 @@ def post_document(doc: Any, *, user) -> Any:
     """过账 of any warehouse document (调拨单: ship; 盘点单: confirm)."""
     if isinstance(doc, StockDocument):
         return post_stock_document(doc, user=user)
-    return _module_of(doc).post(doc, user=user)
+    return _services_of(doc)[0](doc, user=user)
 
 
 def reverse_document(doc: Any, *, user, reason: str, date: dt.date | None = None) -> Any:
     """红冲 of any posted warehouse document."""
     if isinstance(doc, StockDocument):
         return reverse_stock_document(doc, user=user, reason=reason, date=date)
-    return _module_of(doc).reverse(doc, user=user, reason=reason, date=date)
+    return _services_of(doc)[1](doc, user=user, reason=reason, date=date)
 
 
-_MODULES: dict[type, Any] = {Transfer: transfers, StockCount: counts, Assembly: assembly}
+# 过账 and 红冲 of the types with a module of their own
+_SERVICES: dict[type, tuple[Any, Any]] = {
+    Transfer: (post_transfer, reverse_transfer),
+    StockCount: (post_stock_count, reverse_stock_count),
+    Assembly: (post_assembly, reverse_assembly),
+}
 
 
-def _module_of(doc: Any) -> Any:
-    module = _MODULES.get(type(doc))
-    if module is None:
+def _services_of(doc: Any) -> tuple[Any, Any]:
+    found = _SERVICES.get(type(doc))
+    if found is None:
         raise TypeError(f"not a warehouse document: {type(doc).__name__}")
-    return module
+    return found

@@ -12,9 +12,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.lines import format_message, plain_number
-from jxc.core.documents.lots import Lot
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents.rules import PostLine
+from jxc.inventory.documents.rules import PostLine, lots_out
 from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
@@ -22,24 +21,7 @@ ZERO = Decimal(0)
 
 def transfer_out_lines(*, source: int, date: dt.date, lines: Sequence[PostLine]) -> list[StockLine]:
     """Ship: every lot out of the source warehouse (调出)."""
-    out = []
-    for line in lines:
-        for lot in line.lots or (Lot(qty=line.base_qty),):
-            out.append(
-                StockLine(
-                    sku=line.sku,
-                    warehouse=source,
-                    qty=-lot.qty,
-                    reason=MoveReason.TRANSFER_OUT,
-                    date=date,
-                    bin=lot.bin,
-                    batch=lot.batch,
-                    serials=lot.serials,
-                    entered_qty=lot.qty,
-                    source_line=line.id,
-                )
-            )
-    return out
+    return lots_out(warehouse=source, date=date, lines=lines, reason=MoveReason.TRANSFER_OUT)
 
 
 def one_step_transfer_lines(

@@ -12,35 +12,30 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     act,
-    ensure_period_open,
     ensure_perm,
-    raise_if,
     take_action,
     write_fields,
 )
+from jxc.core.documents.line_steps import step_date, take_line_step
 from jxc.core.documents.lines import LineInput, parse_serials
-from jxc.core.documents.lots import issue_lots
-from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import OneStepNotAllowed, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents import transfer_rules
 from jxc.inventory.documents.choices import TransferDifference
+from jxc.inventory.documents.drafts import draft_services
 from jxc.inventory.documents.lifecycle import (
     available_lots,
-    batches_by_number,
     bin_errors,
     ensure_warehouses,
-    reversal_date,
+    issue_lines,
+    reverse_stock,
 )
 from jxc.inventory.documents.models import Transfer, TransferLine
-from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.documents.transfer_rules import ShippedSlice, TransferLineState
 from jxc.inventory.ledger.buckets import record_in_transit_many
 from jxc.inventory.models import StockMove, Warehouse
@@ -48,7 +43,7 @@ from jxc.inventory.models import StockMove, Warehouse
 ZERO = Decimal(0)
 
 
-def _errors(header: Mapping, lines: Sequence[LineInput]) -> dict[str, list[str]]:
+def _check(user, header: Mapping, lines: Sequence[LineInput], facts) -> dict[str, list[str]]:
     """What the platform does not check itself: two different warehouses, the target active,
     the bins of each side."""
     source: Warehouse = header["from_warehouse"]
@@ -69,87 +64,9 @@ def _ensure_one_step(header: Mapping) -> None:
         raise OneStepNotAllowed()
 
 
-@transaction.atomic
-def create_transfer(*, user, lines: Sequence[LineInput], **header) -> Transfer:
-    """新建调拨单 (a draft): from / to warehouse, date, one step (same site), memo."""
-    ensure_warehouses(user, header["from_warehouse"], header["to_warehouse"])
-    header.setdefault("memo", "")
-    t = create_document(
-        Transfer,
-        user=user,
-        header=header,
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines),
-        errors=_errors(header, lines),
-    )
-    _ensure_one_step(header)  # after every input error: rolls the draft back
-    return t
-
-
-@transaction.atomic
-def update_transfer(
-    t: Transfer, *, user, lines: Sequence[LineInput] | None = None, **header
-) -> Transfer:
-    """修改调拨单草稿: the header fields given and, when ``lines`` is given, all lines."""
-    given = {k: v for k, v in header.items() if v is not None}
-    names = ("from_warehouse", "to_warehouse", "date", "one_step")
-    merged = {**{k: getattr(t, k) for k in names}, **given}
-    ensure_warehouses(user, merged["from_warehouse"], merged["to_warehouse"])
-    t = update_document(
-        t,
-        user=user,
-        header=given,
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines or []),
-        errors=_errors(merged, lines if lines is not None else _inputs(t)),
-    )
-    _ensure_one_step(merged)
-    return t
-
-
-def _inputs(t: Transfer) -> list[LineInput]:
-    return [
-        LineInput(
-            sku=x.sku_id,
-            qty=x.qty,
-            unit=x.unit_id,
-            bin=x.bin_id,
-            to_bin=x.to_bin_id,
-            batch_number=x.batch_number,
-            serials=parse_serials(x.serials),
-            memo=x.memo,
-        )
-        for x in t.lines.all()
-    ]
-
-
-def _post_lines(t: Transfer, lines: list[TransferLine]) -> list[PostLine]:
-    known = batches_by_number((x.sku_id, x.batch_number) for x in lines)
-    pool = available_lots(t.from_warehouse_id, {x.sku_id for x in lines})
-    out = []
-    errors: dict[str, list[str]] = {}
-    for x in lines:
-        batch_id = known.get((x.sku_id, x.batch_number.strip()))
-        if x.batch_number.strip() and batch_id is None:
-            errors[f"lines.{x.line_no - 1}.batch_number"] = [
-                str(_("There is no such batch of this SKU."))
-            ]
-            continue
-        lots = issue_lots(
-            qty=x.base_qty,
-            sku_id=x.sku_id,
-            bin_id=x.bin_id,
-            batch_id=batch_id,
-            serials=parse_serials(x.serials),
-            pool=pool,
-        )
-        out.append(
-            PostLine(
-                id=x.pk, sku=x.sku_id, qty=x.qty, base_qty=x.base_qty, unit=x.unit_id, lots=lots
-            )
-        )
-    raise_if(errors)
-    return out
+# 新建调拨单 (a draft: from / to warehouse, date, one step for the same site, memo) and
+# 修改草稿; one step is refused after every input error (rolling the draft back)
+create_transfer, update_transfer = draft_services(_check, model=Transfer, after=_ensure_one_step)
 
 
 def _in_transit(to_warehouse_id: int, per_sku: Mapping[int, Decimal]) -> None:
@@ -171,7 +88,9 @@ def post_transfer(t: Transfer, *, user) -> Transfer:
     def effect(locked: Transfer) -> None:
         ensure_warehouses(user, locked.from_warehouse, locked.to_warehouse)
         lines = list(locked.lines.all())
-        post_lines = _post_lines(locked, lines)
+        post_lines = issue_lines(
+            lines, available_lots(locked.from_warehouse_id, {x.sku_id for x in lines})
+        )
         if locked.one_step:
             stock.record_moves(
                 transfer_rules.one_step_transfer_lines(
@@ -259,7 +178,6 @@ def line_states(t: Transfer) -> list[TransferLineState]:
     ]
 
 
-@transaction.atomic
 def receive_transfer(
     t: Transfer,
     *,
@@ -269,49 +187,40 @@ def receive_transfer(
     bins: Mapping[int, int | None] | None = None,
 ) -> Transfer:
     """调入: receive at the target what arrived — per line (id → base quantity), or
-    everything still in transit when ``quantities`` is None. Each unit comes in at the value
-    it left with. When nothing is left in transit the transfer is complete."""
-    day = date or max(timezone.localdate(), t.date)
-    if day < t.date:
-        raise ValidationFailed({"date": [str(_("A receipt cannot be dated before the transfer."))]})
-    ensure_period_open(day)
+    everything still in transit when ``quantities`` is None, into the line's bin unless
+    ``bins`` names another. Each unit comes in at the value it left with. When nothing is
+    left in transit the transfer is complete."""
+    to_bins = {int(k): v for k, v in (bins or {}).items()}
 
-    def effect(locked: Transfer) -> None:
+    def check(locked: Transfer, lines: dict, wanted: dict[int, Decimal]) -> dict:
         ensure_warehouses(user, locked.to_warehouse)
-        lines = list(locked.lines.all())
-        by_id = {x.pk: x for x in lines}
-        wanted = (
-            {x.pk: x.open_qty for x in lines if x.open_qty > 0}
-            if quantities is None
-            else {int(k): Decimal(v) for k, v in quantities.items() if Decimal(v) != 0}
-        )
-        raise_if(transfer_rules.receipt_errors(line_states(locked), wanted))
-        to_bins = {x.pk: x.to_bin_id for x in lines}
-        if bins:
-            raise_if(
-                bin_errors(
-                    [LineInput(sku=0, to_bin=b) for b in bins.values()],
-                    locked.to_warehouse,
-                    attr="to_bin",
-                )
-            )
-            to_bins.update({int(k): v for k, v in bins.items()})
+        chosen = [LineInput(sku=0, to_bin=b) for b in to_bins.values()]
+        return {
+            **transfer_rules.receipt_errors(line_states(locked), wanted),
+            **bin_errors(chosen, locked.to_warehouse, attr="to_bin"),
+        }
+
+    def effect(locked: Transfer, lines: dict, wanted: dict[int, Decimal], day: dt.date) -> None:
         moves = transfer_rules.arrival_lines(
             warehouse=locked.to_warehouse_id,
             date=day,
-            slices=_slices(locked, lines),
+            slices=_slices(locked, list(lines.values())),
             quantities=wanted,
-            bins=to_bins,
+            bins={**{k: x.to_bin_id for k, x in lines.items()}, **to_bins},
         )
         stock.record_moves(moves, source=locked.ref(), user=user)
-        for line_id, qty in wanted.items():
-            by_id[line_id].received_qty += qty
-        write_fields(TransferLine, [by_id[k] for k in wanted], ["received_qty"])
 
-    t = act(t, action="receive", user=user, effect=effect)
-    if all(x.open_qty == 0 for x in t.lines.all()):
-        t = _close(t, user=user)
-    return t
+    return take_line_step(
+        t,
+        action="receive",
+        user=user,
+        quantities=quantities,
+        date=date,
+        done="received_qty",
+        check=check,
+        effect=effect,
+        early=_("A receipt cannot be dated before the transfer."),
+    )
 
 
 @transaction.atomic
@@ -333,12 +242,7 @@ def close_transfer(
         lines = list(locked.lines.all())
         open_qty = {x.pk: x.open_qty for x in lines if x.open_qty > 0}
         if difference == TransferDifference.RETURN and open_qty:
-            day = date or max(timezone.localdate(), locked.date)
-            if day < locked.date:
-                raise ValidationFailed(
-                    {"date": [str(_("A receipt cannot be dated before the transfer."))]}
-                )
-            ensure_period_open(day)
+            day = step_date(locked, date, early=_("A receipt cannot be dated before the transfer."))
             moves = transfer_rules.arrival_lines(
                 warehouse=locked.from_warehouse_id,
                 date=day,
@@ -365,26 +269,13 @@ def close_transfer(
     return _close(t, user=user, reason=reason, effect=effect)
 
 
-@transaction.atomic
 def reverse_transfer(t: Transfer, *, user, reason: str, date: dt.date | None = None) -> Transfer:
     """红冲: every move of the transfer reversed; what was still in transit leaves 调拨在途."""
 
-    def effect(locked: Transfer) -> None:
-        day = reversal_date(locked, date)
-        stock.reverse_moves(source=locked.ref(), user=user, date=day, reason=reason)
+    def clear_in_transit(locked: Transfer) -> None:
         per_sku: dict[int, Decimal] = defaultdict(Decimal)
         for x in locked.lines.all():
             per_sku[x.sku_id] -= x.open_qty
         _in_transit(locked.to_warehouse_id, per_sku)
-        locked.reversal_date = day
-        locked.save(update_fields=["reversal_date"])
 
-    return act(t, action="reverse", user=user, reason=reason, effect=effect)
-
-
-# The dispatcher's hooks (services.post_document / reverse_document).
-post = post_transfer
-
-
-def reverse(t: Transfer, *, user, reason: str, date: dt.date | None = None) -> Transfer:
-    return reverse_transfer(t, user=user, reason=reason, date=date)
+    return reverse_stock(t, user=user, reason=reason, date=date, then=clear_in_transit)

@@ -1,6 +1,17 @@
 """A form with a line grid for what is not a document (组装件定义: a kit and its components):
 the header form, the grid's rows, the save, and the errors put back where they belong.
 
+A screen declares it (``GridFormScreen``: the new and edit pages come with it):
+
+    class KitScreen(GridFormScreen):
+        grid_form = KitForm; grid_columns = ["qty"]; grid_lines_key = "components"
+        grid_title = _("Kit definition"); grid_hint = _("The components of one kit (base unit).")
+        def grid_initial(self, kit): return {"sku_code": kit.sku.code, "memo": kit.memo}
+        def grid_lines(self, kit): return kit.components.select_related("sku")
+        def grid_save(self, request, data, lines): return services.set_kit(...)
+
+or a view calls the page itself:
+
     return grid_form_page(
         request, screen=screen, form=KitForm, columns=["qty"], rows=rows_of_the_kit,
         initial={...}, save=lambda data, lines: services.set_kit(...), lines_key="components",
@@ -12,15 +23,19 @@ the header form, the grid's rows, the save, and the errors put back where they b
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from jxc.core.errors import DomainError, ValidationFailed
-from jxc.web.generic.line_grid import parse_lines, row_errors
+from jxc.web.generic.line_grid import parse_lines, row_errors, rows_of
+from jxc.web.generic.screen import Screen
 
 
 def grid_form_page(
@@ -87,4 +102,57 @@ def grid_form_page(
             "cancel_url": cancel_url,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+class GridFormScreen(Screen):
+    """A screen whose rows are made and changed on a form with a line grid: ``<path>/new/``
+    and ``<path>/<pk>/edit/`` (URL names ``<name>_create`` / ``_edit``, permission
+    ``<resource>.edit``) from ``grid_form`` (a form that only parses), ``grid_columns``, the
+    row's ``grid_initial`` and ``grid_lines`` (each with ``sku``), and ``grid_save``."""
+
+    grid_form: ClassVar[Callable[..., Any]]
+    grid_columns: ClassVar[list[str]] = ["qty"]
+    grid_lines_key: ClassVar[str] = "lines"  # where the save's errors name the lines
+    grid_title: ClassVar[Any] = ""
+    grid_hint: ClassVar[Any] = ""
+    grid_labels: ClassVar[dict[str, Any]] = {}
+
+    def grid_initial(self, obj) -> dict[str, Any]:
+        return {}
+
+    def grid_lines(self, obj) -> Any:
+        return []
+
+    def grid_save(self, request, data: dict[str, Any], lines: list[Any]) -> Any:
+        raise NotImplementedError
+
+    def urls(self) -> list[URLPattern]:
+        p, n = self.url_path, self.url_name
+        return [
+            path(f"{p}/new/", grid_form_view, {"screen": self}, name=f"{n}_create"),
+            path(f"{p}/<int:pk>/edit/", grid_form_view, {"screen": self}, name=f"{n}_edit"),
+            *super().urls(),
+        ]
+
+
+@login_required
+def grid_form_view(request, pk: int | None = None, *, screen: GridFormScreen):
+    """新建 / 修改 a row of a ``GridFormScreen``: its form and its lines in the grid."""
+    if not screen.can(request.user, "edit"):
+        raise PermissionDenied
+    obj = get_object_or_404(screen.get_queryset(request), pk=pk) if pk else None
+    return grid_form_page(
+        request,
+        screen=screen,
+        form=screen.grid_form,
+        columns=screen.grid_columns,
+        rows=rows_of(screen.grid_lines(obj), sku_units={}) if obj else [],
+        initial=screen.grid_initial(obj) if obj else {},
+        save=lambda data, lines: screen.grid_save(request, data, lines),
+        lines_key=screen.grid_lines_key,
+        title=screen.grid_title,
+        hint=screen.grid_hint,
+        labels=screen.grid_labels,
+        cancel_url=screen.url("detail", obj.pk) if obj else screen.url("list"),
     )

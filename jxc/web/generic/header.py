@@ -1,7 +1,7 @@
 """The header form of a declared document type, made from its declaration and model fields
 (``jxc.core.documents.header``): labels, types and what is required come from the model; a
-link is a choice among the rows the user may pick (a warehouse: the user's warehouses; any
-table with ``is_active``: the active rows plus the one the draft holds). The form only parses:
+link is a choice among the rows the user may pick (a warehouse: the user's warehouses; a bin:
+one of theirs; any table with ``is_active``: the active rows plus the one the draft holds). The form only parses:
 the type's service checks and saves."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from jxc.core.documents.header import header_model_fields, is_optional, is_ref
 from jxc.inventory import selectors as stock_selectors
-from jxc.inventory.models import Warehouse
+from jxc.inventory.models import Bin, Warehouse
 from jxc.web.generic.forms import offer_active, set_queryset
 from jxc.web.generic.line_grid import date_input
 
@@ -29,6 +29,9 @@ def default_choices(field: Any, user) -> QuerySet:
     related = field.related_model
     if related is Warehouse:
         return stock_selectors.document_warehouses(user)  # never a lent-out location
+    if related is Bin:  # of the user's warehouses
+        scope = stock_selectors.warehouses_for(user)
+        return Bin.objects.filter(warehouse__in=scope).select_related("warehouse")
     return related._default_manager.all()
 
 

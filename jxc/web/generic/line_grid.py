@@ -204,7 +204,8 @@ def row_errors(errors: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict
 
 
 def rows_of(lines, *, sku_units) -> list[dict[str, Any]]:
-    """Saved lines as grid rows (for editing a draft)."""
+    """Saved lines as grid rows (for editing a draft, or the lines of a ``GridFormScreen``'s
+    row: a kit's components)."""
 
     def text(v) -> str:
         if v is None:
@@ -223,7 +224,7 @@ def rows_of(lines, *, sku_units) -> list[dict[str, Any]]:
                 "variant": x.sku.spec,
                 "units": sku_units.get(x.sku_id, []),
                 "qty": text(x.qty),
-                "unit": text(x.unit_id),
+                "unit": text(getattr(x, "unit_id", None)),
                 "price": text(getattr(x, "price", None)),
                 "value": text(getattr(x, "value_change", None)),
                 "bin": text(getattr(x, "bin_id", None)),
@@ -239,7 +240,7 @@ def rows_of(lines, *, sku_units) -> list[dict[str, Any]]:
                 "source_label": str(getattr(x, "source_label", "") or ""),
                 "rejected": text(getattr(x, "rejected_qty", None)),
                 "reject_reason": getattr(x, "reject_reason", ""),
-                "memo": x.memo,
+                "memo": getattr(x, "memo", ""),
             }
         )
     return out

@@ -9,22 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.catalog.models import Sku
-from jxc.inventory import selectors as stock_selectors
+from jxc.catalog.selectors import codes_found
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import AssemblyFilterSet
 from jxc.inventory.documents.models import Assembly, Kit
-from jxc.inventory.models import Bin
-from jxc.web.generic import Column, Screen
-from jxc.web.generic.grid_form import grid_form_page
+from jxc.web.generic import Column
+from jxc.web.generic.grid_form import GridFormScreen
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
 
@@ -51,13 +45,8 @@ class AssemblyScreen(WarehouseDocumentScreen):
     ]
 
     def header_choices(self, user):
-        # A kit SKU has an active definition; the kit's bin is one of the user's warehouses'.
-        return {
-            "kit_sku": Sku.objects.filter(kit__is_active=True).order_by("code"),
-            "kit_bin": Bin.objects.filter(
-                warehouse__in=stock_selectors.warehouses_for(user)
-            ).select_related("warehouse"),
-        }
+        # A kit SKU has an active definition.
+        return {"kit_sku": Sku.objects.filter(kit__is_active=True).order_by("code")}
 
     def form_initial(self, obj) -> dict[str, Any]:
         initial = super().form_initial(obj)
@@ -67,7 +56,22 @@ class AssemblyScreen(WarehouseDocumentScreen):
 # --- 组装件定义 (BOM) -------------------------------------------------------------------------
 
 
-class KitScreen(Screen):
+class KitForm(forms.Form):
+    sku_code = forms.CharField(label=gettext_lazy("kit SKU"), max_length=64)
+    memo = forms.CharField(label=gettext_lazy("memo"), max_length=200, required=False)
+
+    def clean_sku_code(self):
+        code = self.cleaned_data["sku_code"].strip()
+        found = codes_found([code]).get(code)
+        if found is None:
+            raise forms.ValidationError(_("Unknown SKU code or barcode."))
+        self.cleaned_data["sku"] = found[0]
+        return code
+
+
+class KitScreen(GridFormScreen):
+    """组装件定义: the kit SKU and what one kit is made of (a grid of components)."""
+
     model = Kit
     resource = "assembly"
     name = "kit"
@@ -90,62 +94,23 @@ class KitScreen(Screen):
         Column("is_active"),
     ]
     detail_template = "web/inventory/kit_detail.html"
+    grid_form = KitForm
+    grid_lines_key = "components"
+    grid_title = gettext_lazy("Kit definition")
+    grid_hint = gettext_lazy("The components of one kit (base unit).")
+    grid_labels = {"qty": gettext_lazy("quantity per kit")}
 
-    def urls(self) -> list[URLPattern]:
-        p = self.url_path
-        return [
-            path(f"{p}/new/", kit_form, {"screen": self}, name="kit_create"),
-            path(f"{p}/<int:pk>/edit/", kit_form, {"screen": self}, name="kit_edit"),
-            *super().urls(),
-        ]
+    def grid_initial(self, kit):
+        return {"sku_code": kit.sku.code, "memo": kit.memo}
 
+    def grid_lines(self, kit):
+        return kit.components.select_related("sku")
 
-class KitForm(forms.Form):
-    sku_code = forms.CharField(label=gettext_lazy("kit SKU"), max_length=64)
-    memo = forms.CharField(label=gettext_lazy("memo"), max_length=200, required=False)
-
-    def clean_sku_code(self):
-        code = self.cleaned_data["sku_code"].strip()
-        sku = Sku.objects.filter(Q(code=code) | Q(barcodes__code=code)).first()
-        if sku is None:
-            raise forms.ValidationError(_("Unknown SKU code or barcode."))
-        self.cleaned_data["sku"] = sku
-        return code
-
-
-@login_required
-def kit_form(request, pk: int | None = None, *, screen: KitScreen):
-    """组装件定义: the kit SKU and what one kit is made of."""
-    if not screen.can(request.user, "edit"):
-        raise PermissionDenied
-    kit = get_object_or_404(Kit.objects.select_related("sku"), pk=pk) if pk else None
-    rows = [
-        {
-            "sku": str(c.sku_id),
-            "sku_label": f"{c.sku.code} {c.sku}",
-            "qty": format(c.qty.normalize(), "f"),
-        }
-        for c in (kit.components.select_related("sku") if kit else ())
-    ]
-    return grid_form_page(
-        request,
-        screen=screen,
-        form=KitForm,
-        columns=["qty"],
-        rows=rows,
-        initial={"sku_code": kit.sku.code, "memo": kit.memo} if kit else {},
-        save=lambda data, lines: docs.set_kit(
-            user=request.user,
-            sku=data["sku"],
-            components=[(x.sku, x.qty) for x in lines],
-            memo=data["memo"],
-        ),
-        lines_key="components",
-        title=_("Kit definition"),
-        hint=_("The components of one kit (base unit)."),
-        labels={"qty": _("quantity per kit")},
-        cancel_url=screen.url("detail", kit.pk) if kit else screen.url("list"),
-    )
+    def grid_save(self, request, data, lines):
+        components = [(x.sku, x.qty) for x in lines]
+        return docs.set_kit(
+            user=request.user, sku=data["sku"], components=components, memo=data["memo"]
+        )
 
 
 SCREENS = [AssemblyScreen(), KitScreen()]

@@ -20,7 +20,6 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jxc.catalog.models import Category
 from jxc.core.errors import DomainError, ValidationFailed
@@ -34,7 +33,6 @@ from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.web.generic import Column
 from jxc.web.generic.documents import DocumentScreen
 from jxc.web.generic.line_figures import num
-from jxc.web.generic.screen import Section
 from jxc.web.views import stock_doc_forms as f
 from jxc.web.views.stock_count_scan import line_errors, scan_batch, typed_counts, wants_json
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
@@ -47,8 +45,6 @@ def hides_book(count: StockCount) -> bool:
 class StockCountScreen(WarehouseDocumentScreen):
     model = StockCount
     path = "inventory/stock-counts"
-    warehouse_scope = "warehouse"
-    select_related = ("warehouse", "category", "created_by")
     filterset_class = StockCountFilterSet
     detail_template = "web/inventory/stockcount_detail.html"
     columns = [
@@ -115,16 +111,6 @@ class StockCountScreen(WarehouseDocumentScreen):
         if obj.bin_from or obj.bin_to:
             facts.append((_("Bins"), f"{obj.bin_from}–{obj.bin_to}"))
         return facts
-
-    def detail_sections(self, request, obj) -> list[Section]:
-        return [
-            Section(
-                title=gettext_lazy("Lines"),
-                template="web/inventory/_partials/doc_lines.html",
-                context=self.line_table(obj, request.user),
-                id="lines",
-            )
-        ]
 
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name

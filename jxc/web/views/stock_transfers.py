@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.choices import TransferDifference
 from jxc.inventory.documents.filters import TransferFilterSet
@@ -64,11 +63,8 @@ class TransferScreen(WarehouseDocumentScreen):
     steps = (RECEIVE, CLOSE)
     path = "inventory/transfers"
     filterset_class = TransferFilterSet
+    create_service = docs.create_transfer
     update_service = docs.update_transfer
-
-    @staticmethod
-    def create_service(model, **fields):
-        return docs.create_transfer(**fields)
 
     line_hint = gettext_lazy(
         "Goods leave at cost and arrive at the value they left with. Without a bin or batch the "
@@ -92,9 +88,6 @@ class TransferScreen(WarehouseDocumentScreen):
         self.header_form.base_fields["one_step"].help_text = gettext_lazy(
             "Out and in at once (warehouses of the same site)."
         )
-
-    def get_queryset(self, request):
-        return doc_selectors.transfers_for(request.user)
 
     def line_columns(self, obj, user):
         cols = super().line_columns(obj, user)
