@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -141,7 +141,7 @@ def grid_form_view(request, pk: int | None = None, *, screen: GridFormScreen):
     """新建 / 修改 a row of a ``GridFormScreen``: its form and its lines in the grid."""
     if not screen.can(request.user, "edit"):
         raise PermissionDenied
-    obj = get_object_or_404(screen.get_queryset(request), pk=pk) if pk else None
+    obj = screen.object_for(request, pk, "edit") if pk else None
     return grid_form_page(
         request,
         screen=screen,

@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import pgettext_lazy
@@ -158,6 +160,13 @@ class Screen:
 
     def can(self, user, action: str) -> bool:
         return bool(user.is_authenticated and user.has_jxc_perm(f"{self.resource}.{action}"))
+
+    def object_for(self, request, pk: int, action: str = "view") -> Any:
+        """The row ``pk`` among those the user may see, to ``action`` it: PermissionDenied
+        without ``<resource>.<action>``, 404 outside their rows."""
+        if not self.can(request.user, action):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
 
     @property
     def can_create(self) -> bool:

@@ -27,7 +27,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,9 +103,9 @@ class DetailStep:
 @login_required
 def step_view(request, pk: int, *, screen, step: DetailStep):
     """A detail page's step: the service with what the form sent; back to the document."""
-    if request.method != "POST" or not screen.can(request.user, step.action):
+    if request.method != "POST":
         raise PermissionDenied
-    obj = get_object_or_404(screen.get_queryset(request), pk=pk)
+    obj = screen.object_for(request, pk, step.action)
     try:
         step.run(obj, request.user, StepForm(request.POST))
     except (InvalidOperation, ValueError):

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -133,12 +133,6 @@ class StockCountScreen(WarehouseDocumentScreen):
         return out + [u for u in super(DocumentScreen, self).urls()]
 
 
-def _get(screen, request, pk: int, action: str = "view") -> StockCount:
-    if not screen.can(request.user, action):
-        raise PermissionDenied
-    return get_object_or_404(screen.get_queryset(request), pk=pk)
-
-
 @login_required
 def new_counts(request, *, screen: StockCountScreen):
     """新建盘点单: one sheet per scope row (warehouse, category, bins), the book frozen now."""
@@ -235,13 +229,13 @@ def _count_page(request, count: StockCount, screen, *, typed=None, row_errors=No
 @login_required
 def count_page(request, pk: int, *, screen: StockCountScreen):
     """录入 / 扫码: the scan box (autofocus; Enter adds one) and the counted quantities."""
-    return _count_page(request, _get(screen, request, pk), screen)
+    return _count_page(request, screen.object_for(request, pk), screen)
 
 
 @login_required
 def scan(request, pk: int, *, screen: StockCountScreen):
     """One scan (HTMX): the line's new counted quantity, swapped into the page."""
-    count = _get(screen, request, pk, "edit")
+    count = screen.object_for(request, pk, "edit")
     if request.method != "POST":
         raise PermissionDenied
     if wants_json(request):  # the page's scan queue: several scans and typed quantities
@@ -277,7 +271,7 @@ def scan(request, pk: int, *, screen: StockCountScreen):
 @login_required
 def save_counts(request, pk: int, *, screen: StockCountScreen):
     """Typed counted quantities (base unit); an empty box clears the line."""
-    count = _get(screen, request, pk, "edit")
+    count = screen.object_for(request, pk, "edit")
     if request.method != "POST":
         raise PermissionDenied
     counts, row_errors = typed_counts(request)
@@ -316,7 +310,7 @@ def save_counts(request, pk: int, *, screen: StockCountScreen):
 def import_counts(request, pk: int, *, screen: StockCountScreen):
     """导入实盘数: the file goes to the import framework's preview (every problem with row and
     column, the errors copy, confirm); nothing is written before the confirm."""
-    count = _get(screen, request, pk, "edit")
+    count = screen.object_for(request, pk, "edit")
     upload = request.FILES.get("file")
     if request.method != "POST" or upload is None:
         messages.error(request, _("Choose a spreadsheet."))
@@ -338,7 +332,7 @@ def import_counts(request, pk: int, *, screen: StockCountScreen):
 @login_required
 def review(request, pk: int, *, screen: StockCountScreen):
     """盘点差异: book, counted, variance and its value per line; totals; the workflow buttons."""
-    count = _get(screen, request, pk)
+    count = screen.object_for(request, pk)
     only = request.GET.get("differences") == "1"
     summary = doc_selectors.count_review(count, only_differences=only)
     see_cost = can_view_cost(request.user)
