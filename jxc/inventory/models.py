@@ -250,8 +250,9 @@ class StockMove(models.Model):
     bin = models.ForeignKey(
         Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    # batch, reverses, origin: NULL on almost every move; indexed only where set (Meta)
     batch = models.ForeignKey(
-        Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     pool = models.ForeignKey(
         CostPool, on_delete=models.PROTECT, related_name="moves", db_index=False
@@ -274,10 +275,20 @@ class StockMove(models.Model):
     source_number = models.CharField(_("document"), max_length=40, blank=True)
     source_line = models.BigIntegerField(null=True, blank=True)
     reverses = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        db_index=False,  # the partial unique index move_reversed_once serves the lookups
     )
     origin = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="dependants"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dependants",
+        db_index=False,
     )
     pool_qty_after = QuantityField()
     pool_value_after = mark(MoneyField(), COST)
@@ -301,6 +312,12 @@ class StockMove(models.Model):
             models.Index(fields=["sku", "warehouse", "date", "id"], name="move_sku_wh_pos_idx"),
             models.Index(fields=["source_kind", "source_id"], name="move_source_idx"),
             models.Index(fields=["date", "id"], name="move_date_idx"),
+            # partial: a full index on a column NULL on almost every move costs every
+            # posting an index entry (and a page written) for nothing
+            models.Index(fields=["batch"], condition=Q(batch__isnull=False), name="move_batch_idx"),
+            models.Index(
+                fields=["origin"], condition=Q(origin__isnull=False), name="move_origin_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
