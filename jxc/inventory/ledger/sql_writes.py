@@ -34,26 +34,47 @@ def adapter(field):
     return lambda v: v
 
 
-def _adapters(model: type[models.Model], fields: tuple[str, ...]) -> list:
-    """The adapters of ``fields`` (None where the driver takes the value as it is), once per
-    model, fields and database."""
+def _adapters(model: type[models.Model], fields: tuple[str, ...]):
+    """A function giving a row of ``fields`` as query parameters (:func:`adapter` per field;
+    the fields the driver takes as they are left alone), once per model, fields and database:
+    only the columns that need it are visited, without a call per value."""
     key = (model, fields)
     found = _ADAPTERS.get(key)
     if found is None:
-        found = []
-        for name in fields:
+        n = len(fields)
+        texts = []  # SQLite: decimals as text
+        dates = []  # SQLite: dates as ISO text
+        others = []  # datetimes: the adapter of the field
+        for i, name in enumerate(fields):
             field = model._meta.get_field(name)
             if isinstance(field, models.DateTimeField):
-                found.append(adapter(field))
-            elif is_sqlite() and isinstance(field, models.DateField | models.DecimalField):
-                found.append(adapter(field))
-            else:
-                found.append(None)
-        _ADAPTERS[key] = found
+                others.append((i, adapter(field)))
+            elif is_sqlite() and isinstance(field, models.DecimalField):
+                texts.append(i)
+            elif is_sqlite() and isinstance(field, models.DateField):
+                dates.append(i)
+
+        def adapt(row) -> list:
+            out = list(row)
+            if len(out) != n:
+                raise ValueError(f"a row of {len(out)} values for {n} fields")
+            for i in texts:
+                v = out[i]
+                if v is not None:
+                    out[i] = str(v)
+            for i in dates:
+                v = out[i]
+                if v is not None:
+                    out[i] = v.isoformat()
+            for i, a in others:
+                out[i] = a(out[i])
+            return out
+
+        found = _ADAPTERS[key] = adapt
     return found
 
 
-_ADAPTERS: dict[tuple, list] = {}
+_ADAPTERS: dict[tuple, Any] = {}
 _ARRAY_TYPES: dict[tuple, list[str]] = {}
 
 
@@ -78,14 +99,10 @@ def _unnest(
 ) -> tuple[str, list]:
     """PostgreSQL: rows as ``unnest(%s::type[], …)`` of one array per column — a statement
     whose text does not grow with the rows (the driver parses and caches it once)."""
-    adapters = _adapters(model, fields)
-    columns = [list(c) for c in zip(*(adapted(adapters, r) for r in rows), strict=True)]
+    adapt = _adapters(model, fields)
+    columns = [list(c) for c in zip(*(adapt(r) for r in rows), strict=True)]
     sql = "unnest(" + ", ".join(f"%s::{t}[]" for t in _array_types(model, fields)) + ")"
     return sql, columns
-
-
-def adapted(adapters: list, row) -> list:
-    return [v if a is None else a(v) for a, v in zip(adapters, row, strict=True)]
 
 
 def insert_returning_ids(
@@ -101,7 +118,7 @@ def insert_returning_ids(
         source, arrays = _unnest(model, key, rows)
         found = fetch(f"{head} SELECT * FROM {source} RETURNING {pk}", arrays)
         return sorted(r[0] for r in found)
-    adapters = _adapters(model, key)
+    adapt = _adapters(model, key)
     one = "(" + placeholders(len(fields)) + ")"
     per = max(1, 30000 // len(fields))  # SQLite allows 32,766 parameters per statement
     ids: list[int] = []
@@ -110,7 +127,7 @@ def insert_returning_ids(
         sql = f"{head} VALUES {', '.join([one] * len(chunk))} RETURNING {pk}"
         params: list = []
         for row in chunk:
-            params.extend(adapted(adapters, row))
+            params.extend(adapt(row))
         # ids grow in insertion order; RETURNING's own order is not promised
         ids.extend(sorted(r[0] for r in fetch(sql, params)))
     return ids
@@ -140,14 +157,14 @@ def update_rows(model, rows: list, fields: list[str]) -> None:
     quadratic for a posting of thousands of lines.)"""
     if not rows:
         return
-    sql, adapters = _update_sql(model, tuple(fields))
+    sql, adapt = _update_sql(model, tuple(fields))
     get = _getter(model, tuple(fields))
-    execute_many(sql, [adapted(adapters, [*get(r), r.pk]) for r in rows])
+    execute_many(sql, [adapt([*get(r), r.pk]) for r in rows])
 
 
-def _update_sql(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, list]:
-    """``UPDATE table SET f = %s, … WHERE id = %s`` and the parameters' adapters (the id's
-    last), once per model and fields."""
+def _update_sql(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, Any]:
+    """``UPDATE table SET f = %s, … WHERE id = %s`` and the function adapting its parameters
+    (the id last), once per model and fields."""
     key = (model, fields)
     found = _UPDATES.get(key)
     if found is None:
@@ -158,7 +175,7 @@ def _update_sql(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str
             + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in cols)
             + f" WHERE {ops.quote_name(str(model._meta.pk.column))} = %s"
         )
-        found = _UPDATES[key] = (sql, [*_adapters(model, fields), None])
+        found = _UPDATES[key] = (sql, _adapters(model, (*fields, str(model._meta.pk.name))))
     return found
 
 
@@ -176,7 +193,7 @@ def _getter(model: type[models.Model], fields: tuple[str, ...]):
     return found
 
 
-_UPDATES: dict[tuple, tuple[str, list]] = {}
+_UPDATES: dict[tuple, tuple[str, Any]] = {}
 _GETTERS: dict[tuple, Any] = {}
 
 
@@ -201,8 +218,8 @@ class Writes:
         if not rows:
             return
         if not self.deferred:
-            sql, adapters = _update_sql(model, tuple(fields))
-            execute_many(sql, [adapted(adapters, r) for r in rows])
+            sql, adapt = _update_sql(model, tuple(fields))
+            execute_many(sql, [adapt(r) for r in rows])
             return
         ops = connection.ops
         opts = model._meta
@@ -241,7 +258,7 @@ class Writes:
                 )
             )
             return
-        adapters = _adapters(model, tuple(fields))
+        adapt = _adapters(model, tuple(fields))
         one = "(" + placeholders(len(fields)) + ")"
         per = max(1, 30000 // len(fields))
         for i in range(0, len(rows), per):
@@ -249,7 +266,7 @@ class Writes:
             sql = f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) VALUES " + ", ".join(
                 [one] * len(chunk)
             )
-            execute(sql, [v for r in chunk for v in adapted(adapters, r)])
+            execute(sql, [v for r in chunk for v in adapt(r)])
 
     def send(self) -> None:
         statements, self.statements = self.statements, []
