@@ -252,6 +252,10 @@ class RulePolicy(ApprovalPolicy):
             return None
         return _probe_statement(doc)
 
+    def silent(self, prefetched: tuple[Any, ...] | None) -> bool:
+        # no active rule for the type: 提交 opens no round; no round: no other step finds one
+        return prefetched is None or not (prefetched[0] or prefetched[1])
+
     def gate(
         self,
         doc: Any,

@@ -98,6 +98,46 @@ def _append_sql(vendor: str) -> str:
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
 
 
+def _params(
+    db,
+    *,
+    at: dt.datetime,
+    user_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: Any,
+    reason: str,
+) -> list[Any]:
+    """The parameters of :func:`_append_sql` for one entry."""
+    from jxc.core.models import AuditLog
+
+    opts = AuditLog._meta
+    # as the fields would send them (get_db_prep_save), without their machinery for the
+    # plain ones: text as it is, the user's id as it is, the changes as JSON
+    return [
+        cast(Any, opts.get_field("at")).get_db_prep_save(at, db),
+        None if user_id is None else int(user_id),
+        str(action),
+        str(object_type),
+        str(object_id),
+        str(object_repr),
+        db.ops.adapt_json_value(changes, cast(Any, opts.get_field("changes")).encoder),
+        str(reason),
+        entry_content(
+            at=at,
+            user_id=user_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            changes=changes,
+            reason=reason,
+        ),
+    ]
+
+
 def append(
     *,
     at: dt.datetime,
@@ -116,44 +156,38 @@ def append(
     else a transaction of its own (one statement; on PostgreSQL the lock and the insert are
     one implicit transaction). ``before``: a statement of the caller's (SQL, parameters)
     run just before, in the same round trip on PostgreSQL (a document's new status)."""
-    from jxc.core.models import AuditLog
+    entry = {
+        "at": at,
+        "user_id": user_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "changes": changes,
+        "reason": reason,
+    }
+    return append_each([entry], before=before)[0]
 
-    opts = AuditLog._meta
+
+def append_each(
+    entries: list[dict[str, Any]], *, before: tuple[str, list[Any]] | None = None
+) -> list[tuple[int, str]]:
+    """Append a few entries (each the keyword arguments of :func:`append` but ``before``), in
+    order, each chained to the one before it by the database as :func:`append` does: one
+    statement per entry, all of them in one round trip on PostgreSQL (the steps of 保存并过账:
+    提交, 审核, 过账). Their ids and hashes."""
     db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
-    # as the fields would send them (get_db_prep_save), without their machinery for the
-    # plain ones: text as it is, the user's id as it is, the changes as JSON
-    params: list[Any] = [
-        cast(Any, opts.get_field("at")).get_db_prep_save(at, db),
-        None if user_id is None else int(user_id),
-        str(action),
-        str(object_type),
-        str(object_id),
-        str(object_repr),
-        db.ops.adapt_json_value(changes, cast(Any, opts.get_field("changes")).encoder),
-        str(reason),
-    ]
-    params.append(
-        entry_content(
-            at=at,
-            user_id=user_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            changes=changes,
-            reason=reason,
-        )
-    )
-    vendor = connection.vendor
+    vendor = db.vendor
     statements: list[tuple[str, list[Any]]] = [] if before is None else [before]
     if vendor == "postgresql":
         statements.append((_LOCK_SQL, [_CHAIN_LOCK]))
-    statements.append((_append_sql(vendor), params))
+    sql = _append_sql(vendor)
+    statements += [(sql, _params(db, **e)) for e in entries]
     # one round trip on PostgreSQL: in a transaction prepared statements in pipeline mode,
     # else one multi-statement query (one implicit transaction: the lock is held until the
-    # entry is in)
-    pk, digest = fetch_each(statements)[-1][0]
-    return pk, digest
+    # entries are in)
+    found = fetch_each(statements)[-len(entries) :]
+    return [(rows[0][0], rows[0][1]) for rows in found]
 
 
 def append_many(entries: list[dict[str, Any]]) -> None:

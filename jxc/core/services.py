@@ -125,6 +125,30 @@ def record_audit(
     return entry
 
 
+def record_audit_steps(
+    *,
+    user: User | None,
+    obj: models.Model,
+    steps: list[tuple[str, dict]],
+    before: tuple[str, list[Any]] | None = None,
+) -> None:
+    """One audit line per step (action, changes) of one object, in order, each chained to
+    the one before it (``audit.append_each``: one round trip on PostgreSQL, with ``before``)."""
+    at = timezone.now()
+    common = {
+        "at": at,
+        "user_id": user.pk if user is not None and user.pk else None,
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:200],
+        "reason": "",
+    }
+    audit.append_each(
+        [{**common, "action": action, "changes": changes} for action, changes in steps],
+        before=before,
+    )
+
+
 def _full_clean(instance: models.Model) -> None:
     """``full_clean`` with a violated check constraint reported on its field in plain words
     (jxc.core.constraints), never by the constraint's name."""

@@ -209,3 +209,28 @@ def test_unapprove_is_refused_while_downstream_documents_exist_without_any_rule(
             docs.unapprove_document(doc, user=w.owner)
     finally:
         services._DOWNSTREAM.pop("other_issue", None)
+
+
+def test_post_at_once_stops_at_submitted_when_a_rule_applies_and_posts_without_one(world):
+    w = world
+    rule(w, amount_over=D("1000"), steps=[(w.supervisor_role, [], "any")])
+    doc = docs.post_stock_document_at_once(issue(w, "101"), user=w.keeper)  # 1,010.00
+    assert doc.status == "submitted"
+    assert _pending(doc).status == "pending"
+    # the rule's approvers decide as usual, then it posts
+    doc = docs.approve_document(doc, user=w.sup1)
+    assert docs.post_document(doc, user=w.keeper).status == "posted"
+    small = docs.post_stock_document_at_once(issue(w, "100"), user=w.keeper)  # not above
+    assert small.status == "posted"
+    assert not ApprovalRequest.objects.filter(doc_id=small.pk).exists()
+
+
+def test_post_at_once_without_rules_asks_the_approvals_tables_once(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+    with CaptureQueriesContext(connection) as seen:
+        doc = docs.post_stock_document_at_once(issue(w, "2"), user=w.keeper)
+    assert doc.status == "posted"
+    assert len(_approval_statements(seen.captured_queries)) == 1

@@ -4,7 +4,9 @@ submitted, approved and posted by a user with the owner role through
 ``jxc.inventory.documents.services`` — numbering, permission and warehouse-scope checks,
 transitions, audit lines and the ledger, each service call in its own transaction as the
 screens and the API make them. Reported beside the rate: the milliseconds each step takes
-per document. The ledger self-check runs at the end and must be clean."""
+per document. Then the same again the way the form's 保存并过账 takes it: created, then
+提交 → 审核 → 过账 in one transaction (``post_stock_document_at_once``: no approval rule
+applies). The ledger self-check runs at the end and must be clean."""
 
 from __future__ import annotations
 
@@ -67,6 +69,18 @@ def _flow(user, warehouse, docs: list, kind: str, day: dt.date) -> tuple[float, 
     return time.perf_counter() - started, steps
 
 
+def _flow_at_once(user, warehouse, docs: list, kind: str, day: dt.date) -> float:
+    from jxc.inventory.documents import services as s
+
+    started = time.perf_counter()
+    for lines in docs:
+        doc = s.create_stock_document(
+            user=user, kind=kind, warehouse=warehouse, date=day, reason="other", lines=lines
+        )
+        s.post_stock_document_at_once(doc, user=user)
+    return time.perf_counter() - started
+
+
 def run(size: int) -> dict:
     from tests.bench._ledger_bench import drop_ledger_of
 
@@ -109,6 +123,8 @@ def _measure(size: int, rng: random.Random, user, skus, warehouse) -> dict:
     )
     t_in, steps_in = _flow(user, warehouse, receipts, "other_receipt", day)
     t_out, steps_out = _flow(user, warehouse, issues, "other_issue", day)
+    t_in_once = _flow_at_once(user, warehouse, receipts, "other_receipt", day)
+    t_out_once = _flow_at_once(user, warehouse, issues, "other_issue", day)
     problems = ledger_problems()
     if problems:
         raise AssertionError("ledger self-check after the benchmark: " + "; ".join(problems[:5]))
@@ -119,6 +135,8 @@ def _measure(size: int, rng: random.Random, user, skus, warehouse) -> dict:
         "issues_seconds": round(t_out, 3),
         "receipts_docs_per_s": round(size / t_in, 1),
         "issues_docs_per_s": round(size / t_out, 1),
+        "receipts_at_once_docs_per_s": round(size / t_in_once, 1),
+        "issues_at_once_docs_per_s": round(size / t_out_once, 1),
         "receipt_step_ms": {k: round(1000 * v / size, 3) for k, v in steps_in.items()},
         "issue_step_ms": {k: round(1000 * v / size, 3) for k, v in steps_out.items()},
     }

@@ -49,6 +49,13 @@ class ApprovalPolicy:
         the row to ``gate`` as ``prefetched``."""
         return None
 
+    def silent(self, prefetched: tuple[Any, ...] | None) -> bool:
+        """Given the row ``prefetch`` named (None: it named none), the policy has nothing to
+        decide or record for any step of the document (no rule for its type, no round ever
+        opened for it): ``take_actions`` may then take several steps in one transaction on
+        that one answer, asking ``gate`` with it for each."""
+        return True
+
     def gate(
         self,
         doc: Any,

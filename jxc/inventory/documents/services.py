@@ -43,6 +43,7 @@ from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, 
 from jxc.inventory.documents.stock_docs import (
     create_stock_document,
     post_stock_document,
+    post_stock_document_at_once,
     reverse_stock_document,
     update_stock_document,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "post_document",
     "post_stock_count",
     "post_stock_document",
+    "post_stock_document_at_once",
     "post_transfer",
     "receive_transfer",
     "record_counts",

@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
+    THROUGH_POST,
     act,
     ensure_perm,
+    submit_check,
+    take_actions,
 )
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots
@@ -236,7 +239,22 @@ def _ensure_before_go_live(doc: StockDocument) -> None:
 def post_stock_document(doc: StockDocument, *, user) -> StockDocument:
     """过账: the document's stock lines into the ledger, all or nothing (one transaction:
     ``take_action``'s)."""
-    doc = doc.as_kind()
+    return act(doc.as_kind(), action="post", user=user, effect=_post_effect(user))
+
+
+def post_stock_document_at_once(doc: StockDocument, *, user) -> StockDocument:
+    """保存并过账 of a draft: 提交 → 审核 → 过账 in one transaction (``take_actions``), each
+    step checked and audited as when taken alone; stops at 已提交 when approvers must act."""
+    return take_actions(
+        doc.as_kind(),
+        actions=THROUGH_POST,
+        user=user,
+        effects={"submit": submit_check(), "post": _post_effect(user)},
+    )
+
+
+def _post_effect(user):
+    """What 过账 does on the locked document: its stock lines into the ledger."""
 
     def effect(locked: StockDocument) -> None:
         locked.as_kind()
@@ -250,7 +268,7 @@ def post_stock_document(doc: StockDocument, *, user) -> StockDocument:
         )
         stock.record_moves(lines, source=locked.ref(), user=user)
 
-    return act(doc, action="post", user=user, effect=effect)
+    return effect
 
 
 def reverse_stock_document(

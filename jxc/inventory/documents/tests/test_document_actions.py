@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from jxc.core.audit import chain_problems
 from jxc.core.documents import actions
 from jxc.core.documents.lines import LineInput
-from jxc.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from jxc.core.errors import InsufficientStock, InvalidTransition, PermissionDenied, ValidationFailed
 from jxc.core.models import AuditLog
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.models import OtherIssue, OtherReceipt, StockDocument
@@ -181,4 +181,55 @@ def test_statements_per_step_of_the_document_flow(stock_world):
             doc = action(doc, user=w.owner)
         counts[step] = len(q)
     assert counts == {k: min(counts[k], v) for k, v in STEP_BOUNDS.items()}, counts
+    assert chain_problems() == []
+
+
+# 保存并过账 (``post_stock_document_at_once``): the create → submit → approve → post flow in two
+# transactions instead of four, at most this many statements for create + the three steps
+# (the four calls take 38 here; SQLite counted, each service's transaction a savepoint).
+AT_ONCE_BOUND = 28
+
+
+@pytest.mark.django_db
+def test_post_at_once_takes_each_step_audited_in_one_transaction(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    with CaptureQueriesContext(connection) as q:
+        doc = docs.post_stock_document_at_once(_issue(w, 2), user=w.owner)
+    assert doc.status == "posted"
+    assert _audit(doc) == [
+        ("create", {"lines": [None, 1]}),
+        ("submit", {"status": ["draft", "submitted"]}),
+        ("approve", {"status": ["submitted", "approved"]}),
+        ("post", {"status": ["approved", "posted"]}),
+    ]
+    fresh = OtherIssue.objects.get(pk=doc.pk)
+    assert (fresh.status, fresh.approved_by, fresh.posted_by) == ("posted", w.owner, w.owner)
+    assert fresh.approved_at is not None and fresh.posted_at == doc.posted_at
+    assert StockMove.objects.filter(source_kind="other_issue", source_id=doc.pk).count() == 1
+    sql = [x["sql"] for x in q.captured_queries]
+    # create's savepoint and the three steps' one (a test runs in a transaction)
+    assert sum(s.startswith("SAVEPOINT") for s in sql) == 2, sql
+    assert len(sql) <= AT_ONCE_BOUND, len(sql)
+    assert chain_problems() == []
+    assert_ledger_consistent()
+
+
+@pytest.mark.django_db
+def test_post_at_once_refused_at_any_step_changes_nothing(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    doc = _issue(w, 9)  # more than there is: the ledger refuses the post
+    with pytest.raises(InsufficientStock):
+        docs.post_stock_document_at_once(doc, user=w.owner)
+    assert OtherIssue.objects.get(pk=doc.pk).status == "draft"
+    assert [a for a, _c in _audit(doc)] == ["create"]
+    doc = _issue(w, 1)
+    with pytest.raises(PermissionDenied):  # sales may not approve
+        docs.post_stock_document_at_once(doc, user=w.sales)
+    assert OtherIssue.objects.get(pk=doc.pk).status == "draft"
+    assert [a for a, _c in _audit(doc)] == ["create"]
+    done = docs.submit_document(_issue(w, 1), user=w.owner)
+    with pytest.raises(InvalidTransition):  # from a draft only
+        docs.post_stock_document_at_once(done, user=w.owner)
     assert chain_problems() == []
