@@ -119,9 +119,22 @@ def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
     # the company's price decimals come in the same statement (a price typed with more places
     # is refused by the line rules); no company row yet: the stored places
     places = next((r[-1] for r in rows if r[-1] is not None), UNIT_COST_PLACES)
-    for pk, code, name, spec, tracking, base_unit, base_fraction, unit, ratio, frac, _p in rows:
+    for (
+        pk,
+        code,
+        name,
+        spec,
+        tracking,
+        base_unit,
+        base_fraction,
+        unit,
+        ratio,
+        frac,
+        active,
+        _p,
+    ) in rows:
         if pk not in head:
-            head[pk] = (f"{code} {f'{name} {spec}'.strip()}", tracking, base_unit)
+            head[pk] = (f"{code} {f'{name} {spec}'.strip()}", tracking, base_unit, bool(active))
             units[pk], fraction[pk] = {}, ({base_unit} if base_fraction else set())
         if unit is not None:
             units[pk][unit] = factor(ratio)
@@ -136,8 +149,9 @@ def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
             units=units[pk],
             fraction_units=frozenset(fraction[pk]),
             price_places=int(places),
+            is_active=active,
         )
-        for pk, (label, tracking, base_unit) in head.items()
+        for pk, (label, tracking, base_unit, active) in head.items()
     }
 
 
@@ -153,7 +167,7 @@ def _facts_sql() -> tuple[str, Callable[[Any], Decimal]]:
         t = {m: q(m._meta.db_table) for m in (Sku, Product, Unit, SkuUnit, Company)}
         sql = (
             "SELECT s.id, s.code, s.name, s.spec, p.tracking, p.base_unit_id, bu.allow_fraction, "
-            "su.unit_id, su.factor, u.allow_fraction, "
+            "su.unit_id, su.factor, u.allow_fraction, s.is_active, "
             f"(SELECT c.price_decimals FROM {t[Company]} c ORDER BY c.id LIMIT 1) "
             f"FROM {t[Sku]} s "
             f"JOIN {t[Product]} p ON p.id = s.product_id "

@@ -41,6 +41,7 @@ class SkuFacts:
     fraction_units: frozenset[int] = frozenset()
     # the company's price decimals: a price or cost typed with more is refused
     price_places: int = UNIT_COST_PLACES
+    is_active: bool = True  # an inactive SKU is refused on a new sales line
 
     @property
     def batch_tracked(self) -> bool:
