@@ -79,24 +79,26 @@ def _checked(
     header: Mapping[str, Any],
     found: Mapping[int, SalesOrderLine] | None = None,
     facts: Mapping[int, Any] | None = None,
+    catalog: Mapping[tuple[int, int | None], Any] | None = None,
 ) -> LinkedCheck:
     """Lines against order lines take the order line's unit, price, rate and discount; free
-    lines (no order) are priced like an order line. Errors; over-delivery errors apart."""
+    lines (no order) are priced like an order line. Errors; over-delivery errors apart.
+    ``found`` (the order lines), ``facts`` and ``catalog`` when the caller has read them."""
     if facts is None:
         facts = sku_facts(x.sku for x in lines)
     check = check_linked(ORDER_LINE, lines, header, facts=facts, found=found)
     if check.free:
         priced, free_errors, below = orders.priced_lines(
-            [lines[i] for i in check.free], header, facts=facts
+            [lines[i] for i in check.free], header, facts=facts, catalog=catalog
         )
         merge_free(check, priced, {**free_errors, **below})
     check.errors.update(bin_errors(check.lines, header["warehouse"]))
     return check
 
 
-def _errors(user, header, lines, found=None, facts=None):
+def _errors(user, header, lines, found=None, facts=None, catalog=None):
     errors = orders.header_errors(user, header)
-    check = _checked(lines, header, found, facts)
+    check = _checked(lines, header, found, facts, catalog)
     errors.update(check.errors)
     ORDER_LINE.raise_over(errors, check.over)
     return check.lines, errors
@@ -112,21 +114,25 @@ def create_sales_delivery(
     *,
     user,
     lines: Sequence[LineInput],
+    order_lines: Mapping[int, SalesOrderLine] | None = None,
     **header: Any,
 ) -> SalesDelivery:
     """新建销售出库单 (a draft): customer, warehouse, date; lines against approved order lines
     of that customer and warehouse (their price, VAT and discount) or free lines priced for
     the customer; bin, batch and serial numbers when known (else 先到期先出 at posting). More
-    than an order line has open is refused (``over_delivery``)."""
+    than an order line has open is refused (``over_delivery``). ``order_lines``: the order
+    lines the lines name (with their orders), when the caller has just read them."""
     header.setdefault("memo", "")
     header.setdefault("prices_include_tax", True)
     facts = sku_facts(x.sku for x in lines)
-    lines, errors = _errors(user, header, lines, facts=facts)
+    # the unit prices of every unit of the SKUs: free lines are priced from them, every line
+    # takes its list price from them
+    catalog = selectors.unit_prices(
+        [(x.sku, x.unit) for x in lines], header["customer"].price_level
+    )
+    lines, errors = _errors(user, header, lines, found=order_lines, facts=facts, catalog=catalog)
     found = None
     if not errors:
-        catalog = selectors.unit_prices(
-            [(x.sku, x.unit) for x in lines], header["customer"].price_level
-        )
         found = orders.precomputed_amounts(
             lines,
             facts,
@@ -190,10 +196,18 @@ def deliver_orders(
     """生成出库单: a draft delivery of everything still open on these approved orders (one
     customer, one warehouse)."""
     first = sales_orders[0]
+    # the orders' lines with their orders as they are now, once: what is open, and what
+    # the draft's check reads of them
+    order_lines = list(
+        SalesOrderLine.objects.select_related("document")
+        .filter(document_id__in={o.pk for o in sales_orders})
+        .order_by("line_no", "id")
+    )
     lines: list[LineInput] = []
     for order in sales_orders:
-        lines += open_lines_input(list(order.lines.order_by("line_no", "id")))
+        lines += open_lines_input([x for x in order_lines if x.document_id == order.pk])
     return create_sales_delivery(
+        order_lines={x.pk: x for x in order_lines},
         user=user,
         customer=first.customer,
         warehouse=first.warehouse,
@@ -274,12 +288,13 @@ def post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
     orders' reservations, keep each line's 销售成本 (its gross profit = amount excl. VAT −
     cost), add them to the order lines' delivered quantities (an order fully delivered is
     已完成) and record what the customer owes (due after its payment terms)."""
-    touched: set[int] = set()
+    touched: dict[int, SalesOrder] = {}
 
     def effect(locked: SalesDelivery) -> None:
         ensure_warehouses(user, locked.warehouse)
         lines = list(SalesDeliveryLine.objects.filter(document=locked).order_by("line_no", "id"))
-        order_lines = orders.lock_order_lines(x.source_line_id for x in lines if x.source_line_id)
+        linked = [x.source_line_id for x in lines if x.source_line_id]
+        order_lines = orders.lock_order_lines(linked) if linked else {}
         header = {
             "customer": locked.customer,
             "warehouse": locked.warehouse,
@@ -312,7 +327,7 @@ def post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
             order_lines,
             [(x.source_line_id, x.base_qty, release[x.pk]) for x in lines if x.source_line_id],
         )
-        touched.update(o.document_id for o in order_lines.values())
+        touched.update((o.document_id, o.document) for o in order_lines.values())
         due = due_date_for(locked.date, locked.customer.payment_terms_days)
         if locked.total_amount:
             party_ledger.record_party_entries(
@@ -336,5 +351,5 @@ def post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
         doc.due_date, doc.cost_amount = due, locked.cost_amount
 
     doc = act(doc, action="post", user=user, effect=effect)
-    orders.complete_if_delivered(touched, user=user)
+    orders.complete_if_delivered(touched.values(), user=user)
     return doc

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -81,15 +81,23 @@ def priced_lines(
     customer = header["customer"]
     if catalog is None:
         catalog = selectors.unit_prices(keys, customer.price_level)
-    found = selectors.price_candidates(customer, keys, levels=catalog)
-    rate_default = core_selectors.company().default_tax_rate
-    includes = bool(header.get("prices_include_tax", True))
-    inactive = set(
-        Sku.objects.filter(pk__in={x.sku for x in lines}, is_active=False).values_list(
-            "pk", flat=True
-        )
+    # what is read only when a line needs it: price resolution for lines typed without a
+    # price, the company's VAT rate for lines without one, the settings' 最低售价 policy when
+    # a unit has a lowest price (a typed basket of SKUs without one reads none of them)
+    unpriced = [k for x, k in zip(lines, keys, strict=True) if x.price is None]
+    found = selectors.price_candidates(customer, unpriced, levels=catalog) if unpriced else {}
+    rate_default = (
+        core_selectors.company().default_tax_rate
+        if any(x.tax_rate is None for x in lines)
+        else ZERO
     )
-    refuse = check_min and selectors.below_min_policy() == Policy.REFUSE
+    includes = bool(header.get("prices_include_tax", True))
+    inactive = {k for k, f in facts.items() if not f.is_active}
+    refuse = (
+        check_min
+        and any((u := catalog.get(k)) is not None and u.min_price > 0 for k in keys)
+        and selectors.below_min_policy() == Policy.REFUSE
+    )
     out: list[LineInput] = []
     errors: dict[str, list[str]] = {}
     below: dict[str, list[str]] = {}
@@ -382,10 +390,13 @@ def order_facts(doc: SalesOrder) -> dict[str, Any]:
     }
 
 
-def credit_check(doc: SalesOrder) -> tuple[bool, Decimal, Decimal]:
+def credit_check(doc: SalesOrder) -> tuple[bool, Decimal | None, Decimal]:
     """(exceeded, exposure, limit): open receivables from the party ledger plus this order
-    against the customer's credit limit (0: none)."""
+    against the customer's credit limit. A customer without a limit (0) is never over it:
+    its receivables are not read (exposure None)."""
     customer = doc.customer
+    if customer.credit_limit <= 0:
+        return False, None, customer.credit_limit
     owed = selectors.open_receivables(customer.pk)
     exposure = rules.credit_exposure(open_receivables=owed, order_amount=doc.total_amount)
     exceeded = rules.credit_exceeded(
@@ -460,8 +471,10 @@ def release_lines(doc: SalesOrder, lines: Sequence[SalesOrderLine]) -> None:
 
 def _remember_prices(doc: SalesOrder, lines: Sequence[SalesOrderLine]) -> None:
     """历史单价: the order's price per customer and SKU (the last line of a SKU wins), written
-    in one upsert."""
+    in one upsert, in SKU order: two orders of one customer lock its rows in the same order
+    (no deadlock between them)."""
     latest = {x.sku_id: x for x in lines if x.unit_id is not None}
+    latest = dict(sorted(latest.items()))
     LastSalePrice.objects.bulk_create(
         [
             LastSalePrice(
@@ -492,6 +505,7 @@ def _ensure_may_approve(locked: SalesOrder, lines: Sequence[SalesOrderLine], use
             raise PermissionDenied(perm=MIN_PRICE_APPROVE)
     exceeded, exposure, limit = credit_check(locked)
     if exceeded and user is not None and not user.has_jxc_perm(CREDIT_APPROVE):
+        assert exposure is not None  # read whenever there is a limit
         raise CreditLimitExceeded(customer=str(locked.customer), exposure=exposure, limit=limit)
     return exceeded
 
@@ -521,11 +535,14 @@ def approve_sales_order(doc: SalesOrder, *, user) -> SalesOrder:
         lines = list(SalesOrderLine.objects.filter(document=locked).order_by("line_no", "id"))
         exceeded = _ensure_may_approve(locked, lines, user)
         backorder = bool(locked.customer.allow_backorder)
-        SalesOrder.objects.filter(pk=locked.pk).update(
-            credit_exceeded=exceeded, backorder=backorder
-        )
-        reserve_lines(locked, lines, backorder=backorder)
+        if (exceeded, backorder) != (locked.credit_exceeded, locked.backorder):
+            SalesOrder.objects.filter(pk=locked.pk).update(
+                credit_exceeded=exceeded, backorder=backorder
+            )
+        # 历史单价 before the reservation: on PostgreSQL the SKUs' rows are locked from the
+        # reservation to COMMIT, so only the status and audit line are written under them
         _remember_prices(locked, lines)
+        reserve_lines(locked, lines, backorder=backorder)
 
     return act(doc, action="approve", user=user, effect=effect)
 
@@ -584,22 +601,21 @@ def add_delivered(
     )
 
 
-def complete_if_delivered(order_ids, *, user) -> None:
+def complete_if_delivered(order_docs: Iterable[SalesOrder], *, user) -> None:
     """An approved order whose lines are all delivered is 已完成 (its lines read in one
-    query; the order itself is read under lock by the action)."""
-    ids = set(order_ids)
-    if not ids:
+    query; the order itself is read under lock by the action, which refuses one that is no
+    longer approved). ``order_docs``: the orders, as read with their locked lines."""
+    by_id = {o.pk: o for o in order_docs if o.status == DocumentStatus.APPROVED}
+    if not by_id:
         return
     still_open: set[int] = set()
     for doc_id, base_qty, delivered in SalesOrderLine.objects.filter(
-        document_id__in=ids
+        document_id__in=by_id
     ).values_list("document_id", "base_qty", "delivered_qty"):
         if base_qty - delivered > 0:
             still_open.add(doc_id)
-    for order in SalesOrder.objects.filter(
-        pk__in=ids - still_open, status=DocumentStatus.APPROVED
-    ).order_by("pk"):
-        take_action(order, action="complete", user=user, check_permission=False)
+    for pk in sorted(by_id.keys() - still_open):
+        take_action(by_id[pk], action="complete", user=user, check_permission=False)
 
 
 def balance_available(sku_id: int, warehouse_id: int) -> Decimal:
