@@ -192,9 +192,11 @@ def batch_errors(request, id: int):
 @open_to_users
 def rollback_batch(request, id: int):
     """撤销导入: take back everything a confirmed batch wrote — a background import that failed
-    midway, one still running (cancelled first) or one that finished. A 422
-    ``import_in_use`` when something uses its rows by now, ``import_not_undoable`` when the
-    batch is not confirmed, updated existing codes or its kind has no rollback."""
+    midway, one still running (cancelled first) or one that finished; rows it updated get
+    their old values back. A 422 ``import_in_use`` when something uses its rows by now,
+    ``import_changed_since`` when a value it wrote has been changed since (or its count sheet
+    is no longer a draft), ``import_not_undoable`` when the batch is not confirmed or is
+    rolled back already."""
     from jxc.imports.rollback import rollback_import
 
     return 200, batch_out(rollback_import(_own(request, id), user=request.user))

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.models import SourceRef
 from jxc.core.fields import MAX_MONEY, MONEY_PLACES
+from jxc.core.services import snapshot
 from jxc.finance import services as finance
 from jxc.finance.choices import AccountKind, EntryKind, PartySide
 from jxc.finance.models import Account, PartyLedgerEntry
 from jxc.finance.party_ledger import record_party_entries, reverse_party_entries
 from jxc.finance.rules import PartyLine
+from jxc.imports.rollback import remember
 from jxc.imports.spec import (
     CHOICE,
     CODE,
@@ -173,9 +175,15 @@ def undo_balances(result: dict[str, Any], ctx: Context) -> None:
 
 
 def undo_accounts(result: dict[str, Any], ctx: Context) -> None:
-    from jxc.imports.rollback import delete_created
+    """撤销: the accounts updated get their old values back (name, opening balance …), the
+    ones created are deleted — all or none."""
+    from django.db import transaction
 
-    delete_created((Account, "pk", list(result.get("created", []))))
+    from jxc.imports.rollback import delete_created, restore_updated
+
+    with transaction.atomic():
+        restore_updated(result, ctx, via={Account: finance.update_account})
+        delete_created((Account, "pk", list(result.get("created", []))))
 
 
 BALANCES = ImportSpec(
@@ -259,7 +267,10 @@ def write_accounts(items: list[dict[str, Any]], ctx: Context) -> None:
             "opening_date": opening,
         }
         if item["action"] == "update":
-            finance.update_account(Account.objects.get(code=item["code"]), user=ctx.user, **fields)
+            account = Account.objects.get(code=item["code"])
+            before = snapshot(account)
+            finance.update_account(account, user=ctx.user, **fields)
+            remember(ctx, account, before)
         else:
             account = finance.create_account(user=ctx.user, code=item["code"], **fields)
             ctx.result.setdefault("created", []).append(account.pk)

@@ -7,9 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import MONEY_PLACES
+from jxc.core.services import snapshot
+from jxc.imports.rollback import delete_created, remember, restore_updated
 from jxc.imports.spec import (
     CHOICE,
     CODE,
@@ -135,14 +138,16 @@ def _write(side: str):
                 fields[k] = item[k]
         if item["action"] == "update":
             partner = model.objects.get(code=item["code"])
+            before = snapshot(partner)
             update(partner, user=ctx.user, **fields)
+            remember(ctx, partner, before)
         else:
             partner = create(user=ctx.user, code=item["code"], **fields)
             ctx.result.setdefault("created", []).append(partner.pk)
         if item.get("contact"):
             exists = Contact.objects.filter(**{side: partner}, name=item["contact"]).exists()
             if not exists:
-                services.create_contact(
+                contact = services.create_contact(
                     user=ctx.user,
                     partner=partner,
                     name=item["contact"],
@@ -150,6 +155,7 @@ def _write(side: str):
                     phone=item.get("phone") or "",
                     email=item.get("email") or "",
                 )
+                ctx.result.setdefault("contacts", []).append(contact.pk)
         ctx.result[item["action"]] = ctx.result.get(item["action"], 0) + 1
 
     def write(items: list[dict[str, Any]], ctx: Context) -> None:
@@ -159,10 +165,17 @@ def _write(side: str):
 
 
 def _undo(model):
-    def undo(result: dict[str, Any], ctx: Context) -> None:
-        from jxc.imports.rollback import delete_created
+    update: Any = services.update_customer if model is Customer else services.update_supplier
 
-        delete_created((model, "pk", list(result.get("created", []))))
+    def undo(result: dict[str, Any], ctx: Context) -> None:
+        """撤销: the partners updated get their old values back; the contacts and partners
+        created are deleted — all or none."""
+        with transaction.atomic():
+            restore_updated(result, ctx, via={model: update})
+            delete_created(
+                (Contact, "pk", list(result.get("contacts", []))),
+                (model, "pk", list(result.get("created", []))),
+            )
 
     return undo
 

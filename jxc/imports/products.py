@@ -19,7 +19,9 @@ from jxc.catalog.choices import PRICE_FIELDS, Tracking
 from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, Unit
 from jxc.core.errors import ImportRowsInvalid
 from jxc.core.fields import FACTOR_PLACES, UNIT_COST_PLACES
+from jxc.core.services import snapshot
 from jxc.imports.product_writer import create_products, undo_products
+from jxc.imports.rollback import remember, restore_updated
 from jxc.imports.spec import (
     CHOICE,
     CODE,
@@ -253,13 +255,18 @@ def _brand(name: str, ctx: Context) -> Brand | None:
     if not name:
         return None
     brand = Brand.objects.filter(name=name).first()
-    return brand or catalog.create_brand(user=ctx.user, name=name)
+    if brand is None:
+        brand = catalog.create_brand(user=ctx.user, name=name)
+        ctx.result.setdefault("brands", []).append(brand.pk)  # the rollback's to delete
+    return brand
 
 
 def _update(item: dict[str, Any], ctx: Context) -> None:
     """更新: the product's name, category, brand, shelf life and memo, and the base-unit
-    prices of the SKUs named (a SKU code, or the only SKU)."""
+    prices of the SKUs named (a SKU code, or the only SKU). The values replaced are recorded
+    for the rollback."""
     product = Product.objects.get(code=item["code"])
+    before = snapshot(product)
     fields: dict[str, Any] = {"name": item["name"]}
     if item["category_id"]:
         fields["category"] = Category.objects.get(pk=item["category_id"])
@@ -270,6 +277,7 @@ def _update(item: dict[str, Any], ctx: Context) -> None:
     if item["memo"]:
         fields["memo"] = item["memo"]
     catalog.update_product(product, user=ctx.user, **fields)
+    remember(ctx, product, before)
     skus = list(product.skus.all())
     for v in item["variants"]:
         sku = next(
@@ -288,7 +296,25 @@ def _update(item: dict[str, Any], ctx: Context) -> None:
             raise ValidationFailed({"sku_code": [gettext("This product has no such SKU.")]})
         prices = {**_prices(item), **{k: Decimal(p) for k, p in v["prices"].items()}}
         if prices:
-            SkuUnit.objects.filter(sku=sku, is_base=True).update(**prices)
+            for base in SkuUnit.objects.filter(sku=sku, is_base=True):
+                was = snapshot(base)
+                SkuUnit.objects.filter(pk=base.pk).update(**prices)
+                remember(ctx, base, was)
+
+
+def _set_prices(unit: SkuUnit, *, user, **prices: Any) -> None:
+    """The rollback puts a SKU's base-unit prices back as the import wrote them (directly)."""
+    SkuUnit.objects.filter(pk=unit.pk).update(**prices)
+
+
+def undo(result: dict[str, Any], ctx: Context) -> None:
+    """撤销: the products updated get their old values back, then the ones created are
+    deleted (with brands nothing uses any more) — all or none."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        restore_updated(result, ctx, via={Product: catalog.update_product, SkuUnit: _set_prices})
+        undo_products(result, ctx)
 
 
 def write(items: list[dict[str, Any]], ctx: Context) -> None:
@@ -323,7 +349,7 @@ SPEC = ImportSpec(
     existing=existing,
     check=check,
     write=write,
-    undo=undo_products,
+    undo=undo,
     filename="products",
     notes=(
         _(

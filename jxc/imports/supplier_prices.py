@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Sku, SkuUnit, Unit
 from jxc.core.fields import QTY_PLACES, UNIT_COST_PLACES
 from jxc.core.selectors import company
+from jxc.core.services import snapshot
+from jxc.imports.rollback import remember
 from jxc.imports.spec import (
     BOOLEAN,
     CODE,
@@ -251,10 +253,12 @@ def write(items: list[dict[str, Any]], ctx: Context) -> None:
             valid_from=valid_from,
         ).first()
         if found is not None:
+            before = snapshot(found)
             # (the service's first parameter is called ``price`` too: set the fields first)
             for name, value in _fields(item).items():
                 setattr(found, name, value)
             services.update_supplier_price(found, user=ctx.user)
+            remember(ctx, found, before)
         else:
             made = services.create_supplier_price(
                 user=ctx.user,
@@ -270,11 +274,23 @@ def write(items: list[dict[str, Any]], ctx: Context) -> None:
     each_row(items, ctx, write_one)
 
 
-def undo(result: dict[str, Any], ctx: Context) -> None:
-    """撤销: the prices the batch created are deleted (a price is no document's row)."""
-    from jxc.imports.rollback import delete_created
+def _restore_price(found: SupplierPrice, /, *, user, **fields: Any) -> None:
+    """(``update_supplier_price``'s first parameter is called ``price``, as a field is.)"""
+    for name, value in fields.items():
+        setattr(found, name, value)
+    services.update_supplier_price(found, user=user)
 
-    delete_created((SupplierPrice, "pk", list(result.get("created", []))))
+
+def undo(result: dict[str, Any], ctx: Context) -> None:
+    """撤销: the prices the batch updated get their old values back, the ones it created are
+    deleted (a price is no document's row) — all or none."""
+    from django.db import transaction
+
+    from jxc.imports.rollback import delete_created, restore_updated
+
+    with transaction.atomic():
+        restore_updated(result, ctx, via={SupplierPrice: _restore_price})
+        delete_created((SupplierPrice, "pk", list(result.get("created", []))))
 
 
 SUPPLIER_PRICES = ImportSpec(

@@ -133,6 +133,9 @@ def _back(batch: ImportBatch) -> str:
     return ""
 
 
+UNDOABLE = (ImportBatch.Status.APPLYING, ImportBatch.Status.FAILED, ImportBatch.Status.DONE)
+
+
 @login_required
 def batch_detail(request, pk: int):
     """预览: counts, every problem (行号, 列, 原因), the errors copy, the choice for existing
@@ -148,6 +151,8 @@ def batch_detail(request, pk: int):
         "progress": _progress(batch),
         "poll_seconds": POLL_SECONDS,
         "back": _back(batch),
+        # 撤销: any confirmed batch of a kind that can be taken back (inline or background)
+        "undoable": spec.undo is not None and batch.status in UNDOABLE,
     }
     if request.htmx:
         return render(request, "web/imports/_partials/progress.html", context)
