@@ -1,7 +1,9 @@
 """打印标签: barcode (and QR) labels as a PDF.
 
 POST /labels/pdf                                  chosen SKUs and how many labels of each
-GET  /documents/{doc_type}/{id}/labels/pdf        a receipt's lines (采购入库单, 其他入库单)
+GET  /documents/{doc_type}/{id}/labels/pdf        a document's lines (the types that declare
+                                                  labels: 采购入库单, 其他入库单, 期初库存,
+                                                  调拨单, 盘点单)
 
 Sizes ``40x30`` and ``50x30`` (mm, one label per page: a label printer's roll) and ``a4-3x8``
 (A4 sheets of 3 × 8 labels). The price shown is the base unit's ``retail_price`` (default),
@@ -23,6 +25,10 @@ router = Router(tags=["print"])
 
 Size = Literal["40x30", "50x30", "a4-3x8"]
 Price = Literal["retail_price", "member_price", "wholesale_price", "none"]
+# the document types that print labels (``DocumentType.labels``; a test holds the two equal)
+LabelDocType = Literal[
+    "purchase_receipt", "other_receipt", "opening_stock", "transfer", "stock_count"
+]
 PDF = {200: {"description": "PDF", "content": {"application/pdf": {}}}}
 
 
@@ -72,19 +78,20 @@ def sku_labels_pdf(request, payload: LabelsIn):
 @open_to_users
 def receipt_labels_pdf(
     request,
-    doc_type: Literal["purchase_receipt", "other_receipt"],
+    doc_type: LabelDocType,
     id: int,
     per: Literal["unit", "line"] = "unit",
     size: Size = "40x30",
     price: Price = "retail_price",
     qr: bool = False,
 ):
-    """标签 for a receipt's lines: one per base unit received (``per=unit``, a fraction counts
-    as one) or one per line (``per=line``).
+    """标签 for a document's lines: one per base unit received, moved or counted (``per=unit``,
+    a fraction counts as one; a count line not counted gets none) or one per line
+    (``per=line``).
 
     Permission: the receipt type's `<doc_type>.view` (and its warehouse scope) and
     `product.view`."""
-    data = labels.receipt_labels_pdf(
+    data = labels.document_labels_pdf(
         doc_type, id, user=request.user, per=per, size=size, price=price, qr=qr
     )
     return _pdf(data, f"labels-{doc_type}-{id}")

@@ -1,11 +1,12 @@
 """打印标签: what goes on each label — for SKUs and quantities chosen by the user, or for the
-lines of a receipt (采购入库单, 其他入库单) — laid out by ``jxc.core.printing.labels``.
+lines of a document whose type declares it prints labels (``Document.LABEL_QTY``: 采购入库单,
+其他入库单, 期初库存, 调拨单, 盘点单) — laid out by ``jxc.core.printing.labels``.
 
 Each label carries the SKU's name, its variant (颜色 / 尺码), the chosen price of its base unit
 (零售价 by default; 参考进价 is a cost and never offered) and its code: the base unit's barcode,
-else any barcode of the SKU, else the SKU code. From a receipt: one label per base unit
-received (2 箱 of 12 → 24 labels, each item gets its tag; a fraction counts as one) or one per
-line, as the user chooses. Reads only.
+else any barcode of the SKU, else the SKU code. From a document: one label per base unit
+(received, moved or counted: 2 箱 of 12 → 24 labels, each item gets its tag; a fraction counts
+as one) or one per line, as the user chooses. Reads only.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ PRICES = {
 DEFAULT_PRICE = "retail_price"
 MAX_QTY = 1_000  # labels of one SKU in one request
 PER = {
-    "unit": gettext_lazy("one label per unit received"),
+    "unit": gettext_lazy("one label per unit"),
     "line": gettext_lazy("one label per line"),
 }
 PERMISSION = "product.view"
@@ -119,44 +120,61 @@ def sku_labels_pdf(
     return render_labels(_labels(wanted, price=price, qr=qr), size=size, title=_("Labels"))
 
 
-# --- from a receipt's lines -------------------------------------------------------------------
+# --- from a document's lines -------------------------------------------------------------------
 
 
-def receipt_document(doc_type: str, pk: int, *, user):
-    """The receipt, as the user may see it (its type's view permission, their warehouses)."""
-    if doc_type == "purchase_receipt":
-        from jxc.purchasing.selectors import receipts_for
+def label_model(doc_type: str) -> Any:
+    """The document type ``doc_type`` if it prints labels from its lines: its model declares
+    the line field that counts (``Document.LABEL_QTY``: 采购入库单, 其他入库单, 期初库存, 调拨单,
+    盘点单 …); any other type is not found."""
+    from django.apps import apps
 
-        qs: Any = receipts_for(user)
-    elif doc_type == "other_receipt":
-        from jxc.inventory.documents.selectors import stock_documents_for
+    from jxc.core.documents.models import Document
 
-        qs = stock_documents_for(user, kind="other_receipt")
-    else:
-        raise NotFound()
-    perm = f"{doc_type}.view"
+    for model in apps.get_models():
+        if issubclass(model, Document) and model.DOC_TYPE == doc_type and model.LABEL_QTY:
+            return model
+    raise NotFound()
+
+
+def label_document(doc_type: str, pk: int, *, user):
+    """The document, as the user may see it (its type's view permission; of — from or to — one
+    of their warehouses)."""
+    from django.db.models import ForeignKey, Q
+
+    from jxc.inventory.models import Warehouse
+    from jxc.inventory.selectors import warehouses_for
+
+    model = label_model(doc_type)
+    perm = f"{model.RESOURCE}.view"
     if not user.has_jxc_perm(perm):
         raise PermissionDenied(perm=perm)
-    doc = qs.filter(pk=pk).first()
+    scope = warehouses_for(user).values("pk")
+    held = Q()
+    for f in model._meta.concrete_fields:
+        if isinstance(f, ForeignKey) and f.related_model is Warehouse:
+            held |= Q(**{f"{f.name}__in": scope})
+    doc = model._default_manager.filter(held, pk=pk).first()
     if doc is None:
         raise NotFound()
     return doc
 
 
-SOURCES = ("purchase_receipt", "other_receipt")
-
-
-def receipt_label_counts(doc, *, per: str) -> list[tuple[int, int]]:
-    """(SKU id, labels) of a receipt's lines, in line order: per base unit received (rounded
-    up) or one per line."""
+def label_counts(doc, *, per: str) -> list[tuple[int, int]]:
+    """(SKU id, labels) of a document's lines, in line order: one per base unit of the field
+    the type declares (rounded up; a line with none gets none), or one per line."""
+    qty_field = type(doc).LABEL_QTY
     out = []
-    for sku_id, base_qty in doc.lines.order_by("line_no", "id").values_list("sku_id", "base_qty"):
-        n = 1 if per == "line" else max(1, math.ceil(base_qty))
-        out.append((sku_id, n))
+    rows = doc.lines.order_by("line_no", "id").values_list("sku_id", qty_field)
+    for sku_id, qty in rows:
+        if per == "line":
+            out.append((sku_id, 1))
+        elif qty is not None and qty > 0:
+            out.append((sku_id, max(1, math.ceil(qty))))
     return out
 
 
-def receipt_labels_pdf(
+def document_labels_pdf(
     doc_type: str,
     pk: int,
     *,
@@ -166,9 +184,9 @@ def receipt_labels_pdf(
     price: str = DEFAULT_PRICE,
     qr: bool = False,
 ) -> bytes:
-    """Labels for the lines of a 采购入库单 (``purchase_receipt``) or 其他入库单
-    (``other_receipt``): one per base unit received or one per line."""
-    doc = receipt_document(doc_type, pk, user=user)
+    """Labels for the lines of a document whose type prints them (``label_model``): one per
+    base unit (received, moved, counted) or one per line."""
+    doc = label_document(doc_type, pk, user=user)
     if not user.has_jxc_perm(PERMISSION):
         raise PermissionDenied(perm=PERMISSION)
     errors = _check_options(size=size, price=price)
@@ -176,7 +194,9 @@ def receipt_labels_pdf(
         errors["per"] = [_("Select a valid choice.")]
     if errors:
         raise ValidationFailed(errors)
-    wanted = receipt_label_counts(doc, per=per)
+    wanted = label_counts(doc, per=per)
+    if not wanted:
+        raise ValidationFailed({"per": [_("Nothing to print: no line has a quantity.")]})
     total = sum(n for _s, n in wanted)
     if total > MAX_LABELS:
         raise TooManyLabels(max=MAX_LABELS, count=total)

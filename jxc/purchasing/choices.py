@@ -73,6 +73,7 @@ PURCHASE_RECEIPT = DocumentType(
     ),
     line_rules={"incoming": True},
     workflow=RECEIPT_WORKFLOW,
+    labels="base_qty",  # the accepted goods, in base units
 )
 
 # 采购退货单: 草稿 → 待审核 → 已审核 → 已过账 (作废 before posting): goods back to the supplier,

@@ -45,6 +45,9 @@ class DocumentType:
     line_rules: Mapping[str, bool] = field(default_factory=dict)  # lines.line_errors options
     workflow: Workflow = DOCUMENT_WORKFLOW
     extra_actions: Mapping[str, Any] = field(default_factory=dict)  # action → label
+    # 打印标签 from the lines (jxc.imports.labels): the line field whose base-unit quantity
+    # gives one label per unit (received, moved, counted); "" when the type prints none
+    labels: str = ""
 
     def register(self) -> None:
         """Make the type known: its permission resource and actions, its number prefix."""

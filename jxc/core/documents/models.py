@@ -34,7 +34,9 @@ class Document(models.Model):
     DOC_TYPE: ClassVar[str] = ""
     RESOURCE: ClassVar[str] = ""
     WORKFLOW: ClassVar[Workflow] = DOCUMENT_WORKFLOW
-    # A declared type (jxc.core.documents.declaration) sets the three above.
+    # 打印标签 from the lines: the line field counted, one label per base unit ("" none)
+    LABEL_QTY: ClassVar[str] = ""
+    # A declared type (jxc.core.documents.declaration) sets the four above.
     TYPE: ClassVar[DocumentType | None] = None
 
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
@@ -85,6 +87,7 @@ class Document(models.Model):
         if declared is not None:
             cls.DOC_TYPE, cls.RESOURCE = declared.code, declared.resource
             cls.WORKFLOW = declared.workflow
+            cls.LABEL_QTY = declared.labels
 
     def __str__(self) -> str:
         return self.number

@@ -117,12 +117,12 @@ def test_a_purchase_receipt_gives_one_label_per_unit_received_or_per_line(goods)
         ],
     )
     receipt = posted_receipt(goods, order, qty=D(2))  # 2 in the order's unit (箱)
-    per_unit = pdf(labels.receipt_labels_pdf("purchase_receipt", receipt.pk, user=goods.user))
+    per_unit = pdf(labels.document_labels_pdf("purchase_receipt", receipt.pk, user=goods.user))
     assert len(per_unit.pages) == 24 + 3  # 2 箱 of 12 可乐, 3 茶
     assert "商品COLA" in per_unit.pages[0].extract_text()
     assert "商品TEA" in per_unit.pages[26].extract_text()
     per_line = pdf(
-        labels.receipt_labels_pdf(
+        labels.document_labels_pdf(
             "purchase_receipt", receipt.pk, user=goods.user, per="line", size="a4-3x8"
         )
     )
@@ -140,18 +140,108 @@ def test_an_other_receipt_gives_labels_and_other_documents_do_not(goods):
         reason="gift",
         lines=[LineInput(sku=goods.tea.pk, qty=D(2))],
     )
-    reader = pdf(labels.receipt_labels_pdf("other_receipt", doc.pk, user=goods.user))
+    reader = pdf(labels.document_labels_pdf("other_receipt", doc.pk, user=goods.user))
     assert len(reader.pages) == 2
     with pytest.raises(NotFound):
-        labels.receipt_labels_pdf("other_issue", doc.pk, user=goods.user)
+        labels.document_labels_pdf("other_issue", doc.pk, user=goods.user)
     with pytest.raises(NotFound):
-        labels.receipt_labels_pdf("other_receipt", doc.pk + 999, user=goods.user)
+        labels.document_labels_pdf("other_receipt", doc.pk + 999, user=goods.user)
+
+
+def test_the_document_types_that_print_labels_are_declared_once(client_for, goods):
+    """One mechanism: a document type declares the line field its labels count
+    (``DocumentType.labels``); the API's list of types is that set."""
+    from django.apps import apps
+
+    from jxc.core.documents.models import Document
+
+    declared = {
+        m.DOC_TYPE: m.LABEL_QTY
+        for m in apps.get_models()
+        if issubclass(m, Document) and m.LABEL_QTY
+    }
+    assert declared == {
+        "purchase_receipt": "base_qty",
+        "other_receipt": "base_qty",
+        "opening_stock": "base_qty",
+        "transfer": "base_qty",
+        "stock_count": "counted_qty",
+    }
+    schema = client_for(goods.user).get("/api/v1/openapi.json").json()
+    params = schema["paths"]["/api/v1/documents/{doc_type}/{id}/labels/pdf"]["get"]["parameters"]
+    (doc_type,) = [p for p in params if p["name"] == "doc_type"]
+    assert set(doc_type["schema"]["enum"]) == set(declared)  # the API offers exactly these
+    for doc_type in ("other_issue", "sales_delivery", "purchase_order", "nonsense"):
+        with pytest.raises(NotFound):
+            labels.label_model(doc_type)
+
+
+def test_a_transfer_gives_labels_for_the_goods_moved(goods, user_factory):
+    from jxc.inventory.services import create_warehouse
+
+    store = create_warehouse(user=goods.user, code="MD1", name="门店")
+    transfer = docs.create_transfer(
+        user=goods.user,
+        from_warehouse=goods.warehouse,
+        to_warehouse=store,
+        date=timezone.localdate(),
+        lines=[
+            LineInput(sku=goods.cola.pk, qty=D(1), unit=goods.box.pk),
+            LineInput(sku=goods.tea.pk, qty=D(3)),
+        ],
+    )
+    reader = pdf(labels.document_labels_pdf("transfer", transfer.pk, user=goods.user))
+    assert len(reader.pages) == 12 + 3  # 1 箱 of 12 可乐, 3 茶
+    assert "商品COLA" in reader.pages[0].extract_text()
+    assert "¥3.50" in reader.pages[0].extract_text()
+    # a keeper of neither warehouse does not see it
+    keeper = user_factory(roles=["keeper"])
+    assert len(pdf(labels.document_labels_pdf("transfer", transfer.pk, user=keeper)).pages)
+    keeper.all_warehouses = False
+    keeper.save()
+    keeper.scoped_warehouses.set([create_warehouse(user=goods.user, code="BJ", name="北京仓")])
+    with pytest.raises(NotFound):
+        labels.document_labels_pdf("transfer", transfer.pk, user=keeper)
+    keeper.scoped_warehouses.set([store])  # the receiving store's keeper prints its tags
+    assert len(pdf(labels.document_labels_pdf("transfer", transfer.pk, user=keeper)).pages)
+
+
+def test_a_count_gives_labels_for_what_was_counted(goods):
+    from jxc.inventory.documents.tests.conftest import TODAY, post
+
+    other = docs.create_stock_document(
+        user=goods.user,
+        kind="opening_stock",
+        warehouse=goods.warehouse,
+        date=TODAY,
+        lines=[
+            LineInput(sku=goods.cola.pk, qty=D(5), price=D(2)),
+            LineInput(sku=goods.tea.pk, qty=D(4), price=D(1)),
+        ],
+    )
+    # the opening stock itself: a shop tags its whole stock at go-live
+    assert (
+        len(pdf(labels.document_labels_pdf("opening_stock", other.pk, user=goods.user)).pages) == 9
+    )
+    post(other, goods.user)
+    count = docs.create_stock_count(user=goods.user, warehouse=goods.warehouse, date=TODAY)
+    cola = count.lines.get(sku=goods.cola)
+    docs.record_counts(count, user=goods.user, counts={cola.pk: D(2)})
+    reader = pdf(labels.document_labels_pdf("stock_count", count.pk, user=goods.user))
+    assert len(reader.pages) == 2  # 茶 not counted yet: no label
+    per_line = pdf(labels.document_labels_pdf("stock_count", count.pk, user=goods.user, per="line"))
+    assert len(per_line.pages) == 2  # every line of the sheet
+    tea = count.lines.get(sku=goods.tea)
+    docs.record_counts(count, user=goods.user, counts={cola.pk: None, tea.pk: D(0)})
+    with pytest.raises(ValidationFailed) as exc:
+        labels.document_labels_pdf("stock_count", count.pk, user=goods.user)
+    assert "per" in exc.value.errors
 
 
 def test_labels_need_the_permissions(goods, user_factory):
     cashier = user_factory(roles=["cashier"])
     with pytest.raises(PermissionDenied):
-        labels.receipt_labels_pdf("purchase_receipt", 1, user=cashier)
+        labels.document_labels_pdf("purchase_receipt", 1, user=cashier)
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,7 @@ TRANSFER = DocumentType(
     line_fields=("qty", "unit", "bin", "to_bin", "batch", "serials", "memo"),
     workflow=TRANSFER_WORKFLOW,
     extra_actions={"receive": _("Receive"), "close": _("Close")},
+    labels="base_qty",  # the goods moved get their tags at the receiving store
 )
 
 # 盘点单: declared for its numbering, permissions and screen; its sheets are made (not typed)
@@ -122,6 +123,7 @@ STOCK_COUNT = DocumentType(
     header_fields=("warehouse", "date", "category", "blind", "uncounted_as_zero"),
     line_fields=("bin", "batch", "memo"),
     workflow=COUNT_WORKFLOW,
+    labels="counted_qty",  # goods found without a tag are labelled after the count
 )
 
 # 组装单 / 拆卸单: one table (``Assembly.kind``); a row follows the declaration of its kind
@@ -160,6 +162,7 @@ OTHER_RECEIPT = DocumentType(
     header_fields=("warehouse", "date", "reason"),
     line_fields=_RECEIPT_LINES,
     line_rules={"incoming": True},
+    labels="base_qty",
 )
 OTHER_ISSUE = DocumentType(
     code=K.OTHER_ISSUE.value,
@@ -189,5 +192,6 @@ OPENING_STOCK = DocumentType(
     header_fields=("warehouse", "date"),
     line_fields=_RECEIPT_LINES,
     line_rules={"incoming": True, "needs_price": True},
+    labels="base_qty",  # a shop tags its whole stock at go-live
 )
 STOCK_DOCUMENT_TYPES = (OTHER_RECEIPT, OTHER_ISSUE, COST_ADJUSTMENT, OPENING_STOCK)

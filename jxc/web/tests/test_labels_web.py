@@ -50,7 +50,7 @@ def test_labels_from_a_purchase_receipt_page(client_for, shop, user_factory):  #
     url = f"/catalog/labels/purchase_receipt/{receipt.pk}/"
     assert url in detail
     form = client.get(url)
-    assert form.status_code == 200 and "每收到一个单位一张标签" in form.content.decode()
+    assert form.status_code == 200 and "每个单位一张标签" in form.content.decode()
     r = client.get(url, {"print": "1", "per": "unit", "size": "50x30", "price": "retail_price"})
     assert r.status_code == 200 and len(PdfReader(io.BytesIO(r.content)).pages) == 4
     r = client.get(url, {"print": "1", "per": "line", "size": "50x30", "price": "retail_price"})
@@ -59,3 +59,37 @@ def test_labels_from_a_purchase_receipt_page(client_for, shop, user_factory):  #
     assert client.get(f"/catalog/labels/sales_order/{receipt.pk}/").status_code == 404
     cashier = client_for(user_factory(roles=["cashier"]))
     assert cashier.get(url).status_code == 403
+
+
+def test_transfer_and_count_pages_print_labels_from_their_lines(client_for, shop):  # noqa: F811
+    from django.utils import timezone
+
+    from jxc.inventory.documents import services as docs
+    from jxc.inventory.services import create_warehouse
+
+    store = create_warehouse(user=shop.user, code="MD1", name="门店")
+    transfer = docs.create_transfer(
+        user=shop.user,
+        from_warehouse=shop.warehouse,
+        to_warehouse=store,
+        date=timezone.localdate(),
+        lines=[LineInput(sku=shop.tea.pk, qty=D(3))],
+    )
+    count = docs.create_stock_count(
+        user=shop.user, warehouse=shop.warehouse, date=timezone.localdate()
+    )
+    client = client_for(shop.user)
+    for page, doc_type, doc, pages in (
+        (f"/inventory/transfers/{transfer.pk}/", "transfer", transfer, 3),
+        (f"/inventory/stock-counts/{count.pk}/", "stock_count", count, None),
+    ):
+        url = f"/catalog/labels/{doc_type}/{doc.pk}/"
+        detail = client.get(page)
+        assert detail.status_code == 200 and url in detail.content.decode()
+        form = client.get(url)
+        assert form.status_code == 200 and doc.number in form.content.decode()
+        r = client.get(url, {"print": "1", "per": "unit", "size": "40x30", "price": "none"})
+        if pages is None:  # nothing counted yet: said, not printed
+            assert r.status_code == 422 and "没有任何明细有数量" in r.content.decode()
+        else:
+            assert r.status_code == 200 and len(PdfReader(io.BytesIO(r.content)).pages) == pages

@@ -1,6 +1,7 @@
 """打印标签 screens: labels for SKUs chosen from a search (with how many of each), and for the
-lines of a receipt (a button on 采购入库单 / 其他入库单). The PDF comes from
-``jxc.imports.labels`` (the same as the API's).
+lines of a document whose type prints labels (a button on its page: 采购入库单, 其他入库单,
+期初库存, 调拨单, 盘点单 — ``DocumentType.labels``). The PDF comes from ``jxc.imports.labels``
+(the same as the API's).
 
 URLs: /catalog/labels/ (search ``q`` or ``product``; POST prints) and
 /catalog/labels/<doc_type>/<pk>/ (GET the form; ``?print=1`` answers the PDF)."""
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -139,10 +140,12 @@ def _messages(exc: ValidationFailed, items: list[tuple[int, int]]) -> list[str]:
 
 @login_required
 def receipt_labels(request, doc_type: str, pk: int):
-    """标签 for a receipt's lines: per unit received or per line; ``?print=1`` gives the PDF."""
+    """标签 for a document's lines: per base unit or per line; ``?print=1`` gives the PDF."""
+    from jxc.web.views.report_tables import document_url
+
     form = ReceiptLabelsForm(request.GET if "print" in request.GET else None)
     try:
-        doc = labels.receipt_document(doc_type, pk, user=request.user)
+        doc = labels.label_document(doc_type, pk, user=request.user)
     except NotFound:
         raise Http404 from None
     except DomainPermissionDenied:
@@ -150,19 +153,21 @@ def receipt_labels(request, doc_type: str, pk: int):
     errors: list[str] = []
     if form.is_bound and form.is_valid():
         try:
-            data = labels.receipt_labels_pdf(doc_type, pk, user=request.user, **form.cleaned_data)
+            data = labels.document_labels_pdf(doc_type, pk, user=request.user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            errors = [m for ms in (exc.errors or {}).values() for m in ms] or [str(exc)]
         except DomainError as exc:
             errors = [str(exc)]
         else:
             return _pdf(data, f"labels-{doc.number}")
-    counts = labels.receipt_label_counts(doc, per="unit")
+    counts = labels.label_counts(doc, per="unit")
     return render(
         request,
         "web/labels/receipt_labels.html",
         {
             "title": _("Labels of %(number)s") % {"number": doc.number},
             "doc": doc,
-            "back": reverse(f"web:{doc_type}_detail", args=[doc.pk]),
+            "back": document_url(doc_type, doc.pk),
             "form": form,
             "errors": errors,
             "lines": len(counts),

@@ -206,7 +206,6 @@ class PurchaseOrderScreen(DocumentScreen):
 
 class PurchaseReceiptScreen(DocumentScreen):
     model = PurchaseReceipt
-    label_doc_type = "purchase_receipt"  # 打印标签 from its lines (jxc.web.views.labels)
     path = "purchasing/receipts"
     filterset_class = PurchaseReceiptFilterSet
     create_service = receipts.create_purchase_receipt

@@ -89,7 +89,6 @@ class StockDocumentScreen(WarehouseDocumentScreen):
 class OtherReceiptScreen(StockDocumentScreen):
     model = OtherReceipt
     kind = "other_receipt"
-    label_doc_type = "other_receipt"  # 打印标签 from its lines (jxc.web.views.labels)
     path = "inventory/other-receipts"
     columns = [*STOCK_DOC_COLUMNS[:3], Column("reason"), *STOCK_DOC_COLUMNS[3:]]
     line_hint = gettext_lazy("An empty unit cost means the current cost of the SKU.")
