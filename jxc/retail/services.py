@@ -169,7 +169,9 @@ def record_counter_sale(
             raise ValidationFailed(
                 {"tendered": [_("Less cash was handed over than the cash payment.")]}
             )
-        _post(delivery, user=user, post=deliveries.post_sales_delivery)
+        # 提交 → 审核 → 过账 in one go (a counter sale waits for no one)
+        if deliveries.submit_and_post_sales_delivery(delivery, user=user).status != "posted":
+            raise ValidationFailed({"__all__": [_("An approval rule holds this sale.")]})
         item = OpenItem.objects.get(
             entry__source_kind=delivery.DOC_TYPE, entry__source_id=delivery.pk
         )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents.actions import act, raise_if, write_fields
+from jxc.core.documents.actions import act, raise_if, take_actions, write_fields
 from jxc.core.documents.lines import LineInput, parse_serials
 from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked, merge_free
 from jxc.core.documents.lots import Lot, issue_lots
@@ -288,6 +288,29 @@ def post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
     orders' reservations, keep each line's 销售成本 (its gross profit = amount excl. VAT −
     cost), add them to the order lines' delivered quantities (an order fully delivered is
     已完成) and record what the customer owes (due after its payment terms)."""
+    effect, touched = _posting(doc, user=user)
+    doc = act(doc, action="post", user=user, effect=effect)
+    orders.complete_if_delivered(touched.values(), user=user)
+    return doc
+
+
+@transaction.atomic
+def submit_and_post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
+    """保存并过账 of a draft (the counter sale): 提交 → 审核 → 过账 in one transaction, each
+    step checked and audited as on its own (``take_actions``: one lock read, one status
+    write), the posting as ``post_sales_delivery``. An approval rule that holds the
+    delivery stops it before 审核 (returned 已提交)."""
+    effect, touched = _posting(doc, user=user)
+    doc = take_actions(
+        doc, actions=("submit", "approve", "post"), user=user, effects={"post": effect}
+    )
+    orders.complete_if_delivered(touched.values(), user=user)
+    return doc
+
+
+def _posting(doc: SalesDelivery, *, user) -> tuple[Any, dict[int, SalesOrder]]:
+    """The posting's effect on the locked delivery, and the orders it delivered against
+    (filled in by the effect: those it completes are checked after)."""
     touched: dict[int, SalesOrder] = {}
 
     def effect(locked: SalesDelivery) -> None:
@@ -350,6 +373,4 @@ def post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
         )
         doc.due_date, doc.cost_amount = due, locked.cost_amount
 
-    doc = act(doc, action="post", user=user, effect=effect)
-    orders.complete_if_delivered(touched.values(), user=user)
-    return doc
+    return effect, touched

@@ -126,3 +126,25 @@ def test_counter_refusals_account_permission_stock(counter, user_factory):
     assert not SalesDelivery.objects.exists() and not SalesReturn.objects.exists()
     assert not CustomerPayment.objects.exists()
     assert not cashier.has_jxc_perm("sales_delivery.post")  # the grant does not outlive the sale
+
+
+def test_counter_sale_held_by_an_approval_rule_is_refused_nothing_written(counter):
+    """保存并过账 in one go: a rule that sends sales deliveries to a manager stops the sale
+    before 审核, and the whole sale (delivery, receipts) is rolled back."""
+    from jxc.approvals import configuration
+    from jxc.core.models import Role
+    from jxc.inventory.models import StockBalance
+
+    w, cashier, cash, _wechat = counter
+    configuration.save_rule(
+        user=w.user,
+        fields={"name": "出库", "doc_type": "sales_delivery", "amount_over": D(1)},
+        steps=[{"role": Role.objects.get(code="owner"), "users": [], "mode": "any"}],
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_counter_sale(
+            user=cashier, warehouse=w.warehouse, items=[(COLA, D(1))], paid=[Paid(cash, D(3))]
+        )
+    assert "__all__" in exc.value.errors
+    assert not SalesDelivery.objects.exists() and not CustomerPayment.objects.exists()
+    assert StockBalance.objects.get(sku=w.cola, warehouse=w.warehouse).on_hand == D(100)
