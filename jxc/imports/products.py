@@ -1,7 +1,8 @@
 """商品 import: one row per SKU — a product without variants is one row, a T恤 in 3 colours ×
 4 sizes is 12 rows with the same product code, each with its 颜色 and 尺码. Units by name with a
-second unit and its factor (1 箱 = 12 个), barcodes, the five prices, category and brand by
-name (a brand is created when missing; a category or unit must exist). Products go in through
+second unit and its factor (1 箱 = 12 个), barcodes, the prices (参考进价; 零售, 批发, 会员 and
+VIP 价; 最低售价), category and brand by name (a brand is created when missing; a category or
+unit must exist). Products go in through
 the catalog's services, so they are checked and audited like a product typed in."""
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ COLUMNS = (
     _price("retail_price", _("retail price"), ("3.5", "99", "99")),
     _price("wholesale_price", _("wholesale price"), ("3", "80", "80")),
     _price("member_price", _("member price"), ("3.2", "90", "90")),
+    _price("vip_price", _("VIP price"), ("3", "85", "85")),
     _price("min_price", _("lowest sale price"), ("2.8", "70", "70")),
     Column(
         "tracking", _("tracking"), CHOICE, choices=tuple(Tracking.choices), example=("", "", "")

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,27 @@ def _raise_header(errors: dict[str, list[str]], header: Mapping[str, Any], pk) -
     """A number already recorded has its own code (the other problems come along)."""
     if errors and _duplicate(header, pk=pk):
         raise DuplicateInvoiceNumber(errors)
+
+
+def _number_kept(write, header: Mapping[str, Any]):
+    """``write()``, with the number taken by another user between our check and our write
+    (both found it free) refused like one taken before: the partial unique constraint
+    ``purchase_invoice_number_unique`` answers on the database, never a server error."""
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError as exc:
+        text = str(exc)
+        if "purchase_invoice_number_unique" not in text and "invoice_number" not in text:
+            raise
+        raise DuplicateInvoiceNumber(
+            {
+                "invoice_number": [
+                    _("Invoice %(number)s of %(supplier)s is already recorded.")
+                    % {"number": header.get("invoice_number"), "supplier": header.get("supplier")}
+                ]
+            }
+        ) from exc
 
 
 def _checked(
@@ -157,13 +178,16 @@ def create_purchase_invoice(
     supplier = header.get("supplier")
     lines, line_errors = _checked(lines, supplier.pk if supplier is not None else None)
     _raise_header({**errors, **line_errors}, header, None)
-    doc = create_document(
-        model,
-        user=user,
-        header=header,
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines),
-        errors={**errors, **line_errors},
+    doc = _number_kept(
+        lambda: create_document(
+            model,
+            user=user,
+            header=header,
+            lines=lines,
+            facts=sku_facts(x.sku for x in lines),
+            errors={**errors, **line_errors},
+        ),
+        header,
     )
     return _write_links(doc)
 
@@ -190,13 +214,16 @@ def update_purchase_invoice(
         ]
         line_errors = _checked(saved, merged["supplier"].pk)[1]
     _raise_header({**errors, **line_errors}, merged, doc.pk)
-    doc = update_document(
-        doc,
-        user=user,
-        header=header,
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines or []),
-        errors={**errors, **line_errors},
+    doc = _number_kept(
+        lambda: update_document(
+            doc,
+            user=user,
+            header=header,
+            lines=lines,
+            facts=sku_facts(x.sku for x in lines or []),
+            errors={**errors, **line_errors},
+        ),
+        merged,
     )
     return _write_links(doc)
 

@@ -1,0 +1,55 @@
+"""销项发票's guards beyond the amounts: an approval policy that holds the invoice's 登记 keeps
+nothing (the invoice is a record made in one step: held, it would be a half-made record), and a
+user scoped to some warehouses sees only the invoices of their deliveries and returns."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from jxc.core.documents import approval
+from jxc.core.documents.actions import approve, submit
+from jxc.core.documents.lines import LineInput
+from jxc.core.errors import ValidationFailed
+from jxc.sales import deliveries, invoices
+from jxc.sales.models import SalesDelivery, SalesInvoice, SalesInvoiceLink
+
+pytestmark = pytest.mark.django_db
+
+
+def _deliver(w, qty, price):
+    d = deliveries.create_sales_delivery(
+        user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today,
+        lines=[LineInput(sku=w.cola.pk, qty=D(qty), price=D(price))],
+    )  # fmt: skip
+    return deliveries.post_sales_delivery(approve(submit(d, user=w.user), user=w.user), user=w.user)
+
+
+class HoldsInvoices(approval.ApprovalPolicy):
+    """An approval rule on 销项发票 that is still waiting for its approvers."""
+
+    def gate(self, doc, *, action, user, reason="", prefetched=None):
+        if action == "post" and isinstance(doc, SalesInvoice):
+            return approval.Gate(authorised=True, proceed=False)
+        return approval.PLAIN
+
+
+@pytest.fixture
+def holding():
+    before = approval.policy()
+    approval.install(HoldsInvoices())
+    yield
+    approval.install(before)
+
+
+def test_an_invoice_held_by_an_approval_rule_keeps_nothing(world, holding):
+    w = world
+    w.receive(w.cola, 20, "1")
+    d = _deliver(w, 10, "11.30")
+    with pytest.raises(ValidationFailed) as err:
+        invoices.record_sales_invoice(
+            user=w.user, customer=w.customer, date=w.today, invoice_number="HOLD-1",
+            net_amount=D("100.00"), tax_amount=D("13.00"), deliveries=[d.pk],
+        )  # fmt: skip
+    assert "__all__" in err.value.errors
+    assert not SalesInvoice.objects.exists() and not SalesInvoiceLink.objects.exists()
+    assert SalesDelivery.objects.get(pk=d.pk).invoiced_amount == 0
