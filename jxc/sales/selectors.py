@@ -17,7 +17,7 @@ from jxc.finance.choices import PartySide
 from jxc.finance.models import PartyBalance
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
-from jxc.inventory.models import StockBalance
+from jxc.inventory.models import StockBalance, Warehouse
 from jxc.sales import rules
 from jxc.sales.choices import BelowMinPrice
 from jxc.sales.models import (
@@ -356,5 +356,13 @@ def uninvoiced_by_customer(rows: Iterable[Uninvoiced]) -> list[dict]:
 
 
 def invoices_for(user) -> QuerySet[SalesInvoice]:
-    """销项发票 (customer records: not kept per warehouse)."""
-    return SalesInvoice.objects.select_related("customer", "created_by")
+    """销项发票 the user may see: an invoice has no warehouse of its own, it is where the
+    deliveries and returns it covers are — a user kept to some warehouses sees the invoices
+    all of whose documents are in them (one outside would show that warehouse's sales)."""
+    qs = SalesInvoice.objects.select_related("customer", "created_by")
+    if user is None or user.is_superuser or user.all_warehouses:
+        return qs
+    outside = Warehouse.objects.exclude(pk__in=stock_selectors.warehouses_for(user).values("pk"))
+    return qs.exclude(links__delivery__warehouse__in=outside).exclude(
+        links__sales_return__warehouse__in=outside
+    )

@@ -16,9 +16,9 @@ from jxc.sales.models import SalesDelivery, SalesInvoice, SalesInvoiceLink
 pytestmark = pytest.mark.django_db
 
 
-def _deliver(w, qty, price):
+def _deliver(w, qty, price, warehouse=None):
     d = deliveries.create_sales_delivery(
-        user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today,
+        user=w.user, customer=w.customer, warehouse=warehouse or w.warehouse, date=w.today,
         lines=[LineInput(sku=w.cola.pk, qty=D(qty), price=D(price))],
     )  # fmt: skip
     return deliveries.post_sales_delivery(approve(submit(d, user=w.user), user=w.user), user=w.user)
@@ -53,3 +53,41 @@ def test_an_invoice_held_by_an_approval_rule_keeps_nothing(world, holding):
     assert "__all__" in err.value.errors
     assert not SalesInvoice.objects.exists() and not SalesInvoiceLink.objects.exists()
     assert SalesDelivery.objects.get(pk=d.pk).invoiced_amount == 0
+
+
+def test_a_user_kept_to_one_warehouse_sees_only_the_invoices_of_its_documents(
+    world, user_factory, client_for
+):
+    from jxc.inventory.services import create_warehouse
+    from jxc.sales import selectors
+
+    w = world
+    w.receive(w.cola, 20, "1")
+    other = create_warehouse(user=w.user, code="WH2", name="分仓")
+    w.receive(w.cola, 20, "1", warehouse=other)
+    here = _deliver(w, 2, "11.30")
+    there = _deliver(w, 2, "11.30", warehouse=other)
+    both = [_deliver(w, 1, "11.30"), _deliver(w, 1, "11.30", warehouse=other)]
+
+    def invoice(number, docs, net):
+        return invoices.record_sales_invoice(
+            user=w.user, customer=w.customer, date=w.today, invoice_number=number,
+            net_amount=D(net), tax_amount=D(0), deliveries=[d.pk for d in docs],
+        )  # fmt: skip
+
+    mine = invoice("IN-1", [here], "20.00")
+    theirs = invoice("IN-2", [there], "20.00")
+    mixed = invoice("IN-3", both, "20.00")
+    keeper = user_factory(roles=["finance"])
+    keeper.all_warehouses = False
+    keeper.save(update_fields=["all_warehouses"])
+    w.warehouse.users.add(keeper)
+    assert list(selectors.invoices_for(keeper)) == [mine]
+    assert set(selectors.invoices_for(w.user)) == {mine, theirs, mixed}
+    client = client_for(keeper)
+    page = client.get("/sales/invoices/").content.decode()
+    assert "IN-1" in page and "IN-2" not in page and "IN-3" not in page
+    assert client.get(f"/sales/invoices/{theirs.pk}/").status_code == 404
+    assert client.get(f"/api/v1/sales-invoices/{mixed.pk}").status_code == 404
+    listed = client.get("/api/v1/sales-invoices").json()["items"]
+    assert [x["invoice_number"] for x in listed] == ["IN-1"]

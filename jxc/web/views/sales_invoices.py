@@ -76,6 +76,9 @@ class SalesInvoiceScreen(Screen):
     ]
     detail_fields = [*(c.name for c in columns), "memo", "status_reason"]
 
+    def get_queryset(self, request):
+        return selectors.invoices_for(request.user)
+
     def get_form(self, request, *, obj=None, data=None):
         form = super().get_form(request, obj=obj, data=data)
         set_queryset(form, "customer", Customer.objects.filter(is_active=True))
