@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Sum
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from jxc.approvals.alerts import Breach, register_alert_source
+from jxc.approvals.late_lines import LateOrderLines, detail_url
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
 from jxc.purchasing.models import PurchaseOrderLine, PurchaseReceipt
@@ -23,43 +24,14 @@ QC_WINDOW_DAYS = 30
 _QTY = DecimalField(max_digits=30, decimal_places=8)
 
 
-def _url(name: str, pk: int) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _n(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def late_order_lines(rule) -> Iterable[Breach]:
-    """采购交期已过: approved order lines promised before today, not received in full."""
-    lines = (
-        PurchaseOrderLine.objects.filter(
-            document__status=DocumentStatus.APPROVED,
-            promised_date__lt=timezone.localdate(),
-            received_qty__lt=F("base_qty"),
-        )
-        .select_related("document__supplier", "sku")
-        .order_by("promised_date", "id")
-    )
-    if rule.warehouse_id:
-        lines = lines.filter(document__warehouse_id=rule.warehouse_id)
-    for x in lines[:500]:
-        yield Breach(
-            key=f"po_line:{x.pk}",
-            title=_("%(number)s %(supplier)s: %(sku)s promised %(date)s, %(open)s not received")
-            % {
-                "number": x.document.number,
-                "supplier": x.document.supplier,
-                "sku": x.sku,
-                "date": x.promised_date.isoformat() if x.promised_date else "",
-                "open": _n(x.open_qty),
-            },
-            url=_url("web:purchase_order_detail", x.document_id),
-        )
+# 交期已过: the platform's declared source over this app's order lines
+late_order_lines = LateOrderLines(PurchaseOrderLine, "received_qty", "po_line", _lazy(
+    "%(number)s %(supplier)s: %(sku)s promised %(date)s, %(open)s not received"
+))  # fmt: skip
 
 
 def qc_threshold(rule) -> Decimal:
@@ -111,7 +83,7 @@ def high_reject_receipts(rule) -> Iterable[Breach]:
                 "rate": _n(rate),
                 "limit": _n(threshold),
             },
-            url=_url("web:purchase_receipt_detail", r.pk),
+            url=detail_url("web:purchase_receipt_detail", r.pk),
         )
 
 

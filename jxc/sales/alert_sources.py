@@ -8,41 +8,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from jxc.approvals.alerts import Breach, register_alert_source
-from jxc.core.choices import DocumentStatus
+from jxc.approvals.late_lines import LateOrderLines
 from jxc.finance.choices import PartySide
 from jxc.finance.models import PartyBalance
 from jxc.sales.models import SalesOrderLine
 
-
-def late_order_lines(rule) -> Iterable[Breach]:
-    """交期已过: approved order lines with a promised date before today, not fully delivered."""
-    lines = (
-        SalesOrderLine.objects.filter(
-            document__status=DocumentStatus.APPROVED,
-            promised_date__lt=timezone.localdate(),
-            delivered_qty__lt=F("base_qty"),
-        )
-        .select_related("document__customer", "sku")
-        .order_by("promised_date", "id")
-    )
-    if rule.warehouse_id:
-        lines = lines.filter(document__warehouse_id=rule.warehouse_id)
-    for x in lines[:500]:
-        yield Breach(
-            key=f"so_line:{x.pk}",
-            title=_("%(number)s %(customer)s: %(sku)s promised %(date)s, %(open)s not delivered")
-            % {
-                "number": x.document.number,
-                "customer": x.document.customer,
-                "sku": x.sku,
-                "date": x.promised_date.isoformat() if x.promised_date else "",
-                "open": format(x.open_qty.normalize(), "f"),
-            },
-        )
+# 交期已过: the platform's declared source over this app's order lines
+late_order_lines = LateOrderLines(SalesOrderLine, "delivered_qty", "so_line", _lazy(
+    "%(number)s %(customer)s: %(sku)s promised %(date)s, %(open)s not delivered"
+))  # fmt: skip
 
 
 def over_credit(rule) -> Iterable[Breach]:

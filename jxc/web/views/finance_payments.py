@@ -74,7 +74,7 @@ class PaymentScreen(Screen):
     book: payments.PaymentBook
     partner_model: Any
     form_template = "web/finance/payment_form.html"
-    detail_template = "web/finance/payment_detail.html"
+    detail_template = "web/generic/printed_detail.html"
     signer: Any = ""  # who signs for the money on the print (收款人 / 交款人)
     print_template = "web/inventory/document_print.html"
     columns = [

@@ -17,12 +17,17 @@ from jxc.core.errors import DomainError
 from jxc.purchasing import landed_costs, selectors
 from jxc.purchasing.filters import LandedCostFilterSet
 from jxc.purchasing.models import LandedCost
+from jxc.web.generic.add_by_number import AddsByNumber, ByNumber
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
 
 
-class LandedCostScreen(DocumentScreen):
+def _add_receipts(doc, *, user, receipts):
+    return landed_costs.add_receipts(doc, receipts, user=user)
+
+
+class LandedCostScreen(AddsByNumber, DocumentScreen):
     model = LandedCost
     path = "purchasing/landed-costs"
     filterset_class = LandedCostFilterSet
@@ -39,6 +44,16 @@ class LandedCostScreen(DocumentScreen):
         "add other receipts by their number on the draft's page. The amount excl. VAT is spread "
         "over the lines by value, quantity or weight and raises their cost; goods already "
         "issued are re-costed. The amount with VAT is owed to the charge's supplier."
+    )
+
+    adds_by_number = ByNumber(
+        slug="add-receipt",
+        title=gettext_lazy("Add a receipt"),
+        label=gettext_lazy("Receipt number"),
+        placeholder="CGRK…",
+        finders=(("receipts", selectors.receipts_for),),
+        add=_add_receipts,
+        not_found=gettext_lazy("No purchase receipt %(number)s."),
     )
 
     def get_queryset(self, request):
@@ -60,51 +75,8 @@ class LandedCostScreen(DocumentScreen):
             memo,
         ]
 
-    def detail_sections(self, request, obj) -> list[Section]:
-        sections = super().detail_sections(request, obj)
-        if obj.is_editable and self.can(request.user, "edit"):
-            sections.append(
-                Section(
-                    title=gettext_lazy("Add a receipt"),
-                    template="web/purchasing/_partials/add_receipt.html",
-                    context={"url": self.url("add_receipt", obj.pk)},
-                    id="add-receipt",
-                )
-            )
-        return sections
-
-    def urls(self) -> list[URLPattern]:
-        p, n = self.url_path, self.url_name
-        return [
-            path(
-                f"{p}/<int:pk>/add-receipt/",
-                add_receipt_view,
-                {"screen": self},
-                name=f"{n}_add_receipt",
-            ),
-            *super().urls(),
-        ]
-
 
 LANDED = LandedCostScreen()
-
-
-@login_required
-def add_receipt_view(request, pk: int, *, screen: LandedCostScreen):
-    if request.method != "POST" or not screen.can(request.user, "edit"):
-        raise PermissionDenied
-    doc = get_object_or_404(screen.get_queryset(request), pk=pk)
-    number = request.POST.get("number", "").strip()
-    receipt = selectors.receipts_for(request.user).filter(number=number).first()
-    if receipt is None:
-        messages.error(request, _("No purchase receipt %(number)s.") % {"number": number})
-    else:
-        try:
-            landed_costs.add_receipts(doc, [receipt], user=request.user)
-            messages.success(request, _("Saved."))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-    return redirect(screen.url("detail", doc.pk))
 
 
 def landed_cost_section(request, receipt, receipt_screen) -> Section | None:

@@ -18,13 +18,18 @@ from jxc.core.visibility import can_view_cost
 from jxc.purchasing import invoices, matching, selectors
 from jxc.purchasing.filters import PurchaseInvoiceFilterSet
 from jxc.purchasing.models import PurchaseInvoice
+from jxc.web.generic.add_by_number import AddsByNumber, ByNumber
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed
 from jxc.web.generic.screen import Section
 from jxc.web.views.report_tables import table, visible
 
 
-class PurchaseInvoiceScreen(DocumentScreen):
+def _add_documents(doc, *, user, receipts, returns):
+    return invoices.add_documents(doc, user=user, receipts=receipts, returns=returns)
+
+
+class PurchaseInvoiceScreen(AddsByNumber, DocumentScreen):
     model = PurchaseInvoice
     path = "purchasing/invoices"
     filterset_class = PurchaseInvoiceFilterSet
@@ -44,6 +49,16 @@ class PurchaseInvoiceScreen(DocumentScreen):
         "add other receipts, or returns (credited as negative amounts), by their number on the "
         "draft's page. Quantity is the invoiced quantity in the base unit. Registered (posted), "
         "it is matched against the order and the receipts; it does not change what is owed."
+    )
+
+    adds_by_number = ByNumber(
+        slug="add-document",
+        title=gettext_lazy("Add a receipt or return"),
+        label=gettext_lazy("Receipt or return number"),
+        placeholder="CGRK… / CGTH…",
+        finders=(("receipts", selectors.receipts_for), ("returns", selectors.returns_for)),
+        add=_add_documents,
+        not_found=gettext_lazy("No purchase receipt or return %(number)s."),
     )
 
     def get_queryset(self, request):
@@ -67,15 +82,6 @@ class PurchaseInvoiceScreen(DocumentScreen):
 
     def detail_sections(self, request, obj) -> list[Section]:
         sections = super().detail_sections(request, obj)
-        if obj.is_editable and self.can(request.user, "edit"):
-            sections.append(
-                Section(
-                    title=gettext_lazy("Add a receipt or return"),
-                    template="web/purchasing/_partials/add_document.html",
-                    context={"url": self.url("add_document", obj.pk)},
-                    id="add-document",
-                )
-            )
         if obj.status == "posted":
             from jxc.web.views.supplier_reports import match_cols, match_rows
 
@@ -93,45 +99,8 @@ class PurchaseInvoiceScreen(DocumentScreen):
             )
         return sections
 
-    def urls(self) -> list[URLPattern]:
-        p, n = self.url_path, self.url_name
-        return [
-            path(
-                f"{p}/<int:pk>/add-document/",
-                add_document_view,
-                {"screen": self},
-                name=f"{n}_add_document",
-            ),
-            *super().urls(),
-        ]
-
 
 INVOICES = PurchaseInvoiceScreen()
-
-
-@login_required
-def add_document_view(request, pk: int, *, screen: PurchaseInvoiceScreen):
-    """Add a receipt's lines (a return's, credited) to a draft, by its number."""
-    if request.method != "POST" or not screen.can(request.user, "edit"):
-        raise PermissionDenied
-    doc = get_object_or_404(screen.get_queryset(request), pk=pk)
-    number = request.POST.get("number", "").strip()
-    receipt = selectors.receipts_for(request.user).filter(number=number).first()
-    back = selectors.returns_for(request.user).filter(number=number).first()
-    if receipt is None and back is None:
-        messages.error(request, _("No purchase receipt or return %(number)s.") % {"number": number})
-    else:
-        try:
-            invoices.add_documents(
-                doc,
-                user=request.user,
-                receipts=[receipt] if receipt else [],
-                returns=[back] if back else [],
-            )
-            messages.success(request, _("Saved."))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-    return redirect(screen.url("detail", doc.pk))
 
 
 def invoice_section(request, receipt, receipt_screen) -> Section | None:
