@@ -36,9 +36,10 @@ _COST = Cost(None)
 class PurchaseInvoiceLineIn(LineIn):
     """A receipt line billed (``receipt_line_id``; the SKU is the receipt line's, ``qty`` the
     invoiced base quantity) and ``value``: the invoiced amount excl. VAT (negative: a credit
-    for goods returned)."""
+    for goods returned). A draft's credit of an unlinked return (made by from-documents) is
+    sent back without ``receipt_line_id``: it keeps its return line (by SKU)."""
 
-    receipt_line_id: int
+    receipt_line_id: int | None = None
 
     @property
     def order_line_id(self) -> int | None:
@@ -52,8 +53,9 @@ SCHEMAS = header_schemas(
     module=__name__,
     extra={"total_amount": (Decimal | None, lambda d: d.total_amount, _COST)},
     line_extra={
-        "receipt_line_id": (int, lambda x: x.source_line_id),
-        "receipt_number": (str, lambda x: x.source_line.document.number),
+        "receipt_line_id": (int | None, lambda x: x.source_line_id),
+        "receipt_number": (str, lambda x: x.source_line.document.number if x.source_line else ""),
+        "return_line_id": (int | None, lambda x: x.return_line_id),
         "order_line_id": (int | None, lambda x: x.order_line_id),
     },
     line_name="PurchaseInvoiceLine",

@@ -52,14 +52,26 @@ class PurchaseInvoice(Document):
 class PurchaseInvoiceLine(DocumentLine):
     """One receipt line billed: the invoiced base quantity and amount excl. VAT (negative: a
     credit for returned goods; the quantity then counts as negative too). ``order_line`` is the
-    receipt line's order line, kept here so the match groups by it in one query."""
+    receipt line's order line, kept here so the match groups by it in one query. A return made
+    without a receipt line (unlinked, with its reason) is credited by a line naming that
+    ``return_line`` instead: a negative amount outside the three-way match (no order line)."""
 
     document = models.ForeignKey(PurchaseInvoice, on_delete=models.CASCADE, related_name="lines")
     source_line = models.ForeignKey(
         "purchasing.PurchaseReceiptLine",
         on_delete=models.PROTECT,
+        null=True,  # a credit for an unlinked return names its return line
+        blank=True,
         related_name="invoice_lines",
         verbose_name=_("receipt line"),
+    )
+    return_line = models.ForeignKey(
+        "purchasing.PurchaseReturnLine",
+        on_delete=models.PROTECT,
+        null=True,  # set right after the line is written, like the order line
+        blank=True,
+        related_name="invoice_lines",
+        verbose_name=_("return line"),
     )
     order_line = models.ForeignKey(
         "purchasing.PurchaseOrderLine",
@@ -76,7 +88,12 @@ class PurchaseInvoiceLine(DocumentLine):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(value_change=0), name="purchase_invoice_line_amount_not_0"
-            )
+            ),
+            # a line without a receipt line can only be a credit (an unlinked return)
+            models.CheckConstraint(
+                condition=Q(source_line__isnull=False) | Q(value_change__lt=0),
+                name="purchase_invoice_line_billed_needs_receipt",
+            ),
         ]
 
     @property
@@ -85,5 +102,5 @@ class PurchaseInvoiceLine(DocumentLine):
 
     @property
     def source_label(self) -> str:
-        line = self.source_line
+        line = self.source_line or self.return_line
         return f"{line.document.number} #{line.line_no}" if line is not None else ""

@@ -66,7 +66,7 @@ class PurchaseInvoiceScreen(AddsByNumber, DocumentScreen):
 
     def lines_of(self, obj):
         return obj.lines.select_related(
-            "sku", "unit", "source_line", "source_line__document"
+            "sku", "unit", "source_line__document", "return_line__document"
         ).order_by("line_no", "id")
 
     def line_columns(self, obj, user):
