@@ -1,7 +1,7 @@
 """费用分摊单 API (from its declaration, jxc.api.documents).
 
 GET/POST /landed-costs, GET/PATCH /landed-costs/{id},
-POST /landed-costs/{id}/submit|approve|unapprove|reject|void|post
+POST /landed-costs/{id}/submit|approve|unapprove|reject|void|post|reverse
 POST /landed-costs/from-receipts   a draft spread over the lines of posted receipts
 
 Amounts and shares are cost figures: absent without ``cost.view``.
@@ -22,7 +22,7 @@ from jxc.api.purchasing import router
 from jxc.core.errors import ValidationFailed
 from jxc.core.visibility import Cost
 from jxc.partners.models import Supplier
-from jxc.purchasing import landed_costs, selectors
+from jxc.purchasing import landed_costs, reversals, selectors
 from jxc.purchasing.choices import AllocationMethod, ChargeKind
 from jxc.purchasing.filters import LandedCostFilterSet
 from jxc.purchasing.models import LandedCost
@@ -99,5 +99,8 @@ document_endpoints(
         **PLAIN_ACTIONS,
         "submit": lambda doc, user, body: landed_costs.submit_landed_cost(doc, user=user),
         "post": lambda doc, user, body: landed_costs.post_landed_cost(doc, user=user),
+        "reverse": lambda doc, user, body: reversals.reverse_landed_cost(
+            doc, user=user, reason=body.reason, date=body.date
+        ),
     },
 )

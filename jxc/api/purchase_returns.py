@@ -1,7 +1,7 @@
 """采购退货单 API (from its declaration, jxc.api.documents).
 
 GET/POST /purchase-returns, GET/PATCH /purchase-returns/{id},
-POST /purchase-returns/{id}/submit|approve|unapprove|reject|void|post
+POST /purchase-returns/{id}/submit|approve|unapprove|reject|void|post|reverse
 POST /purchase-returns/from-receipt   a draft returning what is still returnable of a receipt
 
 Prices, amounts, stock cost and price variance are cost figures: absent without ``cost.view``.
@@ -19,7 +19,7 @@ from jxc.api.documents.lines import LineIn
 from jxc.api.documents.schemas import header_schemas
 from jxc.api.purchasing import router
 from jxc.core.visibility import Cost
-from jxc.purchasing import returns, selectors
+from jxc.purchasing import returns, reversals, selectors
 from jxc.purchasing.filters import PurchaseReturnFilterSet
 from jxc.purchasing.models import PurchaseReturn
 
@@ -100,5 +100,8 @@ document_endpoints(
     actions={
         **PLAIN_ACTIONS,
         "post": lambda doc, user, body: returns.post_purchase_return(doc, user=user),
+        "reverse": lambda doc, user, body: reversals.reverse_purchase_return(
+            doc, user=user, reason=body.reason, date=body.date
+        ),
     },
 )

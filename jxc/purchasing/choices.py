@@ -77,8 +77,9 @@ PURCHASE_RECEIPT = DocumentType(
 )
 
 # 采购退货单: 草稿 → 待审核 → 已审核 → 已过账 (作废 before posting): goods back to the supplier,
-# out of stock at the policy cost, the credit taken off what we owe.
-RETURN_WORKFLOW = RECEIPT_WORKFLOW
+# out of stock at the policy cost, the credit taken off what we owe; 红冲 (with a reason) puts
+# all of it back (jxc.purchasing.reversals).
+RETURN_WORKFLOW = DOCUMENT_WORKFLOW
 
 PURCHASE_RETURN = DocumentType(
     code="purchase_return",
@@ -109,7 +110,7 @@ class AllocationMethod(models.TextChoices):
     WEIGHT = "weight", _("By weight")
 
 
-# 费用分摊单: 草稿 → 待审核 → 已审核 → 已过账 (作废 before posting).
+# 费用分摊单: 草稿 → 待审核 → 已审核 → 已过账 (作废 before posting), 红冲 after.
 LANDED_COST = DocumentType(
     code="landed_cost",
     prefix="FYFT",
@@ -119,7 +120,7 @@ LANDED_COST = DocumentType(
     header_fields=("supplier", "date", "charge_kind", "method", "amount", "tax_amount"),
     line_fields=("source", "qty", "unit", "memo"),
     line_rules={"stock_details": False},
-    workflow=RECEIPT_WORKFLOW,
+    workflow=DOCUMENT_WORKFLOW,
 )
 
 # 采购申请: 草稿 → 待审核 → 已审核 (by the [Approvals] rules); 生成采购订单 turns the approved

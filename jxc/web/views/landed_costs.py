@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.core.errors import DomainError
-from jxc.purchasing import landed_costs, selectors
+from jxc.purchasing import landed_costs, reversals, selectors
 from jxc.purchasing.filters import LandedCostFilterSet
 from jxc.purchasing.models import LandedCost
 from jxc.web.generic.add_by_number import AddsByNumber, ByNumber
@@ -37,6 +37,7 @@ class LandedCostScreen(AddsByNumber, DocumentScreen):
         **PLAIN_ACTIONS,
         "submit": landed_costs.submit_landed_cost,
         "post": landed_costs.post_landed_cost,
+        "reverse": reversals.reverse_landed_cost,
     }
     grid_labels = {"source": gettext_lazy("Receipt")}
     line_hint = gettext_lazy(

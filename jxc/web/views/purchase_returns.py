@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from jxc.core.errors import DomainError
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
-from jxc.purchasing import returns, selectors
+from jxc.purchasing import returns, reversals, selectors
 from jxc.purchasing.filters import PurchaseReturnFilterSet
 from jxc.purchasing.models import PurchaseReturn
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
@@ -31,7 +31,11 @@ class PurchaseReturnScreen(DocumentScreen):
     filterset_class = PurchaseReturnFilterSet
     create_service = returns.create_purchase_return
     update_service = returns.update_purchase_return
-    transition_services = {**PLAIN_ACTIONS, "post": returns.post_purchase_return}
+    transition_services = {
+        **PLAIN_ACTIONS,
+        "post": returns.post_purchase_return,
+        "reverse": reversals.reverse_purchase_return,
+    }
     grid_labels = {"source": gettext_lazy("Receipt"), "price": gettext_lazy("Price")}
     line_hint = gettext_lazy(
         "Returns are best made from a posted purchase receipt (Return on the receipt): the "
