@@ -115,3 +115,42 @@ def test_master_data_codes_hold_their_choices(kit, owner):
     _refused(Customer.objects.filter(pk=customer.pk), price_level="free")
     account = Account.objects.create(code="A1", name="现金")
     _refused(Account.objects.filter(pk=account.pk), kind="bitcoin")
+
+
+def _index_definitions(table: str) -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s",
+                [table],
+            )
+        else:
+            cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return {name: sql or "" for name, sql in cur.fetchall()}
+
+
+def test_move_links_null_on_almost_every_move_are_indexed_only_where_set():
+    """batch, origin and reverses are NULL on almost every move: a full index on them cost
+    every posting an index entry per move (and on SQLite a page written) for nothing. Each is
+    indexed once, only where set (reverses by the unique index that refuses a second 红冲)."""
+    from django.db import connection
+
+    table = StockMove._meta.db_table
+    with connection.cursor() as cur:
+        constraints = connection.introspection.get_constraints(cur, table)
+    single = {
+        column: sorted(
+            name for name, c in constraints.items() if c["index"] and c["columns"] == [column]
+        )
+        for column in ("batch_id", "origin_id", "reverses_id")
+    }
+    assert single == {
+        "batch_id": ["move_batch_idx"],
+        "origin_id": ["move_origin_idx"],
+        "reverses_id": ["move_reversed_once"],
+    }
+    definitions = _index_definitions(table)
+    for name in ("move_batch_idx", "move_origin_idx", "move_reversed_once"):
+        assert "IS NOT NULL" in definitions[name].upper(), definitions[name]
