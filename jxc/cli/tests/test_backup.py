@@ -51,6 +51,33 @@ def test_a_backup_that_differs_fails_the_verification(stocked, tmp_path):
     assert problems and table in problems[0]
 
 
+def test_verify_runs_the_ledger_check_on_the_restored_copy(stocked, tmp_path, capsys):
+    """Rows and sums alike are not enough: a database whose balances no longer equal its moves
+    backs up faithfully, and --verify says the copy fails ``jxc check`` (stock ledger)."""
+    a, zc = stocked["a"], stocked["zc"]
+    StockBalance.objects.filter(sku=a, warehouse=zc).update(on_hand=D(8))  # the moves say 7
+    path = tmp_path / "jxc.backup"
+    figures = backup.backup(path)
+    problems = backup.verify(path, figures)
+    assert len(problems) == 1  # the copy is the database: only the check fails
+    assert "jxc check on the restored copy failed" in problems[0]
+    assert "stock ledger" in problems[0]
+    assert backup_cmd([str(tmp_path / "again.backup"), "--verify"]) == 1
+    assert "jxc check on the restored copy failed" in capsys.readouterr().err
+
+
+def test_verify_compares_the_sums_of_numeric_columns(stocked, tmp_path):
+    """The same number of rows with another value in a column is a difference."""
+    path = tmp_path / "jxc.backup"
+    figures = backup.backup(path)
+    table = StockBalance._meta.db_table
+    rows, sums = figures[table]
+    column = next(c for c in sums if c == "on_hand")
+    changed = {**figures, table: (rows, {**sums, column: "123"})}
+    problems = backup.verify(path, changed)
+    assert any(f"{table}.{column}: sum 123" in p for p in problems)
+
+
 def test_restore_brings_back_the_backed_up_data(stocked, tmp_path, capsys):
     path = tmp_path / "jxc.backup"
     assert backup_cmd([str(path)]) == 0
