@@ -89,6 +89,8 @@ class DocumentScreen(Screen):
     (盘点单: its sheets are made, not typed)."""
 
     transition_services: ClassVar[dict[str, Callable[..., Any]]] = PLAIN_ACTIONS
+    # 保存并过账 in one transaction (e.g. ``post_stock_document_at_once``); None: step by step
+    at_once_service: ClassVar[Callable[..., Any] | None] = None
     detail_template = "web/inventory/document_detail.html"
     print_template: ClassVar[str] = "web/inventory/document_print.html"
     ordering = ("-date", "-id")
@@ -353,7 +355,20 @@ def can_post_at_once(screen: DocumentScreen, user, obj=None) -> bool:
 def post_at_once(screen: DocumentScreen, request, obj):
     """提交 → 审核 → 过账 in one go, each step through the workflow table and its service (so
     each is checked and recorded as if clicked). Stops at the first step refused, with the
-    reason shown; what was done stays done (a submitted document waits on its detail page)."""
+    reason shown; what was done stays done (a submitted document waits on its detail page).
+    A type with an ``at_once_service`` takes the three steps in one transaction instead (all
+    or nothing: refused at any step, the draft stays a draft)."""
+    if screen.at_once_service is not None:
+        try:
+            obj = screen.at_once_service(obj, user=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return obj
+        if obj.status == "submitted":
+            messages.info(request, _("Submitted: this document needs an approval."))
+        else:
+            messages.success(request, _("Saved and posted."))
+        return obj
     for action in AT_ONCE:
         if action == "approve" and needs_approval(screen.kind or screen.resource, obj):
             messages.info(request, _("Submitted: this document needs an approval."))

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.template import Context, Template
 
-from jxc.inventory.documents.models import OtherReceipt
+from jxc.inventory.documents.models import OtherIssue, OtherReceipt
 from jxc.inventory.documents.tests import conftest as doc_fixtures
 from jxc.inventory.documents.tests.conftest import TODAY, receive
 from jxc.inventory.models import StockBalance
@@ -100,6 +100,33 @@ def test_save_and_post_takes_submit_approve_post_in_one_request(client_for, stoc
     doc = OtherReceipt.objects.get()
     assert doc.status == "posted"
     assert StockBalance.objects.get(sku=w.sku_a, warehouse=w.zc).on_hand == D(24)
+
+
+def test_save_and_post_refused_at_the_post_leaves_the_draft_as_it_was(client_for, stock_world):
+    from jxc.core.models import AuditLog
+
+    w = stock_world
+    client = client_for(w.owner)
+    r = client.post(
+        "/inventory/other-issues/new/",
+        {
+            "date": TODAY.isoformat(),
+            "warehouse": w.zc.pk,
+            "reason": "other",
+            "and_post": "1",
+            **grid({"sku": w.sku_a.pk, "qty": "5", "unit": w.pcs.pk}),  # none in stock
+        },
+        follow=True,
+    )
+    doc = OtherIssue.objects.get()
+    # 提交 → 审核 → 过账 are one transaction: the refused post takes the first two back too
+    assert doc.status == "draft"
+    assert list(
+        AuditLog.objects.filter(
+            object_id=str(doc.pk), object_type=doc._meta.label_lower
+        ).values_list("action", flat=True)
+    ) == ["create"]
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]
 
 
 def test_save_and_post_needs_every_step_and_no_approval(client_for, stock_world, monkeypatch):

@@ -72,6 +72,7 @@ class StockDocumentScreen(WarehouseDocumentScreen):
     ]
 
     update_service = docs.update_stock_document
+    at_once_service = staticmethod(docs.post_stock_document_at_once)
 
     @staticmethod
     def create_service(model, **fields):
