@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from jxc.core.documents.actions import ensure_period_open
+from jxc.core.documents.actions import ensure_period_open, write_fields
 from jxc.core.documents.models import SourceRef
 from jxc.core.errors import (
     AlreadyReversed,
@@ -134,23 +134,24 @@ def _write(
     return entries
 
 
-@transaction.atomic
 def record_party_entries(
-    lines: Sequence[PartyLine], *, source: SourceRef, user
+    lines: Sequence[PartyLine], *, source: SourceRef, user, savepoint: bool = True
 ) -> list[PartyLedgerEntry]:
     """记往来账: add the party lines of one document (or payment), all or nothing; each
     becomes an open item. Refuses (typed errors, nothing written) a line without a partner,
     with a zero amount, more than 2 places or beyond the bounds, and a date in a closed
-    month."""
+    month. ``savepoint=False``: the caller's own atomic block is all or nothing (a posting,
+    a payment) — no SAVEPOINT and RELEASE of the writer's own."""
     if not lines:
         return []
     problems = rules.party_line_problems(lines)
     if problems:
         i, problem = problems[0]
         raise InvalidPartyLine(line=i + 1, problem=problem)
-    for day in sorted({line.date for line in lines}):
-        ensure_period_open(day)
-    return _write(lines, source=source, user=user)
+    with transaction.atomic(savepoint=savepoint):
+        for day in sorted({line.date for line in lines}):
+            ensure_period_open(day)
+        return _write(lines, source=source, user=user)
 
 
 @transaction.atomic
@@ -214,44 +215,64 @@ def _settle(
     source: SourceRef | None,
 ) -> Settlement:
     """Both items locked by the caller."""
-    if (
-        debit.side != credit.side
-        or debit.partner_id != credit.partner_id
-        or debit.amount <= 0
-        or credit.amount >= 0
-        or amount <= 0
-    ):
-        raise SettlementMismatch(debit=debit.entry_id, credit=credit.entry_id)
-    for item in (debit, credit):
-        if amount > abs(item.open_amount):
-            number = (
-                PartyLedgerEntry.objects.filter(pk=item.pk)
-                .values_list("source_number", flat=True)
-                .first()
-            )
-            raise SettlementExceedsOpen(
-                open=abs(item.open_amount), number=number or item.pk, amount=amount
-            )
-    debit.settled += amount
-    credit.settled -= amount
-    for item in (debit, credit):
-        item.is_open = item.settled != item.amount
-        # the locked row's figure, summed here in Decimal: SQLite would add two REALs
+    return _settle_many([(debit, credit, amount)], date=date, user=user, source=source)[0]
+
+
+def _settle_many(
+    plan: Sequence[tuple[OpenItem, OpenItem, Decimal]],
+    *,
+    date: dt.date,
+    user,
+    source: SourceRef | None,
+) -> list[Settlement]:
+    """Each (debit, credit, amount) checked and applied to the locked items in turn (an item
+    met twice sees what the first pair took), then written set-based: every touched item in
+    one executemany, every settlement in one INSERT."""
+    touched: dict[int, OpenItem] = {}
+    made = []
+    for debit, credit, amount in plan:
+        if (
+            debit.side != credit.side
+            or debit.partner_id != credit.partner_id
+            or debit.amount <= 0
+            or credit.amount >= 0
+            or amount <= 0
+        ):
+            raise SettlementMismatch(debit=debit.entry_id, credit=credit.entry_id)
+        for item in (debit, credit):
+            if amount > abs(item.open_amount):
+                number = (
+                    PartyLedgerEntry.objects.filter(pk=item.pk)
+                    .values_list("source_number", flat=True)
+                    .first()
+                )
+                raise SettlementExceedsOpen(
+                    open=abs(item.open_amount), number=number or item.pk, amount=amount
+                )
+        # the locked rows' figures, summed here in Decimal: SQLite would add two REALs
         # (1.13 + 2.26 = 3.3899999999999997 ≠ 3.39) and the database check refuse the row
-        OpenItem.objects.filter(pk=item.pk).update(settled=item.settled, is_open=item.is_open)
-    return Settlement.objects.create(
-        side=debit.side,
-        supplier_id=debit.supplier_id,
-        customer_id=debit.customer_id,
-        date=date,
-        debit=debit,
-        credit=credit,
-        amount=amount,
-        source_kind=source.kind if source else "",
-        source_id=source.id if source else None,
-        source_number=source.number if source else "",
-        user_id=getattr(user, "pk", None),
-    )
+        debit.settled += amount
+        credit.settled -= amount
+        for item in (debit, credit):
+            item.is_open = item.settled != item.amount
+            touched[item.pk] = item
+        made.append(
+            Settlement(
+                side=debit.side,
+                supplier_id=debit.supplier_id,
+                customer_id=debit.customer_id,
+                date=date,
+                debit=debit,
+                credit=credit,
+                amount=amount,
+                source_kind=source.kind if source else "",
+                source_id=source.id if source else None,
+                source_number=source.number if source else "",
+                user_id=getattr(user, "pk", None),
+            )
+        )
+    write_fields(OpenItem, list(touched.values()), ["settled", "is_open"])
+    return Settlement.objects.bulk_create(made)
 
 
 def _lock_items(ids: Iterable[int]) -> dict[int, OpenItem]:
@@ -282,29 +303,32 @@ def record_settlement(
     return _settle(items[debit_id], items[credit_id], amount, date=date, user=user, source=source)
 
 
-@transaction.atomic
 def record_settlements(
     pairs: Sequence[tuple[int, int, Decimal]],
     *,
     date: dt.date,
     user,
     source: SourceRef | None = None,
+    savepoint: bool = True,
 ) -> list[Settlement]:
     """核销 of several pairs (debit id, credit id, amount) at once, all or nothing: every item
     locked first, in primary-key order (so two settlements of one partner queue instead of
-    deadlocking), then each pair checked and settled as ``record_settlement`` does."""
+    deadlocking), then each pair checked and settled as ``record_settlement`` does, all
+    written set-based. ``savepoint=False``: as for ``record_party_entries``."""
     if not pairs:
         return []
-    ensure_period_open(date)
-    items = _lock_items(i for d, c, _a in pairs for i in (d, c))
-    out = []
-    for debit_id, credit_id, amount in pairs:
-        if debit_id not in items or credit_id not in items:
-            raise SettlementMismatch(debit=debit_id, credit=credit_id)
-        out.append(
-            _settle(items[debit_id], items[credit_id], amount, date=date, user=user, source=source)
+    with transaction.atomic(savepoint=savepoint):
+        ensure_period_open(date)
+        items = _lock_items(i for d, c, _a in pairs for i in (d, c))
+        for debit_id, credit_id, _amount in pairs:
+            if debit_id not in items or credit_id not in items:
+                raise SettlementMismatch(debit=debit_id, credit=credit_id)
+        return _settle_many(
+            [(items[d], items[c], amount) for d, c, amount in pairs],
+            date=date,
+            user=user,
+            source=source,
         )
-    return out
 
 
 @transaction.atomic
@@ -328,12 +352,11 @@ def settle_oldest_first(
     ]
     plan = rules.allocate(wanted, candidates)
     locked = _lock_items(i for i, _a in plan)
-    out = []
+    pairs = []
     for other_id, amount in plan:
         other = locked[other_id]
-        debit, credit = (item, other) if item.amount > 0 else (other, item)
-        out.append(_settle(debit, credit, amount, date=date, user=user, source=source))
-    return out
+        pairs.append((item, other, amount) if item.amount > 0 else (other, item, amount))
+    return _settle_many(pairs, date=date, user=user, source=source)
 
 
 def _opposite(item: OpenItem):

@@ -163,11 +163,16 @@ def record_payment(
             )
             if value
         ]
-        entries = party_ledger.record_party_entries(lines, source=locked.ref(), user=user)
+        # inside this service's atomic block: the writer needs no savepoint of its own
+        entries = party_ledger.record_party_entries(
+            lines, source=locked.ref(), user=user, savepoint=False
+        )
         pairs = _settlement_plan(
             book, partner_id=partner.pk, entries=entries, allocations=allocations
         )
-        party_ledger.record_settlements(pairs, date=date, user=user, source=locked.ref())
+        party_ledger.record_settlements(
+            pairs, date=date, user=user, source=locked.ref(), savepoint=False
+        )
 
     return take_action(payment, action="post", user=user, effect=effect, check_permission=False)
 

@@ -156,7 +156,9 @@ def aging(items: Iterable[Open], as_of: dt.date) -> dict[str, Decimal]:
     return out
 
 
-@dataclass(frozen=True)
+# not frozen: a statement builds one per entry (10,000 for a busy supplier), and a frozen
+# dataclass's __init__ takes twice as long (object.__setattr__ per field)
+@dataclass
 class StatementRow:
     date: dt.date
     number: str

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, Min, Q, QuerySet, Sum
 
 from jxc.core.numbers import ZERO
@@ -54,29 +55,79 @@ class Statement:
     decrease: Decimal
 
 
+def _cents_sql(expr: str) -> str:
+    """An amount as whole 分 (an integer): exact sums on both databases (SQLite keeps
+    decimals as REAL and would add them as floats)."""
+    return f"CAST(ROUND(({expr}) * 100) AS BIGINT)"
+
+
+def _from_cents(cents) -> Decimal:
+    return Decimal(int(cents or 0)).scaleb(-2)
+
+
+def _as_date(value):
+    """SQLite hands dates back as text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statement:
     """对账单: the balance before ``date_from`` (one SUM in the database), each entry (document,
     payment, discount, 抹零) of the period in date order with the running balance, its source
-    kind, id and due date, and the balance at ``date_to``."""
+    kind, id and due date, and the balance at ``date_to``. Two statements on the partner's (partner, date, id) index, amounts in whole
+    分 (exact on both databases); no model rows."""
     from jxc.finance import rules
     from jxc.finance.models import PartyLedgerEntry
 
-    entries = PartyLedgerEntry.objects.filter(side=side, **{_PARTNER[side]: partner_id})
-    opening = entries.filter(date__lt=date_from).aggregate(t=Sum("amount"))["t"] or ZERO
-    rows = rules.statement_rows(
-        opening,
-        entries.filter(date__gte=date_from, date__lte=date_to)
-        .order_by("date", "id")
-        .values_list(
-            "date", "source_number", "memo", "amount", "source_kind", "source_id", "due_date"
-        ),
-    )
+    table = connection.ops.quote_name(PartyLedgerEntry._meta.db_table)
+    day = connection.ops.quote_name("date")
+    partner = _PARTNER[side]
+    cents = _cents_sql("amount")
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT SUM({cents}) FROM {table} WHERE {partner} = %s AND side = %s AND {day} < %s",
+            [partner_id, side, date_from],
+        )
+        opening = _from_cents(cur.fetchone()[0])
+        cur.execute(
+            f"SELECT {day}, source_number, memo, {cents}, source_kind, source_id, due_date"
+            f" FROM {table} WHERE {partner} = %s AND side = %s AND {day} >= %s AND {day} <= %s"
+            f" ORDER BY {day}, id",
+            [partner_id, side, date_from, date_to],
+        )
+        found = cur.fetchall()
+    # the running balance in whole 分 (ints: exact and cheap), each figure once a Decimal
+    zero = ZERO
+    running = int(opening.scaleb(2))
+    up = down = 0
+    rows = []
+    row = rules.StatementRow
+    for date, number, memo, cents, kind, source_id, due in found:
+        running += cents
+        if cents > 0:
+            up += cents
+            increase, decrease = _from_cents(cents), zero
+        else:
+            down -= cents
+            increase, decrease = zero, _from_cents(-cents)
+        rows.append(
+            row(
+                date=_as_date(date),
+                number=number,
+                memo=memo,
+                increase=increase,
+                decrease=decrease,
+                balance=_from_cents(running),
+                kind=kind or "",
+                source_id=source_id,
+                due_date=_as_date(due),
+            )
+        )
     return Statement(
-        opening=Decimal(opening),
+        opening=opening,
         rows=rows,
-        closing=rows[-1].balance if rows else Decimal(opening),
-        increase=sum((r.increase for r in rows), ZERO),
-        decrease=sum((r.decrease for r in rows), ZERO),
+        closing=rows[-1].balance if rows else opening,
+        increase=_from_cents(up),
+        decrease=_from_cents(down),
     )
 
 
@@ -88,23 +139,41 @@ def statement(side: str, partner_id: int, *, date_from, date_to):
 
 def aging(side: str, *, as_of, partner_id: int | None = None) -> dict[int, dict]:
     """账龄 on ``as_of``: per partner the open amounts by days past the due date (未到期,
-    0–30, 31–60, 61–90, > 90) and the total."""
+    0–30, 31–60, 61–90, > 90; an item without a due date is due on its date) and the total —
+    one grouped statement, the buckets as date bounds (jxc.finance.rules.aging_bucket)."""
     from jxc.finance import rules
     from jxc.finance.models import OpenItem
 
-    field = _PARTNER[side]
-    qs = OpenItem.objects.filter(side=side, is_open=True, date__lte=as_of)
+    table = connection.ops.quote_name(OpenItem._meta.db_table)
+    partner = _PARTNER[side]
+    due = f"COALESCE(due_date, {connection.ops.quote_name('date')})"
+    day = dt.timedelta(days=1)
+    # days past due d = as_of − due: not due (d < 0), 0–30, 31–60, 61–90, > 90
+    bounds = [as_of, as_of - 31 * day, as_of - 61 * day, as_of - 91 * day]
+    bucket = (
+        f"CASE WHEN {due} > %s THEN 0 WHEN {due} > %s THEN 1 WHEN {due} > %s THEN 2"
+        f" WHEN {due} > %s THEN 3 ELSE 4 END"
+    )
+    where = f"side = %s AND is_open = %s AND {connection.ops.quote_name('date')} <= %s"
+    params: list = [*bounds, side, True, as_of]
     if partner_id is not None:
-        qs = qs.filter(**{field: partner_id})
-    items: dict[int, list[rules.Open]] = {}
-    for pk, partner, date, due, amount, settled in qs.values_list(
-        "entry_id", field, "date", "due_date", "amount", "settled"
-    ):
-        items.setdefault(partner, []).append(rules.Open(pk, date, due, amount - settled))
-    out = {}
-    for partner, opens in items.items():
-        buckets = rules.aging(opens, as_of)
-        out[partner] = {"buckets": buckets, "total": sum(buckets.values(), rules.ZERO)}
+        where += f" AND {partner} = %s"
+        params.append(partner_id)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {partner}, {bucket}, SUM({_cents_sql('amount - settled')})"
+            f" FROM {table} WHERE {where} GROUP BY {partner}, 2",
+            params,
+        )
+        found = cur.fetchall()
+    out: dict[int, dict] = {}
+    for pid, b, cents in found:
+        entry = out.setdefault(
+            pid, {"buckets": {k: rules.ZERO for k in rules.AGING_BUCKETS}, "total": rules.ZERO}
+        )
+        value = _from_cents(cents)
+        entry["buckets"][rules.AGING_BUCKETS[int(b)]] += value
+        entry["total"] += value
     return out
 
 

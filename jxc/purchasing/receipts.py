@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,7 @@ from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.actions import act, raise_if, take_action, write_fields
-from jxc.core.documents.lines import LineInput, plain_number
+from jxc.core.documents.lines import LineInput, SkuFacts, plain_number
 from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import OverReceipt
@@ -77,10 +78,17 @@ ORDER_LINE = LinkedSource(
 )
 
 
-def _checked(lines: Sequence[LineInput], header: Mapping[str, Any]) -> LinkedCheck:
+def _checked(
+    lines: Sequence[LineInput],
+    header: Mapping[str, Any],
+    *,
+    facts: Mapping[int, SkuFacts],
+    found: Mapping[int, PurchaseOrderLine] | None = None,
+) -> LinkedCheck:
     """The lines with the order line's unit, price and rate; the errors; the over-receipt
-    errors apart (their own code); what was rejected at inspection needs its reason."""
-    check = check_linked(ORDER_LINE, lines, header, facts=sku_facts(x.sku for x in lines))
+    errors apart (their own code); what was rejected at inspection needs its reason.
+    ``found``: the order lines, when the caller has read them (locked, at posting)."""
+    check = check_linked(ORDER_LINE, lines, header, facts=facts, found=found)
     for i in check.sources:
         x = lines[i]
         rejected = x.rejected_qty or Decimal(0)
@@ -95,15 +103,49 @@ def _checked(lines: Sequence[LineInput], header: Mapping[str, Any]) -> LinkedChe
     return check
 
 
-def _errors(user, header, lines):
+def _errors(user, header, lines, *, facts, found=None) -> tuple[LinkedCheck, dict]:
     """Header and line errors of a receipt; over-receipt raises at once (OverReceipt) with
     every other problem beside it. Drafts hold no quantity: posting checks again, locked."""
     errors = _header_errors(user, header)
-    check = _checked(lines, header)
+    check = _checked(lines, header, facts=facts, found=found)
     errors.update(check.errors)
     errors.update(bin_errors(check.lines, header["warehouse"]))
     ORDER_LINE.raise_over(errors, check.over)
-    return check.lines, errors
+    return check, errors
+
+
+def _amount_values(
+    check: LinkedCheck, facts: Mapping[int, SkuFacts]
+) -> tuple[list[dict[str, Decimal]], dict[str, Decimal]] | None:
+    """The amounts of new lines before they are saved, as ``_write_amounts`` computes them
+    from the order lines found (the base quantity as ``line_fields`` takes it): the draft is
+    written whole. None when a line found no order line (its errors are reported)."""
+    values, amounts = [], []
+    for i, x in enumerate(check.lines):
+        o = check.sources.get(i)
+        fact = facts.get(x.sku)
+        if o is None or fact is None or x.qty is None:
+            return None
+        unit = x.unit if x.unit is not None else fact.base_unit_id
+        factor = fact.units.get(unit, Decimal(1)) if unit is not None else Decimal(1)
+        a = rules.line_amounts(
+            qty=x.qty * factor,
+            price=rules.base_price(o.price, o.factor),
+            tax_rate=o.tax_rate,
+            discount_rate=o.discount_rate,
+            includes_tax=o.document.prices_include_tax,
+        )
+        values.append(
+            {
+                "net_amount": a.net,
+                "tax_amount": a.tax,
+                "gross_amount": a.gross,
+                "unit_cost": o.unit_cost,
+            }
+        )
+        amounts.append(a)
+    t = rules.order_totals(amounts)
+    return values, {"net_amount": t.net, "tax_amount": t.tax, "total_amount": t.gross}
 
 
 def _write_amounts(doc: PurchaseReceipt) -> PurchaseReceipt:
@@ -144,17 +186,38 @@ def create_purchase_receipt(
     of that supplier and warehouse (several orders allowed): accepted quantity and unit,
     rejected quantity with its reason, bin, batch, dates, serial numbers. More than ordered
     beyond the tolerance is refused (``over_receipt``)."""
+    return _create(model, user=user, lines=lines, header=header)
+
+
+def _create(
+    model: type[PurchaseReceipt],
+    *,
+    user,
+    lines: Sequence[LineInput],
+    header: dict[str, Any],
+    found: Mapping[int, PurchaseOrderLine] | None = None,
+) -> PurchaseReceipt:
+    """The draft, written whole (its amounts computed before the INSERTs); ``found``: the
+    order lines when the caller has them already (生成入库单)."""
     header.setdefault("memo", "")
-    lines, errors = _errors(user, header, lines)
-    doc = create_document(
+    facts = sku_facts(x.sku for x in lines)
+    check, errors = _errors(user, header, lines, facts=facts, found=found)
+    computed = None if errors else _amount_values(check, facts)
+    if computed is None:
+        doc = create_document(
+            model, user=user, header=header, lines=check.lines, facts=facts, errors=errors
+        )
+        return _write_amounts(doc)
+    values, totals = computed
+    return create_document(
         model,
         user=user,
-        header=header,
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines),
+        header={**header, **totals},
+        lines=check.lines,
+        facts=facts,
         errors=errors,
+        line_values=values,
     )
-    return _write_amounts(doc)
 
 
 @transaction.atomic
@@ -165,8 +228,10 @@ def update_purchase_receipt(
     merged = {k: getattr(doc, k) for k in ("warehouse", "supplier", "date")}
     merged.update(header)
     errors: dict[str, list[str]] = {}
+    facts = sku_facts(x.sku for x in lines or [])
     if lines is not None:
-        lines, errors = _errors(user, merged, lines)
+        check, errors = _errors(user, merged, lines, facts=facts)
+        lines = check.lines
     else:
         errors = _header_errors(user, merged)
     doc = update_document(
@@ -174,7 +239,7 @@ def update_purchase_receipt(
         user=user,
         header=header,
         lines=lines,
-        facts=sku_facts(x.sku for x in lines or []),
+        facts=facts,
         errors=errors,
     )
     return _write_amounts(doc)
@@ -190,22 +255,34 @@ def receive_orders(
 
     first = orders[0]
     lines = []
-    for order in orders:
-        for x in order.lines.order_by("line_no", "id"):
-            if x.open_qty <= 0:
-                continue
-            whole = x.open_qty / x.factor
-            unit, qty = (
-                (x.unit_id, whole) if whole == whole.to_integral_value() else (None, x.open_qty)
-            )
-            lines.append(LineInput(sku=x.sku_id, qty=qty, unit=unit, source_line=x.pk))
-    return create_purchase_receipt(
+    found: dict[int, PurchaseOrderLine] = {}
+    # the orders' lines, each with its order: what the draft's checks read (one statement)
+    for x in (
+        PurchaseOrderLine.objects.select_related("document__supplier", "document__warehouse")
+        .filter(document__in=[o.pk for o in orders])
+        .order_by("document_id", "line_no", "id")
+    ):
+        found[x.pk] = x
+    by_order = {o.pk: i for i, o in enumerate(orders)}
+    for x in sorted(found.values(), key=lambda x: (by_order[x.document_id], x.line_no, x.pk)):
+        if x.open_qty <= 0:
+            continue
+        whole = x.open_qty / x.factor
+        unit, qty = (x.unit_id, whole) if whole == whole.to_integral_value() else (None, x.open_qty)
+        lines.append(LineInput(sku=x.sku_id, qty=qty, unit=unit, source_line=x.pk))
+    # the first order as read with its lines (its supplier and warehouse joined)
+    head = next((x.document for x in found.values() if x.document_id == first.pk), first)
+    return _create(
+        PurchaseReceipt,
         user=user,
-        supplier=first.supplier,
-        warehouse=first.warehouse,
-        date=date or max(timezone.localdate(), max(o.date for o in orders)),
-        memo=memo,
         lines=lines,
+        header={
+            "supplier": head.supplier,
+            "warehouse": head.warehouse,
+            "date": date or max(timezone.localdate(), max(o.date for o in orders)),
+            "memo": memo,
+        },
+        found=found,
     )
 
 
@@ -217,33 +294,43 @@ def post_purchase_receipt(doc: PurchaseReceipt, *, user) -> PurchaseReceipt:
     touched: set[int] = set()
 
     def effect(locked: PurchaseReceipt) -> None:
-        ensure_warehouses(user, locked.warehouse)
-        lines = list(locked.lines.select_related("sku").order_by("line_no", "id"))
+        lines = list(locked.lines.order_by("line_no", "id"))
+        # the order lines under lock (and their orders, as before); the supplier and
+        # warehouse joined, not locked: the receipt's own when they are the same rows
         order_lines = {
             x.pk: x
-            for x in PurchaseOrderLine.objects.select_for_update()
-            .select_related("document")
+            for x in PurchaseOrderLine.objects.select_for_update(of=("self", "document"))
+            .select_related("document", "document__supplier", "document__warehouse")
             .filter(pk__in={x.source_line_id for x in lines})
             .order_by("pk")
         }
+        for o in order_lines.values():
+            if o.document.supplier_id == locked.supplier_id:
+                locked.supplier = o.document.supplier
+            if o.document.warehouse_id == locked.warehouse_id:
+                locked.warehouse = o.document.warehouse
+        ensure_warehouses(user, locked.warehouse)
         header = {"supplier": locked.supplier, "warehouse": locked.warehouse}
         # the draft's checks again, on the order lines as they are now (locked): another
         # receipt may have been posted since, or the order closed
-        _lines, problems = _errors(
+        inputs = [
+            LineInput(
+                sku=x.sku_id,
+                qty=x.qty,
+                unit=x.unit_id,
+                source_line=x.source_line_id,
+                rejected_qty=x.rejected_qty,
+                reject_reason=x.reject_reason,
+                bin=x.bin_id,
+            )
+            for x in lines
+        ]
+        _check, problems = _errors(
             user,
             header,
-            [
-                LineInput(
-                    sku=x.sku_id,
-                    qty=x.qty,
-                    unit=x.unit_id,
-                    source_line=x.source_line_id,
-                    rejected_qty=x.rejected_qty,
-                    reject_reason=x.reject_reason,
-                    bin=x.bin_id,
-                )
-                for x in lines
-            ],
+            inputs,
+            facts=sku_facts(x.sku for x in inputs),
+            found=order_lines,
         )
         raise_if(problems)
         left: dict[int, Decimal] = {k: o.open_qty for k, o in order_lines.items()}
@@ -298,12 +385,18 @@ def post_purchase_receipt(doc: PurchaseReceipt, *, user) -> PurchaseReceipt:
                 ],
                 source=locked.ref(),
                 user=user,
+                savepoint=False,  # the posting's atomic block is all or nothing
             )
         locked.due_date = due
         locked.save(update_fields=["due_date"])
 
     doc = act(doc, action="post", user=user, effect=effect)
-    for order in PurchaseOrder.objects.filter(pk__in=touched, status=DocumentStatus.APPROVED):
-        if all(x.open_qty <= 0 for x in order.lines.all()):
-            take_action(order, action="complete", user=user, check_permission=False)
+    # the orders now received in full (no line with anything open) are 已完成: one query
+    still_open = PurchaseOrderLine.objects.filter(
+        document=OuterRef("pk"), received_qty__lt=F("base_qty")
+    )
+    for order in PurchaseOrder.objects.filter(
+        pk__in=touched, status=DocumentStatus.APPROVED
+    ).exclude(Exists(still_open)):
+        take_action(order, action="complete", user=user, check_permission=False)
     return doc

@@ -18,7 +18,7 @@ from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.actions import act, write_fields
-from jxc.core.documents.lines import LineInput
+from jxc.core.documents.lines import LineInput, SkuFacts
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import OrderPartlyReceived, ValidationFailed
 from jxc.core.services import save_audited
@@ -83,19 +83,21 @@ def _header_errors(user, header: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _with_prices(
-    lines: Sequence[LineInput], header: Mapping[str, Any]
+    lines: Sequence[LineInput],
+    header: Mapping[str, Any],
+    *,
+    facts: Mapping[int, SkuFacts],
+    default_rate: Decimal,
 ) -> tuple[list[LineInput], dict[str, list[str]]]:
     """The lines with what was not typed filled in — the price from the price list or the
-    last price (turned into the order's 含税 / 不含税), its VAT rate else the company's, no
-    discount — and every problem of their money fields and SKUs."""
-    facts = sku_facts(x.sku for x in lines)
+    last price (turned into the order's 含税 / 不含税), its VAT rate else the company's
+    (``default_rate``), no discount — and every problem of their money fields and SKUs."""
     base_units = {k: f.base_unit_id for k, f in facts.items()}
     found = selectors.quotes(
         header["supplier"].pk,
         [(x.sku, x.unit if x.unit is not None else base_units.get(x.sku)) for x in lines],
         header["date"],
     )
-    default_rate = core_selectors.company().default_tax_rate
     includes = bool(header.get("prices_include_tax", True))
     inactive = set(
         Sku.objects.filter(pk__in={x.sku for x in lines}, is_active=False).values_list(
@@ -133,6 +135,40 @@ def _with_prices(
     return out, errors
 
 
+def _amount_values(
+    lines: Sequence[LineInput], facts: Mapping[int, SkuFacts], *, includes_tax: bool
+) -> tuple[list[dict[str, Decimal]], dict[str, Decimal]] | None:
+    """金额 / 税额 / 价税合计 and unit cost of new lines before they are saved (the factor as
+    ``line_fields`` takes it), and the order's totals: the draft is written whole, in one
+    INSERT per table. None when a line lacks what they need (its errors are reported)."""
+    values = []
+    amounts = []
+    for x in lines:
+        fact = facts.get(x.sku)
+        if fact is None or None in (x.qty, x.price, x.tax_rate, x.discount_rate):
+            return None
+        unit = x.unit if x.unit is not None else fact.base_unit_id
+        a = rules.line_amounts(
+            qty=x.qty,
+            price=cast(Decimal, x.price),
+            tax_rate=cast(Decimal, x.tax_rate),
+            discount_rate=cast(Decimal, x.discount_rate),
+            includes_tax=includes_tax,
+            factor=fact.units.get(unit, Decimal(1)) if unit is not None else Decimal(1),
+        )
+        values.append(
+            {
+                "net_amount": a.net,
+                "tax_amount": a.tax,
+                "gross_amount": a.gross,
+                "unit_cost": a.unit_cost,
+            }
+        )
+        amounts.append(a)
+    t = rules.order_totals(amounts)
+    return values, {"net_amount": t.net, "tax_amount": t.tax, "total_amount": t.gross}
+
+
 def _write_amounts(doc: PurchaseOrder) -> PurchaseOrder:
     """金额 / 税额 / 价税合计 of every line and the order (jxc.purchasing.rules)."""
     lines = list(doc.lines.all())
@@ -168,19 +204,35 @@ def create_purchase_order(
     """新建采购订单 (a draft): supplier, warehouse, date, prices 含税 or not (default: the
     company's setting), lines with unit, price (default: price list, else last price), VAT
     rate, discount, promised date."""
+    company = core_selectors.company()
     header.setdefault("memo", "")
-    header.setdefault("prices_include_tax", core_selectors.company().purchase_prices_include_tax)
+    header.setdefault("prices_include_tax", company.purchase_prices_include_tax)
     errors = _header_errors(user, header)
-    lines, line_errors = _with_prices(lines, header)
-    doc = create_document(
+    facts = sku_facts(x.sku for x in lines)
+    lines, line_errors = _with_prices(
+        lines, header, facts=facts, default_rate=company.default_tax_rate
+    )
+    errors.update(line_errors)
+    found = (
+        None
+        if errors
+        else _amount_values(lines, facts, includes_tax=bool(header["prices_include_tax"]))
+    )
+    if found is None:
+        doc = create_document(
+            model, user=user, header=header, lines=lines, facts=facts, errors=errors
+        )
+        return _write_amounts(doc)
+    values, totals = found
+    return create_document(
         model,
         user=user,
-        header=header,
+        header={**header, **totals},
         lines=lines,
-        facts=sku_facts(x.sku for x in lines),
-        errors={**errors, **line_errors},
+        facts=facts,
+        errors=errors,
+        line_values=values,
     )
-    return _write_amounts(doc)
 
 
 @transaction.atomic
@@ -192,14 +244,17 @@ def update_purchase_order(
     merged.update(header)
     errors = _header_errors(user, merged)
     line_errors: dict[str, list[str]] = {}
+    facts = sku_facts(x.sku for x in lines or [])
     if lines is not None:
-        lines, line_errors = _with_prices(lines, merged)
+        lines, line_errors = _with_prices(
+            lines, merged, facts=facts, default_rate=core_selectors.company().default_tax_rate
+        )
     doc = update_document(
         doc,
         user=user,
         header=header,
         lines=lines,
-        facts=sku_facts(x.sku for x in lines or []),
+        facts=facts,
         errors={**errors, **line_errors},
     )
     return _write_amounts(doc)

@@ -125,3 +125,57 @@ def test_statement_and_aging(world):
     aging = selectors.payables_aging(as_of=dt.date(2026, 3, 10))[supplier.pk]
     assert aging["buckets"]["31-60"] == D("70.00")  # 100 due 2-04, 30 paid oldest first
     assert aging["buckets"]["not_due"] == D("60.00") and aging["total"] == D("130.00")
+
+
+def test_statement_and_aging_are_exact_in_a_bounded_number_of_statements(
+    world, django_assert_max_num_queries
+):
+    """对账单: two statements (the opening SUM, the period's entries) and 账龄 one grouped
+    statement, whatever the number of entries; amounts that add up badly as REALs (0.1 +
+    0.2, 1.13 + 2.26) come out exact to the 分."""
+    owner, supplier, _account = world
+    amounts = ["0.10", "0.20", "1.13", "2.26", "1234567.89", "0.01"]
+    for n, a in enumerate(amounts, 1):
+        _owe(owner, supplier, a, DAY + dt.timedelta(days=n), n)
+    with django_assert_max_num_queries(2):
+        found = selectors.party_statement(
+            "payable",
+            supplier.pk,
+            date_from=DAY + dt.timedelta(days=2),
+            date_to=DAY + dt.timedelta(days=9),
+        )
+    assert found.opening == D("0.10")
+    assert [r.balance for r in found.rows] == [D("0.30"), D("1.43"), D("3.69"), D("1234571.58"),
+                                               D("1234571.59")]  # fmt: skip
+    assert [str(r.increase) for r in found.rows] == amounts[1:]
+    assert found.closing == D("1234571.59") and found.increase == D("1234571.49")
+    assert found.rows[0].kind == "purchase_receipt" and found.rows[0].number == "CGRK-2"
+    assert found.rows[0].due_date == DAY + dt.timedelta(days=32)
+    with django_assert_max_num_queries(1):
+        aged = selectors.aging("payable", as_of=DAY + dt.timedelta(days=70))[supplier.pk]
+    # due on day 31..36 after DAY: 34..39 days past due on day 70
+    assert aged["buckets"]["31-60"] == D("1234571.59") == aged["total"]
+    assert aged["buckets"]["0-30"] == aged["buckets"]["not_due"] == D(0)
+    later = selectors.aging("payable", as_of=DAY + dt.timedelta(days=66))[supplier.pk]
+    # day 66: the first four 30–35 days past due → 0–30 for day 36 (30 days), 31–60 for the rest
+    assert sum(later["buckets"].values()) == later["total"] == D("1234571.59")
+
+
+def test_a_payment_settling_many_receipts_writes_them_set_based(
+    world, django_assert_max_num_queries
+):
+    """核销 of one payment against many receipts: the items and settlements written in one
+    statement each (before: three statements per receipt)."""
+    owner, supplier, account = world
+    for n in range(1, 9):
+        _owe(owner, supplier, "10.00", DAY, n)
+    payments.record_supplier_payment(
+        user=owner, supplier=supplier, account=account, amount=D("5"), date=DAY
+    )  # the balance row and caches
+    with django_assert_max_num_queries(24):
+        pay = payments.record_supplier_payment(
+            user=owner, supplier=supplier, account=account, amount=D("75"), date=DAY
+        )
+    assert len(payments.settled_by(pay)) == 8
+    assert not OpenItem.objects.filter(supplier=supplier, is_open=True).exists()
+    assert party_ledger_problems() == []
