@@ -63,6 +63,13 @@ def files(tmp_path):
             tmp_path / "供应商.xlsx",
             [["编码", "名称", "账期（天）"], ["S001", "可口可乐装瓶厂", 45]],
         ),
+        "supplier-prices": _xlsx(
+            tmp_path / "供应商价目表.xlsx",
+            [
+                ["供应商编码", "SKU编码", "单价", "生效日期"],
+                ["S001", "P001", "2.05", "2026年1月5日"],
+            ],
+        ),
         "opening-stock": _xlsx(
             tmp_path / "期初库存.xlsx",
             [
@@ -134,9 +141,11 @@ def test_a_company_moves_in_through_the_wizard_from_its_spreadsheets(page, login
     # 1. company and costing settings
     page.get_by_test_id("step-link-company").click()
     page.locator("input[name=name]").fill("好运来商贸有限公司")
+    page.locator("select[name=costing_method]").select_option("fifo")
     with page.expect_navigation():
         page.get_by_test_id("btn-save").click()
     expect(page.locator("input[name=name]")).to_have_value("好运来商贸有限公司")
+    expect(page.locator("select[name=costing_method]")).to_have_value("fifo")
     # 2. warehouses, typed in
     for code, name in (("ZC", "总仓"), ("MD", "门店仓")):
         page.goto("/go-live/")
@@ -153,6 +162,7 @@ def test_a_company_moves_in_through_the_wizard_from_its_spreadsheets(page, login
     _import(page, "products", files["products"])
     _import(page, "customers", files["customers"])
     _import(page, "suppliers", files["suppliers"])
+    _import(page, "supplier-prices", files["supplier-prices"])
     _import(page, "opening-stock", files["opening-stock"], date=OPENING, post=True)
     _import(page, "opening-balances", files["opening-balances"], date=OPENING)
     _import(page, "accounts", files["accounts"], date=OPENING)

@@ -22,6 +22,7 @@ from jxc.imports import golive
 from jxc.inventory.documents.models import StockDocument
 from jxc.inventory.models import Warehouse
 from jxc.partners.models import Customer, Supplier
+from jxc.purchasing.models import SupplierPrice
 from jxc.web.generic.line_grid import date_input
 
 
@@ -70,6 +71,14 @@ def _steps() -> list[dict]:
             "url": _import("suppliers"),
             "status": Supplier.objects.count(),
             "done": Supplier.objects.exists(),
+        },
+        {
+            # 供应商价目表: the prices the old system knew, so that the first orders are priced
+            "key": "supplier-prices",
+            "title": _("Supplier price list"),
+            "url": _import("supplier-prices"),
+            "status": SupplierPrice.objects.count(),
+            "done": SupplierPrice.objects.exists(),
         },
         {
             "key": "opening-stock",
