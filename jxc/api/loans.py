@@ -28,10 +28,6 @@ SCHEMAS = header_schemas(
     extra={
         "partner_name": (str, lambda d: str(d.partner or "")),
     },
-    line_extra={
-        "returned_qty": (Decimal, lambda x: x.returned_qty),
-        "open_qty": (Decimal, lambda x: x.open_qty),
-    },
     line_name="LoanLine",
 )
 

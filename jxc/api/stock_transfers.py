@@ -35,11 +35,6 @@ SCHEMAS = header_schemas(
     },
     line_extra={
         "to_bin_id": (int | None, lambda x: x.to_bin_id, None),
-        "received_qty": (Decimal, lambda x: x.received_qty),
-        "returned_qty": (Decimal, lambda x: x.returned_qty),
-        "lost_qty": (Decimal, lambda x: x.lost_qty),
-        "open_qty": (Decimal, lambda x: x.open_qty),
-        "difference": (Decimal, lambda x: x.base_qty - x.received_qty),
     },
 )
 

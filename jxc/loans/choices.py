@@ -23,6 +23,7 @@ _COMMON = {
     "line_fields": ("qty", "unit", "bin", "batch", "memo"),
     "workflow": LOAN_WORKFLOW,
     "extra_actions": {"return": pgettext_lazy("loan", "Return")},
+    "line_figures": {"returned_qty": _("Returned"), "open_qty": _("Still out")},
 }
 
 LOAN_OUT = DocumentType(

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Literal
 
 import pydantic
@@ -164,7 +165,8 @@ def header_schemas(
     date and memo included) and model: a link is ``<field>_id`` in, ``<field>_id`` and
     ``<field>_name`` out; a choice also gives ``<field>_label``. ``extra`` adds output fields
     of the document, ``line_extra`` of each line (its schema ``<line_name>Out``); a document
-    that keeps its 红冲 date answers it (``reversal_date``). ``module`` (the router's
+    that keeps its 红冲 date answers it (``reversal_date``), its lines their declared figures
+    (``line_figures``: returned, still open …). ``module`` (the router's
     ``__name__``) names the endpoints' OpenAPI operation ids; ``line_in`` is the
     type's line schema when it takes more than ``LineIn`` (an order's price, tax, discount);
     ``lines_optional``: the lines may be left out (the service makes them: a kit's components)."""
@@ -172,6 +174,9 @@ def header_schemas(
     extra, line_extra = dict(extra or {}), line_extra or {}
     if any(f.name == "reversal_date" for f in model._meta.fields):  # 红冲's date, when kept
         extra["reversal_date"] = (dt.date | None, lambda d: d.reversal_date)
+    declared = model.TYPE
+    figures = declared.line_figures if declared is not None else {}
+    line_extra = {**line_extra, **{a: (Decimal, attrgetter(a)) for a in figures}}
     header_in = pydantic.create_model(  # type: ignore[call-overload]
         f"{name}In",
         __base__=Schema,

@@ -16,7 +16,8 @@
 The generic services (``jxc.core.documents.services``), screens (``jxc.web.generic.documents``)
 and API (``jxc.api.documents``) read the rest from it: which header fields the form and the
 API take, which grid columns the lines have and how the line checks treat the lines
-(``line_rules``: the options of ``lines.line_errors``). Cost figures are marked on the model's
+(``line_rules``: the options of ``lines.line_errors``), what else the lines show
+(``line_figures``). Cost figures are marked on the model's
 fields (``jxc.core.visibility.mark(field, COST)``): screens, exports and the API hide them
 from users without ``cost.view``.
 """
@@ -48,6 +49,9 @@ class DocumentType:
     # 打印标签 from the lines (jxc.imports.labels): the line field whose base-unit quantity
     # gives one label per unit (received, moved, counted); "" when the type prints none
     labels: str = ""
+    # What a line carries besides what was typed (returned, still out …): attribute of the
+    # line → label; on the detail page and the paper once posted, in the API's lines.
+    line_figures: Mapping[str, Any] = field(default_factory=dict)
 
     def register(self) -> None:
         """Make the type known: its permission resource and actions, its number prefix."""

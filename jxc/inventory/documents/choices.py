@@ -110,6 +110,13 @@ TRANSFER = DocumentType(
     workflow=TRANSFER_WORKFLOW,
     extra_actions={"receive": _("Receive"), "close": _("Close")},
     labels="base_qty",  # the goods moved get their tags at the receiving store
+    line_figures={
+        "received_qty": _("Received"),
+        "returned_qty": _("returned to source"),
+        "lost_qty": _("transit loss"),
+        "open_qty": _("In transit"),
+        "difference": _("Difference"),
+    },
 )
 
 # 盘点单: declared for its numbering, permissions and screen; its sheets are made (not typed)

@@ -287,6 +287,11 @@ class TransferLine(DocumentLine):
         """Shipped but neither received, returned nor written off yet."""
         return self.base_qty - self.received_qty - self.returned_qty - self.lost_qty
 
+    @property
+    def difference(self) -> Decimal:
+        """调拨差异: shipped − received (what did not arrive, open or settled)."""
+        return self.base_qty - self.received_qty
+
 
 # --- 盘点单 ---------------------------------------------------------------------------------
 

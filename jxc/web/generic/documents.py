@@ -45,7 +45,7 @@ from jxc.inventory.documents.filters import document_filterset
 from jxc.inventory.documents.selectors import documents_for
 from jxc.web.generic.columns import Column
 from jxc.web.generic.header import header_form_for
-from jxc.web.generic.line_figures import InUnits, Summed, booked_amounts, price
+from jxc.web.generic.line_figures import InUnits, Summed, booked_amounts, num, price
 from jxc.web.generic.line_grid import (
     cost_columns,
     grid_state,
@@ -75,6 +75,9 @@ PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
     "reject": actions.reject,
     "void": actions.void,
 }
+
+# The states in which a document's declared line figures (returned, received …) mean something.
+POSTED = ("posted", "done", "reversed")
 
 # Document type → its screen (filled as the screens are made, when the URLs load).
 DOCUMENT_SCREENS: dict[str, DocumentScreen] = {}
@@ -210,6 +213,9 @@ class DocumentScreen(Screen):
             cols.append((_("Batch number"), lambda x: x.batch_number, False))
         if "expiry" in self.grid_columns:
             cols.append((_("Expiry date"), lambda x: x.expiry_date or "", False))
+        declared = self.model.TYPE
+        if declared is not None and obj.status in POSTED:
+            cols += [(label, _figure(a), False) for a, label in declared.line_figures.items()]
         cols.append((_("memo"), lambda x: x.memo, False))
         return cols
 
@@ -388,6 +394,10 @@ def post_at_once(screen: DocumentScreen, request, obj):
 
 # The classes whose attributes are defaults (a type's screen overrides them below these).
 _PLATFORM = (DocumentScreen, Screen, object)
+
+
+def _figure(attr: str) -> Callable[[Any], str]:
+    return lambda x: num(getattr(x, attr))
 
 
 def _is_link(model, name: str) -> bool:

@@ -20,7 +20,6 @@ from jxc.inventory.choices import WarehouseKind
 from jxc.loans import selectors, services
 from jxc.loans.models import LoanIn, LoanOut
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
-from jxc.web.generic.line_figures import num
 from jxc.web.generic.steps import DetailStep
 
 
@@ -48,13 +47,6 @@ class LoanScreen(DocumentScreen):
     def header_choices(self, user):
         # A loan's warehouse is one of ours, never a lent-out location.
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
-
-    def line_columns(self, obj, user):
-        return [
-            *super().line_columns(obj, user),
-            (_("Returned"), lambda x: num(x.returned_qty), False),
-            (_("Still out"), lambda x: num(x.open_qty), False),
-        ]
 
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.choices import TransferDifference
 from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
-from jxc.web.generic.line_figures import num
 from jxc.web.generic.steps import DetailStep, StepForm
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
@@ -88,16 +86,6 @@ class TransferScreen(WarehouseDocumentScreen):
         self.header_form.base_fields["one_step"].help_text = gettext_lazy(
             "Out and in at once (warehouses of the same site)."
         )
-
-    def line_columns(self, obj, user):
-        cols = super().line_columns(obj, user)
-        if obj.status in ("posted", "done", "reversed"):
-            cols[-1:-1] = [
-                (_("Received"), lambda x: num(x.received_qty), False),
-                (_("In transit"), lambda x: num(x.open_qty), False),
-                (_("Difference"), lambda x: num(x.base_qty - x.received_qty), False),
-            ]
-        return cols
 
     def lines_of(self, obj):
         return obj.lines.select_related("sku", "unit", "bin", "to_bin").order_by("line_no", "id")
