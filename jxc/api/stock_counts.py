@@ -150,11 +150,6 @@ def scoped(request: HttpRequest):
     return doc_selectors.documents_for(request.user, StockCount)
 
 
-def hides_book(count: StockCount) -> bool:
-    """盲盘: the book quantity stays hidden while the sheet is being counted."""
-    return count.blind and count.status == "draft"
-
-
 def count_line_out(x: StockCountLine, *, hide: bool) -> dict[str, Any]:
     return _blind(
         hide,
@@ -182,7 +177,7 @@ def _blind(hide: bool, schema: type[Schema], data: dict[str, Any]) -> dict[str, 
 
 
 def count_out(count: StockCount, request: HttpRequest) -> dict[str, Any]:
-    hide = hides_book(count)
+    hide = count.hides_book
     lines = count.lines.select_related("sku", "bin", "batch").order_by("line_no", "id")
     return {
         **header_out(count, request),
@@ -231,7 +226,7 @@ def scan(request, id: int, payload: ScanIn):
     count = get_or_404(scoped(request), id)
     line = docs.scan_barcode(count, user=request.user, code=payload.code, bin_id=payload.bin_id)
     line = StockCountLine.objects.select_related("sku", "bin", "batch").get(pk=line.pk)
-    return count_line_out(line, hide=hides_book(count))
+    return count_line_out(line, hide=count.hides_book)
 
 
 @router.put("/stock-counts/{id}/counts", response=StockCountOut)
@@ -255,7 +250,7 @@ def add_line(request, id: int, payload: AddLineIn):
         count, user=request.user, sku=sku, bin_id=payload.bin_id, batch_id=payload.batch_id
     )
     line = StockCountLine.objects.select_related("sku", "bin", "batch").get(pk=line.pk)
-    return count_line_out(line, hide=hides_book(count))
+    return count_line_out(line, hide=count.hides_book)
 
 
 @router.post("/stock-counts/{id}/import", response={200: StockCountOut, 202: ImportJobOut})
@@ -286,7 +281,7 @@ def review(request, id: int, differences: bool = False):
     count = get_or_404(scoped(request), id)
     summary = doc_selectors.count_review(count, only_differences=differences)
     return _blind(
-        hides_book(count),
+        count.hides_book,
         ReviewOut,
         {
             "lines": summary.lines,

@@ -11,14 +11,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Field, Schema
 
 from jxc.api.common.errors import Router
 from jxc.api.documents.endpoints import document_endpoints, step_endpoint
 from jxc.api.documents.schemas import header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
-from jxc.inventory.documents import selectors as doc_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
@@ -56,15 +54,10 @@ class TransferCloseIn(Schema):
     date: dt.date | None = None
 
 
-def scoped(request: HttpRequest):
-    return doc_selectors.transfers_for(request.user)
-
-
 document_endpoints(
     router,
     "/transfers",
     model=Transfer,
-    scoped=scoped,
     filterset=TransferFilterSet,
     schemas=SCHEMAS,
     create=docs.create_transfer,
@@ -95,7 +88,6 @@ step_endpoint(
     "/transfers",
     "receive",
     model=Transfer,
-    scoped=scoped,
     schemas=SCHEMAS,
     body=ReceiveIn,
     optional=True,
@@ -107,7 +99,6 @@ step_endpoint(
     "/transfers",
     "close",
     model=Transfer,
-    scoped=scoped,
     schemas=SCHEMAS,
     body=TransferCloseIn,
     run=lambda t, user, body: docs.close_transfer(

@@ -53,3 +53,16 @@ def test_every_operation_has_an_id_of_its_own():
     assert len(ids) > 300
     shared = {op_id: where for op_id, where in ids.items() if len(where) > 1}
     assert not shared, shared
+
+
+def test_the_endpoints_moved_out_of_api_core_keep_their_operation_ids():
+    """``jxc/api/core.py`` was split by what it does (users, company, API tokens, audit log):
+    the operation ids clients generate their names from stay ``jxc_api_core_<function>``."""
+    ids = {
+        op["operationId"]
+        for methods in api.get_openapi_schema()["paths"].values()
+        for op in methods.values()
+    }
+    moved = {"me", "list_users", "list_roles", "get_company", "create_api_token", "audit_log"}
+    assert {f"jxc_api_core_{name}" for name in moved} <= ids
+    assert not any(i.startswith(("jxc_api_users_", "jxc_api_company_")) for i in ids)

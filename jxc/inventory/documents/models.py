@@ -332,6 +332,11 @@ class StockCount(Document):
     frozen_at = models.DateTimeField(_("book frozen at"), null=True, blank=True)
     group = models.CharField(_("count group"), max_length=40, blank=True, db_index=True)
 
+    @property
+    def hides_book(self) -> bool:
+        """盲盘: the book quantity stays hidden while the sheet is being counted (a draft)."""
+        return self.blind and self.status == "draft"
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("stock count")

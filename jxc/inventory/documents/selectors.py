@@ -14,7 +14,7 @@ from jxc.core.documents.header import header_model_fields, is_ref
 from jxc.core.documents.models import Document
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import count_rules
-from jxc.inventory.documents.models import StockCount, StockDocument, Transfer
+from jxc.inventory.documents.models import StockCount, StockDocument
 from jxc.inventory.models import CostPool, StockMove, Warehouse
 
 ZERO = Decimal(0)
@@ -39,11 +39,6 @@ def documents_for(user, model: type[Document]) -> QuerySet:
             held |= Q(**{f"{f.name}__in": scope})
     rows = model._default_manager.select_related(*(f.name for f in links), "created_by")
     return rows.filter(held) if held else rows
-
-
-def transfers_for(user) -> QuerySet[Transfer]:
-    """调拨单 the user may see: from or to one of their warehouses."""
-    return documents_for(user, Transfer)
 
 
 def moves_of(doc: Document) -> QuerySet[StockMove]:

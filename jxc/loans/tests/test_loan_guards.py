@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from jxc.catalog import services as catalog
 from jxc.catalog.rules import UnitSpec
+from jxc.core.documents import actions
 from jxc.core.documents.lines import LineInput
 from jxc.core.errors import SerialTrackedNotLendable, ValidationFailed
 from jxc.inventory import services as inventory
@@ -121,3 +122,39 @@ def test_a_serial_tracked_sku_is_refused_with_its_own_code(loan_world, serial_sk
     with pytest.raises(SerialTrackedNotLendable):
         services.post_loan(doc, user=w.owner)
     assert LoanOut.objects.get(pk=doc.pk).status == "approved"
+
+
+def test_a_loan_out_naming_a_batch_that_does_not_exist_is_refused_at_posting(loan_world):
+    w = loan_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    doc = services.create_loan(
+        LoanOut,
+        user=w.owner,
+        warehouse=w.zc,
+        date=TODAY,
+        customer=w.customer,
+        lines=[LineInput(sku=w.sku_a.pk, qty=D(1), batch_number="NO-SUCH")],
+    )
+    for step in (actions.submit, actions.approve):
+        doc = step(doc, user=w.owner)
+    with pytest.raises(ValidationFailed) as refused:
+        services.post_loan(doc, user=w.owner)
+    assert "lines.0.batch_number" in refused.value.errors
+    assert LoanOut.objects.get(pk=doc.pk).status == "approved"
+
+
+def test_a_loans_saved_bins_are_checked_again_when_its_warehouse_changes(loan_world):
+    w = loan_world
+    bin_zc = inventory.create_bin(user=w.owner, warehouse=w.zc, code="A-01")
+    doc = services.create_loan(
+        LoanOut,
+        user=w.owner,
+        warehouse=w.zc,
+        date=TODAY,
+        customer=w.customer,
+        lines=[LineInput(sku=w.sku_a.pk, qty=D(1), bin=bin_zc.pk)],
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.update_loan(doc, user=w.owner, warehouse=w.md)
+    assert "lines.0.bin" in refused.value.errors
+    assert LoanOut.objects.get(pk=doc.pk).warehouse_id == w.zc.pk

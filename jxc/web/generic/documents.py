@@ -338,9 +338,17 @@ class DocumentScreen(Screen):
             path(f"{p}/<int:pk>/pdf/", document_pdf, {"screen": self}, name=f"{n}_pdf"),
         ]
 
+    def document_pages(self) -> dict[str, Callable[..., Any]]:
+        """Pages of the type's own on one document: name → ``view(request, pk, *, screen)``
+        at ``<path>/<pk>/<name>/`` (URL name ``<name>_<page>``): a count sheet's count page,
+        its review …"""
+        return {}
+
     def urls(self) -> list[URLPattern]:
         urls = [*(step.url(self) for step in self.steps), *self.print_urls()]
         p, n = self.url_path, self.url_name
+        for page, view in self.document_pages().items():
+            urls.append(path(f"{p}/<int:pk>/{page}/", view, {"screen": self}, name=f"{n}_{page}"))
         if self.create_service is not None:
             urls.append(path(f"{p}/new/", document_form, {"screen": self}, name=f"{n}_create"))
         if self.update_service is not None:

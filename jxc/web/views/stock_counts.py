@@ -31,15 +31,10 @@ from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import StockCountFilterSet
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.web.generic import Column
-from jxc.web.generic.documents import DocumentScreen
 from jxc.web.generic.line_figures import num
 from jxc.web.views import stock_doc_forms as f
 from jxc.web.views.stock_count_scan import line_errors, scan_batch, typed_counts, wants_json
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
-
-
-def hides_book(count: StockCount) -> bool:
-    return count.blind and count.status == "draft"
 
 
 class StockCountScreen(WarehouseDocumentScreen):
@@ -84,7 +79,7 @@ class StockCountScreen(WarehouseDocumentScreen):
         return super().transition(request, obj, transition, reason)
 
     def line_columns(self, obj, user):
-        hide = hides_book(obj)
+        hide = obj.hides_book
         cols: list[Any] = [
             (_("SKU code"), lambda x: x.sku.code, False),
             (_("name"), lambda x: f"{x.sku.name} {x.sku.spec}".strip(), False),
@@ -112,25 +107,22 @@ class StockCountScreen(WarehouseDocumentScreen):
             facts.append((_("Bins"), f"{obj.bin_from}–{obj.bin_to}"))
         return facts
 
-    def urls(self) -> list[URLPattern]:
-        p, n = self.url_path, self.url_name
-        views = {
-            "create": new_counts,
+    def document_pages(self):
+        return {
             "count": count_page,
             "scan": scan,
             "counts": save_counts,
             "import": import_counts,
             "review": review,
         }
-        out = [path(f"{p}/new/", new_counts, {"screen": self}, name=f"{n}_create")]
-        for name, view in views.items():
-            if name != "create":
-                out.append(
-                    path(f"{p}/<int:pk>/{name}/", view, {"screen": self}, name=f"{n}_{name}")  # type: ignore[call-overload]
-                )
-        out += self.print_urls()
-        # The generic list / detail / transitions (no draft form: a sheet is made, not typed).
-        return out + [u for u in super(DocumentScreen, self).urls()]
+
+    def urls(self) -> list[URLPattern]:
+        # A sheet is made on a page of its own (the book frozen), never typed on a draft form.
+        p, n = self.url_path, self.url_name
+        return [
+            path(f"{p}/new/", new_counts, {"screen": self}, name=f"{n}_create"),
+            *super().urls(),
+        ]
 
 
 @login_required
@@ -216,7 +208,7 @@ def _count_page(request, count: StockCount, screen, *, typed=None, row_errors=No
             "obj": count,
             "title": _("Count %(number)s") % {"number": count.number},
             "lines": _lines(count),
-            "hide_book": hides_book(count),
+            "hide_book": count.hides_book,
             "editable": count.is_editable and screen.can(request.user, "edit"),
             "bins": count.warehouse.bins.filter(is_active=True).order_by("code"),
             "typed": typed or {},
@@ -239,7 +231,7 @@ def scan(request, pk: int, *, screen: StockCountScreen):
     if request.method != "POST":
         raise PermissionDenied
     if wants_json(request):  # the page's scan queue: several scans and typed quantities
-        return scan_batch(request, count, hide_book=hides_book(count))
+        return scan_batch(request, count, hide_book=count.hides_book)
     code = request.POST.get("code", "").strip()
     bin_id = request.POST.get("bin") or None
     before = count.lines.count()
@@ -264,7 +256,7 @@ def scan(request, pk: int, *, screen: StockCountScreen):
     return TemplateResponse(
         request,
         "web/inventory/_partials/scan_result.html",
-        {"ok": True, "line": line, "code": code, "hide_book": hides_book(count), "editable": True},
+        {"ok": True, "line": line, "code": code, "hide_book": count.hides_book, "editable": True},
     )
 
 
@@ -336,7 +328,7 @@ def review(request, pk: int, *, screen: StockCountScreen):
     only = request.GET.get("differences") == "1"
     summary = doc_selectors.count_review(count, only_differences=only)
     see_cost = can_view_cost(request.user)
-    hide = hides_book(count)
+    hide = count.hides_book
     lines = {x.pk: x for x in _lines(count)}
     # lines beyond the company's limits first (a 4040 typed for 40 is seen before posting)
     large = [] if hide else [r.line.id for r in doc_selectors.large_count_variances(count)]
