@@ -11,13 +11,13 @@ from jxc.core.documents import actions
 from jxc.core.documents.lines import LineInput
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
-from jxc.inventory.documents.tests.conftest import TODAY, receive
+from jxc.inventory.documents.tests.conftest import TODAY, receive, stock_world  # noqa: F401
 from jxc.web.views.stock_transfers import SCREENS as TRANSFER_SCREENS
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_transfers_declared_line_figures_are_shown_once_it_is_posted(stock_world):
+def test_a_transfers_declared_line_figures_are_shown_once_it_is_posted(stock_world):  # noqa: F811
     w = stock_world
     receive(w, w.sku_a, w.zc, 10, "3")
     t = docs.create_transfer(
@@ -41,7 +41,7 @@ def test_a_transfers_declared_line_figures_are_shown_once_it_is_posted(stock_wor
     assert (row["Received"], row["In transit"], row["Difference"]) == ("0", "6", "6")
 
 
-def test_an_assembly_of_another_warehouse_is_neither_listed_nor_shown(client_for, stock_world):
+def test_an_assembly_of_another_warehouse_is_neither_listed_nor_shown(client_for, stock_world):  # noqa: F811
     w = stock_world
     receive(w, w.sku_a, w.zc, 4, "2")
     docs.set_kit(user=w.owner, sku=w.sku_k, components=[(w.sku_a.pk, D(2))])
