@@ -35,7 +35,7 @@ def test_a_transfers_declared_line_figures_are_shown_once_it_is_posted(stock_wor
             t = step(t, user=w.owner)
         t = docs.post_transfer(t, user=w.owner)
         table = screen.line_table(t, w.owner)
-    headers = [str(h) for h in table["headers"]]
+        headers = [str(h) for h in table["headers"]]
     assert set(figures) <= set(headers)
     row = dict(zip(headers, table["rows"][0], strict=True))
     assert (row["Received"], row["In transit"], row["Difference"]) == ("0", "6", "6")
