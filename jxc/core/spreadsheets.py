@@ -135,32 +135,25 @@ def _check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile | None:
     return book
 
 
-class _NoTree:
-    """A parser target that keeps nothing: the XML is checked, not loaded."""
-
-    def start(self, tag, attrib):
-        pass
-
-    def end(self, tag):
-        pass
-
-    def data(self, data):
-        pass
-
-    def close(self):
-        return None
-
-
 def _check_xml(stream) -> None:
-    """One XML part through defusedxml, streamed: no DTD, no entities, no external refs."""
-    parser = DefusedXMLParser(target=_NoTree(), forbid_dtd=True)
+    """One XML part through defusedxml, streamed: no DTD, no entities, no external refs.
+
+    Only defusedxml's refusals are wanted here, not the elements: its parser's element and
+    text callbacks (Python, ~10 per cell) are taken off the underlying expat parser, so the
+    part streams through expat in C — a third of the preview's CPU for 10,000 rows before."""
+    parser = DefusedXMLParser(forbid_dtd=True)
+    expat = parser.parser
+    for handler in ("StartElementHandler", "EndElementHandler", "CharacterDataHandler"):
+        setattr(expat, handler, None)
+    if hasattr(expat, "CommentHandler"):
+        expat.CommentHandler = None
     try:
         while chunk := stream.read(_CHUNK):
-            parser.feed(chunk)
-        parser.close()
+            expat.Parse(chunk, False)
+        expat.Parse(b"", True)
     except DefusedXmlException as exc:
         raise _refuse("unsafe_xml") from exc
-    except Exception as exc:  # expat's ParseError: not well-formed
+    except Exception as exc:  # expat's ExpatError: not well-formed
         raise _refuse("malformed") from exc
 
 

@@ -23,8 +23,8 @@ from jxc.catalog.models import Barcode, Brand, Product, Sku, SkuUnit, Unit
 from jxc.catalog.rules import UnitSpec, VariantSpec
 from jxc.core import audit
 from jxc.core.errors import DuplicateCode, ImportRowsInvalid
-from jxc.core.services import snapshot
 from jxc.core.text import pinyin_initials
+from jxc.imports import bulk
 from jxc.imports.spec import Context
 
 BATCH = 500  # rows per INSERT statement
@@ -151,56 +151,56 @@ def create_products(items: list[dict[str, Any]], ctx: Context) -> None:
         raise ImportRowsInvalid(ctx.problems[before:])
     brands = _brands({i["brand"] for i in items if i["brand"]}, ctx)
     colour, size = gettext("Colour"), gettext("Size")
-    products = []
-    for item, (_specs, variants) in zip(items, plans, strict=True):
-        single = len(variants) == 1
-        products.append(
-            Product(
-                code=item["code"].strip(),
-                name=item["name"].strip(),
-                base_unit_id=units[item["base_unit"]],
-                category_id=item["category_id"],
-                brand_id=brands.get(item["brand"]) if item["brand"] else None,
-                tracking=item["tracking"] or Tracking.NONE,
-                shelf_life_days=item["shelf_life_days"],
-                attribute1=colour if not single and any(v.value1 for v in variants) else "",
-                attribute2=size if not single and any(v.value2 for v in variants) else "",
-                memo=item["memo"] or "",
-                mnemonic=pinyin_initials(item["name"].strip()),
-            )
+    products = bulk.table(Product).complete(
+        {
+            "code": item["code"].strip(),
+            "name": item["name"].strip(),
+            "base_unit_id": units[item["base_unit"]],
+            "category_id": item["category_id"],
+            "brand_id": brands.get(item["brand"]) if item["brand"] else None,
+            "tracking": item["tracking"] or Tracking.NONE,
+            "shelf_life_days": item["shelf_life_days"],
+            "attribute1": colour if len(vs) > 1 and any(v.value1 for v in vs) else "",
+            "attribute2": size if len(vs) > 1 and any(v.value2 for v in vs) else "",
+            "memo": item["memo"] or "",
+            "mnemonic": pinyin_initials(item["name"].strip()),
+        }
+        for item, (_specs, vs) in zip(items, plans, strict=True)
+    )
+    product_ids = bulk.table(Product).insert(products, returning=True)
+    skus = bulk.table(Sku).complete(
+        {
+            "product_id": product_id,
+            "code": v.code,
+            "name": product["name"],
+            "spec": rules.variant_spec_text(v.value1, v.value2),
+            "value1": v.value1,
+            "value2": v.value2,
+            "mnemonic": product["mnemonic"],
+        }
+        for product, product_id, (_specs, variants) in zip(
+            products, product_ids, plans, strict=True
         )
-    Product.objects.bulk_create(products, batch_size=BATCH)
-    skus: list[Sku] = []
-    for product, (_specs, variants) in zip(products, plans, strict=True):
-        for v in variants:
-            skus.append(
-                Sku(
-                    product_id=product.pk,
-                    code=v.code,
-                    name=product.name,
-                    spec=rules.variant_spec_text(v.value1, v.value2),
-                    value1=v.value1,
-                    value2=v.value2,
-                    mnemonic=product.mnemonic,
-                )
-            )
-    Sku.objects.bulk_create(skus, batch_size=BATCH)
-    sku_units: list[SkuUnit] = []
+        for v in variants
+    )
+    sku_ids = bulk.table(Sku).insert(skus, returning=True)
+    sku_units: list[dict[str, Any]] = []
     barcodes: list[tuple[int, int, str]] = []  # (sku index, sku_unit index, code)
     at = 0
     for item, product, (specs, variants) in zip(items, products, plans, strict=True):
         single = len(variants) == 1
         for v, raw in zip(variants, item["variants"], strict=True):
             for k, u in enumerate(specs):
-                base = u.unit_id == product.base_unit_id
+                base = u.unit_id == product["base_unit_id"]
                 sku_units.append(
-                    SkuUnit(
-                        sku_id=skus[at].pk,
-                        unit_id=u.unit_id,
-                        factor=u.factor,
-                        is_base=base,
-                        **{**u.prices, **(v.prices if base else {})},
-                    )
+                    {
+                        "sku_id": sku_ids[at],
+                        "unit_id": u.unit_id,
+                        "factor": u.factor,
+                        "is_base": base,
+                        **u.prices,
+                        **(v.prices if base else {}),
+                    }
                 )
                 code = v.barcode if base and v.barcode else (u.barcode if single else "")
                 if not single and k == 1 and raw["barcode2"]:
@@ -208,27 +208,31 @@ def create_products(items: list[dict[str, Any]], ctx: Context) -> None:
                 if code:
                     barcodes.append((at, len(sku_units) - 1, code))
             at += 1
-    SkuUnit.objects.bulk_create(sku_units, batch_size=BATCH)
-    Barcode.objects.bulk_create(
-        [Barcode(code=c, sku_id=skus[s].pk, sku_unit_id=sku_units[u].pk) for s, u, c in barcodes],
-        batch_size=BATCH,
+    sku_unit_ids = bulk.table(SkuUnit).insert(
+        bulk.table(SkuUnit).complete(sku_units), returning=True
+    )
+    bulk.table(Barcode).insert(
+        bulk.table(Barcode).complete(
+            {"code": c, "sku_id": sku_ids[s], "sku_unit_id": sku_unit_ids[u]}
+            for s, u, c in barcodes
+        )
     )
     now = timezone.now()
     user_id = ctx.user.pk if ctx.user is not None and ctx.user.pk else None
     entries = []
     at = 0
-    for product, (_specs, variants) in zip(products, plans, strict=True):
-        codes = [s.code for s in skus[at : at + len(variants)]]
+    for product, product_id, (_specs, variants) in zip(products, product_ids, plans, strict=True):
+        codes = [s["code"] for s in skus[at : at + len(variants)]]
         at += len(variants)
-        changes = {k: [None, v] for k, v in snapshot(product).items()}
+        changes = {k: [None, v] for k, v in bulk.snapshot(Product, product).items()}
         entries.append(
             {
                 "at": now,
                 "user_id": user_id,
                 "action": "create",
                 "object_type": Product._meta.label_lower,
-                "object_id": str(product.pk),
-                "object_repr": str(product)[:200],
+                "object_id": str(product_id),
+                "object_repr": product["name"][:200],
                 "changes": {**changes, "skus": [None, codes]},
                 "reason": "",
             }
@@ -236,7 +240,7 @@ def create_products(items: list[dict[str, Any]], ctx: Context) -> None:
     audit.append_many(entries)
     ctx.result["create"] = ctx.result.get("create", 0) + len(products)
     created = ctx.result.setdefault("created", [])
-    created.extend(p.pk for p in products)
+    created.extend(product_ids)
 
 
 def undo_products(result: dict[str, Any], ctx: Context) -> None:
