@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +40,16 @@ from jxc.core.models import ImportJob, User
 
 logger = logging.getLogger("jxc.jobs")
 
-CHUNK = 500  # items per transaction: well under a second of writing
+CHUNK = 500  # the most items per transaction
+# A handler may ask for chunks of about so many seconds (``handler.chunk_seconds(job)``):
+# the chunk size then follows the last chunk's time, between MIN_CHUNK and CHUNK items, so
+# the write lock is held briefly per chunk however loaded the machine is.
+MIN_CHUNK = 20
+FIRST_CHUNK = 100
+# After each chunk the worker lets go for a moment: a writer waiting for the database (a
+# thread of this process, or another process polling its lock file every few ms) takes
+# its turn before the next chunk, instead of the worker taking it again at once.
+PAUSE = 0.005
 # A chunk takes well under a second, a locked database is waited out for seconds: a running
 # job without a committed chunk for this long has lost its worker.
 LEASE = dt.timedelta(minutes=5)
@@ -87,10 +97,14 @@ def run_import(job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.RUNNING, started_at=job.started_at or now, heartbeat_at=now
     )
+    policy = getattr(handler, "chunk_seconds", None)
+    seconds = policy(job) if policy is not None else None
+    size = CHUNK if seconds is None else min(CHUNK, FIRST_CHUNK)
     try:
         while job.done < job.total:
-            chunk = job.items[job.done : job.done + CHUNK]
+            chunk = job.items[job.done : job.done + size]
             final = job.done + len(chunk) >= job.total
+            started = time.monotonic()
             with transaction.atomic():
                 handler(job, chunk, final=final)
                 job.done += len(chunk)
@@ -99,6 +113,11 @@ def run_import(job_id: int) -> ImportJob:
                 ).update(done=job.done, result=job.result, heartbeat_at=timezone.now())
                 if not renewed:
                     raise LeaseLost
+            if seconds is not None:
+                took = max(time.monotonic() - started, 1e-3)
+                size = max(min(MIN_CHUNK, CHUNK), min(CHUNK, round(len(chunk) * seconds / took)))
+            if not final:
+                time.sleep(PAUSE)
     except LeaseLost:
         logger.warning("import job %s was marked failed while it ran: stopped", job_id)
         job.refresh_from_db()

@@ -401,6 +401,14 @@ def apply_import_chunk(job, items: list[dict[str, Any]], *, final: bool) -> None
         )
 
 
+def _chunk_seconds(job) -> float | None:
+    """How long a chunk of this import should hold the database (``jxc.core.jobs``)."""
+    return spec_for(job.kind.removeprefix("import:")).chunk_seconds
+
+
+apply_import_chunk.chunk_seconds = _chunk_seconds  # type: ignore[attr-defined]
+
+
 def refresh_status(batch: ImportBatch) -> ImportBatch:
     """A batch applied in the background follows its job (failed when the job failed)."""
     if batch.status == ImportBatch.Status.APPLYING and batch.job_id is not None:
