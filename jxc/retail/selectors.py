@@ -55,7 +55,7 @@ def scanned(code: str, *, customer) -> dict | None:
     name, and the price the sale will charge (price resolution for ``customer``, 含税)."""
     from jxc.catalog import selectors as catalog
     from jxc.core.documents.lines import LineInput
-    from jxc.sales.orders import priced_lines
+    from jxc.sales.drafts import priced_lines
 
     found = catalog.codes_found([code])
     if not found:

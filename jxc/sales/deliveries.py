@@ -36,7 +36,7 @@ from jxc.inventory.documents.lifecycle import (
     ensure_warehouses,
 )
 from jxc.inventory.ledger.types import StockLine
-from jxc.sales import orders, rules, selectors
+from jxc.sales import drafts, orders, rules, selectors
 from jxc.sales.errors import OverDelivery
 from jxc.sales.models import SalesDelivery, SalesDeliveryLine, SalesOrder, SalesOrderLine
 
@@ -88,7 +88,7 @@ def _checked(
         facts = sku_facts(x.sku for x in lines)
     check = check_linked(ORDER_LINE, lines, header, facts=facts, found=found)
     if check.free:
-        priced, free_errors, below = orders.priced_lines(
+        priced, free_errors, below = drafts.priced_lines(
             [lines[i] for i in check.free], header, facts=facts, catalog=catalog
         )
         merge_free(check, priced, {**free_errors, **below})
@@ -97,7 +97,7 @@ def _checked(
 
 
 def _errors(user, header, lines, found=None, facts=None, catalog=None):
-    errors = orders.header_errors(user, header)
+    errors = drafts.header_errors(user, header)
     check = _checked(lines, header, found, facts, catalog)
     errors.update(check.errors)
     ORDER_LINE.raise_over(errors, check.over)
@@ -105,7 +105,7 @@ def _errors(user, header, lines, found=None, facts=None, catalog=None):
 
 
 def _write_amounts(doc: SalesDelivery) -> SalesDelivery:
-    return orders.write_amounts(doc, SalesDeliveryLine, customer_level=doc.customer.price_level)
+    return drafts.write_amounts(doc, SalesDeliveryLine, customer_level=doc.customer.price_level)
 
 
 @transaction.atomic
@@ -133,7 +133,7 @@ def create_sales_delivery(
     lines, errors = _errors(user, header, lines, found=order_lines, facts=facts, catalog=catalog)
     found = None
     if not errors:
-        found = orders.precomputed_amounts(
+        found = drafts.precomputed_amounts(
             lines,
             facts,
             includes_tax=bool(header["prices_include_tax"]),
@@ -165,7 +165,7 @@ def update_sales_delivery(
     if lines is not None:
         lines, errors = _errors(user, merged, lines)
     else:
-        errors = orders.header_errors(user, merged)
+        errors = drafts.header_errors(user, merged)
     doc = update_document(
         doc,
         user=user,

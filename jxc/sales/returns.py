@@ -31,7 +31,7 @@ from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents.lifecycle import bin_errors, ensure_warehouses
 from jxc.inventory.ledger.types import StockLine
 from jxc.inventory.models import StockMove
-from jxc.sales import deliveries, orders, rules
+from jxc.sales import deliveries, drafts, rules
 from jxc.sales.errors import OverReturn
 from jxc.sales.models import SalesDelivery, SalesDeliveryLine, SalesReturn, SalesReturnLine
 
@@ -75,7 +75,7 @@ def _checked(lines: Sequence[LineInput], header: Mapping[str, Any], found=None) 
             check.errors.setdefault("reason", []).append(
                 _("A return not linked to a delivery needs a reason.")
             )
-        priced, free_errors, _below = orders.priced_lines(
+        priced, free_errors, _below = drafts.priced_lines(
             [lines[i] for i in check.free], header, check_min=False
         )
         merge_free(check, priced, free_errors)
@@ -100,7 +100,7 @@ def _batch_of(d: SalesDeliveryLine) -> str:
 
 
 def _errors(user, header, lines, found=None):
-    errors = orders.header_errors(user, header)
+    errors = drafts.header_errors(user, header)
     check = _checked(lines, header, found)
     errors.update(check.errors)
     DELIVERY_LINE.raise_over(errors, check.over)
@@ -108,7 +108,7 @@ def _errors(user, header, lines, found=None):
 
 
 def _write_amounts(doc: SalesReturn) -> SalesReturn:
-    return orders.write_amounts(doc, SalesReturnLine, customer_level=doc.customer.price_level)
+    return drafts.write_amounts(doc, SalesReturnLine, customer_level=doc.customer.price_level)
 
 
 @transaction.atomic
@@ -145,7 +145,7 @@ def update_sales_return(
     if lines is not None:
         lines, errors = _errors(user, merged, lines)
     else:
-        errors = orders.header_errors(user, merged)
+        errors = drafts.header_errors(user, merged)
     doc = update_document(
         doc,
         user=user,
