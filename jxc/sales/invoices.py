@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -161,7 +161,21 @@ def record_sales_invoice(
         created_by=user,
     )
     assign_number(invoice)
-    invoice.save()
+    try:
+        with transaction.atomic():
+            invoice.save()
+    except IntegrityError as exc:
+        # the number taken by another user between our check and this write (both found it
+        # free): the partial unique constraint's refusal is the same error as the check's
+        if "sales_invoice_number_once" not in str(exc) and "invoice_number" not in str(exc):
+            raise
+        raise ValidationFailed(
+            {
+                "invoice_number": [
+                    _("Invoice %(number)s is recorded already.") % {"number": invoice_number}
+                ]
+            }
+        ) from exc
     links = []
     for doc, share in zip(docs, shares, strict=True):
         is_return = isinstance(doc, SalesReturn)

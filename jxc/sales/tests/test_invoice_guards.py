@@ -91,3 +91,27 @@ def test_a_user_kept_to_one_warehouse_sees_only_the_invoices_of_its_documents(
     assert client.get(f"/api/v1/sales-invoices/{mixed.pk}").status_code == 404
     listed = client.get("/api/v1/sales-invoices").json()["items"]
     assert [x["invoice_number"] for x in listed] == ["IN-1"]
+
+
+def test_a_number_taken_between_check_and_write_is_refused_like_one_taken_before(
+    world, monkeypatch
+):
+    """Two users recording one 发票号码 at once both pass the check; the database's partial
+    unique constraint refuses the second write: the same field error, nothing kept."""
+    w = world
+    w.receive(w.cola, 20, "1")
+    first, second = _deliver(w, 2, "11.30"), _deliver(w, 2, "11.30")
+    monkeypatch.setattr(invoices, "_header_errors", lambda **kw: {})
+
+    def record(d):
+        return invoices.record_sales_invoice(
+            user=w.user, customer=w.customer, date=w.today, invoice_number="SAME-1",
+            net_amount=D("20.00"), tax_amount=D("2.60"), deliveries=[d.pk],
+        )  # fmt: skip
+
+    record(first)
+    with pytest.raises(ValidationFailed) as err:
+        record(second)
+    assert "SAME-1" in err.value.errors["invoice_number"][0]
+    assert SalesInvoice.objects.count() == 1 and SalesInvoiceLink.objects.count() == 1
+    assert SalesDelivery.objects.get(pk=second.pk).invoiced_amount == 0
