@@ -130,10 +130,13 @@ def record_audit_steps(
     user: User | None,
     obj: models.Model,
     steps: list[tuple[str, dict]],
+    reason: str = "",
     before: tuple[str, list[Any]] | None = None,
 ) -> None:
     """One audit line per step (action, changes) of one object, in order, each chained to
-    the one before it (``audit.append_each``: one round trip on PostgreSQL, with ``before``)."""
+    the one before it (``audit.append_each``: one round trip on PostgreSQL, with ``before``).
+    As :func:`record_audit` without building the ``AuditLog`` rows (the document flow's
+    steps do not use them)."""
     at = timezone.now()
     common = {
         "at": at,
@@ -141,7 +144,7 @@ def record_audit_steps(
         "object_type": obj._meta.label_lower,
         "object_id": str(obj.pk),
         "object_repr": str(obj)[:200],
-        "reason": "",
+        "reason": reason[:500],
     }
     audit.append_each(
         [{**common, "action": action, "changes": changes} for action, changes in steps],

@@ -25,7 +25,7 @@ from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
 from jxc.core.documents.rows import columns_sql, exists_where, row_builder
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
-from jxc.core.services import allocate_number, record_audit, record_audit_steps
+from jxc.core.services import allocate_number, record_audit_steps
 from jxc.core.statements import fetch, fetch_each
 from jxc.core.transitions import ensure_transition
 
@@ -218,11 +218,10 @@ def take_action(
         setattr(locked, stamp[1], timezone.now())
         fields += stamp
     # the new status and the audit line: one round trip on PostgreSQL
-    record_audit(
+    record_audit_steps(
         user=user,
         obj=locked,
-        action=action,
-        changes={"status": [source, transition.target]},
+        steps=[(action, {"status": [source, transition.target]})],
         reason=reason,
         before=update_statement(locked, fields),
     )
@@ -439,7 +438,7 @@ def audit_saved(doc: Document, *, user, creating: bool, lines: int | None) -> No
     changes: dict[str, Any] = {}
     if lines is not None:
         changes["lines"] = [None, lines]
-    record_audit(user=user, obj=doc, action="create" if creating else "update", changes=changes)
+    record_audit_steps(user=user, obj=doc, steps=[("create" if creating else "update", changes)])
 
 
 # --- workflow actions without a document-specific effect ---------------------------
