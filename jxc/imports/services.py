@@ -145,22 +145,46 @@ def parse_cell(column: Column, raw: Any, choices: dict[str, str] | None = None) 
     return text
 
 
+# a title row or two above the headers (管家婆 / WPS exports: 商品资料表, merged across)
+HEADER_SEARCH_ROWS = 5
+
+
+def find_header(spec: ImportSpec, table: list[list[Any]]) -> tuple[int, dict[str, int]]:
+    """Where the headers are: the row among the first few that names the most columns (a
+    title row merged across the top is skipped), with a second header row under it merged in
+    — 价格 merged over two columns with 零售价 / 批发价 below, the other headers merged
+    downwards (WPS). Returns the index of the last header row and column name → index."""
+    best, cols = 0, header_map(spec, table[0]) if table else {}
+    for i in range(1, min(HEADER_SEARCH_ROWS, len(table))):
+        found = header_map(spec, table[i])
+        if len(found) > len(cols):
+            best, cols = i, found
+    if best + 1 < len(table):
+        below = table[best + 1]
+        filled = [v for v in below if cells.normalise(v)]
+        sub = header_map(spec, below)
+        if filled and len(sub) == len(filled):  # every cell of the next row is a header
+            cols = {**cols, **{k: v for k, v in sub.items() if v not in cols.values()}}
+            best += 1
+    return best, cols
+
+
 def parse_rows(spec: ImportSpec, table: list[list[Any]], ctx: Context) -> tuple[list[Row], int]:
     """Every cell of every data row parsed; problems for the bad ones. Returns the rows that
     parsed cleanly and how many data rows there were."""
-    if not table:
+    if not table or not any(cells.normalise(v) for r in table for v in r):
         ctx.problem(1, None, _("The sheet is empty."))
         return [], 0
-    cols = header_map(spec, table[0])
+    head, cols = find_header(spec, table)
     for c in spec.columns:
         if c.required and c.name not in cols:
-            ctx.problem(1, c.name, _("Column missing."))
+            ctx.problem(head + 1, c.name, _("Column missing."))
     if ctx.problems:
         return [], 0
     choices = {c.name: _choice_lookup(c) for c in spec.columns if c.kind == CHOICE}
     good: list[Row] = []
     total = 0
-    for number, raw in enumerate(table[1:], start=2):
+    for number, raw in enumerate(table[head + 1 :], start=head + 2):
         if not any(cells.normalise(v) for v in raw):
             continue
         total += 1
@@ -181,7 +205,7 @@ def parse_rows(spec: ImportSpec, table: list[list[Any]], ctx: Context) -> tuple[
         if not bad:
             good.append(Row(number, values))
     if total == 0:
-        ctx.problem(2, None, _("There are no rows to import."))
+        ctx.problem(head + 2, None, _("There are no rows to import."))
     return good, total
 
 

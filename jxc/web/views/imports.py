@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError, ImportRowsInvalid, NotFound
+from jxc.core.errors import DomainError, ImportRowsInvalid, NotFound, ValidationFailed
 from jxc.imports import registry, services, workbook
 from jxc.imports.models import ImportBatch
 from jxc.imports.spec import BOOLEAN, DATE, ImportSpec
@@ -87,6 +87,11 @@ def upload(request, kind: str):
                     mode=form.cleaned_data.get("mode") or ImportBatch.Mode.CREATE,
                     options=options,
                 )
+            except ValidationFailed as exc:
+                # the reason itself (not a file jxc can read …), on its field when it has one
+                for name, errors in (exc.errors or {"": [str(exc)]}).items():
+                    for message in errors:
+                        form.add_error(name if name in form.fields else None, message)
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
