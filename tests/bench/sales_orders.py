@@ -12,7 +12,10 @@
 - ``ledger_delivery``: 5-line delivery postings straight into the ledger writer
   (``record_moves``, reason sales_delivery; target ≥ 800 docs/s SQLite, ≥ 250 PostgreSQL).
 
-The ledger and reservation self-checks run at the end and must be clean."""
+``statements_per_order`` and ``statements_per_flow``: the SQL statements of one order / one
+flow, counted before the timed runs (what a step costs whatever the machine's load; bounded
+by jxc/sales/tests/test_statements.py). The ledger and reservation self-checks run at the end
+and must be clean."""
 
 from __future__ import annotations
 
@@ -106,6 +109,10 @@ def _hot_sku(size: int, user, customer, warehouse, day, sku) -> dict:
     errors: list[BaseException] = []
     per = max(1, size // CLIENTS)
     start = threading.Barrier(CLIENTS)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as counted:  # what one order costs, whatever the load
+        _order(user, customer, warehouse, day, [LineInput(sku=sku, qty=Decimal(1))])
 
     def client() -> None:
         mine = []
@@ -143,6 +150,7 @@ def _hot_sku(size: int, user, customer, warehouse, day, sku) -> dict:
         "orders_per_s": round(len(latencies) / wall, 1),
         "p50_ms": pct(0.50),
         "p95_ms": pct(0.95),
+        "statements_per_order": len(counted.captured_queries),
     }
 
 
@@ -166,13 +174,13 @@ def _full_flow(size: int, rng, user, customer, warehouse, day, skus) -> dict:
             )
             for s in rng.sample(skus, LINES)
         ]
-        for _ in range(size)
+        for _ in range(size + 1)
     ]
     account = create_account(user=user, code="SB-YH", name="销售压测银行", kind="bank")
-    steps = dict.fromkeys(("order", "deliver", "post", "receipt"), 0.0)
-    began = time.perf_counter()
-    cpu = time.process_time()
-    for lines in baskets:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def flow(lines) -> list[float]:
         t0 = time.perf_counter()
         order = _order(user, customer, warehouse, day, lines)
         t1 = time.perf_counter()
@@ -182,8 +190,16 @@ def _full_flow(size: int, rng, user, customer, warehouse, day, skus) -> dict:
         d = deliveries.post_sales_delivery(d, user=user)
         t3 = time.perf_counter()
         _receipt(user, customer, account, d.total_amount, day)
-        t4 = time.perf_counter()
-        for name, a, b in zip(steps, (t0, t1, t2, t3), (t1, t2, t3, t4), strict=True):
+        return [t0, t1, t2, t3, time.perf_counter()]
+
+    with CaptureQueriesContext(connection) as counted:  # what one flow costs, whatever the load
+        flow(baskets.pop())
+    steps = dict.fromkeys(("order", "deliver", "post", "receipt"), 0.0)
+    began = time.perf_counter()
+    cpu = time.process_time()
+    for lines in baskets:
+        t = flow(lines)
+        for name, a, b in zip(steps, t[:-1], t[1:], strict=True):
             steps[name] += b - a
     wall = time.perf_counter() - began
     cpu = time.process_time() - cpu
@@ -194,6 +210,7 @@ def _full_flow(size: int, rng, user, customer, warehouse, day, skus) -> dict:
         "flows_per_s": round(size / wall, 1),
         "cpu_seconds": round(cpu, 3),
         "step_ms": {k: round(1000 * v / size, 3) for k, v in steps.items()},
+        "statements_per_flow": len(counted.captured_queries),
         "receipt": "收款单 (record_customer_payment), settled oldest first",
     }
 
