@@ -238,7 +238,7 @@ SPEC = ImportSpec(
     undo=undo,
     filename="opening-stock",
     # 500 lines per document: the ledger's cost per posting is paid per chunk, and a go-live
-    # file of 100,000 lines would be ten times as many documents in chunks of 0.1 s
+    # file of 100,000 lines would be many more documents in chunks sized by time
     chunk_seconds=None,
     notes=(
         _("One opening-stock document is made per warehouse (per 500 rows of a large file)."),

@@ -187,9 +187,9 @@ class ImportSpec:
     chunked: bool = True
     # takes back what ``write`` recorded in the batch's result (``jxc.imports.rollback``)
     undo: Undo | None = None
-    # a background chunk holds the database about this long (its size follows), so other
+    # a background chunk takes about this much CPU (its size follows), so other
     # users' postings wait at most that; None: ``jxc.core.jobs.CHUNK`` items per chunk
-    chunk_seconds: float | None = 0.1
+    chunk_seconds: float | None = 0.25
 
     def label_of(self, name: str) -> str:
         for c in (*self.columns, *self.options):

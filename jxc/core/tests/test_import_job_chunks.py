@@ -15,7 +15,7 @@ CLOCK = [0.0]
 
 
 def apply_slowly(job, items, *, final):
-    """A handler for the tests: each item takes 1 ms of the (fake) clock."""
+    """A handler for the tests: each item takes 1 ms of the (fake) CPU clock."""
     SIZES.append(len(items))
     CLOCK[0] += 0.001 * len(items)
 
@@ -30,7 +30,7 @@ def apply_plainly(job, items, *, final):
 def _run(owner, monkeypatch, handler: str, n: int) -> ImportJob:
     SIZES.clear()
     CLOCK[0] = 0.0
-    monkeypatch.setattr(jobs.time, "monotonic", lambda: CLOCK[0])
+    monkeypatch.setattr(jobs.time, "thread_time", lambda: CLOCK[0])
     pauses: list[float] = []
     monkeypatch.setattr(jobs.time, "sleep", pauses.append)
     job = ImportJob.objects.create(
