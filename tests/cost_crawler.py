@@ -347,6 +347,7 @@ class Figures:
 
     def in_text(self, text: str) -> list[str]:
         assert self.pattern is not None
+        text = _TIMESTAMP.sub(" ", text)  # 20:01:34.98Z is a clock, not the figure 34.98
         return sorted({m.group(1) for m in self.pattern.finditer(text)})
 
     def in_number(self, number: Any) -> bool:
@@ -354,6 +355,10 @@ class Figures:
             return False
         x = abs(D(str(number)))
         return any(abs(x - v) < D("0.000001") for v in self.values)
+
+
+# A time of day as answers and pages print it (ISO or not): its seconds may read as a figure.
+_TIMESTAMP = re.compile(r"\d{1,2}:\d{2}:\d{2}(?:\.\d+)?")
 
 
 def _pattern(values: set[Decimal]) -> re.Pattern:
