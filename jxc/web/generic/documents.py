@@ -34,7 +34,6 @@ from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents import actions
-from jxc.core.documents.approval import needs_approval
 from jxc.core.documents.header import header_model_fields, header_names, is_ref
 from jxc.core.documents.lines import line_amount, line_errors
 from jxc.core.documents.services import lines_relation
@@ -54,6 +53,7 @@ from jxc.web.generic.line_grid import (
     rows_of,
     units_of,
 )
+from jxc.web.generic.post_at_once import can_post_at_once, post_at_once
 from jxc.web.generic.printing import (
     document_amount,
     document_pdf,
@@ -65,9 +65,6 @@ from jxc.web.generic.screen import Screen, Section
 from jxc.web.generic.steps import DetailStep
 
 # The workflow steps that need nothing document-specific; a document adds post / reverse.
-# 保存并过账 takes these steps in one click (for a user who may take each of them).
-AT_ONCE = ("submit", "approve", "post")
-
 PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
     "submit": actions.submit,
     "approve": actions.approve,
@@ -356,48 +353,6 @@ class DocumentScreen(Screen):
                 path(f"{p}/<int:pk>/edit/", document_form, {"screen": self}, name=f"{n}_edit")
             )
         return [*urls, *super().urls()]
-
-
-def can_post_at_once(screen: DocumentScreen, user, obj=None) -> bool:
-    """保存并过账 is offered to a user who holds submit, approve and post for this document
-    type, where no approval applies."""
-    return all(
-        a in screen.transition_services and screen.can(user, a) for a in AT_ONCE
-    ) and not needs_approval(screen.kind or screen.resource, obj)
-
-
-def post_at_once(screen: DocumentScreen, request, obj):
-    """提交 → 审核 → 过账 in one go, each step through the workflow table and its service (so
-    each is checked and recorded as if clicked). Stops at the first step refused, with the
-    reason shown; what was done stays done (a submitted document waits on its detail page).
-    A type with an ``at_once_service`` takes the three steps in one transaction instead (all
-    or nothing: refused at any step, the draft stays a draft)."""
-    if screen.at_once_service is not None:
-        try:
-            obj = screen.at_once_service(obj, user=request.user)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-            return obj
-        if obj.status == "submitted":
-            messages.info(request, _("Submitted: this document needs an approval."))
-        else:
-            messages.success(request, _("Saved and posted."))
-        return obj
-    for action in AT_ONCE:
-        if action == "approve" and needs_approval(screen.kind or screen.resource, obj):
-            messages.info(request, _("Submitted: this document needs an approval."))
-            return obj
-        step = next((t for t in screen.transitions_for(request, obj) if t.action == action), None)
-        if step is None:
-            messages.error(request, _("This step is not possible in the document's status."))
-            return obj
-        try:
-            obj = screen.transition(request, obj, step) or obj
-        except DomainError as exc:
-            messages.error(request, str(exc))
-            return obj
-    messages.success(request, _("Saved and posted."))
-    return obj
 
 
 # The classes whose attributes are defaults (a type's screen overrides them below these).

@@ -130,12 +130,12 @@ def test_save_and_post_refused_at_the_post_leaves_the_draft_as_it_was(client_for
 
 
 def test_save_and_post_needs_every_step_and_no_approval(client_for, stock_world, monkeypatch):
-    from jxc.web.generic import documents
+    from jxc.web.generic import post_at_once
 
     w = stock_world
     sales = client_for(w.sales)  # may not even open the form
     assert sales.get("/inventory/other-receipts/new/").status_code == 403
-    monkeypatch.setattr(documents, "needs_approval", lambda kind, document=None: True)
+    monkeypatch.setattr(post_at_once, "needs_approval", lambda kind, document=None: True)
     client = client_for(w.owner)
     assert 'btn-save-post"' not in client.get("/inventory/other-receipts/new/").content.decode()
     client.post(
