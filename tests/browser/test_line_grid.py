@@ -312,9 +312,9 @@ def test_save_and_post_in_one_click(page, shop, login):
 def test_save_and_post_is_not_offered_where_an_approval_applies(page, shop, login, monkeypatch):
     """The one decision "does this document need approval" hides the button ([Approvals]
     will answer it from its rules)."""
-    from jxc.web.generic import documents
+    from jxc.web.generic import post_at_once
 
-    monkeypatch.setattr(documents, "needs_approval", lambda kind, document=None: True)
+    monkeypatch.setattr(post_at_once, "needs_approval", lambda kind, document=None: True)
     login(page, "boss")
     page.goto("/inventory/other-receipts/new/")
     expect(page.get_by_test_id("btn-save")).to_be_visible()
