@@ -8,7 +8,9 @@ Cases: the ledger benchmark's five-line documents, one ``record_moves`` per tran
 ``fifo_out``: FIFO per warehouse; ``delivery``: five-line sales deliveries, one warehouse,
 moving average) and the document flow through the services (``flow_in`` / ``flow_out``:
 create, submit, approve, post in four transactions; ``flow_in_once`` / ``flow_out_once``:
-create, then 保存并过账). Each case runs in a fresh copy of a migrated database (SQLite; with
+create, then 保存并过账; ``counter_sale``: the counter sale of ``tests/bench/counter_sale.py``,
+five scanned items and two payments, one transaction per sale, 20 untimed sales first). Each
+case runs in a fresh copy of a migrated database (SQLite; with
 ``DATABASE_URL=postgres://…`` a database made from a migrated template on that server, which
 counts only the client's instructions), posts 100 untimed documents, then counts the
 instructions of ``--docs`` documents (default 100), then counts the statements of 20 more
@@ -41,8 +43,10 @@ CASES = (
     "flow_out",
     "flow_in_once",
     "flow_out_once",
+    "counter_sale",
 )
 WARM = 100
+COUNTER_WARM = 20  # a counter sale reads no growing history: fewer untimed ones under valgrind
 
 
 def _migrations_key() -> str:
@@ -253,6 +257,27 @@ def _flow_case(case: str, n: int):
     return one, docs[WARM:]
 
 
+def _counter_case(case: str, n: int):
+    from decimal import Decimal
+
+    from jxc.retail.services import Paid, record_counter_sale
+    from tests.bench import counter_sale as cs
+
+    user, store, codes, cash, wechat = cs._setup(n + COUNTER_WARM + 20)
+    items = [(codes[0], Decimal(1)), *[(c, Decimal(1)) for c in codes]]
+    total = Decimal(3) * 2 + sum(Decimal(4 + i) for i in range(cs.ITEMS - 1))
+    paid = [Paid(cash, Decimal(20)), Paid(wechat, total - 20)]
+
+    def one(_doc) -> None:
+        record_counter_sale(
+            user=user, warehouse=store, items=items, paid=paid, tendered_cash=Decimal(50)
+        )
+
+    for _ in range(COUNTER_WARM):
+        one(None)
+    return one, [None] * n
+
+
 def inner(argv: list[str]) -> None:
     if argv[0] == "--exists":
         os.environ.setdefault("DATABASE_URL", "")
@@ -284,7 +309,14 @@ def inner(argv: list[str]) -> None:
     _django()
     from django.db import connection
 
-    one, docs = (_flow_case if case.startswith("flow") else _ledger_case)(case, n)
+    make = (
+        _counter_case
+        if case == "counter_sale"
+        else _flow_case
+        if case.startswith("flow")
+        else _ledger_case
+    )
+    one, docs = make(case, n)
     statements = [0]
 
     def count(execute, sql, params, many, context):
