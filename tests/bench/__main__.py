@@ -1,10 +1,15 @@
-"""Benchmark runner: ``python -m tests.bench [--tiny] [--only NAME]`` (``make bench``).
+"""Benchmark runner: ``python -m tests.bench [--tiny] [--only NAME] [--rounds N]`` (``make bench``).
 
 Runs every benchmark module of this package against a fresh temporary SQLite database and,
 when DATABASE_URL points at PostgreSQL, against a fresh database created on that server.
 Prints one JSON document: per backend and benchmark its size, wall time and the figures the
 benchmark reports. Each backend runs in its own process (Django settings are per process).
 Not a timed test: CI runs ``--tiny`` only to prove the benchmarks work.
+
+The benchmarks that settle a speed target (``ledger_posting``, ``document_flow``: a module
+with ``ROUNDS``) warm up untimed, then time their cases in interleaved rounds and report the
+median over the rounds and its spread (``tests/bench/_rounds.py``). ``--rounds N`` sets the
+number of rounds (default 5) — the same documents cut into N rounds, not N times the work.
 """
 
 import argparse
@@ -32,7 +37,7 @@ def discover() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
 
 
-def run_here(names: list[str], tiny: bool) -> dict:
+def run_here(names: list[str], tiny: bool, rounds: int | None = None) -> dict:
     """Inside one backend process: migrate the fresh database, run each benchmark."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jxc.settings")
     import django
@@ -52,6 +57,8 @@ def run_here(names: list[str], tiny: bool) -> dict:
         module = importlib.import_module(f"{PACKAGE}.{name}")
         sizes = getattr(module, "SIZES", {"tiny": 10, "full": 1000})
         size = sizes["tiny" if tiny else "full"]
+        if rounds and hasattr(module, "ROUNDS"):
+            module.ROUNDS = rounds
         started = time.perf_counter()
         try:
             figures = module.run(size)
@@ -64,10 +71,12 @@ def run_here(names: list[str], tiny: bool) -> dict:
     return result
 
 
-def _child(env: dict, names: list[str], tiny: bool) -> dict:
+def _child(env: dict, names: list[str], tiny: bool, rounds: int | None) -> dict:
     args = [sys.executable, "-m", PACKAGE, "--child", "--only", ",".join(names)]
     if tiny:
         args.append("--tiny")
+    if rounds:
+        args += ["--rounds", str(rounds)]
     proc = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -76,16 +85,16 @@ def _child(env: dict, names: list[str], tiny: bool) -> dict:
     return json.loads(proc.stdout)
 
 
-def _sqlite(names: list[str], tiny: bool) -> dict:
+def _sqlite(names: list[str], tiny: bool, rounds: int | None) -> dict:
     tmp = tempfile.mkdtemp(prefix="jxc-bench-")
     try:
         env = {**os.environ, "JXC_DATA_DIR": tmp, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}
-        return _child(env, names, tiny)
+        return _child(env, names, tiny, rounds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _postgres(url: str, names: list[str], tiny: bool) -> dict:
+def _postgres(url: str, names: list[str], tiny: bool, rounds: int | None) -> dict:
     import psycopg
     from psycopg import sql
 
@@ -101,7 +110,7 @@ def _postgres(url: str, names: list[str], tiny: bool) -> dict:
             "JXC_DATA_DIR": tmp,
             "DATABASE_URL": urlunsplit(parts._replace(path=f"/{dbname}")),
         }
-        return _child(env, names, tiny)
+        return _child(env, names, tiny, rounds)
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(
@@ -116,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tiny", action="store_true", help="small sizes: prove it works (CI)")
     parser.add_argument("--only", help="comma separated benchmark names")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="timed rounds of the benchmarks that have them (default 5; median and range)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -127,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown benchmark(s) {', '.join(unknown)}; have {', '.join(available)}")
 
+    if args.rounds is not None and args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.child:
-        print(json.dumps(run_here(names, args.tiny)))
+        print(json.dumps(run_here(names, args.tiny, args.rounds)))
         return 0
 
     report: dict = {
@@ -136,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "benchmarks": names,
-        "backends": {"sqlite": _sqlite(names, args.tiny)},
+        "backends": {"sqlite": _sqlite(names, args.tiny, args.rounds)},
     }
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        report["backends"]["postgresql"] = _postgres(url, names, args.tiny)
+        report["backends"]["postgresql"] = _postgres(url, names, args.tiny, args.rounds)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
     failed = [
