@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
+from jxc.core.documents import pricing
 from jxc.core.documents.actions import act, raise_if, take_action, write_fields
 from jxc.core.documents.lines import LineInput, SkuFacts, plain_number
 from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked
@@ -128,7 +129,7 @@ def _amount_values(
             return None
         unit = x.unit if x.unit is not None else fact.base_unit_id
         factor = fact.units.get(unit, Decimal(1)) if unit is not None else Decimal(1)
-        a = rules.line_amounts(
+        a = pricing.line_amounts(
             qty=x.qty * factor,
             price=rules.base_price(o.price, o.factor),
             tax_rate=o.tax_rate,
@@ -144,18 +145,18 @@ def _amount_values(
             }
         )
         amounts.append(a)
-    t = rules.order_totals(amounts)
+    t = pricing.totals(amounts)
     return values, {"net_amount": t.net, "tax_amount": t.tax, "total_amount": t.gross}
 
 
 def _write_amounts(doc: PurchaseReceipt) -> PurchaseReceipt:
     """The accepted quantity at the order's price: 不含税金额 / 税额 / 价税合计 per line and in
-    all (jxc.purchasing.rules.line_amounts on base units), the unit cost the order fixed."""
+    all (jxc.core.documents.pricing.line_amounts on base units), the unit cost the order fixed."""
     lines = list(doc.lines.select_related("source_line", "source_line__document"))
     amounts = []
     for x in lines:
         o = x.source_line
-        a = rules.line_amounts(
+        a = pricing.line_amounts(
             qty=x.base_qty,
             price=rules.base_price(o.price, o.factor),
             tax_rate=o.tax_rate,
@@ -168,7 +169,7 @@ def _write_amounts(doc: PurchaseReceipt) -> PurchaseReceipt:
     write_fields(
         PurchaseReceiptLine, lines, ["net_amount", "tax_amount", "gross_amount", "unit_cost"]
     )
-    t = rules.order_totals(amounts)
+    t = pricing.totals(amounts)
     doc.net_amount, doc.tax_amount, doc.total_amount = t.net, t.tax, t.gross
     doc.save(update_fields=["net_amount", "tax_amount", "total_amount"])
     return doc

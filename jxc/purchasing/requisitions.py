@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jxc.catalog.models import Sku, SkuUnit
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
+from jxc.core.documents import pricing
 from jxc.core.documents.actions import act, lock, take_action
 from jxc.core.documents.lines import LineInput
 from jxc.core.documents.services import create_document, update_document
@@ -125,7 +126,7 @@ def _best_prices(sku_ids, day) -> dict[int, SupplierPrice]:
     best: dict[int, tuple] = {}
     for p in rows:
         factor = factors.get((p.sku_id, p.unit_id), Decimal(1))
-        net = rules.price_without_tax(p.price, p.tax_rate) if p.includes_tax else p.price
+        net = pricing.without_tax(p.price, p.tax_rate) if p.includes_tax else p.price
         key = (net / factor, p.lead_time_days, p.pk)
         if p.sku_id not in best or key < best[p.sku_id][0]:
             best[p.sku_id] = (key, p)
@@ -232,7 +233,7 @@ def requisition_amount(req: PurchaseRequisition) -> Decimal:
         q = selectors.quotes(x.supplier_id, [(x.sku_id, x.unit_id)], day).get((x.sku_id, x.unit_id))
         if q is None:
             continue
-        a = rules.line_amounts(
+        a = pricing.line_amounts(
             qty=x.qty, price=q.price, tax_rate=q.tax_rate, includes_tax=q.includes_tax
         )
         total += a.gross

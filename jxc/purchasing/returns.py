@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
+from jxc.core.documents import pricing
 from jxc.core.documents.actions import act, raise_if, write_fields
 from jxc.core.documents.lines import LineInput, plain_number
 from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked
@@ -132,7 +133,7 @@ def _write_amounts(doc: PurchaseReturn) -> PurchaseReturn:
             x.price = rules.base_price(r.price, r.factor) * x.factor
             x.price = rules.round_price(x.price)
         else:
-            a = rules.line_amounts(
+            a = pricing.line_amounts(
                 qty=x.qty,
                 price=x.price,
                 tax_rate=x.tax_rate,
@@ -142,7 +143,7 @@ def _write_amounts(doc: PurchaseReturn) -> PurchaseReturn:
         x.net_amount, x.tax_amount, x.gross_amount = a.net, a.tax, a.gross
         amounts.append(a)
     write_fields(PurchaseReturnLine, lines, ["price", "net_amount", "tax_amount", "gross_amount"])
-    t = rules.order_totals(amounts)
+    t = pricing.totals(amounts)
     doc.net_amount, doc.tax_amount, doc.total_amount = t.net, t.tax, t.gross
     doc.save(update_fields=["net_amount", "tax_amount", "total_amount"])
     return doc

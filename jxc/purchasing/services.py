@@ -17,6 +17,7 @@ from jxc.catalog.models import Sku
 from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
+from jxc.core.documents import pricing
 from jxc.core.documents.actions import act, write_fields
 from jxc.core.documents.lines import LineInput, SkuFacts
 from jxc.core.documents.services import create_document, update_document
@@ -117,11 +118,12 @@ def _with_prices(
         if quote is not None:
             rate = quote.tax_rate if rate is None else rate
             if price is None:
-                price = quote.price
-                if quote.includes_tax and not includes:
-                    price = rules.price_without_tax(price, quote.tax_rate)
-                elif includes and not quote.includes_tax:
-                    price = rules.price_with_tax(price, quote.tax_rate)
+                price = pricing.as_entered(
+                    quote.price,
+                    given_with_tax=quote.includes_tax,
+                    includes_tax=includes,
+                    rate=quote.tax_rate,
+                )
         rate = default_rate if rate is None else rate
         discount = Decimal(0) if x.discount_rate is None else x.discount_rate
         x = dataclasses.replace(x, price=price, tax_rate=rate, discount_rate=discount)
@@ -148,7 +150,7 @@ def _amount_values(
         if fact is None or None in (x.qty, x.price, x.tax_rate, x.discount_rate):
             return None
         unit = x.unit if x.unit is not None else fact.base_unit_id
-        a = rules.line_amounts(
+        a = pricing.line_amounts(
             qty=x.qty,
             price=cast(Decimal, x.price),
             tax_rate=cast(Decimal, x.tax_rate),
@@ -165,7 +167,7 @@ def _amount_values(
             }
         )
         amounts.append(a)
-    t = rules.order_totals(amounts)
+    t = pricing.totals(amounts)
     return values, {"net_amount": t.net, "tax_amount": t.tax, "total_amount": t.gross}
 
 
@@ -174,7 +176,7 @@ def _write_amounts(doc: PurchaseOrder) -> PurchaseOrder:
     lines = list(doc.lines.all())
     amounts = []
     for x in lines:
-        a = rules.line_amounts(
+        a = pricing.line_amounts(
             qty=x.qty,
             price=x.price,
             tax_rate=x.tax_rate,
@@ -187,7 +189,7 @@ def _write_amounts(doc: PurchaseOrder) -> PurchaseOrder:
     write_fields(
         PurchaseOrderLine, lines, ["net_amount", "tax_amount", "gross_amount", "unit_cost"]
     )
-    totals = rules.order_totals(amounts)
+    totals = pricing.totals(amounts)
     doc.net_amount, doc.tax_amount, doc.total_amount = totals.net, totals.tax, totals.gross
     doc.save(update_fields=["net_amount", "tax_amount", "total_amount"])
     return doc

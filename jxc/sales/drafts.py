@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core import selectors as core_selectors
+from jxc.core.documents import pricing
 from jxc.core.documents.actions import write_fields
 from jxc.core.documents.lines import LineInput, plain_number
 from jxc.core.documents.services import create_document, update_document
@@ -105,7 +106,7 @@ def priced_lines(
             errors.setdefault(f"lines.{i}.sku", []).append(_("The SKU is inactive."))
         unit = catalog.get(key)
         if refuse and price is not None and unit is not None:
-            min_price = unit.min_price if includes else rules.without_tax(unit.min_price, rate)
+            min_price = unit.min_price if includes else pricing.without_tax(unit.min_price, rate)
             if rules.below_min(price=price, discount_rate=discount, min_price=min_price):
                 below.setdefault(f"lines.{i}.price", []).append(
                     _("Below the lowest sale price %(min)s.") % {"min": plain_number(min_price)}
@@ -130,7 +131,7 @@ def amount_values(
     out = []
     amounts = []
     for sku, unit_id, qty, price, tax_rate, discount_rate in lines:
-        a = rules.line_amounts(
+        a = pricing.line_amounts(
             qty=qty,
             price=price,
             tax_rate=tax_rate,
@@ -141,8 +142,8 @@ def amount_values(
         list_price = unit.list_price if unit else ZERO
         min_price = unit.min_price if unit else ZERO
         if not includes_tax:
-            list_price = rules.without_tax(list_price, tax_rate)
-            min_price = rules.without_tax(min_price, tax_rate)
+            list_price = pricing.without_tax(list_price, tax_rate)
+            min_price = pricing.without_tax(min_price, tax_rate)
         values = {
             "net_amount": a.net,
             "tax_amount": a.tax,
@@ -153,7 +154,7 @@ def amount_values(
             values["min_price"] = min_price
         out.append(values)
         amounts.append(a)
-    t = rules.totals(amounts)
+    t = pricing.totals(amounts)
     return out, {"net_amount": t.net, "tax_amount": t.tax, "total_amount": t.gross}
 
 

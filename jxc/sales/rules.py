@@ -1,50 +1,20 @@
-"""销售 rules, pure (no database): line amounts with VAT (the same arithmetic as purchasing:
-computed exactly, rounded once to the 分, half up), the price a line takes, discount and margin
-of an order, the credit check, what a reservation is short of, how much a delivery or return
-line may still take.
-
-A line's ``gross`` is what its price says: qty × price × (1 − discount%). Entered 含税 it is the
-amount with VAT and net = round(gross ÷ (1 + rate)); entered 不含税 it is net and with VAT =
-round(gross × (1 + rate)); VAT = with VAT − net.
+"""销售 rules, pure (no database): a part of a line's amounts, the price a line takes,
+discount and margin of an order, the credit check, what a reservation is short of, how much a
+delivery or return line may still take. A line's amounts with VAT are the platform's
+(``jxc.core.documents.pricing``, the same arithmetic as purchasing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jxc.core.documents import pricing
+from jxc.core.documents.pricing import LineAmounts
 from jxc.core.numbers import CONTEXT, ZERO, round_money, round_to, round_unit_cost
 
 HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True)
-class LineAmounts:
-    net: Decimal  # 不含税金额
-    tax: Decimal  # 税额
-    gross: Decimal  # 价税合计
-
-
-def line_amounts(
-    *,
-    qty: Decimal,
-    price: Decimal,
-    tax_rate: Decimal,
-    discount_rate: Decimal = ZERO,
-    includes_tax: bool,
-) -> LineAmounts:
-    """The amounts of one line: ``qty`` in the entered unit, ``price`` per that unit."""
-    keep = CONTEXT.divide(HUNDRED - discount_rate, HUNDRED)
-    entered = CONTEXT.multiply(CONTEXT.multiply(qty, price), keep)
-    up = CONTEXT.divide(HUNDRED + tax_rate, HUNDRED)
-    if includes_tax:
-        gross = round_money(entered)
-        net = round_money(CONTEXT.divide(entered, up))
-    else:
-        net = round_money(entered)
-        gross = round_money(CONTEXT.multiply(entered, up))
-    return LineAmounts(net=net, tax=gross - net, gross=gross)
 
 
 def share(amounts: LineAmounts, part: Decimal, whole: Decimal) -> LineAmounts:
@@ -55,20 +25,6 @@ def share(amounts: LineAmounts, part: Decimal, whole: Decimal) -> LineAmounts:
     net = round_money(CONTEXT.divide(CONTEXT.multiply(amounts.net, part), whole))
     gross = round_money(CONTEXT.divide(CONTEXT.multiply(amounts.gross, part), whole))
     return LineAmounts(net=net, tax=gross - net, gross=gross)
-
-
-@dataclass(frozen=True)
-class Totals:
-    net: Decimal
-    tax: Decimal
-    gross: Decimal
-
-
-def totals(lines: Iterable[LineAmounts]) -> Totals:
-    net = tax = gross = ZERO
-    for x in lines:
-        net, tax, gross = net + x.net, tax + x.tax, gross + x.gross
-    return Totals(net=net, tax=tax, gross=gross)
 
 
 # --- prices ---------------------------------------------------------------------------------
@@ -101,19 +57,11 @@ def pick_price(candidates: Sequence[PriceCandidate]) -> PriceCandidate | None:
     return None
 
 
-def with_tax(price: Decimal, rate: Decimal) -> Decimal:
-    return round_unit_cost(CONTEXT.multiply(price, CONTEXT.divide(HUNDRED + rate, HUNDRED)))
-
-
-def without_tax(price: Decimal, rate: Decimal) -> Decimal:
-    return round_unit_cost(CONTEXT.divide(price, CONTEXT.divide(HUNDRED + rate, HUNDRED)))
-
-
 def as_entered(c: PriceCandidate, *, includes_tax: bool, rate: Decimal) -> Decimal:
     """A candidate's price turned into the document's 含税 / 不含税."""
-    if c.includes_tax == includes_tax:
-        return c.price
-    return without_tax(c.price, rate) if c.includes_tax else with_tax(c.price, rate)
+    return pricing.as_entered(
+        c.price, given_with_tax=c.includes_tax, includes_tax=includes_tax, rate=rate
+    )
 
 
 def effective_price(price: Decimal, discount_rate: Decimal) -> Decimal:

@@ -150,6 +150,7 @@ def _build(n: int, rng, user, skus, warehouse, suppliers, account, today) -> dic
     from django.db import connection, transaction
 
     from jxc.core.choices import DocumentStatus as S
+    from jxc.core.documents import pricing
     from jxc.finance.models import (
         OpenItem,
         PartyBalance,
@@ -157,7 +158,6 @@ def _build(n: int, rng, user, skus, warehouse, suppliers, account, today) -> dic
         Settlement,
         SupplierPayment,
     )
-    from jxc.purchasing import rules
     from jxc.purchasing.models import (
         PurchaseOrder,
         PurchaseOrderLine,
@@ -194,7 +194,7 @@ def _build(n: int, rng, user, skus, warehouse, suppliers, account, today) -> dic
         for o, wanted in zip(orders, plan, strict=True):
             total = Decimal(0)
             for no, (sku, qty, price) in enumerate(wanted, 1):
-                a = rules.line_amounts(
+                a = pricing.line_amounts(
                     qty=qty,
                     price=price,
                     tax_rate=Decimal(13),

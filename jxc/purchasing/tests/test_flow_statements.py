@@ -9,12 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jxc.core.documents import actions
+from jxc.core.documents import actions, pricing
 from jxc.core.documents.lines import LineInput
 from jxc.finance import payments
 from jxc.finance.checks import party_ledger_problems
 from jxc.finance.models import OpenItem, Settlement
-from jxc.purchasing import receipts, rules, services
+from jxc.purchasing import receipts, services
 from jxc.purchasing.tests.conftest import DAY
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_the_statements_do_not_grow_with_the_lines(shop, account):
 def test_a_draft_written_whole_holds_the_amounts_of_its_lines(shop, account):
     po, receipt, _counts = _flow(shop, account, 3)
     for x in po.lines.order_by("line_no"):
-        a = rules.line_amounts(
+        a = pricing.line_amounts(
             qty=x.qty,
             price=x.price,
             tax_rate=x.tax_rate,
