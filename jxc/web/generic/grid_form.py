@@ -22,6 +22,7 @@ or a view calls the page itself:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -105,11 +106,15 @@ def grid_form_page(
     )
 
 
-class GridFormScreen(Screen):
+class GridFormScreen(Screen, ABC):
     """A screen whose rows are made and changed on a form with a line grid: ``<path>/new/``
     and ``<path>/<pk>/edit/`` (URL names ``<name>_create`` / ``_edit``, permission
     ``<resource>.edit``) from ``grid_form`` (a form that only parses), ``grid_columns``, the
-    row's ``grid_initial`` and ``grid_lines`` (each with ``sku``), and ``grid_save``."""
+    row's ``grid_initial`` and ``grid_lines`` (each with ``sku``), and ``grid_save``.
+
+    ``grid_save`` is an abstract hook: a screen that does not declare it cannot be made — the
+    module that makes it (its ``SCREENS``) fails on import, and mypy refuses the
+    instantiation ("Cannot instantiate abstract class")."""
 
     grid_form: ClassVar[Callable[..., Any]]
     grid_columns: ClassVar[list[str]] = ["qty"]
@@ -124,8 +129,10 @@ class GridFormScreen(Screen):
     def grid_lines(self, obj) -> Any:
         return []
 
+    @abstractmethod
     def grid_save(self, request, data: dict[str, Any], lines: list[Any]) -> Any:
-        raise NotImplementedError
+        """Save the form's cleaned ``data`` and the grid's parsed ``lines``; the saved row
+        (its page follows), or a ``ValidationFailed`` naming ``<grid_lines_key>.<i>.<field>``."""
 
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name
