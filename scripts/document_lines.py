@@ -41,7 +41,6 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("调拨单",),
         (
             "jxc/inventory/documents/transfers.py",
-            "jxc/inventory/documents/transfer_rules.py",
             "jxc/api/stock_transfers.py",
             "jxc/web/views/stock_transfers.py",
         ),

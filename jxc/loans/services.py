@@ -30,7 +30,7 @@ from jxc.inventory.documents.lifecycle import (
     issue_lines,
     reverse_stock,
 )
-from jxc.inventory.documents.transfer_rules import one_step_transfer_lines
+from jxc.inventory.documents.rules import one_step_lines
 from jxc.loans.models import Loan, LoanOut
 
 L = TypeVar("L", bound=Loan)
@@ -79,7 +79,7 @@ def post_loan(doc: L, *, user) -> L:
         refuse_serial_tracked([x.sku_id for x in lines], sku_facts(x.sku_id for x in lines))
         if isinstance(locked, LoanOut):
             pool = available_lots(locked.warehouse_id, {x.sku_id for x in lines})
-            moves = one_step_transfer_lines(
+            moves = one_step_lines(
                 source=locked.warehouse_id,
                 target=stock.lent_location(locked.warehouse).pk,
                 date=locked.date,
@@ -103,7 +103,7 @@ def return_loan(
         if isinstance(locked, LoanOut):
             place = stock.lent_location(locked.warehouse).pk
             pool = available_lots(place, {lines[k].sku_id for k in wanted})
-            moves = one_step_transfer_lines(
+            moves = one_step_lines(
                 source=place,
                 target=locked.warehouse_id,
                 date=day,

@@ -8,7 +8,7 @@ transfer shipped) and pass plain values in; everything here is exhaustively test
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.lots import Lot
 from jxc.core.numbers import round_unit_cost
+from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents.choices import (
     INCOMING_KINDS,
     KIND_MOVE_REASON,
@@ -84,6 +85,39 @@ def lots_out(
                 )
             )
     return out
+
+
+def one_step_lines(
+    *,
+    source: int,
+    target: int,
+    date: dt.date,
+    lines: Sequence[PostLine],
+    to_bins: Mapping[int, int | None],
+    out_reason: str = MoveReason.TRANSFER_OUT,
+    in_reason: str = MoveReason.TRANSFER_IN,
+) -> list[StockLine]:
+    """Out of one place and into another in one posting (同一地点的调拨, 借出 into the
+    lent-out location and its 归还): every lot out, and each in line naming its out line
+    (``origin_line``) so it arrives at exactly the value that left."""
+    outs = lots_out(warehouse=source, date=date, lines=lines, reason=out_reason)
+    ins = [
+        StockLine(
+            sku=o.sku,
+            warehouse=target,
+            qty=-o.qty,
+            reason=in_reason,
+            date=date,
+            bin=to_bins.get(o.source_line or 0),
+            batch=o.batch,
+            serials=o.serials,
+            entered_qty=-o.qty,
+            source_line=o.source_line,
+            origin_line=i,
+        )
+        for i, o in enumerate(outs)
+    ]
+    return outs + ins
 
 
 def stock_lines_for_document(

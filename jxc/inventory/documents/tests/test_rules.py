@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, allocate
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents import assembly_rules, count_rules, rules, transfer_rules
+from jxc.inventory.documents import assembly_rules, count_rules, in_transit_rules, rules
 from jxc.inventory.documents.rules import PostLine
 
 DAY = dt.date(2026, 11, 20)
@@ -180,7 +180,7 @@ def test_allocate_takes_in_order_and_reports_the_rest():
     assert sum(x.qty for x in taken) == D(7) and rest == D(2)
 
 
-# --- 调拨 ----------------------------------------------------------------------------------
+# --- 调拨 (goods on their way, one-step moves) -------------------------------------------
 
 
 def test_one_step_transfer_in_lines_name_their_out_lines():
@@ -190,9 +190,7 @@ def test_one_step_transfer_in_lines_name_their_out_lines():
             id=2, sku=11, qty=D(4), base_qty=D(4), lots=(Lot(D(1), batch=7), Lot(D(3), batch=8))
         ),
     ]
-    out = transfer_rules.one_step_transfer_lines(
-        source=1, target=2, date=DAY, lines=lines, to_bins={2: 55}
-    )
+    out = rules.one_step_lines(source=1, target=2, date=DAY, lines=lines, to_bins={2: 55})
     outs, ins = out[:3], out[3:]
     assert [x.qty for x in outs] == [D(-3), D(-1), D(-3)] and {x.warehouse for x in outs} == {1}
     assert [x.origin_line for x in ins] == [0, 1, 2]
@@ -205,13 +203,13 @@ def test_one_step_transfer_in_lines_name_their_out_lines():
 
 def test_arrival_takes_slices_in_order_with_serials():
     slices = [
-        transfer_rules.ShippedSlice(move=100, line=1, sku=10, qty=D(3), done=D(1)),
-        transfer_rules.ShippedSlice(move=101, line=1, sku=10, qty=D(4)),
-        transfer_rules.ShippedSlice(
+        in_transit_rules.ShippedSlice(move=100, line=1, sku=10, qty=D(3), done=D(1)),
+        in_transit_rules.ShippedSlice(move=101, line=1, sku=10, qty=D(4)),
+        in_transit_rules.ShippedSlice(
             move=102, line=2, sku=12, qty=D(3), done=D(1), serials=("S1", "S2", "S3")
         ),
     ]
-    out = transfer_rules.arrival_lines(
+    out = in_transit_rules.arrival_lines(
         warehouse=2, date=DAY, slices=slices, quantities={1: D(5), 2: D(2)}, bins={}
     )
     assert [(x.origin, x.qty, x.receive_in_transit) for x in out] == [
@@ -220,18 +218,18 @@ def test_arrival_takes_slices_in_order_with_serials():
         (102, D(2), D(2)),
     ]
     assert out[2].serials == ("S2", "S3")
-    back = transfer_rules.arrival_lines(
+    back = in_transit_rules.arrival_lines(
         warehouse=1, date=DAY, slices=slices, quantities={1: D(1)}, bins={}, from_transit=False
     )
     assert back[0].receive_in_transit == 0 and back[0].origin == 100
 
 
 def test_receipt_errors():
-    states = [transfer_rules.TransferLineState(line=1, label="A", shipped=D(10), received=D(8))]
-    assert transfer_rules.receipt_errors(states, {1: D(2)}) == {}
-    assert "lines.1.qty" in transfer_rules.receipt_errors(states, {1: D(3)})
-    assert "lines" in transfer_rules.receipt_errors(states, {1: D(0)})
-    assert "lines" in transfer_rules.receipt_errors(states, {9: D(1)})
+    states = [in_transit_rules.LineInTransit(line=1, label="A", shipped=D(10), received=D(8))]
+    assert in_transit_rules.receipt_errors(states, {1: D(2)}) == {}
+    assert "lines.1.qty" in in_transit_rules.receipt_errors(states, {1: D(3)})
+    assert "lines" in in_transit_rules.receipt_errors(states, {1: D(0)})
+    assert "lines" in in_transit_rules.receipt_errors(states, {9: D(1)})
     assert states[0].open == D(2) and states[0].difference == D(2)
 
 

@@ -1,6 +1,7 @@
-"""Pure rules of the 调拨单 (no database): the out lines of a shipment, the one-step
-transfer, the in lines of a receipt (or the return of what never arrived) taken slice by
-slice from what was shipped, and the checks of a receipt."""
+"""Goods on their way (在途), pure (no database): what a receipt brings in (or the return of
+what never arrived), taken slice by slice from what was shipped so each unit arrives at the
+value it left with; a shipped line's state; the checks of a receipt. The services are in
+``jxc.inventory.documents.in_transit``."""
 
 from __future__ import annotations
 
@@ -13,51 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.lines import format_message, plain_number
 from jxc.inventory.choices import MoveReason
-from jxc.inventory.documents.rules import PostLine, lots_out
 from jxc.inventory.ledger.types import StockLine
 
 ZERO = Decimal(0)
 
 
-def transfer_out_lines(*, source: int, date: dt.date, lines: Sequence[PostLine]) -> list[StockLine]:
-    """Ship: every lot out of the source warehouse (调出)."""
-    return lots_out(warehouse=source, date=date, lines=lines, reason=MoveReason.TRANSFER_OUT)
-
-
-def one_step_transfer_lines(
-    *,
-    source: int,
-    target: int,
-    date: dt.date,
-    lines: Sequence[PostLine],
-    to_bins: Mapping[int, int | None],
-) -> list[StockLine]:
-    """同一地点的调拨: out of the source and into the target in one posting; each in line
-    names its out line (``origin_line``) so it arrives at exactly the value that left."""
-    outs = transfer_out_lines(source=source, date=date, lines=lines)
-    ins = [
-        StockLine(
-            sku=o.sku,
-            warehouse=target,
-            qty=-o.qty,
-            reason=MoveReason.TRANSFER_IN,
-            date=date,
-            bin=to_bins.get(o.source_line or 0),
-            batch=o.batch,
-            serials=o.serials,
-            entered_qty=-o.qty,
-            source_line=o.source_line,
-            origin_line=i,
-        )
-        for i, o in enumerate(outs)
-    ]
-    return outs + ins
-
-
 @dataclass(frozen=True)
 class ShippedSlice:
-    """One posted transfer-out move of a line: how much left, how much of it has come back
-    in already (received or returned), its batch and serials."""
+    """One posted out move of a line: how much left, how much of it has come back in already
+    (received or returned), its batch and serials."""
 
     move: int
     line: int
@@ -82,7 +47,7 @@ def arrival_lines(
     reason: str = MoveReason.TRANSFER_IN,
     from_transit: bool = True,
 ) -> list[StockLine]:
-    """调入 (or the return of what never arrived): ``quantities`` per transfer line are
+    """调入 (or the return of what never arrived): ``quantities`` per document line are
     taken from that line's shipped slices in order, each in line at the value its slice
     left with (``origin``). Serials arrive in the order they were shipped."""
     out: list[StockLine] = []
@@ -120,7 +85,9 @@ def arrival_lines(
 
 
 @dataclass(frozen=True)
-class TransferLineState:
+class LineInTransit:
+    """A shipped line: what left, what arrived, went back or was written off."""
+
     line: int
     label: str
     shipped: Decimal
@@ -139,7 +106,7 @@ class TransferLineState:
 
 
 def receipt_errors(
-    states: Sequence[TransferLineState], quantities: Mapping[int, Decimal]
+    states: Sequence[LineInTransit], quantities: Mapping[int, Decimal]
 ) -> dict[str, list[str]]:
     """A receipt may take at most what is still in transit, and must take something."""
     errors: dict[str, list[str]] = {}
