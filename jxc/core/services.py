@@ -2,6 +2,7 @@
 ``jxc.core.accounts``; idempotent creation: ``jxc.core.idempotency``)."""
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -38,21 +39,30 @@ def allocate_number(doc_type: str, *, day: dt.date, prefixes: dict[str, str] | N
     row it touches) instead of a savepoint, an insert, a locking read, an update and a read.
     ``prefixes``: the company's, when the caller has read them already.
     """
+    return allocate_numbers(doc_type, day=day, count=1, prefixes=prefixes)[0]
+
+
+def allocate_numbers(
+    doc_type: str, *, day: dt.date, count: int, prefixes: dict[str, str] | None = None
+) -> list[str]:
+    """The next ``count`` numbers of a document type for a day, consecutive, in one statement
+    (the counter moved by ``count``): what ``count`` calls of :func:`allocate_number` in a
+    row would give, for documents written as one set."""
     ops = connection.ops
     table = ops.quote_name(DocumentSequence._meta.db_table)
     last = ops.quote_name("last")
-    number = fetch(
-        f"INSERT INTO {table} (doc_type, day, {last}) VALUES (%s, %s, 1) "
-        f"ON CONFLICT (doc_type, day) DO UPDATE SET {last} = {table}.{last} + 1 "
+    top = fetch(
+        f"INSERT INTO {table} (doc_type, day, {last}) VALUES (%s, %s, %s) "
+        f"ON CONFLICT (doc_type, day) DO UPDATE SET {last} = {table}.{last} + %s "
         f"RETURNING {last}",
-        [doc_type, ops.adapt_datefield_value(day)],
+        [doc_type, ops.adapt_datefield_value(day), count, count],
     )[0][0]
     default = DEFAULT_PREFIXES.get(doc_type, doc_type.upper())
     if prefixes is None:
         prefix = selectors.document_prefix(doc_type, default)
     else:
         prefix = prefixes.get(doc_type) or default
-    return f"{prefix}{day:%Y%m%d}-{number:04d}"
+    return [f"{prefix}{day:%Y%m%d}-{n:04d}" for n in range(top - count + 1, top + 1)]
 
 
 def _plain(value: Any) -> Any:
@@ -137,17 +147,37 @@ def record_audit_steps(
     the one before it (``audit.append_each``: one round trip on PostgreSQL, with ``before``).
     As :func:`record_audit` without building the ``AuditLog`` rows (the document flow's
     steps do not use them)."""
+    record_audit_each(
+        user=user, steps=[(obj, a, c) for a, c in steps], reason=reason, before=before
+    )
+
+
+def record_audit_each(
+    *,
+    user: User | None,
+    steps: Sequence[tuple[models.Model, str, dict]],
+    reason: str = "",
+    before: tuple[str, list[Any]] | None = None,
+) -> None:
+    """One audit line per (object, action, changes), in order, each chained to the one before
+    it, all in one round trip on PostgreSQL: :func:`record_audit_steps` for the steps of
+    several objects written as one set (the 收款单 of a split payment)."""
     at = timezone.now()
-    common = {
-        "at": at,
-        "user_id": user.pk if user is not None and user.pk else None,
-        "object_type": obj._meta.label_lower,
-        "object_id": str(obj.pk),
-        "object_repr": str(obj)[:200],
-        "reason": reason[:500],
-    }
+    user_id = user.pk if user is not None and user.pk else None
     audit.append_each(
-        [{**common, "action": action, "changes": changes} for action, changes in steps],
+        [
+            {
+                "at": at,
+                "user_id": user_id,
+                "object_type": obj._meta.label_lower,
+                "object_id": str(obj.pk),
+                "object_repr": str(obj)[:200],
+                "reason": reason[:500],
+                "action": action,
+                "changes": changes,
+            }
+            for obj, action, changes in steps
+        ],
         before=before,
     )
 

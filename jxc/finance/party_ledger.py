@@ -17,7 +17,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from jxc.core.documents.actions import ensure_period_open, write_fields
+from jxc.core.documents.actions import (
+    BookCalendar,
+    book_calendar,
+    ensure_period_open,
+    write_fields,
+)
 from jxc.core.documents.models import SourceRef
 from jxc.core.errors import (
     AlreadyReversed,
@@ -93,25 +98,40 @@ def _write(
     user,
     reverses: Sequence[PartyLedgerEntry | None] | None = None,
 ) -> list[PartyLedgerEntry]:
+    return _write_each([(source, lines)], user=user, reverses=reverses)[0]
+
+
+def _write_each(
+    batches: Sequence[tuple[SourceRef, Sequence[PartyLine]]],
+    *,
+    user,
+    reverses: Sequence[PartyLedgerEntry | None] | None = None,
+) -> list[list[PartyLedgerEntry]]:
+    """The entries of each (source, lines), their open items and the balances: one INSERT
+    per table and one balance update per partner, whatever the number of sources."""
     user_id = getattr(user, "pk", None)
-    entries = [
-        PartyLedgerEntry(
-            side=line.side,
-            **_partner(line.side, line.partner_id),
-            date=line.date,
-            due_date=line.due_date,
-            kind=line.kind,
-            amount=line.amount,
-            source_kind=source.kind,
-            source_id=source.id,
-            source_number=source.number,
-            source_line=line.source_line,
-            memo=line.memo[:200],
-            reverses=reverses[i] if reverses else None,
-            user_id=user_id,
-        )
-        for i, line in enumerate(lines)
+    made = [
+        [
+            PartyLedgerEntry(
+                side=line.side,
+                **_partner(line.side, line.partner_id),
+                date=line.date,
+                due_date=line.due_date,
+                kind=line.kind,
+                amount=line.amount,
+                source_kind=source.kind,
+                source_id=source.id,
+                source_number=source.number,
+                source_line=line.source_line,
+                memo=line.memo[:200],
+                reverses=reverses[i] if reverses else None,
+                user_id=user_id,
+            )
+            for i, line in enumerate(lines)
+        ]
+        for source, lines in batches
     ]
+    entries = [e for batch in made for e in batch]
     PartyLedgerEntry.objects.bulk_create(entries)
     OpenItem.objects.bulk_create(
         [
@@ -131,7 +151,7 @@ def _write(
     for e in entries:
         changes[_key(e)] += e.amount
     _add_to_balances(changes)
-    return entries
+    return made
 
 
 def record_party_entries(
@@ -144,14 +164,33 @@ def record_party_entries(
     a payment) — no SAVEPOINT and RELEASE of the writer's own."""
     if not lines:
         return []
-    problems = rules.party_line_problems(lines)
-    if problems:
-        i, problem = problems[0]
-        raise InvalidPartyLine(line=i + 1, problem=problem)
+    return record_party_entries_each([(source, lines)], user=user, savepoint=savepoint)[0]
+
+
+def record_party_entries_each(
+    batches: Sequence[tuple[SourceRef, Sequence[PartyLine]]],
+    *,
+    user,
+    savepoint: bool = True,
+    calendar: BookCalendar | None = None,
+) -> list[list[PartyLedgerEntry]]:
+    """:func:`record_party_entries` for several documents written as one set (the 收款单 of
+    a split payment), all or nothing: each source's lines checked as there (a problem names
+    the line of its source), then every entry and open item in one INSERT each and the
+    balances added once. The entries per source, in order. ``calendar``: the caller's
+    (read once for the set)."""
+    for _source, lines in batches:
+        problems = rules.party_line_problems(lines)
+        if problems:
+            i, problem = problems[0]
+            raise InvalidPartyLine(line=i + 1, problem=problem)
+    if not any(lines for _source, lines in batches):
+        return [[] for _b in batches]
     with transaction.atomic(savepoint=savepoint):
-        for day in sorted({line.date for line in lines}):
-            ensure_period_open(day)
-        return _write(lines, source=source, user=user)
+        cal = calendar or book_calendar()
+        for day in sorted({line.date for _source, lines in batches for line in lines}):
+            ensure_period_open(day, cal)
+        return _write_each(batches, user=user)
 
 
 @transaction.atomic
@@ -225,12 +264,21 @@ def _settle_many(
     user,
     source: SourceRef | None,
 ) -> list[Settlement]:
-    """Each (debit, credit, amount) checked and applied to the locked items in turn (an item
-    met twice sees what the first pair took), then written set-based: every touched item in
-    one executemany, every settlement in one INSERT."""
+    return _settle_each([(d, c, a, source) for d, c, a in plan], date=date, user=user)
+
+
+def _settle_each(
+    plan: Sequence[tuple[OpenItem, OpenItem, Decimal, SourceRef | None]],
+    *,
+    date: dt.date,
+    user,
+) -> list[Settlement]:
+    """Each (debit, credit, amount, source) checked and applied to the locked items in turn
+    (an item met twice sees what the first pair took), then written set-based: every touched
+    item in one executemany, every settlement in one INSERT."""
     touched: dict[int, OpenItem] = {}
     made = []
-    for debit, credit, amount in plan:
+    for debit, credit, amount, source in plan:
         if (
             debit.side != credit.side
             or debit.partner_id != credit.partner_id
@@ -315,19 +363,34 @@ def record_settlements(
     locked first, in primary-key order (so two settlements of one partner queue instead of
     deadlocking), then each pair checked and settled as ``record_settlement`` does, all
     written set-based. ``savepoint=False``: as for ``record_party_entries``."""
+    return record_settlements_each(
+        [(d, c, a, source) for d, c, a in pairs], date=date, user=user, savepoint=savepoint
+    )
+
+
+def record_settlements_each(
+    pairs: Sequence[tuple[int, int, Decimal, SourceRef | None]],
+    *,
+    date: dt.date,
+    user,
+    savepoint: bool = True,
+    calendar: BookCalendar | None = None,
+) -> list[Settlement]:
+    """:func:`record_settlements` for the pairs of several sources at once (debit id, credit
+    id, amount, source): the items locked once in primary-key order, each pair checked in
+    turn, all written set-based."""
     if not pairs:
         return []
     with transaction.atomic(savepoint=savepoint):
-        ensure_period_open(date)
-        items = _lock_items(i for d, c, _a in pairs for i in (d, c))
-        for debit_id, credit_id, _amount in pairs:
+        ensure_period_open(date, calendar)
+        items = _lock_items(i for d, c, _a, _s in pairs for i in (d, c))
+        for debit_id, credit_id, _amount, _source in pairs:
             if debit_id not in items or credit_id not in items:
                 raise SettlementMismatch(debit=debit_id, credit=credit_id)
-        return _settle_many(
-            [(items[d], items[c], amount) for d, c, amount in pairs],
+        return _settle_each(
+            [(items[d], items[c], amount, source) for d, c, amount, source in pairs],
             date=date,
             user=user,
-            source=source,
         )
 
 

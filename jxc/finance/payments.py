@@ -10,17 +10,29 @@ open as a prepayment (预付 / 预收) that ``settle_open_items`` takes up later
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jxc.core.documents.actions import assign_number, audit_saved, ensure_perm, take_action
+from jxc.core.documents.actions import (
+    assign_number,
+    assign_numbers,
+    audit_saved,
+    ensure_perm,
+    take_action,
+)
+from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.errors import AccountNotPermitted, SettlementExceedsOpen, ValidationFailed
 from jxc.core.fields import size_error
 from jxc.core.numbers import MONEY_PLACES, ZERO
+from jxc.core.services import record_audit_each
+from jxc.core.statements import fetch
+from jxc.core.transitions import ensure_transition
 from jxc.finance import party_ledger, rules
 from jxc.finance.models import (
     Account,
@@ -59,11 +71,23 @@ def ensure_may_use_account(user, account: Account) -> None:
     """Money in or out of an account whose roles are named: only for users holding one of
     them (AccountNotPermitted, 403); an account naming no role is open to every user with
     the payment permission."""
-    if user is None or getattr(user, "is_superuser", False):
-        return
-    allowed = set(account.roles.values_list("pk", flat=True))
-    if allowed and not allowed & set(user.roles.values_list("pk", flat=True)):
+    if account.pk in _refused_accounts(user, [account]):
         raise AccountNotPermitted(account=account.name)
+
+
+def _refused_accounts(user, accounts: Sequence[Account]) -> set[int]:
+    """The accounts (ids) ``user`` may not use (``ensure_may_use_account``): the roles of all
+    of them in one statement, the user's roles only when one names any."""
+    if user is None or getattr(user, "is_superuser", False) or not accounts:
+        return set()
+    named: dict[int, set[int]] = defaultdict(set)
+    through = Account.roles.through.objects.filter(account_id__in={a.pk for a in accounts})
+    for account_id, role_id in through.values_list("account_id", "role_id"):
+        named[account_id].add(role_id)
+    if not named:
+        return set()
+    mine = set(user.roles.values_list("pk", flat=True))
+    return {a for a, roles in named.items() if not roles & mine}
 
 
 def _money_error(value: Decimal | None, *, above_zero: bool) -> str | None:
@@ -177,6 +201,162 @@ def record_payment(
     return take_action(payment, action="post", user=user, effect=effect, check_permission=False)
 
 
+@dataclass(frozen=True)
+class Money:
+    """One payment of a set (:func:`record_payments`): ``record_payment``'s own arguments."""
+
+    account: Account
+    amount: Decimal
+    discount: Decimal = ZERO
+    write_off: Decimal = ZERO
+    allocations: Sequence[tuple[int, Decimal]] | None = None
+
+
+def record_payments(
+    book: PaymentBook,
+    *,
+    user,
+    partner,
+    date: dt.date,
+    money: Sequence[Money],
+    memo: str = "",
+    check_permission: bool = True,
+    savepoint: bool = True,
+) -> list[PartyPayment]:
+    """Several 付款单 / 收款单 of one partner and date as one set (a split payment at the
+    counter: 现金 + 微信). Each is what ``record_payment`` writes, in the order given: its own
+    number (consecutive), its audit lines (新建, 过账), its party entries and settlements
+    (an automatic one sees what the payments before it in the set settled), and the same
+    refusals, all or nothing. Only written set-based: the accounts' roles and the calendar
+    read once, the numbers in one statement, the payments, entries, open items and
+    settlements in one INSERT each, the balance once, the audit lines in one round trip.
+    ``savepoint=False``: as for ``party_ledger.record_party_entries``."""
+    if check_permission:
+        ensure_perm(user, book.resource, "create")
+    if not money:
+        return []
+    refused = _refused_accounts(user, [m.account for m in money])
+    for m in money:
+        if m.account.pk in refused:
+            raise AccountNotPermitted(account=m.account.name)
+        errors = _errors(
+            book,
+            partner=partner,
+            account=m.account,
+            amount=m.amount,
+            discount=m.discount,
+            write_off=m.write_off,
+            allocations=m.allocations,
+        )
+        if errors:
+            raise ValidationFailed(errors)
+    model = book.model
+    transition = ensure_transition(model.WORKFLOW, "draft", action="post")
+    with transaction.atomic(savepoint=savepoint):
+        now = timezone.now()
+        rows = [
+            model(
+                **{book.partner_field: partner},
+                account=m.account,
+                amount=m.amount,
+                discount=m.discount,
+                write_off=m.write_off,
+                date=date,
+                memo=memo[:500],
+                created_by=user,
+                status=transition.target,
+                posted_by=user,
+                posted_at=now,
+            )
+            for m in money
+        ]
+        calendar = assign_numbers(rows)
+        model._default_manager.bulk_create(rows)
+        # what record_payment's 过账 asks the approval policy: a payment made in this
+        # transaction has had no approval round, so one probe answers for all of them
+        policy = approval_policy()
+        probe = policy.prefetch(rows[0], action="post", user=user)
+        prefetched = fetch(*probe)[0] if probe is not None else None
+        for row in rows:
+            policy.gate(row, action="post", user=user, prefetched=prefetched)
+        batches = [
+            (
+                row.ref(),
+                [
+                    PartyLine(
+                        side=book.side,
+                        partner_id=partner.pk,
+                        amount=-value,
+                        date=date,
+                        kind=kind,
+                        memo=memo[:200],
+                    )
+                    for kind, value in (
+                        ("discount", m.discount),
+                        ("write_off", m.write_off),
+                        ("payment", m.amount),
+                    )
+                    if value
+                ],
+            )
+            for row, m in zip(rows, money, strict=True)
+        ]
+        made = party_ledger.record_party_entries_each(
+            batches, user=user, savepoint=False, calendar=calendar
+        )
+        pairs = _set_plan(book, partner_id=partner.pk, money=money, made=made)
+        party_ledger.record_settlements_each(
+            [
+                (d, c, a, row.ref())
+                for row, plan in zip(rows, pairs, strict=True)
+                for d, c, a in plan
+            ],
+            date=date,
+            user=user,
+            savepoint=False,
+            calendar=calendar,
+        )
+        record_audit_each(
+            user=user,
+            steps=[
+                step
+                for row in rows
+                for step in (
+                    (row, "create", {}),
+                    (row, "post", {"status": ["draft", transition.target]}),
+                )
+            ],
+        )
+    return rows
+
+
+def _set_plan(
+    book: PaymentBook,
+    *,
+    partner_id: int,
+    money: Sequence[Money],
+    made: Sequence[Sequence[PartyLedgerEntry]],
+) -> list[list[tuple[int, int, Decimal]]]:
+    """The settlement pairs of each payment of a set, as ``record_payment`` one after the
+    other would make them: the items chosen read once for all, the open documents once for
+    those settled oldest first, less what the payments before took of them."""
+    named = {i for m in money for i, _a in m.allocations or ()}
+    found = {i.pk: i.amount for i in book.items(partner_id).filter(pk__in=named)} if named else {}
+    opens = _open_documents(book, partner_id) if any(not m.allocations for m in money) else []
+    taken: dict[int, Decimal] = defaultdict(Decimal)
+    out = []
+    for m, entries in zip(money, made, strict=True):
+        if m.allocations:
+            plan = _chosen_plan(entries, m.allocations, found)
+        else:
+            left = [replace(o, open=o.open - taken[o.id]) for o in opens]
+            plan = _oldest_plan(entries, [o for o in left if o.open > 0])
+        for debit, _credit, amount in plan:
+            taken[debit] += amount
+        out.append(plan)
+    return out
+
+
 def _settlement_plan(
     book: PaymentBook,
     *,
@@ -186,46 +366,68 @@ def _settlement_plan(
 ) -> list[tuple[int, int, Decimal]]:
     """(debit, credit, amount) pairs: the discount and 抹零 first (they are given against
     documents, never left open), then the money."""
-    given = sum((-e.amount for e in entries if e.kind != "payment"), ZERO)
-    paid = sum((-e.amount for e in entries), ZERO)
-    credits = [(e.pk, -e.amount) for e in entries]  # discount, 抹零, money: in that order
     if allocations:
-        found = {
-            i.pk: i for i in book.items(partner_id).filter(pk__in=[i for i, _a in allocations])
-        }
-        if len(found) != len(allocations):
-            raise ValidationFailed({"allocations": [_("Select a valid choice.")]})
-        debits = [(i, a) for i, a in allocations if found[i].amount > 0]
-        offsets = [(i, a) for i, a in allocations if found[i].amount < 0]
-        chosen = sum((a for _i, a in debits), ZERO)
-        offset = sum((a for _i, a in offsets), ZERO)
-        if chosen > paid + offset:
-            raise ValidationFailed(
-                {
-                    "allocations": [
-                        _("%(total)s is settled, more than the payment of %(amount)s.")
-                        % {"total": chosen, "amount": paid + offset}
-                    ]
-                }
-            )
-        if chosen < given + offset:
-            raise ValidationFailed(
-                {
-                    "allocations": [
-                        _(
-                            "%(needed)s (returns and payments offset, discount, rounding off) "
-                            "must be settled against documents; %(total)s is chosen."
-                        )
-                        % {"needed": given + offset, "total": chosen}
-                    ]
-                }
-            )
-        return rules.pair_settlements(debits, offsets + credits)
-    opens = [
+        chosen = book.items(partner_id).filter(pk__in=[i for i, _a in allocations])
+        return _chosen_plan(entries, allocations, {i.pk: i.amount for i in chosen})
+    return _oldest_plan(entries, _open_documents(book, partner_id))
+
+
+def _open_documents(book: PaymentBook, partner_id: int) -> list[rules.Open]:
+    return [
         rules.Open(id=o.pk, date=o.date, due_date=o.due_date, open=o.open_amount)
         for o in book.items(partner_id).filter(is_open=True, amount__gt=0)
     ]
-    debits = rules.allocate(paid, opens)
+
+
+def _chosen_plan(
+    entries: Sequence[PartyLedgerEntry],
+    allocations: Sequence[tuple[int, Decimal]],
+    found: dict[int, Decimal],
+) -> list[tuple[int, int, Decimal]]:
+    """The pairs of a payment settled as chosen: ``found`` holds the amount (its sign) of
+    each of the partner's items named."""
+    given = sum((-e.amount for e in entries if e.kind != "payment"), ZERO)
+    paid = sum((-e.amount for e in entries), ZERO)
+    credits = [(e.pk, -e.amount) for e in entries]  # discount, 抹零, money: in that order
+    if any(i not in found for i, _a in allocations):
+        raise ValidationFailed({"allocations": [_("Select a valid choice.")]})
+    debits = [(i, a) for i, a in allocations if found[i] > 0]
+    offsets = [(i, a) for i, a in allocations if found[i] < 0]
+    chosen = sum((a for _i, a in debits), ZERO)
+    offset = sum((a for _i, a in offsets), ZERO)
+    if chosen > paid + offset:
+        raise ValidationFailed(
+            {
+                "allocations": [
+                    _("%(total)s is settled, more than the payment of %(amount)s.")
+                    % {"total": chosen, "amount": paid + offset}
+                ]
+            }
+        )
+    if chosen < given + offset:
+        raise ValidationFailed(
+            {
+                "allocations": [
+                    _(
+                        "%(needed)s (returns and payments offset, discount, rounding off) "
+                        "must be settled against documents; %(total)s is chosen."
+                    )
+                    % {"needed": given + offset, "total": chosen}
+                ]
+            }
+        )
+    return rules.pair_settlements(debits, offsets + credits)
+
+
+def _oldest_plan(
+    entries: Sequence[PartyLedgerEntry], opens: Sequence[rules.Open]
+) -> list[tuple[int, int, Decimal]]:
+    """The pairs of a payment settled automatically against the open documents ``opens``,
+    the oldest due first."""
+    given = sum((-e.amount for e in entries if e.kind != "payment"), ZERO)
+    paid = sum((-e.amount for e in entries), ZERO)
+    credits = [(e.pk, -e.amount) for e in entries]
+    debits = rules.allocate(paid, list(opens))
     if sum((a for _i, a in debits), ZERO) < given:
         raise ValidationFailed(
             {
@@ -347,6 +549,11 @@ def record_supplier_payment(*, supplier, **kwargs) -> PartyPayment:
 def record_customer_payment(*, customer, **kwargs) -> PartyPayment:
     """收款: money from a customer (``record_payment`` on the receivable book)."""
     return record_payment(RECEIVABLE, partner=customer, **kwargs)
+
+
+def record_customer_payments(*, customer, **kwargs) -> list[PartyPayment]:
+    """收款 of several payments at once (``record_payments`` on the receivable book)."""
+    return record_payments(RECEIVABLE, partner=customer, **kwargs)
 
 
 def settled_by(payment: PartyPayment) -> list[Settlement]:

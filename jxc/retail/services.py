@@ -140,8 +140,8 @@ def record_counter_sale(
     lines = _scan_lines(items)
     if not paid or any(p.amount is None or p.amount <= 0 for p in paid):
         raise ValidationFailed({"paid": [_("Enter each payment above zero.")]})
-    # an account the cashier may not use is refused by the receipt's own check
-    # (record_payment: account_not_permitted), which rolls the whole sale back
+    # an account the cashier may not use is refused by the receipts' own check
+    # (record_payments: account_not_permitted), which rolls the whole sale back
     with _counter_grant(user):
         delivery = deliveries.create_sales_delivery(
             user=user,
@@ -175,18 +175,20 @@ def record_counter_sale(
         item = OpenItem.objects.get(
             entry__source_kind=delivery.DOC_TYPE, entry__source_id=delivery.pk
         )
-        receipts = [
-            payments.record_customer_payment(
-                user=user,
-                customer=customer,
-                account=p.account,
-                amount=p.amount,
-                date=date,
-                memo=delivery.number,
-                allocations=[(item.pk, p.amount)],
-            )
-            for p in paid
-        ]
+        # one 收款单 per method, written as one set (numbers, entries, settlements, audit)
+        receipts = payments.record_customer_payments(
+            user=user,
+            customer=customer,
+            date=date,
+            memo=delivery.number,
+            money=[
+                payments.Money(
+                    account=p.account, amount=p.amount, allocations=[(item.pk, p.amount)]
+                )
+                for p in paid
+            ],
+            savepoint=False,  # inside this sale's own atomic block: all or nothing
+        )
     return CounterSale(
         delivery=delivery,
         receipts=receipts,

@@ -25,7 +25,7 @@ from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
 from jxc.core.documents.rows import columns_sql, exists_where, row_builder
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
-from jxc.core.services import allocate_number, record_audit_steps
+from jxc.core.services import allocate_numbers, record_audit_steps
 from jxc.core.statements import fetch, fetch_each
 from jxc.core.transitions import ensure_transition
 
@@ -130,12 +130,27 @@ def ensure_document_date(day: dt.date, calendar: BookCalendar | None = None) -> 
 def assign_number(doc: Document) -> None:
     """Give a new document its number from the counter of its type and business date (the
     date checked first: ``ensure_document_date``)."""
-    cal = book_calendar()
-    ensure_document_date(doc.date, cal)
-    if not doc.number:
-        declared = doc.declared()
-        kind = declared.code if declared is not None else doc.DOC_TYPE
-        doc.number = allocate_number(kind, day=doc.date, prefixes=cal.prefixes)
+    assign_numbers([doc])
+
+
+def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = None) -> BookCalendar:
+    """:func:`assign_number` for several new documents written as one set: the calendar read
+    once (or the caller's), each date checked, the numbers of each type and date taken in one
+    statement, consecutive in the order of ``docs``. The calendar, for the caller's next
+    checks."""
+    cal = calendar or book_calendar()
+    groups: dict[tuple[str, dt.date], list[Document]] = {}
+    for doc in docs:
+        ensure_document_date(doc.date, cal)
+        if not doc.number:
+            declared = doc.declared()
+            kind = declared.code if declared is not None else doc.DOC_TYPE
+            groups.setdefault((kind, doc.date), []).append(doc)
+    for (kind, day), group in groups.items():
+        numbers = allocate_numbers(kind, day=day, count=len(group), prefixes=cal.prefixes)
+        for doc, number in zip(group, numbers, strict=True):
+            doc.number = number
+    return cal
 
 
 def lock_date() -> dt.date | None:
