@@ -134,6 +134,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The hot paths' statements (jxc.core.statements) are bound on the server and prepared
+    # once per connection: planned once (a generic plan), not re-planned at every posting
+    # because PostgreSQL guesses custom plans cheaper. Set for the session at connect time
+    # (was a SET LOCAL in every round trip of every posting); Django's own statements bind
+    # on the client and carry no parameters, so the setting changes nothing for them.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        _options.get("options", "") + " -c plan_cache_mode=force_generic_plan"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

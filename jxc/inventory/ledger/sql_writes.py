@@ -98,11 +98,52 @@ def _unnest(
     model: type[models.Model], fields: tuple[str, ...], rows: list[list]
 ) -> tuple[str, list]:
     """PostgreSQL: rows as ``unnest(%s::type[], …)`` of one array per column — a statement
-    whose text does not grow with the rows (the driver parses and caches it once)."""
+    whose text does not grow with the rows (the driver parses and caches it once). Each
+    array goes as its literal text (``{1.50,NULL,…}``), built here by one join per column:
+    the driver's own list adaptation looks up a dumper and runs a regular expression per
+    element — about 200 per posting, a tenth of the client's work."""
     adapt = _adapters(model, fields)
-    columns = [list(c) for c in zip(*(adapt(r) for r in rows), strict=True)]
-    sql = "unnest(" + ", ".join(f"%s::{t}[]" for t in _array_types(model, fields)) + ")"
-    return sql, columns
+    types = _array_types(model, fields)
+    sql = "unnest(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
+    columns = zip(*(adapt(r) for r in rows), strict=True)
+    return sql, [
+        _LITERALS.get(t, list)(c)  # type: ignore[operator]
+        for t, c in zip(types, columns, strict=True)
+    ]
+
+
+def _plain_array(values) -> str:
+    """Numbers and dates: their text as is (``str`` of an int, a Decimal, a date: the
+    server's own input format; a Decimal with an exponent, ``1E+2``, is read as 100)."""
+    return "{" + ",".join(["NULL" if v is None else str(v) for v in values]) + "}"
+
+
+def _quoted(v) -> str:
+    """One element of a text array, quoted: backslash and double quote escaped."""
+    return '"' + str.replace(str.replace(str(v), "\\", "\\\\"), '"', '\\"') + '"'
+
+
+def _quoted_array(values) -> str:
+    """Text and timestamps: every element quoted (a timestamp's text has a space)."""
+    return "{" + ",".join(["NULL" if v is None else _quoted(v) for v in values]) + "}"
+
+
+def _bool_array(values) -> str:
+    return "{" + ",".join(["NULL" if v is None else ("t" if v else "f") for v in values]) + "}"
+
+
+# array literal per element type (_array_types); any other type goes as a list, adapted by
+# the driver
+_LITERALS = {
+    "integer": _plain_array,
+    "bigint": _plain_array,
+    "smallint": _plain_array,
+    "numeric": _plain_array,
+    "date": _plain_array,
+    "text": _quoted_array,
+    "timestamp with time zone": _quoted_array,
+    "boolean": _bool_array,
+}
 
 
 def insert_returning_ids(

@@ -1,0 +1,96 @@
+"""PostgreSQL: the round trips of one posting in its own transaction, counted on the wire
+(libpq's trace of the messages the client sends: a round trip ends with a Sync, in pipeline
+mode, or is a simple Query). Issue 10 §2, docs/ledger.md "Sixth pass — PostgreSQL": the
+transaction's BEGIN travels with the locks' read (it was a round trip of its own), the plans
+are generic by the connection's setting (was a SET LOCAL parsed in every round trip), then
+the writes, then the COMMIT."""
+
+import os
+import tempfile
+from collections import Counter
+
+import pytest
+from django.db import connection, transaction
+
+from jxc.core.documents.models import SourceRef
+from jxc.inventory.choices import MoveReason as R
+from jxc.inventory.models import StockMove
+from jxc.inventory.testing import assert_ledger_consistent
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
+
+
+def _sent(post) -> Counter:
+    """The protocol messages the client sent while ``post()`` ran (Parse, Bind, Sync …)."""
+    from psycopg import pq
+
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    fd, path = tempfile.mkstemp()
+    try:
+        pgconn.trace(fd)
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            post()
+        finally:
+            pgconn.untrace()
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return Counter(
+                p[2].split(" ")[0].strip()
+                for p in (line.split("\t") for line in f)
+                if len(p) > 2 and p[0] == "F"
+            )
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+@pytest.mark.parametrize(
+    ("method", "scope"), [("moving_average", "company"), ("fifo", "warehouse")]
+)
+def test_a_posting_in_its_own_transaction_takes_three_round_trips(kit, method, scope):
+    kit.company(costing_method=method, cost_scope=scope)
+    skus = [kit.sku(f"RT{i}", price="1") for i in range(5)]
+    wh = kit.warehouse("RTW")
+    kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
+
+    def post(sign: int, reason: str):
+        lines = [
+            kit.line(s, wh, str(sign * (i + 1)), reason, unit_cost="12.5" if sign > 0 else None)
+            for i, s in enumerate(skus)
+        ]
+        with transaction.atomic():
+            kit.post(lines)
+
+    post(1, R.PURCHASE_RECEIPT)  # statements prepared, the FIFO guess made
+    post(-1, R.SALES_DELIVERY)
+    for sign, reason in [(1, R.PURCHASE_RECEIPT), (-1, R.SALES_DELIVERY)]:
+        sent = _sent(lambda sign=sign, reason=reason: post(sign, reason))
+        # BEGIN + the reads | the writes | COMMIT (was: BEGIN | reads | writes | COMMIT)
+        assert sent["Sync"] + sent["Query"] == 3, sent
+        # only BEGIN is parsed: every other statement is prepared (was: + a SET LOCAL per
+        # round trip)
+        assert sent["Parse"] == 1, sent
+    assert_ledger_consistent()
+
+
+def test_text_written_as_array_literals_arrives_as_it_was(kit):
+    """The writes send each column as an array literal built by the ledger: quotes,
+    backslashes, braces, commas, the word NULL and non-ASCII text arrive unchanged."""
+    sku = kit.sku("RTQ", price="1")
+    wh = kit.warehouse("RTQW")
+    number = 'a"b\\c{d},e NULL 入库\\"'
+    with transaction.atomic():
+        kit.post(
+            [kit.line(sku, wh, "3", R.PURCHASE_RECEIPT, unit_cost="1.5")],
+            source=SourceRef(kind="test", id=1, number="first"),
+        )
+    with transaction.atomic():
+        kit.post(
+            [kit.line(sku, wh, "2", R.PURCHASE_RECEIPT, unit_cost="2.25")],
+            source=SourceRef(kind="test", id=2, number=number),
+        )
+    move = StockMove.objects.get(source_id=2)
+    assert move.source_number == number
+    assert str(move.qty.normalize()) == "2"
+    assert_ledger_consistent()
