@@ -3,17 +3,21 @@
 #
 #   url=$(scripts/pg-cluster.sh start DIR)   # DIR: a new empty directory (created if absent)
 #   scripts/pg-cluster.sh stop DIR           # stops the server and removes DIR
+#   scripts/pg-cluster.sh socket-url DIR     # the same database over the Unix socket
 #
 # start prints DATABASE_URL (postgres://postgres@127.0.0.1:PORT/jxc) on stdout. The server
 # listens on 127.0.0.1 only, on a free port, trust auth, with durability turned off for speed
-# and enough connections for threaded concurrency tests. As root, initdb and the server run
+# and enough connections for threaded concurrency tests. socket-url prints the DATABASE_URL
+# of the Unix socket in DIR (postgres://postgres@%2FDIR:PORT/jxc): a round trip costs less
+# than over TCP loopback (docs/ledger.md "Sixth pass — PostgreSQL"); which one a benchmark
+# used is part of its figures. As root, initdb and the server run
 # as the `postgres` user (PostgreSQL refuses root) in a directory that user owns.
 set -euo pipefail
 
 cmd="${1:-}"
 dir="${2:-}"
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|socket-url DIR" >&2
     exit 2
 fi
 
@@ -102,11 +106,22 @@ stop() {
     rm -rf "$dir"
 }
 
+socket_url() {
+    local enc
+    [ -f "$dir/port" ] || {
+        echo "pg-cluster: no cluster in $dir" >&2
+        exit 1
+    }
+    enc=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$(cd "$dir" && pwd)")
+    echo "postgres://postgres@$enc:$(cat "$dir/port")/jxc"
+}
+
 case "$cmd" in
 start) start ;;
 stop) stop ;;
+socket-url) socket_url ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|socket-url DIR" >&2
     exit 2
     ;;
 esac
