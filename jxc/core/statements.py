@@ -14,6 +14,9 @@ marked for rollback refuses them either way. Parameters only; no SQL built from 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -45,6 +48,47 @@ def _driver(db):
     return db.connection
 
 
+# (database wrapper, driver's connection or None) of the bound() block being run
+_BOUND: ContextVar[tuple[Any, Any] | None] = ContextVar("jxc_statements_bound", default=None)
+
+
+@contextmanager
+def bound(db=None) -> Iterator[Any]:
+    """Run the block's statements on ``db`` (default: the default database's wrapper, looked
+    up here once) and decide once whether they go on the driver's connection (nothing
+    watches the queries: :func:`_driver`). A posting runs some twenty statements and helpers
+    that need the wrapper; each ``connections[alias]`` is an asgiref Local lookup that
+    raises and catches an exception (no running event loop), some 5 µs. Yields the wrapper.
+    Nesting is fine; the outer block's binding comes back at the end of the inner one."""
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
+    token = _BOUND.set((db, _driver(db)))
+    try:
+        yield db
+    finally:
+        _BOUND.reset(token)
+
+
+def current():
+    """The database wrapper of the enclosing :func:`bound` block, else the default one."""
+    b = _BOUND.get()
+    return connections[DEFAULT_DB_ALIAS] if b is None else b[0]
+
+
+def _target():
+    """(wrapper, driver's connection or None) for the next statement."""
+    b = _BOUND.get()
+    if b is None:
+        db = connections[DEFAULT_DB_ALIAS]
+        return db, _driver(db)
+    db, raw = b
+    if raw is not None:
+        if db.connection is not raw:  # closed and reopened inside the block: ask again
+            return db, _driver(db)
+        db.validate_no_broken_transaction()
+    return b
+
+
 def _qmark(sql: str) -> str:
     """SQLite: the statement with ? placeholders (Django's own rewrite), once per text."""
     found = _QMARK.get(sql)
@@ -55,8 +99,7 @@ def _qmark(sql: str) -> str:
 
 def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
     """Run one statement and return its rows."""
-    db = connections[DEFAULT_DB_ALIAS]
-    raw = _driver(db)
+    db, raw = _target()
     if raw is None:
         with db.cursor() as cur:
             cur.execute(sql, params)
@@ -73,8 +116,7 @@ def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     driver allows it), on SQLite one after the other (in-process, no round trip)."""
     if is_sqlite() or len(statements) < 2:
         return [fetch(sql, params) for sql, params in statements]
-    db = connections[DEFAULT_DB_ALIAS]
-    raw = _driver(db)
+    db, raw = _target()
     if raw is not None:
         with db.wrap_database_errors:
             return _pipelined(raw, statements)
@@ -150,8 +192,7 @@ _NEVER = 2**62  # executions before the driver would prepare a statement on its 
 
 def execute(sql: str, params: list | tuple = ()) -> None:
     """Run one statement (or, on PostgreSQL, several separated by semicolons)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    raw = _driver(db)
+    db, raw = _target()
     if raw is None:
         with db.cursor() as cur:
             cur.execute(sql, params)
@@ -171,8 +212,7 @@ def execute_each(statements: list[tuple[str, list]]) -> None:
         for sql, params in statements:
             execute(sql, params)
         return
-    db = connections[DEFAULT_DB_ALIAS]
-    raw = _driver(db)
+    db, raw = _target()
     if raw is not None:
         with db.wrap_database_errors:
             _pipelined(raw, statements)
@@ -185,8 +225,7 @@ def execute_many(sql: str, rows: list) -> None:
     """Run one statement once per parameter row."""
     if not rows:
         return
-    db = connections[DEFAULT_DB_ALIAS]
-    raw = _driver(db)
+    db, raw = _target()
     if raw is None:
         with db.cursor() as cur:
             cur.executemany(sql, rows)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jxc.core.statements import fetch, fetch_each, is_sqlite
+from jxc.inventory.ledger.pools import POOLS
 from jxc.inventory.ledger.sql import Reader, for_update, placeholders
 from jxc.inventory.models import SkuLedger, StockBalance, StockMove
 
@@ -116,6 +117,17 @@ def _company_columns() -> list[str]:
 
 
 def _sku_lock_sql(sku_ids: list[int]) -> tuple[str, list]:
+    n = len(sku_ids)
+    sql = _SKU_LOCK_SQL.get(n)
+    if sql is None:
+        sql = _SKU_LOCK_SQL[n] = _sku_lock_text(n)
+    return sql, list(sku_ids)
+
+
+_SKU_LOCK_SQL: dict[int, str] = {}  # per number of SKUs: the text is built once
+
+
+def _sku_lock_text(n: int) -> str:
     from jxc.catalog.models import Product, Sku
 
     table = _LEDGERS.table
@@ -125,12 +137,11 @@ def _sku_lock_sql(sku_ids: list[int]) -> tuple[str, list]:
         f"(SELECT p.tracking FROM {st} s JOIN {pt} p ON p.id = s.product_id "
         f"WHERE s.id = {table}.sku_id)"
     )
-    sql = _LEDGERS.sql_with(
+    return _LEDGERS.sql_with(
         [sku % "s.code", sku % "s.name", tracking, *_company_columns()],
-        f"sku_id IN ({placeholders(len(sku_ids))})",
+        f"sku_id IN ({placeholders(n)})",
         " ORDER BY sku_id" + for_update(),
     )
-    return sql, list(sku_ids)
 
 
 def _sku_lock_parse(raws) -> tuple[dict[int, SkuLedger], dict[int, dict], tuple | None]:
@@ -170,29 +181,41 @@ def _balance_lock_sql(
 ) -> tuple[str, list]:
     """``guard``: lock only if every one of these SKUs has its ledger row (so no balance row
     is locked before a ledger row the posting still has to create: one lock order)."""
-    from jxc.inventory.models import Warehouse
-
     skus = sorted({k[0] for k in keys})
     whs = sorted({k[1] for k in keys})
-    table = _BALANCES.table
-    wh = f"(SELECT %s FROM {Warehouse._meta.db_table} w WHERE w.id = {table}.warehouse_id)"
-    where = f"sku_id IN ({placeholders(len(skus))})"
     params = list(skus)
     if not all_warehouses:
-        where += f" AND warehouse_id IN ({placeholders(len(whs))})"
         params += whs
+    if guard is not None:
+        params += [*guard, len(guard)]
+    shape = (len(skus), len(whs), all_warehouses, None if guard is None else len(guard))
+    sql = _BALANCE_LOCK_SQL.get(shape)
+    if sql is None:
+        sql = _BALANCE_LOCK_SQL[shape] = _balance_lock_text(*shape)
+    return sql, params
+
+
+_BALANCE_LOCK_SQL: dict[tuple, str] = {}  # per shape: the text is built once
+
+
+def _balance_lock_text(skus: int, whs: int, all_warehouses: bool, guard: int | None) -> str:
+    from jxc.inventory.models import Warehouse
+
+    table = _BALANCES.table
+    wh = f"(SELECT %s FROM {Warehouse._meta.db_table} w WHERE w.id = {table}.warehouse_id)"
+    where = f"sku_id IN ({placeholders(skus)})"
+    if not all_warehouses:
+        where += f" AND warehouse_id IN ({placeholders(whs)})"
     if guard is not None:
         where += (
             f" AND (SELECT COUNT(*) FROM {_LEDGERS.table} l "
-            f"WHERE l.sku_id IN ({placeholders(len(guard))})) = %s"
+            f"WHERE l.sku_id IN ({placeholders(guard)})) = %s"
         )
-        params += [*guard, len(guard)]
-    sql = _BALANCES.sql_with(
+    return _BALANCES.sql_with(
         [wh % "w.name", wh % "w.allow_negative"],
         where,
         " ORDER BY sku_id, warehouse_id" + for_update(),
     )
-    return sql, params
 
 
 def _balance_lock_parse(
@@ -238,6 +261,8 @@ class PostingReads:
     move_ids: list[int] | None
 
 
+_POOLS_SQL: dict[tuple[int, int], str] = {}  # per number of SKUs and keys
+
 # the last posting's pool scope: the balance rows to lock are read before the company's
 # settings are; a wrong guess costs a second read, never a wrong result
 _SCOPE: dict[str, bool] = {"all_warehouses": True}
@@ -255,21 +280,20 @@ def read_for_posting(
     lock_balances do) and read the SKUs, the company, the warehouses, the cost pools with
     the given keys, the ``extra`` statement's rows and — PostgreSQL — ``new_moves`` ids for
     the moves, in one round trip."""
-    from jxc.inventory.ledger.pools import POOLS
-
     all_warehouses = _SCOPE["all_warehouses"]
     statements = [
         _sku_lock_sql(sku_ids),
         _balance_lock_sql(keys, all_warehouses=all_warehouses, guard=sku_ids),
     ]
-    keys_sql = placeholders(len(pool_keys))
-    statements.append(
-        (
+    shape = (len(sku_ids), len(pool_keys))
+    pools_sql = _POOLS_SQL.get(shape)
+    if pools_sql is None:
+        pools_sql = _POOLS_SQL[shape] = (
             POOLS.select
-            + f"sku_id IN ({placeholders(len(sku_ids))}) AND {POOLS.q('key')} IN ({keys_sql})",
-            [*sku_ids, *sorted(pool_keys)],
+            + f"sku_id IN ({placeholders(shape[0])}) AND {POOLS.q('key')} IN "
+            + f"({placeholders(shape[1])})"
         )
-    )
+    statements.append((pools_sql, [*sku_ids, *sorted(pool_keys)]))
     if extra is not None:
         statements.append(extra)
     if new_moves and not is_sqlite():
@@ -281,6 +305,7 @@ def read_for_posting(
         )
     found = fetch_each(statements)
     ledgers, skus, company = _sku_lock_parse(found[0])
+
     return PostingReads(
         ledgers=ledgers,
         skus=skus,

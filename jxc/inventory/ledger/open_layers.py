@@ -53,6 +53,20 @@ def open_layers_sql(limits: dict[tuple[int, str], int]) -> tuple[str, list]:
     of each until what lies before a layer reaches its limit (as :func:`open_layers_of`),
     by the pools' keys: read with the posting's locks, before the pools' ids are known.
     Rows: the pool's (SKU id, key), then the pool id and the layer's fields."""
+    skus = sorted({k[0] for k in limits})
+    keys = sorted({k[1] for k in limits})
+    shape = (len(skus), len(keys), len(limits))
+    sql = _OPEN_LAYERS_SQL.get(shape)
+    if sql is None:
+        sql = _OPEN_LAYERS_SQL[shape] = _open_layers_text(*shape)
+    params = [*skus, *keys, "fifo", *(v for (sku, key), n in limits.items() for v in (sku, key, n))]
+    return sql, params
+
+
+_OPEN_LAYERS_SQL: dict[tuple[int, int, int], str] = {}  # per shape: the text is built once
+
+
+def _open_layers_text(skus: int, keys: int, limits: int) -> str:
     from jxc.inventory.ledger.pools import POOLS
 
     q = LAYERS.q
@@ -61,19 +75,17 @@ def open_layers_sql(limits: dict[tuple[int, str], int]) -> tuple[str, list]:
         f"SUM(c.{q('remaining')}) OVER (PARTITION BY c.pool_id ORDER BY c.{q('date')}, "
         f"c.{q('move_id')}, c.{q('idx')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     )
-    skus = sorted({k[0] for k in limits})
-    keys = sorted({k[1] for k in limits})
-    cases = " ".join("WHEN l.p_sku = %s AND l.p_key = %s THEN l.before_qty < %s" for _ in limits)
-    sql = (
+    cases = " ".join(
+        "WHEN l.p_sku = %s AND l.p_key = %s THEN l.before_qty < %s" for _ in range(limits)
+    )
+    return (
         f"SELECT l.p_sku, l.p_key, {POOLLAYERS.columns} FROM (SELECT c.*, p.sku_id AS p_sku, "
         f"p.{POOLS.q('key')} AS p_key, {before} AS before_qty FROM {LAYERS.table} c "
-        f"JOIN {pools} ON p.id = c.pool_id WHERE p.sku_id IN ({placeholders(len(skus))}) "
-        f"AND p.{POOLS.q('key')} IN ({placeholders(len(keys))}) AND p.method = %s "
+        f"JOIN {pools} ON p.id = c.pool_id WHERE p.sku_id IN ({placeholders(skus)}) "
+        f"AND p.{POOLS.q('key')} IN ({placeholders(keys)}) AND p.method = %s "
         f"AND c.{q('remaining')} > 0) AS l "
         f"WHERE l.before_qty IS NULL OR CASE {cases} ELSE FALSE END"
     )
-    params = [*skus, *keys, "fifo", *(v for (sku, key), n in limits.items() for v in (sku, key, n))]
-    return sql, params
 
 
 def parse_open_layers(raws: list[tuple]) -> dict[tuple[int, str], list[dict]]:

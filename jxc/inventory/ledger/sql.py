@@ -25,13 +25,28 @@ def placeholders(n: int) -> str:
 
 
 def for_update() -> str:
-    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = _FOR_UPDATE.get("sql")
+    if found is None:
+        found = _FOR_UPDATE["sql"] = (
+            " FOR UPDATE" if connection.features.has_select_for_update else ""
+        )
+    return found
+
+
+_FOR_UPDATE: dict[str, str] = {}  # one database per process (settings)
 
 
 def decimal_sql(expr: str) -> str:
     """Select a decimal column so it arrives without passing through a float: SQLite keeps
     decimals as REAL and its CAST to TEXT writes the 15 significant digits Django's own
     converter keeps; PostgreSQL's driver returns Decimal already."""
+    return f"CAST({expr} AS TEXT)" if is_sqlite() else expr
+
+
+def date_sql(expr: str) -> str:
+    """Select a date column so the driver hands over its ISO text (SQLite): a column
+    declared ``date`` goes through Django's converter, a regular expression and a function
+    call per value in Python; the reader converts the text with ``date.fromisoformat``."""
     return f"CAST({expr} AS TEXT)" if is_sqlite() else expr
 
 
@@ -109,7 +124,11 @@ class Reader:
         self.names = [f.name if not f.is_relation else f.attname for f in self.fields]
         quoted = [connection.ops.quote_name(f.column) for f in self.fields]
         self.columns = ", ".join(
-            decimal_sql(q) if isinstance(f, models.DecimalField) else q
+            decimal_sql(q)
+            if isinstance(f, models.DecimalField)
+            else date_sql(q)
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+            else q
             for f, q in zip(self.fields, quoted, strict=True)
         )
         self.table = connection.ops.quote_name(opts.db_table)

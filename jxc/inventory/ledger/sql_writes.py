@@ -287,26 +287,18 @@ class Writes:
     def insert(self, model: type[models.Model], fields: list[str], rows: list[list]) -> None:
         if not rows:
             return
-        ops = connection.ops
-        opts = model._meta
-        cols = ", ".join(ops.quote_name(cast(Any, opts.get_field(f)).column) for f in fields)
+        key = tuple(fields)
+        head, _pk = _insert_head(model, key)
         if self.deferred:
-            source, arrays = _unnest(model, tuple(fields), rows)
-            self.statements.append(
-                (
-                    f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) SELECT * FROM {source}",
-                    arrays,
-                )
-            )
+            source, arrays = _unnest(model, key, rows)
+            self.statements.append((f"{head} SELECT * FROM {source}", arrays))
             return
-        adapt = _adapters(model, tuple(fields))
+        adapt = _adapters(model, key)
         one = "(" + placeholders(len(fields)) + ")"
         per = max(1, 30000 // len(fields))
         for i in range(0, len(rows), per):
             chunk = rows[i : i + per]
-            sql = f"INSERT INTO {ops.quote_name(opts.db_table)} ({cols}) VALUES " + ", ".join(
-                [one] * len(chunk)
-            )
+            sql = f"{head} VALUES " + ", ".join([one] * len(chunk))
             execute(sql, [v for r in chunk for v in adapt(r)])
 
     def send(self) -> None:

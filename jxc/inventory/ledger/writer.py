@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
@@ -31,7 +31,7 @@ from jxc.core.errors import (
     ReversalBlocked,
 )
 from jxc.core.periods import month_bounds
-from jxc.core.statements import fetch
+from jxc.core.statements import bound, current, fetch
 from jxc.inventory import rules
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.balances import company_rates, write_balance_values
@@ -85,9 +85,11 @@ def _in_a_transaction(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if connection.in_atomic_block:
-            return fn(*args, **kwargs)
-        with transaction.atomic():
+        db = connections[DEFAULT_DB_ALIAS]
+        if db.in_atomic_block:
+            with bound(db):  # the posting's statements: the wrapper looked up once
+                return fn(*args, **kwargs)
+        with transaction.atomic(), bound(db):
             return fn(*args, **kwargs)
 
     return wrapper
@@ -353,8 +355,10 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     refuse_closed(run.changed_existing(), closed_until)
     serials = plan_serials(items)
 
-    # nothing refused: write (see _in_a_transaction)
-    with transaction.atomic(savepoint=False):
+    # nothing refused: write (see _in_a_transaction). A failure while writing marks the
+    # caller's transaction for rollback — what atomic(savepoint=False) does, without its
+    # bookkeeping (the posting runs inside an atomic block: the wrapper sees to it)
+    try:
         writes = Writes()  # PostgreSQL: what follows goes in one round trip
         # the moves join it when their ids are known already and nothing writes them before
         # (a transfer's link to its out line, a pool left for the background re-costing)
@@ -378,6 +382,9 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
                 {p: min((m.date, ids[m.seq]) for m in new if m.pool_id == p) for p in deferred},
                 source=source.number,
             )
+    except BaseException:
+        current().needs_rollback = True
+        raise
     return moves
 
 
