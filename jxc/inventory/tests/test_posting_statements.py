@@ -2,11 +2,17 @@
 speed on a shared machine; docs/ledger.md "Benchmark"). A five-line document of SKUs that
 were posted before: on PostgreSQL every statement the writer runs is a round trip."""
 
+import datetime as dt
+import sys
+from decimal import Decimal
+
 import pytest
 from django.db import connection, transaction
 
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.testing import assert_ledger_consistent
+from jxc.inventory.ledger.types import StockLine
+from jxc.inventory.services import record_moves
+from jxc.inventory.testing import LedgerKit, assert_ledger_consistent
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +89,46 @@ def test_the_other_warehouses_are_revalued_from_the_lock_read(kit):
     # 200 at 10 + 1 at 12.5 → average 2012.50 / 201 (10.0124378109); STW2 holds 100 of it
     assert other.value == value_of(D("100"), unit_cost_of(D("2012.50"), D("201"))) == D("1001.24")
     assert_ledger_consistent()
+
+
+def test_a_posting_looks_the_database_wrapper_up_a_few_times_not_per_statement():
+    """Each ``connections[alias]`` raises and catches a RuntimeError inside asgiref (no
+    running event loop): count those while a five-line document is posted."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the count is of the SQLite path (the driver's connection)")
+    kit = LedgerKit(user=None, unit_name="个-runner")
+    skus = [kit.sku(f"RUN{i}", price="1") for i in range(5)]
+    wh = kit.warehouse("RUNW")
+    day = dt.date(2026, 3, 1)
+
+    def doc(qty):
+        return [
+            StockLine(
+                sku=s.pk,
+                warehouse=wh.pk,
+                qty=Decimal(qty),
+                reason=R.PURCHASE_RECEIPT,
+                date=day,
+                unit_cost=Decimal("2.5"),
+            )
+            for s in skus
+        ]
+
+    with transaction.atomic():
+        record_moves(doc(3), source=kit.ref("receipt"), user=None)
+        record_moves(doc(3), source=kit.ref("receipt"), user=None)  # warm: rows exist
+    lookups = [0]
+
+    def tracer(frame, event, arg):
+        if event == "exception" and arg[0] is RuntimeError:
+            if frame.f_code.co_name == "_get_storage":
+                lookups[0] += 1
+        return tracer
+
+    with transaction.atomic():
+        sys.settrace(tracer)
+        try:
+            record_moves(doc(2), source=kit.ref("receipt"), user=None)
+        finally:
+            sys.settrace(None)
+    assert lookups[0] <= 3, f"{lookups[0]} connection lookups for one posting (was 26)"
