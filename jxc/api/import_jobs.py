@@ -11,7 +11,7 @@ from ninja import Query, Schema
 from jxc.api.common.errors import Router
 from jxc.api.common.listing import Paging, listing, page_of
 from jxc.api.common.permissions import get_or_404, open_to_users
-from jxc.core.jobs import fail_stalled_imports
+from jxc.core.jobs import fail_stalled_imports, job_result
 from jxc.core.models import ImportJob
 
 router = Router(tags=["imports"])
@@ -27,6 +27,11 @@ class ImportJobOut(Schema):
     error: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_result(job: ImportJob) -> dict[str, Any]:
+        # what the committed chunks recorded (merged into the job's row once it is done)
+        return job_result(job)
 
 
 def visible_jobs(request):

@@ -306,8 +306,12 @@ class ClosedPeriod(models.Model):
 class ImportJob(models.Model):
     """导入任务: a large import applied in the background, chunk by chunk, each chunk in a
     short transaction of its own (no request or task holds the database's write lock for
-    long). ``items`` were checked before the job was made; ``handler`` (a dotted path) applies
-    a chunk of them; ``done`` of ``total`` is the progress."""
+    long). Its items (``ImportJobItem``) were checked before the job was made; ``handler`` (a
+    dotted path) applies a chunk of them; ``done`` of ``total`` is the progress. A chunk
+    commits its progress as the counters alone, and what it recorded (``ImportJobChunk``) as a
+    row of its own: the job's row stays small, whatever the size of the import.
+    ``result`` is what the chunks recorded, merged, once the job is done (while it runs,
+    ``jxc.core.jobs.job_result`` merges the chunks' rows)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -320,7 +324,6 @@ class ImportJob(models.Model):
     subject_id = models.BigIntegerField(null=True, blank=True)
     handler = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    items = models.JSONField(default=list)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
@@ -339,3 +342,38 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.status} {self.done}/{self.total}"
+
+
+class ImportJobItem(models.Model):
+    """One item of an import job, by its place (``seq``, from 0): written once when the job is
+    made, read a chunk at a time by range, deleted when the job is done."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "seq"], name="core_importjobitem_job_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.job_id}[{self.seq}]"
+
+
+class ImportJobChunk(models.Model):
+    """What one committed chunk of an import job recorded (its handler's ``job.result``),
+    committed with the chunk: the rows it created, the values it replaced — what the rollback
+    of a job stopped midway takes back."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()  # the chunk's first item
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "start"], name="core_importjobchunk_job_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.job_id}@{self.start}"

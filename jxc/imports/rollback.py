@@ -68,6 +68,7 @@ UNDOABLE = (S.APPLYING, S.FAILED, S.DONE)
 def _cancel_job(batch: ImportBatch) -> dict[str, Any]:
     """Stop the batch's background job (if it still runs) and return what its committed
     chunks recorded. The job row is locked first: a chunk committing now is waited for."""
+    from jxc.core.jobs import job_result
     from jxc.core.models import ImportJob
 
     if batch.job_id is None:
@@ -78,7 +79,7 @@ def _cancel_job(batch: ImportBatch) -> dict[str, Any]:
         job.error = str(_("Cancelled: the import is being rolled back."))
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
-    return {**dict(job.result), **dict(batch.result)}
+    return {**job_result(job), **dict(batch.result)}
 
 
 def rollback_import(batch: ImportBatch, *, user) -> ImportBatch:

@@ -413,16 +413,37 @@ def confirm_import(batch: ImportBatch, *, user) -> ImportBatch:
 
 def apply_import_chunk(job, items: list[dict[str, Any]], *, final: bool) -> None:
     """``jxc.core.jobs`` handler: one chunk of a confirmed import batch."""
+    from jxc.core import jobs
+
     # the file and its rows stay on disk: the job carries the chunk
     batch = ImportBatch.objects.only("pk", "kind", "mode", "options").get(pk=job.subject_id)
     spec, ctx = _context(batch, job.user)
-    ctx.result = dict(job.result)
     spec.write(items, ctx)
-    job.result = ctx.result
+    job.result = ctx.result  # this chunk's record (the worker keeps it with the chunk)
     if final:
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.DONE, result=ctx.result, items=[]
+            status=ImportBatch.Status.DONE,
+            result=jobs.job_result(job, pending=ctx.result),
+            items=[],
         )
+
+
+def merge_chunk_result(into: dict[str, Any], chunk: dict[str, Any]) -> dict[str, Any]:
+    """A chunk's record merged into the import's (``jxc.core.jobs``): lists joined, counts
+    added; an updated row's values before are the first chunk's, after the last one's."""
+    from jxc.core import jobs
+    from jxc.imports.rollback import UPDATED
+
+    updated = chunk.get(UPDATED)
+    jobs.merge_result(into, {k: v for k, v in chunk.items() if k != UPDATED})
+    if updated:
+        entries = into.setdefault(UPDATED, {})
+        for name, entry in updated.items():
+            mine = entries.setdefault(name, {"before": {}, "after": {}})
+            for field_name, value in entry.get("before", {}).items():
+                mine["before"].setdefault(field_name, value)
+            mine["after"].update(entry.get("after", {}))
+    return into
 
 
 def _chunk_seconds(job) -> float | None:
@@ -431,6 +452,7 @@ def _chunk_seconds(job) -> float | None:
 
 
 apply_import_chunk.chunk_seconds = _chunk_seconds  # type: ignore[attr-defined]
+apply_import_chunk.merge_result = merge_chunk_result  # type: ignore[attr-defined]
 
 
 def refresh_status(batch: ImportBatch) -> ImportBatch:

@@ -189,7 +189,7 @@ class ImportSpec:
     undo: Undo | None = None
     # a background chunk takes about this much CPU (its size follows), so other
     # users' postings wait at most that; None: ``jxc.core.jobs.CHUNK`` items per chunk
-    chunk_seconds: float | None = 0.25
+    chunk_seconds: float | None = 0.1
 
     def label_of(self, name: str) -> str:
         for c in (*self.columns, *self.options):

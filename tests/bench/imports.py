@@ -12,7 +12,11 @@ same process, chunk by chunk as the worker does). Three figures:
   posting (target ≤ 500 ms) and how many failed (target: none); ``without_import``: the same
   20 users for 10 s before, without the import — the users are threads of this
   process and post without pause, so on a loaded machine their own queue is most of a
-  posting's time, and the difference is what the import adds.
+  posting's time, and the difference is what the import adds. On SQLite it also reports
+  how long each writer held the write lock (``write_lock``: the longest turn of the import's
+  worker and of the users, from ``BEGIN IMMEDIATE`` to ``COMMIT``).
+
+``JXC_BENCH_IMPORTS_ONLY=busy`` runs only the products and the busy case (no opening stock).
 
 The stock ledger self-check runs at the end and must be clean."""
 
@@ -31,6 +35,7 @@ CLIENTS = 20
 # the 20 users posting without the import first, for reference (the same machine load):
 # seconds (1 at the tiny size)
 QUIET_SECONDS = os.environ.get("JXC_BENCH_IMPORTS_QUIET")
+ONLY = os.environ.get("JXC_BENCH_IMPORTS_ONLY", "")
 HEADER = ["code", "name", "base_unit", "barcode", "unit2", "factor2", "barcode2", "retail_price"]
 
 
@@ -198,6 +203,62 @@ def _percentiles(latencies: list[float]) -> dict:
     }
 
 
+class _Holds:
+    """How long each thread held SQLite's write lock (its turn, ``jxc.core.db.sqlite3``):
+    the longest hold per role — the import's worker thread and the users' threads."""
+
+    def __init__(self) -> None:
+        self.longest: dict[str, float] = {}
+        self.total: dict[str, float] = {}
+        self.turns: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> _Holds:
+        from jxc.core.db.sqlite3 import base
+
+        self._base = base
+        self._take, self._give = base._Turn.take, base._Turn.give_back
+        local = threading.local()
+        holds = self
+
+        def take(turn, timeout):
+            got = holds._take(turn, timeout)
+            if got:
+                local.since = time.perf_counter()
+            return got
+
+        def give_back(turn):
+            since = getattr(local, "since", None)
+            local.since = None
+            try:
+                return holds._give(turn)
+            finally:
+                if since is not None:
+                    held = time.perf_counter() - since
+                    who = "import" if threading.current_thread().name == "importer" else "users"
+                    with holds._lock:
+                        holds.longest[who] = max(holds.longest.get(who, 0.0), held)
+                        holds.total[who] = holds.total.get(who, 0.0) + held
+                        holds.turns[who] = holds.turns.get(who, 0) + 1
+
+        base._Turn.take, base._Turn.give_back = take, give_back  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._base._Turn.take, self._base._Turn.give_back = self._take, self._give
+
+    def figures(self) -> dict:
+        return {
+            who: {
+                "turns": self.turns[who],
+                "longest_ms": round(1000 * self.longest[who], 1),
+                "mean_ms": round(1000 * self.total[who] / self.turns[who], 1),
+                "held_seconds": round(self.total[who], 2),
+            }
+            for who in sorted(self.turns)
+        }
+
+
 def _busy(user, n: int) -> dict:
     """A 3 × N-row import applied in a thread while 20 users post documents; first the same
     20 users for as long without the import (what the machine's load alone gives them)."""
@@ -228,6 +289,7 @@ def _busy(user, n: int) -> dict:
     for t in threads:
         t.join()
 
+    holds = _Holds().__enter__() if connection.vendor == "sqlite" else None
     go, stop = threading.Event(), threading.Event()
     threads, latencies, errors = _clients(user, sku_ids, wh, stop, go)
     import_seconds: list[float] = []
@@ -246,11 +308,13 @@ def _busy(user, n: int) -> dict:
             stop.set()
             connection.close()
 
-    imp = threading.Thread(target=importer)
+    imp = threading.Thread(target=importer, name="importer")
     imp.start()
     imp.join()
     for t in threads:
         t.join()
+    if holds is not None:
+        holds.__exit__()
     return {
         "import_rows": rows,
         "import_seconds": round(import_seconds[0], 3) if import_seconds else None,
@@ -260,6 +324,7 @@ def _busy(user, n: int) -> dict:
         "errors": len(errors),
         "first_errors": sorted(set(errors))[:3],
         "target_p95_ms": 500,
+        "write_lock": holds.figures() if holds is not None else None,
         "without_import": {
             "seconds": quiet,
             **_percentiles(alone),
@@ -284,7 +349,7 @@ def run(size: int) -> dict:
     _warehouses(user)
     try:
         products = _products(user, size)
-        opening = _opening_stock(user, size)
+        opening = None if ONLY == "busy" else _opening_stock(user, size)
         busy = _busy(user, size)
         problems = ledger_problems()
         if problems:

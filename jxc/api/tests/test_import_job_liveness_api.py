@@ -17,7 +17,6 @@ def test_a_job_whose_worker_died_reads_as_failed(client_owner, owner):
         kind="stock_count",
         user=owner,
         handler="jxc.imports.services.apply_import_chunk",
-        items=[{}] * 4000,
         total=4000,
         done=1500,
         status="running",

@@ -6,7 +6,7 @@ between chunks so that a waiting writer takes its turn."""
 import pytest
 
 from jxc.core import jobs
-from jxc.core.models import ImportJob
+from jxc.core.models import ImportJob, ImportJobItem
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,9 @@ def _run(owner, monkeypatch, handler: str, n: int) -> ImportJob:
     pauses: list[float] = []
     monkeypatch.setattr(jobs.time, "sleep", pauses.append)
     job = ImportJob.objects.create(
-        kind="test", user=owner, handler=f"{__name__}.{handler}", items=list(range(n)), total=n
+        kind="test", user=owner, handler=f"{__name__}.{handler}", total=n
     )
+    ImportJobItem.objects.bulk_create(ImportJobItem(job=job, seq=i, data=i) for i in range(n))
     done = jobs.run_import(job.pk)
     assert pauses == [jobs.PAUSE] * (len(SIZES) - 1)  # between chunks, not after the last
     return done

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from jxc.core import jobs
-from jxc.core.models import ImportJob
+from jxc.core.models import ImportJob, ImportJobItem
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ APPLIED: list[list[int]] = []
 def apply_numbers(job, items, *, final):
     """A handler for the tests: remembers each chunk it was given."""
     APPLIED.append(list(items))
-    job.result = {"last": items[-1]}
+    job.result = {"applied": len(items), "chunks": [items]}
 
 
 def steal_the_lease(job, items, *, final):
@@ -30,14 +30,11 @@ def steal_the_lease(job, items, *, final):
 
 
 def _job(owner, handler="apply_numbers", n=3, **fields):
-    return ImportJob.objects.create(
-        kind="test",
-        user=owner,
-        handler=f"{__name__}.{handler}",
-        items=list(range(n)),
-        total=n,
-        **fields,
+    job = ImportJob.objects.create(
+        kind="test", user=owner, handler=f"{__name__}.{handler}", total=n, **fields
     )
+    ImportJobItem.objects.bulk_create(ImportJobItem(job=job, seq=i, data=i) for i in range(n))
+    return job
 
 
 def test_the_worker_renews_its_lease_with_every_chunk(owner, monkeypatch):
@@ -46,7 +43,9 @@ def test_the_worker_renews_its_lease_with_every_chunk(owner, monkeypatch):
     job = _job(owner, n=5)
     before = timezone.now()
     done = jobs.run_import(job.pk)
-    assert (done.status, done.done, done.result) == ("done", 5, {"last": 4})
+    # each chunk's record merged: counts added, lists joined
+    assert (done.status, done.done) == ("done", 5)
+    assert done.result == {"applied": 5, "chunks": [[0, 1], [2, 3], [4]]}
     assert APPLIED == [[0, 1], [2, 3], [4]]
     assert done.heartbeat_at is not None and done.heartbeat_at >= before
 
@@ -78,3 +77,36 @@ def test_a_worker_that_lost_its_lease_rolls_its_chunk_back_and_stops(owner, monk
     assert APPLIED == [[0]] and (after.done, after.result) == (0, {})
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
     assert jobs.run_import(job.pk).done == 0 and APPLIED == [[0]]  # a failed job stays so
+
+
+def test_a_chunks_progress_writes_the_counters_only_and_reads_its_items_by_range(
+    owner, monkeypatch
+):
+    """The job's row is not rewritten with its items or its record per chunk (before, every
+    chunk rewrote all the job's items: MBs for 30,000 rows, under the write lock)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    APPLIED.clear()
+    job = _job(owner, n=5)
+    ImportJobItem.objects.filter(job=job, seq=3).update(data="x" * 50_000)  # a big item
+    with CaptureQueriesContext(connection) as seen:
+        done = jobs.run_import(job.pk)
+    assert done.status == "done" and APPLIED == [[0, 1], [2, "x" * 50_000], [4]]
+    job_writes = [
+        q["sql"] for q in seen.captured_queries if q["sql"].startswith('UPDATE "core_importjob"')
+    ]
+    # RUNNING, then per chunk: done and the lease; then DONE with the merged record
+    assert len(job_writes) == 1 + 3 + 1
+    for sql in job_writes[1:-1]:
+        assert '"items"' not in sql and '"result"' not in sql, sql
+        assert len(sql) < 400, sql
+    # the items were read a chunk at a time, never all at once
+    reads = [
+        q["sql"]
+        for q in seen.captured_queries
+        if q["sql"].startswith('SELECT "core_importjobitem"."data"')
+    ]
+    assert len(reads) == 3 and all('"seq" <' in sql for sql in reads)
+    assert not ImportJobItem.objects.filter(job=job).exists()  # dropped once done

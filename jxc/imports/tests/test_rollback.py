@@ -11,7 +11,7 @@ import pytest
 from jxc.catalog.models import Barcode, Brand, Product, Sku, SkuUnit
 from jxc.core import audit, jobs
 from jxc.core.errors import DomainError
-from jxc.core.models import AuditLog, ImportJob
+from jxc.core.models import AuditLog, ImportJob, ImportJobChunk
 from jxc.finance.models import Account, PartyBalance
 from jxc.imports import rollback, services
 from jxc.imports.tests.conftest import xlsx
@@ -88,9 +88,10 @@ def test_cancelled_while_running_stops_the_worker_and_takes_back_the_chunks(stoc
     )
     job = ImportJob.objects.get(pk=batch.job_id)
     # the worker committed one chunk and is still running
-    services.apply_import_chunk(job, job.items[:2], final=False)
+    services.apply_import_chunk(job, jobs.job_items(job, 0, 2), final=False)
+    ImportJobChunk.objects.create(job=job, start=0, result=job.result)
     ImportJob.objects.filter(pk=job.pk).update(
-        status="running", done=2, result=job.result, heartbeat_at=dt.datetime.now(dt.UTC)
+        status="running", done=2, heartbeat_at=dt.datetime.now(dt.UTC)
     )
     assert Product.objects.count() == before[0] + 2
     batch = rollback.rollback_import(batch, user=w.owner)
