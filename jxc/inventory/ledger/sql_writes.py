@@ -301,7 +301,12 @@ class Writes:
             sql = f"{head} VALUES " + ", ".join([one] * len(chunk))
             execute(sql, [v for r in chunk for v in adapt(r)])
 
-    def send(self) -> None:
+    def send(self, *, commit: bool = False) -> None:
+        """``commit``: the caller's transaction ends here and nothing follows — PostgreSQL: the
+        COMMIT goes in the same round trip (Django's commit then finds no transaction open
+        and sends nothing). Ignored on SQLite and when nothing was held back."""
         statements, self.statements = self.statements, []
+        if statements and commit:
+            statements.append(("COMMIT", []))
         if statements:
             execute_each(statements)

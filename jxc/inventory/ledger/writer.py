@@ -9,6 +9,7 @@ write moves, layers, pools, balances, lots and serials. All in the caller's tran
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -90,9 +91,20 @@ def _in_a_transaction(fn):
             with bound(db):  # the posting's statements: the wrapper looked up once
                 return fn(*args, **kwargs)
         with transaction.atomic(), bound(db):
-            return fn(*args, **kwargs)
+            owned = _OWNS_TRANSACTION.set(True)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _OWNS_TRANSACTION.reset(owned)
 
     return wrapper
+
+
+# the posting opened the transaction itself (called outside one): on PostgreSQL its last
+# writes may carry the COMMIT, one round trip fewer (Django's commit then finds nothing open)
+_OWNS_TRANSACTION: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "ledger_owns_transaction", default=False
+)
 
 
 @_in_a_transaction
@@ -373,7 +385,10 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
         write_pools(run, items, moves, writes)
         write_lots(items, lots, writes)  # before the balances: company values of batch pools
         _write_balances(run, items, balances, company.cost_scope, rates_before, writes, others)
-        writes.send()
+        # nothing is written after these (no serials, no background re-costing) and the
+        # transaction is the posting's own: it ends with them
+        last = _OWNS_TRANSACTION.get() and not serials and not deferred
+        writes.send(commit=last and not any(current().savepoint_ids))
         write_serials(serials, moves)
         if deferred:
             from jxc.inventory.ledger.tasks import schedule_recost

@@ -94,3 +94,32 @@ def test_text_written_as_array_literals_arrives_as_it_was(kit):
     assert move.source_number == number
     assert str(move.qty.normalize()) == "2"
     assert_ledger_consistent()
+
+
+def test_a_posting_that_opens_its_own_transaction_commits_with_its_writes(kit):
+    """record_moves called outside a transaction (the deliveries' benchmark, a script) opens
+    it and ends it: the COMMIT goes with the writes — two round trips (was four)."""
+    skus = [kit.sku(f"RC{i}", price="1") for i in range(5)]
+    wh = kit.warehouse("RCW")
+    kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
+
+    def post():
+        kit.post([kit.line(s, wh, "-1", R.SALES_DELIVERY) for s in skus])
+
+    post()
+    sent = _sent(post)
+    assert sent["Sync"] + sent["Query"] == 2, sent
+    assert not connection.in_atomic_block
+    # committed: another connection sees it
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cur:
+            cur.execute(
+                "SELECT COUNT(*) FROM inventory_stockmove WHERE reason = %s", [R.SALES_DELIVERY]
+            )
+            assert cur.fetchone()[0] == 10
+    finally:
+        other.close()
+    assert_ledger_consistent()
