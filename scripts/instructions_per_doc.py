@@ -8,7 +8,7 @@ Cases: the ledger benchmark's five-line documents, one ``record_moves`` per tran
 ``fifo_out``: FIFO per warehouse; ``delivery``: five-line sales deliveries, one warehouse,
 moving average) and the document flow through the services (``flow_in`` / ``flow_out``:
 create, submit, approve, post in four transactions; ``flow_in_once`` / ``flow_out_once``:
-create, then 保存并过账; ``counter_sale``: the counter sale of ``tests/bench/counter_sale.py``,
+create + 保存并过账 in one transaction; ``counter_sale``: the counter sale of ``tests/bench/counter_sale.py``,
 five scanned items and two payments, one transaction per sale, 20 untimed sales first). Each
 case runs in a fresh copy of a migrated database (SQLite; with
 ``DATABASE_URL=postgres://…`` a database made from a migrated template on that server, which
@@ -244,10 +244,9 @@ def _flow_case(case: str, n: int):
         df._flow_at_once(user, warehouse, docs[:WARM], kind, day)
 
         def one(lines):
-            doc = s.create_stock_document(
+            s.create_and_post_stock_document(
                 user=user, kind=kind, warehouse=warehouse, date=day, reason="other", lines=lines
             )
-            s.post_stock_document_at_once(doc, user=user)
     else:
         df._flow(user, warehouse, docs[:WARM], kind, day)
 

@@ -11,7 +11,9 @@ from jxc.approvals.errors import DownstreamExists, NotYourStep, StepDecided
 from jxc.approvals.models import ApprovalDecision, ApprovalRequest
 from jxc.core.documents.lines import LineInput
 from jxc.core.errors import PermissionDenied
+from jxc.core.models import AuditLog
 from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.tests.conftest import TODAY
 from tests.approvals.conftest import issue, rule
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +223,35 @@ def test_post_at_once_stops_at_submitted_when_a_rule_applies_and_posts_without_o
     doc = docs.approve_document(doc, user=w.sup1)
     assert docs.post_document(doc, user=w.keeper).status == "posted"
     small = docs.post_stock_document_at_once(issue(w, "100"), user=w.keeper)  # not above
+    assert small.status == "posted"
+    assert not ApprovalRequest.objects.filter(doc_id=small.pk).exists()
+
+
+def test_create_and_post_stops_at_submitted_when_a_rule_applies_and_posts_without_one(world):
+    w = world
+    rule(w, amount_over=D("1000"), steps=[(w.supervisor_role, [], "any")])
+
+    def create_and_post(qty):
+        return docs.create_and_post_stock_document(
+            user=w.keeper,
+            kind="other_issue",
+            warehouse=w.zc,
+            date=TODAY,
+            reason="internal_use",
+            lines=[LineInput(sku=w.sku_a.pk, qty=D(qty))],
+        )
+
+    doc = create_and_post("101")  # 1,010.00: created and submitted, waits for the supervisors
+    assert doc.status == "submitted"
+    assert _pending(doc).status == "pending"
+    assert list(
+        AuditLog.objects.filter(object_type=doc._meta.label_lower, object_id=str(doc.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["create", "submit"]
+    doc = docs.approve_document(doc, user=w.sup1)
+    assert docs.post_document(doc, user=w.keeper).status == "posted"
+    small = create_and_post("100")  # not above
     assert small.status == "posted"
     assert not ApprovalRequest.objects.filter(doc_id=small.pk).exists()
 

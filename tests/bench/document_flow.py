@@ -4,9 +4,9 @@ submitted, approved and posted by a user with the owner role through
 ``jxc.inventory.documents.services`` — numbering, permission and warehouse-scope checks,
 transitions, audit lines and the ledger, each service call in its own transaction as the
 screens and the API make them. Reported beside the rate: the milliseconds each step takes
-per document. Then the same again the way the form's 保存并过账 takes it: created, then
-提交 → 审核 → 过账 in one transaction (``post_stock_document_at_once``: no approval rule
-applies). The ledger self-check runs at the end and must be clean.
+per document. Then the same again the way the form's 保存并过账 takes a new document:
+created, 提交, 审核 and 过账 in one transaction (``create_and_post_stock_document``: no
+approval rule applies). The ledger self-check runs at the end and must be clean.
 
 How it is timed (``tests/bench/_rounds.py``): four cases — receipts, receipts at once,
 issues, issues at once — of ``size`` (1,000; 20 with ``--tiny``) timed documents each, in
@@ -98,13 +98,12 @@ def _one(user, warehouse, lines, kind: str, day: dt.date, steps: dict) -> None:
 
 
 def _one_at_once(user, warehouse, lines, kind: str, day: dt.date) -> None:
-    """One document created, then 提交 → 审核 → 过账 in one transaction (保存并过账)."""
+    """One document created, 提交, 审核 and 过账 in one transaction (保存并过账)."""
     from jxc.inventory.documents import services as s
 
-    doc = s.create_stock_document(
+    s.create_and_post_stock_document(
         user=user, kind=kind, warehouse=warehouse, date=day, reason="other", lines=lines
     )
-    s.post_stock_document_at_once(doc, user=user)
 
 
 def _flow(user, warehouse, docs: list, kind: str, day: dt.date) -> tuple[float, dict]:

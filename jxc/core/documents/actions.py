@@ -127,10 +127,10 @@ def ensure_document_date(day: dt.date, calendar: BookCalendar | None = None) -> 
         )
 
 
-def assign_number(doc: Document) -> None:
+def assign_number(doc: Document) -> BookCalendar:
     """Give a new document its number from the counter of its type and business date (the
-    date checked first: ``ensure_document_date``)."""
-    assign_numbers([doc])
+    date checked first: ``ensure_document_date``); the calendar read for it."""
+    return assign_numbers([doc])
 
 
 def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = None) -> BookCalendar:
@@ -250,7 +250,6 @@ def take_action(
 THROUGH_POST = ("submit", "approve", "post")
 
 
-@transaction.atomic
 def take_actions(
     doc: D,
     *,
@@ -268,6 +267,26 @@ def take_actions(
     rule for its type, no round ever opened for it). Otherwise the steps are taken one by
     one by :func:`take_action` (in this transaction), stopping before 审核 when the document
     waits for approvers (returned as it stands then: 已提交)."""
+    with transaction.atomic():
+        return take_actions_in(doc, actions=actions, user=user, effects=effects)
+
+
+def take_actions_in(
+    doc: D,
+    *,
+    actions: Sequence[str],
+    user,
+    effects: Mapping[str, Callable[[D], Any]] | None = None,
+    fresh: BookCalendar | None = None,
+    audit_first: Sequence[tuple[str, dict]] = (),
+) -> D:
+    """:func:`take_actions` in the caller's transaction (no savepoint of its own).
+
+    ``fresh``: the document was inserted in this transaction (保存并过账 of a new document,
+    ``jxc.core.documents.services.insert_document``) and this is the calendar read for it:
+    ``doc`` is the row as written — no other transaction can see it, so there is nothing to
+    read under lock — and the calendar is not read again. ``audit_first``: audit steps of
+    ``doc`` written before the actions' own, in the same round trip (its ``create`` line)."""
     effects = effects or {}
     model = type(doc)
     policy = approval_policy()
@@ -275,25 +294,27 @@ def take_actions(
         (p for a in actions if (p := policy.prefetch(doc, action=a, user=user)) is not None),
         None,
     )
-    statements = [lock_statement(doc)]
+    statements = [] if fresh is not None else [lock_statement(doc)]
     if probe is not None:
         statements.append(probe)
     books = any(a in BOOK_ACTIONS for a in actions)
-    if books:
+    if books and fresh is None:
         statements.append((_calendar_sql(), []))
     found = fetch_each(statements)
-    locked = locked_row(doc, found[0])
-    prefetched = found[1][0] if probe is not None else None
+    locked = doc if fresh is not None else locked_row(doc, found[0])
+    prefetched = found[0 if fresh is not None else 1][0] if probe is not None else None
     if not policy.silent(prefetched):
+        if audit_first:
+            record_audit_steps(user=user, obj=doc, steps=list(audit_first))
         current = doc
         for action in actions:
             if action == "approve" and policy.needs_approval(current, user=user):
                 break
             current = take_action(current, action=action, user=user, effect=effects.get(action))
         return current
-    cal = _calendar_of(found[-1]) if books else None
+    cal = (fresh if fresh is not None else _calendar_of(found[-1])) if books else None
     fields: list[str] = []
-    steps: list[tuple[str, dict]] = []
+    steps: list[tuple[str, dict]] = list(audit_first)
     for action in actions:
         transition = ensure_transition(model.WORKFLOW, locked.status, action=action)
         gate = policy.gate(locked, action=action, user=user, prefetched=prefetched)
@@ -318,13 +339,16 @@ def take_actions(
             setattr(locked, stamp[0], user)
             setattr(locked, stamp[1], timezone.now())
             fields += stamp
-    if steps:
+    if len(steps) > len(audit_first):
         # the new status and the audit lines: one round trip on PostgreSQL
         record_audit_steps(
             user=user, obj=locked, steps=steps, before=update_statement(locked, ["status", *fields])
         )
-    for name in ("status", *fields):
-        setattr(doc, name, getattr(locked, name))
+    elif steps:
+        record_audit_steps(user=user, obj=locked, steps=steps)
+    if locked is not doc:
+        for name in ("status", *fields):
+            setattr(doc, name, getattr(locked, name))
     return locked
 
 

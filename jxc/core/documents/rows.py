@@ -12,10 +12,11 @@ rows are the same; only the SQL text is built once per model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model, signals
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models import DecimalField, Model, signals
 from django.db.models.base import ModelState
 
 from jxc.core.statements import fetch
@@ -70,6 +71,76 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
 
     _BUILDERS[key] = build
     return build
+
+
+def new_row(model: type[M]) -> Callable[[dict[str, Any]], M]:
+    """Makes a new, unsaved instance from its values by attribute name (``sku_id``; a
+    relation by its name goes through ``Model.__init__``), every other concrete field at its
+    default: ``model(**values)`` without
+    ``Model.__init__``'s per-field descriptor work (a document's lines are made by the
+    hundred). Falls back to ``Model.__init__`` when something listens to the model's init
+    signals."""
+    key = ("new", model)
+    found = _BUILDERS.get(key)
+    if found is not None:
+        return found
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+
+        def slow(values: dict[str, Any]) -> M:
+            return model(**values)
+
+        _BUILDERS[key] = slow
+        return slow
+    constant: dict[str, Any] = {}
+    made: list[tuple[str, Callable[[], Any]]] = []
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            made.append((f.attname, f.get_default))
+        else:
+            constant[f.attname] = f.get_default()
+    new, state_of = model.__new__, ModelState
+    attnames = constant.keys() | {name for name, _d in made}
+
+    def build(values: dict[str, Any]) -> M:
+        if not values.keys() <= attnames:  # a relation by its name: the ORM sets it
+            return model(**values)
+        obj = new(model)
+        obj._state = state_of()
+        d = obj.__dict__
+        d.update(constant)
+        for name, default in made:
+            if name not in values:
+                d[name] = default()
+        d.update(values)
+        return obj
+
+    _BUILDERS[key] = build
+    return build
+
+
+def as_read(rows: Sequence[M]) -> Sequence[M]:
+    """Rows just inserted, their decimals as a read gives them back (quantized to their
+    columns' places: ``Decimal("2")`` reads ``Decimal("2.000000")``), so code that uses them
+    instead of reading them sees the same values. The values fit their columns (the lines'
+    checks refuse more places)."""
+    if not rows:
+        return rows
+    model = type(rows[0])
+    key = ("places", model)
+    places = _SQL.get(key)
+    if places is None:
+        places = _SQL[key] = [
+            (f.attname, Decimal(1).scaleb(-f.decimal_places))
+            for f in model._meta.concrete_fields
+            if isinstance(f, DecimalField) and f.decimal_places is not None
+        ]
+    for obj in rows:
+        d = obj.__dict__
+        for name, quantum in places:
+            value = d[name]
+            if value is not None:
+                d[name] = Decimal(value).quantize(quantum)
+    return rows
 
 
 def converter(model: type[Model], name: str) -> Callable[[Any], Any]:
@@ -139,20 +210,67 @@ def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str]:
     return found
 
 
+# Field classes whose pre_save is the attribute and whose get_db_prep_save returns a value
+# of these types unchanged (text, booleans; whole numbers on SQLite — PostgreSQL's backend
+# wraps them in a sized integer type; the id of a row with an integer key on both): only
+# their exact classes, a subclass may convert.
+_PLAIN_FIELDS: dict[type, tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+}
+_PLAIN_ON_SQLITE: dict[type, tuple[type, ...]] = {
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+}
+_INTEGER_KEYS = (models.AutoField, models.BigAutoField)
+
+
+def _plain_types(model: type[Model], fields: Sequence[Any]) -> list[tuple[type, ...] | None]:
+    """Per field of an insert, the value types it sends as they are (None: through the
+    field's ``pre_save`` and ``get_db_prep_save``)."""
+    key = ("plain", connection.vendor, model)
+    found = _SQL.get(key)
+    if found is None:
+        found = []
+        sqlite = connection.vendor == "sqlite"
+        for f in fields:
+            types = _PLAIN_FIELDS.get(type(f))
+            if types is None and sqlite:
+                types = _PLAIN_ON_SQLITE.get(type(f))
+            if type(f) is models.ForeignKey and type(f.target_field) in _INTEGER_KEYS:
+                types = (int,)
+            found.append(types)
+        _SQL[key] = found
+    return found
+
+
 def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
     """``INSERT … VALUES (…), (…) RETURNING id``: the rows saved, their ids set, as
     ``bulk_create`` would (defaults, ``auto_now_add``), in one statement per 500 rows."""
     if not rows:
         return list(rows)
     fields, head, one, tail = _insert_head(model)
+    plain = _plain_types(model, fields)
     db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
     alias = db.alias
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
         params: list[Any] = []
         for obj in chunk:
-            for f in fields:
-                params.append(f.get_db_prep_save(f.pre_save(obj, True), db))
+            d = obj.__dict__
+            for f, types in zip(fields, plain, strict=True):
+                if types is not None:
+                    value = d[f.attname]
+                    if value is None or type(value) in types:
+                        params.append(value)  # what the field would send: the value itself
+                        continue
+                    params.append(f.get_db_prep_save(value, db))
+                else:
+                    params.append(f.get_db_prep_save(f.pre_save(obj, True), db))
         sql = head + ", ".join([one] * len(chunk)) + tail
         ids = [r[0] for r in fetch(sql, params)]
         # both databases return the rows of a multi-row VALUES in their order

@@ -10,11 +10,13 @@ need (the SKUs' facts, its header checks) and calls these.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
 
 from jxc.core.documents.actions import (
+    BookCalendar,
     assign_number,
     audit_saved,
     ensure_document_date,
@@ -27,7 +29,7 @@ from jxc.core.documents.actions import (
 from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document
-from jxc.core.documents.rows import insert_many, insert_one, rows_where
+from jxc.core.documents.rows import insert_many, insert_one, new_row, rows_where
 from jxc.core.visibility import COST, can_view_cost, marked_fields
 
 D = TypeVar("D", bound=Document)
@@ -74,9 +76,12 @@ def line_rows(
     per line the app computed (amounts), in line order."""
     line_model, parent = lines_relation(type(doc))
     names = {f.attname for f in line_model._meta.concrete_fields}
+    make = new_row(line_model)
+    link = line_model._meta.get_field(parent).attname
     rows = []
     for i, x in enumerate(lines):
         values: dict[str, Any] = line_fields(x, facts[x.sku], i)
+        values[link] = doc.pk
         for attr, column in LINE_COLUMNS.items():
             if column in names:
                 value = getattr(x, attr)
@@ -85,7 +90,7 @@ def line_rows(
             values["batch_number"] = values["batch_number"].strip()
         if extra is not None:
             values.update(extra[i])
-        rows.append(line_model(**{parent: doc}, **values))
+        rows.append(make(values))
     return rows
 
 
@@ -116,18 +121,57 @@ def create_document(
     """A new draft with its lines; ``errors`` are the caller's own findings (header, bins);
     ``line_values``: columns per line the app computed before saving (amounts), so nothing
     is written after the audit line (on PostgreSQL it holds the audit chain's lock)."""
+    created = insert_document(
+        model,
+        user=user,
+        header=header,
+        lines=lines,
+        facts=facts,
+        errors=errors,
+        line_values=line_values,
+    )
+    audit_saved(created.doc, user=user, creating=True, lines=len(lines))
+    return created.doc
+
+
+@dataclass(frozen=True)
+class Created:
+    """A draft just inserted in the caller's transaction, with what was read and made for
+    it (so steps taken next in the same transaction need not read them again): its saved
+    line rows (ids set), the calendar its date and number were checked against, and the
+    audit step not yet written (``("create", {"lines": [None, n]})``)."""
+
+    doc: Any
+    rows: list
+    calendar: BookCalendar
+    audit_step: tuple[str, dict]
+
+
+def insert_document(
+    model: type[D],
+    *,
+    user,
+    header: Mapping[str, Any],
+    lines: Sequence[LineInput],
+    facts: Mapping[int, SkuFacts],
+    errors: Mapping[str, list[str]] | None = None,
+    line_values: Sequence[Mapping[str, Any]] | None = None,
+) -> Created:
+    """:func:`create_document` without its transaction and its audit line (the caller's
+    transaction; the caller writes ``audit_step``)."""
     ensure_perm(user, model.RESOURCE, "create")
     doc = model(**header)
     _check(doc, lines, facts, errors)
     doc.memo = doc.memo[:500]
     doc.created_by = user
-    assign_number(doc)
+    calendar = assign_number(doc)
     doc.prepare_insert()
     insert_one(doc)
     line_model, _parent = lines_relation(model)
-    insert_many(line_model, line_rows(doc, lines, facts, line_values))
-    audit_saved(doc, user=user, creating=True, lines=len(lines))
-    return doc
+    rows = insert_many(line_model, line_rows(doc, lines, facts, line_values))
+    return Created(
+        doc=doc, rows=rows, calendar=calendar, audit_step=("create", {"lines": [None, len(lines)]})
+    )
 
 
 def _with_hidden_kept(doc: Document, lines: Sequence[LineInput], *, user) -> list[LineInput]:

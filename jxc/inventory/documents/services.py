@@ -41,6 +41,7 @@ from jxc.inventory.documents.counts import (
 )
 from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, Transfer
 from jxc.inventory.documents.stock_docs import (
+    create_and_post_stock_document,
     create_stock_document,
     post_stock_document,
     post_stock_document_at_once,
@@ -66,6 +67,7 @@ __all__ = [
     "check_count_rows",
     "close_transfer",
     "counting_sheet",
+    "create_and_post_stock_document",
     "create_assembly",
     "create_stock_count",
     "create_stock_counts",

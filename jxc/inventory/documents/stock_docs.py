@@ -12,6 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import sku_facts
@@ -21,11 +22,17 @@ from jxc.core.documents.actions import (
     ensure_perm,
     submit_check,
     take_actions,
+    take_actions_in,
 )
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots
-from jxc.core.documents.rows import rows_where
-from jxc.core.documents.services import create_document, saved_lines, update_document
+from jxc.core.documents.rows import as_read, rows_where
+from jxc.core.documents.services import (
+    create_document,
+    insert_document,
+    saved_lines,
+    update_document,
+)
 from jxc.core.errors import OpeningAfterMoves, ValidationFailed
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
@@ -86,6 +93,17 @@ def create_stock_document(
     memo: str = "",
 ) -> StockDocument:
     """新建其他入库 / 其他出库 / 成本调整 / 期初库存 (a draft with its lines)."""
+    cls, kwargs = _create_arguments(
+        user=user, kind=kind, warehouse=warehouse, date=date, lines=lines, reason=reason, memo=memo
+    )
+    return create_document(cls, **kwargs)
+
+
+def _create_arguments(
+    *, user, kind: str, warehouse: Warehouse, date: dt.date, lines, reason: str, memo: str
+) -> tuple[type[StockDocument], dict[str, Any]]:
+    """The model and the arguments of ``create_document`` / ``insert_document`` for a new
+    stock document (the permission and the warehouse checked)."""
     cls = STOCK_DOCUMENT_CLASSES.get(kind)
     if cls is None:
         raise ValidationFailed({"kind": [str(ValidationFailed.default_message)]})
@@ -94,13 +112,49 @@ def create_stock_document(
     if kind not in (K.OTHER_RECEIPT, K.OTHER_ISSUE):
         reason = ""
     lines = _typed_lines(kind, lines)
-    return create_document(
-        cls,
+    return cls, {
+        "user": user,
+        "header": {"warehouse": warehouse, "date": date, "reason": reason, "memo": memo},
+        "lines": lines,
+        "facts": sku_facts(x.sku for x in lines),
+        "errors": _errors(kind, warehouse=warehouse, reason=reason, lines=lines),
+    }
+
+
+@transaction.atomic
+def create_and_post_stock_document(
+    *,
+    user,
+    kind: str,
+    warehouse: Warehouse,
+    date: dt.date,
+    lines: Sequence[LineInput],
+    reason: str = "",
+    memo: str = "",
+) -> StockDocument:
+    """保存并过账 of a new document: created, then 提交 → 审核 → 过账, all in one transaction —
+    all or nothing: refused at any step (stock short, no approve permission, a closed
+    month) nothing is saved, not even the draft. Each step is checked and audited as when
+    taken alone (the ``create`` line and the three steps' lines). Where an approval rule
+    applies, the document is created and submitted and waits for its approvers (已提交).
+
+    Nothing is read back that this transaction just wrote: the document row (no other
+    transaction sees it yet, so there is nothing to lock), the calendar, the lines, the
+    warehouse (checked for the user by the create)."""
+    cls, kwargs = _create_arguments(
+        user=user, kind=kind, warehouse=warehouse, date=date, lines=lines, reason=reason, memo=memo
+    )
+    created = insert_document(cls, **kwargs)
+    doc = created.doc
+    if not created.rows:  # as 提交 checks: a draft without lines stays a draft
+        raise ValidationFailed({"lines": [str(_("Add at least one line."))]})
+    return take_actions_in(
+        doc,
+        actions=THROUGH_POST,
         user=user,
-        header={"warehouse": warehouse, "date": date, "reason": reason, "memo": memo},
-        lines=lines,
-        facts=sku_facts(x.sku for x in lines),
-        errors=_errors(kind, warehouse=warehouse, reason=reason, lines=lines),
+        effects={"post": _post_effect(user, warehouse=warehouse, rows=list(as_read(created.rows)))},
+        fresh=created.calendar,
+        audit_first=[created.audit_step],
     )
 
 
@@ -167,10 +221,11 @@ def _inputs(doc: StockDocument) -> list[LineInput]:
     ]
 
 
-def _post_lines(doc: StockDocument) -> list[PostLine]:
-    """The saved lines with the lots they fill (receipts: their batch, created on first
-    receipt) or take (issues: the named bin / batch, else 先到期先出)."""
-    lines = saved_lines(doc)
+def _post_lines(doc: StockDocument, rows: list | None = None) -> list[PostLine]:
+    """The saved lines (``rows``: as just inserted in this transaction) with the lots they
+    fill (receipts: their batch, created on first receipt) or take (issues: the named bin /
+    batch, else 先到期先出)."""
+    lines = saved_lines(doc) if rows is None else rows
     incoming = doc.kind in INCOMING_KINDS
     known = batches_by_number((x.sku_id, x.batch_number) for x in lines)
     pool = {} if incoming else available_lots(doc.warehouse_id, {x.sku_id for x in lines})
@@ -253,18 +308,24 @@ def post_stock_document_at_once(doc: StockDocument, *, user) -> StockDocument:
     )
 
 
-def _post_effect(user):
-    """What 过账 does on the locked document: its stock lines into the ledger."""
+def _post_effect(user, *, warehouse: Warehouse | None = None, rows: list | None = None):
+    """What 过账 does on the locked document: its stock lines into the ledger. ``warehouse``
+    and ``rows``: the document was created in this transaction, from this warehouse (checked
+    for the user then) and with these line rows."""
 
     def effect(locked: StockDocument) -> None:
         locked.as_kind()
-        # the warehouse read with a cached statement (its kind and the user's scope)
-        locked.warehouse = rows_where(Warehouse, "id", locked.warehouse_id)[0]
-        ensure_warehouses(user, locked.warehouse)
+        if warehouse is None:
+            # the warehouse read with a cached statement (its kind and the user's scope)
+            locked.warehouse = rows_where(Warehouse, "id", locked.warehouse_id)[0]
+            ensure_warehouses(user, locked.warehouse)
         if locked.kind == K.OPENING:
             _ensure_before_go_live(locked)
         lines = rules.stock_lines_for_document(
-            locked.kind, warehouse=locked.warehouse_id, date=locked.date, lines=_post_lines(locked)
+            locked.kind,
+            warehouse=locked.warehouse_id,
+            date=locked.date,
+            lines=_post_lines(locked, rows),
         )
         stock.record_moves(lines, source=locked.ref(), user=user)
 

@@ -53,7 +53,7 @@ from jxc.web.generic.line_grid import (
     rows_of,
     units_of,
 )
-from jxc.web.generic.post_at_once import can_post_at_once, post_at_once
+from jxc.web.generic.post_at_once import can_post_at_once, create_and_post, post_at_once
 from jxc.web.generic.printing import (
     document_amount,
     document_pdf,
@@ -91,6 +91,9 @@ class DocumentScreen(Screen):
     transition_services: ClassVar[dict[str, Callable[..., Any]]] = PLAIN_ACTIONS
     # 保存并过账 in one transaction (e.g. ``post_stock_document_at_once``); None: step by step
     at_once_service: ClassVar[Callable[..., Any] | None] = None
+    # 保存并过账 of a new document: created and posted in one transaction, all or nothing
+    # (``create_and_post_service(model, *, user, lines, **header)``); None: saved, then posted
+    create_and_post_service: ClassVar[Callable[..., Any] | None] = None
     detail_template = "web/inventory/document_detail.html"
     print_template: ClassVar[str] = "web/inventory/document_print.html"
     ordering = ("-date", "-id")
@@ -402,8 +405,20 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
             # The header is wrong, so the service is not asked; still show the lines' errors.
             grid_errors.update(row_errors(screen.line_errors(parsed.lines))[0])
         if form.is_valid() and not parsed.errors:
+            # 保存并过账 of a new document: created and posted in one transaction
+            at_once = bool(
+                obj is None
+                and request.POST.get("and_post")
+                and screen.create_and_post_service is not None
+                and can_post_at_once(screen, request.user)
+            )
             try:
-                saved = screen.save_document(request, obj, dict(form.cleaned_data), parsed.lines)
+                if at_once:
+                    saved = create_and_post(screen, request, dict(form.cleaned_data), parsed.lines)
+                else:
+                    saved = screen.save_document(
+                        request, obj, dict(form.cleaned_data), parsed.lines
+                    )
             except DomainError as exc:
                 if isinstance(exc, ValidationFailed) and exc.errors:
                     grid, header = row_errors(exc.errors)
@@ -413,7 +428,10 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
                 else:
                     form.add_error(None, str(exc))
             else:
-                if request.POST.get("and_post") and can_post_at_once(screen, request.user, saved):
+                and_post = request.POST.get("and_post")
+                if at_once:  # created and posted: create_and_post gave its message
+                    pass
+                elif and_post and can_post_at_once(screen, request.user, saved):
                     saved = post_at_once(screen, request, saved)
                 else:
                     messages.success(request, _("Saved."))

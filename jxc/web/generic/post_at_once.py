@@ -1,5 +1,7 @@
 """保存并过账 on a document's form: 提交 → 审核 → 过账 in one click, for a user who may take
-each step of a type where no approval applies."""
+each step of a type where no approval applies. A new document of a type with a
+``create_and_post_service`` is created and posted in one transaction: refused at any step,
+nothing is saved and the form shows why with what was typed."""
 
 from __future__ import annotations
 
@@ -57,4 +59,17 @@ def post_at_once(screen: DocumentScreen, request, obj):
             messages.error(request, str(exc))
             return obj
     messages.success(request, _("Saved and posted."))
+    return obj
+
+
+def create_and_post(screen: DocumentScreen, request, header: dict, lines):
+    """保存并过账 of a new document through the type's ``create_and_post_service``: all or
+    nothing (a refusal raises, and the form shows it). Where an approval applies the document
+    waits for its approvers once submitted."""
+    assert screen.create_and_post_service is not None
+    obj = screen.create_and_post_service(screen.model, user=request.user, lines=lines, **header)
+    if obj.status == "submitted":
+        messages.info(request, _("Submitted: this document needs an approval."))
+    else:
+        messages.success(request, _("Saved and posted."))
     return obj

@@ -102,7 +102,9 @@ def test_save_and_post_takes_submit_approve_post_in_one_request(client_for, stoc
     assert StockBalance.objects.get(sku=w.sku_a, warehouse=w.zc).on_hand == D(24)
 
 
-def test_save_and_post_refused_at_the_post_leaves_the_draft_as_it_was(client_for, stock_world):
+def test_save_and_post_of_a_new_document_refused_at_the_post_saves_nothing(client_for, stock_world):
+    """A new document is created, submitted, approved and posted in one transaction: the
+    refused post leaves no draft behind, and the form shows why."""
     from jxc.core.models import AuditLog
 
     w = stock_world
@@ -116,16 +118,52 @@ def test_save_and_post_refused_at_the_post_leaves_the_draft_as_it_was(client_for
             "and_post": "1",
             **grid({"sku": w.sku_a.pk, "qty": "5", "unit": w.pcs.pk}),  # none in stock
         },
+    )
+    assert r.status_code == 400  # the form again with the refusal, not a redirect
+    assert not OtherIssue.objects.exists()
+    assert not AuditLog.objects.filter(object_type=OtherIssue._meta.label_lower).exists()
+    refusal = r.context["form"].non_field_errors()
+    assert refusal and refusal[0] in r.content.decode()
+
+
+def test_save_and_post_of_a_saved_draft_refused_at_the_post_leaves_the_draft_as_it_was(
+    client_for, stock_world
+):
+    from jxc.core.documents.lines import LineInput
+    from jxc.core.models import AuditLog
+    from jxc.inventory.documents import services as docs
+
+    w = stock_world
+    doc = docs.create_stock_document(
+        user=w.owner,
+        kind="other_issue",
+        warehouse=w.zc,
+        date=TODAY,
+        reason="other",
+        lines=[LineInput(sku=w.sku_a.pk, qty=D(1))],
+    )
+    client = client_for(w.owner)
+    r = client.post(
+        f"/inventory/other-issues/{doc.pk}/edit/",
+        {
+            "date": TODAY.isoformat(),
+            "warehouse": w.zc.pk,
+            "reason": "other",
+            "and_post": "1",
+            **grid({"sku": w.sku_a.pk, "qty": "5", "unit": w.pcs.pk}),  # none in stock
+        },
         follow=True,
     )
-    doc = OtherIssue.objects.get()
-    # 提交 → 审核 → 过账 are one transaction: the refused post takes the first two back too
+    doc.refresh_from_db()
+    # 提交 → 审核 → 过账 are one transaction: the refused post takes the first two back too;
+    # the change saved before stays
     assert doc.status == "draft"
+    assert doc.lines.get().qty == D(5)
     assert list(
-        AuditLog.objects.filter(
-            object_id=str(doc.pk), object_type=doc._meta.label_lower
-        ).values_list("action", flat=True)
-    ) == ["create"]
+        AuditLog.objects.filter(object_id=str(doc.pk), object_type=doc._meta.label_lower)
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["create", "update"]
     assert [m.level_tag for m in r.context["messages"]] == ["error"]
 
 

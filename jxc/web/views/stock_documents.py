@@ -78,6 +78,10 @@ class StockDocumentScreen(WarehouseDocumentScreen):
     def create_service(model, **fields):
         return docs.create_stock_document(kind=model.TYPE.code, **fields)
 
+    @staticmethod
+    def create_and_post_service(model, **fields):
+        return docs.create_and_post_stock_document(kind=model.TYPE.code, **fields)
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kind=self.kind)
 

@@ -233,3 +233,68 @@ def test_post_at_once_refused_at_any_step_changes_nothing(stock_world):
     with pytest.raises(InvalidTransition):  # from a draft only
         docs.post_stock_document_at_once(done, user=w.owner)
     assert chain_problems() == []
+
+
+def _create_and_post(w, qty, *, user=None):
+    return docs.create_and_post_stock_document(
+        user=user or w.owner,
+        kind="other_issue",
+        warehouse=w.zc,
+        date=TODAY,
+        reason="sample",
+        lines=[LineInput(sku=w.sku_a.pk, qty=D(qty))],
+    )
+
+
+# 保存并过账 of a new document (``create_and_post_stock_document``): created, submitted,
+# approved and posted in one transaction, at most this many statements for a one-line
+# 其他出库 (SQLite; the test's transaction makes it a savepoint). Creating, then
+# ``post_stock_document_at_once`` took 28 here (AT_ONCE_BOUND): the row under lock, the
+# calendar, the lines' check, the warehouse and the lines are not read again, one savepoint
+# and one audit round trip instead of two.
+CREATE_AND_POST_BOUND = 21
+
+
+@pytest.mark.django_db
+def test_create_and_post_takes_every_step_audited_in_one_transaction(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    with CaptureQueriesContext(connection) as q:
+        doc = _create_and_post(w, 2)
+    assert doc.status == "posted"
+    assert _audit(doc) == [
+        ("create", {"lines": [None, 1]}),
+        ("submit", {"status": ["draft", "submitted"]}),
+        ("approve", {"status": ["submitted", "approved"]}),
+        ("post", {"status": ["approved", "posted"]}),
+    ]
+    fresh = OtherIssue.objects.get(pk=doc.pk)
+    assert (fresh.status, fresh.approved_by, fresh.posted_by) == ("posted", w.owner, w.owner)
+    assert fresh.created_by == w.owner and fresh.number == doc.number
+    assert fresh.approved_at is not None and fresh.posted_at == doc.posted_at
+    moves = StockMove.objects.filter(source_kind="other_issue", source_id=doc.pk)
+    assert [(m.qty, m.source_line) for m in moves] == [(D(-2), fresh.lines.get().pk)]
+    sql = [x["sql"] for x in q.captured_queries]
+    assert sum(s.startswith("SAVEPOINT") for s in sql) == 1, sql
+    assert not any(s.startswith("SELECT 1 FROM") for s in sql), sql  # lines not checked again
+    assert len(sql) <= CREATE_AND_POST_BOUND, len(sql)
+    assert chain_problems() == []
+    assert_ledger_consistent()
+
+
+@pytest.mark.django_db
+def test_create_and_post_refused_at_any_step_saves_nothing(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    with pytest.raises(InsufficientStock):  # more than there is: the ledger refuses the post
+        _create_and_post(w, 9)
+    with pytest.raises(PermissionDenied):  # sales may not approve (nor create) 其他出库
+        _create_and_post(w, 1, user=w.sales)
+    assert not OtherIssue.objects.exists()
+    assert not AuditLog.objects.filter(object_type=OtherIssue._meta.label_lower).exists()
+    assert not StockMove.objects.filter(source_kind="other_issue").exists()
+    # the refused document gave its number back
+    doc = _create_and_post(w, 1)
+    assert doc.number.endswith("-0001") and doc.status == "posted"
+    assert chain_problems() == []
+    assert_ledger_consistent()
