@@ -43,17 +43,19 @@ def size_problem(value: Decimal, places: int) -> str | None:
     """Why ``value`` cannot be stored with ``places`` decimals: ``"too_large"`` (beyond the
     bound), ``"digits"`` (more than 15 significant digits), ``"places"`` (more decimals than
     stored), or None when it can."""
-    try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return "too_large"
+    if type(value) is not Decimal:  # (a Decimal as it is: most values, no copy)
+        try:
+            value = Decimal(value)
+        except (InvalidOperation, TypeError, ValueError):
+            return "too_large"
     if not value.is_finite():
         return "too_large"
-    whole_digits = max(value.adjusted() + 1, 0)
+    _sign, digits, exponent = value.as_tuple()
+    # finite (above), so the exponent is an int: adjusted() + 1 == len(digits) + exponent
+    whole_digits = max(len(digits) + int(exponent), 0)
     if whole_digits > WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):
         return "too_large"
-    _sign, digits, exponent = value.as_tuple()
-    # finite (above), so the exponent is an int; most figures have no more decimals
+    # most figures have no more decimals than stored
     if int(exponent) < -places:
         try:
             if value != value.quantize(_quantum(places)):

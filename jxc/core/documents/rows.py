@@ -25,6 +25,7 @@ M = TypeVar("M", bound=Model)
 
 _BUILDERS: dict[tuple, Callable[[Sequence[Any]], Any]] = {}
 _SQL: dict[tuple, Any] = {}
+_NEW: dict[type, Callable[[dict[str, Any]], Any]] = {}
 
 
 def _q(name: Any) -> str:
@@ -80,8 +81,7 @@ def new_row(model: type[M]) -> Callable[[dict[str, Any]], M]:
     ``Model.__init__``'s per-field descriptor work (a document's lines are made by the
     hundred). Falls back to ``Model.__init__`` when something listens to the model's init
     signals."""
-    key = ("new", model)
-    found = _BUILDERS.get(key)
+    found = _NEW.get(model)
     if found is not None:
         return found
     if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
@@ -89,7 +89,7 @@ def new_row(model: type[M]) -> Callable[[dict[str, Any]], M]:
         def slow(values: dict[str, Any]) -> M:
             return model(**values)
 
-        _BUILDERS[key] = slow
+        _NEW[model] = slow
         return slow
     constant: dict[str, Any] = {}
     made: list[tuple[str, Callable[[], Any]]] = []
@@ -114,7 +114,7 @@ def new_row(model: type[M]) -> Callable[[dict[str, Any]], M]:
         d.update(values)
         return obj
 
-    _BUILDERS[key] = build
+    _NEW[model] = build
     return build
 
 
