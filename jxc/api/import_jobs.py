@@ -44,10 +44,6 @@ def visible_jobs(request):
     return jobs.filter(user=request.user)
 
 
-def job_out(job: ImportJob) -> dict[str, Any]:
-    return ImportJobOut.from_orm(job).model_dump()
-
-
 @router.get("/import-jobs", response=page_of(ImportJobOut))
 @open_to_users
 def list_import_jobs(request, query: Query[Paging]):

@@ -25,7 +25,7 @@ from jxc.api.common.idempotency import creates
 from jxc.api.common.permissions import get_or_404, ref, requires
 from jxc.api.documents.endpoints import document_endpoints
 from jxc.api.documents.schemas import DocumentSchemas, HeaderOut, header_out
-from jxc.api.import_jobs import ImportJobOut, job_out
+from jxc.api.import_jobs import ImportJobOut
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
 from jxc.catalog.models import Category, Sku
 from jxc.core.models import ImportJob
@@ -270,7 +270,8 @@ def import_counts(request, id: int, file: File[UploadedFile]):
         options={"count": count.pk},
     )
     if batch.job_id is not None:
-        return 202, job_out(ImportJob.objects.get(pk=batch.job_id))
+        # the job itself: ImportJobOut resolves its result from the committed chunks
+        return 202, ImportJob.objects.get(pk=batch.job_id)
     return count_out(count, request)
 
 

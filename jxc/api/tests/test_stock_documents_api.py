@@ -255,6 +255,30 @@ def test_count_import_and_opening_import(client_for, stock_world):
     assert response.status_code == 200 and response.json()["lines"][0]["counted_qty"] == "6"
 
 
+def test_a_count_sheet_over_the_inline_rows_answers_with_its_import_job(
+    client_for, stock_world, monkeypatch
+):
+    """More rows than are applied at once: 202 with the import job (its result resolved from
+    the committed chunks), not the count sheet."""
+    from jxc.imports import services
+
+    monkeypatch.setattr(services, "INLINE_ROWS", 1)
+    w = stock_world
+    client = client_for(w.owner)
+    _s, count = call(client, "post", "/stock-counts", {"warehouse_id": w.zc.pk, "date": DAY})
+    sheet = _xlsx([["SKU code or barcode", "Counted quantity"], ["A001", 6], ["B001", 2]])
+    response = client.post(
+        f"{API}/stock-counts/{count['id']}/import", {"file": SimpleUploadedFile("c.xlsx", sheet)}
+    )
+    job = response.json()
+    assert response.status_code == 202, job
+    assert (
+        job["kind"] == "import:stock-count"
+        and job["total"] == 2
+        and isinstance(job["result"], dict)
+    )
+
+
 def test_kits_and_assemblies(client_for, stock_world):
     w = stock_world
     receive(w, w.sku_a, w.zc, 4, "2")

@@ -84,7 +84,8 @@ def test_notifications_tab_shows_and_marks_read(world, client_for):  # noqa: F81
 
 def test_save_and_post_follows_the_rules(world, client_for):  # noqa: F811
     """保存并过账 asks the approval policy: below the rule's amount the document posts in one
-    go; above it the button is not a way around the approver (the draft is only saved)."""
+    go; above it the button is not a way around the approver: the new document is saved and
+    submitted, and waits for the approver (已提交), unposted."""
     from jxc.inventory.documents.models import OtherIssue
     from jxc.web.tests.test_stock_documents_web import grid
 
@@ -106,7 +107,8 @@ def test_save_and_post_follows_the_rules(world, client_for):  # noqa: F811
         return OtherIssue.objects.latest("id")
 
     assert save_and_post("10").status == "posted"  # 100.00: not above
-    assert save_and_post("11").status == "draft"  # 110.00: waits for sup1
+    waiting = save_and_post("11")  # 110.00: waits for sup1
+    assert waiting.status == "submitted" and waiting.posted_at is None
 
 
 def test_each_user_chooses_channels_per_event(world, client_for):  # noqa: F811
