@@ -14,7 +14,7 @@ from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
 from jxc.api.common.listing import listing, page_of, query_of
 from jxc.api.common.permissions import get_or_404, ref, requires
-from jxc.finance import payments, selectors, services
+from jxc.finance import payments, selectors, services, settling
 from jxc.finance.filters import (
     AccountFilterSet,
     CustomerPaymentFilterSet,
@@ -321,7 +321,7 @@ def _book_endpoints(
     @requires(f"{resource}.create")
     def settle(request, id: int, payload: SettleIn):
         get_or_404(partner_model.objects.all(), id)
-        done = payments.settle_open_items(
+        done = settling.settle_open_items(
             book,
             user=request.user,
             partner_id=id,

@@ -20,8 +20,9 @@ from jxc.catalog.models import Sku, SkuUnit
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents import pricing
-from jxc.core.documents.actions import act, lock, take_action
+from jxc.core.documents.actions import act, take_action
 from jxc.core.documents.lines import LineInput
+from jxc.core.documents.row_statements import lock
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import ValidationFailed
 from jxc.inventory.documents.lifecycle import ensure_warehouses

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from jxc.catalog.selectors import codes_found, sku_facts
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents.actions import act, ensure_perm, lock
+from jxc.core.documents.actions import act, ensure_perm
 from jxc.core.documents.lines import LineInput
+from jxc.core.documents.row_statements import lock
 from jxc.core.documents.services import create_document
 from jxc.core.errors import InvalidTransition, UnknownBarcode, ValidationFailed
 from jxc.inventory import selectors as stock_selectors

@@ -22,13 +22,13 @@ from jxc.core.documents.actions import (
     ensure_document_date,
     ensure_draft,
     ensure_perm,
-    lock,
     raise_if,
     replace_lines,
 )
 from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document
+from jxc.core.documents.row_statements import lock
 from jxc.core.documents.rows import insert_many, insert_one, new_row, rows_where
 from jxc.core.visibility import COST, can_view_cost, marked_fields
 

@@ -14,7 +14,7 @@ from jxc.core.errors import (
     SettlementExceedsOpen,
     ValidationFailed,
 )
-from jxc.finance import party_ledger, payments, selectors
+from jxc.finance import party_ledger, payments, selectors, settling
 from jxc.finance.checks import party_ledger_problems
 from jxc.finance.models import (
     CustomerPayment,
@@ -88,7 +88,7 @@ def test_receipt_beyond_what_is_open_stays_as_advance_and_is_settled_later(world
     rec = _receive(owner, customer, account, "300")  # 预收款: nothing delivered yet
     assert payments.unsettled(rec) == D("300")
     delivery = _doc(owner, customer, "120.00", DAY + dt.timedelta(days=5), 1)
-    done = payments.settle_open_items(
+    done = settling.settle_open_items(
         payments.RECEIVABLE, user=owner, partner_id=customer.pk, date=DAY + dt.timedelta(days=5)
     )
     assert [(s.debit_id, s.amount) for s in done] == [(delivery.pk, D("120.00"))]

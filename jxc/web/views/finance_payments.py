@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from jxc.core.errors import DomainError, ValidationFailed
-from jxc.finance import payments, rules, selectors
+from jxc.finance import payments, rules, selectors, settling
 from jxc.finance.filters import CustomerPaymentFilterSet, SupplierPaymentFilterSet
 from jxc.finance.models import Account, CustomerPayment, SupplierPayment
 from jxc.partners.models import Customer, Supplier
@@ -291,7 +291,7 @@ def settle_view(request, partner: int, *, screen: PaymentScreen):
                     {"__all__": [_("What is settled against documents must equal what is used.")]}
                 )
             pairs = rules.pair_settlements(debits, credits)
-        done = payments.settle_open_items(
+        done = settling.settle_open_items(
             screen.book,
             user=request.user,
             partner_id=partner,
