@@ -170,22 +170,8 @@ def record_payment(
     audit_saved(payment, user=user, creating=True, lines=None)
 
     def effect(locked: PartyPayment) -> None:
-        lines = [
-            PartyLine(
-                side=book.side,
-                partner_id=partner.pk,
-                amount=-value,
-                date=date,
-                kind=kind,
-                memo=memo[:200],
-            )
-            for kind, value in (
-                ("discount", discount),
-                ("write_off", write_off),
-                ("payment", amount),
-            )
-            if value
-        ]
+        paid = Money(account, amount, discount, write_off, allocations)
+        lines = _party_lines(book, partner_id=partner.pk, money=paid, date=date, memo=memo)
         # inside this service's atomic block: the writer needs no savepoint of its own
         entries = party_ledger.record_party_entries(
             lines, source=locked.ref(), user=user, savepoint=False
@@ -209,6 +195,29 @@ class Money:
     discount: Decimal = ZERO
     write_off: Decimal = ZERO
     allocations: Sequence[tuple[int, Decimal]] | None = None
+
+
+def _party_lines(
+    book: PaymentBook, *, partner_id: int, money: Money, date: dt.date, memo: str
+) -> list[PartyLine]:
+    """What a payment lowers the partner's book by: the discount and 抹零 given beside it,
+    then the money (each that is not zero)."""
+    return [
+        PartyLine(
+            side=book.side,
+            partner_id=partner_id,
+            amount=-value,
+            date=date,
+            kind=kind,
+            memo=memo[:200],
+        )
+        for kind, value in (
+            ("discount", money.discount),
+            ("write_off", money.write_off),
+            ("payment", money.amount),
+        )
+        if value
+    ]
 
 
 def record_payments(
@@ -281,22 +290,7 @@ def record_payments(
         batches = [
             (
                 row.ref(),
-                [
-                    PartyLine(
-                        side=book.side,
-                        partner_id=partner.pk,
-                        amount=-value,
-                        date=date,
-                        kind=kind,
-                        memo=memo[:200],
-                    )
-                    for kind, value in (
-                        ("discount", m.discount),
-                        ("write_off", m.write_off),
-                        ("payment", m.amount),
-                    )
-                    if value
-                ],
+                _party_lines(book, partner_id=partner.pk, money=m, date=date, memo=memo),
             )
             for row, m in zip(rows, money, strict=True)
         ]
