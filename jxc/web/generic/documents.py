@@ -62,7 +62,7 @@ from jxc.web.generic.printing import (
     signatures_of,
 )
 from jxc.web.generic.screen import Screen, Section
-from jxc.web.generic.steps import DetailStep
+from jxc.web.generic.steps import Derive, DetailStep
 
 # The workflow steps that need nothing document-specific; a document adds post / reverse.
 PLAIN_ACTIONS: dict[str, Callable[..., Any]] = {
@@ -108,6 +108,7 @@ class DocumentScreen(Screen):
     grid_labels: ClassVar[dict[str, Any]] = {}  # a type's own names of grid columns
     # forms on the detail page that take a step of their own (归还, 调入 …)
     steps: ClassVar[tuple[DetailStep, ...]] = ()
+    derives: ClassVar[tuple[Derive, ...]] = ()  # 生成… another document from this one
 
     def __init__(self):
         declared = self.model.TYPE
@@ -345,7 +346,8 @@ class DocumentScreen(Screen):
         return {}
 
     def urls(self) -> list[URLPattern]:
-        urls = [*(step.url(self) for step in self.steps), *self.print_urls()]
+        urls = [*(s.url(self) for s in self.steps), *(d.url(self) for d in self.derives)]
+        urls += self.print_urls()
         p, n = self.url_path, self.url_name
         for page, view in self.document_pages().items():
             urls.append(path(f"{p}/<int:pk>/{page}/", view, {"screen": self}, name=f"{n}_{page}"))

@@ -14,6 +14,20 @@ The screen shows the step's section (with ``url``, ``today`` and the open ``line
 user holding ``<resource>.<action>`` while the document is posted, and serves its POST at
 ``<path>/<pk>/<action>/`` (URL name ``<name>_<action>``): the service's refusal is shown as
 a message, the page goes back to the document.
+
+A :class:`Derive` is the other kind of button on a detail page: 生成… — a document made from
+this one (报价转订单, 生成出库单, 生成入库单, 退货, 费用分摊, 登记发票 …), declared with the
+permission the new document needs, the service call and where the user goes next:
+
+    class PurchaseOrderScreen(DocumentScreen):
+        derives = (
+            Derive("receive", "purchase_receipt.create",
+                   make=lambda request, order: receipts.receive_orders([order], user=request.user),
+                   then=opens("purchase_receipt")),
+        )
+
+POST ``<path>/<pk>/<slug>/`` (URL name ``<name>_<slug>``, dashes as underscores); refused,
+nothing is made and the source's page shows why.
 """
 
 from __future__ import annotations
@@ -27,8 +41,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import URLPattern, path
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,10 +125,51 @@ def step_view(request, pk: int, *, screen, step: DetailStep):
         step.run(obj, request.user, StepForm(request.POST))
     except (InvalidOperation, ValueError):
         messages.error(request, _("Enter a number."))
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, step.done)
     return redirect(screen.url("detail", obj.pk))
+
+
+def show_refusal(request: HttpRequest, exc: DomainError) -> None:
+    """A service's refusal as one message: a validation failure's problems, else the error."""
+    problems = exc.errors if isinstance(exc, ValidationFailed) else {}
+    messages.error(request, " ".join(m for ms in problems.values() for m in ms) or str(exc))
+
+
+@dataclass(frozen=True)
+class Derive:
+    """生成… from a document's page (see the module's docstring)."""
+
+    slug: str
+    perm: str  # what making the new document needs, e.g. "purchase_receipt.create"
+    make: Callable[[HttpRequest, Any], Any]  # (request, source) -> what was made
+    then: Callable[[HttpRequest, Any], str]  # (request, made) -> the URL to open next
+
+    def url(self, screen) -> URLPattern:
+        return path(
+            f"{screen.url_path}/<int:pk>/{self.slug}/",
+            derive_view,
+            {"screen": screen, "derive": self},
+            name=f"{screen.url_name}_{self.slug.replace('-', '_')}",
+        )
+
+
+def opens(url_name: str, view: str = "edit") -> Callable[[HttpRequest, Any], str]:
+    """``then`` for the usual case: the made document's page (its draft's form) on the screen
+    named ``url_name``."""
+    return lambda request, made: reverse(f"web:{url_name}_{view}", args=[made.pk])
+
+
+@login_required
+def derive_view(request, pk: int, *, screen, derive: Derive):
+    if request.method != "POST" or not request.user.has_jxc_perm(derive.perm):
+        raise PermissionDenied
+    source = get_object_or_404(screen.get_queryset(request), pk=pk)
+    try:
+        made = derive.make(request, source)
+    except DomainError as exc:
+        show_refusal(request, exc)
+        return redirect(screen.url("detail", source.pk))
+    return redirect(derive.then(request, made))

@@ -5,15 +5,9 @@ draft. URLs: /purchasing/landed-costs/ (+ <id>/add-receipt/),
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError
 from jxc.purchasing import landed_costs, reversals, selectors
 from jxc.purchasing.filters import LandedCostFilterSet
 from jxc.purchasing.models import LandedCost
@@ -21,6 +15,7 @@ from jxc.web.generic.add_by_number import AddsByNumber, ByNumber
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import Derive, opens
 
 
 def _add_receipts(doc, *, user, receipts):
@@ -100,29 +95,13 @@ def landed_cost_section(request, receipt, receipt_screen) -> Section | None:
     )
 
 
-@login_required
-def landed_cost_view(request, pk: int, *, screen):
-    if request.method != "POST" or not request.user.has_jxc_perm("landed_cost.create"):
-        raise PermissionDenied
-    receipt = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        made = landed_costs.allocate_to_receipts([receipt], user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(screen.url("detail", receipt.pk))
-    return redirect(LANDED.url("edit", made.pk))
-
-
-def receipt_urls(screen) -> list[URLPattern]:
-    p, n = screen.url_path, screen.url_name
-    return [
-        path(
-            f"{p}/<int:pk>/landed-cost/",
-            landed_cost_view,
-            {"screen": screen},
-            name=f"{n}_landed_cost",
-        )
-    ]
+# 费用分摊 on a posted receipt: a draft spread over its lines, opened for editing
+FROM_RECEIPT = Derive(
+    "landed-cost",
+    "landed_cost.create",
+    make=lambda request, receipt: landed_costs.allocate_to_receipts([receipt], user=request.user),
+    then=opens("landed_cost"),
+)
 
 
 urlpatterns = LANDED.urls()

@@ -5,15 +5,9 @@ URLs: /purchasing/invoices/ (+ <id>/add-document/), /purchasing/receipts/<id>/in
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError
 from jxc.core.visibility import can_view_cost
 from jxc.purchasing import invoices, matching, selectors
 from jxc.purchasing.filters import PurchaseInvoiceFilterSet
@@ -22,6 +16,7 @@ from jxc.web.generic.add_by_number import AddsByNumber, ByNumber
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed
 from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import Derive, opens
 from jxc.web.views.report_tables import table, visible
 
 
@@ -115,29 +110,17 @@ def invoice_section(request, receipt, receipt_screen) -> Section | None:
     )
 
 
-@login_required
-def invoice_view(request, pk: int, *, screen):
-    if request.method != "POST" or not request.user.has_jxc_perm("purchase_invoice.create"):
-        raise PermissionDenied
-    receipt = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        made = invoices.invoice_from(
-            user=request.user,
-            receipts=[receipt],
-            invoice_number=request.POST.get("invoice_number", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        for problems in getattr(exc, "errors", {}).values():
-            for text in problems:
-                messages.error(request, text)
-        return redirect(screen.url("detail", receipt.pk))
-    return redirect(INVOICES.url("edit", made.pk))
-
-
-def receipt_urls(screen) -> list[URLPattern]:
-    p, n = screen.url_path, screen.url_name
-    return [path(f"{p}/<int:pk>/invoice/", invoice_view, {"screen": screen}, name=f"{n}_invoice")]
+# 登记发票 on a posted receipt: a draft invoice of it, opened for editing
+FROM_RECEIPT = Derive(
+    "invoice",
+    "purchase_invoice.create",
+    make=lambda request, receipt: invoices.invoice_from(
+        user=request.user,
+        receipts=[receipt],
+        invoice_number=request.POST.get("invoice_number", ""),
+    ),
+    then=opens("purchase_invoice"),
+)
 
 
 urlpatterns = INVOICES.urls()

@@ -10,11 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError, ValidationFailed
+from jxc.core.errors import DomainError
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
 from jxc.partners.models import Supplier
@@ -23,6 +23,7 @@ from jxc.purchasing.filters import PurchaseRequisitionFilterSet
 from jxc.purchasing.models import PurchaseRequisition
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import Derive
 
 
 class RequisitionScreen(DocumentScreen):
@@ -32,6 +33,16 @@ class RequisitionScreen(DocumentScreen):
     create_service = requisitions.create_requisition
     update_service = requisitions.update_requisition
     transition_services = {**PLAIN_ACTIONS, "close": requisitions.close_requisition}
+    derives = (
+        Derive(  # 生成采购订单: one draft order per supplier chosen for the lines
+            "make-orders",
+            "purchase_order.create",
+            make=lambda request, req: requisitions.make_orders(
+                req, user=request.user, suppliers=_chosen_suppliers(request.POST)
+            ),
+            then=lambda request, orders: _opens_orders(request, orders),
+        ),
+    )
     line_hint = gettext_lazy(
         "A requisition is typed here or made from the stock alert (below minimum: up to the "
         "maximum, less what is on order, rounded to the supplier's MOQ and pack). Approved, "
@@ -89,12 +100,6 @@ class RequisitionScreen(DocumentScreen):
         p, n = self.url_path, self.url_name
         return [
             path(f"{p}/from-alerts/", from_alerts_view, {"screen": self}, name=f"{n}_from_alerts"),
-            path(
-                f"{p}/<int:pk>/make-orders/",
-                make_orders_view,
-                {"screen": self},
-                name=f"{n}_make_orders",
-            ),
             *super().urls(),
         ]
 
@@ -126,32 +131,21 @@ def from_alerts_view(request, *, screen: RequisitionScreen):
     return redirect(screen.url("list"))
 
 
-@login_required
-def make_orders_view(request, pk: int, *, screen: RequisitionScreen):
-    """生成采购订单 with the supplier chosen per line."""
-    if request.method != "POST" or not request.user.has_jxc_perm("purchase_order.create"):
-        raise PermissionDenied
-    req = get_object_or_404(screen.get_queryset(request), pk=pk)
-    chosen = {
+def _chosen_suppliers(data) -> dict[int, int]:
+    """``supplier_<line id>`` = supplier id, as the 生成采购订单 form sent them."""
+    return {
         int(k.removeprefix("supplier_")): int(v)
-        for k, v in request.POST.items()
+        for k, v in data.items()
         if k.startswith("supplier_") and k.removeprefix("supplier_").isdigit() and v.isdigit()
     }
-    try:
-        orders = requisitions.make_orders(req, user=request.user, suppliers=chosen)
-    except DomainError as exc:
-        text = (
-            "; ".join(m for msgs in exc.errors.values() for m in msgs)
-            if isinstance(exc, ValidationFailed) and exc.errors
-            else str(exc)
-        )
-        messages.error(request, text)
-        return redirect(screen.url("detail", req.pk))
+
+
+def _opens_orders(request, orders) -> str:
     messages.success(
         request,
         _("Purchase orders made: %(numbers)s") % {"numbers": ", ".join(o.number for o in orders)},
     )
-    return redirect("web:purchase_order_detail", orders[0].pk)
+    return reverse("web:purchase_order_detail", args=[orders[0].pk])
 
 
 urlpatterns = REQUISITIONS.urls()

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jxc.core.errors import DomainError
 from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.choices import WarehouseKind
 from jxc.purchasing import returns, reversals, selectors
@@ -23,6 +17,7 @@ from jxc.purchasing.models import PurchaseReturn
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import Derive, opens
 
 
 class PurchaseReturnScreen(DocumentScreen):
@@ -96,25 +91,15 @@ def return_section(request, receipt, receipt_screen) -> Section | None:
     )
 
 
-@login_required
-def return_view(request, pk: int, *, screen):
-    """退货 from a posted receipt: a draft, opened for editing."""
-    if request.method != "POST" or not request.user.has_jxc_perm("purchase_return.create"):
-        raise PermissionDenied
-    receipt = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        made = returns.return_receipt(
-            receipt, user=request.user, reason=request.POST.get("reason", "").strip()[:200]
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(screen.url("detail", receipt.pk))
-    return redirect(RETURNS.url("edit", made.pk))
-
-
-def receipt_urls(screen) -> list[URLPattern]:
-    p, n = screen.url_path, screen.url_name
-    return [path(f"{p}/<int:pk>/return/", return_view, {"screen": screen}, name=f"{n}_return")]
+# 退货 on a posted receipt: a draft of everything still returnable, opened for editing
+FROM_RECEIPT = Derive(
+    "return",
+    "purchase_return.create",
+    make=lambda request, receipt: returns.return_receipt(
+        receipt, user=request.user, reason=request.POST.get("reason", "").strip()[:200]
+    ),
+    then=opens("purchase_return"),
+)
 
 
 urlpatterns = RETURNS.urls()

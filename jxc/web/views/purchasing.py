@@ -41,6 +41,8 @@ from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.line_grid import units_of
 from jxc.web.generic.printing import document_pdf_bytes
 from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import Derive, opens
+from jxc.web.views import landed_costs, purchase_invoices, purchase_returns
 
 
 class SupplierPriceForm(ServiceForm):
@@ -110,6 +112,14 @@ class PurchaseOrderScreen(DocumentScreen):
         "void": actions.void,
         "close": services.close_purchase_order,
     }
+    derives = (
+        Derive(  # 生成入库单: a draft of what is still open, opened for editing
+            "receive",
+            "purchase_receipt.create",
+            make=lambda request, order: receipts.receive_orders([order], user=request.user),
+            then=opens("purchase_receipt"),
+        ),
+    )
     grid_labels = {"price": gettext_lazy("Price")}
     line_hint = gettext_lazy(
         "Empty prices come from the supplier's price list, else the last price paid. "
@@ -191,7 +201,6 @@ class PurchaseOrderScreen(DocumentScreen):
     def urls(self) -> list[URLPattern]:
         p, n = self.url_path, self.url_name
         return [
-            path(f"{p}/<int:pk>/receive/", receive_view, {"screen": self}, name=f"{n}_receive"),
             path(f"{p}/<int:pk>/email/", email_view, {"screen": self}, name=f"{n}_email"),
             *super().urls(),
         ]
@@ -211,6 +220,11 @@ class PurchaseReceiptScreen(DocumentScreen):
     create_service = receipts.create_purchase_receipt
     update_service = receipts.update_purchase_receipt
     transition_services = {**PLAIN_ACTIONS, "post": receipts.post_purchase_receipt}
+    derives = (
+        purchase_returns.FROM_RECEIPT,
+        landed_costs.FROM_RECEIPT,
+        purchase_invoices.FROM_RECEIPT,
+    )
     line_hint = gettext_lazy(
         "Receipts are made from an approved purchase order (Receive on the order). Quantity is "
         "what was accepted; rejected goods need a reason. Posted, the accepted goods go into "
@@ -282,8 +296,6 @@ class PurchaseReceiptScreen(DocumentScreen):
         return [*super().header_facts(obj), (_("supplier"), obj.supplier)]
 
     def detail_sections(self, request, obj) -> list[Section]:
-        from jxc.web.views import landed_costs, purchase_invoices, purchase_returns
-
         sections = super().detail_sections(request, obj)
         more = [
             purchase_returns.return_section(request, obj, self),
@@ -291,30 +303,6 @@ class PurchaseReceiptScreen(DocumentScreen):
             purchase_invoices.invoice_section(request, obj, self),
         ]
         return [*sections, *(x for x in more if x is not None)]
-
-    def urls(self) -> list[URLPattern]:
-        from jxc.web.views import landed_costs, purchase_invoices, purchase_returns
-
-        return [
-            *purchase_returns.receipt_urls(self),
-            *landed_costs.receipt_urls(self),
-            *purchase_invoices.receipt_urls(self),
-            *super().urls(),
-        ]
-
-
-@login_required
-def receive_view(request, pk: int, *, screen: PurchaseOrderScreen):
-    """生成入库单 from an approved order: a draft of what is still open, opened for editing."""
-    if request.method != "POST" or not request.user.has_jxc_perm("purchase_receipt.create"):
-        raise PermissionDenied
-    order = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        receipt = receipts.receive_orders([order], user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(screen.url("detail", order.pk))
-    return redirect(RECEIPTS.url("edit", receipt.pk))
 
 
 def can_email(user) -> bool:
@@ -354,13 +342,7 @@ urlpatterns = [u for s in SCREENS for u in s.urls()]
 
 def _more() -> list[URLPattern]:
     """The other purchasing documents' screens (their own modules)."""
-    from jxc.web.views import (
-        landed_costs,
-        purchase_invoices,
-        purchase_requisitions,
-        purchase_returns,
-        supplier_reports,
-    )
+    from jxc.web.views import purchase_requisitions, supplier_reports
 
     return [
         *purchase_returns.urlpatterns,

@@ -38,6 +38,7 @@ from jxc.web.generic import Column
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
+from jxc.web.generic.steps import Derive, opens
 
 
 def _money_columns(extra_before_memo=()):
@@ -102,6 +103,14 @@ class QuotationScreen(SalesScreen):
             doc, action="close", user=user, reason=reason
         ),
     }
+    derives = (  # 报价转订单: a draft order from the approved quotation, opened for editing
+        Derive(
+            "order",
+            "sales_order.create",
+            make=lambda request, q: orders.order_from_quotation(q, user=request.user),
+            then=opens("sales_order"),
+        ),
+    )
     line_hint = gettext_lazy(
         "Empty prices come from the customer's price, else its price level, else the last "
         "price sold to it. Approved, the quotation can become an order."
@@ -123,13 +132,6 @@ class QuotationScreen(SalesScreen):
             )
         return sections
 
-    def urls(self) -> list[URLPattern]:
-        p, n = self.url_path, self.url_name
-        return [
-            path(f"{p}/<int:pk>/order/", quotation_order_view, {"screen": self}, name=f"{n}_order"),
-            *super().urls(),
-        ]
-
 
 class SalesOrderScreen(SalesScreen):
     model = SalesOrder
@@ -145,6 +147,20 @@ class SalesOrderScreen(SalesScreen):
         "unapprove": orders.unapprove_sales_order,
         "close": orders.close_sales_order,
     }
+    derives = (
+        Derive(  # 生成出库单: a draft of what is still open
+            "deliver",
+            "sales_delivery.create",
+            make=lambda request, o: deliveries.deliver_orders([o], user=request.user),
+            then=opens("sales_delivery"),
+        ),
+        Derive(  # 生成出库通知单: by bin and batch, earliest expiry first
+            "pick",
+            "sales_pick.create",
+            make=lambda request, o: picking.create_pick_list([o], user=request.user),
+            then=opens("sales_pick", "detail"),
+        ),
+    )
     extra_line_columns = (
         (_("promised date"), lambda x: x.promised_date or "", False),
         (_("reserved"), Summed(lambda x: x.reserved_qty), False),
@@ -187,16 +203,6 @@ class SalesOrderScreen(SalesScreen):
                 )
         return sections
 
-    def urls(self) -> list[URLPattern]:
-        p, n = self.url_path, self.url_name
-        return [
-            path(
-                f"{p}/<int:pk>/deliver/", order_deliver_view, {"screen": self}, name=f"{n}_deliver"
-            ),
-            path(f"{p}/<int:pk>/pick/", order_pick_view, {"screen": self}, name=f"{n}_pick"),
-            *super().urls(),
-        ]
-
 
 class PickListScreen(DocumentScreen):
     model = PickList
@@ -208,6 +214,14 @@ class PickListScreen(DocumentScreen):
         "void": actions.void,
         "complete": picking.confirm_pick_list,
     }
+    derives = (
+        Derive(  # 生成出库单: one per warehouse picked from
+            "deliver",
+            "sales_delivery.create",
+            make=lambda request, p: picking.deliver_pick_list(p, user=request.user),
+            then=lambda request, made: _opens_deliveries(request, made),
+        ),
+    )
 
     def get_queryset(self, request):
         return selectors.pick_lists_for(request.user)
@@ -270,9 +284,6 @@ class PickListScreen(DocumentScreen):
         p, n = self.url_path, self.url_name
         return [
             path(f"{p}/<int:pk>/scan/", pick_scan_view, {"screen": self}, name=f"{n}_scan"),
-            path(
-                f"{p}/<int:pk>/deliver/", pick_deliver_view, {"screen": self}, name=f"{n}_deliver"
-            ),
             *super().urls(),
         ]
 
@@ -357,45 +368,6 @@ def _post_only(request, perm: str) -> None:
 
 
 @login_required
-def quotation_order_view(request, pk: int, *, screen: QuotationScreen):
-    """报价转订单: a draft order from the approved quotation, opened for editing."""
-    _post_only(request, "sales_order.create")
-    quotation = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        order = orders.order_from_quotation(quotation, user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(screen.url("detail", quotation.pk))
-    return redirect(ORDERS.url("edit", order.pk))
-
-
-@login_required
-def order_deliver_view(request, pk: int, *, screen: SalesOrderScreen):
-    """生成出库单 from an approved order: a draft of what is still open."""
-    _post_only(request, "sales_delivery.create")
-    order = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        made = deliveries.deliver_orders([order], user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(screen.url("detail", order.pk))
-    return redirect(DELIVERIES.url("edit", made.pk))
-
-
-@login_required
-def order_pick_view(request, pk: int, *, screen: SalesOrderScreen):
-    """生成出库通知单 from an approved order (by bin and batch, earliest expiry first)."""
-    _post_only(request, "sales_pick.create")
-    order = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        made = picking.create_pick_list([order], user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(screen.url("detail", order.pk))
-    return redirect(PICKS.url("detail", made.pk))
-
-
-@login_required
 def pick_scan_view(request, pk: int, *, screen: PickListScreen):
     """扫码拣货: one scan adds the barcode's unit quantity to its line."""
     _post_only(request, "sales_pick.complete")
@@ -425,19 +397,12 @@ def pick_scan_view(request, pk: int, *, screen: PickListScreen):
     return redirect(screen.url("detail", doc.pk) + "#scan")
 
 
-@login_required
-def pick_deliver_view(request, pk: int, *, screen: PickListScreen):
-    _post_only(request, "sales_delivery.create")
-    doc = get_object_or_404(screen.get_queryset(request), pk=pk)
-    try:
-        made = picking.deliver_pick_list(doc, user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(screen.url("detail", doc.pk))
+def _opens_deliveries(request, made) -> str:
+    """A pick list delivered from more than one warehouse makes a delivery per warehouse."""
     if len(made) == 1:
-        return redirect(DELIVERIES.url("edit", made[0].pk))
+        return DELIVERIES.url("edit", made[0].pk)
     messages.success(request, _("%(n)s sales deliveries made.") % {"n": len(made)})
-    return redirect(DELIVERIES.url("list"))
+    return DELIVERIES.url("list")
 
 
 ORDERS = SalesOrderScreen()
