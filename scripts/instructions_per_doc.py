@@ -163,12 +163,10 @@ def _toggle(on: bool) -> None:
 def _ledger_case(case: str, n: int):
     import datetime as dt
     import random
-    from decimal import Decimal
 
     from django.db import transaction
 
     from jxc.inventory.choices import MoveReason as R
-    from jxc.inventory.ledger.types import StockLine
     from jxc.inventory.services import record_moves
     from tests.bench import ledger_posting as lp
 
@@ -183,21 +181,7 @@ def _ledger_case(case: str, n: int):
     receipts = lp._docs(kit, skus, whs, total, sign=1, reason=R.PURCHASE_RECEIPT, day=day, rng=rng)
     reason = R.SALES_DELIVERY
     issues = lp._docs(kit, skus, whs, total, sign=-1, reason=reason, day=day, rng=rng)
-    opening = [
-        [
-            StockLine(
-                sku=s,
-                warehouse=wh,
-                qty=Decimal(3 * total),
-                reason=R.OPENING,
-                date=day,
-                unit_cost=Decimal("10"),
-            )
-            for s in skus
-        ]
-        for wh in whs
-    ]
-    lp._post(kit, opening, "opening")
+    lp._post(kit, lp.opening(skus, whs, total, day), "opening")
     docs, kind = (receipts, "receipt") if case.endswith("_in") else (issues, "issue")
     if kind == "issue":
         lp._post(kit, receipts[:WARM], "receipt")

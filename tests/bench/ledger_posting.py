@@ -79,6 +79,28 @@ def _docs(kit, skus, whs, n, *, sign, reason, day, rng):
     return docs
 
 
+def opening(skus, whs, total, day) -> list[list]:
+    """Opening stock per warehouse (one document each), enough for ``total`` issues of up to
+    3 of a SKU whatever the draw."""
+    from jxc.inventory.choices import MoveReason as R
+    from jxc.inventory.ledger.types import StockLine
+
+    return [
+        [
+            StockLine(
+                sku=s,
+                warehouse=wh,
+                qty=Decimal(3 * total),
+                reason=R.OPENING,
+                date=day,
+                unit_cost=Decimal("10"),
+            )
+            for s in skus
+        ]
+        for wh in whs
+    ]
+
+
 def _post(kit, docs, kind) -> float:
     from django.db import transaction
 
@@ -105,27 +127,13 @@ class _Case:
 
 def _prepare(total: int, method: str, scope: str, tag: str) -> _Case:
     from jxc.inventory.choices import MoveReason as R
-    from jxc.inventory.ledger.types import StockLine
 
     rng = random.Random(42)
     kit, skus, whs = _setup(method, scope, tag)
     day = dt.date(2026, 3, 1)
     receipts = _docs(kit, skus, whs, total, sign=1, reason=R.PURCHASE_RECEIPT, day=day, rng=rng)
     issues = _docs(kit, skus, whs, total, sign=-1, reason=R.SALES_DELIVERY, day=day, rng=rng)
-    # opening stock: enough for the issues whatever the draw
-    for wh in whs:
-        opening = [
-            StockLine(
-                sku=s,
-                warehouse=wh,
-                qty=Decimal(3 * total),
-                reason=R.OPENING,
-                date=day,
-                unit_cost=Decimal("10"),
-            )
-            for s in skus
-        ]
-        _post(kit, [opening], "opening")
+    _post(kit, opening(skus, whs, total, day), "opening")
     return _Case(method, scope, tag, kit, {"receipts": receipts, "issues": issues})
 
 
