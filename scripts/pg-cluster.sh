@@ -10,7 +10,8 @@
 # and enough connections for threaded concurrency tests. socket-url prints the DATABASE_URL
 # of the Unix socket in DIR (postgres://postgres@%2FDIR:PORT/jxc): a round trip costs less
 # than over TCP loopback (docs/ledger.md "Sixth pass — PostgreSQL"); which one a benchmark
-# used is part of its figures. As root, initdb and the server run
+# used is part of its figures. PG_CLUSTER_OPTS adds server settings (measurement only: e.g.
+# "-c shared_preload_libraries=pg_stat_statements -c track_io_timing=on"). As root, initdb and the server run
 # as the `postgres` user (PostgreSQL refuses root) in a directory that user owns.
 set -euo pipefail
 
@@ -81,6 +82,8 @@ EOF
     local opts="-c listen_addresses=127.0.0.1 -k $dir -c max_connections=200"
     opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     opts+=" -c shared_buffers=64MB -c max_locks_per_transaction=128"
+    # for measurement only, e.g. PG_CLUSTER_OPTS="-c shared_preload_libraries=pg_stat_statements"
+    opts+=" ${PG_CLUSTER_OPTS:-}"
     for attempt in 1 2 3 4 5; do
         port=$(free_port)
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \

@@ -11,7 +11,7 @@ from django.db import connection
 from jxc.core.numbers import ZERO
 from jxc.inventory.ledger.costing.state import FIFO
 from jxc.inventory.ledger.run_moves import BIG, RunMove, chunks
-from jxc.inventory.ledger.sql_writes import Writes, insert_returning_ids
+from jxc.inventory.ledger.sql_writes import BY_ID, Writes, insert_returning_ids
 from jxc.inventory.models import CostLayer, LayerUse, StockMove
 
 if TYPE_CHECKING:
@@ -145,6 +145,6 @@ def update_move_values(rows: list[RunMove], lock_date: dt.date | None) -> None:
             "pool_qty_after = v.qa, pool_value_after = v.va, pool_unit_cost_after = v.uca "
             "FROM unnest(%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], "
             "%s::numeric[], %s::numeric[], %s::bigint[]) AS v(uc, val, var, qa, va, uca, id) "
-            "WHERE m.id = v.id",
+            f"WHERE m.id = {BY_ID}",
             [list(c) for c in cols],
         )

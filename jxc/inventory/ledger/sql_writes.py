@@ -75,6 +75,15 @@ def _adapters(model: type[models.Model], fields: tuple[str, ...]):
 
 
 _ADAPTERS: dict[tuple, Any] = {}
+
+# PostgreSQL: the join of ``UPDATE t … FROM unnest(…) AS v`` to its rows by id, written so that
+# the only plan is a nested loop probing t's primary key once per row. With ``t.id = v.id``
+# the generic plan (planned once per connection) is a hash join over a sequential scan of t
+# whenever t is small to the planner's eye — balances, pools, layers of a few thousand rows:
+# every row of the table read on every posting (~0.2 ms a statement, growing with the table,
+# docs/ledger.md "Seventh pass"). An ``= ANY(ARRAY[…])`` clause is neither hashable nor
+# mergeable, and it is an index condition: the planner has nothing else to choose.
+BY_ID = "ANY(ARRAY[v.id])"
 _ARRAY_TYPES: dict[tuple, list[str]] = {}
 
 
@@ -274,7 +283,7 @@ class Writes:
                 + ", ".join(
                     f"{ops.quote_name(c.column)} = v.{n}" for c, n in zip(cols, names, strict=True)
                 )
-                + f" FROM {source} AS v({', '.join(names)}, id) WHERE t.{pk} = v.id",
+                + f" FROM {source} AS v({', '.join(names)}, id) WHERE t.{pk} = {BY_ID}",
                 arrays,
             )
         )
