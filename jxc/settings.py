@@ -140,9 +140,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # because PostgreSQL guesses custom plans cheaper. Set for the session at connect time
     # (was a SET LOCAL in every round trip of every posting); Django's own statements bind
     # on the client and carry no parameters, so the setting changes nothing for them.
+    # random_page_cost 1.1 (the server's default, 4, prices a random page as a disk seek):
+    # a 进销存 database lives in memory or on SSD, where an index probe is nearly as cheap
+    # as reading a page in order. At 4 the planner reads small tables whole — every SKU,
+    # balance, pool and cost layer on every posting — until they pass some thousands of
+    # rows; the posting's plans are cached for the connection, so they keep that choice.
+    # docs/adr/0008-postgresql-planner-costs.md.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (
-        _options.get("options", "") + " -c plan_cache_mode=force_generic_plan"
+        _options.get("options", "")
+        + " -c plan_cache_mode=force_generic_plan -c random_page_cost=1.1"
     ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
