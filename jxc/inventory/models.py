@@ -429,8 +429,16 @@ class CostLayer(models.Model):
     ``base_value − round(base_value × taken / base_qty, 2)`` (taken = base_qty − remaining),
     so it cannot drift."""
 
-    pool = models.ForeignKey(CostPool, on_delete=models.PROTECT, related_name="layers")
-    move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layers")
+    # no index of their own: every read of layers goes by the pool's open layers
+    # (cost_layer_open_idx) or by move and idx (uniq_cost_layer, led by the move); two
+    # indexes fewer to write for every layer added and every layer an issue takes from
+    # (an update of ``remaining`` is never HOT: the open index's condition reads it)
+    pool = models.ForeignKey(
+        CostPool, on_delete=models.PROTECT, related_name="layers", db_index=False
+    )
+    move = models.ForeignKey(
+        StockMove, on_delete=models.PROTECT, related_name="layers", db_index=False
+    )
     idx = models.PositiveSmallIntegerField(default=0)
     date = models.DateField()
     base_qty = QuantityField()
