@@ -183,9 +183,22 @@ class FactorField(models.DecimalField):
         super().__init__(*args, **kwargs)
 
 
-def choices_check(field: str, values, *, name: str, blank: bool = False) -> models.CheckConstraint:
-    """A database check that ``field`` holds one of its choices (or "" when ``blank``)."""
-    condition = models.Q(**{f"{field}__in": list(values)})
+def choices_check(
+    field: str, values, *, name: str, blank: bool = False, unrolled: bool = False
+) -> models.CheckConstraint:
+    """A database check that ``field`` holds one of its choices (or "" when ``blank``).
+
+    ``unrolled``: as ``field = 'a' OR field = 'b' …`` instead of ``field IN ('a', 'b', …)`` —
+    the same rows pass, but SQLite evaluates a CHECK's ``IN`` list of more than two values by
+    building a temporary b-tree of the list for every INSERT / UPDATE statement (the stock
+    moves' reasons and cost bases: two such trees per posting); a few string comparisons per
+    row cost less. For the tables a posting writes (docs/ledger.md, seventh pass)."""
+    values = list(values)
+    condition = models.Q(**{f"{field}__in": values})
+    if unrolled:
+        condition = models.Q()
+        for value in values:
+            condition |= models.Q(**{field: value})
     if blank:
         condition |= models.Q(**{field: ""})
     return models.CheckConstraint(condition=condition, name=name)
@@ -196,18 +209,37 @@ def choices_check(field: str, values, *, name: str, blank: bool = False) -> mode
 BOUNDS_CHECK_SUFFIX = "_in_bounds"
 
 
-def bounds_check(*, name: str, qty=(), money=()) -> models.CheckConstraint:
+def bounds_check(*, name: str, qty=(), money=(), numeric: bool = False) -> models.CheckConstraint:
     """A database check that the quantity and money columns stay inside the bounds above:
-    the last line behind the writer's own checks (a pool's value, summed over many moves)."""
+    the last line behind the writer's own checks (a pool's value, summed over many moves).
+
+    ``numeric``: the bounds written as numbers (``"qty" < 1000000000``) — Django writes a
+    decimal column's bound as text (``'1000000000'``), which SQLite converts to a number at
+    every comparison (``sqlite3AtoF``: ten per stock move written). The same rows pass. For
+    the tables a posting writes (docs/ledger.md, seventh pass)."""
     assert name.endswith(BOUNDS_CHECK_SUFFIX)
     condition = models.Q()
     for columns, bound in (
         (qty, 10 ** WHOLE_DIGITS[QTY_PLACES]),
         (money, 10 ** WHOLE_DIGITS[MONEY_PLACES]),
     ):
+        high, low = (models.Value(bound), models.Value(-bound)) if numeric else (bound, -bound)
         for column in columns:
-            condition &= models.Q(**{f"{column}__lt": bound, f"{column}__gt": -bound})
+            condition &= models.Q(**{f"{column}__lt": high, f"{column}__gt": low})
     return models.CheckConstraint(condition=condition, name=name)
+
+
+class AppendOnlyIdField(models.BigAutoField):
+    """The id of an append-only table (the stock moves: never deleted): on SQLite a plain
+    ``INTEGER PRIMARY KEY`` without ``AUTOINCREMENT``. AUTOINCREMENT only keeps the ids of
+    deleted rows from coming back, which cannot happen where nothing is deleted, and costs
+    every INSERT a read and a write of ``sqlite_sequence`` — a page written per posting. The
+    ids still grow in insertion order (SQLite gives max(id) + 1). PostgreSQL: unchanged."""
+
+    def db_type_suffix(self, connection):
+        if connection.vendor == "sqlite":
+            return None
+        return super().db_type_suffix(connection)
 
 
 # --- exact sums of scaled integers ------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Sku, Unit
 from jxc.core.choices import CostingMethod
 from jxc.core.fields import (
+    AppendOnlyIdField,
     MoneyField,
     QuantityField,
     UnitCostField,
@@ -18,6 +19,10 @@ from jxc.core.fields import (
 from jxc.core.validators import code_validator, phone_validator
 from jxc.core.visibility import COST, mark
 from jxc.inventory.choices import CostBasis, MoveReason, WarehouseKind
+
+# 0 in the checks of the tables a posting writes: a number, where Django writes a decimal
+# column's 0 as the text '0' that SQLite converts at every check (docs/ledger.md, seventh pass)
+ZERO = models.Value(0)
 
 
 class Warehouse(models.Model):
@@ -225,10 +230,10 @@ class CostPool(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sku", "key"], name="uniq_cost_pool"),
             models.CheckConstraint(
-                condition=~Q(qty=0) | Q(value=0), name="cost_pool_no_value_at_zero_qty"
+                condition=~Q(qty=ZERO) | Q(value=ZERO), name="cost_pool_no_value_at_zero_qty"
             ),
             choices_check("method", CostingMethod.values, name="cost_pool_method_valid"),
-            bounds_check(name="cost_pool_in_bounds", qty=["qty"], money=["value"]),
+            bounds_check(name="cost_pool_in_bounds", qty=["qty"], money=["value"], numeric=True),
         ]
 
     def __str__(self) -> str:
@@ -240,12 +245,22 @@ class StockMove(models.Model):
 
     Ordered by (``date``, ``id``): the id is the entry sequence. Only the costing engine
     rewrites ``unit_cost``/``value``/``variance`` and the ``pool_*_after`` state, when a
-    backdated posting or a month's settlement re-values it; quantities never change."""
+    backdated posting or a month's settlement re-values it; quantities never change.
 
+    What a posting writes is kept small (docs/ledger.md, seventh pass): no AUTOINCREMENT on
+    SQLite, checks that SQLite evaluates without temporary trees or text-to-number
+    conversions, and no index of its own on ``warehouse`` (``move_sku_wh_pos_idx`` serves
+    a SKU in a warehouse; a lone warehouse id was the planner's worse choice for those)."""
+
+    id = AppendOnlyIdField(primary_key=True, serialize=False, verbose_name="ID")
     date = models.DateField(_("business date"))
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", db_index=False)
     warehouse = models.ForeignKey(
-        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse")
+        Warehouse,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("warehouse"),
+        db_index=False,
     )
     bin = models.ForeignKey(
         Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
@@ -320,14 +335,15 @@ class StockMove(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(cost_basis__in=CostBasis.values), name="move_cost_basis_valid"
+            choices_check(
+                "cost_basis", CostBasis.values, name="move_cost_basis_valid", unrolled=True
             ),
-            choices_check("reason", MoveReason.values, name="move_reason_valid"),
+            choices_check("reason", MoveReason.values, name="move_reason_valid", unrolled=True),
             bounds_check(
                 name="move_in_bounds",
                 qty=["qty", "pool_qty_after"],
                 money=["value", "variance", "pool_value_after"],
+                numeric=True,
             ),
             # 红冲 at most once: a second reversal of the same move is refused by the database
             models.UniqueConstraint(
@@ -367,24 +383,25 @@ class StockBalance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sku", "warehouse"], name="uniq_stock_balance"),
             models.CheckConstraint(
-                condition=Q(on_hand__gte=0) | Q(allow_negative=True),
+                condition=Q(on_hand__gte=ZERO) | Q(allow_negative=True),
                 name="balance_on_hand_gte_0",
             ),
             models.CheckConstraint(
                 condition=Q(reserved__lte=F("on_hand"))
-                | Q(reserved=0)
+                | Q(reserved=ZERO)
                 | Q(allow_backorder=True)
                 | Q(allow_negative=True),
                 name="balance_reserved_lte_on_hand",
             ),
             models.CheckConstraint(
-                condition=Q(reserved__gte=0, on_order__gte=0, in_transit__gte=0),
+                condition=Q(reserved__gte=ZERO, on_order__gte=ZERO, in_transit__gte=ZERO),
                 name="balance_buckets_gte_0",
             ),
             bounds_check(
                 name="balance_in_bounds",
                 qty=["on_hand", "reserved", "on_order", "in_transit"],
                 money=["value"],
+                numeric=True,
             ),
         ]
 
@@ -418,8 +435,8 @@ class LotBalance(models.Model):
         verbose_name_plural = _("batch / bin balances")
         constraints = [
             models.UniqueConstraint(fields=["sku", "warehouse", "key"], name="uniq_lot_balance"),
-            models.CheckConstraint(condition=Q(qty__gte=0), name="lot_balance_gte_0"),
-            bounds_check(name="lot_balance_in_bounds", qty=["qty"]),
+            models.CheckConstraint(condition=Q(qty__gte=ZERO), name="lot_balance_gte_0"),
+            bounds_check(name="lot_balance_in_bounds", qty=["qty"], numeric=True),
         ]
 
 
@@ -461,7 +478,7 @@ class CostLayer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["move", "idx"], name="uniq_cost_layer"),
             models.CheckConstraint(
-                condition=Q(remaining__gte=0, remaining__lte=F("base_qty")),
+                condition=Q(remaining__gte=ZERO, remaining__lte=F("base_qty")),
                 name="cost_layer_remaining_in_range",
             ),
         ]

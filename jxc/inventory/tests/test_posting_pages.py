@@ -1,0 +1,101 @@
+"""What one posting writes to disk on SQLite (issue 10 §2; docs/ledger.md, seventh pass):
+the pages of the write-ahead log a committed five-line posting adds, b-tree by b-tree, and
+the schema choices that keep them few. A page is 4 KiB of WAL and, at the next checkpoint,
+a write to the database file."""
+
+import struct
+from collections import Counter
+
+import pytest
+from django.db import connection, transaction
+
+from jxc.inventory.choices import MoveReason as R
+from jxc.inventory.models import StockMove
+from jxc.inventory.testing import LedgerKit, assert_ledger_consistent
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's write-ahead log and schema"
+)
+pytestmark = [sqlite_only]
+
+
+def _pragma(sql: str):
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchall()
+
+
+def _wal_pages() -> Counter:
+    """The b-trees of the pages in the write-ahead log, one count per frame (the log was
+    emptied before the posting and is not checkpointed meanwhile)."""
+    path = connection.settings_dict["NAME"] + "-wal"
+    page_size = _pragma("PRAGMA page_size")[0][0]
+    with open(path, "rb") as f:
+        data = f.read()
+    pages = []
+    offset = 32  # the log's header; then per frame a 24-byte header and the page
+    while offset + 24 + page_size <= len(data):
+        pages.append(struct.unpack(">I", data[offset : offset + 4])[0])
+        offset += 24 + page_size
+    owner = dict(_pragma("SELECT pageno, name FROM dbstat"))
+    return Counter(owner.get(p, "?") for p in pages)
+
+
+@pytest.fixture
+def five_line_receipt(transactional_db):
+    """A company-pool moving-average ledger of 20 SKUs with history in two warehouses; a
+    function posting a five-line receipt in its own transaction."""
+    kit = LedgerKit()
+    kit.company(costing_method="moving_average", cost_scope="company")
+    skus = [kit.sku(f"PG{i:02d}", price="1") for i in range(20)]
+    whs = [kit.warehouse("PGW1"), kit.warehouse("PGW2")]
+    for wh in whs:
+        kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
+    n = [0]
+
+    def post():
+        n[0] += 1
+        picked = [skus[(n[0] * 7 + 3 * i) % len(skus)] for i in range(5)]
+        with transaction.atomic():
+            kit.post(
+                [
+                    kit.line(s, whs[n[0] % 2], "3", R.PURCHASE_RECEIPT, unit_cost="12.5")
+                    for s in picked
+                ]
+            )
+
+    for _ in range(5):
+        post()
+    return post
+
+
+def test_a_posting_writes_no_sequence_page_and_no_warehouse_index(five_line_receipt):
+    _pragma("PRAGMA wal_autocheckpoint=0")
+    try:
+        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+        five_line_receipt()
+        written = _wal_pages()
+    finally:
+        _pragma("PRAGMA wal_autocheckpoint=1000")
+    assert written["inventory_stockmove"] >= 1  # the log holds the posting
+    # AUTOINCREMENT wrote sqlite_sequence on every INSERT of a move; the lone warehouse
+    # index took an entry per move
+    assert "sqlite_sequence" not in written
+    assert not [name for name in written if "stockmove_warehouse_id" in name]
+    # one page each: the moves, their four full indexes, the pools, the balances (this small
+    # ledger fits each in a page); 9 before this pass, with the two above
+    assert sum(written.values()) <= 7, written
+    assert_ledger_consistent()
+
+
+@pytest.mark.django_db
+def test_the_moves_table_has_no_autoincrement_and_checks_without_text_numbers():
+    (sql,) = _pragma(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = "
+        f"'{StockMove._meta.db_table}'"
+    )[0]
+    assert "AUTOINCREMENT" not in sql
+    # a bound written as text ('1000000000') is converted to a number at every check, an
+    # IN list is built into a temporary b-tree for every statement
+    assert "'1000000000'" not in sql and "'-1000000000'" not in sql
+    assert " IN (" not in sql
