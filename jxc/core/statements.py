@@ -204,6 +204,18 @@ def execute(sql: str, params: list | tuple = ()) -> None:
         _pipelined(raw, [(sql, params)])
 
 
+def insert_last_rowid(sql: str, params: list | tuple = ()) -> int:
+    """SQLite: run one INSERT and return the id of the last row it inserted (the driver's
+    ``lastrowid``)."""
+    db, raw = _target()
+    if raw is None:
+        with db.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.lastrowid
+    with db.wrap_database_errors:
+        return raw.execute(_qmark(sql), params).lastrowid
+
+
 def execute_each(statements: list[tuple[str, list]]) -> None:
     """Run several statements that return no rows: on PostgreSQL in one round trip (pipeline
     mode with the driver's connection, else one multi-statement query), on SQLite one after

@@ -9,7 +9,14 @@ from typing import Any, cast
 
 from django.db import connection, models
 
-from jxc.core.statements import execute, execute_each, execute_many, fetch, is_sqlite
+from jxc.core.statements import (
+    execute,
+    execute_each,
+    execute_many,
+    fetch,
+    insert_last_rowid,
+    is_sqlite,
+)
 from jxc.inventory.ledger.sql import placeholders
 
 
@@ -158,8 +165,8 @@ _LITERALS = {
 def insert_returning_ids(
     model: type[models.Model], fields: list[str], rows: list[list]
 ) -> list[int]:
-    """INSERT rows with multi-row INSERT … RETURNING (PostgreSQL, SQLite ≥ 3.35) and return
-    their ids in the order of ``rows``."""
+    """INSERT rows (one multi-row INSERT; PostgreSQL: … RETURNING the ids) and return their
+    ids in the order of ``rows``."""
     if not rows:
         return []
     key = tuple(fields)
@@ -168,18 +175,24 @@ def insert_returning_ids(
         source, arrays = _unnest(model, key, rows)
         found = fetch(f"{head} SELECT * FROM {source} RETURNING {pk}", arrays)
         return sorted(r[0] for r in found)
+    # SQLite, without RETURNING: a RETURNING clause makes SQLite copy the VALUES into a
+    # temporary b-tree first and collect the ids in a second one (two trees per posting).
+    # Under the write lock the rows of one INSERT get consecutive ids in VALUES order (each
+    # is the table's largest id + 1, or the AUTOINCREMENT sequence's), so the last one says
+    # them all.
+    assert model._meta.pk.attname not in key, "ids given: nothing to return"
     adapt = _adapters(model, key)
     one = "(" + placeholders(len(fields)) + ")"
     per = max(1, 30000 // len(fields))  # SQLite allows 32,766 parameters per statement
     ids: list[int] = []
     for i in range(0, len(rows), per):
         chunk = rows[i : i + per]
-        sql = f"{head} VALUES {', '.join([one] * len(chunk))} RETURNING {pk}"
+        sql = f"{head} VALUES {', '.join([one] * len(chunk))}"
         params: list = []
         for row in chunk:
             params.extend(adapt(row))
-        # ids grow in insertion order; RETURNING's own order is not promised
-        ids.extend(sorted(r[0] for r in fetch(sql, params)))
+        last = insert_last_rowid(sql, params)
+        ids.extend(range(last - len(chunk) + 1, last + 1))
     return ids
 
 
