@@ -1,8 +1,8 @@
 """Plain SQL for the ledger's hot path: every posting reads and writes a handful of rows, and
-Django's query compiler costs ten times the query itself. Reads come back as model
-instances (``Model.from_db``) with values converted as the ORM converts them (SQLite
-keeps decimals as REAL: read as text, 15 significant digits, quantized to the field's places), so the
-rest of the ledger cannot tell them from ORM reads. Parameters only; no SQL built from
+Django's query compiler costs ten times the query itself. Reads come back as plain row
+objects (:func:`row_class`: the model's attribute names, no descriptors) with values
+converted as the ORM converts them (SQLite keeps decimals as REAL: read as text, 15
+significant digits, quantized to the field's places). Parameters only; no SQL built from
 input."""
 
 from __future__ import annotations
@@ -73,44 +73,90 @@ def to_date(value: Any) -> dt.date | None:
 
 def row_converter(fields: list) -> Any:
     """A function giving one row of ``fields`` as the ORM would give it (:func:`to_decimal`,
-    :func:`to_date`, booleans as bool). Only the columns that need it are visited, and a
-    decimal read as text (SQLite) is converted in place, without a call per value: a posting
-    converts some hundred values."""
+    :func:`to_date`, booleans as bool), as a list. The function's code is written for the
+    fields (:func:`_row_code`): one expression per column, no loop — a posting converts some
+    hundred values."""
+    return _row_code(fields, "[", "]", {})
+
+
+def _row_code(fields: list, head: str, tail: str, names: dict, *, exact: bool = True) -> Any:
+    """Compile ``def converted(raw): return {head}<column values>{tail}``, each column
+    converted as :func:`row_converter` says (a decimal read as text quantized to its field's
+    places; any other value through :func:`to_decimal` / :func:`to_date`). ``exact``: refuse
+    a row of another length (ValueError); else only the first ``len(fields)`` columns are
+    read (extra columns after them)."""
     n = len(fields)
-    decimals = []
-    dates = []
-    bools = []
+    env: dict[str, Any] = {
+        "_D": Decimal,
+        "_str": str,
+        "_date": dt.date,
+        "_iso": dt.date.fromisoformat,
+        "_isinstance": isinstance,
+        "_to_decimal": to_decimal,
+        "_bool": bool,
+        "_len": len,
+        "_n": n,
+        **names,
+    }
+    exprs = []
     for i, f in enumerate(fields):
+        c = f"raw[{i}]"
         if isinstance(f, models.DecimalField):
             places = f.decimal_places
-            decimals.append((i, places, Decimal(1).scaleb(-places)))
+            env[f"_q{i}"] = Decimal(1).scaleb(-places)
+            exprs.append(
+                f"(_D({c}).quantize(_q{i}) if {c}.__class__ is _str "
+                f"else None if {c} is None else _to_decimal({c}, {places}))"
+            )
         elif isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
-            dates.append(i)
+            exprs.append(
+                f"(_iso({c}) if {c}.__class__ is _str "
+                f"else {c} if {c} is None or _isinstance({c}, _date) else _iso({c}))"
+            )
         elif isinstance(f, models.BooleanField):
-            bools.append(i)
-    date, fromisoformat = dt.date, dt.date.fromisoformat
+            exprs.append(f"(None if {c} is None else _bool({c}))")
+        else:
+            exprs.append(c)
+    check = (
+        "    if _len(raw) != _n:\n"
+        "        raise ValueError(f'a row of {_len(raw)} columns for {_n} fields')\n"
+        if exact
+        else ""
+    )
+    source = f"def converted(raw):\n{check}    return {head}{', '.join(exprs)}{tail}\n"
+    exec(compile(source, f"<row converter {n}>", "exec"), env)  # noqa: S102 - our own text
+    return env["converted"]
 
-    def converted(raw) -> list:
-        row = list(raw)
-        if len(row) != n:
-            raise ValueError(f"a row of {len(row)} columns for {n} fields")
-        for i, places, quantum in decimals:
-            v = row[i]
-            if v.__class__ is str:
-                row[i] = Decimal(v).quantize(quantum)
-            elif v is not None:
-                row[i] = to_decimal(v, places)
-        for i in dates:
-            v = row[i]
-            if v is not None and not isinstance(v, date):
-                row[i] = fromisoformat(v)
-        for i in bools:
-            v = row[i]
-            if v is not None:
-                row[i] = bool(v)
-        return row
 
-    return converted
+def row_class(model: type[models.Model], attnames: list[str]) -> type:
+    """A plain class standing for rows of ``model`` read with ``attnames``: the attributes of
+    the same names (and ``pk`` when the primary key is read), nothing else — what the
+    ledger's own code uses of the rows it reads and writes back (a model instance costs a
+    descriptor call per foreign-key id read and per ``pk``). Nothing lazy: an attribute not
+    read is missing."""
+    key = (model, tuple(attnames))
+    found = _ROW_CLASSES.get(key)
+    if found is None:
+        pk = str(model._meta.pk.attname)
+        body = [f"    self.{a} = {a}" for a in attnames]
+        if pk in attnames and pk != "pk":
+            body.append(f"    self.pk = {pk}")
+        env: dict[str, Any] = {}
+        source = f"def __init__(self, {', '.join(attnames)}):\n" + "\n".join(body) + "\n"
+        exec(compile(source, f"<{model.__name__} row>", "exec"), env)  # noqa: S102
+
+        def __repr__(self) -> str:
+            return f"<{type(self).__name__} {getattr(self, 'pk', None)}>"
+
+        found = _ROW_CLASSES[key] = type(
+            f"{model.__name__}Row",
+            (),
+            {"__init__": env["__init__"], "__repr__": __repr__, "__module__": __name__},
+        )
+    return found
+
+
+_ROW_CLASSES: dict[tuple, type] = {}
 
 
 class Reader:
@@ -134,6 +180,13 @@ class Reader:
         self.table = connection.ops.quote_name(opts.db_table)
         self.select = f"SELECT {self.columns} FROM {self.table} WHERE "
         self.converted = row_converter(self.fields)
+        self.row_class = row_class(model, self.attnames)
+        # one row as a plain row object (:func:`row_class`), converted on the way; the
+        # second reads the first columns of a longer row (rows_with)
+        self.made = _row_code(self.fields, "_cls(", ")", {"_cls": self.row_class})
+        self.made_first = _row_code(
+            self.fields, "_cls(", ")", {"_cls": self.row_class}, exact=False
+        )
 
     def q(self, name: str) -> str:
         """A column of this model, quoted."""
@@ -163,22 +216,18 @@ class Reader:
     def parse_with(self, raws: list[tuple]) -> tuple[list, list[tuple]]:
         """The rows of :meth:`sql_with` as :meth:`rows_with` returns them."""
         n = len(self.fields)
-        converted = self.converted
-        objs = saved_instances(self.model, self.attnames, [converted(raw[:n]) for raw in raws])
-        return objs, [tuple(raw[n:]) for raw in raws]
+        made = self.made_first
+        return [made(raw) for raw in raws], [tuple(raw[n:]) for raw in raws]
 
     def parse(self, raws: list[tuple]) -> list:
-        """Rows of ``self.select`` as instances (like :meth:`rows`)."""
-        converted = self.converted
-        return saved_instances(self.model, self.attnames, [converted(raw) for raw in raws])
+        """Rows of ``self.select`` as row objects (like :meth:`rows`)."""
+        made = self.made
+        return [made(raw) for raw in raws]
 
     def rows(self, where: str, params: list | tuple, *, suffix: str = "") -> list:
-        converted = self.converted
-        return saved_instances(
-            self.model,
-            self.attnames,
-            [converted(raw) for raw in fetch(self.select + where + suffix, params)],
-        )
+        """The rows as plain row objects (:func:`row_class`), not model instances."""
+        made = self.made
+        return [made(raw) for raw in fetch(self.select + where + suffix, params)]
 
 
 def saved_instances(model: type[models.Model], attnames: list[str], rows: list[list]) -> list:

@@ -44,40 +44,33 @@ def adapter(field):
 def _adapters(model: type[models.Model], fields: tuple[str, ...]):
     """A function giving a row of ``fields`` as query parameters (:func:`adapter` per field;
     the fields the driver takes as they are left alone), once per model, fields and database:
-    only the columns that need it are visited, without a call per value."""
+    its code is written for the fields, one expression per column and no loop."""
     key = (model, fields)
     found = _ADAPTERS.get(key)
     if found is None:
         n = len(fields)
-        texts = []  # SQLite: decimals as text
-        dates = []  # SQLite: dates as ISO text
-        others = []  # datetimes: the adapter of the field
+        env: dict[str, Any] = {"_str": str, "_len": len, "_n": n}
+        exprs = []
         for i, name in enumerate(fields):
             field = model._meta.get_field(name)
+            c = f"row[{i}]"
             if isinstance(field, models.DateTimeField):
-                others.append((i, adapter(field)))
-            elif is_sqlite() and isinstance(field, models.DecimalField):
-                texts.append(i)
-            elif is_sqlite() and isinstance(field, models.DateField):
-                dates.append(i)
-
-        def adapt(row) -> list:
-            out = list(row)
-            if len(out) != n:
-                raise ValueError(f"a row of {len(out)} values for {n} fields")
-            for i in texts:
-                v = out[i]
-                if v is not None:
-                    out[i] = str(v)
-            for i in dates:
-                v = out[i]
-                if v is not None:
-                    out[i] = v.isoformat()
-            for i, a in others:
-                out[i] = a(out[i])
-            return out
-
-        found = _ADAPTERS[key] = adapt
+                env[f"_a{i}"] = adapter(field)
+                exprs.append(f"_a{i}({c})")
+            elif is_sqlite() and isinstance(field, models.DecimalField):  # decimals as text
+                exprs.append(f"(None if {c} is None else _str({c}))")
+            elif is_sqlite() and isinstance(field, models.DateField):  # dates as ISO text
+                exprs.append(f"(None if {c} is None else {c}.isoformat())")
+            else:
+                exprs.append(c)
+        source = (
+            "def adapt(row):\n"
+            "    if _len(row) != _n:\n"
+            "        raise ValueError(f'a row of {_len(row)} values for {_n} fields')\n"
+            f"    return [{', '.join(exprs)}]\n"
+        )
+        exec(compile(source, f"<{model.__name__} parameters>", "exec"), env)  # noqa: S102
+        found = _ADAPTERS[key] = env["adapt"]
     return found
 
 
