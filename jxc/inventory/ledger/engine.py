@@ -53,7 +53,12 @@ if TYPE_CHECKING:
 _MOVES = Reader(StockMove, list(MOVE_FIELDS))
 
 
-_PLAIN = frozenset({CostBasis.POOL_COST, CostBasis.GIVEN_COST, CostBasis.GIVEN_VALUE})
+# new moves valued at their pool's cost or their own: no origin, no reversal
+PLAIN_BASES = frozenset({CostBasis.POOL_COST, CostBasis.GIVEN_COST, CostBasis.GIVEN_VALUE})
+
+
+def _ledger_order(m: RunMove) -> tuple:
+    return (m.date, m.seq)
 
 
 class Run:
@@ -84,6 +89,7 @@ class Run:
         self._layers_db: dict[int, list[tuple]] = {}
         self.reversals_db: dict[int, list[tuple]] = {}  # origin -> its dependants' reversals
         self.replayed = 0
+        self.appended = False  # valued by append(): no existing move re-valued
         self.detached: set[int] = set()
         self._open_layers: dict[int, list[dict]] = {}  # pool id -> open layer rows, read ahead
         # pool id -> (limit, open layer rows) read with the posting's locks (seed_open_layers)
@@ -104,6 +110,38 @@ class Run:
         for pool_id, ms in by_pool.items():
             first = min(m.pos for m in ms)
             self.open_cursor(pool_id, first, detached=pool_id in self.detached)
+
+    def append(self, moves: list[RunMove]) -> None:
+        """Value new moves that only append to their pools — none dated before a pool's last
+        move (:func:`is_appending`) — and take no cost from another move (a receipt or
+        issue at the pool's cost or its own, a cost adjustment: :data:`PLAIN_BASES`): what
+        :meth:`add_new` and :meth:`run` do for them, without the replay machinery (no
+        existing move is re-valued, no pool depends on another): each pool's moves in
+        ledger order through the same costing rules."""
+        self.appended = True
+        self.new.extend(moves)
+        by_pool = self.new_by_pool
+        for m in moves:
+            by_pool[m.pool_id].append(m)
+        gen = next(self.gens)
+        cursors = self.cursors
+        for pool_id, ms in by_pool.items():
+            pool = self.pools[pool_id]
+            method = engine_method(pool.method)
+            state = PoolState(method, pool.qty, pool.value, pool.unit_cost)
+            cursor = cursors[pool_id] = Cursor(
+                pool, min(m.pos for m in ms), state, state.snapshot(), gen
+            )
+            cursor.layers_pending = method == FIFO  # loaded when an issue needs them
+        for pool_id, ms in by_pool.items():
+            cursor = cursors[pool_id]
+            if len(ms) > 1:
+                ms = sorted(ms, key=_ledger_order)
+            for m in ms:
+                m.gen = gen
+                self._cost(cursor, m)
+                cursor.processed.append(m)
+                m.processed = True
 
     def seed_open_layers(
         self, rows: dict[tuple[int, str], list[dict]], limits: dict[tuple[int, str], int]
@@ -255,7 +293,7 @@ class Run:
         take, when they are only receipts and issues valued at the pool's cost; else None."""
         need = ZERO
         for m in self.new_by_pool.get(pool_id, ()):
-            if m.qty == 0 or m.basis not in _PLAIN:
+            if m.qty == 0 or m.basis not in PLAIN_BASES:
                 return None
             if m.qty < 0:
                 need -= m.qty
@@ -431,6 +469,8 @@ class Run:
     # --- writing --------------------------------------------------------------------------
 
     def changed_existing(self) -> list[RunMove]:
+        if self.appended:  # only new moves were valued
+            return []
         return [m for c in self.cursors.values() for m in c.processed if not m.new and m.changed]
 
     def write_existing(self, lock_date: dt.date | None) -> None:

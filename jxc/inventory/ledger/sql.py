@@ -100,7 +100,7 @@ def _row_code(fields: list, head: str, tail: str, names: dict, *, exact: bool = 
     }
     exprs = []
     for i, f in enumerate(fields):
-        c = f"raw[{i}]"
+        c = f"c{i}"
         if isinstance(f, models.DecimalField):
             places = f.decimal_places
             env[f"_q{i}"] = Decimal(1).scaleb(-places)
@@ -123,7 +123,12 @@ def _row_code(fields: list, head: str, tail: str, names: dict, *, exact: bool = 
         if exact
         else ""
     )
-    source = f"def converted(raw):\n{check}    return {head}{', '.join(exprs)}{tail}\n"
+    names_ = ", ".join(f"c{i}" for i in range(n))
+    source = (
+        f"def converted(raw):\n{check}"
+        f"    {names_}, = raw{'' if exact else '[:_n]'}\n"
+        f"    return {head}{', '.join(exprs)}{tail}\n"
+    )
     exec(compile(source, f"<row converter {n}>", "exec"), env)  # noqa: S102 - our own text
     return env["converted"]
 

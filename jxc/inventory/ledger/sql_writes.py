@@ -53,7 +53,7 @@ def _adapters(model: type[models.Model], fields: tuple[str, ...]):
         exprs = []
         for i, name in enumerate(fields):
             field = model._meta.get_field(name)
-            c = f"row[{i}]"
+            c = f"c{i}"
             if isinstance(field, models.DateTimeField):
                 env[f"_a{i}"] = adapter(field)
                 exprs.append(f"_a{i}({c})")
@@ -67,6 +67,7 @@ def _adapters(model: type[models.Model], fields: tuple[str, ...]):
             "def adapt(row):\n"
             "    if _len(row) != _n:\n"
             "        raise ValueError(f'a row of {_len(row)} values for {_n} fields')\n"
+            f"    {', '.join(f'c{i}' for i in range(n))}, = row\n"
             f"    return [{', '.join(exprs)}]\n"
         )
         exec(compile(source, f"<{model.__name__} parameters>", "exec"), env)  # noqa: S102

@@ -36,7 +36,7 @@ from jxc.core.statements import bound, current, fetch
 from jxc.inventory import rules
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.balances import company_rates, write_balance_values
-from jxc.inventory.ledger.engine import Run
+from jxc.inventory.ledger.engine import PLAIN_BASES, Run
 from jxc.inventory.ledger.guards import (
     check_batches_and_serials,
     check_origins,
@@ -361,9 +361,12 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     for it in items:
         if it.origin_line is not None:
             it.m.origin_m = items[it.origin_line].m  # type: ignore[union-attr]
-    deferred = _plan(run, new, ledgers)
-    run.add_new(new)
-    run.run()
+    deferred, backdated = _plan(run, new, ledgers)
+    if not backdated and all(m.basis in PLAIN_BASES for m in new):
+        run.append(new)  # the common case: no replay, no move taking another's cost
+    else:
+        run.add_new(new)
+        run.run()
     refuse_closed(run.changed_existing(), closed_until)
     serials = plan_serials(items)
 
@@ -440,9 +443,11 @@ def _write_balances(
     )
 
 
-def _plan(run: Run, new: list[RunMove], ledgers: dict[int, SkuLedger]) -> set[int]:
+def _plan(
+    run: Run, new: list[RunMove], ledgers: dict[int, SkuLedger]
+) -> tuple[set[int], set[int]]:
     """Which backdated pools are re-costed now and which in the background (too many later
-    moves, or the SKU is being re-costed already)."""
+    moves, or the SKU is being re-costed already): (deferred, backdated)."""
     starts: dict[int, tuple] = {}
     for m in new:
         p = m.pool_id
@@ -450,13 +455,13 @@ def _plan(run: Run, new: list[RunMove], ledgers: dict[int, SkuLedger]) -> set[in
     counts = {p: run.later_count(p, s) for p, s in starts.items()}
     backdated = {p for p, n in counts.items() if n}
     if not backdated:
-        return set()
+        return set(), backdated
     busy = {run.pools[p].sku_id for p in backdated if ledgers[run.pools[p].sku_id].recosting}
     if sum(counts.values()) > RECOST_THRESHOLD:
         busy |= {run.pools[p].sku_id for p in backdated}
     deferred = {p for p in backdated if run.pools[p].sku_id in busy}
     run.detached = deferred
-    return deferred
+    return deferred, backdated
 
 
 def replay_pools(starts: dict[int, tuple], *, sku_ids: list[int]) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from jxc.core.numbers import ZERO, share_of, unit_cost_of
 
@@ -97,13 +98,14 @@ class Piece:
     receipt: object = None  # the receipt the goods came from (a transfer's FIFO slice)
 
 
-@dataclass(frozen=True)
-class CostSpec:
+class CostSpec(NamedTuple):
     """One move to value. ``key`` orders the layers it creates; ``prefer`` names layers an
     issue takes first (a reversed receipt's own layers); ``prefer_receipt``: a purchase
     return's receipt, whose layers in this pool (also those that came by transfer) it takes
     first; ``undo`` = (state before, state after) of the move a reversal cancels: when the
-    pool is still in the after state the reversal restores the before state exactly."""
+    pool is still in the after state the reversal restores the before state exactly.
+    Immutable: a named tuple (one is made per move valued; a frozen dataclass sets each of
+    its twelve fields through ``object.__setattr__``)."""
 
     mode: str
     qty: Decimal
