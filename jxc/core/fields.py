@@ -52,11 +52,13 @@ def size_problem(value: Decimal, places: int) -> str | None:
         return "too_large"
     _sign, digits, exponent = value.as_tuple()
     # finite (above), so the exponent is an int: adjusted() + 1 == len(digits) + exponent
-    whole_digits = max(len(digits) + int(exponent), 0)
-    if whole_digits > WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):
+    whole_digits = len(digits) + exponent
+    if (whole_digits if whole_digits > 0 else 0) > WHOLE_DIGITS.get(
+        places, SIGNIFICANT_DIGITS - places
+    ):
         return "too_large"
     # most figures have no more decimals than stored
-    if int(exponent) < -places:
+    if exponent < -places:
         try:
             if value != value.quantize(_quantum(places)):
                 return "places"

@@ -13,8 +13,8 @@ from jxc.core.fields import (
     MONEY_PLACES,
     QTY_PLACES,
     UNIT_COST_PLACES,
-    fits,
     size_error,
+    size_problem,
 )
 from jxc.core.numbers import value_of
 from jxc.inventory.choices import (
@@ -34,38 +34,42 @@ _REASONS = frozenset(MoveReason.values)
 
 def line_problem(i: int, line: StockLine, lines: Sequence[StockLine]) -> str | None:
     """What is wrong with one stock line (None: nothing)."""
-    if not isinstance(line.qty, Decimal):
+    qty, reason = line.qty, line.reason
+    if not isinstance(qty, Decimal):
         return str(_("the quantity must be a Decimal"))
-    if line.reason not in _REASONS:
-        return str(_("unknown reason %(reason)s")) % {"reason": line.reason}
+    if reason not in _REASONS:
+        return str(_("unknown reason %(reason)s")) % {"reason": reason}
     if not isinstance(line.date, dt.date):
         return str(_("the business date is missing"))
-    if not line.qty.is_finite() or not fits(line.qty, QTY_PLACES):
+    if not qty.is_finite() or size_problem(qty, QTY_PLACES) is not None:
         # the last line of the bounds (jxc.core.fields): "数值过大" keeps its code here too
-        return size_error(line.qty, QTY_PLACES) or ""
-    if line.entered_qty is not None and not fits(line.entered_qty, QTY_PLACES):
-        return size_error(line.entered_qty, QTY_PLACES) or ""
-    reason = line.reason
-    if reason in INCOMING_REASONS and line.qty <= 0:
+        return size_error(qty, QTY_PLACES) or ""
+    entered = line.entered_qty
+    if entered is not None and size_problem(entered, QTY_PLACES) is not None:
+        return size_error(entered, QTY_PLACES) or ""
+    if reason in INCOMING_REASONS and qty <= 0:
         return str(_("an incoming line needs a quantity above zero"))
-    if reason in OUTGOING_REASONS and line.qty >= 0:
+    if reason in OUTGOING_REASONS and qty >= 0:
         return str(_("an outgoing line needs a quantity below zero"))
+    unit_cost, value = line.unit_cost, line.value
     if reason in VALUE_ONLY_REASONS:
-        if line.qty != 0:
+        if qty != 0:
             return str(_("a cost adjustment changes value only: its quantity is 0"))
-        if (line.value is None) == (line.unit_cost is None):
+        if (value is None) == (unit_cost is None):
             return str(_("a cost adjustment needs either a new unit cost or a value change"))
-    if line.unit_cost is not None and line.unit_cost < 0:
-        return str(_("a unit cost is zero or more, with at most 10 decimals"))
-    if line.unit_cost is not None and not fits(line.unit_cost, UNIT_COST_PLACES):
-        return size_error(line.unit_cost, UNIT_COST_PLACES)
-    if line.unit_cost is not None and not fits(value_of(line.qty, line.unit_cost), MONEY_PLACES):
-        return size_error(value_of(line.qty, line.unit_cost), MONEY_PLACES)
-    if line.value is not None and not fits(line.value, MONEY_PLACES):
-        return size_error(line.value, MONEY_PLACES)
-    if line.value is not None and reason not in VALUE_ONLY_REASONS and line.value < 0:
-        return str(_("an incoming value cannot be below zero"))
-    if reason in _GIVEN_COST_REASONS and line.unit_cost is None and line.value is None:
+    if unit_cost is not None:
+        if unit_cost < 0:
+            return str(_("a unit cost is zero or more, with at most 10 decimals"))
+        if size_problem(unit_cost, UNIT_COST_PLACES) is not None:
+            return size_error(unit_cost, UNIT_COST_PLACES)
+        if size_problem(value_of(qty, unit_cost), MONEY_PLACES) is not None:
+            return size_error(value_of(qty, unit_cost), MONEY_PLACES)
+    if value is not None:
+        if size_problem(value, MONEY_PLACES) is not None:
+            return size_error(value, MONEY_PLACES)
+        if reason not in VALUE_ONLY_REASONS and value < 0:
+            return str(_("an incoming value cannot be below zero"))
+    elif reason in _GIVEN_COST_REASONS and unit_cost is None:
         return str(_("a receipt needs its unit cost"))
     if line.origin is not None and line.origin_line is not None:
         return str(_("name the origin move or the origin line, not both"))

@@ -10,10 +10,10 @@ from decimal import Decimal
 from jxc.core.numbers import ZERO
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.run_moves import RunMove
-from jxc.inventory.ledger.types import StockLine, id_of
+from jxc.inventory.ledger.types import StockLine, id_of, pk_of
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class PostingLine:
     """A line on its way into the ledger (a StockLine, or the mirror of a reversed move)."""
 
@@ -43,26 +43,30 @@ class PostingLine:
 
     @classmethod
     def of(cls, index: int, line: StockLine) -> PostingLine:
+        # the ids as StockLine's properties give them, without two calls per id when the
+        # line holds the id itself (or nothing)
+        sku, wh, bin_, batch = line.sku, line.warehouse, line.bin, line.batch
+        origin, unit = line.origin, line.entered_unit
         return cls(
-            index=index,
-            sku_id=line.sku_id,
-            warehouse_id=line.warehouse_id,
-            qty=line.qty,
-            reason=str(line.reason),
-            date=line.date,
-            bin_id=line.bin_id,
-            batch_id=line.batch_id,
-            unit_cost=line.unit_cost,
-            value=line.value,
-            origin_id=line.origin_id,
-            origin_line=line.origin_line,
-            entered_qty=line.entered_qty,
-            entered_unit_id=id_of(line.entered_unit),
-            source_line=line.source_line,
-            serials=tuple(line.serials),
-            release_reserved=line.release_reserved,
-            receive_on_order=line.receive_on_order,
-            receive_in_transit=line.receive_in_transit,
+            index,
+            sku if sku.__class__ is int else pk_of(sku),
+            wh if wh.__class__ is int else pk_of(wh),
+            line.qty,
+            str(line.reason),
+            line.date,
+            None if bin_ is None else id_of(bin_),
+            None if batch is None else id_of(batch),
+            line.unit_cost,
+            line.value,
+            None if origin is None else id_of(origin),
+            line.origin_line,
+            line.entered_qty,
+            None if unit is None else id_of(unit),
+            line.source_line,
+            tuple(line.serials),
+            line.release_reserved,
+            line.receive_on_order,
+            line.receive_in_transit,
         )
 
     @property
