@@ -46,18 +46,34 @@ def write_balance_values(
     pool; None: read them here when needed)."""
     own = writes is None
     writes = writes or Writes()
-    delta: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO, ZERO, None])
+    # per balance row: quantity, value, reserved, on order, in transit given back, last date
+    delta: dict[tuple, list] = {}
     for it in items:
-        d = delta[(it.sku_id, it.warehouse_id)]
+        key = (it.sku_id, it.warehouse_id)
+        d = delta.get(key)
+        if d is None:
+            delta[key] = [
+                it.qty,
+                it.m.value,  # type: ignore[union-attr]
+                it.release_reserved,
+                it.receive_on_order,
+                it.receive_in_transit,
+                it.date,
+            ]
+            continue
         d[0] += it.qty
         d[1] += it.m.value  # type: ignore[union-attr]
         d[2] += it.release_reserved
         d[3] += it.receive_on_order
         d[4] += it.receive_in_transit
-        d[5] = it.date if d[5] is None or it.date > d[5] else d[5]
+        if it.date > d[5]:
+            d[5] = it.date
     for m in changed:
-        old = m.db[1]  # type: ignore[index]
-        delta[(m.sku_id, m.warehouse_id)][1] += m.value - old
+        key = (m.sku_id, m.warehouse_id)
+        d = delta.get(key)
+        if d is None:
+            d = delta[key] = [ZERO, ZERO, ZERO, ZERO, ZERO, None]
+        d[1] += m.value - m.db[1]  # type: ignore[index]
     rows = []
     for key, (q, v, rel, rec_order, rec_transit, last) in delta.items():
         b = balances.get(key)
@@ -65,9 +81,12 @@ def write_balance_values(
             b = balances[key] = StockBalance.objects.get(sku_id=key[0], warehouse_id=key[1])
         b.on_hand += q
         b.value += v
-        b.reserved = max(b.reserved - rel, ZERO)
-        b.on_order = max(b.on_order - rec_order, ZERO)
-        b.in_transit = max(b.in_transit - rec_transit, ZERO)
+        if rel:  # (never below zero)
+            b.reserved = max(b.reserved - rel, ZERO)
+        if rec_order:
+            b.on_order = max(b.on_order - rec_order, ZERO)
+        if rec_transit:
+            b.in_transit = max(b.in_transit - rec_transit, ZERO)
         if last is not None and (b.last_date is None or last > b.last_date):
             b.last_date = last
         if b.allow_backorder and b.reserved <= b.on_hand:

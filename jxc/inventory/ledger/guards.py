@@ -15,7 +15,7 @@ from jxc.core.errors import (
     InvalidStockLine,
     ReturnExceedsOrigin,
 )
-from jxc.core.fields import QTY_PLACES, fits, size_error
+from jxc.core.fields import QTY_PLACES, size_error, size_problem
 from jxc.core.numbers import ZERO
 from jxc.inventory import rules
 from jxc.inventory.ledger.posting_lines import PostingLine
@@ -122,6 +122,10 @@ def returned_so_far(origin_ids: list[int]) -> dict[int, Decimal]:
     return totals
 
 
+def _by_date(x: PostingLine) -> tuple:
+    return (x.date, x.index)
+
+
 def check_quantities(items, balances, lots, labels, warehouses) -> None:
     """Negative stock: refused unless the warehouse allows it, at the posting date and at
     every later date (a backdated issue must not break a later balance); lots never."""
@@ -133,20 +137,27 @@ def check_quantities(items, balances, lots, labels, warehouses) -> None:
             by_lot[(it.sku_id, it.warehouse_id, it.lot_key)].append(it)
     for key, its in by_balance.items():
         b = balances[key]
-        its.sort(key=lambda x: (x.date, x.index))
-        reserved = b.reserved - sum((x.release_reserved for x in its), ZERO)
-        on_hand = b.on_hand + sum((x.qty for x in its), ZERO)
-        if not fits(on_hand, QTY_PLACES):  # 数值过大: beyond what a balance can hold exactly
+        if len(its) == 1:  # most postings: one line per balance row
+            only = its[0]
+            reserved = b.reserved - (ZERO + only.release_reserved)
+            on_hand = b.on_hand + (ZERO + only.qty)
+            issues = only.qty < 0
+        else:
+            its.sort(key=_by_date)
+            reserved = b.reserved - sum((x.release_reserved for x in its), ZERO)
+            on_hand = b.on_hand + sum((x.qty for x in its), ZERO)
+            issues = any(x.qty < 0 for x in its)
+        if size_problem(on_hand, QTY_PLACES) is not None:  # 数值过大: beyond a balance's bound
             raise InvalidStockLine(line=its[0].index + 1, problem=size_error(on_hand, QTY_PLACES))
         relaxed = b.allow_backorder or b.allow_negative
-        if not relaxed and reserved > 0 and reserved > on_hand and any(x.qty < 0 for x in its):
+        if not relaxed and reserved > 0 and reserved > on_hand and issues:
             raise InsufficientAvailable(
                 sku=labels[key[0]],
                 warehouse=warehouses[key[1]]["name"],
                 available=in_base_unit(key[0], max(b.on_hand - b.reserved, ZERO)),
                 requested=in_base_unit(key[0], -sum((x.qty for x in its if x.qty < 0), ZERO)),
             )
-        if b.allow_negative or all(x.qty >= 0 for x in its):
+        if b.allow_negative or not issues:
             continue
         ensure_never_negative(
             b.on_hand,
@@ -160,7 +171,7 @@ def check_quantities(items, balances, lots, labels, warehouses) -> None:
         lot = lots[key]
         if all(x.qty >= 0 for x in its):
             continue
-        its.sort(key=lambda x: (x.date, x.index))
+        its.sort(key=_by_date)
         where_moves = {
             "sku_id": key[0],
             "warehouse_id": key[1],

@@ -90,13 +90,14 @@ def pools_for(
     ``known``: pools read under the lock already (read_for_posting), used when they are
     all there."""
     wanted: dict[tuple, tuple] = {}
+    todo = []  # (line, its pool's (SKU id, key))
+    scope, method = company.cost_scope, company.costing_method
     for it in items:
         if it.pool_id is not None:
             continue
-        key, wh, batch = pool_key(
-            company.cost_scope, company.costing_method, skus[it.sku_id]["product__tracking"], it
-        )
+        key, wh, batch = pool_key(scope, method, skus[it.sku_id]["product__tracking"], it)
         wanted[(it.sku_id, key)] = (wh, batch)
+        todo.append((it, (it.sku_id, key)))
     known_ids = [it.pool_id for it in items if it.pool_id is not None]
     found: dict[tuple, CostPool] = {}
     if known is not None and not known_ids:
@@ -121,12 +122,8 @@ def pools_for(
         for k in missing:
             found[k].fresh = True  # type: ignore[attr-defined]  # no moves: the run need not ask
     by_id = {p.pk: p for p in found.values()}
-    for it in items:
-        if it.pool_id is None:
-            key, _wh, _b = pool_key(
-                company.cost_scope, company.costing_method, skus[it.sku_id]["product__tracking"], it
-            )
-            it.pool_id = found[(it.sku_id, key)].pk
+    for it, k in todo:
+        it.pool_id = found[k].pk
     return by_id
 
 
@@ -179,8 +176,9 @@ def write_pools(
 ) -> None:
     last: dict[int, tuple] = {}
     for it, mv in zip(items, moves, strict=True):
-        pos = (mv.date, mv.pk)
-        if it.pool_id not in last or pos > last[it.pool_id]:
+        pos = (mv.date, mv.id)
+        known = last.get(it.pool_id)  # type: ignore[arg-type]
+        if known is None or pos > known:
             last[it.pool_id] = pos  # type: ignore[index]
     changed = []
     for pool_id, cursor in run.cursors.items():
@@ -202,13 +200,17 @@ def write_pools(
             pool.qty, pool.value, pool.unit_cost = st.qty, st.value, st.unit_cost
         # the pool's last position: its recorded one, the new moves', and (a replay runs to
         # the end of the pool) the last re-valued move's
-        positions = [(m.date, m.id) for m in cursor.processed[-1:] if m.id is not None]
-        if pool_id in last:
-            positions.append(last[pool_id])
+        best = last.get(pool_id)
+        if cursor.processed:
+            m = cursor.processed[-1]
+            if m.id is not None and (best is None or (m.date, m.id) > best):
+                best = (m.date, m.id)
         if pool.last_date is not None:
-            positions.append((pool.last_date, pool.last_move_id or 0))
-        if positions:
-            pool.last_date, pool.last_move_id = max(positions)
+            recorded = (pool.last_date, pool.last_move_id or 0)
+            if best is None or recorded > best:
+                best = recorded
+        if best is not None:
+            pool.last_date, pool.last_move_id = best
         changed.append(pool)
     fields = ["qty", "value", "unit_cost", "last_date", "last_move_id"]
     if writes is None:

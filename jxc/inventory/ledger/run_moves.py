@@ -49,7 +49,7 @@ def layer_key(date: dt.date, move_seq: int, idx: int) -> tuple:
     return (date.toordinal(), move_seq, idx)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class RunMove:
     """A move in a costing run: an existing one (``id``) or a new one (``new``)."""
 
@@ -118,7 +118,7 @@ def run_move_from_row(row: dict) -> RunMove:
     return m
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Cursor:
     pool: CostPool
     start: tuple

@@ -129,7 +129,7 @@ def _row_code(fields: list, head: str, tail: str, names: dict, *, exact: bool = 
         f"    {names_}, = raw{'' if exact else '[:_n]'}\n"
         f"    return {head}{', '.join(exprs)}{tail}\n"
     )
-    exec(compile(source, f"<row converter {n}>", "exec"), env)  # noqa: S102 - our own text
+    exec(compile(source, f"<row converter {n}>", "exec"), env)  # our own text, from the fields
     return env["converted"]
 
 
@@ -148,7 +148,7 @@ def row_class(model: type[models.Model], attnames: list[str]) -> type:
             body.append(f"    self.pk = {pk}")
         env: dict[str, Any] = {}
         source = f"def __init__(self, {', '.join(attnames)}):\n" + "\n".join(body) + "\n"
-        exec(compile(source, f"<{model.__name__} row>", "exec"), env)  # noqa: S102
+        exec(compile(source, f"<{model.__name__} row>", "exec"), env)
 
         def __repr__(self) -> str:
             return f"<{type(self).__name__} {getattr(self, 'pk', None)}>"

@@ -70,7 +70,7 @@ def _adapters(model: type[models.Model], fields: tuple[str, ...]):
             f"    {', '.join(f'c{i}' for i in range(n))}, = row\n"
             f"    return [{', '.join(exprs)}]\n"
         )
-        exec(compile(source, f"<{model.__name__} parameters>", "exec"), env)  # noqa: S102
+        exec(compile(source, f"<{model.__name__} parameters>", "exec"), env)
         found = _ADAPTERS[key] = env["adapt"]
     return found
 

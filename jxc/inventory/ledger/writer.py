@@ -443,9 +443,7 @@ def _write_balances(
     )
 
 
-def _plan(
-    run: Run, new: list[RunMove], ledgers: dict[int, SkuLedger]
-) -> tuple[set[int], set[int]]:
+def _plan(run: Run, new: list[RunMove], ledgers: dict[int, SkuLedger]) -> tuple[set[int], set[int]]:
     """Which backdated pools are re-costed now and which in the background (too many later
     moves, or the SKU is being re-costed already): (deferred, backdated)."""
     starts: dict[int, tuple] = {}

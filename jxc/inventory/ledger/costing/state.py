@@ -29,7 +29,7 @@ def layer_value(base_value: Decimal, remaining: Decimal, base_qty: Decimal) -> D
     return base_value - share_of(base_value, base_qty - remaining, base_qty)
 
 
-@dataclass
+@dataclass(slots=True)
 class Layer:
     """A FIFO cost layer: what is left (``qty``) of one receipt. Its remaining value is
     always :func:`layer_value`: it never drifts and is 0 at quantity 0. ``receipt`` is the
@@ -55,7 +55,7 @@ class Layer:
         return layer_value(self.base_value, self.qty, self.base_qty)
 
 
-@dataclass
+@dataclass(slots=True)
 class PoolState:
     """A cost pool: quantity, value, the stored unit cost (moving average, or FIFO's last
     cost; ``None`` until the pool has any cost history) and, for FIFO, its open layers
@@ -87,8 +87,7 @@ class PoolState:
         return None
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """Part of an incoming quantity with its own value: a slice of what an outgoing move
     took out (transfer in, customer return), or a layer to refill (reversal of an issue)."""
 
@@ -121,8 +120,7 @@ class CostSpec(NamedTuple):
     sku_label: str = ""
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """A FIFO layer consumed (qty > 0) or refilled (qty < 0) by a move."""
 
     layer_key: tuple
@@ -131,7 +129,7 @@ class Use:
     receipt: object = None  # the receipt the layer came from
 
 
-@dataclass
+@dataclass(slots=True)
 class Costed:
     """The result: the move's signed value, its unit cost, the cost variance (value at its
     own cost − value booked), the layers used and created, and the reference price used."""
