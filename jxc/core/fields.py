@@ -50,8 +50,9 @@ def size_problem(value: Decimal, places: int) -> str | None:
             return "too_large"
     if not value.is_finite():
         return "too_large"
-    _sign, digits, exponent = value.as_tuple()
+    _sign, digits, exp = value.as_tuple()
     # finite (above), so the exponent is an int: adjusted() + 1 == len(digits) + exponent
+    exponent: int = exp  # type: ignore[assignment]
     whole_digits = len(digits) + exponent
     if (whole_digits if whole_digits > 0 else 0) > WHOLE_DIGITS.get(
         places, SIGNIFICANT_DIGITS - places
