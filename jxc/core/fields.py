@@ -50,23 +50,22 @@ def size_problem(value: Decimal, places: int) -> str | None:
             return "too_large"
     if not value.is_finite():
         return "too_large"
-    _sign, digits, exp = value.as_tuple()
-    # finite (above), so the exponent is an int: adjusted() + 1 == len(digits) + exponent
-    exponent: int = exp  # type: ignore[assignment]
-    whole_digits = len(digits) + exponent
-    if (whole_digits if whole_digits > 0 else 0) > WHOLE_DIGITS.get(
-        places, SIGNIFICANT_DIGITS - places
-    ):
+    # whole digits: adjusted() + 1 == len(digits) + exponent (zeros too), without as_tuple()
+    whole_digits = value.adjusted() + 1
+    if whole_digits < 0:
+        whole_digits = 0
+    if whole_digits > WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):
         return "too_large"
-    # most figures have no more decimals than stored
-    if exponent < -places:
-        try:
-            if value != value.quantize(_quantum(places)):
-                return "places"
-        except InvalidOperation:
-            return "too_large"
-    if len(digits) > SIGNIFICANT_DIGITS and len(value.normalize().as_tuple().digits) > (
-        SIGNIFICANT_DIGITS
+    try:
+        # more decimals than stored (a figure with no more is unchanged by the quantize)
+        if value != value.quantize(_quantum(places)):
+            return "places"
+    except InvalidOperation:
+        return "too_large"
+    # no more decimals than stored: at most whole + places significant digits remain, so
+    # only a figure that may have more than 15 is counted
+    if whole_digits + places > SIGNIFICANT_DIGITS and (
+        len(value.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS
     ):
         return "digits"
     return None
