@@ -61,6 +61,10 @@ def _ledger_order(m: RunMove) -> tuple:
     return (m.date, m.seq)
 
 
+def _layer_order(layer: Layer) -> tuple:
+    return layer.key
+
+
 class Run:
     """One costing run over some pools of some SKUs (their ledger rows are locked)."""
 
@@ -220,6 +224,27 @@ class Run:
         consumed given back and the layers they created taken away."""
         pool_id = cursor.pool.pk
         cursor.layers_pending = False
+        if not later_ids:  # appending: today's open layers as they are
+            state, layer_ids = cursor.state, cursor.layer_ids
+            for r in self._open_layer_rows(pool_id, appending=True):
+                layer_id = r["id"]
+                key = (r["date"].toordinal(), r["move_id"], r["idx"])  # layer_key
+                layer = Layer(
+                    key,
+                    r["base_qty"],
+                    r["base_value"],
+                    r["remaining"] + ZERO,
+                    r["unit_cost"],
+                    ref=layer_id,
+                    receipt=r["receipt_id"],
+                )
+                layer_ids[key] = layer_id
+                if layer.qty > 0:
+                    state.layers.append(layer)
+                else:
+                    state.closed[key] = layer
+            state.layers.sort(key=_layer_order)
+            return
         rows: dict[int, dict[str, Any]] = {
             r["id"]: r for r in self._open_layer_rows(pool_id, appending=not later_ids)
         }
