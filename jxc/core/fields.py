@@ -58,7 +58,7 @@ def size_problem(value: Decimal, places: int) -> str | None:
         return "too_large"
     try:
         # more decimals than stored (a figure with no more is unchanged by the quantize)
-        if value != value.quantize(_quantum(places)):
+        if value != value.quantize(_QUANTA.get(places) or _quantum(places)):
             return "places"
     except InvalidOperation:
         return "too_large"

@@ -34,7 +34,9 @@ def round_to(value: Decimal, places: int) -> Decimal:
 
 def round_money(value: Decimal) -> Decimal:
     """四舍五入 to the 分."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
+    if type(value) is not Decimal:  # (a Decimal as it is: no copy)
+        value = Decimal(value)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
 
 
 def round_unit_cost(value: Decimal) -> Decimal:
@@ -50,7 +52,7 @@ def round_unit_cost(value: Decimal) -> Decimal:
 
 def value_of(qty: Decimal, unit_cost: Decimal) -> Decimal:
     """round(qty × unit cost, 0.01), the product computed exactly."""
-    return round_money(CONTEXT.multiply(qty, unit_cost))
+    return CONTEXT.multiply(qty, unit_cost).quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
 
 
 def share_of(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:

@@ -382,7 +382,7 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
         moves = write_moves(
             items, source, user, ids=reads.move_ids if defer else None, writes=writes
         )
-        ids = {it.m.seq: mv.pk for it, mv in zip(items, moves, strict=True)}  # type: ignore[union-attr]
+        ids = {it.m.seq: mv.id for it, mv in zip(items, moves, strict=True)}  # type: ignore[union-attr]
         run.write_existing(closed_until)
         run.write_layers(ids, writes)
         write_pools(run, items, moves, writes)
