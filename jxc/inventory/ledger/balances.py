@@ -4,6 +4,7 @@ rows, and under the company pool the warehouses' values at the pool's unit cost.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from jxc.core.numbers import ZERO, value_of
@@ -37,7 +38,7 @@ def write_balance_values(
     pools: dict,
     rates_before: dict | None = None,
     writes: Writes | None = None,
-    others: list | None = None,
+    others: Iterable | None = None,
 ) -> None:
     """Apply new moves (quantities, buckets, values) and re-valued moves (value changes) to
     the balance rows; under the company pool recompute the warehouses' values. With

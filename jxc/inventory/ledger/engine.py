@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import operator
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -52,17 +53,11 @@ if TYPE_CHECKING:
 
 _MOVES = Reader(StockMove, list(MOVE_FIELDS))
 
-
 # new moves valued at their pool's cost or their own: no origin, no reversal
 PLAIN_BASES = frozenset({CostBasis.POOL_COST, CostBasis.GIVEN_COST, CostBasis.GIVEN_VALUE})
 
-
-def _ledger_order(m: RunMove) -> tuple:
-    return (m.date, m.seq)
-
-
-def _layer_order(layer: Layer) -> tuple:
-    return layer.key
+_LEDGER_ORDER = operator.attrgetter("date", "seq")  # a move's position
+_LAYER_ORDER = operator.attrgetter("key")
 
 
 class Run:
@@ -116,11 +111,9 @@ class Run:
             self.open_cursor(pool_id, first, detached=pool_id in self.detached)
 
     def append(self, moves: list[RunMove]) -> None:
-        """Value new moves that only append to their pools — none dated before a pool's last
-        move (:func:`is_appending`) — and take no cost from another move (a receipt or
-        issue at the pool's cost or its own, a cost adjustment: :data:`PLAIN_BASES`): what
-        :meth:`add_new` and :meth:`run` do for them, without the replay machinery (no
-        existing move is re-valued, no pool depends on another): each pool's moves in
+        """Value new moves that only append to their pools (none dated before a pool's last
+        move) and take no cost from another move (:data:`PLAIN_BASES`): what :meth:`add_new`
+        and :meth:`run` do for them, without the replay machinery — each pool's moves in
         ledger order through the same costing rules."""
         self.appended = True
         self.new.extend(moves)
@@ -140,7 +133,7 @@ class Run:
         for pool_id, ms in by_pool.items():
             cursor = cursors[pool_id]
             if len(ms) > 1:
-                ms = sorted(ms, key=_ledger_order)
+                ms = sorted(ms, key=_LEDGER_ORDER)
             for m in ms:
                 m.gen = gen
                 self._cost(cursor, m)
@@ -243,7 +236,7 @@ class Run:
                     state.layers.append(layer)
                 else:
                     state.closed[key] = layer
-            state.layers.sort(key=_layer_order)
+            state.layers.sort(key=_LAYER_ORDER)
             return
         rows: dict[int, dict[str, Any]] = {
             r["id"]: r for r in self._open_layer_rows(pool_id, appending=not later_ids)

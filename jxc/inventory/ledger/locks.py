@@ -7,7 +7,7 @@ IMMEDIATE (settings), so writers queue for the whole database instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from jxc.core.statements import fetch, fetch_each, is_sqlite
@@ -159,7 +159,7 @@ def _sku_lock_parse(raws) -> tuple[dict[int, SkuLedger], dict[int, dict], tuple 
 
 def lock_balances_reading_warehouses(
     keys: set[tuple[int, int]], *, company_allows_negative: bool, all_warehouses: bool = False
-) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], list[StockBalance]] | None:
+) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], Iterable[StockBalance]] | None:
     """Lock the balance rows of (SKU, warehouse) pairs like :func:`lock_balances`, reading
     each row's warehouse (name, allow negative) in the same statement; None when a pair has
     no balance row yet (the caller goes through lock_balances, which creates it).
@@ -220,23 +220,49 @@ def _balance_lock_text(skus: int, whs: int, all_warehouses: bool, guard: int | N
 
 def _balance_lock_parse(
     raws, keys: set[tuple[int, int]], *, company_allows_negative: bool, all_warehouses: bool
-) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], list[StockBalance]] | None:
-    rows, extras = _BALANCES.parse_with(raws)
-    found = {(b.sku_id, b.warehouse_id): b for b in rows}
-    if any(k not in found for k in keys):
+) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], Iterable[StockBalance]] | None:
+    n = len(_BALANCES.fields)
+    made = _BALANCES.made_first
+    found: dict[tuple[int, int], StockBalance] = {}
+    warehouses: dict[int, dict] = {}
+    rest = []  # the other warehouses' rows (company pool), converted when first needed
+    for raw in raws:
+        key = (raw[1], raw[2])  # sku_id, warehouse_id
+        if key[1] not in warehouses:
+            warehouses[key[1]] = {"id": key[1], "name": raw[n], "allow_negative": bool(raw[n + 1])}
+        if key in keys:
+            found[key] = made(raw)
+        else:
+            rest.append(raw)
+    if len(found) < len(keys):
         return None
-    warehouses = {
-        b.warehouse_id: {"id": b.warehouse_id, "name": e[0], "allow_negative": bool(e[1])}
-        for b, e in zip(rows, extras, strict=True)
-    }
     balances = {k: found[k] for k in sorted(keys)}
-    others = [b for k, b in found.items() if k not in keys] if all_warehouses else []
+    others = _OnDemand(rest, made) if all_warehouses else _OnDemand([], made)
     for (_s, w), b in balances.items():
         want = warehouses[w]["allow_negative"] or company_allows_negative
         if b.allow_negative != want and (want or b.on_hand >= 0):
             b.allow_negative = want
             StockBalance.objects.filter(pk=b.pk).update(allow_negative=want)
     return balances, warehouses, others
+
+
+class _OnDemand:
+    """Rows read with the locks and turned into row objects when first iterated: the other
+    warehouses' balance rows of a company pool are needed only when a receipt moves the
+    pool's unit cost."""
+
+    __slots__ = ("made", "raws", "rows")
+
+    def __init__(self, raws: list, made) -> None:
+        self.raws, self.made = raws, made
+        self.rows: list | None = None
+
+    def __iter__(self) -> Iterator:
+        rows = self.rows
+        if rows is None:
+            made = self.made
+            rows = self.rows = [made(raw) for raw in self.raws]
+        return iter(rows)
 
 
 # --- everything a posting reads before it values, in one round trip ------------------------
@@ -320,7 +346,10 @@ def read_for_posting(
 
 def balances_read(
     reads: PostingReads, keys: set[tuple[int, int]], *, company_allows_negative: bool, scope: str
-) -> tuple[dict[tuple[int, int], StockBalance], dict[int, dict], list[StockBalance] | None] | None:
+) -> (
+    tuple[dict[tuple[int, int], StockBalance], dict[int, dict], Iterable[StockBalance] | None]
+    | None
+):
     """The balance rows of :func:`read_for_posting` as lock_balances_reading_warehouses
     returns them, the other warehouses' rows None when they were not read (company pool:
     the caller reads them when it needs them); None when a row is missing."""

@@ -13,7 +13,7 @@ import contextvars
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -303,7 +303,7 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
             company_allows_negative=company.allow_negative_stock,
             all_warehouses=company.cost_scope != "warehouse",
         )
-    others: list | None = None  # company pool: the SKUs' balance rows in other warehouses
+    others: Iterable | None = None  # company pool: the SKUs' balance rows in other warehouses
     if locked is None:  # a first posting in a warehouse (or an unknown warehouse)
         if warehouses is None:
             warehouses = _warehouses(wh_ids)
@@ -429,7 +429,7 @@ def _write_balances(
     scope: str,
     rates_before: dict | None = None,
     writes: Writes | None = None,
-    others: list | None = None,
+    others: Iterable | None = None,
 ) -> None:
     write_balance_values(
         run.changed_existing(),
