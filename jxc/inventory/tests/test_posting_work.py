@@ -8,7 +8,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from jxc.inventory.choices import MoveReason as R
 from jxc.inventory.ledger.engine import Run
@@ -70,6 +70,8 @@ def _calls(kit, lines) -> int:
 def test_a_five_line_posting_takes_a_bounded_number_of_python_calls(
     kit, method, scope, receipt, issue
 ):
+    if connection.vendor != "sqlite":
+        pytest.skip("the count is of the SQLite path (PostgreSQL adds the driver's pipeline)")
     lines = _five_line_postings(kit, method, scope)
     _calls(kit, lines(1, R.PURCHASE_RECEIPT))  # the first one may read what it needs
     received = _calls(kit, lines(1, R.PURCHASE_RECEIPT))
