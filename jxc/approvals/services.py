@@ -37,7 +37,7 @@ from jxc.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRule
 from jxc.core.documents.approval import PLAIN, ApprovalPolicy, Gate
 from jxc.core.models import User
 from jxc.core.services import record_audit
-from jxc.core.statements import fetch
+from jxc.core.statements import fetch, vendor
 
 # The step the approver saw (the inbox and the API send it), and the comment of a decision.
 _expected: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
@@ -191,7 +191,7 @@ def _probe_statement(doc: Any) -> tuple[str, list[Any]]:
     document), in one plain statement on two indexed columns: most documents of most shops
     have neither, and then no step of theirs needs the ORM reads of the rules and rounds.
     Read every time (never a cached copy: another process may have just added a rule)."""
-    sql = _PROBE_SQL.get(connection.vendor)
+    sql = _PROBE_SQL.get(vendor())
     if sql is None:
         q = connection.ops.quote_name
         rule, req = ApprovalRule._meta, ApprovalRequest._meta
@@ -199,7 +199,7 @@ def _probe_statement(doc: Any) -> tuple[str, list[Any]]:
         def col(opts: Any, name: str) -> str:
             return q(str(opts.get_field(name).column))
 
-        sql = _PROBE_SQL[connection.vendor] = (
+        sql = _PROBE_SQL[vendor()] = (
             f"SELECT EXISTS (SELECT 1 FROM {q(rule.db_table)} WHERE "
             f"{col(rule, 'doc_type')} = %s AND {col(rule, 'active')}), "
             f"EXISTS (SELECT 1 FROM {q(req.db_table)} WHERE "

@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from jxc.core.statements import fetch_each
+from jxc.core.statements import fetch_each, utc_text
 
 # pg_advisory_xact_lock key: "jxc audit chain"
 _CHAIN_LOCK = 0x6A78_6361_7564_6974 & 0x7FFF_FFFF_FFFF_FFFF
@@ -48,13 +48,33 @@ def entry_content(
 ) -> str:
     """The text an entry's hash covers besides the previous hash (pure)."""
     # changes as the database gives them back (JSON), keys sorted: the same on both databases
-    plain = json.loads(json.dumps(changes or {}, default=str))
-    return json.dumps(
-        [_text(at), user_id, action, object_type, object_id, object_repr, plain, reason],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
+    changes = changes or {}
+    plain = changes if _is_plain(changes) else json.loads(json.dumps(changes, default=str))
+    return _CONTENT.encode(
+        [_text(at), user_id, action, object_type, object_id, object_repr, plain, reason]
     )
+
+
+# json.dumps(…, sort_keys=True, ensure_ascii=False, separators=(",", ":")) made once
+_CONTENT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _is_plain(value: Any) -> bool:
+    """``value`` comes back from JSON as it is (text, whole numbers, booleans, None, lists
+    and text-keyed mappings of them): its text is the same without the round trip through
+    JSON (a tuple is written as a list either way)."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not _is_plain(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            if not _is_plain(item):
+                return False
+        return True
+    return kind is str or kind is int or kind is bool or value is None
 
 
 def _sha256(text: str) -> str:
@@ -98,6 +118,25 @@ def _append_sql(vendor: str) -> str:
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
 
 
+_AT: list[Any] = [None, None]  # (the last time adapted, its value for the database)
+
+
+def _at_value(at: dt.datetime, db) -> Any:
+    """``at`` as its field sends it (the entries of one append share it: adapted once)."""
+    if _AT[0] is at:
+        return _AT[1]
+    from jxc.core.models import AuditLog
+
+    value = utc_text(at, db)
+    if value is not None:
+        _AT[0], _AT[1] = at, value
+        return value
+
+    value = cast(Any, AuditLog._meta.get_field("at")).get_db_prep_save(at, db)
+    _AT[0], _AT[1] = at, value
+    return value
+
+
 def _params(
     db,
     *,
@@ -116,14 +155,18 @@ def _params(
     opts = AuditLog._meta
     # as the fields would send them (get_db_prep_save), without their machinery for the
     # plain ones: text as it is, the user's id as it is, the changes as JSON
+    encoder = cast(Any, opts.get_field("changes")).encoder
     return [
-        cast(Any, opts.get_field("at")).get_db_prep_save(at, db),
+        _at_value(at, db),
         None if user_id is None else int(user_id),
         str(action),
         str(object_type),
         str(object_id),
         str(object_repr),
-        db.ops.adapt_json_value(changes, cast(Any, opts.get_field("changes")).encoder),
+        # the base backends' adapt_json_value (SQLite): json.dumps with no encoder class
+        json.dumps(changes)
+        if encoder is None and db.vendor == "sqlite"
+        else db.ops.adapt_json_value(changes, encoder),
         str(reason),
         entry_content(
             at=at,

@@ -23,11 +23,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
-from jxc.core.documents.row_statements import lock_statement, locked_row, update_statement
-from jxc.core.documents.rows import exists_where
+from jxc.core.documents.row_statements import (
+    read_row,
+    read_statement,
+    update_statement,
+)
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
 from jxc.core.services import allocate_numbers, record_audit_steps
-from jxc.core.statements import fetch, fetch_each
+from jxc.core.statements import fetch, fetch_each, vendor
 from jxc.core.transitions import ensure_transition
 
 D = TypeVar("D", bound=Document)
@@ -53,7 +56,7 @@ _CALENDAR_SQL: dict[str, str] = {}
 def _calendar_sql() -> str:
     from jxc.core.models import ClosedPeriod, Company
 
-    sql = _CALENDAR_SQL.get(connection.vendor)
+    sql = _CALENDAR_SQL.get(vendor())
     if sql is None:
         q = connection.ops.quote_name
         sql = (
@@ -62,7 +65,7 @@ def _calendar_sql() -> str:
             f"c.opening_date "
             f"FROM {q(Company._meta.db_table)} c ORDER BY c.id LIMIT 1"
         )
-        _CALENDAR_SQL[connection.vendor] = sql
+        _CALENDAR_SQL[vendor()] = sql
     return sql
 
 
@@ -70,6 +73,10 @@ def book_calendar() -> BookCalendar:
     """The company's settings and the lock date in one statement (read every time, as
     ``jxc.core.selectors.company``: never a stale copy)."""
     return _calendar_of(fetch(_calendar_sql()))
+
+
+# the company's prefixes as parsed, by their JSON text (SQLite gives the text back)
+_PREFIXES: dict[Any, dict[str, str]] = {}
 
 
 def _calendar_of(rows: list[tuple]) -> BookCalendar:
@@ -83,7 +90,13 @@ def _calendar_of(rows: list[tuple]) -> BookCalendar:
     if isinstance(opening, str):
         opening = dt.date.fromisoformat(opening)
     if isinstance(prefixes, str | bytes):
-        prefixes = json.loads(prefixes)
+        text = prefixes
+        prefixes = _PREFIXES.get(text)
+        if prefixes is None:
+            prefixes = json.loads(text)
+            if len(_PREFIXES) > 64:
+                _PREFIXES.clear()
+            _PREFIXES[text] = prefixes
     closed_until = None
     if closed is not None:
         from jxc.core.periods import month_bounds
@@ -168,6 +181,43 @@ def ensure_period_open(day: dt.date, calendar: BookCalendar | None = None) -> No
         raise PeriodClosed(date=day.isoformat())
 
 
+@dataclass(frozen=True)
+class Effect:
+    """A step's effect that reads what it needs with the document's row: ``select(model)``
+    gives SQL columns over the row aliased ``d`` (no parameters) and LEFT JOINs on ``d``,
+    read in the statement that locks the row; ``statements(doc)`` more reads (the lines)
+    sent in the same round trip on PostgreSQL. ``run(locked, values, results)``: the effect,
+    given the columns' values and each statement's rows. Called as a plain effect
+    (``effect(locked)``, where nothing was read with the row) it reads them itself."""
+
+    key: str
+    run: Callable[[Any, tuple, list[list[tuple]]], Any]
+    select: Callable[[type[Model]], tuple[tuple[str, ...], str]] | None = None
+    statements: Callable[[Any], list[tuple[str, list[Any]]]] | None = None
+
+    def sql(self, model: type[Model]) -> tuple[tuple[str, ...], str]:
+        return self.select(model) if self.select is not None else ((), "")
+
+    def __call__(self, locked: Any) -> Any:
+        columns, joins = self.sql(type(locked))
+        statements = []
+        if columns:
+            q = connection.ops.quote_name
+            opts = locked._meta
+            statements.append(
+                (
+                    f"SELECT {', '.join(columns)} FROM {q(opts.db_table)} d {joins} "
+                    f"WHERE d.{q(opts.pk.column)} = %s",
+                    [locked.pk],
+                )
+            )
+        if self.statements is not None:
+            statements += self.statements(locked)
+        found = fetch_each(statements)
+        values = tuple(found.pop(0)[0]) if columns else ()
+        return self.run(locked, values, found)
+
+
 @transaction.atomic
 def take_action(
     doc: D,
@@ -187,17 +237,30 @@ def take_action(
     """
     model = type(doc)
     policy = approval_policy()
-    # the row under lock, what the approval policy asks and the calendar: one round trip on
-    # PostgreSQL
-    statements = [lock_statement(doc)]
+    # the row under lock, what the approval policy asks, the calendar and what the effect
+    # reads with the row: one statement (the effect's other reads in the same round trip on
+    # PostgreSQL)
     probe = policy.prefetch(doc, action=action, user=user)
-    if probe is not None:
-        statements.append(probe)
     books = action in BOOK_ACTIONS
-    if books:
-        statements.append((_calendar_sql(), []))
+    reads = effect if isinstance(effect, Effect) else None
+    columns, joins = reads.sql(model) if reads is not None else ((), "")
+    sql, params, width = read_statement(
+        doc,
+        probe=probe,
+        calendar=_calendar_sql() if books else None,
+        columns=columns,
+        joins=joins,
+        key=reads.key if reads is not None else None,
+    )
+    statements = [(sql, params)]
+    if reads is not None and reads.statements is not None:
+        statements += reads.statements(doc)
     found = fetch_each(statements)
-    locked = locked_row(doc, found[0])
+    locked, rest = read_row(doc, found[0], width)
+    prefetched = rest[:2] if probe is not None else None
+    rest = rest[2:] if probe is not None else rest
+    calendar_row = rest[:4] if books else None
+    values = rest[4:] if books else rest
     transition = ensure_transition(model.WORKFLOW, locked.status, action=action)
     # The approval policy (jxc.core.documents.approval) may decide who acts, and hold the
     # status while more approvers are waiting.
@@ -206,21 +269,23 @@ def take_action(
         action=action,
         user=user,
         reason=reason,
-        prefetched=found[1][0] if probe is not None else None,
+        prefetched=prefetched,
     )
     if check_permission and user is not None and model.RESOURCE and not gate.authorised:
         if not user.has_jxc_perm(f"{model.RESOURCE}.{action}"):
             raise PermissionDenied()
     if transition.needs_reason and not reason.strip():
         raise ValidationFailed({"reason": [str(_("Please give a reason."))]})
-    if books:
-        cal = _calendar_of(found[-1])
+    if calendar_row is not None:
+        cal = _calendar_of([calendar_row] if calendar_row[0] is not None else [])
         ensure_period_open(locked.date, cal)
         if action == "post":
             ensure_document_date(locked.date, cal)
     if not gate.proceed:
         return locked
-    if effect is not None:
+    if reads is not None:
+        reads.run(locked, values, found[1:])
+    elif effect is not None:
         effect(locked)
     source = locked.status
     locked.status = transition.target
@@ -295,15 +360,23 @@ def take_actions_in(
         (p for a in actions if (p := policy.prefetch(doc, action=a, user=user)) is not None),
         None,
     )
-    statements = [] if fresh is not None else [lock_statement(doc)]
-    if probe is not None:
-        statements.append(probe)
     books = any(a in BOOK_ACTIONS for a in actions)
-    if books and fresh is None:
-        statements.append((_calendar_sql(), []))
-    found = fetch_each(statements)
-    locked = doc if fresh is not None else locked_row(doc, found[0])
-    prefetched = found[0 if fresh is not None else 1][0] if probe is not None else None
+    prefetched: tuple | None = None
+    cal: BookCalendar | None = fresh
+    if fresh is not None:
+        locked = doc
+        if probe is not None:
+            prefetched = fetch(*probe)[0]
+    else:
+        # the row under lock, the policy's probe and the calendar: one statement
+        sql, params, width = read_statement(
+            doc, probe=probe, calendar=_calendar_sql() if books else None
+        )
+        locked, rest = read_row(doc, fetch(sql, params), width)
+        if probe is not None:
+            prefetched, rest = rest[:2], rest[2:]
+        if books:
+            cal = _calendar_of([rest[:4]] if rest[0] is not None else [])
     if not policy.silent(prefetched):
         if audit_first:
             record_audit_steps(user=user, obj=doc, steps=list(audit_first))
@@ -313,7 +386,8 @@ def take_actions_in(
                 break
             current = take_action(current, action=action, user=user, effect=effects.get(action))
         return current
-    cal = (fresh if fresh is not None else _calendar_of(found[-1])) if books else None
+    if not books:
+        cal = None
     fields: list[str] = []
     steps: list[tuple[str, dict]] = list(audit_first)
     for action in actions:
@@ -418,17 +492,29 @@ def act(
     return take_action(doc, action=action, user=user, reason=reason, effect=effect)
 
 
-def submit_check(check: Callable[[D], None] | None = None) -> Callable[[D], None]:
-    """What 提交 checks on the locked document: it has lines (and the type's ``check``)."""
+def _lines_exist(model: type[Model]) -> tuple[tuple[str, ...], str]:
+    """A document has lines: one column over its row (``d``)."""
+    q = connection.ops.quote_name
+    rel = model._meta.get_field("lines")
+    line_model = rel.related_model
+    column = rel.field.column  # type: ignore[union-attr]
+    return (
+        f"EXISTS (SELECT 1 FROM {q(line_model._meta.db_table)} l "  # type: ignore[union-attr]
+        f"WHERE l.{q(column)} = d.{q(model._meta.pk.column)})",  # type: ignore[union-attr]
+    ), ""
 
-    def effect(locked: D) -> None:
-        rel = type(locked)._meta.get_field("lines")
-        if not exists_where(rel.related_model, rel.field.column, locked.pk):  # type: ignore[union-attr,arg-type]
+
+def submit_check(check: Callable[[D], None] | None = None) -> Effect:
+    """What 提交 checks on the locked document: it has lines (read with the row) and the
+    type's ``check``."""
+
+    def run(locked: D, values: tuple, _results: list) -> None:
+        if not values[0]:
             raise ValidationFailed({"lines": [str(_("Add at least one line."))]})
         if check is not None:
             check(locked)
 
-    return effect
+    return Effect(key="submit_check", run=run, select=_lines_exist)
 
 
 def submit(doc: D, *, user, check: Callable[[D], None] | None = None) -> D:

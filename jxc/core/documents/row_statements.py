@@ -8,11 +8,16 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model
+from django.db.models import DateTimeField, Model
 
 from jxc.core.documents.models import Document
-from jxc.core.documents.rows import columns_sql, row_builder
-from jxc.core.statements import fetch
+from jxc.core.documents.rows import (
+    DECIMAL_AS_IS,
+    columns_sql,
+    plain_types,
+    row_builder,
+)
+from jxc.core.statements import fetch, utc_text, vendor
 
 D = TypeVar("D", bound=Document)
 
@@ -25,6 +30,71 @@ def _kind_of(model: type[Model]) -> str | None:
 
 
 _LOCK_SQL: dict[tuple, tuple[str, Callable[[Sequence[Any]], Any]]] = {}
+_READ_SQL: dict[tuple, str] = {}
+
+
+def read_statement(
+    doc: Document,
+    *,
+    probe: tuple[str, list[Any]] | None = None,
+    calendar: str | None = None,
+    columns: Sequence[str] = (),
+    joins: str = "",
+    key: Any = None,
+) -> tuple[str, list[Any], int]:
+    """The statement a workflow step starts with: the document's row under lock (as
+    :func:`lock_statement`), and with it, in the same row, what the step asks beside it —
+    the approval policy's ``probe`` (a one-row statement, joined as a derived table), the
+    company's ``calendar`` (a one-row statement, LEFT JOINed: no company row yet gives
+    NULLs) and an effect's own ``columns`` (SQL over the document row aliased ``d``, no
+    parameters) and ``joins`` (LEFT JOINs on ``d``). ``key``: names ``columns`` and
+    ``joins`` for the cache of the text. (SQL, parameters, the number of the document's
+    own columns at the start of the row.) PostgreSQL locks the document's row only
+    (``FOR UPDATE OF d``)."""
+    model = type(doc)
+    kind = _kind_of(model)
+    cache = (vendor(), model, probe[0] if probe else None, calendar, key)
+    sql = _READ_SQL.get(cache)
+    if sql is None:
+        q = connection.ops.quote_name
+        opts = model._meta
+        own = ", ".join(f"d.{q(f.column)}" for f in opts.concrete_fields)
+        extra = ""
+        parts = [f"FROM {q(opts.db_table)} d"]
+        if probe is not None:
+            parts.append(f"CROSS JOIN ({probe[0]}) jp")
+            extra += ", jp.*"
+        if calendar is not None:
+            parts.append(f"LEFT JOIN ({calendar}) jc ON 1 = 1")
+            extra += ", jc.*"
+        if joins:
+            parts.append(joins)
+        for column in columns:
+            extra += f", {column}"
+        sql = (
+            f"SELECT {own}{extra} "
+            + " ".join(parts)
+            + f" WHERE d.{q(str(opts.pk.column))} = %s"  # type: ignore[union-attr]
+            + (" AND d.kind = %s" if kind is not None else "")
+            + (" FOR UPDATE OF d" if connection.features.has_select_for_update_of else "")
+        )
+        _READ_SQL[cache] = sql
+        if (vendor(), model) not in _LOCK_SQL:
+            lock_statement(doc)  # the row builder, for read_row
+    params = list(probe[1]) if probe is not None else []
+    params.append(doc.pk)
+    if kind is not None:
+        params.append(kind)
+    return sql, params, len(model._meta.concrete_fields)
+
+
+def read_row(doc: D, rows: list[tuple], width: int) -> tuple[D, tuple]:
+    """The document and the rest of the row from the rows of :func:`read_statement`."""
+    model = type(doc)
+    if not rows:
+        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+    row = rows[0]
+    return _LOCK_SQL[(vendor(), model)][1](row[:width]), tuple(row[width:])
 
 
 def lock(doc: D) -> D:
@@ -37,7 +107,7 @@ def lock(doc: D) -> D:
 def lock_statement(doc: Document) -> tuple[str, list[Any]]:
     """The statement :func:`lock` runs (SQL, parameters)."""
     model = type(doc)
-    key = (connection.vendor, model)
+    key = (vendor(), model)
     found = _LOCK_SQL.get(key)
     if found is None:
         q = connection.ops.quote_name
@@ -59,7 +129,7 @@ def locked_row(doc: D, rows: list[tuple]) -> D:
     model = type(doc)
     if not rows:
         raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
-    return _LOCK_SQL[(connection.vendor, model)][1](rows[0])
+    return _LOCK_SQL[(vendor(), model)][1](rows[0])
 
 
 def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
@@ -67,7 +137,7 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
     (the text cached per model and fields)."""
     model = type(obj)
     opts = model._meta
-    key = (connection.vendor, model, tuple(fields))
+    key = (vendor(), model, tuple(fields))
     found = _UPDATE_SQL.get(key)
     if found is None:
         q = connection.ops.quote_name
@@ -77,13 +147,25 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
             + ", ".join(f"{q(c.column)} = %s" for c in cols)
             + f" WHERE {q(str(opts.pk.column))} = %s"  # type: ignore[union-attr]
         )
-        found = (sql, cols)
+        found = (sql, cols, plain_types(model, cols))
         _UPDATE_SQL[key] = found
-    sql, cols = found
+    sql, cols, plain = found
     db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
-    params = [c.get_db_prep_save(getattr(obj, c.attname), db) for c in cols]
+    d = obj.__dict__
+    params = []
+    for c, types in zip(cols, plain, strict=True):
+        value = d[c.attname]
+        if types is not None and (
+            value is None
+            or (type(value) in types and (types is not DECIMAL_AS_IS or value.is_finite()))
+        ):
+            params.append(value)  # what the field would send: the value itself
+        elif type(c) is DateTimeField and (text := utc_text(value, db)) is not None:
+            params.append(text)
+        else:
+            params.append(c.get_db_prep_save(value, db))
     params.append(obj.pk)
     return sql, params
 
 
-_UPDATE_SQL: dict[tuple, tuple[str, list[Any]]] = {}
+_UPDATE_SQL: dict[tuple, tuple[str, list[Any], list]] = {}

@@ -19,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import DecimalField, Model, signals
 from django.db.models.base import ModelState
 
-from jxc.core.statements import fetch
+from jxc.core.statements import fetch, vendor
 
 M = TypeVar("M", bound=Model)
 
@@ -37,7 +37,7 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
     cursor into an instance, with the conversions the ORM applies (SQLite: dates, decimals
     and booleans from their stored form)."""
     cols = list(model._meta.concrete_fields if columns is None else columns)
-    key = (connection.vendor, model, tuple(f.attname for f in cols))
+    key = (vendor(), model, tuple(f.attname for f in cols))
     found = _BUILDERS.get(key)
     if found is not None:
         return found
@@ -145,7 +145,7 @@ def as_read(rows: Sequence[M]) -> Sequence[M]:
 
 def converter(model: type[Model], name: str) -> Callable[[Any], Any]:
     """The ORM's conversion of a value of ``model.name`` read with a plain cursor."""
-    key = ("conv", connection.vendor, model, name)
+    key = ("conv", vendor(), model, name)
     found = _SQL.get(key)
     if found is None:
         field = cast(Any, model._meta.get_field(name))
@@ -171,7 +171,15 @@ def rows_where(
 ) -> list[M]:
     """The rows of ``model`` whose ``column`` is ``value``, ordered: instances, one cached
     statement."""
-    key = ("where", connection.vendor, model, column, tuple(order))
+    build = row_builder(model)
+    return [build(r) for r in fetch(*rows_where_statement(model, column, value, order=order))]
+
+
+def rows_where_statement(
+    model: type[Model], column: str, value: Any, *, order: Sequence[str] = ("id",)
+) -> tuple[str, list[Any]]:
+    """The statement of :func:`rows_where` (its rows made instances by ``row_builder``)."""
+    key = ("where", vendor(), model, column, tuple(order))
     sql = _SQL.get(key)
     if sql is None:
         opts = model._meta
@@ -180,12 +188,11 @@ def rows_where(
             "ORDER BY " + ", ".join(_q(cast(Any, opts.get_field(f)).column) for f in order)
         )
         _SQL[key] = sql
-    build = row_builder(model)
-    return [build(r) for r in fetch(sql, [value])]
+    return sql, [value]
 
 
 def exists_where(model: type[Model], column: str, value: Any) -> bool:
-    key = ("exists", connection.vendor, model, column)
+    key = ("exists", vendor(), model, column)
     sql = _SQL.get(key)
     if sql is None:
         sql = f"SELECT 1 FROM {_q(model._meta.db_table)} WHERE {_q(column)} = %s LIMIT 1"
@@ -196,7 +203,7 @@ def exists_where(model: type[Model], column: str, value: Any) -> bool:
 def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str]:
     """The fields an insert writes, ``INSERT INTO … (…) VALUES ``, one row's placeholders
     and ``RETURNING id`` (cached per model)."""
-    key = ("insert", connection.vendor, model)
+    key = ("insert", vendor(), model)
     found = _SQL.get(key)
     if found is None:
         pk = model._meta.pk
@@ -227,12 +234,29 @@ _PLAIN_ON_SQLITE: dict[type, tuple[type, ...]] = {
     models.SmallIntegerField: (int,),
 }
 _INTEGER_KEYS = (models.AutoField, models.BigAutoField)
+# A decimal field of a class that sends a finite Decimal as it is: DecimalField's own
+# get_db_prep_save / get_db_prep_value / get_prep_value / to_python / pre_save (to_python
+# gives an equal Decimal, both backends' adapt_decimalfield_value return it unchanged).
+DECIMAL_AS_IS = (Decimal,)
+_DECIMAL_METHODS = (
+    "get_db_prep_save",
+    "get_db_prep_value",
+    "get_prep_value",
+    "to_python",
+    "pre_save",
+)
 
 
-def _plain_types(model: type[Model], fields: Sequence[Any]) -> list[tuple[type, ...] | None]:
-    """Per field of an insert, the value types it sends as they are (None: through the
-    field's ``pre_save`` and ``get_db_prep_save``)."""
-    key = ("plain", connection.vendor, model)
+def _sends_decimal_as_is(f: Any) -> bool:
+    return isinstance(f, models.DecimalField) and all(
+        getattr(type(f), name) is getattr(models.DecimalField, name) for name in _DECIMAL_METHODS
+    )
+
+
+def plain_types(model: type[Model], fields: Sequence[Any]) -> list[tuple[type, ...] | None]:
+    """Per field of an insert or update, the value types it sends as they are (None: through
+    the field's ``pre_save`` and ``get_db_prep_save``); a Decimal only when finite."""
+    key = ("plain", vendor(), model, tuple(f.attname for f in fields))
     found = _SQL.get(key)
     if found is None:
         found = []
@@ -243,6 +267,8 @@ def _plain_types(model: type[Model], fields: Sequence[Any]) -> list[tuple[type, 
                 types = _PLAIN_ON_SQLITE.get(type(f))
             if type(f) is models.ForeignKey and type(f.target_field) in _INTEGER_KEYS:
                 types = (int,)
+            if _sends_decimal_as_is(f):
+                types = DECIMAL_AS_IS
             found.append(types)
         _SQL[key] = found
     return found
@@ -254,7 +280,7 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
     if not rows:
         return list(rows)
     fields, head, one, tail = _insert_head(model)
-    plain = _plain_types(model, fields)
+    plain = plain_types(model, fields)
     db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
     alias = db.alias
     for start in range(0, len(rows), 500):
@@ -265,7 +291,9 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
             for f, types in zip(fields, plain, strict=True):
                 if types is not None:
                     value = d[f.attname]
-                    if value is None or type(value) in types:
+                    if value is None or (
+                        type(value) in types and (types is not DECIMAL_AS_IS or value.is_finite())
+                    ):
                         params.append(value)  # what the field would send: the value itself
                         continue
                     params.append(f.get_db_prep_save(value, db))

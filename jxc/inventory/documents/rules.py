@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -125,37 +125,39 @@ def stock_lines_for_document(
 ) -> list[StockLine]:
     """其他入库 / 其他出库 / 成本调整 / 期初库存 → ledger lines, one per lot."""
     reason = KIND_MOVE_REASON[StockDocumentKind(kind)]
+    adjust = kind == K.COST_ADJUSTMENT
+    incoming = kind in INCOMING_KINDS
     out: list[StockLine] = []
     for line in lines:
         lots = line.lots or (Lot(qty=line.base_qty),)
         split = len(lots) > 1
-        for lot in lots:
-            base = StockLine(
-                sku=line.sku,
-                warehouse=warehouse,
-                qty=ZERO,
-                reason=reason,
-                date=date,
-                bin=lot.bin,
-                batch=lot.batch,
-                source_line=line.id,
-                serials=lot.serials,
-                entered_qty=lot.qty if split else line.qty,
-                entered_unit=None if split else line.unit,
-            )
-            if kind == K.COST_ADJUSTMENT:
-                if line.price is not None:
-                    new_cost = round_unit_cost(line.price / line.factor)
-                    out.append(replace(base, unit_cost=new_cost, entered_qty=None))
-                else:
-                    out.append(replace(base, value=line.value_change, entered_qty=None))
-            elif kind in INCOMING_KINDS:
-                # DOMAIN.md §5: an incoming move's unit cost is the cost as entered (per base
-                # unit), not its rounded value ÷ quantity; the ledger values it round(q × c)
-                unit_cost = (
-                    None if line.price is None else round_unit_cost(line.price / line.factor)
-                )
-                out.append(replace(base, qty=lot.qty, unit_cost=unit_cost))
+        # each move made once with its figures (no copy per kind)
+        unit_cost = value = None
+        if adjust:
+            if line.price is not None:
+                unit_cost = round_unit_cost(line.price / line.factor)
             else:
-                out.append(replace(base, qty=-lot.qty))
+                value = line.value_change
+        elif incoming and line.price is not None:
+            # DOMAIN.md §5: an incoming move's unit cost is the cost as entered (per base
+            # unit), not its rounded value ÷ quantity; the ledger values it round(q × c)
+            unit_cost = round_unit_cost(line.price / line.factor)
+        for lot in lots:
+            out.append(
+                StockLine(
+                    sku=line.sku,
+                    warehouse=warehouse,
+                    qty=ZERO if adjust else lot.qty if incoming else -lot.qty,
+                    reason=reason,
+                    date=date,
+                    bin=lot.bin,
+                    batch=lot.batch,
+                    source_line=line.id,
+                    serials=lot.serials,
+                    entered_qty=None if adjust else lot.qty if split else line.qty,
+                    entered_unit=None if split else line.unit,
+                    unit_cost=unit_cost,
+                    value=value,
+                )
+            )
     return out

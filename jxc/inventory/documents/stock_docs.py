@@ -12,12 +12,13 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
     THROUGH_POST,
+    Effect,
     act,
     ensure_perm,
     submit_check,
@@ -26,7 +27,7 @@ from jxc.core.documents.actions import (
 )
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots
-from jxc.core.documents.rows import as_read, rows_where
+from jxc.core.documents.rows import as_read, row_builder, rows_where_statement
 from jxc.core.documents.services import (
     create_document,
     insert_document,
@@ -48,6 +49,7 @@ from jxc.inventory.documents.lifecycle import (
 from jxc.inventory.documents.models import (
     STOCK_DOCUMENT_CLASSES,
     StockDocument,
+    StockDocumentLine,
 )
 from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.models import StockMove, Warehouse
@@ -311,25 +313,50 @@ def post_stock_document_at_once(doc: StockDocument, *, user) -> StockDocument:
 def _post_effect(user, *, warehouse: Warehouse | None = None, rows: list | None = None):
     """What 过账 does on the locked document: its stock lines into the ledger. ``warehouse``
     and ``rows``: the document was created in this transaction, from this warehouse (checked
-    for the user then) and with these line rows."""
+    for the user then) and with these line rows. Otherwise both are read with the document's
+    row (the warehouse joined to it; the lines in the same round trip on PostgreSQL)."""
 
-    def effect(locked: StockDocument) -> None:
-        locked.as_kind()
-        if warehouse is None:
-            # the warehouse read with a cached statement (its kind and the user's scope)
-            locked.warehouse = rows_where(Warehouse, "id", locked.warehouse_id)[0]
-            ensure_warehouses(user, locked.warehouse)
+    def post(locked: StockDocument, lines: list | None) -> None:
         if locked.kind == K.OPENING:
             _ensure_before_go_live(locked)
-        lines = rules.stock_lines_for_document(
+        stock_lines = rules.stock_lines_for_document(
             locked.kind,
             warehouse=locked.warehouse_id,
             date=locked.date,
-            lines=_post_lines(locked, rows),
+            lines=_post_lines(locked, lines),
         )
-        stock.record_moves(lines, source=locked.ref(), user=user)
+        stock.record_moves(stock_lines, source=locked.ref(), user=user)
 
-    return effect
+    if warehouse is not None:
+
+        def effect(locked: StockDocument) -> None:
+            locked.as_kind()
+            post(locked, rows)
+
+        return effect
+
+    def run(locked: StockDocument, values: tuple, results: list[list[tuple]]) -> None:
+        locked.as_kind()
+        # the warehouse as read with the row (its kind and the user's scope)
+        locked.warehouse = row_builder(Warehouse)(values)
+        ensure_warehouses(user, locked.warehouse)
+        build = row_builder(StockDocumentLine)
+        post(locked, [build(r) for r in results[0]])
+
+    return Effect(key="stock_post", run=run, select=_warehouse_join, statements=_lines_read)
+
+
+def _warehouse_join(model) -> tuple[tuple[str, ...], str]:
+    """The document's warehouse, every column, joined to its row (``d``)."""
+    q = connection.ops.quote_name
+    return tuple(f"w.{q(f.column)}" for f in Warehouse._meta.concrete_fields), (
+        f"LEFT JOIN {q(Warehouse._meta.db_table)} w ON w.id = d.warehouse_id"
+    )
+
+
+def _lines_read(doc: StockDocument) -> list[tuple[str, list]]:
+    """The document's lines as saved, in line order."""
+    return [rows_where_statement(StockDocumentLine, "document_id", doc.pk, order=("line_no", "id"))]
 
 
 def reverse_stock_document(
