@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -495,13 +495,10 @@ def act(
 def _lines_exist(model: type[Model]) -> tuple[tuple[str, ...], str]:
     """A document has lines: one column over its row (``d``)."""
     q = connection.ops.quote_name
-    rel = model._meta.get_field("lines")
-    line_model = rel.related_model
-    column = rel.field.column  # type: ignore[union-attr]
-    return (
-        f"EXISTS (SELECT 1 FROM {q(line_model._meta.db_table)} l "  # type: ignore[union-attr]
-        f"WHERE l.{q(column)} = d.{q(model._meta.pk.column)})",  # type: ignore[union-attr]
-    ), ""
+    rel: Any = model._meta.get_field("lines")
+    table = str(rel.related_model._meta.db_table)
+    column, pk = str(rel.field.column), str(cast(Any, model._meta.pk).column)
+    return (f"EXISTS (SELECT 1 FROM {q(table)} l WHERE l.{q(column)} = d.{q(pk)})",), ""
 
 
 def submit_check(check: Callable[[D], None] | None = None) -> Effect:

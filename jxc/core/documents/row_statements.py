@@ -58,7 +58,7 @@ def read_statement(
     if sql is None:
         q = connection.ops.quote_name
         opts = model._meta
-        own = ", ".join(f"d.{q(f.column)}" for f in opts.concrete_fields)
+        own = ", ".join(f"d.{q(str(f.column))}" for f in opts.concrete_fields)
         extra = ""
         parts = [f"FROM {q(opts.db_table)} d"]
         if probe is not None:

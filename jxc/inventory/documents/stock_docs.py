@@ -349,7 +349,7 @@ def _post_effect(user, *, warehouse: Warehouse | None = None, rows: list | None 
 def _warehouse_join(model) -> tuple[tuple[str, ...], str]:
     """The document's warehouse, every column, joined to its row (``d``)."""
     q = connection.ops.quote_name
-    return tuple(f"w.{q(f.column)}" for f in Warehouse._meta.concrete_fields), (
+    return tuple(f"w.{q(str(f.column))}" for f in Warehouse._meta.concrete_fields), (
         f"LEFT JOIN {q(Warehouse._meta.db_table)} w ON w.id = d.warehouse_id"
     )
 

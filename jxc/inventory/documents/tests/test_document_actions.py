@@ -298,3 +298,49 @@ def test_create_and_post_refused_at_any_step_saves_nothing(stock_world):
     assert doc.number.endswith("-0001") and doc.status == "posted"
     assert chain_problems() == []
     assert_ledger_consistent()
+
+
+def _statements(call):
+    with CaptureQueriesContext(connection) as q:
+        result = call()
+    return result, [
+        x["sql"] for x in q.captured_queries if not x["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+
+
+@pytest.mark.django_db
+def test_each_step_reads_its_row_probe_calendar_and_effect_reads_in_one_statement(stock_world):
+    """Issue 10 §2 (docs/ledger.md "Document flow, seventh pass"): 提交 reads the row under
+    lock, the approval probe and whether lines exist in one statement (was three); 审核 the
+    row and the probe (was two); 过账 the row, the probe, the calendar and the warehouse
+    (was four), its lines beside it. Then the status and the audit line."""
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 5, "2")
+    doc = _issue(w)
+    doc, sql = _statements(lambda: docs.submit_document(doc, user=w.owner))
+    assert doc.status == "submitted"
+    # the read, the status, the audit line (was: lock, probe, lines exist, status, audit)
+    assert len(sql) == 3, sql
+    doc, sql = _statements(lambda: docs.approve_document(doc, user=w.owner))
+    assert len(sql) == 3, sql  # was 4
+    doc, sql = _statements(lambda: docs.post_document(doc, user=w.owner))
+    assert doc.status == "posted"
+    # the read, the lines, the ledger's own, the status and the audit line: the warehouse
+    # and the calendar read with the row (were two statements of their own)
+    assert not any('FROM "inventory_warehouse"' in s for s in sql), sql
+    assert not any(s.startswith("SELECT c.days_ahead") for s in sql), sql
+    ledger = [s for s in sql if "inventory_stockdocument" not in s and "core_auditlog" not in s]
+    assert len(sql) - len(ledger) == 4, sql  # read, lines, status, audit (was 7 with 3 reads)
+    assert chain_problems() == []
+    assert_ledger_consistent()
+
+
+@pytest.mark.django_db
+def test_submit_without_lines_is_refused_by_the_read_with_the_row(stock_world):
+    w = stock_world
+    doc = _issue(w)
+    doc.lines.all().delete()
+    with pytest.raises(ValidationFailed) as exc:
+        docs.submit_document(doc, user=w.owner)
+    assert "lines" in exc.value.errors
+    assert OtherIssue.objects.get(pk=doc.pk).status == "draft"
