@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents.actions import act, raise_if, take_actions, write_fields
+from jxc.core.documents.actions import act, raise_if, write_fields
+from jxc.core.documents.at_once import take_actions
 from jxc.core.documents.lines import LineInput, parse_serials
 from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked, merge_free
 from jxc.core.documents.lots import Lot, issue_lots

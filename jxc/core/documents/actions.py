@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -53,7 +53,7 @@ class BookCalendar:
 _CALENDAR_SQL: dict[str, str] = {}
 
 
-def _calendar_sql() -> str:
+def calendar_sql() -> str:
     from jxc.core.models import ClosedPeriod, Company
 
     sql = _CALENDAR_SQL.get(vendor())
@@ -72,15 +72,15 @@ def _calendar_sql() -> str:
 def book_calendar() -> BookCalendar:
     """The company's settings and the lock date in one statement (read every time, as
     ``jxc.core.selectors.company``: never a stale copy)."""
-    return _calendar_of(fetch(_calendar_sql()))
+    return calendar_of(fetch(calendar_sql()))
 
 
 # the company's prefixes as parsed, by their JSON text (SQLite gives the text back)
 _PREFIXES: dict[Any, dict[str, str]] = {}
 
 
-def _calendar_of(rows: list[tuple]) -> BookCalendar:
-    """The calendar from the rows of :func:`_calendar_sql`."""
+def calendar_of(rows: list[tuple]) -> BookCalendar:
+    """The calendar from the rows of :func:`calendar_sql`."""
     if not rows:
         from jxc.core.selectors import company
 
@@ -247,7 +247,7 @@ def take_action(
     sql, params, width = read_statement(
         doc,
         probe=probe,
-        calendar=_calendar_sql() if books else None,
+        calendar=calendar_sql() if books else None,
         columns=columns,
         joins=joins,
         key=reads.key if reads is not None else None,
@@ -277,7 +277,7 @@ def take_action(
     if transition.needs_reason and not reason.strip():
         raise ValidationFailed({"reason": [str(_("Please give a reason."))]})
     if calendar_row is not None:
-        cal = _calendar_of([calendar_row] if calendar_row[0] is not None else [])
+        cal = calendar_of([calendar_row] if calendar_row[0] is not None else [])
         ensure_period_open(locked.date, cal)
         if action == "post":
             ensure_document_date(locked.date, cal)
@@ -293,7 +293,7 @@ def take_action(
     if reason:
         locked.status_reason = reason.strip()[:500]
         fields.append("status_reason")
-    stamp = _STAMPS.get(action)
+    stamp = STAMPS.get(action)
     if stamp is not None:
         setattr(locked, stamp[0], user)
         setattr(locked, stamp[1], timezone.now())
@@ -312,123 +312,8 @@ def take_action(
     return locked
 
 
-# 保存并过账: the steps from a draft to the books, taken at once
-THROUGH_POST = ("submit", "approve", "post")
-
-
-def take_actions(
-    doc: D,
-    *,
-    actions: Sequence[str],
-    user,
-    effects: Mapping[str, Callable[[D], Any]] | None = None,
-) -> D:
-    """Several workflow steps in one transaction (保存并过账: 提交 → 审核 → 过账), each
-    checked and recorded as :func:`take_action` does it — its declared transition, the
-    approval policy's gate, the permission, the closed period, its ``effects[action]``, its
-    own audit line — with the row read under lock once, the approval policy asked once,
-    the new status and stamps written once and the audit lines in one round trip.
-
-    Only while the approval policy has nothing to say about the document (``silent``: no
-    rule for its type, no round ever opened for it). Otherwise the steps are taken one by
-    one by :func:`take_action` (in this transaction), stopping before 审核 when the document
-    waits for approvers (returned as it stands then: 已提交)."""
-    with transaction.atomic():
-        return take_actions_in(doc, actions=actions, user=user, effects=effects)
-
-
-def take_actions_in(
-    doc: D,
-    *,
-    actions: Sequence[str],
-    user,
-    effects: Mapping[str, Callable[[D], Any]] | None = None,
-    fresh: BookCalendar | None = None,
-    audit_first: Sequence[tuple[str, dict]] = (),
-) -> D:
-    """:func:`take_actions` in the caller's transaction (no savepoint of its own).
-
-    ``fresh``: the document was inserted in this transaction (保存并过账 of a new document,
-    ``jxc.core.documents.services.insert_document``) and this is the calendar read for it:
-    ``doc`` is the row as written — no other transaction can see it, so there is nothing to
-    read under lock — and the calendar is not read again. ``audit_first``: audit steps of
-    ``doc`` written before the actions' own, in the same round trip (its ``create`` line)."""
-    effects = effects or {}
-    model = type(doc)
-    policy = approval_policy()
-    probe = next(
-        (p for a in actions if (p := policy.prefetch(doc, action=a, user=user)) is not None),
-        None,
-    )
-    books = any(a in BOOK_ACTIONS for a in actions)
-    prefetched: tuple | None = None
-    cal: BookCalendar | None = fresh
-    if fresh is not None:
-        locked = doc
-        if probe is not None:
-            prefetched = fetch(*probe)[0]
-    else:
-        # the row under lock, the policy's probe and the calendar: one statement
-        sql, params, width = read_statement(
-            doc, probe=probe, calendar=_calendar_sql() if books else None
-        )
-        locked, rest = read_row(doc, fetch(sql, params), width)
-        if probe is not None:
-            prefetched, rest = rest[:2], rest[2:]
-        if books:
-            cal = _calendar_of([rest[:4]] if rest[0] is not None else [])
-    if not policy.silent(prefetched):
-        if audit_first:
-            record_audit_steps(user=user, obj=doc, steps=list(audit_first))
-        current = doc
-        for action in actions:
-            if action == "approve" and policy.needs_approval(current, user=user):
-                break
-            current = take_action(current, action=action, user=user, effect=effects.get(action))
-        return current
-    if not books:
-        cal = None
-    fields: list[str] = []
-    steps: list[tuple[str, dict]] = list(audit_first)
-    for action in actions:
-        transition = ensure_transition(model.WORKFLOW, locked.status, action=action)
-        gate = policy.gate(locked, action=action, user=user, prefetched=prefetched)
-        if user is not None and model.RESOURCE and not gate.authorised:
-            if not user.has_jxc_perm(f"{model.RESOURCE}.{action}"):
-                raise PermissionDenied()
-        if transition.needs_reason:
-            raise ValidationFailed({"reason": [str(_("Please give a reason."))]})
-        if cal is not None and action in BOOK_ACTIONS:
-            ensure_period_open(locked.date, cal)
-            if action == "post":
-                ensure_document_date(locked.date, cal)
-        if not gate.proceed:
-            break
-        effect = effects.get(action)
-        if effect is not None:
-            effect(locked)
-        steps.append((action, {"status": [locked.status, transition.target]}))
-        locked.status = transition.target
-        stamp = _STAMPS.get(action)
-        if stamp is not None:
-            setattr(locked, stamp[0], user)
-            setattr(locked, stamp[1], timezone.now())
-            fields += stamp
-    if len(steps) > len(audit_first):
-        # the new status and the audit lines: one round trip on PostgreSQL
-        record_audit_steps(
-            user=user, obj=locked, steps=steps, before=update_statement(locked, ["status", *fields])
-        )
-    elif steps:
-        record_audit_steps(user=user, obj=locked, steps=steps)
-    if locked is not doc:
-        for name in ("status", *fields):
-            setattr(doc, name, getattr(locked, name))
-    return locked
-
-
 # who and when an action stamps on the document
-_STAMPS = {"approve": ("approved_by", "approved_at"), "post": ("posted_by", "posted_at")}
+STAMPS = {"approve": ("approved_by", "approved_at"), "post": ("posted_by", "posted_at")}
 
 
 # --- checks and line saving every document service shares ---------------------------

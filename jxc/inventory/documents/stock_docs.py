@@ -17,14 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import sku_facts
 from jxc.core.documents.actions import (
-    THROUGH_POST,
     Effect,
     act,
     ensure_perm,
     submit_check,
-    take_actions,
-    take_actions_in,
 )
+from jxc.core.documents.at_once import THROUGH_POST, take_actions, take_actions_in
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots
 from jxc.core.documents.rows import as_read, row_builder, rows_where_statement

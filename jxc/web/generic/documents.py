@@ -91,8 +91,10 @@ class DocumentScreen(Screen):
     transition_services: ClassVar[dict[str, Callable[..., Any]]] = PLAIN_ACTIONS
     # 保存并过账 in one transaction (e.g. ``post_stock_document_at_once``); None: step by step
     at_once_service: ClassVar[Callable[..., Any] | None] = None
-    # 保存并过账 of a new document: created and posted in one transaction, all or nothing
-    # (``create_and_post_service(model, *, user, lines, **header)``); None: saved, then posted
+    # 保存并过账 of a new document: created and posted in one transaction, all or nothing —
+    # by default the platform's (``at_once.save_and_post``: ``create_service`` and the step
+    # services); a type may declare a faster one of its own
+    # (``create_and_post_service(model, *, user, lines, **header)``)
     create_and_post_service: ClassVar[Callable[..., Any] | None] = None
     detail_template = "web/inventory/document_detail.html"
     print_template: ClassVar[str] = "web/inventory/document_print.html"
@@ -411,7 +413,6 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
             at_once = bool(
                 obj is None
                 and request.POST.get("and_post")
-                and screen.create_and_post_service is not None
                 and can_post_at_once(screen, request.user)
             )
             try:

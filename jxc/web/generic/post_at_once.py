@@ -1,7 +1,9 @@
 """保存并过账 on a document's form: 提交 → 审核 → 过账 in one click, for a user who may take
-each step of a type where no approval applies. A new document of a type with a
-``create_and_post_service`` is created and posted in one transaction: refused at any step,
-nothing is saved and the form shows why with what was typed."""
+each step of a type where no approval applies. A new document of any type is created and
+taken through the steps in one transaction (``jxc.core.documents.at_once.save_and_post``,
+or the type's own ``create_and_post_service``): refused at any step, nothing is saved and
+the form shows why with what was typed; where an approval rule applies, it is saved and
+submitted (已提交)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.contrib import messages
 from django.utils.translation import gettext as _
 
 from jxc.core.documents.approval import needs_approval
+from jxc.core.documents.at_once import save_and_post
 from jxc.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -63,11 +66,18 @@ def post_at_once(screen: DocumentScreen, request, obj):
 
 
 def create_and_post(screen: DocumentScreen, request, header: dict, lines):
-    """保存并过账 of a new document through the type's ``create_and_post_service``: all or
-    nothing (a refusal raises, and the form shows it). Where an approval applies the document
-    waits for its approvers once submitted."""
-    assert screen.create_and_post_service is not None
-    obj = screen.create_and_post_service(screen.model, user=request.user, lines=lines, **header)
+    """保存并过账 of a new document, all or nothing (a refusal raises, and the form shows
+    it): the type's ``create_and_post_service`` when it declares one, else the platform's
+    path — its create service and its step services in one transaction. Where an approval
+    applies the document waits for its approvers once submitted."""
+    if screen.create_and_post_service is not None:
+        obj = screen.create_and_post_service(screen.model, user=request.user, lines=lines, **header)
+    else:
+        obj = save_and_post(
+            lambda: screen.save_document(request, None, header, lines),
+            steps=screen.transition_services,
+            user=request.user,
+        )
     if obj.status == "submitted":
         messages.info(request, _("Submitted: this document needs an approval."))
     else:
