@@ -48,15 +48,28 @@ def allocate_numbers(
     """The next ``count`` numbers of a document type for a day, consecutive, in one statement
     (the counter moved by ``count``): what ``count`` calls of :func:`allocate_number` in a
     row would give, for documents written as one set."""
+    top = fetch(*number_statement(doc_type, day=day, count=count))[0][0]
+    return numbers_from(doc_type, day=day, count=count, top=top, prefixes=prefixes)
+
+
+def number_statement(doc_type: str, *, day: dt.date, count: int) -> tuple[str, list[Any]]:
+    """The statement of :func:`allocate_numbers` (SQL, parameters): its one row holds the
+    counter's new value."""
     ops = connection.ops
     table = ops.quote_name(DocumentSequence._meta.db_table)
     last = ops.quote_name("last")
-    top = fetch(
+    return (
         f"INSERT INTO {table} (doc_type, day, {last}) VALUES (%s, %s, %s) "
         f"ON CONFLICT (doc_type, day) DO UPDATE SET {last} = {table}.{last} + %s "
         f"RETURNING {last}",
         [doc_type, ops.adapt_datefield_value(day), count, count],
-    )[0][0]
+    )
+
+
+def numbers_from(
+    doc_type: str, *, day: dt.date, count: int, top: int, prefixes: dict[str, str] | None
+) -> list[str]:
+    """The ``count`` numbers up to the counter's new value ``top``."""
     default = DEFAULT_PREFIXES.get(doc_type, doc_type.upper())
     if prefixes is None:
         prefix = selectors.document_prefix(doc_type, default)

@@ -29,8 +29,13 @@ from jxc.core.documents.row_statements import (
     update_statement,
 )
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
-from jxc.core.services import allocate_numbers, record_audit_steps
-from jxc.core.statements import fetch, fetch_each, vendor
+from jxc.core.services import (
+    allocate_numbers,
+    number_statement,
+    numbers_from,
+    record_audit_steps,
+)
+from jxc.core.statements import current, fetch, fetch_each, vendor
 from jxc.core.transitions import ensure_transition
 
 D = TypeVar("D", bound=Document)
@@ -152,6 +157,10 @@ def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = Non
     once (or the caller's), each date checked, the numbers of each type and date taken in one
     statement, consecutive in the order of ``docs``. The calendar, for the caller's next
     checks."""
+    if calendar is None and len(docs) == 1 and not docs[0].number:
+        db = current()
+        if db.in_atomic_block:
+            return _number_one(docs[0])
     cal = calendar or book_calendar()
     groups: dict[tuple[str, dt.date], list[Document]] = {}
     for doc in docs:
@@ -164,6 +173,21 @@ def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = Non
         numbers = allocate_numbers(kind, day=day, count=len(group), prefixes=cal.prefixes)
         for doc, number in zip(group, numbers, strict=True):
             doc.number = number
+    return cal
+
+
+def _number_one(doc: Document) -> BookCalendar:
+    """:func:`assign_numbers` of one new document in the caller's transaction: the calendar
+    and the counter in one round trip on PostgreSQL. The counter moves before the date is
+    checked; refused, the transaction gives the number back."""
+    declared = doc.declared()
+    kind = declared.code if declared is not None else doc.DOC_TYPE
+    found = fetch_each([(calendar_sql(), []), number_statement(kind, day=doc.date, count=1)])
+    cal = calendar_of(found[0])
+    ensure_document_date(doc.date, cal)
+    doc.number = numbers_from(
+        kind, day=doc.date, count=1, top=found[1][0][0], prefixes=cal.prefixes
+    )[0]
     return cal
 
 

@@ -121,7 +121,6 @@ def _create_arguments(
     }
 
 
-@transaction.atomic
 def create_and_post_stock_document(
     *,
     user,
@@ -141,21 +140,25 @@ def create_and_post_stock_document(
     Nothing is read back that this transaction just wrote: the document row (no other
     transaction sees it yet, so there is nothing to lock), the calendar, the lines, the
     warehouse (checked for the user by the create)."""
+    # what the checks read (the SKUs' facts, bins) before the transaction, as a create does:
+    # on PostgreSQL its BEGIN then travels with its first statements
     cls, kwargs = _create_arguments(
         user=user, kind=kind, warehouse=warehouse, date=date, lines=lines, reason=reason, memo=memo
     )
-    created = insert_document(cls, **kwargs)
-    doc = created.doc
-    if not created.rows:  # as 提交 checks: a draft without lines stays a draft
-        raise ValidationFailed({"lines": [str(_("Add at least one line."))]})
-    return take_actions_in(
-        doc,
-        actions=THROUGH_POST,
-        user=user,
-        effects={"post": _post_effect(user, warehouse=warehouse, rows=list(as_read(created.rows)))},
-        fresh=created.calendar,
-        audit_first=[created.audit_step],
-    )
+    with transaction.atomic():
+        created = insert_document(cls, **kwargs)
+        doc = created.doc
+        if not created.rows:  # as 提交 checks: a draft without lines stays a draft
+            raise ValidationFailed({"lines": [str(_("Add at least one line."))]})
+        rows = list(as_read(created.rows))
+        return take_actions_in(
+            doc,
+            actions=THROUGH_POST,
+            user=user,
+            effects={"post": _post_effect(user, warehouse=warehouse, rows=rows)},
+            fresh=created.calendar,
+            audit_first=[created.audit_step],
+        )
 
 
 def update_stock_document(

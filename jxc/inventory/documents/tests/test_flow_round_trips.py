@@ -1,0 +1,73 @@
+"""PostgreSQL: the round trips of the document flow (issue 10 §2, docs/ledger.md "Document
+flow, seventh pass"), counted on the wire as ``test_posting_round_trips`` counts a posting
+(libpq's trace: a round trip ends with a Sync in pipeline mode, or is a simple Query). Each
+step's row, the approval probe, the calendar and what the step's effect reads travel as one
+statement; a new document's calendar and number in one round trip; 保存并过账's BEGIN with
+its first statements."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from jxc.core.documents.lines import LineInput
+from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.tests.conftest import TODAY, receive
+from jxc.inventory.testing import assert_ledger_consistent
+from jxc.inventory.tests.test_posting_round_trips import _sent
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
+
+
+def _trips(call) -> int:
+    out = []
+    sent = _sent(lambda: out.append(call()))
+    return sent["Sync"] + sent["Query"], out[0]
+
+
+def test_the_four_calls_and_save_and_post_take_few_round_trips(stock_world):
+    w = stock_world
+    receive(w, w.sku_a, w.zc, 50, "2")
+    lines = [LineInput(sku=w.sku_a.pk, qty=D(1))]
+
+    def create():
+        return docs.create_stock_document(
+            user=w.owner,
+            kind="other_issue",
+            warehouse=w.zc,
+            date=TODAY,
+            reason="sample",
+            lines=lines,
+        )
+
+    def at_once():
+        return docs.create_and_post_stock_document(
+            user=w.owner,
+            kind="other_issue",
+            warehouse=w.zc,
+            date=TODAY,
+            reason="sample",
+            lines=lines,
+        )
+
+    docs.post_document(
+        docs.approve_document(docs.submit_document(create(), user=w.owner), user=w.owner),
+        user=w.owner,
+    )
+    at_once()  # statements prepared
+    trips = {}
+    trips["create"], doc = _trips(create)
+    trips["submit"], doc = _trips(lambda: docs.submit_document(doc, user=w.owner))
+    trips["approve"], doc = _trips(lambda: docs.approve_document(doc, user=w.owner))
+    trips["post"], doc = _trips(lambda: docs.post_document(doc, user=w.owner))
+    trips["at_once"], once = _trips(at_once)
+    assert doc.status == "posted" and once.status == "posted"
+    # was 7 / 4 / 3 / 7 / 12: the calendar and the number ride together; 提交 reads whether
+    # lines exist with the row, 过账 the warehouse with the row and the lines beside it;
+    # 保存并过账 reads the SKUs before its transaction (its BEGIN rides with the first
+    # statements)
+    assert trips["create"] <= 6, trips
+    assert trips["submit"] <= 3, trips
+    assert trips["approve"] <= 3, trips
+    assert trips["post"] <= 6, trips
+    assert trips["at_once"] <= 10, trips
+    assert_ledger_consistent()
