@@ -39,7 +39,6 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 
 def _load(rng: random.Random) -> list[tuple[str, str, str]]:
-    from jxc.cli.demo_approvals import load_approval_rules
     from jxc.cli.demo_catalog import load_catalog, load_warehouses
     from jxc.cli.demo_history import load_stock_history
     from jxc.cli.demo_partners import load_accounts, load_partners
@@ -66,9 +65,55 @@ def _load(rng: random.Random) -> list[tuple[str, str, str]]:
     whs = load_warehouses(rng, boss, users["keeper"], skus)
     load_partners(rng, boss, users["sales"])
     load_accounts(boss)
-    load_stock_history(rng, boss, whs, skus, cats)
-    load_approval_rules(boss)
+    in_zc = load_stock_history(rng, boss, whs, skus, cats)
+    load_loop(rng, users, whs, skus, in_zc)
     return accounts
+
+
+def load_loop(rng: random.Random, users, whs, skus, in_zc) -> dict[str, Any]:
+    """采购 → 入库 → 销售 → 出库 → 收付款 over the same three months, then the approval rules
+    and the documents waiting on them, then 月结 of the first two months."""
+    from django.utils import timezone
+
+    from jxc.approvals import alerts
+    from jxc.catalog.models import SkuUnit
+    from jxc.cli.demo_approvals import load_approval_rules, load_waiting
+    from jxc.cli.demo_purchasing import Shop, load_purchasing, loop_skus, pay_suppliers
+    from jxc.cli.demo_sales import counter_sales, invoice_and_collect, load_sales
+    from jxc.core.periods import close_period, months_back
+
+    today = timezone.localdate()
+    zc, _ec, store = whs
+    price = {
+        sku: cost or Decimal(0)
+        for sku, cost in SkuUnit.objects.filter(is_base=True, sku__in=skus).values_list(
+            "sku_id", "purchase_price"
+        )
+    }
+    shop = Shop(
+        rng=rng,
+        users=users,
+        zc=zc,
+        store=store if store.kind == "store" else None,
+        months=months_back(today, 3),
+        today=today,
+        groups=loop_skus(skus, in_zc),
+        price=price,
+    )
+    made: dict[str, Any] = {"purchasing": {}, "sales": {}}
+    for month in range(len(shop.months)):  # month by month: goods in before they go out
+        load_purchasing(shop, month, made["purchasing"])
+        load_sales(shop, month, made["sales"])
+    pay_suppliers(shop)
+    invoice_and_collect(shop, made["sales"]["deliveries"])
+    made["counter"] = counter_sales(shop)
+    load_approval_rules(users["owner"])
+    made["waiting"] = load_waiting(shop)
+    # 月结 of the opening month and the next (the later ones wait for their close).
+    for first in months_back(today, 3)[:2]:
+        close_period(year=first.year, month=first.month, user=users["owner"])
+    alerts.scan()  # 预警 in the 待办 now, not at the worker's first round
+    return made
 
 
 def existing_demo_accounts() -> list[tuple[str, str, str]]:

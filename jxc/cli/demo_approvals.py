@@ -54,3 +54,24 @@ def load_approval_rules(boss) -> list[Any]:
         notify_role=role["owner"],
     )
     return made
+
+
+def load_waiting(shop) -> dict[str, Any]:
+    """Made after the rules: a large 采购订单 the purchasing lead has passed, now waiting for
+    the owner (采购 5 万以上), and a 销售订单 at 15 % off waiting for a sales manager (销售折让
+    超过 10%) — the 待办 of both."""
+    from jxc.cli.demo_purchasing import order
+    from jxc.cli.demo_sales import lines_for, sales_order, seller
+    from jxc.core.documents.actions import approve, submit
+    from jxc.core.documents.lines import LineInput
+    from jxc.sales import orders
+
+    buyer = shop.users["purchaser"]
+    big = order(shop, "FZ", -1, 8, n_lines=5, low=400, high=600)
+    big = approve(submit(big, user=buyer), user=buyer)  # step 1 (采购), the owner's next
+    lines = [
+        LineInput(sku=x.sku, qty=x.qty, discount_rate=D("15")) for x in lines_for(shop, 2, 10, 20)
+    ]
+    so = sales_order(shop, "KH010", -1, 9, lines=lines)
+    so = orders.submit_sales_order(so, user=seller(shop, so.customer))
+    return {"purchase_waiting": big, "sales_waiting": so}
