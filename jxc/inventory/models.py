@@ -485,7 +485,7 @@ class CostLayer(models.Model):
         indexes = [
             models.Index(
                 fields=["pool", "date", "move", "idx"],
-                condition=Q(remaining__gt=0),
+                condition=Q(remaining__gt=ZERO),  # as the reads write it: a number
                 name="cost_layer_open_idx",
             )
         ]

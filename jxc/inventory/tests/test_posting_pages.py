@@ -99,3 +99,17 @@ def test_the_moves_table_has_no_autoincrement_and_checks_without_text_numbers():
     # IN list is built into a temporary b-tree for every statement
     assert "'1000000000'" not in sql and "'-1000000000'" not in sql
     assert " IN (" not in sql
+
+
+@pytest.mark.django_db
+def test_the_open_layers_read_uses_the_partial_index_not_a_scan():
+    # the condition as the open-layer reads write it (ledger.open_layers): SQLite takes a
+    # partial index only where the WHERE names its condition — "> '0'" is not "> 0"
+    plan = " ".join(
+        row[3]
+        for row in _pragma(
+            "EXPLAIN QUERY PLAN SELECT id FROM inventory_costlayer "
+            "WHERE pool_id IN (1, 2) AND remaining > 0 ORDER BY pool_id, date, move_id, idx"
+        )
+    )
+    assert "cost_layer_open_idx" in plan, plan
