@@ -8,10 +8,11 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def import_models(self):
-        # The month-end snapshots and the warehouse documents' tables live in their own
+        # The FIFO layers, the month-end snapshots and the warehouse documents' tables live in their own
         # modules but belong to this app: load them with the ledger's tables (the ledger itself
         # never imports the documents).
         super().import_models()
+        from jxc.inventory import layer_models as _layers  # noqa: F401
         from jxc.inventory import snapshot_models as _snapshots  # noqa: F401
         from jxc.inventory.documents import models as _documents  # noqa: F401
 

@@ -1,5 +1,5 @@
 """仓库资料 and the stock ledger: warehouses, bins, stock limits; batches, moves (库存流水),
-balances, cost pools and layers, serial numbers."""
+balances, cost pools, serial numbers. The FIFO layers are in ``layer_models``."""
 
 from django.conf import settings
 from django.db import models
@@ -438,67 +438,6 @@ class LotBalance(models.Model):
             models.CheckConstraint(condition=Q(qty__gte=ZERO), name="lot_balance_gte_0"),
             bounds_check(name="lot_balance_in_bounds", qty=["qty"], numeric=True),
         ]
-
-
-class CostLayer(models.Model):
-    """先进先出 cost layer: what is left of one receipt (or one slice of a transfer in).
-    Consumed oldest first by (``date``, ``move_id``, ``idx``). Its remaining value is always
-    ``base_value − round(base_value × taken / base_qty, 2)`` (taken = base_qty − remaining),
-    so it cannot drift."""
-
-    # no index of their own: every read of layers goes by the pool's open layers
-    # (cost_layer_open_idx) or by move and idx (uniq_cost_layer, led by the move); two
-    # indexes fewer to write for every layer added and every layer an issue takes from
-    # (an update of ``remaining`` is never HOT: the open index's condition reads it)
-    pool = models.ForeignKey(
-        CostPool, on_delete=models.PROTECT, related_name="layers", db_index=False
-    )
-    move = models.ForeignKey(
-        StockMove, on_delete=models.PROTECT, related_name="layers", db_index=False
-    )
-    idx = models.PositiveSmallIntegerField(default=0)
-    date = models.DateField()
-    base_qty = QuantityField()
-    base_value = mark(MoneyField(), COST)
-    unit_cost = mark(UnitCostField(), COST)
-    remaining = QuantityField()
-    # the receipt its goods came from: the move itself for a receipt, the source layer's
-    # receipt for a transfer's slice (so a purchase return finds it in another warehouse)
-    receipt = models.ForeignKey(
-        StockMove,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        null=True,
-        blank=True,
-    )
-
-    class Meta:
-        ordering = ["date", "move_id", "idx"]
-        constraints = [
-            models.UniqueConstraint(fields=["move", "idx"], name="uniq_cost_layer"),
-            models.CheckConstraint(
-                condition=Q(remaining__gte=ZERO, remaining__lte=F("base_qty")),
-                name="cost_layer_remaining_in_range",
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["pool", "date", "move", "idx"],
-                condition=Q(remaining__gt=ZERO),  # as the reads write it: a number
-                name="cost_layer_open_idx",
-            )
-        ]
-
-
-class LayerUse(models.Model):
-    """Which FIFO layer an outgoing move consumed (``qty`` > 0), or a reversal refilled
-    (``qty`` < 0), and at what value."""
-
-    move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layer_uses")
-    layer = models.ForeignKey(CostLayer, on_delete=models.PROTECT, related_name="uses")
-    qty = QuantityField()
-    value = mark(MoneyField(), COST)
 
 
 class SerialNumber(models.Model):

@@ -10,8 +10,9 @@ from django.utils import timezone
 from jxc.core.documents.models import SourceRef
 from jxc.inventory import rules
 from jxc.inventory.choices import WarehouseKind
+from jxc.inventory.layer_models import LayerUse
 from jxc.inventory.ledger.types import FefoPick, pk_of
-from jxc.inventory.models import LayerUse, LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
+from jxc.inventory.models import LotBalance, SkuLedger, StockBalance, StockMove, Warehouse
 
 
 def warehouses_for(user, *, active_only: bool = False) -> QuerySet[Warehouse]:

@@ -52,8 +52,9 @@ def assert_costing_identities() -> None:
     from collections import defaultdict
 
     from jxc.core.numbers import unit_cost_of, value_of
+    from jxc.inventory.layer_models import CostLayer
     from jxc.inventory.ledger.costing.state import layer_value
-    from jxc.inventory.models import CostLayer, CostPool, StockBalance, StockMove
+    from jxc.inventory.models import CostPool, StockBalance, StockMove
     from jxc.inventory.snapshots import valued_positions_at
 
     problems: list[str] = []

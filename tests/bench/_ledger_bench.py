@@ -10,14 +10,15 @@ def drop_ledger_of(sku_code_prefix: str) -> None:
     from django.db import connection, transaction
 
     from jxc.catalog.models import Sku
+    from jxc.inventory import layer_models as lm
     from jxc.inventory import models as m
 
     skus = f"SELECT id FROM {Sku._meta.db_table} WHERE code LIKE %s"
     moves = f"SELECT id FROM {m.StockMove._meta.db_table} WHERE sku_id IN ({skus})"
     pools = f"SELECT id FROM {m.CostPool._meta.db_table} WHERE sku_id IN ({skus})"
     steps = [
-        (f"DELETE FROM {m.LayerUse._meta.db_table} WHERE move_id IN ({moves})", 1),
-        (f"DELETE FROM {m.CostLayer._meta.db_table} WHERE pool_id IN ({pools})", 1),
+        (f"DELETE FROM {lm.LayerUse._meta.db_table} WHERE move_id IN ({moves})", 1),
+        (f"DELETE FROM {lm.CostLayer._meta.db_table} WHERE pool_id IN ({pools})", 1),
         (
             f"DELETE FROM {m.SerialNumber.moves.through._meta.db_table} "
             f"WHERE stockmove_id IN ({moves})",

@@ -17,18 +17,11 @@ from django.db import connection, transaction
 
 from jxc.core.fields import split_sum_sql, split_sum_value
 from jxc.core.numbers import ZERO, unit_cost_of, value_of
+from jxc.inventory.layer_models import CostLayer, LayerUse
 from jxc.inventory.ledger.costing.state import layer_value
 from jxc.inventory.ledger.run_moves import engine_method
 from jxc.inventory.ledger.sql import decimal_sql, to_decimal
-from jxc.inventory.models import (
-    CostLayer,
-    CostPool,
-    LayerUse,
-    LotBalance,
-    SkuLedger,
-    StockBalance,
-    StockMove,
-)
+from jxc.inventory.models import CostPool, LotBalance, SkuLedger, StockBalance, StockMove
 
 _Q = Decimal("0.000001")
 

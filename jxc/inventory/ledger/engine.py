@@ -26,6 +26,7 @@ from django.db.models import Q
 
 from jxc.core.numbers import ZERO
 from jxc.inventory.choices import CostBasis
+from jxc.inventory.layer_models import CostLayer, LayerUse
 from jxc.inventory.ledger.cost_specs import cost_spec
 from jxc.inventory.ledger.costing.state import FIFO, ISSUE, REVALUE, Layer, PoolState
 from jxc.inventory.ledger.costing.valuation import cost_move
@@ -46,7 +47,7 @@ from jxc.inventory.ledger.run_moves import (
 from jxc.inventory.ledger.run_writes import update_move_values, write_layers
 from jxc.inventory.ledger.sql import Reader, placeholders
 from jxc.inventory.ledger.sql_writes import Writes
-from jxc.inventory.models import CostLayer, CostPool, LayerUse, StockMove
+from jxc.inventory.models import CostPool, StockMove
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from jxc.core.statements import fetch
+from jxc.inventory.layer_models import CostLayer
 from jxc.inventory.ledger.sql import Reader, placeholders
-from jxc.inventory.models import CostLayer
 
 LAYER_FIELDS = [
     "id",

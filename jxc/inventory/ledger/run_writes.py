@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 from django.db import connection
 
 from jxc.core.numbers import ZERO
+from jxc.inventory.layer_models import CostLayer, LayerUse
 from jxc.inventory.ledger.costing.state import FIFO
 from jxc.inventory.ledger.run_moves import BIG, RunMove, chunks
 from jxc.inventory.ledger.sql_writes import BY_ID, Writes, insert_returning_ids
-from jxc.inventory.models import CostLayer, LayerUse, StockMove
+from jxc.inventory.models import StockMove
 
 if TYPE_CHECKING:
     from jxc.inventory.ledger.engine import Run

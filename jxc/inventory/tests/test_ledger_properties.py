@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from jxc.core.errors import InsufficientStock, ReversalBlocked
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.models import CostLayer, CostPool, StockBalance, StockMove
+from jxc.inventory.layer_models import CostLayer
+from jxc.inventory.models import CostPool, StockBalance, StockMove
 from jxc.inventory.testing import LedgerKit, assert_ledger_consistent
 
 pytestmark = pytest.mark.django_db

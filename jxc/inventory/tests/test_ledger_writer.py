@@ -17,11 +17,11 @@ from jxc.core.errors import (
 from jxc.inventory import selectors
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason as R
+from jxc.inventory.layer_models import CostLayer
 from jxc.inventory.ledger import writer as ledger
 from jxc.inventory.ledger.checks import ledger_problems, rebuild_balances
 from jxc.inventory.ledger.tasks import run_recost
 from jxc.inventory.models import (
-    CostLayer,
     CostPool,
     LotBalance,
     RecostJob,
