@@ -4,6 +4,8 @@ invoice never touches the party ledger (docs/sales.md)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,12 @@ from jxc.core.choices import DocumentStatus
 from jxc.core.documents.models import Document
 from jxc.core.fields import MoneyField, bounds_check, choices_check
 from jxc.sales.choices import SALES_INVOICE, InvoiceKind
+
+# 价税合计 = 金额 + 税额, checked within half a fen: the amounts have two places, so on
+# PostgreSQL this is equality; SQLite adds its decimal columns as binary floats, where
+# 766.67 + 99.67 is 866.3399999999999, not 866.34 (an exact = refused right invoices)
+_SUM = F("net_amount") + F("tax_amount")
+_HALF_FEN = models.Value(Decimal("0.005"))
 
 
 class SalesInvoice(Document):
@@ -38,7 +46,7 @@ class SalesInvoice(Document):
             choices_check("kind", InvoiceKind.values, name="sales_invoice_kind_valid"),
             models.CheckConstraint(
                 condition=Q(net_amount__gt=0, tax_amount__gte=0)
-                & Q(total_amount=F("net_amount") + F("tax_amount")),
+                & Q(total_amount__gt=_SUM - _HALF_FEN, total_amount__lt=_SUM + _HALF_FEN),
                 name="sales_invoice_amounts",
             ),
             bounds_check(

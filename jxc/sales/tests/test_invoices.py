@@ -196,3 +196,23 @@ def test_database_refuses_invoiced_above_the_delivery_total(world):
     d1 = _deliver(w, 10, "11.30")
     with pytest.raises(IntegrityError), transaction.atomic():
         SalesDelivery.objects.filter(pk=d1.pk).update(invoiced_amount=D("113.01"))
+
+
+def test_an_invoice_whose_amounts_add_up_is_saved_though_floats_would_not_add_up(world):
+    """766.67 + 99.67 = 866.34 exactly, but not as binary floats (866.3399999999999): the
+    database's check on 价税合计 must take the sum to the fen (SQLite adds its decimal
+    columns as floats), and still refuse a total a fen off."""
+    w = world
+    w.receive(w.cola, 5, "1")
+    d = _deliver(w, 1, "866.34")
+    inv = _invoice(w, "766.67", "99.67", ds=[d])
+    got = SalesInvoice.objects.get(pk=inv.pk)
+    assert (got.net_amount, got.tax_amount, got.total_amount) == (
+        D("766.67"),
+        D("99.67"),
+        D("866.34"),
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SalesInvoice.objects.filter(pk=inv.pk).update(total_amount=D("866.35"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SalesInvoice.objects.filter(pk=inv.pk).update(total_amount=D("866.33"))
