@@ -32,7 +32,9 @@ from jxc.inventory.ledger.costing.state import FIFO, ISSUE, REVALUE, Layer, Pool
 from jxc.inventory.ledger.costing.valuation import cost_move
 from jxc.inventory.ledger.open_layers import LAYER_FIELDS, LAYERS, open_layers_of
 from jxc.inventory.ledger.run_moves import (
+    LEDGER_ORDER,
     MOVE_FIELDS,
+    PLAIN_BASES,
     Cursor,
     RunMove,
     chunks,
@@ -54,10 +56,6 @@ if TYPE_CHECKING:
 
 _MOVES = Reader(StockMove, list(MOVE_FIELDS))
 
-# new moves valued at their pool's cost or their own: no origin, no reversal
-PLAIN_BASES = frozenset({CostBasis.POOL_COST, CostBasis.GIVEN_COST, CostBasis.GIVEN_VALUE})
-
-_LEDGER_ORDER = operator.attrgetter("date", "seq")  # a move's position
 _LAYER_ORDER = operator.attrgetter("key")
 
 
@@ -134,7 +132,7 @@ class Run:
         for pool_id, ms in by_pool.items():
             cursor = cursors[pool_id]
             if len(ms) > 1:
-                ms = sorted(ms, key=_LEDGER_ORDER)
+                ms = sorted(ms, key=LEDGER_ORDER)
             for m in ms:
                 m.gen = gen
                 self._cost(cursor, m)

@@ -5,6 +5,7 @@ its pool's history (ledger position = (date, seq); see :mod:`jxc.inventory.ledge
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,10 @@ from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.costing.state import AVERAGE, FIFO, Layer, PoolState, Use
 from jxc.inventory.ledger.sql import Reader
 from jxc.inventory.models import CostPool, StockMove
+
+# new moves valued at their pool's cost or their own: no origin, no reversal
+PLAIN_BASES = frozenset({CostBasis.POOL_COST, CostBasis.GIVEN_COST, CostBasis.GIVEN_VALUE})
+LEDGER_ORDER = operator.attrgetter("date", "seq")  # a run move's position
 
 BIG = 1 << 60
 

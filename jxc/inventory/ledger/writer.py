@@ -36,7 +36,7 @@ from jxc.core.statements import bound, current, fetch
 from jxc.inventory import rules
 from jxc.inventory.choices import CostBasis
 from jxc.inventory.ledger.balances import company_rates, write_balance_values
-from jxc.inventory.ledger.engine import PLAIN_BASES, Run
+from jxc.inventory.ledger.engine import Run
 from jxc.inventory.ledger.guards import (
     check_batches_and_serials,
     check_origins,
@@ -58,7 +58,7 @@ from jxc.inventory.ledger.pools import (
     write_pools,
 )
 from jxc.inventory.ledger.posting_lines import PostingLine
-from jxc.inventory.ledger.run_moves import BIG, RunMove
+from jxc.inventory.ledger.run_moves import BIG, PLAIN_BASES, RunMove
 from jxc.inventory.ledger.run_writes import refuse_closed
 from jxc.inventory.ledger.sql import placeholders
 from jxc.inventory.ledger.sql_writes import Writes
