@@ -36,6 +36,8 @@ from typing import Any, cast
 
 from django.db.backends.sqlite3 import base
 
+from jxc.core.db.sqlite3 import checkpoints
+
 # Parameters the sqlite3 module does not take as they are (anything but exact int, float,
 # str, bytearray — None and booleans too) go through its adapter lookup: with no adapter
 # registered for the type, it raises and clears two AttributeErrors per value (``__adapt__``,
@@ -88,6 +90,7 @@ class _Turn:
     """The writers' turn on one database file, in this process."""
 
     def __init__(self, path: str):
+        self.db_path = path
         self.path = path + "-writers.lock"
         self.waiting_path = path + "-waiting.lock"
         self.lock = _Fifo()
@@ -223,8 +226,8 @@ _turns_guard = threading.Lock()
 
 def _turn_for(name) -> _Turn | None:
     """The turn of a database file; None for an in-memory database."""
-    path = str(name)
-    if not path or ":memory:" in path or "mode=memory" in path:
+    path = _file_path(name)
+    if path is None:
         return None
     with _turns_guard:
         turn = _turns.get(path)
@@ -233,8 +236,22 @@ def _turn_for(name) -> _Turn | None:
         return turn
 
 
+def _file_path(name) -> str | None:
+    """The path of a database file; None for an in-memory database."""
+    path = str(name)
+    if not path or ":memory:" in path or "mode=memory" in path:
+        return None
+    return path
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _turn: _Turn | None = None
+
+    def get_new_connection(self, conn_params):
+        conn = super().get_new_connection(conn_params)
+        if _file_path(self.settings_dict["NAME"]) is not None:
+            checkpoints.connected(conn)
+        return conn
 
     def _start_transaction_under_autocommit(self) -> None:
         turn = _turn_for(self.settings_dict["NAME"])
@@ -248,16 +265,22 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._end_turn()
             raise
 
-    def _end_turn(self) -> None:
+    def _end_turn(self) -> _Turn | None:
+        """Give the turn back, if this connection had it; the turn given back."""
         turn, self._turn = self._turn, None
         if turn is not None:
             turn.give_back()
+        return turn
 
     def _commit(self):
         try:
-            return super()._commit()  # type: ignore[misc]
-        finally:
+            super()._commit()  # type: ignore[misc]
+        except BaseException:
             self._end_turn()
+            raise
+        turn = self._end_turn()
+        if turn is not None:  # a writer's transaction reached the file's log
+            checkpoints.checkpointer(turn.db_path).committed()
 
     def _rollback(self):
         try:
