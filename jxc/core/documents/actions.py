@@ -157,18 +157,12 @@ def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = Non
     once (or the caller's), each date checked, the numbers of each type and date taken in one
     statement, consecutive in the order of ``docs``. The calendar, for the caller's next
     checks."""
-    if calendar is None and len(docs) == 1 and not docs[0].number:
-        db = current()
-        if db.in_atomic_block:
-            return _number_one(docs[0])
+    if calendar is None and current().in_atomic_block:
+        return _number_in_transaction(docs)
     cal = calendar or book_calendar()
-    groups: dict[tuple[str, dt.date], list[Document]] = {}
+    groups = _by_type_and_date(docs)
     for doc in docs:
         ensure_document_date(doc.date, cal)
-        if not doc.number:
-            declared = doc.declared()
-            kind = declared.code if declared is not None else doc.DOC_TYPE
-            groups.setdefault((kind, doc.date), []).append(doc)
     for (kind, day), group in groups.items():
         numbers = allocate_numbers(kind, day=day, count=len(group), prefixes=cal.prefixes)
         for doc, number in zip(group, numbers, strict=True):
@@ -176,18 +170,37 @@ def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = Non
     return cal
 
 
-def _number_one(doc: Document) -> BookCalendar:
-    """:func:`assign_numbers` of one new document in the caller's transaction: the calendar
-    and the counter in one round trip on PostgreSQL. The counter moves before the date is
-    checked; refused, the transaction gives the number back."""
-    declared = doc.declared()
-    kind = declared.code if declared is not None else doc.DOC_TYPE
-    found = fetch_each([(calendar_sql(), []), number_statement(kind, day=doc.date, count=1)])
+def _by_type_and_date(docs: Sequence[Document]) -> dict[tuple[str, dt.date], list[Document]]:
+    """The documents without a number, by the counter they take theirs from (in order)."""
+    groups: dict[tuple[str, dt.date], list[Document]] = {}
+    for doc in docs:
+        if not doc.number:
+            declared = doc.declared()
+            kind = declared.code if declared is not None else doc.DOC_TYPE
+            groups.setdefault((kind, doc.date), []).append(doc)
+    return groups
+
+
+def _number_in_transaction(docs: Sequence[Document]) -> BookCalendar:
+    """:func:`assign_numbers` in the caller's transaction: the calendar and the counters (one
+    statement per type and date) in one round trip on PostgreSQL, for one document as for a
+    set (a set read its calendar in a round trip of its own, one statement more than one
+    document). The counters move before the dates are checked; refused, the transaction
+    gives the numbers back."""
+    groups = _by_type_and_date(docs)
+    statements: list[tuple[str, list[Any]]] = [(calendar_sql(), [])]
+    for kind, day in groups:
+        statements.append(number_statement(kind, day=day, count=len(groups[kind, day])))
+    found = fetch_each(statements)
     cal = calendar_of(found[0])
-    ensure_document_date(doc.date, cal)
-    doc.number = numbers_from(
-        kind, day=doc.date, count=1, top=found[1][0][0], prefixes=cal.prefixes
-    )[0]
+    for doc in docs:
+        ensure_document_date(doc.date, cal)
+    for ((kind, day), group), rows in zip(groups.items(), found[1:], strict=True):
+        numbers = numbers_from(
+            kind, day=day, count=len(group), top=rows[0][0], prefixes=cal.prefixes
+        )
+        for doc, number in zip(group, numbers, strict=True):
+            doc.number = number
     return cal
 
 

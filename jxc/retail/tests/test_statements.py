@@ -62,7 +62,4 @@ def test_a_further_payment_method_adds_only_its_audit_lines(shop):  # noqa: F811
     assert len(sale.receipts) == 3
     # SQLite: 2 audit lines per further payment; PostgreSQL: in the same round trip
     per_payment = 0 if connection.vendor == "postgresql" else 2
-    # PostgreSQL: one statement more since 2026-12-07 (the payment set's, see
-    # jxc/finance/tests/test_payment_sets.py) — bounded at 1 until its cause is found
-    slack = 1 if connection.vendor == "postgresql" else 0
-    assert n - one <= 2 * per_payment + slack, f"{n - one} statements for two more payments"
+    assert n - one <= 2 * per_payment, f"{n - one} statements for two more payments"
