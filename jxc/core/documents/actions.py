@@ -158,6 +158,8 @@ def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = Non
     statement, consecutive in the order of ``docs``. The calendar, for the caller's next
     checks."""
     if calendar is None and current().in_atomic_block:
+        if len(docs) == 1 and not docs[0].number:
+            return _number_one(docs[0])
         return _number_in_transaction(docs)
     cal = calendar or book_calendar()
     groups = _by_type_and_date(docs)
@@ -179,6 +181,20 @@ def _by_type_and_date(docs: Sequence[Document]) -> dict[tuple[str, dt.date], lis
             kind = declared.code if declared is not None else doc.DOC_TYPE
             groups.setdefault((kind, doc.date), []).append(doc)
     return groups
+
+
+def _number_one(doc: Document) -> BookCalendar:
+    """:func:`_number_in_transaction` of one new document (every document saved alone), without
+    the grouping."""
+    declared = doc.declared()
+    kind = declared.code if declared is not None else doc.DOC_TYPE
+    found = fetch_each([(calendar_sql(), []), number_statement(kind, day=doc.date, count=1)])
+    cal = calendar_of(found[0])
+    ensure_document_date(doc.date, cal)
+    doc.number = numbers_from(
+        kind, day=doc.date, count=1, top=found[1][0][0], prefixes=cal.prefixes
+    )[0]
+    return cal
 
 
 def _number_in_transaction(docs: Sequence[Document]) -> BookCalendar:
