@@ -75,6 +75,7 @@ def load_loop(rng: random.Random, users, whs, skus, in_zc) -> dict[str, Any]:
     and the documents waiting on them, then 月结 of the first two months."""
     from django.utils import timezone
 
+    from jxc.approvals import alerts
     from jxc.catalog.models import SkuUnit
     from jxc.cli.demo_approvals import load_approval_rules, load_waiting
     from jxc.cli.demo_purchasing import Shop, load_purchasing, loop_skus, pay_suppliers
@@ -111,6 +112,7 @@ def load_loop(rng: random.Random, users, whs, skus, in_zc) -> dict[str, Any]:
     # 月结 of the opening month and the next (the later ones wait for their close).
     for first in months_back(today, 3)[:2]:
         close_period(year=first.year, month=first.month, user=users["owner"])
+    alerts.scan()  # 预警 in the 待办 now, not at the worker's first round
     return made
 
 

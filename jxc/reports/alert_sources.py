@@ -36,7 +36,7 @@ def _days(rule: AlertRule, default: int) -> int:
 
 
 def below_min(rule: AlertRule) -> Iterable[Breach]:
-    for x in alerts.below_min(user=None, warehouse=rule.warehouse_id):
+    for x in alerts.below_min(user=None, warehouse=rule.warehouse_id).prefetch_related(None):
         yield Breach(
             key=f"sku:{x.sku_id}:wh:{x.warehouse_id}",
             title=_("%(sku)s in %(warehouse)s: %(qty)s, below the minimum %(min)s")
@@ -46,7 +46,7 @@ def below_min(rule: AlertRule) -> Iterable[Breach]:
 
 
 def above_max(rule: AlertRule) -> Iterable[Breach]:
-    for x in alerts.above_max(user=None, warehouse=rule.warehouse_id):
+    for x in alerts.above_max(user=None, warehouse=rule.warehouse_id).prefetch_related(None):
         yield Breach(
             key=f"sku:{x.sku_id}:wh:{x.warehouse_id}",
             title=_("%(sku)s in %(warehouse)s: %(qty)s, above the maximum %(max)s")
@@ -92,7 +92,8 @@ def expired(rule: AlertRule) -> Iterable[Breach]:
 
 def no_movement(rule: AlertRule) -> Iterable[Breach]:
     days = _days(rule, alerts.NO_MOVEMENT_DAYS)
-    for x in alerts.no_movement(user=None, days=days, warehouse=rule.warehouse_id):
+    idle = alerts.no_movement(user=None, days=days, warehouse=rule.warehouse_id)
+    for x in idle.prefetch_related(None):  # the title names the SKU, not its unit
         yield Breach(
             key=f"sku:{x.sku_id}:wh:{x.warehouse_id}",
             title=_("%(sku)s in %(warehouse)s has not moved since %(date)s")

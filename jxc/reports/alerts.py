@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,33 +32,31 @@ NO_MOVEMENT_DAYS = 90
 
 
 def _limits(user, warehouse) -> QuerySet[StockLimit]:
-    balance = StockBalance.objects.filter(
-        sku_id=OuterRef("sku_id"), warehouse_id=OuterRef("warehouse_id")
-    )
+    """The limits in scope with their balance (``on_hand``, ``reserved``, ``on_order``; 0 where
+    the SKU has no balance in the warehouse) by one LEFT JOIN on the balance's key, not a
+    sub-select per limit and column: a PostgreSQL that believes the tables empty (statistics
+    taken while they were) nests its loops and runs a correlated sub-select once per row of
+    every combination of SKUs, products and limits — minutes on the demo's few hundred rows."""
     qty = QuantityField()
+
+    def balance(column: str) -> Coalesce:
+        return Coalesce(F(f"balance__{column}"), Value(Decimal(0)), output_field=qty)
+
     return (
         StockLimit.objects.filter(
             warehouse_id__in=scoped_warehouse_ids(user, warehouse),
             sku__is_active=True,
             warehouse__is_active=True,
         )
-        .select_related("sku", "sku__product__base_unit", "warehouse")
+        .select_related("sku", "warehouse")
+        .prefetch_related("sku__product__base_unit")
         .annotate(
-            on_hand=Coalesce(
-                Subquery(balance.values("on_hand")[:1], output_field=qty),
-                Value(Decimal(0)),
-                output_field=qty,
+            balance=FilteredRelation(
+                "sku__balances", condition=Q(sku__balances__warehouse_id=F("warehouse_id"))
             ),
-            reserved=Coalesce(
-                Subquery(balance.values("reserved")[:1], output_field=qty),
-                Value(Decimal(0)),
-                output_field=qty,
-            ),
-            on_order=Coalesce(
-                Subquery(balance.values("on_order")[:1], output_field=qty),
-                Value(Decimal(0)),
-                output_field=qty,
-            ),
+            on_hand=balance("on_hand"),
+            reserved=balance("reserved"),
+            on_order=balance("on_order"),
         )
     )
 
@@ -117,7 +115,8 @@ def no_movement(
         StockBalance.objects.filter(
             warehouse_id__in=scoped_warehouse_ids(user, warehouse), on_hand__gt=0
         )
-        .select_related("sku", "sku__product__base_unit", "warehouse")
+        .select_related("sku", "warehouse")
+        .prefetch_related("sku__product__base_unit")
         .annotate(last_move=Subquery(last))
         .filter(Q(last_move__lt=cutoff) | Q(last_move__isnull=True))
         .order_by("last_move", "sku__code", "warehouse__code")
