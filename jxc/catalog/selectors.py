@@ -12,6 +12,7 @@ from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, 
 from jxc.core.documents.lines import SkuFacts
 from jxc.core.fields import UNIT_COST_PLACES
 from jxc.core.models import Company
+from jxc.core.statements import fetch, vendor
 from jxc.core.text import pinyin_initials
 
 
@@ -110,9 +111,9 @@ def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
     if not wanted:
         return {}
     sql, factor = _facts_sql()
-    with connection.cursor() as cur:
-        cur.execute(sql % ", ".join(["%s"] * len(wanted)), wanted)
-        rows = cur.fetchall()
+    # the driver's connection when nothing watches the queries (no cursor wrapper, the
+    # placeholders' rewrite made once per text)
+    rows = fetch(sql % ", ".join(["%s"] * len(wanted)), wanted)
     head: dict[int, tuple] = {}
     units: dict[int, dict[int, Decimal]] = {}
     fraction: dict[int, set[int]] = {}
@@ -161,7 +162,7 @@ _FACTS: dict[str, tuple] = {}
 def _facts_sql() -> tuple[str, Callable[[Any], Decimal]]:
     """The statement (``%s`` for the id placeholders) and the factor's conversion (the ORM's:
     SQLite hands decimals back as numbers)."""
-    found = _FACTS.get(connection.vendor)
+    found = _FACTS.get(vendor())
     if found is None:
         q = connection.ops.quote_name
         t = {m: q(m._meta.db_table) for m in (Sku, Product, Unit, SkuUnit, Company)}
@@ -185,5 +186,5 @@ def _facts_sql() -> tuple[str, Callable[[Any], Decimal]]:
             return value
 
         found = (sql, factor)
-        _FACTS[connection.vendor] = found
+        _FACTS[vendor()] = found
     return found

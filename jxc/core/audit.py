@@ -23,16 +23,20 @@ import hashlib
 import json
 from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 
-from jxc.core.statements import fetch_each, utc_text
+from jxc.core.statements import current, fetch_each, utc_text
 
 # pg_advisory_xact_lock key: "jxc audit chain"
 _CHAIN_LOCK = 0x6A78_6361_7564_6974 & 0x7FFF_FFFF_FFFF_FFFF
 
 
 def _text(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    utc = at.astimezone(dt.UTC)
+    if utc.year < 1000:  # strftime's %Y does not pad the year to four digits
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    # the same text as the strftime above, without its format parsing
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 def entry_content(
@@ -74,7 +78,8 @@ def _is_plain(value: Any) -> bool:
             if not _is_plain(item):
                 return False
         return True
-    return kind is str or kind is int or kind is bool or value is None
+    # text of a str subclass (a status's TextChoices member) is written as its text either way
+    return isinstance(value, str) or kind is int or kind is bool or value is None
 
 
 def _sha256(text: str) -> str:
@@ -219,7 +224,7 @@ def append_each(
     order, each chained to the one before it by the database as :func:`append` does: one
     statement per entry, all of them in one round trip on PostgreSQL (the steps of 保存并过账:
     提交, 审核, 过账). Their ids and hashes."""
-    db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
+    db = current()  # the bound block's wrapper, else the proxy's lookup once
     vendor = db.vendor
     statements: list[tuple[str, list[Any]]] = [] if before is None else [before]
     if vendor == "postgresql":

@@ -35,7 +35,7 @@ from jxc.core.services import (
     numbers_from,
     record_audit_steps,
 )
-from jxc.core.statements import current, fetch, fetch_each, vendor
+from jxc.core.statements import bound, current, fetch, fetch_each, vendor
 from jxc.core.transitions import ensure_transition
 
 D = TypeVar("D", bound=Document)
@@ -288,6 +288,28 @@ def take_action(
     lock, so of two users acting on one document at once the second sees what the first did
     and gets the clear error (``invalid_transition``).
     """
+    # the step's statements on the wrapper and driver connection looked up once (each
+    # lookup is a connection proxy's asgiref Local and a settings read)
+    with bound():
+        return _take_action(
+            doc,
+            action=action,
+            user=user,
+            reason=reason,
+            effect=effect,
+            check_permission=check_permission,
+        )
+
+
+def _take_action(
+    doc: D,
+    *,
+    action: str,
+    user,
+    reason: str,
+    effect: Callable[[D], Any] | None,
+    check_permission: bool,
+) -> D:
     model = type(doc)
     policy = approval_policy()
     # the row under lock, what the approval policy asks, the calendar and what the effect

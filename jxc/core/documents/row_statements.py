@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models import DateTimeField, Model
 
 from jxc.core.documents.models import Document
@@ -17,7 +17,7 @@ from jxc.core.documents.rows import (
     plain_types,
     row_builder,
 )
-from jxc.core.statements import fetch, utc_text, vendor
+from jxc.core.statements import current, fetch, utc_text, vendor
 
 D = TypeVar("D", bound=Document)
 
@@ -150,7 +150,7 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
         found = (sql, cols, plain_types(model, cols))
         _UPDATE_SQL[key] = found
     sql, cols, plain = found
-    db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
+    db = current()  # the bound block's wrapper, else the proxy's lookup once
     d = obj.__dict__
     params = []
     for c, types in zip(cols, plain, strict=True):

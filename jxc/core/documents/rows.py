@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import connection, models
 from django.db.models import DecimalField, Model, signals
 from django.db.models.base import ModelState
 
-from jxc.core.statements import fetch, vendor
+from jxc.core.statements import current, fetch, vendor
 
 M = TypeVar("M", bound=Model)
 
@@ -281,7 +281,7 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
         return list(rows)
     fields, head, one, tail = _insert_head(model)
     plain = plain_types(model, fields)
-    db = connections[DEFAULT_DB_ALIAS]  # the proxy's lookup once, not once per value
+    db = current()  # the bound block's wrapper, else the proxy's lookup once
     alias = db.alias
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]

@@ -30,6 +30,7 @@ from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fiel
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import lock
 from jxc.core.documents.rows import insert_many, insert_one, new_row, rows_where
+from jxc.core.statements import bound
 from jxc.core.visibility import COST, can_view_cost, marked_fields
 
 D = TypeVar("D", bound=Document)
@@ -121,16 +122,17 @@ def create_document(
     """A new draft with its lines; ``errors`` are the caller's own findings (header, bins);
     ``line_values``: columns per line the app computed before saving (amounts), so nothing
     is written after the audit line (on PostgreSQL it holds the audit chain's lock)."""
-    created = insert_document(
-        model,
-        user=user,
-        header=header,
-        lines=lines,
-        facts=facts,
-        errors=errors,
-        line_values=line_values,
-    )
-    audit_saved(created.doc, user=user, creating=True, lines=len(lines))
+    with bound():  # the wrapper and driver connection looked up once for the statements
+        created = insert_document(
+            model,
+            user=user,
+            header=header,
+            lines=lines,
+            facts=facts,
+            errors=errors,
+            line_values=line_values,
+        )
+        audit_saved(created.doc, user=user, creating=True, lines=len(lines))
     return created.doc
 
 

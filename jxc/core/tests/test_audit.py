@@ -106,3 +106,55 @@ def test_audit_trail_is_newest_first_and_per_object(owner, sales_user):
     assert [e.action for e in audit_trail(owner)][:3] == ["post", "approve", "submit"]
     assert "other" not in [e.action for e in audit_trail(owner)]
     assert len(audit_trail(owner, limit=2)) == 2
+
+
+def test_entry_text_is_the_same_without_the_json_round_trip_and_strftime():
+    """The hashed content of a status step (TextChoices members, a str subclass) and its time
+    read as before the shortcuts: json round trip for non-plain changes, strftime for time."""
+    import datetime as dt
+    import json
+
+    from django.db import models
+
+    from jxc.core import audit
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    def old_content(at, changes):
+        plain = json.loads(json.dumps(changes, default=str))
+        text = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        return json.dumps(
+            [text, 7, "submit", "t.doc", "1", "r", plain, ""],
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    times = [
+        dt.datetime(2026, 12, 7, 4, 8, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 1, 7, 0, 0, 123456, tzinfo=shanghai),
+        dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(999, 5, 6, 1, 2, 3, 4, tzinfo=dt.UTC),
+    ]
+    changes = [
+        {"status": [Status.DRAFT, Status.SUBMITTED]},
+        {"status": ["draft", "submitted"], "lines": [None, 5]},
+        {"名称": ["旧", "新"]},
+    ]
+    assert audit._is_plain(changes[0])
+    for at in times:
+        for c in changes:
+            new = audit.entry_content(
+                at=at,
+                user_id=7,
+                action="submit",
+                object_type="t.doc",
+                object_id="1",
+                object_repr="r",
+                changes=c,
+                reason="",
+            )
+            assert new == old_content(at, c)
