@@ -71,8 +71,12 @@ def _open_layers_text(skus: int, keys: int, limits: int) -> str:
 
     q = LAYERS.q
     pools = f"{POOLS.table} p"
+    # partitioned by the pool's (SKU, key), unique like its id: the pools come in that
+    # order from their unique index and each pool's layers in date order from the open-layer
+    # index, so SQLite needs no sort for the window
     before = (
-        f"SUM(c.{q('remaining')}) OVER (PARTITION BY c.pool_id ORDER BY c.{q('date')}, "
+        f"SUM(c.{q('remaining')}) OVER (PARTITION BY p.sku_id, p.{POOLS.q('key')} "
+        f"ORDER BY c.{q('date')}, "
         f"c.{q('move_id')}, c.{q('idx')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     )
     cases = " ".join(

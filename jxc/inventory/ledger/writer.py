@@ -266,7 +266,7 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     # the balance rows locked with their warehouses, the cost pools, new move ids
     # FIFO issues: the open layers they can take, by the pool keys they may have
     # (read when the last posting had FIFO pools: the method is known after the read)
-    layer_limits = _issue_limits(items) if _LAST_POOLS["fifo"] else {}
+    layer_limits = _issue_limits(items, _LAST_POOLS["scope"]) if _LAST_POOLS["fifo"] else {}
     reads = read_for_posting(
         sku_ids,
         keys,
@@ -334,6 +334,7 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
         labels=labels,
     )
     _LAST_POOLS["fifo"] = any(p.method == "fifo" for p in pools.values())
+    _LAST_POOLS["scope"] = company.cost_scope
     if layer_limits and known_pools is not None:
         run.seed_open_layers(parse_open_layers(reads.extra_rows), layer_limits)
     new = []
@@ -406,19 +407,25 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     return moves
 
 
-# whether the last posting had FIFO pools: a guess of whether the next one needs open layers
-_LAST_POOLS: dict[str, bool] = {"fifo": True}
+# whether the last posting had FIFO pools and its pool scope: a guess of whether the next one
+# needs open layers and of their pools' keys. A wrong guess costs the pool its own read of
+# its open layers (Run._open_layer_rows), never a wrong result
+_LAST_POOLS: dict[str, bool | str | None] = {"fifo": True, "scope": None}
 
 
-def _issue_limits(items: list[PostingLine]) -> dict[tuple[int, str], int]:
+def _issue_limits(items: list[PostingLine], scope: object = None) -> dict[tuple[int, str], int]:
     """Per (SKU id, pool key) a FIFO pool of the lines may have (company pool "", warehouse
-    pool "w<id>"), how much of its open layers the lines' issues can take: a whole number
-    above their quantity (Run._issue_need). Empty without issues."""
+    pool "w<id>"; only the key of ``scope`` when it is known), how much of its open layers
+    the lines' issues can take: a whole number above their quantity (Run._issue_need).
+    Empty without issues."""
     need: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    company, warehouse = scope != "warehouse", scope is None or scope == "warehouse"
     for it in items:
         if it.qty < 0:
-            need[(it.sku_id, "")] -= it.qty
-            need[(it.sku_id, f"w{it.warehouse_id}")] -= it.qty
+            if company:
+                need[(it.sku_id, "")] -= it.qty
+            if warehouse:
+                need[(it.sku_id, f"w{it.warehouse_id}")] -= it.qty
     return {k: int(v) + 2 for k, v in need.items()}
 
 
