@@ -83,11 +83,11 @@ _QUANTA: dict[int, Decimal] = {}
 
 def size_error(value: Decimal, places: int) -> str | None:
     """The user's message for :func:`size_problem` ("数值过大" …), or None."""
-    from django.utils.translation import gettext as _
-
     problem = size_problem(value, places)
     if problem is None:
         return None
+    from django.utils.translation import gettext as _
+
     if problem == "too_large":
         return TOO_LARGE_MESSAGE() % {
             "limit": f"{Decimal(10) ** WHOLE_DIGITS.get(places, SIGNIFICANT_DIGITS - places):,}"
@@ -103,12 +103,12 @@ def entry_error(value: Decimal, places: int, *, at_most: int | None = None) -> s
     """:func:`size_error` for a figure a user enters, and at most ``at_most`` decimals (the
     company's price or quantity decimals) where that is fewer than are stored: 1.1234567
     typed as a price of a company that keeps 2 places is refused, not silently kept."""
-    from django.utils.translation import gettext as _
-
     error = size_error(value, places)
     if error is not None or at_most is None or at_most >= places:
         return error
     if Decimal(value) != Decimal(value).quantize(Decimal(1).scaleb(-at_most)):
+        from django.utils.translation import gettext as _
+
         return _("At most %(places)s decimal places.") % {"places": at_most}
     return None
 

@@ -291,25 +291,10 @@ def take_action(
     # the step's statements on the wrapper and driver connection looked up once (each
     # lookup is a connection proxy's asgiref Local and a settings read)
     with bound():
-        return _take_action(
-            doc,
-            action=action,
-            user=user,
-            reason=reason,
-            effect=effect,
-            check_permission=check_permission,
-        )
+        return _take_action(doc, action, user, reason, effect, check_permission)
 
 
-def _take_action(
-    doc: D,
-    *,
-    action: str,
-    user,
-    reason: str,
-    effect: Callable[[D], Any] | None,
-    check_permission: bool,
-) -> D:
+def _take_action(doc: D, action: str, user, reason: str, effect: Any, check_permission: bool) -> D:
     model = type(doc)
     policy = approval_policy()
     # the row under lock, what the approval policy asks, the calendar and what the effect
@@ -453,12 +438,20 @@ def act(
 
 
 def _lines_exist(model: type[Model]) -> tuple[tuple[str, ...], str]:
-    """A document has lines: one column over its row (``d``)."""
-    q = connection.ops.quote_name
-    rel: Any = model._meta.get_field("lines")
-    table = str(rel.related_model._meta.db_table)
-    column, pk = str(rel.field.column), str(cast(Any, model._meta.pk).column)
-    return (f"EXISTS (SELECT 1 FROM {q(table)} l WHERE l.{q(column)} = d.{q(pk)})",), ""
+    """A document has lines: one column over its row (``d``; the text made once per model)."""
+    key = (vendor(), model)
+    found = _LINES_EXIST.get(key)
+    if found is None:
+        q = connection.ops.quote_name
+        rel: Any = model._meta.get_field("lines")
+        table = str(rel.related_model._meta.db_table)
+        column, pk = str(rel.field.column), str(cast(Any, model._meta.pk).column)
+        found = (f"EXISTS (SELECT 1 FROM {q(table)} l WHERE l.{q(column)} = d.{q(pk)})",), ""
+        _LINES_EXIST[key] = found
+    return found
+
+
+_LINES_EXIST: dict[tuple, tuple[tuple[str, ...], str]] = {}
 
 
 def submit_check(check: Callable[[D], None] | None = None) -> Effect:

@@ -33,6 +33,7 @@ from jxc.core.documents.services import (
     update_document,
 )
 from jxc.core.errors import OpeningAfterMoves, ValidationFailed
+from jxc.core.statements import vendor
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents import rules
@@ -348,11 +349,19 @@ def _post_effect(user, *, warehouse: Warehouse | None = None, rows: list | None 
 
 
 def _warehouse_join(model) -> tuple[tuple[str, ...], str]:
-    """The document's warehouse, every column, joined to its row (``d``)."""
-    q = connection.ops.quote_name
-    return tuple(f"w.{q(str(f.column))}" for f in Warehouse._meta.concrete_fields), (
-        f"LEFT JOIN {q(Warehouse._meta.db_table)} w ON w.id = d.warehouse_id"
-    )
+    """The document's warehouse, every column, joined to its row (``d``; made once)."""
+    found = _WAREHOUSE_JOIN.get(vendor())
+    if found is None:
+        q = connection.ops.quote_name
+        found = (
+            tuple(f"w.{q(str(f.column))}" for f in Warehouse._meta.concrete_fields),
+            (f"LEFT JOIN {q(Warehouse._meta.db_table)} w ON w.id = d.warehouse_id"),
+        )
+        _WAREHOUSE_JOIN[vendor()] = found
+    return found
+
+
+_WAREHOUSE_JOIN: dict[str, tuple[tuple[str, ...], str]] = {}
 
 
 def _lines_read(doc: StockDocument) -> list[tuple[str, list]]:
