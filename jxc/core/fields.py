@@ -244,6 +244,14 @@ class AppendOnlyIdField(models.BigAutoField):
         return super().db_type_suffix(connection)
 
 
+class UnreferencedIdField(AppendOnlyIdField):
+    """The id of a table whose rows are deleted but whose ids nothing stores or refers to
+    (FIFO layer uses: re-costing deletes a move's uses and writes them again). On SQLite
+    without ``AUTOINCREMENT`` like :class:`AppendOnlyIdField`: a deleted last id may come
+    back, which nothing can tell; new rows still get ids above every live row, in insertion
+    order. PostgreSQL: unchanged."""
+
+
 # --- exact sums of scaled integers ------------------------------------------------------------
 # A report adds a decimal column as whole numbers of its smallest unit (SQLite keeps decimals
 # as REAL). One 64-bit SUM of those overflows after ~9,000 moves of 10⁹ (quantity × 10⁶):

@@ -4,7 +4,7 @@ app (loaded by its AppConfig), written only by the ledger writer."""
 from django.db import models
 from django.db.models import F, Q
 
-from jxc.core.fields import MoneyField, QuantityField, UnitCostField
+from jxc.core.fields import MoneyField, QuantityField, UnitCostField, UnreferencedIdField
 from jxc.core.visibility import COST, mark
 from jxc.inventory.models import ZERO, CostPool, StockMove
 
@@ -64,6 +64,8 @@ class LayerUse(models.Model):
     """Which FIFO layer an outgoing move consumed (``qty`` > 0), or a reversal refilled
     (``qty`` < 0), and at what value."""
 
+    # no AUTOINCREMENT on SQLite: a FIFO issue writes no sqlite_sequence page
+    id = UnreferencedIdField(primary_key=True, serialize=False, verbose_name="ID")
     move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layer_uses")
     layer = models.ForeignKey(CostLayer, on_delete=models.PROTECT, related_name="uses")
     qty = QuantityField()
