@@ -6,30 +6,11 @@ import os
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from jxc.core.db.sqlite3 import checkpoints
-from jxc.core.db.sqlite3.base import DatabaseWrapper
 
 FRAME = 4096 + 24  # a page and its frame header in the log
-
-
-@pytest.fixture
-def file_db(tmp_path, django_db_blocker):
-    """A Django connection of jxc's SQLite backend to a database file of its own (not the
-    test database: pytest-django's blocker is lifted for it)."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's write-ahead log")
-    settings = dict(connection.settings_dict)
-    settings["NAME"] = str(tmp_path / "log.sqlite3")
-    settings["OPTIONS"] = dict(settings.get("OPTIONS", {}))
-    settings["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    db = DatabaseWrapper(settings, alias="checkpoint_test")
-    with django_db_blocker.unblock():
-        with db.cursor() as cur:
-            cur.execute("CREATE TABLE page (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-        yield db, settings["NAME"]
-        db.close()
 
 
 def _write_pages(db, transactions: int, rows: int = 40) -> None:
