@@ -84,3 +84,17 @@ def test_an_in_memory_database_has_no_checkpoint_thread():
     assert _file_path(":memory:") is None
     assert _file_path("file:memorydb_default?mode=memory&cache=shared") is None
     assert _file_path("/srv/jxc/jxc.sqlite3") == "/srv/jxc/jxc.sqlite3"
+
+
+def test_a_commit_finds_a_running_thread_where_the_registered_one_is_gone(atomic_on, monkeypatch):
+    """A forked worker inherits its parent's registry but not its threads; an idle thread ends."""
+    db, path = atomic_on
+    monkeypatch.setattr(checkpoints, "QUIET", 0.01)
+    monkeypatch.setattr(checkpoints, "IDLE_EXIT", 0.02)
+    gone = checkpoints.checkpointer(path)
+    gone.thread.join(5)
+    assert not gone.thread.is_alive()
+    monkeypatch.setitem(checkpoints._threads, path, gone)  # as a fork leaves the registry
+    _write_pages(db, 1, rows=1)
+    running = checkpoints.checkpointer(path)
+    assert running is not gone and running.thread.is_alive()

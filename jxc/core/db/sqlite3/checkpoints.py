@@ -26,7 +26,6 @@ next commit starts another.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from urllib.parse import quote
@@ -42,9 +41,8 @@ class Checkpointer:
 
     def __init__(self, path: str):
         self.path = path
-        self.pid = os.getpid()
         self.commits = 0
-        self.checkpoints = 0  # made by this thread (for tests and the benchmark)
+        self.checkpoints = 0  # made by this thread (tests wait for it)
         self.last: tuple[int, int, int] | None = None  # (busy, log pages, copied pages)
         self.paused = threading.Event()  # tests: hold the checkpoints back
         self._wake = threading.Event()
@@ -114,10 +112,11 @@ _guard = threading.Lock()
 
 
 def checkpointer(path: str) -> Checkpointer:
-    """The checkpoint thread of a database file (started if it has none in this process)."""
+    """The checkpoint thread of a database file (started if it has none running in this
+    process: a forked worker's copy of its parent's thread is not alive)."""
     with _guard:
         found = _threads.get(path)
-        if found is None or found.pid != os.getpid():  # a forked worker starts its own
+        if found is None or not found.thread.is_alive():
             found = _threads[path] = Checkpointer(path)
         return found
 

@@ -29,25 +29,15 @@ def test_the_four_calls_and_save_and_post_take_few_round_trips(stock_world):
     receive(w, w.sku_a, w.zc, 50, "2")
     lines = [LineInput(sku=w.sku_a.pk, qty=D(1))]
 
+    issue = dict(
+        user=w.owner, kind="other_issue", warehouse=w.zc, date=TODAY, reason="sample", lines=lines
+    )
+
     def create():
-        return docs.create_stock_document(
-            user=w.owner,
-            kind="other_issue",
-            warehouse=w.zc,
-            date=TODAY,
-            reason="sample",
-            lines=lines,
-        )
+        return docs.create_stock_document(**issue)
 
     def at_once():
-        return docs.create_and_post_stock_document(
-            user=w.owner,
-            kind="other_issue",
-            warehouse=w.zc,
-            date=TODAY,
-            reason="sample",
-            lines=lines,
-        )
+        return docs.create_and_post_stock_document(**issue)
 
     docs.post_document(
         docs.approve_document(docs.submit_document(create(), user=w.owner), user=w.owner),
