@@ -213,6 +213,7 @@ class AgingOut(Schema):
     days_31_60: Decimal
     days_61_90: Decimal
     over_90: Decimal
+    unapplied_credit: Decimal  # 未核销贷项 (≤ 0): credits no open document took
     total: Decimal
 
 
@@ -372,6 +373,7 @@ def _book_endpoints(
                 "days_31_60": a["buckets"]["31-60"],
                 "days_61_90": a["buckets"]["61-90"],
                 "over_90": a["buckets"]["90+"],
+                "unapplied_credit": a["credit"],
                 "total": a["total"],
             }
             for pid, a in sorted(found.items())

@@ -147,13 +147,41 @@ def aging_bucket(due: dt.date, as_of: dt.date) -> str:
     return "90+"
 
 
+# 未核销贷项: what of a partner's open credits (a return, a 预收 / 预付, a discount not yet
+# matched) no open document of the partner takes — its own column beside the age buckets
+AGING_CREDIT = "credit"
+
+
+def net_credits(debits: dict[str, Decimal], credit: Decimal) -> tuple[dict[str, Decimal], Decimal]:
+    """账龄 of one partner: its open credits (``credit``, ≤ 0) taken off its open documents
+    (``debits``, ≥ 0 per bucket) the oldest due first — the order 核销 would take them (90+,
+    61–90, 31–60, 0–30, then not yet due) — so no age bucket ever shows a credit. Returns the
+    buckets after it and what no document takes (≤ 0, the 未核销贷项 column). The buckets and
+    that column add up to debits + credit: what is open, the partner's balance."""
+    left = -credit
+    out = {b: debits.get(b, ZERO) for b in AGING_BUCKETS}
+    for b in reversed(AGING_BUCKETS):
+        take = min(out[b], left)
+        if take > 0:
+            out[b] -= take
+            left -= take
+    return out, -left
+
+
 def aging(items: Iterable[Open], as_of: dt.date) -> dict[str, Decimal]:
-    """账龄: the open amounts (signed) summed per bucket; an item without a due date is due
-    on its date. Every bucket is present; the buckets add up to the total open."""
-    out = {b: ZERO for b in AGING_BUCKETS}
+    """账龄: the open documents (positive) summed per bucket by due date (an item without one
+    is due on its date), the open credits (negative) netted against them oldest due first
+    (:func:`net_credits`), what is left of the credits under ``AGING_CREDIT``. Every bucket is
+    present and none is negative; the buckets and the credit add up to the total open."""
+    debits = {b: ZERO for b in AGING_BUCKETS}
+    credit = ZERO
     for item in items:
-        out[aging_bucket(item.due_date or item.date, as_of)] += item.open
-    return out
+        if item.open < 0:
+            credit += item.open
+        else:
+            debits[aging_bucket(item.due_date or item.date, as_of)] += item.open
+    buckets, left = net_credits(debits, credit)
+    return {**buckets, AGING_CREDIT: left}
 
 
 # not frozen: a statement builds one per entry (10,000 for a busy supplier), and a frozen

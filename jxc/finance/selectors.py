@@ -138,9 +138,12 @@ def statement(side: str, partner_id: int, *, date_from, date_to):
 
 
 def aging(side: str, *, as_of, partner_id: int | None = None) -> dict[int, dict]:
-    """账龄 on ``as_of``: per partner the open amounts by days past the due date (未到期,
-    0–30, 31–60, 61–90, > 90; an item without a due date is due on its date) and the total —
-    one grouped statement, the buckets as date bounds (jxc.finance.rules.aging_bucket)."""
+    """账龄 on ``as_of``: per partner the open documents by days past the due date (未到期,
+    0–30, 31–60, 61–90, > 90; an item without a due date is due on its date), its open credits
+    (退货, 预收 / 预付, a discount not yet matched) netted against them the oldest due first and
+    what is left of the credits (``credit``, ≤ 0: 未核销贷项), and the total (= what is open,
+    the partner's balance) — jxc.finance.rules.net_credits. One grouped statement, the buckets
+    as date bounds (jxc.finance.rules.aging_bucket), the credits as a sixth group."""
     from jxc.finance import rules
     from jxc.finance.models import OpenItem
 
@@ -148,11 +151,11 @@ def aging(side: str, *, as_of, partner_id: int | None = None) -> dict[int, dict]
     partner = _PARTNER[side]
     due = f"COALESCE(due_date, {connection.ops.quote_name('date')})"
     day = dt.timedelta(days=1)
-    # days past due d = as_of − due: not due (d < 0), 0–30, 31–60, 61–90, > 90
+    # days past due d = as_of − due: not due (d < 0), 0–30, 31–60, 61–90, > 90; a credit: 5
     bounds = [as_of, as_of - 31 * day, as_of - 61 * day, as_of - 91 * day]
     bucket = (
-        f"CASE WHEN {due} > %s THEN 0 WHEN {due} > %s THEN 1 WHEN {due} > %s THEN 2"
-        f" WHEN {due} > %s THEN 3 ELSE 4 END"
+        f"CASE WHEN amount < 0 THEN 5 WHEN {due} > %s THEN 0 WHEN {due} > %s THEN 1"
+        f" WHEN {due} > %s THEN 2 WHEN {due} > %s THEN 3 ELSE 4 END"
     )
     where = f"side = %s AND is_open = %s AND {connection.ops.quote_name('date')} <= %s"
     params: list = [*bounds, side, True, as_of]
@@ -166,14 +169,20 @@ def aging(side: str, *, as_of, partner_id: int | None = None) -> dict[int, dict]
             params,
         )
         found = cur.fetchall()
-    out: dict[int, dict] = {}
+    debits: dict[int, dict[str, Decimal]] = {}
+    credits: dict[int, Decimal] = {}
     for pid, b, cents in found:
-        entry = out.setdefault(
-            pid, {"buckets": {k: rules.ZERO for k in rules.AGING_BUCKETS}, "total": rules.ZERO}
-        )
         value = _from_cents(cents)
-        entry["buckets"][rules.AGING_BUCKETS[int(b)]] += value
-        entry["total"] += value
+        if int(b) == 5:
+            credits[pid] = credits.get(pid, ZERO) + value
+            debits.setdefault(pid, {})
+        else:
+            debits.setdefault(pid, {})[rules.AGING_BUCKETS[int(b)]] = value
+    out: dict[int, dict] = {}
+    for pid, owed in debits.items():
+        credit = credits.get(pid, ZERO)
+        buckets, left = rules.net_credits(owed, credit)
+        out[pid] = {"buckets": buckets, "credit": left, "total": sum(owed.values(), credit)}
     return out
 
 

@@ -101,8 +101,24 @@ def test_aging_adds_up_to_what_is_open():
         Open(3, dt.date(2025, 10, 1), None, D("-15")),
     ]
     got = rules.aging(items, dt.date(2026, 4, 15))
-    assert got == {"not_due": D("40"), "0-30": 0, "31-60": D("100"), "61-90": 0, "90+": D("-15")}
+    # the credit (a return of 2025-10-01) is taken off the oldest open document, not aged
+    assert got == {"not_due": D("40"), "0-30": 0, "31-60": D("85"), "61-90": 0, "90+": 0,
+                   "credit": 0}  # fmt: skip
     assert sum(got.values()) == D("125")
+
+
+def test_aging_credits_net_oldest_due_first_and_the_rest_stands_apart():
+    """未核销贷项: a credit never shows as a negative age bucket; it meets the oldest due
+    documents first (as 核销 would), what no document takes is its own column (≤ 0)."""
+    owed = {"not_due": D("40"), "0-30": D("10"), "31-60": D("0"), "61-90": D("5"), "90+": D("7")}
+    buckets, left = rules.net_credits(owed, D("-13.50"))
+    assert buckets == {"not_due": D("40"), "0-30": D("8.50"), "31-60": 0, "61-90": 0, "90+": 0}
+    assert left == 0
+    buckets, left = rules.net_credits(owed, D("-70.01"))
+    assert all(v == 0 for v in buckets.values()) and left == D("-8.01")
+    only_credit = rules.aging([Open(1, DAY, None, D("-200.00"))], DAY)
+    assert only_credit["credit"] == D("-200.00")
+    assert all(only_credit[b] == 0 for b in rules.AGING_BUCKETS)
 
 
 def test_statement_rows_run_the_balance_from_the_opening():

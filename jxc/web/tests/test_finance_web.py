@@ -121,6 +121,7 @@ def test_aging_screen_by_due_date_with_excel_and_pdf(client_for, shop, books):  
     ).active
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["编码", "供应商", "未到期"] and "31–60 天" in header
+    assert header[-2:] == ["未核销预付及退货", "未核销合计"]  # credits apart, then the total
     pdf = client.get(f"/finance/payables/aging/?as_of={as_of}&export=pdf")
     assert "应付账龄" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
 

@@ -57,6 +57,7 @@ PAYABLES = PartyBook(
     partner_label=gettext_lazy("Supplier"),
     increase_label=gettext_lazy("Payable raised"),
     decrease_label=gettext_lazy("Paid or returned"),
+    credit_label=gettext_lazy("Unapplied prepayments and returns"),
 )
 RECEIVABLES = PartyBook(
     side="receivable",
@@ -68,6 +69,7 @@ RECEIVABLES = PartyBook(
     partner_label=gettext_lazy("Customer"),
     increase_label=gettext_lazy("Receivable raised"),
     decrease_label=gettext_lazy("Received or returned"),
+    credit_label=gettext_lazy("Unapplied advances and returns"),
 )
 
 SCREENS = [AccountScreen()]

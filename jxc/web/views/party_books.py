@@ -45,6 +45,7 @@ class PartyBook:
     partner_label: Any
     increase_label: Any  # what raises the balance (应付增加: receipts)
     decrease_label: Any  # what lowers it (付款, 退货)
+    credit_label: Any  # the aging's 未核销贷项 column (预收 / 预付 and returns no document took)
 
     def urls(self) -> list[URLPattern]:
         return [
@@ -203,6 +204,7 @@ def _aging_cols(book: PartyBook) -> list[Col]:
         Col("code", gettext_lazy("Code")),
         Col("name", book.partner_label, link="url"),
         *(Col(b, rules.AGING_LABELS[b], kind="money") for b in rules.AGING_BUCKETS),
+        Col(rules.AGING_CREDIT, book.credit_label, kind="money"),
         Col("total", gettext_lazy("Total open"), kind="money"),
     ]
 
@@ -213,8 +215,8 @@ def aging_rows(book: PartyBook, as_of: dt.date) -> tuple[list[dict], dict]:
         p.pk: p for p in book.partner_model.objects.filter(pk__in=found).only("pk", "code", "name")
     }
     rows = []
-    totals: dict[str, Any] = {"code": _("Total"), **{b: Decimal(0) for b in rules.AGING_BUCKETS}}
-    totals["total"] = Decimal(0)
+    keys = (*rules.AGING_BUCKETS, rules.AGING_CREDIT, "total")
+    totals: dict[str, Any] = {"code": _("Total"), **{k: Decimal(0) for k in keys}}
     for pk, a in sorted(found.items(), key=lambda kv: -kv[1]["total"]):
         partner = partners.get(pk)
         row: dict[str, Any] = {
@@ -222,11 +224,11 @@ def aging_rows(book: PartyBook, as_of: dt.date) -> tuple[list[dict], dict]:
             "name": str(partner) if partner else "",
             "url": book.statement_url(pk, as_of.replace(day=1), as_of),
             **a["buckets"],
+            rules.AGING_CREDIT: a["credit"],
             "total": a["total"],
         }
-        for b in rules.AGING_BUCKETS:
-            totals[b] += a["buckets"][b]
-        totals["total"] += a["total"]
+        for k in keys:
+            totals[k] += row[k]
         rows.append(row)
     return rows, totals
 
@@ -234,7 +236,8 @@ def aging_rows(book: PartyBook, as_of: dt.date) -> tuple[list[dict], dict]:
 @login_required
 def aging_view(request, *, book: PartyBook):
     """账龄: per partner what is open by days past the due date (未到期, 0–30, 31–60, 61–90,
-    > 90), the biggest first; each partner links to its statement; Excel and PDF."""
+    > 90), its credits netted oldest due first and what is left of them in their own column
+    (selectors.aging), the biggest first; each partner links to its statement; Excel and PDF."""
     _require(request, book, "view")
     form = AgingForm(request.GET or None)
     as_of = timezone.localdate()
