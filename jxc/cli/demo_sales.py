@@ -54,6 +54,20 @@ def sales_order(shop: Shop, code: str, month: int, day: int, *, lines=None, n_li
     )
 
 
+def _quotation(shop: Shop, code: str, day, lines: list[LineInput], *, user):
+    """A 报价单 to the customer from 总仓, dated ``day`` and valid for 15 days."""
+    from jxc.sales import orders
+
+    return orders.create_quotation(
+        user=user,
+        customer=_customer(code),
+        warehouse=shop.zc,
+        date=day,
+        valid_until=day + _days(15),
+        lines=lines,
+    )
+
+
 def approved(shop: Shop, doc):
     from jxc.sales import orders
 
@@ -194,28 +208,14 @@ def load_sales(shop: Shop, month: int, made: dict[str, Any]) -> None:
     made["partly_delivered"] = so = approved(shop, sales_order(shop, "KH001", -1, 19))
     deliver(shop, so, -1, 20, share="0.5")
     # 报价单: one accepted and turned into an approved order (reserved, released to pick).
-    quote = orders.create_quotation(
-        user=sales,
-        customer=_customer("KH004"),
-        warehouse=shop.zc,
-        date=shop.day(-1, 2),
-        valid_until=shop.day(-1, 2) + _days(15),
-        lines=lines_for(shop, 3, 10, 30),
-    )
+    quote = _quotation(shop, "KH004", shop.day(-1, 2), lines_for(shop, 3, 10, 30), user=sales)
     quote = approve(submit(quote, user=sales), user=shop.boss)
     made["from_quotation"] = so = approved(
         shop, orders.order_from_quotation(quote, user=sales, date=shop.day(-1, 4))
     )
     made["pick_list"] = approve(picking.create_pick_list([so], user=keeper), user=keeper)
     made["quotation"] = submit(
-        orders.create_quotation(
-            user=sales,
-            customer=_customer("KH008"),
-            warehouse=shop.zc,
-            date=shop.day(-1, 7),
-            valid_until=shop.day(-1, 7) + _days(15),
-            lines=lines_for(shop, 2, 20, 40),
-        ),
+        _quotation(shop, "KH008", shop.day(-1, 7), lines_for(shop, 2, 20, 40), user=sales),
         user=sales,
     )
     made["draft"] = sales_order(shop, "KH010", -1, 9)
