@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core.db.transactions import write_step
 from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import (
@@ -35,7 +36,7 @@ from jxc.core.services import (
     numbers_from,
     record_audit_steps,
 )
-from jxc.core.statements import bound, current, fetch, fetch_each, vendor
+from jxc.core.statements import current, fetch, fetch_each, vendor
 from jxc.core.transitions import ensure_transition
 
 D = TypeVar("D", bound=Document)
@@ -271,7 +272,6 @@ class Effect:
         return self.run(locked, values, found)
 
 
-@transaction.atomic
 def take_action(
     doc: D,
     *,
@@ -288,9 +288,9 @@ def take_action(
     lock, so of two users acting on one document at once the second sees what the first did
     and gets the clear error (``invalid_transition``).
     """
-    # the step's statements on the wrapper and driver connection looked up once (each
-    # lookup is a connection proxy's asgiref Local and a settings read)
-    with bound():
+    # one transaction, its statements on the wrapper and driver connection looked up once
+    # (each lookup is a connection proxy's asgiref Local and a settings read)
+    with write_step():
         return _take_action(doc, action, user, reason, effect, check_permission)
 
 

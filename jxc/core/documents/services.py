@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 
+from jxc.core.db.transactions import write_step
 from jxc.core.documents.actions import (
     BookCalendar,
     assign_number,
@@ -30,7 +31,6 @@ from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fiel
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import lock
 from jxc.core.documents.rows import insert_many, insert_one, new_row, rows_where
-from jxc.core.statements import bound
 from jxc.core.visibility import COST, can_view_cost, marked_fields
 
 D = TypeVar("D", bound=Document)
@@ -108,7 +108,6 @@ def _check(
     raise_if(found)
 
 
-@transaction.atomic
 def create_document(
     model: type[D],
     *,
@@ -122,7 +121,8 @@ def create_document(
     """A new draft with its lines; ``errors`` are the caller's own findings (header, bins);
     ``line_values``: columns per line the app computed before saving (amounts), so nothing
     is written after the audit line (on PostgreSQL it holds the audit chain's lock)."""
-    with bound():  # the wrapper and driver connection looked up once for the statements
+    # one transaction, its statements on the wrapper and driver connection looked up once
+    with write_step():
         created = insert_document(
             model,
             user=user,

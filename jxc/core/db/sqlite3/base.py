@@ -231,9 +231,20 @@ def _turn_for(name) -> _Turn | None:
         return None
     with _turns_guard:
         turn = _turns.get(path)
-        if turn is None or turn.pid != os.getpid():  # a forked worker gets its own
+        if turn is None or turn.pid != _PID[0]:  # a forked worker gets its own
             turn = _turns[path] = _Turn(path)
         return turn
+
+
+# this process's id, kept by a fork hook (no getpid call per transaction)
+_PID = [os.getpid()]
+
+
+def _forked() -> None:
+    _PID[0] = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def _file_path(name) -> str | None:
@@ -246,6 +257,10 @@ def _file_path(name) -> str | None:
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _turn: _Turn | None = None
+    # (database name, its turn) as last found: no lookup per transaction
+    _turn_of: tuple[Any, _Turn | None] = (None, None)
+    # jxc.core.db.transactions may open this backend's transactions without Django's wrappers
+    lean_transactions = True
 
     def get_new_connection(self, conn_params):
         conn = super().get_new_connection(conn_params)
@@ -253,14 +268,29 @@ class DatabaseWrapper(base.DatabaseWrapper):
             checkpoints.connected(conn)
         return conn
 
+    def _file_turn(self) -> _Turn | None:
+        """The turn of this connection's database file (None in memory)."""
+        name = self.settings_dict["NAME"]
+        known, turn = self._turn_of
+        if known != name or (turn is not None and turn.pid != _PID[0]):
+            turn = _turn_for(name)
+            self._turn_of = (name, turn)
+        return turn
+
     def _start_transaction_under_autocommit(self) -> None:
-        turn = _turn_for(self.settings_dict["NAME"])
+        turn = self._file_turn()
         # seconds, as Django hands the same OPTIONS value to sqlite3.connect
         timeout = self.settings_dict.get("OPTIONS", {}).get("timeout", 5)
         if turn is not None and turn.take(timeout):
             self._turn = turn
         try:
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            if self.queries_logged or self.execute_wrappers or self.connection is None:
+                super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            else:
+                # Django's BEGIN without its cursor wrapper (nothing watches the queries)
+                mode = cast(Any, self).transaction_mode  # (set by get_connection_params)
+                with self.wrap_database_errors:
+                    self.connection.execute("BEGIN" if mode is None else f"BEGIN {mode}")
         except BaseException:
             self._end_turn()
             raise
@@ -274,7 +304,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self):
         try:
-            super()._commit()  # type: ignore[misc]
+            if self.queries_logged or self.connection is None:
+                super()._commit()  # type: ignore[misc]
+            else:  # Django's, without its debug_transaction (nothing logs the queries)
+                with self.wrap_database_errors:
+                    self.connection.commit()
         except BaseException:
             self._end_turn()
             raise

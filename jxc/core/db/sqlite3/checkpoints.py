@@ -114,6 +114,9 @@ _guard = threading.Lock()
 def checkpointer(path: str) -> Checkpointer:
     """The checkpoint thread of a database file (started if it has none running in this
     process: a forked worker's copy of its parent's thread is not alive)."""
+    found = _threads.get(path)  # the usual case without the lock: one running already
+    if found is not None and found.thread.is_alive():
+        return found
     with _guard:
         found = _threads.get(path)
         if found is None or not found.thread.is_alive():
