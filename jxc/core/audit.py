@@ -161,6 +161,12 @@ def _params(
     # as the fields would send them (get_db_prep_save), without their machinery for the
     # plain ones: text as it is, the user's id as it is, the changes as JSON
     encoder = cast(Any, opts.get_field("changes")).encoder
+    if encoder is None and db.vendor == "sqlite":
+        fast = _sqlite_params(
+            db, at, user_id, action, object_type, object_id, object_repr, changes, reason
+        )
+        if fast is not None:
+            return fast
     return [
         _at_value(at, db),
         None if user_id is None else int(user_id),
@@ -183,6 +189,97 @@ def _params(
             changes=changes,
             reason=reason,
         ),
+    ]
+
+
+# A document's steps write the same few changes over and over ({"status": ["draft",
+# "submitted"]} …): their two JSON texts, by (name, type and value of from, of to).
+_CHANGES: dict[tuple, tuple[str, str]] = {}
+_encode_text = json.encoder.encode_basestring  # (the C one) what _CONTENT does to a str
+
+
+def _changes_texts(changes: Any) -> tuple[str, str]:
+    """The changes as the SQLite column stores them (``json.dumps``) and as the hashed content
+    writes them (:data:`_CONTENT`, after the JSON round trip)."""
+    key = None
+    if type(changes) is dict and len(changes) == 1:
+        for name, value in changes.items():
+            if type(value) is list and len(value) == 2:
+                a, b = value
+                if _scalar(a) and _scalar(b):
+                    key = (name, type(a), a, type(b), b)
+                    found = _CHANGES.get(key)
+                    if found is not None:
+                        return found
+    given, changes = changes, changes or {}
+    plain = changes if _is_plain(changes) else json.loads(json.dumps(changes, default=str))
+    found = (json.dumps(given), _CONTENT.encode(plain))
+    if key is not None:
+        if len(_CHANGES) > 256:
+            _CHANGES.clear()
+        _CHANGES[key] = found
+    return found
+
+
+def _scalar(value: Any) -> bool:
+    """Text (a TextChoices member too), a whole number or None: hashable, and JSON writes it
+    by its type and value alone."""
+    return value is None or type(value) is int or isinstance(value, str)
+
+
+def _sqlite_params(
+    db,
+    at: Any,
+    user_id: Any,
+    action: Any,
+    object_type: Any,
+    object_id: Any,
+    object_repr: Any,
+    changes: Any,
+    reason: Any,
+) -> list[Any] | None:
+    """:func:`_params` on SQLite for the usual entry — a UTC time, a whole-number user or
+    none, text everywhere — with the time written out once for both of its texts and the
+    hashed content put together from the texts of its parts (the same text
+    :func:`entry_content` makes); None for any other entry."""
+    if not (
+        type(at) is dt.datetime
+        and at.tzinfo is dt.UTC
+        and at.year >= 1000
+        and db.timezone is dt.UTC
+        and (user_id is None or type(user_id) is int)
+        and isinstance(action, str)
+        and isinstance(object_type, str)
+        and isinstance(object_id, str)
+        and isinstance(object_repr, str)
+        and isinstance(reason, str)
+    ):
+        return None
+    iso = at.isoformat()[:-6]  # YYYY-MM-DDTHH:MM:SS[.ffffff] (+00:00 cut)
+    column, hashed = _changes_texts(changes)
+    enc = _encode_text
+    content = ",".join(
+        (
+            enc(iso if at.microsecond else iso + ".000000"),  # _text(at)
+            "null" if user_id is None else str(user_id),
+            enc(action),
+            enc(object_type),
+            enc(object_id),
+            enc(object_repr),
+            hashed,
+            enc(reason),
+        )
+    )
+    return [
+        iso[:10] + " " + iso[11:],  # str(naive UTC): utc_text(at)
+        user_id,
+        str(action),
+        str(object_type),
+        str(object_id),
+        str(object_repr),
+        column,
+        str(reason),
+        f"[{content}]",
     ]
 
 

@@ -158,3 +158,73 @@ def test_entry_text_is_the_same_without_the_json_round_trip_and_strftime():
                 reason="",
             )
             assert new == old_content(at, c)
+
+
+@pytest.mark.django_db
+def test_sqlite_entry_parameters_are_the_fields_own_and_the_hashed_text_the_same():
+    """On SQLite an entry's parameters are made with the time written out once and the hashed
+    content put together from its parts (the changes' texts kept per step): the same values
+    the fields send and the same text ``entry_content`` hashes, for the entries the shortcut
+    takes and for those it leaves (a time not in UTC, a number that is not whole)."""
+    import datetime as dt
+    import json
+
+    from django.db import connection, models
+
+    from jxc.core import audit
+    from jxc.core.models import AuditLog
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite parameters")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        POSTED = "posted", "Posted"
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    times = [
+        dt.datetime(2026, 12, 7, 4, 8, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 7, 4, 8, 9, 120, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 1, 7, 0, 0, 123456, tzinfo=shanghai),
+    ]
+    changes = [
+        {"status": [Status.DRAFT, Status.POSTED]},
+        {"status": ["draft", "posted"]},
+        {"lines": [None, 5]},
+        {"lines": [None, True]},
+        {"lines": [None, "5"]},
+        {"qty": [1.5, None]},
+        {"名称": ['旧 "引号"\n', "新\u2028"]},
+        {"a": [1, 2], "b": [None, 3]},
+        {},
+        None,
+    ]
+    field = AuditLog._meta.get_field("at")
+    for _round in range(2):  # the second time from the kept texts
+        for at in times:
+            for user_id in (None, 7):
+                for c in changes:
+                    entry = dict(
+                        at=at,
+                        user_id=user_id,
+                        action="post",
+                        object_type="inventory.stockdocument",
+                        object_id="12",
+                        object_repr='QTRK-0001 "其他入库"',
+                        changes=c,
+                        reason="因为\t",
+                    )
+                    params = audit._params(connection, **entry)
+                    assert params == [
+                        field.get_db_prep_save(at, connection),
+                        user_id,
+                        "post",
+                        "inventory.stockdocument",
+                        "12",
+                        'QTRK-0001 "其他入库"',
+                        json.dumps(c),
+                        "因为\t",
+                        audit.entry_content(**entry),
+                    ]
+    assert audit._sqlite_params(connection, times[2], None, "a", "b", "c", "d", {}, "") is None
+    assert audit._sqlite_params(connection, times[1], None, "a", "b", "c", "d", {}, "") is not None
