@@ -162,7 +162,7 @@ def insert_document(
     """:func:`create_document` without its transaction and its audit line (the caller's
     transaction; the caller writes ``audit_step``)."""
     ensure_perm(user, model.RESOURCE, "create")
-    doc = model(**header)
+    doc = new_row(model)(dict(header))
     _check(doc, lines, facts, errors)
     doc.memo = doc.memo[:500]
     doc.created_by = user
