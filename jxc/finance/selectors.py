@@ -142,32 +142,53 @@ def aging(side: str, *, as_of, partner_id: int | None = None) -> dict[int, dict]
     0–30, 31–60, 61–90, > 90; an item without a due date is due on its date), its open credits
     (退货, 预收 / 预付, a discount not yet matched) netted against them the oldest due first and
     what is left of the credits (``credit``, ≤ 0: 未核销贷项), and the total (= what is open,
-    the partner's balance) — jxc.finance.rules.net_credits. One grouped statement, the buckets
-    as date bounds (jxc.finance.rules.aging_bucket), the credits as a sixth group."""
-    from jxc.finance import rules
-    from jxc.finance.models import OpenItem
+    the partner's balance on ``as_of``) — jxc.finance.rules.net_credits.
 
-    table = connection.ops.quote_name(OpenItem._meta.db_table)
+    What is open on ``as_of``: the items dated up to it, less the 核销 that had happened by
+    then — a settlement dated later, or with an item dated later (a payment of next month
+    settling this month's delivery), is given back to both its items. So the total is Σ of the
+    entries dated up to ``as_of`` (the statement's balance that day), also for a past date.
+    One grouped statement, the buckets as date bounds (jxc.finance.rules.aging_bucket), the
+    credits as a sixth group, the later settlements as one grouped join."""
+    from jxc.finance import rules
+    from jxc.finance.models import OpenItem, PartyLedgerEntry, Settlement
+
+    q = connection.ops.quote_name
+    items, settlements = q(OpenItem._meta.db_table), q(Settlement._meta.db_table)
     partner = _PARTNER[side]
-    due = f"COALESCE(due_date, {connection.ops.quote_name('date')})"
+    day_col = q("date")
+    due = f"COALESCE(o.due_date, o.{day_col})"
     day = dt.timedelta(days=1)
     # days past due d = as_of − due: not due (d < 0), 0–30, 31–60, 61–90, > 90; a credit: 5
     bounds = [as_of, as_of - 31 * day, as_of - 61 * day, as_of - 91 * day]
     bucket = (
-        f"CASE WHEN amount < 0 THEN 5 WHEN {due} > %s THEN 0 WHEN {due} > %s THEN 1"
+        f"CASE WHEN o.amount < 0 THEN 5 WHEN {due} > %s THEN 0 WHEN {due} > %s THEN 1"
         f" WHEN {due} > %s THEN 2 WHEN {due} > %s THEN 3 ELSE 4 END"
     )
-    where = f"side = %s AND is_open = %s AND {connection.ops.quote_name('date')} <= %s"
-    params: list = [*bounds, side, True, as_of]
-    if partner_id is not None:
-        where += f" AND {partner} = %s"
-        params.append(partner_id)
+    # The settlements not yet made on as_of — dated later, or one of their items is — given
+    # back to their items (+ to the debit, − to the credit). Read once each (CTEs): the
+    # partner's entries dated later by its (partner, date) index, its settlements by their
+    # partner index; the items: those open now (the partial index, ``is_open`` bare as its
+    # condition: a bound TRUE would not match it) and those given back, each summed once.
+    entries = q(PartyLedgerEntry._meta.db_table)
+    mine = f" AND {partner} = %s" if partner_id is not None else ""
+    who = [partner_id] if partner_id is not None else []
+    open_then = _cents_sql("o.amount - o.settled + t.back")
+    sql = (
+        f"WITH later_items AS (SELECT id FROM {entries} WHERE side = %s{mine} AND {day_col} > %s),"
+        f" late AS (SELECT debit_id, credit_id, amount FROM {settlements} WHERE side = %s{mine}"
+        f" AND ({day_col} > %s OR debit_id IN (SELECT id FROM later_items)"
+        f" OR credit_id IN (SELECT id FROM later_items))),"
+        " t AS (SELECT item_id, SUM(back) AS back FROM (SELECT debit_id AS item_id, amount AS back"
+        " FROM late UNION ALL SELECT credit_id, -amount FROM late UNION ALL SELECT entry_id, 0"
+        f" FROM {items} WHERE side = %s{mine} AND is_open AND {day_col} <= %s) u GROUP BY item_id)"
+        f" SELECT o.{partner}, {bucket}, SUM({open_then})"
+        f" FROM t JOIN {items} o ON o.entry_id = t.item_id"
+        f" WHERE o.{day_col} <= %s GROUP BY o.{partner}, 2"
+    )
+    params = [side, *who, as_of, side, *who, as_of, side, *who, as_of, *bounds, as_of]
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT {partner}, {bucket}, SUM({_cents_sql('amount - settled')})"
-            f" FROM {table} WHERE {where} GROUP BY {partner}, 2",
-            params,
-        )
+        cur.execute(sql, params)
         found = cur.fetchall()
     debits: dict[int, dict[str, Decimal]] = {}
     credits: dict[int, Decimal] = {}

@@ -189,3 +189,26 @@ def test_customer_statement_and_receivables_aging(world):
     assert aging["buckets"]["31-60"] == D("69.60") and aging["total"] == D("129.60")
     [overdue] = selectors.overdue_receivables(as_of=dt.date(2026, 3, 10))
     assert overdue["customer_id"] == customer.pk and overdue["open"] == D("69.60")
+
+
+def test_receivables_aging_on_a_past_date_is_what_was_open_then(world):
+    """账龄 on a past date: a 收款 dated after it does not take the delivery it settled out of
+    that day's aging; the total is the statement's balance of that day, to the 分."""
+    owner, customer, account = world
+    _doc(owner, customer, "100.00", dt.date(2026, 1, 5), 1)  # due 2-04
+    _doc(owner, customer, "-30.00", dt.date(2026, 1, 20), 2, kind="sales_return")
+    _doc(owner, customer, "60.00", dt.date(2026, 2, 20), 3)  # due 3-22
+    _receive(owner, customer, account, "50.01", date=dt.date(2026, 3, 3))  # settles XSCK-1
+
+    def aged(day):
+        found = selectors.aging("receivable", as_of=day)[customer.pk]
+        closing = selectors.party_statement(
+            "receivable", customer.pk, date_from=day, date_to=day
+        ).closing
+        assert found["total"] == closing == sum(found["buckets"].values()) + found["credit"]
+        return {k: v for k, v in found["buckets"].items() if v}, found["total"]
+
+    # Jan 31: the delivery and the return (netted), the March payment not yet there
+    assert aged(dt.date(2026, 1, 31)) == ({"not_due": D("70.00")}, D("70.00"))
+    assert aged(dt.date(2026, 2, 28)) == ({"0-30": D("70.00"), "not_due": D("60.00")}, D("130.00"))
+    assert aged(dt.date(2026, 3, 10)) == ({"31-60": D("19.99"), "not_due": D("60.00")}, D("79.99"))
