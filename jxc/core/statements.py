@@ -164,50 +164,21 @@ def _pipelined(raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
     about as long as executing. (Django's own cursor binds on the client and prepares
     nothing: every statement is parsed and planned each time.) The texts are few: fixed
     (``unnest`` of one array per column) or one per number of SKUs / warehouses. Planned
-    once, generically: ``plan_cache_mode`` is set for the connection (settings). Returns the
-    rows of each statement ([] for one that returns none)."""
-    import psycopg
+    once, generically: ``plan_cache_mode`` is set for the connection (settings). The
+    transaction's BEGIN goes in the same round trip
+    (jxc/inventory/tests/test_posting_round_trips.py holds a posting to three round trips).
+    Sent on libpq's pipeline without a cursor per statement (jxc.core.db.postgresql.pipeline:
+    the driver's cursors cost more client CPU than the server spends). Returns the rows of
+    each statement ([] for one that returns none)."""
+    run = _PG.get("run")
+    if run is None:  # imported at first use: a SQLite process never loads the driver
+        from jxc.core.db.postgresql import pipeline
 
-    if raw.prepare_threshold is None:
-        # Django connects with automatic preparing off; the ledger asks for it statement by
-        # statement (prepare=True below), nothing else is prepared: Django's cursors bind
-        # on the client, which never prepares
-        raw.prepare_threshold = _NEVER
-    cursors = []
-    # The transaction's BEGIN goes in the same round trip: the driver, left to itself, sends
-    # it with a sync of its own in pipeline mode (one round trip more per transaction). So
-    # the driver is told, for the pipeline's length, that there is no transaction to open
-    # (its private ``_autocommit``: the public setter refuses inside a transaction block and
-    # would send nothing anyway) and the BEGIN it would have sent is queued first.
-    # jxc/inventory/tests/test_posting_round_trips.py holds a posting to three round trips.
-    begin = not raw._autocommit and raw.pgconn.transaction_status == _IDLE
-    try:
-        if begin:
-            raw._autocommit = True
-        with raw.pipeline():
-            if begin:
-                raw.execute(raw._get_tx_start_command())
-            for sql, params in statements:
-                cur = psycopg.Cursor(raw)
-                cursors.append(cur)
-                cur.execute(sql, params, prepare=True)
-        # a statement returns rows when its result has columns (``description`` would build
-        # a Column object per column of every result to say the same)
-        return [
-            cur.fetchall() if (r := cur.pgresult) is not None and r.nfields else []
-            for cur in cursors
-        ]
-    finally:
-        if begin:
-            raw._autocommit = False
-        for cur in cursors:
-            cur.close()
+        run = _PG["run"] = pipeline.run
+    return run(raw, statements)
 
 
-_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the connection
-
-
-_NEVER = 2**62  # executions before the driver would prepare a statement on its own
+_PG: dict[str, Any] = {}
 
 
 def execute(sql: str, params: list | tuple = ()) -> None:

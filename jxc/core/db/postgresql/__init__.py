@@ -1,0 +1,1 @@
+"""PostgreSQL helpers of jxc (Django's own backend serves the connections)."""
