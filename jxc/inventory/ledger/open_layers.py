@@ -1,14 +1,15 @@
-"""The open cost layers of FIFO pools, read by the costing run (:mod:`.engine`) and, with
-the posting's locks, by the writer: only the oldest ones an issue can take (a window
-function over the remaining quantities, SQLite ≥ 3.25)."""
+"""The open cost layers of FIFO pools, read by the costing run (:mod:`.engine`): only the
+oldest ones an issue can take (a window function over the remaining quantities, SQLite ≥
+3.25); and, with the posting's locks, by the writer: each pool's oldest open layer."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from django.db import models
 
 from jxc.core.statements import fetch
 from jxc.inventory.layer_models import CostLayer
-from jxc.inventory.ledger.sql import Reader, placeholders
+from jxc.inventory.ledger.costing.state import Layer
+from jxc.inventory.ledger.sql import Reader, date_sql, decimal_sql, placeholders
 
 LAYER_FIELDS = [
     "id",
@@ -48,54 +49,72 @@ def open_layers_of(pool_ids: list[int], limits: dict[int, int]) -> list[dict]:
     return [dict(zip(names, converted(raw), strict=True)) for raw in fetch(sql, params)]
 
 
-def open_layers_sql(limits: dict[tuple[int, str], int]) -> tuple[str, list]:
-    """The open layers of the FIFO pools (SKU id, pool key) of ``limits``, the oldest ones
-    of each until what lies before a layer reaches its limit (as :func:`open_layers_of`),
-    by the pools' keys: read with the posting's locks, before the pools' ids are known.
-    Rows: the pool's (SKU id, key), then the pool id and the layer's fields."""
-    skus = sorted({k[0] for k in limits})
-    keys = sorted({k[1] for k in limits})
-    shape = (len(skus), len(keys), len(limits))
-    sql = _OPEN_LAYERS_SQL.get(shape)
+# a posting issuing from more pools than this reads their layers in the run (by pool id)
+HEAD_READ_MAX = 64
+
+
+def head_layers_sql(keys: list[tuple[int, str]]) -> tuple[str, list] | None:
+    """The oldest open layer of each FIFO pool (SKU id, pool key) of ``keys``, read with the
+    posting's locks, before the pools' ids are known: one probe of the pool's unique index
+    and one of the open-layer index per pool — no window over the layers, no temporary
+    b-tree. An issue its pool's oldest layer covers needs no other (:meth:`Run._seeded_layers`);
+    any other pool reads its open layers in the run (:func:`open_layers_of`). Rows: the
+    pool's (SKU id, key), then the pool id and the layer's fields. None for more than
+    :data:`HEAD_READ_MAX` pools."""
+    n = len(keys)
+    if not n or n > HEAD_READ_MAX:
+        return None
+    sql = _HEAD_SQL.get(n)
     if sql is None:
-        sql = _OPEN_LAYERS_SQL[shape] = _open_layers_text(*shape)
-    params = [*skus, *keys, "fifo", *(v for (sku, key), n in limits.items() for v in (sku, key, n))]
+        sql = _HEAD_SQL[n] = _head_layers_text(n)
+    params: list = [v for key in keys for v in key]
+    params.append("fifo")
     return sql, params
 
 
-_OPEN_LAYERS_SQL: dict[tuple[int, int, int], str] = {}  # per shape: the text is built once
+_HEAD_SQL: dict[int, str] = {}  # per number of pools: the text is built once
 
 
-def _open_layers_text(skus: int, keys: int, limits: int) -> str:
+def _head_layers_text(n: int) -> str:
     from jxc.inventory.ledger.pools import POOLS
 
-    q = LAYERS.q
-    pools = f"{POOLS.table} p"
-    # partitioned by the pool's (SKU, key), unique like its id: the pools come in that
-    # order from their unique index and each pool's layers in date order from the open-layer
-    # index, so SQLite needs no sort for the window
-    before = (
-        f"SUM(c.{q('remaining')}) OVER (PARTITION BY p.sku_id, p.{POOLS.q('key')} "
-        f"ORDER BY c.{q('date')}, "
-        f"c.{q('move_id')}, c.{q('idx')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    q, key = LAYERS.q, POOLS.q("key")
+    columns = ", ".join(
+        decimal_sql(f"c.{q(f.name)}")
+        if isinstance(f, models.DecimalField)
+        else date_sql(f"c.{q(f.name)}")
+        if isinstance(f, models.DateField)
+        else f"c.{q(f.name)}"
+        for f in POOLLAYERS.fields
     )
-    cases = " ".join(
-        "WHEN l.p_sku = %s AND l.p_key = %s THEN l.before_qty < %s" for _ in range(limits)
+    oldest = (
+        f"SELECT o.id FROM {LAYERS.table} o WHERE o.pool_id = p.id AND o.{q('remaining')} > 0 "
+        f"ORDER BY o.{q('date')}, o.{q('move_id')}, o.{q('idx')} LIMIT 1"
     )
+    # (SKU, key) pairs joined by OR: one probe of the unique index each; IN lists of the SKUs
+    # and keys would be built into temporary b-trees and probe their cross product
+    pairs = " OR ".join([f"(p.sku_id = %s AND p.{key} = %s)"] * n)
     return (
-        f"SELECT l.p_sku, l.p_key, {POOLLAYERS.columns} FROM (SELECT c.*, p.sku_id AS p_sku, "
-        f"p.{POOLS.q('key')} AS p_key, {before} AS before_qty FROM {LAYERS.table} c "
-        f"JOIN {pools} ON p.id = c.pool_id WHERE p.sku_id IN ({placeholders(skus)}) "
-        f"AND p.{POOLS.q('key')} IN ({placeholders(keys)}) AND p.method = %s "
-        f"AND c.{q('remaining')} > 0) AS l "
-        f"WHERE l.before_qty IS NULL OR CASE {cases} ELSE FALSE END"
+        f"SELECT p.sku_id, p.{key}, {columns} FROM {POOLS.table} p "
+        f"JOIN {LAYERS.table} c ON c.id = ({oldest}) WHERE ({pairs}) AND p.method = %s"
     )
 
 
-def parse_open_layers(raws: list[tuple]) -> dict[tuple[int, str], list[dict]]:
-    """The rows of :func:`open_layers_sql` by the pool's (SKU id, key)."""
-    names, converted = POOLLAYERS.names, POOLLAYERS.converted
-    out: dict[tuple[int, str], list[dict]] = defaultdict(list)
+def parse_head_layers(raws: list[tuple]) -> dict[tuple[int, str], Layer]:
+    """The rows of :func:`head_layers_sql` as layers, by the pool's (SKU id, key)."""
+    converted = POOLLAYERS.converted
+    out: dict[tuple[int, str], Layer] = {}
     for raw in raws:
-        out[(raw[0], raw[1])].append(dict(zip(names, converted(raw[2:]), strict=True)))
+        _pool, ref, move_id, idx, date, base_qty, base_value, cost, qty, receipt = converted(
+            raw[2:]
+        )
+        out[(raw[0], raw[1])] = Layer(
+            (date.toordinal(), move_id, idx),  # layer_key
+            base_qty,
+            base_value,
+            qty,
+            cost,
+            ref=ref,
+            receipt=receipt,
+        )
     return out

@@ -15,7 +15,6 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +48,7 @@ from jxc.inventory.ledger.locks import (
     lock_skus,
     read_for_posting,
 )
-from jxc.inventory.ledger.open_layers import open_layers_sql, parse_open_layers
+from jxc.inventory.ledger.open_layers import head_layers_sql, parse_head_layers
 from jxc.inventory.ledger.pools import (
     ReferencePrices,
     candidate_pool_keys,
@@ -264,15 +263,12 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     keys = {(it.sku_id, it.warehouse_id) for it in items}
     # one round trip: the SKUs' ledger rows locked with the SKUs and the company settings,
     # the balance rows locked with their warehouses, the cost pools, new move ids
-    # FIFO issues: the open layers they can take, by the pool keys they may have
+    # FIFO issues: their pools' oldest open layers, by the pool keys they may have
     # (read when the last posting had FIFO pools: the method is known after the read)
-    layer_limits = _issue_limits(items, _LAST_POOLS["scope"]) if _LAST_POOLS["fifo"] else {}
+    issue_keys = _issue_keys(items, _LAST_POOLS["scope"]) if _LAST_POOLS["fifo"] else []
+    heads = head_layers_sql(issue_keys)
     reads = read_for_posting(
-        sku_ids,
-        keys,
-        candidate_pool_keys(items),
-        new_moves=len(items),
-        extra=open_layers_sql(layer_limits) if layer_limits else None,
+        sku_ids, keys, candidate_pool_keys(items), new_moves=len(items), extra=heads
     )
     ledgers, skus, settings = reads.ledgers, reads.skus, reads.company
     if settings is not None:
@@ -335,8 +331,8 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     )
     _LAST_POOLS["fifo"] = any(p.method == "fifo" for p in pools.values())
     _LAST_POOLS["scope"] = company.cost_scope
-    if layer_limits and known_pools is not None:
-        run.seed_open_layers(parse_open_layers(reads.extra_rows), layer_limits)
+    if heads is not None and known_pools is not None:
+        run.seed_open_layers(parse_head_layers(reads.extra_rows), issue_keys)
     new = []
     for it in items:
         m = RunMove(
@@ -413,20 +409,18 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
 _LAST_POOLS: dict[str, bool | str | None] = {"fifo": True, "scope": None}
 
 
-def _issue_limits(items: list[PostingLine], scope: object = None) -> dict[tuple[int, str], int]:
-    """Per (SKU id, pool key) a FIFO pool of the lines may have (company pool "", warehouse
-    pool "w<id>"; only the key of ``scope`` when it is known), how much of its open layers
-    the lines' issues can take: a whole number above their quantity (Run._issue_need).
-    Empty without issues."""
-    need: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+def _issue_keys(items: list[PostingLine], scope: object = None) -> list[tuple[int, str]]:
+    """The (SKU id, pool key) of the FIFO pools the lines issue from may have (company pool
+    "", warehouse pool "w<id>"; only the key of ``scope`` when it is known)."""
     company, warehouse = scope != "warehouse", scope is None or scope == "warehouse"
+    out: dict[tuple[int, str], None] = {}
     for it in items:
         if it.qty < 0:
             if company:
-                need[(it.sku_id, "")] -= it.qty
+                out[(it.sku_id, "")] = None
             if warehouse:
-                need[(it.sku_id, f"w{it.warehouse_id}")] -= it.qty
-    return {k: int(v) + 2 for k, v in need.items()}
+                out[(it.sku_id, f"w{it.warehouse_id}")] = None
+    return list(out)
 
 
 def _write_balances(
