@@ -4,12 +4,13 @@ oldest ones an issue can take (a window function over the remaining quantities, 
 
 from __future__ import annotations
 
-from django.db import models
+import re
 
 from jxc.core.statements import fetch
 from jxc.inventory.layer_models import CostLayer
 from jxc.inventory.ledger.costing.state import Layer
-from jxc.inventory.ledger.sql import Reader, date_sql, decimal_sql, placeholders
+from jxc.inventory.ledger.pools import POOLS
+from jxc.inventory.ledger.sql import Reader, placeholders
 
 LAYER_FIELDS = [
     "id",
@@ -76,28 +77,29 @@ _HEAD_SQL: dict[int, str] = {}  # per number of pools: the text is built once
 
 
 def _head_layers_text(n: int) -> str:
-    from jxc.inventory.ledger.pools import POOLS
+    # (SKU, key) pairs joined by OR: one probe of the unique index each; IN lists of the SKUs
+    # and keys would be built into temporary b-trees and probe their cross product
+    pairs = " OR ".join([_HEAD_PAIR] * n)
+    return f"{_HEAD_SELECT} WHERE ({pairs}) AND p.method = %s"
 
+
+def _head_parts() -> tuple[str, str]:
+    """The head read's text but its (SKU, key) pairs: built once, with the module's readers
+    (the layers' columns as :data:`POOLLAYERS` selects them, qualified by the join's alias)."""
     q, key = LAYERS.q, POOLS.q("key")
-    columns = ", ".join(
-        decimal_sql(f"c.{q(f.name)}")
-        if isinstance(f, models.DecimalField)
-        else date_sql(f"c.{q(f.name)}")
-        if isinstance(f, models.DateField)
-        else f"c.{q(f.name)}"
-        for f in POOLLAYERS.fields
-    )
+    columns = re.sub(r'"(\w+)"', r'c."\1"', POOLLAYERS.columns)
     oldest = (
         f"SELECT o.id FROM {LAYERS.table} o WHERE o.pool_id = p.id AND o.{q('remaining')} > 0 "
         f"ORDER BY o.{q('date')}, o.{q('move_id')}, o.{q('idx')} LIMIT 1"
     )
-    # (SKU, key) pairs joined by OR: one probe of the unique index each; IN lists of the SKUs
-    # and keys would be built into temporary b-trees and probe their cross product
-    pairs = " OR ".join([f"(p.sku_id = %s AND p.{key} = %s)"] * n)
-    return (
+    select = (
         f"SELECT p.sku_id, p.{key}, {columns} FROM {POOLS.table} p "
-        f"JOIN {LAYERS.table} c ON c.id = ({oldest}) WHERE ({pairs}) AND p.method = %s"
+        f"JOIN {LAYERS.table} c ON c.id = ({oldest})"
     )
+    return select, f"(p.sku_id = %s AND p.{key} = %s)"
+
+
+_HEAD_SELECT, _HEAD_PAIR = _head_parts()
 
 
 def parse_head_layers(raws: list[tuple]) -> dict[tuple[int, str], Layer]:

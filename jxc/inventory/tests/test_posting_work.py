@@ -62,9 +62,10 @@ def _calls(kit, lines) -> int:
     ("method", "scope", "receipt", "issue"),
     [
         # counted at the seventh pass: 555 / 505 (moving average), 575 / 677 (FIFO);
-        # before it (ce75530): 826 / 751 and 791 / 898
+        # before it (ce75530): 826 / 751 and 791 / 898. Ninth pass: FIFO issues 735 -> 658
+        # (each pool's oldest open layer read with the locks, made a layer as it is read)
         ("moving_average", "company", 620, 580),
-        ("fifo", "warehouse", 650, 760),
+        ("fifo", "warehouse", 650, 700),
     ],
 )
 def test_a_five_line_posting_takes_a_bounded_number_of_python_calls(
