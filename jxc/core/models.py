@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import CostingMethod, CostScope
-from jxc.core.fields import choices_check
+from jxc.core.fields import AppendOnlyIdField, choices_check
 from jxc.core.permissions import VIEW_COST, matches
 
 
@@ -209,10 +209,19 @@ class DocumentSequence(models.Model):
 class AuditLog(models.Model):
     """操作记录: append-only record of every master-data change and state change."""
 
+    # no AUTOINCREMENT on SQLite: nothing is ever deleted (triggers refuse it), and each
+    # entry read and wrote sqlite_sequence — a page of every document step's commit
+    id = AppendOnlyIdField(primary_key=True, serialize=False, verbose_name="ID")
     # set before the hash is taken (record_audit), not at INSERT time as auto_now_add would
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
+    # no index: nothing looks entries up by user (an index page more in every step's commit)
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("user")
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        verbose_name=_("user"),
     )
     action = models.CharField(_("action"), max_length=30)
     object_type = models.CharField(max_length=60)
