@@ -7,6 +7,7 @@ IMMEDIATE (settings), so writers queue for the whole database instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -132,6 +133,14 @@ def _sku_lock_text(n: int) -> str:
 
     table = _LEDGERS.table
     st, pt = Sku._meta.db_table, Product._meta.db_table
+    if is_sqlite():  # no row locks: the SKU and its product joined (one probe each, not three)
+        columns = re.sub(r'"(\w+)"', rf"{table}.\g<0>", _LEDGERS.columns)
+        return (
+            f"SELECT {columns}, s.code, s.name, p.tracking, {', '.join(_company_columns())} "
+            f"FROM {table} LEFT JOIN {st} s ON s.id = {table}.sku_id "
+            f"LEFT JOIN {pt} p ON p.id = s.product_id "
+            f"WHERE {table}.sku_id IN ({placeholders(n)}) ORDER BY {table}.sku_id"
+        )
     sku = f"(SELECT %s FROM {st} s WHERE s.id = {table}.sku_id)"
     tracking = (
         f"(SELECT p.tracking FROM {st} s JOIN {pt} p ON p.id = s.product_id "
@@ -182,6 +191,24 @@ def _balance_lock_sql(
     """``guard``: lock only if every one of these SKUs has its ledger row (so no balance row
     is locked before a ledger row the posting still has to create: one lock order)."""
     skus = sorted({k[0] for k in keys})
+    if is_sqlite():
+        # no row locks, so no lock order to keep: no guard, no ORDER BY (the rows are keyed
+        # when parsed); the pairs joined by OR, one probe of the unique index each (IN lists
+        # are built into temporary b-trees and probe their cross product)
+        if all_warehouses or len(keys) > PAIRS_MAX:
+            params = list(skus)
+            if not all_warehouses:
+                params += sorted({k[1] for k in keys})
+                shape = (len(skus), len(params) - len(skus), False, "sqlite")
+            else:
+                shape = (len(skus), 0, True, "sqlite")
+        else:
+            params = [v for k in sorted(keys) for v in k]
+            shape = (len(keys), -1, False, "sqlite")
+        sql = _BALANCE_LOCK_SQL.get(shape)
+        if sql is None:
+            sql = _BALANCE_LOCK_SQL[shape] = _balance_lock_text_sqlite(*shape[:3])
+        return sql, params
     whs = sorted({k[1] for k in keys})
     params = list(skus)
     if not all_warehouses:
@@ -216,6 +243,22 @@ def _balance_lock_text(skus: int, whs: int, all_warehouses: bool, guard: int | N
         where,
         " ORDER BY sku_id, warehouse_id" + for_update(),
     )
+
+
+def _balance_lock_text_sqlite(n: int, whs: int, all_warehouses: bool) -> str:
+    """SQLite's balance read (see :func:`_balance_lock_sql`): ``whs`` -1: ``n`` (SKU,
+    warehouse) pairs; else ``n`` SKUs in ``whs`` warehouses (all of them: ``all_warehouses``)."""
+    from jxc.inventory.models import Warehouse
+
+    table = _BALANCES.table
+    wh = f"(SELECT %s FROM {Warehouse._meta.db_table} w WHERE w.id = {table}.warehouse_id)"
+    if whs < 0:
+        where = " OR ".join(["(sku_id = %s AND warehouse_id = %s)"] * n)
+    else:
+        where = f"sku_id IN ({placeholders(n)})"
+        if not all_warehouses:
+            where += f" AND warehouse_id IN ({placeholders(whs)})"
+    return _BALANCES.sql_with([wh % "w.name", wh % "w.allow_negative"], where)
 
 
 def _balance_lock_parse(
@@ -287,11 +330,38 @@ class PostingReads:
     move_ids: list[int] | None
 
 
-_POOLS_SQL: dict[tuple[int, int], str] = {}  # per number of SKUs and keys
+_POOLS_SQL: dict[tuple[int, int], str] = {}  # per number of SKUs and keys, or of pairs
+
+# SQLite: at most this many pairs joined by OR in one read (an OR chain is an expression tree
+# as deep as it is long: SQLite refuses one deeper than 1,000); more go as IN lists
+PAIRS_MAX = 64
 
 # the last posting's pool scope: the balance rows to lock are read before the company's
 # settings are; a wrong guess costs a second read, never a wrong result
 _SCOPE: dict[str, bool] = {"all_warehouses": True}
+
+
+def _pools_sql(
+    sku_ids: list[int], pool_keys: set[str], pool_pairs: set[tuple[int, str]]
+) -> tuple[str, list]:
+    """The cost pools of the SKUs with the given keys; SQLite: of the (SKU id, key) pairs the
+    lines may have, joined by OR (one probe of the unique index each; IN lists are built into
+    temporary b-trees and probe the SKUs × keys)."""
+    if is_sqlite() and len(pool_pairs) <= PAIRS_MAX:
+        shape = (len(pool_pairs), -1)
+        params = [v for pair in sorted(pool_pairs) for v in pair]
+    else:
+        shape = (len(sku_ids), len(pool_keys))
+        params = [*sku_ids, *sorted(pool_keys)]
+    sql = _POOLS_SQL.get(shape)
+    if sql is None:
+        key = POOLS.q("key")
+        sql = _POOLS_SQL[shape] = POOLS.select + (
+            " OR ".join([f"(sku_id = %s AND {key} = %s)"] * shape[0])
+            if shape[1] < 0
+            else f"sku_id IN ({placeholders(shape[0])}) AND {key} IN ({placeholders(shape[1])})"
+        )
+    return sql, params
 
 
 def read_for_posting(
@@ -301,25 +371,21 @@ def read_for_posting(
     *,
     new_moves: int,
     extra: tuple[str, list] | None = None,
+    pool_pairs: set[tuple[int, str]] | None = None,
 ) -> PostingReads:
     """Lock the SKUs' ledger rows and their balance rows (in that order, as lock_skus and
     lock_balances do) and read the SKUs, the company, the warehouses, the cost pools with
-    the given keys, the ``extra`` statement's rows and — PostgreSQL — ``new_moves`` ids for
-    the moves, in one round trip."""
+    the given keys (SQLite: of the given (SKU id, key) pairs, when there are not too many),
+    the ``extra`` statement's rows and — PostgreSQL — ``new_moves`` ids for the moves, in one
+    round trip."""
+    if pool_pairs is None:
+        pool_pairs = {(s, k) for s in sku_ids for k in pool_keys}
     all_warehouses = _SCOPE["all_warehouses"]
     statements = [
         _sku_lock_sql(sku_ids),
         _balance_lock_sql(keys, all_warehouses=all_warehouses, guard=sku_ids),
     ]
-    shape = (len(sku_ids), len(pool_keys))
-    pools_sql = _POOLS_SQL.get(shape)
-    if pools_sql is None:
-        pools_sql = _POOLS_SQL[shape] = (
-            POOLS.select
-            + f"sku_id IN ({placeholders(shape[0])}) AND {POOLS.q('key')} IN "
-            + f"({placeholders(shape[1])})"
-        )
-    statements.append((pools_sql, [*sku_ids, *sorted(pool_keys)]))
+    statements.append(_pools_sql(sku_ids, pool_keys, pool_pairs))
     if extra is not None:
         statements.append(extra)
     if new_moves and not is_sqlite():

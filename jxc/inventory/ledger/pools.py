@@ -72,15 +72,22 @@ def pool_key(
     return key, wh, batch
 
 
-def candidate_pool_keys(items: list[PostingLine]) -> set[str]:
+def candidate_pool_keys(items: list[PostingLine]) -> tuple[set[str], set[tuple[int, str]]]:
     """Every key the lines' pools may have, whatever the company's pool scope and method
-    (read with the locks, before the settings are known)."""
+    (read with the locks, before the settings are known), and each line's own (SKU id, key)
+    pairs of them."""
     keys = {""}
+    pairs = set()
     for it in items:
-        keys.add(f"w{it.warehouse_id}")
+        sku, wh = it.sku_id, f"w{it.warehouse_id}"
+        keys.add(wh)
+        pairs.add((sku, ""))
+        pairs.add((sku, wh))
         if it.batch_id is not None:
-            keys.update((f"b{it.batch_id}", f"w{it.warehouse_id}b{it.batch_id}"))
-    return keys
+            batch = (f"b{it.batch_id}", f"{wh}b{it.batch_id}")
+            keys.update(batch)
+            pairs.update(((sku, batch[0]), (sku, batch[1])))
+    return keys, pairs
 
 
 def pools_for(

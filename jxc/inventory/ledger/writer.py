@@ -267,8 +267,9 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     # (read when the last posting had FIFO pools: the method is known after the read)
     issue_keys = _issue_keys(items, _LAST_POOLS["scope"]) if _LAST_POOLS["fifo"] else []
     heads = head_layers_sql(issue_keys)
+    pool_keys, pool_pairs = candidate_pool_keys(items)
     reads = read_for_posting(
-        sku_ids, keys, candidate_pool_keys(items), new_moves=len(items), extra=heads
+        sku_ids, keys, pool_keys, new_moves=len(items), extra=heads, pool_pairs=pool_pairs
     )
     ledgers, skus, settings = reads.ledgers, reads.skus, reads.company
     if settings is not None:
