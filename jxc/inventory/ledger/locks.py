@@ -192,23 +192,7 @@ def _balance_lock_sql(
     is locked before a ledger row the posting still has to create: one lock order)."""
     skus = sorted({k[0] for k in keys})
     if is_sqlite():
-        # no row locks, so no lock order to keep: no guard, no ORDER BY (the rows are keyed
-        # when parsed); the pairs joined by OR, one probe of the unique index each (IN lists
-        # are built into temporary b-trees and probe their cross product)
-        if all_warehouses or len(keys) > PAIRS_MAX:
-            params = list(skus)
-            if not all_warehouses:
-                params += sorted({k[1] for k in keys})
-                shape = (len(skus), len(params) - len(skus), False, "sqlite")
-            else:
-                shape = (len(skus), 0, True, "sqlite")
-        else:
-            params = [v for k in sorted(keys) for v in k]
-            shape = (len(keys), -1, False, "sqlite")
-        sql = _BALANCE_LOCK_SQL.get(shape)
-        if sql is None:
-            sql = _BALANCE_LOCK_SQL[shape] = _balance_lock_text_sqlite(*shape[:3])
-        return sql, params
+        return _balance_read_sqlite(keys, skus, all_warehouses=all_warehouses)
     whs = sorted({k[1] for k in keys})
     params = list(skus)
     if not all_warehouses:
@@ -243,6 +227,29 @@ def _balance_lock_text(skus: int, whs: int, all_warehouses: bool, guard: int | N
         where,
         " ORDER BY sku_id, warehouse_id" + for_update(),
     )
+
+
+def _balance_read_sqlite(
+    keys: set[tuple[int, int]], skus: list[int], *, all_warehouses: bool
+) -> tuple[str, list]:
+    """SQLite has no row locks, so no lock order to keep: no guard, no ORDER BY (the rows
+    are keyed when parsed); the pairs joined by OR, one probe of the unique index each (IN
+    lists are built into temporary b-trees and probe their cross product)."""
+    shape: tuple[int, int, bool]
+    if all_warehouses:
+        params, shape = list(skus), (len(skus), 0, True)
+    elif len(keys) > PAIRS_MAX:
+        whs = sorted({k[1] for k in keys})
+        params, shape = [*skus, *whs], (len(skus), len(whs), False)
+    else:
+        params, shape = [v for k in sorted(keys) for v in k], (len(keys), -1, False)
+    sql = _BALANCE_READ_SQLITE.get(shape)
+    if sql is None:
+        sql = _BALANCE_READ_SQLITE[shape] = _balance_lock_text_sqlite(*shape)
+    return sql, params
+
+
+_BALANCE_READ_SQLITE: dict[tuple[int, int, bool], str] = {}
 
 
 def _balance_lock_text_sqlite(n: int, whs: int, all_warehouses: bool) -> str:
