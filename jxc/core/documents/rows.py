@@ -11,13 +11,15 @@ rows are the same; only the SQL text is built once per model.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, TypeVar, cast
 
 from django.db import connection, models
 from django.db.models import DecimalField, Model, signals
 from django.db.models.base import ModelState
+from django.utils.dateparse import parse_date
 
 from jxc.core.statements import current, fetch, vendor
 
@@ -46,9 +48,9 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
     steps = []
     for i, f in enumerate(cols):
         col = f.get_col(table)
-        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if convs:
-            steps.append((i, col, convs))
+        step = _conversion(f, col)
+        if step is not None:
+            steps.append((i, *step))
     alias = connection.alias
     # as Model.from_db, without Model.__init__'s per-field work (nothing listens to the
     # model's init signals: no field or app needs them)
@@ -57,11 +59,10 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
 
     def build(values: Sequence[Any]) -> M:
         values = list(values)
-        for i, col, convs in steps:
+        for i, convert, none_stays in steps:
             value = values[i]
-            for conv in convs:
-                value = conv(value, col, connection)
-            values[i] = value
+            if value is not None or not none_stays:
+                values[i] = convert(value)
         if not plain:
             return model.from_db(alias, attnames, values)
         obj = new(model)
@@ -72,6 +73,40 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
 
     _BUILDERS[key] = build
     return build
+
+
+# SQLite's own converters that give None back for None (a NULL read stays None)
+_NONE_STAYS = frozenset(
+    {"DecimalField", "DateField", "DateTimeField", "TimeField", "BooleanField", "UUIDField"}
+)
+
+
+def _conversion(field: Any, col: Any) -> tuple[Callable[[Any], Any], bool] | None:
+    """How a value of ``field`` read with a plain cursor becomes what the ORM gives (None:
+    as it is), and whether a NULL stays None without asking. The ORM's converters, called
+    one by one with the column and the connection; on SQLite a decimal or a date column the
+    backend alone converts, its conversion inlined (the same arithmetic: 15 significant
+    digits from the stored float, quantized to the field's places in its context)."""
+    ops_convs = connection.ops.get_db_converters(col)
+    field_convs = col.get_db_converters(connection)
+    convs = ops_convs + field_convs
+    if not convs:
+        return None
+    kind = field.get_internal_type()
+    backend_only = not field_convs and len(ops_convs) == 1 and connection.vendor == "sqlite"
+    if backend_only and kind == "DecimalField" and field.decimal_places is not None:
+        create = Context(prec=15).create_decimal_from_float
+        quantum, context = Decimal(1).scaleb(-field.decimal_places), field.context
+        return (lambda value: create(value).quantize(quantum, context=context)), True
+    if backend_only and kind == "DateField":
+        return (lambda value: value if isinstance(value, dt.date) else parse_date(value)), True
+
+    def convert(value: Any) -> Any:
+        for conv in convs:
+            value = conv(value, col, connection)
+        return value
+
+    return convert, backend_only and kind in _NONE_STAYS
 
 
 def new_row(model: type[M]) -> Callable[[dict[str, Any]], M]:
