@@ -24,7 +24,7 @@ from jxc.core.documents.actions import (
 )
 from jxc.core.documents.at_once import THROUGH_POST, take_actions, take_actions_in
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
-from jxc.core.documents.lots import Lot, issue_lots
+from jxc.core.documents.lots import Lot, issue_lots, make_lot
 from jxc.core.documents.rows import as_read, row_builder, rows_where_statement
 from jxc.core.documents.services import (
     create_document,
@@ -250,7 +250,7 @@ def _post_lines(doc: StockDocument, rows: list | None = None) -> list[PostLine]:
         serials = parse_serials(x.serials)
         lots: tuple[Lot, ...]
         if incoming or doc.kind == K.COST_ADJUSTMENT:
-            lots = (Lot(qty=x.base_qty, bin=x.bin_id, batch=batch_id, serials=serials),)
+            lots = (make_lot(x.base_qty, x.bin_id, batch_id, serials),)
         else:
             lots = issue_lots(
                 qty=x.base_qty,
@@ -261,7 +261,7 @@ def _post_lines(doc: StockDocument, rows: list | None = None) -> list[PostLine]:
                 pool=pool,
             )
         out.append(
-            PostLine(
+            rules.post_line(
                 id=x.pk,
                 sku=x.sku_id,
                 qty=x.qty,

@@ -89,3 +89,74 @@ def test_a_header_by_relation_name_is_made_as_model_init_makes_it(stock_world):
         new_row(OtherReceipt)({"warehouse": w.owner})
     with pytest.raises(TypeError):
         new_row(OtherReceipt)({"no_such_field": 1})
+
+
+@pytest.mark.django_db
+def test_rows_read_with_a_plain_cursor_are_what_the_orm_reads(stock_world):
+    """The row builder's own decimal and date conversions (SQLite) give the values the ORM's
+    converters give — to the last place and exponent — NULLs included."""
+    from decimal import Decimal
+
+    from jxc.core.documents.lines import LineInput
+    from jxc.core.documents.rows import rows_where
+    from jxc.inventory.documents import services as docs
+    from jxc.inventory.documents.models import StockDocument, StockDocumentLine
+
+    w = stock_world
+    doc = docs.create_stock_document(
+        user=w.owner,
+        kind="other_receipt",
+        warehouse=w.zc,
+        date=dt.date(2026, 3, 1),
+        reason="other",
+        lines=[
+            LineInput(sku=w.sku_a.pk, qty=Decimal("3"), price=Decimal("0.1")),
+            LineInput(sku=w.sku_a.pk, qty=Decimal("2"), unit=w.box.pk, price=Decimal("12.34")),
+            LineInput(sku=w.sku_b.pk, qty=Decimal("7")),
+        ],
+    )
+
+    def plain(obj):
+        return {k: repr(v) for k, v in obj.__dict__.items() if k != "_state"}
+
+    ours = rows_where(StockDocumentLine, "document_id", doc.pk, order=("line_no", "id"))
+    orm = list(StockDocumentLine.objects.filter(document=doc).order_by("line_no", "id"))
+    assert [plain(x) for x in ours] == [plain(x) for x in orm]
+    assert any(x.price is None for x in ours)
+    (header,) = rows_where(StockDocument, "id", doc.pk)
+    assert plain(header) == plain(StockDocument.objects.get(pk=doc.pk))
+
+
+def test_lots_and_post_lines_made_without_init_are_the_dataclasses_own(monkeypatch):
+    import dataclasses
+    from decimal import Decimal
+
+    from jxc.core.documents.lots import Lot, make_lot
+    from jxc.inventory.documents.rules import PostLine, post_line
+
+    full = {"qty": Decimal("2.500000"), "bin": 3, "batch": None, "serials": ("S1",)}
+    line = {
+        "id": 9,
+        "sku": 4,
+        "qty": Decimal("1"),
+        "base_qty": Decimal("12"),
+        "unit": 2,
+        "price": None,
+        "factor": Decimal("12"),
+        "value_change": None,
+        "lots": (Lot(**full),),
+    }
+    expected_lots = [Lot(**full), Lot(qty=Decimal(1))]
+    expected_line = PostLine(**line)
+
+    def init(*args, **kwargs):
+        raise AssertionError("__init__ was run")
+
+    monkeypatch.setattr(Lot, "__init__", init)
+    monkeypatch.setattr(PostLine, "__init__", init)
+    made = [make_lot(**full), make_lot(Decimal(1))]
+    assert made == expected_lots
+    assert [hash(x) for x in made] == [hash(x) for x in expected_lots]
+    assert post_line(**line) == expected_line
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].qty = Decimal(0)  # type: ignore[misc]
