@@ -49,65 +49,73 @@ def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
             for chunk in chunks(replayed):
                 CostLayer.objects.filter(move_id__in=chunk).delete()
     new_rows: list[list] = []  # NEW_LAYER_FIELDS
-    updates: list[tuple] = []
+    updates: list[list] = []  # remaining, id
     for cursor in cursors:
-        layers = {x.key: x for x in cursor.state.layers}
-        layers.update(cursor.state.closed)
+        state = cursor.state
         created = [x for m in cursor.processed for x in m.new_layers]
-        created_keys = {x.key for x in created}
-        pool_id = cursor.pool.pk
-        new_rows.extend(
-            [
-                pool_id,
-                real(x.key[1]),
-                x.key[2],
-                dt.date.fromordinal(x.key[0]),
-                x.base_qty,
-                x.base_value,
-                x.unit_cost or ZERO,
-                x.qty,
-                None if x.receipt is None else real(x.receipt),  # type: ignore[arg-type]
-            ]
-            for x in created
-        )
-        updates.extend(
-            (x.qty, x.ref)
-            for x in layers.values()
-            if x.touched and x.key not in created_keys and x.ref is not None
-        )
-    made = {(r[0], r[3].toordinal(), r[1], r[2]) for r in new_rows}
-    uses: list[tuple] = []  # (new layer's key, or None and the layer id; move, qty, value)
-    for cursor in cursors:
-        pool_id = cursor.pool.pk
-        known = cursor.layer_ids
-        for m in cursor.processed:
-            if not m.uses:
-                continue
-            move_id = m.id if m.id is not None else ids[m.seq]
-            for u in m.uses:
-                k = (pool_id, u.layer_key[0], real(u.layer_key[1]), u.layer_key[2])
-                if k in made:
-                    uses.append((k, None, move_id, u.qty, u.value))
-                else:
-                    uses.append((None, known[k[1:]], move_id, u.qty, u.value))
-    if any(u[0] is not None for u in uses):  # an issue from a layer made by this posting
+        if created:
+            pool_id = cursor.pool.pk
+            new_rows.extend(
+                [
+                    pool_id,
+                    real(x.key[1]),
+                    x.key[2],
+                    dt.date.fromordinal(x.key[0]),
+                    x.base_qty,
+                    x.base_value,
+                    x.unit_cost or ZERO,
+                    x.qty,
+                    None if x.receipt is None else real(x.receipt),  # type: ignore[arg-type]
+                ]
+                for x in created
+            )
+        # the existing layers changed (a layer made by this run has no id: it is inserted)
+        for x in state.layers:
+            if x.touched and x.ref is not None:
+                updates.append([x.qty, x.ref])
+        for x in state.closed.values():
+            if x.touched and x.ref is not None:
+                updates.append([x.qty, x.ref])
+    uses: list[list] = []  # move, layer id (or None), qty, value; new layer's key or None
+    if new_rows:
+        made = {(r[0], r[3].toordinal(), r[1], r[2]) for r in new_rows}
+        for cursor in cursors:
+            pool_id = cursor.pool.pk
+            known = cursor.layer_ids
+            for m in cursor.processed:
+                if not m.uses:
+                    continue
+                move_id = m.id if m.id is not None else ids[m.seq]
+                for u in m.uses:
+                    k = (pool_id, u.layer_key[0], real(u.layer_key[1]), u.layer_key[2])
+                    if k in made:
+                        uses.append([move_id, None, u.qty, u.value, k])
+                    else:
+                        uses.append([move_id, known[k[1:]], u.qty, u.value, None])
+    else:  # no layer made: every use is of an existing layer, named by its key
+        for cursor in cursors:
+            known = cursor.layer_ids
+            for m in cursor.processed:
+                if m.uses:
+                    move_id = m.id if m.id is not None else ids[m.seq]
+                    uses.extend([move_id, known[u.layer_key], u.qty, u.value] for u in m.uses)
+    if any(row[1] is None for row in uses):  # an issue from a layer made by this posting
         layer_ids = insert_returning_ids(CostLayer, NEW_LAYER_FIELDS, new_rows)
         new_ids = {
             (r[0], r[3].toordinal(), r[1], r[2]): pk
             for r, pk in zip(new_rows, layer_ids, strict=True)
         }
+        for row in uses:
+            key = row.pop()
+            if key is not None:
+                row[1] = new_ids[key]
     else:  # nobody needs the new layers' ids: they go with the other writes
         writes.insert(CostLayer, NEW_LAYER_FIELDS, new_rows)
-        new_ids = {}
-    writes.update(CostLayer, ["remaining"], [list(u) for u in updates])
-    writes.insert(
-        LayerUse,
-        ["move_id", "layer_id", "qty", "value"],
-        [
-            [move_id, layer_id if key is None else new_ids[key], qty, value]
-            for key, layer_id, move_id, qty, value in uses
-        ],
-    )
+        if new_rows:
+            for row in uses:
+                del row[4]
+    writes.update(CostLayer, ["remaining"], updates)
+    writes.insert(LayerUse, ["move_id", "layer_id", "qty", "value"], uses)
 
 
 def refuse_closed(rows: list[RunMove], lock_date: dt.date | None) -> None:

@@ -195,3 +195,40 @@ def test_engine_invariants(history, method):
         if method == FIFO:
             assert sum(x.qty for x in pool.layers) == pool.qty
             assert sum(x.value for x in pool.layers) == pool.value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    base_qty=st.integers(1, 10_000),
+    base_cents=st.integers(0, 10**9),
+    taken=st.lists(st.integers(1, 5_000), min_size=1, max_size=6),
+)
+def test_a_fifo_take_is_worth_the_layers_value_before_less_after_each_worked_out_once(
+    base_qty, base_cents, taken
+):
+    # the value of a take is the layer's value before less its value after (DOMAIN.md §5:
+    # each from the taken side, so the layer empties to exactly its value); worked out as
+    # the share taken after less the share taken before, not twice through Layer.value
+    from jxc.inventory.ledger.costing import state
+
+    base_value = D(base_cents) / 100
+    pool = PoolState(FIFO)
+    cost_move(pool, rec(base_qty, value=str(base_value)))
+    layer = pool.layers[0]
+    calls = []
+    real = state.layer_value
+    left = D(base_qty)
+    for n in taken:
+        if left == 0:
+            break
+        before = real(layer.base_value, layer.qty, layer.base_qty)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(state, "layer_value", lambda *a: calls.append(a) or real(*a))
+            out = cost_move(pool, iss(min(n, left)))
+        (use,) = out.uses
+        after = real(layer.base_value, layer.qty, layer.base_qty)
+        assert use.value == before - after and -out.value == use.value
+        left -= use.qty
+    assert not calls  # fails on the code before: two values per take
+    if left == 0:
+        assert pool.value == 0 and not pool.layers

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from decimal import Decimal
 
-from jxc.core.numbers import ZERO, unit_cost_of, value_of
+from jxc.core.numbers import ZERO, share_of, unit_cost_of, value_of
 from jxc.inventory.ledger.costing.prices import current_cost, incoming_value
 from jxc.inventory.ledger.costing.state import Costed, CostSpec, Layer, Piece, PoolState, Use
 
@@ -76,12 +76,19 @@ def receipt_fifo(pool: PoolState, spec: CostSpec) -> Costed:
 
 
 def _consume(pool: PoolState, layer: Layer, want: Decimal) -> Use:
-    take = min(want, layer.qty)
-    before = layer.value
-    layer.qty -= take
+    """Take up to ``want`` of the layer. What it is worth: the layer's value before less its
+    value after (:func:`layer_value`), i.e. the share of all taken after less the share taken
+    before — each share worked out once."""
+    qty = layer.qty
+    take = want if want < qty else qty
+    left = qty - take
+    base_qty, base_value = layer.base_qty, layer.base_value
+    used = share_of(base_value, base_qty - left, base_qty) - share_of(
+        base_value, base_qty - qty, base_qty
+    )
+    layer.qty = left
     layer.touched = True
-    used = before - layer.value
-    if layer.qty == 0:
+    if not left:
         pool.layers.remove(layer)
         pool.closed[layer.key] = layer
     return Use(layer.key, take, used, layer.receipt)
