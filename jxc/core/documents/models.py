@@ -49,11 +49,14 @@ class Document(models.Model):
         db_index=True,
     )
     memo = models.CharField(_("memo"), max_length=500, blank=True)
+    # The three users: no index. Nothing looks documents up by who made, approved or posted
+    # them, and each index was a page more in a step's commit (created: all three).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
+        db_index=False,
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -63,6 +66,7 @@ class Document(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -72,6 +76,7 @@ class Document(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
         verbose_name=_("posted by"),
     )
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
@@ -130,12 +135,13 @@ class DocumentLine(models.Model):
     sku = models.ForeignKey(
         "catalog.Sku", on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU")
     )
-    unit = models.ForeignKey(
+    unit = models.ForeignKey(  # no index: nothing looks lines up by unit
         "catalog.Unit",
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
         verbose_name=_("unit"),
     )
     factor = FactorField(_("conversion factor"), default=Decimal(1))

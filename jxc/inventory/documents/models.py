@@ -158,12 +158,13 @@ class StockDocumentLine(DocumentLine):
     document = models.ForeignKey(StockDocument, on_delete=models.CASCADE, related_name="lines")
     price = mark(UnitCostField(_("unit cost"), null=True, blank=True, default=None), COST)
     value_change = mark(MoneyField(_("value change"), null=True, blank=True, default=None), COST)
-    bin = models.ForeignKey(
+    bin = models.ForeignKey(  # no index: nothing looks lines up by bin
         "inventory.Bin",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         verbose_name=_("bin"),
     )
     batch_number = models.CharField(_("batch number"), max_length=60, blank=True)
