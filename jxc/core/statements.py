@@ -57,12 +57,15 @@ def vendor() -> str:
 
 
 def _driver(db):
-    """The driver's connection when nothing watches the queries, else None (and on
-    PostgreSQL outside a transaction: a pipeline there would make the statements one implicit
-    transaction of their own)."""
+    """The driver's connection when nothing watches the queries, else None (and while the
+    connection's health check is due: Django's cursor makes it). On PostgreSQL outside a
+    transaction the statements of a round trip are one implicit transaction, as the
+    multi-statement query of Django's cursor makes them; a single statement commits by
+    itself, as through Django's cursor (a document's SKU facts, read before its
+    transaction, prepared like the rest)."""
     if db.execute_wrappers or db.queries_logged or db.connection is None:
         return None
-    if not db.in_atomic_block and not is_sqlite():
+    if db.health_check_enabled and not db.health_check_done:
         return None
     db.validate_no_broken_transaction()
     return db.connection

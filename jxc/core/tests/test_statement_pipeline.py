@@ -168,3 +168,36 @@ def test_the_drivers_registry_keeps_the_last_prepared_max_statements():
             raw.prepared_max = 100
     assert on_server == 3  # the older ones deallocated as the driver does
     assert len(raw._prepared._names) <= 3
+
+
+def test_a_read_outside_a_transaction_is_prepared_and_commits_by_itself():
+    connection.ensure_connection()
+    raw = connection.connection
+    idle = psycopg.pq.TransactionStatus.IDLE
+    assert statements.fetch("SELECT %s::int AS jxc_outside", [7]) == [(7,)]
+    assert raw.pgconn.transaction_status == idle
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%jxc_outside%"],
+        )
+        # a document's SKU facts, read before its transaction: prepared like the statements
+        # inside it (through Django's cursor it was bound on the client, planned every time)
+        assert cur.fetchone()[0] == 1
+
+
+def test_writes_outside_a_transaction_commit_and_a_failure_leaves_nothing_open(keyed_table):
+    insert = f"INSERT INTO {keyed_table} VALUES (%s, %s)"
+    statements.execute(insert, [1, Decimal("1")])
+    with pytest.raises(IntegrityError):
+        # one implicit transaction, as Django's multi-statement query made it: all or nothing
+        statements.execute_each([(insert, [2, Decimal("2")]), (insert, [1, Decimal("3")])])
+    raw = connection.connection
+    assert raw.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    other = connection.copy()
+    try:
+        with other.cursor() as cur:
+            cur.execute(f"SELECT k FROM {keyed_table} ORDER BY k")
+            assert cur.fetchall() == [(1,)]
+    finally:
+        other.close()
