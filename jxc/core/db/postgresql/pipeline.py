@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from typing import Any, cast
-from weakref import WeakKeyDictionary
 
 from psycopg import abc, pq
 from psycopg import errors as e
@@ -48,35 +47,38 @@ _IDLE = int(pq.TransactionStatus.IDLE)
 _BAD = int(pq.ConnStatus.BAD)
 _SHOULD = Prepare.SHOULD
 
+_RUN = ("run",)  # a statement already in the driver's registry
 NEVER = 2**62  # executions before the driver would prepare a statement on its own
 
 # text → (query for the server, formats of its parameters, number of parameters, encoding)
 _CONVERTED: dict[str, tuple[bytes, list[Any], int, str]] = {}
 _MAX_TEXTS = 2000  # the texts are few (fixed, or one per number of rows); a bound all the same
-_TRANSFORMERS: WeakKeyDictionary[Any, abc.Transformer] = WeakKeyDictionary()
+
+# a statement ready to send: (query for the server, dumped parameters, their types, formats)
+Bound = tuple[bytes, Any, tuple[int, ...], Any]
 
 
-class _Bound:
-    """One statement ready to send: the prepared-statement key's parts (``query``, ``types``,
-    as psycopg's PrepareManager reads them from a query) and its dumped parameters."""
+class _Key:
+    """A statement's prepared-statement key as psycopg's PrepareManager reads it from a query
+    (``query``, ``types``)."""
 
-    __slots__ = ("formats", "params", "query", "types")
+    __slots__ = ("query", "types")
 
-    def __init__(self, query: bytes, params: Any, types: tuple[int, ...], formats: Any) -> None:
+    def __init__(self, query: bytes, types: tuple[int, ...]) -> None:
         self.query = query
-        self.params = params
         self.types = types
-        self.formats = formats
 
 
 def _transformer(raw) -> abc.Transformer:
-    found = _TRANSFORMERS.get(raw)
+    """The connection's transformer, made once (kept on the connection: a connection's
+    adapters are set when it connects)."""
+    found = raw.__dict__.get("_jxc_transformer")
     if found is None:
-        found = _TRANSFORMERS[raw] = Transformer(raw)
+        found = raw._jxc_transformer = Transformer(raw)
     return found
 
 
-def _bind(tx: abc.Transformer, sql: str, params: Any) -> _Bound:
+def _bind(tx: abc.Transformer, sql: str, params: Any) -> Bound:
     """The statement converted for the server and its parameters dumped, as a cursor's
     ``PostgresQuery.convert`` does (the conversion kept per text)."""
     if type(params) is list or type(params) is tuple:
@@ -95,10 +97,10 @@ def _bind(tx: abc.Transformer, sql: str, params: Any) -> _Bound:
                     f"the query has {count} placeholders but {len(params)} parameters were passed"
                 )
             dumped = tx.dump_sequence(params, formats)
-            return _Bound(query, dumped, tx.types or (), tx.formats)
+            return (query, dumped, tx.types or (), tx.formats)
     pgq = PostgresQuery(tx)
     pgq.convert(sql, params)
-    return _Bound(pgq.query, pgq.params, pgq.types, pgq.formats)
+    return (pgq.query, pgq.params, pgq.types, pgq.formats)
 
 
 def _exchange(pgconn, count: int) -> Generator[Any, Any, list[list[Any]]]:
@@ -132,7 +134,8 @@ def run(raw, statements: Sequence[tuple[str, Any]]) -> list[list[tuple]]:
     rows of each ([] for one that returns none). The transaction's BEGIN, when the connection
     is to open one (not autocommit, no transaction open), goes first in the same round trip
     (the driver would send it in a round trip of its own)."""
-    if raw.prepare_threshold is None:
+    prepared = raw._prepared
+    if prepared.prepare_threshold is None:
         # Django connects with automatic preparing off (so its own cursors prepare nothing);
         # prepared statements are asked for here, statement by statement
         raw.prepare_threshold = NEVER
@@ -141,56 +144,58 @@ def run(raw, statements: Sequence[tuple[str, Any]]) -> list[list[tuple]]:
     with raw.lock:
         raw._check_connection_ok()
         pgconn = raw.pgconn
-        prepared = raw._prepared
         names = prepared._names
-        # per queued command, in order: None (BEGIN, a prepare: results checked only),
-        # else (statement, (key, prep, name) to validate or None)
+        # per queued command, in order: None (BEGIN, a prepare: results checked only), else a
+        # statement's: _RUN, or (key, prep, name) of a statement new to the driver's registry
+        # (validated with its results, as the driver's cursors do)
         queued: list[Any] = []
         pgconn.enter_pipeline_mode()
         try:
             if not raw._autocommit and pgconn.transaction_status == _IDLE:
                 pgconn.send_query_params(raw._get_tx_start_command(), None, result_format=_TEXT)
                 queued.append(None)
-            for b in bound:
-                key = (b.query, b.types)
+            for query, params, types, formats in bound:
+                key = (query, types)
                 name = names.get(key)
                 if name is not None:  # prepared on this connection: most recently used
                     names.move_to_end(key)
-                    check = None
+                    queued.append(_RUN)
                 else:
-                    prep, name = prepared.get(cast(PostgresQuery, b), True)
+                    q = cast(PostgresQuery, _Key(query, types))
+                    prep, name = prepared.get(q, True)
                     if prep is _SHOULD:
-                        pgconn.send_prepare(name, b.query, param_types=b.types)
+                        pgconn.send_prepare(name, query, param_types=types)
                         queued.append(None)
-                    added = prepared.maybe_add_to_cache(cast(PostgresQuery, b), prep, name)
-                    check = None if added is None else (added, prep, name)
-                pgconn.send_query_prepared(
-                    name, b.params, param_formats=b.formats, result_format=_TEXT
-                )
-                queued.append((b, check))
+                    added = prepared.maybe_add_to_cache(q, prep, name)
+                    queued.append(_RUN if added is None else (added, prep, name))
+                pgconn.send_query_prepared(name, params, param_formats=formats, result_format=_TEXT)
             pgconn.pipeline_sync()
             got = raw.wait(_exchange(pgconn, len(queued) + 1))
         except BaseException:
             _leave(pgconn, failing=True)
             raise
         _leave(pgconn, failing=False)
-        encoding = pgconn._encoding
         first: Exception | None = None
         out: list[list[tuple]] = []
         for item, results in zip(queued, got, strict=False):
-            if item is not None and item[1] is not None:
-                prepared.validate(*item[1], results)
-            error = _error(results, encoding)
+            if item is not None and item is not _RUN:
+                prepared.validate(*item, results)
+            if len(results) == 1:
+                res = results[0]
+                status = res.status
+                if status == _TUPLES_OK or status == _COMMAND_OK:
+                    if item is not None:
+                        if status == _TUPLES_OK and res.nfields:
+                            tx.set_pgresult(res)
+                            out.append(tx.load_rows(0, res.ntuples, tuple))
+                        else:
+                            out.append([])
+                    continue
+            error = _error(results, pgconn._encoding)
             if error is not None:
                 first = first or error
-                continue
-            if item is not None:
-                res = results[0]
-                if res.status == _TUPLES_OK and res.nfields:
-                    tx.set_pgresult(res)
-                    out.append(tx.load_rows(0, res.ntuples, tuple))
-                else:
-                    out.append([])
+            elif item is not None:
+                out.append([])
         if first is not None:
             raise first
         if prepared._to_flush:
