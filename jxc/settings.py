@@ -148,6 +148,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # balance, pool and cost layer on every posting — until they pass some thousands of
     # rows; the posting's plans are cached for the connection, so they keep that choice.
     # docs/adr/0008-postgresql-planner-costs.md.
+    # Django's backend whose transactions the document flow may open without its atomic
+    # wrappers, as on SQLite (jxc.core.db.postgresql.base).
+    DATABASES["default"]["ENGINE"] = "jxc.core.db.postgresql"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (
         _options.get("options", "")

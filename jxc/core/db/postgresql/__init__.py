@@ -1,1 +1,2 @@
-"""PostgreSQL helpers of jxc (Django's own backend serves the connections)."""
+"""PostgreSQL backend of jxc (``settings.DATABASES`` ENGINE; Django's, with lean transactions:
+``base``) and the statement runner's pipeline (``pipeline``)."""
