@@ -130,7 +130,7 @@ def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
     with db.wrap_database_errors:
         if is_sqlite():
             return raw.execute(_qmark(sql), params).fetchall()
-        return _pipelined(raw, [(sql, params)])[0]
+        return _pipelined(db, raw, [(sql, params)])[0]
 
 
 def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
@@ -142,7 +142,7 @@ def fetch_each(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     db, raw = _target()
     if raw is not None:
         with db.wrap_database_errors:
-            return _pipelined(raw, statements)
+            return _pipelined(db, raw, statements)
     sql = ";\n".join(s for s, _p in statements)
     params = [v for _s, p in statements for v in p]
     out: list[list[tuple]] = []
@@ -159,7 +159,7 @@ def _rows(cur) -> list[tuple]:
     return cur.fetchall() if cur.description is not None else []
 
 
-def _pipelined(raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
+def _pipelined(db, raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
     """PostgreSQL, the driver's connection: the statements sent together (pipeline mode: one
     round trip however many), bound on the server and prepared — once per connection and
     text (the driver keeps the last ``prepared_max`` and deallocates older ones), so the
@@ -178,7 +178,7 @@ def _pipelined(raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
         from jxc.core.db.postgresql import pipeline
 
         run = _PG["run"] = pipeline.run
-    return run(raw, statements)
+    return run(db, raw, statements)
 
 
 _PG: dict[str, Any] = {}
@@ -195,7 +195,7 @@ def execute(sql: str, params: list | tuple = ()) -> None:
         if is_sqlite():
             raw.execute(_qmark(sql), params)
             return
-        _pipelined(raw, [(sql, params)])
+        _pipelined(db, raw, [(sql, params)])
 
 
 def insert_last_rowid(sql: str, params: list | tuple = ()) -> int:
@@ -221,7 +221,7 @@ def execute_each(statements: list[tuple[str, list]]) -> None:
     db, raw = _target()
     if raw is not None:
         with db.wrap_database_errors:
-            _pipelined(raw, statements)
+            _pipelined(db, raw, statements)
         return
     with db.cursor() as cur:
         cur.execute(";\n".join(s for s, _p in statements), [v for _s, p in statements for v in p])

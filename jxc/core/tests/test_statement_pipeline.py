@@ -201,3 +201,20 @@ def test_writes_outside_a_transaction_commit_and_a_failure_leaves_nothing_open(k
             assert cur.fetchall() == [(1,)]
     finally:
         other.close()
+
+
+def test_a_closed_connection_is_not_kept_alive_by_the_runner():
+    import gc
+    import weakref
+
+    with transaction.atomic():
+        statements.fetch("SELECT 1")
+        gone = weakref.ref(connection.connection)
+    connection.close()
+    gc.disable()  # freed by its last reference, not by a cyclic collection
+    try:
+        with transaction.atomic():
+            statements.fetch("SELECT 2")  # a new connection, a transformer of its own
+        assert gone() is None
+    finally:
+        gc.enable()

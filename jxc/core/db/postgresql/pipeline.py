@@ -69,13 +69,18 @@ class _Key:
         self.types = types
 
 
-def _transformer(raw) -> abc.Transformer:
-    """The connection's transformer, made once (kept on the connection: a connection's
-    adapters are set when it connects)."""
-    found = raw.__dict__.get("_jxc_transformer")
-    if found is None:
-        found = raw._jxc_transformer = Transformer(raw)
-    return found
+def _transformer(raw, db) -> abc.Transformer:
+    """The connection's transformer, made once per connection (its adapters are set when it
+    connects) and kept on the database wrapper ``db`` with the connection it is for. Not on
+    the connection, nor in a table of connections: the transformer refers to its connection,
+    which would then live in a reference cycle (one dropped unclosed closed only at the next
+    cyclic collection) or for ever."""
+    found = db.__dict__.get("_jxc_transformer")
+    if found is not None and found[0] is raw:
+        return found[1]
+    tx = Transformer(raw)
+    db._jxc_transformer = (raw, tx)
+    return tx
 
 
 def _bind(tx: abc.Transformer, sql: str, params: Any) -> Bound:
@@ -129,17 +134,18 @@ def _error(results: Sequence[Any], encoding: str) -> Exception | None:
     return None if results else e.InternalError("got no result from the query")
 
 
-def run(raw, statements: Sequence[tuple[str, Any]]) -> list[list[tuple]]:
-    """Run ``statements`` on the driver's connection ``raw`` in one round trip and return the
-    rows of each ([] for one that returns none). The transaction's BEGIN, when the connection
-    is to open one (not autocommit, no transaction open), goes first in the same round trip
-    (the driver would send it in a round trip of its own)."""
+def run(db, raw, statements: Sequence[tuple[str, Any]]) -> list[list[tuple]]:
+    """Run ``statements`` on ``raw``, the driver's connection of the database wrapper ``db``,
+    in one round trip and return the rows of each ([] for one that returns none). The
+    transaction's BEGIN, when the connection is to open one (not autocommit, no transaction
+    open), goes first in the same round trip (the driver would send it in a round trip of its
+    own)."""
     prepared = raw._prepared
     if prepared.prepare_threshold is None:
         # Django connects with automatic preparing off (so its own cursors prepare nothing);
         # prepared statements are asked for here, statement by statement
         raw.prepare_threshold = NEVER
-    tx = _transformer(raw)
+    tx = _transformer(raw, db)
     bound = [_bind(tx, sql, params) for sql, params in statements]
     with raw.lock:
         raw._check_connection_ok()
