@@ -4,9 +4,25 @@ app (loaded by its AppConfig), written only by the ledger writer."""
 from django.db import models
 from django.db.models import F, Q
 
-from jxc.core.fields import MoneyField, QuantityField, UnitCostField, UnreferencedIdField
+from jxc.core.fields import (
+    AppendOnlyIdField,
+    MoneyField,
+    QuantityField,
+    UnitCostField,
+    UnreferencedIdField,
+)
 from jxc.core.visibility import COST, mark
 from jxc.inventory.models import ZERO, CostPool, StockMove
+
+
+class LayerIdField(AppendOnlyIdField):
+    """A cost layer's id: on SQLite without ``AUTOINCREMENT`` (a FIFO receipt read and wrote
+    ``sqlite_sequence``, a page per posting), so the id of a deleted last layer may come back.
+    Nothing can mistake it: a layer is deleted only by re-costing, with the moves that made
+    it, after the uses of every later move of its pool — all of them replayed by the same run,
+    so every use of it is gone first (a use left behind: the deferred foreign key refuses the
+    commit); nothing else stores a layer's id (reports and the API name the receipt move).
+    PostgreSQL: unchanged."""
 
 
 class CostLayer(models.Model):
@@ -15,6 +31,7 @@ class CostLayer(models.Model):
     ``base_value − round(base_value × taken / base_qty, 2)`` (taken = base_qty − remaining),
     so it cannot drift."""
 
+    id = LayerIdField(primary_key=True, serialize=False, verbose_name="ID")
     # no index of their own: every read of layers goes by the pool's open layers
     # (cost_layer_open_idx) or by move and idx (uniq_cost_layer, led by the move); two
     # indexes fewer to write for every layer added and every layer an issue takes from

@@ -135,3 +135,24 @@ def test_a_fifo_issue_writes_no_sequence_page(transactional_db):
     assert written["inventory_layeruse"] >= 1  # the log holds the posting
     assert "sqlite_sequence" not in written, written
     assert_ledger_consistent()
+
+
+def test_a_fifo_receipt_writes_no_sequence_page(transactional_db):
+    # FIFO cost layers had AUTOINCREMENT: every receipt read and wrote sqlite_sequence (0021)
+    kit = LedgerKit()
+    kit.company(costing_method="fifo", cost_scope="warehouse")
+    skus = [kit.sku(f"PR{i:02d}", price="1") for i in range(5)]
+    wh = kit.warehouse("PRW1")
+    kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
+    kit.post([kit.line(s, wh, "5", R.PURCHASE_RECEIPT, unit_cost="12") for s in skus])
+    _pragma("PRAGMA wal_autocheckpoint=0")
+    try:
+        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+        with transaction.atomic():
+            kit.post([kit.line(s, wh, "2", R.PURCHASE_RECEIPT, unit_cost="13") for s in skus])
+        written = _wal_pages()
+    finally:
+        _pragma("PRAGMA wal_autocheckpoint=1000")
+    assert written["inventory_costlayer"] >= 1  # the log holds the posting
+    assert "sqlite_sequence" not in written, written
+    assert_ledger_consistent()
