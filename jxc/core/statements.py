@@ -228,7 +228,8 @@ def execute_each(statements: list[tuple[str, list]]) -> None:
 
 
 def execute_many(sql: str, rows: list) -> None:
-    """Run one statement once per parameter row."""
+    """Run one statement once per parameter row (PostgreSQL: all in one round trip, prepared
+    once, as the driver's executemany sends them, without its cursor's work per row)."""
     if not rows:
         return
     db, raw = _target()
@@ -240,5 +241,4 @@ def execute_many(sql: str, rows: list) -> None:
         if is_sqlite():
             raw.executemany(_qmark(sql), rows)
             return
-        with raw.cursor() as cur:
-            cur.executemany(sql, rows)
+        _pipelined(db, raw, [(sql, row) for row in rows])

@@ -218,3 +218,20 @@ def test_a_closed_connection_is_not_kept_alive_by_the_runner():
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_execute_many_runs_every_row_in_one_round_trip(keyed_table):
+    insert = f"INSERT INTO {keyed_table} VALUES (%s, %s)"
+    rows = [[k, Decimal(k) / 4] for k in range(1, 41)]
+    with transaction.atomic():
+        statements.fetch("SELECT 1")
+        raw = connection.connection
+        waits, _none = _waits(raw, lambda: statements.execute_many(insert, rows))
+    assert waits == 1  # the driver's executemany waited after every row
+    assert statements.fetch(f"SELECT count(*), sum(v) FROM {keyed_table}") == [
+        (40, Decimal("205.0000"))
+    ]
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            statements.execute_many(insert, [[41, Decimal(1)], [1, Decimal(1)]])
+    assert statements.fetch(f"SELECT count(*) FROM {keyed_table}") == [(40,)]
