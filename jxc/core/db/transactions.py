@@ -2,15 +2,16 @@
 
 :func:`write_step` is ``transaction.atomic()`` around ``jxc.core.statements.bound()``, the
 database wrapper looked up once for both. Where it opens the transaction itself on this
-project's SQLite backend (nothing open yet, autocommit on, nothing watching the queries, no
+project's SQLite or PostgreSQL backend (``lean_transactions``; nothing open yet, autocommit on, nothing watching the queries, no
 event loop running) it takes Django's own steps for an outermost atomic block, the same flags
 in the same order, without their per-call overhead: each ``atomic`` looked the connection up
 twice (an asgiref Local that raises and catches an exception per lookup), asked four
 ``async_unsafe`` guards (another exception each), sent its BEGIN through a cursor wrapper and
 switched autocommit off and on — some 125,000 CPU instructions of a transaction's ~170,000
 when its statements are few (four per document on its way from draft to posted). Anything
-else — a transaction already open (a savepoint then, as Django does), PostgreSQL, the query
-log, an execute wrapper — goes through ``transaction.atomic`` unchanged.
+else — a transaction already open (a savepoint then, as Django does), a backend without
+``lean_transactions``, the query log, an execute wrapper — goes through ``transaction.atomic``
+unchanged.
 
 Inside the block Django sees an outermost atomic block as ever: ``on_commit`` callbacks run
 after the COMMIT (dropped on a rollback), nested ``atomic`` blocks make savepoints,
@@ -54,7 +55,7 @@ def write_step() -> Iterator[Any]:
 
 def _lean(db) -> bool:
     """Django's outermost-block steps can be taken here without its wrappers: this project's
-    SQLite backend, connected, in autocommit, no transaction open, nothing that watches the
+    SQLite or PostgreSQL backend, connected, in autocommit, no transaction open, nothing that watches the
     queries (the query log, execute wrappers: they see BEGIN and COMMIT through Django's
     cursor as before), and no event loop running (Django refuses then: its path says so)."""
     return (

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sqlite():
     if connection.vendor != "sqlite":
-        pytest.skip("the lean path is SQLite's; PostgreSQL takes transaction.atomic")
+        pytest.skip("SQLite's lean path; PostgreSQL's: test_postgresql_transactions.py")
     connection.ensure_connection()
 
 
