@@ -5,23 +5,13 @@ sqlite_sequence."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from jxc.core.audit import chain_problems
 from jxc.core.services import record_audit
+from tests.support import latest_migrations, migrate_to
 
 BEFORE = [("core", "0015_import_job_items_and_chunks")]
 AFTER = [("core", "0016_auditlog_without_autoincrement")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
-def _leaf():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def _entries() -> list:
@@ -55,7 +45,7 @@ def _refused(sql: str) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_entries_are_carried_over_and_stay_append_only(owner):
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     try:
         for i in range(3):
             record_audit(user=owner, obj=owner, action=f"before-{i}", changes={"n": [i, i + 1]})
@@ -63,7 +53,7 @@ def test_the_entries_are_carried_over_and_stay_append_only(owner):
         assert chain_problems() == []
         assert _user_index()
 
-        _migrate(AFTER)
+        migrate_to(AFTER)
         assert _entries() == before
         assert not _user_index()
         assert chain_problems() == []
@@ -83,7 +73,7 @@ def test_the_entries_are_carried_over_and_stay_append_only(owner):
             assert triggers == [("core_auditlog_no_delete",), ("core_auditlog_no_update",)]
         after = _entries()
 
-        _migrate(BEFORE)
+        migrate_to(BEFORE)
         assert _entries() == after
         assert _user_index()
         assert _refused("DELETE FROM core_auditlog")
@@ -91,4 +81,4 @@ def test_the_entries_are_carried_over_and_stay_append_only(owner):
             table = _sqlite("SELECT sql FROM sqlite_master WHERE name = 'core_auditlog'")[0][0]
             assert "AUTOINCREMENT" in table
     finally:
-        _migrate(_leaf())
+        migrate_to(latest_migrations())

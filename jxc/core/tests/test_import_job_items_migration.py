@@ -3,8 +3,8 @@ there is (waiting, or stopped midway) are carried over in their order, forward, 
 the row on reverse; a job without items gets none."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.support import latest_migrations, migrate_to
 
 BEFORE = [("core", "0014_company_invoice_match_and_qc")]
 AFTER = [("core", "0015_import_job_items_and_chunks")]
@@ -12,21 +12,9 @@ AFTER = [("core", "0015_import_job_items_and_chunks")]
 ITEMS = [{"row": 2, "code": "A001", "qty": "1.5"}, {"row": 3, "code": "A002"}, [1, "二"]]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _leaf():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_jobs_items_are_carried_into_their_table_and_back(owner):
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         Job = apps.get_model("core", "ImportJob")
         common = {"kind": "import:products", "user_id": owner.pk, "handler": "x.y"}
@@ -36,7 +24,7 @@ def test_a_jobs_items_are_carried_into_their_table_and_back(owner):
         )
         finished = Job.objects.create(items=[], total=9, done=9, status="done", **common)
 
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         Item = apps.get_model("core", "ImportJobItem")
 
         def carried(job):
@@ -50,10 +38,10 @@ def test_a_jobs_items_are_carried_into_their_table_and_back(owner):
         assert "items" not in {f.name for f in Job._meta.get_fields()}
         assert Job.objects.get(pk=stopped.pk).done == 500  # the progress is kept
 
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         Job = apps.get_model("core", "ImportJob")
         assert Job.objects.get(pk=waiting.pk).items == ITEMS
         assert Job.objects.get(pk=stopped.pk).items == [{"row": n} for n in range(1200)]
         assert Job.objects.get(pk=finished.pk).items == []
     finally:
-        _migrate(_leaf())
+        migrate_to(latest_migrations())

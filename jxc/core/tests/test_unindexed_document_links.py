@@ -4,7 +4,8 @@ again under the same names, backwards; every other index untouched."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.support import latest_migrations, migrate_to
 
 BEFORE = [
     ("finance", "0007_refunds_negative_amount"),
@@ -35,16 +36,6 @@ TABLES = (
 DROPPED = {"created_by_id", "approved_by_id", "posted_by_id", "unit_id"}
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
-def _leaf():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 def _indexes() -> dict[str, dict[str, tuple]]:
     """Per table: index name → its columns (the primary key and unique ones left out)."""
     out = {}
@@ -61,12 +52,12 @@ def _indexes() -> dict[str, dict[str, tuple]]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_user_and_unit_indexes_go_and_come_back_by_name():
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     try:
         before = _indexes()
         for table in TABLES:
             assert {c for (c,) in (v for v in before[table].values() if len(v) == 1)} & DROPPED
-        _migrate(AFTER)
+        migrate_to(AFTER)
         after = _indexes()
         for table in TABLES:
             dropped = DROPPED | ({"bin_id"} if table == "inventory_stockdocumentline" else set())
@@ -76,7 +67,7 @@ def test_the_user_and_unit_indexes_go_and_come_back_by_name():
             "inventory_stockdocumentline_bin_id_6ce483e7"
             not in after["inventory_stockdocumentline"]
         )
-        _migrate(BEFORE)
+        migrate_to(BEFORE)
         assert _indexes() == before
     finally:
-        _migrate(_leaf())
+        migrate_to(latest_migrations())

@@ -5,9 +5,9 @@ growing."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from jxc.inventory.choices import MoveReason as R
+from tests.support import latest_migrations, migrate_to
 
 BEFORE = [("inventory", "0016_cost_layer_without_redundant_fk_indexes")]
 AFTER = [("inventory", "0017_move_checks_sqlite_numbers_no_autoincrement")]
@@ -18,16 +18,6 @@ TABLES = (
     "inventory_costlayer",
     "inventory_lotbalance",
 )
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
-def _leaf():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def _rows() -> dict[str, list]:
@@ -67,7 +57,7 @@ def _refused(sql: str) -> bool:
 def test_the_ledger_rows_are_carried_over_and_the_checks_still_refuse():
     from jxc.inventory.testing import LedgerKit, assert_ledger_consistent
 
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     try:
         kit = LedgerKit()
         kit.company(costing_method="fifo", cost_scope="warehouse")
@@ -78,7 +68,7 @@ def test_the_ledger_rows_are_carried_over_and_the_checks_still_refuse():
         before = _rows()
         assert _warehouse_index()
 
-        _migrate(AFTER)
+        migrate_to(AFTER)
         assert _rows() == before
         assert not _warehouse_index()
         if connection.vendor == "sqlite":
@@ -101,10 +91,10 @@ def test_the_ledger_rows_are_carried_over_and_the_checks_still_refuse():
         assert_ledger_consistent()
         after = _rows()
 
-        _migrate(BEFORE)
+        migrate_to(BEFORE)
         assert _rows() == after
         assert _warehouse_index()
         if connection.vendor == "sqlite":
             assert "AUTOINCREMENT" in _moves_sql()
     finally:
-        _migrate(_leaf())
+        migrate_to(latest_migrations())
