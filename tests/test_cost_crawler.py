@@ -33,7 +33,12 @@ def shop(owner, user_factory):
         name="all but cost",
         permissions=[p for p in all_permissions() if not p.startswith("cost.")],
     )
-    built["users"] = {code: user_factory(roles=[code]) for code in [*ROLES, ALL_BUT_COST]}
+    # Named by role, not by the worker's user counter: a page shows its user's name, and a
+    # counter at "user-123" would read as the blind count's difference of -123.
+    built["users"] = {
+        code: user_factory(roles=[code], username=f"crawl-{code}")
+        for code in [*ROLES, ALL_BUT_COST]
+    }
     # 仓管's background count import (its job: GET /import-jobs/{id})
     jobs.start_import(
         kind="import:stock-count",
