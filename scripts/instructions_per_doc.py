@@ -70,9 +70,9 @@ def _template() -> str:
         return name
     path = Path(tempfile.gettempdir()) / f"jxc-ir-{key}.sqlite3"
     if not path.exists():
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two runs at once: each its own
         _run_inner(["--migrate"], sqlite=str(tmp))
-        tmp.rename(path)
+        os.replace(tmp, path)
     return str(path)
 
 
