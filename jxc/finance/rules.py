@@ -168,6 +168,25 @@ def net_credits(debits: dict[str, Decimal], credit: Decimal) -> tuple[dict[str, 
     return out, -left
 
 
+def overdue_after_credits(
+    overdue: Iterable[tuple[dt.date, Decimal]], credit: Decimal
+) -> tuple[Decimal, dt.date | None]:
+    """逾期应收 of one customer by the 账龄 rule: its open credits (``credit``, ≤ 0) taken off
+    its overdue documents (``overdue``: (due date, open amount > 0), any order) the oldest due
+    first, as :func:`net_credits` takes them. Returns what stays overdue and the due date of
+    the oldest document still (partly) open after it; (0, None) when the credits cover all."""
+    items = sorted(overdue, key=lambda x: x[0])
+    rest = sum((amount for _due, amount in items), ZERO) + credit
+    if rest <= 0:
+        return ZERO, None
+    taken = -credit
+    for due, amount in items:
+        if amount > taken:
+            return rest, due
+        taken -= amount
+    raise AssertionError("unreachable: rest > 0 leaves a document open")
+
+
 def aging(items: Iterable[Open], as_of: dt.date) -> dict[str, Decimal]:
     """账龄: the open documents (positive) summed per bucket by due date (an item without one
     is due on its date), the open credits (negative) netted against them oldest due first

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, Min, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from jxc.core.numbers import ZERO
 from jxc.finance.models import Account
@@ -209,17 +209,36 @@ def aging(side: str, *, as_of, partner_id: int | None = None) -> dict[int, dict]
 
 def overdue_receivables(*, as_of, min_days: int = 0) -> list[dict]:
     """逾期应收: per customer what of its deliveries is past the due date by more than
-    ``min_days`` on ``as_of`` (open amounts, credits not offset), the oldest due date."""
+    ``min_days`` on ``as_of``, its open credits (returns, 预收) taken off the oldest due first
+    as in the 账龄 (docs/finance.md "账龄 and credits"), and the oldest due date still open
+    after them; a customer whose credits cover all is not listed. Two grouped reads: the
+    overdue open amounts per (customer, due date), the open credits per customer."""
+    from jxc.finance import rules
     from jxc.finance.models import OpenItem
 
     limit = as_of - dt.timedelta(days=min_days)
+    open_items = OpenItem.objects.filter(side="receivable", is_open=True)
     rows = (
-        OpenItem.objects.filter(side="receivable", is_open=True, amount__gt=0, due_date__lt=limit)
-        .values("customer_id")
-        .annotate(open=Sum(F("amount") - F("settled")), oldest=Min("due_date"))
-        .order_by("customer_id")
+        open_items.filter(amount__gt=0, due_date__lt=limit)
+        .values_list("customer_id", "due_date")
+        .annotate(open=Sum(F("amount") - F("settled")))
+        .order_by("customer_id", "due_date")
     )
-    return [{**r, "open": _cents(r["open"])} for r in rows]
+    overdue: dict[int, list[tuple[dt.date, Decimal]]] = {}
+    for customer_id, due, amount in rows:
+        overdue.setdefault(customer_id, []).append((due, _cents(amount)))
+    credits = dict(
+        open_items.filter(amount__lt=0, customer_id__in=list(overdue))
+        .values_list("customer_id")
+        .annotate(open=Sum(F("amount") - F("settled")))
+        .order_by()
+    )
+    out = []
+    for customer_id, items in overdue.items():
+        amount, oldest = rules.overdue_after_credits(items, _cents(credits.get(customer_id)))
+        if amount > 0:
+            out.append({"customer_id": customer_id, "open": amount, "oldest": oldest})
+    return out
 
 
 def due_within(side: str, *, as_of, days: int = 0) -> Decimal:

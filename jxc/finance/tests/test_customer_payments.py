@@ -191,6 +191,30 @@ def test_customer_statement_and_receivables_aging(world):
     assert overdue["customer_id"] == customer.pk and overdue["open"] == D("69.60")
 
 
+def test_overdue_receivables_take_open_credits_off_the_oldest_due_first(world, owner):
+    """逾期应收 follows the 账龄 rule: an unapplied return or 预收 lowers what is overdue, the
+    oldest due first; a customer whose credits cover every overdue delivery is not listed."""
+    from jxc.partners.services import create_customer
+
+    _owner, customer, account = world
+    _doc(owner, customer, "100.00", dt.date(2026, 1, 5), 1)  # due 2-04
+    _doc(owner, customer, "60.00", dt.date(2026, 1, 20), 2)  # due 2-19
+    _doc(owner, customer, "-30.00", dt.date(2026, 2, 1), 3, kind="sales_return")
+    covered = create_customer(user=owner, code="C2", name="客户二", payment_terms_days=30)
+    _doc(owner, covered, "80.00", dt.date(2026, 1, 5), 4)
+    _receive(owner, covered, account, "100", date=dt.date(2026, 2, 25), allocations=[])  # 预收
+    day = dt.date(2026, 3, 10)
+    assert selectors.overdue_receivables(as_of=day) == [
+        {"customer_id": customer.pk, "open": D("130.00"), "oldest": dt.date(2026, 2, 4)}
+    ]
+    _doc(owner, customer, "-100.00", dt.date(2026, 2, 2), 5, kind="sales_return")
+    [row] = selectors.overdue_receivables(as_of=day)
+    assert (row["open"], row["oldest"]) == (D("30.00"), dt.date(2026, 2, 19))
+    # the aging of that day says the same: 31–60 and 0–30 hold what the alert counts
+    aged = selectors.aging("receivable", as_of=day)[customer.pk]["buckets"]
+    assert aged["31-60"] + aged["0-30"] == D("30.00")
+
+
 def test_receivables_aging_on_a_past_date_is_what_was_open_then(world):
     """账龄 on a past date: a 收款 dated after it does not take the delivery it settled out of
     that day's aging; the total is the statement's balance of that day, to the 分."""

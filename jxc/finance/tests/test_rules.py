@@ -158,3 +158,18 @@ def test_pair_settlements_follows_the_order_given():
         (1, 8, D(2)),
         (2, 8, D(5)),
     ]
+
+
+def test_overdue_after_credits_takes_the_oldest_due_first():
+    """逾期应收 by the 账龄 rule: a credit covers the oldest overdue documents first; what is
+    left is overdue since the oldest document it leaves (partly) open."""
+    jan, feb, mar = dt.date(2026, 1, 10), dt.date(2026, 2, 10), dt.date(2026, 3, 10)
+    docs = [(mar, D("40.00")), (jan, D("100.00")), (feb, D("60.00"))]  # any order
+    assert rules.overdue_after_credits(docs, D("0")) == (D("200.00"), jan)
+    assert rules.overdue_after_credits(docs, D("-30.00")) == (D("170.00"), jan)
+    assert rules.overdue_after_credits(docs, D("-100.00")) == (D("100.00"), feb)
+    assert rules.overdue_after_credits(docs, D("-159.99")) == (D("40.01"), feb)
+    assert rules.overdue_after_credits(docs, D("-160.00")) == (D("40.00"), mar)
+    assert rules.overdue_after_credits(docs, D("-200.00")) == (D("0"), None)
+    assert rules.overdue_after_credits(docs, D("-250.00")) == (D("0"), None)
+    assert rules.overdue_after_credits([], D("-5")) == (D("0"), None)
