@@ -23,7 +23,7 @@ from jxc.inventory.documents.choices import (
     REASONS_FOR_KIND,
     StockDocumentKind,
 )
-from jxc.inventory.ledger.types import StockLine
+from jxc.inventory.ledger.types import StockLine, stock_line
 
 ZERO = Decimal(0)
 
@@ -103,7 +103,7 @@ def lots_out(
     for line in lines:
         for lot in line.lots or (Lot(qty=line.base_qty),):
             out.append(
-                StockLine(
+                stock_line(
                     sku=line.sku,
                     warehouse=warehouse,
                     qty=-lot.qty,
@@ -134,7 +134,7 @@ def one_step_lines(
     (``origin_line``) so it arrives at exactly the value that left."""
     outs = lots_out(warehouse=source, date=date, lines=lines, reason=out_reason)
     ins = [
-        StockLine(
+        stock_line(
             sku=o.sku,
             warehouse=target,
             qty=-o.qty,
@@ -176,7 +176,7 @@ def stock_lines_for_document(
             unit_cost = round_unit_cost(line.price / line.factor)
         for lot in lots:
             out.append(
-                StockLine(
+                stock_line(
                     sku=line.sku,
                     warehouse=warehouse,
                     qty=ZERO if adjust else lot.qty if incoming else -lot.qty,

@@ -160,3 +160,47 @@ def test_lots_and_post_lines_made_without_init_are_the_dataclasses_own(monkeypat
     assert post_line(**line) == expected_line
     with pytest.raises(dataclasses.FrozenInstanceError):
         made[0].qty = Decimal(0)  # type: ignore[misc]
+
+
+def test_stock_lines_made_without_init_are_the_dataclass_own(monkeypatch):
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from jxc.inventory.ledger.types import StockLine, stock_line
+
+    day = dt.date(2026, 3, 1)
+    required = {
+        "sku": 4,
+        "warehouse": 2,
+        "qty": Decimal("-3"),
+        "reason": "other_issue",
+        "date": day,
+    }
+    optional = {
+        "bin": 7,
+        "batch": None,
+        "unit_cost": Decimal("1.25"),
+        "source_line": 11,
+        "serials": ("A",),
+        "entered_qty": Decimal("3"),
+        "entered_unit": 5,
+        "origin_line": 0,
+    }
+    expected = [StockLine(**required, **optional), StockLine(**required)]
+
+    def init(*args, **kwargs):
+        raise AssertionError("__init__ was run")
+
+    monkeypatch.setattr(StockLine, "__init__", init)
+    made = [stock_line(**required, **optional), stock_line(**required)]
+    assert made == expected
+    assert [type(x) for x in made] == [StockLine, StockLine]
+    assert [hash(x) for x in made] == [hash(x) for x in expected]
+    assert [repr(x) for x in made] == [repr(x) for x in expected]
+    assert [list(vars(x).items()) for x in made] == [list(vars(x).items()) for x in expected]
+    assert made[0] != stock_line(**{**required, "qty": Decimal("-2")}, **optional)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].qty = Decimal(0)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        stock_line(**required, price=Decimal(1))
