@@ -192,6 +192,7 @@ def record_audit_each(
             for obj, action, changes in steps
         ],
         before=before,
+        returning=False,
     )
 
 

@@ -26,6 +26,7 @@ from jxc.core.db.transactions import write_step
 from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import (
+    CalendarRead,
     read_row,
     read_statement,
     update_statement,
@@ -75,6 +76,37 @@ def calendar_sql() -> str:
         )
         _CALENDAR_SQL[vendor()] = sql
     return sql
+
+
+_CALENDAR_READ: dict[str, CalendarRead] = {}
+
+
+def calendar_read() -> CalendarRead:
+    """:func:`calendar_sql` as a workflow step reads it with the document's row
+    (``row_statements.read_statement``): the statement, and its columns over a LEFT JOIN of the
+    company's first row by its key (SQLite)."""
+    found = _CALENDAR_READ.get(vendor())
+    if found is None:
+        from jxc.core.models import ClosedPeriod, Company
+
+        q = connection.ops.quote_name
+        company = q(Company._meta.db_table)
+        found = CalendarRead(
+            sql=calendar_sql(),
+            columns=(
+                "jc.days_ahead",
+                "jc.document_prefixes",
+                f"(SELECT p.year * 100 + p.month FROM {q(ClosedPeriod._meta.db_table)} p "
+                "ORDER BY p.year DESC, p.month DESC LIMIT 1)",
+                "jc.opening_date",
+            ),
+            joins=(
+                f"LEFT JOIN {company} jc ON jc.id = "
+                f"(SELECT c.id FROM {company} c ORDER BY c.id LIMIT 1)"
+            ),
+        )
+        _CALENDAR_READ[vendor()] = found
+    return found
 
 
 def book_calendar() -> BookCalendar:
@@ -313,7 +345,7 @@ def _take_action(doc: D, action: str, user, reason: str, effect: Any, check_perm
     sql, params, width = read_statement(
         doc,
         probe=probe,
-        calendar=calendar_sql() if books else None,
+        calendar=calendar_read() if books else None,
         columns=columns,
         joins=joins,
         key=reads.key if reads is not None else None,

@@ -23,7 +23,7 @@ from jxc.core.documents.actions import (
     STAMPS,
     BookCalendar,
     calendar_of,
-    calendar_sql,
+    calendar_read,
     ensure_document_date,
     ensure_period_open,
     take_action,
@@ -112,7 +112,7 @@ def take_actions_in(
     else:
         # the row under lock, the policy's probe and the calendar: one statement
         sql, params, width = read_statement(
-            doc, probe=probe, calendar=calendar_sql() if books else None
+            doc, probe=probe, calendar=calendar_read() if books else None
         )
         locked, rest = read_row(doc, fetch(sql, params), width)
         if probe is not None:

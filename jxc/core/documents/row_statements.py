@@ -5,7 +5,7 @@ query compiled per action (``jxc.core.documents.actions`` uses them)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from django.db import connection
 from django.db.models import DateTimeField, Model
@@ -33,21 +33,35 @@ _LOCK_SQL: dict[tuple, tuple[str, Callable[[Sequence[Any]], Any]]] = {}
 _READ_SQL: dict[tuple, str] = {}
 
 
+class CalendarRead(NamedTuple):
+    """The company's calendar as a workflow step reads it with the document's row: ``sql``, a
+    statement of one row (or none before the company exists), LEFT JOINed as a derived table
+    (PostgreSQL); or, on SQLite, ``columns`` over ``joins`` on the row — SQLite materialises a
+    derived table joined inside the row's loop into a temporary b-tree (~16,000 CPU
+    instructions each time), a table joined by its key and a scalar subquery it reads in
+    place. Both give the same four values, NULLs while no company exists."""
+
+    sql: str
+    columns: tuple[str, ...]
+    joins: str
+
+
 def read_statement(
     doc: Document,
     *,
     probe: tuple[str, list[Any]] | None = None,
-    calendar: str | None = None,
+    calendar: CalendarRead | None = None,
     columns: Sequence[str] = (),
     joins: str = "",
     key: Any = None,
 ) -> tuple[str, list[Any], int]:
     """The statement a workflow step starts with: the document's row under lock (as
     :func:`lock_statement`), and with it, in the same row, what the step asks beside it —
-    the approval policy's ``probe`` (a one-row statement, joined as a derived table), the
-    company's ``calendar`` (a one-row statement, LEFT JOINed: no company row yet gives
-    NULLs) and an effect's own ``columns`` (SQL over the document row aliased ``d``, no
-    parameters) and ``joins`` (LEFT JOINs on ``d``). ``key``: names ``columns`` and
+    the approval policy's ``probe`` (a one-row statement, joined as a derived table: on
+    SQLite the outer one, which it runs in place as a co-routine instead of materialising it
+    into a temporary b-tree), the company's ``calendar`` (:class:`CalendarRead`: no company
+    row yet gives NULLs) and an effect's own ``columns`` (SQL over the document row aliased
+    ``d``, no parameters) and ``joins`` (LEFT JOINs on ``d``). ``key``: names ``columns`` and
     ``joins`` for the cache of the text. (SQL, parameters, the number of the document's
     own columns at the start of the row.) PostgreSQL locks the document's row only
     (``FOR UPDATE OF d``)."""
@@ -60,13 +74,21 @@ def read_statement(
         opts = model._meta
         own = ", ".join(f"d.{q(str(f.column))}" for f in opts.concrete_fields)
         extra = ""
+        sqlite = vendor() == "sqlite"
         parts = [f"FROM {q(opts.db_table)} d"]
         if probe is not None:
-            parts.append(f"CROSS JOIN ({probe[0]}) jp")
+            if sqlite:  # CROSS JOIN keeps the order: the probe's one row outside
+                parts = [f"FROM ({probe[0]}) jp CROSS JOIN {q(opts.db_table)} d"]
+            else:
+                parts.append(f"CROSS JOIN ({probe[0]}) jp")
             extra += ", jp.*"
         if calendar is not None:
-            parts.append(f"LEFT JOIN ({calendar}) jc ON 1 = 1")
-            extra += ", jc.*"
+            if sqlite:
+                parts.append(calendar.joins)
+                extra += ", " + ", ".join(calendar.columns)
+            else:
+                parts.append(f"LEFT JOIN ({calendar.sql}) jc ON 1 = 1")
+                extra += ", jc.*"
         if joins:
             parts.append(joins)
         for column in columns:
