@@ -8,16 +8,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar, cast
 
 from django.db import connection
-from django.db.models import DateTimeField, Model
+from django.db.models import Model
 
 from jxc.core.documents.models import Document
-from jxc.core.documents.rows import (
-    DECIMAL_AS_IS,
-    columns_sql,
-    plain_types,
-    row_builder,
-)
-from jxc.core.statements import current, fetch, utc_text, vendor
+from jxc.core.documents.row_params import row_adapter
+from jxc.core.documents.rows import columns_sql, row_builder
+from jxc.core.statements import current, fetch, vendor
 
 D = TypeVar("D", bound=Document)
 
@@ -169,25 +165,15 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
             + ", ".join(f"{q(c.column)} = %s" for c in cols)
             + f" WHERE {q(str(opts.pk.column))} = %s"  # type: ignore[union-attr]
         )
-        found = (sql, cols, plain_types(model, cols))
+        adapt = row_adapter(model, cols, inserting=False)
+        found = (sql, adapt)
         _UPDATE_SQL[key] = found
-    sql, cols, plain = found
-    db = current()  # the bound block's wrapper, else the proxy's lookup once
-    d = obj.__dict__
-    params = []
-    for c, types in zip(cols, plain, strict=True):
-        value = d[c.attname]
-        if types is not None and (
-            value is None
-            or (type(value) in types and (types is not DECIMAL_AS_IS or value.is_finite()))
-        ):
-            params.append(value)  # what the field would send: the value itself
-        elif type(c) is DateTimeField and (text := utc_text(value, db)) is not None:
-            params.append(text)
-        else:
-            params.append(c.get_db_prep_save(value, db))
+    sql, adapt = found
+    # the values as the fields would send them; the bound block's wrapper, else the proxy's
+    # lookup once
+    params = adapt(obj, obj.__dict__, current())
     params.append(obj.pk)
     return sql, params
 
 
-_UPDATE_SQL: dict[tuple, tuple[str, list[Any], list]] = {}
+_UPDATE_SQL: dict[tuple, tuple[str, Any]] = {}

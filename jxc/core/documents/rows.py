@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from decimal import Context, Decimal
 from typing import Any, TypeVar, cast
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import DecimalField, Model, signals
 from django.db.models.base import ModelState
 from django.utils.dateparse import parse_date
 
+from jxc.core.documents.row_params import INTEGER_KEYS, row_adapter
 from jxc.core.statements import current, fetch, insert_last_rowid, vendor
 
 M = TypeVar("M", bound=Model)
@@ -266,66 +267,9 @@ def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str]:
             f"({', '.join(_q(f.column) for f in fields)}) VALUES "
         )
         tail = f" RETURNING {_q(cast(Any, pk).column)}"
-        if vendor() == "sqlite" and type(pk) in _INTEGER_KEYS:
+        if vendor() == "sqlite" and type(pk) in INTEGER_KEYS:
             tail = ""
         found = _SQL[key] = (fields, head, "(" + ", ".join(["%s"] * len(fields)) + ")", tail)
-    return found
-
-
-# Field classes whose pre_save is the attribute and whose get_db_prep_save returns a value
-# of these types unchanged (text, booleans; whole numbers on SQLite — PostgreSQL's backend
-# wraps them in a sized integer type; the id of a row with an integer key on both): only
-# their exact classes, a subclass may convert.
-_PLAIN_FIELDS: dict[type, tuple[type, ...]] = {
-    models.CharField: (str,),
-    models.TextField: (str,),
-    models.BooleanField: (bool,),
-}
-_PLAIN_ON_SQLITE: dict[type, tuple[type, ...]] = {
-    models.IntegerField: (int,),
-    models.BigIntegerField: (int,),
-    models.PositiveIntegerField: (int,),
-    models.PositiveSmallIntegerField: (int,),
-    models.SmallIntegerField: (int,),
-}
-_INTEGER_KEYS = (models.AutoField, models.BigAutoField)
-# A decimal field of a class that sends a finite Decimal as it is: DecimalField's own
-# get_db_prep_save / get_db_prep_value / get_prep_value / to_python / pre_save (to_python
-# gives an equal Decimal, both backends' adapt_decimalfield_value return it unchanged).
-DECIMAL_AS_IS = (Decimal,)
-_DECIMAL_METHODS = (
-    "get_db_prep_save",
-    "get_db_prep_value",
-    "get_prep_value",
-    "to_python",
-    "pre_save",
-)
-
-
-def _sends_decimal_as_is(f: Any) -> bool:
-    return isinstance(f, models.DecimalField) and all(
-        getattr(type(f), name) is getattr(models.DecimalField, name) for name in _DECIMAL_METHODS
-    )
-
-
-def plain_types(model: type[Model], fields: Sequence[Any]) -> list[tuple[type, ...] | None]:
-    """Per field of an insert or update, the value types it sends as they are (None: through
-    the field's ``pre_save`` and ``get_db_prep_save``); a Decimal only when finite."""
-    key = ("plain", vendor(), model, tuple(f.attname for f in fields))
-    found = _SQL.get(key)
-    if found is None:
-        found = []
-        sqlite = connection.vendor == "sqlite"
-        for f in fields:
-            types = _PLAIN_FIELDS.get(type(f))
-            if types is None and sqlite:
-                types = _PLAIN_ON_SQLITE.get(type(f))
-            if type(f) is models.ForeignKey and type(f.target_field) in _INTEGER_KEYS:
-                types = (int,)
-            if _sends_decimal_as_is(f):
-                types = DECIMAL_AS_IS
-            found.append(types)
-        _SQL[key] = found
     return found
 
 
@@ -335,25 +279,14 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
     if not rows:
         return list(rows)
     fields, head, one, tail = _insert_head(model)
-    plain = plain_types(model, fields)
+    adapt = row_adapter(model, fields, inserting=True)
     db = current()  # the bound block's wrapper, else the proxy's lookup once
     alias = db.alias
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
         params: list[Any] = []
         for obj in chunk:
-            d = obj.__dict__
-            for f, types in zip(fields, plain, strict=True):
-                if types is not None:
-                    value = d[f.attname]
-                    if value is None or (
-                        type(value) in types and (types is not DECIMAL_AS_IS or value.is_finite())
-                    ):
-                        params.append(value)  # what the field would send: the value itself
-                        continue
-                    params.append(f.get_db_prep_save(value, db))
-                else:
-                    params.append(f.get_db_prep_save(f.pre_save(obj, True), db))
+            params += adapt(obj, obj.__dict__, db)
         sql = head + ", ".join([one] * len(chunk)) + tail
         if tail:
             # both databases return the rows of a multi-row VALUES in their order

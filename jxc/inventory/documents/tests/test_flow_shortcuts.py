@@ -204,3 +204,65 @@ def test_stock_lines_made_without_init_are_the_dataclass_own(monkeypatch):
         made[0].qty = Decimal(0)  # type: ignore[misc]
     with pytest.raises(TypeError):
         stock_line(**required, price=Decimal(1))
+
+
+@pytest.mark.django_db
+def test_row_parameters_are_what_the_fields_send(stock_world, monkeypatch):
+    """``row_params.row_adapter``'s written code gives, for every field of a header and a
+    line, the value ``get_db_prep_save(pre_save(…))`` gives — a status member, None dates and
+    times, a date, decimals (and a whole number), a text's subclass, ids — inserting and updating."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from jxc.core.choices import DocumentStatus
+    from jxc.core.documents.row_params import row_adapter
+    from jxc.core.documents.rows import _insert_head, new_row
+    from jxc.inventory.documents.models import OtherReceipt, StockDocumentLine
+
+    w = stock_world
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    header = new_row(OtherReceipt)(
+        {"warehouse": w.zc, "date": dt.date(2026, 3, 1), "reason": "other", "memo": "备注"}
+    )
+    header.number, header.created_by, header.status = "QTRK-1", w.owner, DocumentStatus.DRAFT
+    stamped = new_row(OtherReceipt)({"warehouse": w.zc, "date": dt.date(2026, 3, 2)})
+    stamped.approved_at, stamped.approved_by, stamped.reversal_date = now, w.owner, dt.date.today()
+    line = new_row(StockDocumentLine)(
+        {
+            "line_no": 1,
+            "sku_id": w.sku_a.pk,
+            "unit_id": None,
+            "factor": Decimal("12"),
+            "qty": Decimal("1.5"),
+            "base_qty": Decimal("18.0"),
+            "price": 3,  # not a Decimal: through the field
+            "document_id": 7,
+            "production_date": dt.date(2026, 1, 1),
+        }
+    )
+
+    def reference(obj, fields, inserting):
+        return [
+            f.get_db_prep_save(
+                f.pre_save(obj, True) if inserting else getattr(obj, f.attname), connection
+            )
+            for f in fields
+        ]
+
+    for obj in (header, stamped, line):
+        model = type(obj)
+        fields = _insert_head(model)[0]
+        assert row_adapter(model, fields, inserting=True)(
+            obj, obj.__dict__, connection
+        ) == reference(obj, fields, True)
+        assert row_adapter(model, fields, inserting=False)(
+            obj, obj.__dict__, connection
+        ) == reference(obj, fields, False)
+    made = row_adapter(OtherReceipt, _insert_head(OtherReceipt)[0], inserting=True)(
+        header, header.__dict__, connection
+    )
+    assert DocumentStatus.DRAFT in made and type(made[2]) is type(
+        reference(header, _insert_head(OtherReceipt)[0], True)[2]
+    )
