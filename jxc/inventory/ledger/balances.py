@@ -29,6 +29,12 @@ def company_rates(pools: dict[int, CostPool]) -> dict[int, Decimal] | None:
     return rates
 
 
+# what a posting writes back to its balance rows: the buckets (and the backorder flag) only
+# when one of them changed — each column written is a value to convert and bind per row
+_QUANTITY_VALUE = ["on_hand", "value", "last_date"]
+_WITH_BUCKETS = [*_QUANTITY_VALUE, "reserved", "on_order", "in_transit", "allow_backorder"]
+
+
 def write_balance_values(
     changed: list[RunMove],
     items: list[PostingLine],
@@ -76,6 +82,7 @@ def write_balance_values(
             d = delta[key] = [ZERO, ZERO, ZERO, ZERO, ZERO, None]
         d[1] += m.value - m.db[1]  # type: ignore[index]
     rows = []
+    buckets = False  # a reservation, order or transfer bucket changed: written too
     for key, (q, v, rel, rec_order, rec_transit, last) in delta.items():
         b = balances.get(key)
         if b is None:
@@ -84,14 +91,18 @@ def write_balance_values(
         b.value += v
         if rel:  # (never below zero)
             b.reserved = max(b.reserved - rel, ZERO)
+            buckets = True
         if rec_order:
             b.on_order = max(b.on_order - rec_order, ZERO)
+            buckets = True
         if rec_transit:
             b.in_transit = max(b.in_transit - rec_transit, ZERO)
+            buckets = True
         if last is not None and (b.last_date is None or last > b.last_date):
             b.last_date = last
         if b.allow_backorder and b.reserved <= b.on_hand:
             b.allow_backorder = False
+            buckets = True
         rows.append(b)
     rates = company_rates(pools) if scope != "warehouse" and rates_before is not None else None
     moved: set = set()
@@ -109,11 +120,7 @@ def write_balance_values(
                         b.value = new
                         rows.append(b)  # written with the touched rows, unchanged but value
             moved = set()
-    writes.update_rows(
-        StockBalance,
-        rows,
-        ["on_hand", "value", "reserved", "on_order", "in_transit", "last_date", "allow_backorder"],
-    )
+    writes.update_rows(StockBalance, rows, _WITH_BUCKETS if buckets else _QUANTITY_VALUE)
     if scope != "warehouse":
         if rates is None:
             writes.send()  # the refresh reads the balances and lots just written
