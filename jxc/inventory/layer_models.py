@@ -35,7 +35,6 @@ class CostLayer(models.Model):
     # no index of their own: every read of layers goes by the pool's open layers
     # (cost_layer_open_idx) or by move and idx (uniq_cost_layer, led by the move); two
     # indexes fewer to write for every layer added and every layer an issue takes from
-    # (an update of ``remaining`` is never HOT: the open index's condition reads it)
     pool = models.ForeignKey(
         CostPool, on_delete=models.PROTECT, related_name="layers", db_index=False
     )
@@ -48,6 +47,11 @@ class CostLayer(models.Model):
     base_value = mark(MoneyField(), COST)
     unit_cost = mark(UnitCostField(), COST)
     remaining = QuantityField()
+    # remaining > 0 (checked), as the open-layer index's condition: an issue that takes part
+    # of a layer changes ``remaining`` only, which no index reads — SQLite leaves the index
+    # alone, PostgreSQL can update the row in place (HOT); only a layer that empties or
+    # refills changes its entry (inventory 0023)
+    is_open = models.BooleanField()
     # the receipt its goods came from: the move itself for a receipt, the source layer's
     # receipt for a transfer's slice (so a purchase return finds it in another warehouse)
     receipt = models.ForeignKey(
@@ -67,11 +71,15 @@ class CostLayer(models.Model):
                 condition=Q(remaining__gte=ZERO, remaining__lte=F("base_qty")),
                 name="cost_layer_remaining_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(is_open=True, remaining__gt=ZERO) | Q(is_open=False, remaining=ZERO),
+                name="cost_layer_open_iff_remaining",
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["pool", "date", "move", "idx"],
-                condition=Q(remaining__gt=ZERO),  # as the reads write it: a number
+                condition=Q(is_open=True),  # as the reads write it: "is_open"
                 name="cost_layer_open_idx",
             )
         ]

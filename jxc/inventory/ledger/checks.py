@@ -325,7 +325,7 @@ def rebuild_balances(*, apply: bool = True) -> list[str]:
         if layer.remaining != want:
             changes.append(f"layer {layer.pk}: {layer.remaining} -> {want}")
             if apply:
-                CostLayer.objects.filter(pk=layer.pk).update(remaining=want)
+                CostLayer.objects.filter(pk=layer.pk).update(remaining=want, is_open=want > 0)
     if apply and company_skus:
         before = dict(
             StockBalance.objects.filter(sku_id__in=company_skus).values_list("id", "value")

@@ -31,7 +31,7 @@ def open_layers_of(pool_ids: list[int], limits: dict[int, int]) -> list[dict]:
     """The open layers of the pools; of a pool in ``limits`` only the oldest ones until what
     lies before a layer (its running sum of remaining quantities, oldest first) reaches the
     limit — enough for issues of up to the limit (a window function, SQLite ≥ 3.25)."""
-    where = f"pool_id IN ({placeholders(len(pool_ids))}) AND {LAYERS.q('remaining')} > 0"
+    where = f"pool_id IN ({placeholders(len(pool_ids))}) AND {LAYERS.q('is_open')}"
     if not limits:
         return POOLLAYERS.values(where, pool_ids)
     q = LAYERS.q
@@ -89,7 +89,7 @@ def _head_parts() -> tuple[str, str]:
     q, key = LAYERS.q, POOLS.q("key")
     columns = re.sub(r'"(\w+)"', r'c."\1"', POOLLAYERS.columns)
     oldest = (
-        f"SELECT o.id FROM {LAYERS.table} o WHERE o.pool_id = p.id AND o.{q('remaining')} > 0 "
+        f"SELECT o.id FROM {LAYERS.table} o WHERE o.pool_id = p.id AND o.{q('is_open')} "
         f"ORDER BY o.{q('date')}, o.{q('move_id')}, o.{q('idx')} LIMIT 1"
     )
     select = (

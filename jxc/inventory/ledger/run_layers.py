@@ -103,6 +103,7 @@ class RunLayers:
                 ref=layer_id,
                 touched=layer_id in given_back,
                 receipt=r["receipt_id"],
+                stored_open=r["remaining"] > 0,
             )
             cursor.layer_ids[key] = layer_id
             if layer.qty > 0:
@@ -199,6 +200,7 @@ class RunLayers:
                 r["unit_cost"],
                 ref=r["id"],
                 receipt=r["receipt_id"],
+                stored_open=r["remaining"] > 0,
             )
             cursor.layer_ids[key] = r["id"]
             if layer.qty > 0:  # pragma: no cover - open layers are loaded already

@@ -28,6 +28,7 @@ NEW_LAYER_FIELDS = [
     "unit_cost",
     "remaining",
     "receipt_id",
+    "is_open",
 ]
 
 
@@ -35,7 +36,8 @@ def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
     """FIFO layers and uses of every processed move. ``ids`` maps a new move's seq to
     its id. All pools at once: the replayed moves' rows go first, then one INSERT of the
     new layers (in pool order, so each gets the id it would get pool by pool), one batch
-    of remaining quantities and one of uses."""
+    of remaining quantities (a second of layers that empty or refill: their open flag too)
+    and one of uses."""
 
     def real(seq: int) -> int:
         return ids[seq] if seq >= BIG else seq
@@ -49,7 +51,8 @@ def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
             for chunk in chunks(replayed):
                 CostLayer.objects.filter(move_id__in=chunk).delete()
     new_rows: list[list] = []  # NEW_LAYER_FIELDS
-    updates: list[list] = []  # remaining, id
+    updates: list[list] = []  # remaining, id: layers open before and after
+    flips: list[list] = []  # remaining, is_open, id: layers emptied or refilled
     for cursor in cursors:
         state = cursor.state
         created = [x for m in cursor.processed for x in m.new_layers]
@@ -66,16 +69,21 @@ def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
                     x.unit_cost or ZERO,
                     x.qty,
                     None if x.receipt is None else real(x.receipt),  # type: ignore[arg-type]
+                    x.qty > 0,
                 ]
                 for x in created
             )
-        # the existing layers changed (a layer made by this run has no id: it is inserted)
+        # the existing layers changed (a layer made by this run has no id: it is inserted);
+        # one that stays open: its remaining quantity only, which no index reads
         for x in state.layers:
             if x.touched and x.ref is not None:
-                updates.append([x.qty, x.ref])
+                if x.stored_open:
+                    updates.append([x.qty, x.ref])
+                else:  # refilled
+                    flips.append([x.qty, True, x.ref])
         for x in state.closed.values():
             if x.touched and x.ref is not None:
-                updates.append([x.qty, x.ref])
+                flips.append([x.qty, False, x.ref])
     uses: list[list] = []  # move, layer id (or None), qty, value; new layer's key or None
     if new_rows:
         made = {(r[0], r[3].toordinal(), r[1], r[2]) for r in new_rows}
@@ -115,6 +123,7 @@ def write_layers(run: Run, ids: dict[int, int], writes: Writes) -> None:
             for row in uses:
                 del row[4]
     writes.update(CostLayer, ["remaining"], updates)
+    writes.update(CostLayer, ["remaining", "is_open"], flips)
     writes.insert(LayerUse, ["move_id", "layer_id", "qty", "value"], uses)
 
 

@@ -109,7 +109,7 @@ def test_the_open_layers_read_uses_the_partial_index_not_a_scan():
         row[3]
         for row in _pragma(
             "EXPLAIN QUERY PLAN SELECT id FROM inventory_costlayer "
-            "WHERE pool_id IN (1, 2) AND remaining > 0 ORDER BY pool_id, date, move_id, idx"
+            "WHERE pool_id IN (1, 2) AND is_open ORDER BY pool_id, date, move_id, idx"
         )
     )
     assert "cost_layer_open_idx" in plan, plan
@@ -155,4 +155,34 @@ def test_a_fifo_receipt_writes_no_sequence_page(transactional_db):
         _pragma("PRAGMA wal_autocheckpoint=1000")
     assert written["inventory_costlayer"] >= 1  # the log holds the posting
     assert "sqlite_sequence" not in written, written
+    assert_ledger_consistent()
+
+
+def test_a_fifo_issue_that_leaves_its_layers_open_writes_no_open_layer_index_page(
+    transactional_db,
+):
+    # the open-layer index's condition read ``remaining``: every take rewrote the layer's
+    # entry (key and place unchanged); its condition is the open flag now (0023), which
+    # changes only when a layer empties
+    kit = LedgerKit()
+    kit.company(costing_method="fifo", cost_scope="warehouse")
+    skus = [kit.sku(f"PO{i:02d}", price="1") for i in range(5)]
+    wh = kit.warehouse("POW1")
+    kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
+    kit.post([kit.line(s, wh, "-1", R.SALES_DELIVERY) for s in skus])
+    _pragma("PRAGMA wal_autocheckpoint=0")
+    try:
+        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+        with transaction.atomic():
+            kit.post([kit.line(s, wh, "-2", R.SALES_DELIVERY) for s in skus])
+        written = _wal_pages()
+        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+        with transaction.atomic():  # each layer empties: their entries leave the index
+            kit.post([kit.line(s, wh, "-97", R.SALES_DELIVERY) for s in skus])
+        emptied = _wal_pages()
+    finally:
+        _pragma("PRAGMA wal_autocheckpoint=1000")
+    assert written["inventory_costlayer"] >= 1  # the log holds the posting
+    assert "cost_layer_open_idx" not in written, written
+    assert emptied["cost_layer_open_idx"] >= 1, emptied
     assert_ledger_consistent()

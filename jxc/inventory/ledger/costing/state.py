@@ -35,7 +35,8 @@ class Layer:
     always :func:`layer_value`: it never drifts and is 0 at quantity 0. ``receipt`` is the
     receipt it came from (kept through transfers between warehouse pools, so a purchase
     return against that receipt finds it); ``ref`` is the ledger's handle (a database id);
-    ``touched`` marks a changed layer."""
+    ``touched`` marks a changed layer; ``stored_open``: the ledger's row was open when read
+    (its open flag changes only when the layer empties or refills)."""
 
     key: tuple
     base_qty: Decimal
@@ -45,6 +46,7 @@ class Layer:
     ref: object = None
     touched: bool = False
     receipt: object = None
+    stored_open: bool = True
 
     def __post_init__(self):
         if self.unit_cost is None:
