@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from jxc.core.statements import fetch, fetch_each, is_sqlite
+from jxc.inventory.ledger.open_layers import pools_with_heads_text
 from jxc.inventory.ledger.pools import POOLS
 from jxc.inventory.ledger.sql import Reader, for_update, placeholders
 from jxc.inventory.models import SkuLedger, StockBalance, StockMove
@@ -325,7 +326,8 @@ class PostingReads:
     last closed month as yyyymm), the balance rows as
     :func:`lock_balances_reading_warehouses` returns them (None: not all there, or a SKU
     without its ledger row), whether they include the other warehouses, the cost pools of
-    the candidate keys, and new move ids (PostgreSQL)."""
+    the candidate keys, the oldest open layers of the FIFO pools among them (when asked
+    for), and new move ids (PostgreSQL)."""
 
     ledgers: dict[int, SkuLedger]
     skus: dict[int, dict]
@@ -333,11 +335,11 @@ class PostingReads:
     balance_rows: list[tuple]
     all_warehouses: bool
     pools: list
-    extra_rows: list[tuple]
+    head_rows: list[tuple]
     move_ids: list[int] | None
 
 
-_POOLS_SQL: dict[tuple[int, int], str] = {}  # per number of SKUs and keys, or of pairs
+_POOLS_SQL: dict[tuple[int, int, bool], str] = {}  # per number of SKUs and keys, or of pairs
 
 # SQLite: at most this many pairs joined by OR in one read (an OR chain is an expression tree
 # as deep as it is long: SQLite refuses one deeper than 1,000); more go as IN lists
@@ -349,26 +351,39 @@ _SCOPE: dict[str, bool] = {"all_warehouses": True}
 
 
 def _pools_sql(
-    sku_ids: list[int], pool_keys: set[str], pool_pairs: set[tuple[int, str]]
+    sku_ids: list[int],
+    pool_keys: set[str],
+    pool_pairs: set[tuple[int, str]],
+    *,
+    heads: bool = False,
 ) -> tuple[str, list]:
     """The cost pools of the SKUs with the given keys; SQLite: of the (SKU id, key) pairs the
     lines may have, joined by OR (one probe of the unique index each; IN lists are built into
-    temporary b-trees and probe the SKUs × keys)."""
+    temporary b-trees and probe the SKUs × keys). ``heads``: each FIFO pool's oldest open
+    layer too (:func:`.open_layers.pools_with_heads_text`)."""
     if is_sqlite() and len(pool_pairs) <= PAIRS_MAX:
-        shape = (len(pool_pairs), -1)
+        shape = (len(pool_pairs), -1, heads)
         params = [v for pair in sorted(pool_pairs) for v in pair]
     else:
-        shape = (len(sku_ids), len(pool_keys))
+        shape = (len(sku_ids), len(pool_keys), heads)
         params = [*sku_ids, *sorted(pool_keys)]
     sql = _POOLS_SQL.get(shape)
     if sql is None:
-        key = POOLS.q("key")
-        sql = _POOLS_SQL[shape] = POOLS.select + (
-            " OR ".join([f"(sku_id = %s AND {key} = %s)"] * shape[0])
-            if shape[1] < 0
-            else f"sku_id IN ({placeholders(shape[0])}) AND {key} IN ({placeholders(shape[1])})"
-        )
+        sql = _POOLS_SQL[shape] = _pools_text(*shape)
     return sql, params
+
+
+def _pools_text(n: int, keys: int, heads: bool) -> str:
+    key = POOLS.q("key")
+    p = "p." if heads else ""
+    where = (
+        " OR ".join([f"({p}sku_id = %s AND {p}{key} = %s)"] * n)
+        if keys < 0
+        else f"{p}sku_id IN ({placeholders(n)}) AND {p}{key} IN ({placeholders(keys)})"
+    )
+    if not heads:
+        return POOLS.select + where
+    return pools_with_heads_text(re.sub(r'"(\w+)"', r'p."\1"', POOLS.columns), where)
 
 
 def read_for_posting(
@@ -377,14 +392,14 @@ def read_for_posting(
     pool_keys: set[str],
     *,
     new_moves: int,
-    extra: tuple[str, list] | None = None,
+    heads: bool = False,
     pool_pairs: set[tuple[int, str]] | None = None,
 ) -> PostingReads:
     """Lock the SKUs' ledger rows and their balance rows (in that order, as lock_skus and
     lock_balances do) and read the SKUs, the company, the warehouses, the cost pools with
-    the given keys (SQLite: of the given (SKU id, key) pairs, when there are not too many),
-    the ``extra`` statement's rows and — PostgreSQL — ``new_moves`` ids for the moves, in one
-    round trip."""
+    the given keys (SQLite: of the given (SKU id, key) pairs, when there are not too many)
+    with — ``heads`` — each FIFO pool's oldest open layer, and — PostgreSQL — ``new_moves``
+    ids for the moves, in one round trip."""
     if pool_pairs is None:
         pool_pairs = {(s, k) for s in sku_ids for k in pool_keys}
     all_warehouses = _SCOPE["all_warehouses"]
@@ -392,9 +407,7 @@ def read_for_posting(
         _sku_lock_sql(sku_ids),
         _balance_lock_sql(keys, all_warehouses=all_warehouses, guard=sku_ids),
     ]
-    statements.append(_pools_sql(sku_ids, pool_keys, pool_pairs))
-    if extra is not None:
-        statements.append(extra)
+    statements.append(_pools_sql(sku_ids, pool_keys, pool_pairs, heads=heads))
     if new_moves and not is_sqlite():
         statements.append(
             (
@@ -404,6 +417,13 @@ def read_for_posting(
         )
     found = fetch_each(statements)
     ledgers, skus, company = _sku_lock_parse(found[0])
+    head_rows: list[tuple] = []
+    if heads:  # the pool's columns, then its head's (SKU id, key first for parse_head_layers)
+        n, made = len(POOLS.fields), POOLS.made_first
+        pools = [made(raw) for raw in found[2]]
+        head_rows = [(raw[1], raw[2], *raw[n:]) for raw in found[2] if raw[n] is not None]
+    else:
+        pools = POOLS.parse(found[2])
 
     return PostingReads(
         ledgers=ledgers,
@@ -411,8 +431,8 @@ def read_for_posting(
         company=company,
         balance_rows=found[1],
         all_warehouses=all_warehouses,
-        pools=POOLS.parse(found[2]),
-        extra_rows=found[3] if extra is not None else [],
+        pools=pools,
+        head_rows=head_rows,
         move_ids=sorted(r[0] for r in found[-1]) if new_moves and not is_sqlite() else None,
     )
 

@@ -1,6 +1,7 @@
 """The open cost layers of FIFO pools, read by the costing run (:mod:`.engine`): only the
 oldest ones an issue can take (a window function over the remaining quantities, SQLite ≥
-3.25); and, with the posting's locks, by the writer: each pool's oldest open layer."""
+3.25); and, with the posting's locks and its pools, by the writer: each FIFO pool's oldest
+open layer."""
 
 from __future__ import annotations
 
@@ -50,60 +51,40 @@ def open_layers_of(pool_ids: list[int], limits: dict[int, int]) -> list[dict]:
     return [dict(zip(names, converted(raw), strict=True)) for raw in fetch(sql, params)]
 
 
-# a posting issuing from more pools than this reads their layers in the run (by pool id)
+# a posting issuing from more SKUs than this reads its pools' layers in the run (by pool id)
 HEAD_READ_MAX = 64
 
 
-def head_layers_sql(keys: list[tuple[int, str]]) -> tuple[str, list] | None:
-    """The oldest open layer of each FIFO pool (SKU id, pool key) of ``keys``, read with the
-    posting's locks, before the pools' ids are known: one probe of the pool's unique index
-    and one of the open-layer index per pool — no window over the layers, no temporary
-    b-tree. An issue its pool's oldest layer covers needs no other (:meth:`Run._seeded_layers`);
-    any other pool reads its open layers in the run (:func:`open_layers_of`). Rows: the
-    pool's (SKU id, key), then the pool id and the layer's fields. None for more than
-    :data:`HEAD_READ_MAX` pools."""
-    n = len(keys)
-    if not n or n > HEAD_READ_MAX:
-        return None
-    sql = _HEAD_SQL.get(n)
-    if sql is None:
-        sql = _HEAD_SQL[n] = _head_layers_text(n)
-    params: list = [v for key in keys for v in key]
-    params.append("fifo")
-    return sql, params
-
-
-_HEAD_SQL: dict[int, str] = {}  # per number of pools: the text is built once
-
-
-def _head_layers_text(n: int) -> str:
-    # (SKU, key) pairs joined by OR: one probe of the unique index each; IN lists of the SKUs
-    # and keys would be built into temporary b-trees and probe their cross product
-    pairs = " OR ".join([_HEAD_PAIR] * n)
-    return f"{_HEAD_SELECT} WHERE ({pairs}) AND p.method = %s"
+def pools_with_heads_text(pool_columns: str, where: str) -> str:
+    """The pools read of a posting with FIFO issues (:func:`.locks.read_for_posting`): each
+    pool's row, then — a FIFO pool's — its oldest open layer (None: it has none), read with
+    the posting's locks, before the pools' ids are known: one probe of the open-layer index
+    and one of the layers' primary key per FIFO pool, no window over the layers, no
+    temporary b-tree, and no statement of its own. An issue its pool's oldest layer covers
+    needs no other (:meth:`Run._seeded_layers`); any other pool reads its open layers in the
+    run (:func:`open_layers_of`). ``pool_columns`` and ``where`` name the pools' columns as
+    ``p.``; the layer's columns follow the pool's as :data:`POOLLAYERS` selects them."""
+    return f"SELECT {pool_columns}, {_HEAD_COLUMNS} FROM {POOLS.table} p {_HEAD_JOIN} WHERE {where}"
 
 
 def _head_parts() -> tuple[str, str]:
-    """The head read's text but its (SKU, key) pairs: built once, with the module's readers
-    (the layers' columns as :data:`POOLLAYERS` selects them, qualified by the join's alias)."""
-    q, key = LAYERS.q, POOLS.q("key")
+    """The layer's columns and the join of the pools read with heads, built once with the
+    module's readers (qualified by the join's alias)."""
+    q = LAYERS.q
     columns = re.sub(r'"(\w+)"', r'c."\1"', POOLLAYERS.columns)
     oldest = (
         f"SELECT o.id FROM {LAYERS.table} o WHERE o.pool_id = p.id AND o.{q('is_open')} "
         f"ORDER BY o.{q('date')}, o.{q('move_id')}, o.{q('idx')} LIMIT 1"
     )
-    select = (
-        f"SELECT p.sku_id, p.{key}, {columns} FROM {POOLS.table} p "
-        f"JOIN {LAYERS.table} c ON c.id = ({oldest})"
-    )
-    return select, f"(p.sku_id = %s AND p.{key} = %s)"
+    return columns, f"LEFT JOIN {LAYERS.table} c ON p.method = 'fifo' AND c.id = ({oldest})"
 
 
-_HEAD_SELECT, _HEAD_PAIR = _head_parts()
+_HEAD_COLUMNS, _HEAD_JOIN = _head_parts()
 
 
 def parse_head_layers(raws: list[tuple]) -> dict[tuple[int, str], Layer]:
-    """The rows of :func:`head_layers_sql` as layers, by the pool's (SKU id, key)."""
+    """The heads of :func:`pools_with_heads_text` as layers, by the pool's (SKU id, key):
+    rows of the pool's SKU id and key, then the layer's columns."""
     converted = POOLLAYERS.converted
     out: dict[tuple[int, str], Layer] = {}
     for raw in raws:

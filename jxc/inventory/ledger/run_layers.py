@@ -35,9 +35,9 @@ class RunLayers:
     _seeded: dict[int, list[Layer]]
 
     def seed_open_layers(self, heads: dict[tuple[int, str], Layer], keys) -> None:
-        """The oldest open layer of the pools (SKU id, key) of ``keys``, read with the
-        posting's locks (:func:`head_layers_sql`); a pool of ``keys`` without one has no
-        open layer."""
+        """The oldest open layer of the FIFO pools (SKU id, key) of ``keys``, read with the
+        posting's locks and pools (:func:`pools_with_heads_text`); a pool of ``keys``
+        without one has no open layer."""
         wanted = set(keys)
         for pool_id, pool in self.pools.items():
             k = (pool.sku_id, pool.key)

@@ -48,7 +48,7 @@ from jxc.inventory.ledger.locks import (
     lock_skus,
     read_for_posting,
 )
-from jxc.inventory.ledger.open_layers import head_layers_sql, parse_head_layers
+from jxc.inventory.ledger.open_layers import HEAD_READ_MAX, parse_head_layers
 from jxc.inventory.ledger.pools import (
     ReferencePrices,
     candidate_pool_keys,
@@ -263,13 +263,12 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     keys = {(it.sku_id, it.warehouse_id) for it in items}
     # one round trip: the SKUs' ledger rows locked with the SKUs and the company settings,
     # the balance rows locked with their warehouses, the cost pools, new move ids
-    # FIFO issues: their pools' oldest open layers, by the pool keys they may have
-    # (read when the last posting had FIFO pools: the method is known after the read)
-    issue_keys = _issue_keys(items, _LAST_POOLS["scope"]) if _LAST_POOLS["fifo"] else []
-    heads = head_layers_sql(issue_keys)
+    # FIFO issues: with the pools, each FIFO pool's oldest open layer (read when the last
+    # posting had FIFO pools: the method is known after the read)
+    heads = bool(_LAST_POOLS["fifo"]) and 0 < _issuing_skus(items) <= HEAD_READ_MAX
     pool_keys, pool_pairs = candidate_pool_keys(items)
     reads = read_for_posting(
-        sku_ids, keys, pool_keys, new_moves=len(items), extra=heads, pool_pairs=pool_pairs
+        sku_ids, keys, pool_keys, new_moves=len(items), heads=heads, pool_pairs=pool_pairs
     )
     ledgers, skus, settings = reads.ledgers, reads.skus, reads.company
     if settings is not None:
@@ -331,9 +330,11 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
         labels=labels,
     )
     _LAST_POOLS["fifo"] = any(p.method == "fifo" for p in pools.values())
-    _LAST_POOLS["scope"] = company.cost_scope
-    if heads is not None and known_pools is not None:
-        run.seed_open_layers(parse_head_layers(reads.extra_rows), issue_keys)
+    if heads and known_pools is not None:
+        run.seed_open_layers(
+            parse_head_layers(reads.head_rows),
+            [(p.sku_id, p.key) for p in known_pools if p.method == "fifo"],
+        )
     new = []
     for it in items:
         m = RunMove(
@@ -404,24 +405,15 @@ def _post(items: list[PostingLine], *, source: SourceRef, user) -> list[StockMov
     return moves
 
 
-# whether the last posting had FIFO pools and its pool scope: a guess of whether the next one
-# needs open layers and of their pools' keys. A wrong guess costs the pool its own read of
-# its open layers (Run._open_layer_rows), never a wrong result
-_LAST_POOLS: dict[str, bool | str | None] = {"fifo": True, "scope": None}
+# whether the last posting had FIFO pools: a guess of whether the next one needs open layers.
+# A wrong guess costs the pool its own read of its open layers (Run._open_layer_rows), never
+# a wrong result
+_LAST_POOLS: dict[str, bool] = {"fifo": True}
 
 
-def _issue_keys(items: list[PostingLine], scope: object = None) -> list[tuple[int, str]]:
-    """The (SKU id, pool key) of the FIFO pools the lines issue from may have (company pool
-    "", warehouse pool "w<id>"; only the key of ``scope`` when it is known)."""
-    company, warehouse = scope != "warehouse", scope is None or scope == "warehouse"
-    out: dict[tuple[int, str], None] = {}
-    for it in items:
-        if it.qty < 0:
-            if company:
-                out[(it.sku_id, "")] = None
-            if warehouse:
-                out[(it.sku_id, f"w{it.warehouse_id}")] = None
-    return list(out)
+def _issuing_skus(items: list[PostingLine]) -> int:
+    """How many SKUs the lines issue."""
+    return len({it.sku_id for it in items if it.qty < 0})
 
 
 def _write_balances(

@@ -1,8 +1,7 @@
-"""The open cost layers a FIFO issue reads (issue 10 §2; docs/ledger.md, eighth and ninth
-passes "fifoout"): with the posting's locks, each issuing pool's oldest open layer, for the
-pool keys of the company's pool scope once a posting has seen it — one index probe per pool,
-no window over the layers; a pool whose issues that layer does not cover reads its open
-layers by id in the run."""
+"""The open cost layers a FIFO issue reads (issue 10 §2; docs/ledger.md, eighth to tenth
+passes): with the posting's locks, in the pools read, each FIFO pool's oldest open layer —
+one index probe per pool, no window over the layers, no statement of its own; a pool whose
+issues that layer does not cover reads its open layers by id in the run."""
 
 from decimal import Decimal
 
@@ -10,8 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from jxc.inventory.choices import MoveReason as R
-from jxc.inventory.ledger import writer
-from jxc.inventory.ledger.open_layers import HEAD_READ_MAX, head_layers_sql
+from jxc.inventory.ledger import locks, writer
 from jxc.inventory.models import StockMove
 from jxc.inventory.testing import assert_ledger_consistent
 
@@ -24,6 +22,7 @@ class _Reads:
 
     def __init__(self):
         self.layers: list[tuple[str, list]] = []
+        self.pools: list[str] = []
 
     def __call__(self, execute, sql, params, many, context):
         rest = list(params or ())
@@ -32,6 +31,8 @@ class _Reads:
             mine, rest = rest[:n], rest[n:]
             if one.startswith("SELECT") and "inventory_costlayer" in one:
                 self.layers.append((one, mine))
+            if one.startswith("SELECT") and "inventory_costpool" in one:
+                self.pools.append(one)
         return execute(sql, params, many, context)
 
 
@@ -58,13 +59,11 @@ def test_an_issue_its_oldest_layers_cover_reads_one_layer_per_pool_with_the_lock
     issue("1")  # the pools' scope is known from here on
     reads, moves = issue("2")  # 3 left of the opening layer: it covers
     assert len(reads.layers) == 1, reads.layers  # no pool read its layers again
-    (sql, params) = reads.layers[0]
-    # the oldest open layer per pool, no window over all of them (fails on the code before)
+    (sql, _params) = reads.layers[0]
+    # the oldest open layer per pool, no window over all of them
     assert "OVER (" not in sql and "LIMIT 1" in sql, sql
-    # one (SKU, key) pair per SKU, the scope's key only (both keys were read for nothing)
-    pairs = params[:-1]
-    assert len(pairs) == 6 and params[-1] == "fifo", params
-    assert all(k.startswith("w") if key else k == "" for k in pairs[1::2]), params
+    # read with the pools, not in a statement of its own (fails on the code before)
+    assert reads.pools == [sql], reads.pools
     assert [m.value for m in moves] == [Decimal("-20.00")] * 3
     assert_ledger_consistent()
 
@@ -81,16 +80,16 @@ def test_an_issue_its_oldest_layer_does_not_cover_reads_the_pools_open_layers(ki
     assert_ledger_consistent()
 
 
-def test_a_wrong_guess_of_the_pool_scope_reads_the_layers_again_and_values_the_same(kit):
+def test_a_wrong_guess_that_no_fifo_pool_is_near_reads_the_layers_in_the_run(kit):
     issue = _fifo_ledger(kit, "warehouse")
     issue("1")
-    writer._LAST_POOLS["scope"] = "company"  # as if the last posting was another company's
+    writer._LAST_POOLS["fifo"] = False  # as if the last posting was a moving average one
     reads, moves = issue("2")
     assert [m.value for m in moves] == [Decimal("-20.00")] * 3
-    # the guessed keys found no pool: the pools read their open layers by id, in one statement
-    assert len(reads.layers) == 2, reads.layers
-    assert "CASE l.pool_id" in reads.layers[1][0]
-    assert writer._LAST_POOLS["scope"] == "warehouse"
+    # no heads with the pools: the pools read their open layers by id, in one statement
+    assert len(reads.layers) == 1, reads.layers
+    assert "CASE l.pool_id" in reads.layers[0][0]
+    assert writer._LAST_POOLS["fifo"] is True
     assert_ledger_consistent()
 
 
@@ -106,16 +105,21 @@ def test_a_pool_without_open_layers_reads_nothing_more(kit):
     assert_ledger_consistent()
 
 
-def test_more_pools_than_the_head_read_takes_read_their_layers_in_the_run():
-    assert head_layers_sql([]) is None
-    assert head_layers_sql([(i, "w1") for i in range(HEAD_READ_MAX + 1)]) is None
-    _sql, params = head_layers_sql([(1, "w1"), (2, "w1")])  # type: ignore[misc]
-    assert params == [1, "w1", 2, "w1", "fifo"]
+def test_more_issuing_skus_than_the_head_read_takes_read_their_layers_in_the_run(kit, monkeypatch):
+    issue = _fifo_ledger(kit, "warehouse")
+    issue("1")
+    monkeypatch.setattr(writer, "HEAD_READ_MAX", 2)
+    reads, moves = issue("2")  # three SKUs
+    assert [m.value for m in moves] == [Decimal("-20.00")] * 3
+    assert len(reads.layers) == 1, reads.layers
+    assert "CASE l.pool_id" in reads.layers[0][0]
+    assert_ledger_consistent()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
 def test_the_oldest_layers_read_probes_two_indexes_and_builds_no_temporary_tree():
-    sql, params = head_layers_sql([(1, "w1"), (2, "w1"), (3, "w1")])  # type: ignore[misc]
+    pairs = {(1, "w1"), (2, "w1"), (3, "w1"), (1, ""), (2, ""), (3, "")}
+    sql, params = locks._pools_sql([1, 2, 3], {"", "w1"}, pairs, heads=True)
     with connection.cursor() as cur:
         cur.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " | ".join(row[3] for row in cur.fetchall())
