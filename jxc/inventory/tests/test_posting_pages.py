@@ -4,7 +4,9 @@ the schema choices that keep them few. A page is 4 KiB of WAL and, at the next c
 a write to the database file."""
 
 import struct
+import time
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, transaction
@@ -23,6 +25,30 @@ def _pragma(sql: str):
     with connection.cursor() as cur:
         cur.execute(sql)
         return cur.fetchall()
+
+
+@contextmanager
+def _wal_held():
+    """The write-ahead log emptied, then no checkpoint until the block ends (this file's
+    checkpoint thread paused, SQLite's own off). A checkpoint running when the block starts
+    (the thread's, after a flush of the test database) makes the emptying busy: tried again
+    until it is not — a log left as it was would count other tests' pages."""
+    from jxc.core.db.sqlite3.checkpoints import checkpointer
+
+    held = checkpointer(connection.settings_dict["NAME"])
+    held.paused.set()
+    _pragma("PRAGMA wal_autocheckpoint=0")
+    try:
+        for _ in range(200):
+            if _pragma("PRAGMA wal_checkpoint(TRUNCATE)")[0][0] == 0:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the write-ahead log could not be emptied")
+        yield
+    finally:
+        _pragma("PRAGMA wal_autocheckpoint=1000")
+        held.paused.clear()
 
 
 def _wal_pages() -> Counter:
@@ -70,13 +96,9 @@ def five_line_receipt(transactional_db):
 
 
 def test_a_posting_writes_no_sequence_page_and_no_warehouse_index(five_line_receipt):
-    _pragma("PRAGMA wal_autocheckpoint=0")
-    try:
-        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+    with _wal_held():
         five_line_receipt()
         written = _wal_pages()
-    finally:
-        _pragma("PRAGMA wal_autocheckpoint=1000")
     assert written["inventory_stockmove"] >= 1  # the log holds the posting
     # AUTOINCREMENT wrote sqlite_sequence on every INSERT of a move; the lone warehouse
     # index took an entry per move
@@ -124,14 +146,10 @@ def test_a_fifo_issue_writes_no_sequence_page(transactional_db):
     kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
     kit.post([kit.line(s, wh, "5", R.PURCHASE_RECEIPT, unit_cost="12") for s in skus])
     kit.post([kit.line(s, wh, "-1", R.SALES_DELIVERY) for s in skus])
-    _pragma("PRAGMA wal_autocheckpoint=0")
-    try:
-        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+    with _wal_held():
         with transaction.atomic():
             kit.post([kit.line(s, wh, "-2", R.SALES_DELIVERY) for s in skus])
         written = _wal_pages()
-    finally:
-        _pragma("PRAGMA wal_autocheckpoint=1000")
     assert written["inventory_layeruse"] >= 1  # the log holds the posting
     assert "sqlite_sequence" not in written, written
     assert_ledger_consistent()
@@ -145,14 +163,10 @@ def test_a_fifo_receipt_writes_no_sequence_page(transactional_db):
     wh = kit.warehouse("PRW1")
     kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
     kit.post([kit.line(s, wh, "5", R.PURCHASE_RECEIPT, unit_cost="12") for s in skus])
-    _pragma("PRAGMA wal_autocheckpoint=0")
-    try:
-        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+    with _wal_held():
         with transaction.atomic():
             kit.post([kit.line(s, wh, "2", R.PURCHASE_RECEIPT, unit_cost="13") for s in skus])
         written = _wal_pages()
-    finally:
-        _pragma("PRAGMA wal_autocheckpoint=1000")
     assert written["inventory_costlayer"] >= 1  # the log holds the posting
     assert "sqlite_sequence" not in written, written
     assert_ledger_consistent()
@@ -170,18 +184,14 @@ def test_a_fifo_issue_that_leaves_its_layers_open_writes_no_open_layer_index_pag
     wh = kit.warehouse("POW1")
     kit.post([kit.line(s, wh, "100", R.OPENING, unit_cost="10") for s in skus])
     kit.post([kit.line(s, wh, "-1", R.SALES_DELIVERY) for s in skus])
-    _pragma("PRAGMA wal_autocheckpoint=0")
-    try:
-        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+    with _wal_held():
         with transaction.atomic():
             kit.post([kit.line(s, wh, "-2", R.SALES_DELIVERY) for s in skus])
         written = _wal_pages()
-        _pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+    with _wal_held():
         with transaction.atomic():  # each layer empties: their entries leave the index
             kit.post([kit.line(s, wh, "-97", R.SALES_DELIVERY) for s in skus])
         emptied = _wal_pages()
-    finally:
-        _pragma("PRAGMA wal_autocheckpoint=1000")
     assert written["inventory_costlayer"] >= 1  # the log holds the posting
     assert "cost_layer_open_idx" not in written, written
     assert emptied["cost_layer_open_idx"] >= 1, emptied
