@@ -91,6 +91,12 @@ class LayerUse(models.Model):
 
     # no AUTOINCREMENT on SQLite: a FIFO issue writes no sqlite_sequence page
     id = UnreferencedIdField(primary_key=True, serialize=False, verbose_name="ID")
+    # both indexes are read (~1.2 WAL pages each per five-line FIFO issue, docs/ledger.md
+    # tenth pass): by move — a replay's uses of its later moves, a transfer in's or return's
+    # origin, layers_consumed, re-costing's delete; by layer — re-costing deletes the layers
+    # of the moves it replays: Django's PROTECT check and the database's own foreign-key
+    # check look up the uses of each (without the index, a scan of every use per layer).
+    # No composite serves both: each leads by the column the other looks up
     move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="layer_uses")
     layer = models.ForeignKey(CostLayer, on_delete=models.PROTECT, related_name="uses")
     qty = QuantityField()
