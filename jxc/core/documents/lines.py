@@ -82,6 +82,8 @@ class LineInput:
 
 def parse_serials(text: str | Iterable[str]) -> tuple[str, ...]:
     """Serial numbers typed one per line, or separated by commas or blanks."""
+    if text == "":  # (most lines: none)
+        return ()
     if isinstance(text, str):
         parts = text.replace(",", " ").replace("\uff0c", " ").split()
     else:

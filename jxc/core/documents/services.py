@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -75,24 +76,56 @@ def line_rows(
 ) -> list:
     """The lines as rows of the document's line model (not saved); ``extra``: more columns
     per line the app computed (amounts), in line order."""
-    line_model, parent = lines_relation(type(doc))
-    names = {f.attname for f in line_model._meta.concrete_fields}
+    line_model, link, columns, read, serials, batch = _line_plan(type(doc))
     make = new_row(line_model)
-    link = line_model._meta.get_field(parent).attname
+    pk = doc.pk
     rows = []
     for i, x in enumerate(lines):
         values: dict[str, Any] = line_fields(x, facts[x.sku], i)
-        values[link] = doc.pk
-        for attr, column in LINE_COLUMNS.items():
-            if column in names:
-                value = getattr(x, attr)
-                values[column] = "\n".join(value) if attr == "serials" else value
-        if "batch_number" in values:
-            values["batch_number"] = values["batch_number"].strip()
+        values[link] = pk
+        if columns:
+            values.update(zip(columns, read(x), strict=True))
+            if serials:
+                values["serials"] = "\n".join(values["serials"])
+            if batch:
+                values["batch_number"] = values["batch_number"].strip()
         if extra is not None:
             values.update(extra[i])
         rows.append(make(values))
     return rows
+
+
+def _line_plan(model: type[Document]) -> tuple[type[Any], str, tuple[str, ...], Any, bool, bool]:
+    """For :func:`line_rows`, once per document model: its line model, the line's link to the
+    header (attribute name), the ``LINE_COLUMNS`` the line model has (columns, and a reader of
+    their LineInput attributes in that order), whether ``serials`` and ``batch_number`` are
+    among them (joined one per line / stripped)."""
+    found = _LINE_PLANS.get(model)
+    if found is None:
+        line_model, parent = lines_relation(model)
+        names = {f.attname for f in line_model._meta.concrete_fields}
+        pairs = [(attr, column) for attr, column in LINE_COLUMNS.items() if column in names]
+        columns = tuple(column for _attr, column in pairs)
+        attrs = [attr for attr, _column in pairs]
+        read: Any = None
+        if len(attrs) > 1:
+            read = attrgetter(*attrs)
+        elif attrs:  # attrgetter of one name gives the value, not a tuple
+            one = attrgetter(attrs[0])
+            read = lambda x: (one(x),)  # noqa: E731
+        found = (
+            line_model,
+            line_model._meta.get_field(parent).attname,
+            columns,
+            read,
+            "serials" in columns,
+            "batch_number" in columns,
+        )
+        _LINE_PLANS[model] = found
+    return found
+
+
+_LINE_PLANS: dict[type, tuple[type[Any], str, tuple[str, ...], Any, bool, bool]] = {}
 
 
 def _check(

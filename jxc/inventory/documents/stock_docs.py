@@ -231,45 +231,50 @@ def _post_lines(doc: StockDocument, rows: list | None = None) -> list[PostLine]:
     batch, else 先到期先出)."""
     lines = saved_lines(doc) if rows is None else rows
     incoming = doc.kind in INCOMING_KINDS
-    known = batches_by_number((x.sku_id, x.batch_number) for x in lines)
-    pool = {} if incoming else available_lots(doc.warehouse_id, {x.sku_id for x in lines})
+    # each line's values from its row's dict: the rows are read or inserted whole, and the
+    # relations' ids are data descriptors (a Python call per attribute read)
+    values = [x.__dict__ for x in lines]
+    known = batches_by_number((v["sku_id"], v["batch_number"]) for v in values)
+    pool = {} if incoming else available_lots(doc.warehouse_id, {v["sku_id"] for v in values})
+    whole = incoming or doc.kind == K.COST_ADJUSTMENT
     out = []
-    for x in lines:
-        batch_id = known.get((x.sku_id, x.batch_number.strip()))
-        if x.batch_number.strip() and batch_id is None:
+    for v in values:
+        sku_id, number = v["sku_id"], v["batch_number"].strip()
+        batch_id = known.get((sku_id, number)) if number else None
+        if number and batch_id is None:
             if not incoming:
                 raise ValidationFailed(
-                    {f"lines.{x.line_no - 1}.batch_number": [str(_unknown_batch())]}
+                    {f"lines.{v['line_no'] - 1}.batch_number": [str(_unknown_batch())]}
                 )
             batch_id = stock.ensure_batch(
-                sku=x.sku_id,
-                number=x.batch_number.strip(),
-                production_date=x.production_date,
-                expiry_date=x.expiry_date,
+                sku=sku_id,
+                number=number,
+                production_date=v["production_date"],
+                expiry_date=v["expiry_date"],
             ).pk
-        serials = parse_serials(x.serials)
+        serials = parse_serials(v["serials"])
         lots: tuple[Lot, ...]
-        if incoming or doc.kind == K.COST_ADJUSTMENT:
-            lots = (make_lot(x.base_qty, x.bin_id, batch_id, serials),)
+        if whole:
+            lots = (make_lot(v["base_qty"], v["bin_id"], batch_id, serials),)
         else:
             lots = issue_lots(
-                qty=x.base_qty,
-                sku_id=x.sku_id,
-                bin_id=x.bin_id,
+                qty=v["base_qty"],
+                sku_id=sku_id,
+                bin_id=v["bin_id"],
                 batch_id=batch_id,
                 serials=serials,
                 pool=pool,
             )
         out.append(
             rules.post_line(
-                id=x.pk,
-                sku=x.sku_id,
-                qty=x.qty,
-                base_qty=x.base_qty,
-                unit=x.unit_id,
-                price=x.price,
-                factor=x.factor,
-                value_change=x.value_change,
+                id=v["id"],
+                sku=sku_id,
+                qty=v["qty"],
+                base_qty=v["base_qty"],
+                unit=v["unit_id"],
+                price=v["price"],
+                factor=v["factor"],
+                value_change=v["value_change"],
                 lots=lots,
             )
         )
