@@ -31,6 +31,7 @@ from jxc.core.documents.row_statements import (
     read_statement,
     update_statement,
 )
+from jxc.core.documents.rows import set_relation
 from jxc.core.errors import NotEditable, PeriodClosed, PermissionDenied, ValidationFailed
 from jxc.core.services import (
     allocate_numbers,
@@ -393,7 +394,7 @@ def _take_action(doc: D, action: str, user, reason: str, effect: Any, check_perm
         fields.append("status_reason")
     stamp = STAMPS.get(action)
     if stamp is not None:
-        setattr(locked, stamp[0], user)
+        set_relation(locked, stamp[0], user)
         setattr(locked, stamp[1], timezone.now())
         fields += stamp
     # the new status and the audit line: one round trip on PostgreSQL
@@ -405,8 +406,11 @@ def _take_action(doc: D, action: str, user, reason: str, effect: Any, check_perm
         before=update_statement(locked, fields),
     )
     # The caller's instance sees the new state too.
-    for name in ("status", "status_reason", *(stamp or ())):
-        setattr(doc, name, getattr(locked, name))
+    doc.status = locked.status
+    doc.status_reason = locked.status_reason
+    if stamp is not None:
+        set_relation(doc, stamp[0], user)
+        setattr(doc, stamp[1], getattr(locked, stamp[1]))
     return locked
 
 

@@ -31,6 +31,7 @@ from jxc.core.documents.actions import (
 from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import read_row, read_statement, update_statement
+from jxc.core.documents.rows import set_relation
 from jxc.core.errors import PermissionDenied, ValidationFailed
 from jxc.core.services import record_audit_steps
 from jxc.core.statements import fetch
@@ -153,7 +154,7 @@ def take_actions_in(
         locked.status = transition.target
         stamp = STAMPS.get(action)
         if stamp is not None:
-            setattr(locked, stamp[0], user)
+            set_relation(locked, stamp[0], user)
             setattr(locked, stamp[1], timezone.now())
             fields += stamp
     if len(steps) > len(audit_first):

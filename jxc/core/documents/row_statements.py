@@ -20,9 +20,17 @@ D = TypeVar("D", bound=Document)
 
 def _kind_of(model: type[Model]) -> str | None:
     """A proxy of one kind (其他入库 …) reads only its rows (its manager filters on kind)."""
-    if model._meta.proxy and any(f.name == "kind" for f in model._meta.concrete_fields):
-        return model.DOC_TYPE  # type: ignore[attr-defined]
-    return None
+    found = _KINDS.get(model, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = None
+        if model._meta.proxy and any(f.name == "kind" for f in model._meta.concrete_fields):
+            found = model.DOC_TYPE  # type: ignore[attr-defined]
+        _KINDS[model] = found
+    return found  # type: ignore[return-value]
+
+
+_KINDS: dict[type, object] = {}
+_UNKNOWN = object()
 
 
 _LOCK_SQL: dict[tuple, tuple[str, Callable[[Sequence[Any]], Any]]] = {}

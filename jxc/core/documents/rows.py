@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from decimal import Context, Decimal
 from typing import Any, TypeVar, cast
 
-from django.db import connection
-from django.db.models import DecimalField, Model, signals
+from django.db import connection, router
+from django.db.models import DecimalField, ForeignKey, Model, signals
 from django.db.models.base import ModelState
 from django.utils.dateparse import parse_date
 
@@ -39,10 +39,16 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
     """Turns a row of ``columns`` (default: every concrete field, in order) read with a plain
     cursor into an instance, with the conversions the ORM applies (SQLite: dates, decimals
     and booleans from their stored form)."""
+    if columns is None:  # every column: found by the model alone
+        found = _BUILDERS.get((vendor(), model))
+        if found is not None:
+            return found
     cols = list(model._meta.concrete_fields if columns is None else columns)
     key = (vendor(), model, tuple(f.attname for f in cols))
     found = _BUILDERS.get(key)
     if found is not None:
+        if columns is None:
+            _BUILDERS[(vendor(), model)] = found
         return found
     table = model._meta.db_table
     attnames = [f.attname for f in cols]
@@ -73,6 +79,8 @@ def row_builder(model: type[M], columns: Sequence[Any] | None = None) -> Callabl
         return obj
 
     _BUILDERS[key] = build
+    if columns is None:
+        _BUILDERS[(vendor(), model)] = build
     return build
 
 
@@ -169,6 +177,42 @@ def new_row(model: type[M]) -> Callable[[dict[str, Any]], M]:
     return build
 
 
+def set_relation(obj: Model, name: str, value: Any) -> None:
+    """``setattr(obj, name, value)`` of a ForeignKey ``name``, leaving ``obj`` as its
+    descriptor leaves it (the id in ``<name>_id``, ``value`` in the relation's cache), without
+    the descriptor's checks where they cannot refuse or change anything: ``value`` an instance
+    of the relation's model, both rows of one database and no database router. Anything else
+    goes through the descriptor (a document's step stamps its user: ~130 bytecodes a time)."""
+    model = type(obj)
+    plan = _RELATIONS.get((model, name))
+    if plan is None:
+        field: Any = model._meta.get_field(name)
+        ok = type(field) is ForeignKey and len(field.related_fields) == 1
+        plan = _RELATIONS[(model, name)] = (
+            ok and not router.routers,
+            field.remote_field.model._meta.concrete_model if ok else None,
+            field.attname,
+            field.related_fields[0][1].attname if ok else None,
+            field.cache_name if ok else None,
+        )
+    plain, target, attname, target_attname, cache_name = plan
+    state = obj._state
+    if (
+        not plain
+        or value is None
+        or not isinstance(value, target)
+        or state.db is None
+        or state.db != value._state.db
+    ):
+        setattr(obj, name, value)
+        return
+    obj.__dict__[attname] = getattr(value, target_attname)
+    state.fields_cache[cache_name] = value
+
+
+_RELATIONS: dict[tuple[type, str], tuple[bool, Any, str, Any, Any]] = {}
+
+
 def as_read(rows: Sequence[M]) -> Sequence[M]:
     """Rows just inserted, their decimals as a read gives them back (quantized to their
     columns' places: ``Decimal("2")`` reads ``Decimal("2.000000")``), so code that uses them
@@ -251,9 +295,9 @@ def exists_where(model: type[Model], column: str, value: Any) -> bool:
     return bool(fetch(sql, [value]))
 
 
-def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str]:
-    """The fields an insert writes, ``INSERT INTO … (…) VALUES ``, one row's placeholders
-    and ``RETURNING id`` — "" on SQLite for a model whose key is an integer the database
+def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str, Any]:
+    """The fields an insert writes, ``INSERT INTO … (…) VALUES ``, one row's placeholders,
+    its parameters' adapter (``row_params``) and ``RETURNING id`` — "" on SQLite for a model whose key is an integer the database
     numbers (cached per model): there the driver's ``lastrowid`` gives the ids, without the
     two temporary b-trees SQLite makes for a RETURNING (the VALUES copied into one, the ids
     gathered in another: ~30,000 CPU instructions per statement)."""
@@ -269,7 +313,9 @@ def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str]:
         tail = f" RETURNING {_q(cast(Any, pk).column)}"
         if vendor() == "sqlite" and type(pk) in INTEGER_KEYS:
             tail = ""
-        found = _SQL[key] = (fields, head, "(" + ", ".join(["%s"] * len(fields)) + ")", tail)
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        adapt = row_adapter(model, fields, inserting=True)
+        found = _SQL[key] = (fields, head, one, tail, adapt)
     return found
 
 
@@ -278,8 +324,7 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
     ``bulk_create`` would (defaults, ``auto_now_add``), in one statement per 500 rows."""
     if not rows:
         return list(rows)
-    fields, head, one, tail = _insert_head(model)
-    adapt = row_adapter(model, fields, inserting=True)
+    _fields, head, one, tail, adapt = _insert_head(model)
     db = current()  # the bound block's wrapper, else the proxy's lookup once
     alias = db.alias
     for start in range(0, len(rows), 500):

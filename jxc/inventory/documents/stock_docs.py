@@ -25,7 +25,7 @@ from jxc.core.documents.actions import (
 from jxc.core.documents.at_once import THROUGH_POST, take_actions, take_actions_in
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, parse_serials
 from jxc.core.documents.lots import Lot, issue_lots, make_lot
-from jxc.core.documents.rows import as_read, row_builder, rows_where_statement
+from jxc.core.documents.rows import as_read, row_builder, rows_where_statement, set_relation
 from jxc.core.documents.services import (
     create_document,
     insert_document,
@@ -345,7 +345,7 @@ def _post_effect(user, *, warehouse: Warehouse | None = None, rows: list | None 
     def run(locked: StockDocument, values: tuple, results: list[list[tuple]]) -> None:
         locked.as_kind()
         # the warehouse as read with the row (its kind and the user's scope)
-        locked.warehouse = row_builder(Warehouse)(values)
+        set_relation(locked, "warehouse", row_builder(Warehouse)(values))
         ensure_warehouses(user, locked.warehouse)
         build = row_builder(StockDocumentLine)
         post(locked, [build(r) for r in results[0]])

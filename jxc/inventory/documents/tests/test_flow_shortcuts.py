@@ -266,3 +266,52 @@ def test_row_parameters_are_what_the_fields_send(stock_world, monkeypatch):
     assert DocumentStatus.DRAFT in made and type(made[2]) is type(
         reference(header, _insert_head(OtherReceipt)[0], True)[2]
     )
+
+
+@pytest.mark.django_db
+def test_a_relation_set_without_its_descriptor_leaves_the_row_as_the_descriptor_does(
+    stock_world,
+):
+    """``rows.set_relation`` (a step's stamped user, a posting's warehouse) gives the row the
+    id and the cached instance ``setattr`` gives it, and leaves to the descriptor what it
+    must refuse or route (a row of no database yet, a wrong type, None)."""
+    from jxc.core.documents.rows import set_relation
+    from jxc.inventory.documents.models import OtherReceipt
+
+    w = stock_world
+    doc = docs_receipt(w)
+
+    def state(obj):
+        return (
+            {k: v for k, v in obj.__dict__.items() if k != "_state"},
+            dict(obj._state.fields_cache),
+            obj._state.db,
+        )
+
+    for name, value in (("approved_by", w.keeper), ("warehouse", w.md), ("posted_by", None)):
+        ours, theirs = OtherReceipt.objects.get(pk=doc.pk), OtherReceipt.objects.get(pk=doc.pk)
+        ours.approved_by, theirs.approved_by = w.owner, w.owner  # a cached value replaced
+        set_relation(ours, name, value)
+        setattr(theirs, name, value)
+        assert state(ours) == state(theirs)
+    new = OtherReceipt(date=doc.date, kind="other_receipt")
+    set_relation(new, "warehouse", w.zc)  # no database yet: the descriptor routes it
+    assert (new.warehouse_id, new._state.db) == (w.zc.pk, "default")
+    with pytest.raises(ValueError, match="must be a"):
+        set_relation(new, "warehouse", w.owner)
+
+
+def docs_receipt(w):
+    from decimal import Decimal
+
+    from jxc.core.documents.lines import LineInput
+    from jxc.inventory.documents import services as docs
+
+    return docs.create_stock_document(
+        user=w.owner,
+        kind="other_receipt",
+        warehouse=w.zc,
+        date=dt.date(2026, 3, 1),
+        reason="other",
+        lines=[LineInput(sku=w.sku_a.pk, qty=Decimal("1"), price=Decimal("1"))],
+    )
