@@ -198,6 +198,23 @@ def _params(
     ]
 
 
+def _plain_changes_column() -> bool:
+    """The log's ``changes`` field has no encoder of its own (``_params`` asks the same)."""
+    found = _PLAIN_CHANGES.get("plain")
+    if found is None:
+        from jxc.core.models import AuditLog
+
+        found = _PLAIN_CHANGES["plain"] = (
+            cast(Any, AuditLog._meta.get_field("changes")).encoder is None
+        )
+    return found
+
+
+_PLAIN_CHANGES: dict[str, bool] = {}
+# an entry's keys in _sqlite_params' order
+_ENTRY = ("at", "user_id", "action", "object_type", "object_id", "object_repr", "changes", "reason")
+
+
 # A document's steps write the same few changes over and over ({"status": ["draft",
 # "submitted"]} …): their two JSON texts, by (name, type and value of from, of to).
 _CHANGES: dict[tuple, tuple[str, str]] = {}
@@ -337,7 +354,11 @@ def append_each(
     if vendor == "postgresql":
         statements.append((_LOCK_SQL, [_CHAIN_LOCK]))
     sql = _append_sql(vendor, returning)
-    statements += [(sql, _params(db, **e)) for e in entries]
+    # SQLite's usual entry straight to _params' own fast path (no keyword arguments' round trip)
+    direct = vendor == "sqlite" and _plain_changes_column()
+    for e in entries:
+        found = _sqlite_params(db, *map(e.__getitem__, _ENTRY)) if direct else None
+        statements.append((sql, found if found is not None else _params(db, **e)))
     if not returning and vendor == "sqlite":
         execute_each(statements)
         return []

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -75,21 +73,29 @@ def _driver(db):
 _BOUND: ContextVar[tuple[Any, Any] | None] = ContextVar("jxc_statements_bound", default=None)
 
 
-@contextmanager
-def bound(db=None) -> Iterator[Any]:
+class bound:
     """Run the block's statements on ``db`` (default: the default database's wrapper, looked
     up here once) and decide once whether they go on the driver's connection (nothing
     watches the queries: :func:`_driver`). A posting runs some twenty statements and helpers
     that need the wrapper; each ``connections[alias]`` is an asgiref Local lookup that
     raises and catches an exception (no running event loop), some 5 µs. Yields the wrapper.
-    Nesting is fine; the outer block's binding comes back at the end of the inner one."""
-    if db is None:
-        db = connections[DEFAULT_DB_ALIAS]
-    token = _BOUND.set((db, _driver(db)))
-    try:
-        yield db
-    finally:
-        _BOUND.reset(token)
+    Nesting is fine; the outer block's binding comes back at the end of the inner one. (A
+    class, not a generator's context manager: four of them per document flow.)"""
+
+    __slots__ = ("db", "token")
+
+    def __init__(self, db=None) -> None:
+        self.db = db
+
+    def __enter__(self) -> Any:
+        db = self.db
+        if db is None:
+            db = self.db = connections[DEFAULT_DB_ALIAS]
+        self.token = _BOUND.set((db, _driver(db)))
+        return db
+
+    def __exit__(self, *exc: Any) -> None:
+        _BOUND.reset(self.token)
 
 
 def current():

@@ -26,6 +26,7 @@ from jxc.core.fields import (
 from jxc.core.numbers import value_of
 
 ZERO = Decimal(0)
+_ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def line_errors(
         if sku is None:
             add(i, "sku", _("Select a valid SKU."))
             continue
-        factor = Decimal(1)
+        factor = _ONE
         if line.unit is not None and line.unit != sku.base_unit_id:
             if line.unit not in sku.units:
                 add(i, "unit", _("%(sku)s is not kept in this unit."), sku=sku.label)
@@ -147,7 +148,12 @@ def line_errors(
         if unit_id not in sku.fraction_units and line.qty != line.qty.to_integral_value():
             add(i, "qty", _("%(sku)s is counted in whole units."), sku=sku.label)
         qty = base_qty(line.qty, factor)
-        if (error := size_error(line.qty, QTY_PLACES) or size_error(qty, QTY_PLACES)) is not None:
+        # in the base unit (factor 1) the base quantity is the quantity, digit for digit, once
+        # the quantity fits: its check would say the same again
+        if (
+            error := size_error(line.qty, QTY_PLACES)
+            or (size_error(qty, QTY_PLACES) if factor is not _ONE else None)
+        ) is not None:
             add(i, "qty", error)
             continue
         if line.price is not None and line.price < 0:

@@ -12,7 +12,8 @@ Per field, what goes as it is (the same value the field would send):
   ``CharField`` / ``TextField``; an exact ``bool`` of a ``BooleanField``; an exact ``int``
   of a foreign key to an integer key (both databases) or an integer field (SQLite);
 - a finite ``Decimal`` of a ``DecimalField`` that keeps DecimalField's own conversions
-  (:func:`sends_decimal_as_is`);
+  (:func:`sends_decimal_as_is`) — on SQLite as ``str(value)``, the text Django's adapter for
+  Decimal (``str``) would bind, without the driver's adapter lookup per value;
 - on SQLite an exact ``date`` of a ``DateField`` as ``str(date)`` (``adapt_datefield_value``),
   a UTC ``datetime`` of a ``DateTimeField`` as :func:`jxc.core.statements.utc_text` gives it.
 
@@ -103,6 +104,11 @@ def _expression(i: int, f: Any, sqlite: bool, decimal_as_is: bool, inserting: bo
         sqlite and kind in _INTEGERS
     ):
         test = "type(v) is _int"
+    elif decimal_as_is and sqlite:  # as text, as the driver's adapter (str) would make it
+        return (
+            get + f"    p{i} = None if v is None else _str(v) if type(v) is _Decimal "
+            f"and v.is_finite() else {through}\n"
+        )
     elif decimal_as_is:
         test = "(type(v) is _Decimal and v.is_finite())"
     elif sqlite and kind is models.DateField:

@@ -210,7 +210,8 @@ def test_stock_lines_made_without_init_are_the_dataclass_own(monkeypatch):
 def test_row_parameters_are_what_the_fields_send(stock_world, monkeypatch):
     """``row_params.row_adapter``'s written code gives, for every field of a header and a
     line, the value ``get_db_prep_save(pre_save(…))`` gives — a status member, None dates and
-    times, a date, decimals (and a whole number), a text's subclass, ids — inserting and updating."""
+    times, a date, decimals (and a whole number), a text's subclass, ids — inserting and updating
+    (SQLite: a decimal as the text the driver's adapter would bind)."""
     from decimal import Decimal
 
     from django.db import connection
@@ -243,23 +244,27 @@ def test_row_parameters_are_what_the_fields_send(stock_world, monkeypatch):
         }
     )
 
+    def bound(values):
+        # what the driver binds: SQLite's adapter for Decimal (Django's) is str
+        sqlite = connection.vendor == "sqlite"
+        return [str(v) if type(v) is Decimal and sqlite else v for v in values]
+
     def reference(obj, fields, inserting):
-        return [
+        return bound(
             f.get_db_prep_save(
                 f.pre_save(obj, True) if inserting else getattr(obj, f.attname), connection
             )
             for f in fields
-        ]
+        )
 
     for obj in (header, stamped, line):
         model = type(obj)
         fields = _insert_head(model)[0]
-        assert row_adapter(model, fields, inserting=True)(
-            obj, obj.__dict__, connection
-        ) == reference(obj, fields, True)
-        assert row_adapter(model, fields, inserting=False)(
-            obj, obj.__dict__, connection
-        ) == reference(obj, fields, False)
+        for inserting in (True, False):
+            ours = row_adapter(model, fields, inserting=inserting)(obj, obj.__dict__, connection)
+            assert bound(ours) == reference(obj, fields, inserting)
+            if connection.vendor == "sqlite" and model is StockDocumentLine:
+                assert ours[3] == "12"  # a finite Decimal: its text, no adapter lookup
     made = row_adapter(OtherReceipt, _insert_head(OtherReceipt)[0], inserting=True)(
         header, header.__dict__, connection
     )
