@@ -17,8 +17,8 @@ from jxc.api.documents.endpoints import document_endpoints
 from jxc.api.documents.schemas import header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE, sku_or_422
 from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.assembly_models import Assembly, Kit
 from jxc.inventory.documents.filters import AssemblyFilterSet
-from jxc.inventory.documents.models import Assembly, Kit
 
 router = Router(tags=["assembly"])
 

@@ -17,12 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from jxc.core.documents.actions import (
-    BookCalendar,
-    book_calendar,
-    ensure_period_open,
-    write_fields,
-)
+from jxc.core.documents.actions import write_fields
+from jxc.core.documents.calendar import BookCalendar, book_calendar, ensure_period_open
 from jxc.core.documents.models import SourceRef
 from jxc.core.errors import (
     AlreadyReversed,

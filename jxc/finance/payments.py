@@ -19,14 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jxc.core.documents.actions import (
-    assign_number,
-    assign_numbers,
-    audit_saved,
-    ensure_perm,
-    take_action,
-)
+from jxc.core.documents.actions import audit_saved, ensure_perm, take_action
 from jxc.core.documents.approval import policy as approval_policy
+from jxc.core.documents.calendar import assign_number, assign_numbers
 from jxc.core.errors import AccountNotPermitted, SettlementExceedsOpen, ValidationFailed
 from jxc.core.fields import size_error
 from jxc.core.numbers import MONEY_PLACES, ZERO

@@ -14,6 +14,7 @@ class InventoryConfig(AppConfig):
         super().import_models()
         from jxc.inventory import layer_models as _layers  # noqa: F401
         from jxc.inventory import snapshot_models as _snapshots  # noqa: F401
+        from jxc.inventory.documents import assembly_models as _assembly  # noqa: F401
         from jxc.inventory.documents import models as _documents  # noqa: F401
 
     def ready(self):

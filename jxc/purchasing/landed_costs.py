@@ -20,7 +20,8 @@ from jxc.catalog.models import Sku
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents import actions
-from jxc.core.documents.actions import act, lock_date, raise_if, write_fields
+from jxc.core.documents.actions import act, raise_if, write_fields
+from jxc.core.documents.calendar import lock_date
 from jxc.core.documents.lines import LineInput
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.fields import size_error

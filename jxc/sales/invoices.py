@@ -19,7 +19,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents.actions import assign_number, audit_saved, ensure_perm, take_action
+from jxc.core.documents.actions import audit_saved, ensure_perm, take_action
+from jxc.core.documents.calendar import assign_number
 from jxc.core.errors import ValidationFailed
 from jxc.core.fields import size_error
 from jxc.core.numbers import MONEY_PLACES, ZERO

@@ -18,17 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.documents.actions import (
-    BOOK_ACTIONS,
-    STAMPS,
+from jxc.core.documents.actions import BOOK_ACTIONS, STAMPS, take_action
+from jxc.core.documents.approval import policy as approval_policy
+from jxc.core.documents.calendar import (
     BookCalendar,
     calendar_of,
     calendar_read,
     ensure_document_date,
     ensure_period_open,
-    take_action,
 )
-from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import read_row, read_statement, update_statement
 from jxc.core.documents.rows import set_relation

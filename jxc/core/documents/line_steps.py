@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jxc.core.documents.actions import act, ensure_period_open, raise_if, take_action, write_fields
+from jxc.core.documents.actions import act, raise_if, take_action, write_fields
+from jxc.core.documents.calendar import ensure_period_open
 from jxc.core.documents.lines import format_message, plain_number
 from jxc.core.documents.models import Document
 from jxc.core.errors import ValidationFailed

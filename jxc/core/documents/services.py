@@ -18,15 +18,13 @@ from django.db import transaction
 
 from jxc.core.db.transactions import write_step
 from jxc.core.documents.actions import (
-    BookCalendar,
-    assign_number,
     audit_saved,
-    ensure_document_date,
     ensure_draft,
     ensure_perm,
     raise_if,
     replace_lines,
 )
+from jxc.core.documents.calendar import BookCalendar, assign_number, ensure_document_date
 from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document

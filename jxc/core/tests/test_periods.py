@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from jxc.core import periods
-from jxc.core.documents.actions import ensure_period_open, lock_date
+from jxc.core.documents.calendar import ensure_period_open, lock_date
 from jxc.core.errors import PeriodClosed, ValidationFailed
 from jxc.core.models import AuditLog, ClosedPeriod
 

@@ -205,7 +205,7 @@ def test_a_set_takes_its_numbers_in_the_calendars_round_trip(world):
     together (one statement on PostgreSQL, however many documents; before, a set read its
     calendar apart, one statement more than one document), the numbers of each counter
     consecutive in the order given; a date refused gives every number back."""
-    from jxc.core.documents.actions import assign_numbers
+    from jxc.core.documents.calendar import assign_numbers
     from jxc.finance.models import SupplierPayment
 
     def numbered(docs):

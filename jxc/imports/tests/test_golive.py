@@ -107,7 +107,7 @@ def test_open_books_locks_the_opening_date(client_for, stock_world):
     with pytest.raises(ValidationFailed) as exc:  # nothing dated before it
         receive(w, w.sku_a, w.zc, 1, "1", date=TODAY - dt.timedelta(days=1))
     assert "date" in exc.value.errors
-    from jxc.core.documents.actions import ensure_period_open
+    from jxc.core.documents.calendar import ensure_period_open
 
     with pytest.raises(PeriodClosed):
         ensure_period_open(TODAY - dt.timedelta(days=1))

@@ -24,6 +24,7 @@ from jxc.core.fields import QTY_PLACES, size_error
 from jxc.core.services import record_audit
 from jxc.inventory import services as stock
 from jxc.inventory.documents import assembly_rules
+from jxc.inventory.documents.assembly_models import Assembly, Kit, KitComponent
 from jxc.inventory.documents.choices import AssemblyKind
 from jxc.inventory.documents.drafts import draft_services
 from jxc.inventory.documents.lifecycle import (
@@ -34,7 +35,6 @@ from jxc.inventory.documents.lifecycle import (
     issue_lines,
     reverse_stock,
 )
-from jxc.inventory.documents.models import Assembly, Kit, KitComponent
 from jxc.inventory.documents.rules import PostLine
 from jxc.inventory.documents.selectors import unit_costs
 from jxc.inventory.models import Warehouse

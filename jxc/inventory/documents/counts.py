@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Category, Sku
 from jxc.core.choices import DocumentStatus
-from jxc.core.documents.actions import act, assign_number, audit_saved, ensure_perm, raise_if
+from jxc.core.documents.actions import act, audit_saved, ensure_perm, raise_if
+from jxc.core.documents.calendar import assign_number
 from jxc.core.documents.services import update_document
 from jxc.core.errors import CountOverlap, LargeVarianceUnconfirmed, ValidationFailed
 from jxc.inventory import services as stock

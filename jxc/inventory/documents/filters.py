@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.header import header_model_fields, is_ref
+from jxc.inventory.documents.assembly_models import Assembly
 from jxc.inventory.documents.choices import AssemblyKind, OtherReason
-from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, Transfer
+from jxc.inventory.documents.models import StockCount, StockDocument, Transfer
 from jxc.inventory.filters import _scoped_warehouses
 from jxc.inventory.models import Warehouse
 

@@ -23,6 +23,7 @@ from jxc.inventory.documents.assembly import (
     set_kit,
     update_assembly,
 )
+from jxc.inventory.documents.assembly_models import Assembly
 from jxc.inventory.documents.count_entry import (
     add_count_line,
     apply_count_import,
@@ -39,7 +40,7 @@ from jxc.inventory.documents.counts import (
     reverse_stock_count,
     update_stock_count,
 )
-from jxc.inventory.documents.models import Assembly, StockCount, StockDocument, Transfer
+from jxc.inventory.documents.models import StockCount, StockDocument, Transfer
 from jxc.inventory.documents.stock_docs import (
     create_and_post_stock_document,
     create_stock_document,

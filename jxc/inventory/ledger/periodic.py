@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from jxc.core.documents.actions import lock_date
+from jxc.core.documents.calendar import lock_date
 from jxc.core.numbers import ZERO, unit_cost_of, value_of
 from jxc.core.periods import month_bounds
 from jxc.inventory.choices import CostBasis, MoveReason

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Sku
 from jxc.core import selectors as core_selectors
-from jxc.core.documents.actions import lock_date
+from jxc.core.documents.calendar import lock_date
 from jxc.core.documents.models import SourceRef
 from jxc.core.errors import (
     AlreadyReversed,

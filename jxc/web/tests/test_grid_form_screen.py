@@ -5,7 +5,7 @@ import inspect
 
 import pytest
 
-from jxc.inventory.documents.models import Kit
+from jxc.inventory.documents.assembly_models import Kit
 from jxc.web.generic.grid_form import GridFormScreen
 from jxc.web.views.stock_assembly import KitScreen
 

@@ -11,14 +11,8 @@ from openpyxl import Workbook
 from jxc.core.documents.lines import LineInput
 from jxc.inventory import services as inventory
 from jxc.inventory.documents import services as docs
-from jxc.inventory.documents.models import (
-    Assembly,
-    Kit,
-    OtherReceipt,
-    StockCount,
-    StockDocument,
-    Transfer,
-)
+from jxc.inventory.documents.assembly_models import Assembly, Kit
+from jxc.inventory.documents.models import OtherReceipt, StockCount, StockDocument, Transfer
 from jxc.inventory.documents.tests import conftest as doc_fixtures
 from jxc.inventory.documents.tests.conftest import TODAY, balances, receive
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from jxc.catalog.models import Sku
 from jxc.catalog.selectors import codes_found
 from jxc.inventory.documents import services as docs
+from jxc.inventory.documents.assembly_models import Assembly, Kit
 from jxc.inventory.documents.filters import AssemblyFilterSet
-from jxc.inventory.documents.models import Assembly, Kit
 from jxc.web.generic import Column
 from jxc.web.generic.grid_form import GridFormScreen
 from jxc.web.views.stock_documents import WarehouseDocumentScreen

@@ -8,7 +8,7 @@ from jxc.core.documents.lines import LineInput
 from jxc.core.errors import InsufficientStock, NoKitDefinition, PermissionDenied, ValidationFailed
 from jxc.core.services import update_company
 from jxc.inventory.documents import services as docs
-from jxc.inventory.documents.models import Kit
+from jxc.inventory.documents.assembly_models import Kit
 from jxc.inventory.documents.tests.conftest import TODAY, balances, post, receive
 from jxc.inventory.models import StockMove
 from jxc.inventory.testing import assert_ledger_consistent

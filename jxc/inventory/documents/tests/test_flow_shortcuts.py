@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from jxc.core.documents import actions
-from jxc.core.documents.actions import BookCalendar, ensure_document_date
+from jxc.core.documents import calendar
+from jxc.core.documents.calendar import BookCalendar, ensure_document_date
 from jxc.core.documents.rows import new_row
 from jxc.core.errors import ValidationFailed
 
@@ -27,7 +27,7 @@ def test_a_date_well_inside_the_limit_does_not_ask_the_time_zone(monkeypatch):
     def asked():
         raise AssertionError("the time zone was asked")
 
-    monkeypatch.setattr(actions.timezone, "localdate", asked)
+    monkeypatch.setattr(calendar.timezone, "localdate", asked)
     utc = _utc_today()
     for days_ahead, day in (
         (7, utc),
@@ -45,9 +45,9 @@ def test_at_the_limit_the_company_time_zone_decides_as_before(monkeypatch, zone)
     utc = _utc_today()
     for hours in range(0, 24, 5):  # the clock at several hours of UTC's day
         at = dt.datetime.combine(utc, dt.time(hours), tzinfo=dt.UTC)
-        monkeypatch.setattr(actions, "time", SimpleNamespace(time=at.timestamp))
+        monkeypatch.setattr(calendar, "time", SimpleNamespace(time=at.timestamp))
         local = at.astimezone(ZoneInfo(zone)).date()
-        monkeypatch.setattr(actions.timezone, "localdate", lambda local=local: local)
+        monkeypatch.setattr(calendar.timezone, "localdate", lambda local=local: local)
         for days_ahead in (0, 1, 7):
             for offset in range(-2, 3):
                 day = local + dt.timedelta(days=days_ahead + offset)
