@@ -49,6 +49,7 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "assembly": (
         ("组装单", "拆卸单"),
         (
+            "jxc/inventory/documents/assembly_models.py",
             "jxc/inventory/documents/assembly.py",
             "jxc/inventory/documents/assembly_rules.py",
             "jxc/api/stock_assembly.py",
