@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from django.db import connection
 
-from jxc.core.statements import current, execute_each, fetch_each, utc_text
+from jxc.core.statements import current, defer, fetch_each, utc_text
 
 # pg_advisory_xact_lock key: "jxc audit chain"
 _CHAIN_LOCK = 0x6A78_6361_7564_6974 & 0x7FFF_FFFF_FFFF_FFFF
@@ -97,10 +97,11 @@ _SQL: dict[str, str] = {}
 
 
 def _append_sql(vendor: str, returning: bool = True) -> str:
-    """The INSERT of one entry, ``RETURNING id, entry_hash`` unless ``returning`` is False on
-    SQLite (its RETURNING gathers the row into a temporary b-tree: ~16,000 CPU instructions
-    an entry that a document's steps, which never read the id or hash back, need not pay)."""
-    key = vendor if returning or vendor != "sqlite" else "sqlite-plain"
+    """The INSERT of one entry, ``RETURNING id, entry_hash`` unless ``returning`` is False
+    (SQLite's RETURNING gathers the row into a temporary b-tree: ~16,000 CPU instructions an
+    entry that a document's steps, which never read the id or hash back, need not pay; on
+    PostgreSQL the entry can then be held back for the next round trip)."""
+    key = vendor if returning else f"{vendor}-plain"
     sql = _SQL.get(key)
     if sql is None:
         from jxc.core.models import AuditLog
@@ -120,7 +121,7 @@ def _append_sql(vendor: str, returning: bool = True) -> str:
             f"INSERT INTO {table} ({', '.join(cols)}, entry_hash) "
             f"VALUES ({', '.join(['%s'] * len(cols))}, {digest})"
         )
-        if key != "sqlite-plain":
+        if returning:
             sql += " RETURNING id, entry_hash"
         _SQL[key] = sql
     return sql
@@ -359,8 +360,10 @@ def append_each(
     for e in entries:
         found = _sqlite_params(db, *map(e.__getitem__, _ENTRY)) if direct else None
         statements.append((sql, found if found is not None else _params(db, **e)))
-    if not returning and vendor == "sqlite":
-        execute_each(statements)
+    if not returning:
+        # PostgreSQL: held back for the step's next round trip (its COMMIT, as a rule: the
+        # lock is then held for the shortest time), else run now
+        defer(statements)
         return []
     # one round trip on PostgreSQL: in a transaction prepared statements in pipeline mode,
     # else one multi-statement query (one implicit transaction: the lock is held until the

@@ -61,7 +61,10 @@ def _driver(db):
     multi-statement query of Django's cursor makes them; a single statement commits by
     itself, as through Django's cursor (a document's SKU facts, read before its
     transaction, prepared like the rest)."""
-    if db.execute_wrappers or db.queries_logged or db.connection is None:
+    wrappers = db.execute_wrappers
+    if wrappers and wrappers != _GUARD_ONLY:
+        return None
+    if db.queries_logged or db.connection is None:
         return None
     if db.health_check_enabled and not db.health_check_done:
         return None
@@ -184,7 +187,17 @@ def _pipelined(db, raw, statements: list[tuple[str, Any]]) -> list[list[tuple]]:
         from jxc.core.db.postgresql import pipeline
 
         run = _PG["run"] = pipeline.run
-    return run(db, raw, statements)
+    queue = db.__dict__.get("_jxc_queue")
+    if not queue:
+        return run(db, raw, statements)
+    # the statements held back (see "held back" below) go first, in the same round trip
+    held = queue[:]
+    _release(db, queue)
+    found = run(db, raw, [(sql, params) for sql, params, _a in held] + list(statements))
+    for (_sql, _params, waiting), rows in zip(held, found, strict=False):
+        if waiting is not None:
+            waiting.found = rows
+    return found[len(held) :]
 
 
 _PG: dict[str, Any] = {}
@@ -248,3 +261,135 @@ def execute_many(sql: str, rows: list) -> None:
             raw.executemany(_qmark(sql), rows)
             return
         _pipelined(db, raw, [(sql, row) for row in rows])
+
+
+# --- held back: statements that go with the step's next round trip (PostgreSQL) ----------
+#
+# Inside one service call's transaction (``jxc.core.db.transactions.write_step``, where it
+# opens the transaction itself) a write nobody reads back — a document's new status, its
+# audit line, the ledger's writes, a new draft's rows whose ids were taken ahead — need not
+# be a round trip of its own: it is held back and sent first in the step's next round trip,
+# its next read or the COMMIT (the document flow's four calls took 18 round trips, 11 now).
+# Order is kept: anything else sent on the connection sends the held statements first —
+# this runner's own round trips (``_pipelined``) and, through an execute wrapper installed
+# while something is held, every statement of Django's cursors (ORM queries, savepoints).
+# A held statement that fails fails the round trip that carries it: the same error, raised
+# a little later in the same transaction, which then rolls back. SQLite, and a step that
+# does not own its transaction, run them at once (nothing to save in-process).
+
+
+class Ahead:
+    """A read held back by :func:`ahead`: ``rows`` once the step's next round trip has
+    carried it (asking before sends what is held at once)."""
+
+    __slots__ = ("db", "found")
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.found: list[tuple] | None = None
+
+    @property
+    def rows(self) -> list[tuple]:
+        if self.found is None:
+            flush(self.db)
+        if self.found is None:
+            raise RuntimeError("a held-back read was not carried (its round trip failed)")
+        return self.found
+
+
+def hold_on(db: Any) -> None:
+    """Hold back from now on (``write_step``, when the transaction is its own, on PostgreSQL
+    with the driver's connection)."""
+    db._jxc_queue = []
+
+
+def _queue(db: Any) -> list | None:
+    """The step's held statements, or None: run them now (not holding back, or something
+    other than the guard watches the queries: it sees them one by one, as ever)."""
+    queue = db.__dict__.get("_jxc_queue")
+    if queue is None:
+        return None
+    wrappers = db.execute_wrappers
+    if wrappers and wrappers != _GUARD_ONLY:
+        return None
+    return queue
+
+
+def defer(statements: list[tuple[str, Any]]) -> None:
+    """Statements that return nothing anyone reads: held back for the step's next round trip
+    where the step holds back, else run now (:func:`execute_each`)."""
+    db, raw = _target()
+    queue = _queue(db) if raw is not None else None
+    if queue is None:
+        execute_each(statements)
+        return
+    if not queue:
+        db.execute_wrappers.append(_flush_first)
+    queue.extend((sql, params, None) for sql, params in statements)
+
+
+def ahead(sql: str, params: list | tuple = ()) -> Ahead:
+    """A read whose rows are wanted later in the step (new rows' ids taken from their
+    sequence): held back for the step's next round trip where the step holds back, else
+    run now."""
+    db, raw = _target()
+    found = Ahead(db)
+    queue = _queue(db) if raw is not None else None
+    if queue is None:
+        found.found = fetch(sql, params)
+        return found
+    if not queue:
+        db.execute_wrappers.append(_flush_first)
+    queue.append((sql, params, found))
+    return found
+
+
+def holding() -> bool:
+    """The current step holds statements back (a new draft then takes its ids ahead)."""
+    db, raw = _target()
+    return raw is not None and _queue(db) is not None
+
+
+def flush(db: Any, *, commit: bool = False) -> None:
+    """Send what is held now, in one round trip; ``commit``: with the transaction's COMMIT
+    (``write_step``'s end: Django's commit then finds no transaction open and sends
+    nothing). Nothing held: nothing sent."""
+    queue = db.__dict__.get("_jxc_queue")
+    held = queue[:] if queue else []
+    if queue is not None:
+        _release(db, queue)
+    if not held:  # a COMMIT alone: Django's own (none is sent when nothing was)
+        return
+    statements = [(sql, params) for sql, params, _a in held]
+    if commit:
+        statements.append(("COMMIT", []))
+    with db.wrap_database_errors:
+        found = _pipelined(db, db.connection, statements)
+    for (_sql, _params, waiting), rows in zip(held, found, strict=False):
+        if waiting is not None:
+            waiting.found = rows
+
+
+def hold_off(db: Any) -> None:
+    """Stop holding back; whatever is still held is dropped (the step rolls back)."""
+    queue = db.__dict__.get("_jxc_queue")
+    if queue:
+        _release(db, queue)
+    db._jxc_queue = None
+
+
+def _release(db: Any, queue: list) -> None:
+    """The held statements taken out (the caller sends them) and the guard removed."""
+    queue.clear()
+    wrappers = db.execute_wrappers
+    if _flush_first in wrappers:
+        wrappers.remove(_flush_first)
+
+
+def _flush_first(execute: Any, sql: Any, params: Any, many: bool, context: dict) -> Any:
+    """Django's cursor about to send a statement: what is held goes first."""
+    flush(context["connection"])
+    return execute(sql, params, many, context)
+
+
+_GUARD_ONLY = [_flush_first]

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, Error, connections, transaction
 
-from jxc.core.statements import bound
+from jxc.core.statements import bound, flush, hold_off, hold_on
 
 # what the atomic blocks' stack holds for the lean block (Django reads ``durable`` and
 # ``_from_testcase`` of the innermost one)
@@ -46,6 +46,8 @@ def write_step() -> Iterator[Any]:
     _begin(db)
     try:
         with bound(db):
+            if db.vendor == "postgresql":
+                hold_on(db)  # writes nobody reads back wait for the next round trip
             yield db
     except BaseException:
         _end(db, failed=True)
@@ -88,11 +90,14 @@ def _end(db, *, failed: bool) -> None:
     for rollback), then autocommit back on and the ``on_commit`` callbacks run."""
     db.atomic_blocks.pop()
     db.in_atomic_block = False
+    holding = db.__dict__.get("_jxc_queue") is not None
     try:
         if db.closed_in_transaction:
             pass  # the database rolls back by itself
         elif not failed and not db.needs_rollback:
             try:
+                if holding:  # what is held back goes with the COMMIT, one round trip
+                    flush(db, commit=True)
                 db._commit()
             except DatabaseError:
                 try:
@@ -109,6 +114,8 @@ def _end(db, *, failed: bool) -> None:
             except Error:
                 db.close()
     finally:
+        if holding:
+            hold_off(db)
         if db.closed_in_transaction:
             db.connection = None
         else:

@@ -22,7 +22,16 @@ from django.db.models.base import ModelState
 from django.utils.dateparse import parse_date
 
 from jxc.core.documents.row_params import INTEGER_KEYS, row_adapter
-from jxc.core.statements import current, fetch, insert_last_rowid, vendor
+from jxc.core.statements import (
+    Ahead,
+    ahead,
+    current,
+    defer,
+    fetch,
+    holding,
+    insert_last_rowid,
+    vendor,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -319,11 +328,32 @@ def _insert_head(model: type[Model]) -> tuple[list[Any], str, str, str, Any]:
     return found
 
 
-def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
+def take_ids(model: type[Model], count: int) -> Ahead | None:
+    """PostgreSQL, in a step that holds writes back (``jxc.core.statements.holding``): the ids
+    of ``count`` new rows of ``model`` taken from its key's sequence, read with the step's
+    next round trip (a new draft's: with its numbering), so that its rows can be written
+    without waiting for their ids (:func:`insert_many` with ``ids``). None elsewhere: the
+    insert returns the ids."""
+    if count < 1 or not holding():
+        return None
+    pk = cast(Any, model._meta.pk)
+    if type(pk) not in INTEGER_KEYS:
+        return None
+    return ahead(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [model._meta.db_table, pk.column, count],
+    )
+
+
+def insert_many(model: type[M], rows: Sequence[M], taken: Ahead | None = None) -> list[M]:
     """``INSERT … VALUES (…), (…) RETURNING id``: the rows saved, their ids set, as
-    ``bulk_create`` would (defaults, ``auto_now_add``), in one statement per 500 rows."""
+    ``bulk_create`` would (defaults, ``auto_now_add``), in one statement per 500 rows.
+    ``taken`` (:func:`take_ids`, as many as rows): the rows get these ids and the INSERT is
+    held back for the step's next round trip."""
     if not rows:
         return list(rows)
+    if taken is not None:
+        return _insert_held(model, rows, [r[0] for r in taken.rows])
     _fields, head, one, tail, adapt = _insert_head(model)
     db = current()  # the bound block's wrapper, else the proxy's lookup once
     alias = db.alias
@@ -349,6 +379,36 @@ def insert_many(model: type[M], rows: Sequence[M]) -> list[M]:
     return list(rows)
 
 
-def insert_one(obj: M) -> M:
-    """Save a new row (``Model.save`` for an insert, without compiling the query)."""
-    return insert_many(type(obj), [obj])[0]
+def _insert_held(model: type[M], rows: Sequence[M], ids: list[int]) -> list[M]:
+    """:func:`insert_many` of rows whose ids were taken ahead: the ids set, the INSERT (the
+    key's column first, no RETURNING) held back (``jxc.core.statements.defer``)."""
+    if len(ids) != len(rows):
+        raise ValueError(f"{len(rows)} rows, {len(ids)} ids taken")
+    _fields, head, one, _tail, adapt = _insert_head(model)
+    key = ("insert-id", model)
+    found = _SQL.get(key)
+    if found is None:
+        pk = _q(cast(Any, model._meta.pk).column)
+        found = _SQL[key] = (head.replace(" (", f" ({pk}, ", 1), one.replace("(", "(%s, ", 1))
+    head_id, one_id = found
+    db = current()
+    alias = db.alias
+    statements = []
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        params: list[Any] = []
+        for obj, pk_value in zip(chunk, ids[start : start + 500], strict=True):
+            obj.pk = pk_value
+            state = obj._state
+            state.adding, state.db = False, alias
+            params.append(pk_value)
+            params += adapt(obj, obj.__dict__, db)
+        statements.append((head_id + ", ".join([one_id] * len(chunk)), params))
+    defer(statements)
+    return list(rows)
+
+
+def insert_one(obj: M, taken: Ahead | None = None) -> M:
+    """Save a new row (``Model.save`` for an insert, without compiling the query); ``taken``:
+    as :func:`insert_many`'s."""
+    return insert_many(type(obj), [obj], taken)[0]

@@ -29,7 +29,7 @@ from jxc.core.documents.hidden import keep_hidden
 from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import lock
-from jxc.core.documents.rows import insert_many, insert_one, new_row, rows_where
+from jxc.core.documents.rows import insert_many, insert_one, new_row, rows_where, take_ids
 from jxc.core.visibility import COST, can_view_cost, marked_fields
 
 D = TypeVar("D", bound=Document)
@@ -197,11 +197,14 @@ def insert_document(
     _check(doc, lines, facts, errors)
     doc.memo = doc.memo[:500]
     doc.created_by = user
+    line_model, _parent = lines_relation(model)
+    # PostgreSQL, a step of its own: the ids taken with the numbering's round trip, the rows
+    # then written with the audit line and the COMMIT (jxc.core.statements, "held back")
+    ids = take_ids(model, 1), take_ids(line_model, len(lines))
     calendar = assign_number(doc)
     doc.prepare_insert()
-    insert_one(doc)
-    line_model, _parent = lines_relation(model)
-    rows = insert_many(line_model, line_rows(doc, lines, facts, line_values))
+    insert_one(doc, ids[0])
+    rows = insert_many(line_model, line_rows(doc, lines, facts, line_values), ids[1])
     return Created(
         doc=doc, rows=rows, calendar=calendar, audit_step=("create", {"lines": [None, len(lines)]})
     )

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.db import connection, models
 
 from jxc.core.statements import (
+    defer,
     execute,
     execute_each,
     execute_many,
@@ -325,9 +326,13 @@ class Writes:
     def send(self, *, commit: bool = False) -> None:
         """``commit``: the caller's transaction ends here and nothing follows — PostgreSQL: the
         COMMIT goes in the same round trip (Django's commit then finds no transaction open
-        and sends nothing). Ignored on SQLite and when nothing was held back."""
+        and sends nothing). Ignored on SQLite and when nothing was held back. Otherwise,
+        inside a service call's own transaction (``write_step``), they wait for its next round
+        trip (``jxc.core.statements.defer``: the document's new status, its audit line and
+        the COMMIT, as a rule)."""
         statements, self.statements = self.statements, []
         if statements and commit:
             statements.append(("COMMIT", []))
-        if statements:
             execute_each(statements)
+        elif statements:
+            defer(statements)
