@@ -41,12 +41,15 @@ class Document(models.Model):
 
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     date = models.DateField(_("business date"), db_index=True)
+    # No index: every step (提交, 审核, 过账 …) changes the status, and with the status in an
+    # index PostgreSQL could not update the row in place (HOT) — each step wrote a new entry
+    # in every index of the table. Nothing reads documents by status alone: lists and reports
+    # pair it with dates, kinds or their party (docs/documents.md "Indexes").
     status = models.CharField(
         _("status"),
         max_length=12,
         choices=DocumentStatus.choices,
         default=DocumentStatus.DRAFT,
-        db_index=True,
     )
     memo = models.CharField(_("memo"), max_length=500, blank=True)
     # The three users: no index. Nothing looks documents up by who made, approved or posted
