@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Max
@@ -98,18 +98,49 @@ def available_lots(warehouse_id: int, sku_ids: Iterable[int]) -> dict[int, list[
     """The lots each SKU holds in a warehouse, in the order an issue takes them: stock in no
     bin and no batch first, then bins and batches earliest expiry first (先到期先出)."""
     sku_ids = set(sku_ids)
-    out: dict[int, list[Lot]] = defaultdict(list)
     if not sku_ids:
-        return out
+        return defaultdict(list)
     balances_sql, lots_sql = _lots_sql()
     marks = ", ".join(["%s"] * len(sku_ids))
     args = [warehouse_id, *sku_ids]
-    qty = converter(LotBalance, "qty")
-    on_hand_of = converter(StockBalance, "on_hand")
     # one round trip on PostgreSQL
     found = fetch_each([(balances_sql % marks, args), (lots_sql % marks, args)])
-    on_hand = {sku: on_hand_of(q) for sku, q in found[0]}
-    lots = [(sku, bin_id, batch, qty(q)) for sku, bin_id, batch, q in found[1]]
+    return lots_from(found[0], found[1], sku_ids)
+
+
+def document_lots_statements(doc: Document) -> list[tuple[str, list]]:
+    """:func:`available_lots`' two reads for a saved document — its warehouse, the SKUs of its
+    lines — by the document's id alone, so they can travel with the read of its row (过账 of
+    an issue: one round trip fewer). Their rows go to :func:`lots_from`."""
+    model = type(doc)
+    key = (connection.vendor, model)
+    found = _DOCUMENT_LOTS.get(key)
+    if found is None:
+        q = connection.ops.quote_name
+        rel: Any = model._meta.get_field("lines")  # type: ignore[misc]
+        lines, link = q(rel.related_model._meta.db_table), q(rel.field.column)
+        table, pk = q(model._meta.db_table), q(cast(Any, model._meta.pk).column)
+        warehouse = f"(SELECT h.warehouse_id FROM {table} h WHERE h.{pk} = %%s)"
+        skus = f"SELECT x.sku_id FROM {lines} x WHERE x.{link} = %s"  # put in as it is
+        found = tuple(
+            sql.replace("= %%s AND", f"= {warehouse} AND", 1) % skus for sql in _lots_sql()
+        )
+        _DOCUMENT_LOTS[key] = found
+    return [(sql, [doc.pk, doc.pk]) for sql in found]
+
+
+_DOCUMENT_LOTS: dict[tuple, tuple[str, ...]] = {}
+
+
+def lots_from(
+    balance_rows: list[tuple], lot_rows: list[tuple], sku_ids: Iterable[int]
+) -> dict[int, list[Lot]]:
+    """:func:`available_lots` from the rows of its two reads."""
+    out: dict[int, list[Lot]] = defaultdict(list)
+    qty = converter(LotBalance, "qty")
+    on_hand_of = converter(StockBalance, "on_hand")
+    on_hand = {sku: on_hand_of(q) for sku, q in balance_rows}
+    lots = [(sku, bin_id, batch, qty(q)) for sku, bin_id, batch, q in lot_rows]
     in_lots: dict[int, Decimal] = defaultdict(Decimal)
     rows: dict[int, list[Lot]] = defaultdict(list)
     for sku_id, bin_id, batch_id, qty in lots:

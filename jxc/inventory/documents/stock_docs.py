@@ -42,7 +42,9 @@ from jxc.inventory.documents.lifecycle import (
     available_lots,
     batches_by_number,
     bin_errors,
+    document_lots_statements,
     ensure_warehouses,
+    lots_from,
     reversal_date,
 )
 from jxc.inventory.documents.models import (
@@ -225,17 +227,26 @@ def _inputs(doc: StockDocument) -> list[LineInput]:
     ]
 
 
-def _post_lines(doc: StockDocument, rows: list | None = None) -> list[PostLine]:
+def _post_lines(
+    doc: StockDocument, rows: list | None = None, lot_rows: list[list[tuple]] | None = None
+) -> list[PostLine]:
     """The saved lines (``rows``: as just inserted in this transaction) with the lots they
     fill (receipts: their batch, created on first receipt) or take (issues: the named bin /
-    batch, else 先到期先出)."""
+    batch, else 先到期先出; ``lot_rows``: the rows of ``document_lots_statements`` when read
+    with the document's row)."""
     lines = saved_lines(doc) if rows is None else rows
     incoming = doc.kind in INCOMING_KINDS
     # each line's values from its row's dict: the rows are read or inserted whole, and the
     # relations' ids are data descriptors (a Python call per attribute read)
     values = [x.__dict__ for x in lines]
     known = batches_by_number((v["sku_id"], v["batch_number"]) for v in values)
-    pool = {} if incoming else available_lots(doc.warehouse_id, {v["sku_id"] for v in values})
+    skus = {v["sku_id"] for v in values}
+    if incoming:
+        pool = {}
+    elif lot_rows is not None:
+        pool = lots_from(lot_rows[0], lot_rows[1], skus)
+    else:
+        pool = available_lots(doc.warehouse_id, skus)
     whole = incoming or doc.kind == K.COST_ADJUSTMENT
     out = []
     for v in values:
@@ -323,14 +334,14 @@ def _post_effect(user, *, warehouse: Warehouse | None = None, rows: list | None 
     for the user then) and with these line rows. Otherwise both are read with the document's
     row (the warehouse joined to it; the lines in the same round trip on PostgreSQL)."""
 
-    def post(locked: StockDocument, lines: list | None) -> None:
+    def post(locked: StockDocument, lines: list | None, lot_rows: list | None = None) -> None:
         if locked.kind == K.OPENING:
             _ensure_before_go_live(locked)
         stock_lines = rules.stock_lines_for_document(
             locked.kind,
             warehouse=locked.warehouse_id,
             date=locked.date,
-            lines=_post_lines(locked, lines),
+            lines=_post_lines(locked, lines, lot_rows),
         )
         stock.record_moves(stock_lines, source=locked.ref(), user=user)
 
@@ -348,7 +359,7 @@ def _post_effect(user, *, warehouse: Warehouse | None = None, rows: list | None 
         set_relation(locked, "warehouse", row_builder(Warehouse)(values))
         ensure_warehouses(user, locked.warehouse)
         build = row_builder(StockDocumentLine)
-        post(locked, [build(r) for r in results[0]])
+        post(locked, [build(r) for r in results[0]], results[1:] or None)
 
     return Effect(key="stock_post", run=run, select=_warehouse_join, statements=_lines_read)
 
@@ -370,8 +381,12 @@ _WAREHOUSE_JOIN: dict[str, tuple[tuple[str, ...], str]] = {}
 
 
 def _lines_read(doc: StockDocument) -> list[tuple[str, list]]:
-    """The document's lines as saved, in line order."""
-    return [rows_where_statement(StockDocumentLine, "document_id", doc.pk, order=("line_no", "id"))]
+    """The document's lines as saved, in line order; for a kind that takes stock out, the lots
+    its SKUs hold in its warehouse (read by the document's id: no round trip of their own)."""
+    lines = rows_where_statement(StockDocumentLine, "document_id", doc.pk, order=("line_no", "id"))
+    if doc.kind in INCOMING_KINDS:
+        return [lines]
+    return [lines, *document_lots_statements(doc)]
 
 
 def reverse_stock_document(

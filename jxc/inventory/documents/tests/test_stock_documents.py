@@ -283,6 +283,41 @@ def test_closed_period_refuses_posting_and_reversal(stock_world, monkeypatch):
     assert balances() == before
 
 
+def test_the_lots_read_with_an_issues_row_are_the_lots_read_by_its_skus(stock_world):
+    """过账 of an issue reads the lots its SKUs hold by the document's id, with its row
+    (``document_lots_statements``): the same lots, in the same order, as ``available_lots``
+    reads by warehouse and SKUs — plain stock, bins and batches (先到期先出)."""
+    from jxc.core.statements import fetch_each
+    from jxc.inventory.documents.lifecycle import (
+        available_lots,
+        document_lots_statements,
+        lots_from,
+    )
+
+    w = stock_world
+    shelf = inventory.create_bin(user=w.owner, warehouse=w.zc, code="A-01")
+    receive(w, w.sku_c, w.zc, 3, "5", batch_number="B2", expiry_date=dt.date(2027, 3, 1))
+    receive(w, w.sku_c, w.zc, 4, "6", batch_number="B1", expiry_date=dt.date(2027, 1, 1))
+    receive(w, w.sku_a, w.zc, 5, "2")
+    receive(w, w.sku_a, w.zc, 2, "2", bin=shelf.pk)
+    receive(w, w.sku_b, w.md, 9, "1")  # another warehouse: not the issue's
+    doc = issue(
+        w,
+        [
+            LineInput(sku=w.sku_c.pk, qty=D(1)),
+            LineInput(sku=w.sku_a.pk, qty=D(1)),
+            LineInput(sku=w.sku_b.pk, qty=D(1)),
+        ],
+    )
+    skus = {w.sku_a.pk, w.sku_b.pk, w.sku_c.pk}
+    by_document = lots_from(*fetch_each(document_lots_statements(doc)), skus)
+    expected = available_lots(w.zc.pk, skus)
+    assert by_document == expected
+    assert [lot.batch is not None for lot in by_document[w.sku_c.pk]] == [True, True]
+    assert [lot.bin for lot in by_document[w.sku_a.pk]] == [None, shelf.pk]
+    assert by_document[w.sku_b.pk] == []
+
+
 def test_fefo_issue_of_a_batch_tracked_sku(stock_world):
     w = stock_world
     receive(w, w.sku_c, w.zc, 3, "5", batch_number="B2", expiry_date=dt.date(2027, 3, 1))
