@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core.db.transactions import write_step
 from jxc.core.documents.actions import BOOK_ACTIONS, STAMPS, take_action
 from jxc.core.documents.approval import policy as approval_policy
 from jxc.core.documents.calendar import (
@@ -44,7 +44,7 @@ def save_and_post(save: Callable[[], D], *, steps: Mapping[str, Callable[..., An
     services, each ``step(doc, user=user)``: checked and audited as when clicked). Refused at
     any step, nothing is kept. Where an approval rule applies, it stops once submitted (the
     document waits for its approvers, 已提交)."""
-    with transaction.atomic():
+    with write_step():  # PostgreSQL: the writes nobody reads back go with the COMMIT
         doc = save()
         for action in THROUGH_POST:
             if action == "approve" and approval_policy().needs_approval(doc, user=user):
@@ -74,7 +74,7 @@ def take_actions(
     rule for its type, no round ever opened for it). Otherwise the steps are taken one by
     one by :func:`take_action` (in this transaction), stopping before 审核 when the document
     waits for approvers (returned as it stands then: 已提交)."""
-    with transaction.atomic():
+    with write_step():
         return take_actions_in(doc, actions=actions, user=user, effects=effects)
 
 

@@ -12,10 +12,11 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import sku_facts
+from jxc.core.db.transactions import write_step
 from jxc.core.documents.actions import (
     Effect,
     act,
@@ -148,7 +149,9 @@ def create_and_post_stock_document(
     cls, kwargs = _create_arguments(
         user=user, kind=kind, warehouse=warehouse, date=date, lines=lines, reason=reason, memo=memo
     )
-    with transaction.atomic():
+    # PostgreSQL: the new rows' ids come with the number, the rows, the ledger's writes and
+    # the audit lines with the COMMIT (jxc.core.statements, "held back")
+    with write_step():
         created = insert_document(cls, **kwargs)
         doc = created.doc
         if not created.rows:  # as 提交 checks: a draft without lines stays a draft

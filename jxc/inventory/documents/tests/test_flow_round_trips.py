@@ -64,5 +64,8 @@ def test_the_four_calls_and_save_and_post_take_few_round_trips(stock_world):
     assert trips["submit"] <= 2, trips
     assert trips["approve"] <= 2, trips
     assert trips["post"] <= 3, trips
-    assert trips["at_once"] <= 10, trips
+    # 保存并过账 in a step of its own holds back the same way: the SKUs' facts | calendar +
+    # number + ids | the lots | the ledger's locks | writes (the draft's rows among them) +
+    # COMMIT, and one read of the approval policy
+    assert trips["at_once"] <= 6, trips
     assert_ledger_consistent()
