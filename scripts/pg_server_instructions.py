@@ -5,8 +5,9 @@ and a figure that does not move with the machine's load.
     PYTHONPATH=$PWD .venv/bin/python scripts/pg_server_instructions.py CASE [CASE …]
 
 Cases: the ledger cases of ``instructions_per_doc.py`` (``ma_in ma_out fifo_in fifo_out
-delivery``). Starts a throwaway cluster (settings as ``scripts/pg-cluster.sh``, autovacuum off:
-no ANALYZE changes a plan halfway) whose server runs under callgrind, every backend counted from
+delivery``) and its four-call document flows (``flow_in flow_out``: every call's transaction,
+round trips and commit on the server's side). Starts a throwaway cluster (settings as
+``scripts/pg-cluster.sh``, autovacuum off: no ANALYZE changes a plan halfway) whose server runs under callgrind, every backend counted from
 its start; each case runs twice in a fresh copy of a migrated template, posting ``--small`` (50)
 then ``--large`` (250) documents after the same warm-up; the backend's total when it exits, large
 minus small, divided by the difference, is the count per document. Prints one JSON line per
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ("ma_in", "ma_out", "fifo_in", "fifo_out", "delivery")
+CASES = ("ma_in", "ma_out", "fifo_in", "fifo_out", "delivery", "flow_in", "flow_out")
 
 
 def _as_owner(cmd: list) -> list:
@@ -177,7 +178,7 @@ def outer(cases: list[str], small: int, large: int) -> None:
 
 
 def inner(case: str, n: int) -> None:
-    """Set up ``case`` (instructions_per_doc's ledger case), post ``n`` documents, print the
+    """Set up ``case`` (instructions_per_doc's ledger or flow case), post ``n`` documents, print the
     backend's pid and its CPU time, close the connection (the backend exits, callgrind writes)."""
     sys.path.insert(0, str(ROOT / "scripts"))
     import django
@@ -186,7 +187,8 @@ def inner(case: str, n: int) -> None:
     import instructions_per_doc as ipd
     from django.db import connection
 
-    one, docs = ipd._ledger_case(case, n)
+    make = ipd._flow_case if case.startswith("flow") else ipd._ledger_case
+    one, docs = make(case, n)
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]

@@ -269,7 +269,7 @@ def execute_many(sql: str, rows: list) -> None:
 # opens the transaction itself) a write nobody reads back — a document's new status, its
 # audit line, the ledger's writes, a new draft's rows whose ids were taken ahead — need not
 # be a round trip of its own: it is held back and sent first in the step's next round trip,
-# its next read or the COMMIT (the document flow's four calls took 18 round trips, 11 now).
+# its next read or the COMMIT (the document flow's four calls took 18 round trips, 10 now).
 # Order is kept: anything else sent on the connection sends the held statements first —
 # this runner's own round trips (``_pipelined``) and, through an execute wrapper installed
 # while something is held, every statement of Django's cursors (ORM queries, savepoints).

@@ -332,7 +332,7 @@ def take_ids(model: type[Model], count: int) -> Ahead | None:
     """PostgreSQL, in a step that holds writes back (``jxc.core.statements.holding``): the ids
     of ``count`` new rows of ``model`` taken from its key's sequence, read with the step's
     next round trip (a new draft's: with its numbering), so that its rows can be written
-    without waiting for their ids (:func:`insert_many` with ``ids``). None elsewhere: the
+    without waiting for their ids (:func:`insert_many` with ``taken``). None elsewhere: the
     insert returns the ids."""
     if count < 1 or not holding():
         return None
@@ -385,7 +385,7 @@ def _insert_held(model: type[M], rows: Sequence[M], ids: list[int]) -> list[M]:
     if len(ids) != len(rows):
         raise ValueError(f"{len(rows)} rows, {len(ids)} ids taken")
     _fields, head, one, _tail, adapt = _insert_head(model)
-    key = ("insert-id", model)
+    key = ("insert-id", vendor(), model)
     found = _SQL.get(key)
     if found is None:
         pk = _q(cast(Any, model._meta.pk).column)
