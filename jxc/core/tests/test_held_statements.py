@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from jxc.core import statements
 from jxc.core.db.transactions import write_step
 from jxc.core.models import DocumentSequence
+from jxc.core.tests.test_postgresql_transactions import _seen_elsewhere
 from jxc.inventory.tests.test_posting_round_trips import _sent
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
@@ -21,16 +22,6 @@ INSERT = "INSERT INTO core_documentsequence (doc_type, day, last) VALUES (%s, %s
 
 def _row(name: str, last: int = 0) -> tuple[str, list]:
     return INSERT, [name, "2026-01-01", last]
-
-
-def _seen_elsewhere(name: str) -> bool:
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cur:
-            cur.execute("SELECT 1 FROM core_documentsequence WHERE doc_type = %s", [name])
-            return cur.fetchone() is not None
-    finally:
-        other.close()
 
 
 def _held() -> list:

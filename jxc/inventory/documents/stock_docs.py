@@ -34,7 +34,7 @@ from jxc.core.documents.services import (
     update_document,
 )
 from jxc.core.errors import OpeningAfterMoves, ValidationFailed
-from jxc.core.statements import vendor
+from jxc.core.statements import is_sqlite, vendor
 from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents import rules
@@ -384,10 +384,11 @@ _WAREHOUSE_JOIN: dict[str, tuple[tuple[str, ...], str]] = {}
 
 
 def _lines_read(doc: StockDocument) -> list[tuple[str, list]]:
-    """The document's lines as saved, in line order; for a kind that takes stock out, the lots
-    its SKUs hold in its warehouse (read by the document's id: no round trip of their own)."""
+    """The document's lines as saved, in line order; for a kind that takes stock out, on
+    PostgreSQL, the lots its SKUs hold in its warehouse (read by the document's id: no round
+    trip of their own; SQLite has no round trips to save, and reads them by SKU as before)."""
     lines = rows_where_statement(StockDocumentLine, "document_id", doc.pk, order=("line_no", "id"))
-    if doc.kind in INCOMING_KINDS:
+    if doc.kind in INCOMING_KINDS or is_sqlite():
         return [lines]
     return [lines, *document_lots_statements(doc)]
 
