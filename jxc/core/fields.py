@@ -190,20 +190,65 @@ def choices_check(
 ) -> models.CheckConstraint:
     """A database check that ``field`` holds one of its choices (or "" when ``blank``).
 
-    ``unrolled``: as ``field = 'a' OR field = 'b' …`` instead of ``field IN ('a', 'b', …)`` —
-    the same rows pass, but SQLite evaluates a CHECK's ``IN`` list of more than two values by
-    building a temporary b-tree of the list for every INSERT / UPDATE statement (the stock
-    moves' reasons and cost bases: two such trees per posting); a few string comparisons per
-    row cost less. For the tables a posting writes (docs/ledger.md, seventh pass)."""
-    values = list(values)
-    condition = models.Q(**{f"{field}__in": values})
-    if unrolled:
-        condition = models.Q()
-        for value in values:
-            condition |= models.Q(**{field: value})
-    if blank:
-        condition |= models.Q(**{field: ""})
-    return models.CheckConstraint(condition=condition, name=name)
+    ``unrolled``: on SQLite as ``field = 'a' OR field = 'b' …`` instead of ``field IN ('a',
+    'b', …)`` — the same rows pass, but SQLite evaluates a CHECK's ``IN`` list of more than
+    two values by building a temporary b-tree of the list for every INSERT / UPDATE statement
+    (the stock moves' reasons and cost bases: two such trees per posting); a few string
+    comparisons per row cost less. For the tables a posting writes (docs/ledger.md, seventh
+    pass). PostgreSQL writes either as one comparison with an array (:class:`ChoicesCheck`)."""
+    return ChoicesCheck(field=field, values=values, name=name, blank=blank, unrolled=unrolled)
+
+
+def _text_array(values) -> str:
+    """A PostgreSQL array literal of ``values`` as an SQL string (``'{"a","b"}'``)."""
+    items = ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "'{" + items.replace("'", "''") + "}'"
+
+
+class ChoicesCheck(models.CheckConstraint):
+    """:func:`choices_check`'s constraint. The condition (what Django validates, what
+    ``jxc.core.constraints`` explains to a user, and the SQL on SQLite) is the ``IN`` list or
+    the unrolled ``=`` … ``OR``. On PostgreSQL it is written ``"status"::text = ANY('{draft,
+    …}'::text[])``: the same rows pass (NULL too), but PostgreSQL reads a table's CHECK
+    expressions back from their stored node text at every statement that writes the table,
+    and an ``OR`` of eight comparisons is five times the text of one comparison with an array
+    (docs/ledger.md, "Twelfth pass")."""
+
+    def __init__(
+        self, *, field: str, values, name: str, blank: bool = False, unrolled: bool = False
+    ):
+        self.field = field
+        self.values = list(values)
+        self.blank = blank
+        self.unrolled = unrolled
+        condition = models.Q(**{f"{field}__in": self.values})
+        if unrolled:
+            condition = models.Q()
+            for value in self.values:
+                condition |= models.Q(**{field: value})
+        if blank:
+            condition |= models.Q(**{field: ""})
+        super().__init__(condition=condition, name=name)
+
+    def deconstruct(self):
+        path = f"{type(self).__module__}.{type(self).__name__}"
+        kwargs: dict = {"field": self.field, "values": self.values, "name": self.name}
+        if self.blank:
+            kwargs["blank"] = True
+        if self.unrolled:
+            kwargs["unrolled"] = True
+        return path, (), kwargs
+
+    def _get_check_sql(self, model, schema_editor):
+        values = self.values + ([""] if self.blank else [])
+        if schema_editor.connection.vendor != "postgresql" or not values:
+            return super()._get_check_sql(model, schema_editor)  # type: ignore[misc]
+        column = schema_editor.quote_name(model._meta.get_field(self.field).column)
+        if all(type(v) is str for v in values):
+            return f"{column}::text = ANY({_text_array(values)}::text[])"
+        if all(type(v) is int for v in values):
+            return f"{column} = ANY('{{{','.join(str(v) for v in values)}}}'::bigint[])"
+        return super()._get_check_sql(model, schema_editor)  # type: ignore[misc]
 
 
 # The database's own bound checks end in this, so an edge can tell "数值过大" from another
@@ -215,20 +260,64 @@ def bounds_check(*, name: str, qty=(), money=(), numeric: bool = False) -> model
     """A database check that the quantity and money columns stay inside the bounds above:
     the last line behind the writer's own checks (a pool's value, summed over many moves).
 
-    ``numeric``: the bounds written as numbers (``"qty" < 1000000000``) — Django writes a
-    decimal column's bound as text (``'1000000000'``), which SQLite converts to a number at
-    every comparison (``sqlite3AtoF``: ten per stock move written). The same rows pass. For
-    the tables a posting writes (docs/ledger.md, seventh pass)."""
-    assert name.endswith(BOUNDS_CHECK_SUFFIX)
-    condition = models.Q()
-    for columns, bound in (
-        (qty, 10 ** WHOLE_DIGITS[QTY_PLACES]),
-        (money, 10 ** WHOLE_DIGITS[MONEY_PLACES]),
-    ):
-        high, low = (models.Value(bound), models.Value(-bound)) if numeric else (bound, -bound)
-        for column in columns:
-            condition &= models.Q(**{f"{column}__lt": high, f"{column}__gt": low})
-    return models.CheckConstraint(condition=condition, name=name)
+    ``numeric``: on SQLite the bounds written as numbers (``"qty" < 1000000000``) — Django
+    writes a decimal column's bound as text (``'1000000000'``), which SQLite converts to a
+    number at every comparison (``sqlite3AtoF``: ten per stock move written). The same rows
+    pass. For the tables a posting writes (docs/ledger.md, seventh pass). PostgreSQL writes
+    either in short (:class:`BoundsCheck`)."""
+    return BoundsCheck(name=name, qty=qty, money=money, numeric=numeric)
+
+
+class BoundsCheck(models.CheckConstraint):
+    """:func:`bounds_check`'s constraint. The condition (validated by Django, explained by
+    ``jxc.core.constraints``, the SQL on SQLite) is ``col < B AND col > -B`` per column. On
+    PostgreSQL it is written ``GREATEST(abs("qty"), abs("pool_qty_after")) < '1000000000'::
+    numeric AND …`` per bound: the same rows pass — a NULL column passes either way (GREATEST
+    skips NULLs), NaN and infinities fail either way — in half the stored text, read back at
+    every statement that writes the table (:class:`ChoicesCheck`)."""
+
+    def __init__(self, *, name: str, qty=(), money=(), numeric: bool = False):
+        assert name.endswith(BOUNDS_CHECK_SUFFIX)
+        self.qty = list(qty)
+        self.money = list(money)
+        self.numeric = numeric
+        condition = models.Q()
+        for columns, bound in self._groups():
+            high, low = (models.Value(bound), models.Value(-bound)) if numeric else (bound, -bound)
+            for column in columns:
+                condition &= models.Q(**{f"{column}__lt": high, f"{column}__gt": low})
+        super().__init__(condition=condition, name=name)
+
+    def _groups(self):
+        return (
+            (self.qty, 10 ** WHOLE_DIGITS[QTY_PLACES]),
+            (self.money, 10 ** WHOLE_DIGITS[MONEY_PLACES]),
+        )
+
+    def deconstruct(self):
+        path = f"{type(self).__module__}.{type(self).__name__}"
+        kwargs: dict = {"name": self.name}
+        if self.qty:
+            kwargs["qty"] = self.qty
+        if self.money:
+            kwargs["money"] = self.money
+        if self.numeric:
+            kwargs["numeric"] = True
+        return path, (), kwargs
+
+    def _get_check_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql" or not (self.qty or self.money):
+            return super()._get_check_sql(model, schema_editor)  # type: ignore[misc]
+        parts = []
+        for columns, bound in self._groups():
+            if not columns:
+                continue
+            cells = [
+                f"abs({schema_editor.quote_name(model._meta.get_field(c).column)})" for c in columns
+            ]
+            value = cells[0] if len(cells) == 1 else f"GREATEST({', '.join(cells)})"
+            parts.append(f"{value} < '{bound}'::numeric")
+        return " AND ".join(parts)
 
 
 class AppendOnlyIdField(models.BigAutoField):

@@ -217,6 +217,25 @@ def execute(sql: str, params: list | tuple = ()) -> None:
         _pipelined(db, raw, [(sql, params)])
 
 
+_SEQUENCES: dict[tuple[str, str], str] = {}
+
+
+def next_ids(table: str, column: str, count: int) -> tuple[str, list]:
+    """PostgreSQL: the statement that takes ``count`` new values of the sequence behind
+    ``table``.``column`` (new rows' ids, taken before the rows are written). The sequence is
+    named in the text, looked up once per process: ``nextval(pg_get_serial_sequence(…))``
+    looked it up in the catalog for every row, some 50 µs of the server's per statement —
+    a quarter of a draft's ids. Table and column are the models' own, never input."""
+    key = (table, column)
+    name = _SEQUENCES.get(key)
+    if name is None:
+        found = fetch("SELECT pg_get_serial_sequence(%s, %s)", [table, column])[0][0]
+        if found is None:
+            raise LookupError(f"{table}.{column} has no sequence")
+        name = _SEQUENCES[key] = found.replace("'", "''").replace("%", "%%")
+    return f"SELECT nextval('{name}'::regclass) FROM generate_series(1, %s)", [count]
+
+
 def insert_last_rowid(sql: str, params: list | tuple = ()) -> int:
     """SQLite: run one INSERT and return the id of the last row it inserted (the driver's
     ``lastrowid``)."""

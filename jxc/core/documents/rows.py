@@ -30,6 +30,7 @@ from jxc.core.statements import (
     fetch,
     holding,
     insert_last_rowid,
+    next_ids,
     vendor,
 )
 
@@ -339,10 +340,7 @@ def take_ids(model: type[Model], count: int) -> Ahead | None:
     pk = cast(Any, model._meta.pk)
     if type(pk) not in INTEGER_KEYS:
         return None
-    return ahead(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-        [model._meta.db_table, pk.column, count],
-    )
+    return ahead(*next_ids(model._meta.db_table, pk.column, count))
 
 
 def insert_many(model: type[M], rows: Sequence[M], taken: Ahead | None = None) -> list[M]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from jxc.core.statements import fetch, fetch_each, is_sqlite
+from jxc.core.statements import fetch, fetch_each, is_sqlite, next_ids
 from jxc.inventory.ledger.open_layers import pools_with_heads_text
 from jxc.inventory.ledger.pools import POOLS
 from jxc.inventory.ledger.sql import Reader, for_update, placeholders
@@ -409,12 +409,7 @@ def read_for_posting(
     ]
     statements.append(_pools_sql(sku_ids, pool_keys, pool_pairs, heads=heads))
     if new_moves and not is_sqlite():
-        statements.append(
-            (
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [StockMove._meta.db_table, new_moves],
-            )
-        )
+        statements.append(next_ids(StockMove._meta.db_table, "id", new_moves))
     found = fetch_each(statements)
     ledgers, skus, company = _sku_lock_parse(found[0])
     head_rows: list[tuple] = []
