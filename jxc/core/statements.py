@@ -373,20 +373,10 @@ def flush(db: Any, *, commit: bool = False) -> None:
     """Send what is held now, in one round trip; ``commit``: with the transaction's COMMIT
     (``write_step``'s end: Django's commit then finds no transaction open and sends
     nothing). Nothing held: nothing sent."""
-    queue = db.__dict__.get("_jxc_queue")
-    held = queue[:] if queue else []
-    if queue is not None:
-        _release(db, queue)
-    if not held:  # a COMMIT alone: Django's own (none is sent when nothing was)
-        return
-    statements = [(sql, params) for sql, params, _a in held]
-    if commit:
-        statements.append(("COMMIT", []))
-    with db.wrap_database_errors:
-        found = _pipelined(db, db.connection, statements)
-    for (_sql, _params, waiting), rows in zip(held, found, strict=False):
-        if waiting is not None:
-            waiting.found = rows
+    if not db.__dict__.get("_jxc_queue"):  # a COMMIT alone: Django's own (none is sent when
+        return  # nothing was)
+    with db.wrap_database_errors:  # _pipelined sends the held statements first
+        _pipelined(db, db.connection, [("COMMIT", [])] if commit else [])
 
 
 def hold_off(db: Any) -> None:
