@@ -1,7 +1,7 @@
 """Reads of the catalog: SKU search by code, name, barcode or 助记码 (pinyin initials); what
 document line checks need to know about SKUs (``sku_facts``)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,7 @@ from jxc.catalog.models import Barcode, Brand, Category, Product, Sku, SkuUnit, 
 from jxc.core.documents.lines import SkuFacts
 from jxc.core.fields import UNIT_COST_PLACES
 from jxc.core.models import Company
-from jxc.core.statements import fetch, vendor
+from jxc.core.statements import Ahead, ahead, fetch, vendor
 from jxc.core.text import pinyin_initials
 
 
@@ -110,10 +110,47 @@ def sku_facts(ids: Iterable[int]) -> dict[int, SkuFacts]:
     wanted = sorted({int(i) for i in ids if i is not None})
     if not wanted:
         return {}
-    sql, factor = _facts_sql()
     # the driver's connection when nothing watches the queries (no cursor wrapper, the
     # placeholders' rewrite made once per text)
-    rows = fetch(sql % ", ".join(["%s"] * len(wanted)), wanted)
+    return _facts_from(fetch(*_facts_statement(wanted)))
+
+
+def sku_facts_later(ids: Iterable[int]) -> "Mapping[int, SkuFacts] | SkuFactsLater":
+    """:func:`sku_facts` for a new draft: on PostgreSQL read with its numbering's round trip
+    (``jxc.core.documents.services.insert_document``: one round trip fewer per create);
+    SQLite reads them now (in-process, nothing to save)."""
+    if vendor() == "sqlite":
+        return sku_facts(ids)
+    return SkuFactsLater(ids)
+
+
+class SkuFactsLater:
+    """The SKU facts of a new draft, read with the step's next round trip
+    (``jxc.core.statements.ahead``; at once where the step does not hold statements back)."""
+
+    __slots__ = ("found", "wanted")
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.wanted = sorted({int(i) for i in ids if i is not None})
+        self.found: Ahead | None = None
+
+    def send(self) -> None:
+        if self.wanted and self.found is None:
+            self.found = ahead(*_facts_statement(self.wanted))
+
+    def result(self) -> dict[int, SkuFacts]:
+        self.send()
+        return _facts_from(self.found.rows) if self.found is not None else {}
+
+
+def _facts_statement(wanted: list[int]) -> tuple[str, list[int]]:
+    sql, _factor = _facts_sql()
+    return sql % ", ".join(["%s"] * len(wanted)), wanted
+
+
+def _facts_from(rows: list[tuple]) -> dict[int, SkuFacts]:
+    """:func:`sku_facts` of the rows of its statement."""
+    _sql, factor = _facts_sql()
     head: dict[int, tuple] = {}
     units: dict[int, dict[int, Decimal]] = {}
     fraction: dict[int, set[int]] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,21 +166,30 @@ def ensure_document_date(day: dt.date, calendar: BookCalendar | None = None) -> 
         )
 
 
-def assign_number(doc: Document) -> BookCalendar:
+def assign_number(doc: Document, before_dates: Callable[[], None] | None = None) -> BookCalendar:
     """Give a new document its number from the counter of its type and business date (the
-    date checked first: ``ensure_document_date``); the calendar read for it."""
-    return assign_numbers([doc])
+    date checked first: ``ensure_document_date``); the calendar read for it.
+    ``before_dates``: the caller's checks of what came with the numbering's round trip (a
+    new draft's SKU facts), made before the date's: their errors come first, as when made
+    before the numbering."""
+    return assign_numbers([doc], before_dates=before_dates)
 
 
-def assign_numbers(docs: Sequence[Document], calendar: BookCalendar | None = None) -> BookCalendar:
+def assign_numbers(
+    docs: Sequence[Document],
+    calendar: BookCalendar | None = None,
+    before_dates: Callable[[], None] | None = None,
+) -> BookCalendar:
     """:func:`assign_number` for several new documents written as one set: the calendar read
     once (or the caller's), each date checked, the numbers of each type and date taken in one
     statement, consecutive in the order of ``docs``. The calendar, for the caller's next
     checks."""
     if calendar is None and current().in_atomic_block:
         if len(docs) == 1 and not docs[0].number:
-            return _number_one(docs[0])
-        return _number_in_transaction(docs)
+            return _number_one(docs[0], before_dates)
+        return _number_in_transaction(docs, before_dates)
+    if before_dates is not None:
+        before_dates()
     cal = calendar or book_calendar()
     groups = _by_type_and_date(docs)
     for doc in docs:
@@ -203,13 +212,15 @@ def _by_type_and_date(docs: Sequence[Document]) -> dict[tuple[str, dt.date], lis
     return groups
 
 
-def _number_one(doc: Document) -> BookCalendar:
+def _number_one(doc: Document, before_dates: Callable[[], None] | None) -> BookCalendar:
     """:func:`_number_in_transaction` of one new document (every document saved alone), without
     the grouping."""
     declared = doc.declared()
     kind = declared.code if declared is not None else doc.DOC_TYPE
     found = fetch_each([(calendar_sql(), []), number_statement(kind, day=doc.date, count=1)])
     cal = calendar_of(found[0])
+    if before_dates is not None:
+        before_dates()
     ensure_document_date(doc.date, cal)
     doc.number = numbers_from(
         kind, day=doc.date, count=1, top=found[1][0][0], prefixes=cal.prefixes
@@ -217,7 +228,9 @@ def _number_one(doc: Document) -> BookCalendar:
     return cal
 
 
-def _number_in_transaction(docs: Sequence[Document]) -> BookCalendar:
+def _number_in_transaction(
+    docs: Sequence[Document], before_dates: Callable[[], None] | None = None
+) -> BookCalendar:
     """:func:`assign_numbers` in the caller's transaction: the calendar and the counters (one
     statement per type and date) in one round trip on PostgreSQL, for one document as for a
     set (a set read its calendar in a round trip of its own, one statement more than one
@@ -229,6 +242,8 @@ def _number_in_transaction(docs: Sequence[Document]) -> BookCalendar:
         statements.append(number_statement(kind, day=day, count=len(groups[kind, day])))
     found = fetch_each(statements)
     cal = calendar_of(found[0])
+    if before_dates is not None:
+        before_dates()
     for doc in docs:
         ensure_document_date(doc.date, cal)
     for ((kind, day), group), rows in zip(groups.items(), found[1:], strict=True):

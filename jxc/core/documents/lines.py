@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +51,15 @@ class SkuFacts:
     @property
     def serial_tracked(self) -> bool:
         return self.tracking == "serial"
+
+
+class FactsLater(Protocol):
+    """SKU facts read with a new draft's numbering (``jxc.catalog.selectors.sku_facts_later``):
+    ``send`` queues the read for the step's next round trip, ``result`` parses its rows."""
+
+    def send(self) -> None: ...
+
+    def result(self) -> Mapping[int, SkuFacts]: ...
 
 
 @dataclass(frozen=True)

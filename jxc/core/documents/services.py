@@ -26,7 +26,7 @@ from jxc.core.documents.actions import (
 )
 from jxc.core.documents.calendar import BookCalendar, assign_number, ensure_document_date
 from jxc.core.documents.hidden import keep_hidden
-from jxc.core.documents.lines import LineInput, SkuFacts, line_errors, line_fields
+from jxc.core.documents.lines import FactsLater, LineInput, SkuFacts, line_errors, line_fields
 from jxc.core.documents.models import Document
 from jxc.core.documents.row_statements import lock
 from jxc.core.documents.rows import insert_many, insert_one, new_row, rows_where, take_ids
@@ -145,7 +145,7 @@ def create_document(
     user,
     header: Mapping[str, Any],
     lines: Sequence[LineInput],
-    facts: Mapping[int, SkuFacts],
+    facts: Mapping[int, SkuFacts] | FactsLater,
     errors: Mapping[str, list[str]] | None = None,
     line_values: Sequence[Mapping[str, Any]] | None = None,
 ) -> D:
@@ -186,25 +186,43 @@ def insert_document(
     user,
     header: Mapping[str, Any],
     lines: Sequence[LineInput],
-    facts: Mapping[int, SkuFacts],
+    facts: Mapping[int, SkuFacts] | FactsLater,
     errors: Mapping[str, list[str]] | None = None,
     line_values: Sequence[Mapping[str, Any]] | None = None,
 ) -> Created:
     """:func:`create_document` without its transaction and its audit line (the caller's
-    transaction; the caller writes ``audit_step``)."""
+    transaction; the caller writes ``audit_step``). ``facts`` later (``sku_facts_later``):
+    read with the numbering's round trip and the lines checked then, before the date."""
     ensure_perm(user, model.RESOURCE, "create")
     doc = new_row(model)(dict(header))
-    _check(doc, lines, facts, errors)
+    known: list[Mapping[int, SkuFacts]] = []
+    later: FactsLater | None = None
+    if isinstance(facts, Mapping):
+        _check(doc, lines, facts, errors)
+        known.append(facts)
+    else:
+        later = facts
+        later.send()
     doc.memo = doc.memo[:500]
     doc.created_by = user
     line_model, _parent = lines_relation(model)
-    # PostgreSQL, a step of its own: the ids taken with the numbering's round trip, the rows
-    # then written with the audit line and the COMMIT (jxc.core.statements, "held back")
+    # PostgreSQL, a step of its own: the ids (and the SKU facts) taken with the numbering's
+    # round trip, the rows then written with the audit line and the COMMIT
+    # (jxc.core.statements, "held back")
     ids = take_ids(model, 1), take_ids(line_model, len(lines))
-    calendar = assign_number(doc)
+    if later is None:
+        calendar = assign_number(doc)
+    else:
+        result = later.result
+
+        def check_lines() -> None:
+            known.append(result())
+            _check(doc, lines, known[0], errors)
+
+        calendar = assign_number(doc, before_dates=check_lines)
     doc.prepare_insert()
     insert_one(doc, ids[0])
-    rows = insert_many(line_model, line_rows(doc, lines, facts, line_values), ids[1])
+    rows = insert_many(line_model, line_rows(doc, lines, known[0], line_values), ids[1])
     return Created(
         doc=doc, rows=rows, calendar=calendar, audit_step=("create", {"lines": [None, len(lines)]})
     )

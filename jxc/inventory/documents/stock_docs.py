@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from jxc.catalog.selectors import sku_facts
+from jxc.catalog.selectors import sku_facts, sku_facts_later
 from jxc.core.db.transactions import write_step
 from jxc.core.documents.actions import (
     Effect,
@@ -120,7 +120,7 @@ def _create_arguments(
         "user": user,
         "header": {"warehouse": warehouse, "date": date, "reason": reason, "memo": memo},
         "lines": lines,
-        "facts": sku_facts(x.sku for x in lines),
+        "facts": sku_facts_later(x.sku for x in lines),
         "errors": _errors(kind, warehouse=warehouse, reason=reason, lines=lines),
     }
 
