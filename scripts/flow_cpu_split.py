@@ -30,30 +30,12 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _trips(connection, call) -> tuple[int, object]:
+def _trips(call) -> tuple[int, object]:
     """Round trips of ``call()`` (Syncs in pipeline mode and simple Queries), its result."""
-    from psycopg import pq
+    from tests.support import sent_messages
 
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    fd, path = tempfile.mkstemp()
-    try:
-        pgconn.trace(fd)
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        try:
-            out = call()
-        finally:
-            pgconn.untrace()
-        with open(path, encoding="utf-8", errors="replace") as f:
-            sent = [
-                p[2].split(" ")[0].strip()
-                for p in (x.split("\t") for x in f)
-                if len(p) > 2 and p[0] == "F"
-            ]
-        return sum(1 for m in sent if m in ("Sync", "Query")), out
-    finally:
-        os.close(fd)
-        os.unlink(path)
+    sent, out = sent_messages(call)
+    return sent["Sync"] + sent["Query"], out
 
 
 def main() -> int:
@@ -120,14 +102,13 @@ def _run(count: int) -> dict:
         made: dict = {}
         x = lines(kind)
         made["create"], doc = _trips(
-            connection,
             lambda x=x, kind=kind: s.create_stock_document(
                 user=user, kind=kind, warehouse=wh, date=day, reason="other", lines=x
             ),
         )
         for step in ("submit", "approve", "post"):
             call = getattr(s, f"{step}_document")
-            made[step], doc = _trips(connection, lambda call=call, doc=doc: call(doc, user=user))
+            made[step], doc = _trips(lambda call=call, doc=doc: call(doc, user=user))
         trips[kind] = made
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")

@@ -5,8 +5,6 @@ transaction's BEGIN travels with the locks' read (it was a round trip of its own
 are generic by the connection's setting (was a SET LOCAL parsed in every round trip), then
 the writes, then the COMMIT."""
 
-import os
-import tempfile
 from collections import Counter
 
 import pytest
@@ -16,33 +14,14 @@ from jxc.core.documents.models import SourceRef
 from jxc.inventory.choices import MoveReason as R
 from jxc.inventory.models import StockMove
 from jxc.inventory.testing import assert_ledger_consistent
+from tests.support import sent_messages
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
 
 def _sent(post) -> Counter:
     """The protocol messages the client sent while ``post()`` ran (Parse, Bind, Sync …)."""
-    from psycopg import pq
-
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    fd, path = tempfile.mkstemp()
-    try:
-        pgconn.trace(fd)
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        try:
-            post()
-        finally:
-            pgconn.untrace()
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return Counter(
-                p[2].split(" ")[0].strip()
-                for p in (line.split("\t") for line in f)
-                if len(p) > 2 and p[0] == "F"
-            )
-    finally:
-        os.close(fd)
-        os.unlink(path)
+    return sent_messages(post)[0]
 
 
 @pytest.mark.parametrize(
