@@ -277,6 +277,7 @@ class PartyPayment(Document):
 def _payment_checks(prefix: str) -> list[models.BaseConstraint]:
     # A negative amount is a refund (退款: money back out to the partner): nothing given beside it.
     return [
+        *Document.Meta.constraints,
         models.CheckConstraint(
             condition=Q(amount__gt=0) | Q(amount__lt=0, discount=0, write_off=0),
             name=f"{prefix}_amount_not_zero",

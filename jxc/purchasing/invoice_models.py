@@ -37,6 +37,7 @@ class PurchaseInvoice(Document):
         verbose_name = _("supplier invoice")
         verbose_name_plural = _("supplier invoices")
         constraints = [
+            *Document.Meta.constraints,
             # a voided record frees its number (typed wrong, typed again)
             models.UniqueConstraint(
                 fields=["supplier", "invoice_number"],

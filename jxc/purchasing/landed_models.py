@@ -44,6 +44,7 @@ class LandedCost(Document):
         verbose_name = _("landed cost")
         verbose_name_plural = _("landed costs")
         constraints = [
+            *Document.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(amount__gte=0, tax_amount__gte=0), name="landed_cost_amounts_gte_0"
             ),

@@ -43,6 +43,7 @@ class SalesInvoice(Document):
         verbose_name_plural = _("sales invoices")
         indexes = [models.Index(fields=["customer", "date"], name="si_customer_date_idx")]
         constraints = [
+            *Document.Meta.constraints,
             choices_check("kind", InvoiceKind.values, name="sales_invoice_kind_valid"),
             models.CheckConstraint(
                 condition=Q(net_amount__gt=0, tax_amount__gte=0)

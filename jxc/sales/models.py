@@ -295,10 +295,11 @@ class SalesDelivery(SalesHeader):
         verbose_name_plural = _("sales deliveries")
         indexes = [models.Index(fields=["customer", "date"], name="sd_customer_date_idx")]
         constraints = [
+            *Document.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(invoiced_amount__gte=0, invoiced_amount__lte=F("total_amount")),
                 name="sd_invoiced_within",
-            )
+            ),
         ]
 
     @property
@@ -372,10 +373,11 @@ class SalesReturn(SalesHeader):
         verbose_name = _("sales return")
         verbose_name_plural = _("sales returns")
         constraints = [
+            *Document.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(invoiced_amount__gte=0, invoiced_amount__lte=F("total_amount")),
                 name="sr_invoiced_within",
-            )
+            ),
         ]
 
 

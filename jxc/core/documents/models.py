@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import DOCUMENT_WORKFLOW, DocumentStatus
 from jxc.core.documents.declaration import DocumentType
-from jxc.core.fields import FactorField, QuantityField
+from jxc.core.fields import FactorField, QuantityField, choices_check
 from jxc.core.transitions import Transition, Workflow
 
 
@@ -88,6 +88,14 @@ class Document(models.Model):
     class Meta:
         abstract = True
         ordering = ["-date", "-id"]
+        # Every document table refuses a status outside the workflow's. A type whose Meta
+        # lists constraints of its own names this one too (``*Document.Meta.constraints``,
+        # held by jxc/core/tests/test_document_status_checks.py).
+        constraints = [
+            choices_check(
+                "status", DocumentStatus.values, name="%(app_label)s_%(class)s_status_valid"
+            )
+        ]
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
