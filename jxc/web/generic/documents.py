@@ -80,6 +80,12 @@ POSTED = ("posted", "done", "reversed")
 DOCUMENT_SCREENS: dict[str, DocumentScreen] = {}
 
 
+def with_total(columns: list[Column]) -> list[Column]:
+    """A document list's columns with its total (价税合计, ``total_amount``) before the
+    status and the memo (a screen's ``arrange_columns``)."""
+    return [*columns[:-2], Column("total_amount"), *columns[-2:]]
+
+
 class DocumentScreen(Screen):
     """A document: list, detail with its lines and workflow buttons, a draft's form with the
     line grid, an A4 print view. Subclasses set the ``Screen`` attributes and, for the form,

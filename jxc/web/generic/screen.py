@@ -140,6 +140,13 @@ class Screen:
             if callable(value) and not isinstance(value, staticmethod | classmethod):
                 setattr(cls, attr, staticmethod(value))
 
+    def arrange_columns(self, columns: list[Column]) -> list[Column]:
+        """The list's columns as this screen shows them: ``columns`` (the class's, or a
+        declared type's defaults) with what the screen adds or moves. Called once, before
+        the list, the export and the detail page bind them — a screen that changed
+        ``self.columns`` after ``__init__`` would change nothing they show."""
+        return columns
+
     def __init__(self):
         meta = self.model._meta
         self.model_name = meta.model_name
@@ -148,6 +155,7 @@ class Screen:
         self.verbose_name = self.label or meta.verbose_name
         # Lower case inside a sentence ("New customer"), a capital as a page title.
         self.verbose_name_plural = capfirst(self.label_plural or meta.verbose_name_plural)
+        self.columns = self.arrange_columns(list(self.columns))  # type: ignore[misc]
         self.list_columns = [c.bind(self.model) for c in self.columns]
         fields = self.detail_fields if self.detail_fields is not None else self.columns
         self.detail_columns = [

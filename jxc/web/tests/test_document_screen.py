@@ -1,5 +1,7 @@
 """The generic document screen: the draft form comes from the type's services."""
 
+import re
+
 import pytest
 from django.http import Http404
 
@@ -82,3 +84,30 @@ def test_a_screen_narrows_a_generated_choice(owner):
     values = [v for v, _label in reason.choices]
     assert reason.required and "damage" in values and "surplus" not in values  # 报溢 only in
     assert "reason" not in CostAdjustmentScreen().header_form(user=owner).fields
+
+
+def test_a_screen_arranges_its_columns_before_the_list_binds_them():
+    from jxc.web.views.finance_payments import SUPPLIER_PAYMENTS
+    from jxc.web.views.purchasing import RECEIPTS, PurchaseOrderScreen
+    from jxc.web.views.sales import ORDERS
+
+    for screen in (PurchaseOrderScreen(), RECEIPTS, ORDERS):
+        names = [c.name for c in screen.list_columns]
+        assert names[-3:] == ["total_amount", "status", "memo"], type(screen).__name__
+    names = [c.name for c in SUPPLIER_PAYMENTS.list_columns]
+    assert names[:3] == ["number", "date", "supplier"]
+
+
+def _list_headers(client, path: str) -> str:
+    html = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    head = re.search(r"<thead.*?</thead>", html, re.S)
+    assert head is not None, path
+    return head.group(0)
+
+
+@pytest.mark.django_db
+def test_the_lists_show_the_total_and_the_partner(client_owner):
+    assert "价税合计" in _list_headers(client_owner, "/purchasing/orders/")
+    assert "价税合计" in _list_headers(client_owner, "/sales/orders/")
+    assert "供应商" in _list_headers(client_owner, "/finance/supplier-payments/")
+    assert "客户" in _list_headers(client_owner, "/finance/receipts/")

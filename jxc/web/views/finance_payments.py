@@ -89,10 +89,11 @@ class PaymentScreen(Screen):
 
     def __init__(self):
         super().__init__()
-        field = self.book.partner_field
-        cols = type(self).columns
-        self.columns = [cols[0], cols[1], Column(field), *cols[2:]]  # type: ignore[misc]
-        self.select_related = (field, "account")  # type: ignore[misc]
+        self.select_related = (self.book.partner_field, "account")  # type: ignore[misc]
+
+    def arrange_columns(self, columns: list[Column]) -> list[Column]:
+        # the partner paid (or paying) after the number and the date
+        return [*columns[:2], Column(self.book.partner_field), *columns[2:]]
 
     def get_form(self, request, *, obj=None, data=None):
         form = super().get_form(request, obj=obj, data=data)

@@ -35,7 +35,7 @@ from jxc.purchasing.filters import (
 )
 from jxc.purchasing.models import PurchaseOrder, PurchaseReceipt, SupplierPrice
 from jxc.web.generic import Column, Screen, ServiceForm
-from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen, with_total
 from jxc.web.generic.forms import offer_active
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.line_grid import units_of
@@ -126,10 +126,8 @@ class PurchaseOrderScreen(DocumentScreen):
         "Approved, the quantities are on order in the warehouse."
     )
 
-    def __init__(self):
-        super().__init__()
-        listed = list(self.columns)  # the declaration's, with the total before status and memo
-        self.columns = [*listed[:-2], Column("total_amount"), *listed[-2:]]  # type: ignore[misc]
+    def arrange_columns(self, columns: list[Column]) -> list[Column]:
+        return with_total(columns)
 
     def header_choices(self, user) -> dict[str, Any]:
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
@@ -231,10 +229,8 @@ class PurchaseReceiptScreen(DocumentScreen):
         "stock at the order price excl. VAT and the amount becomes a payable."
     )
 
-    def __init__(self):
-        super().__init__()
-        listed = list(self.columns)
-        self.columns = [*listed[:-2], Column("total_amount"), *listed[-2:]]  # type: ignore[misc]
+    def arrange_columns(self, columns: list[Column]) -> list[Column]:
+        return with_total(columns)
 
     def get_queryset(self, request):
         return selectors.receipts_for(request.user)

@@ -35,7 +35,7 @@ from jxc.sales.filters import (
 )
 from jxc.sales.models import PickList, Quotation, SalesDelivery, SalesOrder, SalesReturn
 from jxc.web.generic import Column
-from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen, with_total
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
 from jxc.web.generic.steps import Derive, opens
@@ -60,10 +60,8 @@ class SalesScreen(DocumentScreen):
     grid_labels = {"price": gettext_lazy("Price")}
     extra_line_columns: tuple = ()
 
-    def __init__(self):
-        super().__init__()
-        listed = list(self.columns)
-        self.columns = [*listed[:-2], Column("total_amount"), *listed[-2:]]  # type: ignore[misc]
+    def arrange_columns(self, columns: list[Column]) -> list[Column]:
+        return with_total(columns)
 
     def header_choices(self, user) -> dict[str, Any]:
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
