@@ -80,12 +80,6 @@ POSTED = ("posted", "done", "reversed")
 DOCUMENT_SCREENS: dict[str, DocumentScreen] = {}
 
 
-def with_total(columns: list[Column]) -> list[Column]:
-    """A document list's columns with its total (价税合计, ``total_amount``) before the
-    status and the memo (a screen's ``arrange_columns``)."""
-    return [*columns[:-2], Column("total_amount"), *columns[-2:]]
-
-
 class DocumentScreen(Screen):
     """A document: list, detail with its lines and workflow buttons, a draft's form with the
     line grid, an A4 print view. Subclasses set the ``Screen`` attributes and, for the form,
@@ -117,6 +111,8 @@ class DocumentScreen(Screen):
     # forms on the detail page that take a step of their own (归还, 调入 …)
     steps: ClassVar[tuple[DetailStep, ...]] = ()
     derives: ClassVar[tuple[Derive, ...]] = ()  # 生成… another document from this one
+    # the list shows the document's total (价税合计, ``total_amount``) before status and memo
+    total_in_list: ClassVar[bool] = False
 
     def __init__(self):
         declared = self.model.TYPE
@@ -125,6 +121,11 @@ class DocumentScreen(Screen):
         super().__init__()
         # The to-do inbox finds a document's screen by its type (links, 过账 after approval).
         DOCUMENT_SCREENS[self.model.DOC_TYPE] = self
+
+    def arrange_columns(self, columns: list[Column]) -> list[Column]:
+        if not self.total_in_list:
+            return columns
+        return [*columns[:-2], Column("total_amount"), *columns[-2:]]
 
     def _declared_defaults(self, declared) -> None:
         """What a declared type need not say: resource, URL name, grid, list filters, header

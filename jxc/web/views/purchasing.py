@@ -35,7 +35,7 @@ from jxc.purchasing.filters import (
 )
 from jxc.purchasing.models import PurchaseOrder, PurchaseReceipt, SupplierPrice
 from jxc.web.generic import Column, Screen, ServiceForm
-from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen, with_total
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.forms import offer_active
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.line_grid import units_of
@@ -126,8 +126,7 @@ class PurchaseOrderScreen(DocumentScreen):
         "Approved, the quantities are on order in the warehouse."
     )
 
-    def arrange_columns(self, columns: list[Column]) -> list[Column]:
-        return with_total(columns)
+    total_in_list = True
 
     def header_choices(self, user) -> dict[str, Any]:
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
@@ -229,8 +228,7 @@ class PurchaseReceiptScreen(DocumentScreen):
         "stock at the order price excl. VAT and the amount becomes a payable."
     )
 
-    def arrange_columns(self, columns: list[Column]) -> list[Column]:
-        return with_total(columns)
+    total_in_list = True
 
     def get_queryset(self, request):
         return selectors.receipts_for(request.user)

@@ -34,8 +34,7 @@ from jxc.sales.filters import (
     SalesReturnFilterSet,
 )
 from jxc.sales.models import PickList, Quotation, SalesDelivery, SalesOrder, SalesReturn
-from jxc.web.generic import Column
-from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen, with_total
+from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
 from jxc.web.generic.steps import Derive, opens
@@ -60,8 +59,7 @@ class SalesScreen(DocumentScreen):
     grid_labels = {"price": gettext_lazy("Price")}
     extra_line_columns: tuple = ()
 
-    def arrange_columns(self, columns: list[Column]) -> list[Column]:
-        return with_total(columns)
+    total_in_list = True
 
     def header_choices(self, user) -> dict[str, Any]:
         return {"warehouse": stock_selectors.warehouses_for(user).exclude(kind=WarehouseKind.LENT)}
