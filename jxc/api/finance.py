@@ -1,5 +1,6 @@
 """Finance API: cash and bank accounts (资金账户: 现金, 银行, 微信, 支付宝); 付款单 and 收款单
-with settlement (POST /supplier-payments, /customer-payments), a partner's open items, 核销
+with settlement (POST /supplier-payments, /customer-payments) and 红冲 (POST …/{id}/reverse,
+body: reason, date), a partner's open items, 核销
 later and statement (/suppliers/{id}/…, /customers/{id}/open-items, /settle, /statement),
 payables and receivables aging (GET /payables/aging, /receivables/aging)."""
 
@@ -14,6 +15,7 @@ from jxc.api.common.errors import Router
 from jxc.api.common.idempotency import creates
 from jxc.api.common.listing import listing, page_of, query_of
 from jxc.api.common.permissions import get_or_404, ref, requires
+from jxc.api.documents.endpoints import action_endpoints
 from jxc.finance import payments, selectors, services, settling
 from jxc.finance.filters import (
     AccountFilterSet,
@@ -116,6 +118,8 @@ class _PaymentOut(Schema):
     discount: Decimal
     write_off: Decimal
     memo: str
+    status_reason: str = Field("", description="Why it was reversed (红冲)")
+    reversal_date: dt.date | None = None
     settled: list[SettlementOut]
     unsettled: Decimal
 
@@ -152,6 +156,8 @@ def _payment_out(p: PartyPayment) -> dict:
         "discount": p.discount,
         "write_off": p.write_off,
         "memo": p.memo,
+        "status_reason": p.status_reason,
+        "reversal_date": p.reversal_date,
         "settled": list(by_debit.values()),
         "unsettled": payments.unsettled(p),
     }
@@ -289,6 +295,23 @@ def _book_endpoints(
         return _payment_out(
             get_or_404(book.model._default_manager.select_related(partner_field, "account"), id)
         )
+
+    action_endpoints(
+        router,
+        path,
+        name=resource,
+        resource=resource,
+        queryset=lambda request: book.model._default_manager.select_related(
+            partner_field, "account"
+        ),
+        out=out,
+        to_out=lambda p, request: _payment_out(p),
+        actions={
+            "reverse": lambda doc, user, body: payments.reverse_payment(
+                doc, user=user, reason=body.reason, date=body.date
+            )
+        },
+    )
 
     @router.get(
         f"{partners}/{{id}}/open-items",

@@ -33,7 +33,8 @@ class EntryKind(models.TextChoices):
 
 def _payment_type(code: str, prefix: str, label, plural):
     """付款单 / 收款单, declared once: numbering, permissions ``<code>.*``. Recorded and posted
-    in one step (the money already moved); corrected by 红冲 (not yet)."""
+    in one step (the money already moved); corrected by 红冲 (``payments.reverse_payment``),
+    with a reason."""
     from jxc.core.choices import DocumentStatus
     from jxc.core.documents.declaration import DocumentType
     from jxc.core.transitions import Transition, Workflow
@@ -45,7 +46,12 @@ def _payment_type(code: str, prefix: str, label, plural):
         label=label,
         plural=plural,
         resource=code,
-        workflow=Workflow((Transition(S.DRAFT, S.POSTED, "post", _("Post"), automatic=True),)),
+        workflow=Workflow(
+            (
+                Transition(S.DRAFT, S.POSTED, "post", _("Post"), automatic=True),
+                Transition(S.POSTED, S.REVERSED, "reverse", _("Reverse"), needs_reason=True),
+            )
+        ),
     )
 
 

@@ -260,6 +260,9 @@ class PartyPayment(Document):
     amount = MoneyField(_("amount"))
     discount = MoneyField(_("discount"))
     write_off = MoneyField(_("rounding off"))
+    # 红冲: the day its entries were countered (the money's account and the 日结 count it
+    # until then)
+    reversal_date = models.DateField(_("reversal date"), null=True, blank=True)
 
     class Meta(Document.Meta):
         abstract = True

@@ -240,6 +240,53 @@ def reverse_party_entries(
     return counters
 
 
+@transaction.atomic
+def undo_party_entries(*, source: SourceRef, user, date: dt.date) -> None:
+    """红冲 of a document's (or a payment's) party entries, settled or not: while nothing of
+    them is settled, ``reverse_party_entries`` (each counter-entry linked to its original and
+    settled against it). Otherwise settlements are never undone, like the ledger's rows: each
+    counter-entry is a new entry of the same source, of the same kind, due ``date``, settled
+    against what its original still has open, and the rest stays open — a paid receipt's
+    payment reversed: the supplier is owed that money again; a return settled against its
+    receipt reversed: the receipt is owed again. Nothing to do for a source without entries."""
+    originals = list(
+        PartyLedgerEntry.objects.filter(
+            source_kind=source.kind, source_id=source.id, reverses__isnull=True
+        ).order_by("id")
+    )
+    if not originals:
+        return  # nothing was owed (an amount of zero)
+    items = _lock_items(e.pk for e in originals)
+    if not any(items[e.pk].settled for e in originals):
+        reverse_party_entries(source=source, user=user, date=date)
+        return
+    counters = record_party_entries(
+        [
+            PartyLine(
+                side=e.side,
+                partner_id=e.supplier_id or e.customer_id,  # type: ignore[arg-type]
+                amount=-e.amount,
+                date=max(date, e.date),
+                kind=e.kind,
+                due_date=max(date, e.date),
+                source_line=e.source_line,
+                memo=e.memo,
+            )
+            for e in originals
+        ],
+        source=source,
+        user=user,
+        savepoint=False,
+    )
+    pairs = []
+    for original, counter in zip(originals, counters, strict=True):
+        left = items[original.pk].open_amount
+        if left:
+            debit, credit = (original.pk, counter.pk) if left > 0 else (counter.pk, original.pk)
+            pairs.append((debit, credit, abs(left)))
+    record_settlements(pairs, date=date, user=user, savepoint=False)
+
+
 def _settle(
     debit: OpenItem,
     credit: OpenItem,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from jxc.core.documents.actions import audit_saved, ensure_perm, take_action
 from jxc.core.documents.approval import policy as approval_policy
-from jxc.core.documents.calendar import assign_number, assign_numbers
+from jxc.core.documents.calendar import assign_number, assign_numbers, ensure_document_date
 from jxc.core.errors import AccountNotPermitted, SettlementExceedsOpen, ValidationFailed
 from jxc.core.fields import size_error
 from jxc.core.numbers import MONEY_PLACES, ZERO
@@ -378,6 +378,34 @@ def record_refund(
         )
 
     return take_action(payment, action="post", user=user, effect=effect, check_permission=False)
+
+
+def book_of(payment: PartyPayment) -> PaymentBook:
+    return PAYABLE if isinstance(payment, SupplierPayment) else RECEIVABLE
+
+
+def reverse_payment(
+    payment: PartyPayment, *, user, reason: str, date: dt.date | None = None
+) -> PartyPayment:
+    """红冲 of a 付款单 / 收款单 (a wrong amount, account or partner): its entries — the
+    money, the discount and the 抹零 — countered on ``date`` (default today; never before the
+    payment, not in a closed month), the payment reads 已红冲 with the reason and its account
+    no longer holds the money from that day. What it had settled is not undone
+    (``party_ledger.undo_party_entries``): that much is open again as the counter-entry — the
+    supplier is owed it, the customer owes it. Refused: a payment in a closed month (the
+    correction goes into the open one), an account the user may not use, no reason."""
+
+    def effect(locked: PartyPayment) -> None:
+        ensure_may_use_account(user, locked.account)
+        day = date or max(timezone.localdate(), locked.date)
+        if day < locked.date:
+            raise ValidationFailed({"date": [_("A reversal cannot be dated before the payment.")]})
+        ensure_document_date(day)
+        party_ledger.undo_party_entries(source=locked.ref(), user=user, date=day)
+        locked.reversal_date = day
+        locked.save(update_fields=["reversal_date"])
+
+    return take_action(payment, action="reverse", user=user, reason=reason, effect=effect)
 
 
 def record_supplier_payment(*, supplier, **kwargs) -> PartyPayment:

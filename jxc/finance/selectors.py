@@ -259,13 +259,21 @@ def book_total(side: str) -> Decimal:
     return _cents(PartyBalance.objects.filter(side=side).aggregate(v=Sum("balance"))["v"])
 
 
+def held_on(day: dt.date | None) -> Q:
+    """The 付款单 / 收款单 whose money counts on ``day`` (None: now): posted, or reversed
+    after that day."""
+    if day is None:
+        return Q(status="posted")
+    return Q(status="posted") | Q(status="reversed", reversal_date__gt=day)
+
+
 def account_balances(*, as_of=None) -> list[dict]:
     """资金余额 per active account: opening balance + money received − money paid (posted
-    收款单 and 付款单 up to ``as_of``)."""
+    收款单 and 付款单 up to ``as_of``; a reversed one until the day of its 红冲)."""
     from jxc.finance.models import CustomerPayment, SupplierPayment
 
     def sums(model) -> dict[int, Decimal]:
-        qs = model.objects.filter(status="posted")
+        qs = model.objects.filter(held_on(as_of))
         if as_of is not None:
             qs = qs.filter(date__lte=as_of)
         return dict(

@@ -10,13 +10,15 @@ from django.db.models import Q
 
 from jxc.core.numbers import ZERO
 from jxc.finance.models import Account, CustomerPayment
+from jxc.finance.selectors import held_on
 
 
 def day_summary(day: dt.date, *, cashier_id: int | None = None) -> list[dict]:
     """日结: per cashier and payment method (the account's kind: 现金, 微信, 支付宝, 银行卡) the
     money taken on ``day`` (收款单 the cashier recorded), refunds paid back, the net, and how
-    many receipts; refunds are 收款单 with a negative amount."""
-    qs = CustomerPayment.objects.filter(date=day, status="posted")
+    many receipts; refunds are 收款单 with a negative amount. A 收款单 reversed (红冲) that
+    day is not counted; one reversed later still is (the day's count stays what it was)."""
+    qs = CustomerPayment.objects.filter(held_on(day), date=day)
     if cashier_id is not None:
         qs = qs.filter(created_by_id=cashier_id)
     rows: dict[tuple, dict] = defaultdict(lambda: {"taken": ZERO, "refunded": ZERO, "count": 0})

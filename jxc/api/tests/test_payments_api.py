@@ -66,3 +66,40 @@ def test_pay_settle_and_read_the_statement(client_for, shop, user_factory):  # n
     keeper = client_for(user_factory(roles=["keeper"]))
     assert call(keeper, "post", "/supplier-payments", body)[0] == 403
     assert call(keeper, "get", "/payables/aging")[0] == 403
+
+
+def test_reverse_a_payment(client_for, shop, user_factory):  # noqa: F811
+    from decimal import Decimal
+
+    from jxc.finance import payments
+    from jxc.finance.services import create_account
+
+    bank = create_account(user=shop.user, code="YH1", name="工行", kind="bank")
+    pay = payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=Decimal("80"), date=DAY
+    )
+    client = client_for(shop.user)
+    path = f"/supplier-payments/{pay.pk}/reverse"
+    status, err = call(client, "post", path, {"reason": ""})
+    assert (status, err["code"]) == (422, "validation_failed")
+    status, err = call(client, "post", path, {"reason": "x", "date": "2026-03-01"})
+    assert (status, err["code"]) == (422, "validation_failed")
+    assert list(err["params"]["errors"]) == ["date"]
+    purchaser = client_for(user_factory(roles=["purchaser"]))
+    status, err = call(purchaser, "post", path, {"reason": "x"})
+    assert (status, err["code"]) == (403, "permission_denied")
+    status, out = call(client, "post", path, {"reason": "录错", "date": "2026-03-05"})
+    assert status == 200, out
+    assert (out["status"], out["status_reason"], out["reversal_date"]) == (
+        "reversed",
+        "录错",
+        "2026-03-05",
+    )
+    status, err = call(client, "post", path, {"reason": "again"})
+    assert (status, err["code"]) == (409, "invalid_transition")
+    status, st = call(
+        client,
+        "get",
+        f"/suppliers/{shop.supplier.pk}/statement?date_from=2026-03-01&date_to=2026-03-31",
+    )
+    assert status == 200 and st["closing"] == "0" and len(st["rows"]) == 2

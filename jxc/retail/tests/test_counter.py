@@ -148,3 +148,30 @@ def test_counter_sale_held_by_an_approval_rule_is_refused_nothing_written(counte
     assert "__all__" in exc.value.errors
     assert not SalesDelivery.objects.exists() and not CustomerPayment.objects.exists()
     assert StockBalance.objects.get(sku=w.cola, warehouse=w.warehouse).on_hand == D(100)
+
+
+def test_the_day_summary_counts_a_receipt_until_its_reversal(owner):
+    from django.utils import timezone
+
+    from jxc.finance import payments
+    from jxc.finance.services import create_account
+    from jxc.partners.services import create_customer
+
+    day_summary = selectors.day_summary
+    customer = create_customer(user=owner, code="C1", name="客户一")
+    cash = create_account(user=owner, code="XJ", name="现金", kind="cash")
+    today = timezone.localdate()
+    kept = payments.record_customer_payment(
+        user=owner, customer=customer, account=cash, amount=D("30"), date=today
+    )
+    wrong = payments.record_customer_payment(
+        user=owner, customer=customer, account=cash, amount=D("20"), date=today
+    )
+    assert [r["taken"] for r in day_summary(today)] == [D("50")]
+    payments.reverse_payment(wrong, user=owner, reason="收错")
+    assert [(r["taken"], r["count"]) for r in day_summary(today)] == [(D("30"), 1)]
+    assert kept.status == "posted"
+    # reversed on a later day: the day's count stays what it was
+    payments.reverse_payment(kept, user=owner, reason="x", date=today + dt.timedelta(days=1))
+    assert [(r["taken"], r["count"]) for r in day_summary(today)] == [(D("30"), 1)]
+    assert day_summary(today + dt.timedelta(days=1)) == []

@@ -141,3 +141,37 @@ def test_who_sees_the_finance_screens(client_for, shop, books, user_factory):  #
         "/finance/payables/aging/",
     ):
         assert url in home
+
+
+def test_a_payment_is_reversed_from_its_detail_page_with_a_reason(
+    client_for,
+    shop,  # noqa: F811
+    books,
+    user_factory,
+):
+    bank, first, _second = books
+    pay = payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D("100"), date=DAY
+    )
+    assert not OpenItem.objects.get(pk=first.pk).is_open
+    url = f"/finance/supplier-payments/{pay.pk}/"
+    finance = client_for(user_factory(roles=["finance"]))
+    page = finance.get(url).content.decode()
+    assert 'data-testid="btn-reverse"' in page and "已过账" in page
+    # a purchaser sees the payment, but has no 红冲 button and may not post one
+    purchaser = client_for(user_factory(roles=["purchaser"]))
+    assert 'data-testid="btn-reverse"' not in purchaser.get(url).content.decode()
+    assert purchaser.post(f"{url}do/reverse/", {"reason": "x"}).status_code == 403
+    # no reason: refused, nothing written
+    finance.post(f"{url}do/reverse/", {"reason": ""})
+    pay.refresh_from_db()
+    assert pay.status == "posted"
+    response = finance.post(f"{url}do/reverse/", {"reason": "付错金额"}, follow=True)
+    page = response.content.decode()
+    pay.refresh_from_db()
+    assert pay.status == "reversed" and "已红冲" in page and "付错金额" in page
+    assert 'data-testid="btn-reverse"' not in page
+    # what it had paid is owed again; the list shows the status
+    assert OpenItem.objects.filter(supplier=shop.supplier, is_open=True).count() == 2
+    listing = finance.get("/finance/supplier-payments/").content.decode()
+    assert "已红冲" in listing

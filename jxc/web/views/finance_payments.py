@@ -84,10 +84,26 @@ class PaymentScreen(Screen):
         Column("amount"),
         Column("discount"),
         Column("write_off"),
+        Column("status", kind="tag"),
         Column("memo"),
     ]
+    # 红冲 (with a reason): the only step of a payment recorded and posted at once
+    transition_services = {"reverse": payments.reverse_payment}
 
     def __init__(self):
+        self.detail_fields = [  # type: ignore[misc]
+            "number",
+            "date",
+            self.book.partner_field,
+            "account",
+            "amount",
+            "discount",
+            "write_off",
+            "memo",
+            "status_reason",
+            Column("reversal_date", hide_empty=True),
+            "created_by",
+        ]
         super().__init__()
         self.select_related = (self.book.partner_field, "account")  # type: ignore[misc]
 
