@@ -243,6 +243,7 @@ def test_count_screens_scan_type_review_confirm(client_for, stock_world):
     page = client.get(f"/inventory/stock-counts/{count.pk}/count/").content.decode()
     assert 'data-testid="scan-input"' in page and "autofocus" in page
     assert 'data-testid="book"' not in page  # blind
+    assert 'data-label="实盘数量"' in page  # the phone's card names the figure
     for _i in range(3):
         r = client.post(
             f"/inventory/stock-counts/{count.pk}/scan/",
@@ -266,6 +267,8 @@ def test_count_screens_scan_type_review_confirm(client_for, stock_world):
     ).content.decode()
     assert 'data-testid="review-line"' in review and "***" in review  # keeper: no cost.view
     boss = client_for(w.owner)
+    review = boss.get(f"/inventory/stock-counts/{count.pk}/review/").content.decode()
+    assert '<td class="num">-2.00</td>' in review  # 1 short at 2: money, as every screen shows it
     boss.post(f"/inventory/stock-counts/{count.pk}/do/approve/")
     r = boss.post(f"/inventory/stock-counts/{count.pk}/do/post/")
     count.refresh_from_db()

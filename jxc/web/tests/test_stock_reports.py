@@ -226,3 +226,33 @@ def test_movement_summary_by_warehouse_has_the_cost_difference_column(client_own
     assert rows[-1][col] == 0
     per_sku = page(client_owner, "web:movement_summary", group="sku", **params)
     assert "成本差异" not in per_sku
+
+
+def test_opening_stock_received_in_the_period_is_not_the_opening_balance(client_owner, owner):
+    """期初库存 posted inside the period is a receipt of the period (its own column), not the
+    期初 block: A had 2 @ 5 before January; 3 @ 6 of 期初库存 and 1 sold in January. Each row
+    ties: 期初 + 入库 − 出库 = 期末, on screen and in the Excel file."""
+    from jxc.inventory.choices import MoveReason
+
+    kit = LedgerKit(user=owner)
+    sku, wh = kit.sku("A"), kit.warehouse("W1")
+    kit.receive(sku, wh, "2", "5", day=dt.date(2025, 12, 20))
+    kit.receive(sku, wh, "3", "6", day=dt.date(2026, 1, 3), reason=MoveReason.OPENING)
+    kit.issue(sku, wh, "1", day=dt.date(2026, 1, 9))
+    response = client_owner.get(
+        reverse("web:movement_summary"), {"month": "2026-01", "export": "xlsx"}
+    )
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    groups, labels = rows[0], rows[1]
+
+    def figure(group: str, label: str = "数量"):
+        # a block's group label is on its first column only (merged over the block)
+        start = groups.index(group)
+        return rows[2][labels.index(label, start)]
+
+    assert (figure("期初"), figure("期初", "金额")) == (2, 10)
+    assert (figure("期初库存"), figure("期初库存", "金额")) == (3, 18)
+    assert (figure("入库合计"), figure("出库合计"), figure("期末")) == (3, 1, 4)
+    assert figure("期初") + figure("入库合计") - figure("出库合计") == figure("期末")
+    body = page(client_owner, "web:movement_summary", month="2026-01")
+    assert "期初库存" in body

@@ -31,7 +31,7 @@ from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import StockCountFilterSet
 from jxc.inventory.documents.models import StockCount, StockCountLine
 from jxc.web.generic import Column
-from jxc.web.generic.line_figures import num
+from jxc.web.generic.line_figures import money, num
 from jxc.web.views import stock_doc_forms as f
 from jxc.web.views.stock_count_scan import line_errors, scan_batch, typed_counts, wants_json
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
@@ -338,7 +338,7 @@ def review(request, pk: int, *, screen: StockCountScreen):
         {
             "line": lines[r.line.id],
             "variance": r.variance,
-            "value": (num(r.value) if r.value is not None else "") if see_cost else MASK,
+            "value": money(r.value) if see_cost else MASK,
             "large": r.line.id in rank,
         }
         for r in ordered

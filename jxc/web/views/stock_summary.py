@@ -72,6 +72,12 @@ class SummaryForm(ScopeForm):
         return periods.month_bounds(int(year), int(month))
 
 
+def reason_key(reason: str) -> str:
+    """A reason's columns apart from the blocks of their own: the reason 期初库存 is
+    ``opening``, as is the 期初 (opening balance) block."""
+    return f"reason_{reason}"
+
+
 def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
     """收发存 columns: SKU, [warehouse], 期初, each receipt reason, 入库合计, each issue
     reason, 出库合计, [成本差异 by warehouse], 期末 — quantity, unit cost and value."""
@@ -113,10 +119,10 @@ def summary_columns(summary, *, by_warehouse: bool) -> list[Col]:
 
     cols += block("opening", gettext_lazy("Opening"), unit_cost=True)
     for r in summary.receipt_reasons:
-        cols += block(r, labels[r], detail=True)
+        cols += block(reason_key(r), labels[r], detail=True)
     cols += block("received", gettext_lazy("Total received"))
     for r in summary.issue_reasons:
-        cols += block(r, labels[r], detail=True)
+        cols += block(reason_key(r), labels[r], detail=True)
     cols += block("issued", gettext_lazy("Total issued"))
     if by_warehouse:  # the change of a warehouse's value caused by the pool's unit cost
         cols.append(Col("cost_difference", gettext_lazy("Cost difference"), "money", cost=True))
@@ -147,7 +153,7 @@ def summary_row(r, reasons: list[str], recosting: Container[int] = ()) -> dict[s
     for reason in reasons:
         f = r.by_reason(reason)
         if f is not None:
-            figures[reason] = f
+            figures[reason_key(reason)] = f
     for key, f in figures.items():
         out[f"{key}_qty"] = f.qty
         out[f"{key}_value"] = f.value
