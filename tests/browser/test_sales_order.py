@@ -65,3 +65,32 @@ def test_salesperson_sees_availability_follow_the_typed_quantity_and_approval_na
     assert order.status == "submitted"
     balance = StockBalance.objects.get(sku=w.cola, warehouse=w.warehouse)
     assert balance.reserved == Decimal(0)
+
+
+def test_the_total_row_takes_off_the_discount_and_adds_vat_to_prices_without_it(
+    page, stocked, login
+):
+    """The form's 合计 is the saved order's 价税合计: 10 × 3.00 less 10 % = 27.00 with VAT in
+    the price; without it, at the company's 13 % (no rate typed) 30.51, at a typed 6 % 28.62."""
+    w = stocked
+    login(page, "sales")
+    page.goto("/sales/orders/new/")
+    expect(page.get_by_test_id("grid-row")).to_have_count(1)
+    page.locator("select[name=customer]").select_option(str(w.customer.pk))
+    page.locator("select[name=warehouse]").select_option(str(w.warehouse.pk))
+    picker = page.get_by_test_id("sku-picker").first
+    picker.fill("COLA")
+    expect(page.get_by_test_id("sku-result")).to_have_count(1)
+    picker.press("Enter")
+    page.get_by_test_id("grid-qty").first.fill("10")
+    page.get_by_test_id("grid-price").first.fill("3")
+    expect(page.get_by_test_id("total-amount")).to_have_text("30.00")
+    page.get_by_test_id("grid-discount").first.fill("10")
+    expect(page.get_by_test_id("total-amount")).to_have_text("27.00")
+    page.locator("input[name=prices_include_tax]").uncheck()
+    expect(page.get_by_test_id("total-amount")).to_have_text("30.51")
+    page.get_by_test_id("grid-tax_rate").first.fill("6")
+    expect(page.get_by_test_id("total-amount")).to_have_text("28.62")
+    page.get_by_test_id("btn-save").click()
+    expect(page.locator("h1")).to_contain_text("销售订单")
+    assert SalesOrder.objects.get().total_amount == Decimal("28.62")

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from jxc.catalog.models import SkuUnit
 from jxc.catalog.rules import mixed_quantity
+from jxc.core import selectors as core_selectors
 from jxc.core.documents.lines import LineInput, parse_serials
 from jxc.core.visibility import COST, field_marks
 from jxc.inventory import selectors as stock_selectors
@@ -293,6 +294,8 @@ def grid_state(*, rows, columns, errors, user, labels=None) -> dict[str, Any]:
         "bins": bins_by_warehouse(user),
         "skusUrl": reverse("web:grid_skus"),
         "texts": grid_texts(),
+        # a priced line without a rate is taxed at the company's (the 合计 row follows it)
+        "taxRate": str(core_selectors.company().default_tax_rate),
     }
 
 

@@ -45,6 +45,8 @@
       errors: state.errors || {},
       bins: state.bins || {},
       texts: state.texts || {},
+      taxRate: state.taxRate || "0",
+      taxTick: 0,
       skusUrl: state.skusUrl,
       picker: { open: false, rowKey: null, el: null, q: "", items: [], index: 0, loading: false, style: "" },
       searchSeq: 0,
@@ -62,6 +64,10 @@
         window.addEventListener("scroll", place, true);
         window.addEventListener("resize", place);
         window.addEventListener("keydown", (e) => this.holdKey(e), true);
+        // 单价含税 ticked or not changes every line's 价税合计 (the 合计 row reads taxTick)
+        this.$root.addEventListener("change", (e) => {
+          if (e.target && e.target.name === "prices_include_tax") this.taxTick += 1;
+        });
         // The scan box has the focus when the page opens (a scanner's first code lands in
         // it), unless the page came back with errors to correct or a box was chosen already.
         this.soon(() => {
@@ -137,7 +143,24 @@
       totalLabel(c) {
         return { qty: this.labels.qty, unit: this.texts.baseQty, price: this.texts.amount, value: this.labels.value }[c] || "";
       },
+      // A line's 价税合计 as the server computes it (jxc.core.documents.pricing): quantity ×
+      // price less the discount; prices without VAT (the header's 单价含税 unticked) get the
+      // line's rate, or the company's when none is typed. A document without that header
+      // field has no VAT: quantity × price. Rounded to the 分 once, half up.
+      lineAmount(r, q, p, taxed) {
+        let entered = q * p;
+        const d = num(r.discount);
+        if (!Number.isNaN(d) && d) entered = (entered * (100 - d)) / 100;
+        if (taxed && !taxed.checked) {
+          const rate = String(r.tax_rate).trim() === "" ? num(this.taxRate) : num(r.tax_rate);
+          if (!Number.isNaN(rate)) entered = (entered * (100 + rate)) / 100;
+        }
+        const cents = Math.round(Math.abs(entered) * 100 + 1e-7) / 100;
+        return entered < 0 ? -cents : cents;
+      },
       get totals() {
+        const taxed = this.taxTick >= 0 && this.$root
+          ? this.$root.querySelector('[name="prices_include_tax"]') : null;
         let qty = 0, base = 0, amount = 0, value = 0, lines = 0;
         const units = new Set(), baseUnits = new Set();
         for (const r of this.rows) {
@@ -151,7 +174,7 @@
           if (u) units.add(u.name);
           if (r.units.length) baseUnits.add(r.units[0].name);
           const p = num(r.price);
-          if (!Number.isNaN(p)) amount += Math.round(q * p * 100) / 100;
+          if (!Number.isNaN(p)) amount += this.lineAmount(r, q, p, taxed);
           const v = num(r.value);
           if (!Number.isNaN(v)) value += v;
         }
