@@ -22,6 +22,8 @@ from jxc.core.documents.actions import act, write_fields
 from jxc.core.documents.lines import LineInput, SkuFacts
 from jxc.core.documents.services import create_document, update_document
 from jxc.core.errors import OrderPartlyReceived, ValidationFailed
+from jxc.core.fields import entry_error
+from jxc.core.numbers import UNIT_COST_PLACES
 from jxc.core.services import save_audited
 from jxc.inventory import services as stock
 from jxc.inventory.choices import WarehouseKind
@@ -47,6 +49,12 @@ def _price_errors(p: SupplierPrice) -> dict[str, list[str]]:
         errors["unit"] = [_("%(sku)s is not kept in this unit.") % {"sku": p.sku}]
     if p.price is not None and p.price <= 0:
         errors["price"] = [_("Enter a price above zero.")]
+    elif p.price is not None and (
+        problem := entry_error(
+            p.price, UNIT_COST_PLACES, at_most=core_selectors.company().price_decimals
+        )
+    ):
+        errors["price"] = [problem]
     if p.valid_to is not None and p.valid_from and p.valid_to < p.valid_from:
         errors["valid_to"] = [_("The end is before the start.")]
     return errors
@@ -126,7 +134,13 @@ def _with_prices(
                 )
         rate = default_rate if rate is None else rate
         discount = Decimal(0) if x.discount_rate is None else x.discount_rate
-        x = dataclasses.replace(x, price=price, tax_rate=rate, discount_rate=discount)
+        x = dataclasses.replace(
+            x,
+            price=price,
+            tax_rate=rate,
+            discount_rate=discount,
+            price_found=x.price is None and price is not None,
+        )
         for name, key in rules.line_problems(
             price=price, tax_rate=rate, discount_rate=discount
         ).items():

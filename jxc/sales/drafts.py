@@ -87,7 +87,13 @@ def priced_lines(
             if chosen is not None:
                 price = rules.as_entered(chosen, includes_tax=includes, rate=rate)
         discount = ZERO if x.discount_rate is None else x.discount_rate
-        x = dataclasses.replace(x, price=price, tax_rate=rate, discount_rate=discount)
+        x = dataclasses.replace(
+            x,
+            price=price,
+            tax_rate=rate,
+            discount_rate=discount,
+            price_found=x.price is None and price is not None,
+        )
         if price is None:
             errors.setdefault(f"lines.{i}.price", []).append(
                 _("No price for this customer: enter the price.")

@@ -88,6 +88,10 @@ class LineInput:
     source_line: int | None = None
     rejected_qty: Decimal | None = None
     reject_reason: str = ""
+    # the price was filled in (a price list, the last price, a customer's price — turned
+    # between 含税 and 不含税 to 10 places), not typed: the company's price decimals limit
+    # what a user types, not what the document computed
+    price_found: bool = False
 
 
 def parse_serials(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -168,7 +172,11 @@ def line_errors(
         if line.price is not None and line.price < 0:
             add(i, "price", _("A cost cannot be below zero."))
         elif line.price is not None and (
-            error := entry_error(line.price, UNIT_COST_PLACES, at_most=sku.price_places)
+            error := entry_error(
+                line.price,
+                UNIT_COST_PLACES,
+                at_most=None if line.price_found else sku.price_places,
+            )
         ):
             add(i, "price", error)
         elif line.price is not None and not fits(value_of(qty, line.price), MONEY_PLACES):

@@ -95,6 +95,45 @@ def test_price_comes_from_the_price_list_then_the_last_price(shop):
     assert po3.lines.get().price == D(50)
 
 
+def test_a_price_from_the_list_turned_to_the_other_tax_mode_is_kept_exact(shop):
+    """含税 11.31 from the price list on a 不含税 order is 10.0088… (not a price anyone typed):
+    the order takes it whole — no "at most 2 decimal places" on an empty price — and the line
+    comes to the list's 含税 amount; a typed price keeps the company's 2 places."""
+    services.create_supplier_price(
+        user=shop.user,
+        supplier=shop.supplier,
+        sku=shop.cola,
+        unit=shop.unit,
+        price=D("11.31"),
+        includes_tax=True,
+        tax_rate=D(13),
+        valid_from=DAY,
+    )
+    po = _order(shop, [LineInput(sku=shop.cola.pk, qty=D(100))], prices_include_tax=False)
+    line = po.lines.get()
+    assert line.price == D("10.0088495575") and line.gross_amount == D("1131.00")
+    with pytest.raises(ValidationFailed) as exc:
+        _order(
+            shop,
+            [LineInput(sku=shop.cola.pk, qty=D(1), price=D("10.009"))],
+            prices_include_tax=False,
+        )
+    assert "lines.0.price" in exc.value.errors
+
+
+def test_a_list_price_has_at_most_the_company_price_decimals(shop):
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_supplier_price(
+            user=shop.user,
+            supplier=shop.supplier,
+            sku=shop.cola,
+            unit=shop.unit,
+            price=D("2.125"),
+            valid_from=DAY,
+        )
+    assert "price" in exc.value.errors
+
+
 @pytest.mark.parametrize(
     "line, field",
     [

@@ -67,6 +67,15 @@ def test_order_takes_resolved_prices_and_amounts(world):
     assert order.net_amount == D("64.60") and order.tax_amount == D("8.40")
 
 
+def test_an_order_without_vat_takes_the_resolved_price_exactly(world):
+    """批发 2.50 含税 on a 不含税 order is 2.2123… — no "at most 2 decimal places" on a price
+    nobody typed, and the line comes to the price list's 含税 amount."""
+    w = world
+    order = _order(w, LineInput(sku=w.cola.pk, qty=D(10)), prices_include_tax=False)
+    line = order.lines.get()
+    assert line.price == D("2.2123893805") and order.total_amount == D("25.00")
+
+
 def test_price_below_lowest_refused_or_left_to_a_manager(world, user_factory):
     w = world
     with pytest.raises(BelowMinPrice) as e:
