@@ -82,6 +82,7 @@ def order_from_quotation(quotation: Quotation, *, user, date=None) -> SalesOrder
             tax_rate=x.tax_rate,
             discount_rate=x.discount_rate,
             memo=x.memo,
+            price_found=True,  # the quotation's (perhaps found, to 10 places), not typed
         )
         for x in quotation.lines.order_by("line_no", "id")
     ]

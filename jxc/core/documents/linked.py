@@ -20,6 +20,7 @@ What a linked line takes from its source (unit, price, VAT, batch …) is the ty
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,7 +133,9 @@ def check_linked(
         unit = x.unit if x.unit is not None else source.unit_id
         fact = facts.get(x.sku)
         factor = fact.units.get(unit, Decimal(1)) if fact and unit is not None else Decimal(1)
-        x = link.take(x, source, factor)
+        # the price comes from the source line (its own may have been found, to 10 places):
+        # not one typed here, so not held to the typed-price decimals
+        x = dataclasses.replace(link.take(x, source, factor), price_found=True)
         taking[source.pk] += (x.qty or ZERO) * factor
         left = link.open_qty(source, ctx)
         if taking[source.pk] > left:
