@@ -193,6 +193,11 @@ class Screen:
     def url(self, view: str, *args) -> str:
         return reverse(f"web:{self.url_name}_{view}", args=args)
 
+    def edit_url(self, obj) -> str:
+        """The 修改 page of ``obj`` for its detail page's button, or "" where there is none:
+        the screen has no edit form (no update service), or the row may not change now."""
+        return self.url("edit", obj.pk) if self.can_update else ""
+
     def urls(self) -> list[URLPattern]:
         from jxc.web.generic import inlines as iv
         from jxc.web.generic import views as v

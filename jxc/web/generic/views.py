@@ -241,7 +241,7 @@ class ObjectDetailView(ScreenView):
             ),
             "fields": fields,
             "sections": sections,
-            "edit_url": s.url("edit", obj.pk) if s.can_update else "",
+            "edit_url": s.edit_url(obj),
             "transitions": [
                 {"t": t, "url": s.url("transition", obj.pk, t.action)}
                 for t in s.transitions_for(request, obj)

@@ -99,3 +99,36 @@ def test_salesperson_sees_no_cost_on_a_delivery(client_for, user_factory, world)
     clerk = client_for(user_factory(roles=["sales"]))
     page = clerk.get(f"/sales/deliveries/{d.pk}/").content.decode()
     assert "4.11" not in page and "7.50" in page  # cost 3 × 1.37 hidden, the amount shown
+
+
+def test_a_draft_pick_list_opens_shows_each_column_once_and_is_released_by_the_keeper(
+    client_for,
+    user_factory,
+    world,  # noqa: F811
+):
+    from django.utils.translation import override
+
+    from jxc.sales import picking
+    from jxc.web.views.sales import PICKS
+
+    w = world
+    w.receive(w.cola, 10, "1.20", batch="B1", bin=w.bad_bin)
+    o = orders.create_sales_order(
+        user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today,
+        lines=[LineInput(sku=w.cola.pk, qty=D(4))],
+    )  # fmt: skip
+    o = orders.approve_sales_order(orders.submit_sales_order(o, user=w.user), user=w.user)
+    pick = picking.create_pick_list([o], user=w.user)
+    assert pick.status == "draft"
+    with override("en"):
+        headers = [str(h) for h in PICKS.line_table(pick, w.user)["headers"]]
+    assert headers.count("Bin") == 1 and headers.count("Batch number") == 1
+    keeper = client_for(user_factory(roles=["keeper"]))
+    response = keeper.get(f"/sales/pick-lists/{pick.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="btn-approve"' in page and 'data-testid="btn-edit-doc"' not in page
+    assert "B1" in page and "CP" in page
+    assert keeper.post(f"/sales/pick-lists/{pick.pk}/do/approve/").status_code == 302
+    pick.refresh_from_db()
+    assert pick.status == "approved"

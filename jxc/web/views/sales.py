@@ -238,9 +238,7 @@ class PickListScreen(DocumentScreen):
                 lambda x: f"{x.source_line.document.number} #{x.source_line.line_no}",
                 False,
             ),
-            *cols,
-            (_("Bin"), lambda x: x.bin or "", False),
-            (_("Batch number"), lambda x: x.batch_number, False),
+            *cols,  # with the bin and batch of the declared line fields
             (_("Expiry date"), lambda x: x.expiry_date or "", False),
             (_("picked"), Summed(lambda x: x.picked_qty), False),
             (_("short"), Summed(lambda x: x.short_qty), False),
