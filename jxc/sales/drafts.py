@@ -28,8 +28,12 @@ ZERO = Decimal(0)
 
 
 def header_errors(user, header: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The warehouse is an active one of ours in the user's scope; the customer is active."""
+    """The warehouse is an active one of ours in the user's scope; the customer is active; a
+    quotation's 有效期至 is not before its own date."""
     errors: dict[str, list[str]] = {}
+    until, date = header.get("valid_until"), header.get("date")
+    if until is not None and date is not None and until < date:
+        errors["valid_until"] = [_("Valid until cannot be before the quotation date.")]
     warehouse = header["warehouse"]
     ensure_warehouses(user, warehouse)
     if warehouse.kind == WarehouseKind.LENT or not warehouse.is_active:
@@ -228,9 +232,8 @@ def save_draft(model, line_model, *, user, lines, header, doc=None):
         header.setdefault("prices_include_tax", True)
         merged = header
     else:
-        merged = {
-            k: getattr(doc, k) for k in ("warehouse", "customer", "date", "prices_include_tax")
-        }
+        kept = ("warehouse", "customer", "date", "prices_include_tax", "valid_until")
+        merged = {k: getattr(doc, k) for k in kept if hasattr(doc, k)}
         merged.update(header)
     errors = header_errors(user, merged)
     below: dict[str, list[str]] = {}

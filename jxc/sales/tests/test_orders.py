@@ -169,3 +169,25 @@ def test_force_close_releases_the_remainder(world):
     assert e.value.code in ("downstream_exists", OrderPartlyDelivered.code)
     order = orders.close_sales_order(order, user=w.user, reason="客户取消")
     assert order.status == "closed" and _reserved(w, w.cola) == 0
+
+
+def test_a_quotation_valid_until_before_its_date_is_refused_on_the_field(world):
+    import datetime as dt
+
+    from jxc.core.errors import ValidationFailed
+
+    w = world
+    day = dt.timedelta(days=1)
+    line = LineInput(sku=w.cola.pk, qty=D(1))
+    quote = dict(user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today)
+    with pytest.raises(ValidationFailed) as refused:
+        orders.create_quotation(**quote, valid_until=w.today - day, lines=[line])
+    assert list(refused.value.errors) == ["valid_until"]
+    q = orders.create_quotation(**quote, valid_until=w.today, lines=[line])  # the same day: fine
+    with pytest.raises(ValidationFailed) as refused:  # a later date on the draft, its end kept
+        orders.update_quotation(q, user=w.user, date=w.today + day)
+    assert "valid_until" in refused.value.errors
+    with pytest.raises(ValidationFailed):
+        orders.update_quotation(q, user=w.user, valid_until=w.today - day, lines=[line])
+    q = orders.update_quotation(q, user=w.user, date=w.today + day, valid_until=w.today + day)
+    assert (q.date, q.valid_until) == (w.today + day, w.today + day)

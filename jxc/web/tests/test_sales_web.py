@@ -132,3 +132,25 @@ def test_a_draft_pick_list_opens_shows_each_column_once_and_is_released_by_the_k
     assert keeper.post(f"/sales/pick-lists/{pick.pk}/do/approve/").status_code == 302
     pick.refresh_from_db()
     assert pick.status == "approved"
+
+
+def test_the_quotation_form_refuses_a_valid_until_before_the_date_on_that_field(
+    client_for,
+    world,  # noqa: F811
+):
+    import datetime as dt
+
+    from jxc.sales.models import Quotation
+
+    w = world
+    response = client_for(w.user).post(
+        "/sales/quotations/new/",
+        {
+            "customer": w.customer.pk, "warehouse": w.warehouse.pk, "date": w.today.isoformat(),
+            "valid_until": (w.today - dt.timedelta(days=1)).isoformat(),
+            "prices_include_tax": "on",
+            **grid({"sku": w.cola.pk, "qty": "2"}),
+        },
+    )  # fmt: skip
+    assert response.status_code == 400 and not Quotation.objects.exists()
+    assert response.context["form"].errors["valid_until"] == ["有效期至不能早于报价日期。"]
