@@ -35,8 +35,12 @@ def audit_action_label(code: str) -> str:
     return str(label) if label is not None else code
 
 
-# Audit keys that name no field: what they are called on screen.
-AUDIT_KEYS = {"stock_limit": pgettext_lazy("audit", "Stock limits")}
+# Audit keys that name no field: what they are called on screen (``lines``: how many lines
+# a document was saved with, kept also by a type whose rows are not called ``lines``: 销项发票).
+AUDIT_KEYS = {
+    "stock_limit": pgettext_lazy("audit", "Stock limits"),
+    "lines": pgettext_lazy("audit", "Number of lines"),
+}
 
 
 def audit_rows(obj, user, *, readable: bool = False) -> list[dict[str, Any]]:
@@ -67,7 +71,7 @@ def audit_entry_rows(entries, user, *, model=None, readable: bool = False) -> li
         changes = []
         for name, pair in (entry.changes or {}).items():
             field = model_field(entry_model, name) if entry_model else None
-            label = getattr(field, "verbose_name", None) or name
+            label = getattr(field, "verbose_name", None) or AUDIT_KEYS.get(name) or name
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
             if entry.action == "create" and after in (None, "", False, [], {}):
                 continue  # a new record: only the fields that were filled in

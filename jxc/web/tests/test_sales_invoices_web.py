@@ -65,3 +65,18 @@ def test_invoice_screens_in_chinese(client_for, world):  # noqa: F811
     client.post(f"/sales/invoices/{inv.pk}/do/void/", {"reason": "开错"})
     inv.refresh_from_db()
     assert inv.status == "void"
+
+
+def test_the_invoice_change_history_names_its_line_count_in_chinese(client_for, world):  # noqa: F811
+    from jxc.sales.invoices import record_sales_invoice
+
+    w = world
+    w.receive(w.cola, 30, "1")
+    d1, d2 = _delivered(w, 10, "11.30"), _delivered(w, 5, "11.30")
+    inv = record_sales_invoice(
+        user=w.user, customer=w.customer, date=w.today, invoice_number="87654321",
+        net_amount=D("150.00"), tax_amount=D("19.50"), deliveries=[d1.pk, d2.pk],
+    )  # fmt: skip
+    detail = client_for(w.user).get(f"/sales/invoices/{inv.pk}/").content.decode()
+    history = detail[detail.index('id="audit"') :]
+    assert "明细行数" in history and "Lines" not in history
