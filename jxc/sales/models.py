@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jxc.core.documents.models import Document, DocumentLine
 from jxc.core.fields import MoneyField, QuantityField, UnitCostField, choices_check
@@ -322,7 +323,8 @@ class SalesDeliveryLine(PricedLine):
     serials = models.TextField(_("serial numbers"), blank=True)
     unit_cost = mark(UnitCostField(_("unit cost")), COST)
     cost_amount = mark(MoneyField(_("cost of goods sold")), COST)
-    returned_qty = QuantityField(_("returned"))
+    # 已退货: sent back by the customer (a 借出单's 已归还 is the same word in English)
+    returned_qty = QuantityField(pgettext_lazy("sales delivery", "returned"))
 
     class Meta(PricedLine.Meta):
         verbose_name = _("sales delivery line")

@@ -154,3 +154,27 @@ def test_the_quotation_form_refuses_a_valid_until_before_the_date_on_that_field(
     )  # fmt: skip
     assert response.status_code == 400 and not Quotation.objects.exists()
     assert response.context["form"].errors["valid_until"] == ["有效期至不能早于报价日期。"]
+
+
+def test_a_delivery_and_its_delivery_note_call_the_returned_quantity_returned_goods(
+    client_for,
+    world,  # noqa: F811
+):
+    from django.utils.translation import override
+
+    from jxc.loans.choices import LOAN_OUT
+    from jxc.loans.models import LoanOutLine
+    from jxc.sales import deliveries
+
+    w = world
+    d = deliveries.create_sales_delivery(
+        user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today,
+        lines=[LineInput(sku=w.cola.pk, qty=D(2), price=D("3"))],
+    )  # fmt: skip
+    client = client_for(w.user)
+    for url in (f"/sales/deliveries/{d.pk}/", f"/sales/deliveries/{d.pk}/print/"):
+        page = client.get(url).content.decode()
+        assert "<th>已退货</th>" in page and "已归还" not in page, url
+    with override("zh-hans"):  # a loan's goods come back: 已归还
+        assert str(LoanOutLine._meta.get_field("returned_qty").verbose_name) == "已归还"
+        assert str(LOAN_OUT.line_figures["returned_qty"]) == "已归还"

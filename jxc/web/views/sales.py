@@ -33,7 +33,14 @@ from jxc.sales.filters import (
     SalesOrderFilterSet,
     SalesReturnFilterSet,
 )
-from jxc.sales.models import PickList, Quotation, SalesDelivery, SalesOrder, SalesReturn
+from jxc.sales.models import (
+    PickList,
+    Quotation,
+    SalesDelivery,
+    SalesDeliveryLine,
+    SalesOrder,
+    SalesReturn,
+)
 from jxc.web.generic.documents import PLAIN_ACTIONS, DocumentScreen
 from jxc.web.generic.line_figures import Summed, num
 from jxc.web.generic.screen import Section
@@ -292,7 +299,11 @@ class SalesDeliveryScreen(SalesScreen):
     extra_line_columns = (
         (_("cost of goods sold"), Summed(lambda x: x.cost_amount, places=2), True),
         (_("Gross profit"), Summed(lambda x: x.gross_profit, places=2), True),
-        (_("returned"), Summed(lambda x: x.returned_qty), False),
+        (  # 已退货 (the loans' 已归还 is the same word in English)
+            SalesDeliveryLine._meta.get_field("returned_qty").verbose_name,
+            Summed(lambda x: x.returned_qty),
+            False,
+        ),
     )
     line_hint = gettext_lazy(
         "Deliveries are made from an approved sales order (Deliver on the order), or typed "
