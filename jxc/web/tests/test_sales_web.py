@@ -178,3 +178,21 @@ def test_a_delivery_and_its_delivery_note_call_the_returned_quantity_returned_go
     with override("zh-hans"):  # a loan's goods come back: 已归还
         assert str(LoanOutLine._meta.get_field("returned_qty").verbose_name) == "已归还"
         assert str(LOAN_OUT.line_figures["returned_qty"]) == "已归还"
+
+
+def test_the_order_list_search_finds_the_customer_by_name_or_code(client_for, world):  # noqa: F811
+    from jxc.partners.services import create_customer
+
+    w = world
+    other = create_customer(user=w.user, code="LH01", name="联华超市")
+    made = {
+        c.pk: orders.create_sales_order(
+            user=w.user, customer=c, warehouse=w.warehouse, date=w.today,
+            lines=[LineInput(sku=w.cola.pk, qty=D(1), price=D("3"))],
+        ).number
+        for c in (w.customer, other)
+    }  # fmt: skip
+    client = client_for(w.user)
+    for q in ("联华", "lh0"):
+        page = client.get("/sales/orders/", {"q": q}).content.decode()
+        assert made[other.pk] in page and made[w.customer.pk] not in page, q
