@@ -131,6 +131,9 @@ DEFAULT_ROLES: dict[str, tuple[object, list[str]]] = {
             "purchase_invoice.*",  # 进项发票: finance records the supplier's invoices
             "invoice.*",
             "sales_invoice.*",  # 销项发票
+            # the customer statement's deliveries and returns (jxc/sales/migrations/0009)
+            "sales_delivery.view",
+            "sales_return.view",
             "retail_sale.view",  # 交班日结 of every cashier
             "period.*",
             "report.*",

@@ -196,3 +196,25 @@ def test_the_order_list_search_finds_the_customer_by_name_or_code(client_for, wo
     for q in ("联华", "lh0"):
         page = client.get("/sales/orders/", {"q": q}).content.decode()
         assert made[other.pk] in page and made[w.customer.pk] not in page, q
+
+
+def test_finance_opens_the_deliveries_and_returns_its_customer_statement_links_to(
+    client_for,
+    user_factory,
+    world,  # noqa: F811
+):
+    from jxc.sales import deliveries, returns
+
+    w = world
+    d = deliveries.create_sales_delivery(
+        user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today,
+        lines=[LineInput(sku=w.cola.pk, qty=D(2), price=D("3"))],
+    )  # fmt: skip
+    r = returns.create_sales_return(
+        user=w.user, customer=w.customer, warehouse=w.warehouse, date=w.today, reason="破损",
+        lines=[LineInput(sku=w.cola.pk, qty=D(1), price=D("3"))],
+    )  # fmt: skip
+    finance = client_for(user_factory(roles=["finance"]))
+    for url in (f"/sales/deliveries/{d.pk}/", f"/sales/returns/{r.pk}/", "/sales/returns/"):
+        assert finance.get(url).status_code == 200, url
+    assert finance.get(f"/sales/deliveries/{d.pk}/edit/").status_code == 403
