@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
-from jxc.core.errors import DuplicateCode, ValidationFailed
+from jxc.core.errors import DuplicateCode, PermissionDenied, ValidationFailed
 from jxc.core.services import record_audit, save_audited, set_active
 from jxc.core.text import pinyin_initials
 from jxc.partners.models import Contact, Customer, Supplier
@@ -16,8 +16,27 @@ __all__ = ["set_active"]
 MAX_DAYS = {"payment_terms_days": 3650, "lead_time_days": 3650}
 
 
+# A customer's credit terms are the manager's: the credit limit (0 = none) and whether it may
+# order beyond stock. Changing them needs ``credit.edit``; the rest of the customer is
+# ``customer.edit`` (a salesperson keeps their customers' details up to date).
+CREDIT_FIELDS = ("credit_limit", "allow_backorder")
+CREDIT_EDIT = "credit.edit"
+
+
+def may_change_credit(user) -> bool:
+    return user is None or user.has_jxc_perm(CREDIT_EDIT)
+
+
+def _ensure_credit_terms(partner, user, fields: dict[str, Any]) -> None:
+    if not isinstance(partner, Customer) or may_change_credit(user):
+        return
+    if any(k in fields and fields[k] != getattr(partner, k) for k in CREDIT_FIELDS):
+        raise PermissionDenied(perm=CREDIT_EDIT)
+
+
 @transaction.atomic
 def _save_partner(partner, *, user, fields: dict[str, Any]):
+    _ensure_credit_terms(partner, user, fields)
     for k, v in fields.items():
         setattr(partner, k, v.strip() if isinstance(v, str) else v)
     if "name" in fields and not fields.get("mnemonic"):

@@ -149,13 +149,16 @@ def order_facts(doc: SalesOrder) -> dict[str, Any]:
 
 
 def credit_check(doc: SalesOrder) -> tuple[bool, Decimal | None, Decimal]:
-    """(exceeded, exposure, limit): open receivables from the party ledger plus this order
-    against the customer's credit limit. A customer without a limit (0) is never over it:
-    its receivables are not read (exposure None)."""
+    """(exceeded, exposure, limit): open receivables from the party ledger, plus what the
+    customer's other approved orders have still to deliver, plus this order, against the
+    customer's credit limit — two orders each under the limit do not pass it together. A
+    customer without a limit (0) is never over it: nothing is read (exposure None)."""
     customer = doc.customer
     if customer.credit_limit <= 0:
         return False, None, customer.credit_limit
-    owed = selectors.open_receivables(customer.pk)
+    owed = selectors.open_receivables(customer.pk) + selectors.undelivered_orders(
+        customer.pk, besides=doc.pk
+    )
     exposure = rules.credit_exposure(open_receivables=owed, order_amount=doc.total_amount)
     exceeded = rules.credit_exceeded(
         limit=customer.credit_limit, open_receivables=owed, order_amount=doc.total_amount

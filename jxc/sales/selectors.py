@@ -13,6 +13,7 @@ from django.db.models import F, QuerySet, Sum
 
 from jxc.catalog.models import SkuUnit
 from jxc.core.choices import DocumentStatus
+from jxc.core.numbers import round_money
 from jxc.finance.choices import PartySide
 from jxc.finance.models import PartyBalance
 from jxc.inventory import selectors as stock_selectors
@@ -230,6 +231,23 @@ def open_receivables(customer_id: int) -> Decimal:
         .first()
     )
     return found if found is not None else ZERO
+
+
+def undelivered_orders(customer_id: int, *, besides: int | None = None) -> Decimal:
+    """What the customer's approved orders (but ``besides``) still have to deliver, 价税合计
+    of each line's open part: the credit those orders have taken before any 出库 turns them
+    into receivables. The lines' own amounts are shared by quantity, each to the 分."""
+    rows = SalesOrderLine.objects.filter(
+        document__customer_id=customer_id,
+        document__status=DocumentStatus.APPROVED,
+        delivered_qty__lt=F("base_qty"),
+    )
+    if besides is not None:
+        rows = rows.exclude(document_id=besides)
+    total = ZERO
+    for gross, base, delivered in rows.values_list("gross_amount", "base_qty", "delivered_qty"):
+        total += gross if not delivered else round_money(gross * (base - delivered) / base)
+    return total
 
 
 def open_order_lines(order_ids: Iterable[int]) -> QuerySet[SalesOrderLine]:

@@ -146,6 +146,35 @@ def test_credit_limit_needs_a_manager(world, user_factory):
     assert order.credit_exceeded
 
 
+def test_approved_orders_not_yet_delivered_count_against_the_credit_limit(world, user_factory):
+    """Limit 10,000: an order of 6,000 approved and not delivered leaves room for 4,000, not
+    for a second order of 6,000; once half of the first is delivered, what it has left to
+    deliver (3,000) and the receivable (3,000) together still count 6,000."""
+    from jxc.sales import deliveries
+
+    w = world
+    w.receive(w.tea, 5000, "1")
+    clerk = user_factory(roles=["sales"])
+    first = _order(w, LineInput(sku=w.tea.pk, qty=D(1500)))  # 1,500 × 批发 4.00
+    assert first.total_amount == D("6000.00") and not orders.credit_check(first)[0]
+    orders.approve_sales_order(orders.submit_sales_order(first, user=clerk), user=clerk)
+    second = orders.submit_sales_order(_order(w, LineInput(sku=w.tea.pk, qty=D(1500))), user=clerk)
+    assert orders.credit_check(second)[:2] == (True, D("12000.00"))
+    with pytest.raises(CreditLimitExceeded):
+        orders.approve_sales_order(second, user=clerk)
+    third = _order(w, LineInput(sku=w.tea.pk, qty=D(1000)))  # 4,000: exactly the room left
+    assert not orders.credit_check(third)[0]
+    d = deliveries.create_sales_delivery(
+        user=w.user,
+        customer=w.customer,
+        warehouse=w.warehouse,
+        date=w.today,
+        lines=[LineInput(sku=w.tea.pk, qty=D(750), source_line=first.lines.get().pk)],
+    )
+    deliveries.submit_and_post_sales_delivery(d, user=w.user)
+    assert orders.credit_check(third)[:2] == (False, D("10000.00"))
+
+
 def test_force_close_releases_the_remainder(world):
     from jxc.sales import deliveries
 

@@ -1,6 +1,7 @@
 """往来单位: suppliers (采购) and customers with their contacts (销售)."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from jxc.partners import services
 from jxc.partners.filters import CustomerFilterSet, SupplierFilterSet
@@ -127,6 +128,15 @@ class CustomerScreen(Screen):
     create_service = services.create_customer
     update_service = services.update_customer
     inlines = [_contacts_inline("customer")]
+
+    def get_form(self, request, *, obj=None, data=None):
+        form = super().get_form(request, obj=obj, data=data)
+        if not services.may_change_credit(request.user):
+            # shown, not changed: the credit terms are a manager's (credit.edit)
+            for name in services.CREDIT_FIELDS:
+                form.fields[name].disabled = True
+                form.fields[name].help_text = _("Only a manager changes the credit terms.")
+        return form
 
 
 SCREENS = [SupplierScreen(), CustomerScreen()]
