@@ -196,6 +196,12 @@ class SettledOut(Schema):
 class StatementRowOut(Schema):
     date: dt.date
     number: str
+    kind: str = Field(
+        "",
+        description="The entry: document, payment, discount (折扣), write_off (抹零), opening; "
+        "a payment's discount and 抹零 are rows of their own with its number",
+    )
+    source_kind: str = Field("", description="The document type (purchase_receipt, …)")
     memo: str
     increase: Decimal
     decrease: Decimal
@@ -230,13 +236,16 @@ def _book_endpoints(
     partners: str,
     partner_model,
     aging_path: str,
+    ledger: str,
     in_: type[_PaymentIn],
     out: type[_PaymentOut],
     filterset,
     words: dict[str, str],
 ) -> None:
     """付款单 (payable) or 收款单 (receivable): create with settlement, list, read; a partner's
-    open items, 核销 later, 对账单; the book's aging."""
+    open items, 核销 later, 对账单; the book's aging. The payments and open items need the
+    payment's permissions (``<resource>.*``); the 对账单 and the aging ``<ledger>.view``, as
+    their screens (jxc/web/views/party_books.py): 采购 reads them without paying anyone."""
     resource = book.resource
     partner_field = book.partner_field
 
@@ -362,7 +371,7 @@ def _book_endpoints(
         summary=words["statement"],
         operation_id=f"jxc_api_finance_{partner_field}_statement",
     )
-    @requires(f"{resource}.view")
+    @requires(f"{ledger}.view")
     def statement(request, id: int, date_from: dt.date, date_to: dt.date):
         get_or_404(partner_model.objects.all(), id)
         opening, rows, closing = selectors.statement(
@@ -373,7 +382,7 @@ def _book_endpoints(
             "date_from": date_from,
             "date_to": date_to,
             "opening": opening,
-            "rows": [r.__dict__ for r in rows],
+            "rows": [{**r.__dict__, "kind": r.entry_kind, "source_kind": r.kind} for r in rows],
             "closing": closing,
         }
 
@@ -383,7 +392,7 @@ def _book_endpoints(
         summary=words["aging"],
         operation_id=f"jxc_api_finance_{book.side}s_aging",
     )
-    @requires(f"{resource}.view")
+    @requires(f"{ledger}.view")
     def aging(request, as_of: dt.date | None = None):
         found = selectors.aging(book.side, as_of=as_of or dt.date.today())
         names = dict(partner_model.objects.filter(pk__in=found).values_list("pk", "name"))
@@ -409,6 +418,7 @@ _book_endpoints(
     partners="/suppliers",
     partner_model=Supplier,
     aging_path="/payables/aging",
+    ledger="payables",
     in_=SupplierPaymentIn,
     out=SupplierPaymentOut,
     filterset=SupplierPaymentFilterSet,
@@ -428,6 +438,7 @@ _book_endpoints(
     partners="/customers",
     partner_model=Customer,
     aging_path="/receivables/aging",
+    ledger="receivables",
     in_=CustomerPaymentIn,
     out=CustomerPaymentOut,
     filterset=CustomerPaymentFilterSet,

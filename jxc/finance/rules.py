@@ -216,6 +216,7 @@ class StatementRow:
     kind: str = ""  # the source document's type (purchase_receipt, supplier_payment …)
     source_id: int | None = None
     due_date: dt.date | None = None
+    entry_kind: str = ""  # the entry's own kind (EntryKind: document, payment, discount …)
 
 
 def statement_rows(opening: Decimal, entries: Iterable[tuple]) -> list[StatementRow]:

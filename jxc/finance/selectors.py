@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from jxc.core.numbers import ZERO
 from jxc.finance.models import Account
@@ -43,6 +44,22 @@ def open_items(side: str, partner_id: int):
     )
 
 
+def entry_label(kind: str, source_kind: str = "") -> str:
+    """What a party entry is, on screen: the type of its document (采购入库单, 销售退货单,
+    付款单 …, jxc.core.services.DOCUMENT_TYPE_LABELS); a discount or 抹零 given with a payment
+    by its kind after the payment's type (付款单（折扣）); an opening balance as such."""
+    from jxc.core.services import DOCUMENT_TYPE_LABELS
+    from jxc.finance.choices import EntryKind
+
+    own = str(EntryKind(kind).label) if kind in EntryKind.values else kind
+    document = DOCUMENT_TYPE_LABELS.get(source_kind)
+    if kind == EntryKind.OPENING or document is None:
+        return own
+    if kind in (EntryKind.DISCOUNT, EntryKind.WRITE_OFF):
+        return _("%(document)s (%(kind)s)") % {"document": document, "kind": own}
+    return str(document)
+
+
 @dataclass(frozen=True)
 class Statement:
     """对账单 of one partner for a period: the balance before it, each entry with the running
@@ -73,13 +90,14 @@ def _as_date(value):
 def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statement:
     """对账单: the balance before ``date_from`` (one SUM in the database), each entry (document,
     payment, discount, 抹零) of the period in date order with the running balance, its source
-    kind, id and due date, and the balance at ``date_to``. Two statements on the partner's (partner, date, id) index, amounts in whole
-    分 (exact on both databases); no model rows."""
+    kind, id, due date and its own kind (``entry_kind``: a payment's discount and 抹零 rows
+    carry its number too), and the balance at ``date_to``. Two statements on the partner's
+    (partner, date, id) index, amounts in whole 分 (exact on both databases); no model rows."""
     from jxc.finance import rules
     from jxc.finance.models import PartyLedgerEntry
 
     table = connection.ops.quote_name(PartyLedgerEntry._meta.db_table)
-    day = connection.ops.quote_name("date")
+    day, entry_col = connection.ops.quote_name("date"), connection.ops.quote_name("kind")
     partner = _PARTNER[side]
     cents = _cents_sql("amount")
     with connection.cursor() as cur:
@@ -89,7 +107,8 @@ def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statem
         )
         opening = _from_cents(cur.fetchone()[0])
         cur.execute(
-            f"SELECT {day}, source_number, memo, {cents}, source_kind, source_id, due_date"
+            f"SELECT {day}, source_number, memo, {cents}, source_kind, source_id, due_date,"
+            f" {entry_col}"
             f" FROM {table} WHERE {partner} = %s AND side = %s AND {day} >= %s AND {day} <= %s"
             f" ORDER BY {day}, id",
             [partner_id, side, date_from, date_to],
@@ -101,7 +120,7 @@ def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statem
     up = down = 0
     rows = []
     row = rules.StatementRow
-    for date, number, memo, cents, kind, source_id, due in found:
+    for date, number, memo, cents, kind, source_id, due, entry_kind in found:
         running += cents
         if cents > 0:
             up += cents
@@ -120,6 +139,7 @@ def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statem
                 kind=kind or "",
                 source_id=source_id,
                 due_date=_as_date(due),
+                entry_kind=entry_kind,
             )
         )
     return Statement(

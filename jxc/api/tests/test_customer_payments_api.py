@@ -126,3 +126,19 @@ def test_account_and_permission_refusals(client_for, book, user_factory):
     assert call(keeper, "post", "/customer-payments", body)[0] == 403
     assert call(keeper, "get", "/receivables/aging")[0] == 403
     assert not CustomerPayment.objects.exists()
+
+
+def test_salesperson_reads_the_customer_statement_and_receivables_aging(
+    client_for, book, user_factory
+):
+    """The 对账单 and the 账龄 need receivables.view, as their screens: 销售 chases payment
+    with them (and takes no money); a keeper has neither."""
+    customer, _cash = book
+    sales = client_for(user_factory(roles=["sales"]))
+    statement = f"/customers/{customer.pk}/statement?date_from=2026-03-01&date_to=2026-03-31"
+    status, st = call(sales, "get", statement)
+    assert status == 200 and st["closing"] == "150"
+    assert call(sales, "get", "/receivables/aging")[0] == 200
+    assert call(sales, "get", "/customer-payments")[0] == 403
+    keeper = client_for(user_factory(roles=["keeper"]))
+    assert call(keeper, "get", statement)[0] == 403

@@ -175,3 +175,118 @@ def test_a_payment_is_reversed_from_its_detail_page_with_a_reason(
     assert OpenItem.objects.filter(supplier=shop.supplier, is_open=True).count() == 2
     listing = finance.get("/finance/supplier-payments/").content.decode()
     assert "已红冲" in listing
+
+
+def test_payment_list_searches_and_filters_by_name_not_by_id(client_for, shop, books):  # noqa: F811
+    from jxc.partners.services import create_supplier
+
+    bank, _first, _second = books
+    other = create_supplier(user=shop.user, code="GYS2", name="义乌文具")
+    mine = payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D(30), date=DAY
+    )
+    theirs = payments.record_supplier_payment(
+        user=shop.user, supplier=other, account=bank, amount=D(20), date=DAY, memo="文具预付"
+    )
+    client = client_for(shop.user)
+
+    def listed(query):
+        page = client.get(f"/finance/supplier-payments/?{query}").content.decode()
+        return {p.number for p in (mine, theirs) if p.number in page}
+
+    assert listed("q=zzzz") == set()
+    assert listed("q=义乌") == listed("q=GYS2") == listed("q=预付") == {theirs.number}
+    assert listed(f"q={mine.number}") == {mine.number}
+    assert listed(f"supplier={other.pk}") == {theirs.number}
+    assert listed("status=reversed") == set()
+    page = client.get("/finance/supplier-payments/").content.decode()
+    # the filters offer the suppliers, the accounts and the statuses by name
+    assert '<select name="supplier"' in page and "义乌文具" in page
+    assert '<select name="account"' in page and "工商银行" in page
+    assert '<select name="status"' in page and "已红冲" in page
+
+
+def test_payment_form_words_follow_the_book(client_for, shop, books):  # noqa: F811
+    client = client_for(shop.user)
+    paying = client.get("/finance/supplier-payments/new/").content.decode()
+    assert "以前的付款行" in paying and "预付款" in paying
+    assert "预收款" not in paying and "以前的收款行" not in paying
+    receiving = client.get("/finance/receipts/new/").content.decode()
+    assert "以前的收款行" in receiving and "预收款" in receiving
+
+
+def test_open_items_name_the_document_type_and_label_each_cell(client_for, shop, books):  # noqa: F811
+    import re
+
+    bank, first, _second = books
+    payments.record_supplier_payment(  # 400 of it left open: a prepayment
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D(500), date=DAY,
+        allocations=[(first.pk, D(100))],
+    )  # fmt: skip
+    part = (
+        client_for(shop.user)
+        .get(
+            f"/finance/supplier-payments/open-items/?supplier={shop.supplier.pk}&in_form=1",
+            headers={"HX-Request": "true"},
+        )
+        .content.decode()
+    )
+    kinds = re.findall(r'data-testid="open-item-kind">([^<]*)<', part)
+    assert kinds and "单据" not in kinds and "付款" not in kinds
+    assert "采购入库单" in kinds and "付款单" in kinds
+    assert "未结金额" in part and "未结账" not in part  # not the period close's word
+    body = part.split("<tbody>")[1]
+    cells = re.findall(r"<td[^>]*>", body)
+    assert cells and all('data-label="' in c for c in cells), cells
+
+
+def test_settled_table_dates_and_names_the_discount_and_the_rounding_off(
+    client_for,
+    shop,  # noqa: F811
+    books,
+):
+    bank, first, _second = books
+    pay = payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D("91.70"),
+        discount=D(8), write_off=D("0.30"), date=DAY + dt.timedelta(days=3),
+        allocations=[(first.pk, D(100))],
+    )  # fmt: skip
+    page = client_for(shop.user).get(f"/finance/supplier-payments/{pay.pk}/").content.decode()
+    settled = page.split('data-testid="settled"')[1].split("</table>")[0]
+    assert "核销日期" in settled and "单据日期" in settled
+    assert DAY.isoformat() in settled  # the receipt's date, beside the settlement's
+    assert (DAY + dt.timedelta(days=3)).isoformat() in settled
+    assert "付款单（折扣）" in settled and "付款单（抹零）" in settled
+
+
+def test_statement_names_a_payments_discount_and_rounding_off(client_for, shop, books):  # noqa: F811
+    bank, _first, _second = books
+    pay = payments.record_supplier_payment(
+        user=shop.user, supplier=shop.supplier, account=bank, amount=D("91.70"),
+        discount=D(8), write_off=D("0.30"), date=DAY,
+    )  # fmt: skip
+    client = client_for(shop.user)
+    query = f"partner={shop.supplier.pk}&date_from={DAY.isoformat()}&date_to={DAY.isoformat()}"
+    page = client.get(f"/finance/payables/statement/?{query}")
+    kinds = {
+        c["text"]
+        for row in page.context["table"]["rows"]
+        for c in row
+        if c["col"].key == "kind" and any(x["text"] == pay.number for x in row)
+    }
+    assert kinds == {"付款单", "付款单（折扣）", "付款单（抹零）"}
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/finance/payables/statement/?{query}&export=xlsx").content)
+    ).active
+    exported = {r[1] for r in sheet.iter_rows(values_only=True) if r[2] == pay.number}
+    assert exported == kinds
+
+
+def test_statement_with_the_dates_reversed_says_so_in_its_own_words(client_for, shop, books):  # noqa: F811
+    page = client_for(shop.user).get(
+        f"/finance/payables/statement/?partner={shop.supplier.pk}"
+        f"&date_from=2026-03-31&date_to=2026-03-01"
+    )
+    text = page.content.decode()
+    assert "结束日期早于开始日期。" in text and "失效日期" not in text
+    assert page.context.get("statement") is None

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -76,6 +76,7 @@ class PaymentScreen(Screen):
     form_template = "web/finance/payment_form.html"
     detail_template = "web/generic/printed_detail.html"
     signer: Any = ""  # who signs for the money on the print (收款人 / 交款人)
+    form_hint: Any = ""  # above the open items on the form: this book's words (预收 / 预付)
     print_template = "web/inventory/document_print.html"
     columns = [
         Column("number", link=True),
@@ -141,7 +142,19 @@ class PaymentScreen(Screen):
             raise ValidationFailed(moved) from exc
 
     def detail_sections(self, request, obj) -> list[Section]:
-        rows = payments.settled_by(obj)
+        settled = payments.settled_by(obj)
+        prefetch_related_objects(settled, "credit__entry")  # what met each: _settled_with
+        rows = [
+            {
+                "number": s.debit.entry.source_number,
+                "kind": _entry_label(s.debit.entry),
+                "document_date": s.debit.date,
+                "settled_with": _settled_with(s, obj),
+                "date": s.date,
+                "amount": s.amount,
+            }
+            for s in settled
+        ]
         return [
             Section(
                 title=_("Settled"),
@@ -170,7 +183,7 @@ class PaymentScreen(Screen):
     def line_table(self, obj, user) -> dict[str, Any]:
         """What the payment settled: one row per document, the advance left open last."""
         rows: list[list[Any]] = [
-            [s.debit.entry.source_number, s.date, f"{s.amount:,.2f}"]
+            [s.debit.entry.source_number, s.debit.date, f"{s.amount:,.2f}"]
             for s in payments.settled_by(obj)
         ]
         left = payments.unsettled(obj)
@@ -213,6 +226,11 @@ class CustomerPaymentScreen(PaymentScreen):
     book = payments.RECEIVABLE
     partner_model = Customer
     signer = gettext_lazy("Paid in by")
+    form_hint = gettext_lazy(
+        "Type amounts against the documents to settle by hand (and against returns or earlier "
+        "receipts to offset them); leave them empty to settle the oldest due first. What is not "
+        "settled stays open as an advance."
+    )
     filterset_class = CustomerPaymentFilterSet
     form_class = CustomerPaymentForm
     create_service = payments.record_customer_payment
@@ -235,9 +253,29 @@ class SupplierPaymentScreen(PaymentScreen):
     book = payments.PAYABLE
     partner_model = Supplier
     signer = gettext_lazy("Received by")
+    form_hint = gettext_lazy(
+        "Type amounts against the documents to settle by hand (and against returns or earlier "
+        "payments to offset them); leave them empty to settle the oldest due first. What is not "
+        "settled stays open as a prepayment."
+    )
     filterset_class = SupplierPaymentFilterSet
     form_class = SupplierPaymentForm
     create_service = payments.record_supplier_payment
+
+
+def _entry_label(entry) -> str:
+    """采购入库单, 销售退货单, 付款单（折扣） …: what made a party entry."""
+    return selectors.entry_label(entry.kind, entry.source_kind)
+
+
+def _settled_with(settlement, payment) -> str:
+    """What of a payment met a document: its money (付款单), its discount (付款单（折扣）), its
+    抹零, or a return it offset by hand (采购退货单 CGTH…)."""
+    entry = settlement.credit.entry
+    label = _entry_label(entry)
+    if (entry.source_kind, entry.source_id) != (payment.DOC_TYPE, payment.pk):
+        label = f"{label} {entry.source_number}"
+    return label
 
 
 def _open_rows(screen: PaymentScreen, partner_id: int) -> list[dict]:
@@ -250,7 +288,7 @@ def _open_rows(screen: PaymentScreen, partner_id: int) -> list[dict]:
         {
             "id": o.id,
             "number": by_id[o.id].entry.source_number,
-            "kind": by_id[o.id].entry.get_kind_display(),
+            "kind": _entry_label(by_id[o.id].entry),
             "date": o.date,
             "due_date": o.due_date,
             "amount": by_id[o.id].amount,

@@ -24,11 +24,10 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from jxc.core.printing.pdf import PdfUnavailable, Printable, render_pdf
 from jxc.core.selectors import company
-from jxc.core.services import DOCUMENT_TYPE_LABELS
 from jxc.finance import rules, selectors
 from jxc.web.generic.printing import pdf_response, printed_line
 from jxc.web.views.report_tables import Col, document_url, export_query, fmt, table, xlsx_response
@@ -93,7 +92,8 @@ class StatementForm(forms.Form):
     def clean(self):
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end is before the start."))
+            # the statement's own words: the shared msgid reads 失效/生效 (price lists)
+            self.add_error("date_to", pgettext("date range", "The end is before the start."))
         return data
 
 
@@ -119,7 +119,8 @@ def statement_rows(book: PartyBook, found: selectors.Statement, date_from) -> li
         rows.append(
             {
                 "date": r.date,
-                "kind": str(DOCUMENT_TYPE_LABELS.get(r.kind, r.kind)),
+                # the document's type; a payment's discount and 抹零 rows say which they are
+                "kind": selectors.entry_label(r.entry_kind, r.kind),
                 "number": r.number,
                 "url": document_url(r.kind, r.source_id) if r.kind and r.source_id else "",
                 "memo": r.memo,
