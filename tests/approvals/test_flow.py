@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from jxc.approvals import services
 from jxc.approvals.errors import DownstreamExists, NotYourStep, StepDecided
@@ -79,6 +80,12 @@ def test_steps_in_order_any_then_all(world):
     assert doc.status == "approved"
     closing = ApprovalDecision.objects.filter(request=req, closes_step=True)
     assert sorted(closing.values_list("step", "user__username")) == [(1, "sup2"), (2, "boss")]
+    # the 操作记录 names the step in Chinese (an audit key that is no field of the document)
+    from jxc.web.generic.audit import audit_rows
+
+    with translation.override("zh-hans"):
+        texts = str(audit_rows(doc, w.owner, readable=True))
+    assert "审批步骤" in texts and "approval_step" not in texts.lower().replace(" ", "_")
 
 
 def test_reject_needs_a_reason_returns_to_draft_and_a_resubmit_is_a_new_round(world):

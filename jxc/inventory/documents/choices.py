@@ -111,7 +111,7 @@ TRANSFER = DocumentType(
     extra_actions={"receive": _("Receive"), "close": _("Close")},
     labels="base_qty",  # the goods moved get their tags at the receiving store
     line_figures={
-        "received_qty": _("Received"),
+        "received_qty": pgettext_lazy("transfer status", "Received"),
         "returned_qty": _("returned to source"),
         "lost_qty": _("transit loss"),
         "open_qty": _("In transit"),

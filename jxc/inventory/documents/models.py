@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jxc.catalog.models import Category, Sku
 from jxc.core.choices import DocumentStatus
@@ -264,7 +265,7 @@ class TransferLine(DocumentLine):
     )
     batch_number = models.CharField(_("batch number"), max_length=60, blank=True)
     serials = models.TextField(_("serial numbers"), blank=True)
-    received_qty = QuantityField(_("received"))
+    received_qty = QuantityField(pgettext_lazy("transfer", "received"))
     returned_qty = QuantityField(_("returned to source"))
     lost_qty = QuantityField(_("transit loss"))
 

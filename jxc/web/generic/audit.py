@@ -40,6 +40,8 @@ def audit_action_label(code: str) -> str:
 AUDIT_KEYS = {
     "stock_limit": pgettext_lazy("audit", "Stock limits"),
     "lines": pgettext_lazy("audit", "Number of lines"),
+    # a multi-level approval moving on (jxc.approvals.services): from step n to n + 1
+    "approval_step": pgettext_lazy("audit", "Approval step"),
 }
 
 

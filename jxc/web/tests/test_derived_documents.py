@@ -56,6 +56,8 @@ def test_a_refused_derive_makes_nothing_and_says_why_on_the_source(client_for, s
         {**header(shop), **grid({"sku": shop.cola.pk, "qty": "5", "price": "2", "tax_rate": "13"})},
     )
     draft = PurchaseOrder.objects.get()  # not approved: nothing can be received against it
+    page = client.get(f"/purchasing/orders/{draft.pk}/").content.decode()
+    assert "已入库" in page and "已调入" not in page  # goods received, not transferred in
     response = client.post(f"/purchasing/orders/{draft.pk}/receive/", follow=True)
     assert response.redirect_chain[-1][0] == f"/purchasing/orders/{draft.pk}/"
     said = [str(m) for m in response.context["messages"]]

@@ -202,6 +202,7 @@ def test_transfer_screens(client_for, stock_world):
     client.post(f"/inventory/transfers/{t.pk}/receive/", {f"qty_{line.pk}": "4", "date": DAY})
     line.refresh_from_db()
     assert line.received_qty == D(4)
+    assert "已调入" in client.get(f"/inventory/transfers/{t.pk}/").content.decode()
     client.post(f"/inventory/transfers/{t.pk}/close/", {"difference": "return", "reason": "少到"})
     t.refresh_from_db()
     assert t.status == "done" and balances()[(w.sku_a.pk, w.zc.pk)][0] == D(6)
