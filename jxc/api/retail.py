@@ -10,8 +10,10 @@ GET  /counter-sales/day-summary?date=    日结 per cashier and payment method
 Permissions as the screens: ``retail_sale.create`` sells and refunds; the summary needs
 ``retail_sale.view`` (a cashier: their own; with ``customer_payment.view``, as 财务: everyone's).
 Refused, nothing written (422 with the field): no items, a quantity ≤ 0, an unknown code,
-payments not adding up to the sale, less cash handed over than the cash payment; stock short
-(``insufficient_stock``); an account the cashier may not use (403 ``account_not_permitted``).
+payments not adding up to the sale, less cash handed over than the cash payment, cash handed
+over with no cash payment; stock short (``insufficient_stock``); an account the cashier may
+not use (403 ``account_not_permitted``). The summary counts the counter's receipts and refunds
+only, not the 收款单 the finance office records.
 """
 
 import datetime as dt

@@ -320,6 +320,9 @@ class CustomerPayment(PartyPayment):
     customer = models.ForeignKey(
         "partners.Customer", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
     )
+    # 门店收银: the money of a counter sale or its refund (jxc.retail), what the till's 日结
+    # counts; the finance office's own 收款单 — a customer paying an invoice — are not it
+    at_counter = models.BooleanField(_("at the counter"), default=False)
 
     class Meta(PartyPayment.Meta):
         verbose_name = _("customer receipt")

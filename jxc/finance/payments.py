@@ -225,6 +225,7 @@ def record_payments(
     memo: str = "",
     check_permission: bool = True,
     savepoint: bool = True,
+    at_counter: bool = False,
 ) -> list[PartyPayment]:
     """Several 付款单 / 收款单 of one partner and date as one set (a split payment at the
     counter: 现金 + 微信). Each is what ``record_payment`` writes, in the order given: its own
@@ -233,7 +234,8 @@ def record_payments(
     refusals, all or nothing. Only written set-based: the accounts' roles and the calendar
     read once, the numbers in one statement, the payments, entries, open items and
     settlements in one INSERT each, the balance once, the audit lines in one round trip.
-    ``savepoint=False``: as for ``party_ledger.record_party_entries``."""
+    ``savepoint=False``: as for ``party_ledger.record_party_entries``. ``at_counter``: 收款单
+    of a counter sale (``CustomerPayment.at_counter``, what the 日结 counts)."""
     if check_permission:
         ensure_perm(user, book.resource, "create")
     if not money:
@@ -270,6 +272,7 @@ def record_payments(
                 status=transition.target,
                 posted_by=user,
                 posted_at=now,
+                **({"at_counter": True} if at_counter else {}),
             )
             for m in money
         ]
@@ -330,12 +333,14 @@ def record_refund(
     memo: str = "",
     against: Sequence[int] | None = None,
     check_permission: bool = True,
+    at_counter: bool = False,
 ) -> PartyPayment:
     """退款: ``amount`` back out of ``account`` to ``partner`` (a customer's return paid back,
     a supplier's refund of a prepayment: the same document with a negative amount). It raises
     the book and is settled against what the partner has open in its favour — the returns or
     advances named in ``against`` (open item ids), else the oldest first; never more than is
-    open in its favour (``settlement_exceeds_open``, nothing written)."""
+    open in its favour (``settlement_exceeds_open``, nothing written). ``at_counter``: the
+    refund of a counter sale's return (``CustomerPayment.at_counter``, in the 日结)."""
     if check_permission:
         ensure_perm(user, book.resource, "create")
     ensure_may_use_account(user, account)
@@ -356,7 +361,12 @@ def record_refund(
     if room < amount:
         raise SettlementExceedsOpen(open=room, number=partner, amount=amount)
     payment = book.model(
-        **{book.partner_field: partner}, account=account, amount=-amount, date=date, memo=memo[:500]
+        **{book.partner_field: partner},
+        account=account,
+        amount=-amount,
+        date=date,
+        memo=memo[:500],
+        **({"at_counter": True} if at_counter else {}),
     )
     payment.created_by = user
     assign_number(payment)

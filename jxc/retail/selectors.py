@@ -16,9 +16,11 @@ from jxc.finance.selectors import held_on
 def day_summary(day: dt.date, *, cashier_id: int | None = None) -> list[dict]:
     """日结: per cashier and payment method (the account's kind: 现金, 微信, 支付宝, 银行卡) the
     money taken on ``day`` (收款单 the cashier recorded), refunds paid back, the net, and how
-    many receipts; refunds are 收款单 with a negative amount. A 收款单 reversed (红冲) that
+    many receipts; refunds are 收款单 with a negative amount. Only the till's money: the
+    receipts of counter sales and the counter's refunds (``at_counter``), not the 收款单 the
+    finance office records for customers paying their bills. A 收款单 reversed (红冲) that
     day is not counted; one reversed later still is (the day's count stays what it was)."""
-    qs = CustomerPayment.objects.filter(held_on(day), date=day)
+    qs = CustomerPayment.objects.filter(held_on(day), date=day, at_counter=True)
     if cashier_id is not None:
         qs = qs.filter(created_by_id=cashier_id)
     rows: dict[tuple, dict] = defaultdict(lambda: {"taken": ZERO, "refunded": ZERO, "count": 0})
@@ -54,8 +56,10 @@ def totals(rows: list[dict]) -> dict[str, Decimal]:
 
 def scanned(code: str, *, customer) -> dict | None:
     """What a scanned barcode (or typed SKU code) is at the counter: the SKU, its unit and
-    name, and the price the sale will charge (price resolution for ``customer``, 含税)."""
+    name, the unit's name (a 盒 of 12 and a piece are two lines the cashier must tell apart),
+    and the price the sale will charge (price resolution for ``customer``, 含税)."""
     from jxc.catalog import selectors as catalog
+    from jxc.catalog.models import Unit
     from jxc.core.documents.lines import LineInput
     from jxc.sales.drafts import priced_lines
 
@@ -68,11 +72,18 @@ def scanned(code: str, *, customer) -> dict | None:
         {"customer": customer, "prices_include_tax": True},
         check_min=False,
     )
+    base = sku.product.base_unit
+    unit_name = (
+        base.name
+        if unit is None or unit == base.pk
+        else Unit.objects.filter(pk=unit).values_list("name", flat=True).first() or ""
+    )
     return {
         "key": f"{sku.pk}:{unit or ''}",
         "code": code.strip(),
         "sku": sku.pk,
         "unit": unit,
+        "unit_name": unit_name,
         "name": str(sku),
         "price": line.price,
     }

@@ -131,15 +131,21 @@ def record_counter_sale(
 ) -> CounterSale:
     """收银: post the delivery of the scanned items and one receipt per payment method (split
     payments), each settled against the delivery, in one transaction. The payments must add
-    up to the sale's total exactly (cash tendered above it gives change, which never enters
-    the books). Refused, nothing written: no items, a quantity ≤ 0, an unknown code, payments
-    not adding up, an account the cashier may not use, stock short."""
+    up to the sale's total exactly (cash tendered above the cash payment gives change, which
+    never enters the books). Refused, nothing written: no items, a quantity ≤ 0, an unknown
+    code, payments not adding up, cash tendered with no cash payment (it would be change for
+    money the 微信 paid), an account the cashier may not use, stock short. The receipts are
+    marked ``at_counter``: the 日结 counts them, not the office's receipts."""
     ensure_perm(user, "retail_sale", "create")
     customer = customer or walk_in_customer()
     date = date or timezone.localdate()
     lines = _scan_lines(items)
     if not paid or any(p.amount is None or p.amount <= 0 for p in paid):
         raise ValidationFailed({"paid": [_("Enter each payment above zero.")]})
+    if tendered_cash and not any(p.account.kind == "cash" for p in paid):
+        raise ValidationFailed(
+            {"tendered": [_("Cash was handed over, but nothing is paid in cash.")]}
+        )
     # an account the cashier may not use is refused by the receipts' own check
     # (record_payments: account_not_permitted), which rolls the whole sale back
     with _counter_grant(user):
@@ -188,6 +194,7 @@ def record_counter_sale(
                 for p in paid
             ],
             savepoint=False,  # inside this sale's own atomic block: all or nothing
+            at_counter=True,
         )
     return CounterSale(
         delivery=delivery,
@@ -211,7 +218,8 @@ def return_counter_sale(
 ) -> tuple[SalesReturn, PartyPayment]:
     """退货退款 at the counter: the delivery lines named in ``items`` ((line id, quantity)) come
     back (a 销售退货单 at the cost they left with) and their amount is paid back out of
-    ``refund_account``; both in one transaction."""
+    ``refund_account``; both in one transaction. The refund is marked ``at_counter`` (the
+    日结 counts it)."""
     ensure_perm(user, "retail_sale", "create")
     date = date or timezone.localdate()
     by_id = {x.pk: x for x in delivery.lines.all()}
@@ -242,5 +250,6 @@ def return_counter_sale(
             date=date,
             memo=ret.number,
             against=[credit.pk],
+            at_counter=True,
         )
     return ret, refund

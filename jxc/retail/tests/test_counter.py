@@ -1,7 +1,8 @@
 """门店零售: a counter sale of scanned items (a repeated scan adds one) paid partly in cash
 (change given) and partly by WeChat posts the delivery and two receipts at once; the next
 day one item comes back and is refunded in cash; the 日结 of each day per cashier and method
-adds up; bad input refused with nothing written."""
+adds up, the till's money only (not the office's receipts); bad input, cash handed over with
+no cash payment among it, refused with nothing written."""
 
 import datetime as dt
 from decimal import Decimal
@@ -150,28 +151,109 @@ def test_counter_sale_held_by_an_approval_rule_is_refused_nothing_written(counte
     assert StockBalance.objects.get(sku=w.cola, warehouse=w.warehouse).on_hand == D(100)
 
 
-def test_the_day_summary_counts_a_receipt_until_its_reversal(owner):
-    from django.utils import timezone
+def test_cash_handed_over_without_a_cash_payment_is_refused(counter):
+    """Paid by 微信 alone, a 实收现金 typed earlier would be change for money nobody handed
+    over: refused with nothing written; without it the sale goes through with no change."""
+    w, cashier, _cash, wechat = counter
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_counter_sale(
+            user=cashier,
+            warehouse=w.warehouse,
+            items=[(TEA, D(1))],
+            paid=[Paid(wechat, D("5.00"))],
+            tendered_cash=D("100"),
+        )
+    assert "tendered" in exc.value.errors and "现金" in exc.value.errors["tendered"][0]
+    assert not SalesDelivery.objects.exists() and not CustomerPayment.objects.exists()
+    sale = services.record_counter_sale(
+        user=cashier, warehouse=w.warehouse, items=[(TEA, D(1))], paid=[Paid(wechat, D("5.00"))]
+    )
+    assert (sale.tendered, sale.change) == (D(0), D(0))
+
+
+def test_the_day_summary_counts_the_counter_not_the_office_receipts(counter):
+    """The 日结 is the till's money: a counter sale's receipt and the counter's refund are in
+    it, a 收款单 the office records the same day (a customer paying a bill, into the same cash
+    account) is not."""
+    from jxc.finance import payments
+
+    w, cashier, cash, _wechat = counter
+    sale = services.record_counter_sale(
+        user=cashier, warehouse=w.warehouse, items=[(COLA, D(2))], paid=[Paid(cash, D("6.00"))]
+    )
+    _ret, refund = services.return_counter_sale(
+        user=cashier,
+        delivery=sale.delivery,
+        items=[(sale.delivery.lines.get().pk, D(1))],
+        refund_account=cash,
+    )
+    office = payments.record_customer_payment(
+        user=w.user, customer=w.customer, account=cash, amount=D("100"), date=w.today
+    )
+    assert [r.at_counter for r in sale.receipts] == [True] and refund.at_counter
+    assert not office.at_counter
+    rows = selectors.day_summary(w.today)
+    assert [(r["cashier"], r["method"], r["taken"], r["refunded"], r["count"]) for r in rows] == [
+        ("收银小李", "cash", D("6.00"), D("3.00"), 1)
+    ]
+    assert selectors.totals(rows)["net"] == D("3.00")
+
+
+def test_the_counter_receipts_of_before_are_marked_by_the_migration(counter):
+    """Receipts and refunds of counter sales made before ``at_counter`` existed: the
+    migration marks them from their memo (the counter sale's delivery, its return), not the
+    office's receipt."""
+    import importlib
+
+    from django.apps import apps
 
     from jxc.finance import payments
-    from jxc.finance.services import create_account
-    from jxc.partners.services import create_customer
 
+    migration = importlib.import_module("jxc.retail.migrations.0001_counter_receipts_marked")
+    w, cashier, cash, wechat = counter
+    sale = services.record_counter_sale(
+        user=cashier,
+        warehouse=w.warehouse,
+        items=[(COLA, D(2))],
+        paid=[Paid(cash, D("4.00")), Paid(wechat, D("2.00"))],
+    )
+    _ret, refund = services.return_counter_sale(
+        user=cashier,
+        delivery=sale.delivery,
+        items=[(sale.delivery.lines.get().pk, D(1))],
+        refund_account=cash,
+    )
+    office = payments.record_customer_payment(
+        user=w.user, customer=w.customer, account=cash, amount=D("100"), date=w.today
+    )
+    CustomerPayment.objects.update(at_counter=False)
+    migration.mark(apps, None)
+    marked = set(CustomerPayment.objects.filter(at_counter=True).values_list("pk", flat=True))
+    assert marked == {*(r.pk for r in sale.receipts), refund.pk}
+    assert office.pk not in marked
+
+
+def test_the_day_summary_counts_a_receipt_until_its_reversal(counter):
+    """A counter sale's receipt reversed (红冲) the same day is not in the day's 日结; one
+    reversed on a later day still is (the day's count stays what it was)."""
+    from jxc.finance import payments
+
+    w, cashier, cash, _wechat = counter
     day_summary = selectors.day_summary
-    customer = create_customer(user=owner, code="C1", name="客户一")
-    cash = create_account(user=owner, code="XJ", name="现金", kind="cash")
-    today = timezone.localdate()
-    kept = payments.record_customer_payment(
-        user=owner, customer=customer, account=cash, amount=D("30"), date=today
-    )
-    wrong = payments.record_customer_payment(
-        user=owner, customer=customer, account=cash, amount=D("20"), date=today
-    )
-    assert [r["taken"] for r in day_summary(today)] == [D("50")]
-    payments.reverse_payment(wrong, user=owner, reason="收错")
-    assert [(r["taken"], r["count"]) for r in day_summary(today)] == [(D("30"), 1)]
+    today = w.today
+
+    def sold(code, amount):
+        return services.record_counter_sale(
+            user=cashier, warehouse=w.warehouse, items=[(code, D(1))], paid=[Paid(cash, D(amount))]
+        ).receipts[0]
+
+    kept, wrong = sold(COLA, "3.00"), sold(TEA, "5.00")
+    assert [r["taken"] for r in day_summary(today)] == [D("8.00")]
+    payments.reverse_payment(wrong, user=w.user, reason="收错")
+    assert [(r["taken"], r["count"]) for r in day_summary(today)] == [(D("3.00"), 1)]
+    kept.refresh_from_db()
     assert kept.status == "posted"
     # reversed on a later day: the day's count stays what it was
-    payments.reverse_payment(kept, user=owner, reason="x", date=today + dt.timedelta(days=1))
-    assert [(r["taken"], r["count"]) for r in day_summary(today)] == [(D("30"), 1)]
+    payments.reverse_payment(kept, user=w.user, reason="x", date=today + dt.timedelta(days=1))
+    assert [(r["taken"], r["count"]) for r in day_summary(today)] == [(D("3.00"), 1)]
     assert day_summary(today + dt.timedelta(days=1)) == []

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from jxc.core.errors import DomainError, ValidationFailed
+from jxc.core.idempotency import run_idempotent
 from jxc.finance.choices import AccountKind
 from jxc.finance.models import Account
 from jxc.inventory import selectors as stock_selectors
@@ -27,6 +28,7 @@ from jxc.inventory.models import Warehouse
 from jxc.retail import selectors, services
 from jxc.web.views.finance_payments import usable_accounts
 
+IDEMPOTENCY_KEY_MAX = 200  # the key's column (IdempotencyRecord.key)
 METHODS = (AccountKind.CASH, AccountKind.WECHAT, AccountKind.ALIPAY, AccountKind.BANK)
 
 
@@ -56,8 +58,18 @@ def counter_view(request):
     return render(
         request,
         "web/retail/counter.html",
-        {"warehouses": stores, "methods": _methods(request.user)},
+        {"warehouses": stores, "methods": _methods(request.user), "texts": _texts()},
     )
+
+
+def _texts() -> dict[str, str]:
+    """What the counter's script says when no JSON answer came: the session ran out (the
+    login page came back instead), an answer it cannot read, no answer at all."""
+    return {
+        "signIn": _("Your session has ended: sign in again (reload this page)."),
+        "unreadable": _("The server's answer could not be read. Try again."),
+        "offline": _("No answer from the server. Check the connection and try again."),
+    }
 
 
 @login_required
@@ -85,27 +97,24 @@ def _decimal(value) -> Decimal:
 @login_required
 def sell_view(request):
     """One action: the delivery and the receipts (JSON in, JSON out; the cart stays on the
-    page when refused)."""
+    page when refused). With an ``Idempotency-Key`` (the counter sends one per cart) a repeat
+    of the same POST — a second press, a retry after a lost answer — gets the first sale's
+    answer and sells nothing more (``run_idempotent``, as the API's POSTs)."""
     _may_sell(request.user)
     if request.method != "POST":
         raise PermissionDenied
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:IDEMPOTENCY_KEY_MAX]
     try:
-        data = json.loads(request.body or b"{}")
-        warehouse = stock_selectors.warehouses_for(request.user).get(pk=int(data["warehouse"]))
-        accounts = {a.pk: a for a in Account.objects.filter(is_active=True)}
-        paid = [
-            services.Paid(accounts[int(p["account"])], _decimal(p["amount"]))
-            for p in data.get("paid", [])
-            if _decimal(p.get("amount")) != 0 and int(p["account"]) in accounts
-        ]
-        tendered = data.get("tendered")
-        sale = services.record_counter_sale(
-            user=request.user,
-            warehouse=warehouse,
-            items=[(str(x["code"]), _decimal(x["qty"])) for x in data.get("items", [])],
-            paid=paid,
-            tendered_cash=_decimal(tendered) if tendered not in (None, "") else None,
-        )
+        if key:
+            status, answer = run_idempotent(
+                user=request.user,
+                key=key,
+                path=request.path,
+                body=request.body,
+                create=lambda: (201, _sell(request)),
+            )
+        else:
+            status, answer = 201, _sell(request)
     except DomainError as exc:
         message = (
             " ".join(m for msgs in exc.errors.values() for m in msgs)
@@ -118,14 +127,32 @@ def sell_view(request):
             {"error": _("Please correct the errors below."), "code": "validation_failed"},
             status=422,
         )
-    return JsonResponse(
-        {
-            "number": sale.delivery.number,
-            "total": f"{sale.total:.2f}",
-            "change": f"{sale.change:.2f}",
-        },
-        status=201,
+    return JsonResponse(answer, status=status)
+
+
+def _sell(request) -> dict[str, str]:
+    """The sale of the POSTed cart; its answer for the page (what a repeat gets back too)."""
+    data = json.loads(request.body or b"{}")
+    warehouse = stock_selectors.warehouses_for(request.user).get(pk=int(data["warehouse"]))
+    accounts = {a.pk: a for a in Account.objects.filter(is_active=True)}
+    paid = [
+        services.Paid(accounts[int(p["account"])], _decimal(p["amount"]))
+        for p in data.get("paid", [])
+        if _decimal(p.get("amount")) != 0 and int(p["account"]) in accounts
+    ]
+    tendered = data.get("tendered")
+    sale = services.record_counter_sale(
+        user=request.user,
+        warehouse=warehouse,
+        items=[(str(x["code"]), _decimal(x["qty"])) for x in data.get("items", [])],
+        paid=paid,
+        tendered_cash=_decimal(tendered) if tendered not in (None, "") else None,
     )
+    return {
+        "number": sale.delivery.number,
+        "total": f"{sale.total:.2f}",
+        "change": f"{sale.change:.2f}",
+    }
 
 
 @login_required
