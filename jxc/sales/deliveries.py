@@ -38,7 +38,7 @@ from jxc.inventory.documents.lifecycle import (
 )
 from jxc.inventory.ledger.types import StockLine
 from jxc.sales import drafts, orders, rules, selectors
-from jxc.sales.errors import OverDelivery
+from jxc.sales.errors import CreditLimitExceeded, OverDelivery
 from jxc.sales.models import SalesDelivery, SalesDeliveryLine, SalesOrder, SalesOrderLine
 
 ZERO = Decimal(0)
@@ -289,19 +289,39 @@ def post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
     orders' reservations, keep each line's 销售成本 (its gross profit = amount excl. VAT −
     cost), add them to the order lines' delivered quantities (an order fully delivered is
     已完成) and record what the customer owes (due after its payment terms)."""
-    effect, touched = _posting(doc, user=user)
+    effect, touched = _posting(doc, user=user, credit=True)
     doc = act(doc, action="post", user=user, effect=effect)
     orders.complete_if_delivered(touched.values(), user=user)
     return doc
+
+
+def _ensure_credit(locked: SalesDelivery, lines: Sequence[SalesDeliveryLine], user) -> None:
+    """What is delivered without an order takes credit no order approval checked: with the
+    customer's receivables and its approved orders still to deliver it may not pass the
+    credit limit (0: none) unless the user may approve that (``credit.approve``). Lines
+    against an order were checked when it was approved (their amount moves from the order
+    into the receivables)."""
+    limit = locked.customer.credit_limit
+    unordered = sum((x.gross_amount for x in lines if not x.source_line_id), ZERO)
+    if limit <= 0 or unordered <= 0 or user is None or user.has_jxc_perm(orders.CREDIT_APPROVE):
+        return
+    exposure = (
+        selectors.open_receivables(locked.customer_id)
+        + selectors.undelivered_orders(locked.customer_id)
+        + unordered
+    )
+    if exposure > limit:
+        raise CreditLimitExceeded(customer=str(locked.customer), exposure=exposure, limit=limit)
 
 
 @transaction.atomic
 def submit_and_post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery:
     """保存并过账 of a draft (the counter sale): 提交 → 审核 → 过账 in one transaction, each
     step checked and audited as on its own (``take_actions``: one lock read, one status
-    write), the posting as ``post_sales_delivery``. An approval rule that holds the
-    delivery stops it before 审核 (returned 已提交)."""
-    effect, touched = _posting(doc, user=user)
+    write), the posting as ``post_sales_delivery`` — but paid on the spot, so without its
+    credit check. An approval rule that holds the delivery stops it before 审核 (returned
+    已提交)."""
+    effect, touched = _posting(doc, user=user, credit=False)
     doc = take_actions(
         doc, actions=("submit", "approve", "post"), user=user, effects={"post": effect}
     )
@@ -309,14 +329,17 @@ def submit_and_post_sales_delivery(doc: SalesDelivery, *, user) -> SalesDelivery
     return doc
 
 
-def _posting(doc: SalesDelivery, *, user) -> tuple[Any, dict[int, SalesOrder]]:
+def _posting(doc: SalesDelivery, *, user, credit: bool) -> tuple[Any, dict[int, SalesOrder]]:
     """The posting's effect on the locked delivery, and the orders it delivered against
-    (filled in by the effect: those it completes are checked after)."""
+    (filled in by the effect: those it completes are checked after); ``credit``: check what
+    goes out without an order against the customer's credit limit."""
     touched: dict[int, SalesOrder] = {}
 
     def effect(locked: SalesDelivery) -> None:
         ensure_warehouses(user, locked.warehouse)
         lines = list(SalesDeliveryLine.objects.filter(document=locked).order_by("line_no", "id"))
+        if credit:
+            _ensure_credit(locked, lines, user)
         linked = [x.source_line_id for x in lines if x.source_line_id]
         order_lines = orders.lock_order_lines(linked) if linked else {}
         header = {

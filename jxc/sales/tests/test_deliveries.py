@@ -160,3 +160,42 @@ def test_exchange_is_a_return_and_a_delivery_in_one_step(world):
     assert _owed(w) == D("6.00")
     assert StockBalance.objects.get(sku=w.cola, warehouse=w.warehouse).on_hand == 10
     assert_ledger_consistent()
+
+
+def test_a_delivery_without_an_order_may_not_pass_the_credit_limit_unless_a_manager_posts_it(
+    world, user_factory
+):
+    """Limit 10,000, an approved order of 6,000 not yet delivered: a keeper's delivery typed
+    without an order for 4,800 (1,200 × 4.00) would take the customer to 10,800 — refused,
+    nothing posted; the same delivery against the order posts; the owner (credit.approve)
+    posts the unordered one."""
+    from jxc.sales.errors import CreditLimitExceeded
+
+    w = world
+    w.receive(w.tea, 5000, "1")
+    order = _approved_order(w, LineInput(sku=w.tea.pk, qty=D(1500)))
+    keeper = user_factory(roles=["keeper"])
+    typed = deliveries.create_sales_delivery(
+        user=keeper,
+        customer=w.customer,
+        warehouse=w.warehouse,
+        date=w.today,
+        lines=[LineInput(sku=w.tea.pk, qty=D(1200), price=D(4))],
+    )
+    typed = approve(submit(typed, user=keeper), user=keeper)
+    with pytest.raises(CreditLimitExceeded) as exc:
+        deliveries.post_sales_delivery(typed, user=keeper)
+    assert exc.value.params["exposure"] == D("10800.00")
+    typed.refresh_from_db()
+    assert typed.status == "approved" and not PartyBalance.objects.filter(customer=w.customer)
+    against = deliveries.create_sales_delivery(
+        user=keeper,
+        customer=w.customer,
+        warehouse=w.warehouse,
+        date=w.today,
+        lines=[LineInput(sku=w.tea.pk, qty=D(1500), source_line=order.lines.get().pk)],
+    )
+    against = approve(submit(against, user=keeper), user=keeper)
+    assert deliveries.post_sales_delivery(against, user=keeper).status == "posted"
+    assert deliveries.post_sales_delivery(typed, user=w.user).status == "posted"
+    assert _owed(w) == D("10800.00")
