@@ -140,6 +140,23 @@ def record_sales_invoice(
                 ]
             }
         )
+    expected = rules.invoice_tax(shares, [(d.tax_amount, d.total_amount) for d in docs])
+    if abs(tax_amount - expected) > rules.INVOICE_TAX_TOLERANCE:
+        raise ValidationFailed(
+            {
+                "tax_amount": [
+                    _(
+                        "The VAT %(tax)s does not match the chosen documents' VAT %(expected)s "
+                        "(more than %(tolerance)s apart)."
+                    )
+                    % {
+                        "tax": f"{tax_amount:,.2f}",
+                        "expected": f"{expected:,.2f}",
+                        "tolerance": rules.INVOICE_TAX_TOLERANCE,
+                    }
+                ]
+            }
+        )
     empty = [d.number for d, s in zip(docs, shares, strict=True) if not s]
     if empty:
         raise ValidationFailed(

@@ -136,6 +136,26 @@ def unit_of(value: Decimal, qty: Decimal) -> Decimal:
     return round_unit_cost(CONTEXT.divide(value, qty)) if qty else ZERO
 
 
+# 发票税额 may differ from the documents' VAT by rounding only: the tax system accepts up to
+# ¥1.27 on an invoice (金税: 0.06 per line, at most 1.27 in all); more is a typing mistake.
+INVOICE_TAX_TOLERANCE = Decimal("1.27")
+
+
+def invoice_tax(shares: Sequence[Decimal], documents: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
+    """The VAT an invoice's ``shares`` of documents carry: each share (价税合计; a return's
+    negative) × that document's 税额 ÷ its 价税合计 (``documents``: (tax, total) each), to the
+    分."""
+    exact = sum(
+        (
+            share * tax / total
+            for share, (tax, total) in zip(shares, documents, strict=True)
+            if total
+        ),
+        ZERO,
+    )
+    return round_money(exact)
+
+
 def invoice_allocation(total: Decimal, opens: Sequence[Decimal]) -> list[Decimal] | None:
     """What a 销项发票 of ``total`` (价税合计) covers of each document, given what each has not
     invoiced yet (a delivery > 0, a return < 0): every return in full, then the deliveries in

@@ -72,7 +72,7 @@ def test_a_user_kept_to_one_warehouse_sees_only_the_invoices_of_its_documents(
     def invoice(number, docs, net):
         return invoices.record_sales_invoice(
             user=w.user, customer=w.customer, date=w.today, invoice_number=number,
-            net_amount=D(net), tax_amount=D(0), deliveries=[d.pk for d in docs],
+            net_amount=D(net), tax_amount=D("2.60"), deliveries=[d.pk for d in docs],
         )  # fmt: skip
 
     mine = invoice("IN-1", [here], "20.00")

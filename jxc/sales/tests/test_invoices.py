@@ -216,3 +216,22 @@ def test_an_invoice_whose_amounts_add_up_is_saved_though_floats_would_not_add_up
         SalesInvoice.objects.filter(pk=inv.pk).update(total_amount=D("866.35"))
     with pytest.raises(IntegrityError), transaction.atomic():
         SalesInvoice.objects.filter(pk=inv.pk).update(total_amount=D("866.33"))
+
+
+def test_the_invoice_vat_must_be_the_documents_vat_give_or_take_rounding(world):
+    """A delivery of 20 × 11.30 含税 13 % (金额 200.00, 税额 26.00): an invoice of 100 + 99
+    (a typing mistake; its 199.00 would carry 22.89 of VAT) is refused on 税额, nothing
+    written; a rounding difference within ¥1.27 passes; a share of a delivery carries its
+    share of the VAT."""
+    w = world
+    w.receive(w.cola, 40, "1")
+    d = _deliver(w, 20, "11.30")
+    with pytest.raises(ValidationFailed) as exc:
+        _invoice(w, "100", "99", ds=[d])
+    assert "22.89" in str(exc.value.errors["tax_amount"]) and not SalesInvoice.objects.exists()
+    assert _invoice(w, "201.20", "24.80", ds=[d]).tax_amount == D("24.80")
+    half = _deliver(w, 10, "11.30")
+    with pytest.raises(ValidationFailed) as exc:
+        _invoice(w, "56.50", "0", ds=[half], number="No.2")  # 56.50 of 113.00: VAT 6.50
+    assert "6.50" in str(exc.value.errors["tax_amount"])
+    assert _invoice(w, "50", "6.50", ds=[half], number="No.2").total_amount == D("56.50")
