@@ -176,6 +176,21 @@ def test_cost_adjustment_and_opening_import(client_for, stock_world):
     assert r.status_code == 422 and 'data-testid="import-errors"' in r.content.decode()
     assert [p["row"] for p in r.context["problems"]] == [3]
     assert not StockDocument.objects.filter(kind="opening_stock").exists()
+    # a refusal of the whole file (its date in a closed month) is not shown against 行 0
+    from jxc.core.models import ClosedPeriod
+
+    ClosedPeriod.objects.create(year=TODAY.year, month=TODAY.month)
+    book.active.delete_rows(3)
+    out = io.BytesIO()
+    book.save(out)
+    r = client.post(
+        "/imports/opening-stock/",
+        {"file": SimpleUploadedFile("o.xlsx", out.getvalue()), "date": DAY, "post": "on"},
+        follow=True,
+    )
+    page = r.content.decode()
+    assert [p["row"] for p in r.context["problems"]] == [0] and "整个文件" in page
+    ClosedPeriod.objects.all().delete()
     assert 'data-testid="btn-import"' in client.get("/inventory/opening-stock/").content.decode()
 
 
