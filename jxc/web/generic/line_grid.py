@@ -85,9 +85,13 @@ class ParsedLines:
 
 
 def _decimal(raw: str) -> Decimal | None:
+    """A number as typed: digits, a sign, a point (thousands commas dropped) — not "1e2",
+    which Decimal would read as 100 where the user meant something else."""
     raw = (raw or "").strip().replace(",", "")
     if not raw:
         return None
+    if "e" in raw.lower():
+        raise InvalidOperation(raw)
     value = Decimal(raw)
     if not value.is_finite():
         raise InvalidOperation(raw)

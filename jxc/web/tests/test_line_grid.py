@@ -261,3 +261,33 @@ def test_no_total_row_where_nothing_adds_up(client_for, stock_world):
     count = docs.create_stock_count(user=w.owner, warehouse=w.zc, date=TODAY)
     page = client_for(w.owner).get(f"/inventory/stock-counts/{count.pk}/").content.decode()
     assert 'data-testid="doc-line"' in page and 'data-testid="doc-total"' not in page
+
+
+@pytest.mark.parametrize("typed", ["1e2", "2E1", "nan", "Infinity", "1.2.3", "壹"])
+def test_a_number_cell_takes_plain_numbers_only(typed):
+    from django.http import QueryDict
+
+    from jxc.web.generic.line_grid import parse_lines
+
+    data = QueryDict(mutable=True)
+    data.setlist("line_sku", ["1"])
+    data.setlist("line_qty", ["1"])
+    data.setlist("line_price", [typed])
+    parsed = parse_lines(data, ["qty", "price"])
+    assert list(parsed.errors) == ["lines.0.price"]
+
+
+def test_a_number_cell_reads_thousands_and_signs():
+    from decimal import Decimal
+
+    from django.http import QueryDict
+
+    from jxc.web.generic.line_grid import parse_lines
+
+    data = QueryDict(mutable=True)
+    data.setlist("line_sku", ["1"])
+    data.setlist("line_qty", ["1,200.5"])
+    data.setlist("line_price", ["-3"])
+    parsed = parse_lines(data, ["qty", "price"])
+    assert not parsed.errors
+    assert (parsed.lines[0].qty, parsed.lines[0].price) == (Decimal("1200.5"), Decimal(-3))
