@@ -50,6 +50,8 @@ def test_salesperson_sees_availability_follow_the_typed_quantity_and_approval_na
     expect(box.locator("tr.row-short")).to_have_count(1)
     expect(box.locator("tr.row-short")).to_contain_text("150 · 缺货")
     shot(page, "sales-order-availability", full_page=True)
+    # on a phone each row is a card: its figures are named by their column
+    assert box.get_by_test_id("available").first.get_attribute("data-label") == "可用量"
     assert not SalesOrder.objects.exists()  # all of it before saving
 
     page.get_by_test_id("btn-save").click()
