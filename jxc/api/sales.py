@@ -13,10 +13,12 @@ GET /pick-lists, GET /pick-lists/{id}, POST /pick-lists/from-orders,
 POST /pick-lists/{id}/approve|unapprove|void|complete, POST /pick-lists/{id}/scan,
 POST /pick-lists/{id}/deliver                   draft deliveries of what was picked
 GET/POST /sales-returns, GET/PATCH /sales-returns/{id}, POST …/{id}/submit|approve|…|post
+POST /sales-returns/from-delivery               生成退货单: a draft of what is still returnable
 POST /sales-returns/exchange                    换货: a return and a delivery posted together
 
 Errors keep their codes: insufficient_available (库存不足, with every short SKU),
-credit_limit_exceeded, below_min_price, over_delivery, over_return, not_on_pick_list.
+credit_limit_exceeded, below_min_price, over_delivery, over_return, not_on_pick_list,
+delivery_not_posted, nothing_to_return.
 Costs (unit cost, 销售成本, gross profit) are absent for users without ``cost.view``.
 """
 
@@ -405,6 +407,27 @@ document_endpoints(
 
 
 # --- 销售退货单 -------------------------------------------------------------------------------
+
+
+class ReturnDeliveryIn(Schema):
+    delivery_id: int
+    date: dt.date | None = None
+    reason: str = Field("", max_length=200)
+
+
+@router.post("/sales-returns/from-delivery", response={201: RETURN_SCHEMAS.out})
+@creates(RETURN_SCHEMAS.out, perm="sales_return.create")
+def return_sales_delivery(request, payload: ReturnDeliveryIn):
+    """生成退货单: a draft return of everything still returnable of a posted delivery — its
+    customer and warehouse, one line per delivery line with something left (delivered less
+    returned; ``delivery_line_id`` set: its price, VAT, discount and batch, back at the cost
+    it left with). Lower the quantities with PATCH, then submit / approve / post. 404 for a
+    delivery out of the user's scope; 409 ``delivery_not_posted``, 409 ``nothing_to_return``."""
+    delivery = get_or_404(selectors.deliveries_for(request.user), payload.delivery_id)
+    made = returns.return_delivery(
+        delivery, user=request.user, date=payload.date, reason=payload.reason
+    )
+    return RETURN_SCHEMAS.to_out(made, request)
 
 
 class ExchangeIn(Schema):

@@ -46,6 +46,22 @@ class OverReturn(ValidationFailed):
     default_message = _("More than delivered would be returned. Please correct the quantities.")
 
 
+class DeliveryNotPosted(DomainError):
+    """生成退货单 from a delivery that is not posted: no goods have left with it."""
+
+    code = "delivery_not_posted"
+    http_status = 409
+    default_message = _("%(number)s is not posted: only goods that left can be returned.")
+
+
+class NothingToReturn(DomainError):
+    """生成退货单 from a posted delivery whose every line has come back already."""
+
+    code = "nothing_to_return"
+    http_status = 409
+    default_message = _("Nothing is left to return of %(number)s: everything came back already.")
+
+
 class OrderPartlyDelivered(DomainError):
     code = "order_partly_delivered"
     http_status = 409

@@ -2,8 +2,9 @@
 discount; back at the cost they left with) or unlinked with a reason (priced for the customer,
 back at the current cost); into the chosen warehouse, or a bin of it (次品). Posting puts the
 goods back through the ledger's writer, adds to the delivery lines' returned quantities and
-reduces the receivable through the party ledger's writer. 换货 = a return and a new delivery
-posted in one step."""
+reduces the receivable through the party ledger's writer. 生成退货单 from a posted delivery:
+a draft of what is still returnable of it (``return_delivery``). 换货 = a return and a new
+delivery posted in one step."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,9 +32,9 @@ from jxc.inventory import services as stock
 from jxc.inventory.choices import MoveReason
 from jxc.inventory.documents.lifecycle import bin_errors, ensure_warehouses
 from jxc.inventory.ledger.types import StockLine
-from jxc.inventory.models import StockMove
+from jxc.inventory.models import SerialNumber, StockMove
 from jxc.sales import deliveries, drafts, rules
-from jxc.sales.errors import OverReturn
+from jxc.sales.errors import DeliveryNotPosted, NothingToReturn, OverReturn
 from jxc.sales.models import SalesDelivery, SalesDeliveryLine, SalesReturn, SalesReturnLine
 
 ZERO = Decimal(0)
@@ -70,6 +72,15 @@ def _checked(lines: Sequence[LineInput], header: Mapping[str, Any], found=None) 
     check = check_linked(
         DELIVERY_LINE, lines, header, facts=sku_facts(x.sku for x in lines), found=found
     )
+    # a linked line takes its delivery's price as it stands: 含税 or not as the delivery said
+    includes = bool(header.get("prices_include_tax", True))
+    for d in check.sources.values():
+        if d.document.prices_include_tax != includes:
+            check.errors["prices_include_tax"] = [
+                _("Prices include VAT as on %(number)s: its price is taken as it stands.")
+                % {"number": d.document.number}
+            ]
+            break
     if check.free:
         if not str(header.get("reason") or "").strip():
             check.errors.setdefault("reason", []).append(
@@ -155,6 +166,71 @@ def update_sales_return(
         errors=errors,
     )
     return _write_amounts(doc)
+
+
+def returnable_lines(delivery: SalesDelivery) -> list[SalesDeliveryLine]:
+    """The lines of a posted delivery with something left to return (delivered less what
+    came back already)."""
+    if delivery.status != DocumentStatus.POSTED:
+        return []
+    return [
+        x
+        for x in delivery.lines.select_related("document").order_by("line_no", "id")
+        if x.base_qty > x.returned_qty
+    ]
+
+
+def _serials_out(d: SalesDeliveryLine) -> tuple[str, ...]:
+    """The serial numbers that left with a delivery line and are not back in stock."""
+    return tuple(
+        SerialNumber.objects.filter(
+            sku_id=d.sku_id,
+            warehouse__isnull=True,
+            moves__source_kind=d.document.DOC_TYPE,
+            moves__source_id=d.document_id,
+            moves__source_line=d.pk,
+        )
+        .order_by("number")
+        .values_list("number", flat=True)
+        .distinct()
+    )
+
+
+def _line_back(d: SalesDeliveryLine, fact) -> LineInput:
+    """What is left to return of a delivery line: in the delivery's unit when it comes out
+    whole, else in the base unit (with the serial numbers still out, for a serial SKU)."""
+    left = d.base_qty - d.returned_qty
+    qty, unit = left, fact.base_unit_id
+    if left == d.base_qty:
+        qty, unit = d.qty, d.unit_id
+    elif d.factor and (left / d.factor) == (left / d.factor).to_integral_value():
+        qty, unit = left / d.factor, d.unit_id
+    serials = _serials_out(d)[: int(left)] if fact.serial_tracked else ()
+    return LineInput(sku=d.sku_id, qty=qty, unit=unit, source_line=d.pk, serials=serials)
+
+
+@transaction.atomic
+def return_delivery(delivery: SalesDelivery, *, user, date=None, reason: str = "") -> SalesReturn:
+    """生成退货单 from a posted delivery: a draft for its customer and warehouse with one
+    linked line per delivery line still returnable, the quantity what is left of it (lower
+    it in the draft), at the delivery's price, VAT, discount and batch; posted, the goods
+    come back at the cost they left with. A delivery not posted (``delivery_not_posted``) or
+    with nothing left (``nothing_to_return``) makes nothing."""
+    if delivery.status != DocumentStatus.POSTED:
+        raise DeliveryNotPosted(number=delivery.number)
+    lines = returnable_lines(delivery)
+    if not lines:
+        raise NothingToReturn(number=delivery.number)
+    facts = sku_facts(x.sku_id for x in lines)
+    return create_sales_return(
+        user=user,
+        customer=delivery.customer,
+        warehouse=delivery.warehouse,
+        date=date or max(timezone.localdate(), delivery.date),
+        reason=reason,
+        prices_include_tax=delivery.prices_include_tax,
+        lines=[_line_back(x, facts[x.sku_id]) for x in lines],
+    )
 
 
 def _origins(d: SalesDeliveryLine) -> list[tuple[StockMove, Decimal]]:

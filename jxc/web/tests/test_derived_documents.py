@@ -18,6 +18,7 @@ EXPECTED = {
     "sales_order_deliver": "sales_delivery.create",
     "sales_order_pick": "sales_pick.create",
     "sales_pick_deliver": "sales_delivery.create",
+    "sales_delivery_return": "sales_return.create",
     "purchase_order_receive": "purchase_receipt.create",
     "purchase_receipt_return": "purchase_return.create",
     "purchase_receipt_landed_cost": "landed_cost.create",

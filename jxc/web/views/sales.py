@@ -4,7 +4,7 @@ and 销售退货单 — list with filters and export, detail with the lines and 
 the draft's form with the line grid, print.
 
 URLs: /sales/quotations/, /sales/orders/ (+ <id>/deliver/, <id>/pick/), /sales/pick-lists/
-(+ <id>/scan/, <id>/deliver/), /sales/deliveries/, /sales/returns/.
+(+ <id>/scan/, <id>/deliver/), /sales/deliveries/ (+ <id>/return/: 生成退货单), /sales/returns/.
 """
 
 from __future__ import annotations
@@ -296,6 +296,16 @@ class SalesDeliveryScreen(SalesScreen):
     create_service = deliveries.create_sales_delivery
     update_service = deliveries.update_sales_delivery
     transition_services = {**PLAIN_ACTIONS, "post": deliveries.post_sales_delivery}
+    derives = (
+        Derive(  # 生成退货单: a draft of what is still returnable, linked line by line
+            "return",
+            "sales_return.create",
+            make=lambda request, d: returns.return_delivery(
+                d, user=request.user, reason=request.POST.get("reason", "").strip()[:200]
+            ),
+            then=opens("sales_return"),
+        ),
+    )
     extra_line_columns = (
         (_("cost of goods sold"), Summed(lambda x: x.cost_amount, places=2), True),
         (_("Gross profit"), Summed(lambda x: x.gross_profit, places=2), True),
@@ -321,6 +331,24 @@ class SalesDeliveryScreen(SalesScreen):
 
     def line_columns(self, obj, user):
         return [(_("Order"), lambda x: x.source_label, False), *super().line_columns(obj, user)]
+
+    def detail_sections(self, request, obj) -> list[Section]:
+        """退货 on a posted delivery: 生成退货单 while something is left to return, else
+        the page says nothing is."""
+        sections = super().detail_sections(request, obj)
+        if obj.status == "posted" and request.user.has_jxc_perm("sales_return.create"):
+            sections.append(
+                Section(
+                    title=pgettext_lazy("sales delivery", "Return"),
+                    template="web/sales/_partials/return_delivery.html",
+                    context={
+                        "url": self.url("return", obj.pk),
+                        "returnable": bool(returns.returnable_lines(obj)),
+                    },
+                    id="return",
+                )
+            )
+        return sections
 
     # 送货单: the delivery's print goes with the goods to the customer — no cost or margin on
     # it (whoever prints), boxes for 送货人 / 收货人 / 日期, a QR code of the number.
@@ -350,9 +378,10 @@ class SalesReturnScreen(SalesScreen):
     grid_labels = {"price": gettext_lazy("Price"), "source": gettext_lazy("Delivery")}
     extra_line_columns = ((_("cost returned"), Summed(lambda x: x.cost_amount, places=2), True),)
     line_hint = gettext_lazy(
-        "A return linked to a delivery line comes back at the cost it left with; unlinked, it "
-        "needs a reason. Pick a bin (e.g. 次品) for damaged goods. Posted, the receivable is "
-        "reduced."
+        "Returns are best made from a posted sales delivery (Make a sales return on the "
+        "delivery): a line linked to a delivery line takes its price, VAT and discount and "
+        "comes back at the cost it left with; unlinked, it needs a reason. Pick a bin (e.g. "
+        "次品) for damaged goods. Posted, the receivable is reduced."
     )
 
     def get_queryset(self, request):
