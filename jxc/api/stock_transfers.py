@@ -5,6 +5,10 @@ POST /transfers/{id}/submit | approve | unapprove | reject | void | post (= ship
 POST /transfers/{id}/receive   {"lines": [{"line_id", "qty", "to_bin_id"}], "date"}
                                (no lines: everything still in transit)
 POST /transfers/{id}/close     {"difference": "return" | "write_off", "reason", "date"}
+
+``from_warehouse_id`` is one of the user's warehouses, ``to_warehouse_id`` any of ours (not a
+lent-out location): the sender ships to any warehouse, its keeper receives (docs/
+warehouse-documents.md, data scope).
 """
 
 import datetime as dt
@@ -17,6 +21,7 @@ from jxc.api.common.errors import Router
 from jxc.api.documents.endpoints import document_endpoints, step_endpoint
 from jxc.api.documents.schemas import header_schemas
 from jxc.api.stock_documents import ACTIONS, OPERATION_MODULE
+from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
@@ -62,13 +67,16 @@ document_endpoints(
     schemas=SCHEMAS,
     create=docs.create_transfer,
     update=docs.update_transfer,
+    # the target: any warehouse of ours, held by the user or not (the source: theirs)
+    refs={"to_warehouse": lambda request: stock_selectors.receiving_warehouses()},
     actions=ACTIONS,
     # The operation ids and descriptions this API had before 调拨单 was declared.
     operation_names={"list": "list_transfers"},
     action_module=OPERATION_MODULE,
     docs={
         "list": "调拨单 from or to the user's warehouses.",
-        "create": "新建调拨单 (draft); ``one_step`` for warehouses of the same site.",
+        "create": "新建调拨单 (draft) from one of the user's warehouses to any of ours; "
+        "``one_step`` for warehouses of the same site, both the user's.",
     },
 )
 

@@ -33,6 +33,13 @@ def document_warehouses(user, *, active_only: bool = False) -> QuerySet[Warehous
     return warehouses_for(user, active_only=active_only).exclude(kind=WarehouseKind.LENT)
 
 
+def receiving_warehouses(*, active_only: bool = False) -> QuerySet[Warehouse]:
+    """The warehouses goods may be sent to (a transfer's target): every one of ours, whoever
+    holds it, never a lent-out location. Its keeper receives them (调入)."""
+    qs = Warehouse.objects.select_related("keeper").exclude(kind=WarehouseKind.LENT)
+    return qs.filter(is_active=True) if active_only else qs
+
+
 def search_warehouses(q: str = "", *, user) -> QuerySet[Warehouse]:
     qs = warehouses_for(user)
     q = (q or "").strip()

@@ -10,11 +10,15 @@ the whole header) and, unless new lines were sent, its saved lines checked again
 ``create(model, *, user, lines, **header)`` and ``update(doc, *, user, lines=None, **header)``
 are what the screens and the API call (``DocumentScreen.create_service``,
 ``document_endpoints(create=…)``).
+
+Data scope: no warehouse of the header may be a lent-out location, and the user must hold
+every one — or, where the type says so (``must_hold(header)``: a transfer's source, its
+target being any warehouse of ours), those it names, on the header sent and on the draft's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -24,12 +28,14 @@ from jxc.core.documents.header import header_model_fields
 from jxc.core.documents.lines import LineInput, SkuFacts, parse_serials
 from jxc.core.documents.models import Document
 from jxc.core.documents.services import LINE_COLUMNS, create_document, update_document
-from jxc.inventory.documents.lifecycle import ensure_warehouses
+from jxc.inventory.documents.lifecycle import ensure_warehouses, refuse_lent
 from jxc.inventory.models import Warehouse
 
 Check = Callable[[Any, dict[str, Any], Sequence[LineInput], Mapping[int, SkuFacts]], dict]
 # (draft or None, the header sent, the header merged, the lines sent) → the lines to save
 Prepare = Callable[[Any, dict[str, Any], dict[str, Any], Sequence[LineInput] | None], Any]
+# a header (or the draft's saved one) → the warehouses of it the user must hold
+MustHold = Callable[[Mapping[str, Any]], Iterable[Warehouse]]
 
 
 def header_values(doc: Document) -> dict[str, Any]:
@@ -57,15 +63,24 @@ def draft_services(
     model: type[Document] | None = None,
     prepare: Prepare | None = None,
     after: Callable[[dict[str, Any]], None] | None = None,
+    must_hold: MustHold | None = None,
 ) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """The create and update services of a type: ``check(user, header, lines, facts)`` its
     own errors (the platform checks the lines by the declaration; ``facts`` are those of the
     lines sent); ``prepare`` may make the lines (a kit's components) or refuse a header;
     ``after(header)`` a last check (its refusal rolls the draft back); ``model`` the one the
-    create makes when it is not named. Every warehouse of the header must be the user's."""
+    create makes when it is not named. No warehouse of the header may be a lent-out
+    location; the user must hold every one, or those ``must_hold(header)`` names — of the
+    header sent and, on a change, of the draft as it was saved."""
 
-    def checked(user, header: dict[str, Any], lines, facts) -> dict:
-        ensure_warehouses(user, *(v for v in header.values() if isinstance(v, Warehouse)))
+    def held(header: Mapping[str, Any]) -> Iterable[Warehouse]:
+        if must_hold is not None:
+            return must_hold(header)
+        return (v for v in header.values() if isinstance(v, Warehouse))
+
+    def checked(user, header: dict[str, Any], lines, facts, saved=None) -> dict:
+        refuse_lent(*(v for v in header.values() if isinstance(v, Warehouse)))
+        ensure_warehouses(user, *held(header), *(held(saved) if saved is not None else ()))
         return check(user, header, lines, facts)
 
     @transaction.atomic
@@ -86,12 +101,13 @@ def draft_services(
 
     @transaction.atomic
     def update(doc: Document, *, user, lines=None, **header: Any) -> Any:
-        merged = {**header_values(doc), **header}
+        saved = header_values(doc)
+        merged = {**saved, **header}
         if prepare is not None:
             lines = prepare(doc, header, merged, lines)
         facts = sku_facts(x.sku for x in lines or [])
         current = lines if lines is not None else saved_inputs(doc)
-        errors = checked(user, merged, current, facts)
+        errors = checked(user, merged, current, facts, saved)
         doc = update_document(
             doc, user=user, header=header, lines=lines, facts=facts, errors=errors
         )

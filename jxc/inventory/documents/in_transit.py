@@ -12,6 +12,11 @@ A type declares it once and takes its services:
     post_transfer, receive_transfer, close_transfer, reverse_transfer, line_states = (
         in_transit_services(TRANSIT))
 
+Data scope: the sending side drafts, submits, approves, ships, settles (结案: what never
+arrived goes back to the source) and 红冲s — the user must hold the source; the receiving
+side's keeper receives (调入) — the target; a one-step move needs both, as the goods enter the
+target at once (``InTransit.must_hold``; the draft's ``draft_services(must_hold=…)``).
+
 The header has the two warehouse fields, the ``one_step`` flag (if declared), ``difference``
 (how the rest was settled: ``TransferDifference``) and ``reversal_date``; each line ``bin``
 (source), ``to_bin``, ``serials``, ``received_qty``, ``returned_qty``, ``lost_qty`` and
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -44,11 +49,13 @@ from jxc.inventory.documents.lifecycle import (
     bin_errors,
     ensure_warehouses,
     issue_lines,
+    refuse_lent,
     reverse_stock,
+    unheld,
 )
 from jxc.inventory.documents.rules import lots_out, one_step_lines
 from jxc.inventory.ledger.buckets import record_in_transit_many
-from jxc.inventory.models import StockMove
+from jxc.inventory.models import StockMove, Warehouse
 
 ZERO = Decimal(0)
 
@@ -65,6 +72,31 @@ class InTransit:
     one_step: str = ""
     out_reason: str = MoveReason.TRANSFER_OUT
     in_reason: str = MoveReason.TRANSFER_IN
+
+    def must_hold(self, doc: Any) -> Sequence[Warehouse]:
+        """The warehouses a user must hold for every step but 调入 of a document (or of a
+        draft's header, a mapping): the source — the sending side makes, ships and settles
+        it, the target may be any warehouse of ours — and, in one step, the target too."""
+
+        def get(name: str) -> Any:
+            return doc.get(name) if isinstance(doc, Mapping) else getattr(doc, name)
+
+        source = get(self.source)
+        if self.one_step and get(self.one_step):
+            return (source, get(self.target))
+        return (source,)
+
+    def allowed(self, user, doc: Any, actions: Iterable[str]) -> set[str]:
+        """Of ``actions``, those the user's warehouses let them take on ``doc`` (the buttons
+        they see): 调入 (``receive``) needs the target, any other step ``must_hold``."""
+        wanted = set(actions)
+        out = set()
+        if "receive" in wanted and not unheld(user, getattr(doc, self.target)):
+            out.add("receive")
+        others = wanted - {"receive"}
+        if others and not unheld(user, *self.must_hold(doc)):
+            out |= others
+        return out
 
 
 class InTransitServices(NamedTuple):
@@ -131,12 +163,13 @@ def in_transit_services(decl: InTransit) -> InTransitServices:
 
     @transaction.atomic
     def post(doc, *, user):
-        """过账 (调出): out of the source into 在途 of the target; in one step it moves in at
-        once and is complete."""
+        """过账 (调出), by a holder of the source (in one step of the target too): out of the
+        source into 在途 of the target; in one step it moves in at once and is complete."""
 
         def effect(locked: Any) -> None:
             source, target = getattr(locked, decl.source), getattr(locked, decl.target)
-            ensure_warehouses(user, source, target)
+            refuse_lent(source, target)
+            ensure_warehouses(user, *decl.must_hold(locked))
             lines = list(locked.lines.all())
             post_lines = issue_lines(lines, available_lots(source.pk, {x.sku_id for x in lines}))
             if not one_step(locked):
@@ -185,10 +218,10 @@ def in_transit_services(decl: InTransit) -> InTransitServices:
         date: dt.date | None = None,
         bins: Mapping[int, int | None] | None = None,
     ):
-        """调入: receive at the target what arrived — per line (id → base quantity), or
-        everything still in transit when ``quantities`` is None, into the line's bin unless
-        ``bins`` names another. Each unit comes in at the value it left with. When nothing
-        is left in transit the document is complete."""
+        """调入, by a holder of the target: receive there what arrived — per line (id → base
+        quantity), or everything still in transit when ``quantities`` is None, into the
+        line's bin unless ``bins`` names another. Each unit comes in at the value it left
+        with. When nothing is left in transit the document is complete."""
         to_bins = {int(k): v for k, v in (bins or {}).items()}
 
         def check(locked: Any, lines: dict, wanted: dict[int, Decimal]) -> dict:
@@ -234,13 +267,14 @@ def in_transit_services(decl: InTransit) -> InTransitServices:
     ):
         """结案: what was shipped but never arrived goes back into the source at the value it
         left with (``return``), or stays out as a transit loss (``write_off``); 在途 is
-        cleared."""
+        cleared. By a holder of the source, where what never arrived goes back."""
         if difference not in TransferDifference.values:
             raise ValidationFailed({"difference": [str(ValidationFailed.default_message)]})
         ensure_perm(user, type(doc).RESOURCE, "close")
         back = difference == TransferDifference.RETURN
 
         def effect(locked: Any) -> None:
+            ensure_warehouses(user, *decl.must_hold(locked))  # the goods go back there
             lines = list(locked.lines.all())
             open_qty = {x.pk: x.open_qty for x in lines if x.open_qty > 0}
             if back and open_qty:
@@ -270,12 +304,20 @@ def in_transit_services(decl: InTransit) -> InTransitServices:
         return close(doc, user=user, reason=reason, effect=effect)
 
     def reverse(doc, *, user, reason: str, date: dt.date | None = None):
-        """红冲: every move of the document reversed; what was still in transit leaves 在途."""
+        """红冲, by a holder of the source (in one step of the target too): every move of the
+        document reversed; what was still in transit leaves 在途."""
 
         def clear_in_transit(locked: Any) -> None:
             target_id = getattr(locked, f"{decl.target}_id")
             _in_transit(target_id, locked.lines.all(), lambda x: -x.open_qty)
 
-        return reverse_stock(doc, user=user, reason=reason, date=date, then=clear_in_transit)
+        return reverse_stock(
+            doc,
+            user=user,
+            reason=reason,
+            date=date,
+            check=lambda locked: ensure_warehouses(user, *decl.must_hold(locked)),
+            then=clear_in_transit,
+        )
 
     return InTransitServices(post, receive, close_with_difference, reverse, line_states)

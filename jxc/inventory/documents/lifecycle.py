@@ -42,20 +42,29 @@ def ensure_warehouses(user, *warehouses: Warehouse) -> None:
     """Data scope: a user limited to some warehouses acts only on those. A lent-out location
     (借出仓) is no document's warehouse: only loans move goods in and out of it
     (docs/adr/0004)."""
+    refuse_lent(*warehouses)
+    for w in unheld(user, *warehouses):
+        raise PermissionDenied(perm=f"warehouse:{w.code}")
+
+
+def refuse_lent(*warehouses: Warehouse) -> None:
+    """A lent-out location (借出仓) is no document's warehouse, held by the user or not."""
     if any(w.kind == WarehouseKind.LENT for w in warehouses):
         raise ValidationFailed(
             {"warehouse": [str(_("A lent-out location holds only what loans moved there."))]}
         )
+
+
+def unheld(user, *warehouses: Warehouse) -> list[Warehouse]:
+    """The warehouses out of the user's scope (none: they hold every one)."""
     if user is None or user.is_superuser or user.all_warehouses:
-        return  # every warehouse (as stock_selectors.warehouses_for): no query needed
+        return []  # every warehouse (as stock_selectors.warehouses_for): no query needed
     allowed = set(
         stock_selectors.warehouses_for(user)
         .filter(pk__in=[w.pk for w in warehouses])
         .values_list("pk", flat=True)
     )
-    for w in warehouses:
-        if w.pk not in allowed:
-            raise PermissionDenied(perm=f"warehouse:{w.code}")
+    return [w for w in warehouses if w.pk not in allowed]
 
 
 # --- SKUs and lines -----------------------------------------------------------------------

@@ -244,6 +244,15 @@ class Transfer(Document):
     def status_label(self) -> str:
         return str(TRANSFER_STATUS_LABELS.get(self.status, self.get_status_display()))
 
+    def actions_for(self, user):
+        """The steps this user sees: the sending side's to a holder of the source (one step:
+        of both too), 调入 to a holder of the target (``TRANSIT.allowed``)."""
+        from jxc.inventory.documents.transfers import TRANSIT
+
+        found = super().actions_for(user)
+        allowed = TRANSIT.allowed(user, self, [t.action for t in found])
+        return [t for t in found if t.action in allowed]
+
 
 class TransferLine(DocumentLine):
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")

@@ -12,6 +12,7 @@ holds the code): create / update drafts, the workflow actions, posting and 红�
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from jxc.core.documents.actions import approve, reject, submit, unapprove, void
@@ -40,6 +41,7 @@ from jxc.inventory.documents.counts import (
     reverse_stock_count,
     update_stock_count,
 )
+from jxc.inventory.documents.lifecycle import ensure_warehouses
 from jxc.inventory.documents.models import StockCount, StockDocument, Transfer
 from jxc.inventory.documents.stock_docs import (
     create_and_post_stock_document,
@@ -50,6 +52,7 @@ from jxc.inventory.documents.stock_docs import (
     update_stock_document,
 )
 from jxc.inventory.documents.transfers import (
+    TRANSIT,
     close_transfer,
     create_transfer,
     post_transfer,
@@ -57,6 +60,7 @@ from jxc.inventory.documents.transfers import (
     reverse_transfer,
     update_transfer,
 )
+from jxc.inventory.models import Warehouse
 
 D = TypeVar("D", bound=Document)
 
@@ -100,7 +104,17 @@ __all__ = [
 ]
 
 
-def _typed(doc: D) -> D:
+# The warehouses a user must hold for the workflow steps below, of a type naming more than
+# one: a transfer's source (in one step its target too), not its target's keeper, who only
+# receives. A document of another type is the user's when they see it (``documents_for``).
+_MUST_HOLD: dict[type, Callable[[Any], Sequence[Warehouse]]] = {Transfer: TRANSIT.must_hold}
+
+
+def _acted_on(doc: D, user) -> D:
+    """The document as its own type, once the user is found to hold what they must."""
+    must_hold = _MUST_HOLD.get(type(doc))
+    if must_hold is not None:
+        ensure_warehouses(user, *must_hold(doc))
     if isinstance(doc, StockDocument):
         return doc.as_kind()  # type: ignore[return-value]
     return doc
@@ -108,27 +122,27 @@ def _typed(doc: D) -> D:
 
 def submit_document(doc: D, *, user) -> D:
     """提交 (a draft with lines goes to review)."""
-    return submit(_typed(doc), user=user)
+    return submit(_acted_on(doc, user), user=user)
 
 
 def approve_document(doc: D, *, user) -> D:
     """审核."""
-    return approve(_typed(doc), user=user)
+    return approve(_acted_on(doc, user), user=user)
 
 
 def unapprove_document(doc: D, *, user) -> D:
     """反审核 / 撤回."""
-    return unapprove(_typed(doc), user=user)
+    return unapprove(_acted_on(doc, user), user=user)
 
 
 def reject_document(doc: D, *, user, reason: str) -> D:
     """驳回 (back to a draft, with the reason)."""
-    return reject(_typed(doc), user=user, reason=reason)
+    return reject(_acted_on(doc, user), user=user, reason=reason)
 
 
 def void_document(doc: D, *, user, reason: str) -> D:
     """作废 (before posting only)."""
-    return void(_typed(doc), user=user, reason=reason)
+    return void(_acted_on(doc, user), user=user, reason=reason)
 
 
 def post_document(doc: Any, *, user) -> Any:

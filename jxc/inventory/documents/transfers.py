@@ -1,7 +1,9 @@
 """调拨单: ship out of one warehouse into 调拨在途, receive at the other (partly, in several
 receipts), close what never arrives (back to the source, or written off), 红冲; and the
 one-step transfer between warehouses of the same site. The draft is the platform's
-(``draft_services``), the steps those of goods on their way (``in_transit``).
+(``draft_services``), the steps those of goods on their way (``in_transit``). The sending
+side (a holder of the source) makes, ships, settles and 红冲s it, to any active warehouse of
+ours; the receiving side (a holder of the target) receives it; one step needs both.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from jxc.inventory.models import Warehouse
 
 def _check(user, header: Mapping, lines: Sequence[LineInput], facts) -> dict[str, list[str]]:
     """What the platform does not check itself: two different warehouses, the target active,
-    the bins of each side."""
+    the bins of each side (no lent-out location, and the warehouses the user must hold, are
+    the platform's checks)."""
     source: Warehouse = header["from_warehouse"]
     target: Warehouse = header["to_warehouse"]
     errors: dict[str, list[str]] = {}
@@ -40,12 +43,10 @@ def _ensure_one_step(header: Mapping) -> None:
         raise OneStepNotAllowed()
 
 
-# 新建调拨单 (a draft: from / to warehouse, date, one step for the same site, memo) and
-# 修改草稿; one step is refused after every input error (rolling the draft back)
-create_transfer, update_transfer = draft_services(_check, model=Transfer, after=_ensure_one_step)
-
 # 调出 (过账; one step: out and in, complete), 调入 (per line, or everything in transit),
-# 结案 (what never arrived: ``difference`` "return" to the source or "write_off"), 红冲
+# 结案 (what never arrived: ``difference`` "return" to the source or "write_off"), 红冲.
+# The sender holds the source and sends to any warehouse of ours; the receiver holds the
+# target and takes 调入; one step needs both (``TRANSIT.must_hold``).
 TRANSIT = InTransit(
     source="from_warehouse",
     target="to_warehouse",
@@ -54,4 +55,11 @@ TRANSIT = InTransit(
 )
 post_transfer, receive_transfer, close_transfer, reverse_transfer, line_states = (
     in_transit_services(TRANSIT)
+)
+
+# 新建调拨单 (a draft: from / to warehouse, date, one step for the same site, memo) and
+# 修改草稿, by a holder of the source (of both in one step); one step is refused after every
+# input error (rolling the draft back)
+create_transfer, update_transfer = draft_services(
+    _check, model=Transfer, after=_ensure_one_step, must_hold=TRANSIT.must_hold
 )

@@ -24,6 +24,8 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import ModelChoiceField
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -42,6 +44,7 @@ from jxc.core.selectors import company
 from jxc.core.visibility import MASK, can_view_cost
 from jxc.inventory.documents.filters import document_filterset
 from jxc.inventory.documents.selectors import documents_for
+from jxc.inventory.models import Warehouse
 from jxc.web.generic.columns import Column
 from jxc.web.generic.header import header_form_for
 from jxc.web.generic.line_figures import InUnits, Summed, booked_amounts, num, price
@@ -395,6 +398,13 @@ def _column(model, name: str) -> Column:
     return Column(name)
 
 
+def offered_warehouses(form) -> list[QuerySet]:
+    """The warehouses a header form offers, one queryset per field (the line grid offers
+    their bins: a transfer's 调入货位 among those of any warehouse it may go to)."""
+    fields = [f for f in form.fields.values() if isinstance(f, ModelChoiceField)]
+    return [f.queryset for f in fields if f.queryset is not None and f.queryset.model is Warehouse]
+
+
 def _check(screen: Screen, request, action: str) -> None:
     if not screen.can(request.user, action):
         raise PermissionDenied
@@ -467,7 +477,12 @@ def document_form(request, pk: int | None = None, *, screen: DocumentScreen):
     # The grid's state is in the page: a column the user may not see is not in its rows either.
     rows = [{k: v for k, v in r.items() if k not in hidden} for r in rows]
     state = grid_state(
-        rows=rows, columns=columns, errors=grid_errors, user=request.user, labels=screen.grid_labels
+        rows=rows,
+        columns=columns,
+        errors=grid_errors,
+        user=request.user,
+        labels=screen.grid_labels,
+        warehouses=offered_warehouses(form),
     )
     title = (
         _("Edit %(name)s") % {"name": f"{screen.verbose_name} {obj.number}"}

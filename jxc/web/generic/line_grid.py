@@ -7,11 +7,13 @@ the service and keeps what was typed for showing the form again with each row's 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -287,15 +289,18 @@ def grid_texts() -> dict[str, str]:
     }
 
 
-def grid_state(*, rows, columns, errors, user, labels=None) -> dict[str, Any]:
+def grid_state(
+    *, rows, columns, errors, user, labels=None, warehouses: Sequence[QuerySet] = ()
+) -> dict[str, Any]:
     """The grid's starting state, read by the script from the page (``labels``: a type's own
-    names of some columns, e.g. 单价 instead of 单位成本)."""
+    names of some columns, e.g. 单价 instead of 单位成本; ``warehouses``: those the header
+    offers, whose bins the bin columns offer — default the user's)."""
     return {
         "rows": rows,
         "columns": columns,
         "labels": {k: str(v) for k, v in {**GRID_COLUMNS, **(labels or {})}.items()},
         "errors": errors,
-        "bins": bins_by_warehouse(user),
+        "bins": bins_by_warehouse(user, warehouses),
         "skusUrl": reverse("web:grid_skus"),
         "texts": grid_texts(),
         # a priced line without a rate is taxed at the company's (the 合计 row follows it)
@@ -303,10 +308,13 @@ def grid_state(*, rows, columns, errors, user, labels=None) -> dict[str, Any]:
     }
 
 
-def bins_by_warehouse(user) -> dict[str, list[dict[str, Any]]]:
+def bins_by_warehouse(user, warehouses: Sequence[QuerySet] = ()) -> dict[str, list[dict[str, Any]]]:
+    """Warehouse id → its active bins, of the ``warehouses`` a form offers (default: the
+    user's; a transfer's target may be any of ours)."""
+    scope = Q()
+    for qs in warehouses or [stock_selectors.warehouses_for(user)]:
+        scope |= Q(warehouse__in=qs.values("pk"))
     out: dict[str, list[dict[str, Any]]] = {}
-    for b in Bin.objects.filter(
-        warehouse__in=stock_selectors.warehouses_for(user), is_active=True
-    ).order_by("code"):
+    for b in Bin.objects.filter(scope, is_active=True).order_by("code"):
         out.setdefault(str(b.warehouse_id), []).append({"id": b.pk, "code": b.code})
     return out

@@ -11,7 +11,8 @@ transfer), declared once per step:
         steps = (RETURN,)
 
 The screen shows the step's section (with ``url``, ``today`` and the open ``lines``) to a
-user holding ``<resource>.<action>`` while the document is posted, and serves its POST at
+user holding ``<resource>.<action>`` (and, declared ``may(user, doc)``, whom the step is
+for) while the document is posted, and serves its POST at
 ``<path>/<pk>/<action>/`` (URL name ``<name>_<action>``): the service's refusal is shown as
 a message, the page goes back to the document.
 
@@ -89,11 +90,16 @@ class DetailStep:
     run: Callable[[Any, Any, StepForm], Any]  # (document, user, form): the service
     done: Any  # said when the service took the step
     shown: Callable[[Any], bool] = _posted  # when the section is on the page
+    # whether this user takes the step on this document beside the permission (a transfer's
+    # 调入: its target's keeper); the service decides, this only spares a refused form
+    may: Callable[[Any, Any], bool] | None = None  # (user, document)
     # the section's context beside url and today (default: the lines still open)
     context: Callable[[Any, Any], dict[str, Any]] = field(default=_open_lines)
 
     def section(self, screen, request, obj) -> Section | None:
         if not (self.shown(obj) and screen.can(request.user, self.action)):
+            return None
+        if self.may is not None and not self.may(request.user, obj):
             return None
         return Section(
             title=self.title,

@@ -2,18 +2,26 @@
 transit, the 调入 form (partial receipts) and 结案 (what never arrived), print.
 
 URLs: /inventory/transfers/ (+ new/, <pk>/, <pk>/edit/, <pk>/print/, <pk>/receive/, <pk>/close/)
+
+Data scope (``TRANSIT.must_hold`` / ``allowed``): the form sends from one of the user's
+warehouses to any of ours (调入货位 among the target's bins, or left for the receiver); the
+sender's steps (提交 … 过账, 结案, 红冲) are offered to a holder of the source (one step: of
+both), 调入 to a holder of the target.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from jxc.inventory import selectors as stock_selectors
 from jxc.inventory.documents import services as docs
 from jxc.inventory.documents.choices import TransferDifference
 from jxc.inventory.documents.filters import TransferFilterSet
 from jxc.inventory.documents.models import Transfer
+from jxc.inventory.documents.transfers import TRANSIT
 from jxc.web.generic.steps import DetailStep, StepForm
 from jxc.web.views.stock_documents import WarehouseDocumentScreen
 
@@ -35,6 +43,7 @@ RECEIVE = DetailStep(
     template="web/inventory/_partials/transfer_receive.html",
     run=_receive,
     done=gettext_lazy("Received."),
+    may=lambda user, t: "receive" in TRANSIT.allowed(user, t, ["receive"]),
     context=lambda screen, t: {
         "lines": [x for x in screen.lines_of(t) if x.open_qty > 0],
         "bins": t.to_warehouse.bins.filter(is_active=True).order_by("code"),
@@ -49,6 +58,7 @@ CLOSE = DetailStep(
         t, user=user, difference=form.data.get("difference", ""), reason=form.data.get("reason", "")
     ),
     done=gettext_lazy("Closed."),
+    may=lambda user, t: "close" in TRANSIT.allowed(user, t, ["close"]),
     context=lambda screen, t: {
         "choices": TransferDifference.choices,
         "open": sum((x.open_qty for x in t.lines.all()), Decimal(0)),
@@ -86,6 +96,16 @@ class TransferScreen(WarehouseDocumentScreen):
         self.header_form.base_fields["one_step"].help_text = gettext_lazy(
             "Out and in at once (warehouses of the same site)."
         )
+
+    def header_choices(self, user) -> dict[str, Any]:
+        # sent to any warehouse of ours; its keeper receives it (from: the user's, the default)
+        return {"to_warehouse": stock_selectors.receiving_warehouses()}
+
+    def transitions_for(self, request, obj) -> list[Any]:
+        """The sending side's steps, to a holder of the source (one step: of both)."""
+        steps = super().transitions_for(request, obj)
+        allowed = TRANSIT.allowed(request.user, obj, [t.action for t in steps])
+        return [t for t in steps if t.action in allowed]
 
     def lines_of(self, obj):
         return obj.lines.select_related("sku", "unit", "bin", "to_bin").order_by("line_no", "id")

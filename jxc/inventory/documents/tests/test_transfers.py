@@ -202,8 +202,8 @@ def test_guards(stock_world):
         transfer(w, [LineInput(sku=w.sku_a.pk, qty=D(1))], dst=w.zc)
     assert "to_warehouse" in exc.value.errors
     inventory.set_user_warehouses(user=w.owner, target=w.keeper, warehouses=[w.zc])
-    with pytest.raises(PermissionDenied):
-        transfer(w, [LineInput(sku=w.sku_a.pk, qty=D(1))], user=w.keeper)
+    with pytest.raises(PermissionDenied):  # the source is not theirs
+        transfer(w, [LineInput(sku=w.sku_a.pk, qty=D(1))], src=w.bj, dst=w.zc, user=w.keeper)
     t = transfer(w, [LineInput(sku=w.sku_a.pk, qty=D(1))])
     t = docs.update_transfer(t, user=w.owner, lines=[LineInput(sku=w.sku_b.pk, qty=D(2))], memo="m")
     assert t.lines.get().sku_id == w.sku_b.pk and t.memo == "m"
