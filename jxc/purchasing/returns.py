@@ -22,7 +22,7 @@ from jxc.core import selectors as core_selectors
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents import pricing
 from jxc.core.documents.actions import act, raise_if, write_fields
-from jxc.core.documents.lines import LineInput, plain_number
+from jxc.core.documents.lines import LineInput, left_in_unit, plain_number
 from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked
 from jxc.core.documents.services import create_document, update_document
 from jxc.finance import party_ledger
@@ -220,17 +220,23 @@ def return_receipt(
 ) -> PurchaseReturn:
     """退货 from a posted receipt: a draft returning everything still returnable of it (edit
     the quantities, then post)."""
-    lines = [
-        LineInput(
-            sku=x.sku_id,
-            qty=x.base_qty - x.returned_qty,
-            source_line=x.pk,
-            batch_number=x.batch_number,
-            bin=x.bin_id,
+    left = [x for x in receipt.lines.order_by("line_no", "id") if x.base_qty > x.returned_qty]
+    facts = sku_facts(x.sku_id for x in left)
+    lines = []
+    for x in left:
+        # in the receipt's unit when it comes out whole (1 箱), else in the base unit: the
+        # line against it reads its quantity in the unit it names
+        qty, unit = left_in_unit(x, x.base_qty - x.returned_qty, facts[x.sku_id].base_unit_id)
+        lines.append(
+            LineInput(
+                sku=x.sku_id,
+                qty=qty,
+                unit=unit,
+                source_line=x.pk,
+                batch_number=x.batch_number,
+                bin=x.bin_id,
+            )
         )
-        for x in receipt.lines.order_by("line_no", "id")
-        if x.base_qty > x.returned_qty
-    ]
     return create_purchase_return(
         user=user,
         supplier=receipt.supplier,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from jxc.catalog.selectors import sku_facts
 from jxc.core.choices import DocumentStatus
 from jxc.core.documents.actions import act, raise_if, take_action, write_fields
-from jxc.core.documents.lines import LineInput
+from jxc.core.documents.lines import LineInput, left_in_unit
 from jxc.core.documents.linked import LinkedCheck, LinkedSource, check_linked, merge_free
 from jxc.core.documents.services import create_document, update_document
 from jxc.finance import party_ledger
@@ -200,11 +200,7 @@ def _line_back(d: SalesDeliveryLine, fact) -> LineInput:
     """What is left to return of a delivery line: in the delivery's unit when it comes out
     whole, else in the base unit (with the serial numbers still out, for a serial SKU)."""
     left = d.base_qty - d.returned_qty
-    qty, unit = left, fact.base_unit_id
-    if left == d.base_qty:
-        qty, unit = d.qty, d.unit_id
-    elif d.factor and (left / d.factor) == (left / d.factor).to_integral_value():
-        qty, unit = left / d.factor, d.unit_id
+    qty, unit = left_in_unit(d, left, fact.base_unit_id)
     serials = _serials_out(d)[: int(left)] if fact.serial_tracked else ()
     return LineInput(sku=d.sku_id, qty=qty, unit=unit, source_line=d.pk, serials=serials)
 

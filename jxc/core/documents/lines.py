@@ -105,6 +105,18 @@ def parse_serials(text: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
+def left_in_unit(line, left: Decimal, base_unit: int | None) -> tuple[Decimal, int | None]:
+    """What is left of a source line (``left``, in base units; the line has ``qty`` in
+    ``unit_id`` at ``factor``) as the quantity and unit of a new line against it (生成退货单):
+    in the source's own unit when all of it is left or it comes out whole there (1 箱), else
+    in the base unit."""
+    if left == line.base_qty:
+        return line.qty, line.unit_id
+    if line.factor and (left / line.factor) == (left / line.factor).to_integral_value():
+        return left / line.factor, line.unit_id
+    return left, base_unit
+
+
 def base_qty(qty: Decimal, factor: Decimal) -> Decimal:
     """The quantity in the base unit (exact; checked to fit the stored places)."""
     return qty * factor

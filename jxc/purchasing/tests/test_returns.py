@@ -147,3 +147,26 @@ def test_return_checked_again_when_posted(shop):
         post_doc(shop, b, returns.post_purchase_return)
     assert PurchaseReturn.objects.get(pk=b.pk).status == "approved"
     assert StockBalance.objects.get(sku=shop.cola).on_hand == D(1)
+
+
+def test_the_return_of_a_receipt_in_boxes_is_drafted_in_boxes_then_in_pieces(shop):
+    """2 箱 (× 12) received: 生成退货单 drafts 2 箱 (it drafted 24 箱 before: the base
+    quantity read in the receipt's unit, refused as more than received); after 6 个 went
+    back, what is left (18 个) is not whole boxes and is drafted in 个."""
+    po = approved_order(
+        shop, [LineInput(sku=shop.cola.pk, qty=D(2), unit=shop.box.pk, price=D("12"))]
+    )
+    receipt = posted_receipt(shop, po, qty=D(2), unit=shop.box.pk)
+    line = receipt.lines.get()
+    draft = returns.return_receipt(receipt, user=shop.user, date=DAY + dt.timedelta(days=1))
+    x = draft.lines.get()
+    assert (x.qty, x.unit_id, x.base_qty) == (D(2), shop.box.pk, D(24))
+    draft = returns.update_purchase_return(
+        draft,
+        user=shop.user,
+        lines=[LineInput(sku=shop.cola.pk, qty=D(6), unit=shop.unit.pk, source_line=line.pk)],
+    )
+    post_doc(shop, draft, returns.post_purchase_return)
+    again = returns.return_receipt(receipt, user=shop.user, date=DAY + dt.timedelta(days=1))
+    x = again.lines.get()
+    assert (x.qty, x.unit_id, x.base_qty) == (D(18), shop.unit.pk, D(18))
