@@ -25,7 +25,8 @@ from jxc.inventory.documents.models import (
     OtherReceipt,
 )
 from jxc.web.generic import Column
-from jxc.web.generic.documents import DocumentScreen, sku_units
+from jxc.web.generic.document_form import sku_units
+from jxc.web.generic.documents import DocumentScreen
 
 WORKFLOW_SERVICES: dict[str, Callable[..., Any]] = {
     "submit": docs.submit_document,
