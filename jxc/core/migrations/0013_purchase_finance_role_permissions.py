@@ -5,27 +5,15 @@ renamed or edited keeps what it has; a pattern already there is not added twice.
 
 from django.db import migrations
 
+from jxc.core.role_patterns import adders
+
 ADDED = {
     "purchaser": ["payables.view"],
     "finance": ["payables.*", "receivables.*"],
 }
 
 
-def add(apps, schema_editor):
-    Role = apps.get_model("core", "Role")
-    for code, patterns in ADDED.items():
-        for role in Role.objects.filter(code=code):
-            have = list(role.permissions or [])
-            role.permissions = have + [p for p in patterns if p not in have]
-            role.save(update_fields=["permissions"])
-
-
-def remove(apps, schema_editor):
-    Role = apps.get_model("core", "Role")
-    for code, patterns in ADDED.items():
-        for role in Role.objects.filter(code=code):
-            role.permissions = [p for p in role.permissions or [] if p not in patterns]
-            role.save(update_fields=["permissions"])
+add, remove = adders(ADDED)
 
 
 class Migration(migrations.Migration):
