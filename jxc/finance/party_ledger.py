@@ -189,6 +189,22 @@ def record_party_entries_each(
         return _write_each(batches, user=user)
 
 
+def _counter(e: PartyLedgerEntry, date: dt.date, *, due: bool) -> PartyLine:
+    """The opposite of entry ``e`` on ``date`` (never before it), of the same kind; ``due``:
+    due that day (it stays open), else without a due date (settled against ``e`` at once)."""
+    day = max(date, e.date)
+    return PartyLine(
+        side=e.side,
+        partner_id=e.supplier_id or e.customer_id,  # type: ignore[arg-type]
+        amount=-e.amount,
+        date=day,
+        kind=e.kind,
+        due_date=day if due else None,
+        source_line=e.source_line,
+        memo=e.memo,
+    )
+
+
 @transaction.atomic
 def reverse_party_entries(
     *, source: SourceRef, user, date: dt.date, reversal: SourceRef | None = None
@@ -218,19 +234,7 @@ def reverse_party_entries(
     }
     if any(items[e.pk].settled for e in todo):
         raise EntrySettled(source=source.number)
-    lines = [
-        PartyLine(
-            side=e.side,
-            partner_id=e.supplier_id or e.customer_id,  # type: ignore[arg-type]
-            amount=-e.amount,
-            date=max(date, e.date),
-            kind=e.kind,
-            due_date=None,
-            source_line=e.source_line,
-            memo=e.memo,
-        )
-        for e in todo
-    ]
+    lines = [_counter(e, date, due=False) for e in todo]
     counters = _write(lines, source=reversal or source, user=user, reverses=todo)
     counter_items = {i.pk: i for i in OpenItem.objects.filter(pk__in=[c.pk for c in counters])}
     for original, counter in zip(todo, counters, strict=True):
@@ -261,19 +265,7 @@ def undo_party_entries(*, source: SourceRef, user, date: dt.date) -> None:
         reverse_party_entries(source=source, user=user, date=date)
         return
     counters = record_party_entries(
-        [
-            PartyLine(
-                side=e.side,
-                partner_id=e.supplier_id or e.customer_id,  # type: ignore[arg-type]
-                amount=-e.amount,
-                date=max(date, e.date),
-                kind=e.kind,
-                due_date=max(date, e.date),
-                source_line=e.source_line,
-                memo=e.memo,
-            )
-            for e in originals
-        ],
+        [_counter(e, date, due=True) for e in originals],
         source=source,
         user=user,
         savepoint=False,
