@@ -17,8 +17,10 @@ MAX_DAYS = {"payment_terms_days": 3650, "lead_time_days": 3650}
 
 
 # A customer's credit terms are the manager's: the credit limit (0 = none) and whether it may
-# order beyond stock. Changing them needs ``credit.edit``; the rest of the customer is
-# ``customer.edit`` (a salesperson keeps their customers' details up to date).
+# order beyond stock. Changing them on an existing customer needs ``credit.edit``; the rest of
+# the customer is ``customer.edit`` (a salesperson keeps their customers' details up to date).
+# A new customer may be given its terms by whoever creates it: a customer starts without a
+# limit (0), so a limit typed at creation takes nothing away that the default would not.
 CREDIT_FIELDS = ("credit_limit", "allow_backorder")
 CREDIT_EDIT = "credit.edit"
 
@@ -28,7 +30,7 @@ def may_change_credit(user) -> bool:
 
 
 def _ensure_credit_terms(partner, user, fields: dict[str, Any]) -> None:
-    if not isinstance(partner, Customer) or may_change_credit(user):
+    if not isinstance(partner, Customer) or partner.pk is None or may_change_credit(user):
         return
     if any(k in fields and fields[k] != getattr(partner, k) for k in CREDIT_FIELDS):
         raise PermissionDenied(perm=CREDIT_EDIT)

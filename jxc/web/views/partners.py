@@ -131,7 +131,7 @@ class CustomerScreen(Screen):
 
     def get_form(self, request, *, obj=None, data=None):
         form = super().get_form(request, obj=obj, data=data)
-        if not services.may_change_credit(request.user):
+        if obj is not None and not services.may_change_credit(request.user):
             # shown, not changed: the credit terms are a manager's (credit.edit)
             for name in services.CREDIT_FIELDS:
                 form.fields[name].disabled = True
