@@ -202,6 +202,7 @@ class StatementRowOut(Schema):
         "a payment's discount and 抹零 are rows of their own with its number",
     )
     source_kind: str = Field("", description="The document type (purchase_receipt, …)")
+    reversal: bool = Field(False, description="The entry counters another (红冲)")
     memo: str
     increase: Decimal
     decrease: Decimal

@@ -151,7 +151,12 @@ def _write_each(
 
 
 def record_party_entries(
-    lines: Sequence[PartyLine], *, source: SourceRef, user, savepoint: bool = True
+    lines: Sequence[PartyLine],
+    *,
+    source: SourceRef,
+    user,
+    savepoint: bool = True,
+    reverses: Sequence[PartyLedgerEntry] | None = None,
 ) -> list[PartyLedgerEntry]:
     """记往来账: add the party lines of one document (or payment), all or nothing; each
     becomes an open item. Refuses (typed errors, nothing written) a line without a partner,
@@ -160,7 +165,9 @@ def record_party_entries(
     a payment) — no SAVEPOINT and RELEASE of the writer's own."""
     if not lines:
         return []
-    return record_party_entries_each([(source, lines)], user=user, savepoint=savepoint)[0]
+    return record_party_entries_each(
+        [(source, lines)], user=user, savepoint=savepoint, reverses=reverses
+    )[0]
 
 
 def record_party_entries_each(
@@ -169,6 +176,7 @@ def record_party_entries_each(
     user,
     savepoint: bool = True,
     calendar: BookCalendar | None = None,
+    reverses: Sequence[PartyLedgerEntry] | None = None,
 ) -> list[list[PartyLedgerEntry]]:
     """:func:`record_party_entries` for several documents written as one set (the 收款单 of
     a split payment), all or nothing: each source's lines checked as there (a problem names
@@ -186,7 +194,7 @@ def record_party_entries_each(
         cal = calendar or book_calendar()
         for day in sorted({line.date for _source, lines in batches for line in lines}):
             ensure_period_open(day, cal)
-        return _write_each(batches, user=user)
+        return _write_each(batches, user=user, reverses=reverses)
 
 
 def _counter(e: PartyLedgerEntry, date: dt.date, *, due: bool) -> PartyLine:
@@ -269,6 +277,7 @@ def undo_party_entries(*, source: SourceRef, user, date: dt.date) -> None:
         source=source,
         user=user,
         savepoint=False,
+        reverses=originals,
     )
     pairs = []
     for original, counter in zip(originals, counters, strict=True):

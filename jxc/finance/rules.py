@@ -217,6 +217,7 @@ class StatementRow:
     source_id: int | None = None
     due_date: dt.date | None = None
     entry_kind: str = ""  # the entry's own kind (EntryKind: document, payment, discount …)
+    reversal: bool = False  # the entry counters another (红冲)
 
 
 def statement_rows(opening: Decimal, entries: Iterable[tuple]) -> list[StatementRow]:

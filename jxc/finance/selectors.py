@@ -44,20 +44,25 @@ def open_items(side: str, partner_id: int):
     )
 
 
-def entry_label(kind: str, source_kind: str = "") -> str:
+def entry_label(kind: str, source_kind: str = "", *, reversal: bool = False) -> str:
     """What a party entry is, on screen: the type of its document (采购入库单, 销售退货单,
     付款单 …, jxc.core.services.DOCUMENT_TYPE_LABELS); a discount or 抹零 given with a payment
-    by its kind after the payment's type (付款单（折扣）); an opening balance as such."""
+    by its kind after the payment's type (付款单（折扣）); an opening balance as such; the
+    counter-entry of a 红冲 (``reversal``) says so (付款单（红冲）)."""
     from jxc.core.services import DOCUMENT_TYPE_LABELS
     from jxc.finance.choices import EntryKind
 
     own = str(EntryKind(kind).label) if kind in EntryKind.values else kind
     document = DOCUMENT_TYPE_LABELS.get(source_kind)
     if kind == EntryKind.OPENING or document is None:
-        return own
-    if kind in (EntryKind.DISCOUNT, EntryKind.WRITE_OFF):
-        return _("%(document)s (%(kind)s)") % {"document": document, "kind": own}
-    return str(document)
+        label = own
+    elif kind in (EntryKind.DISCOUNT, EntryKind.WRITE_OFF):
+        label = _("%(document)s (%(kind)s)") % {"document": document, "kind": own}
+    else:
+        label = str(document)
+    if reversal:
+        return _("%(entry)s (reversal)") % {"entry": label}
+    return label
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statem
         opening = _from_cents(cur.fetchone()[0])
         cur.execute(
             f"SELECT {day}, source_number, memo, {cents}, source_kind, source_id, due_date,"
-            f" {entry_col}"
+            f" {entry_col}, reverses_id"
             f" FROM {table} WHERE {partner} = %s AND side = %s AND {day} >= %s AND {day} <= %s"
             f" ORDER BY {day}, id",
             [partner_id, side, date_from, date_to],
@@ -120,7 +125,7 @@ def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statem
     up = down = 0
     rows = []
     row = rules.StatementRow
-    for date, number, memo, cents, kind, source_id, due, entry_kind in found:
+    for date, number, memo, cents, kind, source_id, due, entry_kind, reverses in found:
         running += cents
         if cents > 0:
             up += cents
@@ -140,6 +145,7 @@ def party_statement(side: str, partner_id: int, *, date_from, date_to) -> Statem
                 source_id=source_id,
                 due_date=_as_date(due),
                 entry_kind=entry_kind,
+                reversal=reverses is not None,
             )
         )
     return Statement(

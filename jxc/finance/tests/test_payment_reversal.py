@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from jxc.core.documents.models import SourceRef
 from jxc.core.errors import (
@@ -94,6 +95,18 @@ def test_a_payment_that_settled_a_receipt_reversed_owes_that_again(world):
     assert [(o.open_amount, o.date) for o in opens] == [(D("100.00"), LATER)]
     assert opens[0].entry.source_number == pay.number
     assert payments.unsettled(pay) == D(0)
+    # the counter-entry is the reversal of the payment's entry, and reads so on the statement
+    assert opens[0].entry.reverses.source_number == pay.number
+    rows = selectors.party_statement("payable", supplier.pk, date_from=DAY, date_to=LATER).rows
+    assert [(r.entry_kind, r.reversal) for r in rows] == [
+        ("document", False),
+        ("payment", False),
+        ("payment", True),
+    ]
+    with translation.override("zh-hans"):
+        assert (
+            selectors.entry_label("payment", "supplier_payment", reversal=True) == "付款单（红冲）"
+        )
     # a new payment settles it
     again = payments.record_supplier_payment(
         user=owner, supplier=supplier, account=account, amount=D("100"), date=LATER

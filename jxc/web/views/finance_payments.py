@@ -265,7 +265,9 @@ class SupplierPaymentScreen(PaymentScreen):
 
 def _entry_label(entry) -> str:
     """采购入库单, 销售退货单, 付款单（折扣） …: what made a party entry."""
-    return selectors.entry_label(entry.kind, entry.source_kind)
+    return selectors.entry_label(
+        entry.kind, entry.source_kind, reversal=entry.reverses_id is not None
+    )
 
 
 def _settled_with(settlement, payment) -> str:

@@ -120,7 +120,7 @@ def statement_rows(book: PartyBook, found: selectors.Statement, date_from) -> li
             {
                 "date": r.date,
                 # the document's type; a payment's discount and 抹零 rows say which they are
-                "kind": selectors.entry_label(r.entry_kind, r.kind),
+                "kind": selectors.entry_label(r.entry_kind, r.kind, reversal=r.reversal),
                 "number": r.number,
                 "url": document_url(r.kind, r.source_id) if r.kind and r.source_id else "",
                 "memo": r.memo,
