@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jxc.core.models import User
 
+IDEMPOTENCY_KEY_MAX = 200  # the key's column (IdempotencyRecord.key): API and counter alike
 IDEMPOTENCY_WAIT_SECONDS = 2.0  # a racing retry waits this long for the first answer
 IDEMPOTENCY_PENDING_TIMEOUT = dt.timedelta(minutes=10)  # a claim older than this was abandoned
 

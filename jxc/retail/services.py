@@ -28,6 +28,7 @@ from jxc.core.documents.lines import LineInput
 from jxc.core.errors import ValidationFailed
 from jxc.core.numbers import ZERO
 from jxc.finance import payments
+from jxc.finance.choices import AccountKind
 from jxc.finance.models import Account, OpenItem, PartyPayment
 from jxc.partners.models import Customer
 from jxc.sales import deliveries, returns
@@ -142,7 +143,8 @@ def record_counter_sale(
     lines = _scan_lines(items)
     if not paid or any(p.amount is None or p.amount <= 0 for p in paid):
         raise ValidationFailed({"paid": [_("Enter each payment above zero.")]})
-    if tendered_cash and not any(p.account.kind == "cash" for p in paid):
+    cash_due = sum((p.amount for p in paid if p.account.kind == AccountKind.CASH), ZERO)
+    if tendered_cash and not cash_due:
         raise ValidationFailed(
             {"tendered": [_("Cash was handed over, but nothing is paid in cash.")]}
         )
@@ -169,7 +171,6 @@ def record_counter_sale(
                     ]
                 }
             )
-        cash_due = sum((p.amount for p in paid if p.account.kind == "cash"), ZERO)
         tendered = tendered_cash if tendered_cash is not None else cash_due
         if tendered < cash_due:
             raise ValidationFailed(

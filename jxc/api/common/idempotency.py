@@ -13,9 +13,7 @@ from ninja import Header, Schema
 from jxc.api.common.permissions import check_perm, with_perms
 from jxc.api.common.rendering import json_response, plain
 from jxc.core.errors import ValidationFailed
-from jxc.core.idempotency import run_idempotent
-
-IDEMPOTENCY_KEY_MAX = 200
+from jxc.core.idempotency import IDEMPOTENCY_KEY_MAX, run_idempotent
 
 
 def _canonical(body: bytes) -> bytes:

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from jxc.core.errors import DomainError, ValidationFailed
-from jxc.core.idempotency import run_idempotent
+from jxc.core.idempotency import IDEMPOTENCY_KEY_MAX, run_idempotent
 from jxc.finance.choices import AccountKind
 from jxc.finance.models import Account
 from jxc.inventory import selectors as stock_selectors
@@ -28,7 +28,6 @@ from jxc.inventory.models import Warehouse
 from jxc.retail import selectors, services
 from jxc.web.views.finance_payments import usable_accounts
 
-IDEMPOTENCY_KEY_MAX = 200  # the key's column (IdempotencyRecord.key)
 METHODS = (AccountKind.CASH, AccountKind.WECHAT, AccountKind.ALIPAY, AccountKind.BANK)
 
 
