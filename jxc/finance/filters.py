@@ -4,7 +4,7 @@ for the web list and the API."""
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.choices import DocumentStatus
@@ -12,6 +12,7 @@ from jxc.finance import selectors
 from jxc.finance.choices import AccountKind
 from jxc.finance.models import Account, CustomerPayment, SupplierPayment
 from jxc.partners.models import Customer, Supplier
+from jxc.partners.selectors import document_search
 
 
 class AccountFilterSet(django_filters.FilterSet):
@@ -38,22 +39,14 @@ class PaymentFilterSet(django_filters.FilterSet):
     partner and the account chosen by name, the status, dates; one per book
     (``_payment_filterset``)."""
 
-    partner_field = ""  # supplier / customer
-
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = (value or "").strip()
-        if not value:
-            return qs
-        found = Q(number__icontains=value) | Q(memo__icontains=value)
-        for part in ("code", "name", "mnemonic"):
-            found |= Q(**{f"{self.partner_field}__{part}__icontains": value})
-        return qs.filter(found)
+        found = document_search(qs.model, value)
+        return qs if found is None else qs.filter(found)
 
 
 def _payment_filterset(model, partner_field: str, partner_model, label) -> type[PaymentFilterSet]:
     """The filters in the order shown: search, partner, account, status, dates."""
     attrs: dict[str, Any] = {
-        "partner_field": partner_field,
         "q": django_filters.CharFilter(method="search", label=_("Search")),
         partner_field: django_filters.ModelChoiceFilter(
             queryset=partner_model.objects.order_by("code"), label=label

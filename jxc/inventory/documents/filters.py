@@ -4,7 +4,7 @@ The queryset handed in is already scoped (``selectors.*_for(user)``)."""
 from typing import Any
 
 import django_filters
-from django.db.models import ForeignKey, Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -15,20 +15,11 @@ from jxc.inventory.documents.choices import AssemblyKind, OtherReason
 from jxc.inventory.documents.models import StockCount, StockDocument, Transfer
 from jxc.inventory.filters import _scoped_warehouses
 from jxc.inventory.models import Warehouse
-from jxc.partners.models import Partner
+from jxc.partners.selectors import document_search
 
 
 def _ordering(*names: str) -> django_filters.OrderingFilter:
     return django_filters.OrderingFilter(fields=[(n, n) for n in names], label=_("Order by"))
-
-
-def party_links(model: type[Model]) -> list[str]:
-    """The document's links to a customer or supplier (客户, 供应商; a loan has both)."""
-    return [
-        f.name
-        for f in model._meta.concrete_fields
-        if isinstance(f, ForeignKey) and issubclass(f.related_model, Partner)
-    ]
 
 
 class DocumentFilterSet(django_filters.FilterSet):
@@ -39,15 +30,8 @@ class DocumentFilterSet(django_filters.FilterSet):
     ordering = _ordering("id", "number", "date", "status")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        """The number or memo, or the customer's / supplier's name, code or 助记码."""
-        value = (value or "").strip()
-        if not value:
-            return qs
-        found = Q(number__icontains=value) | Q(memo__icontains=value)
-        for link in party_links(qs.model):
-            for part in ("name", "code", "mnemonic"):
-                found |= Q(**{f"{link}__{part}__icontains": value})
-        return qs.filter(found)
+        found = document_search(qs.model, value)
+        return qs if found is None else qs.filter(found)
 
 
 def document_filterset(model: type) -> type[DocumentFilterSet]:
