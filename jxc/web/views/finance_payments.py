@@ -182,14 +182,14 @@ class PaymentScreen(Screen):
 
     def line_table(self, obj, user) -> dict[str, Any]:
         """What the payment settled: one row per document, the advance left open last."""
+        settled = payments.settled_by(obj)
         rows: list[list[Any]] = [
-            [s.debit.entry.source_number, s.debit.date, f"{s.amount:,.2f}"]
-            for s in payments.settled_by(obj)
+            [s.debit.entry.source_number, s.debit.date, f"{s.amount:,.2f}"] for s in settled
         ]
         left = payments.unsettled(obj)
         if left:
             rows.append([_("Advance left open"), "", f"{left:,.2f}"])
-        total = sum((s.amount for s in payments.settled_by(obj)), Decimal(0)) + left
+        total = sum((s.amount for s in settled), Decimal(0)) + left
         return {
             "headers": [_("Document"), _("business date"), _("amount")],
             "rows": rows,
